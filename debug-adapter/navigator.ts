@@ -1,0 +1,134 @@
+/**
+ * Moves the debugger's "current stop" along the machine's history. Going forward past the end
+ * runs the runner; going anywhere else replays the journal (redo / undo), so every stop —
+ * including stops reached by stepping back — shows the exact machine state of that event
+ * (PRODUCT §3 "Time travel").
+ */
+import type { HistoryRecord } from '../model/engine/events';
+import type { Runner } from '../model/scenario/runner';
+
+export type Level = 0 | 1 | 2; // 0 statement, 1 ccw, 2 instruction
+
+export function levelOf(r: HistoryRecord): Level {
+  if (r.granularity === 'statement') return 0;
+  if (r.granularity === 'ccw') return 1;
+  return 2;
+}
+
+export type StopTest = (r: HistoryRecord, index: number) => boolean;
+
+export class Navigator {
+  /** Index in history of the current stop; -1 before the first event. */
+  cursor = -1;
+
+  constructor(readonly runner: Runner) {}
+
+  get history(): readonly HistoryRecord[] {
+    return this.runner.m.history;
+  }
+
+  get current(): HistoryRecord | undefined {
+    return this.history[this.cursor];
+  }
+
+  /** True when the cursor is at the last record and the scenario has ended. */
+  get atEnd(): boolean {
+    return this.cursor >= this.history.length - 1 && this.runningToEnd();
+  }
+
+  private runningToEnd(): boolean {
+    const j = this.runner.m.journal;
+    return this.runner.done && (this.cursor < 0 || j.position === j.length || this.cursor === this.history.length - 1);
+  }
+
+  /**
+   * Advance up to `budget` records looking for one that passes `test`. Returns the record found,
+   * 'end' when the scenario finished, or 'budget' when the budget ran out (the caller yields
+   * to the event loop and calls again, so pause works even in a TIC loop).
+   */
+  forward(test: StopTest, budget: number): HistoryRecord | 'end' | 'budget' {
+    const j = this.runner.m.journal;
+    for (let n = 0; n < budget; n++) {
+      const next = this.cursor + 1;
+      if (next >= this.history.length) {
+        if (j.position !== j.length) j.redoTo(j.length);
+        if (!this.runner.step() && next >= this.history.length) {
+          this.settle();
+          return 'end';
+        }
+        if (next >= this.history.length) continue;
+      }
+      this.cursor = next;
+      const r = this.history[next];
+      if (test(r, next)) {
+        this.settle();
+        return r;
+      }
+    }
+    this.settle();
+    return 'budget';
+  }
+
+  /** Go back until `test` passes or the first record; returns the record or 'start'. */
+  backward(test: StopTest): HistoryRecord | 'start' {
+    while (this.cursor > 0) {
+      this.cursor--;
+      const r = this.history[this.cursor];
+      if (test(r, this.cursor)) {
+        this.settle();
+        return r;
+      }
+    }
+    this.settle();
+    return 'start';
+  }
+
+  /** Jump to a history index directly (the event log's "travel to this point"). */
+  goto(index: number): HistoryRecord | undefined {
+    if (index < 0 || index >= this.history.length) return undefined;
+    this.cursor = index;
+    this.settle();
+    return this.current;
+  }
+
+  /** Bring the journal to the state of the current record. */
+  settle(): void {
+    const j = this.runner.m.journal;
+    const r = this.current;
+    const target = r ? r.journalPos : 0;
+    if (target < j.position) j.undoTo(target);
+    else if (target > j.position) j.redoTo(target);
+  }
+
+  /**
+   * Change state at the current stop (an edit in a view, writeMemory) and fork the timeline:
+   * the future is forgotten and re-run from here. Only at statement stops, which are action
+   * boundaries: in the middle of an action the runner could not resume consistently.
+   */
+  editHere(apply: () => void): void {
+    const r = this.current;
+    if (!r || r.event.kind !== 'stmt') {
+      throw new Error('state can be edited only when stopped at a statement (step to the next statement first)');
+    }
+    const j = this.runner.m.journal;
+    this.settle();
+    j.truncateFuture();
+    const history = this.runner.m.history as HistoryRecord[];
+    history.length = this.cursor;
+    try {
+      apply();
+    } catch (e) {
+      // A refused edit changes nothing: roll back whatever it journaled.
+      j.undoTo(r.journalPos);
+      j.truncateFuture();
+      throw e;
+    } finally {
+      // Events the edit emitted (an MSCH's `instr`) are not stops: the statement record that
+      // follows carries the edited state, and stepping back past it undoes the edit. The
+      // future is re-run deterministically from here.
+      history.length = this.cursor;
+      this.cursor--;
+      this.forward(() => true, 1);
+    }
+  }
+}

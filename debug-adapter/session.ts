@@ -1,0 +1,336 @@
+/**
+ * The VFIO Lab debug session: one method per DAP request, translating requests into navigator
+ * and model calls and model stops into DAP events. Runs inline in the extension host and as a
+ * standalone stdio adapter (main.ts). It never lets an exception escape a request: bad input
+ * becomes an error response and the session stays usable.
+ */
+import {
+  DebugSession, InitializedEvent, OutputEvent, Scope, Source, StackFrame, StoppedEvent, TerminatedEvent, Thread, Event,
+} from '@vscode/debugadapter';
+import type { DebugProtocol } from '@vscode/debugprotocol';
+import type { FileAccess } from './fileAccess';
+import { Navigator, levelOf, type StopTest } from './navigator';
+import { Breakpoints, executableLines } from './breakpoints';
+import { Variables } from './variables';
+import { ViewData } from './viewData';
+import * as P from './protocol';
+import { parseScenario } from '../model/scenario/parser';
+import { formatDiagnostic } from '../model/scenario/diagnostics';
+import { Runner } from '../model/scenario/runner';
+import { describeEvent, type HistoryRecord } from '../model/engine/events';
+import { GUEST_CPU_THREAD, CHANNEL_THREAD_BASE } from '../model/engine/ids';
+
+export interface LaunchArgs extends DebugProtocol.LaunchRequestArguments {
+  program: string;
+  stopOnEntry?: boolean;
+  /** Print every model event to the debug console. */
+  trace?: boolean;
+}
+
+/** Records processed per slice while running, before yielding to the event loop (pause works). */
+const SLICE = 20_000;
+
+type StopReason = 'step' | 'breakpoint' | 'entry' | 'pause' | 'exception' | 'goto';
+
+export class VlabSession extends DebugSession {
+  private runner: Runner | undefined;
+  private nav: Navigator | undefined;
+  private bps: Breakpoints | undefined;
+  private pendingBreakpoints: number[] | undefined;
+  private programPath = '';
+  private trace = false;
+  private pauseRequested = false;
+  private running = false;
+  private variables: Variables | undefined;
+  private viewData: ViewData | undefined;
+
+  constructor(private readonly files: FileAccess) {
+    super();
+    this.setDebuggerLinesStartAt1(true);
+    this.setDebuggerColumnsStartAt1(true);
+  }
+
+  protected override initializeRequest(response: DebugProtocol.InitializeResponse): void {
+    response.body = {
+      // VS Code sends configurationDone after breakpoints are set: launch waits for nothing else.
+      supportsConfigurationDoneRequest: true,
+      // stepBack / reverseContinue buttons: the journal restores the whole machine.
+      supportsStepBack: true,
+      // The Variables view offers hex display; values honour `format.hex`.
+      supportsValueFormattingOptions: true,
+      supportsTerminateRequest: true,
+      supportsCancelRequest: false,
+      supportsCustomRequests: true,
+    } as DebugProtocol.Capabilities;
+    this.sendResponse(response);
+    this.sendEvent(new InitializedEvent());
+  }
+
+  protected override async launchRequest(response: DebugProtocol.LaunchResponse, args: LaunchArgs): Promise<void> {
+    try {
+      if (!args || typeof args.program !== 'string' || args.program === '') throw new Error("launch: 'program' must name a .vlab file");
+      this.programPath = args.program;
+      this.trace = !!args.trace;
+      const text = await this.files.readFile(args.program);
+      const { scenario, diagnostics } = parseScenario(text, args.program);
+      const errors = diagnostics.filter((d) => d.severity === 'error');
+      for (const d of diagnostics) this.output(formatDiagnostic(d) + '\n', 'stderr');
+      if (errors.length) throw new Error(`${errors.length} problem(s) in ${args.program}; first: ${formatDiagnostic(errors[0])}`);
+      this.runner = new Runner(scenario);
+      this.nav = new Navigator(this.runner);
+      const lines = executableLines(scenario);
+      this.bps = new Breakpoints(lines, text.split('\n').length);
+      if (this.pendingBreakpoints) this.bps.set(this.pendingBreakpoints);
+      this.variables = new Variables(this.runner, this.nav);
+      this.viewData = new ViewData(this.runner);
+      if (this.trace) this.runner.m.onEvent((r) => this.output(describeEvent(r.event) + '\n', 'console'));
+      this.sendResponse(response);
+      if (args.stopOnEntry !== false) {
+        this.nav.forward(() => true, SLICE);
+        this.stopAt('entry', GUEST_CPU_THREAD);
+      } else {
+        this.run(this.breakpointTest());
+      }
+    } catch (e) {
+      this.sendErrorResponse(response, 3001, errorText(e));
+    }
+  }
+
+  protected override setBreakPointsRequest(response: DebugProtocol.SetBreakpointsResponse, args: DebugProtocol.SetBreakpointsArguments): void {
+    const lines = (args.breakpoints ?? []).map((b) => b.line).filter((l) => Number.isInteger(l) && l > 0);
+    if (!this.bps) {
+      // Breakpoints arrive before launch finishes parsing: keep them and report them verified later.
+      this.pendingBreakpoints = lines;
+      response.body = { breakpoints: lines.map((line) => ({ verified: true, line })) };
+    } else {
+      response.body = { breakpoints: this.bps.set(lines).map((b) => ({ id: b.id, verified: b.verified, line: b.line, message: b.message })) };
+    }
+    this.sendResponse(response);
+  }
+
+  protected override threadsRequest(response: DebugProtocol.ThreadsResponse): void {
+    const threads = [new Thread(GUEST_CPU_THREAD, 'guest CPU 0')];
+    const cur = this.nav?.current;
+    if (this.runner) {
+      for (const sch of this.viewData!.activeSubchannels()) {
+        threads.push(new Thread(CHANNEL_THREAD_BASE + sch, `channel 0.0.${sch.toString(16).padStart(4, '0')}`));
+      }
+      if (cur && cur.thread !== GUEST_CPU_THREAD && !threads.some((t) => t.id === cur.thread)) {
+        threads.push(new Thread(cur.thread, `channel 0.0.${(cur.thread - CHANNEL_THREAD_BASE).toString(16).padStart(4, '0')}`));
+      }
+    }
+    response.body = { threads };
+    this.sendResponse(response);
+  }
+
+  protected override stackTraceRequest(response: DebugProtocol.StackTraceResponse, args: DebugProtocol.StackTraceArguments): void {
+    const cur = this.nav?.current;
+    const frames: StackFrame[] = [];
+    if (cur && this.runner) {
+      const src = new Source(basename(this.programPath), this.programPath);
+      let id = args.threadId * 1000;
+      if (args.threadId === cur.thread) {
+        if (cur.event.kind === 'ccw.fetch' && cur.event.ccwLine !== undefined) {
+          frames.push(new StackFrame(id++, `CCW @0x${cur.event.addr.toString(16)} cmd 0x${cur.event.cmd.toString(16).padStart(2, '0')}`, src, cur.event.ccwLine, 1));
+        }
+        for (const f of cur.frames) {
+          frames.push(f.line !== undefined ? new StackFrame(id++, f.name, src, f.line, 1) : new StackFrame(id++, f.name));
+        }
+      } else if (args.threadId === GUEST_CPU_THREAD) {
+        const st = this.runner.current;
+        if (st) frames.push(new StackFrame(id++, st.text, src, st.line, 1));
+      } else {
+        frames.push(new StackFrame(id++, 'channel program in flight (not the stopped thread)'));
+      }
+    }
+    const start = args.startFrame ?? 0;
+    const levels = args.levels || frames.length;
+    response.body = { stackFrames: frames.slice(start, start + levels), totalFrames: frames.length };
+    this.sendResponse(response);
+  }
+
+  protected override scopesRequest(response: DebugProtocol.ScopesResponse): void {
+    response.body = { scopes: this.variables ? this.variables.scopes().map((s) => new Scope(s.name, s.ref, s.expensive)) : [] };
+    this.sendResponse(response);
+  }
+
+  protected override variablesRequest(response: DebugProtocol.VariablesResponse, args: DebugProtocol.VariablesArguments): void {
+    response.body = { variables: this.variables ? this.variables.children(args.variablesReference, !!args.format?.hex) : [] };
+    this.sendResponse(response);
+  }
+
+  protected override continueRequest(response: DebugProtocol.ContinueResponse): void {
+    this.sendResponse(response);
+    this.run(this.breakpointTest());
+  }
+
+  protected override nextRequest(response: DebugProtocol.NextResponse): void {
+    this.sendResponse(response);
+    this.run(this.stepTest('over'), 'step');
+  }
+
+  protected override stepInRequest(response: DebugProtocol.StepInResponse): void {
+    this.sendResponse(response);
+    this.run(this.stepTest('in'), 'step');
+  }
+
+  protected override stepOutRequest(response: DebugProtocol.StepOutResponse): void {
+    this.sendResponse(response);
+    this.run(this.stepTest('out'), 'step');
+  }
+
+  protected override stepBackRequest(response: DebugProtocol.StepBackResponse): void {
+    this.sendResponse(response);
+    if (!this.nav) return;
+    this.nav.backward(this.stepTest('over'));
+    this.stopAt('step', this.nav.current?.thread ?? GUEST_CPU_THREAD);
+  }
+
+  protected override reverseContinueRequest(response: DebugProtocol.ReverseContinueResponse): void {
+    this.sendResponse(response);
+    if (!this.nav) return;
+    const bp = this.breakpointTest();
+    const r = this.nav.backward((rec, i) => i === 0 || bp(rec, i));
+    this.stopAt(r !== 'start' && this.bps?.hit(r) ? 'breakpoint' : 'entry', this.nav.current?.thread ?? GUEST_CPU_THREAD);
+  }
+
+  protected override pauseRequest(response: DebugProtocol.PauseResponse): void {
+    this.pauseRequested = true;
+    this.sendResponse(response);
+  }
+
+  protected override terminateRequest(response: DebugProtocol.TerminateResponse): void {
+    this.pauseRequested = true;
+    this.sendResponse(response);
+    this.sendEvent(new TerminatedEvent());
+  }
+
+  protected override disconnectRequest(response: DebugProtocol.DisconnectResponse): void {
+    this.pauseRequested = true;
+    this.sendResponse(response);
+  }
+
+  protected override customRequest(command: string, response: DebugProtocol.Response, args: unknown): void {
+    try {
+      const v = this.viewData;
+      if (!v || !this.nav) throw new Error('no scenario is running');
+      switch (command) {
+        case P.SUBCHANNELS_REQUEST: response.body = v.subchannels((args ?? {}) as P.SubchannelsArgs); break;
+        case P.CRW_QUEUES_REQUEST: response.body = v.crwQueues(); break;
+        case P.PAGES_REQUEST: response.body = v.pages((args ?? {}) as P.PagesArgs); break;
+        case P.SET_FIELD_REQUEST: {
+          if (this.running) throw new Error('pause the scenario before editing fields');
+          const a = (args ?? {}) as P.SetFieldArgs;
+          const apply = v.prepareSetField(a); // validates first: a bad value changes nothing
+          let result: P.SetFieldResponse | undefined;
+          this.nav.editHere(() => (result = apply()));
+          response.body = result;
+          this.sendEvent(new Event(P.STATE_EVENT, this.stateBody(true)));
+          break;
+        }
+        default:
+          return super.customRequest(command, response, args);
+      }
+      this.sendResponse(response);
+    } catch (e) {
+      this.sendErrorResponse(response, 3002, errorText(e));
+    }
+  }
+
+  /** Stop condition for continue: a breakpoint, a program exception, or a failed expect. */
+  private breakpointTest(): StopTest {
+    return (r) => !!this.bps?.hit(r) || r.event.kind === 'exception' || (r.event.kind === 'expect' && !r.event.ok);
+  }
+
+  private stepTest(kind: 'over' | 'in' | 'out'): StopTest {
+    const from = this.nav?.current;
+    const level = from ? levelOf(from) : 0;
+    const depth = from ? from.frames.length : 0;
+    const thread = from?.thread ?? GUEST_CPU_THREAD;
+    const bp = this.breakpointTest();
+    return (r, i) => {
+      if (bp(r, i)) return true;
+      const l = levelOf(r);
+      if (r.event.kind === 'end') return true;
+      if (kind === 'in') return true;
+      if (kind === 'out') return l < level || (level === 0 && l === 0);
+      // over: same or coarser level; at instruction level also not deeper on the same thread
+      if (l < level) return true;
+      if (l > level) return false;
+      return level < 2 || r.thread !== thread || r.frames.length <= depth;
+    };
+  }
+
+  /** Run forward in slices until the test passes, the end, or a pause. */
+  private run(test: StopTest, reason: StopReason = 'breakpoint'): void {
+    const nav = this.nav;
+    if (!nav || this.running) return;
+    this.running = true;
+    this.pauseRequested = false;
+    const slice = () => {
+      try {
+        if (this.pauseRequested) {
+          this.running = false;
+          this.stopAt('pause', nav.current?.thread ?? GUEST_CPU_THREAD);
+          return;
+        }
+        const r = nav.forward(test, SLICE);
+        if (r === 'budget') {
+          setTimeout(slice, 0);
+          return;
+        }
+        this.running = false;
+        if (r === 'end') {
+          this.finish();
+          return;
+        }
+        const why: StopReason = this.bps?.hit(r) ? 'breakpoint' : r.event.kind === 'exception' || r.event.kind === 'expect' ? 'exception' : reason;
+        if (r.event.kind === 'end') {
+          this.stopAt(why, r.thread);
+          return;
+        }
+        this.stopAt(why, r.thread, r.event.kind === 'expect' || r.event.kind === 'exception' ? describeEvent(r.event) : undefined);
+      } catch (e) {
+        this.running = false;
+        this.output(`internal error: ${errorText(e)}\n`, 'stderr');
+        this.stopAt('pause', GUEST_CPU_THREAD);
+      }
+    };
+    setTimeout(slice, 0);
+  }
+
+  private stopAt(reason: StopReason, thread: number, text?: string): void {
+    const ev = new StoppedEvent(reason, thread, text) as DebugProtocol.StoppedEvent;
+    ev.body.allThreadsStopped = true;
+    if (text) ev.body.description = text;
+    this.sendEvent(ev);
+    this.sendEvent(new Event(P.STATE_EVENT, this.stateBody(true)));
+  }
+
+  private finish(): void {
+    const r = this.runner;
+    if (r) {
+      const failed = r.expects.filter((e) => !e.ok);
+      this.output(`scenario ended: ${r.expects.length - failed.length}/${r.expects.length} expects passed, ${r.mm.pinsHeld()} pins held\n`, 'console');
+    }
+    this.sendEvent(new Event(P.STATE_EVENT, this.stateBody(false)));
+    this.sendEvent(new TerminatedEvent());
+  }
+
+  private stateBody(live: boolean): P.StateEventBody {
+    const cur: HistoryRecord | undefined = this.nav?.current;
+    return { seq: cur?.seq ?? -1, time: cur?.time ?? 0, live };
+  }
+
+  private output(text: string, category: 'console' | 'stderr' | 'stdout'): void {
+    this.sendEvent(new OutputEvent(text, category));
+  }
+}
+
+function basename(p: string): string {
+  return p.split(/[\\/]/).pop() ?? p;
+}
+
+function errorText(e: unknown): string {
+  return e instanceof Error ? e.message : String(e);
+}

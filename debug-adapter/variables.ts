@@ -1,0 +1,121 @@
+/**
+ * Scopes and variables at the current stop: the statement's results (cc, ret, IRB, SCHIB),
+ * each subchannel's SCHIB by field, and the pages with their pin state. Handles point at
+ * functions that read the live model (STYLE §3: handles map to model objects, not copies) and
+ * are valid until the next stop.
+ */
+import type { DebugProtocol } from '@vscode/debugprotocol';
+import type { Runner } from '../model/scenario/runner';
+import type { Navigator } from './navigator';
+import { ViewData } from './viewData';
+import { describeEvent } from '../model/engine/events';
+
+type Producer = (hex: boolean) => DebugProtocol.Variable[];
+
+export function formatNumber(v: number | bigint, hex: boolean): string {
+  if (typeof v === 'number' && !Number.isFinite(v)) return String(v);
+  const big = typeof v === 'bigint' ? v : BigInt(Math.trunc(v));
+  if (!hex) return big.toString();
+  return big < 0n ? '-0x' + (-big).toString(16) : '0x' + big.toString(16);
+}
+
+export class Variables {
+  private handles = new Map<number, Producer>();
+  private next = 1;
+  private readonly view: ViewData;
+
+  constructor(private readonly runner: Runner, private readonly nav: Navigator) {
+    this.view = new ViewData(runner);
+  }
+
+  private handle(p: Producer): number {
+    const h = this.next++;
+    this.handles.set(h, p);
+    return h;
+  }
+
+  scopes(): Array<{ name: string; ref: number; expensive: boolean }> {
+    this.handles.clear();
+    this.next = 1;
+    return [
+      { name: 'Statement', ref: this.handle((hex) => this.statement(hex)), expensive: false },
+      { name: 'Subchannels', ref: this.handle((hex) => this.subchannels(hex)), expensive: false },
+      { name: 'Pages', ref: this.handle((hex) => this.pages(hex)), expensive: false },
+    ];
+  }
+
+  children(ref: number, hex: boolean): DebugProtocol.Variable[] {
+    const p = this.handles.get(ref);
+    return p ? p(hex) : [];
+  }
+
+  private v(name: string, value: string, children?: Producer): DebugProtocol.Variable {
+    return { name, value, variablesReference: children ? this.handle(children) : 0 };
+  }
+
+  private statement(hex: boolean): DebugProtocol.Variable[] {
+    const s = this.runner.state;
+    const cur = this.nav.current;
+    const out: DebugProtocol.Variable[] = [];
+    if (cur) out.push(this.v('event', describeEvent(cur.event)));
+    out.push(this.v('time', String(this.runner.m.state.time)));
+    out.push(this.v('cc', s.cc < 0n ? '(none yet)' : s.cc.toString()));
+    out.push(this.v('ret', formatNumber(s.ret, false)));
+    if (s.irb) out.push(this.v('irb', 'IRB (css §4)', (h) => this.image(s.irb!, 'irb', h)));
+    if (s.schib) out.push(this.v('schib', 'SCHIB (css §1)', (h) => this.image(s.schib!, 'schib', h)));
+    for (const [name, pages] of this.runner.bindings) {
+      out.push(this.v(name, `${pages.length} pages`, (h) => pages.map((pfn, i) => this.pageVar(`[${i}]`, pfn, h))));
+    }
+    out.push(this.v('expects', `${this.runner.expects.filter((e) => e.ok).length}/${this.runner.expects.length} passed`));
+    void hex;
+    return out;
+  }
+
+  private image(bytes: Uint8Array, kind: 'irb' | 'schib', hex: boolean): DebugProtocol.Variable[] {
+    return this.view.imageGroups(bytes, kind).map((g) =>
+      this.v(g.name, g.words.map((w) => w.toString(16).padStart(8, '0')).join(' '), (h) =>
+        g.fields.map((f) => this.v(`${f.name} [${f.bits}]`, formatNumber(f.value, h) + (f.valid ? '' : ' (not valid)'))),
+      ),
+    ).concat(hex ? [] : []);
+  }
+
+  private subchannels(hex: boolean): DebugProtocol.Variable[] {
+    const { subchannels } = this.view.subchannels({ limit: 64 });
+    return subchannels.map((s) =>
+      this.v(`${s.sid} (dev ${s.devno} ${s.deviceType})`, s.active ? 'channel program in flight' : 'idle', () =>
+        s.groups.map((g) =>
+          this.v(g.name, g.words.map((w) => w.toString(16).padStart(8, '0')).join(' '), (h) =>
+            g.fields.map((f) => this.v(`${f.name} [${f.bits}]`, formatNumber(f.value, h) + (f.valid ? '' : ' (not valid)'))),
+          ),
+        ),
+      ),
+    ).concat(hex ? [] : []);
+  }
+
+  private pageVar(name: string, pfn: number, hex: boolean): DebugProtocol.Variable {
+    const p = this.runner.mm.pageInfo(pfn);
+    const summary = `ref ${p.refcount} pin ${p.pincount ?? '–'}${p.maybeDmaPinned ? ' maybe-pinned' : ''}${p.dirty ? ' dirty' : ''}${p.zeroPage ? ' zero-page' : ''}`;
+    return this.v(name, summary, (h) => [
+      this.v('pfn', formatNumber(pfn, h || hex)),
+      this.v('refcount', formatNumber(p.refcount, h)),
+      this.v('pincount', p.pincount === undefined ? 'n/a (small page, gup §3.2)' : formatNumber(p.pincount, h)),
+      this.v('maybe_dma_pinned', String(p.maybeDmaPinned)),
+      this.v('dirty', String(p.dirty)),
+      this.v('order', String(p.order)),
+      this.v('zone', p.zone),
+    ]);
+  }
+
+  private pages(hex: boolean): DebugProtocol.Variable[] {
+    const data = this.view.pages({ interestingOnly: true, limit: 200 });
+    const out = Object.entries(data.vmstat).map(([k, v]) => this.v(k, formatNumber(v, hex)));
+    for (const proc of data.processes) {
+      for (const vma of proc.vmas) {
+        out.push(this.v(`${proc.name} ${vma.start}-${vma.end} ${vma.kind} ${vma.prot}`, `${vma.pages.length} interesting pages`, (h) =>
+          vma.pages.map((p) => this.pageVar(p.vaddr, p.pfn, h)),
+        ));
+      }
+    }
+    return out;
+  }
+}

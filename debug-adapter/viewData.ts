@@ -1,0 +1,157 @@
+/**
+ * Builds the data of the custom view requests (protocol.ts) from the live model: subchannel
+ * field rows with "changed since last stop" marks, CRW queues, pages grouped by process/VMA.
+ */
+import type * as P from './protocol';
+import type { Runner } from '../model/scenario/runner';
+import { imageFields, schibFieldTable, scswFieldValid, type FieldLoc } from '../model/scenario/fieldLocator';
+import { decodeCrw } from './crwView';
+
+const GROUP_WORDS: Record<string, [number, number]> = { PMCW: [0, 7], SCSW: [7, 10], MBA: [10, 12], MDA: [12, 13] };
+
+function bitsText(f: FieldLoc): string {
+  return f.width === 1 ? `w${f.word}.${f.bit}` : `w${f.word}.${f.bit}-${f.bit + f.width - 1}`;
+}
+
+function extract(words: ArrayLike<number>, f: FieldLoc): number {
+  const shift = 32 - f.bit - f.width;
+  const mask = f.width === 32 ? 0xffffffff : (1 << f.width) - 1;
+  return ((words[f.word] >>> shift) & mask) >>> 0;
+}
+
+export class ViewData {
+  /** Field values at the previous stop, to mark changes (STYLE: peripheral-viewer). */
+  private previous = new Map<string, number>();
+  private lastSeq = -2;
+  private current = new Map<string, number>();
+
+  constructor(private readonly runner: Runner) {}
+
+  activeSubchannels(): number[] {
+    const css = this.runner.css;
+    // css §1.3: ACTL subchannel-active (0x80 of the 7-bit ACTL field is bit 24 → value 0x04) or start pending
+    return css.subchannelNumbers().filter((s) => (css.field(s, 'scsw.actl') & 0x26) !== 0);
+  }
+
+  private rollChanges(): void {
+    const seq = this.runner.m.history.length;
+    if (seq !== this.lastSeq) {
+      this.previous = this.current;
+      this.current = new Map();
+      this.lastSeq = seq;
+    }
+  }
+
+  subchannels(args: P.SubchannelsArgs): P.SubchannelsResponse {
+    this.rollChanges();
+    const css = this.runner.css;
+    const all = css.subchannelNumbers();
+    const chosen = (args.only ?? all).filter((s) => css.hasSubchannel(s)).slice(0, args.limit ?? 256);
+    const active = new Set(this.activeSubchannels());
+    return {
+      total: all.length,
+      subchannels: chosen.map((sch) => {
+        const words = css.schibWords(sch);
+        const hex4 = (n: number) => n.toString(16).padStart(4, '0');
+        return {
+          sch,
+          sid: `0.0.${hex4(sch)}`,
+          devno: `0.0.${hex4(css.field(sch, 'pmcw.dev'))}`,
+          deviceType: css.deviceType(sch),
+          active: active.has(sch),
+          groups: Object.entries(GROUP_WORDS).map(([name, [from, to]]) => ({
+            name,
+            words: Array.from(words.slice(from, to)),
+            fields: schibFieldTable()
+              .filter((f) => f.word >= from && f.word < to)
+              .map((f) => {
+                const value = extract(words, f);
+                const key = `${sch}:${f.name}`;
+                this.current.set(key, value);
+                const before = this.previous.get(key);
+                return {
+                  name: f.name, bits: bitsText(f), value, width: f.width, meaning: f.meaning, ref: f.ref,
+                  valid: scswFieldValid(words, f.name),
+                  changed: before !== undefined && before !== value,
+                  editable: !!f.msch,
+                };
+              }),
+          })),
+        };
+      }),
+    };
+  }
+
+  /** Field groups of a stored IRB or SCHIB image, for the Variables view. */
+  imageGroups(bytes: Uint8Array, kind: 'irb' | 'schib'): P.FieldGroup[] {
+    return imageFields(bytes, kind).map((g) => ({
+      name: g.name,
+      words: g.words,
+      fields: g.fields.map((f) => ({ name: f.name, bits: bitsText(f), value: f.value, width: f.width, meaning: f.meaning, ref: f.ref, valid: f.valid, changed: false, editable: false })),
+    }));
+  }
+
+  crwQueues(): P.CrwQueuesResponse {
+    const q = this.runner.css.crwQueue();
+    return { queues: [{ name: 'machine', crws: q.crws.map(decodeCrw), overflow: q.overflow }] };
+  }
+
+  pages(args: P.PagesArgs): P.PagesResponse {
+    const mm = this.runner.mm;
+    const limit = args.limit ?? 1000;
+    const pfns = args.interestingOnly === false ? mm.mappedPages() : mm.interestingPages();
+    const shown = pfns.slice(0, limit);
+    const byVma = new Map<string, P.PageRow[]>();
+    const procs = mm.processes();
+    const key = (pid: number, vaddr: bigint) => {
+      const p = procs.find((x) => x.pid === pid);
+      const v = p?.vmas.find((m) => vaddr >= m.start && vaddr < m.end);
+      return v ? `${pid}:${v.start}` : `${pid}:?`;
+    };
+    for (const pfn of shown) {
+      const info = mm.pageInfo(pfn);
+      const k = info.pid === undefined || info.vaddr === undefined ? 'none' : key(info.pid, info.vaddr);
+      const rows = byVma.get(k) ?? [];
+      const pkey = `page:${pfn}`;
+      const sig = info.refcount * 4096 + (info.pincount ?? 0) * 2 + (info.dirty ? 1 : 0);
+      this.current.set(pkey, sig);
+      const before = this.previous.get(pkey);
+      rows.push({
+        pfn, vaddr: info.vaddr === undefined ? '-' : '0x' + info.vaddr.toString(16), refcount: info.refcount,
+        pincount: info.pincount ?? null, maybeDmaPinned: info.maybeDmaPinned, dirty: info.dirty, zeroPage: info.zeroPage,
+        order: info.order, zone: info.zone, changed: before !== undefined && before !== sig,
+      });
+      byVma.set(k, rows);
+    }
+    return {
+      vmstat: { ...mm.vmstat },
+      lockedVm: 0,
+      totalPages: mm.pages.count,
+      shownPages: shown.length,
+      processes: procs.map((p) => ({
+        pid: p.pid,
+        name: p.name,
+        vmas: p.vmas.map((v) => ({
+          start: '0x' + v.start.toString(16), end: '0x' + v.end.toString(16), kind: v.kind, prot: v.prot,
+          pages: byVma.get(`${p.pid}:${v.start}`) ?? [],
+        })),
+      })),
+    };
+  }
+
+  /** Validates an edit and returns the function that applies it through MSCH. */
+  prepareSetField(a: P.SetFieldArgs): () => P.SetFieldResponse {
+    if (typeof a.sch !== 'number' || !this.runner.css.hasSubchannel(a.sch)) throw new Error(`no subchannel ${String(a.sch)}`);
+    const f = schibFieldTable().find((x) => x.name === a.field);
+    if (!f) throw new Error(`unknown field '${String(a.field)}'`);
+    if (!f.msch) throw new Error(`${f.name} is not modifiable by MSCH (css §5.3)`);
+    const text = String(a.value).trim();
+    if (!/^(0x[0-9a-f]+|0b[01]+|\d+)$/i.test(text)) throw new Error(`'${text}' is not a number (use decimal, 0x hex or 0b binary)`);
+    const value = Number(BigInt(text));
+    if (value >= 2 ** f.width) throw new Error(`${f.name} is ${f.width} bit(s) wide: ${text} does not fit`);
+    return () => {
+      const cc = this.runner.css.msch(0x00010000 | a.sch, { [f.name]: value });
+      return { cc, value: this.runner.css.field(a.sch, f.name) };
+    };
+  }
+}

@@ -1,0 +1,39 @@
+/**
+ * The API `activate` returns, for the host tests (and other extensions):
+ * `snapshotView(view)` is the fully expanded current tree of a view, built through the same
+ * providers the views use; `onDidReceiveState` fires after each `vlab/state` has been applied.
+ */
+import type * as vscode from 'vscode';
+import type { StateEventBody } from '../debug-adapter/protocol';
+import type { RadixStore } from './radix';
+import type { SessionTracker } from './sessionTracker';
+import type { SnapshotNode } from './views/snapshot';
+import type { Radix } from './views/format';
+import { isViewKind, type ViewKind } from './views/viewKinds';
+import type { VlabView } from './views/vlabView';
+
+export type { SnapshotNode } from './views/snapshot';
+export type { Radix } from './views/format';
+export type { ViewKind } from './views/viewKinds';
+
+export interface VfioLabApi {
+  /** The fully expanded tree of a view; `[]` when no `vlab` session is stopped. */
+  snapshotView(view: ViewKind): Promise<SnapshotNode[]>;
+  /** The radix a view currently shows. */
+  radix(view: ViewKind): Radix;
+  setRadix(view: ViewKind, radix: Radix): Promise<void>;
+  /** Fires after each `vlab/state` event was applied to the session's model. */
+  readonly onDidReceiveState: vscode.Event<{ session: vscode.DebugSession; body: StateEventBody }>;
+}
+
+export function createApi(views: Record<ViewKind, VlabView>, tracker: SessionTracker, radix: RadixStore): VfioLabApi {
+  return {
+    snapshotView(view) {
+      if (!isViewKind(view)) return Promise.reject(new Error(`unknown view '${String(view)}': use subchannels, crwQueues or pages`));
+      return views[view].snapshot();
+    },
+    radix: (view) => radix.get(view),
+    setRadix: (view, value) => radix.set(view, value),
+    onDidReceiveState: tracker.onDidReceiveState,
+  };
+}

@@ -1,0 +1,39 @@
+/** One CRW: decoded label (RSC / ERC / RSID), raw word in the description, fields as children. */
+import type * as vscode from 'vscode';
+import type { CrwView } from '../../../debug-adapter/protocol';
+import type { SessionModel } from '../../sessionModel';
+import { crwFieldRows } from '../crwFields';
+import { crwDescription, crwLabel, crwTooltip } from '../format';
+import { BaseNode, type RenderContext } from './baseNode';
+import { FieldNode } from './fieldNode';
+import { Collapsed, makeItem } from './treeItem';
+
+export class CrwNode extends BaseNode {
+  constructor(
+    parent: BaseNode,
+    id: string,
+    readonly crw: CrwView,
+    /** Position in the queue: 0 is what the next STCRW stores. */
+    readonly index: number,
+    readonly model: SessionModel,
+  ) {
+    super(parent, id);
+  }
+
+  toTreeItem(ctx: RenderContext): vscode.TreeItem {
+    return makeItem({
+      id: this.id,
+      label: crwLabel(this.crw),
+      description: crwDescription(this.crw, ctx.radix),
+      tooltip: `${crwTooltip(this.crw)}\n\nQueue position ${this.index}${this.index === 0 ? ' (the next STCRW stores this one)' : ''}.`,
+      icon: this.crw.oflw ? 'warning' : 'mail',
+      iconColor: this.crw.oflw ? 'list.warningForeground' : undefined,
+      contextValue: 'crw',
+      collapsible: Collapsed,
+    });
+  }
+
+  override getChildren(): BaseNode[] {
+    return crwFieldRows(this.crw).map((row) => new FieldNode(this, this.childId(row.name), row, this.model, 'crwQueues'));
+  }
+}

@@ -1,0 +1,263 @@
+/**
+ * Channel-program execution for the native (emulated) channel subsystem, after QEMU's
+ * `do_subchannel_work_virtual` / `sch_handle_start_func_virtual` / `css_interpret_ccw`, but one
+ * CCW per queued engine action so the debugger can pause between CCWs and a TIC loop never
+ * blocks. Per CCW: fetch → checks (css §3.6) → device → data transfer (IDAWs, css §3.5) →
+ * incorrect length / SLI → chaining CD / CC / TIC (css §3.4) → status (css §4, §5.3).
+ */
+import { channelThread, schNo } from '../engine/ids';
+import { CCW_FLAG, CMD, decodeCcw, isInput, commandClass, type Ccw } from './ccw';
+import type { CssCore } from './context';
+import { dataSegments, gather, scatter } from './idaw';
+import { selectPath } from './paths';
+import { ACTL, CSTAT, DSTAT, FCTL, STCTL, STCTL_ALERT_END, STCTL_DEFERRED_CC3, STCTL_NORMAL } from './status';
+import { clearFunction, emitStatus, endStatus, haltFunction } from './functions';
+
+export const CHANNEL_ACTION = 'channel';
+/** Virtual time from an accepted instruction to the channel picking the subchannel up. */
+export const START_DELAY = 1;
+/** Virtual time per CCW. */
+export const CCW_DELAY = 1;
+
+export function registerChannel(core: CssCore): void {
+  core.m.onAction(CHANNEL_ACTION, (sch) => doSubchannelWork(core, sch));
+}
+
+export function scheduleWork(core: CssCore, sch: number, delay = START_DELAY): void {
+  core.m.schedule(CHANNEL_ACTION, sch, delay);
+}
+
+export function cancelWork(core: CssCore, sch: number): void {
+  core.m.cancel((a) => a.kind === CHANNEL_ACTION && a.arg === sch);
+}
+
+/** One channel action for `sch`: the pending function with the highest priority (clear, halt, start). */
+export function doSubchannelWork(core: CssCore, sch: number): void {
+  core.m.onThread(channelThread(schNo(sch)), () =>
+    core.m.within('do_subchannel_work_virtual', () => {
+      const fctl = core.schib.get(sch, 'scsw.fctl');
+      if (fctl & FCTL.CLEAR) clearFunction(core, sch);
+      else if (fctl & FCTL.HALT) haltFunction(core, sch);
+      else if (fctl & FCTL.START) core.m.within('sch_handle_start_func_virtual', () => startFunction(core, sch));
+    }),
+  );
+}
+
+function startFunction(core: CssCore, sch: number): void {
+  const s = core.schib;
+  const actl = s.get(sch, 'scsw.actl');
+  if (actl & ACTL.RESUME_PEND) {
+    // css §5.3 RSCH: the suspended program continues with the CCW that carried the S flag.
+    s.set(sch, 'scsw.actl', (actl & ~(ACTL.RESUME_PEND | ACTL.SUSPENDED)) | ACTL.SCH_ACTIVE | ACTL.DEV_ACTIVE);
+    interpretCcw(core, sch);
+    return;
+  }
+  if (actl & ACTL.START_PEND) {
+    beginStart(core, sch);
+    return;
+  }
+  if (actl & ACTL.SCH_ACTIVE) interpretCcw(core, sch);
+}
+
+/** The start function leaves "start pending": select a path (css §5.5) and go active. */
+function beginStart(core: CssCore, sch: number): void {
+  const s = core.schib;
+  const st = core.chan.get(sch)!;
+  // [unverified: chosen — DSTAT, CSTAT and the residual count start from 0 for each start
+  //  function (QEMU clears DSTAT/CSTAT here and leaves the count)]
+  s.set(sch, 'scsw.dstat', 0);
+  s.set(sch, 'scsw.cstat', 0);
+  s.set(sch, 'scsw.count', 0);
+  const choice = selectPath(st.orb.lpm, s.get(sch, 'pmcw.pim'), s.get(sch, 'pmcw.pam'),
+    (i) => core.pathOperational(s.get(sch, `pmcw.chpid${i}`)));
+  s.set(sch, 'pmcw.pnom', choice.pnom);
+  if (choice.pnom) {
+    s.set(sch, 'pmcw.pom', s.get(sch, 'pmcw.pom') & ~choice.pnom);
+    s.set(sch, 'scsw.pno', 1);
+  }
+  if (!choice.lpum) {
+    // css §5.3 / §5.5: no path → deferred cc 3, STCTL alert + pending; FCTL/ACTL as SSCH left them.
+    s.set(sch, 'scsw.cc', 3);
+    s.set(sch, 'scsw.stctl', STCTL_DEFERRED_CC3);
+    emitStatus(core, sch);
+    core.injectIo(sch);
+    return;
+  }
+  s.set(sch, 'pmcw.lpum', choice.lpum);
+  s.set(sch, 'scsw.actl', (s.get(sch, 'scsw.actl') & ~ACTL.START_PEND) | ACTL.SCH_ACTIVE | ACTL.DEV_ACTIVE);
+  core.m.emit({ kind: 'sch.start', sch, lpum: choice.lpum }, 'instruction');
+  if (st.orb.isic) {
+    // [unverified: chosen PoP behaviour — ISIC: intermediate status with ZCC when the subchannel
+    //  becomes active; QEMU's emulated CSS ignores ISIC]
+    s.set(sch, 'scsw.zcc', 1);
+    s.or(sch, 'scsw.stctl', STCTL.INTERMEDIATE | STCTL.PENDING);
+    emitStatus(core, sch);
+    core.injectIo(sch);
+  }
+  scheduleWork(core, sch, CCW_DELAY);
+}
+
+/** Channel-program check (css §3.6): CSTAT 0x20, STCTL 0x17, CPA = failing CCW + 8. */
+function programCheck(core: CssCore, sch: number, addr: number, reason: string, ref = 'css §3.6'): void {
+  core.m.emit({ kind: 'ccw.check', sch, addr, reason, ref }, 'ccw');
+  core.setChan(sch, { cmd: -1, op: undefined });
+  endStatus(core, sch, { stctl: STCTL_ALERT_END, dstat: 0, cstat: CSTAT.PRG, cpa: (addr + 8) >>> 0 });
+}
+
+/** Fetch and execute one CCW (QEMU `css_interpret_ccw`). */
+function interpretCcw(core: CssCore, sch: number): void {
+  core.m.within('css_interpret_ccw', () => {
+    const st = core.chan.get(sch)!;
+    const addr = st.next;
+    const fmt = st.fmt;
+    const chaining = st.cmd >= 0;
+    if (addr === 0) return programCheck(core, sch, addr, 'CCW address 0');
+    if ((addr & (fmt === 1 ? 0x80000007 : 0xff000007)) !== 0 || addr > 0xffffffff) {
+      return programCheck(core, sch, addr, `CCW address 0x${addr.toString(16)} not doubleword aligned or beyond the ${fmt === 1 ? '31' : '24'}-bit limit`);
+    }
+    const w0 = core.mem.readU32(addr);
+    const w1 = core.mem.readU32(addr + 4);
+    // [unverified: chosen program check for a CCW outside guest memory]
+    if (w0 === undefined || w1 === undefined) return programCheck(core, sch, addr, `CCW at 0x${addr.toString(16)} is outside guest memory`);
+    const ccw = decodeCcw(w0, w1, fmt);
+    core.setChan(sch, { cur: addr, ccws: st.ccws + 1 });
+    core.m.emit({ kind: 'ccw.fetch', sch, addr, cmd: ccw.cmd, flags: ccw.flags, count: ccw.count, cda: ccw.cda, ccwLine: core.ccwLineResolver(addr) }, 'ccw');
+
+    // css §3.6 checks, in QEMU's order
+    const isTic = (ccw.cmd & 0x0f) === CMD.TIC;
+    if (!chaining && (ccw.cmd & 0x0f) === 0) return programCheck(core, sch, addr, `invalid command code 0x${ccw.cmd.toString(16)} (low nibble 0)`, 'css §3.3, §3.6');
+    if (isTic && (ccw.cmd & 0xf0) !== 0) return programCheck(core, sch, addr, `format-1 TIC with nonzero high nibble (0x${ccw.cmd.toString(16)})`, 'css §3.4');
+    if (fmt === 0 && ccw.count === 0 && !isTic) return programCheck(core, sch, addr, 'format-0 CCW with count 0');
+    if (ccw.flags & CCW_FLAG.MIDA) return programCheck(core, sch, addr, 'MIDA flag set (MIDAWs not supported)', 'css §3.5, §3.6');
+    if (ccw.flags & CCW_FLAG.S) {
+      if (!st.orb.spnd) return programCheck(core, sch, addr, 'S flag set but ORB SPND = 0', 'css §3.2, §3.6');
+      // [unverified: chosen program check for an S flag in a data-chained CCW]
+      if (chaining) return programCheck(core, sch, addr, 'S flag in a data-chained CCW');
+      suspend(core, sch, addr);
+      return;
+    }
+    if (ccw.cda === 0) {
+      if (st.noData === 255) return programCheck(core, sch, addr, 'more than 255 CCWs with data address 0 (loop guard)');
+      core.setChan(sch, { noData: st.noData + 1 });
+    }
+    if (isTic) {
+      if (st.lastTic) return programCheck(core, sch, addr, 'TIC immediately following a TIC', 'css §3.4');
+      if (ccw.flags || ccw.count) return programCheck(core, sch, addr, 'format-1 TIC with nonzero flags or count', 'css §3.4');
+      core.setChan(sch, { next: ccw.cda, lastTic: true });
+      core.m.emit({ kind: 'ccw.chain', sch, next: ccw.cda, how: 'tic' }, 'ccw');
+      scheduleWork(core, sch, CCW_DELAY);
+      return;
+    }
+    core.setChan(sch, { lastTic: false });
+    if (ccw.flags & CCW_FLAG.PCI) pciInterruption(core, sch);
+    executeCommand(core, sch, addr, ccw, chaining);
+  });
+}
+
+/** css §3.2 PCI: intermediate status with CSTAT PCI while the program continues. */
+function pciInterruption(core: CssCore, sch: number): void {
+  const s = core.schib;
+  s.or(sch, 'scsw.cstat', CSTAT.PCI);
+  // [unverified: chosen PoP behaviour — STCTL intermediate + pending when the CCW becomes
+  //  current; QEMU's emulated CSS ignores PCI]
+  s.or(sch, 'scsw.stctl', STCTL.INTERMEDIATE | STCTL.PENDING);
+  emitStatus(core, sch);
+  core.injectIo(sch);
+}
+
+/** css §3.2 S flag with ORB SPND = 1: the function is suspended before this CCW. */
+function suspend(core: CssCore, sch: number, addr: number): void {
+  const s = core.schib;
+  const st = core.chan.get(sch)!;
+  core.setChan(sch, { next: addr });
+  s.set(sch, 'scsw.actl', (s.get(sch, 'scsw.actl') & ~(ACTL.START_PEND | ACTL.SCH_ACTIVE | ACTL.DEV_ACTIVE)) | ACTL.SUSPENDED);
+  // [unverified: chosen — CPA = suspended CCW + 8]
+  s.set(sch, 'scsw.cpa', (addr + 8) >>> 0);
+  if (!st.orb.ssic) {
+    // [unverified: chosen PoP behaviour — intermediate status unless SSIC; QEMU injects an
+    //  interruption without making the subchannel status pending]
+    s.or(sch, 'scsw.stctl', STCTL.INTERMEDIATE | STCTL.PENDING);
+    emitStatus(core, sch);
+    core.injectIo(sch);
+  } else {
+    emitStatus(core, sch);
+  }
+}
+
+function executeCommand(core: CssCore, sch: number, addr: number, ccw: Ccw, chaining: boolean): void {
+  const s = core.schib;
+  const dev = core.devices.get(sch)!;
+  const st0 = core.chan.get(sch)!;
+  const checkLen = !((ccw.flags & CCW_FLAG.SLI) && !(ccw.flags & CCW_FLAG.CD));
+  if (!chaining) {
+    const op = dev.begin(ccw.cmd);
+    if (op.kind === 'reject') {
+      // css §5.3 command reject: DSTAT = UC, STCTL 0x17, sense byte 0 = 0x80
+      s.set(sch, 'scsw.count', ccw.count);
+      endStatus(core, sch, { stctl: STCTL_ALERT_END, dstat: DSTAT.UC, cstat: 0, cpa: (addr + 8) >>> 0 });
+      return;
+    }
+    if (op.kind === 'input' && op.exactCount !== undefined && checkLen && ccw.count !== op.exactCount) {
+      return programCheck(core, sch, addr, `${ccw.cmd === CMD.SENSE ? 'basic sense' : 'sense ID'} with count ${ccw.count} ≠ ${op.exactCount} and length checking`, 'css §3.6');
+    }
+    core.setChan(sch, { cmd: ccw.cmd, op, moved: 0, out: [] });
+  }
+  const st = core.chan.get(sch)!;
+  const op = st.op!;
+  const cmd = st.cmd;
+  let n = 0;
+  if (op.kind === 'input') n = Math.min(ccw.count, op.data.length - st.moved);
+  else if (op.kind === 'output') n = Math.min(ccw.count, op.accept - st.moved);
+  const seg = dataSegments(core.mem, ccw, st0.orb, n);
+  if (!seg.ok) return programCheck(core, sch, addr, seg.reason, seg.ref);
+  if (op.kind === 'input' && n > 0) {
+    const bytes = op.data.slice(st.moved, st.moved + n);
+    core.m.within('ccw_dstream_write', () => {
+      const skip = (ccw.flags & CCW_FLAG.SKP) !== 0 && isInput(commandClass(cmd));
+      if (!skip) scatter(core.mem, seg.segments, bytes);
+      core.m.emit({ kind: 'ccw.data', sch, addr: seg.segments[0].addr, count: n, write: false, bytes: skip ? [] : bytes.slice() }, 'instruction');
+    });
+  } else if (op.kind === 'output' && n > 0) {
+    const bytes = gather(core.mem, seg.segments);
+    core.m.within('ccw_dstream_read', () => {
+      core.setChan(sch, { out: [...st.out, ...bytes] });
+      core.m.emit({ kind: 'ccw.data', sch, addr: seg.segments[0].addr, count: n, write: true, bytes }, 'instruction');
+    });
+  }
+  const moved = st.moved + n;
+  const residual = ccw.count - n;
+  core.setChan(sch, { moved });
+  s.set(sch, 'scsw.count', residual);
+  // Does the device have more data to give (input) or take (output)? Infinite acceptance takes
+  // whatever the CCWs give, so it keeps data chaining going but never means "incorrect length".
+  const wantsMore = op.kind === 'input' ? moved < op.data.length : op.kind === 'output' ? moved < op.accept : false;
+  const lengthDiffers = op.kind !== 'control' && (residual > 0 || (wantsMore && !(op.kind === 'output' && op.accept === Infinity)));
+
+  if (residual === 0 && (ccw.flags & CCW_FLAG.CD) && wantsMore) {
+    const next = (addr + 8) >>> 0;
+    core.setChan(sch, { next });
+    core.m.emit({ kind: 'ccw.chain', sch, next, how: 'data' }, 'ccw');
+    scheduleWork(core, sch, CCW_DELAY);
+    return;
+  }
+  // The command ends here. Incorrect length: the device and the CCWs disagree on the length.
+  // [unverified: chosen — control commands (NOP) never indicate incorrect length; ILS ignored]
+  const ilReported = lengthDiffers && checkLen;
+  const dstat = dev.end(cmd, core.chan.get(sch)!.out, moved);
+  core.setChan(sch, { cmd: -1, op: undefined });
+  const cpa = (addr + 8) >>> 0;
+  if (ilReported || (dstat & (DSTAT.UC | DSTAT.UE))) {
+    // [unverified: chosen — incorrect length is an alert condition (STCTL 0x17), chaining suppressed]
+    endStatus(core, sch, { stctl: STCTL_ALERT_END, dstat, cstat: ilReported ? CSTAT.IL : 0, cpa });
+    return;
+  }
+  if (ccw.flags & CCW_FLAG.CC) {
+    // Status modifier with command chaining skips the next CCW.
+    const next = (addr + ((dstat & DSTAT.SM) ? 16 : 8)) >>> 0;
+    core.setChan(sch, { next });
+    core.m.emit({ kind: 'ccw.chain', sch, next, how: 'command' }, 'ccw');
+    scheduleWork(core, sch, CCW_DELAY);
+    return;
+  }
+  endStatus(core, sch, { stctl: STCTL_NORMAL, dstat, cstat: 0, cpa });
+}

@@ -1,0 +1,216 @@
+/**
+ * The channel subsystem facade the scenario runner calls: configuration (channel paths,
+ * devices), the guest's I/O instructions in the native topology, and read access for views.
+ */
+import type { Machine } from '../engine/machine';
+import type { GuestMemory } from '../guest/memory';
+import { CssCore } from './context';
+import { registerChannel } from './channel';
+import { csch, hsch, rsch, xsch } from './control';
+import { msch } from './msch';
+import { ssch, stsch, tpi, tsch } from './instructions';
+import type { OrbFields } from './orb';
+import { SCHIB_WORDS } from './fields';
+import { maskFor } from './paths';
+import { MAX_SUBCHANNELS } from './schib';
+import { createDevice } from '../devices/factory';
+import type { Device, DeviceType } from '../devices/device';
+import { CrwQueue, type CrwParts } from './crw';
+import { ProgramInterruption } from './program-interruption';
+
+export { ProgramInterruption };
+export type { OrbFields } from './orb';
+
+export interface DeviceSpec {
+  devno: number;
+  sch: number;
+  type: DeviceType;
+  chpids: number[];
+  enabled: boolean;
+  isc: number;
+}
+
+const h = (n: number, w = 2) => `0x${n.toString(16).padStart(w, '0')}`;
+
+function checkInt(what: string, v: number, max: number): void {
+  if (!Number.isInteger(v) || v < 0 || v > max) throw new Error(`${what} ${v} is out of range 0..${h(max)}`);
+}
+
+export class Css {
+  readonly core: CssCore;
+  /** The machine's CRW queue (css §6.3). */
+  readonly crws: CrwQueue;
+
+  constructor(
+    readonly m: Machine,
+    readonly mem: GuestMemory,
+  ) {
+    this.core = new CssCore(m, mem);
+    this.crws = new CrwQueue(m);
+    registerChannel(this.core);
+  }
+
+  get ccwLineResolver(): (addr: number) => number | undefined {
+    return this.core.ccwLineResolver;
+  }
+
+  set ccwLineResolver(f: (addr: number) => number | undefined) {
+    this.core.ccwLineResolver = f;
+  }
+
+  // ---- configuration ------------------------------------------------------------------------
+
+  /** Define a configured channel path (css §1.2). */
+  addChpid(chpid: number, type: number): void {
+    checkInt('CHPID', chpid, 0xff);
+    checkInt(`CHPID ${h(chpid)} type`, type, 0xff);
+    if (this.core.chpids.has(chpid)) throw new Error(`CHPID ${h(chpid)} is already defined`);
+    this.m.journal.mapSet(this.core.chpids, chpid, { chpid, type, operational: true });
+  }
+
+  /** Make a channel path (not) operational: selection drops it into PNOM (css §5.5). */
+  setChpidOperational(chpid: number, operational: boolean): void {
+    const p = this.core.chpids.get(chpid);
+    if (!p) throw new Error(`CHPID ${h(chpid)} is not defined`);
+    this.m.journal.set(p, 'operational', operational);
+  }
+
+  /** Define a device and build its SCHIB (css §1.1, §1.2). */
+  addDevice(spec: DeviceSpec): void {
+    const c = this.core;
+    checkInt('subchannel number', spec.sch, MAX_SUBCHANNELS - 1);
+    checkInt('device number', spec.devno, 0xffff);
+    checkInt('ISC', spec.isc, 7);
+    if (!Array.isArray(spec.chpids) || spec.chpids.length < 1 || spec.chpids.length > 8) {
+      throw new Error(`device ${h(spec.devno, 4)}: 1 to 8 CHPIDs required, got ${spec.chpids?.length ?? 0} (css §1.1)`);
+    }
+    spec.chpids.forEach((p) => checkInt(`device ${h(spec.devno, 4)} CHPID`, p, 0xff));
+    if (new Set(spec.chpids).size !== spec.chpids.length) throw new Error(`device ${h(spec.devno, 4)}: duplicate CHPID in ${spec.chpids.map((p) => h(p)).join(',')}`);
+    if (c.devices.has(spec.sch)) throw new Error(`subchannel ${h(spec.sch, 4)} is already defined`);
+    if (c.devnos.has(spec.devno)) throw new Error(`device number ${h(spec.devno, 4)} is already used by subchannel ${h(c.devnos.get(spec.devno)!, 4)}`);
+    const dev = createDevice(this.m, spec.type, spec.devno);
+    const pim = maskFor(spec.chpids.length);
+    const s = c.schib;
+    const sch = spec.sch;
+    s.set(sch, 'pmcw.isc', spec.isc);
+    s.set(sch, 'pmcw.ena', spec.enabled ? 1 : 0);
+    s.set(sch, 'pmcw.dnv', 1);
+    s.set(sch, 'pmcw.dev', spec.devno);
+    s.set(sch, 'pmcw.lpm', pim);
+    s.set(sch, 'pmcw.pim', pim);
+    s.set(sch, 'pmcw.pam', pim);
+    s.set(sch, 'pmcw.pom', 0xff);
+    spec.chpids.forEach((p, i) => s.set(sch, `pmcw.chpid${i}`, p));
+    s.set(sch, 'pmcw.st', 0);
+    this.m.journal.mapSet(c.devices, sch, dev);
+    this.m.journal.mapSet(c.devnos, spec.devno, sch);
+    if (sch > c.limits.maxSch) this.m.journal.set(c.limits, 'maxSch', sch);
+  }
+
+  hasSubchannel(sch: number): boolean {
+    return this.core.exists(sch);
+  }
+
+  subchannelNumbers(): number[] {
+    return [...this.core.devices.keys()].sort((a, b) => a - b);
+  }
+
+  device(sch: number): Device | undefined {
+    return this.core.devices.get(sch);
+  }
+
+  // ---- instructions (css §5) ----------------------------------------------------------------
+
+  ssch(sid: number, orb: OrbFields, orbAddr?: number): number {
+    return ssch(this.core, sid, orb, orbAddr);
+  }
+
+  tsch(sid: number, irbAddr?: number): { cc: number; irb: Uint8Array } {
+    return tsch(this.core, sid, irbAddr);
+  }
+
+  stsch(sid: number, schibAddr?: number): { cc: number; schib: Uint8Array } {
+    return stsch(this.core, sid, schibAddr);
+  }
+
+  msch(sid: number, changes: Record<string, number>, schibAddr?: number): number {
+    return msch(this.core, sid, changes, schibAddr);
+  }
+
+  hsch(sid: number): number {
+    return hsch(this.core, sid);
+  }
+
+  csch(sid: number): number {
+    return csch(this.core, sid);
+  }
+
+  xsch(sid: number): number {
+    return xsch(this.core, sid);
+  }
+
+  rsch(sid: number): number {
+    return rsch(this.core, sid);
+  }
+
+  tpi(addr?: number): { cc: number; sid: number; intparm: number; iid: number } {
+    return tpi(this.core, addr);
+  }
+
+  /** An I/O-interruption request is queued for an enabled ISC (css §5.4). */
+  interruptionPending(): boolean {
+    return this.core.irq.pending();
+  }
+
+  /** Set control register 6 (ISC mask in bits 0–7, css §5.4). */
+  setCr6(value: number): void {
+    this.core.irq.setCr6(value);
+  }
+
+  /** STCRW (css §6.3): cc 0 with the oldest CRW, cc 1 with zero; stores 4 bytes at `addr` if given. */
+  stcrw(addr?: number): { cc: number; crw: number } {
+    return this.m.within('ioinst_handle_stcrw', () => {
+      if (addr !== undefined) {
+        if (addr & 3) throw new ProgramInterruption('specification', `STCRW area 0x${addr.toString(16)} is not word aligned (css §5.1)`);
+        if (!this.mem.inRange(addr, 4)) throw new ProgramInterruption('addressing', `STCRW area 0x${addr.toString(16)} is outside guest memory`);
+      }
+      const r = this.m.within('css_do_stcrw', () => this.crws.stcrw());
+      if (addr !== undefined) this.mem.writeU32(addr, r.crw);
+      this.m.emit({ kind: 'instr', name: 'STCRW', sch: 0, cc: r.cc, detail: `crw=0x${r.crw.toString(16).padStart(8, '0')}` }, 'instruction');
+      return r;
+    });
+  }
+
+  /** Queue a machine-generated CRW (QEMU `css_queue_crw`, css §6.3). */
+  queueCrw(p: CrwParts): boolean {
+    return this.crws.queue(p);
+  }
+
+  /** Pending CRWs and the lost flag, for the CRW view. */
+  crwQueue(): { crws: number[]; overflow: boolean } {
+    return { crws: this.crws.crws.slice(), overflow: this.crws.flags.lost };
+  }
+
+  // ---- reading ------------------------------------------------------------------------------
+
+  /** The device type of a subchannel; throws on an undefined subchannel. */
+  deviceType(sch: number): DeviceType {
+    const d = this.core.devices.get(sch);
+    if (!d) throw new Error(`subchannel 0x${sch.toString(16).padStart(4, '0')} is not defined`);
+    return d.type;
+  }
+
+  field(sch: number, name: string): number {
+    return this.core.schib.get(sch, name);
+  }
+
+  schibWords(sch: number): Uint32Array {
+    return this.core.schib.view(sch);
+  }
+
+  lastIrb(sch: number): Uint8Array | undefined {
+    return this.core.irbs.get(sch);
+  }
+
+  static readonly SCHIB_WORDS = SCHIB_WORDS;
+}

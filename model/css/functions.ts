@@ -1,0 +1,81 @@
+/**
+ * Ending a function: the status a start, halt or clear function leaves in the SCSW (css §5.3
+ * "completion effects"), and the halt and clear functions themselves (QEMU
+ * `sch_handle_halt_func`, `sch_handle_clear_func`).
+ */
+import type { CssCore } from './context';
+import { ACTL, CSTAT, DSTAT, STCTL } from './status';
+
+export interface EndStatus {
+  stctl: number;
+  dstat: number;
+  cstat: number;
+  cpa: number;
+}
+
+export function emitStatus(core: CssCore, sch: number): void {
+  const s = core.schib;
+  core.m.emit({
+    kind: 'sch.status', sch, stctl: s.get(sch, 'scsw.stctl'), dstat: s.get(sch, 'scsw.dstat'),
+    cstat: s.get(sch, 'scsw.cstat'), cpa: s.get(sch, 'scsw.cpa'), count: s.get(sch, 'scsw.count'),
+  }, 'ccw');
+}
+
+/**
+ * Final status of a start function: ACTL start-pending, subchannel-active and device-active
+ * cleared; STCTL, DSTAT, CSTAT and CPA stored; the status made pending and an interruption
+ * request queued (css §5.3, §5.4).
+ * [unverified: chosen — an intermediate status (PCI) not yet cleared by TSCH stays visible: its
+ *  STCTL intermediate bit and CSTAT PCI are kept alongside the final status]
+ */
+export function endStatus(core: CssCore, sch: number, e: EndStatus): void {
+  const s = core.schib;
+  const old = s.get(sch, 'scsw.stctl');
+  const keep = old & STCTL.PENDING ? old & STCTL.INTERMEDIATE : 0;
+  const pci = old & STCTL.PENDING ? s.get(sch, 'scsw.cstat') & CSTAT.PCI : 0;
+  s.set(sch, 'scsw.actl', s.get(sch, 'scsw.actl') & ~(ACTL.START_PEND | ACTL.SCH_ACTIVE | ACTL.DEV_ACTIVE));
+  s.set(sch, 'scsw.dstat', e.dstat);
+  s.set(sch, 'scsw.cstat', e.cstat | pci);
+  s.set(sch, 'scsw.cpa', e.cpa >>> 0);
+  s.set(sch, 'scsw.stctl', e.stctl | keep);
+  emitStatus(core, sch);
+  core.injectIo(sch);
+}
+
+/** Halt function (css §5.3 "halt"). */
+export function haltFunction(core: CssCore, sch: number): void {
+  core.m.within('sch_handle_halt_func', () => {
+    const s = core.schib;
+    const actl = s.get(sch, 'scsw.actl');
+    const active = (actl & (ACTL.SCH_ACTIVE | ACTL.DEV_ACTIVE)) !== 0;
+    const st = core.chan.get(sch);
+    s.set(sch, 'scsw.actl', actl & ~(ACTL.HALT_PEND | ACTL.SCH_ACTIVE | ACTL.DEV_ACTIVE));
+    s.or(sch, 'scsw.stctl', STCTL.PENDING);
+    if (active || !(actl & (ACTL.START_PEND | ACTL.SUSPENDED))) s.set(sch, 'scsw.dstat', DSTAT.DE);
+    // [unverified: chosen — "current CCW" = the CCW fetched last (QEMU's channel_prog)]
+    if (active || (actl & ACTL.SUSPENDED)) s.set(sch, 'scsw.cpa', ((st?.cur ?? 0) + 8) >>> 0);
+    s.set(sch, 'scsw.cstat', 0);
+    s.set(sch, 'pmcw.lpum', 0x80);
+    if (st) core.setChan(sch, { cmd: -1, op: undefined });
+    emitStatus(core, sch);
+    core.injectIo(sch);
+  });
+}
+
+/** Clear function (css §5.3 "clear"). */
+export function clearFunction(core: CssCore, sch: number): void {
+  core.m.within('sch_handle_clear_func', () => {
+    const s = core.schib;
+    s.set(sch, 'pmcw.lpum', 0);
+    s.set(sch, 'pmcw.pom', 0xff);
+    s.set(sch, 'scsw.pno', 0);
+    if (core.chan.get(sch)) core.setChan(sch, { next: 0, lastTic: false, cmd: -1, op: undefined });
+    s.clear(sch, 'scsw.actl', ACTL.CLEAR_PEND);
+    s.or(sch, 'scsw.stctl', STCTL.PENDING);
+    s.set(sch, 'scsw.dstat', 0);
+    s.set(sch, 'scsw.cstat', 0);
+    s.set(sch, 'pmcw.lpum', 0x80);
+    emitStatus(core, sch);
+    core.injectIo(sch);
+  });
+}

@@ -1,0 +1,161 @@
+/**
+ * The subchannel I/O instructions on the guest CPU (QEMU `ioinst_handle_*` → `css_do_*`):
+ * operand checks (css §5.1), condition codes (css §5.2) and SCSW/PMCW side effects (css §5.3).
+ * Each returns its condition code and emits an `instr` event.
+ */
+import type { CssCore } from './context';
+import { ProgramInterruption } from './program-interruption';
+import { checkOrbWidths, orbOperandProblem, type OrbFields } from './orb';
+import { ACTL, FCTL, STCTL } from './status';
+import { scheduleWork } from './channel';
+import { buildIrb, IRB_BYTES } from './irb';
+import { SCHIB_BYTES } from './fields';
+import { ZERO_SENSE } from '../devices/device';
+
+export interface Sid {
+  sch: number;
+  /** CSSID 0 and SSID 0: the only subchannel set this model provides. */
+  provided: boolean;
+}
+
+/** Decode a SID word (css §5.1); violations → operand exception. */
+export function parseSid(sid: number): Sid {
+  if (!Number.isInteger(sid) || sid < 0 || sid > 0xffffffff) throw new ProgramInterruption('operand', `SID ${sid} is not a 32-bit word (css §5.1)`);
+  const h = `0x${sid.toString(16).padStart(8, '0')}`;
+  if (!(sid & 0x00010000)) throw new ProgramInterruption('operand', `SID ${h}: bit 15 (0x00010000) must be one (css §5.1)`);
+  if (sid & 0x00f00000) throw new ProgramInterruption('operand', `SID ${h}: bits 8–11 must be zero (css §5.1)`);
+  const m = (sid & 0x00080000) !== 0;
+  const cssid = sid >>> 24;
+  const ssid = (sid >>> 17) & 3;
+  if (!m && cssid !== 0) throw new ProgramInterruption('operand', `SID ${h}: CSSID ≠ 0 requires M = 1 (css §5.1)`);
+  return { sch: sid & 0xffff, provided: cssid === 0 && ssid === 0 };
+}
+
+/** Second-operand address checks (css §5.1): word alignment, then addressing. */
+export function checkOperandAddr(core: CssCore, addr: number | undefined, len: number, what: string): void {
+  if (addr === undefined) return;
+  if (addr & 3) throw new ProgramInterruption('specification', `${what} address 0x${addr.toString(16)} is not word aligned (css §5.1)`);
+  if (!core.mem.inRange(addr, len)) throw new ProgramInterruption('addressing', `${what} at 0x${addr.toString(16)} is outside guest memory`);
+}
+
+function instr(core: CssCore, name: string, sch: number, cc: number, detail = ''): number {
+  core.m.emit({ kind: 'instr', name, sch, cc, detail }, 'instruction');
+  return cc;
+}
+
+const hex = (n: number) => `0x${n.toString(16)}`;
+
+export function ssch(core: CssCore, sid: number, orb: OrbFields, orbAddr?: number): number {
+  return core.m.within('ioinst_handle_ssch', () => {
+    const { sch, provided } = parseSid(sid);
+    checkOperandAddr(core, orbAddr, 12, 'ORB');
+    checkOrbWidths(orb);
+    const problem = orbOperandProblem(orb);
+    if (problem) throw new ProgramInterruption('operand', problem);
+    if (!provided || !core.exists(sch)) return instr(core, 'SSCH', sch, 3, 'subchannel not provided');
+    const cc = core.m.within('css_do_ssch', () => {
+      const s = core.schib;
+      if (!core.operational(sch)) return 3;
+      if (core.statusPending(sch)) return 1;
+      if (s.get(sch, 'scsw.fctl') !== 0) return 2;
+      core.m.journal.mapSet(core.chan, sch, {
+        orb: Object.freeze({ ...orb }), fmt: orb.fmt ? 1 : 0, next: orb.cpa, cur: 0, lastTic: false, noData: 0,
+        cmd: -1, op: undefined, moved: 0, out: [], ccws: 0,
+      });
+      s.set(sch, 'pmcw.intparm', orb.intparm >>> 0);
+      // SCSW word 0 flags from the ORB (css §1.3: valid with FCTL start); deferred cc, ZCC, ECTL, PNO reset
+      s.set(sch, 'scsw.key', orb.key);
+      s.set(sch, 'scsw.sctl', orb.spnd);
+      s.set(sch, 'scsw.eswf', 0);
+      s.set(sch, 'scsw.cc', 0);
+      s.set(sch, 'scsw.fmt', orb.fmt);
+      s.set(sch, 'scsw.pfch', orb.pfch);
+      s.set(sch, 'scsw.isic', orb.isic);
+      s.set(sch, 'scsw.alcc', orb.alcc);
+      s.set(sch, 'scsw.ssi', orb.ssic);
+      s.set(sch, 'scsw.zcc', 0);
+      s.set(sch, 'scsw.ectl', 0);
+      s.set(sch, 'scsw.pno', 0);
+      s.set(sch, 'scsw.fctl', FCTL.START);
+      s.set(sch, 'scsw.actl', s.get(sch, 'scsw.actl') | ACTL.START_PEND);
+      core.m.within('do_subchannel_work_virtual', () => scheduleWork(core, sch));
+      return 0;
+    });
+    return instr(core, 'SSCH', sch, cc, `cpa=${hex(orb.cpa)} fmt=${orb.fmt} lpm=${hex(orb.lpm)} intparm=${hex(orb.intparm)}`);
+  });
+}
+
+/** TSCH: store the IRB; if status pending, clear the conditions (css §5.2, §5.3). */
+export function tsch(core: CssCore, sid: number, irbAddr?: number): { cc: number; irb: Uint8Array } {
+  return core.m.within('ioinst_handle_tsch', () => {
+    const { sch, provided } = parseSid(sid);
+    checkOperandAddr(core, irbAddr, IRB_BYTES, 'IRB');
+    if (!provided || !core.operational(sch)) return { cc: instr(core, 'TSCH', sch, 3, 'not operational'), irb: new Uint8Array(IRB_BYTES) };
+    return core.m.within('css_do_tsch_get_irb', () => {
+      const s = core.schib;
+      const dev = core.devices.get(sch)!;
+      const irb = buildIrb(s.view(sch), dev.state.sense);
+      const pending = core.statusPending(sch);
+      if (irbAddr !== undefined) core.mem.write(irbAddr, irb);
+      core.m.journal.mapSet(core.irbs, sch, irb);
+      if (pending) core.m.within('css_do_tsch_update_subch', () => updateAfterTsch(core, sch));
+      return { cc: instr(core, 'TSCH', sch, pending ? 0 : 1, pending ? 'status cleared' : 'not status pending'), irb };
+    });
+  });
+}
+
+/** The TSCH clearing table of css §5.3 (QEMU `css_do_tsch_update_subch`). */
+function updateAfterTsch(core: CssCore, sch: number): void {
+  const s = core.schib;
+  const stctl = s.get(sch, 'scsw.stctl');
+  const fctl = s.get(sch, 'scsw.fctl');
+  const actl = s.get(sch, 'scsw.actl');
+  const intermediateOnly = stctl === (STCTL.INTERMEDIATE | STCTL.PENDING);
+  const pendBits = ACTL.RESUME_PEND | ACTL.START_PEND | ACTL.HALT_PEND | ACTL.CLEAR_PEND | ACTL.SUSPENDED;
+  s.set(sch, 'scsw.stctl', 0);
+  if (!intermediateOnly || ((fctl & FCTL.HALT) && (actl & ACTL.SUSPENDED))) s.set(sch, 'scsw.fctl', 0);
+  if (!intermediateOnly) {
+    s.set(sch, 'scsw.pno', 0);
+    s.set(sch, 'scsw.actl', actl & ~pendBits);
+  } else if ((actl & ACTL.SUSPENDED) && (fctl & FCTL.START)) {
+    s.set(sch, 'scsw.pno', 0);
+    s.set(sch, 'scsw.actl', fctl & FCTL.HALT ? actl & ~pendBits : actl & ~ACTL.RESUME_PEND);
+  }
+  if (s.get(sch, 'pmcw.csense')) core.devices.get(sch)!.setSense(ZERO_SENSE);
+  // css §5.4: the subchannel is no longer status pending, so its interruption request goes too.
+  core.irq.withdraw(sch);
+}
+
+/** STSCH: the 52-byte SCHIB (css §1, §5.2). */
+export function stsch(core: CssCore, sid: number, addr?: number): { cc: number; schib: Uint8Array } {
+  return core.m.within('ioinst_handle_stsch', () => {
+    // QEMU: the alignment (and access) checks come before the SID's operand exception (css §5.1)
+    checkOperandAddr(core, addr, SCHIB_BYTES, 'SCHIB');
+    const { sch, provided } = parseSid(sid);
+    let cc = 0;
+    let image: Uint8Array = new Uint8Array(SCHIB_BYTES);
+    if (provided && core.exists(sch)) image = core.m.within('css_do_stsch', () => core.schib.image(sch));
+    else if (!provided || sch > core.limits.maxSch) cc = 3; // no more subchannels in this set
+    // else: a hole below the last defined subchannel stores an all-zero SCHIB with cc 0
+    if (cc === 0 && addr !== undefined) core.mem.write(addr, image);
+    return { cc: instr(core, 'STSCH', sch, cc), schib: image };
+  });
+}
+
+/** TPI: dequeue the highest-priority enabled I/O-interruption request (css §5.2, §5.4). */
+export function tpi(core: CssCore, addr?: number): { cc: number; sid: number; intparm: number; iid: number } {
+  return core.m.within('ioinst_handle_tpi', () => {
+    if (addr !== undefined && addr !== 0) checkOperandAddr(core, addr, 8, 'TPI interruption-code area');
+    const got = core.irq.dequeue();
+    if (!got) {
+      instr(core, 'TPI', 0, 0, 'no I/O interruption pending');
+      return { cc: 0, sid: 0, intparm: 0, iid: 0 };
+    }
+    const [sch, isc] = got;
+    const code = { sid: (0x00010000 | sch) >>> 0, intparm: core.schib.get(sch, 'pmcw.intparm'), iid: (isc << 27) >>> 0 };
+    if (addr) core.mem.write(addr, [code.sid, code.intparm].flatMap((w) => [w >>> 24, (w >>> 16) & 0xff, (w >>> 8) & 0xff, w & 0xff]));
+    core.m.emit({ kind: 'irq.presented', sch, isc, intparm: code.intparm }, 'instruction');
+    instr(core, 'TPI', sch, 1, `sid=${hex(code.sid)} intparm=${hex(code.intparm)} isc=${isc}`);
+    return { cc: 1, ...code };
+  });
+}

@@ -1,0 +1,64 @@
+/**
+ * I/O-interruption requests (css §5.4): one FIFO per interruption subclass, at most one request
+ * per subchannel. A request is presented (TPI, or the CPU taking the interruption) when its ISC
+ * is enabled in CR6 (mask `(0x80 >> isc) << 24`); ISC 0 has the highest priority.
+ */
+import type { Machine } from '../engine/machine';
+
+export interface InterruptionCode {
+  /** Subchannel-identification word: 0x0001_0000 | schno (css §5.1, §5.4). */
+  sid: number;
+  intparm: number;
+  /** Interruption-identification word: ISC in bits 2–4 (`isc << 27`), css §5.4. */
+  iid: number;
+}
+
+export class IoInterruptions {
+  /** queues[isc] = subchannel numbers in arrival order. Change only through the journal. */
+  readonly queues: number[][] = [[], [], [], [], [], [], [], []];
+  /** Control register 6 (I/O-interruption subclass mask); all ISCs enabled by default. */
+  readonly cr = { cr6: 0xff000000 };
+
+  constructor(private readonly m: Machine) {}
+
+  /** The ISC whose queue holds `sch`, or -1. */
+  queuedIsc(sch: number): number {
+    return this.queues.findIndex((q) => q.includes(sch));
+  }
+
+  /** Queue a request for `sch` unless one is already queued (css §5.4). Returns true if queued now. */
+  queue(sch: number, isc: number): boolean {
+    if (this.queuedIsc(sch) >= 0) return false;
+    this.m.journal.push(this.queues[isc], sch);
+    this.m.emit({ kind: 'irq.queued', sch, isc }, 'instruction');
+    return true;
+  }
+
+  /** Withdraw the request of `sch`, if any (TSCH cc 0, CSCH). */
+  withdraw(sch: number): void {
+    const isc = this.queuedIsc(sch);
+    if (isc < 0) return;
+    this.m.journal.splice(this.queues[isc], this.queues[isc].indexOf(sch), 1);
+  }
+
+  enabled(isc: number): boolean {
+    return ((this.cr.cr6 >>> 24) & (0x80 >> isc)) !== 0;
+  }
+
+  setCr6(value: number): void {
+    this.m.journal.set(this.cr, 'cr6', value >>> 0);
+  }
+
+  /** Is any request queued for an enabled ISC? */
+  pending(): boolean {
+    return this.queues.some((q, isc) => q.length > 0 && this.enabled(isc));
+  }
+
+  /** Dequeue the highest-priority enabled request: [sch, isc], or undefined. */
+  dequeue(): [number, number] | undefined {
+    for (let isc = 0; isc < 8; isc++) {
+      if (this.queues[isc].length > 0 && this.enabled(isc)) return [this.m.journal.shift(this.queues[isc])!, isc];
+    }
+    return undefined;
+  }
+}

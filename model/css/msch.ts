@@ -1,0 +1,58 @@
+/**
+ * MSCH (css §5.2, §5.3): only the program-modifiable PMCW fields and the MBA change; reserved
+ * bits, QF, W and XMWME = 1 are operand exceptions; MBFC = 1 needs a 64-byte aligned MBA.
+ * The facade takes the changes by field name instead of a whole SCHIB image.
+ */
+import type { CssCore } from './context';
+import { ProgramInterruption } from './program-interruption';
+import { checkFits, schibField, type FieldDef } from './fields';
+import { parseSid, checkOperandAddr } from './instructions';
+import { SCHIB_BYTES } from './fields';
+
+/**
+ * Fields the program may name although MSCH does not copy them: a nonzero value is an operand
+ * exception (QEMU `ioinst_schib_valid`: word-1 mask 0xC300, word-6 mask 0xFF1FFFF8, XMWME), and
+ * word 1 bit 5 is accepted and stored back as 0 (css §1.1).
+ */
+const OPERAND_CHECKED = new Set(['pmcw.qf', 'pmcw.w', 'pmcw.res1b', 'pmcw.res6a', 'pmcw.res6b', 'pmcw.xmwme']);
+const IGNORED = new Set(['pmcw.res1a']);
+
+export function msch(core: CssCore, sid: number, changes: Record<string, number>, addr?: number): number {
+  return core.m.within('ioinst_handle_msch', () => {
+    const { sch, provided } = parseSid(sid);
+    checkOperandAddr(core, addr, SCHIB_BYTES, 'SCHIB');
+    const apply: Array<[FieldDef, number]> = [];
+    for (const [name, value] of Object.entries(changes)) {
+      const d = schibField(name); // throws on unknown names
+      checkFits(d, value);
+      if (OPERAND_CHECKED.has(name)) {
+        if (value !== 0) throw new ProgramInterruption('operand', `MSCH: ${name} = ${value} is not allowed (css §5.3)`);
+        continue;
+      }
+      if (IGNORED.has(name)) continue;
+      if (!d.msch) throw new Error(`MSCH cannot change ${name}: not a program-modifiable field (css §5.3: INTPARM, ISC, ENA, LM, MME, MP, LPM, MBI, POM, MBFC, CSENSE, MBA)`);
+      apply.push([d, value]);
+    }
+    if (provided && core.exists(sch)) {
+      const after = (n: string) => (n in changes ? changes[n] : core.schib.get(sch, n));
+      if (after('pmcw.mbfc') === 1 && (after('mba.low') & 0x3f) !== 0) {
+        throw new ProgramInterruption('operand', `MSCH: MBFC = 1 with MBA low word 0x${after('mba.low').toString(16)} not 64-byte aligned (css §1, §5.3)`);
+      }
+    }
+    let cc: number;
+    if (!provided || !core.exists(sch)) cc = 3;
+    else {
+      cc = core.m.within('css_do_msch', () => {
+        const s = core.schib;
+        if (s.get(sch, 'pmcw.dnv') !== 1) return 0; // css §5.2: DNV = 0 → no-op, cc 0
+        if (core.statusPending(sch)) return 1;
+        if (s.get(sch, 'scsw.fctl') !== 0) return 2;
+        for (const [d, v] of apply) s.set(sch, d, v);
+        return 0;
+      });
+    }
+    const detail = Object.entries(changes).map(([k, v]) => `${k}=0x${v.toString(16)}`).join(' ');
+    core.m.emit({ kind: 'instr', name: 'MSCH', sch, cc, detail }, 'instruction');
+    return cc;
+  });
+}

@@ -1,0 +1,143 @@
+/**
+ * Rule-based devices: a device type is a table of command rules (command code → what the
+ * device does: data it returns, bytes it accepts, unit status, sense), plus its sense-ID bytes.
+ * The channel (css/channel.ts) asks `begin` when a command starts and `end` when its data
+ * transfer is over. Device state changes only through the journal.
+ */
+import type { Machine } from '../engine/machine';
+import { CMD, SENSE_MAX_COUNT } from '../css/ccw';
+import { DSTAT, SENSE0 } from '../css/status';
+
+export type DeviceType = 'echo' | 'dasd' | 'terminal';
+
+/** What the device does with one command. */
+export type DeviceOp =
+  /** Device → memory: the bytes the device offers (read, sense, sense ID). */
+  | { kind: 'input'; data: readonly number[]; exactCount?: number }
+  /** Memory → device: how many bytes the device takes (Infinity: as many as the CCWs give). */
+  | { kind: 'output'; accept: number }
+  /** No data transfer (NOP and other control orders). */
+  | { kind: 'control' }
+  /** Command reject: unit check, sense byte 0 = 0x80 (css §3.6). */
+  | { kind: 'reject' };
+
+export interface CommandRule {
+  /** Shown in traces and hovers. */
+  readonly name: string;
+  readonly match: (cmd: number) => boolean;
+  readonly begin: (dev: Device, cmd: number) => DeviceOp;
+  /**
+   * The command's data transfer is over: `data` are the bytes moved out of memory (output
+   * commands), `transferred` the byte count moved in either direction. Returns unit status to
+   * add to channel end + device end (e.g. status modifier), or a unit check via `dev.unitCheck`.
+   */
+  readonly end?: (dev: Device, cmd: number, data: readonly number[], transferred: number) => number;
+}
+
+export interface SenseIdInfo {
+  cuType: number;
+  cuModel: number;
+  devType: number;
+  devModel: number;
+}
+
+/** Sense-ID bytes: 0xFF, CU type (2), CU model, device type (2), device model (css §3.3). */
+export function senseIdBytes(id: SenseIdInfo): number[] {
+  return [0xff, id.cuType >> 8, id.cuType & 0xff, id.cuModel, id.devType >> 8, id.devType & 0xff, id.devModel];
+}
+
+/** Journaled per-device state. */
+export interface DeviceState {
+  /** Basic sense bytes (32), all zero unless a unit check happened. */
+  sense: readonly number[];
+  /** Echo/terminal: the bytes of the last write. */
+  buffer: readonly number[];
+  /** Free-form device registers (DASD position, ...). */
+  regs: Readonly<Record<string, number>>;
+  /** Stored records by key (DASD "cc.hh.r"). */
+  records: Readonly<Record<string, readonly number[]>>;
+}
+
+export const ZERO_SENSE: readonly number[] = Object.freeze(new Array<number>(SENSE_MAX_COUNT).fill(0));
+
+/** Rules every device type has (QEMU handles these in `css_interpret_ccw` for all devices). */
+export const COMMON_RULES: readonly CommandRule[] = [
+  {
+    name: 'SENSE',
+    match: (c) => c === CMD.SENSE,
+    // QEMU: wrong count with length checking is a program check (css §3.6)
+    begin: (d) => ({ kind: 'input', data: d.state.sense, exactCount: SENSE_MAX_COUNT }),
+    end: (d) => {
+      d.setSense(ZERO_SENSE); // sense data is consumed by a successful basic sense
+      return 0;
+    },
+  },
+  {
+    name: 'SENSE ID',
+    match: (c) => c === CMD.SENSE_ID,
+    // [unverified: chosen — "wrong count" = count ≠ the device's sense-ID length; QEMU compares
+    //  with its 256-byte buffer]
+    begin: (d) => ({ kind: 'input', data: d.senseId, exactCount: d.senseId.length }),
+  },
+  { name: 'NOP', match: (c) => c === CMD.NOP, begin: () => ({ kind: 'control' }) },
+];
+
+export class Device {
+  readonly state: DeviceState = { sense: ZERO_SENSE, buffer: [], regs: {}, records: {} };
+  readonly senseId: readonly number[];
+
+  constructor(
+    protected readonly m: Machine,
+    readonly devno: number,
+    readonly type: DeviceType,
+    id: SenseIdInfo,
+    readonly rules: readonly CommandRule[],
+  ) {
+    this.senseId = Object.freeze(senseIdBytes(id));
+  }
+
+  rule(cmd: number): CommandRule | undefined {
+    return COMMON_RULES.find((r) => r.match(cmd)) ?? this.rules.find((r) => r.match(cmd));
+  }
+
+  /** Start a command: the rule's op, or a command reject (unit check, sense 0x80). */
+  begin(cmd: number): DeviceOp {
+    const r = this.rule(cmd);
+    if (!r) {
+      this.unitCheck(SENSE0.CMD_REJECT);
+      return { kind: 'reject' };
+    }
+    return r.begin(this, cmd);
+  }
+
+  /** End a command; returns the unit status (CE + DE plus whatever the rule adds). */
+  end(cmd: number, data: readonly number[], transferred: number): number {
+    const r = this.rule(cmd);
+    const extra = r?.end ? r.end(this, cmd, data, transferred) : 0;
+    return DSTAT.CE | DSTAT.DE | extra;
+  }
+
+  /** Record a unit check with sense byte 0 (and optional further bytes). */
+  unitCheck(byte0: number, more: readonly number[] = []): void {
+    const s = new Array<number>(SENSE_MAX_COUNT).fill(0);
+    s[0] = byte0;
+    more.forEach((v, i) => (s[i + 1] = v & 0xff));
+    this.setSense(s);
+  }
+
+  setSense(bytes: readonly number[]): void {
+    this.m.journal.set(this.state, 'sense', Object.freeze(bytes.slice()));
+  }
+
+  setBuffer(bytes: readonly number[]): void {
+    this.m.journal.set(this.state, 'buffer', Object.freeze(bytes.slice()));
+  }
+
+  setRecord(key: string, bytes: readonly number[]): void {
+    this.m.journal.set(this.state, 'records', Object.freeze({ ...this.state.records, [key]: Object.freeze(bytes.slice()) }));
+  }
+
+  setReg(name: string, value: number): void {
+    this.m.journal.set(this.state, 'regs', Object.freeze({ ...this.state.regs, [name]: value }));
+  }
+}

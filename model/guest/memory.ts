@@ -1,0 +1,64 @@
+/**
+ * Guest absolute storage: one byte array, every store journaled per byte so stepping back
+ * restores memory exactly (STYLE §7). Out-of-range accesses are reported, never clamped: the
+ * channel subsystem turns them into program checks (css §3.6), the runner into diagnostics.
+ */
+import type { Machine } from '../engine/machine';
+
+export class GuestMemory {
+  /** The storage itself; change it only through `write` (journaled). */
+  bytes: Uint8Array;
+
+  constructor(
+    private readonly m: Machine,
+    readonly size: number,
+  ) {
+    if (!Number.isInteger(size) || size <= 0 || size > 0x80000000) {
+      throw new Error(`guest memory size ${size} must be an integer in 1..2 GiB (31-bit addressing, css §2)`);
+    }
+    this.bytes = new Uint8Array(size);
+  }
+
+  /** True when [addr, addr+len) lies inside guest memory. */
+  inRange(addr: number, len: number): boolean {
+    return Number.isInteger(addr) && Number.isInteger(len) && addr >= 0 && len >= 0 && addr + len <= this.size;
+  }
+
+  /** A copy of `len` bytes at `addr`; undefined if any of them is outside guest memory. */
+  read(addr: number, len: number): Uint8Array | undefined {
+    if (!this.inRange(addr, len)) return undefined;
+    return this.bytes.slice(addr, addr + len);
+  }
+
+  /** Store `data` at `addr`, journaled per byte; false (nothing stored) if out of range. */
+  write(addr: number, data: ArrayLike<number>): boolean {
+    if (!this.inRange(addr, data.length)) return false;
+    for (let i = 0; i < data.length; i++) this.m.journal.setElem(this, 'bytes', addr + i, data[i] & 0xff);
+    return true;
+  }
+
+  /** Big-endian halfword, undefined if out of range. */
+  readU16(addr: number): number | undefined {
+    if (!this.inRange(addr, 2)) return undefined;
+    return (this.bytes[addr] << 8) | this.bytes[addr + 1];
+  }
+
+  /** Big-endian word (unsigned), undefined if out of range. */
+  readU32(addr: number): number | undefined {
+    if (!this.inRange(addr, 4)) return undefined;
+    const b = this.bytes;
+    return ((b[addr] << 24) | (b[addr + 1] << 16) | (b[addr + 2] << 8) | b[addr + 3]) >>> 0;
+  }
+
+  /** Big-endian doubleword as bigint (IDAW format 2 addresses may exceed 2^53, STYLE §10). */
+  readU64(addr: number): bigint | undefined {
+    const hi = this.readU32(addr);
+    const lo = this.readU32(addr + 4);
+    if (hi === undefined || lo === undefined) return undefined;
+    return (BigInt(hi) << 32n) | BigInt(lo);
+  }
+
+  writeU32(addr: number, value: number): boolean {
+    return this.write(addr, [value >>> 24, value >>> 16, value >>> 8, value]);
+  }
+}

@@ -1,0 +1,176 @@
+/**
+ * Reference counting of FOLL_GET / FOLL_PIN by era (gup §3): the grab and put rules (§3.1),
+ * where the exact counter lives (§3.2), `page_maybe_dma_pinned()` (§3.3), the try_grab refusal
+ * on overflow (§3.4) and what a wrong release does (§3.5). Everything lands on the folio head.
+ */
+import type { Machine } from '../../engine/machine';
+import type { GupEra, KernelFeatures } from '../../kernel/version';
+import { PG_FREED, PG_ZERO, type PageStore } from './pageStore';
+import type { Vmstat } from './vmstat';
+
+/** GUP_PIN_COUNTING_BIAS (gup §0.2). */
+export const GUP_PIN_COUNTING_BIAS = 1024;
+
+export type FollMode = 'FOLL_GET' | 'FOLL_PIN';
+export type GrabPath = 'slow' | 'fast';
+export type GrabResult = 'ok' | 'refused' | 'zero-noop';
+
+const ERA_RANK: Record<GupEra, number> = { E0: 0, E1: 1, E2: 2, E3: 3, E4: 4, E5: 5 };
+export const eraAtLeast = (f: KernelFeatures, e: GupEra): boolean => ERA_RANK[f.gupEra] >= ERA_RANK[e];
+
+/** Journaled counter of outstanding pins in E1 (no vmstat there; gup §1). */
+export interface PinTally {
+  e1Pins: number;
+}
+
+export class Counting {
+  readonly tally: PinTally = { e1Pins: 0 };
+
+  constructor(
+    private readonly m: Machine,
+    private readonly store: PageStore,
+    readonly features: KernelFeatures,
+    private readonly vmstat: Vmstat,
+    /** E5 32-bit moves `_pincount` to page[2] (gup §0.1, ML-32). */
+    readonly bits: 32 | 64 = 64,
+  ) {}
+
+  /** Does a folio of this order have an exact pin counter (gup §3.2)? */
+  hasPincount(order: number): boolean {
+    switch (this.features.gupEra) {
+      case 'E0':
+      case 'E1':
+        return false;
+      case 'E2':
+        return order >= 2;
+      case 'E3':
+      case 'E4':
+        return order >= 1;
+      case 'E5':
+        return this.bits === 64 ? order >= 1 : order >= 2;
+    }
+  }
+
+  /** Which struct page of the folio holds the exact counter (gup §3.2), undefined = none. */
+  pincountPage(order: number): 1 | 2 | undefined {
+    if (!this.hasPincount(order)) return undefined;
+    const e = this.features.gupEra;
+    return e === 'E2' || (e === 'E5' && this.bits === 32) ? 2 : 1;
+  }
+
+  /** Name of the exact counter field in this era (for views and tooltips). */
+  pincountField(): string {
+    switch (this.features.gupEra) {
+      case 'E2': return 'hpage_pinned_refcount';
+      case 'E3': return 'compound_pincount';
+      case 'E4':
+      case 'E5': return '_pincount';
+      default: return '';
+    }
+  }
+
+  /** Real name of the grab helper for this path and era (the debugger's call stack). */
+  grabFn(path: GrabPath): string {
+    const e = this.features.gupEra;
+    if (path === 'slow') return e === 'E1' ? 'try_get_page' : eraAtLeast(this.features, 'E4') ? 'try_grab_folio' : 'try_grab_page';
+    // [unverified: chosen] fast-path helper names per era (E2 try_grab_compound_head per GUP-E2; E4 try_grab_folio_fast per GUP-E4).
+    if (e === 'E1') return 'try_get_compound_head';
+    if (e === 'E2') return 'try_grab_compound_head';
+    if (e === 'E3') return 'try_grab_folio';
+    return 'try_grab_folio_fast';
+  }
+
+  /** Real name of the put helper used by unpin (gup §3.5 `gup_put_folio`). */
+  putFn(): string {
+    const e = this.features.gupEra;
+    if (e === 'E0' || e === 'E1') return 'put_page';
+    if (e === 'E2') return 'put_compound_head'; // [unverified: chosen] E2 unpin path name
+    return 'gup_put_folio';
+  }
+
+  isZero(pfn: number): boolean {
+    return this.store.has(this.store.head(pfn), PG_ZERO);
+  }
+
+  /**
+   * Take `refs` references of kind `mode` on the folio of `pfn` (gup §3.1, §3.4).
+   * Slow path refuses when refcount ≤ 0 (WARN, caller returns −ENOMEM); fast path refuses when
+   * refcount ≤ 0 (< 0 with a WARN), and the caller falls back to the slow path.
+   */
+  grab(pfn: number, refs: number, mode: FollMode, path: GrabPath): GrabResult {
+    const s = this.store;
+    const h = s.head(pfn);
+    const ref = s.refcount[h];
+    if (ref <= 0) {
+      if (path === 'slow' || ref < 0) {
+        this.m.emit({ kind: 'warn', message: `${this.grabFn(path)}: refcount ${ref} ≤ 0 on pfn 0x${h.toString(16)}, refusing the grab`, ref: 'gup §3.4' }, 'instruction');
+      }
+      return 'refused';
+    }
+    const f = this.features;
+    if (mode === 'FOLL_GET' || !f.pinTracking) {
+      // FOLL_GET; and E1, where a pin is a plain reference (gup §3.1 E1 column).
+      s.setRef(h, ref + refs);
+      if (mode === 'FOLL_PIN' && f.gupEra === 'E1') this.m.journal.set(this.tally, 'e1Pins', this.tally.e1Pins + refs);
+      return 'ok';
+    }
+    if (f.zeroPageNotPinned && this.isZero(h)) return 'zero-noop'; // gup §3.1: 6.5+ zero page never pinned
+    if (this.hasPincount(s.order[h])) {
+      s.setRef(h, ref + refs);
+      s.setPin(h, s.pincount[h] + refs);
+    } else {
+      s.setRef(h, ref + refs * GUP_PIN_COUNTING_BIAS);
+    }
+    this.vmstat.acquired(refs);
+    return 'ok';
+  }
+
+  /** Drop `refs` pins of the folio of `pfn` (gup_put_folio; gup §3.1 unpin rows, §3.5). */
+  unpin(pfn: number, refs: number): void {
+    const s = this.store;
+    const h = s.head(pfn);
+    const f = this.features;
+    if (!f.pinTracking) {
+      // E1: unpin_user_page() is put_page() (gup §1 correction).
+      for (let i = 0; i < refs; i++) this.putRef(h, 1);
+      if (f.gupEra === 'E1') this.m.journal.set(this.tally, 'e1Pins', this.tally.e1Pins - refs);
+      return;
+    }
+    if (f.zeroPageNotPinned && this.isZero(h)) return; // gup §3.5: zero page (6.5+): nothing
+    if (this.hasPincount(s.order[h])) {
+      s.setPin(h, s.pincount[h] - refs);
+      this.putRef(h, refs);
+    } else {
+      this.putRef(h, refs * GUP_PIN_COUNTING_BIAS);
+    }
+    this.vmstat.released(refs);
+  }
+
+  /** put_page(): exactly one reference (gup §2.1, §3.5 wrong release). */
+  putPage(pfn: number): void {
+    this.putRef(this.store.head(pfn), 1);
+  }
+
+  /** Subtract from the head's refcount; reaching the free value frees the folio. */
+  private putRef(h: number, n: number): void {
+    const s = this.store;
+    const before = s.refcount[h];
+    s.setRef(h, before - n);
+    const after = s.refcount[h];
+    if (after === 0 && before > 0) {
+      s.setFlag(h, PG_FREED, true);
+      if (s.pincount[h] !== 0) {
+        this.m.emit({ kind: 'warn', message: `BUG: Bad page state pfn 0x${h.toString(16)}: nonzero pincount ${s.pincount[h]}`, ref: 'gup §3.2, §3.5' }, 'instruction');
+      }
+    }
+  }
+
+  /** page_maybe_dma_pinned() / folio_maybe_dma_pinned() (gup §3.3); false in E0/E1 (no such function). */
+  maybeDmaPinned(pfn: number): boolean {
+    if (!this.features.pinTracking) return false;
+    const s = this.store;
+    const h = s.head(pfn);
+    if (this.hasPincount(s.order[h])) return s.pincount[h] > 0;
+    return s.refcount[h] >>> 0 >= GUP_PIN_COUNTING_BIAS;
+  }
+}

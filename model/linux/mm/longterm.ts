@@ -1,0 +1,146 @@
+/**
+ * FOLL_LONGTERM rules (gup §5): which folios may be long-term pinned, the fs-dax refusal (after
+ * pinning before ≈5.13, per VMA from ≈5.13), the 6.5 refusal of writable long-term pins of
+ * dirty-tracked file mappings, and the migrate-and-retry loop of `__gup_longterm_locked`.
+ */
+import type { Machine } from '../../engine/machine';
+import type { KernelFeatures } from '../../kernel/version';
+import { atLeast } from '../../kernel/version';
+import type { Counting, FollMode } from './counting';
+import { ERRNO } from './errno';
+import { PG_DIRTY, PG_FREED, PG_ZERO, type PageStore } from './pageStore';
+import { AddressSpaces, type Vma } from './vma';
+
+export class Longterm {
+  /** Test hook: make the next migrations fail (e.g. an extra reference held elsewhere). */
+  readonly knobs = { failMigration: false };
+
+  constructor(
+    private readonly m: Machine,
+    private readonly f: KernelFeatures,
+    private readonly store: PageStore,
+    private readonly spaces: AddressSpaces,
+    private readonly counting: Counting,
+  ) {}
+
+  /** ≈5.13+: fs-dax refused per VMA before pinning (check_vma_flags); before: check_dax_vmas after pinning. */
+  daxCheckedBeforePin(): boolean {
+    return atLeast(this.f.version, 5, 13);
+  }
+
+  /** ≈5.13+: the fast walk gives back folios that are not long-term pinnable. */
+  fastChecksPinnable(): boolean {
+    return atLeast(this.f.version, 5, 13);
+  }
+
+  /** 6.5+: FOLL_LONGTERM|FOLL_WRITE on a file mapping needing dirty tracking (slow path, check_vma_flags). */
+  fileWriteRefused(v: Vma, flags: ReadonlySet<string>): boolean {
+    if (!atLeast(this.f.version, 6, 5) || !flags.has('FOLL_LONGTERM')) return false;
+    // [unverified: chosen] 'file' VMAs are MAP_SHARED mappings of a filesystem that needs dirty tracking; fs-dax too.
+    return v.kind === 'file' || v.kind === 'dax';
+  }
+
+  /** 6.5+ gup_fast_folio_allowed(): FOLL_PIN|FOLL_LONGTERM|FOLL_WRITE only for anon, shmem, hugetlb folios. */
+  fastFileRefused(pfn: number, flags: ReadonlySet<string>): boolean {
+    if (!atLeast(this.f.version, 6, 5)) return false;
+    if (!(flags.has('FOLL_PIN') && flags.has('FOLL_LONGTERM') && flags.has('FOLL_WRITE'))) return false;
+    const k = this.store.kindOf(pfn);
+    return k === 'file' || k === 'dax';
+  }
+
+  /** folio_is_longterm_pinnable() / is_pinnable_page(): CMA (all eras), ZONE_MOVABLE (≈5.13+); zero page exempt. */
+  pinnable(pfn: number): boolean {
+    const s = this.store;
+    if (s.has(s.head(pfn), PG_ZERO)) return true;
+    const z = s.zoneOf(pfn);
+    if (z === 'cma') return false; // [unverified: chosen] CMA migration applies from E1 (check_and_migrate_cma_pages, 5.1)
+    if (z === 'movable') return !atLeast(this.f.version, 5, 13);
+    return true;
+  }
+
+  /** Zone a fault may allocate from inside a long-term call (memalloc_pin_save / memalloc_nocma_save). */
+  allocZone(vmaZone: Vma['zone']): Vma['zone'] {
+    if (vmaZone === 'cma') return 'normal';
+    if (vmaZone === 'movable' && atLeast(this.f.version, 5, 13)) return 'normal';
+    return vmaZone;
+  }
+
+  /**
+   * The long-term loop: pin (run), then fs-dax check (pre-5.13) and check_and_migrate_movable_pages;
+   * on unpinnable folios unpin all, migrate, and retry (gup §5 "migrate-and-retry algorithm").
+   */
+  pinLoop(base: number, out: number[], mode: FollMode, run: () => number): number {
+    const prevScope = this.spaces.allocScope.longterm;
+    this.spaces.allocScope.longterm = this;
+    try {
+      for (let pass = 0; ; pass++) {
+        const rc = run();
+        if (rc <= 0) return rc;
+        const got = out.slice(base, base + rc);
+        if (!this.daxCheckedBeforePin() && got.some((p) => this.store.kindOf(p) === 'dax')) {
+          this.m.within('check_dax_vmas', () => this.dropAll(got, mode, !atLeast(this.f.version, 5, 11)));
+          out.length = base;
+          return -ERRNO.EOPNOTSUPP;
+        }
+        const bad = [...new Set(got.filter((p) => !this.pinnable(p)).map((p) => this.store.head(p)))];
+        if (bad.length === 0) return rc;
+        const r = this.m.within('check_and_migrate_movable_pages', () => {
+          this.dropAll(got, mode, false);
+          out.length = base;
+          for (const h of bad) if (!this.migrate(h)) return -ERRNO.ENOMEM;
+          return -ERRNO.EAGAIN;
+        });
+        if (r !== -ERRNO.EAGAIN) return r;
+        if (pass > 8) throw new Error('mm model: long-term migrate loop did not converge');
+      }
+    } finally {
+      this.spaces.allocScope.longterm = prevScope;
+    }
+  }
+
+  /**
+   * Drop every reference the pass took. `wrongPut` reproduces the 5.7–5.10 fs-dax error path that
+   * released FOLL_PIN pins with put_page() (gup §5, ML-dax-fix): 1023 references leak per small page.
+   */
+  private dropAll(pages: number[], mode: FollMode, wrongPut: boolean): void {
+    const fn = mode === 'FOLL_PIN' && !wrongPut ? 'unpin_user_pages' : 'put_page';
+    this.m.within(fn, () => {
+      for (const p of pages) {
+        if (mode === 'FOLL_PIN' && !wrongPut) this.counting.unpin(p, 1);
+        else this.counting.putPage(p);
+        const h = this.store.head(p);
+        this.m.emit({ kind: 'page.release', pfn: p, how: fn, refcount: this.store.refcount[h], pincount: this.store.pincount[h], dirty: this.store.has(h, PG_DIRTY) }, 'instruction');
+      }
+    });
+  }
+
+  /** migrate_pages(MIGRATE_SYNC, MR_LONGTERM_PIN) of one folio into ZONE_NORMAL; false on failure. */
+  private migrate(h: number): boolean {
+    return this.m.within('migrate_pages', () => {
+      const s = this.store;
+      const kind = s.kindOf(h);
+      const idle = AddressSpaces.initialRef(kind, s.order[h]);
+      if (this.knobs.failMigration || s.refcount[h] !== idle || kind === 'device') {
+        this.m.emit({ kind: 'warn', message: `migrate_pages: pfn 0x${h.toString(16)} could not be migrated (refcount ${s.refcount[h]}, expected ${idle})`, ref: 'gup §5' }, 'instruction');
+        return false;
+      }
+      const order = s.order[h];
+      const n = 1 << order;
+      const nh = s.alloc(order, kind, 'normal', s.refcount[h]);
+      if (s.has(h, PG_DIRTY)) s.setFlag(nh, PG_DIRTY, true);
+      for (let i = 0; i < n; i++) {
+        const pid = s.ownerPid[h + i];
+        if (pid !== 0) {
+          const vpn = s.ownerVpn[h + i];
+          this.spaces.remap(pid, vpn, h + i, nh + i);
+          s.setOwner(nh + i, pid, vpn);
+          s.setOwner(h + i, 0, 0); // no longer mapped
+        }
+      }
+      s.setRef(h, 0);
+      s.setFlag(h, PG_FREED, true);
+      this.m.emit({ kind: 'page.release', pfn: h, how: `migrated to pfn 0x${nh.toString(16)}`, refcount: 0, pincount: s.pincount[h], dirty: s.has(h, PG_DIRTY) }, 'instruction');
+      return true;
+    });
+  }
+}

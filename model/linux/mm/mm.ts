@@ -1,0 +1,262 @@
+/**
+ * The mm / GUP model's facade, called by the scenario runner, the debugger and the Pages view:
+ * processes and VMAs, the get/pin API family by real name, the release APIs, and per-page facts
+ * (refcount, pincount, maybe-DMA-pinned, dirty, zone) by era (gup §0.1).
+ */
+import type { Machine } from '../../engine/machine';
+import type { KernelFeatures } from '../../kernel/version';
+import { apiExists, GUP_APIS } from './apis';
+import { Counting, GUP_PIN_COUNTING_BIAS } from './counting';
+import { ERRNO, errnoName } from './errno';
+import { parseFoll } from './foll';
+import { GupCore, type PendingSignal } from './gup';
+import { Longterm } from './longterm';
+import { PageStore, PG_DIRTY, PG_FREED, PG_HEAD, PG_HWPOISON, PG_PRESENT, PG_TAIL, PG_ZERO, type Zone } from './pageStore';
+import { Releaser } from './release';
+import { DEFAULT_TASK_SIZE_MAX, validateGupArgs, type GupCallOptions } from './validate';
+import { AddressSpaces, vaddrOf, vpnOf, type VmaKind, type VmaOptions } from './vma';
+import { Vmstat, type VmstatCounters } from './vmstat';
+
+export { ERRNO, errnoName };
+export type { VmaKind, VmaOptions };
+export { FOLL_FLAGS } from './foll';
+
+export interface PageInfo {
+  pfn: number;
+  refcount: number;
+  /** undefined: small page (or era) without an exact pin counter (gup §3.2). */
+  pincount: number | undefined;
+  maybeDmaPinned: boolean;
+  dirty: boolean;
+  zeroPage: boolean;
+  order: number;
+  zone: Zone;
+  pid: number | undefined;
+  vaddr: bigint | undefined;
+  /** Extras for views: head PFN, which struct page holds the exact counter, its field name, the idle refcount. */
+  head: number;
+  pincountPage: 1 | 2 | undefined;
+  pincountField: string;
+  idleRefcount: number;
+  kind: string;
+  freed: boolean;
+}
+
+export interface MmOptions {
+  /** E5 32-bit puts `_pincount` in page[2] and order-1 folios use the bias (gup §0.1). Default 64. */
+  bits?: 32 | 64;
+  /** Fast-path TASK_SIZE_MAX (gup §2.3). Default: x86-64 4-level. */
+  taskSizeMax?: bigint;
+}
+
+export class Mm {
+  readonly pages: PageStore;
+  /** `/proc/vmstat` FOLL_PIN counters (gup §4): a plain object of the two journaled fields. */
+  readonly vmstat: VmstatCounters;
+  readonly vmstatCounters: Vmstat;
+  readonly spaces: AddressSpaces;
+  readonly counting: Counting;
+  readonly longterm: Longterm;
+  private readonly core: GupCore;
+  private readonly releaser: Releaser;
+
+  constructor(private readonly m: Machine, readonly features: KernelFeatures, opts: MmOptions = {}) {
+    this.pages = new PageStore(m);
+    this.vmstatCounters = new Vmstat(m, features);
+    this.vmstat = this.vmstatCounters.counters;
+    this.counting = new Counting(m, this.pages, features, this.vmstatCounters, opts.bits ?? 64);
+    this.spaces = new AddressSpaces(m, this.pages, features);
+    this.longterm = new Longterm(m, features, this.pages, this.spaces, this.counting);
+    this.core = new GupCore(m, features, this.pages, this.spaces, this.counting, this.longterm, opts.taskSizeMax ?? DEFAULT_TASK_SIZE_MAX);
+    this.releaser = new Releaser(m, features, this.pages, this.counting);
+  }
+
+  addProcess(pid: number, name: string): void {
+    this.spaces.addProcess(pid, name);
+  }
+
+  addVma(pid: number, start: bigint, size: bigint, kind: VmaKind, prot: { read: boolean; write: boolean }, opts: VmaOptions = {}): void {
+    this.spaces.addVma(pid, start, size, kind, prot, opts);
+  }
+
+  processes(): Array<{ pid: number; name: string; vmas: Array<{ start: bigint; end: bigint; kind: VmaKind; prot: string }> }> {
+    return [...this.spaces.procs.values()]
+      .sort((a, b) => a.pid - b.pid)
+      .map((p) => ({
+        pid: p.pid,
+        name: p.name,
+        vmas: p.vmas.map((v) => ({ start: v.start, end: v.end, kind: v.kind, prot: (v.read ? 'r' : '-') + (v.write ? 'w' : '-') + (v.shared ? 's' : 'p') })),
+      }));
+  }
+
+  /** gup §2.1 entry points by real name; flags by name. Returns the kernel result and the pages obtained. */
+  gup(api: string, pid: number, start: bigint, nrPages: number, flags: string[], opts: GupCallOptions = {}): { ret: number; pages: number[] } {
+    const spec = GUP_APIS.get(api);
+    const v = this.features.version;
+    if (!spec) throw new Error(`unknown GUP API '${api}' (one of ${[...GUP_APIS.keys()].join(', ')})`);
+    if (!apiExists(spec, v)) {
+      throw new Error(`${api} does not exist in Linux ${v.major}.${v.minor} (${spec.since}${spec.until ? `–${spec.until}` : '+'}; gup §2.1)`);
+    }
+    if (!Number.isInteger(nrPages) || (nrPages < 0 && !spec.fast)) throw new Error(`${api}: nr_pages must be a non-negative integer, got ${nrPages}`);
+    const p = this.spaces.proc(pid);
+    const caller = parseFoll(flags, v);
+    const out: number[] = [];
+    const ret = this.m.within(api, () => {
+      const val = validateGupArgs(this.features, spec, caller, opts);
+      let r: number;
+      if (!val.ok) {
+        if (val.warn) this.m.emit({ kind: 'warn', message: val.warn, ref: 'gup §2.3' }, 'instruction');
+        r = val.ret;
+      } else {
+        r = this.core.call(spec, p, start, nrPages, val.flags, opts, out);
+        if (spec.fastOnly && spec.pin) r = Math.max(r, 0); // pin_user_pages_fast_only: errors become 0
+      }
+      this.m.emit({ kind: 'gup.return', api, ret: r }, 'instruction');
+      return r;
+    });
+    if (ret >= 0 && out.length !== ret && !opts.pagesNull) {
+      throw new Error(`mm model invariant: ${api} returned ${ret} but obtained ${out.length} pages`);
+    }
+    return { ret, pages: out.slice(0, Math.max(ret, 0)) };
+  }
+
+  /** Release APIs (gup §2.1): put_page, unpin_user_page, unpin_user_pages, unpin_user_pages_dirty_lock. */
+  release(api: string, pages: number[], makeDirty?: boolean, n?: number): void {
+    this.releaser.release(api, pages, makeDirty ?? false, n);
+  }
+
+  /** User-space access of one byte at vaddr (faults the page in as the CPU would). Returns false on SIGSEGV. */
+  touch(pid: number, vaddr: bigint, write: boolean): boolean {
+    const p = this.spaces.proc(pid);
+    const vma = this.spaces.findVma(p, vaddr);
+    if (!vma || (write ? !vma.write : !vma.read)) return false;
+    if (vma.kind === 'io' || vma.kind === 'pfnmap') return true;
+    return this.m.within('exc_page_fault', () => this.spaces.fault(p, vma, vaddr, write).ok);
+  }
+
+  /**
+   * folio_add_pin() (6.5+, gup §2.1, §3.4): one more pin on an already pinned folio; no-op on the
+   * zero page; WARNs (and adds anyway) if the folio does not look pinned. Like mm/gup.c, it does
+   * not touch the vmstat counters (only the grab helpers do, gup §4).
+   */
+  folioAddPin(pfn: number): void {
+    this.checkPfn(pfn);
+    const v = this.features.version;
+    if (!(v.major > 6 || (v.major === 6 && v.minor >= 5))) throw new Error(`folio_add_pin does not exist in Linux ${v.major}.${v.minor} (6.5+)`);
+    this.m.within('folio_add_pin', () => {
+      const s = this.pages;
+      const h = s.head(pfn);
+      if (s.has(h, PG_ZERO)) return;
+      const exact = this.counting.hasPincount(s.order[h]);
+      if (exact ? s.pincount[h] < 1 : s.refcount[h] < GUP_PIN_COUNTING_BIAS) {
+        this.m.emit({ kind: 'warn', message: `folio_add_pin: pfn 0x${h.toString(16)} is not pinned`, ref: 'gup §3.4' }, 'instruction');
+      }
+      if (exact) {
+        s.setRef(h, s.refcount[h] + 1);
+        s.setPin(h, s.pincount[h] + 1);
+      } else {
+        s.setRef(h, s.refcount[h] + GUP_PIN_COUNTING_BIAS);
+      }
+    });
+  }
+
+  /** Make a signal pending on the task calling GUP (gup §2.4 −EINTR); journaled. */
+  setSignalPending(sig: PendingSignal): void {
+    this.m.journal.set(this.core.task, 'signal', sig);
+  }
+
+  /** Let a scenario set R0 (gup §0.2: transient LRU references can make it 2). */
+  setRefcount(pfn: number, value: number): void {
+    this.checkPfn(pfn);
+    this.pages.setRef(this.pages.head(pfn), value);
+  }
+
+  /** Mark a page hardware-poisoned (gup §2.4 −EHWPOISON). */
+  poison(pfn: number): void {
+    this.checkPfn(pfn);
+    this.pages.setFlag(pfn, PG_HWPOISON, true);
+  }
+
+  pageAt(pid: number, vaddr: bigint): number | undefined {
+    const p = this.spaces.proc(pid);
+    return this.spaces.pte(p, vaddr)?.pfn;
+  }
+
+  pageInfo(pfn: number): PageInfo {
+    this.checkPfn(pfn);
+    const s = this.pages;
+    const h = s.head(pfn);
+    const order = s.order[h];
+    const pid = s.ownerPid[pfn];
+    return {
+      pfn,
+      refcount: s.refcount[h],
+      pincount: this.counting.hasPincount(order) ? s.pincount[h] : undefined,
+      maybeDmaPinned: this.counting.maybeDmaPinned(pfn),
+      dirty: s.has(h, PG_DIRTY),
+      zeroPage: s.has(h, PG_ZERO),
+      order,
+      zone: s.zoneOf(pfn),
+      pid: pid === 0 ? undefined : pid,
+      vaddr: pid === 0 ? undefined : vaddrOf(s.ownerVpn[pfn]),
+      head: h,
+      pincountPage: this.counting.pincountPage(order),
+      pincountField: this.counting.hasPincount(order) ? this.counting.pincountField() : '',
+      idleRefcount: this.idleRef(h),
+      kind: s.kindOf(h),
+      freed: s.has(h, PG_FREED),
+    };
+  }
+
+  /** Refcount of the folio when nothing but its mapping (and page cache) holds it. */
+  idleRef(h: number): number {
+    const k = this.pages.kindOf(h);
+    if (k === 'device') return this.features.gupEra === 'E5' ? 0 : 1; // gup §7
+    if (k === 'zero') return 1;
+    return AddressSpaces.initialRef(k, this.pages.order[h]);
+  }
+
+  /**
+   * Folio heads whose refcount differs from idle, that hold any pin, or are dirty. A folio freed
+   * while still mapped (gup §3.5 unpin of an unpinned page at 1024) stays listed.
+   */
+  interestingPages(): number[] {
+    const s = this.pages;
+    const out: number[] = [];
+    for (let i = 0; i < s.count; i++) {
+      const f = s.flags[i];
+      if (!(f & PG_PRESENT) || f & PG_TAIL) continue;
+      if (f & PG_FREED && s.ownerPid[i] === 0) continue; // freed and unmapped (e.g. migrated away)
+      if (s.refcount[i] !== this.idleRef(i) || s.pincount[i] !== 0 || f & PG_DIRTY || this.counting.maybeDmaPinned(i)) out.push(i);
+    }
+    return out;
+  }
+
+  /** Every allocated folio head that is not freed (the Pages view's "all pages" mode). */
+  mappedPages(): number[] {
+    const s = this.pages;
+    const out: number[] = [];
+    for (let i = 0; i < s.count; i++) {
+      const f = s.flags[i];
+      if (f & PG_PRESENT && !(f & PG_TAIL) && !(f & PG_FREED)) out.push(i);
+    }
+    return out;
+  }
+
+  /** Pins currently held: acquired − released (E2+), the E1 tally, 0 in E0. */
+  pinsHeld(): number {
+    if (this.features.pinTracking) return this.vmstat.nr_foll_pin_acquired - this.vmstat.nr_foll_pin_released;
+    return this.counting.tally.e1Pins;
+  }
+
+  /** Whether the process has ever pinned (mm->has_pinned / MMF_HAS_PINNED, gup §3.3). */
+  hasPinned(pid: number): boolean {
+    return this.spaces.proc(pid).hasPinned;
+  }
+
+  private checkPfn(pfn: number): void {
+    if (!this.pages.valid(pfn)) throw new Error(`pfn ${pfn} is not a page of the model (${this.pages.count} slots allocated)`);
+  }
+}
+
+export { PG_HEAD, vpnOf };

@@ -1,0 +1,140 @@
+/**
+ * Release APIs (gup §2.1 bottom rows, §3.5, §6): put_page, unpin_user_page, unpin_user_pages,
+ * unpin_user_pages_dirty_lock. No unpin path checks that a pin exists (§3.5): releasing the
+ * wrong way is modelled, not refused.
+ */
+import type { Machine } from '../../engine/machine';
+import type { KernelFeatures } from '../../kernel/version';
+import { atLeast } from '../../kernel/version';
+import { apiExists, RELEASE_APIS } from './apis';
+import { eraAtLeast, type Counting } from './counting';
+import { PG_DIRTY, type PageStore } from './pageStore';
+
+export class Releaser {
+  constructor(
+    private readonly m: Machine,
+    private readonly f: KernelFeatures,
+    private readonly store: PageStore,
+    private readonly counting: Counting,
+  ) {}
+
+  release(api: string, pages: readonly number[], makeDirty = false, n?: number): void {
+    const spec = RELEASE_APIS.get(api);
+    if (!spec) throw new Error(`unknown release API '${api}' (one of ${[...RELEASE_APIS.keys()].join(', ')})`);
+    if (!apiExists(spec, this.f.version)) {
+      throw new Error(`${api} does not exist in Linux ${this.f.version.major}.${this.f.version.minor} (added in ${spec.since})`);
+    }
+    if (api === 'unpin_user_page_range_dirty_lock' || api === 'unpin_user_folio') {
+      return this.rangeOrFolio(api, pages, makeDirty, n);
+    }
+    const count = n ?? pages.length;
+    if (!Number.isInteger(count)) throw new Error(`${api}: page count must be an integer, got ${count}`);
+    if (count > pages.length) throw new Error(`${api}: ${count} pages requested but the array holds ${pages.length}`);
+    for (let i = 0; i < Math.max(count, 0); i++) {
+      const p = pages[i];
+      if (p >= 0 && !this.store.valid(p)) throw new Error(`${api}: pfn ${p} is not a page of the model`);
+    }
+    this.m.within(api, () => {
+      switch (api) {
+        case 'put_page':
+          for (let i = 0; i < count; i++) if (pages[i] >= 0) this.putPage(pages[i]);
+          return;
+        case 'unpin_user_page':
+          for (let i = 0; i < count; i++) if (pages[i] >= 0) this.unpinRun(pages[i], 1, false, api);
+          return;
+        case 'unpin_user_pages':
+          return this.unpinMany(api, pages, count, false);
+        case 'unpin_user_pages_dirty_lock':
+          return this.unpinMany(api, pages, count, makeDirty);
+        case 'unpin_folio':
+          for (let i = 0; i < count; i++) if (pages[i] >= 0) this.unpinRun(pages[i], 1, false, api);
+          return;
+        case 'unpin_folios':
+          return this.unpinMany(api, pages, count, false);
+      }
+    });
+  }
+
+  /**
+   * unpin_user_page_range_dirty_lock(page, n, dirty): n consecutive PFNs from pages[0], one run per
+   * folio (gup §6); unpin_user_folio(folio, n): n pins of one folio (default 1).
+   */
+  private rangeOrFolio(api: string, pages: readonly number[], makeDirty: boolean, n: number | undefined): void {
+    const first = pages[0];
+    if (first === undefined || !this.store.valid(first)) throw new Error(`${api}: needs a valid first page`);
+    const count = n ?? (api === 'unpin_user_folio' ? 1 : pages.length);
+    if (!Number.isInteger(count) || count < 0) throw new Error(`${api}: count must be a non-negative integer, got ${count}`);
+    this.m.within(api, () => {
+      if (api === 'unpin_user_folio') {
+        if (count > 0) this.unpinRun(first, count, false, api);
+        return;
+      }
+      for (let i = 0; i < count; ) {
+        const p = first + i;
+        if (!this.store.valid(p)) throw new Error(`${api}: pfn ${p} is not a page of the model`);
+        const h = this.store.head(p);
+        const run = Math.min((1 << this.store.order[h]) - (p - h), count - i);
+        this.unpinRun(p, run, makeDirty, api);
+        i += run;
+      }
+    });
+  }
+
+  private putPage(pfn: number): void {
+    this.counting.putPage(pfn);
+    this.event(pfn, 'put_page');
+  }
+
+  /** unpin_user_pages() / unpin_user_pages_dirty_lock(): runs of one folio batched from ≈5.12 (gup §2.1). */
+  private unpinMany(api: string, pages: readonly number[], n: number, makeDirty: boolean): void {
+    if (n < 0) {
+      // gup §3.5 / §2.1: WARN and no-op when n is a negative errno (E2+).
+      // [unverified: chosen] E1 (5.6) had no such check (n is unsigned); the model warns the same way.
+      this.m.emit({ kind: 'warn', message: `${api}: npages is a negative errno (${n}); nothing released`, ref: 'gup §3.5' }, 'instruction');
+      return;
+    }
+    const batch = atLeast(this.f.version, 5, 12);
+    const skipNull = atLeast(this.f.version, 6, 11); // [unverified: chosen ≈6.11] NULL entries skipped
+    let i = 0;
+    while (i < n) {
+      const p = pages[i];
+      if (p < 0) {
+        if (!skipNull) {
+          this.m.emit({ kind: 'warn', message: `${api}: NULL page at index ${i} (would oops before ≈6.11); skipped`, ref: 'gup §2.1' }, 'instruction');
+        }
+        i++;
+        continue;
+      }
+      let run = 1;
+      if (batch) {
+        const h = this.store.head(p);
+        while (i + run < n && pages[i + run] >= 0 && this.store.head(pages[i + run]) === h) run++;
+      }
+      this.unpinRun(p, run, makeDirty, api);
+      i += run;
+    }
+  }
+
+  /** Dirty (if asked and not already dirty), then drop `refs` pins of the folio of `pfn` (gup §6). */
+  private unpinRun(pfn: number, refs: number, makeDirty: boolean, api: string): void {
+    const s = this.store;
+    const h = s.head(pfn);
+    if (makeDirty && !s.has(h, PG_DIRTY)) {
+      // [unverified: chosen] E1/E2 set_page_dirty_lock(head); E3+ folio_lock + folio_mark_dirty (named folio_mark_dirty_lock here).
+      this.m.within(eraAtLeast(this.f, 'E3') ? 'folio_mark_dirty_lock' : 'set_page_dirty_lock', () => s.setFlag(h, PG_DIRTY, true));
+    }
+    // gup §7: 5.7–≈5.11 unpin_user_page() had a devmap branch (put_devmap_managed_page); same counts.
+    const v = this.f.version;
+    const devmap = s.zoneOf(pfn) === 'device' && atLeast(v, 5, 7) && !atLeast(v, 5, 12);
+    this.m.within(devmap ? 'put_devmap_managed_page' : this.counting.putFn(), () => {
+      this.counting.unpin(pfn, refs);
+      this.event(pfn, refs > 1 ? `${api} (${refs} pins of one folio)` : api);
+    });
+  }
+
+  private event(pfn: number, how: string): void {
+    const s = this.store;
+    const h = s.head(pfn);
+    this.m.emit({ kind: 'page.release', pfn, how, refcount: s.refcount[h], pincount: s.pincount[h], dirty: s.has(h, PG_DIRTY) }, 'instruction');
+  }
+}

@@ -1,0 +1,266 @@
+/**
+ * Processes (mm_struct), their VMAs and page tables, and the page-fault handler that GUP's slow
+ * path calls (`handle_mm_fault`). Anon write fault: a fresh page with refcount 1; anon read
+ * fault: the shared zero page, mapped read-only (gup §0.2, §3.1). All state is journaled.
+ *
+ * A PTE is stored as `pfn * 2 + writable`; THP and hugetlb folios are mapped as a run of PTEs to
+ * their subpages (the PMD mapping is implied by the folio's order).
+ */
+import type { Machine } from '../../engine/machine';
+import type { KernelFeatures } from '../../kernel/version';
+import { atLeast } from '../../kernel/version';
+import { ERRNO } from './errno';
+import { PG_DIRTY, type PageKind, type PageStore, type Zone } from './pageStore';
+
+export type VmaKind = 'anon' | 'anon-shared' | 'file' | 'shmem' | 'hugetlb' | 'thp' | 'secretmem' | 'pfnmap' | 'io' | 'dax';
+export const VMA_KINDS: readonly VmaKind[] = ['anon', 'anon-shared', 'file', 'shmem', 'hugetlb', 'thp', 'secretmem', 'pfnmap', 'io', 'dax'];
+
+export const PAGE_SHIFT = 12n;
+export const PAGE_SIZE = 4096n;
+/** PMD-sized folio order on 4 KiB pages (2 MiB THP / hugetlb). */
+export const HPAGE_PMD_ORDER = 9;
+
+export interface Vma {
+  start: bigint;
+  end: bigint;
+  kind: VmaKind;
+  read: boolean;
+  write: boolean;
+  /** VM_SHARED: 'anon-shared', 'file' (MAP_SHARED of a regular file), 'shmem', 'dax'. */
+  shared: boolean;
+  /** Zone new pages of this VMA are allocated from (movable/cma exercise FOLL_LONGTERM, gup §5). */
+  zone: Zone;
+  /** Order of the folios a fault allocates (0 small; 9 PMD THP / hugetlb; 1..8 mTHP or large page-cache folios). */
+  folioOrder: number;
+}
+
+export interface VmaOptions {
+  zone?: Zone;
+  /** Folio order for faults; default 9 for 'thp' and 'hugetlb', else 0. */
+  folioOrder?: number;
+}
+
+export interface Process {
+  pid: number;
+  name: string;
+  vmas: Vma[];
+  /** vpn → pfn*2 + writable */
+  ptes: Map<number, number>;
+  /** mm->has_pinned / MMF_HAS_PINNED (gup §3.3), set on the first FOLL_PIN call, never cleared. */
+  hasPinned: boolean;
+}
+
+/** Allocation policy in force during a FOLL_LONGTERM call (memalloc_pin_save, gup §5). */
+export interface LongtermAllocPolicy {
+  allocZone(vmaZone: Zone): Zone;
+}
+
+export type FaultResult = { ok: true } | { ok: false; errno: number };
+
+/** Page kind created by a fault in a VMA of this kind. */
+export function pageKindOf(v: VmaKind): PageKind {
+  switch (v) {
+    case 'anon':
+    case 'thp': return 'anon';
+    case 'anon-shared':
+    case 'shmem': return 'shmem';
+    case 'file': return 'file';
+    case 'hugetlb': return 'hugetlb';
+    case 'secretmem': return 'secretmem';
+    case 'dax': return 'dax';
+    case 'pfnmap':
+    case 'io': return 'device';
+  }
+}
+
+/** VM_IO / VM_PFNMAP: no struct pages behind the mapping. */
+export const noStructPages = (v: Vma): boolean => v.kind === 'io' || v.kind === 'pfnmap';
+export const isAnonVma = (v: Vma): boolean => v.kind === 'anon' || v.kind === 'thp';
+/** Private (COW) mapping: is_cow_mapping(). */
+export const isCow = (v: Vma): boolean => !v.shared;
+
+export const vpnOf = (vaddr: bigint): number => Number(vaddr >> PAGE_SHIFT);
+export const vaddrOf = (vpn: number): bigint => BigInt(vpn) << PAGE_SHIFT;
+
+export class AddressSpaces {
+  readonly procs = new Map<number, Process>();
+  /** The shared zero page, allocated on first use (journaled), −1 before. */
+  readonly zero = { pfn: -1 };
+  /** Transient (not state): set only while a long-term GUP call runs. */
+  readonly allocScope: { longterm: LongtermAllocPolicy | undefined } = { longterm: undefined };
+
+  constructor(private readonly m: Machine, private readonly store: PageStore, private readonly features: KernelFeatures) {}
+
+  addProcess(pid: number, name: string): void {
+    if (!Number.isInteger(pid) || pid <= 0) throw new Error(`process id must be a positive integer, got ${pid}`);
+    const old = this.procs.get(pid);
+    if (old) throw new Error(`process ${pid} already exists ('${old.name}')`);
+    this.m.journal.mapSet(this.procs, pid, { pid, name, vmas: [], ptes: new Map(), hasPinned: false });
+  }
+
+  proc(pid: number): Process {
+    const p = this.procs.get(pid);
+    if (!p) throw new Error(`no process with pid ${pid}${this.procs.size ? ` (known: ${[...this.procs.keys()].join(', ')})` : ''}`);
+    return p;
+  }
+
+  addVma(pid: number, start: bigint, size: bigint, kind: VmaKind, prot: { read: boolean; write: boolean }, opts: VmaOptions = {}): void {
+    const p = this.proc(pid);
+    if (!VMA_KINDS.includes(kind)) throw new Error(`unknown VMA kind '${kind}' (one of ${VMA_KINDS.join(', ')})`);
+    if (start < 0n || size <= 0n) throw new Error(`VMA start must be ≥ 0 and size > 0`);
+    if (start % PAGE_SIZE !== 0n || size % PAGE_SIZE !== 0n) {
+      throw new Error(`VMA 0x${start.toString(16)}+0x${size.toString(16)} is not page-aligned (4 KiB)`);
+    }
+    const huge = PAGE_SIZE << BigInt(HPAGE_PMD_ORDER);
+    if (kind === 'hugetlb' && (start % huge !== 0n || size % huge !== 0n)) {
+      throw new Error(`hugetlb VMA must be 2 MiB aligned in start and size`);
+    }
+    if (kind === 'secretmem' && !atLeast(this.features.version, 5, 14)) {
+      // [unverified: chosen] memfd_secret() (secretmem) appeared in 5.14.
+      throw new Error(`secretmem (memfd_secret) does not exist before Linux 5.14`);
+    }
+    const folioOrder = opts.folioOrder ?? (kind === 'thp' || kind === 'hugetlb' ? HPAGE_PMD_ORDER : 0);
+    if (!Number.isInteger(folioOrder) || folioOrder < 0 || folioOrder > HPAGE_PMD_ORDER) {
+      throw new Error(`folio order must be 0..${HPAGE_PMD_ORDER}, got ${folioOrder}`);
+    }
+    if (kind === 'hugetlb' && folioOrder !== HPAGE_PMD_ORDER) throw new Error('hugetlb VMAs use 2 MiB pages (order 9)');
+    if ((kind === 'anon' || kind === 'thp') && folioOrder === 1) throw new Error('anonymous large folios have order ≥ 2');
+    if ((kind === 'secretmem' || kind === 'io' || kind === 'pfnmap' || kind === 'dax') && folioOrder !== 0) {
+      throw new Error(`${kind} VMAs map small pages only`);
+    }
+    const zone = opts.zone ?? 'normal';
+    const end = start + size;
+    for (const v of p.vmas) {
+      if (start < v.end && v.start < end) {
+        throw new Error(`VMA 0x${start.toString(16)}-0x${end.toString(16)} overlaps 0x${v.start.toString(16)}-0x${v.end.toString(16)} of pid ${pid}`);
+      }
+    }
+    const shared = kind === 'anon-shared' || kind === 'file' || kind === 'shmem' || kind === 'dax';
+    let i = 0;
+    while (i < p.vmas.length && p.vmas[i].start < start) i++;
+    this.m.journal.splice(p.vmas, i, 0, { start, end, kind, read: prot.read, write: prot.write, shared, zone: kind === 'dax' ? 'device' : zone, folioOrder });
+  }
+
+  findVma(p: Process, vaddr: bigint): Vma | undefined {
+    for (const v of p.vmas) if (vaddr >= v.start && vaddr < v.end) return v;
+    return undefined;
+  }
+
+  pte(p: Process, vaddr: bigint): { pfn: number; writable: boolean } | undefined {
+    const e = p.ptes.get(vpnOf(vaddr));
+    return e === undefined ? undefined : { pfn: Math.floor(e / 2), writable: e % 2 === 1 };
+  }
+
+  private setPte(p: Process, vpn: number, pfn: number, writable: boolean): void {
+    this.m.journal.mapSet(p.ptes, vpn, pfn * 2 + (writable ? 1 : 0));
+  }
+
+  zeroPfn(): number {
+    if (this.zero.pfn < 0) {
+      // [unverified: chosen] the zero page's idle refcount is 1 (a reserved page); mapping it takes no reference.
+      this.m.journal.set(this.zero, 'pfn', this.store.alloc(0, 'zero', 'normal', 1));
+    }
+    return this.zero.pfn;
+  }
+
+  /** Folio order a fault at vaddr allocates: PMD-sized for hugetlb, and for THP when the aligned 2 MiB fits the VMA. */
+  private faultOrder(v: Vma, vaddr: bigint): number {
+    if (v.folioOrder === 0) return 0;
+    const size = PAGE_SIZE << BigInt(v.folioOrder);
+    const base = vaddr - (vaddr % size);
+    return base >= v.start && base + size <= v.end ? v.folioOrder : 0;
+  }
+
+  /**
+   * Refcount of a newly mapped folio of 2^order pages: one per PTE mapping (one for a PMD mapping,
+   * order 9), plus one per page for the page cache (file, shmem).
+   * [unverified: chosen] kernel conventions, not in the reference: filemap_add_folio() takes
+   * folio_nr_pages references; a PTE-mapped large folio holds one per mapped page.
+   */
+  static initialRef(kind: PageKind, order = 0): number {
+    const n = 1 << order;
+    const mapping = order >= HPAGE_PMD_ORDER ? 1 : n;
+    return (kind === 'file' || kind === 'shmem' ? n : 0) + mapping;
+  }
+
+  /** Is a folio of this order mapped by one PMD (gup §3.1 slow/fast path batching)? */
+  static pmdMapped(order: number): boolean {
+    return order >= HPAGE_PMD_ORDER;
+  }
+
+  /**
+   * handle_mm_fault() for GUP and user touches. `write` = FAULT_FLAG_WRITE; with FOLL_FORCE on a
+   * read-only private mapping it COWs and leaves the PTE read-only.
+   */
+  fault(p: Process, v: Vma, vaddr: bigint, write: boolean): FaultResult {
+    return this.m.within('handle_mm_fault', () => {
+      if (noStructPages(v)) return { ok: false, errno: ERRNO.EFAULT }; // VM_IO/VM_PFNMAP are refused before any fault
+      const vpn = vpnOf(vaddr);
+      const cur = this.pte(p, vaddr);
+      const kind = pageKindOf(v.kind);
+      if (cur && !write) return { ok: true };
+      if (cur && write) {
+        if (cur.writable) return { ok: true };
+        const isZeroMapped = cur.pfn === this.zero.pfn;
+        if (isAnonVma(v) || (isCow(v) && isZeroMapped)) {
+          if (!isZeroMapped) {
+            // Exclusive anon page: wp_page_reuse(); stays read-only if the VMA is (FOLL_FORCE).
+            if (v.write) this.setPte(p, vpn, cur.pfn, true);
+            return { ok: true };
+          }
+          return this.m.within('do_wp_page', () => this.newPages(p, v, vaddr, kind, write && v.write, 0, false));
+        }
+        // Shared mapping made writable: write-notify, folio dirtied (fault_dirty_shared_page).
+        return this.m.within('do_shared_fault', () => {
+          this.setPte(p, vpn, cur.pfn, v.write);
+          const h = this.store.head(cur.pfn);
+          if (!this.store.has(h, PG_DIRTY)) this.store.setFlag(h, PG_DIRTY, true);
+          return { ok: true } as FaultResult;
+        });
+      }
+      // No PTE yet.
+      if (isAnonVma(v) && !write) {
+        return this.m.within('do_anonymous_page', () => {
+          const z = this.zeroPfn();
+          this.setPte(p, vpn, z, false);
+          this.m.emit({ kind: 'page.fault', pid: p.pid, vaddr, pfn: z, zero: true }, 'instruction');
+          return { ok: true } as FaultResult;
+        });
+      }
+      const fn = isAnonVma(v) ? 'do_anonymous_page' : v.kind === 'hugetlb' ? 'hugetlb_fault' : v.shared ? (write ? 'do_shared_fault' : 'do_read_fault') : 'do_cow_fault';
+      const order = this.faultOrder(v, vaddr);
+      // Shared file mappings are write-notify: a read fault maps read-only (dirty tracking, gup §5 6.5 rule).
+      const writable = v.write && (write || v.kind !== 'file');
+      return this.m.within(fn, () => this.newPages(p, v, vaddr, kind, writable, order, write && v.kind === 'file'));
+    });
+  }
+
+  private newPages(p: Process, v: Vma, vaddr: bigint, kind: PageKind, writable: boolean, order: number, dirty: boolean): FaultResult {
+    const s = this.store;
+    const zone = this.allocScope.longterm ? this.allocScope.longterm.allocZone(v.zone) : v.zone;
+    const head = s.alloc(order, kind, zone, AddressSpaces.initialRef(kind, order));
+    if (dirty) s.setFlag(head, PG_DIRTY, true);
+    const n = 1 << order;
+    const firstVpn = order === 0 ? vpnOf(vaddr) : vpnOf(vaddr) - (vpnOf(vaddr) % n);
+    for (let i = 0; i < n; i++) {
+      this.setPte(p, firstVpn + i, head + i, writable);
+      s.setOwner(head + i, p.pid, firstVpn + i);
+    }
+    const fpfn = head + (vpnOf(vaddr) - firstVpn);
+    this.m.emit({ kind: 'page.fault', pid: p.pid, vaddr, pfn: fpfn, zero: false }, 'instruction');
+    return { ok: true };
+  }
+
+  /** Point the PTE of (pid, vpn) that maps `from` at `to` instead (migration), keeping its write bit. */
+  remap(pid: number, vpn: number, from: number, to: number): void {
+    const p = this.procs.get(pid);
+    const e = p?.ptes.get(vpn);
+    if (!p || e === undefined || Math.floor(e / 2) !== from) return;
+    this.setPte(p, vpn, to, e % 2 === 1);
+  }
+
+  /** Mark the process as having pinned (gup §3.3). */
+  setHasPinned(p: Process): void {
+    if (!p.hasPinned) this.m.journal.set(p, 'hasPinned', true);
+  }
+}

@@ -1,0 +1,65 @@
+/**
+ * The scenario AST. One statement a line; the CCWs of a `program` block are part of their
+ * program statement but keep their own lines (breakpoints on CCW lines, PRODUCT §2).
+ */
+import type { KernelVersion } from '../kernel/version';
+
+export interface Located {
+  line: number;
+  /** The source text of the line (without comment), for traces and the call stack. */
+  text: string;
+}
+
+/** A value that is either a literal number or a name resolved against data/program labels. */
+export type AddrRef = { num: bigint } | { name: string; offset: bigint; col: number };
+
+export interface CcwLine extends Located {
+  label?: string;
+  cmd: number;
+  cmdName: string;
+  flags: number;
+  count: number;
+  /** Data address, or TIC target. */
+  cda: AddrRef;
+}
+
+export type Expr =
+  | { k: 'num'; value: bigint }
+  | { k: 'str'; value: string }
+  | { k: 'path'; head: string; args: Expr[]; parts: Array<{ field: string } | { index: number }>; col: number };
+
+export type CompareOp = '==' | '!=' | '<' | '<=' | '>' | '>=';
+
+export type Stmt = Located &
+  (
+    | { k: 'kernel'; version: KernelVersion }
+    | { k: 'topology'; topology: 'native' | 'vfio' }
+    | { k: 'memory'; size: number }
+    | { k: 'chpid'; chpid: number; type: number }
+    | { k: 'device'; devno: number; sch: number; type: 'echo' | 'dasd' | 'terminal'; chpids: number[]; isc: number; enabled: boolean }
+    | { k: 'data'; name: string; addr: number; bytes: number[] }
+    | { k: 'idal'; name: string; addr: number; format: 1 | 2; entries: bigint[] }
+    | { k: 'program'; name: string; addr: number; format: 0 | 1; ccws: CcwLine[]; endLine: number }
+    | { k: 'ssch'; sch: number; orb: Record<string, AddrRef> }
+    | { k: 'simple-sch'; instr: 'tsch' | 'stsch' | 'hsch' | 'csch' | 'xsch' | 'rsch'; sch: number }
+    | { k: 'msch'; sch: number; changes: Array<{ field: string; value: number }> }
+    | { k: 'tpi' }
+    | { k: 'wait'; until: 'interrupt' | 'idle' }
+    | { k: 'process'; name: string; pid: number }
+    | { k: 'vma'; proc: string; start: bigint; size: bigint; kind: string; read: boolean; write: boolean }
+    | { k: 'gup'; api: string; proc: string; start: bigint; nr: number; flags: string[]; bind?: string }
+    | { k: 'release'; api: string; target: string; makeDirty: boolean }
+    | { k: 'expect'; lhs: Expr; op: CompareOp; rhs: Expr; exprText: string }
+  );
+
+export type StmtKind = Stmt['k'];
+
+export interface Scenario {
+  file: string;
+  kernel: KernelVersion;
+  topology: 'native' | 'vfio';
+  memorySize: number;
+  statements: Stmt[];
+  /** Name → guest address of `data`, `idal` and `program` blocks and CCW labels. */
+  symbols: Map<string, number>;
+}

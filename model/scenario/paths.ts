@@ -1,0 +1,117 @@
+/**
+ * What names an expression can read (PRODUCT §2 "expectations"): the last condition code and
+ * return value, stored IRB/SCHIB images, live subchannel fields, pages, vmstat and memory.
+ */
+import type { Runner } from './runner';
+import { EvalError, toNumber, type Value } from './evaluate';
+import { fieldNames, locateField } from './fieldLocator';
+import { suggestion } from './diagnostics';
+
+type Part = { field: string } | { index: number };
+
+export const PATH_HEADS = [
+  'cc', 'ret', 'errno', 'failures', 'time', 'irb', 'schib', 'sch', 'intcode', 'page', 'vmstat', 'mem', 'pins_held',
+] as const;
+
+export const PAGE_FIELDS = ['pfn', 'refcount', 'pincount', 'maybe_dma_pinned', 'dirty', 'zero_page', 'order'] as const;
+
+function fieldPath(parts: Part[], col: number, what: string): string {
+  const names = parts.map((p) => ('field' in p ? p.field : undefined));
+  if (names.length < 2 || names.some((n) => n === undefined)) throw new EvalError(col, `expected ${what}.GROUP.FIELD, e.g. ${what}.scsw.stctl`);
+  return names.join('.');
+}
+
+/** Decode field `name` from a big-endian image (SCHIB 52 bytes or IRB 64 bytes). */
+function decodeImage(bytes: Uint8Array, image: 'schib' | 'irb', name: string, col: number): bigint {
+  const loc = locateField(image, name);
+  if (!loc) throw new EvalError(col, `unknown ${image} field '${name}'${suggestion(name, fieldNames(image))}`);
+  const dv = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const word = dv.getUint32(loc.word * 4);
+  // IBM numbering: bit 0 is the most significant bit of the word (css §0).
+  const shift = 32 - loc.bit - loc.width;
+  const mask = loc.width === 32 ? 0xffffffff : (1 << loc.width) - 1;
+  return BigInt(((word >>> shift) & mask) >>> 0);
+}
+
+function pageField(r: Runner, pfn: number, parts: Part[], col: number): bigint {
+  const f = parts[0];
+  if (!f || !('field' in f)) throw new EvalError(col, `expected a page field: ${PAGE_FIELDS.join(', ')}`);
+  const info = r.mm.pageInfo(pfn);
+  switch (f.field) {
+    case 'pfn': return BigInt(pfn);
+    case 'refcount': return BigInt(info.refcount);
+    case 'pincount': return BigInt(info.pincount ?? 0);
+    case 'maybe_dma_pinned': return info.maybeDmaPinned ? 1n : 0n;
+    case 'dirty': return info.dirty ? 1n : 0n;
+    case 'zero_page': return info.zeroPage ? 1n : 0n;
+    case 'order': return BigInt(info.order);
+  }
+  throw new EvalError(col, `unknown page field '${f.field}'${suggestion(f.field, PAGE_FIELDS)}`);
+}
+
+export function resolvePath(r: Runner, head: string, args: Value[], parts: Part[], col: number): Value {
+  const s = r.state;
+  switch (head) {
+    case 'cc': return s.cc;
+    case 'ret': return s.ret;
+    case 'errno': return s.ret < 0n ? -s.ret : 0n;
+    case 'failures': return BigInt(s.failures);
+    case 'time': return BigInt(r.m.state.time);
+    case 'pins_held': return BigInt(r.mm.pinsHeld());
+    case 'irb':
+    case 'schib': {
+      const img = head === 'irb' ? s.irb : s.schib;
+      if (!img) throw new EvalError(col, head === 'irb' ? 'no IRB stored yet (run tsch first)' : 'no SCHIB stored yet (run stsch first)');
+      return decodeImage(img, head, fieldPath(parts, col, head), col);
+    }
+    case 'sch': {
+      const sch = Number(toNumber(args[0] ?? -1n, col, 'sch(ID)'));
+      if (!r.css.hasSubchannel(sch)) throw new EvalError(col, `no subchannel 0.0.${sch.toString(16).padStart(4, '0')}`);
+      return BigInt(r.css.field(sch, fieldPath(parts, col, 'sch(ID)')));
+    }
+    case 'intcode': {
+      const ic = s.intcode;
+      const f = parts[0];
+      if (!ic) throw new EvalError(col, 'no interruption code stored yet (run tpi first)');
+      if (!f || !('field' in f) || !(f.field in ic)) throw new EvalError(col, 'expected intcode.sid, intcode.intparm or intcode.iid');
+      return BigInt(ic[f.field as keyof typeof ic]);
+    }
+    case 'page': {
+      if (args.length !== 2 || typeof args[0] !== 'bigint' && typeof args[0] !== 'string') throw new EvalError(col, 'expected page(PROCESS, ADDRESS)');
+      const addr = toNumber(args[1], col, 'the page address');
+      const pid = typeof args[0] === 'bigint' ? Number(args[0]) : undefined;
+      const procPid = pid ?? r.processes.get(String(args[0]));
+      if (procPid === undefined) throw new EvalError(col, `unknown process '${String(args[0])}'`);
+      const pfn = r.mm.pageAt(procPid, addr);
+      if (pfn === undefined) throw new EvalError(col, `no page mapped at 0x${addr.toString(16)} (not faulted in)`);
+      return pageField(r, pfn, parts, col);
+    }
+    case 'vmstat': {
+      const f = parts[0];
+      const names = Object.keys(r.mm.vmstat);
+      if (!f || !('field' in f) || !names.includes(f.field)) {
+        throw new EvalError(col, `expected vmstat.NAME: ${names.join(', ')}${f && 'field' in f ? suggestion(f.field, names) : ''}`);
+      }
+      return BigInt(r.mm.vmstat[f.field as keyof typeof r.mm.vmstat]);
+    }
+    case 'mem': {
+      const addr = Number(toNumber(args[0] ?? -1n, col, 'mem(ADDRESS, LENGTH)'));
+      const len = Number(toNumber(args[1] ?? 1n, col, 'the length'));
+      const bytes = r.mem.read(addr, len);
+      if (!bytes) throw new EvalError(col, `mem(0x${addr.toString(16)}, ${len}) is outside guest memory`);
+      return bytes;
+    }
+  }
+  const bound = r.bindings.get(head);
+  if (bound) {
+    const p = parts[0];
+    if (p && 'field' in p && p.field === 'count') return BigInt(bound.length);
+    if (p && 'index' in p) {
+      if (p.index >= bound.length) throw new EvalError(col, `${head}[${p.index}]: only ${bound.length} pages are bound`);
+      return pageField(r, bound[p.index], parts.slice(1), col);
+    }
+    throw new EvalError(col, `expected ${head}.count or ${head}[i].FIELD`);
+  }
+  if (r.processes.has(head) && parts.length === 0) return head;
+  throw new EvalError(col, `unknown name '${head}'${suggestion(head, [...PATH_HEADS, ...r.bindings.keys(), ...r.processes.keys()])}`);
+}

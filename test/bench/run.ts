@@ -1,0 +1,32 @@
+/**
+ * `npm run bench`: the benchmark harness. Prints one line per figure in a stable format that
+ * later issues extend:   BENCH <name> <value> <unit>
+ * Figures are measurements, never assertions (the guide: no timed tests).
+ */
+import * as path from 'node:path';
+import { stepRoundTrip } from './dapStep';
+import { headless } from './headless';
+
+const ROOT = path.resolve(__dirname, '../../..');
+
+function print(name: string, value: number, unit: string): void {
+  process.stdout.write(`BENCH ${name} ${Number.isInteger(value) ? value : value.toFixed(3)} ${unit}\n`);
+}
+
+async function main(): Promise<void> {
+  const only = process.argv[2];
+  if (!only || only === 'dap') {
+    const r = await stepRoundTrip(path.join(ROOT, 'dist/debugAdapter.js'), path.join(ROOT, 'examples/hello.vlab'), 2000, 200);
+    print('dap.step_rtt.samples', r.samples, 'count');
+    print('dap.step_rtt.p50', r.p50, 'ms');
+    print('dap.step_rtt.p99', r.p99, 'ms');
+  }
+  if (!only || only === 'headless') {
+    for (const f of headless()) print(f.name, f.value, f.unit);
+  }
+}
+
+main().catch((e: unknown) => {
+  process.stderr.write(`bench failed: ${e instanceof Error ? e.stack : String(e)}\n`);
+  process.exitCode = 1;
+});

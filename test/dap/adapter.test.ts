@@ -1,0 +1,170 @@
+/**
+ * DAP tests: drive the standalone adapter (dist/debugAdapter.js) over stdio as a client would,
+ * with @vscode/debugadapter-testsupport. The golden transcript test prints every stop of a
+ * statement-by-statement walk (thread, frames, key variables) and compares it with a checked-in
+ * file, so a behaviour change shows up as a readable diff (STYLE: vscode-js-debug).
+ * Set UPDATE_GOLDEN=1 to rewrite the golden files.
+ */
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { DebugClient } from '@vscode/debugadapter-testsupport';
+import type { DebugProtocol } from '@vscode/debugprotocol';
+import * as P from '../../debug-adapter/protocol';
+
+const ROOT = path.resolve(__dirname, '../../..');
+const ADAPTER = path.join(ROOT, 'dist/debugAdapter.js');
+const HELLO = path.join(ROOT, 'examples/hello.vlab');
+const GOLDEN = path.join(ROOT, 'test/golden');
+
+async function start(dc: DebugClient, program: string, extra: Record<string, unknown> = {}): Promise<DebugProtocol.StoppedEvent> {
+  await dc.initializeRequest({ adapterID: 'vlab', pathFormat: 'path', linesStartAt1: true, columnsStartAt1: true });
+  const stopped = dc.waitForEvent('stopped') as Promise<DebugProtocol.StoppedEvent>;
+  await dc.launch({ program, stopOnEntry: true, ...extra } as DebugProtocol.LaunchRequestArguments);
+  await dc.configurationDoneRequest();
+  return stopped;
+}
+
+async function topFrame(dc: DebugClient, threadId: number): Promise<DebugProtocol.StackFrame[]> {
+  return (await dc.stackTraceRequest({ threadId })).body.stackFrames;
+}
+
+async function step(dc: DebugClient, kind: 'next' | 'stepIn' | 'stepOut' | 'stepBack' | 'continue', threadId: number): Promise<DebugProtocol.StoppedEvent> {
+  const stopped = dc.waitForEvent('stopped') as Promise<DebugProtocol.StoppedEvent>;
+  if (kind === 'continue') await dc.continueRequest({ threadId });
+  else await dc.send(kind, { threadId });
+  return stopped;
+}
+
+describe('DAP: standalone adapter over stdio', function () {
+  this.timeout(20000);
+  let dc: DebugClient;
+
+  beforeEach(async () => {
+    dc = new DebugClient('node', ADAPTER, 'vlab');
+    await dc.start();
+  });
+  afterEach(async () => {
+    await dc.stop();
+  });
+
+  it('stops on entry at the first statement after the setup header', async () => {
+    const ev = await start(dc, HELLO);
+    assert.equal(ev.body.reason, 'entry');
+    const frames = await topFrame(dc, 1);
+    assert.equal(frames[0].line, 7); // `chpid 40`
+    assert.equal(frames[0].name, 'chpid 40 type 0x1b');
+  });
+
+  it('fails launch with the diagnostic of a bad scenario and stays usable', async () => {
+    const bad = path.join(ROOT, 'test/fixtures/bad.vlab');
+    await dc.initializeRequest({ adapterID: 'vlab', pathFormat: 'path' });
+    await assert.rejects(dc.launch({ program: bad } as DebugProtocol.LaunchRequestArguments), /bad\.vlab:2:1: error: unknown statement 'sch' \(did you mean 'ssch'\?\)/);
+    const t = await dc.threadsRequest();
+    assert.equal(t.body.threads.length, 1);
+  });
+
+  it('rejects a launch with no program', async () => {
+    await dc.initializeRequest({ adapterID: 'vlab', pathFormat: 'path' });
+    await assert.rejects(dc.send('launch', {}), /'program' must name a \.vlab file/);
+    await assert.rejects(dc.send('launch', { program: '/nonexistent/x.vlab' }), /ENOENT/);
+  });
+
+  it('breaks on a CCW line in the channel thread with the CCW frame on top (css §3)', async () => {
+    await start(dc, HELLO);
+    const bp = await dc.setBreakpointsRequest({ source: { path: HELLO }, breakpoints: [{ line: 15 }] });
+    assert.equal(bp.body.breakpoints[0].verified, true);
+    const ev = await step(dc, 'continue', 1);
+    assert.equal(ev.body.reason, 'breakpoint');
+    const channel = 0x10000 + 7;
+    assert.equal(ev.body.threadId, channel);
+    const frames = await topFrame(dc, channel);
+    assert.equal(frames[0].line, 15);
+    assert.match(frames[0].name, /^CCW @0x1008 cmd 0x02/);
+    assert.ok(frames.some((f) => f.name === 'css_interpret_ccw'), frames.map((f) => f.name).join(' < '));
+    const threads = await dc.threadsRequest();
+    assert.deepEqual(threads.body.threads.map((t) => t.name), ['guest CPU 0', 'channel 0.0.0007']);
+  });
+
+  it('steps back and restores the subchannel exactly (time travel)', async () => {
+    await start(dc, HELLO);
+    await dc.setBreakpointsRequest({ source: { path: HELLO }, breakpoints: [{ line: 21 }] });
+    await step(dc, 'continue', 1); // before `tsch`: status pending
+    const before = (await dc.customRequest(P.SUBCHANNELS_REQUEST, {})).body as P.SubchannelsResponse;
+    const stctl = (r: P.SubchannelsResponse) => r.subchannels[0].groups[1].fields.find((f) => f.name === 'scsw.stctl')!.value;
+    assert.equal(stctl(before), 0x07); // css §5.3 normal end: primary+secondary+pending
+    await step(dc, 'next', 1);
+    const after = (await dc.customRequest(P.SUBCHANNELS_REQUEST, {})).body as P.SubchannelsResponse;
+    assert.equal(stctl(after), 0); // css §5.3 TSCH clears STCTL
+    assert.equal(after.subchannels[0].groups[1].fields.find((f) => f.name === 'scsw.stctl')!.changed, true);
+    await step(dc, 'stepBack', 1);
+    const back = (await dc.customRequest(P.SUBCHANNELS_REQUEST, {})).body as P.SubchannelsResponse;
+    assert.deepEqual(back.subchannels[0].groups.map((g) => g.words), before.subchannels[0].groups.map((g) => g.words));
+  });
+
+  it('shows pinned pages and vmstat after pin_user_pages (gup §3.1, §4)', async () => {
+    await start(dc, HELLO);
+    await dc.setBreakpointsRequest({ source: { path: HELLO }, breakpoints: [{ line: 33 }] });
+    await step(dc, 'continue', 1); // before the first expect after the pin
+    const pages = (await dc.customRequest(P.PAGES_REQUEST, { interestingOnly: true })).body as P.PagesResponse;
+    assert.equal(pages.vmstat.nr_foll_pin_acquired, 4);
+    const rows = pages.processes[0].vmas[0].pages;
+    assert.equal(rows.length, 4);
+    assert.deepEqual([rows[0].refcount, rows[0].maybeDmaPinned], [1025, true]); // gup §3.1 E4 small page: 1 + 1024
+  });
+
+  it('edits a PMCW field through MSCH semantics and undoes it by stepping back (css §5.3)', async () => {
+    await start(dc, HELLO);
+    await dc.setBreakpointsRequest({ source: { path: HELLO }, breakpoints: [{ line: 17 }] });
+    await step(dc, 'continue', 1); // before ssch
+    const r = await dc.customRequest(P.SET_FIELD_REQUEST, { sch: 7, field: 'pmcw.lpm', value: '0x40' });
+    assert.deepEqual(r.body, { cc: 0, value: 0x40 });
+    await assert.rejects(dc.customRequest(P.SET_FIELD_REQUEST, { sch: 7, field: 'pmcw.pim', value: '1' }), /not modifiable by MSCH/);
+    await assert.rejects(dc.customRequest(P.SET_FIELD_REQUEST, { sch: 7, field: 'pmcw.lpm', value: '0x100' }), /8 bit\(s\) wide/);
+    await step(dc, 'stepBack', 1);
+    const s = (await dc.customRequest(P.SUBCHANNELS_REQUEST, {})).body as P.SubchannelsResponse;
+    assert.equal(s.subchannels[0].groups[0].fields.find((f) => f.name === 'pmcw.lpm')!.value, 0x80);
+  });
+
+  it('runs to the end with every expect passing and terminates', async () => {
+    await start(dc, HELLO);
+    const out: string[] = [];
+    dc.on('output', (e: DebugProtocol.OutputEvent) => out.push(e.body.output));
+    const term = dc.waitForEvent('terminated');
+    await dc.continueRequest({ threadId: 1 });
+    await term;
+    assert.ok(out.some((o) => /scenario ended: 12\/12 expects passed, 0 pins held/.test(o)), out.join(''));
+  });
+
+  it('matches the golden transcript of a statement walk with step-ins', async () => {
+    await start(dc, HELLO);
+    const lines: string[] = [];
+    let threadId = 1;
+    const record = async (label: string) => {
+      const frames = await topFrame(dc, threadId);
+      lines.push(`${label.padEnd(7)} thread ${threadId === 1 ? 'cpu' : 'ch' + (threadId - 0x10000).toString(16)} ${frames.map((f) => (f.line ? `${f.name}@${f.line}` : f.name)).join(' < ')}`);
+    };
+    await record('entry');
+    const term = dc.waitForEvent('terminated').then(() => 'terminated' as const);
+    for (let i = 0; i < 40; i++) {
+      const cur = (await topFrame(dc, threadId))[0];
+      const kind = /^(wait|pin_user_pages)/.test(cur.name) ? 'stepIn' : 'next';
+      const stopped = dc.waitForEvent('stopped') as Promise<DebugProtocol.StoppedEvent>;
+      await dc.send(kind, { threadId });
+      const r = await Promise.race([stopped, term]);
+      if (r === 'terminated') {
+        lines.push('terminated');
+        break;
+      }
+      threadId = r.body.threadId ?? 1;
+      await record(kind);
+    }
+    const text = lines.join('\n') + '\n';
+    const golden = path.join(GOLDEN, 'hello.steps.txt');
+    if (process.env.UPDATE_GOLDEN || !fs.existsSync(golden)) {
+      fs.mkdirSync(GOLDEN, { recursive: true });
+      fs.writeFileSync(golden, text);
+    }
+    assert.equal(text, fs.readFileSync(golden, 'utf8'));
+  });
+});

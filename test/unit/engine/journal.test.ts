@@ -1,0 +1,74 @@
+import * as assert from 'node:assert/strict';
+import { Journal } from '../../../model/engine/journal';
+import { Machine } from '../../../model/engine/machine';
+
+describe('engine: journal (time travel, PRODUCT §3)', () => {
+  it('undo then redo restores every kind of slot exactly', () => {
+    const j = new Journal();
+    const obj = { a: 1, b: 'x' };
+    const owner = { arr: new Int32Array(4) };
+    const q: number[] = [];
+    const map = new Map<string, number>();
+    j.set(obj, 'a', 2);
+    j.setElem(owner, 'arr', 2, -1024);
+    j.push(q, 7);
+    j.push(q, 8);
+    j.shift(q);
+    j.splice(q, 0, 0, 5, 6);
+    j.mapSet(map, 'k', 1);
+    j.mapDelete(map, 'k');
+    const after = JSON.stringify({ obj, arr: Array.from(owner.arr), q, map: [...map] });
+    j.undoTo(0);
+    assert.deepEqual({ obj, arr: Array.from(owner.arr), q, map: [...map] }, { obj: { a: 1, b: 'x' }, arr: [0, 0, 0, 0], q: [], map: [] });
+    j.redoTo(j.length);
+    assert.equal(JSON.stringify({ obj, arr: Array.from(owner.arr), q, map: [...map] }), after);
+  });
+
+  it('journals typed-array writes by owner and field, so a grown array is still addressed', () => {
+    const j = new Journal();
+    const owner = { arr: new Int32Array(2) };
+    j.setElem(owner, 'arr', 1, 5);
+    const bigger = new Int32Array(4);
+    bigger.set(owner.arr);
+    owner.arr = bigger;
+    j.setElem(owner, 'arr', 3, 9);
+    j.undoTo(0);
+    assert.deepEqual(Array.from(owner.arr), [0, 0, 0, 0]);
+  });
+
+  it('refuses to record while positioned in the past', () => {
+    const j = new Journal();
+    const o = { v: 0 };
+    j.set(o, 'v', 1);
+    j.undoTo(0);
+    assert.throws(() => j.set(o, 'v', 2), /truncateFuture/);
+    j.truncateFuture();
+    j.set(o, 'v', 2);
+    assert.equal(j.length, 1);
+  });
+});
+
+describe('engine: machine (virtual time, queue)', () => {
+  it('runs queued actions in time order, FIFO within a time, and undoes the queue', () => {
+    const m = new Machine();
+    const seen: number[] = [];
+    m.onAction('t', (arg) => seen.push(arg));
+    m.schedule('t', 1, 5);
+    m.schedule('t', 2, 1);
+    m.schedule('t', 3, 1);
+    const mark = m.journal.position;
+    while (m.runNextAction());
+    assert.deepEqual(seen, [2, 3, 1]);
+    assert.equal(m.state.time, 5);
+    m.journal.undoTo(mark);
+    assert.equal(m.queue.length, 3);
+    assert.equal(m.state.time, 0);
+  });
+
+  it('records the call stack and thread of each event', () => {
+    const m = new Machine();
+    m.onThread(7, () => m.within('outer', () => m.within('inner', () => m.emit({ kind: 'warn', message: 'x', ref: 'r' }, 'instruction')), 3));
+    assert.deepEqual(m.history[0].frames, [{ name: 'inner' }, { name: 'outer', line: 3 }]);
+    assert.equal(m.history[0].thread, 7);
+  });
+});
