@@ -5,9 +5,8 @@
  */
 import type { CssCore } from './context';
 import { ProgramInterruption } from './program-interruption';
-import { checkFits, schibField, type FieldDef } from './fields';
+import { checkFits, schibField, SCHIB_BYTES, type FieldDef } from './fields';
 import { parseSid, checkOperandAddr } from './instructions';
-import { SCHIB_BYTES } from './fields';
 
 /**
  * Fields the program may name although MSCH does not copy them: a nonzero value is an operand

@@ -7,7 +7,9 @@
  * can always be paused. The runner's own position (pc, waiting) lives in journaled state, so
  * travelling back in the journal also moves the runner back.
  */
-import type { Scenario, Stmt } from './ast';
+import type { AddrRef, Scenario, Stmt } from './ast';
+import { execCss } from './exec/css';
+import { execGup } from './exec/gup';
 import { resolveAddr } from './parser';
 import { compare, evaluate, EvalError, formatValue, type EvalContext, type Value } from './evaluate';
 import { resolvePath } from './paths';
@@ -15,8 +17,9 @@ import { Machine } from '../engine/machine';
 import { GUEST_CPU_THREAD } from '../engine/ids';
 import { kernelFeatures, type KernelFeatures } from '../kernel/version';
 import { GuestMemory } from '../guest/memory';
-import { Css, ProgramInterruption, type OrbFields } from '../css/css';
-import { Mm, type VmaKind } from '../linux/mm/mm';
+import { Css, ProgramInterruption } from '../css/css';
+import type { GuestIo } from '../guest/io';
+import { Mm } from '../linux/mm/mm';
 
 export interface ExpectResult {
   line: number;
@@ -26,18 +29,14 @@ export interface ExpectResult {
   actual: string;
 }
 
-/** Defaults of an ORB written by a scenario (css §2): format-1 CCWs, prefetch allowed, all paths. */
-const ORB_DEFAULTS: OrbFields = {
-  intparm: 0, key: 0, spnd: 0, str: 0, mod: 0, sync: 0, fmt: 1, pfch: 1, isic: 0, alcc: 0, ssic: 0, b: 0, c64: 0, i2k: 0,
-  lpm: 0xff, ils: 0, midaw: 0, orbx: 0, cpa: 0,
-};
-
 export class Runner implements EvalContext {
   readonly m = new Machine();
   readonly features: KernelFeatures;
   readonly mem: GuestMemory;
   readonly css: Css;
   readonly mm: Mm;
+  /** Where guest I/O instructions go: the machine (native) or QEMU (vfio topology). */
+  readonly io: GuestIo;
   /** Journaled runner state. */
   readonly state = {
     pc: 0,
@@ -60,6 +59,7 @@ export class Runner implements EvalContext {
     this.mem = new GuestMemory(this.m, scenario.memorySize);
     this.css = new Css(this.m, this.mem);
     this.mm = new Mm(this.m, this.features);
+    this.io = this.css;
     for (const st of scenario.statements) {
       if (st.k === 'program') st.ccws.forEach((c, i) => this.ccwLines.set(st.addr + 8 * i, c.line));
     }
@@ -133,7 +133,7 @@ export class Runner implements EvalContext {
 
   private waitStep(st: Extract<Stmt, { k: 'wait' }>): void {
     const j = this.m.journal;
-    const satisfied = st.until === 'interrupt' ? this.css.interruptionPending() : !this.m.hasPendingActions();
+    const satisfied = st.until === 'interrupt' ? this.io.interruptionPending() : !this.m.hasPendingActions();
     if (satisfied || !this.m.hasPendingActions()) {
       j.set(this.state, 'waiting', false);
       j.set(this.state, 'pc', this.state.pc + 1);
@@ -146,110 +146,25 @@ export class Runner implements EvalContext {
   }
 
   private exec(st: Stmt): void {
-    const j = this.m.journal;
-    const sid = (sch: number) => 0x00010000 | sch;
     switch (st.k) {
       case 'kernel': case 'topology': case 'memory':
         return;
-      case 'chpid': return this.css.addChpid(st.chpid, st.type);
-      case 'device':
-        return this.css.addDevice({ devno: st.devno, sch: st.sch, type: st.type, chpids: st.chpids, enabled: st.enabled, isc: st.isc });
-      case 'data':
-        this.mem.write(st.addr, st.bytes);
-        return;
-      case 'idal': {
-        const size = st.format === 1 ? 4 : 8;
-        const bytes = new Uint8Array(st.entries.length * size);
-        const dv = new DataView(bytes.buffer);
-        st.entries.forEach((e, i) => (size === 4 ? dv.setUint32(i * 4, Number(e & 0xffffffffn)) : dv.setBigUint64(i * 8, e)));
-        this.mem.write(st.addr, bytes);
-        return;
-      }
-      case 'program': {
-        const bytes = new Uint8Array(8 * st.ccws.length);
-        const dv = new DataView(bytes.buffer);
-        st.ccws.forEach((c, i) => {
-          const cda = resolveAddr(c.cda, this.scenario.symbols);
-          const o = 8 * i;
-          if (st.format === 1) {
-            // css §3.1 format 1: cmd, flags, count, 31-bit CDA
-            dv.setUint8(o, c.cmd); dv.setUint8(o + 1, c.flags); dv.setUint16(o + 2, c.count); dv.setUint32(o + 4, cda >>> 0);
-          } else {
-            // css §3.1 format 0: cmd, 24-bit CDA, flags, reserved, count
-            dv.setUint32(o, ((c.cmd << 24) | (cda & 0xffffff)) >>> 0); dv.setUint8(o + 4, c.flags); dv.setUint16(o + 6, c.count);
-          }
-        });
-        this.mem.write(st.addr, bytes);
-        return;
-      }
-      case 'ssch': {
-        const orb: OrbFields = { ...ORB_DEFAULTS };
-        for (const [k, ref] of Object.entries(st.orb)) (orb as unknown as Record<string, number>)[k] = resolveAddr(ref, this.scenario.symbols);
-        j.set(this.state, 'cc', BigInt(this.css.ssch(sid(st.sch), orb)));
-        return;
-      }
-      case 'simple-sch': {
-        const s = sid(st.sch);
-        if (st.instr === 'tsch') {
-          const r = this.css.tsch(s);
-          j.set(this.state, 'cc', BigInt(r.cc));
-          if (r.cc !== 3) j.set(this.state, 'irb', r.irb);
-        } else if (st.instr === 'stsch') {
-          const r = this.css.stsch(s);
-          j.set(this.state, 'cc', BigInt(r.cc));
-          if (r.cc === 0) j.set(this.state, 'schib', r.schib);
-        } else {
-          j.set(this.state, 'cc', BigInt(this.css[st.instr](s)));
-        }
-        return;
-      }
-      case 'msch': {
-        const changes: Record<string, number> = {};
-        for (const c of st.changes) {
-          // css §1: the MBA is a doubleword, two words of the SCHIB
-          if (c.field === 'mba') {
-            changes['mba.high'] = Math.floor(c.value / 2 ** 32);
-            changes['mba.low'] = c.value >>> 0;
-          } else changes[`pmcw.${c.field}`] = c.value;
-        }
-        j.set(this.state, 'cc', BigInt(this.css.msch(sid(st.sch), changes)));
-        return;
-      }
-      case 'tpi': {
-        const r = this.css.tpi();
-        j.set(this.state, 'cc', BigInt(r.cc));
-        if (r.cc === 1) j.set(this.state, 'intcode', { sid: r.sid, intparm: r.intparm, iid: r.iid });
-        return;
-      }
       case 'wait':
-        j.set(this.state, 'waiting', true);
+        this.m.journal.set(this.state, 'waiting', true);
         return;
-      case 'process':
-        if (this.processes.has(st.name)) throw new Error(`process '${st.name}' already exists`);
-        this.mm.addProcess(st.pid, st.name);
-        j.mapSet(this.processes, st.name, st.pid);
-        return;
-      case 'vma':
-        this.mm.addVma(this.pid(st.proc), st.start, st.size, st.kind as VmaKind, { read: st.read, write: st.write });
-        return;
-      case 'gup': {
-        const r = this.mm.gup(st.api, this.pid(st.proc), st.start, st.nr, st.flags);
-        j.set(this.state, 'ret', BigInt(r.ret));
-        if (st.bind) j.mapSet(this.bindings, st.bind, r.pages);
-        return;
-      }
-      case 'release': {
-        const pages = this.bindings.get(st.target);
-        if (!pages) throw new Error(`no pages are bound to '${st.target}'`);
-        this.mm.release(st.api, st.api === 'unpin_user_page' || st.api === 'put_page' ? pages.slice(0, 1) : pages, st.makeDirty);
-        return;
-      }
       case 'expect':
         return this.expect(st);
     }
+    if (execCss(this, st) || execGup(this, st)) return;
+    throw new Error(`statement '${st.k}' has no executor`);
   }
 
-  private pid(proc: string): number {
+  /** Resolve a data/program name or literal to a guest address. */
+  addr(ref: AddrRef): number {
+    return resolveAddr(ref, this.scenario.symbols);
+  }
+
+  pid(proc: string): number {
     const pid = this.processes.get(proc);
     if (pid === undefined) throw new Error(`unknown process '${proc}' (define it with 'process ${proc} pid N')`);
     return pid;

@@ -1,22 +1,8 @@
-/**
- * The statement table: every statement's name, syntax, one-line help and parser, in one place
- * shared by the parser, the REPL's `help`, completion and docs/language.md (STYLE §8).
- */
-import type { AddrRef, CcwLine, CompareOp, Expr, Stmt } from './ast';
-import { Cursor } from './cursor';
-import { parseKernelVersion } from '../kernel/version';
-import { FOLL_FLAGS } from '../linux/mm/foll';
-
-type StmtBody = Stmt extends infer S ? (S extends unknown ? Omit<S, 'line' | 'text'> : never) : never;
-
-export interface StatementDef {
-  name: string;
-  syntax: string;
-  help: string;
-  /** Reference section the statement's semantics come from. */
-  ref: string;
-  parse(c: Cursor): StmtBody;
-}
+/** Channel-subsystem statements: paths, devices, memory contents, channel programs, I/O instructions (css §1–6). */
+import type { AddrRef, CcwLine } from '../ast';
+import type { Cursor } from '../cursor';
+import type { StatementDef } from './types';
+import { addrRef } from './common';
 
 export const ORB_FIELDS = [
   'intparm', 'key', 'spnd', 'str', 'mod', 'sync', 'fmt', 'pfch', 'isic', 'alcc', 'ssic', 'b', 'c64', 'i2k', 'lpm',
@@ -25,15 +11,6 @@ export const ORB_FIELDS = [
 
 /** PMCW fields MSCH may change (css §5.3), by their short names. */
 export const MSCH_FIELDS = ['intparm', 'isc', 'ena', 'lm', 'mme', 'mp', 'lpm', 'mbi', 'pom', 'mbfc', 'csense', 'mba'] as const;
-
-export const GUP_APIS = [
-  'get_user_pages', 'get_user_pages_fast', 'get_user_pages_remote', 'get_user_pages_unlocked', 'get_user_pages_fast_only',
-  'pin_user_pages', 'pin_user_pages_fast', 'pin_user_pages_remote', 'pin_user_pages_unlocked', 'pin_user_pages_fast_only',
-] as const;
-
-export const RELEASE_APIS = ['unpin_user_page', 'unpin_user_pages', 'unpin_user_pages_dirty_lock', 'put_page'] as const;
-
-export const VMA_KINDS = ['anon', 'anon-shared', 'file', 'shmem', 'hugetlb', 'thp', 'secretmem', 'pfnmap', 'io', 'dax'] as const;
 
 /** css §3.3 command codes by the names Linux and the architecture use. */
 export const CCW_COMMANDS: Readonly<Record<string, number>> = {
@@ -47,121 +24,8 @@ export const CCW_FLAGS: Readonly<Record<string, number>> = {
 };
 
 const DEVICE_TYPES = ['echo', 'dasd', 'terminal'] as const;
-const COMPARE_OPS: CompareOp[] = ['==', '!=', '<=', '>=', '<', '>'];
 
-function addrRef(c: Cursor, what: string): AddrRef {
-  const t = c.peek();
-  if (t?.kind === 'word') {
-    c.next();
-    let offset = 0n;
-    if (c.peekOp('+')) {
-      c.next();
-      offset = c.number('an offset after +');
-    }
-    return { name: t.text, offset, col: t.col };
-  }
-  return { num: c.number(what) };
-}
-
-export function parseExpr(c: Cursor): Expr {
-  const t = c.peek();
-  if (!t) c.fail('expected a value or a field path');
-  if (t.kind === 'number') return { k: 'num', value: c.number('a number') };
-  if (t.kind === 'string') {
-    c.next();
-    return { k: 'str', value: t.text };
-  }
-  if (t.kind === 'op' && t.text === '-') {
-    c.next();
-    return { k: 'num', value: -c.number('a number after -') };
-  }
-  const head = c.word('a field path such as cc, irb.scsw.stctl or page(proc, addr).refcount');
-  const args: Expr[] = [];
-  if (c.peekPunct('(')) {
-    c.next();
-    while (!c.peekPunct(')')) {
-      const a = c.peek();
-      if (a?.kind === 'busid') {
-        c.next();
-        args.push({ k: 'num', value: BigInt(c.busNumber(a)) });
-      } else args.push(parseExpr(c));
-      if (c.peekPunct(',')) c.next();
-      else if (!c.peekPunct(')')) c.fail("expected ',' or ')'");
-    }
-    c.next();
-  }
-  const parts: Array<{ field: string } | { index: number }> = [];
-  for (;;) {
-    if (c.peekPunct('.')) {
-      c.next();
-      parts.push({ field: c.word('a field name after .') });
-    } else if (c.peekPunct('[')) {
-      c.next();
-      parts.push({ index: Number(c.number('an index')) });
-      c.expectPunct(']');
-    } else break;
-  }
-  return { k: 'path', head, args, parts, col: t.col };
-}
-
-function parseCompare(c: Cursor): { op: CompareOp } {
-  const t = c.peek();
-  if (t?.kind === 'op' && (COMPARE_OPS as string[]).includes(t.text)) {
-    c.next();
-    return { op: t.text as CompareOp };
-  }
-  return c.fail(`expected a comparison (${COMPARE_OPS.join(' ')})`);
-}
-
-function parseFlags(c: Cursor): string[] {
-  const flags: string[] = [];
-  if (!c.peek() || c.peekOp('->')) return flags;
-  for (;;) {
-    const t = c.peek();
-    if (t?.kind === 'number' && t.value === 0n) {
-      c.next();
-    } else {
-      const f = c.oneOf(Object.keys(FOLL_FLAGS), 'a FOLL_* flag');
-      flags.push(f);
-    }
-    if (c.peekOp('|')) c.next();
-    else break;
-  }
-  return flags;
-}
-
-export const STATEMENTS: readonly StatementDef[] = [
-  {
-    name: 'kernel', syntax: 'kernel MAJOR.MINOR', ref: 'gup §0.1, css §0',
-    help: 'Selects every version-dependent rule (GUP era E1–E5, vfio-ccw FSM and regions). Default 6.18.',
-    parse(c) {
-      // the lexer splits 6.18 into 6 . 18
-      const t = c.peek();
-      const dot = c.peekAt(1);
-      const minor = c.peekAt(2);
-      const text = t?.kind === 'number' && dot?.text === '.' && minor?.kind === 'number' ? `${t.text}.${minor.text}` : '';
-      const v = parseKernelVersion(text);
-      if (!t || !v) return c.fail('expected a kernel version such as 5.6, 5.8, 6.3 or 6.18');
-      c.next();
-      c.next();
-      c.next();
-      return { k: 'kernel', version: v };
-    },
-  },
-  {
-    name: 'topology', syntax: 'topology native|vfio', ref: 'PRODUCT §1',
-    help: 'native: guest instructions act on the machine directly; vfio: through QEMU and vfio-ccw.',
-    parse: (c) => ({ k: 'topology', topology: c.oneOf(['native', 'vfio'], 'a topology') as 'native' | 'vfio' }),
-  },
-  {
-    name: 'memory', syntax: 'memory SIZE', ref: 'css §3.1',
-    help: 'Guest memory size (e.g. 1M). Channel programs and data live in it. Default 1M, at most 64M.',
-    parse(c) {
-      const size = c.number('a memory size such as 1M');
-      if (size < 4096n || size > 64n * 1024n * 1024n) c.fail('memory size must be between 4K and 64M');
-      return { k: 'memory', size: Number(size) };
-    },
-  },
+export const CSS_STATEMENTS: readonly StatementDef[] = [
   {
     name: 'chpid', syntax: 'chpid XX [type T]', ref: 'css §1.1, §7',
     help: 'Defines a configured channel path. XX is hex as in chchp and sysfs (40 = 0x40).',
@@ -311,68 +175,7 @@ export const STATEMENTS: readonly StatementDef[] = [
       return { k: 'wait', until };
     },
   },
-  {
-    name: 'process', syntax: 'process NAME pid N', ref: 'gup §2', help: 'Creates a process (an mm) for GUP calls.',
-    parse(c) {
-      const name = c.word('a process name');
-      c.keyword('pid');
-      return { k: 'process', name, pid: Number(c.number('a pid')) };
-    },
-  },
-  {
-    name: 'vma', syntax: `vma PROC START size SIZE KIND [r|rw]`, ref: 'gup §2.4',
-    help: `Maps a VMA in a process. Kinds: ${VMA_KINDS.join(' ')}. Pages fault in on first touch.`,
-    parse(c) {
-      const proc = c.word('a process name');
-      const start = c.number('a start address');
-      c.keyword('size');
-      const size = c.number('a size such as 64K');
-      const kind = c.oneOf(VMA_KINDS, 'a VMA kind');
-      let prot = 'rw';
-      if (c.peek()) prot = c.oneOf(['r', 'rw', 'w', 'none'], 'r, rw, w or none');
-      return { k: 'vma', proc, start, size, kind, read: prot.includes('r'), write: prot.includes('w') };
-    },
-  },
-  ...GUP_APIS.map((api): StatementDef => ({
-    name: api, syntax: `${api} PROC START NR_PAGES FLAGS [-> NAME]`, ref: 'gup §2.1, §3',
-    help: `Calls ${api}() on PROC's mm; binds the returned pages to NAME. ret holds the return value.`,
-    parse(c) {
-      const proc = c.word('a process name');
-      const start = c.number('a start address');
-      const nr = Number(c.number('a page count'));
-      const flags = parseFlags(c);
-      let bind: string | undefined;
-      if (c.peekOp('->')) {
-        c.next();
-        bind = c.word('a name to bind the pages to');
-      }
-      return bind === undefined ? { k: 'gup', api, proc, start, nr, flags } : { k: 'gup', api, proc, start, nr, flags, bind };
-    },
-  })),
-  ...RELEASE_APIS.map((api): StatementDef => ({
-    name: api, syntax: api === 'unpin_user_pages_dirty_lock' ? `${api} NAME true|false` : `${api} NAME`, ref: 'gup §2.1, §3.5, §6',
-    help: `Releases the pages bound to NAME with ${api}().`,
-    parse(c) {
-      const target = c.word('the name of bound pages');
-      let makeDirty = false;
-      if (api === 'unpin_user_pages_dirty_lock') makeDirty = c.oneOf(['true', 'false'], 'true or false (make_dirty)') === 'true';
-      return { k: 'release', api, target, makeDirty };
-    },
-  })),
-  {
-    name: 'expect', syntax: 'expect PATH OP VALUE', ref: 'PRODUCT §2',
-    help: 'Checks a visible value (cc, ret, irb.scsw.dstat, sch(0.0.0007).pmcw.lpm, page(p, addr).refcount, vmstat.*, mem(addr, n)).',
-    parse(c) {
-      const start = c.peek()?.col ?? 1;
-      const lhs = parseExpr(c);
-      const { op } = parseCompare(c);
-      const rhs = parseExpr(c);
-      return { k: 'expect', lhs, op, rhs, exprText: c.source.slice(start - 1).trim() };
-    },
-  },
 ];
-
-export const STATEMENT_BY_NAME: ReadonlyMap<string, StatementDef> = new Map(STATEMENTS.map((s) => [s.name, s]));
 
 /** Parses one CCW line inside a program block (css §3.1–3.3). */
 export function parseCcwLine(c: Cursor, format: 0 | 1): Omit<CcwLine, 'line' | 'text'> {
