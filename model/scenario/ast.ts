@@ -30,27 +30,39 @@ export type Expr =
 
 export type CompareOp = '==' | '!=' | '<' | '<=' | '>' | '>=';
 
-export type Stmt = Located &
-  (
-    | { k: 'kernel'; version: KernelVersion }
-    | { k: 'topology'; topology: 'native' | 'vfio' }
-    | { k: 'memory'; size: number }
-    | { k: 'chpid'; chpid: number; type: number }
-    | { k: 'device'; devno: number; sch: number; type: 'echo' | 'dasd' | 'terminal'; chpids: number[]; isc: number; enabled: boolean }
-    | { k: 'data'; name: string; addr: number; bytes: number[] }
-    | { k: 'idal'; name: string; addr: number; format: 1 | 2; entries: bigint[] }
-    | { k: 'program'; name: string; addr: number; format: 0 | 1; ccws: CcwLine[]; endLine: number }
-    | { k: 'ssch'; sch: number; orb: Record<string, AddrRef> }
-    | { k: 'simple-sch'; instr: 'tsch' | 'stsch' | 'hsch' | 'csch' | 'xsch' | 'rsch'; sch: number }
-    | { k: 'msch'; sch: number; changes: Array<{ field: string; value: number }> }
-    | { k: 'tpi' }
-    | { k: 'wait'; until: 'interrupt' | 'idle' }
-    | { k: 'process'; name: string; pid: number }
-    | { k: 'vma'; proc: string; start: bigint; size: bigint; kind: string; read: boolean; write: boolean }
-    | { k: 'gup'; api: string; proc: string; start: bigint; nr: number; flags: string[]; bind?: string }
-    | { k: 'release'; api: string; target: string; makeDirty: boolean }
-    | { k: 'expect'; lhs: Expr; op: CompareOp; rhs: Expr; exprText: string }
-  );
+/** Setup header (statements/setup.ts). */
+export type SetupStmt =
+  | { k: 'kernel'; version: KernelVersion }
+  | { k: 'topology'; topology: 'native' | 'vfio' }
+  | { k: 'memory'; size: number };
+
+/** Channel subsystem (statements/css.ts, exec/css.ts). */
+export type CssStmt =
+  | { k: 'chpid'; chpid: number; type: number }
+  | { k: 'device'; devno: number; sch: number; type: 'echo' | 'dasd' | 'terminal'; chpids: number[]; isc: number; enabled: boolean }
+  | { k: 'data'; name: string; addr: number; bytes: number[] }
+  | { k: 'idal'; name: string; addr: number; format: 1 | 2; entries: bigint[] }
+  | { k: 'program'; name: string; addr: number; format: 0 | 1; ccws: CcwLine[]; endLine: number }
+  | { k: 'ssch'; sch: number; orb: Record<string, AddrRef> }
+  | { k: 'simple-sch'; instr: 'tsch' | 'stsch' | 'hsch' | 'csch' | 'xsch' | 'rsch'; sch: number }
+  | { k: 'msch'; sch: number; changes: Array<{ field: string; value: number }> }
+  | { k: 'tpi' }
+  | { k: 'wait'; until: 'interrupt' | 'idle' };
+
+/** Memory management / GUP (statements/gup.ts, exec/gup.ts). */
+export type GupStmt =
+  | { k: 'process'; name: string; pid: number }
+  | { k: 'vma'; proc: string; start: bigint; size: bigint; kind: string; read: boolean; write: boolean }
+  | { k: 'gup'; api: string; proc: string; start: bigint; nr: number; flags: string[]; bind?: string }
+  | { k: 'release'; api: string; target: string; makeDirty: boolean };
+
+/** Host cio, vfio-ccw and QEMU (statements/vfio.ts, exec/vfio.ts). */
+export type VfioStmt = never;
+
+/** Expectations (statements/expect.ts). */
+export type ExpectStmt = { k: 'expect'; lhs: Expr; op: CompareOp; rhs: Expr; exprText: string };
+
+export type Stmt = Located & (SetupStmt | CssStmt | GupStmt | VfioStmt | ExpectStmt);
 
 export type StmtKind = Stmt['k'];
 
