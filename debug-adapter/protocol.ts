@@ -39,11 +39,14 @@ export interface FieldRow {
 export interface FieldGroup {
   /** `PMCW`, `SCSW`, `MBA`, `MDA`. */
   name: string;
+  /** Raw values of the group's words, in order (not word numbers: those are in each field's `bits`). */
   words: number[];
   fields: FieldRow[];
 }
 
 export interface SubchannelView {
+  /** `guest` (QEMU's virtual subchannel) or `host` (the machine's) for passthrough subchannels. */
+  side?: 'guest' | 'host';
   sch: number;
   /** `0.0.0007` */
   sid: string;

@@ -5,7 +5,7 @@
  * becomes an error response and the session stays usable.
  */
 import {
-  DebugSession, InitializedEvent, OutputEvent, Scope, Source, StackFrame, StoppedEvent, TerminatedEvent, Thread, Event,
+  DebugSession, InitializedEvent, InvalidatedEvent, OutputEvent, Scope, Source, StackFrame, StoppedEvent, TerminatedEvent, Thread, Event,
 } from '@vscode/debugadapter';
 import type { DebugProtocol } from '@vscode/debugprotocol';
 import type { FileAccess } from './fileAccess';
@@ -25,6 +25,8 @@ export interface LaunchArgs extends DebugProtocol.LaunchRequestArguments {
   stopOnEntry?: boolean;
   /** Print every model event to the debug console. */
   trace?: boolean;
+  /** "Run Without Debugging": no stops at all, only the summary. */
+  noDebug?: boolean;
 }
 
 /** Records processed per slice while running, before yielding to the event loop (pause works). */
@@ -41,6 +43,7 @@ export class VlabSession extends DebugSession {
   private trace = false;
   private pauseRequested = false;
   private running = false;
+  private noDebug = false;
   private variables: Variables | undefined;
   private viewData: ViewData | undefined;
 
@@ -85,7 +88,10 @@ export class VlabSession extends DebugSession {
       this.viewData = new ViewData(this.runner);
       if (this.trace) this.runner.m.onEvent((r) => this.output(describeEvent(r.event) + '\n', 'console'));
       this.sendResponse(response);
-      if (args.stopOnEntry !== false) {
+      if (args.noDebug) {
+        this.noDebug = true;
+        this.run(() => false);
+      } else if (args.stopOnEntry !== false) {
         this.nav.forward(() => true, SLICE);
         this.stopAt('entry', GUEST_CPU_THREAD);
       } else {
@@ -225,6 +231,9 @@ export class VlabSession extends DebugSession {
           let result: P.SetFieldResponse | undefined;
           this.nav.editHere(() => (result = apply()));
           response.body = result;
+          this.viewData?.setStop(this.nav.current?.journalPos ?? 0);
+          // VS Code's own Variables view refetches too
+          this.sendEvent(new InvalidatedEvent(['variables']));
           this.sendEvent(new Event(P.STATE_EVENT, this.stateBody(true)));
           break;
         }
@@ -239,6 +248,7 @@ export class VlabSession extends DebugSession {
 
   /** Stop condition for continue: a breakpoint, a program exception, or a failed expect. */
   private breakpointTest(): StopTest {
+    if (this.noDebug) return () => false;
     return (r) => !!this.bps?.hit(r) || r.event.kind === 'exception' || (r.event.kind === 'expect' && !r.event.ok);
   }
 
@@ -300,6 +310,8 @@ export class VlabSession extends DebugSession {
   }
 
   private stopAt(reason: StopReason, thread: number, text?: string): void {
+    const cur = this.nav?.current;
+    if (cur) this.viewData?.setStop(cur.journalPos);
     const ev = new StoppedEvent(reason, thread, text) as DebugProtocol.StoppedEvent;
     ev.body.allThreadsStopped = true;
     if (text) ev.body.description = text;

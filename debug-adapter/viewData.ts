@@ -5,6 +5,7 @@
 import type * as P from './protocol';
 import type { Runner } from '../model/scenario/runner';
 import { imageFields, schibFieldTable, scswFieldValid, type FieldLoc } from '../model/scenario/fieldLocator';
+import { SCHIB_WORDS } from '../model/css/fields';
 import { decodeCrw } from './crwView';
 
 const GROUP_WORDS: Record<string, [number, number]> = { PMCW: [0, 7], SCSW: [7, 10], MBA: [10, 12], MDA: [12, 13] };
@@ -20,12 +21,27 @@ function extract(words: ArrayLike<number>, f: FieldLoc): number {
 }
 
 export class ViewData {
-  /** Field values at the previous stop, to mark changes (STYLE: peripheral-viewer). */
-  private previous = new Map<string, number>();
-  private lastSeq = -2;
-  private current = new Map<string, number>();
+  /** Journal positions of the previous and the current stop: "changed" means changed between them. */
+  private prevStop: number | undefined;
+  private curStop = 0;
+  private changes: ReturnType<Runner['m']['journal']['elemsChangedBetween']> | undefined;
 
   constructor(private readonly runner: Runner) {}
+
+  /** Called by the session at every stop (STYLE: peripheral-viewer highlights changes since the last stop). */
+  setStop(journalPos: number): void {
+    if (journalPos === this.curStop && this.prevStop !== undefined) return;
+    this.prevStop = this.curStop;
+    this.curStop = journalPos;
+    this.changes = undefined;
+  }
+
+  /** Value of `owner[field][index]` at the previous stop, when it changed since then. */
+  private oldValue(owner: object, field: string, index: number): number | undefined {
+    if (this.prevStop === undefined) return undefined;
+    this.changes ??= this.runner.m.journal.elemsChangedBetween(this.prevStop, this.curStop);
+    return this.changes.get(owner)?.get(field)?.get(index);
+  }
 
   activeSubchannels(): number[] {
     const css = this.runner.css;
@@ -33,18 +49,9 @@ export class ViewData {
     return css.subchannelNumbers().filter((s) => (css.field(s, 'scsw.actl') & 0x26) !== 0);
   }
 
-  private rollChanges(): void {
-    const seq = this.runner.m.history.length;
-    if (seq !== this.lastSeq) {
-      this.previous = this.current;
-      this.current = new Map();
-      this.lastSeq = seq;
-    }
-  }
-
   subchannels(args: P.SubchannelsArgs): P.SubchannelsResponse {
-    this.rollChanges();
     const css = this.runner.css;
+    const store = css.core.schib;
     const all = css.subchannelNumbers();
     const chosen = (args.only ?? all).filter((s) => css.hasSubchannel(s)).slice(0, args.limit ?? 256);
     const active = new Set(this.activeSubchannels());
@@ -66,9 +73,8 @@ export class ViewData {
               .filter((f) => f.word >= from && f.word < to)
               .map((f) => {
                 const value = extract(words, f);
-                const key = `${sch}:${f.name}`;
-                this.current.set(key, value);
-                const before = this.previous.get(key);
+                const oldWord = this.oldValue(store, 'words', sch * SCHIB_WORDS + f.word);
+                const before = oldWord === undefined ? undefined : extract([oldWord], { ...f, word: 0 });
                 return {
                   name: f.name, bits: bitsText(f), value, width: f.width, meaning: f.meaning, ref: f.ref,
                   valid: scswFieldValid(words, f.name),
@@ -112,14 +118,15 @@ export class ViewData {
       const info = mm.pageInfo(pfn);
       const k = info.pid === undefined || info.vaddr === undefined ? 'none' : key(info.pid, info.vaddr);
       const rows = byVma.get(k) ?? [];
-      const pkey = `page:${pfn}`;
-      const sig = info.refcount * 4096 + (info.pincount ?? 0) * 2 + (info.dirty ? 1 : 0);
-      this.current.set(pkey, sig);
-      const before = this.previous.get(pkey);
+      const store = mm.pages;
+      const changed = ['refcount', 'pincount', 'flags'].some((field) => {
+        const old = this.oldValue(store, field, pfn);
+        return old !== undefined && old !== (store as unknown as Record<string, Int32Array | Uint8Array>)[field][pfn];
+      });
       rows.push({
         pfn, vaddr: info.vaddr === undefined ? '-' : '0x' + info.vaddr.toString(16), refcount: info.refcount,
         pincount: info.pincount ?? null, maybeDmaPinned: info.maybeDmaPinned, dirty: info.dirty, zeroPage: info.zeroPage,
-        order: info.order, zone: info.zone, changed: before !== undefined && before !== sig,
+        order: info.order, zone: info.zone, changed,
       });
       byVma.set(k, rows);
     }

@@ -39,6 +39,10 @@ export interface ChannelPath {
   readonly type: number;
   /** The path responds (false: dropped from POM and recorded in PNOM at selection, css §5.5). */
   operational: boolean;
+  /** SCLP state: configured (true) or standby (false), css §7.1. */
+  configured: boolean;
+  /** Machine view of the physical path: machine CRW RSC 4 ERC 2 (true) / ERC 6 (false), css §6.2. */
+  online: boolean;
 }
 
 export class CssCore {

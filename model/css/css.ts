@@ -17,6 +17,7 @@ import { createDevice } from '../devices/factory';
 import type { Device, DeviceType } from '../devices/device';
 import { CrwQueue, type CrwParts } from './crw';
 import { ProgramInterruption } from './program-interruption';
+import { configureChpid, machineChpidEvent, subchannelsUsingChpid } from './chpids';
 
 export { ProgramInterruption };
 export type { OrbFields } from './orb';
@@ -65,7 +66,52 @@ export class Css {
     checkInt('CHPID', chpid, 0xff);
     checkInt(`CHPID ${h(chpid)} type`, type, 0xff);
     if (this.core.chpids.has(chpid)) throw new Error(`CHPID ${h(chpid)} is already defined`);
-    this.m.journal.mapSet(this.core.chpids, chpid, { chpid, type, operational: true });
+    this.m.journal.mapSet(this.core.chpids, chpid, { chpid, type, operational: true, configured: true, online: true });
+  }
+
+  /**
+   * SCLP configure on/off of a CHPID (css §6.2, §7.2 "chchp -c"): the chpid becomes
+   * configured/standby; the PAM bit of every subchannel using it is set/cleared
+   * ([unverified: chosen] css §1.2, shown in a `chp.state` event). No machine CRW
+   * ([unverified: chosen] css §6.2). Returns false if the chpid is unknown.
+   */
+  configureChpid(chpid: number, configured: boolean): boolean {
+    return configureChpid(this.core, chpid, configured);
+  }
+
+  /** State of a defined channel path; `operational` = machine online and responding (css §5.5, §6.2). */
+  chpidState(chpid: number): { configured: boolean; operational: boolean; type: number } | undefined {
+    const p = this.core.chpids.get(chpid);
+    return p && { configured: p.configured, operational: p.online && p.operational, type: p.type };
+  }
+
+  /** Defined CHPIDs, ascending. */
+  chpids(): number[] {
+    return [...this.core.chpids.keys()].sort((a, b) => a - b);
+  }
+
+  /** Subchannels whose PMCW.CHPID[i] (with PIM bit i set) equals chpid, with the mask bit (0x80>>i). */
+  subchannelsUsingChpid(chpid: number): Array<{ sch: number; mask: number }> {
+    return subchannelsUsingChpid(this.core, chpid);
+  }
+
+  /**
+   * Machine-initiated channel-path event: queues a machine CRW RSC 4 with ERC 2 (online /
+   * initialized) or 6 (offline, PERRN), RSID = chpid (css §6.1/§6.2), and updates PAM like
+   * configureChpid.
+   */
+  machineChpidEvent(chpid: number, event: 'online' | 'offline'): void {
+    checkInt('CHPID', chpid, 0xff);
+    machineChpidEvent(this.core, this.crws, chpid, event);
+  }
+
+  /** Pop one CRW from the machine queue (the host's STCRW): cc 0 / cc 1 as stcrw (css §6.3). */
+  hostStcrw(): { cc: number; crw: number } {
+    return this.m.within('stcrw', () => {
+      const r = this.crws.stcrw();
+      this.m.emit({ kind: 'instr', name: 'STCRW', sch: 0, cc: r.cc, detail: `host crw=0x${r.crw.toString(16).padStart(8, '0')}` }, 'instruction');
+      return r;
+    });
   }
 
   /** Make a channel path (not) operational: selection drops it into PNOM (css §5.5). */

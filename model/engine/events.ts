@@ -20,6 +20,7 @@ export type ModelEvent =
   | { kind: 'irq.queued'; sch: number; isc: number }
   | { kind: 'irq.presented'; sch: number; isc: number; intparm: number }
   | { kind: 'crw.queued'; queue: string; crw: number }
+  | { kind: 'chp.state'; chpid: number; configured: boolean; online: boolean; pamChanged: number; note: string }
   | { kind: 'page.fault'; pid: number; vaddr: bigint; pfn: number; zero: boolean }
   | { kind: 'page.grab'; pid: number; vaddr: bigint; pfn: number; foll: 'FOLL_PIN' | 'FOLL_GET'; refcount: number; pincount: number }
   | { kind: 'page.release'; pfn: number; how: string; refcount: number; pincount: number; dirty: boolean }
@@ -67,6 +68,7 @@ export function describeEvent(e: ModelEvent): string {
     case 'irq.queued': return `I/O interruption request sch ${h(e.sch)} isc ${e.isc}`;
     case 'irq.presented': return `I/O interruption presented sch ${h(e.sch)} isc ${e.isc} intparm ${h(e.intparm)}`;
     case 'crw.queued': return `CRW ${h(e.crw)} queued on ${e.queue}`;
+    case 'chp.state': return `CHPID ${e.chpid.toString(16).padStart(2, '0')} ${e.configured ? 'configured' : 'standby'}, ${e.online ? 'online' : 'offline'}: ${e.note}`;
     case 'page.fault': return `pid ${e.pid} fault ${h(Number(e.vaddr))} → pfn ${h(e.pfn)}${e.zero ? ' (shared zero page)' : ''}`;
     case 'page.grab': return `${e.foll} pfn ${h(e.pfn)} (vaddr ${'0x' + e.vaddr.toString(16)}): refcount ${e.refcount} pincount ${e.pincount}`;
     case 'page.release': return `${e.how} pfn ${h(e.pfn)}: refcount ${e.refcount} pincount ${e.pincount}${e.dirty ? ' dirty' : ''}`;

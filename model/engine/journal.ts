@@ -94,6 +94,31 @@ export class Journal {
     this.record({ k: 'mapDel', map: map as Map<unknown, unknown>, key, old });
   }
 
+  /**
+   * Typed-array slots changed between two journal positions (either order), with each slot's
+   * value at position `from`. Views use it to mark what changed since the previous stop at a
+   * cost proportional to the changes, not to the size of the model.
+   */
+  elemsChangedBetween(from: number, to: number): Map<object, Map<string, Map<number, number>>> {
+    const out = new Map<object, Map<string, Map<number, number>>>();
+    const lo = Math.max(0, Math.min(from, to));
+    const hi = Math.min(this.entries.length, Math.max(from, to));
+    const forward = from <= to;
+    for (let i = lo; i < hi; i++) {
+      const e = this.entries[i];
+      if (e.k !== 'elem') continue;
+      let fields = out.get(e.owner);
+      if (!fields) out.set(e.owner, (fields = new Map()));
+      let slots = fields.get(e.field);
+      if (!slots) fields.set(e.field, (slots = new Map()));
+      // forward: the first old value is the value at `from`; backward: the last new value is
+      if (forward) {
+        if (!slots.has(e.i)) slots.set(e.i, e.old);
+      } else slots.set(e.i, e.neu);
+    }
+    return out;
+  }
+
   /** Undo entries until position == target. */
   undoTo(target: number): void {
     if (target < 0 || target > this.pos) throw new RangeError(`journal undo target ${target} outside 0..${this.pos}`);
