@@ -13,13 +13,14 @@ export interface CliResult {
   code: number;
 }
 
-export const USAGE = `usage: vfio-lab run FILE... [--trace] [--json]
+export const USAGE = `usage: vfio-lab run FILE... [--trace] [--json] [--max-steps N]
        vfio-lab check FILE...
 
   run     execute each scenario headless; print a trace (with --trace: every model event,
           otherwise statements, CCWs, pins, CRWs and expects) and a summary
   check   report diagnostics only
   --json  print one JSON object per file instead of text
+  --max-steps N  stop a scenario after N model steps (a runaway TIC loop); default 10000000
 exit code: 0 all expects passed, 1 a failed expect or a program exception, 2 diagnostics or bad usage
 `;
 
@@ -39,17 +40,26 @@ export function runCli(argv: string[], readFile: (path: string) => string): CliR
   const [cmd, ...rest] = argv;
   if (cmd === '--help' || cmd === '-h' || cmd === 'help') return { stdout: USAGE, stderr: '', code: 0 };
   if (cmd !== 'run' && cmd !== 'check') return { stdout: '', stderr: `vfio-lab: expected 'run' or 'check'\n${USAGE}`, code: 2 };
-  const flags = new Set(rest.filter((a) => a.startsWith('--')));
+  let maxSteps = 10_000_000;
+  const args = [...rest];
+  const ms = args.indexOf('--max-steps');
+  if (ms >= 0) {
+    const n = Number(args[ms + 1]);
+    if (!Number.isInteger(n) || n < 1) return { stdout: '', stderr: `vfio-lab: --max-steps needs a positive integer\n${USAGE}`, code: 2 };
+    maxSteps = n;
+    args.splice(ms, 2);
+  }
+  const flags = new Set(args.filter((a) => a.startsWith('--')));
   const unknown = [...flags].filter((f) => !['--trace', '--json'].includes(f));
   if (unknown.length) return { stdout: '', stderr: `vfio-lab: unknown option ${unknown.join(', ')}\n${USAGE}`, code: 2 };
-  const files = rest.filter((a) => !a.startsWith('--'));
+  const files = args.filter((a) => !a.startsWith('--'));
   if (files.length === 0) return { stdout: '', stderr: `vfio-lab: no scenario file given\n${USAGE}`, code: 2 };
 
   let stdout = '';
   let stderr = '';
   let code = 0;
   for (const file of files) {
-    const rep = runFile(file, readFile, cmd === 'check', flags.has('--trace'));
+    const rep = runFile(file, readFile, cmd === 'check', flags.has('--trace'), maxSteps);
     const failed = rep.expects.filter((e) => !e.ok).length;
     if (rep.diagnostics.some((d) => d.severity === 'error')) code = 2;
     else if ((failed || rep.exceptions.length) && code === 0) code = 1;
@@ -69,7 +79,7 @@ export function runCli(argv: string[], readFile: (path: string) => string): CliR
   return { stdout, stderr, code };
 }
 
-function runFile(file: string, readFile: (p: string) => string, checkOnly: boolean, fullTrace: boolean): FileReport {
+function runFile(file: string, readFile: (p: string) => string, checkOnly: boolean, fullTrace: boolean, maxSteps: number): FileReport {
   const rep: FileReport = { file, diagnostics: [], expects: [], exceptions: [], events: 0, pinsHeld: 0, trace: [] };
   let text: string;
   try {
@@ -93,7 +103,8 @@ function runFile(file: string, readFile: (p: string) => string, checkOnly: boole
       rep.trace.push(`${String(r.time).padStart(6)} ${indent}${describeEvent(r.event)}`);
     }
   });
-  runner.runToEnd();
+  runner.runToEnd(maxSteps);
+  if (!runner.done) rep.exceptions.push(`stopped after ${maxSteps} steps: runaway channel program?`);
   rep.expects = runner.expects.map((e) => ({ ...e }));
   rep.pinsHeld = runner.mm.pinsHeld();
   return rep;

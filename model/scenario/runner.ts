@@ -110,7 +110,7 @@ export class Runner implements EvalContext {
   }
 
   /** Run to the end (the headless runner); `limit` bounds runaway programs. */
-  runToEnd(limit = 50_000_000): void {
+  runToEnd(limit = 10_000_000): void {
     let n = 0;
     while (this.step()) {
       if (++n >= limit) {

@@ -126,6 +126,53 @@ describe('DAP: standalone adapter over stdio', function () {
     assert.equal(s.subchannels[0].groups[0].fields.find((f) => f.name === 'pmcw.lpm')!.value, 0x80);
   });
 
+  it('pauses a runaway TIC loop on the channel thread and can step back from there (PRODUCT §6)', async () => {
+    const loop = path.join(ROOT, 'test/fixtures/tic-loop.vlab');
+    await start(dc, loop);
+    await dc.continueRequest({ threadId: 1 });
+    await new Promise((r) => setTimeout(r, 300));
+    const paused = dc.waitForEvent('stopped') as Promise<DebugProtocol.StoppedEvent>;
+    await dc.pauseRequest({ threadId: 1 });
+    const ev = await paused;
+    assert.equal(ev.body.reason, 'pause');
+    const frames = await topFrame(dc, ev.body.threadId!);
+    assert.ok(frames.some((f) => f.name === 'wait interrupt' && f.line === 10), frames.map((f) => f.name).join(' < '));
+    const back = await step(dc, 'stepBack', ev.body.threadId!);
+    assert.equal(back.body.reason, 'step');
+  });
+
+  it('offers Statement, Subchannels and Pages scopes with SCHIB fields in hex on request', async () => {
+    await start(dc, HELLO);
+    await dc.setBreakpointsRequest({ source: { path: HELLO }, breakpoints: [{ line: 21 }] });
+    await step(dc, 'continue', 1);
+    const scopes = (await dc.scopesRequest({ frameId: 1000 })).body.scopes;
+    assert.deepEqual(scopes.map((s) => s.name), ['Statement', 'Subchannels', 'Pages']);
+    const schs = (await dc.variablesRequest({ variablesReference: scopes[1].variablesReference })).body.variables;
+    assert.equal(schs[0].name, '0.0.0007 (dev 0.0.1234 echo)');
+    const groups = (await dc.variablesRequest({ variablesReference: schs[0].variablesReference })).body.variables;
+    assert.deepEqual(groups.map((g) => g.name), ['PMCW', 'SCSW', 'MBA', 'MDA']);
+    const scsw = (await dc.variablesRequest({ variablesReference: groups[1].variablesReference, format: { hex: true } })).body.variables;
+    // css §5.3: normal end leaves STCTL primary|secondary|pending and DSTAT CE|DE
+    assert.equal(scsw.find((v) => v.name === 'scsw.stctl [w7.27-31]')!.value, '0x7');
+    assert.equal(scsw.find((v) => v.name === 'scsw.dstat [w9.0-7]')!.value, '0xc');
+    const dec = (await dc.variablesRequest({ variablesReference: groups[1].variablesReference })).body.variables;
+    assert.equal(dec.find((v) => v.name === 'scsw.cpa [w8.0-31]')!.value, String(0x1010));
+  });
+
+  it('answers bad custom requests with an error and stays usable', async () => {
+    await start(dc, HELLO);
+    await assert.rejects(dc.customRequest(P.SET_FIELD_REQUEST, { sch: 7, field: 'pmcw.lpm', value: '1' }), /no subchannel 7/); // not defined yet at entry
+    await dc.setBreakpointsRequest({ source: { path: HELLO }, breakpoints: [{ line: 17 }] });
+    await step(dc, 'continue', 1);
+    await assert.rejects(dc.customRequest(P.SET_FIELD_REQUEST, { sch: 99, field: 'pmcw.lpm', value: '1' }), /no subchannel 99/);
+    await assert.rejects(dc.customRequest(P.SET_FIELD_REQUEST, { sch: 7, field: 'pmcw.nope', value: '1' }), /unknown field 'pmcw.nope'/);
+    await assert.rejects(dc.customRequest(P.SET_FIELD_REQUEST, { sch: 7, field: 'pmcw.lpm', value: 'abc' }), /not a number/);
+    const t = await dc.threadsRequest();
+    assert.equal(t.body.threads[0].name, 'guest CPU 0');
+    const ev = await step(dc, 'next', 1);
+    assert.equal(ev.body.reason, 'step');
+  });
+
   it('runs to the end with every expect passing and terminates', async () => {
     await start(dc, HELLO);
     const out: string[] = [];
