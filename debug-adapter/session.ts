@@ -286,7 +286,7 @@ export class VlabSession extends DebugSession {
         }
         const r = nav.forward(test, SLICE);
         if (r === 'budget') {
-          setTimeout(slice, 0);
+          yieldThen(slice);
           return;
         }
         this.running = false;
@@ -306,7 +306,9 @@ export class VlabSession extends DebugSession {
         this.stopAt('pause', GUEST_CPU_THREAD);
       }
     };
-    setTimeout(slice, 0);
+    // The first slice runs at once (a step usually ends in it); later slices yield so that a
+    // pause request can get in.
+    slice();
   }
 
   private stopAt(reason: StopReason, thread: number, text?: string): void {
@@ -338,6 +340,12 @@ export class VlabSession extends DebugSession {
     this.sendEvent(new OutputEvent(text, category));
   }
 }
+
+/** Yield to the event loop: setImmediate in Node (setTimeout(0) is clamped to ≥1 ms), else setTimeout. */
+const yieldThen: (f: () => void) => void =
+  typeof (globalThis as { setImmediate?: unknown }).setImmediate === 'function'
+    ? (f) => (globalThis as unknown as { setImmediate: (f: () => void) => void }).setImmediate(f)
+    : (f) => setTimeout(f, 0);
 
 function basename(p: string): string {
   return p.split(/[\\/]/).pop() ?? p;

@@ -35,7 +35,8 @@ export function fieldMask(f: FieldDef): number {
 
 /** Largest value the field can hold. */
 export function fieldMax(f: FieldDef): number {
-  return 2 ** f.width - 1;
+  // a shift, not 2 ** width: this runs for every field access of every CCW
+  return f.width >= 32 ? 0xffffffff : ((1 << f.width) - 1) >>> 0;
 }
 
 /** Extract the field's value from a word. */

@@ -5,7 +5,7 @@
  * transfer is over. Device state changes only through the journal.
  */
 import type { Machine } from '../engine/machine';
-import { CMD, SENSE_MAX_COUNT } from '../css/ccw';
+import { CMD, SENSE_MAX_COUNT, commandClass, isInput } from '../css/ccw';
 import { DSTAT, SENSE0 } from '../css/status';
 
 export type DeviceType = 'echo' | 'dasd' | 'terminal';
@@ -19,7 +19,35 @@ export type DeviceOp =
   /** No data transfer (NOP and other control orders). */
   | { kind: 'control' }
   /** Command reject: unit check, sense byte 0 = 0x80 (css §3.6). */
-  | { kind: 'reject' };
+  | { kind: 'reject' }
+  /** The device is busy at selection: unit status BUSY, the command is not executed (css §4). */
+  | { kind: 'busy' };
+
+/**
+ * A scripted device rule (`rule SID cmd=0xNN …`): what the device does with one command code,
+ * taking precedence over the device type's own rules. Every field is optional.
+ */
+export interface ScriptRule {
+  readonly cmd: number;
+  /** Input: the bytes the device offers. */
+  readonly data?: readonly number[];
+  /** Output: how many bytes the device takes. */
+  readonly accept?: number;
+  /** The device transfers the CCW count minus this many bytes (IL unless SLI). */
+  readonly residual?: number;
+  /** Unit status added to channel end + device end (e.g. 0x40 SM, 0x01 UE, 0x02 UC). */
+  readonly dstat?: number;
+  /** Sense bytes the device holds afterwards (read with a basic SENSE). */
+  readonly sense?: readonly number[];
+  readonly busy?: boolean;
+  readonly reject?: boolean;
+  /** Virtual time the command takes before it starts. */
+  readonly delay?: number;
+  /** Present unsolicited attention status this long after the command ends. */
+  readonly attention?: number;
+  /** How many more times the rule applies (undefined: always). */
+  readonly times?: number;
+}
 
 export interface CommandRule {
   /** Shown in traces and hovers. */
@@ -52,6 +80,8 @@ export interface DeviceState {
   sense: readonly number[];
   /** Echo/terminal: the bytes of the last write. */
   buffer: readonly number[];
+  /** Scripted rules, newest first (a later rule for the same command wins). */
+  script: readonly ScriptRule[];
   /** Free-form device registers (DASD position, ...). */
   regs: Readonly<Record<string, number>>;
   /** Stored records by key (DASD "cc.hh.r"). */
@@ -83,8 +113,10 @@ export const COMMON_RULES: readonly CommandRule[] = [
 ];
 
 export class Device {
-  readonly state: DeviceState = { sense: ZERO_SENSE, buffer: [], regs: {}, records: {} };
+  readonly state: DeviceState = { sense: ZERO_SENSE, buffer: [], script: [], regs: {}, records: {} };
   readonly senseId: readonly number[];
+  /** The scripted rule of the command in progress (between begin and end). */
+  active: ScriptRule | undefined = undefined;
 
   constructor(
     protected readonly m: Machine,
@@ -100,8 +132,44 @@ export class Device {
     return COMMON_RULES.find((r) => r.match(cmd)) ?? this.rules.find((r) => r.match(cmd));
   }
 
+  /** The scripted rule for `cmd`, if any (css §4: scenario-defined device behaviour). */
+  scripted(cmd: number): ScriptRule | undefined {
+    return this.state.script.find((r) => r.cmd === cmd);
+  }
+
+  /** Add a scripted rule; it replaces an earlier one for the same command. */
+  addScript(rule: ScriptRule): void {
+    this.m.journal.set(this.state, 'script', Object.freeze([rule, ...this.state.script.filter((r) => r.cmd !== rule.cmd)]));
+  }
+
+  /** Consume one use of the scripted rule for `cmd` (rules with `times`). */
+  private useScript(r: ScriptRule): void {
+    if (r.times === undefined) return;
+    const rest = this.state.script.filter((x) => x !== r);
+    this.m.journal.set(this.state, 'script', Object.freeze(r.times > 1 ? [{ ...r, times: r.times - 1 }, ...rest] : rest));
+  }
+
   /** Start a command: the rule's op, or a command reject (unit check, sense 0x80). */
   begin(cmd: number): DeviceOp {
+    const sr = this.scripted(cmd);
+    if (sr) {
+      this.useScript(sr);
+      this.m.journal.set(this, 'active', sr);
+      if (sr.reject) {
+        this.unitCheck(SENSE0.CMD_REJECT);
+        return { kind: 'reject' };
+      }
+      if (sr.busy) return { kind: 'busy' };
+      if (sr.data !== undefined) return { kind: 'input', data: sr.data };
+      if (sr.accept !== undefined) return { kind: 'output', accept: sr.accept };
+      const base = this.rule(cmd)?.begin(this, cmd);
+      if (base && base.kind !== 'reject') return base;
+      const cls = commandClass(cmd);
+      if (isInput(cls)) return { kind: 'input', data: [] };
+      if (cls === 'write') return { kind: 'output', accept: Infinity };
+      return { kind: 'control' };
+    }
+    this.m.journal.set(this, 'active', undefined);
     const r = this.rule(cmd);
     if (!r) {
       this.unitCheck(SENSE0.CMD_REJECT);
@@ -112,6 +180,14 @@ export class Device {
 
   /** End a command; returns the unit status (CE + DE plus whatever the rule adds). */
   end(cmd: number, data: readonly number[], transferred: number): number {
+    const sr = this.active;
+    if (sr) {
+      this.m.journal.set(this, 'active', undefined);
+      const r = sr.data === undefined && sr.accept === undefined ? this.rule(cmd) : undefined;
+      const extra = r?.end ? r.end(this, cmd, data, transferred) : 0;
+      if (sr.sense) this.setSense([...sr.sense, ...ZERO_SENSE].slice(0, SENSE_MAX_COUNT));
+      return DSTAT.CE | DSTAT.DE | extra | (sr.dstat ?? 0);
+    }
     const r = this.rule(cmd);
     const extra = r?.end ? r.end(this, cmd, data, transferred) : 0;
     return DSTAT.CE | DSTAT.DE | extra;

@@ -30,6 +30,19 @@ export class Machine {
   private readonly listeners: Array<(r: HistoryRecord) => void> = [];
   /** Innermost last while building; reversed into HistoryRecord.frames on emit. */
   private readonly stack: ModelFrame[] = [];
+  /**
+   * Headless runs need neither time travel nor call stacks: no journal entries, no history,
+   * no frames, so a long run allocates almost nothing per event (see `setLean`).
+   */
+  private lean = false;
+  private leanSeq = 0;
+  private static readonly NO_FRAMES: ModelFrame[] = [];
+
+  /** Headless mode: stop journaling and keeping history; events still reach listeners. */
+  setLean(): void {
+    this.lean = true;
+    this.journal.recording = false;
+  }
 
   onAction(kind: string, handler: ActionHandler): void {
     this.handlers.set(kind, handler);
@@ -72,6 +85,7 @@ export class Machine {
 
   /** Run `fn` with `name` pushed on the model call stack (what the debugger shows). */
   within<T>(name: string, fn: () => T, line?: number): T {
+    if (this.lean) return fn();
     this.stack.push(line === undefined ? { name } : { name, line });
     try {
       return fn();
@@ -92,10 +106,13 @@ export class Machine {
   }
 
   emit(event: ModelEvent, granularity: Granularity, extraFrame?: ModelFrame): HistoryRecord {
-    const frames = this.stack.slice().reverse();
-    if (extraFrame) frames.unshift(extraFrame);
+    let frames = Machine.NO_FRAMES;
+    if (!this.lean) {
+      frames = this.stack.slice().reverse();
+      if (extraFrame) frames.unshift(extraFrame);
+    }
     const r: HistoryRecord = {
-      seq: this.history.length,
+      seq: this.lean ? this.leanSeq++ : this.history.length,
       journalPos: this.journal.position,
       time: this.state.time,
       thread: this.state.thread,
@@ -103,7 +120,7 @@ export class Machine {
       frames,
       event,
     };
-    this.history.push(r);
+    if (!this.lean) this.history.push(r);
     for (const l of this.listeners) l(r);
     return r;
   }

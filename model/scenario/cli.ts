@@ -92,7 +92,7 @@ function runFile(file: string, readFile: (p: string) => string, checkOnly: boole
   rep.diagnostics = diagnostics;
   if (checkOnly || diagnostics.some((d) => d.severity === 'error')) return rep;
   const runner = new Runner(scenario);
-  runner.m.journal.recording = false; // headless: no time travel needed, keep memory flat
+  runner.m.setLean(); // headless: no time travel, no history, no call stacks
   runner.m.onEvent((r) => {
     rep.events++;
     if (r.event.kind === 'exception') rep.exceptions.push(describeEvent(r.event));

@@ -1,6 +1,14 @@
 /** Linux errno values used by the GUP model (gup §2.4). Kernel results are negative: `-ERRNO.EFAULT`. */
 export const ERRNO = {
+  EPERM: 1,
+  ESRCH: 3,
   EINTR: 4,
+  E2BIG: 7,
+  EBADF: 9,
+  EACCES: 13,
+  ENODEV: 19,
+  ENOTTY: 25,
+  ENOSPC: 28,
   ENOMEM: 12,
   EFAULT: 14,
   EBUSY: 16,

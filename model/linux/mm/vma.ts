@@ -48,6 +48,22 @@ export interface Process {
   ptes: Map<number, number>;
   /** mm->has_pinned / MMF_HAS_PINNED (gup §3.3), set on the first FOLL_PIN call, never cleared. */
   hasPinned: boolean;
+  /** mm->locked_vm in pages (vfio type1 accounting, gup §10.1 step 5). */
+  lockedVm: number;
+  /** mm->pinned_vm in pages (io_uring registered buffers). */
+  pinnedVm: number;
+  /** RLIMIT_MEMLOCK soft limit in bytes; Infinity = RLIM_INFINITY. */
+  rlimitMemlock: number;
+  /** capable(CAP_IPC_LOCK) for this task. */
+  capIpcLock: boolean;
+}
+
+/**
+ * Default RLIMIT_MEMLOCK of a task. [unverified: chosen] MLOCK_LIMIT was 64 KiB and was raised to
+ * 8 MiB in ≈5.16; distributions and systemd often set other values (use `setrlimit`).
+ */
+export function defaultMemlock(v: { major: number; minor: number }): number {
+  return atLeast(v, 5, 16) ? 8 * 1024 * 1024 : 64 * 1024;
 }
 
 /** Allocation policy in force during a FOLL_LONGTERM call (memalloc_pin_save, gup §5). */
@@ -95,7 +111,10 @@ export class AddressSpaces {
     if (!Number.isInteger(pid) || pid <= 0) throw new Error(`process id must be a positive integer, got ${pid}`);
     const old = this.procs.get(pid);
     if (old) throw new Error(`process ${pid} already exists ('${old.name}')`);
-    this.m.journal.mapSet(this.procs, pid, { pid, name, vmas: [], ptes: new Map(), hasPinned: false });
+    this.m.journal.mapSet(this.procs, pid, {
+      pid, name, vmas: [], ptes: new Map(), hasPinned: false,
+      lockedVm: 0, pinnedVm: 0, rlimitMemlock: defaultMemlock(this.features.version), capIpcLock: false,
+    });
   }
 
   proc(pid: number): Process {
