@@ -13,6 +13,7 @@ import { Navigator, levelOf, type StopTest } from './navigator';
 import { Breakpoints, executableLines } from './breakpoints';
 import { Variables } from './variables';
 import { ViewData } from './viewData';
+import { Repl } from './repl';
 import * as P from './protocol';
 import { parseScenario } from '../model/scenario/parser';
 import { formatDiagnostic } from '../model/scenario/diagnostics';
@@ -46,6 +47,7 @@ export class VlabSession extends DebugSession {
   private noDebug = false;
   private variables: Variables | undefined;
   private viewData: ViewData | undefined;
+  private repl: Repl | undefined;
 
   constructor(private readonly files: FileAccess) {
     super();
@@ -64,6 +66,10 @@ export class VlabSession extends DebugSession {
       supportsTerminateRequest: true,
       supportsCancelRequest: false,
       supportsCustomRequests: true,
+      // The debug console completes statement names, expression heads and bound names.
+      supportsCompletionsRequest: true,
+      // Hovering a field path in the editor evaluates it (irb.scsw.stctl, vmstat.…).
+      supportsEvaluateForHovers: true,
     } as DebugProtocol.Capabilities;
     this.sendResponse(response);
     this.sendEvent(new InitializedEvent());
@@ -86,6 +92,7 @@ export class VlabSession extends DebugSession {
       if (this.pendingBreakpoints) this.bps.set(this.pendingBreakpoints);
       this.variables = new Variables(this.runner, this.nav);
       this.viewData = new ViewData(this.runner);
+      this.repl = new Repl(this.runner, this.nav);
       if (this.trace) this.runner.m.onEvent((r) => this.output(describeEvent(r.event) + '\n', 'console'));
       this.sendResponse(response);
       if (args.noDebug) {
@@ -162,6 +169,30 @@ export class VlabSession extends DebugSession {
 
   protected override variablesRequest(response: DebugProtocol.VariablesResponse, args: DebugProtocol.VariablesArguments): void {
     response.body = { variables: this.variables ? this.variables.children(args.variablesReference, !!args.format?.hex) : [] };
+    this.sendResponse(response);
+  }
+
+  protected override evaluateRequest(response: DebugProtocol.EvaluateResponse, args: DebugProtocol.EvaluateArguments): void {
+    try {
+      if (!this.repl) throw new Error('no scenario is running');
+      if (this.running) throw new Error('pause the scenario first');
+      const expr = String(args.expression ?? '');
+      // hovers and watches only read; statements run only from the console
+      const r = args.context === 'repl' ? this.repl.evaluate(expr) : { text: this.repl.expression(expr), changed: false };
+      response.body = { result: r.text, variablesReference: 0 };
+      this.sendResponse(response);
+      if (r.changed) {
+        this.viewData?.setStop(this.nav?.current?.journalPos ?? 0);
+        this.sendEvent(new InvalidatedEvent(['variables']));
+        this.sendEvent(new Event(P.STATE_EVENT, this.stateBody(true)));
+      }
+    } catch (e) {
+      this.sendErrorResponse(response, 3003, errorText(e));
+    }
+  }
+
+  protected override completionsRequest(response: DebugProtocol.CompletionsResponse, args: DebugProtocol.CompletionsArguments): void {
+    response.body = { targets: this.repl ? this.repl.completions(args.text ?? '', args.column ?? 1) : [] };
     this.sendResponse(response);
   }
 

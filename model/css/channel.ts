@@ -19,8 +19,54 @@ export const START_DELAY = 1;
 /** Virtual time per CCW. */
 export const CCW_DELAY = 1;
 
+/** Engine action: a device presents unsolicited status (attention after a scripted command). */
+export const UNSOLICITED_ACTION = 'device-status';
+
 export function registerChannel(core: CssCore): void {
   core.m.onAction(CHANNEL_ACTION, (sch) => doSubchannelWork(core, sch));
+  core.m.onAction(UNSOLICITED_ACTION, (sch) =>
+    core.m.onThread(channelThread(schNo(sch)), () => presentUnsolicited(core, sch, DSTAT.ATTN)));
+}
+
+/**
+ * A device presents unsolicited status, e.g. attention (css §1.3 "alert + pending with cc 0 =
+ * unsolicited", §5.4). Like QEMU `css_conditional_io_interrupt`: only on an enabled subchannel;
+ * STCTL := alert + pending, DSTAT := status, CSTAT := 0, SCSW.CC := 0, interruption queued.
+ * [unverified: chosen — when the subchannel is busy (FCTL ≠ 0) or already status pending, the
+ *  device holds the status and presents it after the TSCH that leaves the subchannel idle
+ *  (QEMU drops it); on a disabled subchannel it is dropped, as in QEMU. Both are shown as warn
+ *  events.]
+ */
+export function presentUnsolicited(core: CssCore, sch: number, dstat: number): 'presented' | 'held' | 'dropped' {
+  return core.m.within('css_conditional_io_interrupt', () => {
+    const s = core.schib;
+    const hex = (n: number) => `0x${n.toString(16)}`;
+    if (s.get(sch, 'pmcw.ena') !== 1) {
+      core.m.emit({ kind: 'warn', message: `unsolicited status ${hex(dstat)} of subchannel ${hex(sch)} dropped: subchannel not enabled [unverified: chosen, as QEMU]`, ref: 'css §5.4' }, 'instruction');
+      return 'dropped';
+    }
+    if (core.statusPending(sch) || s.get(sch, 'scsw.fctl') !== 0) {
+      const held = core.heldStatus.get(sch) ?? 0;
+      core.m.journal.mapSet(core.heldStatus, sch, held | dstat);
+      core.m.emit({ kind: 'warn', message: `unsolicited status ${hex(dstat)} of subchannel ${hex(sch)} held by the device until the subchannel is idle and not status pending [unverified: chosen; QEMU drops it]`, ref: 'css §5.4' }, 'instruction');
+      return 'held';
+    }
+    s.set(sch, 'scsw.cc', 0);
+    s.set(sch, 'scsw.dstat', dstat & 0xff);
+    s.set(sch, 'scsw.cstat', 0);
+    s.set(sch, 'scsw.stctl', STCTL.ALERT | STCTL.PENDING);
+    emitStatus(core, sch);
+    core.injectIo(sch);
+    return 'presented';
+  });
+}
+
+/** After TSCH: present status the device held back (see presentUnsolicited). */
+export function presentHeldStatus(core: CssCore, sch: number): void {
+  const held = core.heldStatus.get(sch);
+  if (held === undefined || core.statusPending(sch) || core.schib.get(sch, 'scsw.fctl') !== 0) return;
+  core.m.journal.mapDelete(core.heldStatus, sch);
+  presentUnsolicited(core, sch, held);
 }
 
 export function scheduleWork(core: CssCore, sch: number, delay = START_DELAY): void {
@@ -69,7 +115,7 @@ function beginStart(core: CssCore, sch: number): void {
   s.set(sch, 'scsw.cstat', 0);
   s.set(sch, 'scsw.count', 0);
   const choice = selectPath(st.orb.lpm, s.get(sch, 'pmcw.pim'), s.get(sch, 'pmcw.pam'),
-    (i) => core.pathOperational(s.get(sch, `pmcw.chpid${i}`)));
+    (i) => core.pathWorks(sch, i));
   s.set(sch, 'pmcw.pnom', choice.pnom);
   if (choice.pnom) {
     s.set(sch, 'pmcw.pom', s.get(sch, 'pmcw.pom') & ~choice.pnom);
@@ -111,6 +157,8 @@ function interpretCcw(core: CssCore, sch: number): void {
     const addr = st.next;
     const fmt = st.fmt;
     const chaining = st.cmd >= 0;
+    const lpum = core.schib.get(sch, 'pmcw.lpum');
+    if (lpum && (core.pathFailures.get(sch) ?? 0) & lpum) return deviceLost(core, sch, lpum);
     if (addr === 0) return programCheck(core, sch, addr, 'CCW address 0');
     if ((addr & (fmt === 1 ? 0x80000007 : 0xff000007)) !== 0 || addr > 0xffffffff) {
       return programCheck(core, sch, addr, `CCW address 0x${addr.toString(16)} not doubleword aligned or beyond the ${fmt === 1 ? '31' : '24'}-bit limit`);
@@ -120,7 +168,14 @@ function interpretCcw(core: CssCore, sch: number): void {
     // [unverified: chosen program check for a CCW outside guest memory]
     if (w0 === undefined || w1 === undefined) return programCheck(core, sch, addr, `CCW at 0x${addr.toString(16)} is outside guest memory`);
     const ccw = decodeCcw(w0, w1, fmt);
-    core.setChan(sch, { cur: addr, ccws: st.ccws + 1 });
+    const delay = chaining || (ccw.cmd & 0x0f) === CMD.TIC ? 0 : core.devices.get(sch)?.scripted(ccw.cmd)?.delay ?? 0;
+    if (delay > 0 && st.delayedAt !== addr) {
+      // scripted device delay (`rule … delay N`): the command starts N time units later
+      core.setChan(sch, { delayedAt: addr });
+      scheduleWork(core, sch, delay);
+      return;
+    }
+    core.setChan(sch, { cur: addr, ccws: st.ccws + 1, delayedAt: -1 });
     core.m.emit({ kind: 'ccw.fetch', sch, addr, cmd: ccw.cmd, flags: ccw.flags, count: ccw.count, cda: ccw.cda, ccwLine: core.ccwLineResolver(addr) }, 'ccw');
 
     // css §3.6 checks, in QEMU's order
@@ -152,6 +207,22 @@ function interpretCcw(core: CssCore, sch: number): void {
     if (ccw.flags & CCW_FLAG.PCI) pciInterruption(core, sch);
     executeCommand(core, sch, addr, ccw, chaining);
   });
+}
+
+/**
+ * The device stopped responding on the path in use while the program ran (`machine
+ * path-failure` / `machine not-oper` during I/O).
+ * [unverified: chosen — interface-control check (CSTAT 0x02), alert status 0x17, CPA = current
+ *  CCW + 8; the path is dropped from POM. The reference describes not-operational detection only
+ *  at path selection (css §5.5).]
+ */
+function deviceLost(core: CssCore, sch: number, lpum: number): void {
+  const s = core.schib;
+  const st = core.chan.get(sch)!;
+  core.m.emit({ kind: 'warn', message: `device of subchannel 0x${sch.toString(16)} not operational on path 0x${lpum.toString(16)} during I/O: interface-control check [unverified: chosen]`, ref: 'css §4, §5.5' }, 'ccw');
+  s.set(sch, 'pmcw.pom', s.get(sch, 'pmcw.pom') & ~lpum);
+  core.setChan(sch, { cmd: -1, op: undefined });
+  endStatus(core, sch, { stctl: STCTL_ALERT_END, dstat: 0, cstat: CSTAT.ICC, cpa: ((st.cur || st.next) + 8) >>> 0 });
 }
 
 /** css §3.2 PCI: intermediate status with CSTAT PCI while the program continues. */
@@ -190,8 +261,25 @@ function executeCommand(core: CssCore, sch: number, addr: number, ccw: Ccw, chai
   const st0 = core.chan.get(sch)!;
   const checkLen = !((ccw.flags & CCW_FLAG.SLI) && !(ccw.flags & CCW_FLAG.CD));
   if (!chaining) {
-    const op = dev.begin(ccw.cmd);
+    let op = dev.begin(ccw.cmd);
+    if (op.kind === 'busy') {
+      // [unverified: chosen — a busy device ends the program with unit status BUSY (no CE/DE),
+      //  STCTL 0x17; at initial selection (the program's first command) with deferred cc 1
+      //  (css §5.2 "deferred condition code 1 = … busy conditions")]
+      if (st0.ccws === 1) s.set(sch, 'scsw.cc', 1);
+      s.set(sch, 'scsw.count', ccw.count);
+      dev.clearActive();
+      endStatus(core, sch, { stctl: STCTL_ALERT_END, dstat: DSTAT.BUSY, cstat: 0, cpa: (addr + 8) >>> 0 });
+      return;
+    }
+    const residual = dev.active?.residual;
+    if (residual !== undefined && (op.kind === 'input' || op.kind === 'output')) {
+      // scripted `residual N`: the device moves count − N bytes (css §1.3 residual count)
+      const want = Math.max(0, ccw.count - residual);
+      op = op.kind === 'input' ? { kind: 'input', data: [...op.data, ...new Array<number>(want).fill(0)].slice(0, want) } : { kind: 'output', accept: want };
+    }
     if (op.kind === 'reject') {
+      dev.clearActive();
       // css §5.3 command reject: DSTAT = UC, STCTL 0x17, sense byte 0 = 0x80
       s.set(sch, 'scsw.count', ccw.count);
       endStatus(core, sch, { stctl: STCTL_ALERT_END, dstat: DSTAT.UC, cstat: 0, cpa: (addr + 8) >>> 0 });
@@ -208,10 +296,16 @@ function executeCommand(core: CssCore, sch: number, addr: number, ccw: Ccw, chai
   let n = 0;
   if (op.kind === 'input') n = Math.min(ccw.count, op.data.length - st.moved);
   else if (op.kind === 'output') n = Math.min(ccw.count, op.accept - st.moved);
-  const seg = dataSegments(core.mem, ccw, st0.orb, n);
+  const backward = commandClass(cmd) === 'read-backward';
+  if (backward && n > 0 && (ccw.flags & CCW_FLAG.IDA)) {
+    return programCheck(core, sch, addr, 'read backward with IDA is not modelled [unverified: chosen program check]', 'css §3.3');
+  }
+  // [unverified: chosen PoP behaviour — read backward: the CDA designates the rightmost byte;
+  //  the n bytes received are stored at descending addresses CDA, CDA−1, … (reference silent)]
+  const seg = dataSegments(core.mem, backward ? { ...ccw, cda: ccw.cda - n + 1 } : ccw, st0.orb, n);
   if (!seg.ok) return programCheck(core, sch, addr, seg.reason, seg.ref);
   if (op.kind === 'input' && n > 0) {
-    const bytes = op.data.slice(st.moved, st.moved + n);
+    const bytes = backward ? op.data.slice(st.moved, st.moved + n).reverse() : op.data.slice(st.moved, st.moved + n);
     core.m.within('ccw_dstream_write', () => {
       const skip = (ccw.flags & CCW_FLAG.SKP) !== 0 && isInput(commandClass(cmd));
       if (!skip) scatter(core.mem, seg.segments, bytes);
@@ -243,7 +337,9 @@ function executeCommand(core: CssCore, sch: number, addr: number, ccw: Ccw, chai
   // The command ends here. Incorrect length: the device and the CCWs disagree on the length.
   // [unverified: chosen — control commands (NOP) never indicate incorrect length; ILS ignored]
   const ilReported = lengthDiffers && checkLen;
+  const attention = dev.active?.attention;
   const dstat = dev.end(cmd, core.chan.get(sch)!.out, moved);
+  if (attention !== undefined) core.m.schedule(UNSOLICITED_ACTION, sch, Math.max(1, attention));
   core.setChan(sch, { cmd: -1, op: undefined });
   const cpa = (addr + 8) >>> 0;
   if (ilReported || (dstat & (DSTAT.UC | DSTAT.UE))) {

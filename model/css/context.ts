@@ -32,6 +32,8 @@ export interface ChanState {
   out: readonly number[];
   /** CCWs processed (for traces). */
   ccws: number;
+  /** Address of a CCW whose scripted device delay has been served (css §4 device rules), or -1. */
+  delayedAt: number;
 }
 
 export interface ChannelPath {
@@ -55,6 +57,13 @@ export class CssCore {
   readonly chpids = new Map<number, ChannelPath>();
   readonly chan = new Map<number, ChanState>();
   readonly irbs = new Map<number, Uint8Array>();
+  /**
+   * Per subchannel: path-mask bits on which the device does not respond (`machine path-failure`,
+   * `machine not-oper`): selection drops them into PNOM (css §5.5).
+   */
+  readonly pathFailures = new Map<number, number>();
+  /** Unsolicited device status held until the subchannel can take it (sch → unit status). */
+  readonly heldStatus = new Map<number, number>();
   /** Highest subchannel number defined (STSCH cc 3 beyond it, css §5.2). */
   readonly limits = { maxSch: -1 };
   ccwLineResolver: (addr: number) => number | undefined = () => undefined;
@@ -83,6 +92,12 @@ export class CssCore {
   /** Is channel path `chpid` operational? Undeclared CHPIDs count as operational. */
   pathOperational(chpid: number): boolean {
     return this.chpids.get(chpid)?.operational ?? true;
+  }
+
+  /** Does the device of `sch` respond on path-mask bit `bit`? (channel path and device, css §5.5) */
+  pathWorks(sch: number, i: number): boolean {
+    const bit = 0x80 >> i;
+    return this.pathOperational(this.schib.get(sch, `pmcw.chpid${i}`)) && !((this.pathFailures.get(sch) ?? 0) & bit);
   }
 
   /** css §5.2 "not operational": not provided, DNV = 0 or ENA = 0. */

@@ -18,6 +18,9 @@ import type { Device, DeviceType } from '../devices/device';
 import { CrwQueue, type CrwParts } from './crw';
 import { ProgramInterruption } from './program-interruption';
 import { configureChpid, machineChpidEvent, subchannelsUsingChpid } from './chpids';
+import { presentUnsolicited } from './channel';
+import { chscInstruction, chscRequest, CHSC_CMD, type ChscResult } from './chsc';
+import type { ScriptRule } from '../devices/device';
 
 export { ProgramInterruption };
 export type { OrbFields } from './orb';
@@ -153,6 +156,17 @@ export class Css {
     if (sch > c.limits.maxSch) this.m.journal.set(c.limits, 'maxSch', sch);
   }
 
+  /**
+   * Define `count` devices at once (bench and `devices` statement): device numbers from
+   * `firstDevno`, subchannels from `firstSch`, same type and CHPIDs. Same checks as addDevice.
+   */
+  addDevices(first: Omit<DeviceSpec, 'devno' | 'sch'> & { devno: number; sch: number }, count: number): void {
+    checkInt('device count', count, MAX_SUBCHANNELS);
+    if (first.sch + count > MAX_SUBCHANNELS) throw new Error(`subchannels ${h(first.sch, 4)}+${count} exceed 0xffff (css §5.1)`);
+    if (first.devno + count > 0x10000) throw new Error(`device numbers ${h(first.devno, 4)}+${count} exceed 0xffff`);
+    for (let k = 0; k < count; k++) this.addDevice({ ...first, devno: first.devno + k, sch: first.sch + k });
+  }
+
   hasSubchannel(sch: number): boolean {
     return this.core.exists(sch);
   }
@@ -235,6 +249,62 @@ export class Css {
   /** Pending CRWs and the lost flag, for the CRW view. */
   crwQueue(): { crws: number[]; overflow: boolean } {
     return { crws: this.crws.crws.slice(), overflow: this.crws.flags.lost };
+  }
+
+  // ---- machine and device events (scenario `machine …`, `rule …`) -----------------------------
+
+  /** The device presents unsolicited status, e.g. attention 0x80 (css §1.3, §5.4). */
+  unsolicited(sch: number, dstat: number): 'presented' | 'held' | 'dropped' {
+    this.requireSch(sch);
+    checkInt('unit status', dstat, 0xff);
+    return presentUnsolicited(this.core, sch, dstat);
+  }
+
+  /**
+   * The device of `sch` stops (or resumes) responding on the path(s) to `chpid`: the next path
+   * selection drops them into PNOM (css §5.5). Returns the path-mask bits affected.
+   */
+  setPathFailure(sch: number, chpid: number, failed: boolean): number {
+    this.requireSch(sch);
+    const mask = subchannelsUsingChpid(this.core, chpid).find((x) => x.sch === sch)?.mask ?? 0;
+    if (!mask) throw new Error(`subchannel ${h(sch, 4)} has no path to CHPID ${h(chpid)} (css §1.1 PMCW.CHPID)`);
+    const old = this.core.pathFailures.get(sch) ?? 0;
+    this.m.journal.mapSet(this.core.pathFailures, sch, failed ? old | mask : old & ~mask);
+    return mask;
+  }
+
+  /** The device of `sch` becomes (not) operational on every path (css §5.5: then deferred cc 3). */
+  setDeviceOperational(sch: number, operational: boolean): void {
+    this.requireSch(sch);
+    this.m.journal.mapSet(this.core.pathFailures, sch, operational ? 0 : 0xff);
+  }
+
+  /** Script the device of `sch`: a rule for one command code (see ScriptRule). */
+  addDeviceRule(sch: number, rule: ScriptRule): void {
+    this.requireSch(sch);
+    checkInt('command code', rule.cmd, 0xff);
+    this.core.devices.get(sch)!.addScript(rule);
+  }
+
+  // ---- CHSC (css §5.6) ----------------------------------------------------------------------
+
+  /** CHSC on a request block in guest memory (4K aligned): cc 0, response stored after the request. */
+  chsc(addr: number): ChscResult & { cc: number } {
+    return chscInstruction(this.core, addr);
+  }
+
+  /** Store subchannel description for subchannels first..last of set 0 (css §5.6). */
+  chscSsd(first: number, last = first): ChscResult {
+    return chscRequest(this.core, 0x10, CHSC_CMD.SSD, first & 0xffff, last & 0xffff, 0);
+  }
+
+  /** Store channel-path description, format 0, for CHPIDs first..last (css §5.6). */
+  chscScpd(first: number, last = first): ChscResult {
+    return chscRequest(this.core, 0x10, CHSC_CMD.SCPD, first & 0xff, last & 0xff, 0);
+  }
+
+  private requireSch(sch: number): void {
+    if (!this.core.exists(sch)) throw new Error(`subchannel ${h(sch, 4)} is not defined`);
   }
 
   // ---- reading ------------------------------------------------------------------------------

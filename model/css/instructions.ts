@@ -7,7 +7,7 @@ import type { CssCore } from './context';
 import { ProgramInterruption } from './program-interruption';
 import { checkOrbWidths, orbOperandProblem, type OrbFields } from './orb';
 import { ACTL, FCTL, STCTL } from './status';
-import { scheduleWork } from './channel';
+import { presentHeldStatus, scheduleWork } from './channel';
 import { buildIrb, IRB_BYTES } from './irb';
 import { SCHIB_BYTES } from './fields';
 import { ZERO_SENSE } from '../devices/device';
@@ -60,7 +60,7 @@ export function ssch(core: CssCore, sid: number, orb: OrbFields, orbAddr?: numbe
       if (s.get(sch, 'scsw.fctl') !== 0) return 2;
       core.m.journal.mapSet(core.chan, sch, {
         orb: Object.freeze({ ...orb }), fmt: orb.fmt ? 1 : 0, next: orb.cpa, cur: 0, lastTic: false, noData: 0,
-        cmd: -1, op: undefined, moved: 0, out: [], ccws: 0,
+        cmd: -1, op: undefined, moved: 0, out: [], ccws: 0, delayedAt: -1,
       });
       s.set(sch, 'pmcw.intparm', orb.intparm >>> 0);
       // SCSW word 0 flags from the ORB (css §1.3: valid with FCTL start); deferred cc, ZCC, ECTL, PNO reset
@@ -99,7 +99,9 @@ export function tsch(core: CssCore, sid: number, irbAddr?: number): { cc: number
       if (irbAddr !== undefined) core.mem.write(irbAddr, irb);
       core.m.journal.mapSet(core.irbs, sch, irb);
       if (pending) core.m.within('css_do_tsch_update_subch', () => updateAfterTsch(core, sch));
-      return { cc: instr(core, 'TSCH', sch, pending ? 0 : 1, pending ? 'status cleared' : 'not status pending'), irb };
+      const cc = instr(core, 'TSCH', sch, pending ? 0 : 1, pending ? 'status cleared' : 'not status pending');
+      if (pending) presentHeldStatus(core, sch);
+      return { cc, irb };
     });
   });
 }

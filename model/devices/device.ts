@@ -142,6 +142,11 @@ export class Device {
     this.m.journal.set(this.state, 'script', Object.freeze([rule, ...this.state.script.filter((r) => r.cmd !== rule.cmd)]));
   }
 
+  /** Forget the scripted rule of the command in progress (it ended without `end`). */
+  clearActive(): void {
+    this.m.journal.set(this, 'active', undefined);
+  }
+
   /** Consume one use of the scripted rule for `cmd` (rules with `times`). */
   private useScript(r: ScriptRule): void {
     if (r.times === undefined) return;

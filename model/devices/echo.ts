@@ -1,6 +1,6 @@
 /**
  * The echo device: every write-class command stores the bytes it receives, every read-class
- * command returns the bytes of the last write; NOP, SENSE and SENSE ID as for every device;
+ * command returns the bytes of the last write (read backward: from its end); NOP, SENSE and SENSE ID as for every device;
  * any other command is rejected (unit check, sense byte 0 = 0x80 command reject, css §3.6).
  */
 import type { Machine } from '../engine/machine';
@@ -24,6 +24,12 @@ export const ECHO_RULES: readonly CommandRule[] = [
     name: 'READ',
     match: (c) => commandClass(c) === 'read',
     begin: (d) => ({ kind: 'input', data: d.state.buffer }),
+  },
+  {
+    // the device reads its buffer from the end (css §3.3 read backward, [unverified: chosen])
+    name: 'READ BACKWARD',
+    match: (c) => commandClass(c) === 'read-backward',
+    begin: (d) => ({ kind: 'input', data: d.state.buffer.slice().reverse() }),
   },
 ];
 

@@ -26,6 +26,8 @@ export type ModelEvent =
   | { kind: 'page.release'; pfn: number; how: string; refcount: number; pincount: number; dirty: boolean }
   | { kind: 'gup.return'; api: string; ret: number }
   | { kind: 'warn'; message: string; ref: string }
+  /** A line of output or a note from a modelled tool or subsystem (gup_test's stdout, vfio bookkeeping). */
+  | { kind: 'log'; source: string; text: string }
   | { kind: 'expect'; line: number; ok: boolean; expr: string; expected: string; actual: string }
   | { kind: 'end'; pinsHeld: number };
 
@@ -74,6 +76,7 @@ export function describeEvent(e: ModelEvent): string {
     case 'page.release': return `${e.how} pfn ${h(e.pfn)}: refcount ${e.refcount} pincount ${e.pincount}${e.dirty ? ' dirty' : ''}`;
     case 'gup.return': return `${e.api} returned ${e.ret}`;
     case 'warn': return `WARNING: ${e.message} (${e.ref})`;
+    case 'log': return `${e.source}: ${e.text}`;
     case 'expect': return `expect ${e.expr}: ${e.ok ? 'ok' : `FAILED, expected ${e.expected}, actual ${e.actual}`} (line ${e.line})`;
     case 'end': return `scenario ended, ${e.pinsHeld} pins held`;
   }

@@ -52,6 +52,11 @@ export class Machine {
     this.listeners.push(listener);
   }
 
+  offEvent(listener: (r: HistoryRecord) => void): void {
+    const i = this.listeners.indexOf(listener);
+    if (i >= 0) this.listeners.splice(i, 1);
+  }
+
   /** Schedule `kind(arg)` at now + delay (virtual time units). Order: time, then FIFO. */
   schedule(kind: string, arg: number, delay: number): void {
     const action: QueuedAction = { time: this.state.time + delay, seq: this.state.seq, kind, arg };

@@ -43,11 +43,36 @@ export type CssStmt =
   | { k: 'data'; name: string; addr: number; bytes: number[] }
   | { k: 'idal'; name: string; addr: number; format: 1 | 2; entries: bigint[] }
   | { k: 'program'; name: string; addr: number; format: 0 | 1; ccws: CcwLine[]; endLine: number }
-  | { k: 'ssch'; sch: number; orb: Record<string, AddrRef> }
-  | { k: 'simple-sch'; instr: 'tsch' | 'stsch' | 'hsch' | 'csch' | 'xsch' | 'rsch'; sch: number }
+  | { k: 'ssch'; sch: number; orb: Record<string, AddrRef>; at?: number; rawSid?: number }
+  | { k: 'simple-sch'; instr: 'tsch' | 'stsch' | 'hsch' | 'csch' | 'xsch' | 'rsch'; sch: number; at?: number; rawSid?: number }
   | { k: 'msch'; sch: number; changes: Array<{ field: string; value: number }> }
   | { k: 'tpi' }
-  | { k: 'wait'; until: 'interrupt' | 'idle' };
+  | { k: 'wait'; until: 'interrupt' | 'idle' }
+  | { k: 'devices'; devno: number; count: number; sch: number; type: 'echo' | 'dasd' | 'terminal'; chpids: number[]; isc: number; enabled: boolean }
+  | { k: 'stcrw'; at?: number }
+  | { k: 'configure-chpid'; chpid: number; on: boolean }
+  | { k: 'machine-chpid'; chpid: number; event: 'online' | 'offline' }
+  | { k: 'machine-path'; sch: number; chpid: number; failed: boolean }
+  | { k: 'machine-oper'; sch: number; operational: boolean }
+  | { k: 'machine-unsolicited'; sch: number; dstat: number }
+  | { k: 'machine-crw'; rsc: number; erc: number; rsid: number; sol: boolean; chn: boolean; anc: boolean; oflw: boolean }
+  | { k: 'rule'; sch: number; rule: DeviceRuleSpec }
+  | { k: 'chsc'; command: 'ssd' | 'scpd'; first: number; last: number; at?: number };
+
+/** A scripted device behaviour (`rule`), the scenario form of the model's ScriptRule. */
+export interface DeviceRuleSpec {
+  cmd: number;
+  data?: number[];
+  accept?: number;
+  residual?: number;
+  dstat?: number;
+  sense?: number[];
+  busy?: boolean;
+  reject?: boolean;
+  delay?: number;
+  attention?: number;
+  times?: number;
+}
 
 /** Memory management / GUP (statements/gup.ts, exec/gup.ts). */
 export type GupStmt =

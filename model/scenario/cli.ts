@@ -34,7 +34,7 @@ interface FileReport {
   trace: string[];
 }
 
-const SHOWN_WITHOUT_TRACE = new Set(['stmt', 'ccw.fetch', 'ccw.check', 'sch.status', 'page.grab', 'page.release', 'crw.queued', 'expect', 'exception', 'warn', 'gup.return', 'end']);
+const SHOWN_WITHOUT_TRACE = new Set(['stmt', 'ccw.fetch', 'ccw.check', 'sch.status', 'page.grab', 'page.release', 'crw.queued', 'expect', 'exception', 'warn', 'log', 'gup.return', 'end']);
 
 export function runCli(argv: string[], readFile: (path: string) => string): CliResult {
   const [cmd, ...rest] = argv;

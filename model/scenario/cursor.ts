@@ -12,9 +12,33 @@ export class LineError extends Error {
   }
 }
 
+/**
+ * What a reader expected at the probe position: the editor's completion runs a statement's own
+ * parser over the line with a probe token where the caret is, so the operands offered are
+ * exactly what the parser accepts there (no second grammar to keep in sync).
+ */
+export type Expectation =
+  | { kind: 'choice'; values: readonly string[]; what: string }
+  | { kind: 'keyword'; value: string }
+  | { kind: 'op'; value: string }
+  | { kind: 'punct'; value: string }
+  | { kind: 'word' | 'number' | 'string' | 'address' | 'hex' | 'schid' | 'devno'; what: string };
+
 export class Cursor {
   private i = 0;
+  /** Set by the completion probe: the token standing for the caret, and what readers expected there. */
+  probe?: { token: Token; expected: Expectation[] };
   constructor(readonly tokens: Token[], readonly source: string) {}
+
+  /** Records what a reader wants when it looks at the probe token (editor completion only). */
+  private note(e: Expectation): void {
+    if (this.probe && this.tokens[this.i] === this.probe.token) this.probe.expected.push(e);
+  }
+
+  /** Index of the next token (for callers that need to know how far a reader got). */
+  get position(): number {
+    return this.i;
+  }
 
   peek(): Token | undefined {
     return this.tokens[this.i];
@@ -43,31 +67,37 @@ export class Cursor {
   }
 
   peekWord(w: string): boolean {
+    this.note({ kind: 'keyword', value: w });
     const t = this.peek();
     return t?.kind === 'word' && t.text === w;
   }
 
   peekOp(op: string): boolean {
+    this.note({ kind: 'op', value: op });
     const t = this.peek();
     return t?.kind === 'op' && t.text === op;
   }
 
   peekPunct(p: string): boolean {
+    this.note({ kind: 'punct', value: p });
     const t = this.peek();
     return t?.kind === 'punct' && t.text === p;
   }
 
   expectOp(op: string): void {
+    this.note({ kind: 'op', value: op });
     if (!this.peekOp(op)) this.fail(`expected '${op}'`);
     this.i++;
   }
 
   expectPunct(p: string): void {
+    this.note({ kind: 'punct', value: p });
     if (!this.peekPunct(p)) this.fail(`expected '${p}'`);
     this.i++;
   }
 
   keyword(w: string): void {
+    this.note({ kind: 'keyword', value: w });
     const t = this.peek();
     if (t?.kind === 'word' && t.text === w) {
       this.i++;
@@ -77,6 +107,7 @@ export class Cursor {
   }
 
   word(what: string): string {
+    this.note({ kind: 'word', what });
     const t = this.peek();
     if (t?.kind !== 'word') this.fail(`expected ${what}`);
     this.i++;
@@ -84,6 +115,7 @@ export class Cursor {
   }
 
   oneOf<T extends string>(choices: readonly T[], what: string): T {
+    this.note({ kind: 'choice', values: choices, what });
     const t = this.peek();
     if (t?.kind === 'word' && (choices as readonly string[]).includes(t.text)) {
       this.i++;
@@ -97,6 +129,7 @@ export class Cursor {
   }
 
   number(what: string): bigint {
+    this.note({ kind: 'number', what });
     const t = this.peek();
     if (t?.kind !== 'number' || t.value === undefined) this.fail(`expected ${what}`);
     this.i++;
@@ -110,6 +143,7 @@ export class Cursor {
   }
 
   string(what: string): string {
+    this.note({ kind: 'string', what });
     const t = this.peek();
     if (t?.kind !== 'string') this.fail(`expected ${what}`);
     this.i++;
@@ -118,6 +152,7 @@ export class Cursor {
 
   /** A 31-bit guest address. */
   address(): number {
+    this.note({ kind: 'address', what: 'a guest address' });
     const t = this.peek();
     const n = this.number('a guest address');
     if (n > 0x7fffffffn) this.fail('a guest address must fit in 31 bits (css §3.1)', t);
@@ -125,10 +160,11 @@ export class Cursor {
   }
 
   hexByte(what: string): number {
+    this.note({ kind: 'hex', what });
     const t = this.peek();
     if (!t || (t.kind !== 'number' && t.kind !== 'word')) this.fail(`expected ${what}`);
     const text = t.text.toLowerCase().replace(/^0x/, '');
-    if (!/^[0-9a-f]{1,2}$/.test(text)) this.fail(`expected ${what} (hex 00-ff)`);
+    if (!/^[0-9a-f]{1,2}$/.test(text)) this.fail(/\bhex\b/.test(what) ? `expected ${what}` : `expected ${what} (hex 00-ff)`);
     this.i++;
     return parseInt(text, 16);
   }
@@ -147,7 +183,8 @@ export class Cursor {
     return num;
   }
 
-  private busOrHex(what: string): number {
+  private busOrHex(what: string, kind: 'schid' | 'devno'): number {
+    this.note({ kind, what });
     const t = this.peek();
     if (t?.kind === 'busid') {
       this.i++;
@@ -161,11 +198,11 @@ export class Cursor {
   }
 
   devno(what: string): number {
-    return this.busOrHex(what);
+    return this.busOrHex(what, 'devno');
   }
 
   schid(what: string): number {
-    return this.busOrHex(what);
+    return this.busOrHex(what, 'schid');
   }
 
   end(): void {

@@ -109,6 +109,24 @@ export class Runner implements EvalContext {
     return true;
   }
 
+  /**
+   * Execute one extra statement now (the debugger's REPL): same semantics as in the file, on
+   * the guest CPU, without moving the scenario's position. `wait` is refused (it would need
+   * many steps). Errors are returned as text, never thrown.
+   */
+  execNow(st: Stmt): string | undefined {
+    if (st.k === 'wait') return "'wait' cannot run from the console: step or continue instead";
+    if (st.k === 'kernel' || st.k === 'topology' || st.k === 'memory') return `'${st.k}' can only be set at the top of the file`;
+    try {
+      this.m.onThread(GUEST_CPU_THREAD, () => this.m.within(st.text, () => this.exec(st), st.line));
+      return undefined;
+    } catch (e) {
+      if (e instanceof ProgramInterruption) return `${e.pic} exception: ${e.message}`;
+      if (e instanceof Error) return e.message;
+      throw e;
+    }
+  }
+
   /** Run to the end (the headless runner); `limit` bounds runaway programs. */
   runToEnd(limit = 10_000_000): void {
     let n = 0;

@@ -173,6 +173,25 @@ describe('DAP: standalone adapter over stdio', function () {
     assert.equal(ev.body.reason, 'step');
   });
 
+  it('runs statements and expressions in the debug console, undoable by stepping back (PRODUCT §3 REPL)', async () => {
+    await start(dc, HELLO);
+    await dc.setBreakpointsRequest({ source: { path: HELLO }, breakpoints: [{ line: 17 }] });
+    await step(dc, 'continue', 1); // before ssch: device defined, idle
+    const ev = async (expression: string, context = 'repl') => (await dc.evaluateRequest({ expression, context })).body.result;
+    assert.match(await ev('help'), /ssch {2,}START SUBCHANNEL/);
+    assert.match(await ev('help ssch'), /^ssch SID \[orb-field=VALUE \.\.\.\]/);
+    assert.equal(await ev('sch(0.0.0007).pmcw.pim'), '128 (0x80)'); // css §1.1 PIM from chpid[0]
+    assert.equal(await ev('msch 0.0.0007 lpm=0x40'), 'MSCH sch 0x7 cc 0 pmcw.lpm=0x40\ncc = 0');
+    assert.equal(await ev('sch(0.0.0007).pmcw.lpm', 'hover'), '64 (0x40)');
+    assert.equal(await ev('msch 0.0.0007 lpm=0x40', 'hover'), 'error at column 6: expected end of line, found \'0.0.0007\'');
+    assert.match(await ev('bogus.field'), /unknown name 'bogus'/);
+    assert.match(await ev('wait'), /cannot run from the console/);
+    const c = await dc.send('completions', { text: 'ss', column: 3 });
+    assert.ok((c.body.targets as Array<{ label: string }>).some((t) => t.label === 'ssch'));
+    await step(dc, 'stepBack', 1);
+    assert.equal(await ev('sch(0.0.0007).pmcw.lpm'), '128 (0x80)');
+  });
+
   it('runs to the end with every expect passing and terminates', async () => {
     await start(dc, HELLO);
     const out: string[] = [];

@@ -16,10 +16,72 @@ const WAIT_MS = 20_000; // for any one thing to appear on screen
 
 const norm = (s) => s.replace(/\s+/g, ' ').trim();
 
-// What hello.vlab shows at each stop, filled in from the running extension; each value cites the
-// reference section it checks. stepsBefore: "Debug: Step Over" count since the previous stop.
+// What hello.vlab shows at each stop, as the rows read on screen ("label description"; ● marks a
+// value changed since the previous stop). `line`: step over until the top frame is on that line.
+// Each expected value cites the reference section (/work/shared/reference/*.md) that fixes it.
 const EXPECTED = {
-  stops: [],
+  stops: [
+    {
+      name: 'entry', line: 7, // kernel/topology/memory (lines 3-5) are the header, not steps
+      callStack: ['chpid 40 type 0x1b hello.vlab 7:1'],
+      variables: ['event = line 7: chpid 40 type 0x1b', 'cc = (none yet)'],
+      views: {
+        Subchannels: { rows: ['No subchannels defined add a device statement to the scenario'] },
+        'CRW Queues': { rows: ['machine 0 CRWs'] }, // css §6.3: adding a chpid queues no CRW
+        Pages: { rows: ['vmstat pins 0 held locked_vm 0'] },
+      },
+    },
+    {
+      name: 'channel program ended', line: 21,
+      callStack: ['tsch 0.0.0007 hello.vlab 21:1'],
+      variables: ['cc = 0'], // css §5.2: SSCH cc 0
+      views: {
+        Subchannels: {
+          expand: ['SCSW'],
+          rows: [
+            // css §5.3 "normal end": STCTL primary+secondary+pending 0x07, ACTL start-pend
+            // cleared, DSTAT CE+DE 0x0c (css §4), CPA = last CCW 0x1008 + 8.
+            'scsw.stctl [w7.27-31] ● 0x07',
+            'scsw.actl [w7.20-26] ● 0x00',
+            'scsw.cpa [w8.0-31] ● 0x00001010',
+            'scsw.dstat [w9.0-7] ● 0x0c',
+            'scsw.fctl [w7.17-19] 0x4', // FCTL start stays until TSCH (css §5.3)
+          ],
+        },
+        'CRW Queues': { rows: ['machine 0 CRWs'] }, // css §6.2: no path or hot-plug event
+      },
+    },
+    {
+      name: 'after TSCH', line: 22,
+      callStack: ['expect cc == 0 hello.vlab 22:1'],
+      views: {
+        Subchannels: {
+          expand: ['SCSW'],
+          // css §5.3 TSCH row: STCTL and FCTL → 0; css §1.3: DSTAT no longer valid.
+          rows: ['scsw.stctl [w7.27-31] ● 0x00', 'scsw.fctl [w7.17-19] ● 0x0', 'scsw.dstat [w9.0-7] 0x0c (not valid)'],
+        },
+      },
+    },
+    {
+      name: 'after pin_user_pages', line: 32, screenshot: true,
+      callStack: ['expect ret == 4 hello.vlab 32:1'],
+      variables: ['ret = 4', 'bufs = 4 pages'], // gup §2.4: number of pages pinned
+      views: {
+        Pages: {
+          rows: [
+            // gup §4: +1 nr_foll_pin_acquired per pinned page; no locked_vm (only vfio, gup §10)
+            'vmstat pins 4 held locked_vm 0',
+            'nr_foll_pin_acquired 4',
+            // gup §3.1 E4/E5: small page ref R0 1 + 1024 = 1025; §3.2: no pincount field (–);
+            // §3.3: maybe-pinned ⇔ ref ≥ 1024.
+            'pfn 0x0 0x7f0000000000 ● ref 1025 pin – maybe-pinned',
+            'pfn 0x3 0x7f0000003000 ● ref 1025 pin – maybe-pinned',
+          ],
+        },
+        'CRW Queues': { rows: ['machine 0 CRWs'] },
+      },
+    },
+  ],
 };
 
 /** Runs a command through the palette: F1, type `>` + the exact title, click that exact row
@@ -100,12 +162,25 @@ async function expectRows(page, title, expected, what) {
 /** Expands the rows of a view whose label is in `labels`, so field rows become visible. */
 async function expand(page, title, labels) {
   for (const label of labels) {
+    const exact = new RegExp(`^${label.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`);
     const row = pane(page, title).locator('.monaco-list-row').filter({
-      has: page.locator(`.label-name:text-is("${label}")`),
+      has: page.locator('.label-name', { hasText: exact }),
     }).first();
     await row.waitFor({ timeout: WAIT_MS });
     if ((await row.getAttribute('aria-expanded')) === 'false') await row.locator('.monaco-tl-twistie').click();
   }
+}
+
+/** Drags the side bar's edge so the views' field rows fit in the screenshot (no setting exists). */
+async function widenSideBar(page, width) {
+  const box = await page.locator('.part.sidebar').boundingBox();
+  if (!box) return;
+  const x = box.x + box.width;
+  const y = box.y + box.height / 2;
+  await page.mouse.move(x, y);
+  await page.mouse.down();
+  await page.mouse.move(box.x + width, y, { steps: 5 });
+  await page.mouse.up();
 }
 
 async function showVfioLab(page) {
@@ -113,9 +188,36 @@ async function showVfioLab(page) {
   await pane(page, 'Subchannels').waitFor({ timeout: WAIT_MS });
 }
 
-async function checkStop(page, stop) {
-  const what = `stop "${stop.name}"`;
+/** Line of the top stack frame shown in the Call Stack view (Run and Debug must be shown). */
+async function topLine(page) {
+  const rows = await viewRows(page, 'Call Stack').catch(() => []);
+  for (const r of rows) {
+    const m = / (\d+):\d+$/.exec(r);
+    if (m) return Number(m[1]);
+  }
+  return undefined;
+}
+
+/** Steps over until the top frame is on `line`. Each step waits for the Call Stack to move, so
+ * a Step Over issued while the previous one still runs (and is ignored) is simply repeated. */
+async function stepOverUntilLine(page, line) {
   await palette(page, 'View: Show Run and Debug');
+  for (let i = 0; i < 80; i++) {
+    let top;
+    const deadline = Date.now() + WAIT_MS;
+    while ((top = await topLine(page)) === undefined && Date.now() < deadline) await W.sleep(100);
+    if (top === line) return;
+    if (top === undefined) throw new Error(`no stack frame shown while stepping to line ${line}`);
+    await palette(page, 'Debug: Step Over');
+    const moved = Date.now() + 5000;
+    while ((await topLine(page)) === top && Date.now() < moved) await W.sleep(100);
+  }
+  throw new Error(`never stopped at line ${line}`);
+}
+
+async function checkStop(page, stop) {
+  const what = `stop "${stop.name}" (line ${stop.line})`;
+  await stepOverUntilLine(page, stop.line);
   await expectRows(page, 'Call Stack', stop.callStack, what);
   if (stop.variables) await expectRows(page, 'Variables', stop.variables, what);
   await showVfioLab(page);
@@ -142,23 +244,23 @@ async function runUi({ vsix, workspace, scenario, expected, screenshot }) {
     await W.runCodeServerCli(dirs, ['--install-extension', vsix, '--force']);
     server = await W.startCodeServer(dirs);
     browser = await W.launchChromium();
-    page = await browser.newPage({ viewport: { width: 1600, height: 1000 } });
+    page = await browser.newPage({ viewport: { width: 1600, height: 1200 } });
     page.setDefaultTimeout(WAIT_MS);
     await page.goto(`${server.origin}/?folder=${encodeURIComponent(workspace)}`, { timeout: 60_000 });
     await page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
     // The extension's activity-bar tab shows once the workbench has read its contributions.
     await page.locator('.activitybar .action-item a[aria-label^="VFIO Lab"]').waitFor({ timeout: 60_000 });
+    await showVfioLab(page);
+    await widenSideBar(page, 520);
     await openFile(page, path.basename(scenario));
     await palette(page, 'VFIO Lab: Debug Scenario');
-    for (let i = 0; i < expected.stops.length; i++) {
-      const stop = expected.stops[i];
-      for (let s = 0; s < (stop.stepsBefore || 0); s++) await palette(page, 'Debug: Step Over');
+    for (const stop of expected.stops) {
       await checkStop(page, stop);
-    }
-    if (screenshot) {
-      fs.mkdirSync(path.dirname(screenshot), { recursive: true });
-      await page.screenshot({ path: screenshot });
-      console.log(`  screenshot: ${path.relative(W.REPO, screenshot)}`);
+      if (stop.screenshot && screenshot) {
+        fs.mkdirSync(path.dirname(screenshot), { recursive: true });
+        await page.screenshot({ path: screenshot });
+        console.log(`  screenshot: ${path.relative(W.REPO, screenshot)}`);
+      }
     }
   } catch (e) {
     if (page) {

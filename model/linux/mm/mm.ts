@@ -16,6 +16,7 @@ import { Releaser } from './release';
 import { DEFAULT_TASK_SIZE_MAX, validateGupArgs, type GupCallOptions } from './validate';
 import { AddressSpaces, vaddrOf, vpnOf, type VmaKind, type VmaOptions } from './vma';
 import { Vmstat, type VmstatCounters } from './vmstat';
+import { VfioType1 } from './vfioType1';
 
 export { ERRNO, errnoName };
 export type { VmaKind, VmaOptions };
@@ -57,6 +58,9 @@ export class Mm {
   readonly spaces: AddressSpaces;
   readonly counting: Counting;
   readonly longterm: Longterm;
+  /** vfio_iommu_type1 container: map / unmap / pin / unpin (gup §10). */
+  readonly vfio: VfioType1;
+  readonly bits: 32 | 64;
   private readonly core: GupCore;
   private readonly releaser: Releaser;
 
@@ -69,6 +73,29 @@ export class Mm {
     this.longterm = new Longterm(m, features, this.pages, this.spaces, this.counting);
     this.core = new GupCore(m, features, this.pages, this.spaces, this.counting, this.longterm, opts.taskSizeMax ?? DEFAULT_TASK_SIZE_MAX);
     this.releaser = new Releaser(m, features, this.pages, this.counting);
+    this.bits = opts.bits ?? 64;
+    this.vfio = new VfioType1(m, features, this.pages, this.spaces, this, this.bits);
+  }
+
+  /** mm->locked_vm of a process, in pages (gup §10.1 step 5). */
+  lockedVm(pid: number): number {
+    return this.spaces.proc(pid).lockedVm;
+  }
+
+  /** mm->pinned_vm of a process, in pages (io_uring registered buffers). */
+  pinnedVm(pid: number): number {
+    return this.spaces.proc(pid).pinnedVm;
+  }
+
+  /** setrlimit(RLIMIT_MEMLOCK) for a process, in bytes (Infinity = RLIM_INFINITY); journaled. */
+  setRlimitMemlock(pid: number, bytes: number): void {
+    if (!(bytes >= 0)) throw new Error(`RLIMIT_MEMLOCK must be ≥ 0 bytes or unlimited, got ${bytes}`);
+    this.m.journal.set(this.spaces.proc(pid), 'rlimitMemlock', bytes);
+  }
+
+  /** Give or take CAP_IPC_LOCK (capable() of that task); journaled. */
+  setCapIpcLock(pid: number, on: boolean): void {
+    this.m.journal.set(this.spaces.proc(pid), 'capIpcLock', on);
   }
 
   addProcess(pid: number, name: string): void {

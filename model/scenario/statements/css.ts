@@ -1,5 +1,5 @@
 /** Channel-subsystem statements: paths, devices, memory contents, channel programs, I/O instructions (css §1–6). */
-import type { AddrRef, CcwLine } from '../ast';
+import type { AddrRef, CcwLine, DeviceRuleSpec } from '../ast';
 import type { Cursor } from '../cursor';
 import type { StatementDef } from './types';
 import { addrRef } from './common';
@@ -126,27 +126,34 @@ export const CSS_STATEMENTS: readonly StatementDef[] = [
     },
   },
   {
-    name: 'ssch', syntax: 'ssch SID [orb-field=VALUE ...]', ref: 'css §2, §5.2',
-    help: `START SUBCHANNEL with an ORB. Fields: ${ORB_FIELDS.join(' ')}. cpa may name a program. Defaults: fmt=1 pfch=1 lpm=0xff, others 0.`,
+    name: 'ssch', syntax: 'ssch SID|sid WORD [at ADDR] [orb-field=VALUE ...]', ref: 'css §2, §5.1, §5.2',
+    help: `START SUBCHANNEL with an ORB. Fields: ${ORB_FIELDS.join(' ')}. cpa may name a program. Defaults: fmt=1 pfch=1 lpm=0xff, others 0. \`at ADDR\` stores the ORB there first (alignment → specification exception); \`sid WORD\` passes a raw GR1 value (css §5.1 operand checks).`,
     parse(c) {
-      const sch = c.schid('a subchannel id such as 0.0.0007');
+      const { sch, rawSid } = sidOperand(c);
+      const at = atOperand(c);
       const orb: Record<string, AddrRef> = {};
       while (c.peek()) {
+        const tok = c.peek();
         const f = c.oneOf(ORB_FIELDS, 'an ORB field');
+        if (f in orb) c.fail(`ORB field '${f}' given twice`, tok);
         c.expectOp('=');
         orb[f] = f === 'cpa' ? addrRef(c, 'a channel-program address') : { num: c.number(`a value for ${f}`) };
       }
-      return { k: 'ssch', sch, orb };
+      return withOpt({ k: 'ssch', sch, orb }, at, rawSid);
     },
   },
   ...(['tsch', 'stsch', 'hsch', 'csch', 'xsch', 'rsch'] as const).map((instr): StatementDef => ({
-    name: instr, syntax: `${instr} SID`, ref: 'css §5.2, §5.3',
+    name: instr, syntax: `${instr} SID|sid WORD${instr === 'tsch' || instr === 'stsch' ? ' [at ADDR]' : ''}`, ref: 'css §5.1, §5.2, §5.3',
     help: {
       tsch: 'TEST SUBCHANNEL: stores the IRB (read it as irb.scsw.*), clears status if pending.',
       stsch: 'STORE SUBCHANNEL: stores the SCHIB (read it as schib.pmcw.* / schib.scsw.*).',
       hsch: 'HALT SUBCHANNEL.', csch: 'CLEAR SUBCHANNEL.', xsch: 'CANCEL SUBCHANNEL.', rsch: 'RESUME SUBCHANNEL.',
     }[instr],
-    parse: (c) => ({ k: 'simple-sch', instr, sch: c.schid('a subchannel id such as 0.0.0007') }),
+    parse(c) {
+      const { sch, rawSid } = sidOperand(c);
+      const at = instr === 'tsch' || instr === 'stsch' ? atOperand(c) : undefined;
+      return withOpt({ k: 'simple-sch', instr, sch }, at, rawSid);
+    },
   })),
   {
     name: 'msch', syntax: 'msch SID field=VALUE ...', ref: 'css §5.3',
@@ -173,6 +180,247 @@ export const CSS_STATEMENTS: readonly StatementDef[] = [
     parse(c) {
       const until = c.peek() ? (c.oneOf(['interrupt', 'idle'], 'interrupt or idle') as 'interrupt' | 'idle') : 'interrupt';
       return { k: 'wait', until };
+    },
+  },
+];
+
+/** `SID` (0.0.0007) or `sid WORD` (a raw GR1 value for the operand checks of css §5.1). */
+function sidOperand(c: Cursor): { sch: number; rawSid?: number } {
+  if (c.peekWord('sid')) {
+    c.next();
+    const t = c.peek();
+    const v = c.number('a 32-bit subchannel-identification word');
+    if (v > 0xffffffffn) c.fail('a SID is a 32-bit word (css §5.1)', t);
+    return { sch: Number(v & 0xffffn), rawSid: Number(v) };
+  }
+  return { sch: c.schid('a subchannel id such as 0.0.0007 (or sid 0x0001NNNN)') };
+}
+
+/** Optional `at ADDR`: the instruction's second-operand address (css §5.1). */
+function atOperand(c: Cursor): number | undefined {
+  if (!c.peekWord('at')) return undefined;
+  c.next();
+  return c.address();
+}
+
+function withOpt<T extends object>(o: T, at: number | undefined, rawSid?: number): T & { at?: number; rawSid?: number } {
+  const r: T & { at?: number; rawSid?: number } = { ...o };
+  if (at !== undefined) r.at = at;
+  if (rawSid !== undefined) r.rawSid = rawSid;
+  return r;
+}
+
+/** A word that may contain dashes (`path-failure`, `not-oper`): the lexer splits them. */
+function dashedWord(c: Cursor, what: string): string {
+  let w = c.word(what);
+  while (c.peekOp('-') && c.peekAt(1)?.kind === 'word') {
+    c.next();
+    w += '-' + c.word(what);
+  }
+  return w;
+}
+
+function hexBytes(c: Cursor, what: string): number[] {
+  const t = c.peek();
+  const s = c.string(what).replace(/\s+/g, '');
+  if (!/^([0-9a-fA-F]{2})*$/.test(s)) c.fail('hex data must be pairs of hex digits', t);
+  const out: number[] = [];
+  for (let i = 0; i < s.length; i += 2) out.push(parseInt(s.slice(i, i + 2), 16));
+  return out;
+}
+
+function byteValue(c: Cursor, what: string): number {
+  const t = c.peek();
+  const v = c.number(what);
+  if (v > 0xffn) c.fail(`${what} is one byte (0-0xff)`, t);
+  return Number(v);
+}
+
+function u16(c: Cursor, what: string): number {
+  const t = c.peek();
+  const v = c.number(what);
+  if (v > 0xffffn) c.fail(`${what} is 16 bits (0-0xffff)`, t);
+  return Number(v);
+}
+
+function deviceTail(c: Cursor): { isc: number; enabled: boolean } {
+  let isc = 3;
+  let enabled = false;
+  while (c.peek()) {
+    if (c.peekWord('isc')) {
+      c.next();
+      const t = c.peek();
+      isc = Number(c.number('an ISC 0-7'));
+      if (isc > 7) c.fail('ISC must be 0-7 (css §1.1)', t);
+    } else if (c.peekWord('enabled')) {
+      c.next();
+      enabled = true;
+    } else c.fail("expected 'isc N' or 'enabled'");
+  }
+  return { isc, enabled };
+}
+
+function chpidList(c: Cursor): number[] {
+  const chpids = [c.hexByte('a CHPID')];
+  while (c.peekPunct(',')) {
+    c.next();
+    chpids.push(c.hexByte('a CHPID'));
+  }
+  if (chpids.length > 8) c.fail('at most 8 CHPIDs per subchannel (css §1.1)');
+  return chpids;
+}
+
+const RULE_ACTIONS = ['data', 'accept', 'residual', 'dstat', 'sense', 'busy', 'reject', 'delay', 'attention', 'times'] as const;
+
+/** css §4–§6 machine events, channel paths, CRWs, device rules and CHSC. */
+export const CSS_EVENT_STATEMENTS: readonly StatementDef[] = [
+  {
+    name: 'devices', syntax: 'devices FIRST-LAST schid SID type echo|dasd|terminal chpids XX[,XX...] [isc N] [enabled]', ref: 'css §1.1',
+    help: 'Defines a range of devices, one subchannel each, numbered upwards from SID (e.g. 65,536 echo devices for a benchmark).',
+    parse(c) {
+      const devno = c.devno('the first device number');
+      c.expectOp('-');
+      const t = c.peek();
+      const last = c.devno('the last device number');
+      if (last < devno) c.fail('the last device number must not be below the first', t);
+      c.keyword('schid');
+      const st = c.peek();
+      const sch = c.schid('the first subchannel id');
+      const count = last - devno + 1;
+      if (sch + count > 0x10000) c.fail(`subchannels 0.0.${sch.toString(16).padStart(4, '0')} + ${count} exceed 0.0.ffff (css §5.1)`, st);
+      c.keyword('type');
+      const type = c.oneOf(DEVICE_TYPES, 'a device type') as 'echo' | 'dasd' | 'terminal';
+      c.keyword('chpids');
+      const chpids = chpidList(c);
+      return { k: 'devices', devno, count, sch, type, chpids, ...deviceTail(c) };
+    },
+  },
+  {
+    name: 'stcrw', syntax: 'stcrw [at ADDR]', ref: 'css §6.1, §6.3',
+    help: 'STORE CHANNEL REPORT WORD: cc 0 and the oldest CRW (read it as crw.raw, crw.rsc, crw.erc, crw.rsid, crw.sol, crw.oflw, crw.chn, crw.anc), or cc 1 and zero.',
+    parse(c) {
+      const at = atOperand(c);
+      return at === undefined ? { k: 'stcrw' } : { k: 'stcrw', at };
+    },
+  },
+  {
+    name: 'configure', syntax: 'configure chpid XX on|off', ref: 'css §6.2, §7.2',
+    help: 'Machine-level SCLP configure (on) or deconfigure to standby (off) of a channel path: the PAM bit of every subchannel using it is set or cleared [unverified: chosen]; no CRW [unverified: chosen].',
+    parse(c) {
+      c.keyword('chpid');
+      const chpid = c.hexByte('a CHPID (hex)');
+      const on = c.oneOf(['on', 'off'], 'on or off') === 'on';
+      return { k: 'configure-chpid', chpid, on };
+    },
+  },
+  {
+    name: 'machine', syntax: 'machine chpid XX online|offline | path-failure SID XX | path-repair SID XX | not-oper SID | oper SID | unsolicited SID [dstat=0xNN] | crw rsc=N erc=N rsid=N [sol] [chn] [anc] [oflw]', ref: 'css §5.4, §5.5, §6',
+    help: 'Machine events: a channel path going offline/online (CRW RSC 4 ERC 6/2, PAM), the device not answering on one path or on all (PNOM, deferred cc 3), unsolicited device status (attention 0x80 by default), or any CRW.',
+    parse(c) {
+      const what = dashedWord(c, 'chpid, path-failure, path-repair, not-oper, oper, unsolicited or crw');
+      switch (what) {
+        case 'chpid': {
+          const chpid = c.hexByte('a CHPID (hex)');
+          const event = c.oneOf(['online', 'offline'], 'online or offline') as 'online' | 'offline';
+          return { k: 'machine-chpid', chpid, event };
+        }
+        case 'path-failure': case 'path-repair': {
+          const sch = c.schid('a subchannel id');
+          const chpid = c.hexByte('the CHPID of the path (hex)');
+          return { k: 'machine-path', sch, chpid, failed: what === 'path-failure' };
+        }
+        case 'not-oper': case 'oper':
+          return { k: 'machine-oper', sch: c.schid('a subchannel id'), operational: what === 'oper' };
+        case 'unsolicited': {
+          const sch = c.schid('a subchannel id');
+          let dstat = 0x80;
+          if (c.peekWord('dstat')) {
+            c.next();
+            c.expectOp('=');
+            dstat = byteValue(c, 'a unit status');
+          }
+          return { k: 'machine-unsolicited', sch, dstat };
+        }
+        case 'crw': {
+          const v: Record<string, number> = {};
+          const flags = { sol: false, chn: false, anc: false, oflw: false };
+          while (c.peek()) {
+            const tok = c.peek();
+            const w = c.oneOf(['rsc', 'erc', 'rsid', 'sol', 'chn', 'anc', 'oflw'], 'rsc=, erc=, rsid= or a flag sol chn anc oflw');
+            if (w in flags) {
+              flags[w as keyof typeof flags] = true;
+              continue;
+            }
+            c.expectOp('=');
+            const max = w === 'rsc' ? 0xfn : w === 'erc' ? 0x3fn : 0xffffn;
+            const vt = c.peek();
+            const n = c.number(`a value for ${w}`);
+            if (n > max) c.fail(`crw.${w} is at most 0x${max.toString(16)} (css §6.1)`, vt);
+            if (w in v) c.fail(`'${w}' given twice`, tok);
+            v[w] = Number(n);
+          }
+          for (const need of ['rsc', 'erc', 'rsid']) if (!(need in v)) c.fail(`expected ${need}=N (css §6.1)`);
+          return { k: 'machine-crw', rsc: v.rsc, erc: v.erc, rsid: v.rsid, ...flags };
+        }
+      }
+      return c.fail(`unknown machine event '${what}': expected chpid, path-failure, path-repair, not-oper, oper, unsolicited or crw`);
+    },
+  },
+  {
+    name: 'rule', syntax: 'rule SID cmd=CODE|NAME ACTION...', ref: 'css §3.3, §4',
+    help: 'Scripts the device of SID for one command: data "TEXT" | data hex "HEX" (bytes the device offers), accept N (bytes it takes), residual N (moves count−N bytes), dstat=0xNN (unit status added to CE+DE), sense "HEX" (sense bytes afterwards), busy, reject, delay N (time units before the command starts), attention [N] (unsolicited attention N units after the command), times N (rule applies N times).',
+    parse(c) {
+      const sch = c.schid('a subchannel id');
+      c.keyword('cmd');
+      c.expectOp('=');
+      const ct = c.peek();
+      let cmd: number;
+      if (ct?.kind === 'word') cmd = CCW_COMMANDS[c.oneOf(Object.keys(CCW_COMMANDS), 'a command code or name')];
+      else cmd = byteValue(c, 'a command code');
+      if (cmd === CCW_COMMANDS.TIC) c.fail('TIC is executed by the channel, not by the device (css §3.4)', ct);
+      const rule: DeviceRuleSpec = { cmd };
+      const seen = new Set<string>();
+      while (c.peek()) {
+        const tok = c.peek();
+        const a = c.oneOf(RULE_ACTIONS, `a rule action (${RULE_ACTIONS.join(', ')})`);
+        if (seen.has(a)) c.fail(`rule action '${a}' given twice`, tok);
+        seen.add(a);
+        switch (a) {
+          case 'data':
+            if (c.peekWord('hex')) {
+              c.next();
+              rule.data = hexBytes(c, 'quoted hex digits');
+            } else rule.data = Array.from(c.string('a quoted string or hex "…"'), (ch) => ch.charCodeAt(0) & 0xff);
+            break;
+          case 'accept': rule.accept = u16(c, 'a byte count'); break;
+          case 'residual': rule.residual = u16(c, 'a residual count'); break;
+          case 'dstat': c.expectOp('='); rule.dstat = byteValue(c, 'a unit status'); break;
+          case 'sense': rule.sense = hexBytes(c, 'quoted hex sense bytes'); if (rule.sense.length > 32) c.fail('at most 32 sense bytes (css §3.3 SENSE_MAX_COUNT)', tok); break;
+          case 'busy': rule.busy = true; break;
+          case 'reject': rule.reject = true; break;
+          case 'delay': rule.delay = u16(c, 'a delay in time units'); break;
+          case 'attention': rule.attention = c.peek()?.kind === 'number' ? u16(c, 'a delay') : 1; break;
+          case 'times': rule.times = u16(c, 'a count'); if (rule.times === 0) c.fail('times must be at least 1', tok); break;
+        }
+      }
+      if (rule.data && rule.accept !== undefined) c.fail("a rule has either 'data' (input) or 'accept' (output), not both");
+      if ((rule.busy || rule.reject) && (rule.data || rule.accept !== undefined || rule.residual !== undefined)) c.fail("'busy' and 'reject' transfer no data");
+      return { k: 'rule', sch, rule };
+    },
+  },
+  {
+    name: 'chsc', syntax: 'chsc ssd SID [to SID] [at ADDR] | chsc scpd XX [to XX] [at ADDR]', ref: 'css §5.6',
+    help: 'CHANNEL SUBSYSTEM CALL: store subchannel description (ssd) or store channel-path description (scpd). Results: chsc.code, chsc.len and the response fields (ssd: sch_valid dev_valid st devno path_mask sch chpid0..7; scpd: flags desc chpid). `at ADDR` builds the request block in guest memory (4K aligned, css §5.6).',
+    parse(c) {
+      const command = c.oneOf(['ssd', 'scpd'], 'ssd or scpd') as 'ssd' | 'scpd';
+      const first = command === 'ssd' ? c.schid('a subchannel id') : c.hexByte('a CHPID (hex)');
+      let last = first;
+      if (c.peekWord('to')) {
+        c.next();
+        last = command === 'ssd' ? c.schid('a subchannel id') : c.hexByte('a CHPID (hex)');
+      }
+      const at = atOperand(c);
+      return at === undefined ? { k: 'chsc', command, first, last } : { k: 'chsc', command, first, last, at };
     },
   },
 ];

@@ -1,7 +1,7 @@
 /** The statement table: every family's statements, in one list and one name index. */
 import type { StatementDef } from './types';
 import { SETUP_STATEMENTS } from './setup';
-import { CSS_STATEMENTS } from './css';
+import { CSS_EVENT_STATEMENTS, CSS_STATEMENTS } from './css';
 import { GUP_STATEMENTS } from './gup';
 import { EXPECT_STATEMENTS } from './expect';
 
@@ -10,6 +10,6 @@ export { parseExpr } from './common';
 export { CCW_COMMANDS, CCW_FLAGS, MSCH_FIELDS, ORB_FIELDS, parseCcwLine } from './css';
 export { GUP_APIS, RELEASE_APIS, VMA_KINDS } from './gup';
 
-export const STATEMENTS: readonly StatementDef[] = [...SETUP_STATEMENTS, ...CSS_STATEMENTS, ...GUP_STATEMENTS, ...EXPECT_STATEMENTS];
+export const STATEMENTS: readonly StatementDef[] = [...SETUP_STATEMENTS, ...CSS_STATEMENTS, ...CSS_EVENT_STATEMENTS, ...GUP_STATEMENTS, ...EXPECT_STATEMENTS];
 
 export const STATEMENT_BY_NAME: ReadonlyMap<string, StatementDef> = new Map(STATEMENTS.map((s) => [s.name, s]));
