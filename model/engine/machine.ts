@@ -110,12 +110,27 @@ export class Machine {
     }
   }
 
-  emit(event: ModelEvent, granularity: Granularity, extraFrame?: ModelFrame): HistoryRecord {
-    let frames = Machine.NO_FRAMES;
-    if (!this.lean) {
+  /**
+   * The same call stacks recur for every CCW and every page, so records share one frozen frames
+   * array per distinct stack: history memory stays proportional to events, not to stack depth.
+   */
+  private readonly frameCache = new Map<string, ModelFrame[]>();
+
+  private internFrames(extra?: ModelFrame): ModelFrame[] {
+    let key = extra ? `${extra.name}@${extra.line ?? ''}` : '';
+    for (let i = this.stack.length - 1; i >= 0; i--) key += `\u0000${this.stack[i].name}@${this.stack[i].line ?? ''}`;
+    let frames = this.frameCache.get(key);
+    if (!frames) {
       frames = this.stack.slice().reverse();
-      if (extraFrame) frames.unshift(extraFrame);
+      if (extra) frames.unshift(extra);
+      Object.freeze(frames);
+      this.frameCache.set(key, frames);
     }
+    return frames;
+  }
+
+  emit(event: ModelEvent, granularity: Granularity, extraFrame?: ModelFrame): HistoryRecord {
+    const frames = this.lean ? Machine.NO_FRAMES : this.internFrames(extraFrame);
     const r: HistoryRecord = {
       seq: this.lean ? this.leanSeq++ : this.history.length,
       journalPos: this.journal.position,

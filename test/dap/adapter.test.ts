@@ -179,7 +179,7 @@ describe('DAP: standalone adapter over stdio', function () {
     await step(dc, 'continue', 1); // before ssch: device defined, idle
     const ev = async (expression: string, context = 'repl') => (await dc.evaluateRequest({ expression, context })).body.result;
     assert.match(await ev('help'), /ssch {2,}START SUBCHANNEL/);
-    assert.match(await ev('help ssch'), /^ssch SID \[orb-field=VALUE \.\.\.\]/);
+    assert.match(await ev('help ssch'), /^ssch SID.*\n  START SUBCHANNEL/);
     assert.equal(await ev('sch(0.0.0007).pmcw.pim'), '128 (0x80)'); // css §1.1 PIM from chpid[0]
     assert.equal(await ev('msch 0.0.0007 lpm=0x40'), 'MSCH sch 0x7 cc 0 pmcw.lpm=0x40\ncc = 0');
     assert.equal(await ev('sch(0.0.0007).pmcw.lpm', 'hover'), '64 (0x40)');
