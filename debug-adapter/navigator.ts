@@ -17,11 +17,16 @@ export function levelOf(r: HistoryRecord): Level {
 
 export type StopTest = (r: HistoryRecord, index: number) => boolean;
 
+/** History records kept for time travel before the oldest half is dropped (≈ 700 bytes each). */
+export const DEFAULT_MAX_HISTORY = 2_000_000;
+
 export class Navigator {
   /** Index in history of the current stop; -1 before the first event. */
   cursor = -1;
+  /** Records dropped from the start of history so far (reported to the user). */
+  dropped = 0;
 
-  constructor(readonly runner: Runner) {}
+  constructor(readonly runner: Runner, private readonly maxHistory = DEFAULT_MAX_HISTORY) {}
 
   get history(): readonly HistoryRecord[] {
     return this.runner.m.history;
@@ -59,8 +64,13 @@ export class Navigator {
         if (next >= this.history.length) continue;
       }
       this.cursor = next;
-      const r = this.history[next];
-      if (test(r, next)) {
+      if (this.history.length > this.maxHistory && this.cursor > this.maxHistory / 2) {
+        const n = this.runner.m.dropOldestHistory(Math.floor(this.maxHistory / 2));
+        this.dropped += n;
+        this.cursor -= n;
+      }
+      const r = this.history[this.cursor];
+      if (test(r, this.cursor)) {
         this.settle();
         return r;
       }

@@ -139,6 +139,17 @@ export class Journal {
     }
   }
 
+  /**
+   * Forget the oldest `count` entries (bounded history): positions shift down by `count`, and
+   * nothing before the new position 0 can be undone any more.
+   */
+  dropOldest(count: number): void {
+    if (count <= 0) return;
+    if (count > this.pos) throw new RangeError(`journal: cannot drop ${count} entries, only ${this.pos} are applied`);
+    this.entries.splice(0, count);
+    this.pos -= count;
+  }
+
   /** Forget the undone future (a new action was taken after stepping back). */
   truncateFuture(): void {
     this.entries.length = this.pos;

@@ -38,6 +38,21 @@ export class Machine {
   private leanSeq = 0;
   private static readonly NO_FRAMES: ModelFrame[] = [];
 
+  /**
+   * Drop the oldest `count` history records and the journal entries before the first record
+   * kept (bounded memory for long sessions). Returns the number of records dropped.
+   */
+  dropOldestHistory(count: number): number {
+    const n = Math.min(count, this.history.length - 1);
+    if (n <= 0) return 0;
+    // the first kept record's state stays reachable: only entries before its position go
+    const base = this.history[n].journalPos;
+    this.journal.dropOldest(base);
+    this.history.splice(0, n);
+    for (const r of this.history) r.journalPos -= base;
+    return n;
+  }
+
   /** Headless mode: stop journaling and keeping history; events still reach listeners. */
   setLean(): void {
     this.lean = true;

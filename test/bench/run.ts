@@ -6,6 +6,7 @@
 import * as path from 'node:path';
 import { stepRoundTrip } from './dapStep';
 import { headless } from './headless';
+import { timeTravel } from './timetravel';
 
 const ROOT = path.resolve(__dirname, '../../..');
 
@@ -23,6 +24,9 @@ async function main(): Promise<void> {
   }
   if (!only || only === 'headless') {
     for (const f of headless()) print(f.name, f.value, f.unit);
+  }
+  if (!only || only === 'timetravel') {
+    for (const f of timeTravel()) print(f.name, f.value, f.unit);
   }
 }
 
