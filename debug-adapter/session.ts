@@ -16,6 +16,7 @@ import { ViewData } from './viewData';
 import { Repl } from './repl';
 import * as P from './protocol';
 import { parseScenario } from '../model/scenario/parser';
+import { preloadIncludes } from '../model/scenario/statements/include';
 import { formatDiagnostic } from '../model/scenario/diagnostics';
 import { Runner } from '../model/scenario/runner';
 import { describeEvent, type HistoryRecord } from '../model/engine/events';
@@ -81,7 +82,9 @@ export class VlabSession extends DebugSession {
       this.programPath = args.program;
       this.trace = !!args.trace;
       const text = await this.files.readFile(args.program);
-      const { scenario, diagnostics } = parseScenario(text, args.program);
+      // `include` reads through the same file access, confined to the scenario's folder.
+      const resolve = await preloadIncludes(args.program, text, (p) => this.files.readFile(p));
+      const { scenario, diagnostics } = parseScenario(text, args.program, { resolve });
       const errors = diagnostics.filter((d) => d.severity === 'error');
       for (const d of diagnostics) this.output(formatDiagnostic(d) + '\n', 'stderr');
       if (errors.length) throw new Error(`${errors.length} problem(s) in ${args.program}; first: ${formatDiagnostic(errors[0])}`);

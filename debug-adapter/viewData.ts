@@ -105,7 +105,9 @@ export class ViewData {
   pages(args: P.PagesArgs): P.PagesResponse {
     const mm = this.runner.mm;
     const limit = args.limit ?? 1000;
-    const pfns = args.interestingOnly === false ? mm.mappedPages() : mm.interestingPages();
+    // "interesting" also covers pages that changed since the previous stop (an unpin back to
+    // idle is exactly what the user wants to see)
+    const pfns = args.interestingOnly === false ? mm.mappedPages() : [...new Set([...mm.interestingPages(), ...this.changedPages()])].sort((a, b) => a - b);
     const shown = pfns.slice(0, limit);
     const byVma = new Map<string, P.PageRow[]>();
     const procs = mm.processes();
@@ -144,6 +146,17 @@ export class ViewData {
         })),
       })),
     };
+  }
+
+  /** Pages whose refcount, pincount or flags changed between the previous and the current stop. */
+  private changedPages(): number[] {
+    if (this.prevStop === undefined) return [];
+    this.changes ??= this.runner.m.journal.elemsChangedBetween(this.prevStop, this.curStop);
+    const fields = this.changes.get(this.runner.mm.pages);
+    if (!fields) return [];
+    const out = new Set<number>();
+    for (const f of ['refcount', 'pincount', 'flags']) for (const pfn of fields.get(f)?.keys() ?? []) out.add(pfn);
+    return [...out].filter((pfn) => pfn < this.runner.mm.pages.count);
   }
 
   /** Validates an edit and returns the function that applies it through MSCH. */

@@ -9,8 +9,10 @@ import { createApi, type VfioLabApi } from './api';
 import { registerCommands } from './commands';
 import { config } from './config';
 import { registerConfigurationProviders } from './debugConfigProvider';
+import { registerLanguageFeatures } from './language';
 import { RadixStore } from './radix';
 import { DEBUG_TYPE, SessionTracker } from './sessionTracker';
+import { registerTesting } from './testing/scenarioTests';
 import { CrwQueuesView } from './views/crwQueuesView';
 import { registerRowDecorations } from './views/decorations';
 import { PagesView } from './views/pagesView';
@@ -34,6 +36,8 @@ export function activate(context: vscode.ExtensionContext): VfioLabApi {
     registerConfigurationProviders(),
     vscode.debug.registerDebugAdapterDescriptorFactory(DEBUG_TYPE, new VlabAdapterFactory(context.extensionUri)),
     registerCommands({ tracker, radix, views }),
+    registerLanguageFeatures(),
+    registerTesting(),
     vscode.workspace.onDidChangeConfiguration((e) => {
       if (config.affectsViews(e)) tracker.refresh();
     }),

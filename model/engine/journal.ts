@@ -8,26 +8,45 @@
  * is recorded, not the array, so stores may grow their arrays without invalidating the
  * journal), or an element of a plain array (queues).
  *
+ * Typed-array writes (pages, SCHIB words, guest memory) are most of the entries, so they are
+ * stored compactly in parallel typed arrays (≈ 25 bytes an entry, no object); the other kinds
+ * are small objects kept beside them.
+ *
  * Nothing outside the journal may assign model state; the invariant "undo(redo(x)) = x" is
  * checked by the engine tests.
  */
 
 export type TypedArray = Int32Array | Uint32Array | Uint8Array | Uint16Array | Float64Array;
 
-type Entry =
+type ObjEntry =
   | { k: 'prop'; obj: Record<string, unknown>; key: string; old: unknown; neu: unknown }
-  | { k: 'elem'; owner: Record<string, unknown>; field: string; i: number; old: number; neu: number }
   | { k: 'push'; arr: unknown[]; value: unknown }
   | { k: 'shift'; arr: unknown[]; value: unknown }
   | { k: 'splice'; arr: unknown[]; index: number; removed: unknown[]; inserted: unknown[] }
   | { k: 'mapSet'; map: Map<unknown, unknown>; key: unknown; had: boolean; old: unknown; neu: unknown }
   | { k: 'mapDel'; map: Map<unknown, unknown>; key: unknown; old: unknown };
 
+const ELEM = 1;
+const OBJ = 0;
+
 export class Journal {
-  private entries: Entry[] = [];
-  /** Number of entries currently applied; entries[pos..] are undone (the "future"). */
+  /** Entry kinds (ELEM / OBJ), and per entry: slot id (ELEM) or object index (OBJ). */
+  private kind = new Uint8Array(1024);
+  private ref = new Int32Array(1024);
+  private index = new Int32Array(1024);
+  private oldv = new Float64Array(1024);
+  private neuv = new Float64Array(1024);
+  private len = 0;
+  /** Non-elem entries; `ref` holds their index + objBase (objects dropped from the front shift it). */
+  private objs: ObjEntry[] = [];
+  private objBase = 0;
+  /** Interned (owner, field) pairs of typed-array slots. */
+  private slotOwner: Array<Record<string, unknown>> = [];
+  private slotField: string[] = [];
+  private slotIds = new Map<object, Map<string, number>>();
+  /** Number of entries currently applied; entries [pos, len) are undone (the "future"). */
   private pos = 0;
-  /** When false, changes are applied but not recorded (bulk setup before the first stop). */
+  /** When false, changes are applied but not recorded (bulk setup, headless runs). */
   recording = true;
 
   get position(): number {
@@ -35,7 +54,12 @@ export class Journal {
   }
 
   get length(): number {
-    return this.entries.length;
+    return this.len;
+  }
+
+  /** Bytes held by the compact part of the journal (for the benchmarks). */
+  get compactBytes(): number {
+    return this.kind.byteLength + this.ref.byteLength + this.index.byteLength + this.oldv.byteLength + this.neuv.byteLength;
   }
 
   set<T extends object, K extends keyof T & string>(obj: T, key: K, value: T[K]): void {
@@ -43,7 +67,7 @@ export class Journal {
     const old = obj[key];
     if (old === value) return;
     obj[key] = value;
-    this.record({ k: 'prop', obj: obj as unknown as Record<string, unknown>, key, old, neu: value });
+    this.recordObj({ k: 'prop', obj: obj as unknown as Record<string, unknown>, key, old, neu: value });
   }
 
   /** owner[field][i] = value, for a typed array stored under `field`. */
@@ -53,28 +77,33 @@ export class Journal {
     const old = arr[i];
     arr[i] = value;
     const neu = arr[i]; // after the array's own wrapping/clamping
-    if (old === neu) return;
-    this.record({ k: 'elem', owner: owner as unknown as Record<string, unknown>, field, i, old, neu });
+    if (old === neu || !this.recording) return;
+    const e = this.reserve();
+    this.kind[e] = ELEM;
+    this.ref[e] = this.slotId(owner as unknown as Record<string, unknown>, field);
+    this.index[e] = i;
+    this.oldv[e] = old;
+    this.neuv[e] = neu;
   }
 
   push<V>(arr: V[], value: V): void {
     this.guard();
     arr.push(value);
-    this.record({ k: 'push', arr: arr as unknown[], value });
+    this.recordObj({ k: 'push', arr: arr as unknown[], value });
   }
 
   shift<V>(arr: V[]): V | undefined {
     this.guard();
     if (arr.length === 0) return undefined;
     const value = arr.shift() as V;
-    this.record({ k: 'shift', arr: arr as unknown[], value });
+    this.recordObj({ k: 'shift', arr: arr as unknown[], value });
     return value;
   }
 
   splice<V>(arr: V[], index: number, deleteCount: number, ...inserted: V[]): V[] {
     this.guard();
     const removed = arr.splice(index, deleteCount, ...inserted);
-    this.record({ k: 'splice', arr: arr as unknown[], index, removed, inserted });
+    this.recordObj({ k: 'splice', arr: arr as unknown[], index, removed, inserted });
     return removed;
   }
 
@@ -83,7 +112,7 @@ export class Journal {
     const had = map.has(key);
     const old = map.get(key);
     map.set(key, value);
-    this.record({ k: 'mapSet', map: map as Map<unknown, unknown>, key, had, old, neu: value });
+    this.recordObj({ k: 'mapSet', map: map as Map<unknown, unknown>, key, had, old, neu: value });
   }
 
   mapDelete<K, V>(map: Map<K, V>, key: K): void {
@@ -91,7 +120,7 @@ export class Journal {
     if (!map.has(key)) return;
     const old = map.get(key);
     map.delete(key);
-    this.record({ k: 'mapDel', map: map as Map<unknown, unknown>, key, old });
+    this.recordObj({ k: 'mapDel', map: map as Map<unknown, unknown>, key, old });
   }
 
   /**
@@ -102,19 +131,20 @@ export class Journal {
   elemsChangedBetween(from: number, to: number): Map<object, Map<string, Map<number, number>>> {
     const out = new Map<object, Map<string, Map<number, number>>>();
     const lo = Math.max(0, Math.min(from, to));
-    const hi = Math.min(this.entries.length, Math.max(from, to));
+    const hi = Math.min(this.len, Math.max(from, to));
     const forward = from <= to;
-    for (let i = lo; i < hi; i++) {
-      const e = this.entries[i];
-      if (e.k !== 'elem') continue;
-      let fields = out.get(e.owner);
-      if (!fields) out.set(e.owner, (fields = new Map()));
-      let slots = fields.get(e.field);
-      if (!slots) fields.set(e.field, (slots = new Map()));
+    for (let e = lo; e < hi; e++) {
+      if (this.kind[e] !== ELEM) continue;
+      const owner = this.slotOwner[this.ref[e]];
+      const field = this.slotField[this.ref[e]];
+      let fields = out.get(owner);
+      if (!fields) out.set(owner, (fields = new Map()));
+      let slots = fields.get(field);
+      if (!slots) fields.set(field, (slots = new Map()));
       // forward: the first old value is the value at `from`; backward: the last new value is
       if (forward) {
-        if (!slots.has(e.i)) slots.set(e.i, e.old);
-      } else slots.set(e.i, e.neu);
+        if (!slots.has(this.index[e])) slots.set(this.index[e], this.oldv[e]);
+      } else slots.set(this.index[e], this.neuv[e]);
     }
     return out;
   }
@@ -124,17 +154,15 @@ export class Journal {
     if (target < 0 || target > this.pos) throw new RangeError(`journal undo target ${target} outside 0..${this.pos}`);
     while (this.pos > target) {
       this.pos--;
-      undo(this.entries[this.pos]);
+      this.apply(this.pos, false);
     }
   }
 
   /** Redo entries until position == target. */
   redoTo(target: number): void {
-    if (target < this.pos || target > this.entries.length) {
-      throw new RangeError(`journal redo target ${target} outside ${this.pos}..${this.entries.length}`);
-    }
+    if (target < this.pos || target > this.len) throw new RangeError(`journal redo target ${target} outside ${this.pos}..${this.len}`);
     while (this.pos < target) {
-      redo(this.entries[this.pos]);
+      this.apply(this.pos, true);
       this.pos++;
     }
   }
@@ -146,33 +174,91 @@ export class Journal {
   dropOldest(count: number): void {
     if (count <= 0) return;
     if (count > this.pos) throw new RangeError(`journal: cannot drop ${count} entries, only ${this.pos} are applied`);
-    this.entries.splice(0, count);
+    let objsDropped = 0;
+    for (let e = 0; e < count; e++) if (this.kind[e] === OBJ) objsDropped++;
+    for (const a of [this.kind, this.ref, this.index, this.oldv, this.neuv]) a.copyWithin(0, count, this.len);
+    this.objs.splice(0, objsDropped);
+    this.objBase += objsDropped;
+    this.len -= count;
     this.pos -= count;
   }
 
   /** Forget the undone future (a new action was taken after stepping back). */
   truncateFuture(): void {
-    this.entries.length = this.pos;
+    let keepObjs = this.objs.length;
+    for (let e = this.pos; e < this.len; e++) {
+      if (this.kind[e] === OBJ) {
+        keepObjs = this.ref[e] - this.objBase;
+        break;
+      }
+    }
+    this.objs.length = keepObjs;
+    this.len = this.pos;
   }
 
   /** Checked before any mutation, so a refused change leaves the state untouched. */
   private guard(): void {
-    if (this.recording && this.pos !== this.entries.length) {
+    if (this.recording && this.pos !== this.len) {
       throw new Error('journal: state changed while positioned in the past; truncateFuture() first');
     }
   }
 
-  private record(e: Entry): void {
+  private slotId(owner: Record<string, unknown>, field: string): number {
+    let fields = this.slotIds.get(owner);
+    if (!fields) this.slotIds.set(owner, (fields = new Map()));
+    let id = fields.get(field);
+    if (id === undefined) {
+      id = this.slotOwner.length;
+      this.slotOwner.push(owner);
+      this.slotField.push(field);
+      fields.set(field, id);
+    }
+    return id;
+  }
+
+  /** Index of a new entry at the end, growing the arrays by doubling. */
+  private reserve(): number {
+    if (this.len === this.kind.length) {
+      const cap = this.kind.length * 2;
+      const grow = <A extends Uint8Array | Int32Array | Float64Array>(a: A, make: (n: number) => A): A => {
+        const b = make(cap);
+        b.set(a);
+        return b;
+      };
+      this.kind = grow(this.kind, (n) => new Uint8Array(n));
+      this.ref = grow(this.ref, (n) => new Int32Array(n));
+      this.index = grow(this.index, (n) => new Int32Array(n));
+      this.oldv = grow(this.oldv, (n) => new Float64Array(n));
+      this.neuv = grow(this.neuv, (n) => new Float64Array(n));
+    }
+    const e = this.len++;
+    this.pos = this.len;
+    return e;
+  }
+
+  private recordObj(o: ObjEntry): void {
     if (!this.recording) return;
-    this.entries.push(e);
-    this.pos++;
+    const e = this.reserve();
+    this.kind[e] = OBJ;
+    this.ref[e] = this.objBase + this.objs.length;
+    this.objs.push(o);
+  }
+
+  private apply(e: number, forward: boolean): void {
+    if (this.kind[e] === ELEM) {
+      const s = this.ref[e];
+      (this.slotOwner[s][this.slotField[s]] as TypedArray)[this.index[e]] = forward ? this.neuv[e] : this.oldv[e];
+      return;
+    }
+    const o = this.objs[this.ref[e] - this.objBase];
+    if (forward) redo(o);
+    else undo(o);
   }
 }
 
-function undo(e: Entry): void {
+function undo(e: ObjEntry): void {
   switch (e.k) {
     case 'prop': e.obj[e.key] = e.old; break;
-    case 'elem': (e.owner[e.field] as TypedArray)[e.i] = e.old; break;
     case 'push': e.arr.pop(); break;
     case 'shift': e.arr.unshift(e.value); break;
     case 'splice': e.arr.splice(e.index, e.inserted.length, ...e.removed); break;
@@ -181,10 +267,9 @@ function undo(e: Entry): void {
   }
 }
 
-function redo(e: Entry): void {
+function redo(e: ObjEntry): void {
   switch (e.k) {
     case 'prop': e.obj[e.key] = e.neu; break;
-    case 'elem': (e.owner[e.field] as TypedArray)[e.i] = e.neu; break;
     case 'push': e.arr.push(e.value); break;
     case 'shift': e.arr.shift(); break;
     case 'splice': e.arr.splice(e.index, e.removed.length, ...e.inserted); break;

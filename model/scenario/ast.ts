@@ -8,6 +8,8 @@ export interface Located {
   line: number;
   /** The source text of the line (without comment), for traces and the call stack. */
   text: string;
+  /** The file the line is in, when it came from an `include`d file (undefined: the scenario itself). */
+  file?: string;
 }
 
 /** A value that is either a literal number or a name resolved against data/program labels. */
@@ -77,17 +79,40 @@ export interface DeviceRuleSpec {
 /** Memory management / GUP (statements/gup.ts, exec/gup.ts). */
 export type GupStmt =
   | { k: 'process'; name: string; pid: number }
-  | { k: 'vma'; proc: string; start: bigint; size: bigint; kind: string; read: boolean; write: boolean }
+  | { k: 'vma'; proc: string; start: bigint; size: bigint; kind: string; read: boolean; write: boolean; zone?: string; order?: number }
   | { k: 'gup'; api: string; proc: string; start: bigint; nr: number; flags: string[]; bind?: string }
-  | { k: 'release'; api: string; target: string; makeDirty: boolean };
+  | { k: 'release'; api: string; target: string; makeDirty: boolean; n?: number }
+  /** folio_add_pin / folio_add_pins and the test hooks (set_refcount, hwpoison, signal_pending, fail_migration, touch, setrlimit, capability, arch). */
+  | { k: 'mm_op'; op: string; proc?: string; addr?: bigint; target?: string; num?: number; word?: string }
+  /** vfio type1: VFIO_SET_IOMMU, VFIO_IOMMU_MAP_DMA / UNMAP_DMA / DIRTY_PAGES, vfio_pin_pages, vfio_unpin_pages, test hooks (gup §10). */
+  | { k: 'vfio_type1'; op: string; proc?: string; iova?: bigint; vaddr?: bigint; size?: bigint; npage?: number; prot?: number; word?: string; num?: number; bind?: string }
+  /** io_uring_register_buffers / io_uring_unregister_buffers. */
+  | { k: 'io_uring'; op: 'register' | 'unregister'; proc: string; iovecs: Array<{ addr: bigint; len: bigint }> }
+  /** o_direct_read / o_direct_write / dio_complete. */
+  | { k: 'dio'; op: 'read' | 'write' | 'complete'; proc?: string; addr?: bigint; len?: bigint; bind?: string }
+  /** process_vm_readv / process_vm_writev. */
+  | { k: 'pvm'; write: boolean; local: string; laddr: bigint; remote: string; raddr: bigint; len: bigint }
+  /** gup_test (the selftest with its options) and gup_test_ioctl (one ioctl, gup §8). */
+  | { k: 'gup_test'; argv: string[] }
+  | { k: 'gup_test_ioctl'; cmd: string; proc: string; addr: bigint; size: bigint; nr: number; gupFlags: number; testFlags: number; which: number[] };
 
 /** Host cio, vfio-ccw and QEMU (statements/vfio.ts, exec/vfio.ts). */
-export type VfioStmt = never;
+export type VfioStmt =
+  | { k: 'chchp'; mode: 'c' | 'v'; on: boolean; chpid: number }
+  | { k: 'option'; name: 'orb-lpm'; value: 'rfc' | 'merged' }
+  | { k: 'option'; name: 'force-orb-pfch'; value: 'on' | 'off' }
+  | { k: 'vfio'; op: 'open' | 'close' | 'reset'; sch: number }
+  | { k: 'region-write'; sch: number; region: 'io' | 'async' | 'schib' | 'crw' | 'fd'; offset: number; bytes: number[] }
+  | { k: 'region-read'; sch: number; region: 'io' | 'async' | 'schib' | 'crw' | 'fd'; offset: number; len: number | undefined }
+  | { k: 'host-stcrw' };
+
+/** `include "FILE"` (statements/include.ts): replaced by the included statements at parse time. */
+export type IncludeStmt = { k: 'include'; path: string; col: number };
 
 /** Expectations (statements/expect.ts). */
 export type ExpectStmt = { k: 'expect'; lhs: Expr; op: CompareOp; rhs: Expr; exprText: string };
 
-export type Stmt = Located & (SetupStmt | CssStmt | GupStmt | VfioStmt | ExpectStmt);
+export type Stmt = Located & (SetupStmt | CssStmt | GupStmt | VfioStmt | ExpectStmt | IncludeStmt);
 
 export type StmtKind = Stmt['k'];
 

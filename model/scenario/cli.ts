@@ -1,10 +1,13 @@
 /**
  * The headless runner's logic, free of Node APIs (the entry in model/bin injects file reading):
- * parse arguments, check or run each file, print a trace and a summary, choose the exit code.
+ * parse arguments, check or run each file, print a trace and a summary (or JSON, or TAP 13),
+ * choose the exit code. `include` reads through the same injected reader, confined to each
+ * scenario's folder.
  */
 import { parseScenario } from './parser';
 import { formatDiagnostic, type Diagnostic } from './diagnostics';
 import { Runner } from './runner';
+import { readerIncludeResolver } from './statements/include';
 import { describeEvent } from '../engine/events';
 
 export interface CliResult {
@@ -13,56 +16,78 @@ export interface CliResult {
   code: number;
 }
 
-export const USAGE = `usage: vfio-lab run FILE... [--trace] [--json] [--max-steps N]
-       vfio-lab check FILE...
+export const USAGE = `usage: vfio-lab run FILE... [--trace] [--json | --tap] [--max-steps N]
+       vfio-lab check FILE... [--json | --tap]
+       vfio-lab --help
 
-  run     execute each scenario headless; print a trace (with --trace: every model event,
-          otherwise statements, CCWs, pins, CRWs and expects) and a summary
-  check   report diagnostics only
-  --json  print one JSON object per file instead of text
+  run     execute each scenario headless. Prints a trace (statements, CCW fetches and status,
+          pins and releases, CRWs, expects, exceptions; with --trace every model event),
+          each failed expect as FILE:LINE with expected and actual, and a summary per file
+  check   parse only: report every diagnostic (FILE:LINE:COLUMN: severity: message)
+
+  --trace        print every model event, decoded
+  --json         print one JSON object per file (diagnostics, expects, exceptions, trace)
+  --tap          print TAP version 13: one test point per expect, a 'not ok' with YAML
+                 (file, line, column, message) per diagnostic or exception; with check, one
+                 point per file or diagnostic
   --max-steps N  stop a scenario after N model steps (a runaway TIC loop); default 10000000
-exit code: 0 all expects passed, 1 a failed expect or a program exception, 2 diagnostics or bad usage
+  --help         this text
+
+  include "FILE" in a scenario reads FILE relative to the including file; it must stay in
+  the top-level scenario's folder.
+
+exit codes:
+  0  every file parsed and every expect passed
+  1  an expect failed, a program exception occurred, or a scenario hit --max-steps
+  2  diagnostics (errors) in a file, an unreadable file, or bad usage
 `;
 
 interface FileReport {
   file: string;
   diagnostics: Diagnostic[];
-  expects: { line: number; ok: boolean; expr: string; expected: string; actual: string }[];
+  expects: { line: number; ok: boolean; expr: string; expected: string; actual: string; file?: string }[];
   exceptions: string[];
   events: number;
   pinsHeld: number;
   trace: string[];
 }
 
-const SHOWN_WITHOUT_TRACE = new Set(['stmt', 'ccw.fetch', 'ccw.check', 'sch.status', 'page.grab', 'page.release', 'crw.queued', 'expect', 'exception', 'warn', 'log', 'gup.return', 'end']);
+const SHOWN_WITHOUT_TRACE = new Set(['stmt', 'ccw.fetch', 'ccw.check', 'sch.status', 'page.grab', 'page.release', 'crw.queued', 'chp.state', 'expect', 'exception', 'warn', 'log', 'gup.return', 'end']);
 
 export function runCli(argv: string[], readFile: (path: string) => string): CliResult {
   const [cmd, ...rest] = argv;
-  if (cmd === '--help' || cmd === '-h' || cmd === 'help') return { stdout: USAGE, stderr: '', code: 0 };
-  if (cmd !== 'run' && cmd !== 'check') return { stdout: '', stderr: `vfio-lab: expected 'run' or 'check'\n${USAGE}`, code: 2 };
+  if (cmd === '--help' || cmd === '-h' || cmd === 'help' || rest.includes('--help')) return { stdout: USAGE, stderr: '', code: 0 };
+  const usage = (msg: string): CliResult => ({ stdout: '', stderr: `vfio-lab: ${msg}\n${USAGE}`, code: 2 });
+  if (cmd !== 'run' && cmd !== 'check') return usage(cmd === undefined ? "expected 'run' or 'check'" : `expected 'run' or 'check', found '${cmd}'`);
   let maxSteps = 10_000_000;
   const args = [...rest];
   const ms = args.indexOf('--max-steps');
   if (ms >= 0) {
     const n = Number(args[ms + 1]);
-    if (!Number.isInteger(n) || n < 1) return { stdout: '', stderr: `vfio-lab: --max-steps needs a positive integer\n${USAGE}`, code: 2 };
+    if (!Number.isInteger(n) || n < 1) return usage('--max-steps needs a positive integer');
     maxSteps = n;
     args.splice(ms, 2);
   }
   const flags = new Set(args.filter((a) => a.startsWith('--')));
-  const unknown = [...flags].filter((f) => !['--trace', '--json'].includes(f));
-  if (unknown.length) return { stdout: '', stderr: `vfio-lab: unknown option ${unknown.join(', ')}\n${USAGE}`, code: 2 };
+  const allowed = cmd === 'run' ? ['--trace', '--json', '--tap'] : ['--json', '--tap'];
+  const unknown = [...flags].filter((f) => !allowed.includes(f));
+  if (unknown.length) return usage(`unknown option ${unknown.join(', ')}${cmd === 'check' ? ' for check' : ''}`);
+  if (flags.has('--json') && flags.has('--tap')) return usage('--json and --tap exclude each other');
   const files = args.filter((a) => !a.startsWith('--'));
-  if (files.length === 0) return { stdout: '', stderr: `vfio-lab: no scenario file given\n${USAGE}`, code: 2 };
+  if (files.length === 0) return usage('no scenario file given');
 
+  const reports = files.map((file) => runFile(file, readFile, cmd === 'check', flags.has('--trace'), maxSteps));
+  let code = 0;
+  for (const rep of reports) {
+    if (rep.diagnostics.some((d) => d.severity === 'error')) code = 2;
+    else if ((rep.expects.some((e) => !e.ok) || rep.exceptions.length) && code === 0) code = 1;
+  }
+  if (flags.has('--tap')) return { stdout: tap(reports, cmd === 'check'), stderr: '', code };
   let stdout = '';
   let stderr = '';
-  let code = 0;
-  for (const file of files) {
-    const rep = runFile(file, readFile, cmd === 'check', flags.has('--trace'), maxSteps);
+  for (const rep of reports) {
+    const { file } = rep;
     const failed = rep.expects.filter((e) => !e.ok).length;
-    if (rep.diagnostics.some((d) => d.severity === 'error')) code = 2;
-    else if ((failed || rep.exceptions.length) && code === 0) code = 1;
     if (flags.has('--json')) {
       stdout += JSON.stringify(rep, (_k, v: unknown) => (typeof v === 'bigint' ? v.toString() : v)) + '\n';
       continue;
@@ -73,10 +98,44 @@ export function runCli(argv: string[], readFile: (path: string) => string): CliR
       continue;
     }
     stdout += rep.trace.join('\n') + (rep.trace.length ? '\n' : '');
-    for (const e of rep.expects.filter((x) => !x.ok)) stdout += `${file}:${e.line}: expect ${e.expr} FAILED: expected ${e.expected}, actual ${e.actual}\n`;
+    for (const e of rep.expects.filter((x) => !x.ok)) stdout += `${e.file ?? file}:${e.line}: expect ${e.expr} FAILED: expected ${e.expected}, actual ${e.actual}\n`;
     stdout += `${file}: ${rep.expects.length - failed} of ${rep.expects.length} expects passed, ${rep.exceptions.length} exceptions, ${rep.events} events, ${rep.pinsHeld} pins held at end\n`;
   }
   return { stdout, stderr, code };
+}
+
+/** A YAML scalar that survives any message text. */
+const yaml = (s: string | number) => (typeof s === 'number' ? String(s) : JSON.stringify(s));
+
+/** TAP version 13 (testanything.org): plan first, one point per expect / diagnostic / exception. */
+function tap(reports: FileReport[], checkOnly: boolean): string {
+  const points: string[] = [];
+  const comments: string[] = [];
+  const point = (ok: boolean, desc: string, diag?: Record<string, string | number>) => {
+    let s = `${ok ? 'ok' : 'not ok'} ${points.length + 1} - ${desc.replace(/#/g, '\\#')}`;
+    if (diag) s += '\n  ---\n' + Object.entries(diag).map(([k, v]) => `  ${k}: ${yaml(v)}`).join('\n') + '\n  ...';
+    points.push(s);
+  };
+  for (const rep of reports) {
+    const errors = rep.diagnostics.filter((d) => d.severity === 'error');
+    for (const d of rep.diagnostics.filter((x) => x.severity === 'warning')) comments.push(`# ${formatDiagnostic(d)}`);
+    for (const d of errors) {
+      point(false, `${d.file}:${d.line}:${d.column} ${d.message}`, { severity: 'error', file: d.file, line: d.line, column: d.column, message: d.message });
+    }
+    if (errors.length) continue;
+    if (checkOnly) {
+      point(true, `${rep.file} parses`);
+      continue;
+    }
+    for (const e of rep.expects) {
+      const where = `${e.file ?? rep.file}:${e.line}`;
+      if (e.ok) point(true, `${where} expect ${e.expr}`);
+      else point(false, `${where} expect ${e.expr}`, { file: e.file ?? rep.file, line: e.line, expected: e.expected, actual: e.actual });
+    }
+    for (const x of rep.exceptions) point(false, `${rep.file} ${x}`, { severity: 'exception', file: rep.file, message: x });
+    if (rep.expects.length === 0 && rep.exceptions.length === 0) point(true, `${rep.file} runs (no expects)`);
+  }
+  return ['TAP version 13', `1..${points.length}`, ...comments, ...points].join('\n') + '\n';
 }
 
 function runFile(file: string, readFile: (p: string) => string, checkOnly: boolean, fullTrace: boolean, maxSteps: number): FileReport {
@@ -85,10 +144,12 @@ function runFile(file: string, readFile: (p: string) => string, checkOnly: boole
   try {
     text = readFile(file);
   } catch (e) {
-    rep.diagnostics.push({ file, line: 1, column: 1, endColumn: 1, severity: 'error', message: `cannot read file: ${e instanceof Error ? e.message : String(e)}` });
+    const code = (e as { code?: string }).code;
+    const why = code === 'ENOENT' ? 'no such file' : e instanceof Error ? e.message : String(e);
+    rep.diagnostics.push({ file, line: 1, column: 1, endColumn: 1, severity: 'error', message: `cannot read file: ${why}` });
     return rep;
   }
-  const { scenario, diagnostics } = parseScenario(text, file);
+  const { scenario, diagnostics } = parseScenario(text, file, { resolve: readerIncludeResolver(readFile) });
   rep.diagnostics = diagnostics;
   if (checkOnly || diagnostics.some((d) => d.severity === 'error')) return rep;
   const runner = new Runner(scenario);
@@ -105,7 +166,13 @@ function runFile(file: string, readFile: (p: string) => string, checkOnly: boole
   });
   runner.runToEnd(maxSteps);
   if (!runner.done) rep.exceptions.push(`stopped after ${maxSteps} steps: runaway channel program?`);
-  rep.expects = runner.expects.map((e) => ({ ...e }));
+  // Statements run once each, in order: the i-th result is the i-th expect statement (which
+  // knows whether it came from an included file).
+  const expectStmts = scenario.statements.filter((st) => st.k === 'expect');
+  rep.expects = runner.expects.map((e, i) => {
+    const from = expectStmts[i]?.line === e.line ? expectStmts[i].file : undefined;
+    return from ? { ...e, file: from } : { ...e };
+  });
   rep.pinsHeld = runner.mm.pinsHeld();
   return rep;
 }

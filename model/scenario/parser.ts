@@ -1,7 +1,8 @@
 /**
  * The one scenario parser, shared by the runner, the debugger (REPL, breakpoints) and the editor
  * features. It never throws on bad input: every problem of the file becomes a diagnostic and the
- * parser recovers at the next line (PRODUCT §2).
+ * parser recovers at the next line (PRODUCT §2). `include "FILE"` is expanded in place through
+ * an injected resolver; diagnostics inside an included file carry that file's name and line.
  */
 import type { AddrRef, CcwLine, Scenario, Stmt } from './ast';
 import { Cursor, LineError } from './cursor';
@@ -9,44 +10,86 @@ import type { Diagnostic } from './diagnostics';
 import { suggestion } from './diagnostics';
 import { lexLine } from './lexer';
 import { STATEMENT_BY_NAME, STATEMENTS, parseCcwLine } from './statements';
+import { dirName, resolveIncludePath, type IncludeResolver } from './statements/include';
 import { DEFAULT_KERNEL } from '../kernel/version';
+
+export type { IncludeResolver } from './statements/include';
 
 export interface ParseResult {
   scenario: Scenario;
   diagnostics: Diagnostic[];
 }
 
+export interface ParseOptions {
+  /** Reads `include`d files; without it `include` is reported as unavailable. */
+  resolve?: IncludeResolver;
+  /** The folder includes must stay in; default: the top-level file's folder. */
+  root?: string;
+}
+
+/** Includes nest at most this deep (a cycle is reported before that; this bounds long chains). */
+export const MAX_INCLUDE_DEPTH = 16;
+
 const SETUP_ONCE = new Set(['kernel', 'topology', 'memory']);
+/** The name of a `program` block whose header did not parse. */
+const INVALID = '<invalid>';
 
-export function parseScenario(text: string, file = '<scenario>'): ParseResult {
-  const diagnostics: Diagnostic[] = [];
+interface State {
+  readonly scenario: Scenario;
+  readonly diagnostics: Diagnostic[];
+  readonly symbolLines: Map<string, { file: string; line: number }>;
+  readonly refs: Array<{ ref: Extract<AddrRef, { name: string }>; file: string; line: number }>;
+  readonly seenOnce: Map<string, number>;
+  sawAction: boolean;
+  readonly opts: ParseOptions;
+  readonly root: string;
+}
+
+export function parseScenario(text: string, file = '<scenario>', opts: ParseOptions = {}): ParseResult {
   const statements: Stmt[] = [];
-  const symbols = new Map<string, number>();
-  const symbolLines = new Map<string, number>();
-  const refs: Array<{ ref: AddrRef; line: number }> = [];
-  const seenOnce = new Map<string, number>();
-  let sawAction = false;
-  let program: Extract<Stmt, { k: 'program' }> | undefined;
-  const scenario: Scenario = { file, kernel: DEFAULT_KERNEL, topology: 'native', memorySize: 1024 * 1024, statements, symbols };
-
-  const report = (line: number, col: number, message: string, endCol?: number, severity: 'error' | 'warning' = 'error') => {
-    diagnostics.push({ file, line, column: col, endColumn: endCol ?? col + 1, severity, message });
+  const scenario: Scenario = { file, kernel: DEFAULT_KERNEL, topology: 'native', memorySize: 1024 * 1024, statements, symbols: new Map() };
+  const st: State = {
+    scenario, diagnostics: [], symbolLines: new Map(), refs: [], seenOnce: new Map(), sawAction: false, opts,
+    root: opts.root ?? dirName(file),
   };
+  parseFile(st, text, file, [file]);
+  for (const { ref, file: f, line } of st.refs) {
+    if (!scenario.symbols.has(ref.name)) {
+      report(st, f, line, ref.col, `unknown name '${ref.name}'${suggestion(ref.name, scenario.symbols.keys())}`, ref.col + ref.name.length);
+    }
+  }
+  checkMemory(st);
+  // Stable order: the scenario's own file first, then by line and column.
+  st.diagnostics.sort((a, b) => (a.file === b.file ? 0 : a.file === file ? -1 : b.file === file ? 1 : a.file < b.file ? -1 : 1) || a.line - b.line || a.column - b.column);
+  return { scenario, diagnostics: st.diagnostics };
+}
+
+function report(st: State, file: string, line: number, col: number, message: string, endCol?: number, severity: 'error' | 'warning' = 'error'): void {
+  st.diagnostics.push({ file, line, column: col, endColumn: endCol ?? col + 1, severity, message });
+}
+
+function parseFile(st: State, text: string, file: string, stack: string[]): void {
+  const { scenario } = st;
+  const main = stack.length === 1;
+  const here = (s: Stmt): Stmt => (main ? s : { ...s, file } as Stmt);
   const define = (name: string, addr: number, line: number, col: number) => {
-    const prev = symbolLines.get(name);
-    if (prev !== undefined) report(line, col, `'${name}' is already defined on line ${prev}`, col + name.length);
-    else {
-      symbols.set(name, addr);
-      symbolLines.set(name, line);
+    const prev = st.symbolLines.get(name);
+    if (prev !== undefined) {
+      const where = prev.file === file ? `line ${prev.line}` : `${prev.file}:${prev.line}`;
+      report(st, file, line, col, `'${name}' is already defined on ${where}`, col + name.length);
+    } else {
+      scenario.symbols.set(name, addr);
+      st.symbolLines.set(name, { file, line });
     }
   };
+  let program: Extract<Stmt, { k: 'program' }> | undefined;
 
   const lines = text.split('\n');
   for (let idx = 0; idx < lines.length; idx++) {
     const lineNo = idx + 1;
     const raw = lines[idx];
     const { tokens, errors, codeEnd } = lexLine(raw);
-    for (const e of errors) report(lineNo, e.col, e.message);
+    for (const e of errors) report(st, file, lineNo, e.col, e.message);
     if (errors.length || tokens.length === 0) continue;
     const source = raw.slice(0, codeEnd).replace(/\s+$/, '');
     const stmtText = source.trim();
@@ -57,15 +100,15 @@ export function parseScenario(text: string, file = '<scenario>'): ParseResult {
           c.next();
           c.end();
           program.endLine = lineNo;
-          if (program.ccws.length === 0) report(program.line, 1, `program '${program.name}' has no CCWs`, undefined, 'warning');
+          if (program.ccws.length === 0 && program.name !== INVALID) report(st, file, program.line, 1, `program '${program.name}' has no CCWs`, undefined, 'warning');
           program = undefined;
           continue;
         }
         const ccw = parseCcwLine(c, program.format);
         const addr = program.addr + 8 * program.ccws.length;
-        const full: CcwLine = { ...ccw, line: lineNo, text: stmtText };
+        const full: CcwLine = { ...ccw, line: lineNo, text: stmtText, ...(main ? {} : { file }) };
         if (ccw.label) define(ccw.label, addr, lineNo, tokens[0].col);
-        if ('name' in ccw.cda) refs.push({ ref: ccw.cda, line: lineNo });
+        if ('name' in ccw.cda) st.refs.push({ ref: ccw.cda, file, line: lineNo });
         program.ccws.push(full);
         continue;
       }
@@ -79,54 +122,82 @@ export function parseScenario(text: string, file = '<scenario>'): ParseResult {
       c.next();
       const body = def.parse(c);
       c.end();
-      const stmt = { ...body, line: lineNo, text: stmtText } as Stmt;
+      const stmt = here({ ...body, line: lineNo, text: stmtText } as Stmt);
+      if (stmt.k === 'include') {
+        include(st, stmt.path, stmt.col, lineNo, file, stack);
+        continue;
+      }
       if (SETUP_ONCE.has(stmt.k)) {
-        const prev = seenOnce.get(stmt.k);
-        if (prev !== undefined) report(lineNo, head.col, `'${stmt.k}' was already given on line ${prev}`, head.col + head.text.length);
-        else if (sawAction) report(lineNo, head.col, `'${stmt.k}' must come before the first other statement`, head.col + head.text.length);
-        seenOnce.set(stmt.k, lineNo);
+        const prev = st.seenOnce.get(stmt.k);
+        if (prev !== undefined) report(st, file, lineNo, head.col, `'${stmt.k}' was already given on line ${prev}`, head.col + head.text.length);
+        else if (st.sawAction) report(st, file, lineNo, head.col, `'${stmt.k}' must come before the first other statement`, head.col + head.text.length);
+        st.seenOnce.set(stmt.k, lineNo);
         if (stmt.k === 'kernel') scenario.kernel = stmt.version;
         if (stmt.k === 'topology') scenario.topology = stmt.topology;
         if (stmt.k === 'memory') scenario.memorySize = stmt.size;
         continue;
       }
-      sawAction = true;
+      st.sawAction = true;
       if (stmt.k === 'data' || stmt.k === 'idal' || stmt.k === 'program') define(stmt.name, stmt.addr, lineNo, tokens[1]?.col ?? 1);
-      if (stmt.k === 'ssch' && stmt.orb.cpa && 'name' in stmt.orb.cpa) refs.push({ ref: stmt.orb.cpa, line: lineNo });
+      if (stmt.k === 'ssch' && stmt.orb.cpa && 'name' in stmt.orb.cpa) st.refs.push({ ref: stmt.orb.cpa, file, line: lineNo });
       if (stmt.k === 'program') {
         program = stmt;
-        if (stmt.addr % 8 !== 0) report(lineNo, tokens[3]?.col ?? 1, 'a channel program must be doubleword aligned (css §3.1)', undefined);
+        if (stmt.addr % 8 !== 0) report(st, file, lineNo, tokens[3]?.col ?? 1, 'a channel program must be doubleword aligned (css §3.1)', undefined);
       }
-      statements.push(stmt);
+      scenario.statements.push(stmt);
     } catch (e) {
       if (!(e instanceof LineError)) throw e;
-      report(lineNo, e.col, e.message, e.endCol);
+      report(st, file, lineNo, e.col, e.message, e.endCol);
       // A broken `program` header still opens its block, so its CCW lines are not misread
       // as statements (one error, not a cascade).
       if (!program && tokens[0].kind === 'word' && tokens[0].text === 'program') {
-        program = { k: 'program', name: '<invalid>', addr: 0, format: 1, ccws: [], endLine: 0, line: lineNo, text: stmtText };
+        program = { k: 'program', name: INVALID, addr: 0, format: 1, ccws: [], endLine: 0, line: lineNo, text: stmtText };
       }
     }
   }
-  if (program) report(program.line, 1, `program '${program.name}' is not closed: expected 'end'`);
-  for (const { ref, line } of refs) {
-    if ('name' in ref && !symbols.has(ref.name)) {
-      report(line, ref.col, `unknown name '${ref.name}'${suggestion(ref.name, symbols.keys())}`, ref.col + ref.name.length);
-    }
+  // (a broken header already has its error; its block still runs to the next `end`)
+  if (program && program.name !== INVALID) report(st, file, program.line, 1, `program '${program.name}' is not closed: expected 'end'`);
+}
+
+/** Expands `include "rel"` found at `file:line:col`. */
+function include(st: State, rel: string, col: number, line: number, file: string, stack: string[]): void {
+  const end = col + rel.length + 2;
+  const fail = (message: string) => report(st, file, line, col, message, end);
+  if (!st.opts.resolve) return fail(`cannot include '${rel}' here: no file access (include works in files run by the CLI, the debugger and the editor)`);
+  const checked = resolveIncludePath(file, rel, st.root);
+  if ('error' in checked) return fail(checked.error);
+  if (stack.length > MAX_INCLUDE_DEPTH) return fail(`includes nest deeper than ${MAX_INCLUDE_DEPTH} files`);
+  let got: ReturnType<IncludeResolver>;
+  try {
+    got = st.opts.resolve(file, rel);
+  } catch (e) {
+    got = { error: e instanceof Error ? e.message : String(e) };
   }
-  checkMemory(scenario, report);
-  diagnostics.sort((a, b) => a.line - b.line || a.column - b.column);
-  return { scenario, diagnostics };
+  if ('error' in got) return fail(`cannot include '${rel}': ${got.error}`);
+  if (stack.includes(got.file)) return fail(`include cycle: ${[...stack, got.file].map(shortName).join(' → ')}`);
+  const before = st.diagnostics.length;
+  parseFile(st, got.text, got.file, [...stack, got.file]);
+  const inner = st.diagnostics.slice(before).filter((d) => d.severity === 'error');
+  if (inner.length) {
+    const first = inner[0];
+    fail(`included file '${rel}' has ${inner.length} problem${inner.length === 1 ? '' : 's'}; first: ${shortName(first.file)}:${first.line}:${first.column}: ${first.message}`);
+  }
+}
+
+function shortName(file: string): string {
+  const i = Math.max(file.lastIndexOf('/'), file.lastIndexOf('\\'));
+  return i < 0 ? file : file.slice(i + 1);
 }
 
 /** Everything placed in guest memory must fit in it. */
-function checkMemory(s: Scenario, report: (line: number, col: number, msg: string) => void): void {
-  for (const st of s.statements) {
+function checkMemory(st: State): void {
+  const s = st.scenario;
+  for (const x of s.statements) {
     let end = -1;
-    if (st.k === 'data') end = st.addr + st.bytes.length;
-    if (st.k === 'idal') end = st.addr + st.entries.length * (st.format === 1 ? 4 : 8);
-    if (st.k === 'program') end = st.addr + 8 * st.ccws.length;
-    if (end > s.memorySize) report(st.line, 1, `'${st.text.split(/\s+/)[1]}' ends at 0x${end.toString(16)}, beyond guest memory (0x${s.memorySize.toString(16)} bytes)`);
+    if (x.k === 'data') end = x.addr + x.bytes.length;
+    if (x.k === 'idal') end = x.addr + x.entries.length * (x.format === 1 ? 4 : 8);
+    if (x.k === 'program') end = x.addr + 8 * x.ccws.length;
+    if (end > s.memorySize) report(st, x.file ?? s.file, x.line, 1, `'${x.text.split(/\s+/)[1]}' ends at 0x${end.toString(16)}, beyond guest memory (0x${s.memorySize.toString(16)} bytes)`);
   }
 }
 

@@ -2,15 +2,22 @@
  * What names an expression can read (PRODUCT §2 "expectations"): the last condition code and
  * return value, stored IRB/SCHIB images, live subchannel fields, pages, vmstat and memory.
  */
+import { resolveVfioPath, VFIO_PATH_HEADS } from './vfioPaths';
 import type { Runner } from './runner';
 import { EvalError, toNumber, type Value } from './evaluate';
 import { fieldNames, locateField } from './fieldLocator';
 import { suggestion } from './diagnostics';
+import { ERRNO } from '../linux/mm/errno';
+import { CRW_FIELD, CRW_FIELDS } from '../css/crw';
+import { extract } from '../css/fields';
+import { chscField, chscFieldNames } from '../css/chsc';
 
 type Part = { field: string } | { index: number };
 
 export const PATH_HEADS = [
   'cc', 'ret', 'errno', 'failures', 'time', 'irb', 'schib', 'sch', 'intcode', 'page', 'vmstat', 'mem', 'pins_held',
+  'crw', 'crwq', 'chsc', 'chpid',
+  'locked_vm', 'pinned_vm', 'has_pinned', 'vfio_pfn', 'gup_test',
 ] as const;
 
 export const PAGE_FIELDS = ['pfn', 'refcount', 'pincount', 'maybe_dma_pinned', 'dirty', 'zero_page', 'order'] as const;
@@ -49,6 +56,86 @@ function pageField(r: Runner, pfn: number, parts: Part[], col: number): bigint {
   throw new EvalError(col, `unknown page field '${f.field}'${suggestion(f.field, PAGE_FIELDS)}`);
 }
 
+const CRW_NAMES = ['raw', ...CRW_FIELDS.map((f) => f.name.slice(4))];
+
+/** css §5.6, §6: the last CRW, the machine CRW queue, the last CHSC response, channel paths. */
+function cssPath(r: Runner, head: string, args: Value[], parts: Part[], col: number): Value {
+  const f = parts[0];
+  const name = f && 'field' in f ? f.field : '';
+  switch (head) {
+    case 'crw': {
+      const w = r.state.crw;
+      if (w === undefined) throw new EvalError(col, 'no CRW stored yet (run stcrw first)');
+      if (name === 'raw') return BigInt(w >>> 0);
+      const d = CRW_FIELD.get(`crw.${name}`);
+      if (!d) throw new EvalError(col, `expected crw.FIELD: ${CRW_NAMES.join(', ')}${suggestion(name, CRW_NAMES)}`);
+      return BigInt(extract(d, w));
+    }
+    case 'crwq': {
+      const q = r.css.crwQueue();
+      if (name === 'count') return BigInt(q.crws.length);
+      if (name === 'lost') return q.overflow ? 1n : 0n;
+      throw new EvalError(col, `expected crwq.count or crwq.lost${suggestion(name, ['count', 'lost'])}`);
+    }
+    case 'chsc': {
+      const res = r.state.chsc;
+      if (!res) throw new EvalError(col, 'no CHSC response stored yet (run chsc first)');
+      const v = chscField(res, name);
+      if (v === undefined) throw new EvalError(col, `unknown CHSC response field '${name}': ${chscFieldNames(res.command).join(', ')}${suggestion(name, chscFieldNames(res.command))}`);
+      return BigInt(v);
+    }
+    case 'chpid': {
+      const chpid = Number(toNumber(args[0] ?? -1n, col, 'chpid(0xXX)'));
+      const st = r.css.chpidState(chpid);
+      if (!st) throw new EvalError(col, `no channel path 0x${chpid.toString(16)} defined`);
+      const names = ['configured', 'operational', 'type'];
+      if (!names.includes(name)) throw new EvalError(col, `expected chpid(XX).configured, .operational or .type${suggestion(name, names)}`);
+      const v = st[name as keyof typeof st];
+      return typeof v === 'boolean' ? (v ? 1n : 0n) : BigInt(v);
+    }
+  }
+  throw new EvalError(col, `unknown name '${head}'`);
+}
+
+/**
+ * gup §10, IOU, §8: locked_vm(PROC), pinned_vm(PROC), has_pinned(PROC), vfio_pfn(IOVA).ref_count|pfn,
+ * gup_test.size; errno names (EFAULT …) as positive constants (`-EFAULT` is folded by the parser).
+ */
+function mmPath(r: Runner, head: string, args: Value[], parts: Part[], col: number): Value | undefined {
+  const proc = () => {
+    const a = args[0];
+    const pid = typeof a === 'bigint' ? Number(a) : typeof a === 'string' ? r.processes.get(a) : undefined;
+    if (pid === undefined) throw new EvalError(col, `expected ${head}(PROCESS)`);
+    return pid;
+  };
+  switch (head) {
+    case 'locked_vm': return BigInt(r.mm.lockedVm(proc()));
+    case 'pinned_vm': return BigInt(r.mm.pinnedVm(proc()));
+    case 'has_pinned': return r.mm.hasPinned(proc()) ? 1n : 0n;
+    case 'vfio_pfn': {
+      const iova = toNumber(args[0] ?? -1n, col, 'vfio_pfn(IOVA)');
+      const v = r.mm.vfio.vpfn(iova);
+      const f = parts[0] && 'field' in parts[0] ? parts[0].field : '';
+      if (f === 'ref_count') return BigInt(v?.refCount ?? 0);
+      if (f === 'pfn') {
+        if (!v) throw new EvalError(col, `iova 0x${iova.toString(16)} is not pinned`);
+        return BigInt(v.pfn);
+      }
+      throw new EvalError(col, `expected vfio_pfn(IOVA).ref_count or .pfn${suggestion(f, ['ref_count', 'pfn'])}`);
+    }
+    case 'gup_test': {
+      const f = parts[0] && 'field' in parts[0] ? parts[0].field : '';
+      const l = r.mm.gupTest.last;
+      if (f === 'size') return l.size;
+      if (f === 'get_delta_usec') return BigInt(l.getDeltaUsec);
+      if (f === 'put_delta_usec') return BigInt(l.putDeltaUsec);
+      throw new EvalError(col, `expected gup_test.size, .get_delta_usec or .put_delta_usec${suggestion(f, ['size', 'get_delta_usec', 'put_delta_usec'])}`);
+    }
+  }
+  if (parts.length === 0 && args.length === 0 && Object.prototype.hasOwnProperty.call(ERRNO, head)) return BigInt(ERRNO[head as keyof typeof ERRNO]);
+  return undefined;
+}
+
 export function resolvePath(r: Runner, head: string, args: Value[], parts: Part[], col: number): Value {
   const s = r.state;
   switch (head) {
@@ -76,6 +163,8 @@ export function resolvePath(r: Runner, head: string, args: Value[], parts: Part[
       if (!f || !('field' in f) || !(f.field in ic)) throw new EvalError(col, 'expected intcode.sid, intcode.intparm or intcode.iid');
       return BigInt(ic[f.field as keyof typeof ic]);
     }
+    case 'crw': case 'crwq': case 'chsc': case 'chpid':
+      return cssPath(r, head, args, parts, col);
     case 'page': {
       if (args.length !== 2 || typeof args[0] !== 'bigint' && typeof args[0] !== 'string') throw new EvalError(col, 'expected page(PROCESS, ADDRESS)');
       const addr = toNumber(args[1], col, 'the page address');
@@ -102,6 +191,10 @@ export function resolvePath(r: Runner, head: string, args: Value[], parts: Part[
       return bytes;
     }
   }
+  const mmv = mmPath(r, head, args, parts, col);
+  if (mmv !== undefined) return mmv;
+  const vfioValue = resolveVfioPath(r, head, args, parts, col);
+  if (vfioValue !== undefined) return vfioValue;
   const bound = r.bindings.get(head);
   if (bound) {
     const p = parts[0];
@@ -113,5 +206,5 @@ export function resolvePath(r: Runner, head: string, args: Value[], parts: Part[
     throw new EvalError(col, `expected ${head}.count or ${head}[i].FIELD`);
   }
   if (r.processes.has(head) && parts.length === 0) return head;
-  throw new EvalError(col, `unknown name '${head}'${suggestion(head, [...PATH_HEADS, ...r.bindings.keys(), ...r.processes.keys()])}`);
+  throw new EvalError(col, `unknown name '${head}'${suggestion(head, [...PATH_HEADS, ...VFIO_PATH_HEADS, ...r.bindings.keys(), ...r.processes.keys()])}`);
 }

@@ -18,8 +18,11 @@ import { GUEST_CPU_THREAD } from '../engine/ids';
 import { kernelFeatures, type KernelFeatures } from '../kernel/version';
 import { GuestMemory } from '../guest/memory';
 import { Css, ProgramInterruption } from '../css/css';
+import type { ChscResult } from '../css/chsc';
 import type { GuestIo } from '../guest/io';
 import { Mm } from '../linux/mm/mm';
+import { VfioStack, QEMU_NAME, QEMU_PID } from '../qemu/topology';
+import { execVfio } from './exec/vfio';
 
 export interface ExpectResult {
   line: number;
@@ -37,6 +40,8 @@ export class Runner implements EvalContext {
   readonly mm: Mm;
   /** Where guest I/O instructions go: the machine (native) or QEMU (vfio topology). */
   readonly io: GuestIo;
+  /** The host cio / vfio-ccw / QEMU stack of the vfio topology (model/qemu/topology.ts). */
+  readonly vfio: VfioStack | undefined;
   /** Journaled runner state. */
   readonly state = {
     pc: 0,
@@ -48,6 +53,10 @@ export class Runner implements EvalContext {
     irb: undefined as Uint8Array | undefined,
     schib: undefined as Uint8Array | undefined,
     intcode: undefined as { sid: number; intparm: number; iid: number } | undefined,
+    /** The CRW of the last `stcrw` (css §6.1). */
+    crw: undefined as number | undefined,
+    /** The response of the last `chsc` (css §5.6). */
+    chsc: undefined as ChscResult | undefined,
   };
   readonly bindings = new Map<string, number[]>();
   readonly processes = new Map<string, number>();
@@ -57,13 +66,22 @@ export class Runner implements EvalContext {
   constructor(readonly scenario: Scenario) {
     this.features = kernelFeatures(scenario.kernel);
     this.mem = new GuestMemory(this.m, scenario.memorySize);
-    this.css = new Css(this.m, this.mem);
     this.mm = new Mm(this.m, this.features);
-    this.io = this.css;
+    if (scenario.topology === 'vfio') {
+      // css §6–10: machine on host storage, host cio + vfio_ccw, QEMU relaying the guest's I/O
+      this.vfio = new VfioStack(this.m, this.features, this.mem, this.mm);
+      this.css = this.vfio.css;
+      this.io = this.vfio.qemu;
+      this.processes.set(QEMU_NAME, QEMU_PID);
+    } else {
+      this.css = new Css(this.m, this.mem);
+      this.io = this.css;
+    }
     for (const st of scenario.statements) {
       if (st.k === 'program') st.ccws.forEach((c, i) => this.ccwLines.set(st.addr + 8 * i, c.line));
     }
-    this.css.ccwLineResolver = (addr) => this.ccwLines.get(addr);
+    const vfio = this.vfio;
+    this.css.ccwLineResolver = vfio ? (addr) => this.ccwLines.get(vfio.guestCcwAddr(addr) ?? -1) : (addr) => this.ccwLines.get(addr);
   }
 
   get statements(): readonly Stmt[] {
@@ -173,7 +191,7 @@ export class Runner implements EvalContext {
       case 'expect':
         return this.expect(st);
     }
-    if (execCss(this, st) || execGup(this, st)) return;
+    if (execVfio(this, st) || execCss(this, st) || execGup(this, st)) return;
     throw new Error(`statement '${st.k}' has no executor`);
   }
 

@@ -6,7 +6,10 @@
 import * as path from 'node:path';
 import { stepRoundTrip } from './dapStep';
 import { headless } from './headless';
+import { language } from './language';
 import { timeTravel } from './timetravel';
+import { cssBench } from './css';
+import { gupBench } from './gup';
 
 const ROOT = path.resolve(__dirname, '../../..');
 
@@ -25,8 +28,17 @@ async function main(): Promise<void> {
   if (!only || only === 'headless') {
     for (const f of headless()) print(f.name, f.value, f.unit);
   }
+  if (!only || only === 'language') {
+    for (const f of language()) print(f.name, f.value, f.unit);
+  }
   if (!only || only === 'timetravel') {
     for (const f of timeTravel()) print(f.name, f.value, f.unit);
+  }
+  if (!only || only === 'css') {
+    for (const f of cssBench()) print(f.name, f.value, f.unit);
+  }
+  if (!only || only === 'gup') {
+    for (const f of gupBench()) print(f.name, f.value, f.unit);
   }
 }
 

@@ -3,7 +3,7 @@
 // into a fresh code-server, opens examples/ in headless chromium, debugs examples/hello.vlab from
 // the command palette, steps, and checks what the VFIO Lab views, the Call Stack and the Variables
 // view show at each stop. Saves docs/images/screenshot.png (used by the README).
-// Builds nothing itself. Selectors and palette use follow /work/shared/E2E.md ("three tiers").
+// Builds nothing itself. The workbench helpers are in workbench.js.
 'use strict';
 
 const fs = require('node:fs');
@@ -11,10 +11,9 @@ const os = require('node:os');
 const path = require('node:path');
 const W = require('../host/codeServerWrapper.js');
 
-const TIMEOUT_MS = Number(process.env.VFIO_LAB_E2E_TIMEOUT_MS || 5 * 60_000);
-const WAIT_MS = 20_000; // for any one thing to appear on screen
+const { WAIT_MS, palette, openFile, pane, viewRows, expectRows, expand, widenSideBar } = require('./workbench.js');
 
-const norm = (s) => s.replace(/\s+/g, ' ').trim();
+const TIMEOUT_MS = Number(process.env.VFIO_LAB_E2E_TIMEOUT_MS || 5 * 60_000);
 
 // What hello.vlab shows at each stop, as the rows read on screen ("label description"; ● marks a
 // value changed since the previous stop). `line`: step over until the top frame is on that line.
@@ -68,6 +67,7 @@ const EXPECTED = {
       variables: ['ret = 4', 'bufs = 4 pages'], // gup §2.4: number of pages pinned
       views: {
         Pages: {
+          expand: ['vmstat'],
           rows: [
             // gup §4: +1 nr_foll_pin_acquired per pinned page; no locked_vm (only vfio, gup §10)
             'vmstat pins 4 held locked_vm 0',
@@ -83,105 +83,6 @@ const EXPECTED = {
     },
   ],
 };
-
-/** Runs a command through the palette: F1, type `>` + the exact title, click that exact row
- * (Enter would run the focused row, which may be another). A command whose precondition is false
- * (Step Over while the session is still running) is not listed: close and retry until it is. */
-async function palette(page, title) {
-  await pick(page, '>' + title, title);
-}
-
-/** Quick Open (the palette without `>`) for a file name, then click the matching row. */
-async function openFile(page, fileName) {
-  await pick(page, fileName, fileName);
-  await page.locator(`.tabs-container .tab[aria-label^="${fileName}"]`).waitFor({ timeout: WAIT_MS });
-}
-
-async function pick(page, text, label) {
-  const widget = page.locator('.quick-input-widget');
-  const input = widget.locator('.quick-input-box input');
-  // Only visible rows: the list keeps the previous invocation's rows in the DOM for a moment.
-  const rows = widget.locator('.quick-input-list .monaco-list-row:visible');
-  const row = rows.filter({ has: page.locator('.label-name').getByText(label, { exact: true }) }).first();
-  const ok = (p) => p.then(() => true, () => false);
-  const deadline = Date.now() + WAIT_MS;
-  let shown = [];
-  // Retried as a whole: a stop arriving from an earlier step moves focus to the editor, which
-  // closes the palette at any moment; and a key press during a focus change can go nowhere.
-  while (Date.now() < deadline) {
-    await widget.waitFor({ state: 'hidden', timeout: WAIT_MS });
-    await page.keyboard.press('F1');
-    if ((await ok(input.waitFor({ state: 'visible', timeout: 3000 })))
-      && (await ok(input.fill(text, { timeout: 2000 })))
-      && (await ok(row.waitFor({ state: 'visible', timeout: 2000 })))
-      // A click that times out was never dispatched, so retrying cannot run the command twice.
-      && (await ok(row.click({ timeout: 2000 })))) {
-      return widget.waitFor({ state: 'hidden', timeout: WAIT_MS });
-    }
-    shown = (await rows.locator('.label-name').allInnerTexts().catch(() => [])).map(norm);
-    if (await widget.isVisible()) await page.keyboard.press('Escape');
-    await W.sleep(250);
-  }
-  throw new Error(`palette has no row "${label}" (rows: ${JSON.stringify(shown)})`);
-}
-
-/** The pane (view section) of the side bar whose header title is `title`. */
-function pane(page, title) {
-  return page.locator('.part.sidebar .pane').filter({
-    has: page.locator(`.pane-header h3.title:text-is("${title}")`),
-  });
-}
-
-/** The rendered rows of a view as "label description" strings: a row's text pieces joined by
- * one space (innerText would glue a tree item's label to its description). Tree rows are
- * virtualised, but our trees are small enough to be fully rendered. */
-async function viewRows(page, title) {
-  const texts = await pane(page, title).locator('.monaco-list-row').evaluateAll((rows) =>
-    rows.map((row) => {
-      const parts = [];
-      const walk = document.createTreeWalker(row, NodeFilter.SHOW_TEXT);
-      while (walk.nextNode()) parts.push(walk.currentNode.textContent);
-      return parts.join(' ');
-    }));
-  return texts.map(norm);
-}
-
-/** Waits until every expected row is shown in the view; rows are matched exactly. */
-async function expectRows(page, title, expected, what) {
-  const deadline = Date.now() + WAIT_MS;
-  let rows = [];
-  while (Date.now() < deadline) {
-    rows = await viewRows(page, title).catch(() => []);
-    if (expected.every((e) => rows.includes(e))) return rows;
-    await W.sleep(200);
-  }
-  const missing = expected.filter((e) => !rows.includes(e));
-  throw new Error(`${what}: view "${title}" lacks ${JSON.stringify(missing)}\n  shown: ${JSON.stringify(rows, null, 1)}`);
-}
-
-/** Expands the rows of a view whose label is in `labels`, so field rows become visible. */
-async function expand(page, title, labels) {
-  for (const label of labels) {
-    const exact = new RegExp(`^${label.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`);
-    const row = pane(page, title).locator('.monaco-list-row').filter({
-      has: page.locator('.label-name', { hasText: exact }),
-    }).first();
-    await row.waitFor({ timeout: WAIT_MS });
-    if ((await row.getAttribute('aria-expanded')) === 'false') await row.locator('.monaco-tl-twistie').click();
-  }
-}
-
-/** Drags the side bar's edge so the views' field rows fit in the screenshot (no setting exists). */
-async function widenSideBar(page, width) {
-  const box = await page.locator('.part.sidebar').boundingBox();
-  if (!box) return;
-  const x = box.x + box.width;
-  const y = box.y + box.height / 2;
-  await page.mouse.move(x, y);
-  await page.mouse.down();
-  await page.mouse.move(box.x + width, y, { steps: 5 });
-  await page.mouse.up();
-}
 
 async function showVfioLab(page) {
   await palette(page, 'View: Show VFIO Lab');
@@ -208,12 +109,15 @@ async function stepOverUntilLine(page, line) {
     while ((top = await topLine(page)) === undefined && Date.now() < deadline) await W.sleep(100);
     if (top === line) return;
     if (top === undefined) throw new Error(`no stack frame shown while stepping to line ${line}`);
+    if (top > line) throw new Error(`stepped past line ${line} (now on ${top}): no stop there`);
     await palette(page, 'Debug: Step Over');
     const moved = Date.now() + 5000;
     while ((await topLine(page)) === top && Date.now() < moved) await W.sleep(100);
   }
   throw new Error(`never stopped at line ${line}`);
 }
+
+const T0 = Date.now();
 
 async function checkStop(page, stop) {
   const what = `stop "${stop.name}" (line ${stop.line})`;
@@ -225,12 +129,16 @@ async function checkStop(page, stop) {
     await expand(page, title, v.expand || []);
     await expectRows(page, title, v.rows, what);
   }
-  console.log(`  ✔ ${what}`);
+  console.log(`  ✔ ${what} at ${((Date.now() - T0) / 1000).toFixed(1)} s`);
 }
+
+/** What a run in progress has on disk, for the global timeout's message. */
+const current = { tmpDir: '' };
 
 async function runUi({ vsix, workspace, scenario, expected, screenshot }) {
   if (!fs.existsSync(vsix)) throw new Error(`${vsix} is missing: run \`npm run package\` first`);
   const tmpDir = fs.mkdtempSync(path.join(os.tmpdir(), 'vfio-lab-e2e-'));
+  current.tmpDir = tmpDir;
   const dirs = { tmpDir, userDataDir: path.join(tmpDir, 'user-data'), extensionsDir: path.join(tmpDir, 'extensions') };
   let server;
   let browser;
@@ -243,7 +151,7 @@ async function runUi({ vsix, workspace, scenario, expected, screenshot }) {
     W.writeQuietSettings(dirs.userDataDir);
     await W.runCodeServerCli(dirs, ['--install-extension', vsix, '--force']);
     server = await W.startCodeServer(dirs);
-    browser = await W.launchChromium();
+    browser = await W.launchChromium(tmpDir);
     page = await browser.newPage({ viewport: { width: 1600, height: 1200 } });
     page.setDefaultTimeout(WAIT_MS);
     await page.goto(`${server.origin}/?folder=${encodeURIComponent(workspace)}`, { timeout: 60_000 });
@@ -264,7 +172,7 @@ async function runUi({ vsix, workspace, scenario, expected, screenshot }) {
     }
   } catch (e) {
     if (page) {
-      const failShot = path.join(os.tmpdir(), `vfio-lab-e2e-failure-${process.pid}.png`);
+      const failShot = path.join(tmpDir, 'failure.png');
       await page.screenshot({ path: failShot }).catch(() => {});
       e.message += `\n  failure screenshot: ${failShot}`;
     }
@@ -285,8 +193,8 @@ async function main() {
   const started = Date.now();
   for (const sig of ['SIGINT', 'SIGTERM']) process.on(sig, () => process.exit(130));
   const timer = setTimeout(() => {
-    console.error(`ui e2e: FAILED: no result after ${TIMEOUT_MS / 1000} s`);
-    process.exit(1); // the 'exit' hook below still kills code-server's group
+    console.error(`ui e2e: FAILED: no result after ${TIMEOUT_MS / 1000} s (logs kept in ${current.tmpDir})`);
+    process.exit(1); // runUi's 'exit' hook still kills code-server's group
   }, TIMEOUT_MS);
   try {
     console.log('ui e2e: hello.vlab in a fresh code-server with the packaged VSIX');
@@ -306,6 +214,6 @@ async function main() {
   }
 }
 
-module.exports = { runUi, palette, openFile, viewRows, expectRows, expand };
+module.exports = { runUi };
 
 if (require.main === module) main();

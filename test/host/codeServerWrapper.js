@@ -68,6 +68,20 @@ function sleep(ms) {
   return new Promise((r) => setTimeout(r, ms));
 }
 
+/** XDG folders inside the run's temp dir: code-server keeps logs and a heartbeat in
+ * $XDG_DATA_HOME, VS Code a device id in $XDG_CACHE_HOME and its IPC sockets in
+ * $XDG_RUNTIME_DIR (else $TMPDIR), chromium crash reports in $XDG_CONFIG_HOME; without this
+ * they pile up in the home folder and /tmp. */
+function isolatedEnv(tmpDir) {
+  const env = {};
+  for (const [name, sub] of [['XDG_DATA_HOME', 'data'], ['XDG_CONFIG_HOME', 'config'],
+    ['XDG_CACHE_HOME', 'cache'], ['XDG_RUNTIME_DIR', 'run'], ['TMPDIR', 'tmp']]) {
+    env[name] = path.join(tmpDir, 'xdg', sub);
+    fs.mkdirSync(env[name], { recursive: true });
+  }
+  return env;
+}
+
 function codeServerArgs(dirs, configFile) {
   // Always pass --config, or code-server writes one into the home folder.
   return [
@@ -89,6 +103,7 @@ function runCodeServerCli(dirs, extraArgs, timeoutMs = 120_000) {
   const proc = spawn(CODE_SERVER, [...codeServerArgs(dirs, configFile), ...extraArgs], {
     detached: true,
     stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, ...isolatedEnv(dirs.tmpDir) },
   });
   let out = '';
   proc.stdout.on('data', (d) => (out += d));
@@ -136,7 +151,7 @@ async function startCodeServer(dirs, env = {}) {
   const proc = spawn(CODE_SERVER, codeServerArgs(dirs, configFile), {
     detached: true, // own process group, so stop() also ends the extension host it spawns
     stdio: ['ignore', logFd, logFd],
-    env: { ...process.env, ...env },
+    env: { ...process.env, ...isolatedEnv(dirs.tmpDir), ...env },
   });
   fs.closeSync(logFd);
   let exited = null;
@@ -159,12 +174,13 @@ async function startCodeServer(dirs, env = {}) {
 }
 
 /** Headless Debian chromium through playwright-core (never `playwright install`). */
-async function launchChromium() {
+async function launchChromium(tmpDir) {
   const { chromium } = require('playwright-core');
   return chromium.launch({
     executablePath: CHROMIUM,
     headless: true,
     timeout: 60_000,
+    env: { ...process.env, ...isolatedEnv(tmpDir) },
     args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking',
       '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic',
       '--disable-dev-shm-usage'],
@@ -245,7 +261,7 @@ async function main() {
   try {
     server = await startCodeServer(dirs, { [REPORT_ENV]: reportFile });
     log(`code-server 127.0.0.1:${server.port} (pgid ${server.pid}), tmp ${tmpDir}`);
-    browser = await launchChromium();
+    browser = await launchChromium(tmpDir);
     const page = await browser.newPage();
     const consoleOut = fs.createWriteStream(consoleFile);
     page.on('console', (m) => consoleOut.write(`[${m.type()}] ${m.text()}\n`));

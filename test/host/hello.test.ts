@@ -62,6 +62,7 @@ describe('hello.vlab in the extension host', function () {
     assert.equal(frames[0]!.name, 'expect cc == 0');
     const vars = await s.variables(frames[0]!.id);
     assert.equal(vars['Statement']!['cc'], '0'); // css §5.2: SSCH cc 0, start function initiated
+    // PRODUCT.md §3: one thread per subchannel with a channel program in flight.
     const { threads } = await s.debugSession.customRequest('threads');
     assert.deepEqual(threads.map((t: { name: string }) => t.name), ['guest CPU 0', 'channel 0.0.0007']);
     const sch = await s.snapshot('subchannels');
@@ -92,7 +93,8 @@ describe('hello.vlab in the extension host', function () {
     assert.deepEqual(field(sch, 'SCSW', 'scsw.actl'), { value: '0x00', changed: true, valid: true });
     assert.deepEqual(field(sch, 'SCSW', 'scsw.cpa'), { value: '0x00001010', changed: true, valid: true });
     assert.equal(field(sch, 'SCSW', 'scsw.cstat').value, '0x00');
-    assert.equal(field(sch, 'SCSW', 'scsw.count').value, '0x0000'); // READ of 16 into 16: no residual
+    // css §1.3 word 2: residual count; the READ of 16 bytes into count 16 leaves none.
+    assert.equal(field(sch, 'SCSW', 'scsw.count').value, '0x0000');
     // FCTL start stays until TSCH (css §5.3 TSCH row clears it).
     assert.deepEqual(field(sch, 'SCSW', 'scsw.fctl'), { value: '0x4', changed: false, valid: true });
     // css §1.3 validity: ZCC needs STCTL intermediate, ECTL needs alert: neither here.
@@ -173,7 +175,7 @@ describe('stepping into the channel program of hello.vlab', function () {
 
   it('shows the CCW line on top of the channel thread, the scenario line at the bottom', async () => {
     await s.nextUntilLine(20); // wait interrupt: the channel program runs during this statement
-    const names = [];
+    const names: string[] = [];
     for (let i = 0; i < 10; i++) {
       await s.debugSession.customRequest('stepIn', { threadId: 1 });
       const stop = await s.waitForStop();

@@ -5,6 +5,7 @@
 export const E = {
   ENOENT: 2,
   EIO: 5,
+  EBADF: 9,
   EAGAIN: 11,
   ENOMEM: 12,
   EACCES: 13,
@@ -12,6 +13,7 @@ export const E = {
   EBUSY: 16,
   ENODEV: 19,
   EINVAL: 22,
+  E2BIG: 7,
   ENOSYS: 38,
   EOPNOTSUPP: 95,
 } as const;

@@ -23,16 +23,34 @@ export interface PinTally {
   e1Pins: number;
 }
 
+/**
+ * Model bookkeeping for checks, not kernel state (model/linux/mm/invariants.ts): logical pins and
+ * GUP references per folio head, heads where a wrong release was modelled (gup §3.5), refcount
+ * overrides made by the `set_refcount` hook, and pins added without vmstat (folio_add_pin).
+ * `pins`/`gets` are only kept when `enable()` was called (tests): they cost a journal entry a grab.
+ */
+export class PinShadow {
+  enabled = false;
+  readonly pins = new Map<number, number>();
+  readonly gets = new Map<number, number>();
+  /** head → why: set whenever a release without a matching acquire was modelled. */
+  readonly wrong = new Map<number, string>();
+  /** head → sum of refcount changes made by test hooks. */
+  readonly override = new Map<number, number>();
+  readonly tally = { unaccountedPins: 0 };
+}
+
 export class Counting {
   readonly tally: PinTally = { e1Pins: 0 };
+  readonly shadow = new PinShadow();
 
   constructor(
     private readonly m: Machine,
     private readonly store: PageStore,
     readonly features: KernelFeatures,
     private readonly vmstat: Vmstat,
-    /** E5 32-bit moves `_pincount` to page[2] (gup §0.1, ML-32). */
-    readonly bits: 32 | 64 = 64,
+    /** E5 32-bit moves `_pincount` to page[2] (gup §0.1, ML-32). Journaled (Mm.setBits). */
+    public bits: 32 | 64 = 64,
   ) {}
 
   /** Does a folio of this order have an exact pin counter (gup §3.2)? */
@@ -112,9 +130,11 @@ export class Counting {
       // FOLL_GET; and E1, where a pin is a plain reference (gup §3.1 E1 column).
       s.setRef(h, ref + refs);
       if (mode === 'FOLL_PIN' && f.gupEra === 'E1') this.m.journal.set(this.tally, 'e1Pins', this.tally.e1Pins + refs);
+      if (this.shadow.enabled) this.bump(mode === 'FOLL_PIN' ? this.shadow.pins : this.shadow.gets, h, refs);
       return 'ok';
     }
     if (f.zeroPageNotPinned && this.isZero(h)) return 'zero-noop'; // gup §3.1: 6.5+ zero page never pinned
+    if (this.shadow.enabled) this.bump(this.shadow.pins, h, refs);
     if (this.hasPincount(s.order[h])) {
       s.setRef(h, ref + refs);
       s.setPin(h, s.pincount[h] + refs);
@@ -130,6 +150,7 @@ export class Counting {
     const s = this.store;
     const h = s.head(pfn);
     const f = this.features;
+    if (!(f.zeroPageNotPinned && this.isZero(h))) this.checkRelease(h, refs, 'FOLL_PIN');
     if (!f.pinTracking) {
       // E1: unpin_user_page() is put_page() (gup §1 correction).
       for (let i = 0; i < refs; i++) this.putRef(h, 1);
@@ -148,7 +169,51 @@ export class Counting {
 
   /** put_page(): exactly one reference (gup §2.1, §3.5 wrong release). */
   putPage(pfn: number): void {
-    this.putRef(this.store.head(pfn), 1);
+    const h = this.store.head(pfn);
+    this.checkRelease(h, 1, 'FOLL_GET');
+    this.putRef(h, 1);
+  }
+
+  /** Pins added outside the grab helpers (folio_add_pin[s]): no vmstat (gup §4). */
+  shadowAdd(h: number, n: number): void {
+    this.m.journal.set(this.shadow.tally, 'unaccountedPins', this.shadow.tally.unaccountedPins + n);
+    if (this.shadow.enabled) this.bump(this.shadow.pins, h, n);
+  }
+
+  /** Refcount changed by a test hook (set_refcount): the new baseline for checks. */
+  noteOverride(h: number, delta: number): void {
+    this.bump(this.shadow.override, h, delta);
+  }
+
+  private bump(map: Map<number, number>, h: number, n: number): void {
+    this.m.journal.mapSet(map, h, (map.get(h) ?? 0) + n);
+  }
+
+  /**
+   * Is this release matched by an acquire? The kernel never checks (gup §3.5); the model flags
+   * the folio and warns so the user can break on it. With the shadow on, the check is exact; without
+   * it, only releases that drive a counter negative are caught.
+   */
+  private checkRelease(h: number, refs: number, mode: FollMode): void {
+    const s = this.store;
+    const sh = this.shadow;
+    let why: string | undefined;
+    if (sh.enabled) {
+      const map = mode === 'FOLL_PIN' ? sh.pins : sh.gets;
+      const have = map.get(h) ?? 0;
+      if (have < refs) {
+        why = mode === 'FOLL_PIN'
+          ? `unpin of ${refs} pin(s) but ${have} held`
+          : (sh.pins.get(h) ?? 0) > 0 ? 'put_page() on a page held by FOLL_PIN (should be unpin_user_page)' : 'put_page() without a GUP reference';
+      }
+      this.bump(map, h, -refs);
+    } else if (mode === 'FOLL_PIN') {
+      const exact = this.features.pinTracking && this.hasPincount(s.order[h]);
+      if (exact ? s.pincount[h] < refs : s.refcount[h] - refs * (this.features.pinTracking ? GUP_PIN_COUNTING_BIAS : 1) < 0) why = 'unpin of a folio that holds no pin';
+    } else if (s.refcount[h] < 1) why = 'put_page() on a folio with refcount ≤ 0';
+    if (!why) return;
+    if (!sh.wrong.has(h)) this.m.journal.mapSet(sh.wrong, h, why);
+    this.m.emit({ kind: 'warn', message: `[model] wrong release on pfn 0x${h.toString(16)}: ${why}; the kernel does not check (refcount ${s.refcount[h]}${this.hasPincount(s.order[h]) ? `, pincount ${s.pincount[h]}` : ''} before)`, ref: 'gup §3.5' }, 'instruction');
   }
 
   /** Subtract from the head's refcount; reaching the free value frees the folio. */

@@ -3,6 +3,7 @@ export const ERRNO = {
   EPERM: 1,
   ESRCH: 3,
   EINTR: 4,
+  ENXIO: 6,
   E2BIG: 7,
   EBADF: 9,
   EACCES: 13,

@@ -17,6 +17,8 @@ import { DEFAULT_TASK_SIZE_MAX, validateGupArgs, type GupCallOptions } from './v
 import { AddressSpaces, vaddrOf, vpnOf, type VmaKind, type VmaOptions } from './vma';
 import { Vmstat, type VmstatCounters } from './vmstat';
 import { VfioType1 } from './vfioType1';
+import { IoUring, ODirect, ProcessVm } from './callers';
+import { GupTest } from './gupTest';
 
 export { ERRNO, errnoName };
 export type { VmaKind, VmaOptions };
@@ -60,7 +62,14 @@ export class Mm {
   readonly longterm: Longterm;
   /** vfio_iommu_type1 container: map / unmap / pin / unpin (gup §10). */
   readonly vfio: VfioType1;
-  readonly bits: 32 | 64;
+  /** io_uring registered buffers (IOU). */
+  readonly ioUring: IoUring;
+  /** Block O_DIRECT reads and writes (gup §1 6.5, §2.5 case 1). */
+  readonly dio: ODirect;
+  /** process_vm_readv / process_vm_writev (PVM). */
+  readonly pvm: ProcessVm;
+  /** The gup_test / gup_benchmark debugfs ioctls and selftest (gup §8). */
+  readonly gupTest: GupTest;
   private readonly core: GupCore;
   private readonly releaser: Releaser;
 
@@ -73,8 +82,18 @@ export class Mm {
     this.longterm = new Longterm(m, features, this.pages, this.spaces, this.counting);
     this.core = new GupCore(m, features, this.pages, this.spaces, this.counting, this.longterm, opts.taskSizeMax ?? DEFAULT_TASK_SIZE_MAX);
     this.releaser = new Releaser(m, features, this.pages, this.counting);
-    this.bits = opts.bits ?? 64;
-    this.vfio = new VfioType1(m, features, this.pages, this.spaces, this, this.bits);
+    this.vfio = new VfioType1(m, features, this.pages, this.spaces, this, () => this.bits);
+    this.ioUring = new IoUring(m, features, this.pages, this.spaces, this);
+    this.dio = new ODirect(m, features, this);
+    this.pvm = new ProcessVm(m, features, this.spaces, this);
+    this.gupTest = new GupTest(m, features, this);
+  }
+
+  /** Mark the folio of `pfn` dirty (set_page_dirty_lock / folio_mark_dirty) if it is not already. */
+  markDirty(pfn: number): void {
+    this.checkPfn(pfn);
+    const h = this.pages.head(pfn);
+    if (!this.pages.has(h, PG_DIRTY)) this.pages.setFlag(h, PG_DIRTY, true);
   }
 
   /** mm->locked_vm of a process, in pages (gup §10.1 step 5). */
@@ -167,24 +186,42 @@ export class Mm {
    * not touch the vmstat counters (only the grab helpers do, gup §4).
    */
   folioAddPin(pfn: number): void {
+    this.folioAddPins(pfn, 1, 'folio_add_pin');
+  }
+
+  /** folio_add_pins(folio, n) (≈6.11+): n pins at once, same rules as folio_add_pin. */
+  folioAddPins(pfn: number, n: number, fn: 'folio_add_pin' | 'folio_add_pins' = 'folio_add_pins'): void {
     this.checkPfn(pfn);
     const v = this.features.version;
-    if (!(v.major > 6 || (v.major === 6 && v.minor >= 5))) throw new Error(`folio_add_pin does not exist in Linux ${v.major}.${v.minor} (6.5+)`);
-    this.m.within('folio_add_pin', () => {
+    const since = fn === 'folio_add_pin' ? [6, 5] : [6, 11]; // [unverified: chosen ≈6.11] folio_add_pins
+    if (!(v.major > since[0] || (v.major === since[0] && v.minor >= since[1]))) throw new Error(`${fn} does not exist in Linux ${v.major}.${v.minor} (${since.join('.')}+)`);
+    if (!Number.isInteger(n) || n < 0) throw new Error(`${fn}: pin count must be a non-negative integer, got ${n}`);
+    this.m.within(fn, () => {
       const s = this.pages;
       const h = s.head(pfn);
       if (s.has(h, PG_ZERO)) return;
       const exact = this.counting.hasPincount(s.order[h]);
       if (exact ? s.pincount[h] < 1 : s.refcount[h] < GUP_PIN_COUNTING_BIAS) {
-        this.m.emit({ kind: 'warn', message: `folio_add_pin: pfn 0x${h.toString(16)} is not pinned`, ref: 'gup §3.4' }, 'instruction');
+        this.m.emit({ kind: 'warn', message: `${fn}: pfn 0x${h.toString(16)} is not pinned`, ref: 'gup §3.4' }, 'instruction');
       }
       if (exact) {
-        s.setRef(h, s.refcount[h] + 1);
-        s.setPin(h, s.pincount[h] + 1);
+        s.setRef(h, s.refcount[h] + n);
+        s.setPin(h, s.pincount[h] + n);
       } else {
-        s.setRef(h, s.refcount[h] + GUP_PIN_COUNTING_BIAS);
+        s.setRef(h, s.refcount[h] + n * GUP_PIN_COUNTING_BIAS);
       }
+      this.counting.shadowAdd(h, n);
     });
+  }
+
+  /** Word size of the modelled kernel (gup §0.1 E5 32-bit); only before any page exists. Journaled. */
+  setBits(bits: 32 | 64): void {
+    if (this.pages.count > 0 || this.spaces.procs.size > 0) throw new Error('arch must be set before any process or page exists');
+    this.m.journal.set(this.counting, 'bits', bits);
+  }
+
+  get bits(): 32 | 64 {
+    return this.counting.bits;
   }
 
   /** Make a signal pending on the task calling GUP (gup §2.4 −EINTR); journaled. */
@@ -195,7 +232,11 @@ export class Mm {
   /** Let a scenario set R0 (gup §0.2: transient LRU references can make it 2). */
   setRefcount(pfn: number, value: number): void {
     this.checkPfn(pfn);
-    this.pages.setRef(this.pages.head(pfn), value);
+    if (!Number.isInteger(value) || value < -(2 ** 31) || value > 2 ** 32 - 1) throw new Error(`refcount must be a 32-bit integer, got ${value}`);
+    const h = this.pages.head(pfn);
+    const before = this.pages.refcount[h];
+    this.pages.setRef(h, value);
+    this.counting.noteOverride(h, this.pages.refcount[h] - before);
   }
 
   /** Mark a page hardware-poisoned (gup §2.4 −EHWPOISON). */

@@ -5,6 +5,8 @@
 import type { Stmt } from '../ast';
 import type { Runner } from '../runner';
 import type { OrbFields } from '../../css/css';
+import { checkOrbWidths, encodeOrb } from '../../css/orb';
+import { CHSC_CMD, type ChscResult } from '../../css/chsc';
 
 /** Defaults of an ORB written by a scenario (css §2): format-1 CCWs, prefetch allowed, all paths. */
 export const ORB_DEFAULTS: OrbFields = {
@@ -54,11 +56,30 @@ export function execCss(r: Runner, st: Stmt): boolean {
     case 'ssch': {
       const orb: OrbFields = { ...ORB_DEFAULTS };
       for (const [k, ref] of Object.entries(st.orb)) (orb as unknown as Record<string, number>)[k] = r.addr(ref);
-      j.set(r.state, 'cc', BigInt(r.io.ssch(sid(st.sch), orb)));
+      const s = st.rawSid ?? sid(st.sch);
+      if (st.at !== undefined) {
+        // the ORB is stored at the operand address when that address can hold it (css §2, §5.1)
+        native(r, 'ssch … at ADDR');
+        if (!(st.at & 3) && r.mem.inRange(st.at, 12)) r.mem.write(st.at, wordsBytes(encodeOrbChecked(orb)));
+        j.set(r.state, 'cc', BigInt(r.css.ssch(s, orb, st.at)));
+      } else if (st.rawSid !== undefined) {
+        native(r, 'ssch sid WORD');
+        j.set(r.state, 'cc', BigInt(r.css.ssch(s, orb)));
+      } else j.set(r.state, 'cc', BigInt(r.io.ssch(s, orb)));
       return true;
     }
     case 'simple-sch': {
-      const s = sid(st.sch);
+      const s = st.rawSid ?? sid(st.sch);
+      if (st.at !== undefined || st.rawSid !== undefined) {
+        native(r, `${st.instr} with 'at' or 'sid'`);
+        if (st.instr === 'tsch' || st.instr === 'stsch') {
+          const res = st.instr === 'tsch' ? r.css.tsch(s, st.at) : r.css.stsch(s, st.at);
+          j.set(r.state, 'cc', BigInt(res.cc));
+          if ('irb' in res && res.cc !== 3) j.set(r.state, 'irb', res.irb);
+          if ('schib' in res && res.cc === 0) j.set(r.state, 'schib', res.schib);
+        } else j.set(r.state, 'cc', BigInt(r.css[st.instr](s)));
+        return true;
+      }
       if (st.instr === 'tsch') {
         const res = r.io.tsch(s);
         j.set(r.state, 'cc', BigInt(res.cc));
@@ -90,7 +111,81 @@ export function execCss(r: Runner, st: Stmt): boolean {
       if (res.cc === 1) j.set(r.state, 'intcode', { sid: res.sid, intparm: res.intparm, iid: res.iid });
       return true;
     }
+    case 'devices':
+      r.css.addDevices({ devno: st.devno, sch: st.sch, type: st.type, chpids: st.chpids, enabled: st.enabled, isc: st.isc }, st.count);
+      return true;
+    case 'stcrw': {
+      let res: { cc: number; crw: number };
+      if (st.at !== undefined) {
+        native(r, 'stcrw at ADDR');
+        res = r.css.stcrw(st.at);
+      } else res = r.io.stcrw();
+      j.set(r.state, 'cc', BigInt(res.cc));
+      j.set(r.state, 'crw', res.crw);
+      return true;
+    }
+    case 'configure-chpid':
+      if (!r.css.configureChpid(st.chpid, st.on)) throw new Error(`CHPID ${hex2(st.chpid)} is not defined (define it with 'chpid ${hex2(st.chpid)}')`);
+      return true;
+    case 'machine-chpid':
+      r.css.machineChpidEvent(st.chpid, st.event);
+      return true;
+    case 'machine-path':
+      r.css.setPathFailure(st.sch, st.chpid, st.failed);
+      return true;
+    case 'machine-oper':
+      r.css.setDeviceOperational(st.sch, st.operational);
+      return true;
+    case 'machine-unsolicited':
+      r.css.unsolicited(st.sch, st.dstat);
+      return true;
+    case 'machine-crw':
+      r.css.queueCrw({ rsc: st.rsc, erc: st.erc, rsid: st.rsid, sol: st.sol, chn: st.chn, anc: st.anc, oflw: st.oflw });
+      return true;
+    case 'rule':
+      r.css.addDeviceRule(st.sch, { ...st.rule });
+      return true;
+    case 'chsc': {
+      const code = st.command === 'ssd' ? CHSC_CMD.SSD : CHSC_CMD.SCPD;
+      let res: ChscResult;
+      if (st.at !== undefined) {
+        // build the request block (css §5.6): length 16, command, first/last
+        const req = new Uint8Array(16);
+        const dv = new DataView(req.buffer);
+        dv.setUint16(0, 0x0010);
+        dv.setUint16(2, code);
+        dv.setUint32(4, st.first);
+        dv.setUint32(8, st.last);
+        if (!(st.at & 0xfff) && r.mem.inRange(st.at, 16)) r.mem.write(st.at, req);
+        res = r.css.chsc(st.at);
+        j.set(r.state, 'cc', BigInt((res as ChscResult & { cc: number }).cc));
+      } else {
+        res = st.command === 'ssd' ? r.css.chscSsd(st.first, st.last) : r.css.chscScpd(st.first, st.last);
+        j.set(r.state, 'cc', 0n);
+      }
+      j.set(r.state, 'chsc', res);
+      return true;
+    }
     default:
       return false;
   }
+}
+
+const hex2 = (n: number) => n.toString(16).padStart(2, '0');
+
+/** Operand addresses and raw SIDs exist only where the guest's instructions act on the machine. */
+function native(r: Runner, what: string): void {
+  if (r.scenario.topology !== 'native') throw new Error(`${what} is only available in the native topology`);
+}
+
+function encodeOrbChecked(orb: OrbFields): number[] {
+  checkOrbWidths(orb);
+  return encodeOrb(orb);
+}
+
+function wordsBytes(words: number[]): Uint8Array {
+  const b = new Uint8Array(words.length * 4);
+  const dv = new DataView(b.buffer);
+  words.forEach((w, i) => dv.setUint32(i * 4, w >>> 0));
+  return b;
 }

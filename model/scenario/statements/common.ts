@@ -4,6 +4,7 @@
  */
 import type { AddrRef, CompareOp, Expr } from '../ast';
 import type { Cursor } from '../cursor';
+import { ERRNO } from '../../linux/mm/errno';
 
 const COMPARE_OPS: CompareOp[] = ['==', '!=', '<=', '>=', '<', '>'];
 
@@ -31,7 +32,13 @@ export function parseExpr(c: Cursor): Expr {
   }
   if (t.kind === 'op' && t.text === '-') {
     c.next();
-    return { k: 'num', value: -c.number('a number after -') };
+    // -EFAULT: an errno name, folded to its negative value (gup §2.4)
+    const w = c.peek();
+    if (w?.kind === 'word' && Object.prototype.hasOwnProperty.call(ERRNO, w.text)) {
+      c.next();
+      return { k: 'num', value: -BigInt(ERRNO[w.text as keyof typeof ERRNO]) };
+    }
+    return { k: 'num', value: -c.number('a number or an errno name after -') };
   }
   const head = c.word('a field path such as cc, irb.scsw.stctl or page(proc, addr).refcount');
   const args: Expr[] = [];

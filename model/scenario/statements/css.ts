@@ -3,6 +3,8 @@ import type { AddrRef, CcwLine, DeviceRuleSpec } from '../ast';
 import type { Cursor } from '../cursor';
 import type { StatementDef } from './types';
 import { addrRef } from './common';
+import { ORB_FIELD } from '../../css/orb';
+import { SCHIB_FIELD, fieldMax } from '../../css/fields';
 
 export const ORB_FIELDS = [
   'intparm', 'key', 'spnd', 'str', 'mod', 'sync', 'fmt', 'pfch', 'isic', 'alcc', 'ssic', 'b', 'c64', 'i2k', 'lpm',
@@ -137,7 +139,11 @@ export const CSS_STATEMENTS: readonly StatementDef[] = [
         const f = c.oneOf(ORB_FIELDS, 'an ORB field');
         if (f in orb) c.fail(`ORB field '${f}' given twice`, tok);
         c.expectOp('=');
+        const vt = c.peek();
         orb[f] = f === 'cpa' ? addrRef(c, 'a channel-program address') : { num: c.number(`a value for ${f}`) };
+        const d = ORB_FIELD.get(`orb.${f}`);
+        const v = orb[f];
+        if (d && 'num' in v && v.num > BigInt(fieldMax(d))) c.fail(`${d.name} is ${d.width} bit${d.width === 1 ? '' : 's'} wide: at most 0x${fieldMax(d).toString(16)} (${d.ref})`, vt);
       }
       return withOpt({ k: 'ssch', sch, orb }, at, rawSid);
     },
@@ -164,7 +170,12 @@ export const CSS_STATEMENTS: readonly StatementDef[] = [
       while (c.peek()) {
         const field = c.oneOf(MSCH_FIELDS, 'a program-modifiable PMCW field');
         c.expectOp('=');
-        changes.push({ field, value: Number(c.number(`a value for ${field}`)) });
+        const vt = c.peek();
+        const value = c.number(`a value for ${field}`);
+        const d = field === 'mba' ? undefined : SCHIB_FIELD.get(`pmcw.${field}`);
+        const max = d ? BigInt(fieldMax(d)) : 0xffffffffffffffffn;
+        if (value > max) c.fail(`pmcw.${field} is ${d?.width ?? 64} bits wide: at most 0x${max.toString(16)} (${d?.ref ?? 'css §1'})`, vt);
+        changes.push({ field, value: Number(value) });
       }
       if (changes.length === 0) c.fail('expected at least one field=VALUE');
       return { k: 'msch', sch, changes };

@@ -9,6 +9,7 @@ import { parseScenario } from '../../../model/scenario/parser';
 import { formatDiagnostic } from '../../../model/scenario/diagnostics';
 import { Runner } from '../../../model/scenario/runner';
 import { STATEMENTS } from '../../../model/scenario/statements';
+import { readerIncludeResolver } from '../../../model/scenario/statements/include';
 
 const DOC = path.resolve(__dirname, '../../../../docs/language.md');
 const text = fs.readFileSync(DOC, 'utf8');
@@ -18,7 +19,9 @@ describe('docs/language.md examples', () => {
   it('has examples', () => assert.ok(blocks.length >= 6));
   blocks.forEach((block, i) => {
     it(`example ${i + 1} parses and runs with every expect passing`, () => {
-      const { scenario, diagnostics } = parseScenario(block, `language.md#${i + 1}`);
+      // `include` examples read files under docs/ (docs/examples/), as the CLI would.
+      const resolve = readerIncludeResolver((p) => fs.readFileSync(p, 'utf8'));
+      const { scenario, diagnostics } = parseScenario(block, DOC, { resolve });
       assert.deepEqual(diagnostics.map(formatDiagnostic), []);
       const r = new Runner(scenario);
       r.runToEnd();

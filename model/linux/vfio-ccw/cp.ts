@@ -1,0 +1,348 @@
+/**
+ * Channel-program translation (vfio_ccw_cp.c, css §9): `cp_init` builds the chains from guest
+ * memory (256-CCW limit, TIC recursion, format-0 conversion), `cp_prefetch` builds a host IDAL
+ * for every CCW and pins the guest pages through vfio_iommu_type1 (gup §10), `cp_get_orb` makes
+ * the host ORB, `cp_update_scsw` translates the CPA back, `cp_free` unpins and frees.
+ * Version switches: PFCH = 0 rejected ≤5.7; IDA with C64 = 0 or I2K = 1 rejected and the key
+ * forced to 0 ≤6.2; format-1 / 2K IDAWs supported 6.3+ (css §2, §9.2).
+ *
+ * Host chains and IDALs live in the device's arena of the host DMA area (hostmem.ts).
+ */
+import type { Machine } from '../../engine/machine';
+import type { KernelFeatures } from '../../kernel/version';
+import type { GuestMemory } from '../../guest/memory';
+import type { OrbFields } from '../../css/orb';
+import { E } from '../cio/errno';
+import type { HostMemory } from './hostmem';
+import type { VfioIommu } from './iommu';
+import { PAGE_SIZE } from './iommu';
+import { decodeGuestCcw, doesDataTransfer, encodeCcw1, idawCount, isChain, isIdal, isTic, FLAG, type Ccw1 } from './ccw1';
+
+/** CCWCHAIN_LEN_MAX (css §9.1). */
+export const CCWCHAIN_LEN_MAX = 256;
+
+/** One vfio_pin_pages call made for a CCW (so cp_free can unpin it the same way). */
+export interface PinRun {
+  iova: number;
+  npage: number;
+}
+
+/** Per-CCW page array (`struct page_array`). */
+export interface PageArray {
+  /** Guest IDAWs (pa_iova). */
+  iova: number[];
+  /** Host IDAWs written into the host IDAL. */
+  host: number[];
+  runs: PinRun[];
+  /** Host address of the IDAL (0 for a TIC). */
+  idal: number;
+}
+
+export interface CcwChain {
+  /** Guest address of the first CCW (ch_iova). */
+  guestHead: number;
+  /** Host address of the first translated CCW (ch_ccw). */
+  hostHead: number;
+  len: number;
+  /** Guest CCWs after format conversion. */
+  ccws: Ccw1[];
+  /** Host CCWs as built. */
+  host: Ccw1[];
+  pa: PageArray[];
+}
+
+export interface ChannelProgram {
+  /** The guest ORB (with the ≤6.2 C64 forcing applied after a successful cp_init). */
+  orb: OrbFields;
+  chains: CcwChain[];
+  initialized: boolean;
+  /** Next free byte in the device's DMA arena. */
+  dmaNext: number;
+}
+
+export interface CpContext {
+  m: Machine;
+  features: KernelFeatures;
+  guest: GuestMemory;
+  host: HostMemory;
+  iommu: VfioIommu;
+  arenaBase: number;
+  arenaSize: number;
+  warn(message: string, ref: string): void;
+}
+
+const hx = (n: number) => '0x' + n.toString(16);
+
+export function newCp(orb: OrbFields, arenaBase: number): ChannelProgram {
+  return { orb: { ...orb }, chains: [], initialized: false, dmaNext: arenaBase };
+}
+
+function alloc(ctx: CpContext, cp: ChannelProgram, bytes: number, align = 8): number {
+  const at = Math.ceil(cp.dmaNext / align) * align;
+  if (at + bytes > ctx.arenaBase + ctx.arenaSize) return -E.ENOMEM;
+  ctx.m.journal.set(cp, 'dmaNext', at + bytes);
+  return at;
+}
+
+/** Guest IDAL blocks: 2K for C64 = 0 or I2K = 1 (6.3+), else 4K (css §9.2 ccw_count_idaws). */
+export function idalIs2k(ctx: CpContext, orb: OrbFields): boolean {
+  return ctx.features.vfioCcwIdalRework && (!orb.c64 || orb.i2k === 1);
+}
+
+/** Read guest memory as vfio does (`vfio_dma_rw`, or ≤6.2 pin + copy + unpin). */
+function copyFromIova(ctx: CpContext, iova: number, len: number): Uint8Array | number {
+  return ctx.m.within(ctx.features.vfioCcwIdalRework ? 'vfio_dma_rw' : 'copy_from_iova', () => {
+    // [unverified: chosen -EFAULT for a range beyond the guest's DMA mapping (css §9.2 "guest
+    //  memory not accessible: error code propagated")]
+    if (!ctx.guest.inRange(iova, len)) return -E.EFAULT;
+    if (!ctx.features.vfioCcwIdalRework) {
+      // ≤6.2: pin the pages, copy, unpin (css §9.1 step 3)
+      const first = Math.floor(iova / PAGE_SIZE) * PAGE_SIZE;
+      const npage = Math.floor((iova + len - 1) / PAGE_SIZE) - first / PAGE_SIZE + 1;
+      const r = ctx.iommu.pin(first, npage);
+      if (r.ret < 0) return r.ret;
+      const data = ctx.guest.read(iova, len)!;
+      ctx.iommu.unpin(first, npage);
+      return data;
+    }
+    return ctx.guest.read(iova, len)!;
+  });
+}
+
+/** `cp_init` (css §9.1). Returns 0 or a negative errno; on error no chain remains. */
+export function cpInit(ctx: CpContext, cp: ChannelProgram): number {
+  return ctx.m.within('cp_init', () => {
+    if (cp.initialized) return -E.EBUSY;
+    if (!cp.orb.pfch) {
+      if (ctx.features.vfioCcwRejectsNoPfch) return -E.EOPNOTSUPP;
+      ctx.warn('Prefetching channel program even though prefetch not specified in ORB (rate-limited, 1 per 5 s)', 'css §2, §9.1');
+    }
+    const ret = handleCcw(ctx, cp, cp.orb.cpa);
+    if (ret) {
+      freeChains(ctx, cp);
+      return ret;
+    }
+    ctx.m.journal.set(cp, 'initialized', true);
+    // ≤6.2: C64 may be forced: had IDAWs needed it, calc_length would have failed (css §9.2)
+    if (!ctx.features.vfioCcwIdalRework) ctx.m.journal.set(cp, 'orb', { ...cp.orb, c64: 1 });
+    return 0;
+  });
+}
+
+function chainContaining(cp: ChannelProgram, addr: number): CcwChain | undefined {
+  return cp.chains.find((c) => addr >= c.guestHead && addr <= c.guestHead + 8 * (c.len - 1));
+}
+
+/** `ccwchain_handle_ccw` (css §9.1 step 3). */
+function handleCcw(ctx: CpContext, cp: ChannelProgram, cda: number): number {
+  return ctx.m.within('ccwchain_handle_ccw', () => {
+    const buf = copyFromIova(ctx, cda, CCWCHAIN_LEN_MAX * 8);
+    if (typeof buf === 'number') return buf;
+    const fmt = cp.orb.fmt ? 1 : 0;
+    const guest: Ccw1[] = [];
+    for (let i = 0; i < CCWCHAIN_LEN_MAX; i++) guest.push(decodeGuestCcw(buf, i * 8, fmt));
+    const len = calcLength(ctx, cp, guest, cda);
+    if (len < 0) return len;
+    const hostHead = alloc(ctx, cp, len * 8);
+    if (hostHead < 0) return hostHead;
+    const chain: CcwChain = { guestHead: cda, hostHead, len, ccws: guest.slice(0, len), host: guest.slice(0, len), pa: [] };
+    ctx.m.journal.push(cp.chains, chain);
+    // every TIC whose target is in no chain yet starts a new chain (recursion, css §9.1)
+    for (const c of chain.ccws) {
+      if (!isTic(c) || chainContaining(cp, c.cda)) continue;
+      const r = handleCcw(ctx, cp, c.cda);
+      if (r) return r;
+    }
+    return 0;
+  });
+}
+
+/**
+ * `ccwchain_calc_length` (css §9.1 step 4): count CCWs while CC/CD is set or the CCW is a TIC
+ * into the chain counted so far; if the first 256 all continue the chain → -EINVAL. ≤6.2: an IDA
+ * CCW with ORB C64 = 0 or I2K = 1 → -EOPNOTSUPP (checked per counted CCW).
+ */
+export function calcLength(ctx: CpContext, cp: ChannelProgram, ccws: Ccw1[], head: number): number {
+  return ctx.m.within('ccwchain_calc_length', () => {
+    let cnt = 0;
+    for (;;) {
+      if (cnt === CCWCHAIN_LEN_MAX) {
+        ctx.warn(`channel program at ${hx(head)}: more than ${CCWCHAIN_LEN_MAX} chained CCWs → -EINVAL`, 'css §9.1');
+        return -E.EINVAL;
+      }
+      const c = ccws[cnt];
+      cnt++;
+      if (!ctx.features.vfioCcwIdalRework && (!cp.orb.c64 || cp.orb.i2k) && isIdal(c)) return -E.EOPNOTSUPP;
+      const ticWithin = isTic(c) && c.cda >= head && c.cda <= head + 8 * (cnt - 1);
+      if (!isChain(c) && !ticWithin) return cnt;
+    }
+  });
+}
+
+/** `cp_prefetch` (css §9.2). Errors stop it; the caller frees (only what was translated). */
+export function cpPrefetch(ctx: CpContext, cp: ChannelProgram): number {
+  return ctx.m.within('cp_prefetch', () => {
+    for (const chain of cp.chains) {
+      for (let idx = 0; idx < chain.len; idx++) {
+        const r = ctx.m.within('ccwchain_fetch_one', () => fetchOne(ctx, cp, chain, idx));
+        if (r) return r;
+      }
+    }
+    return 0;
+  });
+}
+
+function setHostCcw(ctx: CpContext, chain: CcwChain, idx: number, c: Ccw1): void {
+  const host = chain.host.slice();
+  host[idx] = c;
+  ctx.m.journal.set(chain, 'host', host);
+  ctx.host.write(chain.hostHead + 8 * idx, encodeCcw1(c));
+}
+
+function fetchOne(ctx: CpContext, cp: ChannelProgram, chain: CcwChain, idx: number): number {
+  const ccw = chain.ccws[idx];
+  if (isTic(ccw)) {
+    return ctx.m.within('ccwchain_fetch_tic', () => {
+      const target = chainContaining(cp, ccw.cda);
+      if (!target) return -E.EFAULT;
+      setHostCcw(ctx, chain, idx, { ...ccw, cda: target.hostHead + (ccw.cda - target.guestHead) });
+      ctx.m.journal.push(chain.pa, { iova: [], host: [], runs: [], idal: 0 });
+      return 0;
+    });
+  }
+  return ctx.m.within('ccwchain_fetch_ccw', () => {
+    const twoK = idalIs2k(ctx, cp.orb);
+    const block = twoK ? 2048 : 4096;
+    const bytes = ccw.count || 1;
+    // the first data address: CDA, or the first guest IDAW (C64 = 0: the first 4 bytes only)
+    let first = ccw.cda;
+    const fmt1Idaws = ctx.features.vfioCcwIdalRework && !cp.orb.c64;
+    if (isIdal(ccw)) {
+      const w = copyFromIova(ctx, ccw.cda, fmt1Idaws ? 4 : 8);
+      if (typeof w === 'number') return w;
+      first = fmt1Idaws ? readU32(w, 0) : readU64(w, 0);
+    }
+    const n = idawCount(first, bytes, block);
+    const idal = alloc(ctx, cp, n * 8);
+    if (idal < 0) return idal;
+    // the guest IDAL: read (IDA) or fabricated (direct: first address then block-aligned ones)
+    let iova: number[] = [];
+    if (isIdal(ccw)) {
+      const size = fmt1Idaws ? 4 : 8;
+      const raw = copyFromIova(ctx, ccw.cda, n * size);
+      if (typeof raw === 'number') return raw;
+      for (let i = 0; i < n; i++) iova.push(size === 4 ? readU32(raw, i * 4) : readU64(raw, i * 8));
+    } else {
+      iova = [first];
+      for (let i = 1; i < n; i++) iova.push(Math.floor(iova[i - 1] / block) * block + block);
+    }
+    const pa: PageArray = { iova, host: iova.slice(), runs: [], idal };
+    ctx.m.journal.push(chain.pa, pa);
+    if (doesDataTransfer(ccw)) {
+      const r = ctx.m.within('page_array_pin', () => pinArray(ctx, pa, twoK));
+      if (r < 0) return r;
+    }
+    const idalBytes: number[] = [];
+    for (const a of pa.host) idalBytes.push(...u64(a));
+    ctx.host.write(idal, idalBytes);
+    setHostCcw(ctx, chain, idx, { ...ccw, cda: idal, flags: ccw.flags | FLAG.IDA });
+    return 0;
+  });
+}
+
+/**
+ * `page_array_pin` (css §9.2): one vfio_pin_pages per IDAW in 2K mode; in 4K mode contiguous
+ * runs are coalesced. A failure unpins everything pinned for this CCW: partial pin → -EINVAL.
+ */
+function pinArray(ctx: CpContext, pa: PageArray, unaligned: boolean): number {
+  const host = pa.iova.slice();
+  let pinned = 0;
+  while (pinned < pa.iova.length) {
+    let npage = 1;
+    if (!unaligned) {
+      while (pinned + npage < pa.iova.length && pa.iova[pinned] + npage * PAGE_SIZE === pa.iova[pinned + npage]) npage++;
+    }
+    const r = ctx.iommu.pin(pa.iova[pinned], npage);
+    if (r.ret < 0 || r.ret !== npage) {
+      for (const run of pa.runs) ctx.iommu.unpin(run.iova, run.npage);
+      ctx.m.journal.set(pa, 'runs', []);
+      return r.ret < 0 ? r.ret : -E.EINVAL; // partial pin → -EINVAL
+    }
+    ctx.m.journal.set(pa, 'runs', [...pa.runs, { iova: pa.iova[pinned], npage }]);
+    for (let i = 0; i < npage; i++) host[pinned + i] = r.pfns[i] * PAGE_SIZE + (pa.iova[pinned + i] % PAGE_SIZE);
+    pinned += npage;
+  }
+  ctx.m.journal.set(pa, 'host', host);
+  return 0;
+}
+
+/** `cp_get_orb` (css §9.2, §8.5): the ORB the host issues SSCH with. */
+export function cpGetOrb(ctx: CpContext, cp: ChannelProgram, intparm: number, schLpm: number, lpmRule: 'merged' | 'rfc'): OrbFields {
+  const o: OrbFields = { ...cp.orb };
+  o.intparm = intparm >>> 0;
+  o.fmt = 1;
+  if (!ctx.features.vfioCcwIdalRework) o.key = 0;
+  else {
+    if (!o.c64) o.i2k = 1;
+    o.c64 = 1;
+  }
+  if (lpmRule === 'rfc') o.lpm = schLpm; // RFC v1 (not merged): always the subchannel's lpm
+  else if (o.lpm === 0) o.lpm = schLpm; // merged: only an ORB LPM of 0 is replaced
+  o.cpa = cp.chains[0].hostHead;
+  return o;
+}
+
+/** `cp_update_scsw` (css §9.3): host CPA → guest CPA; a chain's range includes one slot past its end. */
+export function cpUpdateScswCpa(cp: ChannelProgram, cpa: number): number {
+  for (const c of cp.chains) {
+    if (cpa >= c.hostHead && cpa <= c.hostHead + 8 * c.len) return (c.guestHead + (cpa - c.hostHead)) >>> 0;
+  }
+  return cpa;
+}
+
+/** Guest address of the CCW a host CCW address was translated from (for CCW-line breakpoints). */
+export function guestCcwAddr(cp: ChannelProgram, hostAddr: number): number | undefined {
+  for (const c of cp.chains) {
+    if (hostAddr >= c.hostHead && hostAddr < c.hostHead + 8 * c.len) return c.guestHead + (hostAddr - c.hostHead);
+  }
+  return undefined;
+}
+
+/** `cp_free` (css §9.3): unpin every CCW's pages (not TICs), free the chains. */
+export function cpFree(ctx: CpContext, cp: ChannelProgram): void {
+  ctx.m.within('cp_free', () => freeChains(ctx, cp));
+}
+
+function freeChains(ctx: CpContext, cp: ChannelProgram): void {
+  for (const chain of cp.chains) {
+    for (const pa of chain.pa) {
+      if (!pa.runs.length) continue;
+      ctx.m.within('page_array_unpin_free', () => {
+        for (const run of pa.runs) ctx.iommu.unpin(run.iova, run.npage);
+      });
+      ctx.m.journal.set(pa, 'runs', []);
+    }
+  }
+  while (cp.chains.length) ctx.m.journal.shift(cp.chains);
+  ctx.m.journal.set(cp, 'initialized', false);
+}
+
+/** Pages still pinned by this program (for the invariant checker). */
+export function cpPinnedRuns(cp: ChannelProgram): PinRun[] {
+  return cp.chains.flatMap((c) => c.pa.flatMap((p) => p.runs));
+}
+
+function readU32(b: Uint8Array, o: number): number {
+  return ((b[o] << 24) | (b[o + 1] << 16) | (b[o + 2] << 8) | b[o + 3]) >>> 0;
+}
+
+/** A format-2 IDAW; guest memory is far below 2^53, so a number is exact here. */
+function readU64(b: Uint8Array, o: number): number {
+  return readU32(b, o) * 2 ** 32 + readU32(b, o + 4);
+}
+
+function u64(a: number): number[] {
+  const hi = Math.floor(a / 2 ** 32);
+  const lo = a >>> 0;
+  return [hi >>> 24, (hi >>> 16) & 0xff, (hi >>> 8) & 0xff, hi & 0xff, lo >>> 24, (lo >>> 16) & 0xff, (lo >>> 8) & 0xff, lo & 0xff];
+}

@@ -1,0 +1,111 @@
+/**
+ * Host absolute storage as the machine's channel subsystem sees it in the `vfio` topology.
+ *
+ * Two kinds of frames exist: the host kernel's 31-bit DMA area, where vfio-ccw builds the
+ * translated CCW chains and host IDALs (css §9.1, §9.2), and page frames of the page store
+ * (model/linux/mm). A page frame that backs guest memory — a page of QEMU's anonymous VMA —
+ * aliases the guest's bytes: host physical address `pfn * 4096 + off` is guest absolute
+ * address `vaddr − base + off`, where `vaddr` is the page's mapping in QEMU. So a READ executed
+ * by the machine through a host IDAW lands in guest memory, exactly as DMA into a pinned page.
+ * Any other address is not available (the machine reports it as a program check).
+ */
+import type { Machine } from '../../engine/machine';
+import { GuestMemory } from '../../guest/memory';
+
+/** Start of the modelled host DMA area (below 2 GiB: CCWs and IDAL addresses are 31-bit). */
+export const DMA_BASE = 0x40000000;
+/** Size of the DMA area: 16 arenas of 1 MiB, one per vfio-ccw device. */
+export const DMA_ARENA = 0x100000;
+export const DMA_ARENAS = 16;
+export const DMA_SIZE = DMA_ARENA * DMA_ARENAS;
+const PHYS_SIZE = 0x80000000;
+const PAGE = 4096;
+
+/** Resolves a page frame number to the guest absolute address of the page it backs. */
+export type FrameResolver = (pfn: number) => number | undefined;
+
+export class HostMemory extends GuestMemory {
+  /** DMA-area pages by page index, allocated on first store (journaled). */
+  readonly dma = new Map<number, { b: Uint8Array }>();
+
+  constructor(private readonly mach: Machine, private readonly guest: GuestMemory, private readonly frames: FrameResolver) {
+    super(mach, PAGE);
+    (this as unknown as { size: number }).size = PHYS_SIZE;
+  }
+
+  private page(addr: number, create: boolean): { b: Uint8Array; off: number } | undefined {
+    if (addr >= DMA_BASE && addr < DMA_BASE + DMA_SIZE) {
+      const idx = Math.floor((addr - DMA_BASE) / PAGE);
+      let p = this.dma.get(idx);
+      if (!p) {
+        if (!create) return { b: ZERO_PAGE, off: (addr - DMA_BASE) % PAGE };
+        p = { b: new Uint8Array(PAGE) };
+        this.mach.journal.mapSet(this.dma, idx, p);
+      }
+      return { b: p.b, off: (addr - DMA_BASE) % PAGE };
+    }
+    return undefined;
+  }
+
+  /** Guest absolute address behind a host physical address of a page frame, or undefined. */
+  guestAddrOf(addr: number): number | undefined {
+    if (addr >= DMA_BASE && addr < DMA_BASE + DMA_SIZE) return undefined;
+    const g = this.frames(Math.floor(addr / PAGE));
+    return g === undefined ? undefined : g + (addr % PAGE);
+  }
+
+  override inRange(addr: number, len: number): boolean {
+    if (!Number.isInteger(addr) || !Number.isInteger(len) || addr < 0 || len < 0 || addr + len > PHYS_SIZE) return false;
+    for (let a = addr; a < addr + len; a = (Math.floor(a / PAGE) + 1) * PAGE) {
+      if (this.page(a, false)) continue;
+      const g = this.guestAddrOf(a);
+      const n = Math.min(addr + len, (Math.floor(a / PAGE) + 1) * PAGE) - a;
+      if (g === undefined || !this.guest.inRange(g, n)) return false;
+    }
+    return true;
+  }
+
+  override read(addr: number, len: number): Uint8Array | undefined {
+    if (!this.inRange(addr, len)) return undefined;
+    const out = new Uint8Array(len);
+    let i = 0;
+    while (i < len) {
+      const a = addr + i;
+      const n = Math.min(len - i, PAGE - (a % PAGE));
+      const p = this.page(a, false);
+      if (p) out.set(p.b.subarray(p.off, p.off + n), i);
+      else out.set(this.guest.read(this.guestAddrOf(a)!, n)!, i);
+      i += n;
+    }
+    return out;
+  }
+
+  override write(addr: number, data: ArrayLike<number>): boolean {
+    if (!this.inRange(addr, data.length)) return false;
+    let i = 0;
+    while (i < data.length) {
+      const a = addr + i;
+      const n = Math.min(data.length - i, PAGE - (a % PAGE));
+      const p = this.page(a, true);
+      if (p) {
+        for (let k = 0; k < n; k++) this.mach.journal.setElem(p, 'b', p.off + k, data[i + k] & 0xff);
+      } else {
+        this.guest.write(this.guestAddrOf(a)!, Array.prototype.slice.call(data, i, i + n) as number[]);
+      }
+      i += n;
+    }
+    return true;
+  }
+
+  override readU16(addr: number): number | undefined {
+    const b = this.read(addr, 2);
+    return b && ((b[0] << 8) | b[1]);
+  }
+
+  override readU32(addr: number): number | undefined {
+    const b = this.read(addr, 4);
+    return b && ((b[0] << 24) | (b[1] << 16) | (b[2] << 8) | b[3]) >>> 0;
+  }
+}
+
+const ZERO_PAGE = new Uint8Array(PAGE);

@@ -1,0 +1,62 @@
+/**
+ * vfio-ccw's view of the vfio_iommu_type1 container (gup §10): QEMU maps guest RAM once
+ * (VFIO_IOMMU_MAP_DMA: IOVA 0 = guest absolute 0 → QEMU vaddr `base`), and the translator pins
+ * and unpins IOVAs. The container itself — vfio_pfn reference counts, GUP pins on the QEMU
+ * process with FOLL_WRITE | FOLL_LONGTERM, locked_vm, dirtying on release — is the GUP model's
+ * (`Mm.vfio`, model/linux/mm/vfioType1.ts); this adapter only turns (iova, npage) runs into the
+ * page-aligned IOVA lists that API takes.
+ */
+import type { Machine } from '../../engine/machine';
+import type { Mm } from '../mm/mm';
+import { IOMMU_READ, IOMMU_WRITE } from '../mm/vfioType1';
+
+export const PAGE_SIZE = 4096;
+
+export class VfioIommu {
+  constructor(
+    private readonly m: Machine,
+    private readonly mm: Mm,
+    readonly pid: number,
+    /** QEMU vaddr of IOVA 0 (guest absolute address 0). */
+    readonly base: bigint,
+    /** Size of the DMA mapping (guest memory size). */
+    readonly size: number,
+  ) {}
+
+  /** VFIO_IOMMU_MAP_DMA of guest RAM, read/write (QEMU's memory listener at realize). */
+  mapGuestRam(): number {
+    const size = BigInt(Math.ceil(this.size / PAGE_SIZE) * PAGE_SIZE);
+    return this.mm.vfio.map(this.pid, 0n, this.base, size, IOMMU_READ | IOMMU_WRITE);
+  }
+
+  private iovas(iova: number, npage: number): bigint[] {
+    const first = Math.floor(iova / PAGE_SIZE) * PAGE_SIZE;
+    return Array.from({ length: npage }, (_, i) => BigInt(first + i * PAGE_SIZE));
+  }
+
+  /** `vfio_pin_pages(iova, npage, READ|WRITE)`: npage and the PFNs, or −errno with nothing pinned. */
+  pin(iova: number, npage: number): { ret: number; pfns: number[] } {
+    if (iova < 0 || iova >= this.size) return this.m.within('vfio_pin_pages', () => ({ ret: -22, pfns: [] }));
+    return this.mm.vfio.pin(this.iovas(iova, npage), IOMMU_READ | IOMMU_WRITE);
+  }
+
+  /** `vfio_unpin_pages(iova, npage)`: the last unpin dirties the page (the mapping is writable). */
+  unpin(iova: number, npage: number): void {
+    this.mm.vfio.unpin(this.iovas(iova, npage));
+  }
+
+  /** mm->locked_vm of the QEMU process, in pages. */
+  get lockedVm(): number {
+    return this.mm.spaces.proc(this.pid).lockedVm;
+  }
+
+  /** PFNs held by vfio_pfn nodes (for the invariant checker). */
+  pinnedPfns(): number[] {
+    return this.mm.vfio.dmas.flatMap((d) => [...d.pfns.values()].map((v) => v.pfn));
+  }
+
+  /** Number of vfio_pfn nodes. */
+  pinnedCount(): number {
+    return this.mm.vfio.pinnedCount();
+  }
+}

@@ -1,0 +1,41 @@
+/**
+ * `struct vfio_ccw_private`: the per-device state of vfio-ccw (css §8): FSM state, the channel
+ * program, the region contents, the CRW list, the IRB of the last interrupt, the eventfds and the
+ * pending work items. Region contents are immutable byte arrays replaced through the journal.
+ */
+import type { FsmState } from './fsm';
+import type { ChannelProgram } from './cp';
+import type { RegionDef } from './regions';
+import type { EventFd } from './eventfd';
+import type { IrqName } from './regions';
+
+export interface VfioCcwPrivate {
+  readonly sch: number;
+  /** Index of the device's arena in the host DMA area. */
+  readonly arena: number;
+  state: FsmState;
+  cp: ChannelProgram;
+  /** ccw_io_region (124 bytes). */
+  io: Uint8Array;
+  /** ccw_cmd_region (8 bytes). */
+  cmd: Uint8Array;
+  /** ccw_schib_region (52 bytes). */
+  schib: Uint8Array;
+  /** ccw_crw_region (8 bytes). */
+  crwRegion: Uint8Array;
+  /** The CRW list (css §8.4), oldest first. */
+  crws: number[];
+  /** private->irb: the IRB of the last interrupt (64 bytes). */
+  irb: Uint8Array;
+  /** The device is open (a VFIO device fd exists). */
+  open: boolean;
+  /** Regions registered on open after the config region (css §8.1). */
+  regions: RegionDef[];
+  eventfds: Record<IrqName, EventFd>;
+  /** Pending work items (queue_work on a pending item is a no-op). */
+  work: { io: boolean; crw: boolean };
+  /** Counters for views and expects. */
+  stats: { crwsQueued: number; interrupts: number; requests: number };
+  /** The PFCH warning was given (rate limit). */
+  pfchWarned: boolean;
+}

@@ -1,0 +1,77 @@
+/**
+ * Executes the vfio-topology statements (css §6–10): `device` (machine device + vfio_ccw bind +
+ * QEMU realize), chchp, options, the device fd and raw region access, host STCRW. Statements that
+ * need the vfio topology give a clear diagnostic in the native one.
+ */
+import type { Stmt } from '../ast';
+import type { Runner } from '../runner';
+import type { VfioStack } from '../../qemu/topology';
+import { regionOffset } from '../../linux/vfio-ccw/regions';
+import { errName } from '../../linux/cio/errno';
+
+const REGION_INDEX = { io: 0, async: 1, schib: 2, crw: 3 } as const;
+
+function stack(r: Runner, what: string): VfioStack {
+  if (!r.vfio) throw new Error(`'${what}' needs 'topology vfio' (css §7, §8)`);
+  return r.vfio;
+}
+
+/** Returns false when `st` is not a vfio-topology statement. */
+export function execVfio(r: Runner, st: Stmt): boolean {
+  const j = r.m.journal;
+  const setRet = (v: number) => j.set(r.state, 'ret', BigInt(v));
+  switch (st.k) {
+    case 'device':
+      if (!r.vfio) return false;
+      r.vfio.addDevice({ devno: st.devno, sch: st.sch, type: st.type, chpids: st.chpids, enabled: st.enabled, isc: st.isc });
+      return true;
+    case 'chchp': {
+      const v = stack(r, 'chchp');
+      const value = st.on ? '1' : '0';
+      const ret = st.mode === 'c' ? v.cio.writeConfigure(st.chpid, value) : v.cio.writeStatus(st.chpid, value);
+      setRet(ret);
+      return true;
+    }
+    case 'option': {
+      const v = stack(r, 'option');
+      if (st.name === 'orb-lpm') j.set(v.vfio.options, 'lpmRule', st.value);
+      else j.set(v.qemu.options, 'forceOrbPfch', st.value === 'on');
+      return true;
+    }
+    case 'vfio': {
+      const v = stack(r, 'vfio');
+      if (!v.vfio.devices.has(st.sch)) throw new Error(`0.0.${st.sch.toString(16).padStart(4, '0')} is not a vfio-ccw device (define it with 'device' in the vfio topology)`);
+      setRet(st.op === 'open' ? v.vfio.open(st.sch) : st.op === 'close' ? v.vfio.close(st.sch) : v.vfio.reset(st.sch));
+      return true;
+    }
+    case 'region-write':
+    case 'region-read': {
+      const v = stack(r, 'region');
+      if (!v.vfio.devices.has(st.sch)) throw new Error(`0.0.${st.sch.toString(16).padStart(4, '0')} is not a vfio-ccw device`);
+      const off = st.region === 'fd' ? st.offset : regionOffset(REGION_INDEX[st.region]) + st.offset;
+      if (st.k === 'region-write') {
+        const ret = v.vfio.write(st.sch, off, Uint8Array.from(st.bytes));
+        setRet(ret);
+        if (ret < 0) r.m.emit({ kind: 'warn', message: `pwrite(${st.region} +0x${st.offset.toString(16)}, ${st.bytes.length}) = ${errName(ret)}`, ref: 'css §8.1' }, 'instruction');
+      } else {
+        const size = st.region === 'io' ? 124 : st.region === 'schib' ? 52 : st.region === 'fd' ? 0 : 8;
+        const len = st.len ?? size;
+        const res = v.vfio.read(st.sch, off, len);
+        setRet(res.ret);
+        j.set(v.last, 'data', res.data);
+        j.set(v.last, 'region', st.region);
+        if (res.ret < 0) r.m.emit({ kind: 'warn', message: `pread(${st.region} +0x${st.offset.toString(16)}, ${len}) = ${errName(res.ret)}`, ref: 'css §8.1' }, 'instruction');
+      }
+      return true;
+    }
+    case 'host-stcrw': {
+      const v = stack(r, 'host stcrw');
+      const res = v.cio.host('stcrw', () => v.cio.port.stcrw());
+      j.set(r.state, 'cc', BigInt(res.cc));
+      setRet(res.crw);
+      return true;
+    }
+    default:
+      return false;
+  }
+}

@@ -1,0 +1,43 @@
+/**
+ * A scenario run as a test (the Testing view; pure, no vscode): runs headless and returns each
+ * `expect` with its result, the exceptions with their lines, and whether the run finished.
+ */
+import type { Scenario, Stmt } from '../ast';
+import { Runner } from '../runner';
+import { describeEvent } from '../../engine/events';
+
+export interface ExpectOutcome {
+  /** The expect statement (line, text, file when it came from an include). */
+  stmt: Stmt;
+  /** Undefined when the run ended before reaching it. */
+  result?: { ok: boolean; expected: string; actual: string };
+}
+
+export interface TestRunResult {
+  expects: ExpectOutcome[];
+  exceptions: Array<{ line?: number; message: string }>;
+  finished: boolean;
+  steps: number;
+}
+
+export function runScenarioTest(scenario: Scenario, maxSteps = 10_000_000): TestRunResult {
+  const runner = new Runner(scenario);
+  runner.m.setLean();
+  const exceptions: TestRunResult['exceptions'] = [];
+  runner.m.onEvent((r) => {
+    if (r.event.kind === 'exception') {
+      const line = (r.event as { line?: number }).line;
+      exceptions.push(line === undefined ? { message: describeEvent(r.event) } : { line, message: describeEvent(r.event) });
+    }
+  });
+  let steps = 0;
+  while (steps < maxSteps && runner.step()) steps++;
+  const stmts = scenario.statements.filter((s) => s.k === 'expect');
+  // Statements run once each and in order: the i-th result belongs to the i-th expect.
+  const expects = stmts.map((stmt, i): ExpectOutcome => {
+    const r = runner.expects[i];
+    return r && r.line === stmt.line ? { stmt, result: { ok: r.ok, expected: r.expected, actual: r.actual } } : { stmt };
+  });
+  if (!runner.done) exceptions.push({ message: `stopped after ${maxSteps} steps: runaway channel program?` });
+  return { expects, exceptions, finished: runner.done, steps };
+}

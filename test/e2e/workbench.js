@@ -1,0 +1,135 @@
+// Driving the VS Code workbench (code-server in chromium) the way a user does: the command
+// palette, the side-bar views and their tree rows. Used by ui.e2e.js; selectors and the palette
+// rules follow /work/shared/E2E.md ("three tiers").
+'use strict';
+
+const { sleep } = require('../host/codeServerWrapper.js');
+
+const WAIT_MS = 20_000; // for any one thing to appear on screen
+const norm = (s) => s.replace(/\s+/g, ' ').trim();
+
+/** Runs a command through the palette: F1, type `>` + the exact title, click that exact row
+ * (Enter would run the focused row, which may be another). A command whose precondition is false
+ * (Step Over while the session is still running) is not listed: close and retry until it is. */
+async function palette(page, title) {
+  await pick(page, '>' + title, title);
+}
+
+/** Quick Open (the palette without `>`) for a file name, then click the matching row. */
+async function openFile(page, fileName) {
+  await pick(page, fileName, fileName);
+  await page.locator(`.tabs-container .tab[aria-label^="${fileName}"]`).waitFor({ timeout: WAIT_MS });
+}
+
+async function pick(page, text, label) {
+  const widget = page.locator('.quick-input-widget');
+  const input = widget.locator('.quick-input-box input');
+  // Only visible rows: the list keeps the previous invocation's rows in the DOM for a moment.
+  const rows = widget.locator('.quick-input-list .monaco-list-row:visible');
+  const row = rows.filter({ has: page.locator('.label-name').getByText(label, { exact: true }) }).first();
+  const ok = (p) => p.then(() => true, () => false);
+  const deadline = Date.now() + WAIT_MS;
+  let shown = [];
+  // Retried as a whole: a stop arriving from an earlier step moves focus to the editor, which
+  // closes the palette at any moment; and a key press during a focus change can go nowhere.
+  while (Date.now() < deadline) {
+    await widget.waitFor({ state: 'hidden', timeout: WAIT_MS });
+    await page.keyboard.press('F1');
+    if ((await ok(input.waitFor({ state: 'visible', timeout: 3000 })))
+      && (await ok(input.fill(text, { timeout: 2000 })))
+      && (await ok(row.waitFor({ state: 'visible', timeout: 2000 })))
+      // A click that times out was never dispatched, so retrying cannot run the command twice.
+      && (await ok(row.click({ timeout: 2000 })))) {
+      return widget.waitFor({ state: 'hidden', timeout: WAIT_MS });
+    }
+    shown = (await rows.locator('.label-name').allInnerTexts().catch(() => [])).map(norm);
+    if (await widget.isVisible()) await page.keyboard.press('Escape');
+    await sleep(250);
+  }
+  throw new Error(`palette has no row "${label}" (rows: ${JSON.stringify(shown)})`);
+}
+
+/** The pane (view section) of the side bar whose header title is `title`. */
+function pane(page, title) {
+  return page.locator('.part.sidebar .pane').filter({
+    has: page.locator(`.pane-header h3.title:text-is("${title}")`),
+  });
+}
+
+/** Text of the rendered rows, by list index: a row's text pieces joined by one space (innerText
+ * would glue a tree item's label to its description). */
+function renderedRows(page, title) {
+  return pane(page, title).locator('.monaco-list-row').evaluateAll((rows) =>
+    rows.map((row) => {
+      const parts = [];
+      const walk = document.createTreeWalker(row, NodeFilter.SHOW_TEXT);
+      while (walk.nextNode()) parts.push(walk.currentNode.textContent);
+      return [Number(row.dataset.index), parts.join(' ')];
+    }));
+}
+
+/** Puts the mouse over a view's body and scrolls it by `dy` pixels (lists scroll on wheel only). */
+async function wheel(page, title, dy) {
+  const box = await pane(page, title).locator('.pane-body').boundingBox();
+  if (!box) return undefined;
+  await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+  await page.mouse.wheel(0, dy);
+  await sleep(60); // the list renders the new rows on the next animation frame
+  return box;
+}
+
+/** Every row of a view as "label description", in order. Lists render only the rows in sight,
+ * so this scrolls from the top to the bottom collecting rows (and leaves the view scrolled to
+ * the bottom, where a subchannel's SCSW status fields are). */
+async function viewRows(page, title) {
+  const seen = new Map();
+  const box = await wheel(page, title, -1e6);
+  if (!box) return [];
+  for (let i = 0; i < 100; i++) {
+    const before = seen.size;
+    for (const [index, text] of await renderedRows(page, title)) seen.set(index, norm(text));
+    if (i > 0 && seen.size === before) break;
+    await wheel(page, title, box.height * 0.8);
+  }
+  return [...seen.entries()].sort((a, b) => a[0] - b[0]).map((e) => e[1]);
+}
+
+/** Waits until every expected row is shown in the view; rows are matched exactly. */
+async function expectRows(page, title, expected, what) {
+  const deadline = Date.now() + WAIT_MS;
+  let rows = [];
+  while (Date.now() < deadline) {
+    rows = await viewRows(page, title).catch(() => []);
+    if (expected.every((e) => rows.includes(e))) return rows;
+    await sleep(200);
+  }
+  const missing = expected.filter((e) => !rows.includes(e));
+  throw new Error(`${what}: view "${title}" lacks ${JSON.stringify(missing)}\n  shown: ${JSON.stringify(rows, null, 1)}`);
+}
+
+/** Expands the rows of a view whose label is in `labels`, so field rows become visible. */
+async function expand(page, title, labels) {
+  for (const label of labels) {
+    await wheel(page, title, -1e6); // the row may be scrolled out of sight (and not rendered)
+    const exact = new RegExp(`^${label.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`);
+    const row = pane(page, title).locator('.monaco-list-row').filter({
+      has: page.locator('.label-name', { hasText: exact }),
+    }).first();
+    await row.waitFor({ timeout: WAIT_MS });
+    if ((await row.getAttribute('aria-expanded')) === 'false') await row.locator('.monaco-tl-twistie').click();
+  }
+}
+
+/** Drags the side bar's edge so the views' field rows fit in the screenshot (no setting exists). */
+async function widenSideBar(page, width) {
+  const box = await page.locator('.part.sidebar').boundingBox();
+  if (!box) return;
+  const x = box.x + box.width;
+  const y = box.y + box.height / 2;
+  await page.mouse.move(x, y);
+  await page.mouse.down();
+  await page.mouse.move(box.x + width, y, { steps: 5 });
+  await page.mouse.up();
+}
+
+module.exports = { WAIT_MS, norm, palette, openFile, pane, viewRows, expectRows, expand, widenSideBar };
