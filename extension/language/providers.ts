@@ -4,6 +4,9 @@
  */
 import * as vscode from 'vscode';
 import { completion, definition, documentSymbols, hover, VlabDocument, type CompletionKind, type DocSymbol, type SymbolKind } from '../../model/scenario/language';
+import { joinInclude } from '../../model/scenario/statements/include';
+import { toUri } from '../workspaceFileAccess';
+import { scenarioName } from './workspace';
 
 /** One analysed document per text version, shared by the providers. */
 const cache = new WeakMap<vscode.TextDocument, { version: number; doc: VlabDocument }>();
@@ -85,6 +88,12 @@ export const definitionProvider: vscode.DefinitionProvider = {
   provideDefinition(document, position) {
     const doc = analysed(document);
     const loc = definition(doc.text, position.line, position.character, doc);
-    return loc && new vscode.Location(document.uri, new vscode.Range(loc.line, loc.from, loc.line, loc.to));
+    if (loc) return new vscode.Location(document.uri, new vscode.Range(loc.line, loc.from, loc.line, loc.to));
+    // `include "FILE"`: the path opens the included file
+    const m = /^(\s*include\s+")([^"]*)"/.exec(document.lineAt(position.line).text);
+    if (m && position.character >= m[1].length - 1 && position.character <= m[1].length + m[2].length) {
+      return new vscode.Location(toUri(joinInclude(scenarioName(document.uri), m[2])), new vscode.Position(0, 0));
+    }
+    return undefined;
   },
 };

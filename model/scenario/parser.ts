@@ -146,7 +146,12 @@ function parseFile(st: State, text: string, file: string, stack: string[]): void
       }
       scenario.statements.push(stmt);
     } catch (e) {
-      if (!(e instanceof LineError)) throw e;
+      if (!(e instanceof LineError)) {
+        // A statement parser that throws anything else is a bug; the file still gets all its
+        // diagnostics instead of a crash (PRODUCT §2 "never a crash").
+        report(st, file, lineNo, tokens[0].col, `internal error while parsing this line: ${e instanceof Error ? e.message : String(e)}`);
+        continue;
+      }
       report(st, file, lineNo, e.col, e.message, e.endCol);
       // A broken `program` header still opens its block, so its CCW lines are not misread
       // as statements (one error, not a cascade).

@@ -16,8 +16,9 @@ function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))];
 }
 
-async function session(adapter: string, program: string): Promise<DebugClient> {
+async function session(adapter: string, program: string, timeoutMs?: number): Promise<DebugClient> {
   const dc = new DebugClient('node', adapter, 'vlab');
+  if (timeoutMs !== undefined) dc.defaultTimeout = timeoutMs;
   await dc.start();
   await dc.initializeRequest({ adapterID: 'vlab', pathFormat: 'path', linesStartAt1: true, columnsStartAt1: true });
   const stopped = dc.waitForEvent('stopped');
@@ -27,9 +28,9 @@ async function session(adapter: string, program: string): Promise<DebugClient> {
   return dc;
 }
 
-export async function stepRoundTrip(adapter: string, program: string, samples: number, warmup: number): Promise<Rtt> {
+export async function stepRoundTrip(adapter: string, program: string, samples: number, warmup: number, timeoutMs?: number): Promise<Rtt> {
   const times: number[] = [];
-  let dc = await session(adapter, program);
+  let dc = await session(adapter, program, timeoutMs);
   let done = 0;
   while (times.length < samples) {
     const t0 = process.hrtime.bigint();
@@ -38,7 +39,7 @@ export async function stepRoundTrip(adapter: string, program: string, samples: n
     await dc.nextRequest({ threadId: 1 });
     if ((await Promise.race([stopped, term])) === 'terminated') {
       await dc.stop();
-      dc = await session(adapter, program);
+      dc = await session(adapter, program, timeoutMs);
       continue;
     }
     const threads = await dc.threadsRequest();

@@ -10,6 +10,8 @@ import { language } from './language';
 import { timeTravel } from './timetravel';
 import { cssBench } from './css';
 import { gupBench } from './gup';
+import { vfioBench } from './vfio';
+import { scaleBench } from './scale';
 
 const ROOT = path.resolve(__dirname, '../../..');
 
@@ -39,6 +41,13 @@ async function main(): Promise<void> {
   }
   if (!only || only === 'gup') {
     for (const f of gupBench()) print(f.name, f.value, f.unit);
+  }
+  if (!only || only === 'vfio') {
+    for (const f of vfioBench()) print(f.name, f.value, f.unit);
+  }
+  if (!only || only === 'scale') {
+    // 65,536 subchannels and 1,000,000 faulted pages: the step round trip at model scale
+    for (const f of await scaleBench(path.join(ROOT, 'dist/debugAdapter.js'), Number(process.argv[3] ?? 1000))) print(f.name, f.value, f.unit);
   }
 }
 

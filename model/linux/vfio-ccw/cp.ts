@@ -139,13 +139,15 @@ function handleCcw(ctx: CpContext, cp: ChannelProgram, cda: number): number {
     const buf = copyFromIova(ctx, cda, CCWCHAIN_LEN_MAX * 8);
     if (typeof buf === 'number') return buf;
     const fmt = cp.orb.fmt ? 1 : 0;
+    // all 256 slots are converted in the kernel; decoding them lazily gives the same CCWs
     const guest: Ccw1[] = [];
-    for (let i = 0; i < CCWCHAIN_LEN_MAX; i++) guest.push(decodeGuestCcw(buf, i * 8, fmt));
-    const len = calcLength(ctx, cp, guest, cda);
+    const slot = (i: number): Ccw1 => (guest[i] ??= decodeGuestCcw(buf, i * 8, fmt));
+    const len = calcLength(ctx, cp, slot, cda);
     if (len < 0) return len;
     const hostHead = alloc(ctx, cp, len * 8);
     if (hostHead < 0) return hostHead;
-    const chain: CcwChain = { guestHead: cda, hostHead, len, ccws: guest.slice(0, len), host: guest.slice(0, len), pa: [] };
+    const ccws = Array.from({ length: len }, (_, i) => slot(i));
+    const chain: CcwChain = { guestHead: cda, hostHead, len, ccws, host: ccws.slice(), pa: [] };
     ctx.m.journal.push(cp.chains, chain);
     // every TIC whose target is in no chain yet starts a new chain (recursion, css §9.1)
     for (const c of chain.ccws) {
@@ -162,7 +164,8 @@ function handleCcw(ctx: CpContext, cp: ChannelProgram, cda: number): number {
  * into the chain counted so far; if the first 256 all continue the chain → -EINVAL. ≤6.2: an IDA
  * CCW with ORB C64 = 0 or I2K = 1 → -EOPNOTSUPP (checked per counted CCW).
  */
-export function calcLength(ctx: CpContext, cp: ChannelProgram, ccws: Ccw1[], head: number): number {
+export function calcLength(ctx: CpContext, cp: ChannelProgram, ccws: readonly Ccw1[] | ((i: number) => Ccw1), head: number): number {
+  const at = typeof ccws === 'function' ? ccws : (i: number) => ccws[i];
   return ctx.m.within('ccwchain_calc_length', () => {
     let cnt = 0;
     for (;;) {
@@ -170,7 +173,7 @@ export function calcLength(ctx: CpContext, cp: ChannelProgram, ccws: Ccw1[], hea
         ctx.warn(`channel program at ${hx(head)}: more than ${CCWCHAIN_LEN_MAX} chained CCWs → -EINVAL`, 'css §9.1');
         return -E.EINVAL;
       }
-      const c = ccws[cnt];
+      const c = at(cnt);
       cnt++;
       if (!ctx.features.vfioCcwIdalRework && (!cp.orb.c64 || cp.orb.i2k) && isIdal(c)) return -E.EOPNOTSUPP;
       const ticWithin = isTic(c) && c.cda >= head && c.cda <= head + 8 * (cnt - 1);

@@ -136,6 +136,7 @@ export class VfioCcw {
         pfchWarned: false,
       };
       this.m.journal.mapSet(this.devices, sch, p);
+      this.warn(`${schBusId(sch)}: [unverified: chosen] lpm 0x${hs.lpm.toString(16)} / opm 0x${hs.opm.toString(16)} initialised as io_subchannel does (opm = vary states, lpm = PAM & opm); vfio_ccw's own initial values are not in the reference`, 'css §1.2, §12');
       if (!this.features.vfioCcwOpenClose) {
         const ret = this.cio.enable(hs, hostSchAddr(sch));
         if (ret) {
@@ -482,6 +483,8 @@ export class VfioCcw {
 
   /** `vfio_ccw_chp_event` (css §8.4). */
   chpEvent(hs: HostSubchannel, chpid: number, event: ChpEvent): number {
+    // before 5.8 vfio_ccw registers no chp_event callback: the css layer skips the driver (css §0)
+    if (!this.features.vfioCcwChpRegions) return 0;
     const p = this.devices.get(hs.sch);
     const mask = chpSsdGetMask(hs.ssd, chpid);
     if (!p || !mask) return 0;

@@ -25,6 +25,9 @@ export function execVfio(r: Runner, st: Stmt): boolean {
       if (!r.vfio) return false;
       r.vfio.addDevice({ devno: st.devno, sch: st.sch, type: st.type, chpids: st.chpids, enabled: st.enabled, isc: st.isc });
       return true;
+    case 'devices':
+      if (!r.vfio) return false;
+      throw new Error("'devices' defines plain machine devices; in the vfio topology define each vfio-ccw device with 'device' (css §10.1)");
     case 'chchp': {
       const v = stack(r, 'chchp');
       const value = st.on ? '1' : '0';

@@ -125,3 +125,29 @@ describe('host cio sysfs writes (css §7.2, §6.2 filters)', () => {
     assert.equal(s.ssd.pathMask, 0xc0);
   });
 });
+
+describe('vfio topology: time travel and bad input', () => {
+  it('undo to the start and redo to the end reproduce the whole stack (journal, css §8, gup §10)', () => {
+    const { r, v } = run(header('6.18', 'data b at 0x3000 zero 4\nprogram p at 0x1000\n  READ SLI count 4 data b\nend\nssch 0.0.0007 cpa=p\nchchp -c 0 41\n'));
+    const j = r.m.journal;
+    const end = j.position;
+    const p = v.vfio.device(SCH);
+    const snap = () => JSON.stringify({ s: p.state, crws: p.crws, cp: p.cp.initialized, pins: r.mm.pinsHeld(), lpm: v.cio.subchannel(SCH).lpm, pam: v.css.field(SCH, 'pmcw.pam') });
+    const atEnd = snap();
+    j.undoTo(0);
+    assert.equal(r.mm.pinsHeld(), 0);
+    j.redoTo(end);
+    assert.equal(snap(), atEnd);
+  });
+  it('statements that need the vfio topology give a diagnostic in the native one, never a crash', () => {
+    const { r } = run('kernel 6.18\nchpid 40\nchchp -c 0 40\nvfio open 0.0.0007\nregion read 0.0.0007 io\n');
+    const ex = r.m.history.filter((h) => h.event.kind === 'exception').map((h) => (h.event.kind === 'exception' ? h.event.detail : ''));
+    assert.equal(ex.length, 3);
+    assert.ok(ex.every((d) => /needs 'topology vfio'/.test(d)), ex.join('; '));
+  });
+  it('region access to a subchannel that is not a vfio-ccw device: a clear diagnostic', () => {
+    const { r } = run(header('6.18', 'region read 0.0.0009 io\n'));
+    const ex = r.m.history.filter((h) => h.event.kind === 'exception');
+    assert.equal(ex.length, 1);
+  });
+});
