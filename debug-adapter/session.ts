@@ -20,7 +20,8 @@ import { preloadIncludes } from '../model/scenario/statements/include';
 import { formatDiagnostic } from '../model/scenario/diagnostics';
 import { Runner } from '../model/scenario/runner';
 import { describeEvent, type HistoryRecord } from '../model/engine/events';
-import { GUEST_CPU_THREAD, CHANNEL_THREAD_BASE } from '../model/engine/ids';
+import { GUEST_CPU_THREAD, CHANNEL_THREAD_BASE, HOST_KERNEL_THREAD } from '../model/engine/ids';
+import { QEMU_THREAD } from '../model/qemu/threads';
 
 export interface LaunchArgs extends DebugProtocol.LaunchRequestArguments {
   program: string;
@@ -125,17 +126,15 @@ export class VlabSession extends DebugSession {
   }
 
   protected override threadsRequest(response: DebugProtocol.ThreadsResponse): void {
-    const threads = [new Thread(GUEST_CPU_THREAD, 'guest CPU 0')];
+    // PRODUCT §3: the guest CPU, the host kernel and QEMU (vfio topology), one per channel program
+    const ids = [GUEST_CPU_THREAD];
     const cur = this.nav?.current;
     if (this.runner) {
-      for (const sch of this.viewData!.activeSubchannels()) {
-        threads.push(new Thread(CHANNEL_THREAD_BASE + sch, `channel 0.0.${sch.toString(16).padStart(4, '0')}`));
-      }
-      if (cur && cur.thread !== GUEST_CPU_THREAD && !threads.some((t) => t.id === cur.thread)) {
-        threads.push(new Thread(cur.thread, `channel 0.0.${(cur.thread - CHANNEL_THREAD_BASE).toString(16).padStart(4, '0')}`));
-      }
+      if (this.runner.vfio) ids.push(HOST_KERNEL_THREAD, QEMU_THREAD);
+      for (const sch of this.viewData!.activeSubchannels()) ids.push(CHANNEL_THREAD_BASE + sch);
+      if (cur && !ids.includes(cur.thread)) ids.push(cur.thread);
     }
-    response.body = { threads };
+    response.body = { threads: ids.map((id) => new Thread(id, threadName(id))) };
     this.sendResponse(response);
   }
 
@@ -156,7 +155,7 @@ export class VlabSession extends DebugSession {
         const st = this.runner.current;
         if (st) frames.push(new StackFrame(id++, st.text, src, st.line, 1));
       } else {
-        frames.push(new StackFrame(id++, 'channel program in flight (not the stopped thread)'));
+        frames.push(new StackFrame(id++, `${threadName(args.threadId)}: running (not the stopped thread)`));
       }
     }
     const start = args.startFrame ?? 0;
@@ -373,6 +372,13 @@ export class VlabSession extends DebugSession {
   private output(text: string, category: 'console' | 'stderr' | 'stdout'): void {
     this.sendEvent(new OutputEvent(text, category));
   }
+}
+
+function threadName(id: number): string {
+  if (id === GUEST_CPU_THREAD) return 'guest CPU 0';
+  if (id === HOST_KERNEL_THREAD) return 'host kernel (cio, vfio-ccw)';
+  if (id === QEMU_THREAD) return 'QEMU (vfio-ccw relay)';
+  return `channel 0.0.${(id - CHANNEL_THREAD_BASE).toString(16).padStart(4, '0')}`;
 }
 
 /** Yield to the event loop: setImmediate in Node (setTimeout(0) is clamped to ≥1 ms), else setTimeout. */

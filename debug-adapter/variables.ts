@@ -9,6 +9,8 @@ import type { Runner } from '../model/scenario/runner';
 import type { Navigator } from './navigator';
 import { ViewData } from './viewData';
 import { describeEvent } from '../model/engine/events';
+import { pimpampom } from '../model/linux/cio/sysfs';
+import { decodeCrw } from './crwView';
 
 type Producer = (hex: boolean) => DebugProtocol.Variable[];
 
@@ -41,6 +43,7 @@ export class Variables {
       { name: 'Statement', ref: this.handle((hex) => this.statement(hex)), expensive: false },
       { name: 'Subchannels', ref: this.handle((hex) => this.subchannels(hex)), expensive: false },
       { name: 'Pages', ref: this.handle((hex) => this.pages(hex)), expensive: false },
+      ...(this.runner.vfio ? [{ name: 'vfio-ccw', ref: this.handle((hex) => this.vfioCcw(hex)), expensive: false }] : []),
     ];
   }
 
@@ -90,6 +93,30 @@ export class Variables {
         ),
       ),
     ).concat(hex ? [] : []);
+  }
+
+  /** css §7–§8: per device the FSM state, the host path masks, the CRW list, the regions. */
+  private vfioCcw(hex: boolean): DebugProtocol.Variable[] {
+    const stack = this.runner.vfio;
+    if (!stack) return [];
+    const out: DebugProtocol.Variable[] = [];
+    for (const [sch, p] of [...stack.vfio.devices].sort((a, b) => a[0] - b[0])) {
+      const hs = stack.cio.subchannels.get(sch);
+      const id = `0.0.${sch.toString(16).padStart(4, '0')}`;
+      out.push(this.v(id, `${p.state}${p.open ? ' open' : ''}`, (h) => [
+        this.v('fsm state', p.state),
+        this.v('open', String(p.open)),
+        this.v('sch->lpm', hs ? formatNumber(hs.lpm, true) : '-'),
+        this.v('sch->opm', hs ? formatNumber(hs.opm, true) : '-'),
+        this.v('pimpampom', hs ? pimpampom(stack.cio, sch).trim() : '-'),
+        this.v('crw list', `${p.crws.length} CRWs`, () => p.crws.map((c, i) => this.v(`[${i}]`, decodeCrw(c).decoded))),
+        this.v('io region ret_code', formatNumber(new DataView(p.io.buffer, p.io.byteOffset).getInt32(120), false)),
+        this.v('stats', `${p.stats.requests} requests, ${p.stats.interrupts} interrupts, ${p.stats.crwsQueued} CRWs queued`),
+        this.v('pages pinned by channel programs', formatNumber(stack.vfio.pinnedByCps(), h)),
+      ]));
+    }
+    void hex;
+    return out;
   }
 
   private pageVar(name: string, pfn: number, hex: boolean): DebugProtocol.Variable {

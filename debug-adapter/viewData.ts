@@ -5,7 +5,11 @@
 import type * as P from './protocol';
 import type { Runner } from '../model/scenario/runner';
 import { imageFields, schibFieldTable, scswFieldValid, type FieldLoc } from '../model/scenario/fieldLocator';
-import { SCHIB_WORDS } from '../model/css/fields';
+import { SCHIB_FIELD, SCHIB_WORDS } from '../model/css/fields';
+import type { SchibStore } from '../model/css/schib';
+
+const DEV_FIELD = SCHIB_FIELD.get('pmcw.dev')!;
+const ACTL_FIELD = SCHIB_FIELD.get('scsw.actl')!;
 import { decodeCrw } from './crwView';
 
 const GROUP_WORDS: Record<string, [number, number]> = { PMCW: [0, 7], SCSW: [7, 10], MBA: [10, 12], MDA: [12, 13] };
@@ -45,27 +49,42 @@ export class ViewData {
 
   activeSubchannels(): number[] {
     const css = this.runner.css;
-    // css §1.3: ACTL subchannel-active (0x80 of the 7-bit ACTL field is bit 24 → value 0x04) or start pending
+    // css §1.3: ACTL start pending (0x20), subchannel active (0x04) or device active (0x02)
     return css.subchannelNumbers().filter((s) => (css.field(s, 'scsw.actl') & 0x26) !== 0);
   }
 
+  /**
+   * The subchannels to show: the machine's in the native topology; in the vfio topology each
+   * passthrough subchannel twice, as the guest sees it (QEMU's copy) and as the host has it
+   * (the machine's), side by side (PRODUCT §4).
+   */
+  private sides(): Array<{ sch: number; side?: 'guest' | 'host'; store: SchibStore }> {
+    const r = this.runner;
+    const host = r.css.core.schib;
+    if (!r.vfio) return r.css.subchannelNumbers().map((sch) => ({ sch, store: host }));
+    const guest = r.vfio.qemu.core.schib;
+    return [...r.vfio.qemu.devices.keys()].sort((a, b) => a - b).flatMap((sch) => [
+      { sch, side: 'guest' as const, store: guest },
+      { sch, side: 'host' as const, store: host },
+    ]);
+  }
+
   subchannels(args: P.SubchannelsArgs): P.SubchannelsResponse {
-    const css = this.runner.css;
-    const store = css.core.schib;
-    const all = css.subchannelNumbers();
-    const chosen = (args.only ?? all).filter((s) => css.hasSubchannel(s)).slice(0, args.limit ?? 256);
+    const all = this.sides();
+    const only = args.only ? new Set(args.only) : undefined;
+    const chosen = all.filter((e) => !only || only.has(e.sch)).slice(0, args.limit ?? 256);
     const active = new Set(this.activeSubchannels());
+    const hex4 = (n: number) => n.toString(16).padStart(4, '0');
     return {
       total: all.length,
-      subchannels: chosen.map((sch) => {
-        const words = css.schibWords(sch);
-        const hex4 = (n: number) => n.toString(16).padStart(4, '0');
-        return {
+      subchannels: chosen.map(({ sch, side, store }) => {
+        const words = store.view(sch);
+        const view: P.SubchannelView = {
           sch,
           sid: `0.0.${hex4(sch)}`,
-          devno: `0.0.${hex4(css.field(sch, 'pmcw.dev'))}`,
-          deviceType: css.deviceType(sch),
-          active: active.has(sch),
+          devno: `0.0.${hex4(extract(words, DEV_FIELD))}`,
+          deviceType: this.runner.css.deviceType(sch),
+          active: side === 'guest' ? (extract(words, ACTL_FIELD) & 0x26) !== 0 : active.has(sch),
           groups: Object.entries(GROUP_WORDS).map(([name, [from, to]]) => ({
             name,
             words: Array.from(words.slice(from, to)),
@@ -79,11 +98,14 @@ export class ViewData {
                   name: f.name, bits: bitsText(f), value, width: f.width, meaning: f.meaning, ref: f.ref,
                   valid: scswFieldValid(words, f.name),
                   changed: before !== undefined && before !== value,
-                  editable: !!f.msch,
+                  // the host PMCW belongs to host Linux; users edit what the guest can MSCH
+                  editable: !!f.msch && side !== 'host',
                 };
               }),
           })),
         };
+        if (side) view.side = side;
+        return view;
       }),
     };
   }
@@ -98,8 +120,18 @@ export class ViewData {
   }
 
   crwQueues(): P.CrwQueuesResponse {
-    const q = this.runner.css.crwQueue();
-    return { queues: [{ name: 'machine', crws: q.crws.map(decodeCrw), overflow: q.overflow }] };
+    const r = this.runner;
+    const machine = r.css.crwQueue();
+    const queues: P.CrwQueueView[] = [{ name: 'machine', crws: machine.crws.map(decodeCrw), overflow: machine.overflow }];
+    if (r.vfio) {
+      // css §8.4: vfio-ccw's per-device CRW list has no overflow reporting
+      for (const [sch, p] of [...r.vfio.vfio.devices].sort((a, b) => a[0] - b[0])) {
+        queues.push({ name: `vfio-ccw 0.0.${sch.toString(16).padStart(4, '0')}`, crws: p.crws.map(decodeCrw), overflow: false });
+      }
+      const g = r.vfio.qemu.crws;
+      queues.push({ name: 'guest', crws: g.crws.map(decodeCrw), overflow: g.flags.lost });
+    }
+    return { queues };
   }
 
   pages(args: P.PagesArgs): P.PagesResponse {
@@ -161,7 +193,8 @@ export class ViewData {
 
   /** Validates an edit and returns the function that applies it through MSCH. */
   prepareSetField(a: P.SetFieldArgs): () => P.SetFieldResponse {
-    if (typeof a.sch !== 'number' || !this.runner.css.hasSubchannel(a.sch)) throw new Error(`no subchannel ${String(a.sch)}`);
+    const known = this.runner.vfio ? this.runner.vfio.qemu.devices.has(a.sch) : this.runner.css.hasSubchannel(a.sch);
+    if (typeof a.sch !== 'number' || !known) throw new Error(`no subchannel ${String(a.sch)}`);
     const f = schibFieldTable().find((x) => x.name === a.field);
     if (!f) throw new Error(`unknown field '${String(a.field)}'`);
     if (!f.msch) throw new Error(`${f.name} is not modifiable by MSCH (css §5.3)`);
@@ -170,8 +203,10 @@ export class ViewData {
     const value = Number(BigInt(text));
     if (value >= 2 ** f.width) throw new Error(`${f.name} is ${f.width} bit(s) wide: ${text} does not fit`);
     return () => {
-      const cc = this.runner.css.msch(0x00010000 | a.sch, { [f.name]: value });
-      return { cc, value: this.runner.css.field(a.sch, f.name) };
+      // through the guest's MSCH: the machine in the native topology, QEMU's copy in vfio
+      const cc = this.runner.io.msch(0x00010000 | a.sch, { [f.name]: value });
+      const store = this.runner.vfio ? this.runner.vfio.qemu.core.schib : this.runner.css.core.schib;
+      return { cc, value: extract(store.view(a.sch), f) };
     };
   }
 }

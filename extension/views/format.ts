@@ -137,7 +137,8 @@ export function groupTooltip(group: FieldGroup, meaning: string): string {
 // ---- subchannels -----------------------------------------------------------------------------
 
 export function subchannelLabel(sch: SubchannelView): string {
-  return sch.sid;
+  // vfio topology: the guest's (QEMU) and the host's (machine) SCHIB of one device, side by side
+  return sch.side ? `${sch.sid} ${sch.side}` : sch.sid;
 }
 
 export function subchannelDescription(sch: SubchannelView): string {

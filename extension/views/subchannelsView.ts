@@ -20,7 +20,7 @@ export class SubchannelsView extends VlabView {
     if (shown.length === 0) return [new MessageNode(undefined, 'subchannels/none', 'No subchannels defined', { description: 'add a device statement to the scenario' })];
     const seen = new Set<string>();
     const nodes: BaseNode[] = shown.map((sch) => {
-      let key = `sch/${sch.sid}`;
+      let key = `sch/${sch.sid}${sch.side ? '/' + sch.side : ''}`;
       if (seen.has(key)) key = `${key}#${seen.size}`;
       seen.add(key);
       return new SubchannelNode(key, sch, model, shown.length <= EXPAND_UP_TO);

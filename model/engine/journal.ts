@@ -48,6 +48,15 @@ export class Journal {
   private pos = 0;
   /** When false, changes are applied but not recorded (bulk setup, headless runs). */
   recording = true;
+  /**
+   * Bumped whenever positions stop naming the same states (entries dropped from the front, or a
+   * future forgotten): a reader caching "state at position p" must start over when it changes.
+   */
+  private gen = 0;
+
+  get epoch(): number {
+    return this.gen;
+  }
 
   get position(): number {
     return this.pos;
@@ -149,6 +158,28 @@ export class Journal {
     return out;
   }
 
+  /**
+   * Calls `visit(index)` for every typed-array entry of `owner` (any field) between two journal
+   * positions (either order); an index changed several times is visited several times. No
+   * allocation per entry: views keeping a derived set up to date use it (debug-adapter/liveSet).
+   */
+  forEachElemOf(owner: object, from: number, to: number, visit: (index: number) => void): void {
+    const fields = this.slotIds.get(owner);
+    if (!fields) return;
+    const ids = new Set(fields.values());
+    const lo = Math.max(0, Math.min(from, to));
+    const hi = Math.min(this.len, Math.max(from, to));
+    const kind = this.kind;
+    const ref = this.ref;
+    const index = this.index;
+    if (ids.size === 1) {
+      const id = ids.values().next().value as number;
+      for (let e = lo; e < hi; e++) if (kind[e] === ELEM && ref[e] === id) visit(index[e]);
+      return;
+    }
+    for (let e = lo; e < hi; e++) if (kind[e] === ELEM && ids.has(ref[e])) visit(index[e]);
+  }
+
   /** Undo entries until position == target. */
   undoTo(target: number): void {
     if (target < 0 || target > this.pos) throw new RangeError(`journal undo target ${target} outside 0..${this.pos}`);
@@ -174,6 +205,7 @@ export class Journal {
   dropOldest(count: number): void {
     if (count <= 0) return;
     if (count > this.pos) throw new RangeError(`journal: cannot drop ${count} entries, only ${this.pos} are applied`);
+    this.gen++;
     let objsDropped = 0;
     for (let e = 0; e < count; e++) if (this.kind[e] === OBJ) objsDropped++;
     for (const a of [this.kind, this.ref, this.index, this.oldv, this.neuv]) a.copyWithin(0, count, this.len);
@@ -185,6 +217,7 @@ export class Journal {
 
   /** Forget the undone future (a new action was taken after stepping back). */
   truncateFuture(): void {
+    if (this.len > this.pos) this.gen++;
     let keepObjs = this.objs.length;
     for (let e = this.pos; e < this.len; e++) {
       if (this.kind[e] === OBJ) {

@@ -192,6 +192,36 @@ describe('DAP: standalone adapter over stdio', function () {
     assert.equal(await ev('sch(0.0.0007).pmcw.lpm'), '128 (0x80)');
   });
 
+  it('shows the vfio topology: host and QEMU threads, guest and host SCHIBs side by side, three CRW queues (css §8.4, §10.3, §10.5)', async () => {
+    const file = path.join(ROOT, 'examples/vfio-chchp-configure.vlab');
+    await start(dc, file);
+    await dc.setBreakpointsRequest({ source: { path: file }, breakpoints: [{ line: 25 }, { line: 30 }, { line: 35 }, { line: 37 }] });
+    await step(dc, 'continue', 1); // after chchp -c 0 41: the CRW waits in vfio-ccw's list
+    const threads = (await dc.threadsRequest()).body.threads.map((t) => t.name);
+    assert.deepEqual(threads.slice(0, 3), ['guest CPU 0', 'host kernel (cio, vfio-ccw)', 'QEMU (vfio-ccw relay)']);
+    const q1 = ((await dc.customRequest(P.CRW_QUEUES_REQUEST, {})).body as P.CrwQueuesResponse).queues;
+    assert.deepEqual(q1.map((q) => [q.name, q.crws.map((c) => c.raw)]), [['machine', []], ['vfio-ccw 0.0.0007', [0x04060041]], ['guest', []]]);
+    await step(dc, 'continue', 1); // before stcrw: QEMU moved it to the guest queue
+    const q2 = ((await dc.customRequest(P.CRW_QUEUES_REQUEST, {})).body as P.CrwQueuesResponse).queues;
+    assert.deepEqual(q2.map((q) => q.crws.length), [0, 0, 1]);
+    assert.equal(q2[2].crws[0].decoded, 'RSC 4 channel path, ERC 6 permanent error, not initialized, RSID 0x41');
+    await step(dc, 'continue', 1); // before stsch: the guest SCHIB still has PAM 0xc0, the host 0x80
+    const pam = (r: P.SubchannelsResponse, side: string) => r.subchannels.find((x) => x.side === side)!.groups[0].fields.find((f) => f.name === 'pmcw.pam')!;
+    const s1 = (await dc.customRequest(P.SUBCHANNELS_REQUEST, {})).body as P.SubchannelsResponse;
+    assert.deepEqual(s1.subchannels.map((x) => `${x.sid} ${x.side}`), ['0.0.0007 guest', '0.0.0007 host']);
+    assert.deepEqual([pam(s1, 'guest').value, pam(s1, 'host').value], [0xc0, 0x80]);
+    assert.equal(pam(s1, 'host').editable, false);
+    await step(dc, 'continue', 1); // after stsch: refreshed from the schib region (css §10.3)
+    const s2 = (await dc.customRequest(P.SUBCHANNELS_REQUEST, {})).body as P.SubchannelsResponse;
+    assert.deepEqual([pam(s2, 'guest').value, pam(s2, 'guest').changed], [0x80, true]);
+    const scopes = (await dc.scopesRequest({ frameId: 1000 })).body.scopes;
+    assert.deepEqual(scopes.map((x) => x.name), ['Statement', 'Subchannels', 'Pages', 'vfio-ccw']);
+    const dev = (await dc.variablesRequest({ variablesReference: scopes[3].variablesReference })).body.variables;
+    assert.equal(dev[0].name, '0.0.0007');
+    const fields = (await dc.variablesRequest({ variablesReference: dev[0].variablesReference })).body.variables;
+    assert.equal(fields.find((f) => f.name === 'pimpampom')!.value, 'c0 80 ff'); // css §7.2
+  });
+
   it('runs to the end with every expect passing and terminates', async () => {
     await start(dc, HELLO);
     const out: string[] = [];

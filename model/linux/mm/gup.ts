@@ -13,7 +13,10 @@ import { follString } from './foll';
 import type { Longterm } from './longterm';
 import { PG_HWPOISON, PG_ZERO, type PageStore } from './pageStore';
 import { fastPathChecks, type GupCallOptions } from './validate';
-import { AddressSpaces, isAnonVma, isCow, noStructPages, PAGE_SIZE, vaddrOf, vpnOf, type Process, type Vma } from './vma';
+import { AddressSpaces, isAnonVma, isCow, isRawPfn, noStructPages, PAGE_SIZE, vaddrOf, vpnOf, type Process, type Vma } from './vma';
+
+/** x86-64 vsyscall page (the gate area, get_gate_page). */
+export const GATE_AREA = 0xffffffffff600000n;
 
 export type PendingSignal = 'none' | 'fatal' | 'other';
 
@@ -109,23 +112,67 @@ export class GupCore {
    * follow_page_mask(): the PFN mapped at vaddr if GUP may take it as is, 'fault' when a fault is
    * needed (no PTE, write to a read-only PTE), or −errno.
    */
-  private follow(p: Process, v: Vma, vaddr: bigint, flags: ReadonlySet<string>): number | 'fault' {
+  private follow(p: Process, v: Vma, vaddr: bigint, flags: ReadonlySet<string>): number | 'fault' | 'unshare' | 'nopage' {
     const pte = this.spaces.pte(p, vaddr);
     if (!pte) {
       // no_page_table(): FOLL_DUMP on a hole that would read as zeroes.
       if (flags.has('FOLL_DUMP') && isAnonVma(v)) return -ERRNO.EFAULT;
       return 'fault';
     }
+    if (isRawPfn(pte.pfn)) {
+      // vm_normal_page() == NULL: follow_pfn_pte(); FOLL_DUMP skips special pages (gup §2.4 −EEXIST).
+      if (flags.has('FOLL_DUMP')) return -ERRNO.EFAULT;
+      if (flags.has('FOLL_WRITE') && !pte.writable) return 'fault';
+      return 'nopage';
+    }
     const s = this.store;
-    const zero = s.has(pte.pfn, PG_ZERO);
+    const zero = s.has(pte.pfn, PG_ZERO) || s.kindOf(pte.pfn) === 'hugezero';
     if (flags.has('FOLL_WRITE') && !pte.writable) {
       // can_follow_write_pte(): FOLL_FORCE may follow an exclusive anon page in a read-only private mapping.
-      const forcedCow = flags.has('FOLL_FORCE') && isAnonVma(v) && !zero && !v.write;
+      const forcedCow = flags.has('FOLL_FORCE') && isAnonVma(v) && !zero && !v.write && !this.spaces.cowShared.has(s.head(pte.pfn));
       if (!forcedCow) return 'fault';
     }
-    if (zero && flags.has('FOLL_DUMP')) return -ERRNO.EFAULT;
+    // gup_must_unshare(): a read-only FOLL_PIN of a COW-shared anonymous page unshares it first (≈5.19+).
+    if (!pte.writable && this.mustUnshare(pte.pfn, flags)) return 'unshare';
+    if (zero && flags.has('FOLL_DUMP')) return -ERRNO.EFAULT; // also the huge zero page (follow_huge_pmd)
     if (s.has(pte.pfn, PG_HWPOISON)) return flags.has('FOLL_HWPOISON') ? -ERRNO.EHWPOISON : -ERRNO.EFAULT;
+    // gup §2.4 −EREMOTEIO: a PCI P2PDMA page without FOLL_PCI_P2PDMA (follow_page_pte, 6.2+).
+    if (s.kindOf(pte.pfn) === 'p2pdma' && !flags.has('FOLL_PCI_P2PDMA')) return -ERRNO.EREMOTEIO;
     return pte.pfn;
+  }
+
+  /**
+   * gup_must_unshare() (FAULT_FLAG_UNSHARE, PageAnonExclusive). [unverified: chosen ≈5.19+, FOLL_PIN
+   * only] Before 5.19 a read-only pin of a COW-shared page takes the shared page as it is.
+   */
+  mustUnshare(pfn: number, flags: ReadonlySet<string>): boolean {
+    if (!flags.has('FOLL_PIN') || flags.has('FOLL_WRITE') || !atLeast(this.f.version, 5, 19)) return false;
+    return this.spaces.cowShared.has(this.store.head(pfn));
+  }
+
+  /**
+   * gup §2.4 −EEXIST: a PTE maps a PFN with no struct page. With a pages array: −EEXIST (E4 text);
+   * [unverified: chosen ≈6.1] before "mm/gup: PFN-only entries: stop early", follow_pfn_pte() returned
+   * −EFAULT for FOLL_GET | FOLL_PIN (from the ≈5.8 fix, applied here from 5.7; E1 always has FOLL_GET).
+   * Without a pages array the entry is skipped as done.
+   */
+  private noStructPage(p: Process, vaddr: bigint, pfn: number, want: boolean): number {
+    const eexist = atLeast(this.f.version, 6, 1);
+    const ret = !want ? 0 : eexist ? -ERRNO.EEXIST : -ERRNO.EFAULT;
+    this.m.emit({ kind: 'log', source: 'mm', text: `pid ${p.pid} 0x${vaddr.toString(16)}: PTE maps raw PFN 0x${pfn.toString(16)} without a struct page (follow_pfn_pte → −EEXIST)${!want ? '; no pages array: skipped as done' : eexist ? '; pages requested: −EEXIST (gup §2.4)' : '; FOLL_GET|FOLL_PIN: −EFAULT before ≈6.1 [unverified: chosen]'}` }, 'instruction');
+    return ret;
+  }
+
+  /**
+   * get_gate_page(): x86-64's vsyscall page at 0xffffffffff600000 lies outside every VMA. gup §2.4:
+   * FOLL_WRITE → −EFAULT. [unverified: chosen] reads also get −EFAULT: with vsyscall=xonly (the
+   * default of these eras) the page is not mapped; vsyscall=emulate would return it.
+   */
+  private gatePage(vaddr: bigint, flags: ReadonlySet<string>): number | undefined {
+    if (this.counting.bits !== 64 || vaddr < GATE_AREA || vaddr >= GATE_AREA + PAGE_SIZE) return undefined;
+    const write = flags.has('FOLL_WRITE');
+    this.m.within('get_gate_page', () => this.m.emit({ kind: 'log', source: 'mm', text: `0x${vaddr.toString(16)} is the gate (vsyscall) page: ${write ? 'FOLL_WRITE → −EFAULT (gup §2.4)' : 'not mapped with vsyscall=xonly → −EFAULT [unverified: chosen]'}` }, 'instruction'));
+    return -ERRNO.EFAULT;
   }
 
   /** __get_user_pages(): the per-page loop; returns pages done, or −errno if none. */
@@ -144,7 +191,7 @@ export class GupCore {
       if (sig === 'fatal' || (sig === 'other' && flags.has('FOLL_INTERRUPTIBLE'))) { ret = -ERRNO.EINTR; break; }
       if (!v || vaddr >= v.end || vaddr < v.start) {
         v = this.spaces.findVma(p, vaddr);
-        if (!v) { ret = -ERRNO.EFAULT; break; }
+        if (!v) { ret = this.gatePage(vaddr, flags) ?? -ERRNO.EFAULT; break; }
         const e = this.checkVmaFlags(v, flags);
         if (e) { ret = e; break; }
       }
@@ -152,14 +199,26 @@ export class GupCore {
       let pfn = -1;
       for (let tries = 0; ; tries++) {
         const r = this.follow(p, vma, vaddr, flags);
-        if (r !== 'fault') {
+        if (r === 'nopage') {
+          const e = this.noStructPage(p, vaddr, this.spaces.pte(p, vaddr)!.pfn, want);
+          if (e < 0) { ret = e; break outer; }
+          i += 1;
+          continue outer;
+        }
+        if (r !== 'fault' && r !== 'unshare') {
           if (r < 0) { ret = r; break outer; }
           pfn = r;
           break;
         }
         if (flags.has('FOLL_NOFAULT')) { ret = -ERRNO.EFAULT; break outer; }
+        if (flags.has('FOLL_NOWAIT') && vma.kind === 'file' && !this.spaces.pte(p, vaddr)) {
+          // gup §2.4: FOLL_NOWAIT may return 0. The fault would wait for I/O: VM_FAULT_RETRY → −EBUSY → 0 progress.
+          this.m.within('faultin_page', () => this.m.emit({ kind: 'log', source: 'mm', text: `0x${vaddr.toString(16)}: FOLL_NOWAIT and the page must be read from the file → VM_FAULT_RETRY, −EBUSY, 0 progress ([unverified: chosen] only 'file' VMAs need I/O)` }, 'instruction'));
+          ret = 0;
+          break outer;
+        }
         if (tries > 2) throw new Error(`mm model: fault at 0x${vaddr.toString(16)} did not make progress`);
-        const fr = this.m.within('faultin_page', () => this.spaces.fault(p, vma, vaddr, write));
+        const fr = this.m.within('faultin_page', () => this.spaces.fault(p, vma, vaddr, write, r === 'unshare'));
         if (!fr.ok) { ret = -fr.errno; break outer; }
       }
       const h = s.head(pfn);
@@ -201,7 +260,10 @@ export class GupCore {
       const pte = this.spaces.pte(p, vaddr);
       if (!pte) break;
       const pfn = pte.pfn;
+      if (isRawPfn(pfn)) break; // pte_special: no struct page
       if (s.has(pfn, PG_ZERO)) break; // pte_special
+      // [unverified: chosen] checked before the grab (no rollback): P2PDMA page without FOLL_PCI_P2PDMA
+      if (s.kindOf(pfn) === 'p2pdma' && !flags.has('FOLL_PCI_P2PDMA')) break;
       if (write && !pte.writable) break; // pte_access_permitted
       const kind = s.kindOf(pfn);
       if (kind === 'dax' && longterm) break; // devmap + FOLL_LONGTERM
@@ -214,7 +276,8 @@ export class GupCore {
       // Checks made after the grab roll it back (counted acquired and released, gup §4 "rollbacks").
       const rollback =
         (kind === 'secretmem' && atLeast(this.f.version, 5, 14)) ||
-        (mode === 'FOLL_PIN' && this.longterm.fastFileRefused(pfn, flags));
+        (mode === 'FOLL_PIN' && this.longterm.fastFileRefused(pfn, flags)) ||
+        (!pte.writable && this.mustUnshare(pfn, flags));
       if (rollback) {
         this.dropRefs(pfn, refs, mode);
         break;

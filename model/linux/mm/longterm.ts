@@ -119,7 +119,7 @@ export class Longterm {
     return this.m.within('migrate_pages', () => {
       const s = this.store;
       const kind = s.kindOf(h);
-      const idle = AddressSpaces.initialRef(kind, s.order[h]);
+      const idle = this.spaces.mappedIdleRef(h);
       if (this.knobs.failMigration || s.refcount[h] !== idle || kind === 'device') {
         this.m.emit({ kind: 'warn', message: `migrate_pages: pfn 0x${h.toString(16)} could not be migrated (refcount ${s.refcount[h]}, expected ${idle})`, ref: 'gup §5' }, 'instruction');
         return false;
@@ -139,6 +139,11 @@ export class Longterm {
       }
       s.setRef(h, 0);
       s.setFlag(h, PG_FREED, true);
+      // fork / COW bookkeeping follows the folio
+      const mr = this.spaces.mapRefs.get(h);
+      if (mr !== undefined) { this.spaces.addMapRefs(h, -mr); this.spaces.addMapRefs(nh, mr); }
+      const cs = this.spaces.cowShared.get(h);
+      if (cs !== undefined) { this.m.journal.mapDelete(this.spaces.cowShared, h); this.m.journal.mapSet(this.spaces.cowShared, nh, cs); }
       this.m.emit({ kind: 'page.release', pfn: h, how: `migrated to pfn 0x${nh.toString(16)}`, refcount: 0, pincount: s.pincount[h], dirty: s.has(h, PG_DIRTY) }, 'instruction');
       return true;
     });

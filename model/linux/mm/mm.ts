@@ -14,7 +14,7 @@ import { Longterm } from './longterm';
 import { PageStore, PG_DIRTY, PG_FREED, PG_HEAD, PG_HWPOISON, PG_PRESENT, PG_TAIL, PG_ZERO, type Zone } from './pageStore';
 import { Releaser } from './release';
 import { DEFAULT_TASK_SIZE_MAX, validateGupArgs, type GupCallOptions } from './validate';
-import { AddressSpaces, vaddrOf, vpnOf, type VmaKind, type VmaOptions } from './vma';
+import { AddressSpaces, isRawPfn, vaddrOf, vpnOf, type VmaKind, type VmaOptions } from './vma';
 import { Vmstat, type VmstatCounters } from './vmstat';
 import { VfioType1 } from './vfioType1';
 import { IoUring, ODirect, ProcessVm } from './callers';
@@ -43,6 +43,10 @@ export interface PageInfo {
   idleRefcount: number;
   kind: string;
   freed: boolean;
+  /** page_mapcount(): mms mapping this page (fork shares; 0 for the zero pages and unmapped pages). */
+  mapcount: number;
+  /** PageAnonExclusive clear: an anonymous folio COW-shared by fork (gup §3.3). */
+  cowShared: boolean;
 }
 
 export interface MmOptions {
@@ -273,6 +277,8 @@ export class Mm {
       idleRefcount: this.idleRef(h),
       kind: s.kindOf(h),
       freed: s.has(h, PG_FREED),
+      mapcount: this.spaces.mapcount(pfn),
+      cowShared: this.spaces.cowShared.has(h),
     };
   }
 
@@ -280,8 +286,8 @@ export class Mm {
   idleRef(h: number): number {
     const k = this.pages.kindOf(h);
     if (k === 'device') return this.features.gupEra === 'E5' ? 0 : 1; // gup §7
-    if (k === 'zero') return 1;
-    return AddressSpaces.initialRef(k, this.pages.order[h]);
+    if (k === 'zero' || k === 'hugezero') return 1;
+    return this.spaces.mappedIdleRef(h);
   }
 
   /**
@@ -289,22 +295,29 @@ export class Mm {
    * while still mapped (gup §3.5 unpin of an unpinned page at 1024) stays listed.
    */
   interestingPages(): number[] {
-    const s = this.pages;
     const out: number[] = [];
-    for (let i = 0; i < s.count; i++) {
-      const f = s.flags[i];
-      if (!(f & PG_PRESENT) || f & PG_TAIL) continue;
-      if (f & PG_FREED && s.ownerPid[i] === 0) continue; // freed and unmapped (e.g. migrated away)
-      if (s.refcount[i] !== this.idleRef(i) || s.pincount[i] !== 0 || f & PG_DIRTY || this.counting.maybeDmaPinned(i)) out.push(i);
-    }
+    for (let i = 0; i < this.pages.count; i++) if (this.isInteresting(i)) out.push(i);
     return out;
   }
 
-  /** Every allocated folio head that is not freed (the Pages view's "all pages" mode). */
-  mappedPages(): number[] {
+  /**
+   * Is PFN `i` listed by `interestingPages`? Depends only on page-store slots of index `i`, so a
+   * view can keep the set up to date from the journal's changed slots (debug-adapter/viewData).
+   */
+  isInteresting(i: number): boolean {
+    const s = this.pages;
+    if (i < 0 || i >= s.count) return false;
+    const f = s.flags[i];
+    if (!(f & PG_PRESENT) || f & PG_TAIL) return false;
+    if (f & PG_FREED && s.ownerPid[i] === 0) return false; // freed and unmapped (e.g. migrated away)
+    return s.refcount[i] !== this.idleRef(i) || s.pincount[i] !== 0 || (f & PG_DIRTY) !== 0 || this.counting.maybeDmaPinned(i);
+  }
+
+  /** Every allocated folio head that is not freed (the Pages view's "all pages" mode); the first `limit`. */
+  mappedPages(limit = Infinity): number[] {
     const s = this.pages;
     const out: number[] = [];
-    for (let i = 0; i < s.count; i++) {
+    for (let i = 0; i < s.count && out.length < limit; i++) {
       const f = s.flags[i];
       if (f & PG_PRESENT && !(f & PG_TAIL) && !(f & PG_FREED)) out.push(i);
     }
@@ -323,6 +336,7 @@ export class Mm {
   }
 
   private checkPfn(pfn: number): void {
+    if (isRawPfn(pfn)) throw new Error(`pfn 0x${pfn.toString(16)} has no struct page (a raw PFN of a VM_MIXEDMAP mapping, gup §2.4 −EEXIST)`);
     if (!this.pages.valid(pfn)) throw new Error(`pfn ${pfn} is not a page of the model (${this.pages.count} slots allocated)`);
   }
 }

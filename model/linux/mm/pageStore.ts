@@ -27,8 +27,8 @@ export type Zone = 'normal' | 'movable' | 'cma' | 'device';
 export const ZONES: readonly Zone[] = ['normal', 'movable', 'cma', 'device'];
 
 /** What the page belongs to (decides idle refcount, long-term rules and dirty tracking). */
-export type PageKind = 'anon' | 'file' | 'shmem' | 'hugetlb' | 'secretmem' | 'zero' | 'dax' | 'device';
-export const PAGE_KINDS: readonly PageKind[] = ['anon', 'file', 'shmem', 'hugetlb', 'secretmem', 'zero', 'dax', 'device'];
+export type PageKind = 'anon' | 'file' | 'shmem' | 'hugetlb' | 'secretmem' | 'zero' | 'dax' | 'device' | 'p2pdma' | 'hugezero';
+export const PAGE_KINDS: readonly PageKind[] = ['anon', 'file', 'shmem', 'hugetlb', 'secretmem', 'zero', 'dax', 'device', 'p2pdma', 'hugezero'];
 
 const INITIAL_CAPACITY = 1024;
 
