@@ -1,6 +1,7 @@
 /**
- * Line breakpoints on statement lines and on CCW lines (PRODUCT §3). A breakpoint on a line
- * that holds nothing executable moves to the next statement or CCW line, as code debuggers do.
+ * Line breakpoints on statement lines and on CCW lines (PRODUCT §3), per source file: a
+ * scenario and the files it `include`s. A breakpoint on a line that holds nothing executable
+ * moves to the next statement or CCW line of the same file, as code debuggers do.
  */
 import type { HistoryRecord } from '../model/engine/events';
 import type { Scenario } from '../model/scenario/ast';
@@ -13,40 +14,75 @@ export interface LineBreakpoint {
   message?: string;
 }
 
-/** Every line where execution can stop: statements and CCWs of program blocks. */
-export function executableLines(s: Scenario): Set<number> {
-  const lines = new Set<number>();
-  for (const st of s.statements) {
-    lines.add(st.line);
-    if (st.k === 'program') for (const c of st.ccws) lines.add(c.line);
+/**
+ * Where each executable line comes from: statements and CCWs know their file (`file` is set
+ * for lines of included files). Frames and events carry only line and text, so the pair
+ * (line, text) finds the file.
+ */
+export class SourceMap {
+  private readonly byLineText = new Map<string, string>();
+  private readonly lines = new Map<string, Set<number>>();
+  private readonly lastLines = new Map<string, number>();
+
+  constructor(s: Scenario, readonly mainFile: string) {
+    const add = (file: string | undefined, line: number, text: string) => {
+      const f = file ?? mainFile;
+      this.byLineText.set(`${line}\u0000${text}`, f);
+      let set = this.lines.get(f);
+      if (!set) this.lines.set(f, (set = new Set()));
+      set.add(line);
+      this.lastLines.set(f, Math.max(this.lastLines.get(f) ?? 0, line));
+    };
+    for (const st of s.statements) {
+      add(st.file, st.line, st.text);
+      if (st.k === 'program') for (const c of st.ccws) add(c.file ?? st.file, c.line, c.text);
+    }
   }
-  return lines;
+
+  fileOf(line: number, text: string): string {
+    return this.byLineText.get(`${line}\u0000${text}`) ?? this.mainFile;
+  }
+
+  executable(file: string): Set<number> {
+    return this.lines.get(file) ?? new Set();
+  }
+
+  lastLine(file: string): number {
+    return this.lastLines.get(file) ?? 0;
+  }
 }
 
 export class Breakpoints {
   private nextId = 1;
-  private lines = new Map<number, LineBreakpoint>();
+  private byFile = new Map<string, Map<number, LineBreakpoint>>();
 
-  constructor(private readonly executable: Set<number>, private readonly lastLine: number) {}
+  constructor(
+    private readonly sources: SourceMap,
+    /** File of the CCW at a guest address (CCW lines of included programs). */
+    private readonly ccwFile: (addr: number) => string,
+  ) {}
 
-  set(requested: number[]): LineBreakpoint[] {
-    this.lines.clear();
+  set(file: string, requested: number[]): LineBreakpoint[] {
+    const exec = this.sources.executable(file);
+    const last = this.sources.lastLine(file);
+    const map = new Map<number, LineBreakpoint>();
+    this.byFile.set(file, map);
     return requested.map((req) => {
       let line = req;
-      while (line <= this.lastLine && !this.executable.has(line)) line++;
-      const verified = this.executable.has(line);
+      while (line <= last && !exec.has(line)) line++;
+      const verified = exec.has(line);
       const bp: LineBreakpoint = verified
         ? { id: this.nextId++, requestedLine: req, line, verified }
         : { id: this.nextId++, requestedLine: req, line: req, verified, message: 'no statement or CCW at or after this line' };
-      if (verified) this.lines.set(line, bp);
+      if (verified) map.set(line, bp);
       return bp;
     });
   }
 
   /** The breakpoint this history record hits, if any: a statement about to run or a CCW fetch. */
   hit(r: HistoryRecord): LineBreakpoint | undefined {
-    if (r.event.kind === 'stmt') return this.lines.get(r.event.line);
-    if (r.event.kind === 'ccw.fetch' && r.event.ccwLine !== undefined) return this.lines.get(r.event.ccwLine);
+    if (r.event.kind === 'stmt') return this.byFile.get(this.sources.fileOf(r.event.line, r.event.text))?.get(r.event.line);
+    if (r.event.kind === 'ccw.fetch' && r.event.ccwLine !== undefined) return this.byFile.get(this.ccwFile(r.event.addr))?.get(r.event.ccwLine);
     return undefined;
   }
 }

@@ -10,7 +10,7 @@ import {
 import type { DebugProtocol } from '@vscode/debugprotocol';
 import type { FileAccess } from './fileAccess';
 import { Navigator, levelOf, type StopTest } from './navigator';
-import { Breakpoints, executableLines } from './breakpoints';
+import { Breakpoints, SourceMap } from './breakpoints';
 import { Variables } from './variables';
 import { ViewData } from './viewData';
 import { Repl } from './repl';
@@ -41,7 +41,10 @@ export class VlabSession extends DebugSession {
   private runner: Runner | undefined;
   private nav: Navigator | undefined;
   private bps: Breakpoints | undefined;
-  private pendingBreakpoints: number[] | undefined;
+  private pendingBreakpoints = new Map<string, number[]>();
+  private sources: SourceMap | undefined;
+  private launchArgs: LaunchArgs | undefined;
+  private started = false;
   private programPath = '';
   private trace = false;
   private pauseRequested = false;
@@ -59,7 +62,7 @@ export class VlabSession extends DebugSession {
 
   protected override initializeRequest(response: DebugProtocol.InitializeResponse): void {
     response.body = {
-      // VS Code sends configurationDone after breakpoints are set: launch waits for nothing else.
+      // The scenario starts on configurationDone, after the client has set its breakpoints.
       supportsConfigurationDoneRequest: true,
       // stepBack / reverseContinue buttons: the journal restores the whole machine.
       supportsStepBack: true,
@@ -74,7 +77,6 @@ export class VlabSession extends DebugSession {
       supportsEvaluateForHovers: true,
     } as DebugProtocol.Capabilities;
     this.sendResponse(response);
-    this.sendEvent(new InitializedEvent());
   }
 
   protected override async launchRequest(response: DebugProtocol.LaunchResponse, args: LaunchArgs): Promise<void> {
@@ -91,36 +93,48 @@ export class VlabSession extends DebugSession {
       if (errors.length) throw new Error(`${errors.length} problem(s) in ${args.program}; first: ${formatDiagnostic(errors[0])}`);
       this.runner = new Runner(scenario);
       this.nav = new Navigator(this.runner);
-      const lines = executableLines(scenario);
-      this.bps = new Breakpoints(lines, text.split('\n').length);
-      if (this.pendingBreakpoints) this.bps.set(this.pendingBreakpoints);
+      this.sources = new SourceMap(scenario, args.program);
+      const runner = this.runner;
+      this.bps = new Breakpoints(this.sources, (addr) => runner.ccwFileAt(addr) ?? args.program);
+      for (const [file, lines] of this.pendingBreakpoints) this.bps.set(file, lines);
       this.variables = new Variables(this.runner, this.nav);
       this.viewData = new ViewData(this.runner);
       this.repl = new Repl(this.runner, this.nav);
       if (this.trace) this.runner.m.onEvent((r) => this.output(describeEvent(r.event) + '\n', 'console'));
+      this.launchArgs = args;
       this.sendResponse(response);
-      if (args.noDebug) {
-        this.noDebug = true;
-        this.run(() => false);
-      } else if (args.stopOnEntry !== false) {
-        this.nav.forward(() => true, SLICE);
-        this.stopAt('entry', GUEST_CPU_THREAD);
-      } else {
-        this.run(this.breakpointTest());
-      }
+      // Ready for breakpoints; the scenario starts when the client says configurationDone.
+      this.sendEvent(new InitializedEvent());
     } catch (e) {
       this.sendErrorResponse(response, 3001, errorText(e));
     }
   }
 
+  protected override configurationDoneRequest(response: DebugProtocol.ConfigurationDoneResponse): void {
+    this.sendResponse(response);
+    const args = this.launchArgs;
+    if (!args || !this.nav || this.started) return;
+    this.started = true;
+    if (args.noDebug) {
+      this.noDebug = true;
+      this.run(() => false);
+    } else if (args.stopOnEntry !== false) {
+      this.nav.forward(() => true, SLICE);
+      this.stopAt('entry', GUEST_CPU_THREAD);
+    } else {
+      this.run(this.breakpointTest());
+    }
+  }
+
   protected override setBreakPointsRequest(response: DebugProtocol.SetBreakpointsResponse, args: DebugProtocol.SetBreakpointsArguments): void {
     const lines = (args.breakpoints ?? []).map((b) => b.line).filter((l) => Number.isInteger(l) && l > 0);
+    const file = args.source?.path ?? this.programPath;
     if (!this.bps) {
-      // Breakpoints arrive before launch finishes parsing: keep them and report them verified later.
-      this.pendingBreakpoints = lines;
-      response.body = { breakpoints: lines.map((line) => ({ verified: true, line })) };
+      // Before launch has parsed the scenario: keep them; they are applied at launch.
+      this.pendingBreakpoints.set(file, lines);
+      response.body = { breakpoints: lines.map((line) => ({ verified: false, line, message: 'the scenario is not loaded yet' })) };
     } else {
-      response.body = { breakpoints: this.bps.set(lines).map((b) => ({ id: b.id, verified: b.verified, line: b.line, message: b.message })) };
+      response.body = { breakpoints: this.bps.set(file, lines).map((b) => ({ id: b.id, verified: b.verified, line: b.line, message: b.message })) };
     }
     this.sendResponse(response);
   }
@@ -142,18 +156,26 @@ export class VlabSession extends DebugSession {
     const cur = this.nav?.current;
     const frames: StackFrame[] = [];
     if (cur && this.runner) {
-      const src = new Source(basename(this.programPath), this.programPath);
+      const srcs = new Map<string, Source>();
+      const srcOf = (file: string) => {
+        let x = srcs.get(file);
+        if (!x) srcs.set(file, (x = new Source(basename(file), file)));
+        return x;
+      };
+      // statement frames are named by their text: (line, text) finds the file (include)
+      const fileOf = (line: number, text: string) => this.sources?.fileOf(line, text) ?? this.programPath;
       let id = args.threadId * 1000;
       if (args.threadId === cur.thread) {
         if (cur.event.kind === 'ccw.fetch' && cur.event.ccwLine !== undefined) {
-          frames.push(new StackFrame(id++, `CCW @0x${cur.event.addr.toString(16)} cmd 0x${cur.event.cmd.toString(16).padStart(2, '0')}`, src, cur.event.ccwLine, 1));
+          const file = this.runner.ccwFileAt(cur.event.addr) ?? this.programPath;
+          frames.push(new StackFrame(id++, `CCW @0x${cur.event.addr.toString(16)} cmd 0x${cur.event.cmd.toString(16).padStart(2, '0')}`, srcOf(file), cur.event.ccwLine, 1));
         }
         for (const f of cur.frames) {
-          frames.push(f.line !== undefined ? new StackFrame(id++, f.name, src, f.line, 1) : new StackFrame(id++, f.name));
+          frames.push(f.line !== undefined ? new StackFrame(id++, f.name, srcOf(fileOf(f.line, f.name)), f.line, 1) : new StackFrame(id++, f.name));
         }
       } else if (args.threadId === GUEST_CPU_THREAD) {
         const st = this.runner.current;
-        if (st) frames.push(new StackFrame(id++, st.text, src, st.line, 1));
+        if (st) frames.push(new StackFrame(id++, st.text, srcOf(st.file ?? this.programPath), st.line, 1));
       } else {
         frames.push(new StackFrame(id++, `${threadName(args.threadId)}: running (not the stopped thread)`));
       }

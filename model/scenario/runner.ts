@@ -62,6 +62,8 @@ export class Runner implements EvalContext {
   readonly processes = new Map<string, number>();
   readonly expects: ExpectResult[] = [];
   private readonly ccwLines = new Map<number, number>();
+  /** Guest CCW address → the included file it was written in (absent: the scenario itself). */
+  private readonly ccwFiles = new Map<number, string>();
 
   constructor(readonly scenario: Scenario) {
     this.features = kernelFeatures(scenario.kernel);
@@ -78,10 +80,22 @@ export class Runner implements EvalContext {
       this.io = this.css;
     }
     for (const st of scenario.statements) {
-      if (st.k === 'program') st.ccws.forEach((c, i) => this.ccwLines.set(st.addr + 8 * i, c.line));
+      if (st.k === 'program') {
+        st.ccws.forEach((c, i) => {
+          this.ccwLines.set(st.addr + 8 * i, c.line);
+          const file = c.file ?? st.file;
+          if (file) this.ccwFiles.set(st.addr + 8 * i, file);
+        });
+      }
     }
     const vfio = this.vfio;
     this.css.ccwLineResolver = vfio ? (addr) => this.ccwLines.get(vfio.guestCcwAddr(addr) ?? -1) : (addr) => this.ccwLines.get(addr);
+  }
+
+  /** The included file a CCW at this (machine) address was written in, if not the scenario. */
+  ccwFileAt(addr: number): string | undefined {
+    const guest = this.vfio ? this.vfio.guestCcwAddr(addr) : addr;
+    return guest === undefined ? undefined : this.ccwFiles.get(guest);
   }
 
   get statements(): readonly Stmt[] {

@@ -222,6 +222,22 @@ describe('DAP: standalone adapter over stdio', function () {
     assert.equal(fields.find((f) => f.name === 'pimpampom')!.value, 'c0 80 ff'); // css §7.2
   });
 
+  it('breaks on statement and CCW lines of an included file and shows that file in the stack (issue 6 include)', async () => {
+    const main = path.join(ROOT, 'test/fixtures/include-main.vlab');
+    const inc = path.join(ROOT, 'test/fixtures/inc/device.vlab');
+    await start(dc, main);
+    const bp = await dc.setBreakpointsRequest({ source: { path: inc }, breakpoints: [{ line: 3 }, { line: 6 }] });
+    assert.deepEqual(bp.body.breakpoints.map((b) => [b.verified, b.line]), [[true, 3], [true, 6]]);
+    const first = await step(dc, 'continue', 1);
+    assert.equal(first.body.reason, 'breakpoint');
+    const f1 = await topFrame(dc, 1);
+    assert.deepEqual([f1[0].source?.path, f1[0].line], [inc, 3]);
+    const second = await step(dc, 'continue', 1);
+    const f2 = await topFrame(dc, second.body.threadId!);
+    assert.deepEqual([f2[0].source?.path, f2[0].line], [inc, 6]); // the CCW line in the included program
+    assert.equal(f2[f2.length - 1].source?.path, main); // `wait interrupt` in the scenario itself
+  });
+
   it('runs to the end with every expect passing and terminates', async () => {
     await start(dc, HELLO);
     const out: string[] = [];
