@@ -153,6 +153,14 @@ function runFile(file: string, readFile: (p: string) => string, checkOnly: boole
   rep.diagnostics = diagnostics;
   if (checkOnly || diagnostics.some((d) => d.severity === 'error')) return rep;
   const runner = new Runner(scenario);
+  // statements from included files are traced as FILE:LINE (events carry only line and text)
+  const included = new Map<string, string>();
+  for (const stmt of scenario.statements) if (stmt.file) included.set(`${stmt.line}\u0000${stmt.text}`, stmt.file);
+  const describe = (e: Parameters<typeof describeEvent>[0]): string => {
+    if (e.kind !== 'stmt') return describeEvent(e);
+    const f = included.get(`${e.line}\u0000${e.text}`);
+    return f ? `${f}:${e.line}: ${e.text}` : describeEvent(e);
+  };
   runner.m.setLean(); // headless: no time travel, no history, no call stacks
   runner.m.onEvent((r) => {
     rep.events++;
@@ -161,7 +169,7 @@ function runFile(file: string, readFile: (p: string) => string, checkOnly: boole
     const redundant = r.event.kind === 'stmt' && /^expect\b/.test(r.event.text);
     if (fullTrace || (SHOWN_WITHOUT_TRACE.has(r.event.kind) && !redundant)) {
       const indent = r.event.kind === 'stmt' ? '' : '    ';
-      rep.trace.push(`${String(r.time).padStart(6)} ${indent}${describeEvent(r.event)}`);
+      rep.trace.push(`${String(r.time).padStart(6)} ${indent}${describe(r.event)}`);
     }
   });
   runner.runToEnd(maxSteps);

@@ -53,4 +53,11 @@ describe('cli: vfio-lab run / check', () => {
     assert.equal(runCli(['run', 'missing.vlab'], read).code, 2);
     assert.equal(runCli(['--help'], read).code, 0);
   });
+
+  it('traces statements of included files as FILE:LINE (issue 6 include)', () => {
+    const r = runCli(['run', 'test/fixtures/include-main.vlab'], read);
+    assert.equal(r.code, 0, r.stdout + r.stderr);
+    assert.match(r.stdout, /test\/fixtures\/inc\/device\.vlab:3: device 0\.0\.1234 schid 0\.0\.0007 type echo chpids 40 enabled/);
+    assert.match(r.stdout, /line 3: ssch 0\.0\.0007 cpa=p/);
+  });
 });
