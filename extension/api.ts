@@ -11,6 +11,7 @@ import type { SnapshotNode } from './views/snapshot';
 import type { Radix } from './views/format';
 import { isViewKind, type ViewKind } from './views/viewKinds';
 import type { VlabView } from './views/vlabView';
+import type { ScenarioTests } from './testing/scenarioTests';
 
 export type { SnapshotNode } from './views/snapshot';
 export type { Radix } from './views/format';
@@ -24,9 +25,15 @@ export interface VfioLabApi {
   setRadix(view: ViewKind, radix: Radix): Promise<void>;
   /** Fires after each `vlab/state` event was applied to the session's model. */
   readonly onDidReceiveState: vscode.Event<{ session: vscode.DebugSession; body: StateEventBody }>;
+  /** The Testing view's scenarios: run a file (or all) and read each item's last outcome. */
+  readonly testing: {
+    run(uri?: vscode.Uri): Promise<void>;
+    items(): Array<{ id: string; label: string; children: Array<{ id: string; label: string; line: number }> }>;
+    outcome(id: string): { state: string; message?: string } | undefined;
+  };
 }
 
-export function createApi(views: Record<ViewKind, VlabView>, tracker: SessionTracker, radix: RadixStore): VfioLabApi {
+export function createApi(views: Record<ViewKind, VlabView>, tracker: SessionTracker, radix: RadixStore, tests: ScenarioTests): VfioLabApi {
   return {
     snapshotView(view) {
       if (!isViewKind(view)) return Promise.reject(new Error(`unknown view '${String(view)}': use subchannels, crwQueues or pages`));
@@ -35,5 +42,18 @@ export function createApi(views: Record<ViewKind, VlabView>, tracker: SessionTra
     radix: (view) => radix.get(view),
     setRadix: (view, value) => radix.set(view, value),
     onDidReceiveState: tracker.onDidReceiveState,
+    testing: {
+      run: (uri) => tests.runForApi(uri),
+      items: () => {
+        const out: ReturnType<VfioLabApi['testing']['items']> = [];
+        tests.controller.items.forEach((f) => {
+          const children: Array<{ id: string; label: string; line: number }> = [];
+          f.children.forEach((c) => void children.push({ id: c.id, label: c.label, line: (c.range?.start.line ?? -1) + 1 }));
+          out.push({ id: f.id, label: f.label, children });
+        });
+        return out;
+      },
+      outcome: (id) => tests.outcomes.get(id),
+    },
   };
 }

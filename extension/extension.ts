@@ -26,6 +26,7 @@ export function activate(context: vscode.ExtensionContext): VfioLabApi {
     crwQueues: new CrwQueuesView('crwQueues', tracker, radix),
     pages: new PagesView('pages', tracker, radix),
   };
+  const tests = registerTesting();
   context.subscriptions.push(
     radix,
     tracker,
@@ -37,12 +38,12 @@ export function activate(context: vscode.ExtensionContext): VfioLabApi {
     vscode.debug.registerDebugAdapterDescriptorFactory(DEBUG_TYPE, new VlabAdapterFactory(context.extensionUri)),
     registerCommands({ tracker, radix, views }),
     registerLanguageFeatures(),
-    registerTesting(),
+    tests,
     vscode.workspace.onDidChangeConfiguration((e) => {
       if (config.affectsViews(e)) tracker.refresh();
     }),
   );
-  return createApi(views, tracker, radix);
+  return createApi(views, tracker, radix, tests);
 }
 
 export function deactivate(): void {

@@ -21,6 +21,8 @@ export class ScenarioTests implements vscode.Disposable {
   readonly controller = vscode.tests.createTestController(CONTROLLER_ID, 'VFIO Lab scenarios');
   private readonly subscriptions: vscode.Disposable[] = [];
   private readonly pending = new Map<string, ReturnType<typeof setTimeout>>();
+  /** Last outcome per test item id, for the extension API (host tests; VS Code has no public read API). */
+  readonly outcomes = new Map<string, { state: 'passed' | 'failed' | 'errored' | 'skipped'; message?: string }>();
 
   constructor() {
     const c = this.controller;
@@ -123,7 +125,8 @@ export class ScenarioTests implements vscode.Disposable {
     }
   }
 
-  private async runFile(run: vscode.TestRun, file: vscode.TestItem): Promise<void> {
+  private async runFile(realRun: vscode.TestRun, file: vscode.TestItem): Promise<void> {
+    const run = this.recording(realRun);
     const uri = file.uri!;
     const children: vscode.TestItem[] = [];
     file.children.forEach((c) => void children.push(c));
@@ -170,6 +173,43 @@ export class ScenarioTests implements vscode.Disposable {
     else run.passed(file, took);
   }
 
+  /** Forwards to the real run and remembers each item's outcome. */
+  private recording(run: vscode.TestRun): Pick<vscode.TestRun, 'started' | 'passed' | 'failed' | 'errored' | 'skipped'> {
+    const text = (m: vscode.TestMessage | readonly vscode.TestMessage[]) =>
+      (Array.isArray(m) ? m : [m]).map((x: vscode.TestMessage) => (typeof x.message === 'string' ? x.message : x.message.value)).join('\n');
+    return {
+      started: (t) => run.started(t),
+      passed: (t, d) => {
+        this.outcomes.set(t.id, { state: 'passed' });
+        run.passed(t, d);
+      },
+      failed: (t, m, d) => {
+        this.outcomes.set(t.id, { state: 'failed', message: text(m) });
+        run.failed(t, m, d);
+      },
+      errored: (t, m, d) => {
+        this.outcomes.set(t.id, { state: 'errored', message: text(m) });
+        run.errored(t, m, d);
+      },
+      skipped: (t) => {
+        this.outcomes.set(t.id, { state: 'skipped' });
+        run.skipped(t);
+      },
+    };
+  }
+
+  /** Run one file (or every file) as the Run profile would; for the extension API. */
+  async runForApi(uri?: vscode.Uri): Promise<void> {
+    await this.discover();
+    const include = uri ? [this.fileItem(uri)] : undefined;
+    const source = new vscode.CancellationTokenSource();
+    try {
+      await this.run(new vscode.TestRunRequest(include), source.token);
+    } finally {
+      source.dispose();
+    }
+  }
+
   /** Debug profile: a debug session per requested file (the debugger stops on failed expects). */
   async debug(request: vscode.TestRunRequest): Promise<void> {
     for (const file of this.filesOf(request)) await vscode.commands.executeCommand(COMMANDS.debugScenario, file.uri);
@@ -182,6 +222,6 @@ export class ScenarioTests implements vscode.Disposable {
   }
 }
 
-export function registerTesting(): vscode.Disposable {
+export function registerTesting(): ScenarioTests {
   return new ScenarioTests();
 }
