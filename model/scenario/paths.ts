@@ -11,16 +11,18 @@ import { ERRNO } from '../linux/mm/errno';
 import { CRW_FIELD, CRW_FIELDS } from '../css/crw';
 import { extract } from '../css/fields';
 import { chscField, chscFieldNames } from '../css/chsc';
+import { MB_FIELD_NAMES } from '../css/facilities';
 
 type Part = { field: string } | { index: number };
 
 export const PATH_HEADS = [
   'cc', 'ret', 'errno', 'failures', 'time', 'irb', 'schib', 'sch', 'intcode', 'page', 'vmstat', 'mem', 'pins_held',
-  'crw', 'crwq', 'chsc', 'chpid',
+  'crw', 'crwq', 'chsc', 'chpid', 'mb', 'cpsw', 'facility',
   'locked_vm', 'pinned_vm', 'has_pinned', 'vfio_pfn', 'gup_test',
 ] as const;
 
-export const PAGE_FIELDS = ['pfn', 'refcount', 'pincount', 'maybe_dma_pinned', 'dirty', 'zero_page', 'order'] as const;
+/** Page fields; `mapcount` and `cow_shared` are the fork view (gup §3.3): page_mapcount() and PageAnonExclusive clear. */
+export const PAGE_FIELDS = ['pfn', 'refcount', 'pincount', 'maybe_dma_pinned', 'dirty', 'zero_page', 'order', 'mapcount', 'cow_shared'] as const;
 
 function fieldPath(parts: Part[], col: number, what: string): string {
   const names = parts.map((p) => ('field' in p ? p.field : undefined));
@@ -43,15 +45,17 @@ function decodeImage(bytes: Uint8Array, image: 'schib' | 'irb', name: string, co
 function pageField(r: Runner, pfn: number, parts: Part[], col: number): bigint {
   const f = parts[0];
   if (!f || !('field' in f)) throw new EvalError(col, `expected a page field: ${PAGE_FIELDS.join(', ')}`);
+  if (f.field === 'pfn') return BigInt(pfn); // also a raw PFN without a struct page (VM_MIXEDMAP)
   const info = r.mm.pageInfo(pfn);
   switch (f.field) {
-    case 'pfn': return BigInt(pfn);
     case 'refcount': return BigInt(info.refcount);
     case 'pincount': return BigInt(info.pincount ?? 0);
     case 'maybe_dma_pinned': return info.maybeDmaPinned ? 1n : 0n;
     case 'dirty': return info.dirty ? 1n : 0n;
-    case 'zero_page': return info.zeroPage ? 1n : 0n;
+    case 'zero_page': return info.zeroPage || info.kind === 'hugezero' ? 1n : 0n;
     case 'order': return BigInt(info.order);
+    case 'mapcount': return BigInt(info.mapcount);
+    case 'cow_shared': return info.cowShared ? 1n : 0n;
   }
   throw new EvalError(col, `unknown page field '${f.field}'${suggestion(f.field, PAGE_FIELDS)}`);
 }
@@ -93,8 +97,47 @@ function cssPath(r: Runner, head: string, args: Value[], parts: Part[], col: num
       const v = st[name as keyof typeof st];
       return typeof v === 'boolean' ? (v ? 1n : 0n) : BigInt(v);
     }
+    default:
+      return cssFacilityPath(r, head, args, name, col);
   }
   throw new EvalError(col, `unknown name '${head}'`);
+}
+
+const FACILITY_NAMES = ['address_limit', 'monitor', 'origin', 'mcsse', 'mss', 'sei_pending'];
+
+/** css §5.1: mb(SID).FIELD (measurement block), cpsw(XX) / cpsw.count (last STCPS), facility.F (SAL, SCHM, SDA, SEI). */
+function cssFacilityPath(r: Runner, head: string, args: Value[], name: string, col: number): Value {
+  if (head === 'mb') {
+    const sch = Number(toNumber(args[0] ?? -1n, col, 'mb(SID)'));
+    if (!r.css.hasSubchannel(sch)) throw new EvalError(col, `no subchannel 0.0.${sch.toString(16).padStart(4, '0')}`);
+    if (!MB_FIELD_NAMES.includes(name)) throw new EvalError(col, `expected mb(SID).FIELD: ${MB_FIELD_NAMES.join(', ')}${suggestion(name, MB_FIELD_NAMES)}`);
+    const v = r.css.measurement(sch, name);
+    if (v === undefined) throw new EvalError(col, `no measurement block for 0.0.${sch.toString(16).padStart(4, '0')}: measurement is off (schm on origin ADDR)${name.startsWith('device_busy') || name.startsWith('initial') ? ' or the block is format 0' : ''}`);
+    return BigInt(v);
+  }
+  if (head === 'cpsw') {
+    const w = r.state.cpsw;
+    if (!w) throw new EvalError(col, 'no channel-path-status word stored yet (run stcps first)');
+    if (args.length === 0) {
+      if (name !== 'count') throw new EvalError(col, 'expected cpsw(0xXX) or cpsw.count');
+      let n = 0;
+      for (const b of w) for (let x = b; x; x &= x - 1) n++;
+      return BigInt(n);
+    }
+    const chpid = Number(toNumber(args[0], col, 'cpsw(0xXX)'));
+    if (chpid < 0 || chpid > 0xff) throw new EvalError(col, 'a CHPID is 0..0xff');
+    return (w[chpid >> 3] & (0x80 >> (chpid & 7))) ? 1n : 0n;
+  }
+  const f = r.css.facilityState();
+  switch (name) {
+    case 'address_limit': return BigInt(f.addressLimit);
+    case 'monitor': return f.monitor.active ? 1n : 0n;
+    case 'origin': return BigInt(f.monitor.origin);
+    case 'mcsse': return f.mcsse ? 1n : 0n;
+    case 'mss': return f.mss ? 1n : 0n;
+    case 'sei_pending': return BigInt(f.seiPending);
+  }
+  throw new EvalError(col, `expected facility.FIELD: ${FACILITY_NAMES.join(', ')}${suggestion(name, FACILITY_NAMES)}`);
 }
 
 /**
@@ -163,7 +206,7 @@ export function resolvePath(r: Runner, head: string, args: Value[], parts: Part[
       if (!f || !('field' in f) || !(f.field in ic)) throw new EvalError(col, 'expected intcode.sid, intcode.intparm or intcode.iid');
       return BigInt(ic[f.field as keyof typeof ic]);
     }
-    case 'crw': case 'crwq': case 'chsc': case 'chpid':
+    case 'crw': case 'crwq': case 'chsc': case 'chpid': case 'mb': case 'cpsw': case 'facility':
       return cssPath(r, head, args, parts, col);
     case 'page': {
       if (args.length !== 2 || typeof args[0] !== 'bigint' && typeof args[0] !== 'string') throw new EvalError(col, 'expected page(PROCESS, ADDRESS)');

@@ -180,6 +180,11 @@ export class Counting {
     if (this.shadow.enabled) this.bump(this.shadow.pins, h, n);
   }
 
+  /** Plain references taken outside GUP (get_page / folio_get): counted with the GUP references for checks. */
+  noteGets(h: number, n: number): void {
+    if (this.shadow.enabled) this.bump(this.shadow.gets, h, n);
+  }
+
   /** Refcount changed by a test hook (set_refcount): the new baseline for checks. */
   noteOverride(h: number, delta: number): void {
     this.bump(this.shadow.override, h, delta);

@@ -19,6 +19,8 @@ import { Vmstat, type VmstatCounters } from './vmstat';
 import { VfioType1 } from './vfioType1';
 import { IoUring, ODirect, ProcessVm } from './callers';
 import { GupTest } from './gupTest';
+import { Fork, type ForkResult } from './fork';
+import { atLeast } from '../../kernel/version';
 
 export { ERRNO, errnoName };
 export type { VmaKind, VmaOptions };
@@ -74,6 +76,8 @@ export class Mm {
   readonly pvm: ProcessVm;
   /** The gup_test / gup_benchmark debugfs ioctls and selftest (gup §8). */
   readonly gupTest: GupTest;
+  /** fork() with COW sharing and the early copy of maybe-pinned folios (gup §3.3). */
+  readonly forker: Fork;
   private readonly core: GupCore;
   private readonly releaser: Releaser;
 
@@ -91,6 +95,73 @@ export class Mm {
     this.dio = new ODirect(m, features, this);
     this.pvm = new ProcessVm(m, features, this.spaces, this);
     this.gupTest = new GupTest(m, features, this);
+    this.forker = new Fork(m, features, this.pages, this.spaces, this.counting);
+  }
+
+  /**
+   * fork() of process `parentPid` into a new process (gup §3.3): COW sharing of private anonymous
+   * folios, early copy of maybe-DMA-pinned ones when the parent has MMF_HAS_PINNED (≈5.9+).
+   * `childPid` defaults to the highest pid + 1.
+   */
+  fork(parentPid: number, childName: string, childPid?: number): { pid: number } & ForkResult {
+    const pid = childPid ?? Math.max(0, ...this.spaces.procs.keys()) + 1;
+    return { pid, ...this.forker.fork(parentPid, pid, childName) };
+  }
+
+  /**
+   * memfd_pin_folios(memfd, start, end, folios, max_folios, &offset) (≈6.11+, gup §1): one FOLL_PIN
+   * per folio (acq +1 per folio) of the memfd's pages start..end (byte offsets, end inclusive), with
+   * the FOLL_LONGTERM migrate-and-retry of movable/CMA folios. The memfd is the shmem or hugetlb VMA
+   * mapped at `vaddr` in `pid`; offsets are relative to that VMA. Returns the folio count or −errno.
+   * [unverified: chosen] argument checks (start < 0, start > end, max_folios 0, end beyond the mapping,
+   * not shmem/hugetlbfs → −EINVAL); absent pages are faulted in through the mapping (the kernel adds
+   * them to the page cache only, so the model's refcount holds one more mapping reference);
+   * MMF_HAS_PINNED is not set (no mm is walked).
+   */
+  memfdPinFolios(pid: number, vaddr: bigint, start: bigint, end: bigint, maxFolios: number): { ret: number; folios: number[]; offset: number } {
+    const v = this.features.version;
+    if (!atLeast(v, 6, 11)) throw new Error(`memfd_pin_folios does not exist in Linux ${v.major}.${v.minor} (≈6.11+, gup §1)`);
+    const p = this.spaces.proc(pid);
+    const vma = this.spaces.findVma(p, vaddr);
+    if (!vma) throw new Error(`no memfd is mapped at 0x${vaddr.toString(16)} in pid ${pid} (map a shmem or hugetlb VMA there)`);
+    const out: number[] = [];
+    let offset = 0;
+    const ret = this.m.within('memfd_pin_folios', () => {
+      const einval = (why: string) => {
+        this.m.emit({ kind: 'log', source: 'mm', text: `memfd_pin_folios: ${why} → −EINVAL [unverified: chosen]` }, 'instruction');
+        return -ERRNO.EINVAL;
+      };
+      if (!(vma.kind === 'shmem' || vma.kind === 'anon-shared' || vma.kind === 'hugetlb')) return einval(`the file at 0x${vma.start.toString(16)} is ${vma.kind}, not shmem or hugetlbfs`);
+      if (start < 0n || start > end || !(maxFolios > 0)) return einval(`start 0x${start.toString(16)}, end 0x${end.toString(16)}, max_folios ${maxFolios}`);
+      if (vma.start + end >= vma.end) return einval(`end 0x${end.toString(16)} beyond the memfd (size 0x${(vma.end - vma.start).toString(16)})`);
+      const run = (): number => {
+        let nr = 0;
+        let last = -1;
+        for (let a = (vma.start + start) & ~4095n; a <= vma.start + end && nr <= maxFolios; a += 4096n) {
+          if (!this.spaces.pte(p, a)) {
+            const fr = this.m.within('memfd_alloc_folio', () => this.spaces.fault(p, vma, a, false));
+            if (!fr.ok) return nr ? nr : -fr.errno;
+          }
+          const pfn = this.spaces.pte(p, a)!.pfn;
+          const h = this.pages.head(pfn);
+          if (h === last) continue;
+          if (nr === maxFolios) break;
+          if (!this.core.grab(p, a, h, 1, 'FOLL_PIN', 'slow')) return nr ? nr : -ERRNO.ENOMEM;
+          out.push(h);
+          last = h;
+          nr++;
+        }
+        return nr;
+      };
+      const r = this.longterm.pinLoop(0, out, 'FOLL_PIN', run);
+      if (r > 0) {
+        const first = this.spaces.pte(p, (vma.start + start) & ~4095n)!.pfn;
+        offset = (first - this.pages.head(first)) * 4096 + Number(start & 4095n);
+      }
+      this.m.emit({ kind: 'gup.return', api: 'memfd_pin_folios', ret: r }, 'instruction');
+      return r;
+    });
+    return { ret, folios: ret > 0 ? out.slice(0, ret) : [], offset };
   }
 
   /** Mark the folio of `pfn` dirty (set_page_dirty_lock / folio_mark_dirty) if it is not already. */
@@ -243,6 +314,22 @@ export class Mm {
     this.counting.noteOverride(h, this.pages.refcount[h] - before);
   }
 
+  /**
+   * `n` get_page() / folio_get() calls on the folio of `pfn`: plain references (a driver, the page
+   * cache, another subsystem). gup §3.3: ≥ 1024 of them on a small page read as "maybe DMA-pinned".
+   * Released with put_page().
+   */
+  getPage(pfn: number, n = 1): void {
+    this.checkPfn(pfn);
+    if (!Number.isInteger(n) || n < 1 || n > 2 ** 31) throw new Error(`get_page: count must be a positive integer, got ${n}`);
+    this.m.within(n === 1 ? 'get_page' : `get_page ×${n}`, () => {
+      const h = this.pages.head(pfn);
+      this.pages.setRef(h, this.pages.refcount[h] + n);
+      this.counting.noteGets(h, n);
+      this.m.emit({ kind: 'log', source: 'mm', text: `get_page() ×${n} on pfn 0x${h.toString(16)}: refcount ${this.pages.refcount[h]}${this.counting.maybeDmaPinned(h) && !this.counting.hasPincount(this.pages.order[h]) ? ' — page_maybe_dma_pinned() now true without any pin (false positive, gup §3.3)' : ''}` }, 'instruction');
+    });
+  }
+
   /** Mark a page hardware-poisoned (gup §2.4 −EHWPOISON). */
   poison(pfn: number): void {
     this.checkPfn(pfn);
@@ -301,8 +388,8 @@ export class Mm {
   }
 
   /**
-   * Is PFN `i` listed by `interestingPages`? Depends only on page-store slots of index `i`, so a
-   * view can keep the set up to date from the journal's changed slots (debug-adapter/viewData).
+   * Is PFN `i` listed by `interestingPages`? Depends only on state keyed by `i` (listed by
+   * `interestingSources`), so a view can keep the set up to date from the journal's changes.
    */
   isInteresting(i: number): boolean {
     const s = this.pages;
@@ -311,6 +398,14 @@ export class Mm {
     if (!(f & PG_PRESENT) || f & PG_TAIL) return false;
     if (f & PG_FREED && s.ownerPid[i] === 0) return false; // freed and unmapped (e.g. migrated away)
     return s.refcount[i] !== this.idleRef(i) || s.pincount[i] !== 0 || (f & PG_DIRTY) !== 0 || this.counting.maybeDmaPinned(i);
+  }
+
+  /**
+   * Everything `isInteresting(i)` reads besides constants, for views that track the set through
+   * the journal: the page store (slots of index i) and Maps keyed by PFN. Keep in step with it.
+   */
+  interestingSources(): object[] {
+    return [this.pages, this.spaces.mapRefs];
   }
 
   /** Every allocated folio head that is not freed (the Pages view's "all pages" mode); the first `limit`. */

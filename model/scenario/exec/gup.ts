@@ -120,6 +120,24 @@ function execMmOp(
     case 'setrlimit': return r.mm.setRlimitMemlock(r.pid(st.proc!), st.num!);
     case 'capability': return r.mm.setCapIpcLock(r.pid(st.proc!), st.num === 1);
     case 'arch': return r.mm.setBits(st.num === 32 ? 32 : 64);
+    case 'fork': {
+      if (r.processes.has(st.word!)) throw new Error(`process '${st.word}' already exists`);
+      const res = r.mm.fork(r.pid(st.proc!), st.word!, st.num);
+      r.m.journal.mapSet(r.processes, st.word!, res.pid);
+      return;
+    }
+    case 'get_page': {
+      const pfn = pageAt(st.proc!, st.addr!);
+      r.mm.getPage(pfn, st.num ?? 1);
+      if (st.target) r.m.journal.mapSet(r.bindings, st.target, [pfn]);
+      return;
+    }
+    case 'memfd_pin_folios': {
+      const res = r.mm.memfdPinFolios(r.pid(st.proc!), st.addr!, st.args![0], st.args![1], st.num!);
+      r.m.journal.set(r.state, 'ret', BigInt(res.ret));
+      if (st.target) r.m.journal.mapSet(r.bindings, st.target, res.folios);
+      return;
+    }
   }
   throw new Error(`unknown mm operation '${st.op}'`);
 }

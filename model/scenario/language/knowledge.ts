@@ -31,6 +31,8 @@ export const PAGE_FIELD_DOC: Readonly<Record<(typeof PAGE_FIELDS)[number], strin
   dirty: 'page dirty flag (set by unpin_user_pages_dirty_lock, gup §6)',
   zero_page: 'the shared zero page (anonymous read fault, gup §3.1)',
   order: 'folio order (0 = small page)',
+  mapcount: 'page_mapcount(): how many page tables map the page (fork shares anon pages copy-on-write, gup §3.3)',
+  cow_shared: '1 when the anon page is shared copy-on-write after fork (not exclusive), gup §3.3',
 };
 
 const HEAD_DOC: Record<string, string> = {

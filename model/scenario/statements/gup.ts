@@ -67,7 +67,7 @@ const GUP_TEST_CMDS = [
   'GUP_BASIC_TEST', 'PIN_BASIC_TEST', 'DUMP_USER_PAGES_TEST', 'PIN_LONGTERM_TEST_START', 'PIN_LONGTERM_TEST_STOP', 'PIN_LONGTERM_TEST_READ',
 ] as const;
 
-export const VMA_KINDS = ['anon', 'anon-shared', 'file', 'shmem', 'hugetlb', 'thp', 'secretmem', 'pfnmap', 'io', 'dax'] as const;
+export const VMA_KINDS = ['anon', 'anon-shared', 'file', 'shmem', 'hugetlb', 'thp', 'secretmem', 'pfnmap', 'io', 'dax', 'mixedmap', 'p2pdma'] as const;
 
 function parseFlags(c: Cursor): string[] {
   const flags: string[] = [];
@@ -110,7 +110,7 @@ export const GUP_STATEMENTS: readonly StatementDef[] = [
       while (c.peek()) {
         const opt = c.oneOf(['zone', 'order'], 'zone or order');
         if (opt === 'zone') st.zone = c.oneOf(ZONES, 'a zone');
-        else st.order = Number(c.number('a folio order 0..9'));
+        else st.order = Number(c.number('a folio order 0..9 (hugetlb 9 or 18)'));
       }
       return st;
     },
@@ -156,6 +156,42 @@ export const GUP_STATEMENTS: readonly StatementDef[] = [
     name: 'folio_add_pins', syntax: 'folio_add_pins NAME N', ref: 'gup §1 (≈6.11), §3.4',
     help: 'N more pins on the already pinned folio of NAME[0] (≈6.11+).',
     parse: (c) => ({ k: 'mm_op', op: 'folio_add_pins', target: c.word('the name of bound pages'), num: Number(c.number('a pin count')) }),
+  },
+  {
+    name: 'fork', syntax: 'fork PARENT -> CHILD [pid N]', ref: 'gup §3.3',
+    help: 'fork(): a child mm with copies of every VMA; private anonymous folios are COW-shared (refcount and mapcount +1, both write-protected), maybe-DMA-pinned ones copied early when the parent has MMF_HAS_PINNED (≈5.9+).',
+    parse(c) {
+      const proc = c.word('the parent process');
+      c.expectOp('->');
+      const word = c.word('a name for the child process');
+      if (c.peekWord('pid')) { c.next(); return { k: 'mm_op', op: 'fork', proc, word, num: Number(c.number('a pid')) }; }
+      return { k: 'mm_op', op: 'fork', proc, word };
+    },
+  },
+  {
+    name: 'memfd_pin_folios', syntax: 'memfd_pin_folios PROC ADDR START END MAX_FOLIOS [-> NAME]', ref: 'gup §1 (≈6.11), §2.1',
+    help: 'memfd_pin_folios() of the memfd (shmem or hugetlb VMA) mapped at ADDR: one long-term pin per folio of byte offsets START..END (inclusive); NAME binds the folios (release with unpin_folios). ret = folios or −errno.',
+    parse(c) {
+      const proc = c.word('a process name');
+      const addr = c.number('the address the memfd is mapped at');
+      const start = c.number('a start offset');
+      const end = c.number('an end offset (inclusive)');
+      const num = Number(c.number('max_folios'));
+      const target = optBind(c);
+      return target === undefined ? { k: 'mm_op', op: 'memfd_pin_folios', proc, addr, num, args: [start, end] } : { k: 'mm_op', op: 'memfd_pin_folios', proc, addr, num, args: [start, end], target };
+    },
+  },
+  {
+    name: 'get_page', syntax: 'get_page PROC ADDR [N] [-> NAME]', ref: 'gup §3.3, §3.6',
+    help: 'N get_page() calls (plain references, default 1) on the folio mapped at ADDR; ≥ 1024 on a small page make page_maybe_dma_pinned() true without a pin. NAME binds the page (release one with put_page NAME).',
+    parse(c) {
+      const proc = c.word('a process name');
+      const addr = c.number('an address');
+      const t = c.peek();
+      const num = t && t.kind === 'number' ? Number(c.number('a count')) : 1;
+      const target = optBind(c);
+      return target === undefined ? { k: 'mm_op', op: 'get_page', proc, addr, num } : { k: 'mm_op', op: 'get_page', proc, addr, num, target };
+    },
   },
   // ---- test hooks (named as such: they poke state the kernel would reach by other means)
   {
