@@ -4,6 +4,10 @@
  */
 import { promises as fs } from 'fs';
 import { VlabSession } from './session';
+import { warmUp } from './warmup';
+
+// Compile the hot paths before the first request (stdin is buffered meanwhile).
+warmUp();
 
 const session = new VlabSession({ readFile: (p) => fs.readFile(p, 'utf8') });
 session.setRunAsServer(false);

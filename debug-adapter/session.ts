@@ -97,8 +97,8 @@ export class VlabSession extends DebugSession {
       const runner = this.runner;
       this.bps = new Breakpoints(this.sources, (addr) => runner.ccwFileAt(addr) ?? args.program);
       for (const [file, lines] of this.pendingBreakpoints) this.bps.set(file, lines);
-      this.variables = new Variables(this.runner, this.nav);
       this.viewData = new ViewData(this.runner);
+      this.variables = new Variables(this.runner, this.nav, this.viewData);
       this.repl = new Repl(this.runner, this.nav);
       if (this.trace) this.runner.m.onEvent((r) => this.output(describeEvent(r.event) + '\n', 'console'));
       this.launchArgs = args;

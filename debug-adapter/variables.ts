@@ -26,8 +26,9 @@ export class Variables {
   private next = 1;
   private readonly view: ViewData;
 
-  constructor(private readonly runner: Runner, private readonly nav: Navigator) {
-    this.view = new ViewData(runner);
+  /** `view` is the session's ViewData, so "changed since the last stop" is the same as in the views. */
+  constructor(private readonly runner: Runner, private readonly nav: Navigator, view: ViewData) {
+    this.view = view;
   }
 
   private handle(p: Producer): number {
@@ -83,10 +84,11 @@ export class Variables {
   }
 
   private subchannels(hex: boolean): DebugProtocol.Variable[] {
-    const { subchannels } = this.view.subchannels({ limit: 64 });
-    return subchannels.map((s) =>
+    // rows first; a subchannel's field groups are built when it is expanded
+    const { subchannels } = this.view.subchannels({ limit: 64 }, false);
+    return subchannels.map((s, i) =>
       this.v(`${s.sid} (dev ${s.devno} ${s.deviceType})`, s.active ? 'channel program in flight' : 'idle', () =>
-        s.groups.map((g) =>
+        this.view.subchannels({ limit: 64 }, true, i).subchannels[i].groups.map((g) =>
           this.v(g.name, g.words.map((w) => w.toString(16).padStart(8, '0')).join(' '), (h) =>
             g.fields.map((f) => this.v(`${f.name} [${f.bits}]`, formatNumber(f.value, h) + (f.valid ? '' : ' (not valid)'))),
           ),

@@ -31,15 +31,19 @@ async function session(adapter: string, program: string, timeoutMs?: number): Pr
 export async function stepRoundTrip(adapter: string, program: string, samples: number, warmup: number, timeoutMs?: number): Promise<Rtt> {
   const times: number[] = [];
   let dc = await session(adapter, program, timeoutMs);
+  // one 'terminated' listener per session (not per step): the scenario's end starts a new one
+  // a plain listener: waitForEvent's timeout would fire in long sessions and keep timers alive
+  const terminated = (c: DebugClient) => new Promise<'terminated'>((resolve) => c.once('terminated', () => resolve('terminated')));
+  let term = terminated(dc);
   let done = 0;
   while (times.length < samples) {
     const t0 = process.hrtime.bigint();
     const stopped = dc.waitForEvent('stopped').then(() => 'stopped' as const);
-    const term = dc.waitForEvent('terminated').then(() => 'terminated' as const);
     await dc.nextRequest({ threadId: 1 });
     if ((await Promise.race([stopped, term])) === 'terminated') {
       await dc.stop();
       dc = await session(adapter, program, timeoutMs);
+      term = terminated(dc);
       continue;
     }
     const threads = await dc.threadsRequest();
