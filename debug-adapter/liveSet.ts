@@ -24,8 +24,11 @@ export class LiveKeySet {
 
   constructor(
     private readonly journal: Journal,
-    /** The typed-array owner whose slots decide membership (its every field is watched). */
-    private readonly owner: () => object,
+    /**
+     * What membership depends on: typed-array owners (every field watched; `keyOf` maps an
+     * element index to a key) and Maps keyed by key.
+     */
+    private readonly sources: () => readonly object[],
     /** Keys are 0 ≤ key < size(). */
     private readonly size: () => number,
     /** Key of a changed slot index of `owner` (identity for per-page arrays). */
@@ -54,12 +57,16 @@ export class LiveKeySet {
       this.pos = j.position;
       this.ensure(this.size());
       let lastKey = -1;
-      j.forEachElemOf(this.owner(), from, j.position, (index) => {
-        const key = this.keyOf(index);
-        if (key === lastKey) return;
-        lastKey = key;
-        if (key < this.bits.length) this.put(key, this.test(key));
-      });
+      for (const src of this.sources()) {
+        const isMap = src instanceof Map;
+        j.forEachChangeOf(src, from, j.position, (k) => {
+          if (typeof k !== 'number') return;
+          const key = isMap ? k : this.keyOf(k);
+          if (key === lastKey) return;
+          lastKey = key;
+          if (key >= 0 && key < this.bits.length) this.put(key, this.test(key));
+        });
+      }
       return;
     }
     // first use, or positions renumbered: one full scan

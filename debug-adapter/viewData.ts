@@ -11,6 +11,8 @@ import type { SchibStore } from '../model/css/schib';
 const DEV_FIELD = SCHIB_FIELD.get('pmcw.dev')!;
 const ACTL_FIELD = SCHIB_FIELD.get('scsw.actl')!;
 import { decodeCrw } from './crwView';
+import { LiveKeySet } from './liveSet';
+import { MAX_SUBCHANNELS } from '../model/css/schib';
 
 const GROUP_WORDS: Record<string, [number, number]> = { PMCW: [0, 7], SCSW: [7, 10], MBA: [10, 12], MDA: [12, 13] };
 
@@ -30,7 +32,17 @@ export class ViewData {
   private curStop = 0;
   private changes: ReturnType<Runner['m']['journal']['elemsChangedBetween']> | undefined;
 
-  constructor(private readonly runner: Runner) {}
+  /** Interesting pages and active (machine) subchannels, kept up to date from the journal (liveSet.ts). */
+  private readonly interesting: LiveKeySet;
+  private readonly active: LiveKeySet;
+
+  constructor(private readonly runner: Runner) {
+    const mm = runner.mm;
+    const css = runner.css;
+    this.interesting = new LiveKeySet(runner.m.journal, () => mm.interestingSources(), () => mm.pages.count, (i) => i, (pfn) => mm.isInteresting(pfn));
+    this.active = new LiveKeySet(runner.m.journal, () => [css.core.schib], () => MAX_SUBCHANNELS, (i) => Math.floor(i / SCHIB_WORDS),
+      (sch) => css.hasSubchannel(sch) && (extract(css.core.schib.view(sch), ACTL_FIELD) & 0x26) !== 0);
+  }
 
   /** Called by the session at every stop (STYLE: peripheral-viewer highlights changes since the last stop). */
   setStop(journalPos: number): void {
@@ -47,10 +59,12 @@ export class ViewData {
     return this.changes.get(owner)?.get(field)?.get(index);
   }
 
+  /**
+   * Machine subchannels with css §1.3 ACTL start pending (0x20), subchannel active (0x04) or
+   * device active (0x02), ascending; tracked through the journal, never a scan of 65,536.
+   */
   activeSubchannels(): number[] {
-    const css = this.runner.css;
-    // css §1.3: ACTL start pending (0x20), subchannel active (0x04) or device active (0x02)
-    return css.subchannelNumbers().filter((s) => (css.field(s, 'scsw.actl') & 0x26) !== 0);
+    return this.active.first();
   }
 
   /**
@@ -58,10 +72,10 @@ export class ViewData {
    * passthrough subchannel twice, as the guest sees it (QEMU's copy) and as the host has it
    * (the machine's), side by side (PRODUCT §4).
    */
-  private sides(): Array<{ sch: number; side?: 'guest' | 'host'; store: SchibStore }> {
+  private sides(limit = Infinity): Array<{ sch: number; side?: 'guest' | 'host'; store: SchibStore }> {
     const r = this.runner;
     const host = r.css.core.schib;
-    if (!r.vfio) return r.css.subchannelNumbers().map((sch) => ({ sch, store: host }));
+    if (!r.vfio) return this.firstSubchannels(limit).map((sch) => ({ sch, store: host }));
     const guest = r.vfio.qemu.core.schib;
     return [...r.vfio.qemu.devices.keys()].sort((a, b) => a - b).flatMap((sch) => [
       { sch, side: 'guest' as const, store: guest },
@@ -69,15 +83,20 @@ export class ViewData {
     ]);
   }
 
-  subchannels(args: P.SubchannelsArgs): P.SubchannelsResponse {
-    const all = this.sides();
+  /**
+   * `fields` false: the field groups are left empty (the Variables view builds them when a
+   * subchannel is expanded); `onlyIndex`: groups only for that entry of the result.
+   */
+  subchannels(args: P.SubchannelsArgs, fields = true, onlyIndex?: number): P.SubchannelsResponse {
     const only = args.only ? new Set(args.only) : undefined;
+    // native, no `only`: build just the first `limit` entries (65,536 may be defined)
+    const all = only || this.runner.vfio ? this.sides() : this.sides(args.limit ?? 256);
     const chosen = all.filter((e) => !only || only.has(e.sch)).slice(0, args.limit ?? 256);
     const active = new Set(this.activeSubchannels());
     const hex4 = (n: number) => n.toString(16).padStart(4, '0');
     return {
-      total: all.length,
-      subchannels: chosen.map(({ sch, side, store }) => {
+      total: only || this.runner.vfio ? all.length : this.runner.css.core.devices.size,
+      subchannels: chosen.map(({ sch, side, store }, index) => {
         const words = store.view(sch);
         const view: P.SubchannelView = {
           sch,
@@ -85,7 +104,7 @@ export class ViewData {
           devno: `0.0.${hex4(extract(words, DEV_FIELD))}`,
           deviceType: this.runner.css.deviceType(sch),
           active: side === 'guest' ? (extract(words, ACTL_FIELD) & 0x26) !== 0 : active.has(sch),
-          groups: Object.entries(GROUP_WORDS).map(([name, [from, to]]) => ({
+          groups: !fields || (onlyIndex !== undefined && onlyIndex !== index) ? [] : Object.entries(GROUP_WORDS).map(([name, [from, to]]) => ({
             name,
             words: Array.from(words.slice(from, to)),
             fields: schibFieldTable()
@@ -108,6 +127,15 @@ export class ViewData {
         return view;
       }),
     };
+  }
+
+  /** The `limit` lowest defined machine subchannel numbers (`subchannelNumbers().slice(0, limit)`). */
+  private firstSubchannels(limit: number): number[] {
+    const devices = this.runner.css.core.devices;
+    if (devices.size <= 4096 || limit >= devices.size) return this.runner.css.subchannelNumbers().slice(0, limit);
+    const out: number[] = [];
+    for (let sch = 0; sch < MAX_SUBCHANNELS && out.length < limit; sch++) if (devices.has(sch)) out.push(sch);
+    return out;
   }
 
   /** Field groups of a stored IRB or SCHIB image, for the Variables view. */
@@ -139,8 +167,8 @@ export class ViewData {
     const limit = args.limit ?? 1000;
     // "interesting" also covers pages that changed since the previous stop (an unpin back to
     // idle is exactly what the user wants to see)
-    const pfns = args.interestingOnly === false ? mm.mappedPages() : [...new Set([...mm.interestingPages(), ...this.changedPages()])].sort((a, b) => a - b);
-    const shown = pfns.slice(0, limit);
+    // only the first `limit` PFNs are looked at (a million may be mapped and interesting)
+    const shown = args.interestingOnly === false ? mm.mappedPages(limit) : this.firstInteresting(limit);
     const byVma = new Map<string, P.PageRow[]>();
     const procs = mm.processes();
     const key = (pid: number, vaddr: bigint) => {
@@ -178,6 +206,13 @@ export class ViewData {
         })),
       })),
     };
+  }
+
+  /** The `limit` lowest PFNs interesting now or changed since the previous stop. */
+  private firstInteresting(limit: number): number[] {
+    const changed = this.changedPages();
+    const first = this.interesting.first(limit);
+    return changed.length ? [...new Set([...first, ...changed])].sort((a, b) => a - b).slice(0, limit) : first;
   }
 
   /** Pages whose refcount, pincount or flags changed between the previous and the current stop. */

@@ -12,6 +12,7 @@ import { dataSegments, gather, scatter } from './idaw';
 import { selectPath } from './paths';
 import { ACTL, CSTAT, DSTAT, FCTL, STCTL, STCTL_ALERT_END, STCTL_DEFERRED_CC3, STCTL_NORMAL } from './status';
 import { clearFunction, emitStatus, endStatus, haltFunction } from './functions';
+import { addressLimitProblem } from './facilities';
 
 export const CHANNEL_ACTION = 'channel';
 /** Virtual time from an accepted instruction to the channel picking the subchannel up. */
@@ -304,6 +305,9 @@ function executeCommand(core: CssCore, sch: number, addr: number, ccw: Ccw, chai
   //  the n bytes received are stored at descending addresses CDA, CDA−1, … (reference silent)]
   const seg = dataSegments(core.mem, backward ? { ...ccw, cda: ccw.cda - n + 1 } : ccw, st0.orb, n);
   if (!seg.ok) return programCheck(core, sch, addr, seg.reason, seg.ref);
+  // css §2 ORB ALCC + §1.1 PMCW LM + §5.1 SAL: address-limit checking (facilities.ts)
+  const limitProblem = st0.orb.alcc ? addressLimitProblem(core, sch, st0.orb, seg.segments) : undefined;
+  if (limitProblem) return programCheck(core, sch, addr, limitProblem, 'css §1.1, §2, §5.1');
   if (op.kind === 'input' && n > 0) {
     const bytes = backward ? op.data.slice(st.moved, st.moved + n).reverse() : op.data.slice(st.moved, st.moved + n);
     core.m.within('ccw_dstream_write', () => {

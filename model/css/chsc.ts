@@ -13,6 +13,7 @@
 import type { CssCore } from './context';
 import { byName, extract, type FieldDef } from './fields';
 import { ProgramInterruption } from './program-interruption';
+import { facilities } from './facilities';
 
 const R = 'css §5.6';
 const f = (name: string, word: number, bit: number, width: number, meaning: string): FieldDef => ({ name, word, bit, width, meaning, ref: R });
@@ -150,13 +151,104 @@ export function chscScpd(core: CssCore, len: number, p0: number, p1: number, p2:
   return b;
 }
 
+/** SEI response (nt0 area, Linux `struct chsc_sei` / `chsc_sei_nt0_area`), words relative to the response. */
+export const CHSC_SEI_FIELDS: readonly FieldDef[] = [
+  ...CHSC_RESPONSE_FIELDS,
+  f('nt', 1, 24, 8, 'notification type (0)'),
+  f('flags', 2, 0, 8, 'flags: 0x80 more events pending, 0x40 overflow'),
+  f('vf', 2, 8, 8, 'validity flags'),
+  f('rs', 2, 16, 8, 'reporting source (4 = channel path)'),
+  f('cc', 2, 24, 8, 'content code (1 link incident, 2 resource accessibility, 7 chp availability, 8 chp configuration)'),
+  f('fla', 3, 0, 16, 'full link address'),
+  f('rsid', 3, 16, 16, 'reporting-source ID'),
+  f('ccdf0', 6, 0, 8, 'first content-code-dependent byte (cc 8: 0 configure, 1 deconfigure, 2 cancel)'),
+];
+
+/**
+ * SCSC response: the first words of the general and the CHSC characteristics (QEMU
+ * `ioinst_handle_chsc_scsc` values). [unverified: which facility each bit names is not in the
+ * reference; the model answers QEMU's words verbatim]
+ */
+export const CHSC_SCSC_FIELDS: readonly FieldDef[] = [
+  ...CHSC_RESPONSE_FIELDS,
+  ...[0, 1, 2, 3].map((i) => f(`general${i}`, 2 + i, 0, 32, `general characteristics word ${i} (QEMU ${['0x03000000', '0x00079000', '0', '0x00080000'][i]})`)),
+  ...[0, 1, 2, 3].map((i) => f(`chsc${i}`, 2 + 510 + i, 0, 32, `CHSC characteristics word ${i} (QEMU ${['0x40000000', '0', '0', '0x00040000'][i]})`)),
+];
+
+export const CHSC_SEI_FIELD = byName(CHSC_SEI_FIELDS);
+export const CHSC_SCSC_FIELD = byName(CHSC_SCSC_FIELDS);
+
+/**
+ * SEI (css §5.6, QEMU `ioinst_handle_chsc_sei`): one pending event per call, nt0 area; flags
+ * 0x80 while more are pending; none pending → response code 0x0005 "no data" (length 8). When
+ * the last event is stored the CSS event is no longer pending (the next one queues a CRW RSC 0xB
+ * again). [unverified: chosen — length ≠ 16 → request error 0x0003, as SCSC; QEMU does not check]
+ */
+export function chscSei(core: CssCore, len: number): Uint8Array {
+  if (len !== 0x0010) return header(MIN_RESP, CHSC_RC.REQUEST_ERROR);
+  const st = facilities(core);
+  if (st.sei.length === 0) {
+    if (st.seiPending) core.m.journal.set(st, 'seiPending', false);
+    return header(MIN_RESP, CHSC_RC.NO_DATA);
+  }
+  const ev = core.m.journal.shift(st.sei)!;
+  const more = st.sei.length > 0;
+  if (!more) core.m.journal.set(st, 'seiPending', false);
+  // header 8 + nt0 area: flags vf rs cc, fla rsid, 2 reserved words, ccdf
+  const b = header(MIN_RESP + 16 + Math.max(8, ev.ccdf.length), CHSC_RC.OK, 0);
+  b[8] = more ? 0x80 : 0;
+  b[9] = 0;
+  b[10] = ev.rs & 0xff;
+  b[11] = ev.cc & 0xff;
+  put16(b, 12, ev.fla);
+  put16(b, 14, ev.rsid);
+  b.set(ev.ccdf.map((x) => x & 0xff), 24);
+  return b;
+}
+
+/** SCSC (QEMU `ioinst_handle_chsc_scsc`): response length 4080, QEMU's characteristics words. */
+export function chscScsc(len: number, p0: number, p1: number, p2: number): Uint8Array {
+  if (len !== 0x0010) return header(MIN_RESP, CHSC_RC.REQUEST_ERROR);
+  if (p0 & 0x000f0000) return header(MIN_RESP, CHSC_RC.FORMAT_ERROR);
+  if ((p0 & 0x0000ff00) !== 0) return header(MIN_RESP, CHSC_RC.INVALID_CSSID); // the model provides CSS 0 only
+  if ((p0 & 0xdff000ff) || p1 || p2) return header(MIN_RESP, CHSC_RC.REQUEST_ERROR);
+  const b = header(4080, CHSC_RC.OK);
+  put32(b, 8, 0x03000000);
+  put32(b, 12, 0x00079000);
+  put32(b, 20, 0x00080000);
+  put32(b, 8 + 2040, 0x40000000);
+  put32(b, 8 + 2040 + 12, 0x00040000);
+  return b;
+}
+
+/**
+ * SDA (QEMU `ioinst_handle_chsc_sda`): request length must be 0x0400 and param0 reserved bits
+ * (0xF0FF0000) zero → else 0x0003; format (0x0F000000) ≠ 0 → 0x0007; operation code 0 enables
+ * MCSS-E, 2 enables MSS (0x0001), others → 0x0003. The model keeps one CSS and one subchannel
+ * set; enabling only turns on the chained second CRWs of css §6.1 (RSC 3, RCHP), as in QEMU.
+ */
+export function chscSda(core: CssCore, len: number, p0: number): Uint8Array {
+  if (len !== 0x0400 || (p0 & 0xf0ff0000)) return header(MIN_RESP, CHSC_RC.REQUEST_ERROR);
+  if (p0 & 0x0f000000) return header(MIN_RESP, CHSC_RC.FORMAT_ERROR);
+  const oc = p0 & 0xffff;
+  const st = facilities(core);
+  if (oc === 0) core.m.journal.set(st, 'mcsse', true);
+  else if (oc === 2) core.m.journal.set(st, 'mss', true);
+  else return header(MIN_RESP, CHSC_RC.REQUEST_ERROR);
+  core.m.emit({ kind: 'log', source: 'css', text: `CHSC SDA: ${oc === 0 ? 'MCSS-E' : 'MSS'} enabled (the model keeps CSS 0 / subchannel set 0; RSC 3 and RCHP CRWs are now chained, css §6.1)` }, 'instruction');
+  return header(MIN_RESP, CHSC_RC.OK);
+}
+
 /** Dispatch one CHSC request given its header words (no guest memory involved). */
 export function chscRequest(core: CssCore, len: number, command: number, p0: number, p1: number, p2: number): ChscResult {
   let response: Uint8Array;
   switch (command) {
     case CHSC_CMD.SSD: response = core.m.within('chsc_ssd', () => chscSsd(core, len, p0, p1, p2)); break;
     case CHSC_CMD.SCPD: response = core.m.within('ioinst_handle_chsc_scpd', () => chscScpd(core, len, p0, p1, p2)); break;
-    // QEMU answers every other command with "not installed" (css §5.6)
+    case CHSC_CMD.SEI: response = core.m.within('ioinst_handle_chsc_sei', () => chscSei(core, len)); break;
+    case CHSC_CMD.SCSC: response = core.m.within('ioinst_handle_chsc_scsc', () => chscScsc(len, p0, p1, p2)); break;
+    case CHSC_CMD.SDA: response = core.m.within('ioinst_handle_chsc_sda', () => chscSda(core, len, p0)); break;
+    // QEMU answers every other command (SECM, SADC, SSQD, ...) with "not installed" (css §5.6)
     default: response = header(MIN_RESP, CHSC_RC.NOT_INSTALLED);
   }
   const code = (response[2] << 8) | response[3];
@@ -182,8 +274,19 @@ export function chscInstruction(core: CssCore, addr: number): ChscResult & { cc:
 }
 
 /** Read a named field of a stored response (`code`, `path_mask`, `chpid0`, ...). */
+function responseTable(command: number): readonly FieldDef[] {
+  switch (command) {
+    case CHSC_CMD.SSD: return CHSC_SSD_FIELDS;
+    case CHSC_CMD.SCPD: return CHSC_SCPD_FIELDS;
+    case CHSC_CMD.SEI: return CHSC_SEI_FIELDS;
+    case CHSC_CMD.SCSC: return CHSC_SCSC_FIELDS;
+    default: return CHSC_RESPONSE_FIELDS;
+  }
+}
+
 export function chscField(r: ChscResult, name: string): number | undefined {
-  const table = r.command === CHSC_CMD.SSD ? CHSC_SSD_FIELD : r.command === CHSC_CMD.SCPD ? CHSC_SCPD_FIELD : byName(CHSC_RESPONSE_FIELDS);
+  const table = r.command === CHSC_CMD.SSD ? CHSC_SSD_FIELD : r.command === CHSC_CMD.SCPD ? CHSC_SCPD_FIELD
+    : r.command === CHSC_CMD.SEI ? CHSC_SEI_FIELD : r.command === CHSC_CMD.SCSC ? CHSC_SCSC_FIELD : byName(CHSC_RESPONSE_FIELDS);
   const d = table.get(name);
   if (!d) return undefined;
   const o = d.word * 4;
@@ -193,5 +296,5 @@ export function chscField(r: ChscResult, name: string): number | undefined {
 }
 
 export function chscFieldNames(command: number): string[] {
-  return (command === CHSC_CMD.SSD ? CHSC_SSD_FIELDS : command === CHSC_CMD.SCPD ? CHSC_SCPD_FIELDS : CHSC_RESPONSE_FIELDS).map((x) => x.name);
+  return responseTable(command).map((x) => x.name);
 }

@@ -6,6 +6,7 @@ import type { CssCore } from './context';
 import { parseSid } from './instructions';
 import { ACTL, FCTL, STCTL } from './status';
 import { cancelWork, scheduleWork } from './channel';
+import { monitorStart } from './facilities';
 
 function done(core: CssCore, name: string, sch: number, cc: number, detail = ''): number {
   core.m.emit({ kind: 'instr', name, sch, cc, detail }, 'instruction');
@@ -87,6 +88,7 @@ export function rsch(core: CssCore, sid: number): number {
       if (core.statusPending(sch)) return 1;
       const actl = s.get(sch, 'scsw.actl');
       if (s.get(sch, 'scsw.fctl') !== FCTL.START || (actl & ACTL.RESUME_PEND) || !(actl & ACTL.SUSPENDED)) return 2;
+      monitorStart(core, sch, false); // css §5.1 SCHM: QEMU css_update_chnmon
       s.set(sch, 'scsw.actl', actl | ACTL.RESUME_PEND);
       scheduleWork(core, sch);
       return 0;

@@ -21,6 +21,9 @@ import { configureChpid, machineChpidEvent, subchannelsUsingChpid } from './chpi
 import { presentUnsolicited } from './channel';
 import { chscInstruction, chscRequest, CHSC_CMD, type ChscResult } from './chsc';
 import type { ScriptRule } from '../devices/device';
+import {
+  addSeiEvent, facilities, measurementBlock, rchp, readMeasurement, registerFacilities, sal, schm, stcps, subchannelCrw, type SeiEvent,
+} from './facilities';
 
 export { ProgramInterruption };
 export type { OrbFields } from './orb';
@@ -52,6 +55,7 @@ export class Css {
     this.core = new CssCore(m, mem);
     this.crws = new CrwQueue(m);
     registerChannel(this.core);
+    registerFacilities(this.core, this.crws);
   }
 
   get ccwLineResolver(): (addr: number) => number | undefined {
@@ -301,6 +305,83 @@ export class Css {
   /** Store channel-path description, format 0, for CHPIDs first..last (css §5.6). */
   chscScpd(first: number, last = first): ChscResult {
     return chscRequest(this.core, 0x10, CHSC_CMD.SCPD, first & 0xff, last & 0xff, 0);
+  }
+
+  /**
+   * Any CHSC command with a 16-byte request (css §5.6): SEI, SCSC, SDA (request length 0x0400 as
+   * QEMU wants), SECM/SADC/SSQD (answered "not installed"); `len` overrides the request length.
+   */
+  chscCommand(command: number, p0 = 0, p1 = 0, p2 = 0, len?: number): ChscResult {
+    checkInt('CHSC command', command, 0xffff);
+    return chscRequest(this.core, len ?? (command === CHSC_CMD.SDA ? 0x0400 : 0x0010), command, p0 >>> 0, p1 >>> 0, p2 >>> 0);
+  }
+
+  // ---- CSS-wide instructions (css §5.1): SAL, STCPS, RCHP, SCHM ------------------------------
+
+  /** SET ADDRESS LIMIT: GR1 = limit (bit 0 and bits 16–31 zero, else operand exception). */
+  sal(gr1: number): void {
+    sal(this.core, gr1);
+  }
+
+  /** STORE CHANNEL PATH STATUS: the 32-byte CHPID-in-use mask; stored at `addr` (32-byte aligned) if given. */
+  stcps(addr?: number): Uint8Array {
+    return stcps(this.core, addr);
+  }
+
+  /** RESET CHANNEL PATH: GR1 = CSSID << 16 | CHPID; cc 0/2/3 (css §5.2); solicited CRW on completion. */
+  rchp(gr1: number): number {
+    return rchp(this.core, gr1);
+  }
+
+  /** SET CHANNEL MONITOR: GR1 = MBK << 28 | UPD 0x2 | DCT 0x1, GR2 = format-0 area origin. */
+  schm(gr1: number, gr2 = 0): void {
+    schm(this.core, gr1, gr2);
+  }
+
+  /** A measurement-block field of a subchannel (`addr`, `format`, `ssch_rsch_count`, ...); undefined while not measuring. */
+  measurement(sch: number, name: string): number | undefined {
+    this.requireSch(sch);
+    return readMeasurement(this.core, sch, name);
+  }
+
+  /** Is a measurement block in use for `sch` (SCHM on)? Where, and which format. */
+  measurementBlock(sch: number): { addr: number; format: 0 | 1 } | undefined {
+    return measurementBlock(this.core, sch);
+  }
+
+  /** SCHM / SAL / SDA state, for views and expressions. */
+  facilityState(): { addressLimit: number; monitor: { active: boolean; origin: number; key: number; dct: boolean }; mcsse: boolean; mss: boolean; seiPending: number } {
+    const f = facilities(this.core);
+    return { addressLimit: f.addressLimit, monitor: { ...f.monitor }, mcsse: f.mcsse, mss: f.mss, seiPending: f.sei.length };
+  }
+
+  /**
+   * Machine event: the device of `sch` becomes not operational on every path / operational again
+   * (as setDeviceOperational) and the channel subsystem reports it with a CRW RSC 3 (css §6.1).
+   */
+  subchannelOperEvent(sch: number, operational: boolean): void {
+    this.setDeviceOperational(sch, operational);
+    subchannelCrw(this.core, this.crws, sch, operational);
+  }
+
+  /** Machine event: a CSS event for CHSC SEI (css §5.6); queues CRW RSC 0xB ERC 0 once until SEI drains. */
+  seiEvent(ev: Partial<SeiEvent> & { cc: number }): void {
+    checkInt('SEI content code', ev.cc, 0xff);
+    addSeiEvent(this.core, this.crws, { cc: ev.cc, rs: ev.rs ?? 0, rsid: ev.rsid ?? 0, fla: ev.fla ?? 0, ccdf: ev.ccdf ?? [] });
+  }
+
+  /**
+   * A machine CRW queued verbatim (`machine crw`). With RSC 0xB (channel subsystem) an SEI event
+   * is made pending too, so that SEI has something to store.
+   * [unverified: chosen — the event is a link incident (content code 1, Linux only logs it),
+   *  reporting source 0, RSID = the CRW's RSID; no event when one is already pending]
+   */
+  machineCrw(p: CrwParts): boolean {
+    const ok = this.crws.queue(p);
+    if (p.rsc === 0xb && facilities(this.core).sei.length === 0) {
+      addSeiEvent(this.core, undefined, { cc: 1, rs: 0, rsid: p.rsid & 0xffff, fla: 0, ccdf: [] });
+    }
+    return ok;
   }
 
   private requireSch(sch: number): void {

@@ -30,7 +30,7 @@ export function fieldShift(f: FieldDef): number {
 
 /** Mask of the field in its word (unsigned). */
 export function fieldMask(f: FieldDef): number {
-  return f.width === 32 ? 0xffffffff : ((2 ** f.width - 1) << fieldShift(f)) >>> 0;
+  return f.width >= 32 ? 0xffffffff : (fieldMax(f) << fieldShift(f)) >>> 0;
 }
 
 /** Largest value the field can hold. */
@@ -167,7 +167,7 @@ export const SCHIB_FIELDS: readonly FieldDef[] = [
   ...placeAt(SCSW_FIELDS, SCSW_WORD),
   f('mba.high', 10, 0, 32, 'measurement-block address, high word', 'css §1', M),
   f('mba.low', 11, 0, 32, 'measurement-block address, low word (format-1 blocks 64-byte aligned)', 'css §1', M),
-  f('mda', 12, 0, 32, 'model-dependent area', 'css §1'),
+  f('mda', 12, 0, 32, 'model-dependent area; the model stores the address of the last measurement-block update here (SCHM on, MME block update) [unverified: chosen]', 'css §1, §5.1'),
 ];
 
 export const SCHIB_FIELD: ReadonlyMap<string, FieldDef> = byName(SCHIB_FIELDS);

@@ -5,6 +5,7 @@
  */
 import type { CssCore } from './context';
 import { ACTL, CSTAT, DSTAT, STCTL } from './status';
+import { monitorEnd } from './facilities';
 
 export interface EndStatus {
   stctl: number;
@@ -38,6 +39,7 @@ export function endStatus(core: CssCore, sch: number, e: EndStatus): void {
   s.set(sch, 'scsw.cstat', e.cstat | pci);
   s.set(sch, 'scsw.cpa', e.cpa >>> 0);
   s.set(sch, 'scsw.stctl', e.stctl | keep);
+  monitorEnd(core, sch);
   emitStatus(core, sch);
   core.injectIo(sch);
 }

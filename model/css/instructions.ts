@@ -11,6 +11,7 @@ import { presentHeldStatus, scheduleWork } from './channel';
 import { buildIrb, IRB_BYTES } from './irb';
 import { SCHIB_BYTES } from './fields';
 import { ZERO_SENSE } from '../devices/device';
+import { monitorStart } from './facilities';
 
 export interface Sid {
   sch: number;
@@ -78,6 +79,7 @@ export function ssch(core: CssCore, sid: number, orb: OrbFields, orbAddr?: numbe
       s.set(sch, 'scsw.pno', 0);
       s.set(sch, 'scsw.fctl', FCTL.START);
       s.set(sch, 'scsw.actl', s.get(sch, 'scsw.actl') | ACTL.START_PEND);
+      monitorStart(core, sch, true); // css §5.1 SCHM: QEMU css_update_chnmon
       core.m.within('do_subchannel_work_virtual', () => scheduleWork(core, sch));
       return 0;
     });

@@ -4,7 +4,31 @@
  * is one journal entry (`setElem`). Access by field name goes through the field table.
  */
 import type { Machine } from '../engine/machine';
-import { SCHIB_WORDS, schibField, extract, insert, checkFits, wordsToBytes, type FieldDef } from './fields';
+import { SCHIB_WORDS, SCHIB_FIELDS, schibField, checkFits, fieldMask, fieldMax, fieldShift, wordsToBytes, type FieldDef } from './fields';
+
+/** A field's position precomputed from the field table (hot path: every SCSW access of every CCW). */
+interface Accessor {
+  readonly def: FieldDef;
+  readonly word: number;
+  readonly shift: number;
+  /** Mask of the field in its word, unsigned. */
+  readonly mask: number;
+  readonly max: number;
+}
+
+function accessor(def: FieldDef): Accessor {
+  return { def, word: def.word, shift: fieldShift(def), mask: fieldMask(def), max: fieldMax(def) };
+}
+
+const BY_NAME = new Map<string, Accessor>(SCHIB_FIELDS.map((d) => [d.name, accessor(d)]));
+const BY_DEF = new WeakMap<FieldDef, Accessor>(SCHIB_FIELDS.map((d) => [d, BY_NAME.get(d.name)!]));
+
+function access(f: FieldDef | string): Accessor {
+  if (typeof f === 'string') return BY_NAME.get(f) ?? accessor(schibField(f));
+  let a = BY_DEF.get(f);
+  if (!a) BY_DEF.set(f, (a = accessor(f)));
+  return a;
+}
 
 export const MAX_SUBCHANNELS = 0x10000;
 
@@ -28,14 +52,15 @@ export class SchibStore {
   }
 
   get(sch: number, f: FieldDef | string): number {
-    const d = typeof f === 'string' ? schibField(f) : f;
-    return extract(d, this.word(sch, d.word));
+    const a = access(f);
+    return ((this.words[sch * SCHIB_WORDS + a.word] >>> a.shift) & a.max) >>> 0;
   }
 
   set(sch: number, f: FieldDef | string, value: number): void {
-    const d = typeof f === 'string' ? schibField(f) : f;
-    checkFits(d, value);
-    this.setWord(sch, d.word, insert(d, this.word(sch, d.word), value));
+    const a = access(f);
+    if (!Number.isInteger(value) || value < 0 || value > a.max) checkFits(a.def, value);
+    const i = sch * SCHIB_WORDS + a.word;
+    this.m.journal.setElem(this, 'words', i, ((this.words[i] & ~a.mask) | ((value << a.shift) & a.mask)) >>> 0);
   }
 
   /** OR bits into a field (e.g. STCTL), journaled. */

@@ -28,6 +28,8 @@ type ObjEntry =
 
 const ELEM = 1;
 const OBJ = 0;
+/** A property of a plain object whose old and new values are both numbers: compact, like ELEM. */
+const NUM = 2;
 
 export class Journal {
   /** Entry kinds (ELEM / OBJ), and per entry: slot id (ELEM) or object index (OBJ). */
@@ -76,6 +78,16 @@ export class Journal {
     const old = obj[key];
     if (old === value) return;
     obj[key] = value;
+    if (!this.recording) return;
+    if (typeof old === 'number' && typeof value === 'number') {
+      // counters, positions, addresses: no entry object (most property changes are these)
+      const e = this.reserve();
+      this.kind[e] = NUM;
+      this.ref[e] = this.slotId(obj as unknown as Record<string, unknown>, key);
+      this.oldv[e] = old;
+      this.neuv[e] = value;
+      return;
+    }
     this.recordObj({ k: 'prop', obj: obj as unknown as Record<string, unknown>, key, old, neu: value });
   }
 
@@ -159,24 +171,28 @@ export class Journal {
   }
 
   /**
-   * Calls `visit(index)` for every typed-array entry of `owner` (any field) between two journal
-   * positions (either order); an index changed several times is visited several times. No
-   * allocation per entry: views keeping a derived set up to date use it (debug-adapter/liveSet).
+   * Calls `visit(key)` for every entry between two journal positions (either order) that changed
+   * `owner`: for a typed-array owner (`setElem`) the element index, any field; for a Map
+   * (`mapSet` / `mapDelete`) the key. A slot changed several times is visited several times. No
+   * allocation per entry: views keep derived sets up to date with it (debug-adapter/liveSet.ts).
    */
-  forEachElemOf(owner: object, from: number, to: number, visit: (index: number) => void): void {
-    const fields = this.slotIds.get(owner);
-    if (!fields) return;
-    const ids = new Set(fields.values());
+  forEachChangeOf(owner: object, from: number, to: number, visit: (key: unknown) => void): void {
     const lo = Math.max(0, Math.min(from, to));
     const hi = Math.min(this.len, Math.max(from, to));
     const kind = this.kind;
     const ref = this.ref;
-    const index = this.index;
-    if (ids.size === 1) {
-      const id = ids.values().next().value as number;
-      for (let e = lo; e < hi; e++) if (kind[e] === ELEM && ref[e] === id) visit(index[e]);
+    if (owner instanceof Map) {
+      for (let e = lo; e < hi; e++) {
+        if (kind[e] !== OBJ) continue;
+        const o = this.objs[ref[e] - this.objBase];
+        if ((o.k === 'mapSet' || o.k === 'mapDel') && o.map === owner) visit(o.key);
+      }
       return;
     }
+    const fields = this.slotIds.get(owner);
+    if (!fields) return;
+    const ids = new Set(fields.values());
+    const index = this.index;
     for (let e = lo; e < hi; e++) if (kind[e] === ELEM && ids.has(ref[e])) visit(index[e]);
   }
 
@@ -278,9 +294,15 @@ export class Journal {
   }
 
   private apply(e: number, forward: boolean): void {
-    if (this.kind[e] === ELEM) {
+    const k = this.kind[e];
+    if (k === ELEM) {
       const s = this.ref[e];
       (this.slotOwner[s][this.slotField[s]] as TypedArray)[this.index[e]] = forward ? this.neuv[e] : this.oldv[e];
+      return;
+    }
+    if (k === NUM) {
+      const s = this.ref[e];
+      this.slotOwner[s][this.slotField[s]] = forward ? this.neuv[e] : this.oldv[e];
       return;
     }
     const o = this.objs[this.ref[e] - this.objBase];

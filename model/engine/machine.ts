@@ -20,6 +20,74 @@ export interface QueuedAction {
 
 export type ActionHandler = (arg: number) => void;
 
+/**
+ * A node of the tree of call stacks seen so far: the path from the root is the stack. `within`
+ * moves to a child (a Map lookup by name, then by line; no string is built), and `emit` takes the
+ * node's frames array, built once per distinct stack.
+ */
+class StackNode {
+  /** The first child, and a map by name only once there are several (most nodes have one). */
+  private kid: StackNode | undefined;
+  private kids: Map<string, StackNode> | undefined;
+  /** Next child of the same parent with the same name and another line. */
+  private sibling: StackNode | undefined;
+  private frozen: ModelFrame[] | undefined;
+  private extras: Map<string, Map<number, ModelFrame[]>> | undefined;
+  readonly frame: ModelFrame | undefined;
+
+  constructor(
+    readonly parent: StackNode | undefined,
+    readonly name: string,
+    readonly line: number | undefined,
+  ) {
+    if (parent) this.frame = line === undefined ? { name } : { name, line };
+  }
+
+  child(name: string, line: number | undefined): StackNode {
+    const k = this.kid;
+    if (k !== undefined && k.name === name && k.line === line) return k;
+    let n = k === undefined ? undefined : this.kids ? this.kids.get(name) : k.name === name ? k : undefined;
+    while (n !== undefined && n.line !== line) n = n.sibling;
+    if (n !== undefined) return n;
+    n = new StackNode(this, name, line);
+    if (k === undefined) {
+      this.kid = n;
+      return n;
+    }
+    if (!this.kids) {
+      this.kids = new Map();
+      this.kids.set(k.name, k);
+    }
+    n.sibling = this.kids.get(name);
+    this.kids.set(name, n);
+    return n;
+  }
+
+  /** Innermost first, shared and frozen (records keep it). */
+  frames(): ModelFrame[] {
+    if (!this.frozen) {
+      const out: ModelFrame[] = [];
+      for (let n: StackNode | undefined = this; n && n.frame; n = n.parent) out.push(n.frame);
+      this.frozen = Object.freeze(out) as ModelFrame[];
+    }
+    return this.frozen;
+  }
+
+  /** frames() with `extra` in front, shared per distinct extra frame. */
+  framesWith(extra: ModelFrame): ModelFrame[] {
+    this.extras ??= new Map();
+    let byLine = this.extras.get(extra.name);
+    if (!byLine) this.extras.set(extra.name, (byLine = new Map()));
+    const l = extra.line === undefined ? -1 : extra.line;
+    let f = byLine.get(l);
+    if (!f) {
+      f = Object.freeze([extra.line === undefined ? { name: extra.name } : { name: extra.name, line: extra.line }, ...this.frames()]) as ModelFrame[];
+      byLine.set(l, f);
+    }
+    return f;
+  }
+}
+
 export class Machine {
   readonly journal = new Journal();
   readonly history: HistoryRecord[] = [];
@@ -28,8 +96,9 @@ export class Machine {
   readonly queue: QueuedAction[] = [];
   private readonly handlers = new Map<string, ActionHandler>();
   private readonly listeners: Array<(r: HistoryRecord) => void> = [];
-  /** Innermost last while building; reversed into HistoryRecord.frames on emit. */
-  private readonly stack: ModelFrame[] = [];
+  /** The current model call stack, as a node of the stack tree (the root: empty). */
+  private readonly root = new StackNode(undefined, '', undefined);
+  private top: StackNode = this.root;
   /**
    * Headless runs need neither time travel nor call stacks: no journal entries, no history,
    * no frames, so a long run allocates almost nothing per event (see `setLean`).
@@ -78,7 +147,9 @@ export class Machine {
     this.journal.set(this.state, 'seq', this.state.seq + 1);
     let i = this.queue.length;
     while (i > 0 && this.queue[i - 1].time > action.time) i--;
-    this.journal.splice(this.queue, i, 0, action);
+    // the common case (nothing later queued) is an append: a smaller journal entry than a splice
+    if (i === this.queue.length) this.journal.push(this.queue, action);
+    else this.journal.splice(this.queue, i, 0, action);
   }
 
   /** Remove queued actions matching a predicate (e.g. a cleared subchannel's pending work). */
@@ -106,11 +177,12 @@ export class Machine {
   /** Run `fn` with `name` pushed on the model call stack (what the debugger shows). */
   within<T>(name: string, fn: () => T, line?: number): T {
     if (this.lean) return fn();
-    this.stack.push(line === undefined ? { name } : { name, line });
+    const outer = this.top;
+    this.top = outer.child(name, line);
     try {
       return fn();
     } finally {
-      this.stack.pop();
+      this.top = outer;
     }
   }
 
@@ -127,21 +199,11 @@ export class Machine {
 
   /**
    * The same call stacks recur for every CCW and every page, so records share one frozen frames
-   * array per distinct stack: history memory stays proportional to events, not to stack depth.
+   * array per distinct stack (StackNode): history memory stays proportional to events, not to
+   * stack depth.
    */
-  private readonly frameCache = new Map<string, ModelFrame[]>();
-
   private internFrames(extra?: ModelFrame): ModelFrame[] {
-    let key = extra ? `${extra.name}@${extra.line ?? ''}` : '';
-    for (let i = this.stack.length - 1; i >= 0; i--) key += `\u0000${this.stack[i].name}@${this.stack[i].line ?? ''}`;
-    let frames = this.frameCache.get(key);
-    if (!frames) {
-      frames = this.stack.slice().reverse();
-      if (extra) frames.unshift(extra);
-      Object.freeze(frames);
-      this.frameCache.set(key, frames);
-    }
-    return frames;
+    return extra ? this.top.framesWith(extra) : this.top.frames();
   }
 
   emit(event: ModelEvent, granularity: Granularity, extraFrame?: ModelFrame): HistoryRecord {

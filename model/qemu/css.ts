@@ -16,6 +16,7 @@ import { msch } from '../css/msch';
 import { checkOrbWidths, encodeOrb, orbOperandProblem, type OrbFields } from '../css/orb';
 import { ProgramInterruption } from '../css/program-interruption';
 import { ACTL, FCTL, STCTL, DSTAT, STCTL_ALERT_END } from '../css/status';
+import { ERC, RSC } from '../css/crw';
 import { wordsToBytes } from '../css/fields';
 import { createDevice } from '../devices/factory';
 import type { VfioCcw } from '../linux/vfio-ccw/driver';
@@ -38,7 +39,7 @@ export interface QemuDevice {
   esw: Uint8Array;
   sense: Uint8Array;
   /** Counters for views and expects. */
-  stats: { unitExceptions: number; ioIrqs: number; crwsForwarded: number };
+  stats: { unitExceptions: number; ioIrqs: number; crwsForwarded: number; eagainRetries: number };
 }
 
 export interface QemuOptions {
@@ -106,7 +107,7 @@ export class QemuCss implements GuestIo {
       if (v.setIrq(sch, 'req', true) !== 0) this.warn(`vfio-ccw ${schBusId(sch)}: no REQ IRQ index in this kernel (only a warning)`, 'css §10.1');
       this.m.journal.mapSet(this.devices, sch, {
         sch, regions, orb: undefined, channelProg: 0, esw: new Uint8Array(20), sense: new Uint8Array(32),
-        stats: { unitExceptions: 0, ioIrqs: 0, crwsForwarded: 0 },
+        stats: { unitExceptions: 0, ioIrqs: 0, crwsForwarded: 0, eagainRetries: 0 },
       });
       this.buildSchib(sch);
     });
@@ -189,10 +190,25 @@ export class QemuCss implements GuestIo {
       const region = new Uint8Array(IO_REGION.size);
       region.set(wordsToBytes(encodeOrb(orb)), 0);
       region.set(wordsToBytes([this.s.word(sch, 7), this.s.word(sch, 8), this.s.word(sch, 9)]), 12);
-      let ret = -11;
-      for (let i = 0; i < 100 && ret === -11; i++) ret = this.vfio.write(sch, 0, region); // retry on -EAGAIN
+      const ret = this.writeRetrying(sch, 0, region); // retry on -EAGAIN (css §10.2)
       return this.mapOutcome(sch, ret, 'ssch');
     });
+  }
+
+  /**
+   * pwrite with QEMU's `goto again` on -EAGAIN (css §10.2: io_mutex contention, css §8.1).
+   * [unverified: chosen — QEMU retries without bound; the model stops after 100 attempts and
+   *  lets -EAGAIN take the "other error" row (unit exception)]
+   */
+  private writeRetrying(sch: number, offset: number, region: Uint8Array): number {
+    const d = this.devices.get(sch)!;
+    let ret = this.vfio.write(sch, offset, region);
+    for (let i = 1; i < 100 && ret === -11; i++) {
+      this.m.journal.set(d, 'stats', { ...d.stats, eagainRetries: d.stats.eagainRetries + 1 });
+      ret = this.vfio.write(sch, offset, region);
+    }
+    if (ret === -11) this.warn(`vfio-ccw ${schBusId(sch)}: region write still -EAGAIN after 100 attempts; the model stops retrying`, 'css §10.2, §8.1');
+    return ret;
   }
 
   private mapOutcome(sch: number, ret: number, instr: 'ssch' | 'hsch' | 'csch'): number {
@@ -273,8 +289,7 @@ export class QemuCss implements GuestIo {
       }
       const region = new Uint8Array(ASYNC_REGION.size);
       region[3] = instr === 'hsch' ? ASYNC_CMD.HSCH : ASYNC_CMD.CSCH;
-      let ret = -11;
-      for (let i = 0; i < 100 && ret === -11; i++) ret = this.vfio.write(sch, d.regions.async, region);
+      const ret = this.writeRetrying(sch, d.regions.async, region);
       return this.mapOutcome(sch, ret, instr);
     });
   }
@@ -308,6 +323,14 @@ export class QemuCss implements GuestIo {
         s.set(sch, 'scsw.actl', actl & ~(ACTL.RESUME_PEND | ACTL.START_PEND | ACTL.SUSPENDED));
         s.set(sch, 'scsw.dstat', 0);
         s.set(sch, 'scsw.cstat', 0);
+        // [unverified: chosen per css §10.2 / §12 — XSCH is not forwarded: a start already written
+        //  to the io region keeps running on the host, and its completion still reaches the guest]
+        const p = this.vfio.devices.get(sch);
+        if (p && (p.state === 'CP_PENDING' || p.cp.initialized)) {
+          this.warn(`vfio-ccw ${schBusId(sch)}: XSCH handled on QEMU's copy only (cc 0); the host channel program is not cancelled and its completion will still be reported`, 'css §10.2, §12');
+        } else {
+          this.warn(`vfio-ccw ${schBusId(sch)}: XSCH handled on QEMU's copy only, not forwarded to the host`, 'css §10.2, §12');
+        }
         return 0;
       });
       return this.instr('XSCH', sch, cc, 'QEMU copy only, not forwarded');
@@ -411,8 +434,41 @@ export class QemuCss implements GuestIo {
     if (irq === 'io') this.qemu('vfio_ccw_io_notifier_handler', () => eventfdTestAndClear(this.m, fd) && this.ioNotifier(sch));
     else if (irq === 'crw') this.qemu('vfio_ccw_crw_notifier_handler', () => eventfdTestAndClear(this.m, fd) && this.crwRead(sch));
     else this.qemu('vfio_ccw_req_notifier_handler', () => {
-      eventfdTestAndClear(this.m, fd);
-      this.warn(`vfio-ccw ${schBusId(sch)}: the host asks to release the device (unplug request not modelled)`, 'css §8.2');
+      if (!eventfdTestAndClear(this.m, fd)) return;
+      this.unplug(sch);
+    });
+  }
+
+  /**
+   * QEMU's reaction to the REQ eventfd (css §8.2, §10.1): `qdev_unplug` of the vfio-ccw device.
+   * The guest subchannel disappears (a subchannel hot-unplug CRW RSC 3 ERC 4 RSID = schno per
+   * css §6.3, pending I/O interruptions of it withdrawn; STSCH then gives cc 3 past the last
+   * subchannel, css §5.2), then unrealize removes the eventfds and closes the device fd (kernel
+   * CLOSE, css §8.3). [unverified: chosen — no MSS/MCSS-E, so the CRW is not chained]
+   */
+  unplug(sch: number): void {
+    this.qemu('qdev_unplug', () => {
+      const d = this.devices.get(sch);
+      if (!d) return;
+      const c = this.core;
+      this.warn(`vfio-ccw ${schBusId(sch)}: host requested release (REQ eventfd): QEMU unplugs the device; the guest gets CRW RSC 3 ERC 4 and the subchannel is gone`, 'css §8.2, §6.3');
+      this.m.within('css_generate_sch_crws', () => {
+        const armed = this.crws.flags.mchkArmed;
+        this.crws.queue({ rsc: RSC.SCH, erc: ERC.IPI, rsid: sch });
+        if (armed && !this.crws.flags.mchkArmed) this.m.journal.set(this.mchk, 'injected', this.mchk.injected + 1);
+        c.irq.withdraw(sch); // CRW_ERC_IPI → css_clear_io_interrupt
+      });
+      const devno = c.schib.get(sch, 'pmcw.dev');
+      this.m.journal.mapDelete(c.devices, sch);
+      this.m.journal.mapDelete(c.devnos, devno);
+      let max = -1;
+      for (const k of c.devices.keys()) if (k > max) max = k;
+      this.m.journal.set(c.limits, 'maxSch', max);
+      this.m.within('vfio_ccw_unrealize', () => {
+        for (const irq of ['req', 'crw', 'io'] as const) this.vfio.setIrq(sch, irq, false);
+        this.m.within('vfio_ccw_put_device', () => this.vfio.close(sch));
+      });
+      this.m.journal.mapDelete(this.devices, sch);
     });
   }
 

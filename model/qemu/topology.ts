@@ -32,6 +32,8 @@ export class VfioStack {
   readonly qemu: QemuCss;
   /** Result of the last `region read` (bytes) for expressions. */
   readonly last = { data: new Uint8Array(0) as Uint8Array, region: '' };
+  /** Result of the last `vfio irq-info` (VFIO_DEVICE_GET_IRQ_INFO count / flags). */
+  readonly lastIrq = { count: 0, flags: 0 };
 
   constructor(readonly m: Machine, readonly features: KernelFeatures, readonly guest: GuestMemory, readonly mm: Mm) {
     // Boot-time state (before the first statement): not journaled, so stepping back never undoes it.

@@ -59,7 +59,14 @@ export type CssStmt =
   | { k: 'machine-unsolicited'; sch: number; dstat: number }
   | { k: 'machine-crw'; rsc: number; erc: number; rsid: number; sol: boolean; chn: boolean; anc: boolean; oflw: boolean }
   | { k: 'rule'; sch: number; rule: DeviceRuleSpec }
-  | { k: 'chsc'; command: 'ssd' | 'scpd'; first: number; last: number; at?: number };
+  | { k: 'chsc'; command: ChscCommandName; first: number; last: number; at?: number; len?: number; params?: Array<number | undefined> }
+  | { k: 'sal'; gr1: number }
+  | { k: 'stcps'; at?: number }
+  | { k: 'rchp'; gr1: number }
+  | { k: 'schm'; gr1: number; gr2: number };
+
+/** CHSC commands the `chsc` statement issues (css §5.6). */
+export type ChscCommandName = 'ssd' | 'scpd' | 'sei' | 'scsc' | 'sda' | 'secm' | 'sadc' | 'ssqd';
 
 /** A scripted device behaviour (`rule`), the scenario form of the model's ScriptRule. */
 export interface DeviceRuleSpec {
@@ -83,7 +90,7 @@ export type GupStmt =
   | { k: 'gup'; api: string; proc: string; start: bigint; nr: number; flags: string[]; bind?: string }
   | { k: 'release'; api: string; target: string; makeDirty: boolean; n?: number }
   /** folio_add_pin / folio_add_pins and the test hooks (set_refcount, hwpoison, signal_pending, fail_migration, touch, setrlimit, capability, arch). */
-  | { k: 'mm_op'; op: string; proc?: string; addr?: bigint; target?: string; num?: number; word?: string }
+  | { k: 'mm_op'; op: string; proc?: string; addr?: bigint; target?: string; num?: number; word?: string; args?: bigint[] }
   /** vfio type1: VFIO_SET_IOMMU, VFIO_IOMMU_MAP_DMA / UNMAP_DMA / DIRTY_PAGES, vfio_pin_pages, vfio_unpin_pages, test hooks (gup §10). */
   | { k: 'vfio_type1'; op: string; proc?: string; iova?: bigint; vaddr?: bigint; size?: bigint; npage?: number; prot?: number; word?: string; num?: number; bind?: string }
   /** io_uring_register_buffers / io_uring_unregister_buffers. */
@@ -101,7 +108,11 @@ export type VfioStmt =
   | { k: 'chchp'; mode: 'c' | 'v'; on: boolean; chpid: number }
   | { k: 'option'; name: 'orb-lpm'; value: 'rfc' | 'merged' }
   | { k: 'option'; name: 'force-orb-pfch'; value: 'on' | 'off' }
-  | { k: 'vfio'; op: 'open' | 'close' | 'reset'; sch: number }
+  | { k: 'vfio'; op: 'open' | 'close' | 'reset' | 'request' | 'unbind'; sch: number }
+  | { k: 'vfio-irq-info'; sch: number; index: number }
+  | { k: 'vfio-dma'; op: 'unmap' | 'map'; iova: number; size: number }
+  | { k: 'inject'; fault: 'crw-alloc-fail' | 'io-mutex-busy' | 'pin-fail' | 'pin-partial' | 'guest-fault'; count: number }
+  | { k: 'machine-sei'; event: 'res-acc' | 'chp-config' | 'link-incident' | 'chp-avail' | 'overflow'; chpids: number[]; op: number }
   | { k: 'region-write'; sch: number; region: 'io' | 'async' | 'schib' | 'crw' | 'fd'; offset: number; bytes: number[] }
   | { k: 'region-read'; sch: number; region: 'io' | 'async' | 'schib' | 'crw' | 'fd'; offset: number; len: number | undefined }
   | { k: 'host-stcrw' };

@@ -164,7 +164,6 @@ function runFile(file: string, readFile: (p: string) => string, checkOnly: boole
   runner.m.setLean(); // headless: no time travel, no history, no call stacks
   runner.m.onEvent((r) => {
     rep.events++;
-    if (r.event.kind === 'exception') rep.exceptions.push(describeEvent(r.event));
     // without --trace an expect shows once, as its result line
     const redundant = r.event.kind === 'stmt' && /^expect\b/.test(r.event.text);
     if (fullTrace || (SHOWN_WITHOUT_TRACE.has(r.event.kind) && !redundant)) {
@@ -173,6 +172,8 @@ function runFile(file: string, readFile: (p: string) => string, checkOnly: boole
     }
   });
   runner.runToEnd(maxSteps);
+  // exceptions checked by an `expect exception == …` right after them were expected
+  rep.exceptions = runner.exceptions.filter((x) => !x.checked).map((x) => `line ${x.line}: ${x.message}`);
   if (!runner.done) rep.exceptions.push(`stopped after ${maxSteps} steps: runaway channel program?`);
   // Statements run once each, in order: the i-th result is the i-th expect statement (which
   // knows whether it came from an included file).

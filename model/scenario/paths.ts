@@ -16,7 +16,7 @@ import { MB_FIELD_NAMES } from '../css/facilities';
 type Part = { field: string } | { index: number };
 
 export const PATH_HEADS = [
-  'cc', 'ret', 'errno', 'failures', 'time', 'irb', 'schib', 'sch', 'intcode', 'page', 'vmstat', 'mem', 'pins_held',
+  'cc', 'exception', 'ret', 'errno', 'failures', 'time', 'irb', 'schib', 'sch', 'intcode', 'page', 'vmstat', 'mem', 'pins_held',
   'crw', 'crwq', 'chsc', 'chpid', 'mb', 'cpsw', 'facility',
   'locked_vm', 'pinned_vm', 'has_pinned', 'vfio_pfn', 'gup_test',
 ] as const;
@@ -26,7 +26,9 @@ export const PAGE_FIELDS = ['pfn', 'refcount', 'pincount', 'maybe_dma_pinned', '
 
 function fieldPath(parts: Part[], col: number, what: string): string {
   const names = parts.map((p) => ('field' in p ? p.field : undefined));
-  if (names.length < 2 || names.some((n) => n === undefined)) throw new EvalError(col, `expected ${what}.GROUP.FIELD, e.g. ${what}.scsw.stctl`);
+  // one-word fields (the SCHIB's `mda`) stand alone; the others are GROUP.FIELD
+  const single = names.length === 1 && names[0] === 'mda';
+  if ((names.length < 2 && !single) || names.some((n) => n === undefined)) throw new EvalError(col, `expected ${what}.GROUP.FIELD, e.g. ${what}.scsw.stctl`);
   return names.join('.');
 }
 
@@ -183,6 +185,7 @@ export function resolvePath(r: Runner, head: string, args: Value[], parts: Part[
   const s = r.state;
   switch (head) {
     case 'cc': return s.cc;
+    case 'exception': return s.exception;
     case 'ret': return s.ret;
     case 'errno': return s.ret < 0n ? -s.ret : 0n;
     case 'failures': return BigInt(s.failures);

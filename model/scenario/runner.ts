@@ -7,7 +7,7 @@
  * can always be paused. The runner's own position (pc, waiting) lives in journaled state, so
  * travelling back in the journal also moves the runner back.
  */
-import type { AddrRef, Scenario, Stmt } from './ast';
+import type { AddrRef, Expr, Scenario, Stmt } from './ast';
 import { execCss } from './exec/css';
 import { execGup } from './exec/gup';
 import { resolveAddr } from './parser';
@@ -47,6 +47,11 @@ export class Runner implements EvalContext {
     pc: 0,
     waiting: false,
     done: false,
+    /**
+     * The program-interruption code of the last statement ('operand', 'specification', …; ''
+     * when it completed): `expect exception == "operand"` checks it (kvm-unit-tests style).
+     */
+    exception: '',
     cc: -1n as bigint,
     ret: 0n as bigint,
     failures: 0,
@@ -57,10 +62,14 @@ export class Runner implements EvalContext {
     crw: undefined as number | undefined,
     /** The response of the last `chsc` (css §5.6). */
     chsc: undefined as ChscResult | undefined,
+    /** The channel-path-status word of the last `stcps` (css §5.1). */
+    cpsw: undefined as Uint8Array | undefined,
   };
   readonly bindings = new Map<string, number[]>();
   readonly processes = new Map<string, number>();
   readonly expects: ExpectResult[] = [];
+  /** Program exceptions and scenario errors, in order; `checked` ones were expected by an `expect exception …`. */
+  readonly exceptions: Array<{ line: number; message: string; checked: boolean }> = [];
   private readonly ccwLines = new Map<number, number>();
   /** Guest CCW address → the included file it was written in (absent: the scenario itself). */
   private readonly ccwFiles = new Map<number, string>();
@@ -123,6 +132,8 @@ export class Runner implements EvalContext {
       this.m.within(st.text, () => this.waitStep(st), st.line);
       return true;
     }
+    // A program exception stays readable (`exception`) until the next statement that is not an `expect`.
+    if (st.k !== 'expect' && this.state.exception !== '') j.set(this.state, 'exception', '');
     this.m.onThread(GUEST_CPU_THREAD, () => {
       this.m.within(st.text, () => {
         this.m.emit({ kind: 'stmt', line: st.line, text: st.text }, 'statement');
@@ -130,8 +141,11 @@ export class Runner implements EvalContext {
           this.exec(st);
         } catch (e) {
           if (e instanceof ProgramInterruption) {
+            j.set(this.state, 'exception', e.pic);
+            j.push(this.exceptions, { line: st.line, message: `${e.pic} exception: ${e.message}`, checked: false });
             this.m.emit({ kind: 'exception', name: `${e.pic} exception`, line: st.line, detail: e.message }, 'statement');
           } else if (e instanceof EvalError || e instanceof Error) {
+            j.push(this.exceptions, { line: st.line, message: `scenario error: ${e.message}`, checked: false });
             this.m.emit({ kind: 'exception', name: 'scenario error', line: st.line, detail: e.message }, 'statement');
           } else throw e;
         }
@@ -221,6 +235,12 @@ export class Runner implements EvalContext {
   }
 
   private expect(st: Extract<Stmt, { k: 'expect' }>): void {
+    // an `expect` that reads `exception` right after a program exception makes it an expected one
+    const readsException = (e: Expr) => e.k === 'path' && e.head === 'exception';
+    const last = this.exceptions[this.exceptions.length - 1];
+    if (this.state.exception !== '' && last && !last.checked && (readsException(st.lhs) || readsException(st.rhs))) {
+      this.m.journal.set(last, 'checked', true);
+    }
     let ok = false;
     let actual = '';
     let expected = '';

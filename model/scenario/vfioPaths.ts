@@ -15,8 +15,8 @@ type Part = { field: string } | { index: number };
 
 export const VFIO_PATH_HEADS = ['fsm', 'host', 'guest', 'sysfs', 'chp', 'vfio', 'region', 'lpm', 'opm', 'vpm', 'gpage', 'qemu'] as const;
 
-const VFIO_FIELDS = ['state', 'crws', 'io_signals', 'crw_signals', 'interrupts', 'requests', 'regions', 'irqs', 'open', 'pinned', 'ret_code', 'async_ret_code', 'cp'] as const;
-const GUEST_FIELDS = ['crws', 'mchk', 'mchk_pending', 'irq_pending'] as const;
+const VFIO_FIELDS = ['state', 'crws', 'io_signals', 'crw_signals', 'req_signals', 'interrupts', 'requests', 'regions', 'irqs', 'open', 'pinned', 'ret_code', 'async_ret_code', 'cp'] as const;
+const GUEST_FIELDS = ['crws', 'mchk', 'mchk_pending', 'irq_pending', 'subchannels'] as const;
 const PAGE_FIELDS = ['pfn', 'refcount', 'pincount', 'maybe_dma_pinned', 'dirty'] as const;
 
 function fieldOf(parts: Part[], col: number, names: readonly string[], what: string): string {
@@ -64,6 +64,7 @@ export function resolveVfioPath(r: Runner, head: string, args: Value[], parts: P
         if (f === 'crws') return BigInt(v.qemu.crws.crws.length);
         if (f === 'mchk') return BigInt(v.qemu.mchk.injected);
         if (f === 'mchk_pending') return v.qemu.crws.flags.mchkPending ? 1n : 0n;
+        if (f === 'subchannels') return BigInt(v.qemu.devices.size);
         return v.qemu.interruptionPending() ? 1n : 0n;
       }
       const sch = schArg(v, args, col, 'guest');
@@ -82,6 +83,17 @@ export function resolveVfioPath(r: Runner, head: string, args: Value[], parts: P
       return f === 'status' ? st : f === 'configure' ? BigInt(chpConfigure(v.cio, chpid)) : chpType(v.cio, chpid);
     }
     case 'vfio': {
+      if (args.length === 0) {
+        // driver-wide values: vfio.dma_unmap_resets, vfio.irq_count, vfio.irq_flags, vfio.faults.NAME (hits)
+        const f = fieldOf(parts, col, ['dma_unmap_resets', 'irq_count', 'irq_flags', 'faults', 'bound'], 'vfio');
+        if (f === 'dma_unmap_resets') return BigInt(v.vfio.dmaUnmapResets.count);
+        if (f === 'irq_count') return BigInt(v.lastIrq.count);
+        if (f === 'irq_flags') return BigInt(v.lastIrq.flags);
+        if (f === 'bound') return BigInt(v.vfio.devices.size);
+        const names = Object.keys(v.vfio.faults.hits).map((n) => n.replace(/-/g, '_'));
+        const g = fieldOf(parts.slice(1), col, names, 'vfio.faults');
+        return BigInt(v.vfio.faults.hits[g.replace(/_/g, '-') as keyof typeof v.vfio.faults.hits]);
+      }
       const sch = schArg(v, args, col, 'vfio');
       const p = v.vfio.device(sch);
       switch (fieldOf(parts, col, VFIO_FIELDS, 'vfio(SID)')) {
@@ -89,6 +101,7 @@ export function resolveVfioPath(r: Runner, head: string, args: Value[], parts: P
         case 'crws': return BigInt(p.crws.length);
         case 'io_signals': return BigInt(p.eventfds.io.signals);
         case 'crw_signals': return BigInt(p.eventfds.crw.signals);
+        case 'req_signals': return BigInt(p.eventfds.req.signals);
         case 'interrupts': return BigInt(p.stats.interrupts);
         case 'requests': return BigInt(p.stats.requests);
         case 'regions': return BigInt(1 + p.regions.length);
@@ -105,8 +118,8 @@ export function resolveVfioPath(r: Runner, head: string, args: Value[], parts: P
       const sch = Number(toNumber(args[0], col, 'qemu(SID)'));
       const d = v.qemu.device(sch);
       if (!d) throw new EvalError(col, `QEMU has no vfio-ccw device 0.0.${sch.toString(16).padStart(4, '0')}`);
-      const f = fieldOf(parts, col, ['unit_exceptions', 'io_irqs', 'crws_forwarded'], 'qemu(SID)');
-      return BigInt(f === 'unit_exceptions' ? d.stats.unitExceptions : f === 'io_irqs' ? d.stats.ioIrqs : d.stats.crwsForwarded);
+      const f = fieldOf(parts, col, ['unit_exceptions', 'io_irqs', 'crws_forwarded', 'eagain_retries'], 'qemu(SID)');
+      return BigInt(f === 'unit_exceptions' ? d.stats.unitExceptions : f === 'io_irqs' ? d.stats.ioIrqs : f === 'eagain_retries' ? d.stats.eagainRetries : d.stats.crwsForwarded);
     }
     case 'region': {
       const data = v.last.data;

@@ -10,8 +10,8 @@ import { Collapsed, makeItem } from './treeItem';
 const GROUP_MEANING: Record<string, string> = {
   PMCW: 'Path-management-control word (css §1.1): interruption parameter, ISC, enable/valid bits, device number, path masks (LPM, PNOM, LPUM, PIM, PAM, POM), CHPIDs.',
   SCSW: 'Subchannel-status word (css §1.3): function, activity and status control, CCW address, device and subchannel status, residual count. Fields are valid only in some states.',
-  MBA: 'Measurement-block address (css §1).',
-  MDA: 'Model-dependent area (css §1).',
+  MBA: 'Measurement-block address (css §1): the format-1 block (64 bytes, MBFC = 1); format-0 blocks are at the SCHM origin + MBI × 32.',
+  MDA: 'Model-dependent area (css §1): the model shows the address of the last measurement-block update here [unverified: chosen].',
 };
 
 export class GroupNode extends BaseNode {

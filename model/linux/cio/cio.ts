@@ -22,6 +22,9 @@ export interface ChannelPathState {
 }
 
 const hx = (n: number, w = 2) => n.toString(16).padStart(w, '0');
+
+/** The cfg work item (`cfg_func`, chp.c): pending SCLP (de)configure requests. */
+export const CHP_CFG_ACTION = 'host.chp_cfg';
 const sidOf = (sch: number) => (0x00010000 | sch) >>> 0;
 
 export class HostCio {
@@ -31,10 +34,15 @@ export class HostCio {
   /** Host subchannels (css_alloc_subchannel), by subchannel number. */
   readonly subchannels = new Map<number, HostSubchannel>();
   readonly drivers = new Map<string, SubchannelDriver>();
+  /** `chp_cfg_task[]`: pending configure (true) / deconfigure (false) per CHPID (css §5.6 code 8). */
+  readonly cfgTasks = new Map<number, boolean>();
+  /** The cfg work item is queued. */
+  readonly cfgWork = { queued: false };
 
   constructor(readonly m: Machine, readonly css: Css) {
     this.port = new MachinePort(css);
     this.registerDriver(ioSubchannelDriver(m));
+    m.onAction(CHP_CFG_ACTION, () => this.cfgFunc());
   }
 
   registerDriver(d: SubchannelDriver): void {
@@ -221,6 +229,79 @@ export class HostCio {
     this.host('chsc_chp_online', () => {
       if (this.chpGetStatus(chpid) === 0) return;
       this.dispatch(chpid, CHP_EVENT.ONLINE);
+    });
+  }
+
+  /**
+   * `s390_process_res_acc` for a resource-accessibility event on `chpid` (css §5.6 code 2, §6.2):
+   * nothing if the chp is varied off; an unknown chp is registered; then CHP_ONLINE to every
+   * subchannel driver (vfio-ccw: lpm |= mask & opm, CRW RSC 4 ERC 2).
+   */
+  processResAcc(chpid: number): void {
+    this.host('s390_process_res_acc', () => {
+      const status = this.chpGetStatus(chpid);
+      if (status === 0) return;
+      if (status < 0) this.chpNew(chpid);
+      this.dispatch(chpid, CHP_EVENT.ONLINE);
+    });
+  }
+
+  /** `chp_cfg_schedule` (css §5.6 code 8 ops 0/1): record the request, queue the cfg work. */
+  chpCfgSchedule(chpid: number, configure: boolean): void {
+    this.m.within('chp_cfg_schedule', () => {
+      this.m.journal.mapSet(this.cfgTasks, chpid, configure);
+      if (!this.cfgWork.queued) {
+        this.m.journal.set(this.cfgWork, 'queued', true);
+        this.m.schedule(CHP_CFG_ACTION, 0, 0);
+      }
+    });
+  }
+
+  /** `chp_cfg_cancel_deconfigure` (css §5.6 code 8 op 2): drop a deconfigure still pending. */
+  chpCfgCancelDeconfigure(chpid: number): void {
+    this.m.within('chp_cfg_cancel_deconfigure', () => {
+      if (this.cfgTasks.get(chpid) === false) this.m.journal.mapDelete(this.cfgTasks, chpid);
+      else this.warn(`cancel deconfigure of chp ${hx(chpid)}: no deconfigure pending (already done or never requested)`, 'css §5.6');
+    });
+  }
+
+  /** `cfg_func`: each pending request → SCLP (de)configure → on success chsc_chp_online/offline. */
+  private cfgFunc(): void {
+    this.host('cfg_func', () => {
+      this.m.journal.set(this.cfgWork, 'queued', false);
+      for (const chpid of [...this.cfgTasks.keys()].sort((a, b) => a - b)) {
+        const on = this.cfgTasks.get(chpid)!;
+        this.m.journal.mapDelete(this.cfgTasks, chpid);
+        if (!this.port.hasChpid(chpid)) {
+          this.warn(`${on ? 'sclp_chp_configure' : 'sclp_chp_deconfigure'}(${hx(chpid)}): CHPID not defined on this machine`, 'css §5.6');
+          continue;
+        }
+        const ok = this.m.within(on ? 'sclp_chp_configure' : 'sclp_chp_deconfigure', () => this.port.sclpConfigure(chpid, on));
+        if (!ok) {
+          this.warn(`${on ? 'sclp_chp_configure' : 'sclp_chp_deconfigure'}(${hx(chpid)}) failed: no path event`, 'css §6.2');
+          continue;
+        }
+        this.chpNew(chpid);
+        if (on) this.chscChpOnline(chpid);
+        else this.chscChpOffline(chpid);
+      }
+    });
+  }
+
+  /**
+   * `css_schedule_eval_all` after an overflow (css §5.6 flag 0x40, §6.4): every subchannel is
+   * evaluated: its driver's `sch_event` (vfio_ccw: cio_update_schib, failure → FSM NOT_OPER),
+   * else a SCHIB refresh. [unverified: chosen — evaluated at once, not from the slow-path work]
+   */
+  scheduleEvalAll(why: string): void {
+    this.host('css_schedule_eval_all', () => {
+      this.warn(`${why}: all subchannels re-evaluated (css_schedule_eval_all)`, 'css §5.6, §6.4');
+      this.syncSubchannels();
+      for (const sch of [...this.subchannels.keys()].sort((a, b) => a - b)) {
+        const hs = this.subchannels.get(sch)!;
+        const d = this.drivers.get(hs.driver);
+        this.m.within('css_evaluate_subchannel', () => (d?.schEvent ? d.schEvent(hs) : this.cioUpdateSchib(hs)));
+      }
     });
   }
 

@@ -1,10 +1,11 @@
 /**
  * Host CRW collection (css §6.4): the `crw_collect_info` kthread STCRWs until cc ≠ 0, handles up
  * to two chained CRWs, calls every handler with overflow on OFLW, else dispatches by RSC.
- * RSC 4 → `chp_process_crw` (css §6.2). RSC 0xB (CHSC SEI) is reported, not modelled.
+ * RSC 4 → `chp_process_crw` (css §6.2); RSC 0xB → `chsc_process_crw`, the SEI loop (css §5.6).
  */
 import { decodeCrwWord, ERC, RSC } from '../../css/crw';
 import type { HostCio } from './cio';
+import { chscProcessCrw } from './chsc';
 
 export interface CrwCollectResult {
   collected: number[];
@@ -21,7 +22,7 @@ export function crwCollectInfo(cio: HostCio): CrwCollectResult {
       const d = decodeCrwWord(crw);
       if (d.oflw) {
         // every registered handler with overflow = 1 (css §6.4): chp and css re-evaluate everything
-        cio.warn('CRW overflow: all subchannels scheduled for re-evaluation (css_schedule_eval_all, not modelled)', 'css §6.4');
+        cio.scheduleEvalAll('CRW overflow');
         chain = [];
         continue;
       }
@@ -42,7 +43,7 @@ function dispatchCrw(cio: HostCio, chain: number[]): void {
       cio.m.within('chp_process_crw', () => chpProcessCrw(cio, chain[0]));
       return;
     case RSC.CSS:
-      cio.warn('CRW RSC 0xB (channel subsystem): CHSC SEI loop is not modelled', 'css §6.2, §5.6');
+      chscProcessCrw(cio, false);
       return;
     default:
       cio.warn(`CRW RSC 0x${crw0.rsc.toString(16)}: no handler modelled`, 'css §6.4');

@@ -5,6 +5,9 @@
  * keeps working while the machine grows.
  */
 import type { Css } from '../../css/css';
+import { CHSC_RC } from '../../css/chsc';
+import { ERC, RSC } from '../../css/crw';
+import { SEI_FLAG, type SeiEvent, type SeiResponse } from './chsc';
 
 interface MachineChpExtensions {
   configureChpid(chpid: number, configured: boolean): boolean;
@@ -20,7 +23,42 @@ export class MachinePort {
   /** Fallback SCLP state while the machine has no configureChpid (true = configured). */
   private readonly fallbackConfigured = new Map<number, boolean>();
 
+  /**
+   * The machine's pending CHSC events (css §5.6 SEI) and its CRW RSC 0xB ERC 0, raised once until
+   * SEI has drained the store (css §6.3 "CSS event"). Journaled.
+   * [unverified: chosen — the model keeps the store here, next to the host that drains it]
+   */
+  readonly sei = { events: [] as SeiEvent[], overflow: false, crwPending: false };
+
   constructor(readonly css: Css) {}
+
+  /** The machine records a CHSC event (or only an overflow: events were lost) and raises the CRW. */
+  queueSei(event: SeiEvent | undefined, overflow = false): void {
+    const j = this.css.m.journal;
+    if (event) j.push(this.sei.events, event);
+    if (overflow) j.set(this.sei, 'overflow', true);
+    if (!this.sei.crwPending) {
+      j.set(this.sei, 'crwPending', true);
+      this.css.queueCrw({ rsc: RSC.CSS, erc: ERC.EVENT, rsid: 0 });
+    }
+  }
+
+  /**
+   * CHSC SEI (0x000E, css §5.6): the oldest pending event with flag 0x80 while more remain and
+   * 0x40 after a loss; response code 0x0005 (no data) when nothing is pending.
+   */
+  chscSei(): SeiResponse {
+    const j = this.css.m.journal;
+    if (!this.sei.events.length && !this.sei.overflow) {
+      j.set(this.sei, 'crwPending', false);
+      return { code: CHSC_RC.NO_DATA, flags: 0, event: undefined };
+    }
+    const event = j.shift(this.sei.events);
+    const flags = (this.sei.events.length ? SEI_FLAG.MORE : 0) | (this.sei.overflow ? SEI_FLAG.OVERFLOW : 0);
+    j.set(this.sei, 'overflow', false);
+    if (!this.sei.events.length) j.set(this.sei, 'crwPending', false);
+    return { code: CHSC_RC.OK, flags, event };
+  }
 
   private get ext(): MaybeExt {
     return this.css as MaybeExt;

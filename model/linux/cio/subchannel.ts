@@ -33,6 +33,8 @@ export interface SubchannelDriver {
   readonly name: string;
   /** `chp_event(sch, link, event)`: 0, or a negative errno (css §8.4). */
   chpEvent(hs: HostSubchannel, chpid: number, event: ChpEvent): number;
+  /** `sch_event` (css_evaluate_subchannel); default: refresh the cached SCHIB only. */
+  schEvent?(hs: HostSubchannel): void;
 }
 
 export function emptySchib(): Uint8Array {

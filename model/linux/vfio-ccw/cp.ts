@@ -15,7 +15,7 @@ import type { OrbFields } from '../../css/orb';
 import { E } from '../cio/errno';
 import type { HostMemory } from './hostmem';
 import type { VfioIommu } from './iommu';
-import { PAGE_SIZE } from './iommu';
+import { PAGE_SIZE, type PinFault } from './iommu';
 import { decodeGuestCcw, doesDataTransfer, encodeCcw1, idawCount, isChain, isIdal, isTic, FLAG, type Ccw1 } from './ccw1';
 
 /** CCWCHAIN_LEN_MAX (css §9.1). */
@@ -69,9 +69,18 @@ export interface CpContext {
   arenaBase: number;
   arenaSize: number;
   warn(message: string, ref: string): void;
+  /** Fault injection (`inject vfio-ccw guest-fault`): the next guest-memory read fails with -EFAULT. */
+  guestFault?: () => boolean;
+  /** Fault injection (`inject vfio-ccw pin-fail|pin-partial`): consulted once per page_array_pin call. */
+  pinFault?: (npage: number) => PinFault | undefined;
 }
 
 const hx = (n: number) => '0x' + n.toString(16);
+
+/** A warn event for an injected fault (not rate-limited like ctx.warn). */
+function injected(ctx: CpContext, message: string, ref: string): void {
+  ctx.m.emit({ kind: 'warn', message: `injected: ${message}`, ref }, 'instruction');
+}
 
 export function newCp(orb: OrbFields, arenaBase: number): ChannelProgram {
   return { orb: { ...orb }, chains: [], initialized: false, dmaNext: arenaBase };
@@ -95,6 +104,11 @@ function copyFromIova(ctx: CpContext, iova: number, len: number): Uint8Array | n
     // [unverified: chosen -EFAULT for a range beyond the guest's DMA mapping (css §9.2 "guest
     //  memory not accessible: error code propagated")]
     if (!ctx.guest.inRange(iova, len)) return -E.EFAULT;
+    // css §9.2 "guest memory not accessible (copy / vfio_dma_rw error code propagated)": injected
+    if (ctx.guestFault?.()) {
+      injected(ctx, `guest memory access at ${hx(iova)} (+${len}) fails with -EFAULT`, 'css §9.2');
+      return -E.EFAULT;
+    }
     if (!ctx.features.vfioCcwIdalRework) {
       // ≤6.2: pin the pages, copy, unpin (css §9.1 step 3)
       const first = Math.floor(iova / PAGE_SIZE) * PAGE_SIZE;
@@ -265,8 +279,12 @@ function pinArray(ctx: CpContext, pa: PageArray, unaligned: boolean): number {
     if (!unaligned) {
       while (pinned + npage < pa.iova.length && pa.iova[pinned] + npage * PAGE_SIZE === pa.iova[pinned + npage]) npage++;
     }
-    const r = ctx.iommu.pin(pa.iova[pinned], npage);
+    const fault = ctx.pinFault?.(npage);
+    if (fault) injected(ctx, `vfio_pin_pages(${hx(pa.iova[pinned])}, ${npage}) ${fault.kind === 'fail' ? `fails with -${fault.errno}` : `pins only ${npage - 1} page(s)`}`, 'css §9.2');
+    const r = ctx.iommu.pin(pa.iova[pinned], npage, fault);
     if (r.ret < 0 || r.ret !== npage) {
+      // css §9.2: a partial pin unpins everything, including the pages this call did pin
+      if (r.ret > 0) ctx.iommu.unpin(pa.iova[pinned], r.ret);
       for (const run of pa.runs) ctx.iommu.unpin(run.iova, run.npage);
       ctx.m.journal.set(pa, 'runs', []);
       return r.ret < 0 ? r.ret : -E.EINVAL; // partial pin → -EINVAL
@@ -331,6 +349,23 @@ function freeChains(ctx: CpContext, cp: ChannelProgram): void {
 }
 
 /** Pages still pinned by this program (for the invariant checker). */
+/**
+ * `cp_iova_pinned(cp, iova, length)` (css §9.3): does a page pinned by the current channel
+ * program lie in [iova, iova + length)? (Used by the DMA-unmap notification.)
+ */
+export function cpIovaPinned(cp: ChannelProgram, iova: number, length: number): boolean {
+  if (!cp.initialized) return false;
+  const end = iova + length;
+  for (const run of cpPinnedRuns(cp)) {
+    const first = Math.floor(run.iova / PAGE_SIZE) * PAGE_SIZE;
+    for (let i = 0; i < run.npage; i++) {
+      const page = first + i * PAGE_SIZE;
+      if (page >= iova && page < end) return true;
+    }
+  }
+  return false;
+}
+
 export function cpPinnedRuns(cp: ChannelProgram): PinRun[] {
   return cp.chains.flatMap((c) => c.pa.flatMap((p) => p.runs));
 }

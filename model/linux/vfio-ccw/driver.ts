@@ -21,7 +21,8 @@ import type { Mm } from '../mm/mm';
 import { HostMemory, DMA_ARENA, DMA_ARENAS, DMA_BASE } from './hostmem';
 import { VfioIommu } from './iommu';
 import { ACTION_FUNCTION, fsmTable, type FsmAction, type FsmEvent, type FsmState, type FsmTable } from './fsm';
-import { cpFree, cpGetOrb, cpInit, cpPrefetch, cpUpdateScswCpa, guestCcwAddr, newCp, cpPinnedRuns, type CpContext } from './cp';
+import { cpFree, cpGetOrb, cpInit, cpIovaPinned, cpPrefetch, cpUpdateScswCpa, guestCcwAddr, newCp, cpPinnedRuns, type CpContext } from './cp';
+import { newFaultTable, takeFault, type FaultName } from './faults';
 import {
   addedRegions, ASYNC_CMD, ASYNC_REGION, CRW_REGION, getRet, getU32, IO_REGION, numIrqs, putU32, SCHIB_REGION,
   VFIO_CCW_NUM_REGIONS, VFIO_CCW_OFFSET_SHIFT, type IrqName, type RegionDef,
@@ -38,6 +39,9 @@ export const hostSchAddr = (sch: number): number => (0x0f000000 + sch * 0x100) >
 
 export type LpmRule = 'merged' | 'rfc';
 
+/** VFIO_IRQ_INFO_EVENTFD (include/uapi/linux/vfio.h). */
+export const VFIO_IRQ_INFO_EVENTFD = 1 << 0;
+
 const sidOf = (sch: number) => (0x00010000 | sch) >>> 0;
 
 export class VfioCcw {
@@ -45,6 +49,10 @@ export class VfioCcw {
   readonly iommu: VfioIommu;
   readonly table: FsmTable;
   readonly options = { lpmRule: 'merged' as LpmRule };
+  /** Injected faults (`inject vfio-ccw …`), journaled. */
+  readonly faults = newFaultTable();
+  /** DMA-unmap notifications that reset a device (css §9.3), for views and expects. */
+  readonly dmaUnmapResets = { count: 0 };
   /** QEMU's eventfd readers (installed at realize). */
   private readonly readers: Array<(sch: number, irq: IrqName) => void> = [];
 
@@ -61,10 +69,12 @@ export class VfioCcw {
   ) {
     this.table = fsmTable(features);
     this.iommu = new VfioIommu(m, mm, qemuPid, guestBase, guest.size);
-    cio.registerDriver({ name: 'vfio_ccw', chpEvent: (hs, chpid, ev) => this.chpEvent(hs, chpid, ev) });
+    cio.registerDriver({ name: 'vfio_ccw', chpEvent: (hs, chpid, ev) => this.chpEvent(hs, chpid, ev), schEvent: (hs) => this.schEvent(hs) });
     m.onAction(HOST_IRQ_ACTION, () => this.doIoIrq());
     m.onAction(HOST_CRW_ACTION, () => this.crwMachineCheck());
     m.onAction(VFIO_WORK_ACTION, (arg) => this.runWork(arg));
+    // css §9.3: the vfio container tells the vendor driver about DMA unmaps (vfio_ccw_dma_unmap)
+    mm.vfio.onDmaUnmap((iova, size) => this.dmaUnmap(Number(iova), Number(size)));
     m.onAction(EVENTFD_ACTION, (arg) => {
       const { sch, irq } = decodeEventfdArg(arg);
       for (const r of this.readers) r(sch, irq);
@@ -111,6 +121,12 @@ export class VfioCcw {
         if (p.pfchWarned) return;
         this.set(p, 'pfchWarned', true);
         this.warn(msg, ref);
+      },
+      guestFault: () => this.fault('guest-fault'),
+      pinFault: (npage) => {
+        if (this.faults.armed['pin-fail'] && this.fault('pin-fail')) return { kind: 'fail', errno: E.ENOMEM };
+        if (npage >= 2 && this.faults.armed['pin-partial'] && this.fault('pin-partial')) return { kind: 'partial' };
+        return undefined;
       },
     };
   }
@@ -214,6 +230,90 @@ export class VfioCcw {
       if (!e) this.setState(p, 'IDLE');
       return e;
     });
+  }
+
+  /** Consume one injection of an armed fault. */
+  fault(name: FaultName): boolean {
+    return takeFault(this.m, this.faults, name);
+  }
+
+  /**
+   * VFIO_DEVICE_GET_IRQ_INFO (css §8.2): index ≥ num_irqs → -EINVAL (num_irqs 2 in 5.8, 3 once
+   * the REQ index exists); else count 1, flags EVENTFD.
+   */
+  getIrqInfo(sch: number, index: number): { ret: number; count: number; flags: number } {
+    this.device(sch);
+    return this.hostWork('vfio_ccw_mdev_get_irq_info', () => {
+      if (!Number.isInteger(index) || index < 0 || index >= numIrqs(this.features)) return { ret: -E.EINVAL, count: 0, flags: 0 };
+      return { ret: 0, count: 1, flags: VFIO_IRQ_INFO_EVENTFD };
+    });
+  }
+
+  /**
+   * The vfio core asks the driver to have userspace release the device (`vfio_ccw_mdev_request`,
+   * css §8.2 REQ eventfd, ≈5.11+): signal the REQ eventfd if userspace installed one, else log
+   * that the request is blocked until userspace releases the device. Returns whether it signalled.
+   * [unverified: chosen — notice texts and the every-10th rate limit recalled from the driver]
+   */
+  request(sch: number, count: number): boolean {
+    const p = this.device(sch);
+    return this.hostWork('vfio_ccw_mdev_request', () => {
+      if (p.eventfds.req.installed) {
+        if (count % 10 === 0) this.warn(`${schBusId(sch)}: Relaying device request to user (#${count})`, 'css §8.2');
+        return eventfdSignal(this.m, p.eventfds, sch, 'req');
+      }
+      if (count === 0) this.warn(`${schBusId(sch)}: No device request channel registered, blocked until released by user`, 'css §8.2');
+      return false;
+    });
+  }
+
+  /**
+   * Unbind the subchannel from vfio_ccw: the vfio core's unregister loop sends device requests
+   * until userspace has closed the device, then \`vfio_ccw_sch_remove\` disables the subchannel,
+   * frees the CRW list and the private data. Returns 0, or -EBUSY if userspace never released it.
+   * [unverified: chosen — the kernel waits forever (10 s between requests); the model sends at
+   *  most 10 requests, running the machine's queued actions after each, then gives up]
+   */
+  unbind(sch: number): number {
+    const p = this.device(sch);
+    return this.hostWork('vfio_unregister_group_dev', () => {
+      for (let i = 0; p.open && i < 10; i++) {
+        this.request(sch, i);
+        for (let k = 0; k < 10_000 && p.open && this.m.hasPendingActions(); k++) this.m.runNextAction();
+      }
+      if (p.open) {
+        this.warn(`${schBusId(sch)}: userspace did not release the device after 10 requests; unbind stays blocked (the model gives up)`, 'css §8.2, §12');
+        return -E.EBUSY;
+      }
+      return this.m.within('vfio_ccw_sch_remove', () => {
+        const hs = this.cio.subchannel(sch);
+        if (!this.features.vfioCcwOpenClose && p.state !== 'NOT_OPER') this.quiesce(p);
+        else if (hs.schib[5] & 0x80) this.cio.disable(hs);
+        if (p.cp.initialized) cpFree(this.cpContext(p), p.cp);
+        this.m.journal.splice(p.crws, 0, p.crws.length); // the CRW list is freed at unbind (css §8.4)
+        this.m.journal.mapDelete(this.devices, sch);
+        this.m.journal.set(hs, 'driver', 'none');
+        return 0;
+      });
+    });
+  }
+
+  /**
+   * \`vfio_ccw_dma_unmap\` (css §9.3): if a page pinned by the device's current channel program is
+   * in [iova, iova + length) the device is reset (CLOSE + OPEN; 5.8: quiesce + enable, then
+   * cp_free), which releases the pins before the container removes the mapping.
+   */
+  dmaUnmap(iova: number, length: number): void {
+    for (const p of [...this.devices.values()]) {
+      if (!cpIovaPinned(p.cp, iova, length)) continue;
+      this.hostWork('vfio_ccw_dma_unmap', () => {
+        this.warn(`${schBusId(p.sch)}: DMA unmap of [0x${iova.toString(16)}, +0x${length.toString(16)}) hits pages pinned by the channel program: device reset (CLOSE+OPEN), pins released`, 'css §9.3');
+        this.m.journal.set(this.dmaUnmapResets, 'count', this.dmaUnmapResets.count + 1);
+        this.reset(p.sch);
+        if (p.cp.initialized) cpFree(this.cpContext(p), p.cp);
+        if (p.state === 'CP_PENDING') this.setState(p, 'IDLE');
+      });
+    }
   }
 
   /** Install / remove an eventfd (VFIO_DEVICE_SET_IRQS, css §8.2). */
@@ -514,10 +614,26 @@ export class VfioCcw {
     return 0;
   }
 
+  /**
+   * `vfio_ccw_sch_event` (subchannel evaluation, e.g. after an overflow, css §5.6/§6.4):
+   * refresh the SCHIB; failure → FSM NOT_OPER. [unverified: chosen — recalled from the driver]
+   */
+  schEvent(hs: HostSubchannel): void {
+    this.m.within('vfio_ccw_sch_event', () => {
+      const p = this.devices.get(hs.sch);
+      if (this.cio.cioUpdateSchib(hs) && p) this.fsmEvent(p, 'NOT_OPER');
+    });
+  }
+
   /** `vfio_ccw_queue_crw` (css §8.4): only RSC/ERC/RSID set; appended; crw work queued. */
   queueCrw(p: VfioCcwPrivate, rsc: number, erc: number, rsid: number): void {
     this.m.within('vfio_ccw_queue_crw', () => {
       const crw = encodeCrw({ rsc, erc, rsid });
+      if (this.fault('crw-alloc-fail')) {
+        // css §8.4: kzalloc(GFP_ATOMIC) failed → the event is dropped silently (no overflow report)
+        this.warn(`injected: CRW element allocation (GFP_ATOMIC) failed for ${schBusId(p.sch)}: CRW 0x${crw.toString(16).padStart(8, '0')} dropped silently`, 'css §8.4');
+        return;
+      }
       this.m.journal.push(p.crws, crw);
       this.set(p, 'stats', { ...p.stats, crwsQueued: p.stats.crwsQueued + 1 });
       this.m.emit({ kind: 'crw.queued', queue: `vfio-ccw ${schBusId(p.sch)}`, crw }, 'instruction');
@@ -582,6 +698,7 @@ export class VfioCcw {
       if (pos + data.length > def.size) return -E.EINVAL;
       switch (def.name) {
         case 'io': return this.m.within('vfio_ccw_mdev_write_io_region', () => {
+          if (this.ioMutexBusy(p)) return -E.EAGAIN;
           const io = p.io.slice();
           io.set(data, pos);
           this.set(p, 'io', io);
@@ -590,6 +707,7 @@ export class VfioCcw {
           return rc !== 0 ? rc : data.length;
         });
         case 'async': return this.m.within('vfio_ccw_async_region_write', () => {
+          if (this.ioMutexBusy(p)) return -E.EAGAIN;
           const cmd = p.cmd.slice();
           cmd.set(data, pos);
           this.set(p, 'cmd', cmd);
@@ -601,6 +719,13 @@ export class VfioCcw {
           return -E.EINVAL; // schib and crw regions are read-only
       }
     });
+  }
+
+  /** `mutex_trylock(&private->io_mutex)` failing (css §8.1): only through fault injection here. */
+  private ioMutexBusy(p: VfioCcwPrivate): boolean {
+    if (!this.fault('io-mutex-busy')) return false;
+    this.warn(`injected: ${schBusId(p.sch)} io_mutex is held: mutex_trylock failed → -EAGAIN`, 'css §8.1');
+    return true;
   }
 
   // ---- reading, for views, paths and the invariant checker -----------------------------------

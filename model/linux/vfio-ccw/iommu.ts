@@ -12,6 +12,9 @@ import { IOMMU_READ, IOMMU_WRITE } from '../mm/vfioType1';
 
 export const PAGE_SIZE = 4096;
 
+/** An injected vfio_pin_pages fault (css §9.2): the call fails, or pins one page fewer. */
+export type PinFault = { kind: 'fail'; errno: number } | { kind: 'partial' };
+
 export class VfioIommu {
   constructor(
     private readonly m: Machine,
@@ -35,14 +38,30 @@ export class VfioIommu {
   }
 
   /** `vfio_pin_pages(iova, npage, READ|WRITE)`: npage and the PFNs, or −errno with nothing pinned. */
-  pin(iova: number, npage: number): { ret: number; pfns: number[] } {
+  pin(iova: number, npage: number, fault?: PinFault): { ret: number; pfns: number[] } {
     if (iova < 0 || iova >= this.size) return this.m.within('vfio_pin_pages', () => ({ ret: -22, pfns: [] }));
+    if (fault?.kind === 'fail') return this.m.within('vfio_pin_pages', () => ({ ret: -fault.errno, pfns: [] }));
+    if (fault?.kind === 'partial') {
+      // [unverified: chosen — an injected partial pin pins npage − 1 pages (css §9.2 "partial pin")]
+      const r = this.mm.vfio.pin(this.iovas(iova, npage - 1), IOMMU_READ | IOMMU_WRITE);
+      return r;
+    }
     return this.mm.vfio.pin(this.iovas(iova, npage), IOMMU_READ | IOMMU_WRITE);
   }
 
   /** `vfio_unpin_pages(iova, npage)`: the last unpin dirties the page (the mapping is writable). */
   unpin(iova: number, npage: number): void {
     this.mm.vfio.unpin(this.iovas(iova, npage));
+  }
+
+  /** QEMU's memory listener removes guest RAM [iova, iova+size): VFIO_IOMMU_UNMAP_DMA (css §9.3). */
+  unmapGuestRam(iova: number, size: number): number {
+    return this.mm.vfio.unmap(BigInt(iova), BigInt(size));
+  }
+
+  /** QEMU's memory listener maps guest RAM [iova, iova+size) again (VFIO_IOMMU_MAP_DMA). */
+  mapGuestRamRange(iova: number, size: number): number {
+    return this.mm.vfio.map(this.pid, BigInt(iova), this.base + BigInt(iova), BigInt(size), IOMMU_READ | IOMMU_WRITE);
   }
 
   /** mm->locked_vm of the QEMU process, in pages. */

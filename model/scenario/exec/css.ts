@@ -134,44 +134,71 @@ export function execCss(r: Runner, st: Stmt): boolean {
       r.css.setPathFailure(st.sch, st.chpid, st.failed);
       return true;
     case 'machine-oper':
-      r.css.setDeviceOperational(st.sch, st.operational);
+      // css §6.1: the machine reports it with a CRW RSC 3 (facilities.ts subchannelCrw)
+      r.css.subchannelOperEvent(st.sch, st.operational);
       return true;
     case 'machine-unsolicited':
       r.css.unsolicited(st.sch, st.dstat);
       return true;
     case 'machine-crw':
-      r.css.queueCrw({ rsc: st.rsc, erc: st.erc, rsid: st.rsid, sol: st.sol, chn: st.chn, anc: st.anc, oflw: st.oflw });
+      // RSC 0xB also makes a CHSC SEI event pending (css §5.6)
+      r.css.machineCrw({ rsc: st.rsc, erc: st.erc, rsid: st.rsid, sol: st.sol, chn: st.chn, anc: st.anc, oflw: st.oflw });
       return true;
     case 'rule':
       r.css.addDeviceRule(st.sch, { ...st.rule });
       return true;
     case 'chsc': {
-      const code = st.command === 'ssd' ? CHSC_CMD.SSD : CHSC_CMD.SCPD;
+      const code = CHSC_CODES[st.command];
+      // request parameters (css §5.6): SSD/SCPD first/last, SDA operation code; `paramN` overrides
+      const params = st.command === 'ssd' || st.command === 'scpd' ? [st.first, st.last, 0] : st.command === 'sda' ? [st.first, 0, 0] : [0, 0, 0];
+      st.params?.forEach((v, i) => { if (v !== undefined) params[i] = v; });
+      const len = st.len ?? (st.command === 'sda' ? 0x0400 : 0x0010);
       let res: ChscResult;
       if (st.at !== undefined) {
-        // build the request block (css §5.6): length 16, command, first/last
+        native(r, 'chsc … at ADDR');
+        // build the request block (css §5.6): length, command, three parameter words
         const req = new Uint8Array(16);
         const dv = new DataView(req.buffer);
-        dv.setUint16(0, 0x0010);
+        dv.setUint16(0, len);
         dv.setUint16(2, code);
-        dv.setUint32(4, st.first);
-        dv.setUint32(8, st.last);
+        params.forEach((p, i) => dv.setUint32(4 + 4 * i, p >>> 0));
         if (!(st.at & 0xfff) && r.mem.inRange(st.at, 16)) r.mem.write(st.at, req);
         res = r.css.chsc(st.at);
         j.set(r.state, 'cc', BigInt((res as ChscResult & { cc: number }).cc));
       } else {
-        res = st.command === 'ssd' ? r.css.chscSsd(st.first, st.last) : r.css.chscScpd(st.first, st.last);
+        res = r.css.chscCommand(code, params[0], params[1], params[2], len);
         j.set(r.state, 'cc', 0n);
       }
       j.set(r.state, 'chsc', res);
       return true;
     }
+    case 'sal':
+      native(r, 'sal');
+      r.css.sal(st.gr1);
+      return true;
+    case 'stcps':
+      native(r, 'stcps');
+      j.set(r.state, 'cpsw', r.css.stcps(st.at));
+      return true;
+    case 'rchp':
+      native(r, 'rchp');
+      j.set(r.state, 'cc', BigInt(r.css.rchp(st.gr1)));
+      return true;
+    case 'schm':
+      native(r, 'schm');
+      r.css.schm(st.gr1, st.gr2);
+      return true;
     default:
       return false;
   }
 }
 
 const hex2 = (n: number) => n.toString(16).padStart(2, '0');
+
+/** css §5.6 command codes of the `chsc` statement. */
+const CHSC_CODES: Readonly<Record<string, number>> = {
+  ssd: CHSC_CMD.SSD, scpd: CHSC_CMD.SCPD, sei: CHSC_CMD.SEI, scsc: CHSC_CMD.SCSC, sda: CHSC_CMD.SDA, secm: CHSC_CMD.SECM, sadc: CHSC_CMD.SADC, ssqd: CHSC_CMD.SSQD,
+};
 
 /** Operand addresses and raw SIDs exist only where the guest's instructions act on the machine. */
 function native(r: Runner, what: string): void {

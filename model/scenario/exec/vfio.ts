@@ -8,6 +8,8 @@ import type { Runner } from '../runner';
 import type { VfioStack } from '../../qemu/topology';
 import { regionOffset } from '../../linux/vfio-ccw/regions';
 import { errName } from '../../linux/cio/errno';
+import { armFault } from '../../linux/vfio-ccw/faults';
+import { SEI_CC, type SeiEvent } from '../../linux/cio/chsc';
 
 const REGION_INDEX = { io: 0, async: 1, schib: 2, crw: 3 } as const;
 
@@ -44,7 +46,58 @@ export function execVfio(r: Runner, st: Stmt): boolean {
     case 'vfio': {
       const v = stack(r, 'vfio');
       if (!v.vfio.devices.has(st.sch)) throw new Error(`0.0.${st.sch.toString(16).padStart(4, '0')} is not a vfio-ccw device (define it with 'device' in the vfio topology)`);
-      setRet(st.op === 'open' ? v.vfio.open(st.sch) : st.op === 'close' ? v.vfio.close(st.sch) : v.vfio.reset(st.sch));
+      switch (st.op) {
+        case 'open': setRet(v.vfio.open(st.sch)); break;
+        case 'close': setRet(v.vfio.close(st.sch)); break;
+        case 'reset': setRet(v.vfio.reset(st.sch)); break;
+        case 'request': v.vfio.request(st.sch, 0); setRet(0); break;
+        case 'unbind': setRet(v.vfio.unbind(st.sch)); break;
+      }
+      return true;
+    }
+    case 'vfio-irq-info': {
+      const v = stack(r, 'vfio irq-info');
+      if (!v.vfio.devices.has(st.sch)) throw new Error(`0.0.${st.sch.toString(16).padStart(4, '0')} is not a vfio-ccw device`);
+      const res = v.vfio.getIrqInfo(st.sch, st.index);
+      setRet(res.ret);
+      j.set(v.lastIrq, 'count', res.count);
+      j.set(v.lastIrq, 'flags', res.flags);
+      return true;
+    }
+    case 'vfio-dma': {
+      const v = stack(r, `vfio dma-${st.op}`);
+      setRet(st.op === 'unmap' ? v.vfio.iommu.unmapGuestRam(st.iova, st.size) : v.vfio.iommu.mapGuestRamRange(st.iova, st.size));
+      return true;
+    }
+    case 'inject': {
+      const v = stack(r, 'inject vfio-ccw');
+      armFault(r.m, v.vfio.faults, st.fault, st.count);
+      return true;
+    }
+    case 'machine-sei': {
+      if (!r.vfio) {
+        // native topology: the machine's own CHSC SEI store (css §5.6); the guest runs SEI itself
+        if (st.event === 'overflow') throw new Error("'machine sei overflow' needs 'topology vfio' (host cio re-evaluation, css §6.4)");
+        const chpid = st.chpids[0];
+        const cc = st.event === 'res-acc' ? SEI_CC.RES_ACC : st.event === 'link-incident' ? SEI_CC.LINK_INCIDENT : st.event === 'chp-avail' ? SEI_CC.CHP_AVAIL : SEI_CC.CHP_CONFIG;
+        // [unverified: chosen] chp-config's content-code-dependent data = operation, then the CHPIDs
+        r.css.seiEvent(cc === SEI_CC.CHP_CONFIG ? { cc, ccdf: [st.op ?? 0, ...st.chpids] } : { cc, rs: 4, rsid: chpid });
+        return true;
+      }
+      const v = stack(r, 'machine sei');
+      if (st.event === 'overflow') {
+        v.cio.port.queueSei(undefined, true);
+        return true;
+      }
+      const chpid = st.chpids[0];
+      let e: SeiEvent;
+      switch (st.event) {
+        case 'res-acc': e = { cc: SEI_CC.RES_ACC, rs: 4, rsid: chpid }; break;
+        case 'link-incident': e = { cc: SEI_CC.LINK_INCIDENT, rs: 4, rsid: chpid }; break;
+        case 'chp-avail': e = { cc: SEI_CC.CHP_AVAIL, rs: 4, rsid: chpid }; break;
+        default: e = { cc: SEI_CC.CHP_CONFIG, rs: 0, rsid: 0, op: st.op, chpids: st.chpids.slice() };
+      }
+      v.cio.port.queueSei(e);
       return true;
     }
     case 'region-write':

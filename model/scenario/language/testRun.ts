@@ -4,7 +4,6 @@
  */
 import type { Scenario, Stmt } from '../ast';
 import { Runner } from '../runner';
-import { describeEvent } from '../../engine/events';
 
 export interface ExpectOutcome {
   /** The expect statement (line, text, file when it came from an include). */
@@ -23,15 +22,10 @@ export interface TestRunResult {
 export function runScenarioTest(scenario: Scenario, maxSteps = 10_000_000): TestRunResult {
   const runner = new Runner(scenario);
   runner.m.setLean();
-  const exceptions: TestRunResult['exceptions'] = [];
-  runner.m.onEvent((r) => {
-    if (r.event.kind === 'exception') {
-      const line = (r.event as { line?: number }).line;
-      exceptions.push(line === undefined ? { message: describeEvent(r.event) } : { line, message: describeEvent(r.event) });
-    }
-  });
   let steps = 0;
   while (steps < maxSteps && runner.step()) steps++;
+  // exceptions checked by an `expect exception == …` right after them were expected
+  const exceptions: TestRunResult['exceptions'] = runner.exceptions.filter((x) => !x.checked).map((x) => ({ line: x.line, message: x.message }));
   const stmts = scenario.statements.filter((s) => s.k === 'expect');
   // Statements run once each and in order: the i-th result belongs to the i-th expect.
   const expects = stmts.map((stmt, i): ExpectOutcome => {

@@ -1,5 +1,6 @@
 /** Channel-subsystem statements: paths, devices, memory contents, channel programs, I/O instructions (css §1–6). */
-import type { AddrRef, CcwLine, DeviceRuleSpec } from '../ast';
+import { parseMachineSei } from './vfio';
+import type { AddrRef, CcwLine, ChscCommandName, CssStmt, DeviceRuleSpec } from '../ast';
 import type { Cursor } from '../cursor';
 import type { StatementDef } from './types';
 import { addrRef } from './common';
@@ -26,6 +27,10 @@ export const CCW_FLAGS: Readonly<Record<string, number>> = {
 };
 
 const DEVICE_TYPES = ['echo', 'dasd', 'terminal'] as const;
+
+/** css §5.6 CHSC commands of the `chsc` statement. */
+export const CHSC_COMMANDS: readonly ChscCommandName[] = ['ssd', 'scpd', 'sei', 'scsc', 'sda', 'secm', 'sadc', 'ssqd'];
+type CssStmtBody = CssStmt;
 
 export const CSS_STATEMENTS: readonly StatementDef[] = [
   {
@@ -325,11 +330,13 @@ export const CSS_EVENT_STATEMENTS: readonly StatementDef[] = [
     },
   },
   {
-    name: 'machine', syntax: 'machine chpid XX online|offline | path-failure SID XX | path-repair SID XX | not-oper SID | oper SID | unsolicited SID [dstat=0xNN] | crw rsc=N erc=N rsid=N [sol] [chn] [anc] [oflw]', ref: 'css §5.4, §5.5, §6',
-    help: 'Machine events: a channel path going offline/online (CRW RSC 4 ERC 6/2, PAM), the device not answering on one path or on all (PNOM, deferred cc 3), unsolicited device status (attention 0x80 by default), or any CRW.',
+    name: 'machine', syntax: 'machine chpid XX online|offline | path-failure SID XX | path-repair SID XX | not-oper SID | oper SID | unsolicited SID [dstat=0xNN] | crw rsc=N erc=N rsid=N [sol] [chn] [anc] [oflw] | sei res-acc|chp-config|link-incident|chp-avail|overflow …', ref: 'css §5.4, §5.5, §5.6, §6',
+    help: 'Machine events: a channel path going offline/online (CRW RSC 4 ERC 6/2, PAM), the device not answering on one path or on all (PNOM, deferred cc 3), unsolicited device status (attention 0x80 by default), any CRW, or (vfio topology) a CHSC event for the host: sei res-acc XX | sei chp-config XX[,XX…] configure|deconfigure|cancel | sei link-incident XX | sei chp-avail XX | sei overflow (CRW RSC 0xB, the host runs the SEI loop).',
     parse(c) {
-      const what = dashedWord(c, 'chpid, path-failure, path-repair, not-oper, oper, unsolicited or crw');
+      const what = dashedWord(c, 'chpid, path-failure, path-repair, not-oper, oper, unsolicited, crw or sei');
       switch (what) {
+        case 'sei':
+          return parseMachineSei(c); // vfio topology: CHSC SEI events for the host (statements/vfio.ts)
         case 'chpid': {
           const chpid = c.hexByte('a CHPID (hex)');
           const event = c.oneOf(['online', 'offline'], 'online or offline') as 'online' | 'offline';
@@ -374,7 +381,7 @@ export const CSS_EVENT_STATEMENTS: readonly StatementDef[] = [
           return { k: 'machine-crw', rsc: v.rsc, erc: v.erc, rsid: v.rsid, ...flags };
         }
       }
-      return c.fail(`unknown machine event '${what}': expected chpid, path-failure, path-repair, not-oper, oper, unsolicited or crw`);
+      return c.fail(`unknown machine event '${what}': expected chpid, path-failure, path-repair, not-oper, oper, unsolicited, crw or sei`);
     },
   },
   {
@@ -420,18 +427,114 @@ export const CSS_EVENT_STATEMENTS: readonly StatementDef[] = [
     },
   },
   {
-    name: 'chsc', syntax: 'chsc ssd SID [to SID] [at ADDR] | chsc scpd XX [to XX] [at ADDR]', ref: 'css §5.6',
-    help: 'CHANNEL SUBSYSTEM CALL: store subchannel description (ssd) or store channel-path description (scpd). Results: chsc.code, chsc.len and the response fields (ssd: sch_valid dev_valid st devno path_mask sch chpid0..7; scpd: flags desc chpid). `at ADDR` builds the request block in guest memory (4K aligned, css §5.6).',
+    name: 'chsc', syntax: 'chsc ssd SID [to SID] | chsc scpd XX [to XX] | chsc sei|scsc|secm|sadc|ssqd | chsc sda mcsse|mss|N  [len N] [param0|param1|param2 WORD] [at ADDR]', ref: 'css §5.6',
+    help: 'CHANNEL SUBSYSTEM CALL: store subchannel description (ssd), store channel-path description (scpd), store event information (sei: one pending event, 0x0005 no data when none), store CSS characteristics (scsc), set domain attributes (sda: enable MCSS-E / MSS), and secm / sadc / ssqd (answered 0x0004 not installed). Results: chsc.code, chsc.len and the response fields (ssd: sch_valid dev_valid st devno path_mask sch chpid0..7; scpd: flags desc chpid; sei: flags rs cc fla rsid ccdf0; scsc: general0..3 chsc0..3). `len N` and `paramN WORD` override the request (css §5.6 request errors); `at ADDR` builds the request block in guest memory (4K aligned).',
     parse(c) {
-      const command = c.oneOf(['ssd', 'scpd'], 'ssd or scpd') as 'ssd' | 'scpd';
-      const first = command === 'ssd' ? c.schid('a subchannel id') : c.hexByte('a CHPID (hex)');
-      let last = first;
-      if (c.peekWord('to')) {
-        c.next();
-        last = command === 'ssd' ? c.schid('a subchannel id') : c.hexByte('a CHPID (hex)');
+      const command = c.oneOf(CHSC_COMMANDS, CHSC_COMMANDS.join(', ')) as ChscCommandName;
+      let first = 0;
+      let last = 0;
+      if (command === 'ssd' || command === 'scpd') {
+        first = command === 'ssd' ? c.schid('a subchannel id') : c.hexByte('a CHPID (hex)');
+        last = first;
+        if (c.peekWord('to')) {
+          c.next();
+          last = command === 'ssd' ? c.schid('a subchannel id') : c.hexByte('a CHPID (hex)');
+        }
+      } else if (command === 'sda') {
+        // css §5.6 SDA operation code: 0 enable MCSS-E, 2 enable MSS
+        const t = c.peek();
+        if (t?.kind === 'number') first = u16(c, 'an SDA operation code');
+        else first = c.oneOf(['mcsse', 'mss'], 'mcsse, mss or an operation code') === 'mcsse' ? 0 : 2;
+      }
+      const st: Extract<CssStmtBody, { k: 'chsc' }> = { k: 'chsc', command, first, last };
+      while (c.peek() && !c.peekWord('at')) {
+        const tok = c.peek();
+        const w = c.oneOf(['len', 'param0', 'param1', 'param2'], "'len N', 'paramN WORD' or 'at ADDR'");
+        const vt = c.peek();
+        const v = c.number(w === 'len' ? 'a request length' : 'a 32-bit word');
+        if (w === 'len') {
+          if (st.len !== undefined) c.fail("'len' given twice", tok);
+          if (v > 0xffffn) c.fail('the request length is a halfword (css §5.6)', vt);
+          st.len = Number(v);
+        } else {
+          if (v > 0xffffffffn) c.fail(`${w} is a 32-bit word`, vt);
+          st.params ??= [undefined, undefined, undefined];
+          st.params[Number(w.slice(5))] = Number(v);
+        }
       }
       const at = atOperand(c);
-      return at === undefined ? { k: 'chsc', command, first, last } : { k: 'chsc', command, first, last, at };
+      if (at !== undefined) st.at = at;
+      return st;
+    },
+  },
+  {
+    name: 'sal', syntax: 'sal LIMIT', ref: 'css §5.1',
+    help: 'SET ADDRESS LIMIT: GR1 = LIMIT (bit 0 and bits 16–31 must be zero, else operand exception). Data addresses of a start with ORB alcc=1 are then checked against it when PMCW LM is 01 (at or above) or 10 (below) [unverified: chosen program check].',
+    parse(c) {
+      const t = c.peek();
+      const v = c.number('an address limit (GR1)');
+      if (v > 0xffffffffn) c.fail('GR1 is a 32-bit word here (css §5.1)', t);
+      return { k: 'sal', gr1: Number(v) };
+    },
+  },
+  {
+    name: 'stcps', syntax: 'stcps [at ADDR]', ref: 'css §5.1',
+    help: 'STORE CHANNEL PATH STATUS: the 256-bit mask of CHPIDs in use by an active subchannel (Hercules); read it as cpsw(XX) and cpsw.count. `at ADDR` stores the 32 bytes there (32-byte boundary, else specification exception [unverified: chosen]).',
+    parse(c) {
+      const at = atOperand(c);
+      return at === undefined ? { k: 'stcps' } : { k: 'stcps', at };
+    },
+  },
+  {
+    name: 'rchp', syntax: 'rchp XX | rchp gr1 WORD', ref: 'css §5.1, §5.2, §6.3',
+    help: 'RESET CHANNEL PATH: cc 0 reset initiated (a solicited CRW RSC 4 ERC 2 follows when the reset ends: `wait idle`), cc 2 a reset of that CHPID is still in progress [unverified: chosen], cc 3 CHPID not installed. `gr1 WORD` passes a raw GR1 (reserved bits → operand exception).',
+    parse(c) {
+      if (c.peekWord('gr1')) {
+        c.next();
+        const t = c.peek();
+        const v = c.number('a GR1 word');
+        if (v > 0xffffffffn) c.fail('GR1 is a 32-bit word here (css §5.1)', t);
+        return { k: 'rchp', gr1: Number(v) };
+      }
+      return { k: 'rchp', gr1: c.hexByte('a CHPID (hex)') };
+    },
+  },
+  {
+    name: 'schm', syntax: 'schm on origin ADDR [key N] [dct] | schm off | schm gr1 WORD [gr2 WORD]', ref: 'css §5.1, §1.1',
+    help: 'SET CHANNEL MONITOR: `on` enables measurement-block updates with the format-0 area at ADDR (32-byte aligned); a subchannel with PMCW mme=2 then counts SSCH/RSCH (and, chosen, samples and connect time) in its block: at ADDR + MBI×32 (format 0) or at its MBA (mbfc=1, format 1). Read it as mb(SID).FIELD. `gr1`/`gr2` pass raw registers (reserved bits, unaligned origin → operand exception).',
+    parse(c) {
+      if (c.peekWord('gr1')) {
+        c.next();
+        const t = c.peek();
+        const g1 = c.number('a GR1 word');
+        if (g1 > 0xffffffffn) c.fail('GR1 is a 32-bit word here (css §5.1)', t);
+        let g2 = 0n;
+        if (c.peekWord('gr2')) {
+          c.next();
+          g2 = c.number('a GR2 value (measurement-block origin)');
+        }
+        return { k: 'schm', gr1: Number(g1), gr2: Number(g2) };
+      }
+      const on = c.oneOf(['on', 'off'], "on, off or 'gr1 WORD'") === 'on';
+      let gr1 = on ? 2 : 0;
+      let gr2 = 0;
+      if (on) {
+        c.keyword('origin');
+        gr2 = c.address();
+      }
+      while (c.peek()) {
+        if (c.peekWord('key')) {
+          c.next();
+          const t = c.peek();
+          const k = c.number('a storage key 0-15');
+          if (k > 15n) c.fail('the measurement-block key is 4 bits (css §5.1)', t);
+          gr1 |= Number(k) << 28;
+        } else {
+          c.keyword('dct');
+          gr1 |= 1;
+        }
+      }
+      return { k: 'schm', gr1: gr1 >>> 0, gr2 };
     },
   },
 ];

@@ -3,7 +3,40 @@
  * device fd's open / close / reset, raw region reads and writes, and a host STCRW.
  */
 import type { Cursor } from '../cursor';
-import type { StatementDef } from './types';
+import type { StatementDef, StmtBody } from './types';
+import { FAULT_NAMES, type FaultName } from '../../linux/vfio-ccw/faults';
+import { CHP_CFG_OP } from '../../linux/cio/chsc';
+
+function dashed(c: Cursor, what: string): string {
+  let w = c.word(what);
+  while (c.peekOp('-') && c.peekAt(1)?.kind === 'word') {
+    c.next();
+    w += '-' + c.word(what);
+  }
+  return w;
+}
+
+const SEI_EVENTS = ['res-acc', 'chp-config', 'link-incident', 'chp-avail', 'overflow'] as const;
+
+/**
+ * `machine sei …` (css §5.6, §6.2): a CHSC event the machine stores for the host's SEI loop.
+ * Called by the `machine` statement after the word `sei`.
+ */
+export function parseMachineSei(c: Cursor): StmtBody {
+  const t = c.peek();
+  const event = dashed(c, SEI_EVENTS.join(', '));
+  if (!(SEI_EVENTS as readonly string[]).includes(event)) c.fail(`unknown SEI event '${event}': expected ${SEI_EVENTS.join(', ')} (css §5.6)`, t);
+  const e = event as (typeof SEI_EVENTS)[number];
+  if (e === 'overflow') return { k: 'machine-sei', event: e, chpids: [], op: 0 };
+  const chpids = [c.hexByte('a CHPID (hex, e.g. 41)')];
+  while (e === 'chp-config' && c.peekPunct(',')) {
+    c.next();
+    chpids.push(c.hexByte('a CHPID (hex)'));
+  }
+  let op = 0;
+  if (e === 'chp-config') op = CHP_CFG_OP[c.oneOf(['configure', 'deconfigure', 'cancel'], 'configure, deconfigure or cancel (css §5.6 code 8 op 0/1/2)') as keyof typeof CHP_CFG_OP];
+  return { k: 'machine-sei', event: e, chpids, op };
+}
 
 export const REGION_NAMES = ['io', 'async', 'schib', 'crw', 'fd'] as const;
 export type RegionArg = (typeof REGION_NAMES)[number];
@@ -52,11 +85,45 @@ export const VFIO_STATEMENTS: readonly StatementDef[] = [
     },
   },
   {
-    name: 'vfio', syntax: 'vfio open|close|reset SID', ref: 'css §8.3',
-    help: 'The vfio-ccw device fd: open (regions registered; 6.0+: FSM OPEN), close (6.0+: FSM CLOSE), reset (VFIO_DEVICE_RESET). ret = 0 or -errno.',
+    name: 'vfio', syntax: 'vfio open|close|reset|request|unbind SID  |  vfio irq-info SID INDEX  |  vfio dma-unmap|dma-map IOVA SIZE', ref: 'css §8.2, §8.3, §9.3',
+    help: 'The vfio-ccw device fd: open (regions registered; 6.0+: FSM OPEN), close (6.0+: FSM CLOSE), reset (VFIO_DEVICE_RESET). request: the host asks userspace to release the device (REQ eventfd, QEMU unplugs). unbind: unbind from vfio_ccw (requests until released). irq-info: VFIO_DEVICE_GET_IRQ_INFO. dma-unmap / dma-map: QEMU unmaps / maps guest RAM (a CP holding pins in the range → device reset). ret = 0, bytes or -errno.',
     parse(c) {
-      const op = c.oneOf(['open', 'close', 'reset'], 'open, close or reset') as 'open' | 'close' | 'reset';
-      return { k: 'vfio', op, sch: c.schid('a subchannel id such as 0.0.0007') };
+      const t = c.peek();
+      const op = dashed(c, 'open, close, reset, request, unbind, irq-info, dma-unmap or dma-map');
+      if (op === 'irq-info') {
+        const sch = c.schid('a subchannel id');
+        return { k: 'vfio-irq-info', sch, index: Number(c.number('an IRQ index (0 IO, 1 CRW, 2 REQ)')) };
+      }
+      if (op === 'dma-unmap' || op === 'dma-map') {
+        const iova = c.number('an IOVA (guest absolute address)');
+        const size = c.number('a size');
+        if (iova > 0xffffffffn || size > 0xffffffffn) c.fail('IOVA and size must fit in 32 bits in this model');
+        return { k: 'vfio-dma', op: op === 'dma-unmap' ? 'unmap' : 'map', iova: Number(iova), size: Number(size) };
+      }
+      if (!['open', 'close', 'reset', 'request', 'unbind'].includes(op)) c.fail(`unknown vfio operation '${op}': expected open, close, reset, request, unbind, irq-info, dma-unmap or dma-map`, t);
+      return { k: 'vfio', op: op as 'open', sch: c.schid('a subchannel id such as 0.0.0007') };
+    },
+  },
+  {
+    name: 'inject', syntax: 'inject vfio-ccw crw-alloc-fail|io-mutex-busy|pin-fail|pin-partial|guest-fault [once|always|off|times N]', ref: 'css §8.1, §8.4, §9.2, §10.2',
+    help: 'Fault injection in vfio-ccw (default once): crw-alloc-fail drops the next CRW silently (GFP_ATOMIC failure); io-mutex-busy makes the io/async region write fail -EAGAIN (QEMU retries); pin-fail makes vfio_pin_pages fail (-ENOMEM); pin-partial pins one page fewer (npage ≥ 2) → -EINVAL; guest-fault makes reading the channel program fail -EFAULT (unit exception for the guest).',
+    parse(c) {
+      const layer = dashed(c, 'vfio-ccw');
+      if (layer !== 'vfio-ccw') c.fail(`unknown fault layer '${layer}': expected vfio-ccw`);
+      const t = c.peek();
+      const fault = dashed(c, FAULT_NAMES.join(', '));
+      if (!(FAULT_NAMES as readonly string[]).includes(fault)) c.fail(`unknown fault '${fault}': expected ${FAULT_NAMES.join(', ')}`, t);
+      let count = 1;
+      if (c.peek()) {
+        const how = c.oneOf(['once', 'always', 'off', 'times'], 'once, always, off or times N');
+        if (how === 'always') count = -1;
+        else if (how === 'off') count = 0;
+        else if (how === 'times') {
+          count = c.count('a count');
+          if (count < 1) c.fail('times must be at least 1');
+        }
+      }
+      return { k: 'inject', fault: fault as FaultName, count };
     },
   },
   {

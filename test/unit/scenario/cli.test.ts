@@ -60,4 +60,18 @@ describe('cli: vfio-lab run / check', () => {
     assert.match(r.stdout, /test\/fixtures\/inc\/device\.vlab:3: device 0\.0\.1234 schid 0\.0\.0007 type echo chpids 40 enabled/);
     assert.match(r.stdout, /line 3: ssch 0\.0\.0007 cpa=p/);
   });
+
+  it('counts a program exception as a failure unless the next expect reads `exception` (css §5.1)', () => {
+    const files: Record<string, string> = {
+      'checked.vlab': 'chpid 40\ndevice 0.0.1234 schid 0.0.0007 type echo chpids 40\nstsch sid 0x0000ffff\nexpect exception == "operand"\n',
+      'unchecked.vlab': 'chpid 40\ndevice 0.0.1234 schid 0.0.0007 type echo chpids 40\nstsch sid 0x0000ffff\nexpect cc == -1\n',
+    };
+    const rd = (p: string) => files[p] ?? read(p);
+    const ok = runCli(['run', 'checked.vlab'], rd);
+    assert.equal(ok.code, 0, ok.stdout);
+    assert.match(ok.stdout, /1 of 1 expects passed, 0 exceptions/);
+    const bad = runCli(['run', 'unchecked.vlab'], rd);
+    assert.equal(bad.code, 1);
+    assert.match(bad.stdout, /1 of 1 expects passed, 1 exceptions/);
+  });
 });
