@@ -49,6 +49,7 @@ export type CssStmt =
   | { k: 'simple-sch'; instr: 'tsch' | 'stsch' | 'hsch' | 'csch' | 'xsch' | 'rsch'; sch: number; at?: number; rawSid?: number }
   | { k: 'msch'; sch: number; changes: Array<{ field: string; value: number }> }
   | { k: 'tpi' }
+  | { k: 'cr6'; value: number }
   | { k: 'wait'; until: 'interrupt' | 'idle' }
   | { k: 'devices'; devno: number; count: number; sch: number; type: 'echo' | 'dasd' | 'terminal'; chpids: number[]; isc: number; enabled: boolean }
   | { k: 'stcrw'; at?: number }

@@ -16,7 +16,7 @@ import { MB_FIELD_NAMES } from '../css/facilities';
 type Part = { field: string } | { index: number };
 
 export const PATH_HEADS = [
-  'cc', 'exception', 'ret', 'errno', 'failures', 'time', 'irb', 'schib', 'sch', 'intcode', 'page', 'vmstat', 'mem', 'pins_held',
+  'cc', 'exception', 'cr6', 'ret', 'errno', 'failures', 'time', 'irb', 'schib', 'sch', 'intcode', 'page', 'vmstat', 'mem', 'pins_held',
   'crw', 'crwq', 'chsc', 'chpid', 'mb', 'cpsw', 'facility',
   'locked_vm', 'pinned_vm', 'has_pinned', 'vfio_pfn', 'gup_test',
 ] as const;
@@ -186,6 +186,7 @@ export function resolvePath(r: Runner, head: string, args: Value[], parts: Part[
   switch (head) {
     case 'cc': return s.cc;
     case 'exception': return s.exception;
+    case 'cr6': return BigInt((r.vfio ? r.vfio.qemu.core.irq : r.css.core.irq).cr.cr6);
     case 'ret': return s.ret;
     case 'errno': return s.ret < 0n ? -s.ret : 0n;
     case 'failures': return BigInt(s.failures);

@@ -105,6 +105,10 @@ export function execCss(r: Runner, st: Stmt): boolean {
       j.set(r.state, 'cc', BigInt(r.io.msch(sid(st.sch), changes)));
       return true;
     }
+    case 'cr6':
+      // the guest's CPU: the machine's in the native topology, QEMU's guest CSS in vfio
+      (r.vfio ? r.vfio.qemu.core.irq : r.css.core.irq).setCr6(st.value);
+      return true;
     case 'tpi': {
       const res = r.io.tpi();
       j.set(r.state, 'cc', BigInt(res.cc));

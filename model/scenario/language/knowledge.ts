@@ -36,7 +36,7 @@ export const PAGE_FIELD_DOC: Readonly<Record<(typeof PAGE_FIELDS)[number], strin
 };
 
 const HEAD_DOC: Record<string, string> = {
-  cc: 'the last condition code (css §5.2)', exception: 'the program exception of the last statement ("operand", "specification", …; "" when none), css §5.1', ret: 'the last return value (page count or -errno)',
+  cc: 'the last condition code (css §5.2)', cr6: "the guest's control register 6 (I/O-interruption subclass mask in bits 0-7, css §5.4)", exception: 'the program exception of the last statement ("operand", "specification", …; "" when none), css §5.1', ret: 'the last return value (page count or -errno)',
   errno: '-ret when ret is negative', failures: 'failed expects so far', time: 'virtual time',
   irb: 'the IRB stored by the last tsch (irb.scsw.FIELD)', schib: 'the SCHIB stored by the last stsch (schib.pmcw.FIELD, schib.scsw.FIELD)',
   sch: 'sch(SID).GROUP.FIELD: the live SCHIB field of a subchannel', intcode: 'the interruption code stored by the last tpi',

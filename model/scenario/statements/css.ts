@@ -191,6 +191,16 @@ export const CSS_STATEMENTS: readonly StatementDef[] = [
     parse: () => ({ k: 'tpi' }),
   },
   {
+    name: 'cr6', syntax: 'cr6 MASK', ref: 'css §5.4',
+    help: "Sets the guest's control register 6, the I/O-interruption subclass mask: ISC n is enabled when bit (0x80 >> n) << 24 is set. TPI and `wait interrupt` see only enabled ISCs. Default 0xff000000.",
+    parse(c) {
+      const t = c.peek();
+      const v = c.number('a CR6 value such as 0x10000000');
+      if (v > 0xffffffffn) c.fail('CR6 is a 32-bit value here (the ISC mask is in bits 0-7)', t);
+      return { k: 'cr6', value: Number(v) };
+    },
+  },
+  {
     name: 'wait', syntax: 'wait [interrupt|idle]', ref: 'css §5.4',
     help: 'Lets the channel run: until an I/O interruption is pending (default) or until nothing is left to do.',
     parse(c) {
