@@ -65,6 +65,9 @@ export class Navigator {
       }
       this.cursor = next;
       if (this.history.length > this.maxHistory && this.cursor > this.maxHistory / 2) {
+        // the journal may still be at an earlier stop while the cursor walks recorded history:
+        // bring it up to the cursor, so the entries to drop are all applied
+        this.settle();
         const n = this.runner.m.dropOldestHistory(Math.floor(this.maxHistory / 2));
         this.dropped += n;
         this.cursor -= n;

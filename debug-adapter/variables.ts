@@ -12,6 +12,9 @@ import { describeEvent } from '../model/engine/events';
 import { pimpampom } from '../model/linux/cio/sysfs';
 import { decodeCrw } from './crwView';
 
+/** Subchannels listed in the Variables view (all of them are in the Subchannels tree view). */
+const SUBCHANNEL_ROWS = 16;
+
 type Producer = (hex: boolean) => DebugProtocol.Variable[];
 
 export function formatNumber(v: number | bigint, hex: boolean): string {
@@ -85,16 +88,19 @@ export class Variables {
 
   private subchannels(hex: boolean): DebugProtocol.Variable[] {
     // rows first; a subchannel's field groups are built when it is expanded
-    const { subchannels } = this.view.subchannels({ limit: 64 }, false);
-    return subchannels.map((s, i) =>
-      this.v(`${s.sid} (dev ${s.devno} ${s.deviceType})`, s.active ? 'channel program in flight' : 'idle', () =>
-        this.view.subchannels({ limit: 64 }, true, i).subchannels[i].groups.map((g) =>
+    const { subchannels, total } = this.view.subchannels({ limit: SUBCHANNEL_ROWS }, false);
+    const rows = subchannels.map((s, i) =>
+      this.v(`${s.sid}${s.side ? ' ' + s.side : ''} (dev ${s.devno} ${s.deviceType})`, s.active ? 'channel program in flight' : 'idle', () =>
+        this.view.subchannels({ limit: SUBCHANNEL_ROWS }, true, i).subchannels[i].groups.map((g) =>
           this.v(g.name, g.words.map((w) => w.toString(16).padStart(8, '0')).join(' '), (h) =>
             g.fields.map((f) => this.v(`${f.name} [${f.bits}]`, formatNumber(f.value, h) + (f.valid ? '' : ' (not valid)'))),
           ),
         ),
       ),
-    ).concat(hex ? [] : []);
+    );
+    if (total > subchannels.length) rows.push(this.v(`… ${total - subchannels.length} more`, 'see the Subchannels view'));
+    void hex;
+    return rows;
   }
 
   /** css §7–§8: per device the FSM state, the host path masks, the CRW list, the regions. */
@@ -136,13 +142,19 @@ export class Variables {
   }
 
   private pages(hex: boolean): DebugProtocol.Variable[] {
-    const data = this.view.pages({ interestingOnly: true, limit: 200 });
-    const out = Object.entries(data.vmstat).map(([k, v]) => this.v(k, formatNumber(v, hex)));
-    for (const proc of data.processes) {
+    // vmstat and one row per VMA; page rows are built when a VMA is expanded, so a stop costs
+    // the same with a million interesting pages as with none
+    const mm = this.runner.mm;
+    const out = Object.entries(mm.vmstat).map(([k, v]) => this.v(k, formatNumber(v, hex)));
+    for (const proc of mm.processes()) {
       for (const vma of proc.vmas) {
-        out.push(this.v(`${proc.name} ${vma.start}-${vma.end} ${vma.kind} ${vma.prot}`, `${vma.pages.length} interesting pages`, (h) =>
-          vma.pages.map((p) => this.pageVar(p.vaddr, p.pfn, h)),
-        ));
+        const start = '0x' + vma.start.toString(16);
+        const end = '0x' + vma.end.toString(16);
+        out.push(this.v(`${proc.name} ${start}-${end} ${vma.kind} ${vma.prot}`, 'interesting pages (expand)', (h) => {
+          const data = this.view.pages({ interestingOnly: true, limit: 200 });
+          const rows = data.processes.find((p) => p.pid === proc.pid)?.vmas.find((v) => v.start === start)?.pages ?? [];
+          return rows.map((p) => this.pageVar(p.vaddr, p.pfn, h));
+        }));
       }
     }
     return out;

@@ -43,4 +43,22 @@ describe('debug-adapter: navigator', () => {
     nav.forward((_rec, i) => i === cur, 10_000);
     assert.equal(JSON.stringify(Array.from(r.css.schibWords(7))), here);
   });
+
+  it('trims history while walking already-recorded records after a stop (journal behind the cursor)', () => {
+    // one statement records many events at once (a big pin), the stop is before it, then `next`
+    const text = ['process p pid 1', 'vma p 0x10000000 size 4M anon rw', 'pin_user_pages p 0x10000000 1024 FOLL_WRITE -> b', 'unpin_user_pages b', 'expect vmstat.nr_foll_pin_released == 1024'].join('\n');
+    const r = new Runner(parseScenario(text, 'trim.vlab').scenario);
+    const nav = new Navigator(r, 1000);
+    const isStmt = (rec: { event: { kind: string } }) => rec.event.kind === 'stmt';
+    const stops: number[] = [];
+    for (;;) {
+      const x = nav.forward(isStmt, 1_000_000);
+      if (x === 'end') break;
+      if (x !== 'budget') stops.push(x.event.kind === 'stmt' ? x.event.line : -1);
+    }
+    assert.deepEqual(stops, [1, 2, 3, 4, 5]);
+    assert.ok(nav.dropped > 0);
+    assert.deepEqual(r.expects.map((e) => e.ok), [true]);
+    assert.equal(r.mm.vmstat.nr_foll_pin_acquired, 1024); // gup §4: one per pinned page
+  });
 });
