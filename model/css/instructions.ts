@@ -48,8 +48,10 @@ const hex = (n: number) => `0x${n.toString(16)}`;
 
 export function ssch(core: CssCore, sid: number, orb: OrbFields, orbAddr?: number): number {
   return core.m.within('ioinst_handle_ssch', () => {
-    const { sch, provided } = parseSid(sid);
+    // QEMU ioinst_handle_ssch (css §5.1): the ORB address is checked (alignment → specification,
+    // then the fetch → access) before the SID and the ORB fields (operand exception).
     checkOperandAddr(core, orbAddr, 12, 'ORB');
+    const { sch, provided } = parseSid(sid);
     checkOrbWidths(orb);
     const problem = orbOperandProblem(orb);
     if (problem) throw new ProgramInterruption('operand', problem);

@@ -18,8 +18,10 @@ const IGNORED = new Set(['pmcw.res1a']);
 
 export function msch(core: CssCore, sid: number, changes: Record<string, number>, addr?: number): number {
   return core.m.within('ioinst_handle_msch', () => {
-    const { sch, provided } = parseSid(sid);
+    // QEMU ioinst_handle_msch (css §5.1): the SCHIB address is checked (alignment → specification,
+    // then the fetch → access) before the SID and the SCHIB contents (operand exception).
     checkOperandAddr(core, addr, SCHIB_BYTES, 'SCHIB');
+    const { sch, provided } = parseSid(sid);
     const apply: Array<[FieldDef, number]> = [];
     for (const [name, value] of Object.entries(changes)) {
       const d = schibField(name); // throws on unknown names
@@ -32,8 +34,12 @@ export function msch(core: CssCore, sid: number, changes: Record<string, number>
       if (!d.msch) throw new Error(`MSCH cannot change ${name}: not a program-modifiable field (css §5.3: INTPARM, ISC, ENA, LM, MME, MP, LPM, MBI, POM, MBFC, CSENSE, MBA)`);
       apply.push([d, value]);
     }
-    if (provided && core.exists(sch)) {
-      const after = (n: string) => (n in changes ? changes[n] : core.schib.get(sch, n));
+    {
+      // QEMU ioinst_schib_valid checks the SCHIB image before looking the subchannel up (css §5.3),
+      // so an unaligned format-1 MBA is an operand exception even for a subchannel that is not
+      // provided; the unnamed fields of the image are those STSCH would store (zero if none).
+      const known = provided && core.exists(sch);
+      const after = (n: string) => (n in changes ? changes[n] : known ? core.schib.get(sch, n) : 0);
       if (after('pmcw.mbfc') === 1 && (after('mba.low') & 0x3f) !== 0) {
         throw new ProgramInterruption('operand', `MSCH: MBFC = 1 with MBA low word 0x${after('mba.low').toString(16)} not 64-byte aligned (css §1, §5.3)`);
       }

@@ -47,8 +47,8 @@ export type CssStmt =
   | { k: 'program'; name: string; addr: number; format: 0 | 1; ccws: CcwLine[]; endLine: number }
   | { k: 'ssch'; sch: number; orb: Record<string, AddrRef>; at?: number; rawSid?: number }
   | { k: 'simple-sch'; instr: 'tsch' | 'stsch' | 'hsch' | 'csch' | 'xsch' | 'rsch'; sch: number; at?: number; rawSid?: number }
-  | { k: 'msch'; sch: number; changes: Array<{ field: string; value: number }> }
-  | { k: 'tpi' }
+  | { k: 'msch'; sch: number; changes: Array<{ field: string; value: number }>; at?: number; rawSid?: number }
+  | { k: 'tpi'; at?: number }
   | { k: 'cr6'; value: number }
   | { k: 'wait'; until: 'interrupt' | 'idle' }
   | { k: 'devices'; devno: number; count: number; sch: number; type: 'echo' | 'dasd' | 'terminal'; chpids: number[]; isc: number; enabled: boolean }

@@ -4,11 +4,14 @@
  * so the UI can mark fields that mean nothing in the current state.
  */
 import { SCHIB_FIELDS, SCSW_FIELDS, SCSW_WORD, extract, placeAt, type FieldDef } from '../css/fields';
+import { IRB_FIELDS } from '../css/irb';
 
 export type FieldLoc = FieldDef;
 
 const IRB_SCSW = placeAt(SCSW_FIELDS, 0);
 const IRB_BY_NAME = new Map(IRB_SCSW.map((f) => [f.name, f]));
+/** css §4: expressions also read the ESW (`irb.esw.*`, `irb.erw.*`) and ECW (`irb.ecw.wN`) words. */
+const IRB_ALL = new Map(IRB_FIELDS.map((f) => [f.name, f]));
 const SCHIB_BY_NAME = new Map(SCHIB_FIELDS.map((f) => [f.name, f]));
 
 export function schibFieldTable(): readonly FieldDef[] {
@@ -16,7 +19,7 @@ export function schibFieldTable(): readonly FieldDef[] {
 }
 
 export function locateField(image: 'schib' | 'irb', name: string): FieldDef | undefined {
-  return (image === 'irb' ? IRB_BY_NAME : SCHIB_BY_NAME).get(name);
+  return (image === 'irb' ? IRB_ALL : SCHIB_BY_NAME).get(name);
 }
 
 export function fieldNames(image: 'schib' | 'irb'): string[] {

@@ -16,13 +16,13 @@ import { MB_FIELD_NAMES } from '../css/facilities';
 type Part = { field: string } | { index: number };
 
 export const PATH_HEADS = [
-  'cc', 'exception', 'cr6', 'ret', 'errno', 'failures', 'time', 'irb', 'schib', 'sch', 'intcode', 'page', 'vmstat', 'mem', 'pins_held',
+  'cc', 'exception', 'cr6', 'warnings', 'warned', 'ret', 'errno', 'failures', 'time', 'irb', 'schib', 'sch', 'intcode', 'page', 'vmstat', 'mem', 'pins_held',
   'crw', 'crwq', 'chsc', 'chpid', 'mb', 'cpsw', 'facility',
   'locked_vm', 'pinned_vm', 'has_pinned', 'vfio_pfn', 'gup_test',
 ] as const;
 
 /** Page fields; `mapcount` and `cow_shared` are the fork view (gup §3.3): page_mapcount() and PageAnonExclusive clear. */
-export const PAGE_FIELDS = ['pfn', 'refcount', 'pincount', 'maybe_dma_pinned', 'dirty', 'zero_page', 'order', 'mapcount', 'cow_shared'] as const;
+export const PAGE_FIELDS = ['pfn', 'refcount', 'pincount', 'maybe_dma_pinned', 'dirty', 'zero_page', 'order', 'mapcount', 'cow_shared', 'pincount_page'] as const;
 
 function fieldPath(parts: Part[], col: number, what: string): string {
   const names = parts.map((p) => ('field' in p ? p.field : undefined));
@@ -58,6 +58,8 @@ function pageField(r: Runner, pfn: number, parts: Part[], col: number): bigint {
     case 'order': return BigInt(info.order);
     case 'mapcount': return BigInt(info.mapcount);
     case 'cow_shared': return info.cowShared ? 1n : 0n;
+    // gup §3.2: which struct page of the folio holds the exact counter (1 = page[1], 2 = page[2]; 0 = none, the bias is used)
+    case 'pincount_page': return BigInt(info.pincountPage ?? 0);
   }
   throw new EvalError(col, `unknown page field '${f.field}'${suggestion(f.field, PAGE_FIELDS)}`);
 }
@@ -186,6 +188,12 @@ export function resolvePath(r: Runner, head: string, args: Value[], parts: Part[
   switch (head) {
     case 'cc': return s.cc;
     case 'exception': return s.exception;
+    case 'warnings': return BigInt(r.warnings.length);
+    case 'warned': {
+      if (typeof args[0] !== 'string') throw new EvalError(col, 'expected warned("TEXT"): how many warnings contain TEXT');
+      const text = args[0];
+      return BigInt(r.warnings.filter((w) => w.includes(text)).length);
+    }
     case 'cr6': return BigInt((r.vfio ? r.vfio.qemu.core.irq : r.css.core.irq).cr.cr6);
     case 'ret': return s.ret;
     case 'errno': return s.ret < 0n ? -s.ret : 0n;

@@ -70,6 +70,8 @@ export class Runner implements EvalContext {
   readonly expects: ExpectResult[] = [];
   /** Program exceptions and scenario errors, in order; `checked` ones were expected by an `expect exception …`. */
   readonly exceptions: Array<{ line: number; message: string; checked: boolean }> = [];
+  /** Every kernel/QEMU warning the model printed (WARN, bad page, RLIMIT_MEMLOCK …), in order. */
+  readonly warnings: string[] = [];
   private readonly ccwLines = new Map<number, number>();
   /** Guest CCW address → the included file it was written in (absent: the scenario itself). */
   private readonly ccwFiles = new Map<number, string>();
@@ -98,6 +100,10 @@ export class Runner implements EvalContext {
       }
     }
     const vfio = this.vfio;
+    // warnings are readable from expects (`warnings`, `warned("RLIMIT_MEMLOCK")`)
+    this.m.onEvent((r) => {
+      if (r.event.kind === 'warn') this.m.journal.push(this.warnings, r.event.message);
+    });
     this.css.ccwLineResolver = vfio ? (addr) => this.ccwLines.get(vfio.guestCcwAddr(addr) ?? -1) : (addr) => this.ccwLines.get(addr);
   }
 

@@ -15,11 +15,19 @@ export function crwCollectInfo(cio: HostCio): CrwCollectResult {
   return cio.host('crw_collect_info', () => {
     const collected: number[] = [];
     let chain: number[] = [];
+    // css §6.4: more than two chained CRWs — Linux (crw.c) keeps storing and only logging them
+    // until one without CHN has been stored; none of them reaches a handler.
+    let discarding = 0;
     for (let guard = 0; guard < 10_000; guard++) {
       const { cc, crw } = cio.port.stcrw();
       if (cc !== 0) break;
       collected.push(crw);
       const d = decodeCrwWord(crw);
+      if (discarding) {
+        cio.warn(`more than two chained CRWs: CRW 0x${crw.toString(16).padStart(8, '0')} (number ${discarding + 1} in the chain) ignored`, 'css §6.4');
+        discarding = d.chn ? discarding + 1 : 0;
+        continue;
+      }
       if (d.oflw) {
         // every registered handler with overflow = 1 (css §6.4): chp and css re-evaluate everything
         cio.scheduleEvalAll('CRW overflow');
@@ -27,9 +35,10 @@ export function crwCollectInfo(cio: HostCio): CrwCollectResult {
         continue;
       }
       chain.push(crw);
-      if (d.chn && chain.length < 2) continue;
-      if (d.chn) cio.warn('more than two chained CRWs; the rest is ignored', 'css §6.4');
+      if (chain.length === 1 && d.chn) continue;
       dispatchCrw(cio, chain);
+      // css §6.4: a chained second CRW makes the following ones "more than two chained"
+      discarding = chain.length === 2 && d.chn ? 2 : 0;
       chain = [];
     }
     return { collected };
@@ -37,8 +46,9 @@ export function crwCollectInfo(cio: HostCio): CrwCollectResult {
 }
 
 function dispatchCrw(cio: HostCio, chain: number[]): void {
-  const crw0 = decodeCrwWord(chain[0]);
-  switch (crw0.rsc) {
+  // css §6.4: the handler is looked up by the RSC of the last CRW stored (crw[chain].rsc)
+  const rsc = decodeCrwWord(chain[chain.length - 1]).rsc;
+  switch (rsc) {
     case RSC.CHP:
       cio.m.within('chp_process_crw', () => chpProcessCrw(cio, chain[0]));
       return;
@@ -46,7 +56,7 @@ function dispatchCrw(cio: HostCio, chain: number[]): void {
       chscProcessCrw(cio, false);
       return;
     default:
-      cio.warn(`CRW RSC 0x${crw0.rsc.toString(16)}: no handler modelled`, 'css §6.4');
+      cio.warn(`CRW RSC 0x${rsc.toString(16)}: no handler modelled`, 'css §6.4');
   }
 }
 

@@ -95,6 +95,9 @@ export class GupCore {
     if (noStructPages(v)) return -ERRNO.EFAULT;
     if (flags.has('FOLL_ANON') && !isAnonVma(v)) return -ERRNO.EFAULT;
     if (flags.has('FOLL_LONGTERM') && v.kind === 'dax' && this.longterm.daxCheckedBeforePin()) return -ERRNO.EOPNOTSUPP;
+    // gup §2.4 −EOPNOTSUPP: FOLL_SPLIT_PMD on hugetlb (E4 text; [unverified: chosen 6.5] "mm/gup: retire
+    // follow_hugetlb_page()" added it to check_vma_flags; before, the hugetlb walk ignored the flag).
+    if (flags.has('FOLL_SPLIT_PMD') && v.kind === 'hugetlb' && atLeast(this.f.version, 6, 5)) return -ERRNO.EOPNOTSUPP;
     if (v.kind === 'secretmem') return -ERRNO.EFAULT;
     if (write) {
       if (!isAnonVma(v) && this.longterm.fileWriteRefused(v, flags)) return -ERRNO.EFAULT;

@@ -43,7 +43,8 @@ export function checkMmInvariants(mm: Mm): string[] {
     if ((s.refcount[h] | 0) !== want) out.push(`pfn ${hx(h)}: refcount ${s.refcount[h]}, expected ${want} (idle ${mm.idleRef(h)}, ${p} pins, ${g} refs)`);
     if (exact && s.pincount[h] !== p) out.push(`pfn ${hx(h)}: ${mm.counting.pincountField()} ${s.pincount[h]}, but ${p} pins held`);
     if (!wrong && (s.refcount[h] < 0 && !(sh.override.get(h)) && p * per < 2 ** 31 || s.pincount[h] < 0)) out.push(`pfn ${hx(h)}: negative count without a flagged wrong release`);
-    if (exact && !wrong && s.pincount[h] > s.refcount[h]) out.push(`pfn ${hx(h)}: pincount ${s.pincount[h]} > refcount ${s.refcount[h]}`);
+    // gup §3.4: a refcount wrapped past 2^31 by the last accepted grab is read unsigned (as §3.3 does).
+    if (exact && !wrong && s.pincount[h] > s.refcount[h] >>> 0) out.push(`pfn ${hx(h)}: pincount ${s.pincount[h]} > refcount ${s.refcount[h]}`);
     if (f.pinTracking && p > 0 && !zeroNoop && !mm.counting.maybeDmaPinned(h)) out.push(`pfn ${hx(h)}: ${p} pins held but maybe_dma_pinned is false (a false negative, gup §3.3)`);
   }
   for (const proc of mm.spaces.procs.values()) {

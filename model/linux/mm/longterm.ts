@@ -78,7 +78,8 @@ export class Longterm {
         if (rc <= 0) return rc;
         const got = out.slice(base, base + rc);
         if (!this.daxCheckedBeforePin() && got.some((p) => this.store.kindOf(p) === 'dax')) {
-          this.m.within('check_dax_vmas', () => this.dropAll(got, mode, !atLeast(this.f.version, 5, 11)));
+          // gup §5: put_page() on FOLL_PIN pins leaks 1023 refs only where pins are biased (5.7–5.10); in E1 unpin is put_page.
+          this.m.within('check_dax_vmas', () => this.dropAll(got, mode, this.f.pinTracking && !atLeast(this.f.version, 5, 11)));
           out.length = base;
           return -ERRNO.EOPNOTSUPP;
         }
@@ -103,7 +104,7 @@ export class Longterm {
    * released FOLL_PIN pins with put_page() (gup §5, ML-dax-fix): 1023 references leak per small page.
    */
   private dropAll(pages: number[], mode: FollMode, wrongPut: boolean): void {
-    const fn = mode === 'FOLL_PIN' && !wrongPut ? 'unpin_user_pages' : 'put_page';
+    const fn = mode === 'FOLL_PIN' && !wrongPut && this.f.pinTracking ? 'unpin_user_pages' : 'put_page';
     this.m.within(fn, () => {
       for (const p of pages) {
         if (mode === 'FOLL_PIN' && !wrongPut) this.counting.unpin(p, 1);

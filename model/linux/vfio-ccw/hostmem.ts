@@ -7,7 +7,11 @@
  * aliases the guest's bytes: host physical address `pfn * 4096 + off` is guest absolute
  * address `vaddr − base + off`, where `vaddr` is the page's mapping in QEMU. So a READ executed
  * by the machine through a host IDAW lands in guest memory, exactly as DMA into a pinned page.
- * Any other address is not available (the machine reports it as a program check).
+ * Any other host address below 2 GiB is host storage the model does not back: it exists (the
+ * machine does not treat it as invalid), reads as zeros, and stores into it are dropped with a
+ * warning. css §9.2: for a non-transferring CCW the host IDAL keeps the *guest* addresses, which
+ * the device never dereferences; on a real host they are valid absolute addresses, so the
+ * machine's checks (e.g. of the IDAW of a READ with SKP) must not turn them into program checks.
  */
 import type { Machine } from '../../engine/machine';
 import { GuestMemory } from '../../guest/memory';
@@ -60,7 +64,8 @@ export class HostMemory extends GuestMemory {
       if (this.page(a, false)) continue;
       const g = this.guestAddrOf(a);
       const n = Math.min(addr + len, (Math.floor(a / PAGE) + 1) * PAGE) - a;
-      if (g === undefined || !this.guest.inRange(g, n)) return false;
+      // a frame backing guest memory must be inside it; unbacked host storage exists (css §9.2)
+      if (g !== undefined && !this.guest.inRange(g, n)) return false;
     }
     return true;
   }
@@ -73,8 +78,10 @@ export class HostMemory extends GuestMemory {
       const a = addr + i;
       const n = Math.min(len - i, PAGE - (a % PAGE));
       const p = this.page(a, false);
+      const g = p ? undefined : this.guestAddrOf(a);
       if (p) out.set(p.b.subarray(p.off, p.off + n), i);
-      else out.set(this.guest.read(this.guestAddrOf(a)!, n)!, i);
+      else if (g !== undefined) out.set(this.guest.read(g, n)!, i);
+      // else: host storage not modelled — zeros
       i += n;
     }
     return out;
@@ -90,7 +97,9 @@ export class HostMemory extends GuestMemory {
       if (p) {
         for (let k = 0; k < n; k++) this.mach.journal.setElem(p, 'b', p.off + k, data[i + k] & 0xff);
       } else {
-        this.guest.write(this.guestAddrOf(a)!, Array.prototype.slice.call(data, i, i + n) as number[]);
+        const g = this.guestAddrOf(a);
+        if (g !== undefined) this.guest.write(g, Array.prototype.slice.call(data, i, i + n) as number[]);
+        else this.mach.emit({ kind: 'warn', message: `store of ${n} bytes into host storage 0x${a.toString(16)} that backs no modelled frame: dropped (a channel program wrote through an untranslated guest address)`, ref: 'css §9.2' }, 'instruction');
       }
       i += n;
     }

@@ -102,7 +102,11 @@ export function execCss(r: Runner, st: Stmt): boolean {
           changes['mba.low'] = c.value >>> 0;
         } else changes[`pmcw.${c.field}`] = c.value;
       }
-      j.set(r.state, 'cc', BigInt(r.io.msch(sid(st.sch), changes)));
+      if (st.at !== undefined || st.rawSid !== undefined) {
+        // operand address / raw GR1 for the architected exceptions (css §5.1, native only)
+        native(r, "msch with 'at' or 'sid'");
+        j.set(r.state, 'cc', BigInt(r.css.msch(st.rawSid ?? sid(st.sch), changes, st.at)));
+      } else j.set(r.state, 'cc', BigInt(r.io.msch(sid(st.sch), changes)));
       return true;
     }
     case 'cr6':
@@ -110,7 +114,8 @@ export function execCss(r: Runner, st: Stmt): boolean {
       (r.vfio ? r.vfio.qemu.core.irq : r.css.core.irq).setCr6(st.value);
       return true;
     case 'tpi': {
-      const res = r.io.tpi();
+      if (st.at !== undefined) native(r, 'tpi at ADDR');
+      const res = st.at !== undefined ? r.css.tpi(st.at) : r.io.tpi();
       j.set(r.state, 'cc', BigInt(res.cc));
       if (res.cc === 1) j.set(r.state, 'intcode', { sid: res.sid, intparm: res.intparm, iid: res.iid });
       return true;

@@ -33,10 +33,11 @@ export const PAGE_FIELD_DOC: Readonly<Record<(typeof PAGE_FIELDS)[number], strin
   order: 'folio order (0 = small page)',
   mapcount: 'page_mapcount(): how many page tables map the page (fork shares anon pages copy-on-write, gup §3.3)',
   cow_shared: '1 when the anon page is shared copy-on-write after fork (not exclusive), gup §3.3',
+  pincount_page: 'which struct page of the folio holds the exact pin counter: 2 = page[2] (E2 hpage_pinned_refcount, E5 32-bit), 1 = page[1] (E3+); 0 = none (bias), gup §3.2',
 };
 
 const HEAD_DOC: Record<string, string> = {
-  cc: 'the last condition code (css §5.2)', cr6: "the guest's control register 6 (I/O-interruption subclass mask in bits 0-7, css §5.4)", exception: 'the program exception of the last statement ("operand", "specification", …; "" when none), css §5.1', ret: 'the last return value (page count or -errno)',
+  cc: 'the last condition code (css §5.2)', warnings: 'how many warnings the model printed so far (WARN, bad page, RLIMIT_MEMLOCK …)', warned: 'warned("TEXT"): how many warnings contain TEXT', cr6: "the guest's control register 6 (I/O-interruption subclass mask in bits 0-7, css §5.4)", exception: 'the program exception of the last statement ("operand", "specification", …; "" when none), css §5.1', ret: 'the last return value (page count or -errno)',
   errno: '-ret when ret is negative', failures: 'failed expects so far', time: 'virtual time',
   irb: 'the IRB stored by the last tsch (irb.scsw.FIELD)', schib: 'the SCHIB stored by the last stsch (schib.pmcw.FIELD, schib.scsw.FIELD)',
   sch: 'sch(SID).GROUP.FIELD: the live SCHIB field of a subchannel', intcode: 'the interruption code stored by the last tpi',

@@ -15,6 +15,14 @@ export const ORB_FIELDS = [
 /** PMCW fields MSCH may change (css §5.3), by their short names. */
 export const MSCH_FIELDS = ['intparm', 'isc', 'ena', 'lm', 'mme', 'mp', 'lpm', 'mbi', 'pom', 'mbfc', 'csense', 'mba'] as const;
 
+/**
+ * SCHIB bits a program may set in the SCHIB it hands to MSCH although MSCH does not copy them
+ * (css §1.1, §5.3, kvm-unit-tests test_msch / test_pmcw_bit5): `qf` (w1 bit 0), `w` (bit 1),
+ * `res1b` (bits 6–7), `xmwme`, `res6a`/`res6b` → operand exception when nonzero; `res1a`
+ * (bit 5) is accepted and stored as 0.
+ */
+export const MSCH_CHECKED_FIELDS = ['qf', 'w', 'res1a', 'res1b', 'res6a', 'res6b', 'xmwme'] as const;
+
 /** css §3.3 command codes by the names Linux and the architecture use. */
 export const CCW_COMMANDS: Readonly<Record<string, number>> = {
   WRITE: 0x01, READ: 0x02, NOP: 0x03, CONTROL: 0x03, SENSE: 0x04, TIC: 0x08, READ_BACKWARD: 0x0c,
@@ -167,13 +175,19 @@ export const CSS_STATEMENTS: readonly StatementDef[] = [
     },
   })),
   {
-    name: 'msch', syntax: 'msch SID field=VALUE ...', ref: 'css §5.3',
-    help: `MODIFY SUBCHANNEL: changes only the program-modifiable PMCW fields (${MSCH_FIELDS.join(' ')}).`,
+    name: 'msch', syntax: 'msch SID|sid WORD [at ADDR] field=VALUE ...', ref: 'css §5.1, §5.3',
+    help: `MODIFY SUBCHANNEL: changes only the program-modifiable PMCW fields (${MSCH_FIELDS.join(' ')}). The reserved bits ${MSCH_CHECKED_FIELDS.join(' ')} may be named to test MSCH's operand checks. \`at ADDR\` is the SCHIB operand address (alignment → specification exception); \`sid WORD\` passes a raw GR1 value (css §5.1).`,
     parse(c) {
-      const sch = c.schid('a subchannel id');
+      const { sch, rawSid } = sidOperand(c);
+      // `at` is accepted but, like the reserved bits below, not offered by completion
+      const isWord = (w: string) => c.peek()?.kind === 'word' && c.peek()?.text === w;
+      const at = isWord('at') ? atOperand(c) : undefined;
       const changes: Array<{ field: string; value: number }> = [];
       while (c.peek()) {
-        const field = c.oneOf(MSCH_FIELDS, 'a program-modifiable PMCW field');
+        // the reserved bits are accepted but not offered by completion (they only test MSCH's checks)
+        const reserved = MSCH_CHECKED_FIELDS.find(isWord);
+        if (reserved) c.next();
+        const field = reserved ?? c.oneOf(MSCH_FIELDS, 'a program-modifiable PMCW field');
         c.expectOp('=');
         const vt = c.peek();
         const value = c.number(`a value for ${field}`);
@@ -183,12 +197,16 @@ export const CSS_STATEMENTS: readonly StatementDef[] = [
         changes.push({ field, value: Number(value) });
       }
       if (changes.length === 0) c.fail('expected at least one field=VALUE');
-      return { k: 'msch', sch, changes };
+      return withOpt({ k: 'msch', sch, changes }, at, rawSid);
     },
   },
   {
-    name: 'tpi', syntax: 'tpi', ref: 'css §5.4', help: 'TEST PENDING INTERRUPTION: cc 1 and the interruption code if one is pending.',
-    parse: () => ({ k: 'tpi' }),
+    name: 'tpi', syntax: 'tpi [at ADDR]', ref: 'css §5.1, §5.4',
+    help: 'TEST PENDING INTERRUPTION: cc 1 and the interruption code if one is pending. `at ADDR` stores the 8-byte code there (word aligned, else specification exception; native topology).',
+    parse(c) {
+      const at = atOperand(c);
+      return at === undefined ? { k: 'tpi' } : { k: 'tpi', at };
+    },
   },
   {
     name: 'cr6', syntax: 'cr6 MASK', ref: 'css §5.4',

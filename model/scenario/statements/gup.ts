@@ -103,7 +103,13 @@ export const GUP_STATEMENTS: readonly StatementDef[] = [
       const start = c.number('a start address');
       c.keyword('size');
       const size = c.number('a size such as 64K');
-      const kind = c.oneOf(VMA_KINDS, 'a VMA kind');
+      let kind: string = c.oneOf(VMA_KINDS, 'a VMA kind');
+      // `anon-shared` lexes as anon '-' shared: join it back (the documented kind, gup §2.4 FOLL_FORCE on a shared mapping)
+      if (kind === 'anon' && c.peekOp('-')) {
+        c.next();
+        c.keyword('shared');
+        kind = 'anon-shared';
+      }
       let prot = 'rw';
       if (c.peek() && !c.peekWord('zone') && !c.peekWord('order')) prot = c.oneOf(['r', 'rw', 'w', 'none'], 'r, rw, w or none');
       const st: StmtBody = { k: 'vma', proc, start, size, kind, read: prot.includes('r'), write: prot.includes('w') };

@@ -54,8 +54,9 @@ describe('css §5 SSCH', () => {
     assert.throws(() => l.css.ssch(SID, orb({ cpa: 0x80001000 })), pic('operand'));
     assert.throws(() => l.css.ssch(SID, orb(), 0x101), pic('specification'));
     assert.throws(() => l.css.ssch(SID, orb(), 0x102), pic('specification'));
-    // css §5.1 (QEMU): the SID operand check precedes the alignment check
-    assert.throws(() => l.css.ssch(0x0000ffff, orb(), 0x101), pic('operand'));
+    // css §5.1 (QEMU ioinst_handle_ssch): the ORB alignment check precedes the SID operand check
+    assert.throws(() => l.css.ssch(0x0000ffff, orb(), 0x101), pic('specification'));
+    assert.throws(() => l.css.ssch(0x0000ffff, orb(), 0x100), pic('operand'));
     assert.throws(() => l.css.ssch(SID, orb({ lpm: 0x100 })), /orb.lpm: value 256 does not fit/);
     assert.equal(f(l, 'scsw.fctl'), 0); // nothing started
   });
