@@ -115,8 +115,9 @@ export const CSS_STATEMENTS: readonly StatementDef[] = [
       c.keyword('at');
       const addr = c.address();
       c.keyword('format');
+      const ft = c.peek();
       const f = Number(c.number('1 or 2'));
-      if (f !== 1 && f !== 2) c.fail('IDAW format must be 1 or 2 (css §3.5)');
+      if (f !== 1 && f !== 2) c.fail('IDAW format must be 1 or 2 (css §3.5)', ft);
       const entries: bigint[] = [];
       while (c.peek()) entries.push(c.number('an IDAW address'));
       if (entries.length === 0) c.fail('expected at least one IDAW address');
@@ -133,8 +134,9 @@ export const CSS_STATEMENTS: readonly StatementDef[] = [
       let format: 0 | 1 = 1;
       if (c.peekWord('format')) {
         c.next();
+        const ft = c.peek();
         const f = Number(c.number('0 or 1'));
-        if (f !== 0 && f !== 1) c.fail('CCW format must be 0 or 1 (css §3.1)');
+        if (f !== 0 && f !== 1) c.fail('CCW format must be 0 or 1 (css §3.1)', ft);
         format = f as 0 | 1;
       }
       return { k: 'program', name, addr, format, ccws: [], endLine: 0 };

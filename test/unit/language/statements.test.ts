@@ -84,7 +84,7 @@ describe('language: exact diagnostics of common mistakes', () => {
     ['device 1.0.1234 schid 0.0.0007 type echo chpids 40', "f.vlab:1:8: error: id '1.0.1234': only css 0, subchannel set 0 are modelled"],
     ['data d at 0x100 hex "0"', 'f.vlab:1:24: error: hex data must be pairs of hex digits'],
     ['data d at 0x100 base64 "AA"', "f.vlab:1:17: error: unknown ascii, hex, zero or fill 'base64'"],
-    ['program p at 0x1000 format 2\nend', 'f.vlab:1:29: error: CCW format must be 0 or 1 (css §3.1)'],
+    ['program p at 0x1000 format 2\nend', "f.vlab:1:28: error: CCW format must be 0 or 1 (css §3.1), found '2'"],
     ['memory 100M', 'f.vlab:1:12: error: memory size must be between 4K and 64M'],
     ['kernel 7', "f.vlab:1:8: error: expected a kernel version such as 5.6, 5.8, 6.3 or 6.18, found '7'"],
     ['topology kvm', "f.vlab:1:10: error: unknown topology 'kvm'"],
