@@ -62,6 +62,12 @@ export class CssCore {
    * `machine not-oper`): selection drops them into PNOM (css §5.5).
    */
   readonly pathFailures = new Map<number, number>();
+  /**
+   * Per subchannel: path-mask bits on which the subchannel is not operational for START
+   * SUBCHANNEL itself (`machine start-not-oper`): an SSCH whose candidate paths all lie in the mask
+   * ends with immediate cc 3 (css §5.2, §5.5) [unverified: chosen].
+   */
+  readonly startNotOper = new Map<number, number>();
   /** Unsolicited device status held until the subchannel can take it (sch → unit status). */
   readonly heldStatus = new Map<number, number>();
   /** Highest subchannel number defined (STSCH cc 3 beyond it, css §5.2). */

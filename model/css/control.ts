@@ -26,6 +26,10 @@ export function hsch(core: CssCore, sid: number): number {
       if (fctl & (FCTL.HALT | FCTL.CLEAR)) return 2;
       s.set(sch, 'scsw.fctl', (fctl | FCTL.HALT) & ~FCTL.START);
       const actl = s.get(sch, 'scsw.actl');
+      // css §5.3 HSCH row, as QEMU's css_do_hsch writes it: STCTL compared with the intermediate
+      // bit alone (without status pending), so clearing status pending is a no-op there.
+      // [unverified: the PoP reading — withdraw an intermediate+pending status of an active
+      //  subchannel — is not confirmed; QEMU's virtual CSS never has intermediate status]
       if (actl === (ACTL.SCH_ACTIVE | ACTL.DEV_ACTIVE) && stctl === STCTL.INTERMEDIATE) s.clear(sch, 'scsw.stctl', STCTL.PENDING);
       s.set(sch, 'scsw.actl', actl | ACTL.HALT_PEND);
       cancelWork(core, sch);

@@ -283,6 +283,46 @@ export class Css {
     this.m.journal.mapSet(this.core.pathFailures, sch, operational ? 0 : 0xff);
   }
 
+  /**
+   * Machine event: the subchannel is (no longer) not operational for START SUBCHANNEL on the
+   * paths in `mask` (PMCW path-mask bits; 0xff = every path, 0 = operational again). An SSCH
+   * whose candidate paths (ORB.LPM & PIM & PAM) all lie in the mask then ends with immediate
+   * cc 3 (css §5.2, §5.5); other instructions are not affected. Emits a warn event.
+   * [unverified: chosen — css §12 leaves open when SSCH gives immediate rather than deferred
+   *  cc 3; css §5.5 (Linux drops the ORB's paths from sch->lpm on cc 3) suggests a per-path one]
+   */
+  setStartNotOperational(sch: number, mask: number): void {
+    this.requireSch(sch);
+    checkInt('path mask', mask, 0xff);
+    this.m.journal.mapSet(this.core.startNotOper, sch, mask);
+    this.m.emit({
+      kind: 'warn',
+      message: mask
+        ? `subchannel ${h(sch, 4)}: not operational for SSCH on paths ${h(mask)}: a start whose ORB.LPM & PIM & PAM lies within them gets immediate cc 3 [unverified: chosen]`
+        : `subchannel ${h(sch, 4)}: operational for SSCH again`,
+      ref: 'css §5.2, §5.5, §12',
+    }, 'instruction');
+  }
+
+  /**
+   * Machine event: the subchannel's device-number-valid bit (PMCW.DNV) becomes 0 / 1 — the
+   * device is gone / back. With DNV = 0 the subchannel is not operational for SSCH, RSCH, HSCH,
+   * CSCH, XSCH and TSCH (cc 3), MSCH is a no-op, STSCH stores the SCHIB with DNV = 0 (css §5.2);
+   * Linux's cio_update_schib then fails with -ENODEV (css §8.1). No CRW of its own (pair it with
+   * `machine crw rsc=3 …`). Emits a warn event.
+   * [unverified: chosen — a machine-side DNV change is how the model makes a subchannel not
+   *  operational for instructions; the reference names DNV = 0 only as one "not operational" case]
+   */
+  setDeviceValid(sch: number, valid: boolean): void {
+    this.requireSch(sch);
+    this.core.schib.set(sch, 'pmcw.dnv', valid ? 1 : 0);
+    this.m.emit({
+      kind: 'warn',
+      message: `subchannel ${h(sch, 4)}: PMCW.DNV := ${valid ? 1 : 0}${valid ? '' : ' (device not valid: instructions get cc 3, STSCH stores DNV 0)'} [unverified: chosen]`,
+      ref: 'css §5.2, §8.1',
+    }, 'instruction');
+  }
+
   /** Script the device of `sch`: a rule for one command code (see ScriptRule). */
   addDeviceRule(sch: number, rule: ScriptRule): void {
     this.requireSch(sch);

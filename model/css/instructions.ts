@@ -46,6 +46,19 @@ function instr(core: CssCore, name: string, sch: number, cc: number, detail = ''
 
 const hex = (n: number) => `0x${n.toString(16)}`;
 
+/**
+ * `machine start-not-oper` (css §5.2 "not operational", §5.5 immediate cc 3): the candidate paths of the
+ * start (ORB.LPM & PIM & PAM) all lie in the subchannel's start-not-operational mask.
+ * [unverified: chosen — the reference leaves open when SSCH gives immediate rather than deferred
+ *  cc 3 (css §12); the model gives it only where a scenario asked for it]
+ */
+function startNotOperational(core: CssCore, sch: number, orbLpm: number): boolean {
+  const mask = core.startNotOper.get(sch) ?? 0;
+  if (!mask) return false;
+  const candidates = orbLpm & core.schib.get(sch, 'pmcw.pim') & core.schib.get(sch, 'pmcw.pam') & 0xff;
+  return (candidates & ~mask) === 0;
+}
+
 export function ssch(core: CssCore, sid: number, orb: OrbFields, orbAddr?: number): number {
   return core.m.within('ioinst_handle_ssch', () => {
     // QEMU ioinst_handle_ssch (css §5.1): the ORB address is checked (alignment → specification,
@@ -59,6 +72,7 @@ export function ssch(core: CssCore, sid: number, orb: OrbFields, orbAddr?: numbe
     const cc = core.m.within('css_do_ssch', () => {
       const s = core.schib;
       if (!core.operational(sch)) return 3;
+      if (startNotOperational(core, sch, orb.lpm)) return 3;
       if (core.statusPending(sch)) return 1;
       if (s.get(sch, 'scsw.fctl') !== 0) return 2;
       core.m.journal.mapSet(core.chan, sch, {
@@ -118,12 +132,19 @@ function updateAfterTsch(core: CssCore, sch: number): void {
   const actl = s.get(sch, 'scsw.actl');
   const intermediateOnly = stctl === (STCTL.INTERMEDIATE | STCTL.PENDING);
   const pendBits = ACTL.RESUME_PEND | ACTL.START_PEND | ACTL.HALT_PEND | ACTL.CLEAR_PEND | ACTL.SUSPENDED;
+  // css §5.3 "exception: halt+suspended also clears" FCTL. [unverified: chosen — QEMU's HSCH
+  //  clears FCTL start, so its "suspended + start (+ halt)" test below can no longer see the halt
+  //  case it was written for, and would leave ACTL suspended with FCTL 0; the model applies the
+  //  halt-present clearing (PNO and all pending/suspended ACTL bits) whenever it clears FCTL here.
+  //  While ACTL halt pending is still set the halt function has not been performed yet (QEMU runs
+  //  it inside HSCH, so TSCH never sees it): FCTL and ACTL are then kept for the halt's status.]
+  const haltSuspended = (fctl & FCTL.HALT) !== 0 && (actl & ACTL.SUSPENDED) !== 0 && !(actl & ACTL.HALT_PEND);
   s.set(sch, 'scsw.stctl', 0);
-  if (!intermediateOnly || ((fctl & FCTL.HALT) && (actl & ACTL.SUSPENDED))) s.set(sch, 'scsw.fctl', 0);
+  if (!intermediateOnly || haltSuspended) s.set(sch, 'scsw.fctl', 0);
   if (!intermediateOnly) {
     s.set(sch, 'scsw.pno', 0);
     s.set(sch, 'scsw.actl', actl & ~pendBits);
-  } else if ((actl & ACTL.SUSPENDED) && (fctl & FCTL.START)) {
+  } else if (haltSuspended || ((actl & ACTL.SUSPENDED) && (fctl & FCTL.START))) {
     s.set(sch, 'scsw.pno', 0);
     s.set(sch, 'scsw.actl', fctl & FCTL.HALT ? actl & ~pendBits : actl & ~ACTL.RESUME_PEND);
   }

@@ -113,6 +113,29 @@ export class QemuCss implements GuestIo {
     });
   }
 
+  /**
+   * `vfio open SID` while QEMU's vfio-ccw device exists: QEMU opens the device fd again and, as at
+   * realize (css §10.1), registers its IO eventfd, the CRW eventfd if the CRW region exists, and
+   * the REQ eventfd if the kernel has the index. Returns the open's result (0 or −errno); on
+   * failure nothing is registered. The guest subchannel is left as it is.
+   * [unverified: chosen — the kernel's close_device drops the eventfds (css §8.3); the reference
+   *  does not describe a userspace reopen, so the model has QEMU redo its realize-time IRQ setup]
+   */
+  reopen(sch: number): number {
+    return this.qemu('vfio_ccw_reopen', () => {
+      const v = this.vfio;
+      const ret = v.open(sch);
+      if (ret) return ret;
+      this.warn(`vfio-ccw ${schBusId(sch)}: device reopened by QEMU: IO/CRW/REQ eventfds registered again as at realize [unverified: chosen]`, 'css §8.2, §10.1');
+      this.m.within('vfio_ccw_register_irq_notifier', () => {
+        v.setIrq(sch, 'io', true);
+        if (v.device(sch).regions.some((r) => r.name === 'crw')) v.setIrq(sch, 'crw', true);
+        v.setIrq(sch, 'req', true); // no REQ index (5.8): -EINVAL, only a warning at realize
+      });
+      return 0;
+    });
+  }
+
   /** `css_sch_build_schib` from sysfs (css §7.2). */
   private buildSchib(sch: number): void {
     const c = this.core;

@@ -57,6 +57,8 @@ export type CssStmt =
   | { k: 'machine-chpid'; chpid: number; event: 'online' | 'offline' }
   | { k: 'machine-path'; sch: number; chpid: number; failed: boolean }
   | { k: 'machine-oper'; sch: number; operational: boolean }
+  | { k: 'machine-start-oper'; sch: number; mask: number }
+  | { k: 'machine-dnv'; sch: number; valid: boolean }
   | { k: 'machine-unsolicited'; sch: number; dstat: number }
   | { k: 'machine-crw'; rsc: number; erc: number; rsid: number; sol: boolean; chn: boolean; anc: boolean; oflw: boolean }
   | { k: 'rule'; sch: number; rule: DeviceRuleSpec }
@@ -67,7 +69,8 @@ export type CssStmt =
   | { k: 'schm'; gr1: number; gr2: number };
 
 /** CHSC commands the `chsc` statement issues (css §5.6). */
-export type ChscCommandName = 'ssd' | 'scpd' | 'sei' | 'scsc' | 'sda' | 'secm' | 'sadc' | 'ssqd';
+/** `code` = any command code given as a number (css §5.6: codes the CSS does not implement → 0x0004). */
+export type ChscCommandName = 'ssd' | 'scpd' | 'sei' | 'scsc' | 'sda' | 'secm' | 'sadc' | 'ssqd' | 'code';
 
 /** A scripted device behaviour (`rule`), the scenario form of the model's ScriptRule. */
 export interface DeviceRuleSpec {

@@ -21,7 +21,16 @@ export function evaluate(e: Expr, ctx: EvalContext): Value {
   switch (e.k) {
     case 'num': return e.value;
     case 'str': return e.value;
-    case 'path': return ctx.resolve(e.head, e.args.map((a) => evaluate(a, ctx)), e.parts, e.col);
+    case 'path': {
+      // css §1.3: `valid(sch(SID).scsw.F)` / `valid(schib.scsw.F)` / `valid(irb.scsw.F)` reads the
+      // field-validity rule, so the inner path is passed by name (head first), not evaluated.
+      if (e.head === 'valid') {
+        const a = e.args[0];
+        if (e.args.length !== 1 || !a || a.k !== 'path' || e.parts.length) throw new EvalError(e.col, 'expected valid(sch(SID).scsw.FIELD), valid(schib.scsw.FIELD) or valid(irb.scsw.FIELD)');
+        return ctx.resolve('valid', a.args.map((x) => evaluate(x, ctx)), [{ field: a.head }, ...a.parts], e.col);
+      }
+      return ctx.resolve(e.head, e.args.map((a) => evaluate(a, ctx)), e.parts, e.col);
+    }
   }
 }
 

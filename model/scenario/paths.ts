@@ -5,7 +5,7 @@
 import { resolveVfioPath, VFIO_PATH_HEADS } from './vfioPaths';
 import type { Runner } from './runner';
 import { EvalError, toNumber, type Value } from './evaluate';
-import { fieldNames, locateField } from './fieldLocator';
+import { fieldNames, locateField, scswFieldValid } from './fieldLocator';
 import { suggestion } from './diagnostics';
 import { ERRNO } from '../linux/mm/errno';
 import { CRW_FIELD, CRW_FIELDS } from '../css/crw';
@@ -17,7 +17,7 @@ type Part = { field: string } | { index: number };
 
 export const PATH_HEADS = [
   'cc', 'exception', 'cr6', 'warnings', 'warned', 'ret', 'errno', 'failures', 'time', 'irb', 'schib', 'sch', 'intcode', 'page', 'vmstat', 'mem', 'pins_held',
-  'crw', 'crwq', 'chsc', 'chpid', 'mb', 'cpsw', 'facility',
+  'crw', 'crwq', 'chsc', 'chpid', 'mb', 'cpsw', 'facility', 'valid',
   'locked_vm', 'pinned_vm', 'has_pinned', 'vfio_pfn', 'gup_test',
 ] as const;
 
@@ -105,6 +105,37 @@ function cssPath(r: Runner, head: string, args: Value[], parts: Part[], col: num
       return cssFacilityPath(r, head, args, name, col);
   }
   throw new EvalError(col, `unknown name '${head}'`);
+}
+
+/**
+ * css §1.3 field validity: `valid(sch(SID).scsw.F)` (live SCHIB), `valid(schib.scsw.F)` (last
+ * stsch), `valid(irb.scsw.F)` (last tsch): 1 when the field means something in the SCSW's
+ * current state (L-asm scsw_cmd_is_valid_*), else 0. Fields outside the SCSW are always valid.
+ */
+function validPath(r: Runner, args: Value[], parts: Part[], col: number): bigint {
+  const p0 = parts[0];
+  const head = p0 && 'field' in p0 ? p0.field : '';
+  const rest = parts.slice(1);
+  const usage = 'expected valid(sch(SID).scsw.FIELD), valid(schib.scsw.FIELD) or valid(irb.scsw.FIELD)';
+  let words: ArrayLike<number>;
+  let image: 'schib' | 'irb' = 'schib';
+  let scswWord: number | undefined;
+  if (head === 'sch') {
+    const sch = Number(toNumber(args[0] ?? -1n, col, 'sch(ID)'));
+    if (!r.css.hasSubchannel(sch)) throw new EvalError(col, `no subchannel 0.0.${sch.toString(16).padStart(4, '0')}`);
+    words = r.css.schibWords(sch);
+  } else if (head === 'schib' || head === 'irb') {
+    const img = head === 'irb' ? r.state.irb : r.state.schib;
+    if (!img) throw new EvalError(col, head === 'irb' ? 'no IRB stored yet (run tsch first)' : 'no SCHIB stored yet (run stsch first)');
+    const dv = new DataView(img.buffer, img.byteOffset, img.byteLength);
+    const ws: number[] = [];
+    for (let i = 0; i + 3 < img.byteLength; i += 4) ws.push(dv.getUint32(i));
+    words = ws;
+    if (head === 'irb') { image = 'irb'; scswWord = 0; }
+  } else throw new EvalError(col, usage);
+  const name = fieldPath(rest, col, `valid(${head})`);
+  if (!locateField(image, name)) throw new EvalError(col, `unknown ${image} field '${name}'${suggestion(name, fieldNames(image))}`);
+  return scswFieldValid(words, name, scswWord) ? 1n : 0n;
 }
 
 const FACILITY_NAMES = ['address_limit', 'monitor', 'origin', 'mcsse', 'mss', 'sei_pending'];
@@ -211,6 +242,7 @@ export function resolvePath(r: Runner, head: string, args: Value[], parts: Part[
       if (!r.css.hasSubchannel(sch)) throw new EvalError(col, `no subchannel 0.0.${sch.toString(16).padStart(4, '0')}`);
       return BigInt(r.css.field(sch, fieldPath(parts, col, 'sch(ID)')));
     }
+    case 'valid': return validPath(r, args, parts, col);
     case 'intcode': {
       const ic = s.intcode;
       const f = parts[0];

@@ -305,6 +305,27 @@ export class HostCio {
     });
   }
 
+  /**
+   * `css_evaluate_subchannel` for one subchannel number (after a CRW RSC 3, css §6.4
+   * [unverified: chosen]): a known subchannel → its driver's `sch_event` (else a SCHIB refresh);
+   * an unknown one the machine provides with a valid SCHIB → registered for io_subchannel.
+   */
+  evaluateSubchannel(sch: number): void {
+    this.host('css_evaluate_subchannel', () => {
+      const hs = this.subchannels.get(sch);
+      if (hs) {
+        const d = this.drivers.get(hs.driver);
+        if (d?.schEvent) d.schEvent(hs);
+        else if (this.cioUpdateSchib(hs)) this.warn(`${schBusId(sch)}: not operational after evaluation (io_subchannel's sch_event is not modelled)`, 'css §6.4, §7.3');
+        return;
+      }
+      if (!this.css.hasSubchannel(sch)) return;
+      const r = this.css.stsch(sidOf(sch));
+      if (r.cc !== 0 || !(r.schib[5] & 0x01)) return;
+      this.addSubchannel(sch, 'io_subchannel');
+    });
+  }
+
   // ---- sysfs writes (chchp) -----------------------------------------------------------------
 
   /**

@@ -1,7 +1,8 @@
 /**
  * Host CRW collection (css §6.4): the `crw_collect_info` kthread STCRWs until cc ≠ 0, handles up
  * to two chained CRWs, calls every handler with overflow on OFLW, else dispatches by RSC.
- * RSC 4 → `chp_process_crw` (css §6.2); RSC 0xB → `chsc_process_crw`, the SEI loop (css §5.6).
+ * RSC 4 → `chp_process_crw` (css §6.2); RSC 0xB → `chsc_process_crw`, the SEI loop (css §5.6);
+ * RSC 3 → `css_process_crw`, subchannel evaluation ([unverified: chosen], not in css §6.4).
  */
 import { decodeCrwWord, ERC, RSC } from '../../css/crw';
 import type { HostCio } from './cio';
@@ -55,6 +56,9 @@ function dispatchCrw(cio: HostCio, chain: number[]): void {
     case RSC.CSS:
       chscProcessCrw(cio, false);
       return;
+    case RSC.SCH:
+      cssProcessCrw(cio, chain[0], chain.length > 1 ? chain[1] : undefined);
+      return;
     default:
       cio.warn(`CRW RSC 0x${rsc.toString(16)}: no handler modelled`, 'css §6.4');
   }
@@ -78,4 +82,23 @@ export function chpProcessCrw(cio: HostCio, word: number): void {
     default:
       cio.warn(`chp_process_crw: don't know how to handle erc=0x${crw.erc.toString(16)}`, 'css §6.2');
   }
+}
+
+/**
+ * `css_process_crw` for a subchannel CRW (RSC 3): the subchannel named by CRW0's RSID (with the
+ * subchannel-set id from a chained CRW1, always set 0 here) is evaluated whatever the ERC: a known
+ * subchannel goes to its driver's `sch_event` (vfio_ccw: cio_update_schib, failure → FSM NOT_OPER),
+ * else a SCHIB refresh; a subchannel the host does not know yet is registered if STSCH finds it.
+ * [unverified: chosen — css §6.4 lists handlers only for RSC 4 and 0xB; recalled from Linux css.c
+ *  (css_process_crw → css_evaluate_subchannel); the ERC 8 SSD-info refresh is not modelled]
+ */
+export function cssProcessCrw(cio: HostCio, word0: number, word1?: number): void {
+  cio.m.within('css_process_crw', () => {
+    const crw = decodeCrwWord(word0);
+    const sch = crw.rsid & 0xffff;
+    const ssid = word1 === undefined ? 0 : (decodeCrwWord(word1).rsid >> 4) & 3;
+    cio.warn(`CRW RSC 3 ERC 0x${crw.erc.toString(16)} for subchannel 0.${ssid}.${sch.toString(16).padStart(4, '0')}: css_process_crw → css_evaluate_subchannel [unverified: chosen — handler not in the reference]`, 'css §6.4');
+    if (ssid !== 0) return; // only subchannel set 0 exists in this model
+    cio.evaluateSubchannel(sch);
+  });
 }

@@ -146,6 +146,14 @@ export function execCss(r: Runner, st: Stmt): boolean {
       // css §6.1: the machine reports it with a CRW RSC 3 (facilities.ts subchannelCrw)
       r.css.subchannelOperEvent(st.sch, st.operational);
       return true;
+    case 'machine-start-oper':
+      // css §5.2, §5.5: immediate SSCH cc 3 on these paths [unverified: chosen, warn event]
+      r.css.setStartNotOperational(st.sch, st.mask);
+      return true;
+    case 'machine-dnv':
+      // css §5.2: DNV = 0 → not operational; STSCH stores it (Linux cio_update_schib -ENODEV)
+      r.css.setDeviceValid(st.sch, st.valid);
+      return true;
     case 'machine-unsolicited':
       r.css.unsolicited(st.sch, st.dstat);
       return true;
@@ -157,7 +165,7 @@ export function execCss(r: Runner, st: Stmt): boolean {
       r.css.addDeviceRule(st.sch, { ...st.rule });
       return true;
     case 'chsc': {
-      const code = CHSC_CODES[st.command];
+      const code = st.command === 'code' ? st.first : CHSC_CODES[st.command];
       // request parameters (css §5.6): SSD/SCPD first/last, SDA operation code; `paramN` overrides
       const params = st.command === 'ssd' || st.command === 'scpd' ? [st.first, st.last, 0] : st.command === 'sda' ? [st.first, 0, 0] : [0, 0, 0];
       st.params?.forEach((v, i) => { if (v !== undefined) params[i] = v; });

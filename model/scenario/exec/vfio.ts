@@ -47,7 +47,8 @@ export function execVfio(r: Runner, st: Stmt): boolean {
       const v = stack(r, 'vfio');
       if (!v.vfio.devices.has(st.sch)) throw new Error(`0.0.${st.sch.toString(16).padStart(4, '0')} is not a vfio-ccw device (define it with 'device' in the vfio topology)`);
       switch (st.op) {
-        case 'open': setRet(v.vfio.open(st.sch)); break;
+        // css §10.1: QEMU (the opener while its vfio-ccw device exists) re-registers its eventfds
+        case 'open': setRet(v.qemu.device(st.sch) ? v.qemu.reopen(st.sch) : v.vfio.open(st.sch)); break;
         case 'close': setRet(v.vfio.close(st.sch)); break;
         case 'reset': setRet(v.vfio.reset(st.sch)); break;
         case 'request': v.vfio.request(st.sch, 0); setRet(0); break;

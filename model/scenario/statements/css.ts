@@ -37,7 +37,7 @@ export const CCW_FLAGS: Readonly<Record<string, number>> = {
 const DEVICE_TYPES = ['echo', 'dasd', 'terminal'] as const;
 
 /** css §5.6 CHSC commands of the `chsc` statement. */
-export const CHSC_COMMANDS: readonly ChscCommandName[] = ['ssd', 'scpd', 'sei', 'scsc', 'sda', 'secm', 'sadc', 'ssqd'];
+export const CHSC_COMMANDS: readonly ChscCommandName[] = ['ssd', 'scpd', 'sei', 'scsc', 'sda', 'secm', 'sadc', 'ssqd', 'code'];
 type CssStmtBody = CssStmt;
 
 export const CSS_STATEMENTS: readonly StatementDef[] = [
@@ -360,10 +360,10 @@ export const CSS_EVENT_STATEMENTS: readonly StatementDef[] = [
     },
   },
   {
-    name: 'machine', syntax: 'machine chpid XX online|offline | path-failure SID XX | path-repair SID XX | not-oper SID | oper SID | unsolicited SID [dstat=0xNN] | crw rsc=N erc=N rsid=N [sol] [chn] [anc] [oflw] | sei res-acc|chp-config|link-incident|chp-avail|overflow …', ref: 'css §5.4, §5.5, §5.6, §6',
-    help: 'Machine events: a channel path going offline/online (CRW RSC 4 ERC 6/2, PAM), the device not answering on one path or on all (PNOM, deferred cc 3), unsolicited device status (attention 0x80 by default), any CRW, or (vfio topology) a CHSC event for the host: sei res-acc XX | sei chp-config XX[,XX…] configure|deconfigure|cancel | sei link-incident XX | sei chp-avail XX | sei overflow (CRW RSC 0xB, the host runs the SEI loop).',
+    name: 'machine', syntax: 'machine chpid XX online|offline | path-failure SID XX | path-repair SID XX | not-oper SID | oper SID | start-not-oper SID [paths=0xNN] | start-oper SID | dnv SID 0|1 | unsolicited SID [dstat=0xNN] | crw rsc=N erc=N rsid=N [sol] [chn] [anc] [oflw] | sei res-acc|chp-config|link-incident|chp-avail|overflow …', ref: 'css §5.4, §5.5, §5.6, §6',
+    help: 'Machine events: a channel path going offline/online (CRW RSC 4 ERC 6/2, PAM), the device not answering on one path or on all (PNOM, deferred cc 3), the subchannel not operational for SSCH on some or all paths (immediate cc 3) or its device number no longer valid (PMCW.DNV 0: cc 3 for every subchannel instruction), unsolicited device status (attention 0x80 by default), any CRW, or (vfio topology) a CHSC event for the host: sei res-acc XX | sei chp-config XX[,XX…] configure|deconfigure|cancel | sei link-incident XX | sei chp-avail XX | sei overflow (CRW RSC 0xB, the host runs the SEI loop).',
     parse(c) {
-      const what = dashedWord(c, 'chpid, path-failure, path-repair, not-oper, oper, unsolicited, crw or sei');
+      const what = dashedWord(c, 'chpid, path-failure, path-repair, not-oper, oper, start-not-oper, start-oper, dnv, unsolicited, crw or sei');
       switch (what) {
         case 'sei':
           return parseMachineSei(c); // vfio topology: CHSC SEI events for the host (statements/vfio.ts)
@@ -379,6 +379,27 @@ export const CSS_EVENT_STATEMENTS: readonly StatementDef[] = [
         }
         case 'not-oper': case 'oper':
           return { k: 'machine-oper', sch: c.schid('a subchannel id'), operational: what === 'oper' };
+        case 'start-not-oper': case 'start-oper': {
+          // css §5.2, §5.5: immediate SSCH cc 3 on the paths given (default every path)
+          const sch = c.schid('a subchannel id');
+          let mask = what === 'start-oper' ? 0 : 0xff;
+          if (what === 'start-not-oper' && c.peekWord('paths')) {
+            c.next();
+            c.expectOp('=');
+            const t = c.peek();
+            mask = byteValue(c, 'a path mask');
+            if (!mask) c.fail('paths=0 makes no path not operational; use machine start-oper SID', t);
+          }
+          return { k: 'machine-start-oper', sch, mask };
+        }
+        case 'dnv': {
+          // css §5.2: PMCW.DNV = 0 → not operational for the subchannel instructions
+          const sch = c.schid('a subchannel id');
+          const t = c.peek();
+          const v = c.number('0 or 1');
+          if (v > 1n) c.fail('dnv is 0 or 1', t);
+          return { k: 'machine-dnv', sch, valid: v === 1n };
+        }
         case 'unsolicited': {
           const sch = c.schid('a subchannel id');
           let dstat = 0x80;
@@ -411,7 +432,7 @@ export const CSS_EVENT_STATEMENTS: readonly StatementDef[] = [
           return { k: 'machine-crw', rsc: v.rsc, erc: v.erc, rsid: v.rsid, ...flags };
         }
       }
-      return c.fail(`unknown machine event '${what}': expected chpid, path-failure, path-repair, not-oper, oper, unsolicited, crw or sei`);
+      return c.fail(`unknown machine event '${what}': expected chpid, path-failure, path-repair, not-oper, oper, start-not-oper, start-oper, dnv, unsolicited, crw or sei`);
     },
   },
   {
@@ -457,8 +478,8 @@ export const CSS_EVENT_STATEMENTS: readonly StatementDef[] = [
     },
   },
   {
-    name: 'chsc', syntax: 'chsc ssd SID [to SID] | chsc scpd XX [to XX] | chsc sei|scsc|secm|sadc|ssqd | chsc sda mcsse|mss|N  [len N] [param0|param1|param2 WORD] [at ADDR]', ref: 'css §5.6',
-    help: 'CHANNEL SUBSYSTEM CALL: store subchannel description (ssd), store channel-path description (scpd), store event information (sei: one pending event, 0x0005 no data when none), store CSS characteristics (scsc), set domain attributes (sda: enable MCSS-E / MSS), and secm / sadc / ssqd (answered 0x0004 not installed). Results: chsc.code, chsc.len and the response fields (ssd: sch_valid dev_valid st devno path_mask sch chpid0..7; scpd: flags desc chpid; sei: flags rs cc fla rsid ccdf0; scsc: general0..3 chsc0..3). `len N` and `paramN WORD` override the request (css §5.6 request errors); `at ADDR` builds the request block in guest memory (4K aligned).',
+    name: 'chsc', syntax: 'chsc ssd SID [to SID] | chsc scpd XX [to XX] | chsc sei|scsc|secm|sadc|ssqd | chsc sda mcsse|mss|N | chsc code N  [len N] [param0|param1|param2 WORD] [at ADDR]', ref: 'css §5.6',
+    help: 'CHANNEL SUBSYSTEM CALL: store subchannel description (ssd), store channel-path description (scpd), store event information (sei: one pending event, 0x0005 no data when none), store CSS characteristics (scsc), set domain attributes (sda: enable MCSS-E / MSS), and secm / sadc / ssqd (answered 0x0004 not installed); `code N` sends any command code N (css §5.6: an unimplemented one → 0x0004, QEMU). Results: chsc.code, chsc.len and the response fields (ssd: sch_valid dev_valid st devno path_mask sch chpid0..7; scpd: flags desc chpid; sei: flags rs cc fla rsid ccdf0; scsc: general0..3 chsc0..3). `len N` and `paramN WORD` override the request (css §5.6 request errors); `at ADDR` builds the request block in guest memory (4K aligned).',
     parse(c) {
       const command = c.oneOf(CHSC_COMMANDS, CHSC_COMMANDS.join(', ')) as ChscCommandName;
       let first = 0;
@@ -470,6 +491,9 @@ export const CSS_EVENT_STATEMENTS: readonly StatementDef[] = [
           c.next();
           last = command === 'ssd' ? c.schid('a subchannel id') : c.hexByte('a CHPID (hex)');
         }
+      } else if (command === 'code') {
+        // css §5.6: a raw request command code (QEMU answers unimplemented ones 0x0004)
+        first = u16(c, 'a CHSC command code');
       } else if (command === 'sda') {
         // css §5.6 SDA operation code: 0 enable MCSS-E, 2 enable MSS
         const t = c.peek();
