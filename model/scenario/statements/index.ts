@@ -1,7 +1,8 @@
 /** The statement table: every family's statements, in one list and one name index. */
 import type { StatementDef } from './types';
 import { SETUP_STATEMENTS } from './setup';
-import { CSS_EVENT_STATEMENTS, CSS_STATEMENTS } from './css';
+import { CSS_STATEMENTS } from './css';
+import { CSS_EVENT_STATEMENTS } from './cssEvents';
 import { GUP_STATEMENTS } from './gup';
 import { EXPECT_STATEMENTS } from './expect';
 import { VFIO_STATEMENTS } from './vfio';
