@@ -1,7 +1,7 @@
 /**
  * The vfio-ccw FSM (css §8.3) as transition tables, one per era: (state, event) → action name.
  * 5.8: no OPEN/CLOSE events, STANDBY + INTERRUPT runs the normal irq handler. ≈6.0+: OPEN and
- * CLOSE, STANDBY + INTERRUPT disables the subchannel again. The actions are in actions.ts.
+ * CLOSE, STANDBY + INTERRUPT disables the subchannel again. The actions are in fsmActions.ts.
  */
 import type { KernelFeatures } from '../../kernel/version';
 

@@ -1,8 +1,10 @@
 /**
  * `struct vfio_ccw_private`: the per-device state of vfio-ccw (css §8): FSM state, the channel
  * program, the region contents, the CRW list, the IRB of the last interrupt, the eventfds and the
- * pending work items. Region contents are immutable byte arrays replaced through the journal.
+ * pending work items. Region contents are immutable byte arrays replaced through the journal, by
+ * the journaled setters below.
  */
+import type { Machine } from '../../engine/machine';
 import type { FsmState } from './fsm';
 import type { ChannelProgram } from './cp';
 import type { RegionDef } from './regions';
@@ -38,4 +40,14 @@ export interface VfioCcwPrivate {
   stats: { crwsQueued: number; interrupts: number; requests: number };
   /** The PFCH warning was given (rate limit). */
   pfchWarned: boolean;
+}
+
+/** Journaled write of one field of the private struct (undone by time travel). */
+export function setPriv<K extends keyof VfioCcwPrivate>(m: Machine, p: VfioCcwPrivate, k: K, v: VfioCcwPrivate[K]): void {
+  m.journal.set(p as unknown as Record<string, unknown>, k as string, v);
+}
+
+/** Journaled FSM state change. */
+export function setState(m: Machine, p: VfioCcwPrivate, s: FsmState): void {
+  setPriv(m, p, 'state', s);
 }

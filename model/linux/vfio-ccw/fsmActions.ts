@@ -1,0 +1,171 @@
+/**
+ * The vfio-ccw FSM at run time (vfio_ccw_fsm.c, css §8.3): the event dispatcher and the actions
+ * of the era's table (fsm.ts), with `fsm_io_request` → `fsm_io_helper` (host SSCH with the
+ * translated ORB) and `fsm_async_request` (host HSCH / CSCH).
+ */
+import { decodeOrb } from '../../css/orb';
+import { ACTL, FCTL } from '../../css/status';
+import { schBusId } from '../cio/constants';
+import type { HostSubchannel } from '../cio/subchannel';
+import { E } from '../cio/errno';
+import { ACTION_FUNCTION, type FsmAction, type FsmEvent } from './fsm';
+import { cpFree, cpGetOrb, cpInit, cpPrefetch, newCp } from './cp';
+import { ASYNC_CMD, getU32, putU32 } from './regions';
+import { setPriv, setState, type VfioCcwPrivate } from './private';
+import { hostSchAddr, sidOf } from './host';
+import { queueWork } from './ioWork';
+import type { VfioCcw } from './driver';
+
+/** `vfio_ccw_fsm_event`: look the action up in the era's table and run it. */
+export function fsmEvent(d: VfioCcw, p: VfioCcwPrivate, ev: FsmEvent): void {
+  const action = d.table[p.state][ev];
+  if (!action) throw new Error(`vfio-ccw FSM: event ${ev} does not exist in Linux ${d.features.version.major}.${d.features.version.minor} (css §8.3)`);
+  d.m.within('vfio_ccw_fsm_event', () => d.m.within(ACTION_FUNCTION[action], () => runAction(d, p, action)));
+}
+
+/** The io region's ret_code (offset 120). */
+function setIoRet(d: VfioCcw, p: VfioCcwPrivate, ret: number): void {
+  const io = p.io.slice();
+  putU32(io, 120, ret >>> 0);
+  setPriv(d.m, p, 'io', io);
+}
+
+/** The async (cmd) region's ret_code (offset 4). */
+function setCmdRet(d: VfioCcw, p: VfioCcwPrivate, ret: number): void {
+  const cmd = p.cmd.slice();
+  putU32(cmd, 4, ret >>> 0);
+  setPriv(d.m, p, 'cmd', cmd);
+}
+
+function runAction(d: VfioCcw, p: VfioCcwPrivate, a: FsmAction): void {
+  switch (a) {
+    case 'nop': return;
+    case 'io_error': return setIoRet(d, p, -E.EIO);
+    case 'io_retry': return setIoRet(d, p, -E.EAGAIN);
+    case 'io_busy': return setIoRet(d, p, -E.EBUSY);
+    case 'async_error': return setCmdRet(d, p, -E.EIO);
+    case 'async_retry': return setCmdRet(d, p, -E.EAGAIN);
+    case 'disabled_irq':
+      // an interrupt while disabled means an earlier disable failed: try again (css §8.3)
+      d.cio.disable(d.cio.subchannel(p.sch));
+      return;
+    case 'notoper':
+      d.warn(`${schBusId(p.sch)}: not operational; subchannel unregistration scheduled (css_sched_sch_todo, not modelled)`, 'css §8.3');
+      setState(d.m, p, 'NOT_OPER');
+      if (p.cp.initialized) cpFree(d.cpContext(p), p.cp);
+      return;
+    case 'open': {
+      const ret = d.cio.enable(d.cio.subchannel(p.sch), hostSchAddr(p.sch));
+      if (ret) return fsmEvent(d, p, 'NOT_OPER');
+      setState(d.m, p, 'IDLE');
+      return;
+    }
+    case 'close': {
+      const hs = d.cio.subchannel(p.sch);
+      if (!(hs.schib[5] & 0x80)) return fsmEvent(d, p, 'NOT_OPER'); // cached PMCW: not enabled
+      let ret = d.cio.disable(hs);
+      if (ret === -E.EBUSY) ret = d.quiesce(p);
+      if (ret) return fsmEvent(d, p, 'NOT_OPER');
+      setState(d.m, p, 'STANDBY');
+      if (p.cp.initialized) cpFree(d.cpContext(p), p.cp);
+      return;
+    }
+    case 'irq':
+      setPriv(d.m, p, 'stats', { ...p.stats, interrupts: p.stats.interrupts + 1 });
+      queueWork(d, p, 'io');
+      return;
+    case 'io_request': return ioRequest(d, p);
+    case 'async_request': return asyncRequest(d, p);
+  }
+}
+
+/** `fsm_io_request` (css §8.3). */
+function ioRequest(d: VfioCcw, p: VfioCcwPrivate): void {
+  setState(d.m, p, 'CP_PROCESSING');
+  setPriv(d.m, p, 'stats', { ...p.stats, requests: p.stats.requests + 1 });
+  const scswW0 = getU32(p.io, 12);
+  const fctl = (scswW0 >>> 12) & 7;
+  const fail = (ret: number) => {
+    setIoRet(d, p, ret);
+    setState(d.m, p, 'IDLE');
+  };
+  if (fctl & FCTL.START) {
+    const orb = decodeOrb([getU32(p.io, 0), getU32(p.io, 4), getU32(p.io, 8)]);
+    if (orb.b) return fail(-E.EOPNOTSUPP); // transport mode
+    const ctx = d.cpContext(p);
+    setPriv(d.m, p, 'cp', newCp(orb, ctx.arenaBase));
+    let ret = cpInit(ctx, p.cp);
+    if (ret) return fail(ret);
+    ret = cpPrefetch(ctx, p.cp);
+    if (ret) {
+      cpFree(ctx, p.cp);
+      return fail(ret);
+    }
+    ret = d.m.within('fsm_io_helper', () => ioHelper(d, p));
+    if (ret) {
+      cpFree(ctx, p.cp);
+      return fail(ret);
+    }
+    return;
+  }
+  if (fctl & (FCTL.HALT | FCTL.CLEAR)) return fail(-E.EOPNOTSUPP); // must use the async region
+  // [unverified: chosen — no function requested: ret_code keeps the value userspace wrote]
+  setState(d.m, p, 'IDLE');
+}
+
+/** `fsm_io_helper` (css §8.3, §5.5): host SSCH with the translated ORB. */
+function ioHelper(d: VfioCcw, p: VfioCcwPrivate): number {
+  const hs = d.cio.subchannel(p.sch);
+  const orb = cpGetOrb(d.cpContext(p), p.cp, hostSchAddr(p.sch), hs.lpm, d.options.lpmRule);
+  if (d.options.lpmRule === 'rfc') {
+    d.warn(`ORB LPM replaced by the subchannel lpm 0x${hs.lpm.toString(16)} (RFC v1 rule, not merged)`, 'css §8.5');
+  }
+  const cc = d.css.ssch(sidOf(p.sch), orb);
+  switch (cc) {
+    case 0: {
+      cachedActl(d, hs, (a) => a | ACTL.START_PEND); // sch->schib.scsw.cmd.actl |= START_PEND
+      setIoRet(d, p, 0);
+      setState(d.m, p, 'CP_PENDING');
+      return 0;
+    }
+    case 1:
+    case 2:
+      return -E.EBUSY;
+    default: {
+      // cc 3: drop the ORB's paths (or all) from lpm, refresh, -EACCES if paths remain
+      d.m.journal.set(hs, 'lpm', orb.lpm !== 0 ? hs.lpm & ~orb.lpm : 0);
+      if (d.cio.cioUpdateSchib(hs)) return -E.ENODEV;
+      return hs.lpm ? -E.EACCES : -E.ENODEV;
+    }
+  }
+}
+
+/** `fsm_async_request` (css §8.3): HSCH / CSCH on the host; the state is not changed. */
+function asyncRequest(d: VfioCcw, p: VfioCcwPrivate): void {
+  const cmd = getU32(p.cmd, 0);
+  const hs = d.cio.subchannel(p.sch);
+  let ret: number;
+  if (cmd === ASYNC_CMD.HSCH) {
+    ret = d.m.within('fsm_do_halt', () => {
+      const cc = d.css.hsch(sidOf(p.sch));
+      if (cc === 0) cachedActl(d, hs, (a) => a | ACTL.HALT_PEND);
+      return cc === 0 ? 0 : cc === 3 ? -E.ENODEV : -E.EBUSY;
+    });
+  } else if (cmd === ASYNC_CMD.CSCH) {
+    ret = d.m.within('fsm_do_clear', () => {
+      const cc = d.css.csch(sidOf(p.sch));
+      if (cc === 0) cachedActl(d, hs, () => ACTL.CLEAR_PEND);
+      return cc === 0 ? 0 : -E.ENODEV;
+    });
+  } else ret = -E.EINVAL;
+  setCmdRet(d, p, ret);
+}
+
+/** Update the ACTL of the host's cached SCSW (sch->schib.scsw.cmd.actl). */
+function cachedActl(d: VfioCcw, hs: HostSubchannel, f: (actl: number) => number): void {
+  const img = hs.schib.slice();
+  const w0 = getU32(img, 28);
+  const actl = f((w0 >>> 5) & 0x7f) & 0x7f;
+  putU32(img, 28, ((w0 & ~(0x7f << 5)) | (actl << 5)) >>> 0);
+  d.m.journal.set(hs, 'schib', img);
+}

@@ -1,0 +1,95 @@
+/**
+ * The host interrupt and the driver's work items (vfio_ccw_drv.c, css §8.3 "io work", §6.4):
+ * do_IRQ on the host (TPI / TSCH, then the driver's irq callback), the io and CRW work queue,
+ * `vfio_ccw_sch_io_todo`, and the host CRW machine check.
+ */
+import { ACTL, STCTL } from '../../css/status';
+import { crwCollectInfo } from '../cio/crw';
+import { cpFree, cpUpdateScswCpa } from './cp';
+import { getU32, putU32 } from './regions';
+import { eventfdSignal } from './eventfd';
+import { setPriv, setState, type VfioCcwPrivate } from './private';
+import { hostWork, sidOf } from './host';
+import type { VfioCcw } from './driver';
+
+export const HOST_IRQ_ACTION = 'host.io_irq';
+export const HOST_CRW_ACTION = 'host.crw_mchk';
+export const VFIO_WORK_ACTION = 'vfio-ccw.work';
+
+/** do_IRQ on the host: TPI/TSCH each pending subchannel, then the driver's irq callback. */
+export function doIoIrq(d: VfioCcw): void {
+  hostWork(d.m, 'do_io_irq', () => {
+    for (let guard = 0; guard < 1000; guard++) {
+      if (!d.css.interruptionPending()) return;
+      const t = d.css.tpi();
+      if (t.cc === 0) return;
+      const sch = t.sid & 0xffff;
+      const r = d.css.tsch(sidOf(sch));
+      const hs = d.cio.subchannels.get(sch);
+      if (hs) {
+        const img = hs.schib.slice();
+        img.set(r.irb.subarray(0, 12), 28); // TSCH updates the cached SCSW
+        d.m.journal.set(hs, 'schib', img);
+      }
+      const p = d.devices.get(sch);
+      if (p && r.cc === 0) {
+        d.m.within('vfio_ccw_sch_irq', () => {
+          setPriv(d.m, p, 'irb', r.irb.slice());
+          d.fsmEvent(p, 'INTERRUPT');
+        });
+      }
+    }
+  });
+}
+
+/** queue_work: a no-op while the item is pending. */
+export function queueWork(d: VfioCcw, p: VfioCcwPrivate, w: 'io' | 'crw'): void {
+  if (p.work[w]) return;
+  setPriv(d.m, p, 'work', { ...p.work, [w]: true });
+  d.m.schedule(VFIO_WORK_ACTION, p.sch * 2 + (w === 'io' ? 0 : 1), 0);
+}
+
+/** A queued work item runs (VFIO_WORK_ACTION). */
+export function runWork(d: VfioCcw, arg: number): void {
+  const p = d.devices.get(Math.floor(arg / 2));
+  if (!p) return;
+  const w = arg % 2 === 0 ? 'io' : 'crw';
+  setPriv(d.m, p, 'work', { ...p.work, [w]: false });
+  if (w === 'io') hostWork(d.m, 'vfio_ccw_sch_io_todo', () => ioTodo(d, p));
+  else hostWork(d.m, 'vfio_ccw_crw_todo', () => {
+    if (p.crws.length) eventfdSignal(d.m, p.eventfds, p.sch, 'crw');
+  });
+}
+
+/** `vfio_ccw_sch_io_todo` (css §8.3 "io work"). */
+function ioTodo(d: VfioCcw, p: VfioCcwPrivate): void {
+  const irb = p.irb.slice();
+  const w0 = getU32(irb, 0);
+  const actl = (w0 >>> 5) & 0x7f;
+  const stctl = w0 & 0x1f;
+  const cc = (w0 >>> 24) & 3;
+  const final = !(actl & (ACTL.DEV_ACTIVE | ACTL.SCH_ACTIVE));
+  // css §1.3: unsolicited iff cc 0 and STCTL == alert | status pending
+  const solicited = cc !== 0 || stctl !== (STCTL.ALERT | STCTL.PENDING);
+  let finished = false;
+  if (solicited) {
+    d.m.within('cp_update_scsw', () => putU32(irb, 4, cpUpdateScswCpa(p.cp, getU32(irb, 4))));
+    if (final && p.state === 'CP_PENDING') {
+      cpFree(d.cpContext(p), p.cp);
+      finished = true;
+    }
+  }
+  const io = p.io.slice();
+  io.set(irb.subarray(0, 64), 24);
+  setPriv(d.m, p, 'io', io);
+  if (d.features.vfioCcwOpenClose ? finished : final) setState(d.m, p, 'IDLE');
+  eventfdSignal(d.m, p.eventfds, p.sch, 'io');
+}
+
+/** Host CRW machine check: the crw_collect_info kthread runs (css §6.4). */
+export function crwMachineCheck(d: VfioCcw): void {
+  d.cio.host('crw_machine_check', () => {
+    d.css.crws.takeMachineCheck();
+  });
+  crwCollectInfo(d.cio);
+}

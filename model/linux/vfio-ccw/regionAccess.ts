@@ -1,0 +1,98 @@
+/**
+ * Region access on the device fd (`vfio_ccw_mdev_read` / `_write`, css §8.1): the offset →
+ * region lookup, the io and async region writes that drive the FSM, and the schib and CRW
+ * region reads.
+ */
+import { schBusId } from '../cio/constants';
+import { E } from '../cio/errno';
+import {
+  CRW_REGION, getRet, IO_REGION, putU32, VFIO_CCW_NUM_REGIONS, VFIO_CCW_OFFSET_SHIFT, type RegionDef,
+} from './regions';
+import { setPriv, type VfioCcwPrivate } from './private';
+import { queueWork } from './ioWork';
+import type { VfioCcw } from './driver';
+
+function regionAt(p: VfioCcwPrivate, offset: number): { def: RegionDef; pos: number } | number {
+  if (!Number.isInteger(offset) || offset < 0) return -E.EINVAL;
+  const index = Math.floor(offset / (1 << VFIO_CCW_OFFSET_SHIFT));
+  const pos = offset % (1 << VFIO_CCW_OFFSET_SHIFT);
+  if (index === 0) return { def: IO_REGION, pos };
+  const i = index - VFIO_CCW_NUM_REGIONS;
+  if (i >= p.regions.length) return -E.EINVAL;
+  return { def: p.regions[i], pos };
+}
+
+/** pread on the device fd: the bytes, or a negative errno. */
+export function regionRead(d: VfioCcw, sch: number, offset: number, count: number): { ret: number; data: Uint8Array } {
+  const p = d.device(sch);
+  return d.m.within('vfio_ccw_mdev_read', () => {
+    const none = new Uint8Array(0);
+    if (!p.open) return { ret: -E.EBADF, data: none };
+    if (!Number.isInteger(count) || count < 0) return { ret: -E.EINVAL, data: none };
+    const at = regionAt(p, offset);
+    if (typeof at === 'number') return { ret: at, data: none };
+    const { def, pos } = at;
+    if (pos + count > def.size) return { ret: -E.EINVAL, data: none };
+    switch (def.name) {
+      case 'io': return { ret: count, data: p.io.slice(pos, pos + count) };
+      case 'async': return { ret: count, data: p.cmd.slice(pos, pos + count) };
+      case 'schib': return d.m.within('vfio_ccw_schib_region_read', () => {
+        const hs = d.cio.subchannel(sch);
+        if (d.cio.cioUpdateSchib(hs)) return { ret: -E.ENODEV, data: none };
+        setPriv(d.m, p, 'schib', hs.schib.slice());
+        return { ret: count, data: p.schib.slice(pos, pos + count) };
+      });
+      case 'crw': return d.m.within('vfio_ccw_crw_region_read', () => {
+        const crw = d.m.journal.shift(p.crws);
+        const region = new Uint8Array(CRW_REGION.size);
+        if (crw !== undefined) putU32(region, 0, crw);
+        setPriv(d.m, p, 'crwRegion', region);
+        const data = region.slice(pos, pos + count);
+        setPriv(d.m, p, 'crwRegion', new Uint8Array(CRW_REGION.size));
+        if (p.crws.length) queueWork(d, p, 'crw'); // signal again while CRWs remain
+        return { ret: count, data };
+      });
+    }
+  });
+}
+
+/** pwrite on the device fd: the byte count, the region's ret_code, or a negative errno. */
+export function regionWrite(d: VfioCcw, sch: number, offset: number, data: Uint8Array): number {
+  const p = d.device(sch);
+  return d.m.within('vfio_ccw_mdev_write', () => {
+    if (!p.open) return -E.EBADF;
+    const at = regionAt(p, offset);
+    if (typeof at === 'number') return at;
+    const { def, pos } = at;
+    if (pos + data.length > def.size) return -E.EINVAL;
+    switch (def.name) {
+      case 'io': return d.m.within('vfio_ccw_mdev_write_io_region', () => {
+        if (ioMutexBusy(d, p)) return -E.EAGAIN;
+        const io = p.io.slice();
+        io.set(data, pos);
+        setPriv(d.m, p, 'io', io);
+        d.fsmEvent(p, 'IO_REQ');
+        const rc = getRet(p.io, 120);
+        return rc !== 0 ? rc : data.length;
+      });
+      case 'async': return d.m.within('vfio_ccw_async_region_write', () => {
+        if (ioMutexBusy(d, p)) return -E.EAGAIN;
+        const cmd = p.cmd.slice();
+        cmd.set(data, pos);
+        setPriv(d.m, p, 'cmd', cmd);
+        d.fsmEvent(p, 'ASYNC_REQ');
+        const rc = getRet(p.cmd, 4);
+        return rc !== 0 ? rc : data.length;
+      });
+      default:
+        return -E.EINVAL; // schib and crw regions are read-only
+    }
+  });
+}
+
+/** `mutex_trylock(&private->io_mutex)` failing (css §8.1): only through fault injection here. */
+function ioMutexBusy(d: VfioCcw, p: VfioCcwPrivate): boolean {
+  if (!d.fault('io-mutex-busy')) return false;
+  d.warn(`injected: ${schBusId(p.sch)} io_mutex is held: mutex_trylock failed → -EAGAIN`, 'css §8.1');
+  return true;
+}
