@@ -66,24 +66,8 @@ export function regionWrite(d: VfioCcw, sch: number, offset: number, data: Uint8
     const { def, pos } = at;
     if (pos + data.length > def.size) return -E.EINVAL;
     switch (def.name) {
-      case 'io': return d.m.within('vfio_ccw_mdev_write_io_region', () => {
-        if (ioMutexBusy(d, p)) return -E.EAGAIN;
-        const io = p.io.slice();
-        io.set(data, pos);
-        setPriv(d.m, p, 'io', io);
-        d.fsmEvent(p, 'IO_REQ');
-        const rc = getRet(p.io, 120);
-        return rc !== 0 ? rc : data.length;
-      });
-      case 'async': return d.m.within('vfio_ccw_async_region_write', () => {
-        if (ioMutexBusy(d, p)) return -E.EAGAIN;
-        const cmd = p.cmd.slice();
-        cmd.set(data, pos);
-        setPriv(d.m, p, 'cmd', cmd);
-        d.fsmEvent(p, 'ASYNC_REQ');
-        const rc = getRet(p.cmd, 4);
-        return rc !== 0 ? rc : data.length;
-      });
+      case 'io': return writeRequest(d, p, 'vfio_ccw_mdev_write_io_region', 'io', pos, data, 'IO_REQ', 120);
+      case 'async': return writeRequest(d, p, 'vfio_ccw_async_region_write', 'cmd', pos, data, 'ASYNC_REQ', 4);
       default:
         return -E.EINVAL; // schib and crw regions are read-only
     }
@@ -95,4 +79,20 @@ function ioMutexBusy(d: VfioCcw, p: VfioCcwPrivate): boolean {
   if (!d.fault('io-mutex-busy')) return false;
   d.warn(`injected: ${schBusId(p.sch)} io_mutex is held: mutex_trylock failed → -EAGAIN`, 'css §8.1');
   return true;
+}
+
+/**
+ * A write to the io or async region (css §8.1): take the device mutex (trylock → -EAGAIN),
+ * copy the bytes in, run the FSM event, and return ret_code if nonzero, else the byte count.
+ */
+function writeRequest(d: VfioCcw, p: VfioCcwPrivate, fn: string, field: 'io' | 'cmd', pos: number, data: Uint8Array, ev: 'IO_REQ' | 'ASYNC_REQ', retOffset: number): number {
+  return d.m.within(fn, () => {
+    if (ioMutexBusy(d, p)) return -E.EAGAIN;
+    const region = p[field].slice();
+    region.set(data, pos);
+    setPriv(d.m, p, field, region);
+    d.fsmEvent(p, ev);
+    const rc = getRet(p[field], retOffset);
+    return rc !== 0 ? rc : data.length;
+  });
 }

@@ -205,8 +205,7 @@ export const CSS_STATEMENTS: readonly StatementDef[] = [
     name: 'tpi', syntax: 'tpi [at ADDR]', ref: 'css §5.1, §5.4',
     help: 'TEST PENDING INTERRUPTION: cc 1 and the interruption code if one is pending. `at ADDR` stores the 8-byte code there (word aligned, else specification exception; native topology).',
     parse(c) {
-      const at = atOperand(c);
-      return at === undefined ? { k: 'tpi' } : { k: 'tpi', at };
+      return withOpt({ k: 'tpi' as const }, atOperand(c));
     },
   },
   {

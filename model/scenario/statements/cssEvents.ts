@@ -3,7 +3,7 @@ import { parseMachineSei } from './vfio';
 import type { ChscCommandName, CssStmt, DeviceRuleSpec } from '../ast';
 import type { StatementDef } from './types';
 import { CCW_COMMANDS, CHSC_COMMANDS, DEVICE_TYPES } from './css';
-import { atOperand, byteValue, chpidList, dashedWord, deviceTail, hexBytes, u16, u32 } from './cssOperands';
+import { atOperand, byteValue, chpidList, dashedWord, deviceTail, hexBytes, u16, u32, withOpt } from './cssOperands';
 
 const GR1_WORD = 'GR1 is a 32-bit word here (css §5.1)';
 
@@ -37,8 +37,7 @@ export const CSS_EVENT_STATEMENTS: readonly StatementDef[] = [
     name: 'stcrw', syntax: 'stcrw [at ADDR]', ref: 'css §6.1, §6.3',
     help: 'STORE CHANNEL REPORT WORD: cc 0 and the oldest CRW (read it as crw.raw, crw.rsc, crw.erc, crw.rsid, crw.sol, crw.oflw, crw.chn, crw.anc), or cc 1 and zero.',
     parse(c) {
-      const at = atOperand(c);
-      return at === undefined ? { k: 'stcrw' } : { k: 'stcrw', at };
+      return withOpt({ k: 'stcrw' as const }, atOperand(c));
     },
   },
   {
@@ -224,8 +223,7 @@ export const CSS_EVENT_STATEMENTS: readonly StatementDef[] = [
     name: 'stcps', syntax: 'stcps [at ADDR]', ref: 'css §5.1',
     help: 'STORE CHANNEL PATH STATUS: the 256-bit mask of CHPIDs in use by an active subchannel (Hercules); read it as cpsw(XX) and cpsw.count. `at ADDR` stores the 32 bytes there (32-byte boundary, else specification exception [unverified: chosen]).',
     parse(c) {
-      const at = atOperand(c);
-      return at === undefined ? { k: 'stcps' } : { k: 'stcps', at };
+      return withOpt({ k: 'stcps' as const }, atOperand(c));
     },
   },
   {
