@@ -1,14 +1,16 @@
 /**
  * Standalone debug adapter over stdio, for any DAP client (nvim-dap, Emacs dap-mode, Theia)
- * and for the DAP tests. Opens no network port.
+ * and for the DAP tests. Opens no network port. Input is read by framing.ts (robust against
+ * malformed frames, bounded message size); output is the library's.
  */
 import { promises as fs } from 'fs';
 import { VlabSession } from './session';
 import { warmUp } from './warmup';
+import { serveStdio } from './framing';
 
 // Compile the hot paths before the first request (stdin is buffered meanwhile).
 warmUp();
 
 const session = new VlabSession({ readFile: (p) => fs.readFile(p, 'utf8') });
 session.setRunAsServer(false);
-session.start(process.stdin, process.stdout);
+serveStdio(session, process.stdin, process.stdout, process.stderr);

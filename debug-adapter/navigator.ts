@@ -17,8 +17,17 @@ export function levelOf(r: HistoryRecord): Level {
 
 export type StopTest = (r: HistoryRecord, index: number) => boolean;
 
-/** History records kept for time travel before the oldest half is dropped (≈ 700 bytes each). */
-export const DEFAULT_MAX_HISTORY = 2_000_000;
+/**
+ * Time-travel memory bound, in estimated bytes of history records plus journal entries
+ * (Machine.historyBytes). The default suits an editor: a runaway program inside the extension
+ * host stays under it (issue 13: it grew ≈125 MB/s). Raised or lowered with the launch attribute
+ * `maxHistoryBytes` / the setting `vfioLab.history.maxBytes`, within MIN..MAX.
+ */
+export const DEFAULT_MAX_HISTORY_BYTES = 256 * 1024 * 1024;
+export const MIN_HISTORY_BYTES = 1024 * 1024;
+export const MAX_HISTORY_BYTES = 16 * 1024 * 1024 * 1024;
+/** A trim frees down to this fraction of the bound, so it happens once per quarter, not per record. */
+const TRIM_TO = 0.75;
 
 export class Navigator {
   /** Index in history of the current stop; -1 before the first event. */
@@ -26,7 +35,7 @@ export class Navigator {
   /** Records dropped from the start of history so far (reported to the user). */
   dropped = 0;
 
-  constructor(readonly runner: Runner, private readonly maxHistory = DEFAULT_MAX_HISTORY) {}
+  constructor(readonly runner: Runner, readonly maxHistoryBytes = DEFAULT_MAX_HISTORY_BYTES) {}
 
   get history(): readonly HistoryRecord[] {
     return this.runner.m.history;
@@ -64,14 +73,7 @@ export class Navigator {
         if (next >= this.history.length) continue;
       }
       this.cursor = next;
-      if (this.history.length > this.maxHistory && this.cursor > this.maxHistory / 2) {
-        // the journal may still be at an earlier stop while the cursor walks recorded history:
-        // bring it up to the cursor, so the entries to drop are all applied
-        this.settle();
-        const n = this.runner.m.dropOldestHistory(Math.floor(this.maxHistory / 2));
-        this.dropped += n;
-        this.cursor -= n;
-      }
+      if (this.runner.m.historyBytes > this.maxHistoryBytes) this.trim();
       const r = this.history[this.cursor];
       if (test(r, this.cursor)) {
         this.settle();
@@ -80,6 +82,22 @@ export class Navigator {
     }
     this.settle();
     return 'budget';
+  }
+
+  /**
+   * Drop the oldest records (never the current one) until the estimate is back to TRIM_TO of
+   * the bound. Seqs stay as they were (Machine.historyBase).
+   */
+  private trim(): void {
+    const m = this.runner.m;
+    const n = m.recordsToFree(m.historyBytes - this.maxHistoryBytes * TRIM_TO, this.cursor);
+    if (n === 0) return;
+    // the journal may still be at an earlier stop while the cursor walks recorded history:
+    // bring it up to the cursor, so the entries to drop are all applied
+    this.settle();
+    const dropped = m.dropOldestHistory(n);
+    this.dropped += dropped;
+    this.cursor -= dropped;
   }
 
   /** Go back until `test` passes or the first record; returns the record or 'start'. */
@@ -123,24 +141,31 @@ export class Navigator {
     if (!r || r.event.kind !== 'stmt') {
       throw new Error('state can be edited only when stopped at a statement (step to the next statement first)');
     }
-    const j = this.runner.m.journal;
+    const m = this.runner.m;
+    const j = m.journal;
     this.settle();
     j.truncateFuture();
-    const history = this.runner.m.history as HistoryRecord[];
-    history.length = this.cursor;
+    m.truncateHistory(this.cursor + 1);
+    let applied = false;
     try {
       apply();
+      applied = true;
     } catch (e) {
       // A refused edit changes nothing: roll back whatever it journaled.
       j.undoTo(r.journalPos);
       j.truncateFuture();
       throw e;
     } finally {
-      // Events the edit emitted (an MSCH's `instr`) are not stops: the statement record that
-      // follows carries the edited state, and stepping back past it undoes the edit. The
-      // future is re-run deterministically from here.
-      history.length = this.cursor;
-      this.cursor--;
+      // Events the edit emitted (an MSCH's `instr`) are not stops. The runner re-emits this
+      // statement's record with the edited state, and the future is re-run from there. After
+      // an edit the record from before it is kept, so one Step Back undoes the edit, also at
+      // the entry stop where no earlier record exists (issue 13 undo hole); after a refused
+      // edit it is replaced (the state is the same).
+      m.truncateHistory(this.cursor + 1);
+      if (!applied) {
+        m.truncateHistory(this.cursor);
+        this.cursor--;
+      }
       this.forward(() => true, 1);
     }
   }

@@ -5,7 +5,7 @@
  * becomes an error response and the session stays usable.
  */
 import {
-  DebugSession, InitializedEvent, InvalidatedEvent, OutputEvent, Scope, Source, StackFrame, StoppedEvent, TerminatedEvent, Thread, Event,
+  DebugSession, InitializedEvent, InvalidatedEvent, OutputEvent, Scope, Source, StackFrame, StoppedEvent, TerminatedEvent, Thread, Event, Response,
 } from '@vscode/debugadapter';
 import type { DebugProtocol } from '@vscode/debugprotocol';
 import type { FileAccess } from './fileAccess';
@@ -22,6 +22,8 @@ import { Runner } from '../model/scenario/runner';
 import { describeEvent, type HistoryRecord } from '../model/engine/events';
 import { GUEST_CPU_THREAD, CHANNEL_THREAD_BASE, HOST_KERNEL_THREAD } from '../model/engine/ids';
 import { QEMU_THREAD } from '../model/qemu/threads';
+import { checkRequestArgs, STANDARD_REQUESTS } from './requestArgs';
+import { oneLine, reasonOf } from './oneLine';
 
 export interface LaunchArgs extends DebugProtocol.LaunchRequestArguments {
   program: string;
@@ -30,7 +32,14 @@ export interface LaunchArgs extends DebugProtocol.LaunchRequestArguments {
   trace?: boolean;
   /** "Run Without Debugging": no stops at all, only the summary. */
   noDebug?: boolean;
+  /** Time-travel memory bound in bytes (navigator.ts; setting vfioLab.history.maxBytes). */
+  maxHistoryBytes?: number;
 }
+
+/** Error response ids (body.error.id) of the checks every request passes (dispatchRequest). */
+const BAD_ARGUMENTS = 1016;
+const NOT_SUPPORTED = 1017;
+const HANDLER_FAILED = 1018;
 
 /** Records processed per slice while running, before yielding to the event loop (pause works). */
 const SLICE = 20_000;
@@ -53,6 +62,8 @@ export class VlabSession extends DebugSession {
   private variables: Variables | undefined;
   private viewData: ViewData | undefined;
   private repl: Repl | undefined;
+  /** After `disconnect`: the state is dropped, nothing more is sent for it. */
+  private disposed = false;
 
   constructor(private readonly files: FileAccess) {
     super();
@@ -92,7 +103,7 @@ export class VlabSession extends DebugSession {
       for (const d of diagnostics) this.output(formatDiagnostic(d) + '\n', 'stderr');
       if (errors.length) throw new Error(`${errors.length} problem(s) in ${args.program}; first: ${formatDiagnostic(errors[0])}`);
       this.runner = new Runner(scenario);
-      this.nav = new Navigator(this.runner);
+      this.nav = new Navigator(this.runner, args.maxHistoryBytes);
       this.sources = new SourceMap(scenario, args.program);
       const runner = this.runner;
       this.bps = new Breakpoints(this.sources, (addr) => runner.ccwFileAt(addr) ?? args.program);
@@ -268,7 +279,78 @@ export class VlabSession extends DebugSession {
 
   protected override disconnectRequest(response: DebugProtocol.DisconnectResponse): void {
     this.pauseRequested = true;
+    // the session ends: drop the model (inline, the extension host gets its memory back)
+    this.disposed = true;
+    this.running = false;
+    this.runner = undefined;
+    this.nav = undefined;
+    this.bps = undefined;
+    this.variables = undefined;
+    this.viewData = undefined;
+    this.repl = undefined;
     this.sendResponse(response);
+    // standalone: the library exits the process shortly after the answer; inline: ignored
+    this.shutdown();
+  }
+
+  /**
+   * Every request passes here (issue 13): its arguments are checked against requestArgs.ts, a
+   * standard request this class does not implement is refused (derived from which request
+   * methods it overrides, so handlers added later count on their own), and the handler runs
+   * wrapped so that no exception or rejected promise escapes: the client always gets one
+   * answer, and an error answer is one line without a stack.
+   */
+  protected override dispatchRequest(request: DebugProtocol.Request): void {
+    const response = new Response(request);
+    const fail = (id: number, reason: string) => {
+      if (response.seq > 0) this.output(`internal error after answering '${request.command}': ${oneLine(reason)}\n`, 'stderr');
+      else this.sendErrorResponse(response, id, reason);
+    };
+    try {
+      const command = request.command;
+      if (typeof command !== 'string') return fail(BAD_ARGUMENTS, "request: 'command' must be a string");
+      const bad = checkRequestArgs(command, request.arguments);
+      if (bad) return fail(BAD_ARGUMENTS, bad);
+      const spec = Object.prototype.hasOwnProperty.call(STANDARD_REQUESTS, command) ? STANDARD_REQUESTS[command] : undefined;
+      if (spec && !this.implementsRequest(spec.method)) return fail(NOT_SUPPORTED, `${command}: not supported by the VFIO Lab debug adapter`);
+      // initialize: the library also records the client's line/column bases and path format
+      if (command === 'initialize') return super.dispatchRequest(request);
+      const self = this as unknown as Record<string, (...a: unknown[]) => unknown>;
+      const result = !spec
+        ? this.customRequest(command, response, request.arguments)
+        : command === 'threads'
+          ? self[spec.method](response, request)
+          : self[spec.method](response, request.arguments ?? {}, request);
+      if (result instanceof Promise) result.catch((e: unknown) => fail(HANDLER_FAILED, `${command}: ${reasonOf(e)}`));
+    } catch (e) {
+      fail(HANDLER_FAILED, `${String(request?.command)}: ${reasonOf(e)}`);
+    }
+  }
+
+  /** True when this class (or a subclass) overrides the library's handler `method`. */
+  private implementsRequest(method: string): boolean {
+    const mine = (Object.getPrototypeOf(this) as Record<string, unknown>)[method];
+    return typeof mine === 'function' && mine !== (DebugSession.prototype as unknown as Record<string, unknown>)[method];
+  }
+
+  /**
+   * Every error answer, whoever sends it (handlers, the library's own checks): one line, no
+   * stack, control characters escaped, bounded (oneLine.ts).
+   */
+  protected override sendErrorResponse(
+    response: DebugProtocol.Response,
+    codeOrMessage: number | DebugProtocol.Message,
+    format?: string,
+    variables?: Record<string, unknown>,
+    dest?: number,
+  ): void {
+    if (response.seq > 0) return; // already answered: a second answer would confuse the client
+    const msg = typeof codeOrMessage === 'number' ? { id: codeOrMessage, format: format ?? '' } : codeOrMessage;
+    // the library's own catch passes the stack as '{_stack}' with the message in _exception
+    const raw = variables && '_exception' in variables ? String(variables._exception) : msg.format.replace(/\{(\w+)\}/g, (m, k: string) => (variables && k in variables ? String(variables[k]) : m));
+    const text = oneLine(raw || 'request failed');
+    // `variables: {}`: the library substitutes '{name}' in the text from it (and fails without it)
+    super.sendErrorResponse(response, { id: msg.id, format: text, variables: {}, showUser: msg.showUser ?? true }, undefined, undefined, dest);
   }
 
   protected override customRequest(command: string, response: DebugProtocol.Response, args: unknown): void {
@@ -367,7 +449,12 @@ export class VlabSession extends DebugSession {
   }
 
   private stopAt(reason: StopReason, thread: number, text?: string): void {
+    if (this.disposed) return;
     const cur = this.nav?.current;
+    if (this.nav && this.nav.cursor === 0 && this.nav.dropped > 0) {
+      const mib = Math.round(this.nav.maxHistoryBytes / 1048576);
+      this.output(`history was trimmed: this is the oldest kept stop (${this.nav.dropped} earlier events dropped to stay under ${mib} MiB; raise the launch attribute 'maxHistoryBytes' or the setting vfioLab.history.maxBytes)\n`, 'console');
+    }
     if (cur) this.viewData?.setStop(cur.journalPos);
     const ev = new StoppedEvent(reason, thread, text) as DebugProtocol.StoppedEvent;
     ev.body.allThreadsStopped = true;
@@ -377,6 +464,7 @@ export class VlabSession extends DebugSession {
   }
 
   private finish(): void {
+    if (this.disposed) return;
     const r = this.runner;
     if (r) {
       const failed = r.expects.filter((e) => !e.ok);

@@ -153,7 +153,8 @@ export class Variables {
         const start = '0x' + vma.start.toString(16);
         const end = '0x' + vma.end.toString(16);
         out.push(this.v(`${proc.name} ${start}-${end} ${vma.kind} ${vma.prot}`, 'interesting pages (expand)', (h) => {
-          const data = this.view.pages({ interestingOnly: true, limit: 200 });
+          // state only, not "changed since the previous stop": the same list stepping back or forward
+          const data = this.view.pages({ interestingOnly: true, limit: 200 }, false);
           const rows = data.processes.find((p) => p.pid === proc.pid)?.vmas.find((v) => v.start === start)?.pages ?? [];
           return rows.map((p) => this.pageVar(p.vaddr, p.pfn, h));
         }));

@@ -162,13 +162,17 @@ export class ViewData {
     return { queues };
   }
 
-  pages(args: P.PagesArgs): P.PagesResponse {
+  /**
+   * `changedToo` false: only pages interesting in the current state, so the list is the same
+   * whichever direction the stop was reached from (the Variables view, issue 13).
+   */
+  pages(args: P.PagesArgs, changedToo = true): P.PagesResponse {
     const mm = this.runner.mm;
     const limit = args.limit ?? 1000;
     // "interesting" also covers pages that changed since the previous stop (an unpin back to
     // idle is exactly what the user wants to see)
     // only the first `limit` PFNs are looked at (a million may be mapped and interesting)
-    const shown = args.interestingOnly === false ? mm.mappedPages(limit) : this.firstInteresting(limit);
+    const shown = args.interestingOnly === false ? mm.mappedPages(limit) : changedToo ? this.firstInteresting(limit) : this.interesting.first(limit);
     const byVma = new Map<string, P.PageRow[]>();
     const procs = mm.processes();
     const key = (pid: number, vaddr: bigint) => {

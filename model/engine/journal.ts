@@ -16,6 +16,8 @@
  * checked by the engine tests.
  */
 
+import { JOURNAL_COMPACT_ENTRY_BYTES, JOURNAL_OBJECT_ENTRY_BYTES } from './memoryEstimate';
+
 export type TypedArray = Int32Array | Uint32Array | Uint8Array | Uint16Array | Float64Array;
 
 type ObjEntry =
@@ -71,6 +73,15 @@ export class Journal {
   /** Bytes held by the compact part of the journal (for the benchmarks). */
   get compactBytes(): number {
     return this.kind.byteLength + this.ref.byteLength + this.index.byteLength + this.oldv.byteLength + this.neuv.byteLength;
+  }
+
+  /**
+   * Estimated bytes of the recorded entries (memoryEstimate.ts); the history bound uses it.
+   * Counts entries, not array capacity: capacity shrinks when entries are dropped (dropOldest).
+   */
+  get estimatedBytes(): number {
+    const objs = this.objs.length;
+    return (this.len - objs) * JOURNAL_COMPACT_ENTRY_BYTES + objs * JOURNAL_OBJECT_ENTRY_BYTES;
   }
 
   set<T extends object, K extends keyof T & string>(obj: T, key: K, value: T[K]): void {
@@ -229,6 +240,8 @@ export class Journal {
     this.objBase += objsDropped;
     this.len -= count;
     this.pos -= count;
+    // give memory back after a large trim (bounded history must also bound the arrays)
+    if (this.kind.length > 1024 && this.len < this.kind.length / 4) this.resize(Math.max(1024, this.len * 2));
   }
 
   /** Forget the undone future (a new action was taken after stepping back). */
@@ -265,21 +278,24 @@ export class Journal {
     return id;
   }
 
+  /** Reallocate the entry arrays with room for `cap` entries (≥ len). */
+  private resize(cap: number): void {
+    const len = this.len;
+    const copy = <A extends Uint8Array | Int32Array | Float64Array>(a: A, make: (n: number) => A): A => {
+      const b = make(cap);
+      b.set(a.subarray(0, len));
+      return b;
+    };
+    this.kind = copy(this.kind, (n) => new Uint8Array(n));
+    this.ref = copy(this.ref, (n) => new Int32Array(n));
+    this.index = copy(this.index, (n) => new Int32Array(n));
+    this.oldv = copy(this.oldv, (n) => new Float64Array(n));
+    this.neuv = copy(this.neuv, (n) => new Float64Array(n));
+  }
+
   /** Index of a new entry at the end, growing the arrays by doubling. */
   private reserve(): number {
-    if (this.len === this.kind.length) {
-      const cap = this.kind.length * 2;
-      const grow = <A extends Uint8Array | Int32Array | Float64Array>(a: A, make: (n: number) => A): A => {
-        const b = make(cap);
-        b.set(a);
-        return b;
-      };
-      this.kind = grow(this.kind, (n) => new Uint8Array(n));
-      this.ref = grow(this.ref, (n) => new Int32Array(n));
-      this.index = grow(this.index, (n) => new Int32Array(n));
-      this.oldv = grow(this.oldv, (n) => new Float64Array(n));
-      this.neuv = grow(this.neuv, (n) => new Float64Array(n));
-    }
+    if (this.len === this.kind.length) this.resize(this.kind.length * 2);
     const e = this.len++;
     this.pos = this.len;
     return e;

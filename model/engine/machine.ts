@@ -9,6 +9,7 @@
 import { Journal } from './journal';
 import type { Granularity, HistoryRecord, ModelEvent, ModelFrame } from './events';
 import { GUEST_CPU_THREAD } from './ids';
+import { recordBytes, JOURNAL_COMPACT_ENTRY_BYTES } from './memoryEstimate';
 
 /** A timed action: which layer handles it (`kind`) and a small integer argument. */
 export interface QueuedAction {
@@ -108,6 +109,22 @@ export class Machine {
   private static readonly NO_FRAMES: ModelFrame[] = [];
 
   /**
+   * Records dropped from the front so far: a record's `seq` is its index plus this, so seqs keep
+   * increasing after trimming (the views key their caches on it).
+   */
+  private historyBase = 0;
+  /** Estimated bytes of the records in `history` (memoryEstimate.ts), kept up to date. */
+  private recordBytesTotal = 0;
+
+  /**
+   * Estimated bytes held for time travel: history records plus journal entries. Bounded by the
+   * navigator (`maxHistoryBytes`); O(1).
+   */
+  get historyBytes(): number {
+    return this.recordBytesTotal + this.journal.estimatedBytes;
+  }
+
+  /**
    * Drop the oldest `count` history records and the journal entries before the first record
    * kept (bounded memory for long sessions). Returns the number of records dropped.
    */
@@ -117,9 +134,33 @@ export class Machine {
     // the first kept record's state stays reachable: only entries before its position go
     const base = this.history[n].journalPos;
     this.journal.dropOldest(base);
+    for (let i = 0; i < n; i++) this.recordBytesTotal -= recordBytes(this.history[i]);
     this.history.splice(0, n);
+    this.historyBase += n;
     for (const r of this.history) r.journalPos -= base;
     return n;
+  }
+
+  /**
+   * How many of the oldest records to drop to free about `bytes` (records and the journal
+   * entries up to the next record), at most `limit`.
+   */
+  recordsToFree(bytes: number, limit: number): number {
+    const h = this.history;
+    const max = Math.min(limit, h.length - 1);
+    let freed = 0;
+    let n = 0;
+    while (n < max && freed < bytes) {
+      freed += recordBytes(h[n]) + (h[n + 1].journalPos - h[n].journalPos) * JOURNAL_COMPACT_ENTRY_BYTES;
+      n++;
+    }
+    return n;
+  }
+
+  /** Forget the records from `length` on (a timeline forked by an edit). */
+  truncateHistory(length: number): void {
+    for (let i = length; i < this.history.length; i++) this.recordBytesTotal -= recordBytes(this.history[i]);
+    if (length < this.history.length) this.history.length = Math.max(0, length);
   }
 
   /** Headless mode: stop journaling and keeping history; events still reach listeners. */
@@ -209,7 +250,7 @@ export class Machine {
   emit(event: ModelEvent, granularity: Granularity, extraFrame?: ModelFrame): HistoryRecord {
     const frames = this.lean ? Machine.NO_FRAMES : this.internFrames(extraFrame);
     const r: HistoryRecord = {
-      seq: this.lean ? this.leanSeq++ : this.history.length,
+      seq: this.lean ? this.leanSeq++ : this.historyBase + this.history.length,
       journalPos: this.journal.position,
       time: this.state.time,
       thread: this.state.thread,
@@ -217,7 +258,10 @@ export class Machine {
       frames,
       event,
     };
-    if (!this.lean) this.history.push(r);
+    if (!this.lean) {
+      this.history.push(r);
+      this.recordBytesTotal += recordBytes(r);
+    }
     for (const l of this.listeners) l(r);
     return r;
   }

@@ -30,25 +30,57 @@ describe('debug-adapter: navigator', () => {
     }
   });
 
-  it('bounds the history: the oldest half is dropped and what remains is still exact', () => {
+  it('bounds the history in bytes: trimmed oldest first, seqs keep increasing, what remains is exact (issue 13)', () => {
     const r = runner('test/fixtures/tic-loop.vlab');
-    const nav = new Navigator(r, 200);
-    for (let i = 0; i < 1000; i++) nav.forward(() => true, 1);
-    assert.ok(r.m.history.length <= 201, `history ${r.m.history.length}`);
-    assert.ok(nav.dropped >= 700);
+    const cap = 1024 * 1024;
+    const nav = new Navigator(r, cap);
+    let peak = 0;
+    let lastSeq = -1;
+    for (let i = 0; i < 30_000; i++) {
+      const x = nav.forward(() => true, 1);
+      if (x === 'end') assert.fail('a TIC loop never ends (css §3.4)');
+      if (x !== 'budget') {
+        assert.ok(x.seq > lastSeq, `seq ${x.seq} after ${lastSeq}`);
+        lastSeq = x.seq;
+      }
+      peak = Math.max(peak, r.m.historyBytes);
+    }
+    assert.ok(peak <= cap, `estimate ${peak} > cap ${cap}`);
+    assert.ok(nav.dropped > 0);
+    // seq = index + records dropped: unique and increasing across trims
+    r.m.history.forEach((rec, i) => assert.equal(rec.seq, nav.dropped + i));
     const here = JSON.stringify(Array.from(r.css.schibWords(7)));
     const cur = nav.cursor;
-    nav.backward(() => false);
+    assert.equal(nav.backward(() => false), 'start');
     assert.equal(nav.cursor, 0);
-    nav.forward((_rec, i) => i === cur, 10_000);
+    nav.forward((_rec, i) => i === cur, 100_000);
     assert.equal(JSON.stringify(Array.from(r.css.schibWords(7))), here);
+  });
+
+  it('an edit at the entry stop is undone by one step back; a refused edit adds no stop (issue 13 undo hole)', () => {
+    const text = ['chpid 40', 'device 0.0.1234 schid 0.0.0007 type echo chpids 40 enabled', 'expect sch(0.0.0007).pmcw.lpm == 0x80'].join('\n');
+    const r = new Runner(parseScenario(text, 'edit.vlab').scenario);
+    const nav = new Navigator(r);
+    const first = nav.forward(() => true, 10);
+    assert.ok(first !== 'end' && first !== 'budget' && first.event.kind === 'stmt');
+    assert.throws(() => nav.editHere(() => { throw new Error('refused'); }), /refused/);
+    assert.equal(r.m.history.length, 1);
+    // define the subchannel from the console at the entry stop (state before line 1 ran)
+    nav.editHere(() => r.execNow(parseScenario('chpid 41', 'repl').scenario.statements[0]));
+    assert.equal(nav.cursor, 1);
+    assert.deepEqual(r.m.history.map((x) => x.seq), [0, 1]);
+    assert.equal(r.css.core.chpids.has(0x41), true);
+    assert.equal(nav.backward(() => true), r.m.history[0]);
+    assert.equal(r.css.core.chpids.has(0x41), false); // stepping back undid the edit
+    nav.forward(() => false, 1000);
+    assert.deepEqual(r.expects.map((e) => e.ok), [true]); // css §1.1: LPM = PIM = 0x80 from the one CHPID
   });
 
   it('trims history while walking already-recorded records after a stop (journal behind the cursor)', () => {
     // one statement records many events at once (a big pin), the stop is before it, then `next`
     const text = ['process p pid 1', 'vma p 0x10000000 size 4M anon rw', 'pin_user_pages p 0x10000000 1024 FOLL_WRITE -> b', 'unpin_user_pages b', 'expect vmstat.nr_foll_pin_released == 1024'].join('\n');
     const r = new Runner(parseScenario(text, 'trim.vlab').scenario);
-    const nav = new Navigator(r, 1000);
+    const nav = new Navigator(r, 256 * 1024);
     const isStmt = (rec: { event: { kind: string } }) => rec.event.kind === 'stmt';
     const stops: number[] = [];
     for (;;) {
