@@ -60,8 +60,9 @@ export class DapFrameReader {
   /** Header mode: bytes skipped since the last header, and how they began. */
   private garbage = 0;
   private garbageSample = '';
-  /** Body / skip mode: declared length, bytes still expected, bytes received. */
+  /** Body / skip mode: declared length (and as written), bytes still expected, bytes received. */
   private declared = 0;
+  private declaredText = '';
   private need = 0;
   private got = 0;
   private parts: Uint8Array[] = [];
@@ -113,7 +114,7 @@ export class DapFrameReader {
 
   private noteGarbage(text: string): void {
     if (text.trim() === '') return; // blank lines between frames are harmless
-    if (this.garbage === 0) this.garbageSample = text.slice(0, 40);
+    if (this.garbage === 0) this.garbageSample = text.trimStart().slice(0, 40);
     this.garbage += text.length;
   }
 
@@ -155,6 +156,7 @@ export class DapFrameReader {
       return;
     }
     this.declared = this.need = n;
+    this.declaredText = value;
     this.got = 0;
     this.parts = [];
     this.tail = '';
@@ -171,10 +173,9 @@ export class DapFrameReader {
     if (hit) {
       // the declared length was wrong: the frame ends where the next header starts
       const bodyBytes = this.got - this.tail.length + hit.index;
-      this.log(`framing: Content-Length ${this.declared} does not match the frame (a header follows after ${bodyBytes} byte(s)): frame skipped`);
+      this.log(`framing: Content-Length ${this.declaredText} does not match the frame (a header follows after ${bodyBytes} byte(s)): frame skipped`);
       this.reset();
-      this.scan = text.slice(hit.index);
-      return buf.subarray(n);
+      return Buffer.concat([Buffer.from(text.slice(hit.index), 'latin1'), buf.subarray(n)]);
     }
     if (this.mode === 'skip' && this.head.length < KEEP) this.head += pieceText.slice(0, KEEP - this.head.length);
     if (this.mode === 'body') this.parts.push(piece);
@@ -189,8 +190,7 @@ export class DapFrameReader {
   }
 
   private finishSkipped(): void {
-    const declared = this.declared;
-    const reason = `message of ${declared} bytes exceeds the maximum of ${this.maxMessageBytes} bytes (${this.maxMessageBytes / 1048576} MiB)`;
+    const reason = `message of ${this.declaredText} bytes exceeds the maximum of ${this.maxMessageBytes} bytes (${this.maxMessageBytes / 1048576} MiB)`;
     const members = new Map<string, string>();
     for (const part of [LEADING_MEMBERS.exec(this.head)?.[0], TRAILING_MEMBERS.exec(this.tail)?.[0]]) {
       for (const x of (part ?? '').matchAll(SIMPLE_MEMBER)) members.set(x[1], x[2]);

@@ -16,6 +16,20 @@ export interface VlabLaunchConfiguration extends vscode.DebugConfiguration {
   program: string;
   stopOnEntry?: boolean;
   trace?: boolean;
+  /** Time-travel memory bound; from the setting vfioLab.history.maxBytes when not given. */
+  maxHistoryBytes?: number;
+}
+
+/**
+ * The setting vfioLab.history.maxBytes as the launch attribute `maxHistoryBytes`, unless the
+ * configuration sets it (the adapter checks the range and answers a bad value with an error).
+ */
+export function withHistoryBound(config: vscode.DebugConfiguration): vscode.DebugConfiguration {
+  if (config.maxHistoryBytes === undefined) {
+    const bytes = vscode.workspace.getConfiguration('vfioLab').get<number>('history.maxBytes');
+    if (typeof bytes === 'number') config.maxHistoryBytes = bytes;
+  }
+  return config;
 }
 
 /** What the adapter gets as `program` for a document: its path, or its URI when it is not a local file. */
@@ -59,7 +73,7 @@ export class VlabConfigurationProvider implements vscode.DebugConfigurationProvi
         void vscode.window.showInformationMessage('VFIO Lab: open a .vlab scenario to debug it.');
         return undefined;
       }
-      return launchConfigFor(uri);
+      return withHistoryBound(launchConfigFor(uri));
     }
     if (!config.program) {
       const uri = activeScenario();
@@ -69,7 +83,7 @@ export class VlabConfigurationProvider implements vscode.DebugConfigurationProvi
       }
       config.program = programOf(uri);
     }
-    return config;
+    return withHistoryBound(config);
   }
 }
 
