@@ -286,9 +286,6 @@ function executeCommand(core: CssCore, sch: number, addr: number, ccw: Ccw, chai
       endStatus(core, sch, { stctl: STCTL_ALERT_END, dstat: DSTAT.UC, cstat: 0, cpa: (addr + 8) >>> 0 });
       return;
     }
-    if (op.kind === 'input' && op.exactCount !== undefined && checkLen && ccw.count !== op.exactCount) {
-      return programCheck(core, sch, addr, `${ccw.cmd === CMD.SENSE ? 'basic sense' : 'sense ID'} with count ${ccw.count} ≠ ${op.exactCount} and length checking`, 'css §3.6');
-    }
     core.setChan(sch, { cmd: ccw.cmd, op, moved: 0, out: [] });
   }
   const st = core.chan.get(sch)!;
