@@ -123,7 +123,12 @@ function beginStart(core: CssCore, sch: number): void {
     s.set(sch, 'scsw.pno', 1);
   }
   if (!choice.lpum) {
-    // css §5.3 / §5.5: no path → deferred cc 3, STCTL alert + pending; FCTL/ACTL as SSCH left them.
+    // css §5.2 / §5.5: no path → deferred cc 3: CC 3, STCTL alert + pending (0x11), FCTL start
+    // kept (SCSW.CC is valid only with FCTL start, css §1.3), and the start function is no longer
+    // pending: ACTL start pending is reset, nothing else active (architecture; QEMU's emulated
+    // CSS leaves start pending set — a quirk, issue 11). DSTAT/CSTAT stay 0 (not meaningful
+    // with cc 3, css §1.3 validity table); PNO/PNOM as path selection found them.
+    s.set(sch, 'scsw.actl', s.get(sch, 'scsw.actl') & ~ACTL.START_PEND);
     s.set(sch, 'scsw.cc', 3);
     s.set(sch, 'scsw.stctl', STCTL_DEFERRED_CC3);
     emitStatus(core, sch);
