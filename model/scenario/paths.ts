@@ -217,7 +217,10 @@ function mmPath(r: Runner, head: string, args: Value[], parts: Part[], col: numb
 export function resolvePath(r: Runner, head: string, args: Value[], parts: Part[], col: number): Value {
   const s = r.state;
   switch (head) {
-    case 'cc': return s.cc;
+    // issue 11: no value before the first instruction or after a failed statement
+    case 'cc':
+      if (s.cc < 0n) throw new EvalError(col, 'cc has no value: no instruction set it, or the last statement failed');
+      return s.cc;
     case 'exception': return s.exception;
     case 'warnings': return BigInt(r.warnings.length);
     case 'warned': {
@@ -226,15 +229,17 @@ export function resolvePath(r: Runner, head: string, args: Value[], parts: Part[
       return BigInt(r.warnings.filter((w) => w.includes(text)).length);
     }
     case 'cr6': return BigInt((r.vfio ? r.vfio.qemu.core.irq : r.css.core.irq).cr.cr6);
-    case 'ret': return s.ret;
-    case 'errno': return s.ret < 0n ? -s.ret : 0n;
+    case 'ret':
+    case 'errno':
+      if (!s.retValid) throw new EvalError(col, `${head} has no value: no statement returned one, or the last statement failed`);
+      return head === 'ret' ? s.ret : s.ret < 0n ? -s.ret : 0n;
     case 'failures': return BigInt(s.failures);
     case 'time': return BigInt(r.m.state.time);
     case 'pins_held': return BigInt(r.mm.pinsHeld());
     case 'irb':
     case 'schib': {
       const img = head === 'irb' ? s.irb : s.schib;
-      if (!img) throw new EvalError(col, head === 'irb' ? 'no IRB stored yet (run tsch first)' : 'no SCHIB stored yet (run stsch first)');
+      if (!img) throw new EvalError(col, head === 'irb' ? 'irb has no value: no IRB stored (run tsch first; a failed statement or a TSCH with cc 3 stores none)' : 'schib has no value: no SCHIB stored (run stsch first; STSCH cc 3 stores none)');
       return decodeImage(img, head, fieldPath(parts, col, head), col);
     }
     case 'sch': {

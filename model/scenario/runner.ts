@@ -52,8 +52,11 @@ export class Runner implements EvalContext {
      * when it completed): `expect exception == "operand"` checks it (kvm-unit-tests style).
      */
     exception: '',
+    /** The last condition code; −1: no value (none yet, or the last statement failed). */
     cc: -1n as bigint,
+    /** The last return value; meaningful only while `retValid` (issue 11: no stale value after a failure). */
     ret: 0n as bigint,
+    retValid: false,
     failures: 0,
     irb: undefined as Uint8Array | undefined,
     schib: undefined as Uint8Array | undefined,
@@ -146,6 +149,9 @@ export class Runner implements EvalContext {
         try {
           this.exec(st);
         } catch (e) {
+          // A failed statement leaves no condition code, return value or IRB behind: an `expect`
+          // on them must not pass on the previous statement's values (issue 11).
+          if (e instanceof ProgramInterruption || e instanceof Error) this.forgetResults();
           if (e instanceof ProgramInterruption) {
             j.set(this.state, 'exception', e.pic);
             j.push(this.exceptions, { line: st.line, message: `${e.pic} exception: ${e.message}`, checked: false });
@@ -159,6 +165,20 @@ export class Runner implements EvalContext {
     });
     if (st.k !== 'wait') j.set(this.state, 'pc', this.state.pc + 1);
     return true;
+  }
+
+  /** Record a statement's return value (`ret`, `errno`). */
+  setRet(v: bigint): void {
+    this.m.journal.set(this.state, 'ret', v);
+    this.m.journal.set(this.state, 'retValid', true);
+  }
+
+  /** `cc`, `ret` and `irb.*` have no value after a failed statement (issue 11). */
+  private forgetResults(): void {
+    const j = this.m.journal;
+    j.set(this.state, 'cc', -1n);
+    j.set(this.state, 'retValid', false);
+    j.set(this.state, 'irb', undefined);
   }
 
   /**
@@ -208,7 +228,12 @@ export class Runner implements EvalContext {
       j.set(this.state, 'waiting', false);
       j.set(this.state, 'pc', this.state.pc + 1);
       if (!satisfied) {
-        this.m.emit({ kind: 'warn', message: 'wait interrupt: the channel subsystem went idle with no interruption pending', ref: 'css §5.4' }, 'statement');
+        // `wait interrupt` that can never be satisfied is a failed statement (issue 11), not
+        // just an event: it counts as a scenario error, and leaves no stale results behind.
+        const message = 'wait interrupt: the channel subsystem went idle with no interruption pending';
+        this.forgetResults();
+        j.push(this.exceptions, { line: st.line, message: `scenario error: ${message}`, checked: false });
+        this.m.emit({ kind: 'exception', name: 'scenario error', line: st.line, detail: `${message} (css §5.4)` }, 'statement');
       }
       return;
     }

@@ -9,7 +9,7 @@ import type { VfioIommuType } from '../../linux/mm/vfioType1';
 /** Returns false when `st` is not a memory-management statement. */
 export function execGup(r: Runner, st: Stmt): boolean {
   const j = r.m.journal;
-  const setRet = (v: number) => j.set(r.state, 'ret', BigInt(v));
+  const setRet = (v: number) => r.setRet(BigInt(v));
   const bound = (name: string) => {
     const pages = r.bindings.get(name);
     if (!pages) throw new Error(`no pages are bound to '${name}'`);
@@ -134,7 +134,7 @@ function execMmOp(
     }
     case 'memfd_pin_folios': {
       const res = r.mm.memfdPinFolios(r.pid(st.proc!), st.addr!, st.args![0], st.args![1], st.num!);
-      r.m.journal.set(r.state, 'ret', BigInt(res.ret));
+      r.setRet(BigInt(res.ret));
       if (st.target) r.m.journal.mapSet(r.bindings, st.target, res.folios);
       return;
     }

@@ -21,7 +21,7 @@ function stack(r: Runner, what: string): VfioStack {
 /** Returns false when `st` is not a vfio-topology statement. */
 export function execVfio(r: Runner, st: Stmt): boolean {
   const j = r.m.journal;
-  const setRet = (v: number) => j.set(r.state, 'ret', BigInt(v));
+  const setRet = (v: number) => r.setRet(BigInt(v));
   switch (st.k) {
     case 'device':
       if (!r.vfio) return false;
