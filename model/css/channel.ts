@@ -43,13 +43,13 @@ export function presentUnsolicited(core: CssCore, sch: number, dstat: number): '
     const s = core.schib;
     const hex = (n: number) => `0x${n.toString(16)}`;
     if (s.get(sch, 'pmcw.ena') !== 1) {
-      core.m.emit({ kind: 'warn', message: `unsolicited status ${hex(dstat)} of subchannel ${hex(sch)} dropped: subchannel not enabled [unverified: chosen, as QEMU]`, ref: 'css §5.4' }, 'instruction');
+      core.m.emit({ kind: 'warn', message: `unsolicited status ${hex(dstat)} of subchannel ${hex(sch)} dropped: subchannel not enabled [unverified: chosen, as QEMU]`, ref: 'css §5.4', note: true }, 'instruction');
       return 'dropped';
     }
     if (core.statusPending(sch) || s.get(sch, 'scsw.fctl') !== 0) {
       const held = core.heldStatus.get(sch) ?? 0;
       core.m.journal.mapSet(core.heldStatus, sch, held | dstat);
-      core.m.emit({ kind: 'warn', message: `unsolicited status ${hex(dstat)} of subchannel ${hex(sch)} held by the device until the subchannel is idle and not status pending [unverified: chosen; QEMU drops it]`, ref: 'css §5.4' }, 'instruction');
+      core.m.emit({ kind: 'warn', message: `unsolicited status ${hex(dstat)} of subchannel ${hex(sch)} held by the device until the subchannel is idle and not status pending [unverified: chosen; QEMU drops it]`, ref: 'css §5.4', note: true }, 'instruction');
       return 'held';
     }
     s.set(sch, 'scsw.cc', 0);
@@ -225,7 +225,7 @@ function interpretCcw(core: CssCore, sch: number): void {
 function deviceLost(core: CssCore, sch: number, lpum: number): void {
   const s = core.schib;
   const st = core.chan.get(sch)!;
-  core.m.emit({ kind: 'warn', message: `device of subchannel 0x${sch.toString(16)} not operational on path 0x${lpum.toString(16)} during I/O: interface-control check [unverified: chosen]`, ref: 'css §4, §5.5' }, 'ccw');
+  core.m.emit({ kind: 'warn', message: `device of subchannel 0x${sch.toString(16)} not operational on path 0x${lpum.toString(16)} during I/O: interface-control check [unverified: chosen]`, ref: 'css §4, §5.5', note: true }, 'ccw');
   s.set(sch, 'pmcw.pom', s.get(sch, 'pmcw.pom') & ~lpum);
   core.setChan(sch, { cmd: -1, op: undefined });
   endStatus(core, sch, { stctl: STCTL_ALERT_END, dstat: 0, cstat: CSTAT.ICC, cpa: ((st.cur || st.next) + 8) >>> 0 });

@@ -16,7 +16,7 @@ import { MB_FIELD_NAMES } from '../css/facilities';
 type Part = { field: string } | { index: number };
 
 export const PATH_HEADS = [
-  'cc', 'exception', 'cr6', 'warnings', 'warned', 'ret', 'errno', 'failures', 'time', 'irb', 'schib', 'sch', 'intcode', 'page', 'vmstat', 'mem', 'pins_held',
+  'cc', 'exception', 'cr6', 'warnings', 'warned', 'notes', 'noted', 'ret', 'errno', 'failures', 'time', 'irb', 'schib', 'sch', 'intcode', 'page', 'vmstat', 'mem', 'pins_held',
   'crw', 'crwq', 'chsc', 'chpid', 'mb', 'cpsw', 'facility', 'valid',
   'locked_vm', 'pinned_vm', 'has_pinned', 'vfio_pfn', 'gup_test',
 ] as const;
@@ -222,11 +222,14 @@ export function resolvePath(r: Runner, head: string, args: Value[], parts: Part[
       if (s.cc < 0n) throw new EvalError(col, 'cc has no value: no instruction set it, or the last statement failed');
       return s.cc;
     case 'exception': return s.exception;
+    // issue 11: kernel/QEMU warnings and the model's own notes are counted apart
     case 'warnings': return BigInt(r.warnings.length);
-    case 'warned': {
-      if (typeof args[0] !== 'string') throw new EvalError(col, 'expected warned("TEXT"): how many warnings contain TEXT');
+    case 'notes': return BigInt(r.notes.length);
+    case 'warned':
+    case 'noted': {
+      if (typeof args[0] !== 'string') throw new EvalError(col, `expected ${head}("TEXT"): how many ${head === 'warned' ? 'warnings' : 'notes'} contain TEXT`);
       const text = args[0];
-      return BigInt(r.warnings.filter((w) => w.includes(text)).length);
+      return BigInt((head === 'warned' ? r.warnings : r.notes).filter((w) => w.includes(text)).length);
     }
     case 'cr6': return BigInt((r.vfio ? r.vfio.qemu.core.irq : r.css.core.irq).cr.cr6);
     case 'ret':

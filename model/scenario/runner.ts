@@ -73,8 +73,10 @@ export class Runner implements EvalContext {
   readonly expects: ExpectResult[] = [];
   /** Program exceptions and scenario errors, in order; `checked` ones were expected by an `expect exception …`. */
   readonly exceptions: Array<{ line: number; message: string; checked: boolean }> = [];
-  /** Every kernel/QEMU warning the model printed (WARN, bad page, RLIMIT_MEMLOCK …), in order. */
+  /** Every kernel/QEMU warning the modelled system printed (WARN, bad page, RLIMIT_MEMLOCK …), in order. */
   readonly warnings: string[] = [];
+  /** The model's own notes ([unverified: chosen] behaviour, wrong releases, injected faults), in order (issue 11). */
+  readonly notes: string[] = [];
   private readonly ccwLines = new Map<number, number>();
   /** Guest CCW address → the included file it was written in (absent: the scenario itself). */
   private readonly ccwFiles = new Map<number, string>();
@@ -103,9 +105,12 @@ export class Runner implements EvalContext {
       }
     }
     const vfio = this.vfio;
-    // warnings are readable from expects (`warnings`, `warned("RLIMIT_MEMLOCK")`)
+    // warnings are readable from expects (`warnings`, `warned("RLIMIT_MEMLOCK")`), the model's
+    // notes apart from them (`notes`, `noted("…")`): an event marked `note`, or any text the
+    // model marks as its own ([unverified …], [model] …, injected: …)
     this.m.onEvent((r) => {
-      if (r.event.kind === 'warn') this.m.journal.push(this.warnings, r.event.message);
+      if (r.event.kind !== 'warn') return;
+      this.m.journal.push(r.event.note || isModelNote(r.event.message) ? this.notes : this.warnings, r.event.message);
     });
     this.css.ccwLineResolver = vfio ? (addr) => this.ccwLines.get(vfio.guestCcwAddr(addr) ?? -1) : (addr) => this.ccwLines.get(addr);
   }
@@ -204,7 +209,7 @@ export class Runner implements EvalContext {
     let n = 0;
     while (this.step()) {
       if (++n >= limit) {
-        this.m.emit({ kind: 'warn', message: `stopped after ${limit} steps (runaway channel program?)`, ref: 'PRODUCT §6' }, 'statement');
+        this.m.emit({ kind: 'warn', message: `stopped after ${limit} steps (runaway channel program?)`, ref: 'PRODUCT §6', note: true }, 'statement');
         break;
       }
     }
@@ -298,3 +303,8 @@ export class Runner implements EvalContext {
 }
 
 export { EvalError };
+
+/** Text the model uses for its own notes rather than a modelled kernel/QEMU warning. */
+export function isModelNote(message: string): boolean {
+  return /\[unverified|\[model\]|^injected: /.test(message);
+}

@@ -114,7 +114,7 @@ function execMmOp(
     case 'fail_migration': return r.m.journal.set(r.mm.longterm.knobs, 'failMigration', st.num === 1);
     case 'touch':
       if (!r.mm.touch(r.pid(st.proc!), st.addr!, st.word === 'w')) {
-        r.m.emit({ kind: 'warn', message: `touch ${st.proc} 0x${st.addr!.toString(16)}: SIGSEGV (no VMA or no ${st.word === 'w' ? 'write' : 'read'} permission)`, ref: 'gup §2.4' }, 'instruction');
+        r.m.emit({ kind: 'warn', message: `touch ${st.proc} 0x${st.addr!.toString(16)}: SIGSEGV (no VMA or no ${st.word === 'w' ? 'write' : 'read'} permission)`, ref: 'gup §2.4', note: true }, 'instruction');
       }
       return;
     case 'setrlimit': return r.mm.setRlimitMemlock(r.pid(st.proc!), st.num!);

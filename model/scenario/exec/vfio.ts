@@ -109,7 +109,7 @@ export function execVfio(r: Runner, st: Stmt): boolean {
       if (st.k === 'region-write') {
         const ret = v.vfio.write(st.sch, off, Uint8Array.from(st.bytes));
         setRet(ret);
-        if (ret < 0) r.m.emit({ kind: 'warn', message: `pwrite(${st.region} +0x${st.offset.toString(16)}, ${st.bytes.length}) = ${errName(ret)}`, ref: 'css §8.1' }, 'instruction');
+        if (ret < 0) r.m.emit({ kind: 'warn', message: `pwrite(${st.region} +0x${st.offset.toString(16)}, ${st.bytes.length}) = ${errName(ret)}`, ref: 'css §8.1', note: true }, 'instruction');
       } else {
         const size = st.region === 'io' ? 124 : st.region === 'schib' ? 52 : st.region === 'fd' ? 0 : 8;
         const len = st.len ?? size;
@@ -117,7 +117,7 @@ export function execVfio(r: Runner, st: Stmt): boolean {
         setRet(res.ret);
         j.set(v.last, 'data', res.data);
         j.set(v.last, 'region', st.region);
-        if (res.ret < 0) r.m.emit({ kind: 'warn', message: `pread(${st.region} +0x${st.offset.toString(16)}, ${len}) = ${errName(res.ret)}`, ref: 'css §8.1' }, 'instruction');
+        if (res.ret < 0) r.m.emit({ kind: 'warn', message: `pread(${st.region} +0x${st.offset.toString(16)}, ${len}) = ${errName(res.ret)}`, ref: 'css §8.1', note: true }, 'instruction');
       }
       return true;
     }
