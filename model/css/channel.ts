@@ -43,13 +43,13 @@ export function presentUnsolicited(core: CssCore, sch: number, dstat: number): '
     const s = core.schib;
     const hex = (n: number) => `0x${n.toString(16)}`;
     if (s.get(sch, 'pmcw.ena') !== 1) {
-      core.m.emit({ kind: 'warn', message: `unsolicited status ${hex(dstat)} of subchannel ${hex(sch)} dropped: subchannel not enabled [unverified: chosen, as QEMU]`, ref: 'css §5.4' }, 'instruction');
+      core.m.emit({ kind: 'warn', message: `unsolicited status ${hex(dstat)} of subchannel ${hex(sch)} dropped: subchannel not enabled [unverified: chosen, as QEMU]`, ref: 'css §5.4', note: true }, 'instruction');
       return 'dropped';
     }
     if (core.statusPending(sch) || s.get(sch, 'scsw.fctl') !== 0) {
       const held = core.heldStatus.get(sch) ?? 0;
       core.m.journal.mapSet(core.heldStatus, sch, held | dstat);
-      core.m.emit({ kind: 'warn', message: `unsolicited status ${hex(dstat)} of subchannel ${hex(sch)} held by the device until the subchannel is idle and not status pending [unverified: chosen; QEMU drops it]`, ref: 'css §5.4' }, 'instruction');
+      core.m.emit({ kind: 'warn', message: `unsolicited status ${hex(dstat)} of subchannel ${hex(sch)} held by the device until the subchannel is idle and not status pending [unverified: chosen; QEMU drops it]`, ref: 'css §5.4', note: true }, 'instruction');
       return 'held';
     }
     s.set(sch, 'scsw.cc', 0);
@@ -123,7 +123,12 @@ function beginStart(core: CssCore, sch: number): void {
     s.set(sch, 'scsw.pno', 1);
   }
   if (!choice.lpum) {
-    // css §5.3 / §5.5: no path → deferred cc 3, STCTL alert + pending; FCTL/ACTL as SSCH left them.
+    // css §5.2 / §5.5: no path → deferred cc 3: CC 3, STCTL alert + pending (0x11), FCTL start
+    // kept (SCSW.CC is valid only with FCTL start, css §1.3), and the start function is no longer
+    // pending: ACTL start pending is reset, nothing else active (architecture; QEMU's emulated
+    // CSS leaves start pending set — a quirk, issue 11). DSTAT/CSTAT stay 0 (not meaningful
+    // with cc 3, css §1.3 validity table); PNO/PNOM as path selection found them.
+    s.set(sch, 'scsw.actl', s.get(sch, 'scsw.actl') & ~ACTL.START_PEND);
     s.set(sch, 'scsw.cc', 3);
     s.set(sch, 'scsw.stctl', STCTL_DEFERRED_CC3);
     emitStatus(core, sch);
@@ -220,7 +225,7 @@ function interpretCcw(core: CssCore, sch: number): void {
 function deviceLost(core: CssCore, sch: number, lpum: number): void {
   const s = core.schib;
   const st = core.chan.get(sch)!;
-  core.m.emit({ kind: 'warn', message: `device of subchannel 0x${sch.toString(16)} not operational on path 0x${lpum.toString(16)} during I/O: interface-control check [unverified: chosen]`, ref: 'css §4, §5.5' }, 'ccw');
+  core.m.emit({ kind: 'warn', message: `device of subchannel 0x${sch.toString(16)} not operational on path 0x${lpum.toString(16)} during I/O: interface-control check [unverified: chosen]`, ref: 'css §4, §5.5', note: true }, 'ccw');
   s.set(sch, 'pmcw.pom', s.get(sch, 'pmcw.pom') & ~lpum);
   core.setChan(sch, { cmd: -1, op: undefined });
   endStatus(core, sch, { stctl: STCTL_ALERT_END, dstat: 0, cstat: CSTAT.ICC, cpa: ((st.cur || st.next) + 8) >>> 0 });
@@ -285,9 +290,6 @@ function executeCommand(core: CssCore, sch: number, addr: number, ccw: Ccw, chai
       s.set(sch, 'scsw.count', ccw.count);
       endStatus(core, sch, { stctl: STCTL_ALERT_END, dstat: DSTAT.UC, cstat: 0, cpa: (addr + 8) >>> 0 });
       return;
-    }
-    if (op.kind === 'input' && op.exactCount !== undefined && checkLen && ccw.count !== op.exactCount) {
-      return programCheck(core, sch, addr, `${ccw.cmd === CMD.SENSE ? 'basic sense' : 'sense ID'} with count ${ccw.count} ≠ ${op.exactCount} and length checking`, 'css §3.6');
     }
     core.setChan(sch, { cmd: ccw.cmd, op, moved: 0, out: [] });
   }

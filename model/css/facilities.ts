@@ -301,7 +301,7 @@ function bumpField(core: CssCore, sch: number, mb: { addr: number; format: 0 | 1
   const size = d.width / 8;
   const at = mb.addr + d.word * 4 + d.bit / 8;
   if (!core.mem.inRange(at, size)) {
-    core.m.emit({ kind: 'warn', message: `measurement block of subchannel ${hex(sch, 4)} at ${hex(mb.addr)} is outside guest memory: not updated [unverified: chosen; QEMU ignores the failed store]`, ref: 'css §1.1' }, 'instruction');
+    core.m.emit({ kind: 'warn', message: `measurement block of subchannel ${hex(sch, 4)} at ${hex(mb.addr)} is outside guest memory: not updated [unverified: chosen; QEMU ignores the failed store]`, ref: 'css §1.1', note: true }, 'instruction');
     return;
   }
   const old = size === 2 ? core.mem.readU16(at)! : core.mem.readU32(at)!;

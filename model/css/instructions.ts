@@ -104,15 +104,17 @@ export function ssch(core: CssCore, sid: number, orb: OrbFields, orbAddr?: numbe
 }
 
 /** TSCH: store the IRB; if status pending, clear the conditions (css §5.2, §5.3). */
-export function tsch(core: CssCore, sid: number, irbAddr?: number): { cc: number; irb: Uint8Array } {
+export function tsch(core: CssCore, sid: number, irbAddr?: number, adjust?: (sch: number, irb: Uint8Array) => Uint8Array): { cc: number; irb: Uint8Array } {
   return core.m.within('ioinst_handle_tsch', () => {
     const { sch, provided } = parseSid(sid);
     checkOperandAddr(core, irbAddr, IRB_BYTES, 'IRB');
     if (!provided || !core.operational(sch)) return { cc: instr(core, 'TSCH', sch, 3, 'not operational'), irb: new Uint8Array(IRB_BYTES) };
     return core.m.within('css_do_tsch_get_irb', () => {
       const s = core.schib;
-      const dev = core.devices.get(sch)!;
-      const irb = buildIrb(s.view(sch), dev.state.sense);
+      const dev = core.devices.get(sch);
+      // `adjust`: QEMU's passthrough IRB (saved host ESW and sense, css §10.4) replaces the virtual one
+      const built = buildIrb(s.view(sch), dev?.state.sense ?? ZERO_SENSE);
+      const irb = adjust ? adjust(sch, built) : built;
       const pending = core.statusPending(sch);
       if (irbAddr !== undefined) core.mem.write(irbAddr, irb);
       core.m.journal.mapSet(core.irbs, sch, irb);
@@ -169,10 +171,20 @@ export function stsch(core: CssCore, sid: number, addr?: number): { cc: number; 
   });
 }
 
-/** TPI: dequeue the highest-priority enabled I/O-interruption request (css §5.2, §5.4). */
+/** Lowcore address of the I/O-interruption code: SID word 0xB8, intparm 0xBC, IID 0xC0 (css §11.3). */
+export const LOWCORE_IO_INT_CODE = 0xb8;
+
+/**
+ * TPI: dequeue the highest-priority enabled I/O-interruption request (css §5.2, §5.4). The
+ * second operand: address ≠ 0 → the 8-byte code (SID word, intparm) there, word aligned; address
+ * 0 → the 12-byte code (SID word, intparm, interruption-identification word) into the lowcore at
+ * 0xB8–0xC3 of the prefix area (css §5.1, §11.3, §11.6; prefix 0 in this model), with neither
+ * key nor low-address protection.
+ */
 export function tpi(core: CssCore, addr?: number): { cc: number; sid: number; intparm: number; iid: number } {
   return core.m.within('ioinst_handle_tpi', () => {
     if (addr !== undefined && addr !== 0) checkOperandAddr(core, addr, 8, 'TPI interruption-code area');
+    if (addr === 0 && !core.mem.inRange(LOWCORE_IO_INT_CODE, 12)) throw new ProgramInterruption('addressing', 'TPI: the lowcore interruption code (0xB8–0xC3) is outside guest memory');
     const got = core.irq.dequeue();
     if (!got) {
       instr(core, 'TPI', 0, 0, 'no I/O interruption pending');
@@ -180,7 +192,8 @@ export function tpi(core: CssCore, addr?: number): { cc: number; sid: number; in
     }
     const [sch, isc] = got;
     const code = { sid: (0x00010000 | sch) >>> 0, intparm: core.schib.get(sch, 'pmcw.intparm'), iid: (isc << 27) >>> 0 };
-    if (addr) core.mem.write(addr, [code.sid, code.intparm].flatMap((w) => [w >>> 24, (w >>> 16) & 0xff, (w >>> 8) & 0xff, w & 0xff]));
+    const words = addr === 0 ? [code.sid, code.intparm, code.iid] : [code.sid, code.intparm];
+    if (addr !== undefined) core.mem.write(addr === 0 ? LOWCORE_IO_INT_CODE : addr, words.flatMap((w) => [w >>> 24, (w >>> 16) & 0xff, (w >>> 8) & 0xff, w & 0xff]));
     core.m.emit({ kind: 'irq.presented', sch, isc, intparm: code.intparm }, 'instruction');
     instr(core, 'TPI', sch, 1, `sid=${hex(code.sid)} intparm=${hex(code.intparm)} isc=${isc}`);
     return { cc: 1, ...code };

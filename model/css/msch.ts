@@ -5,7 +5,7 @@
  */
 import type { CssCore } from './context';
 import { ProgramInterruption } from './program-interruption';
-import { checkFits, schibField, SCHIB_BYTES, type FieldDef } from './fields';
+import { checkFits, extractFromBytes, schibField, SCHIB_BYTES, SCHIB_FIELDS, type FieldDef } from './fields';
 import { parseSid, checkOperandAddr } from './instructions';
 
 /**
@@ -16,11 +16,33 @@ import { parseSid, checkOperandAddr } from './instructions';
 const OPERAND_CHECKED = new Set(['pmcw.qf', 'pmcw.w', 'pmcw.res1b', 'pmcw.res6a', 'pmcw.res6b', 'pmcw.xmwme']);
 const IGNORED = new Set(['pmcw.res1a']);
 
-export function msch(core: CssCore, sid: number, changes: Record<string, number>, addr?: number): number {
+/**
+ * The fields MSCH reads from a SCHIB image (css §5.3, QEMU `copy_schib_from_guest` /
+ * `ioinst_schib_valid` / `css_do_msch`): the program-modifiable ones (INTPARM, ISC, ENA, LM, MME,
+ * MP, LPM, MBI, POM, MBFC, CSENSE, MBA), the reserved bits it checks, and word 1 bit 5 (ignored).
+ * Everything else — TF, DNV, DEV, PNOM, LPUM, PIM, PAM, the CHPIDs, ST, the SCSW and the MDA — is
+ * ignored, whatever the image holds.
+ */
+export const MSCH_IMAGE_FIELDS: readonly FieldDef[] = SCHIB_FIELDS.filter((d) => d.msch || OPERAND_CHECKED.has(d.name) || IGNORED.has(d.name));
+
+/** The changes an MSCH takes from a 52-byte SCHIB image in guest memory (css §5.3). */
+export function mschChangesFromImage(image: Uint8Array): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const d of MSCH_IMAGE_FIELDS) out[d.name] = extractFromBytes(d, image);
+  return out;
+}
+
+/**
+ * MSCH. `changes` names the fields to set; with `addr` the SCHIB operand is fetched from guest
+ * memory instead (52 bytes, word aligned) and `changes` is not used: every program-modifiable
+ * field takes the image's value (css §5.1, §5.3).
+ */
+export function msch(core: CssCore, sid: number, named: Record<string, number>, addr?: number): number {
   return core.m.within('ioinst_handle_msch', () => {
     // QEMU ioinst_handle_msch (css §5.1): the SCHIB address is checked (alignment → specification,
     // then the fetch → access) before the SID and the SCHIB contents (operand exception).
     checkOperandAddr(core, addr, SCHIB_BYTES, 'SCHIB');
+    const changes = addr === undefined ? named : mschChangesFromImage(core.mem.read(addr, SCHIB_BYTES)!);
     const { sch, provided } = parseSid(sid);
     const apply: Array<[FieldDef, number]> = [];
     for (const [name, value] of Object.entries(changes)) {

@@ -13,7 +13,7 @@ export type DeviceType = 'echo' | 'dasd' | 'terminal';
 /** What the device does with one command. */
 export type DeviceOp =
   /** Device → memory: the bytes the device offers (read, sense, sense ID). */
-  | { kind: 'input'; data: readonly number[]; exactCount?: number }
+  | { kind: 'input'; data: readonly number[] }
   /** Memory → device: how many bytes the device takes (Infinity: as many as the CCWs give). */
   | { kind: 'output'; accept: number }
   /** No data transfer (NOP and other control orders). */
@@ -90,13 +90,20 @@ export interface DeviceState {
 
 export const ZERO_SENSE: readonly number[] = Object.freeze(new Array<number>(SENSE_MAX_COUNT).fill(0));
 
-/** Rules every device type has (QEMU handles these in `css_interpret_ccw` for all devices). */
+/**
+ * Rules every device type has (QEMU handles these in `css_interpret_ccw` for all devices).
+ * They answer through the same channel path as every other command (css/channel.ts
+ * `executeCommand`): the device offers its bytes, and a count that differs without SLI is
+ * incorrect length (css §3.2 SLI, §4 CSTAT 0x40); data chaining spreads them over several CCWs.
+ * QEMU turns a wrong count into a program check instead — a quirk the architecture does not
+ * have (css §3.6 last row; issue 11).
+ */
 export const COMMON_RULES: readonly CommandRule[] = [
   {
     name: 'SENSE',
     match: (c) => c === CMD.SENSE,
-    // QEMU: wrong count with length checking is a program check (css §3.6)
-    begin: (d) => ({ kind: 'input', data: d.state.sense, exactCount: SENSE_MAX_COUNT }),
+    // css §3.3: basic sense offers SENSE_MAX_COUNT (32) bytes
+    begin: (d) => ({ kind: 'input', data: d.state.sense }),
     end: (d) => {
       d.setSense(ZERO_SENSE); // sense data is consumed by a successful basic sense
       return 0;
@@ -105,9 +112,8 @@ export const COMMON_RULES: readonly CommandRule[] = [
   {
     name: 'SENSE ID',
     match: (c) => c === CMD.SENSE_ID,
-    // [unverified: chosen — "wrong count" = count ≠ the device's sense-ID length; QEMU compares
-    //  with its 256-byte buffer]
-    begin: (d) => ({ kind: 'input', data: d.senseId, exactCount: d.senseId.length }),
+    // css §3.3: the device offers its sense-ID bytes, byte 0 = X'FF' whatever the count
+    begin: (d) => ({ kind: 'input', data: d.senseId }),
   },
   { name: 'NOP', match: (c) => c === CMD.NOP, begin: () => ({ kind: 'control' }) },
 ];

@@ -25,7 +25,12 @@ export type ModelEvent =
   | { kind: 'page.grab'; pid: number; vaddr: bigint; pfn: number; foll: 'FOLL_PIN' | 'FOLL_GET'; refcount: number; pincount: number }
   | { kind: 'page.release'; pfn: number; how: string; refcount: number; pincount: number; dirty: boolean }
   | { kind: 'gup.return'; api: string; ret: number }
-  | { kind: 'warn'; message: string; ref: string }
+  /**
+   * A warning. `note`: the model's own note (an [unverified: chosen] behaviour, a wrong-release
+   * report, an injected fault, a scenario-level report), not a warning the modelled kernel or
+   * QEMU prints; scenarios count the two apart (`warnings` / `notes`, issue 11).
+   */
+  | { kind: 'warn'; message: string; ref: string; note?: boolean }
   /** A line of output or a note from a modelled tool or subsystem (gup_test's stdout, vfio bookkeeping). */
   | { kind: 'log'; source: string; text: string }
   | { kind: 'expect'; line: number; ok: boolean; expr: string; expected: string; actual: string }
@@ -75,7 +80,7 @@ export function describeEvent(e: ModelEvent): string {
     case 'page.grab': return `${e.foll} pfn ${h(e.pfn)} (vaddr ${'0x' + e.vaddr.toString(16)}): refcount ${e.refcount} pincount ${e.pincount}`;
     case 'page.release': return `${e.how} pfn ${h(e.pfn)}: refcount ${e.refcount} pincount ${e.pincount}${e.dirty ? ' dirty' : ''}`;
     case 'gup.return': return `${e.api} returned ${e.ret}`;
-    case 'warn': return `WARNING: ${e.message} (${e.ref})`;
+    case 'warn': return `${e.note ? 'note' : 'WARNING'}: ${e.message} (${e.ref})`;
     case 'log': return `${e.source}: ${e.text}`;
     case 'expect': return `expect ${e.expr}: ${e.ok ? 'ok' : `FAILED, expected ${e.expected}, actual ${e.actual}`} (line ${e.line})`;
     case 'end': return `scenario ended, ${e.pinsHeld} pins held`;

@@ -13,7 +13,9 @@ import type { GuestMemory } from '../guest/memory';
 import type { GuestIo } from '../guest/io';
 import { CssCore } from '../css/context';
 import { CrwQueue } from '../css/crw';
-import { parseSid, tpi, tsch, stsch } from '../css/instructions';
+import { checkOperandAddr, parseSid, tpi, tsch, stsch } from '../css/instructions';
+import { ProgramInterruption } from '../css/program-interruption';
+import { SCHIB_BYTES } from '../css/fields';
 import { msch } from '../css/msch';
 import type { OrbFields } from '../css/orb';
 import type { VfioCcw } from '../linux/vfio-ccw/driver';
@@ -86,8 +88,8 @@ export class QemuCss implements GuestIo {
   // ---- guest instructions (SSCH / HSCH / CSCH / XSCH / RSCH in forwarding.ts) ----------------
 
   /** SSCH (css §10.2): `css_do_ssch` checks, then the io-region write. */
-  ssch(sid: number, orb: OrbFields): number {
-    return this.forwarding.ssch(sid, orb);
+  ssch(sid: number, orb: OrbFields, orbAddr?: number): number {
+    return this.forwarding.ssch(sid, orb, orbAddr);
   }
 
   /** HSCH (css §10.2): `css_do_hsch` checks and SCSW update, then the async region (or local emulation). */
@@ -111,11 +113,13 @@ export class QemuCss implements GuestIo {
   }
 
   /** STSCH (css §10.3): refresh PNOM, LPUM, PAM, POM and OR in PNO from the schib region. */
-  stsch(sid: number): { cc: number; schib: Uint8Array } {
+  stsch(sid: number, schibAddr?: number): { cc: number; schib: Uint8Array } {
     return this.m.within('ioinst_handle_stsch', () => {
+      // QEMU ioinst_handle_stsch: the operand address is checked before the SID (css §5.1)
+      checkOperandAddr(this.core, schibAddr, SCHIB_BYTES, 'SCHIB');
       const { sch, provided } = parseSid(sid);
       if (provided && this.devices.has(sch)) this.m.within('css_do_stsch', () => this.refreshSchib(sch));
-      return stsch(this.core, sid);
+      return stsch(this.core, sid, schibAddr);
     });
   }
 
@@ -140,31 +144,42 @@ export class QemuCss implements GuestIo {
   }
 
   /** TSCH on QEMU's copy, with the IRB built from the saved host ESW and sense (css §10.4). */
-  tsch(sid: number): { cc: number; irb: Uint8Array } {
-    const res = tsch(this.core, sid);
-    const sch = sid & 0xffff;
-    const d = this.devices.get(sch);
-    if (!d || res.cc === 3) return res;
-    // build_irb_passthrough: ESW from the hardware; ECW = sense when ERW.S (css §10.4)
-    const irb = res.irb.slice();
-    irb.set(d.esw, 12);
-    irb.fill(0, 32, 64);
-    if (getU32(d.esw, 4) & 0x01000000) irb.set(d.sense, 32);
-    return { cc: res.cc, irb };
+  tsch(sid: number, irbAddr?: number): { cc: number; irb: Uint8Array } {
+    return tsch(this.core, sid, irbAddr, (sch, virtual) => {
+      const d = this.devices.get(sch);
+      if (!d) return virtual;
+      // build_irb_passthrough: ESW from the hardware; ECW = sense when ERW.S (css §10.4)
+      const irb = virtual.slice();
+      irb.set(d.esw, 12);
+      irb.fill(0, 32, 64);
+      if (getU32(d.esw, 4) & 0x01000000) irb.set(d.sense, 32);
+      return irb;
+    });
   }
 
-  msch(sid: number, changes: Record<string, number>): number {
-    return msch(this.core, sid, changes);
+  msch(sid: number, changes: Record<string, number>, schibAddr?: number): number {
+    return msch(this.core, sid, changes, schibAddr);
   }
 
-  tpi(): { cc: number; sid: number; intparm: number; iid: number } {
-    return tpi(this.core);
+  /** TPI on QEMU's queues; `addr` 0 stores into the guest lowcore (css §5.1, §11.6). */
+  tpi(addr?: number): { cc: number; sid: number; intparm: number; iid: number } {
+    return tpi(this.core, addr);
   }
 
-  /** STCRW from QEMU's queue (css §6.3): cc 1 re-arms the CRW machine check. */
-  stcrw(): { cc: number; crw: number } {
+  /**
+   * STCRW from QEMU's queue (css §6.3): cc 1 re-arms the CRW machine check. With `addr` the CRW
+   * is stored into guest memory (QEMU `ioinst_handle_stcrw`): alignment → specification, outside
+   * memory → addressing, and the dequeued CRW goes back to the head when the store faults.
+   */
+  stcrw(addr?: number): { cc: number; crw: number } {
     return this.m.within('ioinst_handle_stcrw', () => {
+      if (addr !== undefined && addr & 3) throw new ProgramInterruption('specification', `STCRW area 0x${addr.toString(16)} is not word aligned (css §5.1)`);
       const r = this.m.within('css_do_stcrw', () => this.crws.stcrw());
+      if (addr !== undefined && !this.mem.writeU32(addr, r.crw)) {
+        // css §6.3: "if storing faults, the dequeued CRW is put back at the head" (css_undo_stcrw)
+        if (r.cc === 0) this.m.within('css_undo_stcrw', () => this.crws.undoStcrw(r.crw));
+        throw new ProgramInterruption('addressing', `STCRW area 0x${addr.toString(16)} is outside guest memory`);
+      }
       this.m.emit({ kind: 'instr', name: 'STCRW', sch: 0, cc: r.cc, detail: `crw=0x${r.crw.toString(16).padStart(8, '0')}` }, 'instruction');
       return r;
     });

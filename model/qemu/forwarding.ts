@@ -5,7 +5,7 @@
  * emulation without an async region, XSCH on QEMU's copy only, and RSCH as a new start.
  */
 import type { Machine } from '../engine/machine';
-import { parseSid } from '../css/instructions';
+import { checkOperandAddr, parseSid } from '../css/instructions';
 import { checkOrbWidths, encodeOrb, orbOperandProblem, type OrbFields } from '../css/orb';
 import { ProgramInterruption } from '../css/program-interruption';
 import { ACTL, FCTL, STCTL, DSTAT, STCTL_ALERT_END } from '../css/status';
@@ -39,8 +39,10 @@ export class QemuForwarding {
   }
 
   /** SSCH (css §10.2): `css_do_ssch` checks, then the io-region write. */
-  ssch(sid: number, orb: OrbFields): number {
+  ssch(sid: number, orb: OrbFields, orbAddr?: number): number {
     return this.m.within('ioinst_handle_ssch', () => {
+      // QEMU ioinst_handle_ssch: the ORB address (alignment, access) before the SID (css §5.1)
+      checkOperandAddr(this.q.core, orbAddr, 12, 'ORB');
       const { sch, provided } = parseSid(sid);
       checkOrbWidths(orb);
       const problem = orbOperandProblem(orb);

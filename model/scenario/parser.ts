@@ -12,6 +12,7 @@ import { lexLine } from './lexer';
 import { STATEMENT_BY_NAME, STATEMENTS, parseCcwLine } from './statements';
 import { dirName, resolveIncludePath, type IncludeResolver } from './statements/include';
 import { DEFAULT_KERNEL } from '../kernel/version';
+import { staticDiagnostics } from './staticChecks';
 
 export type { IncludeResolver } from './statements/include';
 
@@ -145,6 +146,8 @@ function parseFile(st: State, text: string, file: string, stack: string[]): void
         if (stmt.addr % 8 !== 0) report(st, file, lineNo, tokens[3]?.col ?? 1, 'a channel program must be doubleword aligned (css §3.1)', undefined);
       }
       scenario.statements.push(stmt);
+      // issue 11: what is knowable before running (topology, kernel version) is diagnosed here
+      for (const d of staticDiagnostics(stmt, scenario, tokens)) report(st, file, lineNo, d.col, d.message, d.endCol, d.severity);
     } catch (e) {
       if (!(e instanceof LineError)) {
         // A statement parser that throws anything else is a bug; the file still gets all its

@@ -16,7 +16,7 @@ import { MB_FIELD_NAMES } from '../css/facilities';
 type Part = { field: string } | { index: number };
 
 export const PATH_HEADS = [
-  'cc', 'exception', 'cr6', 'warnings', 'warned', 'ret', 'errno', 'failures', 'time', 'irb', 'schib', 'sch', 'intcode', 'page', 'vmstat', 'mem', 'pins_held',
+  'cc', 'exception', 'cr6', 'warnings', 'warned', 'notes', 'noted', 'ret', 'errno', 'failures', 'time', 'irb', 'schib', 'sch', 'intcode', 'page', 'vmstat', 'mem', 'pins_held',
   'crw', 'crwq', 'chsc', 'chpid', 'mb', 'cpsw', 'facility', 'valid',
   'locked_vm', 'pinned_vm', 'has_pinned', 'vfio_pfn', 'gup_test',
 ] as const;
@@ -217,24 +217,32 @@ function mmPath(r: Runner, head: string, args: Value[], parts: Part[], col: numb
 export function resolvePath(r: Runner, head: string, args: Value[], parts: Part[], col: number): Value {
   const s = r.state;
   switch (head) {
-    case 'cc': return s.cc;
+    // issue 11: no value before the first instruction or after a failed statement
+    case 'cc':
+      if (s.cc < 0n) throw new EvalError(col, 'cc has no value: no instruction set it, or the last statement failed');
+      return s.cc;
     case 'exception': return s.exception;
+    // issue 11: kernel/QEMU warnings and the model's own notes are counted apart
     case 'warnings': return BigInt(r.warnings.length);
-    case 'warned': {
-      if (typeof args[0] !== 'string') throw new EvalError(col, 'expected warned("TEXT"): how many warnings contain TEXT');
+    case 'notes': return BigInt(r.notes.length);
+    case 'warned':
+    case 'noted': {
+      if (typeof args[0] !== 'string') throw new EvalError(col, `expected ${head}("TEXT"): how many ${head === 'warned' ? 'warnings' : 'notes'} contain TEXT`);
       const text = args[0];
-      return BigInt(r.warnings.filter((w) => w.includes(text)).length);
+      return BigInt((head === 'warned' ? r.warnings : r.notes).filter((w) => w.includes(text)).length);
     }
     case 'cr6': return BigInt((r.vfio ? r.vfio.qemu.core.irq : r.css.core.irq).cr.cr6);
-    case 'ret': return s.ret;
-    case 'errno': return s.ret < 0n ? -s.ret : 0n;
+    case 'ret':
+    case 'errno':
+      if (!s.retValid) throw new EvalError(col, `${head} has no value: no statement returned one, or the last statement failed`);
+      return head === 'ret' ? s.ret : s.ret < 0n ? -s.ret : 0n;
     case 'failures': return BigInt(s.failures);
     case 'time': return BigInt(r.m.state.time);
     case 'pins_held': return BigInt(r.mm.pinsHeld());
     case 'irb':
     case 'schib': {
       const img = head === 'irb' ? s.irb : s.schib;
-      if (!img) throw new EvalError(col, head === 'irb' ? 'no IRB stored yet (run tsch first)' : 'no SCHIB stored yet (run stsch first)');
+      if (!img) throw new EvalError(col, head === 'irb' ? 'irb has no value: no IRB stored (run tsch first; a failed statement or a TSCH with cc 3 stores none)' : 'schib has no value: no SCHIB stored (run stsch first; STSCH cc 3 stores none)');
       return decodeImage(img, head, fieldPath(parts, col, head), col);
     }
     case 'sch': {

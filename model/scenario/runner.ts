@@ -52,8 +52,11 @@ export class Runner implements EvalContext {
      * when it completed): `expect exception == "operand"` checks it (kvm-unit-tests style).
      */
     exception: '',
+    /** The last condition code; −1: no value (none yet, or the last statement failed). */
     cc: -1n as bigint,
+    /** The last return value; meaningful only while `retValid` (issue 11: no stale value after a failure). */
     ret: 0n as bigint,
+    retValid: false,
     failures: 0,
     irb: undefined as Uint8Array | undefined,
     schib: undefined as Uint8Array | undefined,
@@ -70,8 +73,10 @@ export class Runner implements EvalContext {
   readonly expects: ExpectResult[] = [];
   /** Program exceptions and scenario errors, in order; `checked` ones were expected by an `expect exception …`. */
   readonly exceptions: Array<{ line: number; message: string; checked: boolean }> = [];
-  /** Every kernel/QEMU warning the model printed (WARN, bad page, RLIMIT_MEMLOCK …), in order. */
+  /** Every kernel/QEMU warning the modelled system printed (WARN, bad page, RLIMIT_MEMLOCK …), in order. */
   readonly warnings: string[] = [];
+  /** The model's own notes ([unverified: chosen] behaviour, wrong releases, injected faults), in order (issue 11). */
+  readonly notes: string[] = [];
   private readonly ccwLines = new Map<number, number>();
   /** Guest CCW address → the included file it was written in (absent: the scenario itself). */
   private readonly ccwFiles = new Map<number, string>();
@@ -100,9 +105,12 @@ export class Runner implements EvalContext {
       }
     }
     const vfio = this.vfio;
-    // warnings are readable from expects (`warnings`, `warned("RLIMIT_MEMLOCK")`)
+    // warnings are readable from expects (`warnings`, `warned("RLIMIT_MEMLOCK")`), the model's
+    // notes apart from them (`notes`, `noted("…")`): an event marked `note`, or any text the
+    // model marks as its own ([unverified …], [model] …, injected: …)
     this.m.onEvent((r) => {
-      if (r.event.kind === 'warn') this.m.journal.push(this.warnings, r.event.message);
+      if (r.event.kind !== 'warn') return;
+      this.m.journal.push(r.event.note || isModelNote(r.event.message) ? this.notes : this.warnings, r.event.message);
     });
     this.css.ccwLineResolver = vfio ? (addr) => this.ccwLines.get(vfio.guestCcwAddr(addr) ?? -1) : (addr) => this.ccwLines.get(addr);
   }
@@ -146,6 +154,9 @@ export class Runner implements EvalContext {
         try {
           this.exec(st);
         } catch (e) {
+          // A failed statement leaves no condition code, return value or IRB behind: an `expect`
+          // on them must not pass on the previous statement's values (issue 11).
+          if (e instanceof ProgramInterruption || e instanceof Error) this.forgetResults();
           if (e instanceof ProgramInterruption) {
             j.set(this.state, 'exception', e.pic);
             j.push(this.exceptions, { line: st.line, message: `${e.pic} exception: ${e.message}`, checked: false });
@@ -159,6 +170,20 @@ export class Runner implements EvalContext {
     });
     if (st.k !== 'wait') j.set(this.state, 'pc', this.state.pc + 1);
     return true;
+  }
+
+  /** Record a statement's return value (`ret`, `errno`). */
+  setRet(v: bigint): void {
+    this.m.journal.set(this.state, 'ret', v);
+    this.m.journal.set(this.state, 'retValid', true);
+  }
+
+  /** `cc`, `ret` and `irb.*` have no value after a failed statement (issue 11). */
+  private forgetResults(): void {
+    const j = this.m.journal;
+    j.set(this.state, 'cc', -1n);
+    j.set(this.state, 'retValid', false);
+    j.set(this.state, 'irb', undefined);
   }
 
   /**
@@ -184,7 +209,7 @@ export class Runner implements EvalContext {
     let n = 0;
     while (this.step()) {
       if (++n >= limit) {
-        this.m.emit({ kind: 'warn', message: `stopped after ${limit} steps (runaway channel program?)`, ref: 'PRODUCT §6' }, 'statement');
+        this.m.emit({ kind: 'warn', message: `stopped after ${limit} steps (runaway channel program?)`, ref: 'PRODUCT §6', note: true }, 'statement');
         break;
       }
     }
@@ -208,7 +233,12 @@ export class Runner implements EvalContext {
       j.set(this.state, 'waiting', false);
       j.set(this.state, 'pc', this.state.pc + 1);
       if (!satisfied) {
-        this.m.emit({ kind: 'warn', message: 'wait interrupt: the channel subsystem went idle with no interruption pending', ref: 'css §5.4' }, 'statement');
+        // `wait interrupt` that can never be satisfied is a failed statement (issue 11), not
+        // just an event: it counts as a scenario error, and leaves no stale results behind.
+        const message = 'wait interrupt: the channel subsystem went idle with no interruption pending';
+        this.forgetResults();
+        j.push(this.exceptions, { line: st.line, message: `scenario error: ${message}`, checked: false });
+        this.m.emit({ kind: 'exception', name: 'scenario error', line: st.line, detail: `${message} (css §5.4)` }, 'statement');
       }
       return;
     }
@@ -273,3 +303,8 @@ export class Runner implements EvalContext {
 }
 
 export { EvalError };
+
+/** Text the model uses for its own notes rather than a modelled kernel/QEMU warning. */
+export function isModelNote(message: string): boolean {
+  return /\[unverified|\[model\]|^injected: /.test(message);
+}

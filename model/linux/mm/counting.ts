@@ -218,7 +218,7 @@ export class Counting {
     } else if (s.refcount[h] < 1) why = 'put_page() on a folio with refcount ≤ 0';
     if (!why) return;
     if (!sh.wrong.has(h)) this.m.journal.mapSet(sh.wrong, h, why);
-    this.m.emit({ kind: 'warn', message: `[model] wrong release on pfn 0x${h.toString(16)}: ${why}; the kernel does not check (refcount ${s.refcount[h]}${this.hasPincount(s.order[h]) ? `, pincount ${s.pincount[h]}` : ''} before)`, ref: 'gup §3.5' }, 'instruction');
+    this.m.emit({ kind: 'warn', message: `[model] wrong release on pfn 0x${h.toString(16)}: ${why}; the kernel does not check (refcount ${s.refcount[h]}${this.hasPincount(s.order[h]) ? `, pincount ${s.pincount[h]}` : ''} before)`, ref: 'gup §3.5', note: true }, 'instruction');
   }
 
   /** Subtract from the head's refcount; reaching the free value frees the folio. */

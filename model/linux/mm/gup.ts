@@ -3,6 +3,7 @@
  * `__get_user_pages`, with `check_vma_flags`, `follow_page_mask` and `faultin_page`), the
  * lockless fast walk (`gup_fast`) and the wrappers' return conventions (gup §2.1, §2.4).
  */
+import { warnOnce } from '../../kernel/warnOnce';
 import type { Machine } from '../../engine/machine';
 import type { KernelFeatures } from '../../kernel/version';
 import { atLeast } from '../../kernel/version';
@@ -49,7 +50,8 @@ export class GupCore {
     return this.m.within(e4 ? 'gup_fast_fallback' : 'internal_get_user_pages_fast', () => {
       const chk = fastPathChecks(this.f, flags, start, nr, this.taskSizeMax);
       if (chk) {
-        if (chk.warn) this.warn(chk.warn, 'gup §2.3');
+        // gup §2.3: the fast path's flag-mask check is WARN_ON_ONCE (once per boot)
+        if (chk.warn) warnOnce(this.m, 'gup_fast flag mask', chk.warn, 'gup §2.3');
         return spec.fastOnly && spec.pin ? Math.max(chk.ret, 0) : chk.ret;
       }
       this.markPinned(p, flags);

@@ -3,6 +3,7 @@
  * processes and VMAs, the get/pin API family by real name, the release APIs, and per-page facts
  * (refcount, pincount, maybe-DMA-pinned, dirty, zone) by era (gup §0.1).
  */
+import { warnOnce } from '../../kernel/warnOnce';
 import type { Machine } from '../../engine/machine';
 import type { KernelFeatures } from '../../kernel/version';
 import { apiExists, GUP_APIS } from './apis';
@@ -226,7 +227,9 @@ export class Mm {
       const val = validateGupArgs(this.features, spec, caller, opts);
       let r: number;
       if (!val.ok) {
-        if (val.warn) this.m.emit({ kind: 'warn', message: val.warn, ref: 'gup §2.3' }, 'instruction');
+        // gup §2.3: each rejection is a WARN_ON_ONCE site — one warning per boot (issue 11)
+        if (val.warn && val.site) warnOnce(this.m, val.site, val.warn, 'gup §2.3');
+        else if (val.warn) this.m.emit({ kind: 'warn', message: `${val.warn} [unverified: chosen]`, ref: 'gup §2.3', note: true }, 'instruction');
         r = val.ret;
       } else {
         r = this.core.call(spec, p, start, nrPages, val.flags, opts, out);

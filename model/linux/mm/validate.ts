@@ -17,11 +17,12 @@ export interface GupCallOptions {
 
 export type Validation =
   | { ok: true; flags: Set<string> }
-  | { ok: false; ret: number; warn: string | undefined };
+  /** `site`: the WARN_ON_ONCE call site (one warning per boot per site); undefined: a model note, not a kernel warning. */
+  | { ok: false; ret: number; warn: string | undefined; site?: string };
 
-function reject(spec: GupApiSpec, f: KernelFeatures, warn: string | undefined): Validation {
+function reject(spec: GupApiSpec, f: KernelFeatures, warn: string | undefined, site?: string): Validation {
   const how = f.validGupArgs ? spec.rejectE4 : spec.rejectOld;
-  return { ok: false, ret: how === 'ZERO' ? 0 : -ERRNO.EINVAL, warn };
+  return { ok: false, ret: how === 'ZERO' ? 0 : -ERRNO.EINVAL, warn, site };
 }
 
 /** Validate caller flags for wrapper `spec`; on success returns the flags after the wrapper ORed its own in. */
@@ -34,32 +35,32 @@ export function validateGupArgs(f: KernelFeatures, spec: GupApiSpec, caller: Rea
   if (f.validGupArgs) {
     // gup §2.3, E4/E5 is_valid_gup_args(), in its order.
     const internal = [...caller].filter((n) => follInternal(n, v));
-    if (internal.length) return reject(spec, f, `is_valid_gup_args: internal gup flag ${internal.join('|')} passed by the caller`);
+    if (internal.length) return reject(spec, f, `is_valid_gup_args: internal gup flag ${internal.join('|')} passed by the caller`, 'is_valid_gup_args:INTERNAL_GUP_FLAGS');
     for (const n of adds) flags.add(n);
     if (spec.remote && opts.locked !== undefined) {
-      if (opts.locked !== 1) return reject(spec, f, `is_valid_gup_args: *locked is ${opts.locked}, must be 1`);
+      if (opts.locked !== 1) return reject(spec, f, `is_valid_gup_args: *locked is ${opts.locked}, must be 1`, 'is_valid_gup_args:locked');
       flags.add('FOLL_UNLOCKABLE');
     }
-    if (flags.has('FOLL_GET') && flags.has('FOLL_PIN')) return reject(spec, f, 'is_valid_gup_args: FOLL_GET and FOLL_PIN are mutually exclusive');
-    if (flags.has('FOLL_LONGTERM') && !flags.has('FOLL_PIN')) return reject(spec, f, 'is_valid_gup_args: FOLL_LONGTERM without FOLL_PIN');
-    if ((flags.has('FOLL_GET') || flags.has('FOLL_PIN')) && opts.pagesNull) return reject(spec, f, 'is_valid_gup_args: FOLL_GET/FOLL_PIN with pages == NULL');
-    if (flags.has('FOLL_LONGTERM') && flags.has('FOLL_PCI_P2PDMA')) return reject(spec, f, 'is_valid_gup_args: FOLL_LONGTERM with FOLL_PCI_P2PDMA');
+    if (flags.has('FOLL_GET') && flags.has('FOLL_PIN')) return reject(spec, f, 'is_valid_gup_args: FOLL_GET and FOLL_PIN are mutually exclusive', 'is_valid_gup_args:GET|PIN');
+    if (flags.has('FOLL_LONGTERM') && !flags.has('FOLL_PIN')) return reject(spec, f, 'is_valid_gup_args: FOLL_LONGTERM without FOLL_PIN', 'is_valid_gup_args:LONGTERM');
+    if ((flags.has('FOLL_GET') || flags.has('FOLL_PIN')) && opts.pagesNull) return reject(spec, f, 'is_valid_gup_args: FOLL_GET/FOLL_PIN with pages == NULL', 'is_valid_gup_args:pages');
+    if (flags.has('FOLL_LONGTERM') && flags.has('FOLL_PCI_P2PDMA')) return reject(spec, f, 'is_valid_gup_args: FOLL_LONGTERM with FOLL_PCI_P2PDMA', 'is_valid_gup_args:P2PDMA');
     return { ok: true, flags };
   }
   // E1–E3 (gup §2.3 last paragraph, §2.1, §5).
   if (spec.pin) {
-    if (caller.has('FOLL_GET')) return reject(spec, f, `${spec.name}: WARN_ON_ONCE(gup_flags & FOLL_GET)`);
+    if (caller.has('FOLL_GET')) return reject(spec, f, `${spec.name}: WARN_ON_ONCE(gup_flags & FOLL_GET)`, `${spec.name}:FOLL_GET`);
     // [unverified: chosen] a pin with pages == NULL is rejected like FOLL_GET (the kernel would VM_BUG_ON).
     if (opts.pagesNull) return reject(spec, f, `${spec.name}: pages == NULL`);
   } else {
-    if (caller.has('FOLL_PIN')) return reject(spec, f, `${spec.name}: FOLL_PIN must only be set by pin_user_pages*()`);
+    if (caller.has('FOLL_PIN')) return reject(spec, f, `${spec.name}: FOLL_PIN must only be set by pin_user_pages*()`, `${spec.name}:FOLL_PIN`);
     // get_user_pages_unlocked / _locked refused FOLL_LONGTERM (FAULT_FLAG_ALLOW_RETRY incompatibility).
     // [unverified: chosen] get_user_pages()/get_user_pages_remote() accept FOLL_LONGTERM before 6.3 as gup §2.3
     // says, although ≈5.12–6.2 texts in the index have is_valid_gup_flags() refusing it.
-    if (spec.name === 'get_user_pages_unlocked' && caller.has('FOLL_LONGTERM')) return reject(spec, f, `${spec.name}: FOLL_LONGTERM not supported`);
+    if (spec.name === 'get_user_pages_unlocked' && caller.has('FOLL_LONGTERM')) return reject(spec, f, `${spec.name}: FOLL_LONGTERM not supported`, `${spec.name}:FOLL_LONGTERM`);
   }
   if (spec.remote && caller.has('FOLL_LONGTERM') && opts.locked !== undefined) {
-    return reject(spec, f, `${spec.name}: FOLL_LONGTERM with locked != NULL`); // gup §2.3, §5 (E1 series fix)
+    return reject(spec, f, `${spec.name}: FOLL_LONGTERM with locked != NULL`, `${spec.name}:locked`); // gup §2.3, §5 (E1 series fix)
   }
   for (const n of adds) flags.add(n);
   return { ok: true, flags };

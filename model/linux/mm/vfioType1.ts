@@ -381,7 +381,7 @@ export class VfioType1 {
       const key = Number(iova >> PAGE_SHIFT);
       const v = dma.pfns.get(key);
       if (!v) {
-        this.m.emit({ kind: 'warn', message: `[model] vfio_unpin_page_external: iova 0x${iova.toString(16)} is not pinned; nothing to do (the kernel is silent too)`, ref: 'gup §10.1 step 8' }, 'instruction');
+        this.m.emit({ kind: 'warn', message: `[model] vfio_unpin_page_external: iova 0x${iova.toString(16)} is not pinned; nothing to do (the kernel is silent too)`, ref: 'gup §10.1 step 8', note: true }, 'instruction');
         return 0;
       }
       this.m.journal.set(v, 'refCount', v.refCount - 1);
@@ -436,7 +436,7 @@ export class VfioType1 {
   }
 
   private fail(message: string, ret: number): number {
-    this.m.emit({ kind: 'warn', message: `[model] ${message}`, ref: 'gup §10.1' }, 'instruction');
+    this.m.emit({ kind: 'warn', message: `[model] ${message}`, ref: 'gup §10.1', note: true }, 'instruction');
     return ret;
   }
 }

@@ -79,7 +79,7 @@ const hx = (n: number) => '0x' + n.toString(16);
 
 /** A warn event for an injected fault (not rate-limited like ctx.warn). */
 function injected(ctx: CpContext, message: string, ref: string): void {
-  ctx.m.emit({ kind: 'warn', message: `injected: ${message}`, ref }, 'instruction');
+  ctx.m.emit({ kind: 'warn', message: `injected: ${message}`, ref, note: true }, 'instruction');
 }
 
 export function newCp(orb: OrbFields, arenaBase: number): ChannelProgram {

@@ -9,7 +9,7 @@ import {
   CRW_REGION, getRet, IO_REGION, putU32, VFIO_CCW_NUM_REGIONS, VFIO_CCW_OFFSET_SHIFT, type RegionDef,
 } from './regions';
 import { setPriv, type VfioCcwPrivate } from './private';
-import { queueWork } from './ioWork';
+import { eventfdSignal } from './eventfd';
 import type { VfioCcw } from './driver';
 
 function regionAt(p: VfioCcwPrivate, offset: number): { def: RegionDef; pos: number } | number {
@@ -49,7 +49,10 @@ export function regionRead(d: VfioCcw, sch: number, offset: number, count: numbe
         setPriv(d.m, p, 'crwRegion', region);
         const data = region.slice(pos, pos + count);
         setPriv(d.m, p, 'crwRegion', new Uint8Array(CRW_REGION.size));
-        if (p.crws.length) queueWork(d, p, 'crw'); // signal again while CRWs remain
+        // vfio_ccw_crw_region_read (css §8.4, L-vfio vfio_ccw_chp.c): "notify the guest if more
+        // CRWs are on our queue" — eventfd_signal straight from the read path, not the work item,
+        // so each read that leaves CRWs behind is one more signal (bursts count as in the kernel)
+        if (p.crws.length) eventfdSignal(d.m, p.eventfds, p.sch, 'crw');
         return { ret: count, data };
       });
     }

@@ -6,6 +6,7 @@ import type { Stmt } from '../ast';
 import type { Runner } from '../runner';
 import type { OrbFields } from '../../css/css';
 import { checkOrbWidths, encodeOrb } from '../../css/orb';
+import { bytesToWords, checkFits, insert, schibField, SCHIB_BYTES, SCHIB_WORDS, wordsToBytes } from '../../css/fields';
 import { CHSC_CMD, type ChscResult } from '../../css/chsc';
 
 /** Defaults of an ORB written by a scenario (css §2): format-1 CCWs, prefetch allowed, all paths. */
@@ -57,37 +58,22 @@ export function execCss(r: Runner, st: Stmt): boolean {
       const orb: OrbFields = { ...ORB_DEFAULTS };
       for (const [k, ref] of Object.entries(st.orb)) (orb as unknown as Record<string, number>)[k] = r.addr(ref);
       const s = st.rawSid ?? sid(st.sch);
-      if (st.at !== undefined) {
-        // the ORB is stored at the operand address when that address can hold it (css §2, §5.1)
-        native(r, 'ssch … at ADDR');
-        if (!(st.at & 3) && r.mem.inRange(st.at, 12)) r.mem.write(st.at, wordsBytes(encodeOrbChecked(orb)));
-        j.set(r.state, 'cc', BigInt(r.css.ssch(s, orb, st.at)));
-      } else if (st.rawSid !== undefined) {
-        native(r, 'ssch sid WORD');
-        j.set(r.state, 'cc', BigInt(r.css.ssch(s, orb)));
-      } else j.set(r.state, 'cc', BigInt(r.io.ssch(s, orb)));
+      // the ORB is stored at the operand address when that address can hold it (css §2, §5.1)
+      if (st.at !== undefined && !(st.at & 3) && r.mem.inRange(st.at, 12)) r.mem.write(st.at, wordsBytes(encodeOrbChecked(orb)));
+      j.set(r.state, 'cc', BigInt(r.io.ssch(s, orb, st.at)));
       return true;
     }
     case 'simple-sch': {
       const s = st.rawSid ?? sid(st.sch);
-      if (st.at !== undefined || st.rawSid !== undefined) {
-        native(r, `${st.instr} with 'at' or 'sid'`);
-        if (st.instr === 'tsch' || st.instr === 'stsch') {
-          const res = st.instr === 'tsch' ? r.css.tsch(s, st.at) : r.css.stsch(s, st.at);
-          j.set(r.state, 'cc', BigInt(res.cc));
-          if ('irb' in res && res.cc !== 3) j.set(r.state, 'irb', res.irb);
-          if ('schib' in res && res.cc === 0) j.set(r.state, 'schib', res.schib);
-        } else j.set(r.state, 'cc', BigInt(r.css[st.instr](s)));
-        return true;
-      }
       if (st.instr === 'tsch') {
-        const res = r.io.tsch(s);
+        const res = r.io.tsch(s, st.at);
         j.set(r.state, 'cc', BigInt(res.cc));
-        if (res.cc !== 3) j.set(r.state, 'irb', res.irb);
+        // css §5.2 TSCH cc 3 stores no IRB: `irb.*` has no value afterwards (issue 11)
+        j.set(r.state, 'irb', res.cc !== 3 ? res.irb : undefined);
       } else if (st.instr === 'stsch') {
-        const res = r.io.stsch(s);
+        const res = r.io.stsch(s, st.at);
         j.set(r.state, 'cc', BigInt(res.cc));
-        if (res.cc === 0) j.set(r.state, 'schib', res.schib);
+        j.set(r.state, 'schib', res.cc === 0 ? res.schib : undefined);
       } else {
         j.set(r.state, 'cc', BigInt(r.io[st.instr](s)));
       }
@@ -102,11 +88,22 @@ export function execCss(r: Runner, st: Stmt): boolean {
           changes['mba.low'] = c.value >>> 0;
         } else changes[`pmcw.${c.field}`] = c.value;
       }
-      if (st.at !== undefined || st.rawSid !== undefined) {
-        // operand address / raw GR1 for the architected exceptions (css §5.1, native only)
-        native(r, "msch with 'at' or 'sid'");
-        j.set(r.state, 'cc', BigInt(r.css.msch(st.rawSid ?? sid(st.sch), changes, st.at)));
-      } else j.set(r.state, 'cc', BigInt(r.io.msch(sid(st.sch), changes)));
+      if (st.at !== undefined) {
+        // `msch SID at ADDR [field=VALUE…]`: the named fields are first stored into the SCHIB
+        // image at ADDR (as the program edits its copy), then MSCH fetches the whole image from
+        // guest memory (css §5.1, §5.3): only the program-modifiable fields are taken from it.
+        if (!(st.at & 3) && r.mem.inRange(st.at, SCHIB_BYTES) && st.changes.length) {
+          const image = r.mem.read(st.at, SCHIB_BYTES)!;
+          const words = bytesToWords(image, SCHIB_WORDS);
+          for (const [name, v] of Object.entries(changes)) {
+            const d = schibField(name);
+            checkFits(d, v);
+            words[d.word] = insert(d, words[d.word], v);
+          }
+          r.mem.write(st.at, wordsToBytes(words));
+        }
+        j.set(r.state, 'cc', BigInt(r.io.msch(st.rawSid ?? sid(st.sch), {}, st.at)));
+      } else j.set(r.state, 'cc', BigInt(r.io.msch(st.rawSid ?? sid(st.sch), changes)));
       return true;
     }
     case 'cr6':
@@ -114,21 +111,17 @@ export function execCss(r: Runner, st: Stmt): boolean {
       (r.vfio ? r.vfio.qemu.core.irq : r.css.core.irq).setCr6(st.value);
       return true;
     case 'tpi': {
-      if (st.at !== undefined) native(r, 'tpi at ADDR');
-      const res = st.at !== undefined ? r.css.tpi(st.at) : r.io.tpi();
+      const res = r.io.tpi(st.at);
       j.set(r.state, 'cc', BigInt(res.cc));
-      if (res.cc === 1) j.set(r.state, 'intcode', { sid: res.sid, intparm: res.intparm, iid: res.iid });
+      j.set(r.state, 'intcode', res.cc === 1 ? { sid: res.sid, intparm: res.intparm, iid: res.iid } : undefined);
       return true;
     }
     case 'devices':
       r.css.addDevices({ devno: st.devno, sch: st.sch, type: st.type, chpids: st.chpids, enabled: st.enabled, isc: st.isc }, st.count);
       return true;
     case 'stcrw': {
-      let res: { cc: number; crw: number };
-      if (st.at !== undefined) {
-        native(r, 'stcrw at ADDR');
-        res = r.css.stcrw(st.at);
-      } else res = r.io.stcrw();
+      // the guest's STCRW: the machine's queue (native) or QEMU's (vfio), into guest memory with `at`
+      const res = r.io.stcrw(st.at);
       j.set(r.state, 'cc', BigInt(res.cc));
       j.set(r.state, 'crw', res.crw);
       return true;

@@ -9,7 +9,7 @@ import type { VfioIommuType } from '../../linux/mm/vfioType1';
 /** Returns false when `st` is not a memory-management statement. */
 export function execGup(r: Runner, st: Stmt): boolean {
   const j = r.m.journal;
-  const setRet = (v: number) => j.set(r.state, 'ret', BigInt(v));
+  const setRet = (v: number) => r.setRet(BigInt(v));
   const bound = (name: string) => {
     const pages = r.bindings.get(name);
     if (!pages) throw new Error(`no pages are bound to '${name}'`);
@@ -114,7 +114,7 @@ function execMmOp(
     case 'fail_migration': return r.m.journal.set(r.mm.longterm.knobs, 'failMigration', st.num === 1);
     case 'touch':
       if (!r.mm.touch(r.pid(st.proc!), st.addr!, st.word === 'w')) {
-        r.m.emit({ kind: 'warn', message: `touch ${st.proc} 0x${st.addr!.toString(16)}: SIGSEGV (no VMA or no ${st.word === 'w' ? 'write' : 'read'} permission)`, ref: 'gup §2.4' }, 'instruction');
+        r.m.emit({ kind: 'warn', message: `touch ${st.proc} 0x${st.addr!.toString(16)}: SIGSEGV (no VMA or no ${st.word === 'w' ? 'write' : 'read'} permission)`, ref: 'gup §2.4', note: true }, 'instruction');
       }
       return;
     case 'setrlimit': return r.mm.setRlimitMemlock(r.pid(st.proc!), st.num!);
@@ -134,7 +134,7 @@ function execMmOp(
     }
     case 'memfd_pin_folios': {
       const res = r.mm.memfdPinFolios(r.pid(st.proc!), st.addr!, st.args![0], st.args![1], st.num!);
-      r.m.journal.set(r.state, 'ret', BigInt(res.ret));
+      r.setRet(BigInt(res.ret));
       if (st.target) r.m.journal.mapSet(r.bindings, st.target, res.folios);
       return;
     }

@@ -21,7 +21,7 @@ function stack(r: Runner, what: string): VfioStack {
 /** Returns false when `st` is not a vfio-topology statement. */
 export function execVfio(r: Runner, st: Stmt): boolean {
   const j = r.m.journal;
-  const setRet = (v: number) => j.set(r.state, 'ret', BigInt(v));
+  const setRet = (v: number) => r.setRet(BigInt(v));
   switch (st.k) {
     case 'device':
       if (!r.vfio) return false;
@@ -109,7 +109,7 @@ export function execVfio(r: Runner, st: Stmt): boolean {
       if (st.k === 'region-write') {
         const ret = v.vfio.write(st.sch, off, Uint8Array.from(st.bytes));
         setRet(ret);
-        if (ret < 0) r.m.emit({ kind: 'warn', message: `pwrite(${st.region} +0x${st.offset.toString(16)}, ${st.bytes.length}) = ${errName(ret)}`, ref: 'css §8.1' }, 'instruction');
+        if (ret < 0) r.m.emit({ kind: 'warn', message: `pwrite(${st.region} +0x${st.offset.toString(16)}, ${st.bytes.length}) = ${errName(ret)}`, ref: 'css §8.1', note: true }, 'instruction');
       } else {
         const size = st.region === 'io' ? 124 : st.region === 'schib' ? 52 : st.region === 'fd' ? 0 : 8;
         const len = st.len ?? size;
@@ -117,7 +117,7 @@ export function execVfio(r: Runner, st: Stmt): boolean {
         setRet(res.ret);
         j.set(v.last, 'data', res.data);
         j.set(v.last, 'region', st.region);
-        if (res.ret < 0) r.m.emit({ kind: 'warn', message: `pread(${st.region} +0x${st.offset.toString(16)}, ${len}) = ${errName(res.ret)}`, ref: 'css §8.1' }, 'instruction');
+        if (res.ret < 0) r.m.emit({ kind: 'warn', message: `pread(${st.region} +0x${st.offset.toString(16)}, ${len}) = ${errName(res.ret)}`, ref: 'css §8.1', note: true }, 'instruction');
       }
       return true;
     }

@@ -197,13 +197,14 @@ export const CSS_STATEMENTS: readonly StatementDef[] = [
         if (value > max) c.fail(`pmcw.${field} is ${d?.width ?? 64} bits wide: at most 0x${max.toString(16)} (${d?.ref ?? 'css §1'})`, vt);
         changes.push({ field, value: Number(value) });
       }
-      if (changes.length === 0) c.fail('expected at least one field=VALUE');
+      // with `at ADDR` the SCHIB operand is in guest memory: the fields are optional edits of it
+      if (changes.length === 0 && at === undefined) c.fail('expected at least one field=VALUE (or `at ADDR`: MSCH takes the SCHIB image stored there)');
       return withOpt({ k: 'msch', sch, changes }, at, rawSid);
     },
   },
   {
     name: 'tpi', syntax: 'tpi [at ADDR]', ref: 'css §5.1, §5.4',
-    help: 'TEST PENDING INTERRUPTION: cc 1 and the interruption code if one is pending. `at ADDR` stores the 8-byte code there (word aligned, else specification exception; native topology).',
+    help: 'TEST PENDING INTERRUPTION: cc 1 and the interruption code if one is pending. `at ADDR` stores the 8-byte code (SID word, intparm) there (word aligned, else specification exception); `at 0` stores the 12-byte code (SID word, intparm, interruption-identification word) into the lowcore at 0xB8–0xC3.',
     parse(c) {
       return withOpt({ k: 'tpi' as const }, atOperand(c));
     },

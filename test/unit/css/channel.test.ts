@@ -186,7 +186,6 @@ describe('css §3 channel-program execution (echo device)', () => {
       ['S flag without SPND', (l) => program(l, [{ cmd: 0x03, flags: S }]), PROG, /SPND = 0/],
       ['data beyond 31 bits', (l) => program(l, [{ cmd: W, count: 16, cda: 0x7ffffff8 }]), PROG, /31-bit limit/],
       ['data outside memory', (l) => program(l, [{ cmd: W, count: 16, cda: 0xfff8 }]), PROG, /outside guest memory/],
-      ['sense with count ≠ 32', (l) => program(l, [{ cmd: 0x04, count: 8, cda: BUF }]), PROG, /basic sense with count 8/],
       ['TIC to an unaligned target', (l) => program(l, [{ cmd: 0x08, cda: PROG + 0x41 }]), PROG + 0x41, /not doubleword aligned/],
     ];
     for (const [name, setup, failing, why, o] of cases) {
@@ -227,6 +226,42 @@ describe('css §3 channel-program execution (echo device)', () => {
     l.mem.write(BUF, [0xaa]);
     start(l);
     assert.deepEqual(bytes(l, BUF, 2), [0, 0]); // sense consumed
+  });
+
+  it('built-in SENSE / SENSE ID follow the channel length rules: IL without SLI, data chaining, byte 0 X\'FF\' for every count (css §3.2, §3.3, §4; issue 11)', () => {
+    // css §3.2/§4: basic sense count 8 ≠ the 32 sense bytes, no SLI → incorrect length, not a program check
+    const a = lab();
+    program(a, [{ cmd: 0x04, count: 8, cda: BUF }]);
+    start(a);
+    assert.deepEqual(status(a), [0x17, 0x0c, 0x40, PROG + 8, 0]);
+    assert.equal(events(a, 'ccw.check').length, 0);
+    // css §3.3: SENSE ID byte 0 is X'FF' for every count 1..8; count ≠ 7 without SLI → IL, residual max(0, n − 7)
+    for (let n = 1; n <= 9; n++) {
+      const l = lab();
+      program(l, [{ cmd: 0xe4, count: n, cda: BUF }]);
+      start(l);
+      const id = l.css.device(7)!.senseId;
+      assert.equal(bytes(l, BUF, 1)[0], 0xff, `count ${n}`);
+      assert.deepEqual(bytes(l, BUF, Math.min(n, 7)), id.slice(0, Math.min(n, 7)), `count ${n}`);
+      assert.deepEqual(status(l), [n === 7 ? 0x07 : 0x17, 0x0c, n === 7 ? 0 : 0x40, PROG + 8, Math.max(0, n - 7)], `count ${n}`);
+    }
+    // css §3.2 CD: SENSE ID over two CCWs (3 + 4 bytes) completes without incorrect length
+    const c = lab();
+    program(c, [{ cmd: 0xe4, flags: CD, count: 3, cda: BUF }, { cmd: 0x00, count: 4, cda: BUF + 0x40 }]);
+    start(c);
+    const id = c.css.device(7)!.senseId;
+    assert.deepEqual(status(c), [0x07, 0x0c, 0, PROG + 16, 0]);
+    assert.deepEqual([...bytes(c, BUF, 3), ...bytes(c, BUF + 0x40, 4)], [...id]);
+    assert.deepEqual(events(c, 'ccw.chain').map((e) => e.how), ['data']);
+    // css §3.2 CD: basic sense 32 bytes over 16 + 16
+    const d = lab();
+    program(d, [{ cmd: 0x07 }]);
+    start(d);
+    d.css.tsch(SID);
+    program(d, [{ cmd: 0x04, flags: CD, count: 16, cda: BUF }, { cmd: 0x00, count: 16, cda: BUF + 0x40 }]);
+    start(d);
+    assert.deepEqual(status(d), [0x07, 0x0c, 0, PROG + 16, 0]);
+    assert.equal(bytes(d, BUF, 1)[0], 0x80); // css §3.6 command reject sense byte 0
   });
 
   it('SENSE ID returns FF + CU type/model + device type/model; with SLI any count (css §3.3)', () => {

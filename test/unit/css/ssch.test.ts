@@ -68,8 +68,10 @@ describe('css §5 SSCH', () => {
     run(l);
     assert.equal(f(l, 'scsw.cc'), 3);
     assert.equal(f(l, 'scsw.stctl'), 0x11);
-    assert.equal(f(l, 'scsw.fctl'), 0x4); // left as set by SSCH
-    assert.equal(f(l, 'scsw.actl'), 0x20);
+    assert.equal(f(l, 'scsw.fctl'), 0x4); // css §1.3: FCTL start kept (SCSW.CC valid only with it)
+    // css §5.2/§5.5 (issue 11): the start function is no longer pending (QEMU's quirk keeps 0x20)
+    assert.equal(f(l, 'scsw.actl'), 0);
+    assert.deepEqual(['scsw.dstat', 'scsw.cstat', 'scsw.pno', 'scsw.zcc', 'scsw.count'].map((n) => f(l, n)), [0, 0, 0, 0, 0]);
     assert.equal(l.css.interruptionPending(), true);
     assert.equal(events(l, 'ccw.fetch').length, 0);
   });
@@ -93,7 +95,7 @@ describe('css §5 SSCH', () => {
     l2.css.setChpidOperational(0x51, false);
     l2.css.ssch(SID, orb());
     run(l2);
-    assert.deepEqual([f(l2, 'scsw.cc'), f(l2, 'scsw.stctl'), f(l2, 'pmcw.pnom')], [3, 0x11, 0xc0]);
+    assert.deepEqual([f(l2, 'scsw.cc'), f(l2, 'scsw.stctl'), f(l2, 'pmcw.pnom'), f(l2, 'scsw.pno'), f(l2, 'scsw.actl'), f(l2, 'scsw.fctl')], [3, 0x11, 0xc0, 1, 0, 0x4]);
   });
 
   it('the start runs on the channel thread with QEMU frame names, one CCW per action', () => {

@@ -89,7 +89,7 @@ describe('language: exact diagnostics of common mistakes', () => {
     ['kernel 7', "f.vlab:1:8: error: expected a kernel version such as 5.6, 5.8, 6.3 or 6.18, found '7'"],
     ['topology kvm', "f.vlab:1:10: error: unknown topology 'kvm'"],
     ['msch 0.0.0007 isk=3', "f.vlab:1:15: error: unknown program-modifiable PMCW field 'isk' (did you mean 'isc'?)"],
-    ['msch 0.0.0007', 'f.vlab:1:14: error: expected at least one field=VALUE'],
+    ['msch 0.0.0007', 'f.vlab:1:14: error: expected at least one field=VALUE (or `at ADDR`: MSCH takes the SCHIB image stored there)'],
     ['ssch 0.0.0007 intparm 5', "f.vlab:1:23: error: expected '=', found '5'"],
     ['wait forever', "f.vlab:1:6: error: unknown interrupt or idle 'forever'"],
     ['process p', "f.vlab:1:10: error: expected 'pid'"],

@@ -5,7 +5,7 @@ import { runScenarioTest } from '../../../model/scenario/language';
 
 describe('language: scenario as a test', () => {
   it('reports each expect with expected and actual, in order', () => {
-    const { scenario } = parseScenario(['process p pid 1', 'expect pins_held == 0', 'expect pins_held == 2', 'expect ret != 5'].join('\n'), 't.vlab');
+    const { scenario } = parseScenario(['process p pid 1', 'expect pins_held == 0', 'expect pins_held == 2', 'expect pins_held != 5'].join('\n'), 't.vlab');
     const r = runScenarioTest(scenario);
     assert.equal(r.finished, true);
     assert.deepEqual(r.expects.map((e) => [e.stmt.line, e.result?.ok, e.result?.expected, e.result?.actual]), [

@@ -64,7 +64,7 @@ describe('cli: vfio-lab run / check', () => {
   it('counts a program exception as a failure unless the next expect reads `exception` (css §5.1)', () => {
     const files: Record<string, string> = {
       'checked.vlab': 'chpid 40\ndevice 0.0.1234 schid 0.0.0007 type echo chpids 40\nstsch sid 0x0000ffff\nexpect exception == "operand"\n',
-      'unchecked.vlab': 'chpid 40\ndevice 0.0.1234 schid 0.0.0007 type echo chpids 40\nstsch sid 0x0000ffff\nexpect cc == -1\n',
+      'unchecked.vlab': 'chpid 40\ndevice 0.0.1234 schid 0.0.0007 type echo chpids 40\nstsch sid 0x0000ffff\nexpect pins_held == 0\n',
     };
     const rd = (p: string) => files[p] ?? read(p);
     const ok = runCli(['run', 'checked.vlab'], rd);

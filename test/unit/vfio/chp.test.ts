@@ -3,6 +3,9 @@ import * as assert from 'node:assert/strict';
 import { CHP_EVENT } from '../../../model/linux/cio/constants';
 import { chpSsdGetMask } from '../../../model/linux/cio/subchannel';
 import { header, run, SCH, drain, events } from './helpers';
+import { parseScenario } from '../../../model/scenario/parser';
+import { formatDiagnostic } from '../../../model/scenario/diagnostics';
+import { Runner } from '../../../model/scenario/runner';
 
 const lab = (extra = '') => run(header('6.18', extra));
 
@@ -139,11 +142,18 @@ describe('vfio topology: time travel and bad input', () => {
     j.redoTo(end);
     assert.equal(snap(), atEnd);
   });
-  it('statements that need the vfio topology give a diagnostic in the native one, never a crash', () => {
-    const { r } = run('kernel 6.18\nchpid 40\nchchp -c 0 40\nvfio open 0.0.0007\nregion read 0.0.0007 io\n');
-    const ex = r.m.history.filter((h) => h.event.kind === 'exception').map((h) => (h.event.kind === 'exception' ? h.event.detail : ''));
-    assert.equal(ex.length, 3);
-    assert.ok(ex.every((d) => /needs 'topology vfio'/.test(d)), ex.join('; '));
+  it('statements that need the vfio topology give a static diagnostic (line:column) in the native one, before anything runs (issue 11)', () => {
+    const { diagnostics } = parseScenario('kernel 6.18\nchpid 40\nchchp -c 0 40\nvfio open 0.0.0007\n  region read 0.0.0007 io\nexpect fsm(0.0.0007) == 2\n', 'n.vlab');
+    assert.deepEqual(diagnostics.map(formatDiagnostic), [
+      "n.vlab:3:1: error: 'chchp' needs 'topology vfio' (css §7, §8)",
+      "n.vlab:4:1: error: 'vfio' needs 'topology vfio' (css §7, §8)",
+      "n.vlab:5:3: error: 'region read' needs 'topology vfio' (css §7, §8)",
+      "n.vlab:6:8: error: 'fsm' reads vfio-topology state: it needs 'topology vfio' (css §7–§10)",
+    ]);
+    // and the runner still refuses them with a clear message if run anyway (never a crash)
+    const r = new Runner(parseScenario('chpid 40\nchchp -c 0 40\n', 'n.vlab').scenario);
+    r.runToEnd();
+    assert.match(r.exceptions[0].message, /needs 'topology vfio'/);
   });
   it('region access to a subchannel that is not a vfio-ccw device: a clear diagnostic', () => {
     const { r } = run(header('6.18', 'region read 0.0.0009 io\n'));

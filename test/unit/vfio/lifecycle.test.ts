@@ -9,6 +9,8 @@ import { checkInvariants } from './invariants';
 import { CHP_CFG_OP, SEI_CC, SEI_FLAG } from '../../../model/linux/cio/chsc';
 import { CHSC_RC } from '../../../model/css/chsc';
 import { VFIO_IRQ_INFO_EVENTFD } from '../../../model/linux/vfio-ccw/driver';
+import { parseScenario } from '../../../model/scenario/parser';
+import { formatDiagnostic } from '../../../model/scenario/diagnostics';
 import { cpIovaPinned } from '../../../model/linux/vfio-ccw/cp';
 
 const warns = (r: Parameters<typeof events>[0]) => events(r, 'warn');
@@ -143,8 +145,9 @@ describe('host CHSC SEI (css §5.6, §6.2 last row)', () => {
     assert.deepEqual(exceptions(r), []);
     assert.equal(r.css.facilityState().seiPending, 1);
     assert.deepEqual(r.css.crwQueue().crws.map((c) => (c >>> 24) & 0x0f), [0xb]); // css §6.1 RSC 0xB channel subsystem
-    const o = run('chpid 41\nmachine sei overflow\n');
-    assert.match(exceptions(o.r).join('\n'), /topology vfio/);
+    // issue 11: knowable statically — a diagnostic at the operand before anything runs
+    assert.deepEqual(parseScenario('chpid 41\nmachine sei overflow\n', 'o.vlab').diagnostics.map(formatDiagnostic),
+      ["o.vlab:2:13: error: 'machine sei overflow' needs 'topology vfio' (host cio re-evaluation, css §6.4)"]);
   });
 });
 
