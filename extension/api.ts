@@ -36,7 +36,7 @@ export interface VfioLabApi {
 export function createApi(views: Record<ViewKind, VlabView>, tracker: SessionTracker, radix: RadixStore, tests: ScenarioTests): VfioLabApi {
   return {
     snapshotView(view) {
-      if (!isViewKind(view)) return Promise.reject(new Error(`unknown view '${String(view)}': use subchannels, crwQueues or pages`));
+      if (!isViewKind(view)) return Promise.reject(new Error(`unknown view '${String(view)}': use subchannels, channelPaths, crwQueues or pages`));
       return views[view].snapshot();
     },
     radix: (view) => radix.get(view),
