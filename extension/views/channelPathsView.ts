@@ -12,6 +12,12 @@ import { MessageNode } from './nodes/messageNode';
 import { VlabView } from './vlabView';
 
 export class ChannelPathsView extends VlabView {
+  /** The row of a CHPID at the current stop. */
+  async nodeFor(chpid: number): Promise<ChpidNode | undefined> {
+    const roots = await this.getChildren();
+    return roots.find((n): n is ChpidNode => n instanceof ChpidNode && n.path.chpid === chpid);
+  }
+
   protected async rootNodes(model: SessionModel): Promise<BaseNode[]> {
     const answer = await model.channelPaths();
     if (answer.paths.length === 0) return [new MessageNode(undefined, 'chp/none', 'No channel paths defined', { description: 'add a chpid statement to the scenario' })];

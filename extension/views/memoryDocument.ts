@@ -48,6 +48,8 @@ function base64ToBytes(data: string): Uint8Array {
 }
 
 export class MemoryDocuments implements vscode.TextDocumentContentProvider {
+  constructor(private readonly sessionById: (id: string) => vscode.DebugSession | undefined) {}
+
   async provideTextDocumentContent(uri: vscode.Uri): Promise<string> {
     const m = /^\/0x([0-9a-f]+)\.hexdump$/.exec(uri.path);
     const q = new URLSearchParams(uri.query);
@@ -55,11 +57,13 @@ export class MemoryDocuments implements vscode.TextDocumentContentProvider {
     const count = Math.min(MAX_DUMP_BYTES, Math.max(1, Number(q.get('count') ?? DEFAULT_DUMP_BYTES) || DEFAULT_DUMP_BYTES));
     if (!m) return `not a VFIO Lab memory address: ${uri.path}\n`;
     const address = parseInt(m[1]!, 16);
-    const session = vscode.debug.activeDebugSession?.id === id ? vscode.debug.activeDebugSession : undefined;
-    if (!session) return `The debug session of this dump has ended or is not the active one: open the address again.\n`;
+    const session = this.sessionById(id);
+    if (!session) return `The debug session of this dump has ended: open the address again in a running session.\n`;
     try {
       const r = (await session.customRequest('readMemory', { memoryReference: `0x${address.toString(16)}`, offset: 0, count })) as { address?: string; data?: string; unreadableBytes?: number } | undefined;
-      const bytes = base64ToBytes(r?.data ?? '');
+      // an adapter without readMemory may answer an empty success: that is no answer
+      if (r?.data === undefined) return `readMemory at 0x${address.toString(16)} failed: the debug adapter returned no data\n`;
+      const bytes = base64ToBytes(r.data);
       const start = r?.address !== undefined ? Number(r.address) : address;
       return `Guest absolute storage at 0x${address.toString(16)} (${bytes.length} bytes, read with DAP readMemory at this stop; read-only)\n\n${hexDump(start, bytes, r?.unreadableBytes ?? 0)}`;
     } catch (err) {
@@ -68,6 +72,6 @@ export class MemoryDocuments implements vscode.TextDocumentContentProvider {
   }
 }
 
-export function registerMemoryDocuments(): vscode.Disposable {
-  return vscode.workspace.registerTextDocumentContentProvider(MEMORY_SCHEME, new MemoryDocuments());
+export function registerMemoryDocuments(sessionById: (id: string) => vscode.DebugSession | undefined): vscode.Disposable {
+  return vscode.workspace.registerTextDocumentContentProvider(MEMORY_SCHEME, new MemoryDocuments(sessionById));
 }

@@ -12,7 +12,6 @@ import { filterDescription } from './pagesFormat';
 import type { BaseNode } from './nodes/baseNode';
 import { FolioNode } from './nodes/folioNode';
 import { MessageNode } from './nodes/messageNode';
-import type { MoreNode } from './nodes/moreNode';
 import { ProcessNode } from './nodes/processNode';
 import { VmaNode, type PagesQueryState } from './nodes/vmaNode';
 import { VmstatNode } from './nodes/vmstatNode';
@@ -34,7 +33,8 @@ export class PagesView extends VlabView implements PagesQueryState {
   }
 
   protected override viewDescription(): string {
-    return filterDescription(this.filter, this.sort);
+    // the base constructor asks before this class's fields are set
+    return this.filter ? filterDescription(this.filter, this.sort) : '';
   }
 
   /** A new filter or sort: every VMA starts again at its first step. */
@@ -46,11 +46,19 @@ export class PagesView extends VlabView implements PagesQueryState {
   }
 
   /** "Next 1,000": the VMA shows one more step of rows; only that VMA is fetched again. */
-  showMore(node: MoreNode): void {
-    const vma = node.owner;
-    if (!(vma instanceof VmaNode)) return;
+  showMore(vma: BaseNode): number | undefined {
+    if (!(vma instanceof VmaNode)) return undefined;
     this.extra.set(vma.key, (this.extra.get(vma.key) ?? 0) + this.pageSize);
     this.refreshNode(vma);
+    return this.shown(vma.key);
+  }
+
+  /** `showMore` for the VMA of `pid` starting at `start` (0x hex). */
+  async showMoreOf(pid: number, start: string): Promise<number | undefined> {
+    await this.getChildren();
+    const proc = this.lastRoots.find((n): n is ProcessNode => n instanceof ProcessNode && n.process.pid === pid);
+    const vma = proc?.getChildren().find((n): n is VmaNode => n instanceof VmaNode && n.vma.start === start);
+    return vma ? this.showMore(vma) : undefined;
   }
 
   protected async rootNodes(model: SessionModel): Promise<BaseNode[]> {

@@ -38,8 +38,8 @@ export function registerViews(context: vscode.ExtensionContext, tracker: Session
   context.subscriptions.push(
     ...Object.values(views),
     registerRowDecorations(),
-    registerMemoryDocuments(),
-    registerRowActions({ views, radix }),
+    registerMemoryDocuments((id) => tracker.sessionById(id)),
+    registerRowActions({ views, radix, tracker }),
     registerViewCommands({ tracker, pages: views.pages, subchannels: views.subchannels, channelPaths: views.channelPaths }),
     new VlabStatusBar(tracker),
     vscode.commands.registerCommand(SHOW_VIEWS_COMMAND, () =>

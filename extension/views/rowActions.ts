@@ -7,6 +7,7 @@
  */
 import * as vscode from 'vscode';
 import type { RadixStore } from '../radix';
+import type { SessionTracker } from '../sessionTracker';
 import { formatValue } from './format';
 import { BaseNode, type RowValue } from './nodes/baseNode';
 import { memoryUri, parseGuestAddress } from './memoryDocument';
@@ -23,6 +24,8 @@ export const ROW_COMMANDS = {
 export interface RowActionContext {
   views: Record<ViewKind, VlabView>;
   radix: RadixStore;
+  /** The session the views show (open memory without a row). */
+  tracker?: SessionTracker;
 }
 
 /** The row a command acts on and the view it is in. */
@@ -109,7 +112,7 @@ async function addDataBreakpoint(ctx: RowActionContext, arg: unknown): Promise<u
 
 async function openMemory(ctx: RowActionContext, arg: unknown): Promise<unknown> {
   let address: number | undefined;
-  let sessionId = vscode.debug.activeDebugSession?.id;
+  let sessionId = ctx.tracker?.current?.live ? ctx.tracker.current.session.id : undefined;
   if (typeof arg === 'string') {
     const parsed = parseGuestAddress(arg);
     if (!parsed.ok) return fail(parsed.error);
@@ -136,7 +139,7 @@ async function openMemory(ctx: RowActionContext, arg: unknown): Promise<unknown>
     if (!parsed.ok) return fail(parsed.error);
     address = parsed.value;
   }
-  if (!sessionId || vscode.debug.activeDebugSession?.type !== 'vlab') return fail('start a VFIO Lab debug session first.');
+  if (!sessionId) return fail('start a VFIO Lab debug session first.');
   const uri = memoryUri(sessionId, address);
   const doc = await vscode.workspace.openTextDocument(uri);
   await vscode.window.showTextDocument(doc, { preview: true });

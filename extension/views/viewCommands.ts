@@ -147,7 +147,9 @@ async function pagesReveal(ctx: ViewCommandContext, arg: unknown): Promise<strin
  * edit at the current stop: Step Back undoes it, and it sends `vlab/state`, which refreshes the views).
  */
 async function chpAction(ctx: ViewCommandContext, arg: unknown, what: 'vary' | 'configure', on: boolean): Promise<string | { error: string }> {
-  const node = arg instanceof ChpidNode ? arg : ctx.channelPaths.treeView.selection[0];
+  // from the context menu a row; from tests and keybindings `{ chpid: 0x41 }`; else the selection
+  const byId = arg && typeof arg === 'object' && typeof (arg as { chpid?: unknown }).chpid === 'number' ? await ctx.channelPaths.nodeFor((arg as { chpid: number }).chpid) : undefined;
+  const node = arg instanceof ChpidNode ? arg : byId ?? ctx.channelPaths.treeView.selection[0];
   if (!(node instanceof ChpidNode)) return fail('select a CHPID in the Channel Paths view.');
   const { model, path, topology } = node;
   if (!model.hasState) return fail('the debug session has ended.');
@@ -185,7 +187,11 @@ export function registerViewCommands(ctx: ViewCommandContext): vscode.Disposable
     }),
     r(VIEW_COMMANDS.pagesSort, (arg: unknown) => pagesSort(ctx, arg)),
     r(VIEW_COMMANDS.pagesMore, (arg: unknown) => {
-      if (isMoreNode(arg)) ctx.pages.showMore(arg);
+      if (isMoreNode(arg)) return ctx.pages.showMore(arg.owner);
+      // `{ pid, start }` names the VMA (tests, keybindings)
+      const a = (arg ?? {}) as { pid?: unknown; start?: unknown };
+      if (typeof a.pid === 'number' && typeof a.start === 'string') return ctx.pages.showMoreOf(a.pid, a.start);
+      return fail('vfioLab.pages.more needs a VMA').error;
     }),
     r(VIEW_COMMANDS.pagesReveal, (arg: unknown) => pagesReveal(ctx, arg)),
     r(VIEW_COMMANDS.changedOnlyOn, () => setChangedOnly(true)),
