@@ -34,6 +34,10 @@ export interface FieldRow {
   changed: boolean;
   /** Modifiable by MSCH (css §5.3): the view offers editing through `vlab/setField`. */
   editable: boolean;
+  /** The value's meaning by name: flag names (`CE|DE`) or the enumeration (fieldDecode.ts). */
+  decoded?: string;
+  /** A scenario expression evaluating to the value (data breakpoints, watches). */
+  expression?: string;
 }
 
 export interface FieldGroup {
@@ -55,6 +59,10 @@ export interface SubchannelView {
   deviceType: string;
   /** A channel program is in flight (a channel thread exists). */
   active: boolean;
+  /** SCSW status pending (css §1.3 STCTL bit 0x01): an interruption condition waits for TSCH. */
+  statusPending?: boolean;
+  /** Short state text for the row: `status pending (primary|secondary)`, `start pending`, `idle`. */
+  state?: string;
   groups: FieldGroup[];
 }
 
@@ -80,6 +88,8 @@ export interface CrwView {
   anc: boolean;
   /** e.g. `RSC 4 channel path, ERC 6 permanent error not initialized, RSID 0x40` (css §6.1) */
   decoded: string;
+  /** Queued since the previous stop. */
+  isNew?: boolean;
 }
 
 export interface CrwQueueView {
@@ -87,6 +97,10 @@ export interface CrwQueueView {
   name: string;
   crws: CrwView[];
   overflow: boolean;
+  /** The queue's contents differ from the previous stop. */
+  changed?: boolean;
+  /** Number of CRWs the queue held at the previous stop, when it changed. */
+  previousCount?: number;
 }
 
 export const CRW_QUEUES_REQUEST = 'vlab/crwQueues';
@@ -149,4 +163,171 @@ export interface SetFieldResponse {
   /** The MSCH condition code. */
   cc: number;
   value: number;
+}
+
+// ---- issue 10: views that scale, channel paths, row actions (h10a) ----------------------------
+
+/**
+ * Which folios the Pages view lists (all conditions must hold). Values are checked by the
+ * adapter (`pagesQuery.ts`): a bad filter is an error response, never a silently empty list.
+ */
+export interface PageFilter {
+  /** Only interesting folios: pinned, refcount not idle, dirty, or changed since the last stop (default true). */
+  interestingOnly?: boolean;
+  /** Only folios with pins: exact pincount > 0 or maybe_dma_pinned (gup §3.2, §3.3). */
+  pinnedOnly?: boolean;
+  /** Only folios whose exact pincount (0 where the folio has no counter, gup §3.2) is greater than this. */
+  minPincount?: number;
+  dirtyOnly?: boolean;
+  /** `normal`, `movable`, `cma`, `device`. */
+  zone?: string;
+  /** Virtual address range `[from, to)`, `0x` hex text. */
+  vaddrFrom?: string;
+  vaddrTo?: string;
+  /** PFN range `[from, to)`. */
+  pfnFrom?: number;
+  pfnTo?: number;
+}
+
+/** `vaddr` ascending (default), `pincount` / `refcount` descending. */
+export type PageSort = 'vaddr' | 'pincount' | 'refcount';
+
+/** A counter with its change since the previous stop (vmstat, locked_vm, pinned_vm). */
+export interface CounterRow {
+  name: string;
+  value: number;
+  /** The value at the previous stop, when it differs. */
+  previous?: number;
+  /** A scenario expression that evaluates to the value (data breakpoints, watches). */
+  expression: string;
+}
+
+export interface VmaSummary {
+  start: string;
+  end: string;
+  kind: string;
+  prot: string;
+  /** Size of the VMA in 4 KiB pages. */
+  sizePages: number;
+  /** Folios passing the filter, and the 4 KiB pages they cover (a THP folio is 512 pages). */
+  matchingFolios: number;
+  matchingPages: number;
+}
+
+export interface ProcessSummary {
+  pid: number;
+  name: string;
+  counters: CounterRow[];
+  vmas: VmaSummary[];
+}
+
+export const PAGES_SUMMARY_REQUEST = 'vlab/pagesSummary';
+export interface PagesSummaryArgs {
+  filter?: PageFilter;
+}
+export interface PagesSummaryResponse {
+  vmstat: CounterRow[];
+  processes: ProcessSummary[];
+  /** Page slots in the model. */
+  totalPages: number;
+}
+
+/** At most this many rows in one `vlab/vmaPages` answer. */
+export const MAX_VMA_PAGE_ROWS = 10_000;
+
+export const VMA_PAGES_REQUEST = 'vlab/vmaPages';
+export interface VmaPagesArgs {
+  pid: number;
+  /** The VMA's start, `0x` hex. */
+  start: string;
+  filter?: PageFilter;
+  sort?: PageSort;
+  offset?: number;
+  /** 1..MAX_VMA_PAGE_ROWS (default 1000). */
+  count?: number;
+  /** Also answer where the folio mapping this address sits in the sorted list (`vfioLab.pages.reveal`). */
+  find?: string;
+}
+export interface FolioRow extends PageRow {
+  /** 4 KiB pages in the folio (1 for a small page, 512 for a PMD THP). */
+  nrPages: number;
+  /** A scenario expression naming the page: `page(PID, 0xVADDR)`. */
+  expression: string;
+}
+export interface VmaPagesResponse {
+  /** Folios passing the filter in this VMA. */
+  total: number;
+  offset: number;
+  rows: FolioRow[];
+  /** With `find`: the index of the folio mapping that address, -1 when it is not listed, or `unmapped`. */
+  found?: number | 'unmapped';
+}
+
+/** One channel path as the machine, host cio and the guest see it (css §1.2, §7.1). */
+export interface ChannelPathView {
+  chpid: number;
+  /** `0x40` */
+  id: string;
+  /** Channel-path type code, and its text as `lschp` prints it (hex). */
+  type: number;
+  typeName: string;
+  /** Machine: SCLP configured (true) or standby (false), css §7.1. */
+  configured: boolean;
+  /** Machine: physical path online (machine CRW ERC 2 / 6), css §6.2. */
+  online: boolean;
+  operational: boolean;
+  /** Host cio vary state (chp0.XX/status, css §7.1); undefined in the native topology. */
+  hostVary?: 'online' | 'offline';
+  /** Guest: subchannels that use the path with its PAM bit set / all that use it (QEMU's SCHIB), vfio topology. */
+  guestAvailable?: number;
+  guestUsing?: number;
+  /** Total subchannels using the path when more than the listed ones (`subchannels` is capped at 256). */
+  subchannelCount?: number;
+  /** Subchannels using the path, with the path's bit in each mask. */
+  subchannels: Array<{ sid: string; sch: number; mask: number; pim: boolean; pam: boolean; pom: boolean; lpm: boolean; guestPam?: boolean }>;
+  changed: boolean;
+}
+
+export const CHANNEL_PATHS_REQUEST = 'vlab/channelPaths';
+export interface ChannelPathsResponse {
+  topology: 'native' | 'vfio';
+  paths: ChannelPathView[];
+}
+
+/** A model slot a view row shows, for `vlab/lastChange`. */
+export type SlotRef =
+  | { kind: 'schib'; sch: number; side?: 'guest' | 'host'; field: string }
+  | { kind: 'page'; pfn: number }
+  | { kind: 'counter'; name: string; pid?: number }
+  | { kind: 'crwQueue'; name: string }
+  | { kind: 'chpid'; chpid: number };
+
+/** Which history record last wrote the slot, before the current stop. */
+export const LAST_CHANGE_REQUEST = 'vlab/lastChange';
+export interface LastChangeArgs {
+  slot: SlotRef;
+}
+export interface LastChangeResponse {
+  /** false: nothing in the kept history wrote the slot (it has its initial value). */
+  found: boolean;
+  seq?: number;
+  time?: number;
+  /** Scenario line (1-based) of the statement, and the file (the CCW's own file for CCW events). */
+  line?: number;
+  file?: string;
+  /** What happened, e.g. `sch 0x7 fetch CCW @0x1000 …`. */
+  description?: string;
+}
+
+/**
+ * Add a data breakpoint on a value named by a scenario expression (contract with h9a, who
+ * implements it in the adapter). The adapter sends a DAP `breakpoint` event (`reason: 'new'`).
+ */
+export const DATA_BREAKPOINT_REQUEST = 'vlab/dataBreakpoint';
+export interface DataBreakpointArgs {
+  expression: string;
+}
+export interface DataBreakpointResponse {
+  dataId: string;
+  description: string;
 }

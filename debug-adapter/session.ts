@@ -14,6 +14,7 @@ import { Breakpoints, SourceMap } from './breakpoints';
 import { Variables } from './variables';
 import { ViewData } from './viewData';
 import { Repl } from './repl';
+import { lastChange } from './lastChange';
 import * as P from './protocol';
 import { parseScenario } from '../model/scenario/parser';
 import { preloadIncludes } from '../model/scenario/statements/include';
@@ -361,6 +362,11 @@ export class VlabSession extends DebugSession {
         case P.SUBCHANNELS_REQUEST: response.body = v.subchannels((args ?? {}) as P.SubchannelsArgs); break;
         case P.CRW_QUEUES_REQUEST: response.body = v.crwQueues(); break;
         case P.PAGES_REQUEST: response.body = v.pages((args ?? {}) as P.PagesArgs); break;
+        // issue 10 views (h10a): paged pages, channel paths, "what last changed this row"
+        case P.PAGES_SUMMARY_REQUEST: response.body = v.pagesSummary((args ?? {}) as P.PagesSummaryArgs); break;
+        case P.VMA_PAGES_REQUEST: response.body = v.vmaPages((args ?? {}) as P.VmaPagesArgs); break;
+        case P.CHANNEL_PATHS_REQUEST: response.body = v.channelPaths(); break;
+        case P.LAST_CHANGE_REQUEST: response.body = lastChange(this.runner!, (args ?? {}) as P.LastChangeArgs, this.nav.current?.journalPos ?? 0, this.programPath); break;
         case P.SET_FIELD_REQUEST: {
           if (this.running) throw new Error('pause the scenario before editing fields');
           const a = (args ?? {}) as P.SetFieldArgs;

@@ -13,6 +13,12 @@ const ACTL_FIELD = SCHIB_FIELD.get('scsw.actl')!;
 import { decodeCrw } from './crwView';
 import { LiveKeySet } from './liveSet';
 import { MAX_SUBCHANNELS } from '../model/css/schib';
+import { decodeField, subchannelState } from './fieldDecode';
+import { PagesQuery } from './pagesQuery';
+import { channelPaths } from './channelPathsData';
+import { StopSnapshots } from './stopSnapshots';
+
+const STCTL_FIELD = SCHIB_FIELD.get('scsw.stctl')!;
 
 const GROUP_WORDS: Record<string, [number, number]> = { PMCW: [0, 7], SCSW: [7, 10], MBA: [10, 12], MDA: [12, 13] };
 
@@ -35,6 +41,9 @@ export class ViewData {
   /** Interesting pages and active (machine) subchannels, kept up to date from the journal (liveSet.ts). */
   private readonly interesting: LiveKeySet;
   private readonly active: LiveKeySet;
+  private readonly pagesQuery: PagesQuery;
+  /** Counters, CRW queues and CHPID states at this and the previous stop (small; taken at every stop). */
+  private readonly snapshots: StopSnapshots;
 
   constructor(private readonly runner: Runner) {
     const mm = runner.mm;
@@ -42,6 +51,8 @@ export class ViewData {
     this.interesting = new LiveKeySet(runner.m.journal, () => mm.interestingSources(), () => mm.pages.count, (i) => i, (pfn) => mm.isInteresting(pfn));
     this.active = new LiveKeySet(runner.m.journal, () => [css.core.schib], () => MAX_SUBCHANNELS, (i) => Math.floor(i / SCHIB_WORDS),
       (sch) => css.hasSubchannel(sch) && (extract(css.core.schib.view(sch), ACTL_FIELD) & 0x26) !== 0);
+    this.pagesQuery = new PagesQuery(mm, () => this.firstInteresting(Infinity), (pfn) => this.pageChanged(pfn));
+    this.snapshots = new StopSnapshots(runner);
   }
 
   /** Called by the session at every stop (STYLE: peripheral-viewer highlights changes since the last stop). */
@@ -50,6 +61,8 @@ export class ViewData {
     this.prevStop = this.curStop;
     this.curStop = journalPos;
     this.changes = undefined;
+    this.pagesQuery.invalidate();
+    this.snapshots.take();
   }
 
   /** Value of `owner[field][index]` at the previous stop, when it changed since then. */
@@ -98,12 +111,15 @@ export class ViewData {
       total: only || this.runner.vfio ? all.length : this.runner.css.core.devices.size,
       subchannels: chosen.map(({ sch, side, store }, index) => {
         const words = store.view(sch);
+        const state = subchannelState(extract(words, STCTL_FIELD), extract(words, ACTL_FIELD));
         const view: P.SubchannelView = {
           sch,
           sid: `0.0.${hex4(sch)}`,
           devno: `0.0.${hex4(extract(words, DEV_FIELD))}`,
           deviceType: this.runner.css.deviceType(sch),
           active: side === 'guest' ? (extract(words, ACTL_FIELD) & 0x26) !== 0 : active.has(sch),
+          statusPending: state.statusPending,
+          state: state.state,
           groups: !fields || (onlyIndex !== undefined && onlyIndex !== index) ? [] : Object.entries(GROUP_WORDS).map(([name, [from, to]]) => ({
             name,
             words: Array.from(words.slice(from, to)),
@@ -113,13 +129,18 @@ export class ViewData {
                 const value = extract(words, f);
                 const oldWord = this.oldValue(store, 'words', sch * SCHIB_WORDS + f.word);
                 const before = oldWord === undefined ? undefined : extract([oldWord], { ...f, word: 0 });
-                return {
+                const row: P.FieldRow = {
                   name: f.name, bits: bitsText(f), value, width: f.width, meaning: f.meaning, ref: f.ref,
                   valid: scswFieldValid(words, f.name),
                   changed: before !== undefined && before !== value,
                   // the host PMCW belongs to host Linux; users edit what the guest can MSCH
                   editable: !!f.msch && side !== 'host',
                 };
+                const decoded = decodeField(f.name, value);
+                if (decoded !== undefined) row.decoded = decoded;
+                // `sch(N).…` reads the machine's SCHIB: the native subchannel or the host side
+                if (side !== 'guest') row.expression = `sch(0x${sch.toString(16)}).${f.name}`;
+                return row;
               }),
           })),
         };
@@ -159,7 +180,28 @@ export class ViewData {
       const g = r.vfio.qemu.crws;
       queues.push({ name: 'guest', crws: g.crws.map(decodeCrw), overflow: g.flags.lost });
     }
-    return { queues };
+    return { queues: queues.map((q) => this.snapshots.markCrwQueue(q)) };
+  }
+
+  pagesSummary(args: P.PagesSummaryArgs): P.PagesSummaryResponse {
+    return this.pagesQuery.summary(args, (pid) => this.snapshots.processCounters(pid), this.snapshots.vmstatCounters());
+  }
+
+  vmaPages(args: P.VmaPagesArgs): P.VmaPagesResponse {
+    return this.pagesQuery.vmaPages(args);
+  }
+
+  channelPaths(): P.ChannelPathsResponse {
+    return channelPaths(this.runner, (chpid) => this.snapshots.chpidChanged(chpid));
+  }
+
+  /** Did the folio's refcount, pincount or flags change between the previous and the current stop? */
+  private pageChanged(pfn: number): boolean {
+    const store = this.runner.mm.pages;
+    return ['refcount', 'pincount', 'flags'].some((field) => {
+      const old = this.oldValue(store, field, pfn);
+      return old !== undefined && old !== (store as unknown as Record<string, Int32Array | Uint8Array>)[field][pfn];
+    });
   }
 
   /**

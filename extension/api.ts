@@ -12,6 +12,8 @@ import type { Radix } from './views/format';
 import { isViewKind, type ViewKind } from './views/viewKinds';
 import type { VlabView } from './views/vlabView';
 import type { ScenarioTests } from './testing/scenarioTests';
+import type { BaseNode } from './views/nodes/baseNode';
+import { statusText } from './statusBar';
 
 export type { SnapshotNode } from './views/snapshot';
 export type { Radix } from './views/format';
@@ -20,6 +22,13 @@ export type { ViewKind } from './views/viewKinds';
 export interface VfioLabApi {
   /** The fully expanded tree of a view; `[]` when no `vlab` session is stopped. */
   snapshotView(view: ViewKind): Promise<SnapshotNode[]>;
+  /**
+   * The row reached by following labels that start with each of `path` (as the user would expand
+   * them), for passing to the row commands in tests; undefined when there is none.
+   */
+  nodeAt(view: ViewKind, path: string[]): Promise<unknown>;
+  /** The status bar item's text, undefined while it is hidden. */
+  statusText(): string | undefined;
   /** The radix a view currently shows. */
   radix(view: ViewKind): Radix;
   setRadix(view: ViewKind, radix: Radix): Promise<void>;
@@ -36,9 +45,30 @@ export interface VfioLabApi {
 export function createApi(views: Record<ViewKind, VlabView>, tracker: SessionTracker, radix: RadixStore, tests: ScenarioTests): VfioLabApi {
   return {
     snapshotView(view) {
-      if (!isViewKind(view)) return Promise.reject(new Error(`unknown view '${String(view)}': use subchannels, crwQueues or pages`));
+      if (!isViewKind(view)) return Promise.reject(new Error(`unknown view '${String(view)}': use subchannels, channelPaths, crwQueues or pages`));
       return views[view].snapshot();
     },
+    async nodeAt(view, path) {
+      if (!isViewKind(view)) throw new Error(`unknown view '${String(view)}'`);
+      const provider = views[view];
+      let node: BaseNode | undefined;
+      for (const p of path) {
+        const children: BaseNode[] = await provider.getChildren(node);
+        let found: BaseNode | undefined;
+        for (const c of children) {
+          const item = provider.getTreeItem(c);
+          const label = typeof item.label === 'string' ? item.label : item.label?.label ?? '';
+          if (label.startsWith(p)) {
+            found = c;
+            break;
+          }
+        }
+        if (!found) return undefined;
+        node = found;
+      }
+      return node;
+    },
+    statusText: () => statusText(tracker.current),
     radix: (view) => radix.get(view),
     setRadix: (view, value) => radix.set(view, value),
     onDidReceiveState: tracker.onDidReceiveState,

@@ -10,6 +10,7 @@ import { formatValue, parseFieldValue, RADIXES } from './views/format';
 import { FieldNode } from './views/nodes/fieldNode';
 import { toViewKind, VIEW_KINDS, VIEW_TITLES, type ViewKind } from './views/viewKinds';
 import type { VlabView } from './views/vlabView';
+import { copyValue as copyRowValue } from './views/rowActions';
 
 export const COMMANDS = {
   debugScenario: 'vfioLab.debugScenario',
@@ -119,10 +120,9 @@ async function editField(ctx: CommandContext, arg: unknown): Promise<void> {
   }
 }
 
-async function copyValue(ctx: CommandContext, arg: unknown): Promise<void> {
-  const node = selectedField(ctx, arg);
-  if (!node) return;
-  await vscode.env.clipboard.writeText(formatValue(node.row.value, node.row.width, ctx.radix.get(node.view)));
+/** Any row that shows a value, in its view's radix (views/rowActions.ts). */
+function copyValue(ctx: CommandContext, arg: unknown): Promise<unknown> {
+  return copyRowValue({ views: ctx.views, radix: ctx.radix }, arg);
 }
 
 export function registerCommands(ctx: CommandContext): vscode.Disposable {

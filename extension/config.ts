@@ -18,7 +18,7 @@ export const config = {
   pagesInterestingOnly(): boolean {
     return section().get<boolean>('pages.interestingOnly') !== false;
   },
-  /** `vfioLab.pages.limit`: at most this many page rows (the model may hold a million pages). */
+  /** `vfioLab.pages.limit`: folio rows per VMA and per "next" step (the model may hold a million pages). */
   pagesLimit(): number {
     return positiveInt(section().get<number>('pages.limit'), 1000);
   },
@@ -26,7 +26,11 @@ export const config = {
   subchannelsLimit(): number {
     return positiveInt(section().get<number>('subchannels.limit'), 256);
   },
+  /** `vfioLab.views.location`: the VFIO Lab container (default) or the Run and Debug container. */
+  viewsLocation(): 'vfioLab' | 'debug' {
+    return section().get<string>('views.location') === 'debug' ? 'debug' : 'vfioLab';
+  },
   affectsViews(e: vscode.ConfigurationChangeEvent): boolean {
-    return e.affectsConfiguration('vfioLab.pages') || e.affectsConfiguration('vfioLab.subchannels');
+    return e.affectsConfiguration('vfioLab.pages') || e.affectsConfiguration('vfioLab.subchannels') || e.affectsConfiguration('vfioLab.views');
   },
 };

@@ -13,27 +13,17 @@ import { registerLanguageFeatures } from './language';
 import { RadixStore } from './radix';
 import { DEBUG_TYPE, SessionTracker } from './sessionTracker';
 import { registerTesting } from './testing/scenarioTests';
-import { CrwQueuesView } from './views/crwQueuesView';
-import { registerRowDecorations } from './views/decorations';
-import { PagesView } from './views/pagesView';
-import { SubchannelsView } from './views/subchannelsView';
+import { registerViews } from './views/registerViews';
 
 export function activate(context: vscode.ExtensionContext): VfioLabApi {
   const radix = new RadixStore(context.globalState);
   const tracker = new SessionTracker();
-  const views = {
-    subchannels: new SubchannelsView('subchannels', tracker, radix),
-    crwQueues: new CrwQueuesView('crwQueues', tracker, radix),
-    pages: new PagesView('pages', tracker, radix),
-  };
+  // the tree views, their actions, the status bar item and the walkthrough commands (issue 10)
+  const views = registerViews(context, tracker, radix);
   const tests = registerTesting();
   context.subscriptions.push(
     radix,
     tracker,
-    views.subchannels,
-    views.crwQueues,
-    views.pages,
-    registerRowDecorations(),
     registerConfigurationProviders(),
     vscode.debug.registerDebugAdapterDescriptorFactory(DEBUG_TYPE, new VlabAdapterFactory(context.extensionUri)),
     registerCommands({ tracker, radix, views }),

@@ -5,6 +5,19 @@
  */
 import type * as vscode from 'vscode';
 import {
+  CHANNEL_PATHS_REQUEST,
+  DATA_BREAKPOINT_REQUEST,
+  LAST_CHANGE_REQUEST,
+  PAGES_SUMMARY_REQUEST,
+  VMA_PAGES_REQUEST,
+  type ChannelPathsResponse,
+  type DataBreakpointResponse,
+  type LastChangeResponse,
+  type PagesSummaryArgs,
+  type PagesSummaryResponse,
+  type SlotRef,
+  type VmaPagesArgs,
+  type VmaPagesResponse,
   CRW_QUEUES_REQUEST,
   PAGES_REQUEST,
   SET_FIELD_REQUEST,
@@ -61,6 +74,27 @@ export class SessionModel {
 
   pages(args: PagesArgs): Promise<PagesResponse> {
     return this.cached(PAGES_REQUEST, args);
+  }
+
+  pagesSummary(args: PagesSummaryArgs): Promise<PagesSummaryResponse> {
+    return this.cached(PAGES_SUMMARY_REQUEST, args);
+  }
+
+  vmaPages(args: VmaPagesArgs): Promise<VmaPagesResponse> {
+    return this.cached(VMA_PAGES_REQUEST, args);
+  }
+
+  channelPaths(): Promise<ChannelPathsResponse> {
+    return this.cached(CHANNEL_PATHS_REQUEST, {});
+  }
+
+  lastChange(slot: SlotRef): Promise<LastChangeResponse> {
+    return this.cached(LAST_CHANGE_REQUEST, { slot });
+  }
+
+  /** Not cached: adds a breakpoint in the adapter (contract with h9a, protocol.ts). */
+  async dataBreakpoint(expression: string): Promise<DataBreakpointResponse> {
+    return (await this.session.customRequest(DATA_BREAKPOINT_REQUEST, { expression })) as DataBreakpointResponse;
   }
 
   /** Not cached: an edit changes the state; the caller refreshes the views afterwards. */

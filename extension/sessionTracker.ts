@@ -43,11 +43,17 @@ export class SessionTracker implements vscode.Disposable {
         if (!this.models.delete(s.id)) return;
         this.emitter.fire('state');
       }),
-      vscode.debug.onDidChangeActiveDebugSession(() => this.emitter.fire('state')),
+      vscode.debug.onDidChangeActiveDebugSession((s) => {
+        this.followed = s?.type === DEBUG_TYPE ? s.id : this.followed;
+        this.emitter.fire('state');
+      }),
       vscode.debug.onDidReceiveDebugSessionCustomEvent((e) => {
         if (e.session.type !== DEBUG_TYPE || e.event !== STATE_EVENT) return;
         const body = e.body as StateEventBody;
         this.modelFor(e.session).onState(body);
+        // the session that just stopped is the one the user is looking at (issue 10: follow the
+        // active session when there are several, also when VS Code keeps the focus elsewhere)
+        if (body.live) this.followed = e.session.id;
         this.stateEmitter.fire({ session: e.session, body });
         if (this.current?.session.id === e.session.id || !body.live) this.emitter.fire('state');
       }),
@@ -65,8 +71,16 @@ export class SessionTracker implements vscode.Disposable {
     if (active?.type === DEBUG_TYPE) this.modelFor(active);
   }
 
-  /** The model the views show: the active debug session if it is a `vlab` one, else the latest live `vlab` session. */
+  /** The session last made active or last stopped, whichever came later. */
+  private followed: string | undefined;
+
+  /**
+   * The model the views show: the `vlab` session last made active or last stopped, else the
+   * active debug session if it is a `vlab` one, else the latest live `vlab` session.
+   */
   get current(): SessionModel | undefined {
+    const followed = this.followed ? this.models.get(this.followed) : undefined;
+    if (followed?.live) return followed;
     const active = vscode.debug.activeDebugSession;
     if (active?.type === DEBUG_TYPE) {
       // Not modelFor(): a session that just ended may still be the active one for a moment.
@@ -76,6 +90,12 @@ export class SessionTracker implements vscode.Disposable {
     let latest: SessionModel | undefined;
     for (const m of this.models.values()) if (m.live) latest = m;
     return latest;
+  }
+
+  /** The live `vlab` session with this id (memory documents name their session). */
+  sessionById(id: string): vscode.DebugSession | undefined {
+    const m = this.models.get(id);
+    return m?.live ? m.session : undefined;
   }
 
   /** Redraw the views from fresh answers (after an edit changed the stopped state). */

@@ -69,7 +69,9 @@ export function crwFieldRows(crw: CrwView): FieldRow[] {
     let meaning = f.meaning;
     if (f.name === 'rsc') meaning += ` ${value}: ${rscName(value)}.`;
     if (f.name === 'erc') meaning += ` ${value}: ${ercName(value)}.`;
+    const decoded = f.name === 'rsc' ? rscName(value) : f.name === 'erc' ? ercName(value) : undefined;
     return {
+      ...(decoded ? { decoded } : {}),
       name: `crw.${f.name}`,
       bits: f.bits,
       value,

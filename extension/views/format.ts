@@ -3,7 +3,7 @@
  * Markdown and the parser for values typed into the edit box. No `vscode` import, so the host
  * views, the snapshot API and the unit tests all share exactly these strings.
  */
-import type { CrwQueueView, CrwView, FieldGroup, FieldRow, PageRow, ProcessView, SubchannelView, VmaView } from '../../debug-adapter/protocol';
+import type { CrwQueueView, CrwView, FieldGroup, FieldRow, SubchannelView } from '../../debug-adapter/protocol';
 
 export type Radix = 'hex' | 'dec' | 'bin';
 export const RADIXES: readonly Radix[] = ['hex', 'dec', 'bin'];
@@ -73,15 +73,25 @@ function valueTable(value: number | bigint, width: number): string {
 export const CHANGED_MARK = '●';
 export const NOT_VALID = '(not valid)';
 
-/** `pmcw.lpm [w2.0-7]` */
-export function fieldLabel(row: FieldRow): string {
-  return `${row.name} [${row.bits}]`;
+/**
+ * The field's name without its group prefix: under the SCSW group `scsw.stctl` reads `stctl`
+ * (the group row already says SCSW); `mda`, `crw.rsc` likewise.
+ */
+export function shortFieldName(name: string): string {
+  const dot = name.indexOf('.');
+  return dot < 0 ? name : name.slice(dot + 1);
 }
 
-/** `● 0x80`, `0x00 (not valid)` */
+/** `lpm [w2.0-7]` */
+export function fieldLabel(row: FieldRow): string {
+  return `${shortFieldName(row.name)} [${row.bits}]`;
+}
+
+/** `● 0x80  paths 0`, `0x0c  CE|DE`, `0x00 (not valid)` */
 export function fieldDescription(row: FieldRow, radix: Radix): string {
   const value = formatValue(row.value, row.width, radix);
-  return `${row.changed ? `${CHANGED_MARK} ` : ''}${value}${row.valid ? '' : ` ${NOT_VALID}`}`;
+  const decoded = row.decoded && row.valid ? `  ${row.decoded}` : '';
+  return `${row.changed ? `${CHANGED_MARK} ` : ''}${value}${decoded}${row.valid ? '' : ` ${NOT_VALID}`}`;
 }
 
 export function fieldTooltip(row: FieldRow): string {
@@ -91,6 +101,7 @@ export function fieldTooltip(row: FieldRow): string {
     valueTable(row.value, row.width),
     '',
   ];
+  if (row.decoded) lines.push(`Decoded: **${mdEscape(row.decoded)}**`, '');
   if (row.meaning) lines.push(mdEscape(row.meaning), '');
   if (!row.valid) lines.push('*Not valid in the current SCSW state: the stored value has no meaning (css §1.3).*', '');
   if (row.changed) lines.push(`${CHANGED_MARK} Changed since the previous stop.`, '');
@@ -143,7 +154,9 @@ export function subchannelLabel(sch: SubchannelView): string {
 
 export function subchannelDescription(sch: SubchannelView): string {
   const changed = sch.groups.some((g) => g.fields.some((f) => f.changed));
-  return [`dev ${sch.devno}`, sch.deviceType, sch.active ? 'active' : '', changed ? CHANGED_MARK : ''].filter(Boolean).join('  ');
+  // the state says "status pending (primary|secondary)" before TSCH (css §1.3), else the activity
+  const state = sch.state && sch.state !== 'idle' ? sch.state : sch.active ? 'active' : '';
+  return [`dev ${sch.devno}`, sch.deviceType, sch.active && state !== 'active' ? 'active' : '', state, changed ? CHANGED_MARK : ''].filter(Boolean).join('  ');
 }
 
 export function subchannelTooltip(sch: SubchannelView): string {
@@ -154,6 +167,7 @@ export function subchannelTooltip(sch: SubchannelView): string {
     '',
     sch.active ? 'A channel program is in flight (a channel thread exists).' : 'No channel program in flight.',
     '',
+    ...(sch.state ? [`State: **${mdEscape(sch.state)}**${sch.statusPending ? ': an interruption condition waits for TSCH (css §1.3 STCTL 0x01).' : ''}`, ''] : []),
     'SCHIB layout: css §1 (PMCW §1.1, SCSW §1.3).',
   ].join('\n');
 }
@@ -163,7 +177,8 @@ export function subchannelTooltip(sch: SubchannelView): string {
 /** `machine`, with description `3 CRWs  overflow`. */
 export function crwQueueDescription(queue: CrwQueueView): string {
   const n = queue.crws.length;
-  return [`${n} CRW${n === 1 ? '' : 's'}`, queue.overflow ? '⚠ overflow' : ''].filter(Boolean).join('  ');
+  const change = queue.changed ? `${CHANGED_MARK} was ${queue.previousCount ?? '?'}` : '';
+  return [`${n} CRW${n === 1 ? '' : 's'}`, queue.overflow ? '⚠ overflow' : '', change].filter(Boolean).join('  ');
 }
 
 export function crwQueueTooltip(queue: CrwQueueView): string {
@@ -178,7 +193,7 @@ export function crwLabel(crw: CrwView): string {
 
 /** The raw word in the view's radix (the decoded label already names RSC, ERC, RSID and flags). */
 export function crwDescription(crw: CrwView, radix: Radix): string {
-  return formatValue(crw.raw >>> 0, 32, radix);
+  return `${crw.isNew ? `${CHANGED_MARK} new  ` : ''}${formatValue(crw.raw >>> 0, 32, radix)}`;
 }
 
 export function crwTooltip(crw: CrwView): string {
@@ -191,74 +206,6 @@ export function crwTooltip(crw: CrwView): string {
   ].join('\n');
 }
 
-// ---- pages -----------------------------------------------------------------------------------
-
-export function processLabel(p: ProcessView): string {
-  return p.name;
-}
-
-export function processDescription(p: ProcessView): string {
-  const pages = p.vmas.reduce((n, v) => n + v.pages.length, 0);
-  return `pid ${p.pid}  ${p.vmas.length} VMA${p.vmas.length === 1 ? '' : 's'}  ${pages} page${pages === 1 ? '' : 's'} shown`;
-}
-
-/** `0x7f0000000000–0x7f0000010000` */
-export function vmaLabel(v: VmaView): string {
-  return `${v.start}–${v.end}`;
-}
-
-export function vmaDescription(v: VmaView): string {
-  return [v.kind, v.prot, `${v.pages.length} page${v.pages.length === 1 ? '' : 's'}`].filter(Boolean).join('  ');
-}
-
-/** `pfn 0x1234 0x7f0000000000` */
-export function pageLabel(p: PageRow): string {
-  return `pfn ${formatCount(p.pfn, 'hex')} ${p.vaddr}`;
-}
-
-/** `ref 1025 pin –  maybe-pinned dirty` (counts in the view's radix). */
-export function pageDescription(p: PageRow, radix: Radix): string {
-  const pin = p.pincount === null ? '–' : formatCount(p.pincount, radix);
-  const flags = [
-    p.maybeDmaPinned ? 'maybe-pinned' : '',
-    p.dirty ? 'dirty' : '',
-    p.zeroPage ? 'zero-page' : '',
-    p.order > 0 ? `order ${p.order}` : '',
-  ].filter(Boolean);
-  return [`${p.changed ? `${CHANGED_MARK} ` : ''}ref ${formatCount(p.refcount, radix)} pin ${pin}`, ...flags].join('  ');
-}
-
-export function pageTooltip(p: PageRow): string {
-  const yes = (b: boolean): string => (b ? 'yes' : 'no');
-  return [
-    `**Page** pfn \`${formatCount(p.pfn, 'hex')}\` at \`${mdEscape(p.vaddr)}\``,
-    '',
-    '| | |',
-    '| --- | --- |',
-    `| refcount | ${p.refcount} (\`${formatCount(p.refcount, 'hex')}\`) |`,
-    `| pincount | ${p.pincount === null ? '– (no exact pin field for this page, gup §3.2)' : String(p.pincount)} |`,
-    `| maybe DMA-pinned | ${yes(p.maybeDmaPinned)} (gup §3.3) |`,
-    `| dirty | ${yes(p.dirty)} (gup §6) |`,
-    `| zero page | ${yes(p.zeroPage)} |`,
-    `| folio order | ${p.order} (${2 ** p.order} page${p.order === 0 ? '' : 's'}) |`,
-    `| zone | ${mdEscape(p.zone)} |`,
-    '',
-    p.changed ? `${CHANGED_MARK} Changed since the previous stop.` : 'Unchanged since the previous stop.',
-    '',
-    'Counting rules by era: gup §3.1.',
-  ].join('\n');
-}
-
-export function vmstatDescription(vmstat: Record<string, number>, lockedVm: number, radix: Radix): string {
-  const acq = vmstat['nr_foll_pin_acquired'];
-  const rel = vmstat['nr_foll_pin_released'];
-  const pins = acq !== undefined && rel !== undefined ? `pins ${formatCount(acq - rel, radix)} held  ` : '';
-  return `${pins}locked_vm ${formatCount(lockedVm, radix)}`;
-}
-
-export function pagesSummary(shown: number, total: number, interestingOnly: boolean): string {
-  return `${shown} of ${total} page${total === 1 ? '' : 's'} shown${interestingOnly ? ' (interesting only)' : ''}`;
-}
 
 // ---- editing ---------------------------------------------------------------------------------
 

@@ -13,6 +13,18 @@ import { VlabView } from './vlabView';
 const EXPAND_UP_TO = 4;
 
 export class SubchannelsView extends VlabView {
+  /** Only fields changed since the previous stop (view-title toggle). */
+  changedOnly = false;
+
+  protected override viewDescription(): string {
+    return this.changedOnly ? 'changed only' : '';
+  }
+
+  setChangedOnly(on: boolean): void {
+    this.changedOnly = on;
+    this.refresh();
+  }
+
   protected async rootNodes(model: SessionModel): Promise<BaseNode[]> {
     const limit = config.subchannelsLimit();
     const answer = await model.subchannels({ limit });
@@ -23,7 +35,7 @@ export class SubchannelsView extends VlabView {
       let key = `sch/${sch.sid}${sch.side ? '/' + sch.side : ''}`;
       if (seen.has(key)) key = `${key}#${seen.size}`;
       seen.add(key);
-      return new SubchannelNode(key, sch, model, shown.length <= EXPAND_UP_TO);
+      return new SubchannelNode(key, sch, model, shown.length <= EXPAND_UP_TO, this.changedOnly);
     });
     if (answer.total > shown.length) {
       const more = answer.total - shown.length;

@@ -11,24 +11,28 @@ import type { SessionTracker } from '../sessionTracker';
 import type { BaseNode } from './nodes/baseNode';
 import { errorNode, MessageNode } from './nodes/messageNode';
 import { snapshotTree, type SnapshotNode } from './snapshot';
-import { VIEW_IDS, VIEW_TITLES, type ViewKind } from './viewKinds';
+import { config } from '../config';
+import { debugViewId, VIEW_IDS, VIEW_TITLES, type ViewKind } from './viewKinds';
 
 export abstract class VlabView implements vscode.TreeDataProvider<BaseNode>, vscode.Disposable {
   private readonly emitter = new vscode.EventEmitter<BaseNode | undefined | void>();
   readonly onDidChangeTreeData = this.emitter.event;
-  readonly treeView: vscode.TreeView<BaseNode>;
+  /** The view in the VFIO Lab container and its twin in Run and Debug (`vfioLab.views.location`). */
+  private readonly treeViews: vscode.TreeView<BaseNode>[];
   /** Root nodes of the last stop: reused while running and across radix changes. */
   private roots: { model: SessionModel; nodes: Promise<BaseNode[]> } | undefined;
   private readonly disposables: vscode.Disposable[] = [this.emitter];
+  /** Ids of the root rows last built (`owns`). */
+  private rootIds = new Set<string>();
 
   constructor(
     readonly kind: ViewKind,
     protected readonly tracker: SessionTracker,
     protected readonly radix: RadixStore,
   ) {
-    this.treeView = vscode.window.createTreeView(VIEW_IDS[kind], { treeDataProvider: this, showCollapseAll: true });
+    this.treeViews = [VIEW_IDS[kind], debugViewId(kind)].map((id) => vscode.window.createTreeView(id, { treeDataProvider: this, showCollapseAll: true }));
     this.disposables.push(
-      this.treeView,
+      ...this.treeViews,
       tracker.onDidChange((change) => (change === 'state' ? this.refresh() : this.updateDescription())),
       radix.onDidChange((view) => {
         if (view === kind) this.redraw();
@@ -43,8 +47,35 @@ export abstract class VlabView implements vscode.TreeDataProvider<BaseNode>, vsc
     this.redraw();
   }
 
+  /** The tree view the user sees: the one in the container `vfioLab.views.location` names. */
+  get treeView(): vscode.TreeView<BaseNode> {
+    return this.treeViews.find((t) => t.visible) ?? this.treeViews[config.viewsLocation() === 'debug' ? 1 : 0]!;
+  }
+
+  /** Redraw one node and what is below it (a VMA's next page of rows). */
+  protected refreshNode(node: BaseNode): void {
+    this.emitter.fire(node);
+  }
+
+  /** Is the node one of this view's rows (row actions find the view of a context-menu row)? */
+  owns(node: BaseNode): boolean {
+    let n: BaseNode | undefined = node;
+    while (n.parent) n = n.parent;
+    return this.rootIds.has(n.id);
+  }
+
+  /** Select and show a row in the visible tree view. */
+  protected async revealNode(node: BaseNode): Promise<void> {
+    await this.treeView.reveal(node, { select: true, focus: false, expand: false });
+  }
+
+  /** Extra text after the radix in the view's title (a filter, "changed only"). */
+  protected viewDescription(): string {
+    return '';
+  }
+
   /** Redraw from the nodes already held (radix change). */
-  private redraw(): void {
+  protected redraw(): void {
     this.updateDescription();
     this.emitter.fire();
   }
@@ -53,7 +84,9 @@ export abstract class VlabView implements vscode.TreeDataProvider<BaseNode>, vsc
     const model = this.tracker.current;
     const parts: string[] = [this.radix.get(this.kind)];
     if (model?.live && model.running) parts.push('running');
-    this.treeView.description = parts.join(' · ');
+    const extra = this.viewDescription();
+    if (extra) parts.push(extra);
+    for (const t of this.treeViews) t.description = parts.join(' · ');
   }
 
   getTreeItem(node: BaseNode): vscode.TreeItem {
@@ -65,7 +98,7 @@ export abstract class VlabView implements vscode.TreeDataProvider<BaseNode>, vsc
   }
 
   async getChildren(node?: BaseNode): Promise<BaseNode[]> {
-    if (node) return node.getChildren();
+    if (node) return await node.getChildren();
     const model = this.tracker.current;
     if (!model?.hasState) return [];
     if (this.roots?.model !== model) {
@@ -80,7 +113,9 @@ export abstract class VlabView implements vscode.TreeDataProvider<BaseNode>, vsc
 
   private async buildRoots(model: SessionModel): Promise<BaseNode[]> {
     try {
-      return await this.rootNodes(model);
+      const nodes = await this.rootNodes(model);
+      this.rootIds = new Set(nodes.map((n) => n.id));
+      return nodes;
     } catch (err) {
       this.roots = undefined; // ask again at the next redraw
       return [errorNode(undefined, `${this.kind}/error`, VIEW_TITLES[this.kind].toLowerCase(), err)];

@@ -207,6 +207,31 @@ export class Journal {
     for (let e = lo; e < hi; e++) if (kind[e] === ELEM && ids.has(ref[e])) visit(index[e]);
   }
 
+  /**
+   * Position of the last entry before `before` that wrote a slot, or -1: a typed-array element
+   * (`owner[field][index]`, any field when `field` is undefined), a numeric or other property
+   * (`owner[field]`, `index` undefined), or a queue (`owner` an array: push / shift / splice).
+   * Views use it to find the event that last changed what a row shows (issue 10 "reveal").
+   */
+  lastWriteBefore(owner: object, field: string | undefined, index: number | undefined, before: number): number {
+    const hi = Math.min(this.len, before);
+    const fields = this.slotIds.get(owner);
+    const ids = new Set<number>();
+    if (fields) for (const [f, id] of fields) if (field === undefined || f === field) ids.add(id);
+    for (let e = hi - 1; e >= 0; e--) {
+      const k = this.kind[e];
+      if (k === ELEM) {
+        if (index !== undefined && this.index[e] === index && ids.has(this.ref[e])) return e;
+      } else if (k === NUM) {
+        if (index === undefined && ids.has(this.ref[e])) return e;
+      } else {
+        const o = this.objs[this.ref[e] - this.objBase];
+        if (o.k === 'prop' ? o.obj === owner && (field === undefined || o.key === field) : o.k === 'mapSet' || o.k === 'mapDel' ? o.map === owner : o.arr === owner) return e;
+      }
+    }
+    return -1;
+  }
+
   /** Undo entries until position == target. */
   undoTo(target: number): void {
     if (target < 0 || target > this.pos) throw new RangeError(`journal undo target ${target} outside 0..${this.pos}`);

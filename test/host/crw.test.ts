@@ -29,21 +29,22 @@ describe('CRW Queues view (fixtures/crw.vlab)', function () {
     await s.nextUntilLine(5);
     const snap = await s.snapshot('crwQueues');
     const queue = find(snap, ['machine']);
-    assert.equal(norm(queue.description), '1 CRW');
+    // the queue changed since the previous stop (it held 0), and the CRW is marked new
+    assert.equal(norm(queue.description), '1 CRW ● was 0');
     // css §6.1: RSC 0x4 channel path, ERC 0x02 initialized, RSID = chpid in the low byte;
     // raw word = RSC << 24 | ERC << 16 | RSID.
     const crw = find(snap, ['machine', 'RSC 4 channel path, ERC 2 initialized, RSID 0x40']);
-    assert.equal(norm(crw.description), '0x04020040');
+    assert.equal(norm(crw.description), '● new 0x04020040');
     const fields = Object.fromEntries(crw.children.map((c) => [c.label, norm(c.description)]));
     // css §6.1 bit positions: SOL 1, OFLW 2, CHN 3, RSC 4-7, ANC 8, ERC 10-15, RSID 16-31.
     assert.deepEqual(fields, {
-      'crw.sol [1]': '0x0',
-      'crw.oflw [2]': '0x0',
-      'crw.chn [3]': '0x0',
-      'crw.rsc [4-7]': '0x4',
-      'crw.anc [8]': '0x0',
-      'crw.erc [10-15]': '0x02',
-      'crw.rsid [16-31]': '0x0040',
+      'sol [1]': '0x0',
+      'oflw [2]': '0x0',
+      'chn [3]': '0x0',
+      'rsc [4-7]': '0x4 channel path',
+      'anc [8]': '0x0',
+      'erc [10-15]': '0x02 initialized, no parameters changed',
+      'rsid [16-31]': '0x0040',
     });
   });
 
@@ -51,7 +52,8 @@ describe('CRW Queues view (fixtures/crw.vlab)', function () {
     let frames = await s.nextUntilLine(6);
     // css §5.2 / §6.3: STCRW cc 0 = first CRW dequeued and stored.
     assert.equal((await s.variables(frames[0]!.id))['Statement']!['cc'], '0');
-    assert.equal(norm(render(await s.snapshot('crwQueues'))), 'machine — 0 CRWs');
+    // css §6.3 STCRW dequeued it: the queue changed since the previous stop, when it held 1
+    assert.equal(norm(render(await s.snapshot('crwQueues'))), 'machine — 0 CRWs ● was 1');
     frames = await s.nextUntilLine(9);
     // css §6.3: cc 1 = no CRW pending, zeros stored.
     assert.equal((await s.variables(frames[0]!.id))['Statement']!['cc'], '1');

@@ -10,12 +10,15 @@ const folder = () => vscode.workspace.workspaceFolders?.[0];
 const hello = () => path.join(folder()!.uri.fsPath, 'hello.vlab');
 const norm = (s: string | undefined) => (s ?? '').replace(/\s+/g, ' ').trim();
 
-/** A SCHIB field row `name [bits]` → its shown value, the change marker and validity. */
+/**
+ * A SCHIB field row `name [bits]` (labelled without its group prefix: `stctl [w7.27-31]` under
+ * SCSW) → its shown value, the change marker, validity and the decoded names after the value.
+ */
 function field(snap: SnapshotNode[], group: 'PMCW' | 'SCSW', name: string) {
-  const node = find(snap, ['0.0.0007', group, `${name} [`]);
-  const m = /^(● )?(\S+)( \(not valid\))?$/.exec(norm(node.description));
+  const node = find(snap, ['0.0.0007', group, `${name.replace(/^\w+\./, '')} [`]);
+  const m = /^(● )?(\S+)(?: ([^(]+?))?( \(not valid\))?$/.exec(norm(node.description));
   assert.ok(m, `unexpected row format '${node.label} — ${node.description}'`);
-  return { value: m[2], changed: Boolean(m[1]), valid: !m[3] };
+  return { value: m[2], changed: Boolean(m[1]), valid: !m[4], decoded: m[3] };
 }
 
 function crwText(snap: SnapshotNode[]): string {
@@ -68,15 +71,17 @@ describe('hello.vlab in the extension host', function () {
     const sch = await s.snapshot('subchannels');
     assert.match(norm(find(sch, ['0.0.0007']).description), /^dev 0\.0\.1234 echo active/);
     // css §5.3 SSCH row: FCTL start (bit 17 → 0x4 of the 3-bit field), ACTL start pending (bit 21).
-    assert.deepEqual(field(sch, 'SCSW', 'scsw.fctl'), { value: '0x4', changed: true, valid: true });
-    assert.deepEqual(field(sch, 'SCSW', 'scsw.actl'), { value: '0x20', changed: true, valid: true });
+    assert.deepEqual(field(sch, 'SCSW', 'scsw.fctl'), { value: '0x4', changed: true, valid: true, decoded: 'start' });
+    assert.deepEqual(field(sch, 'SCSW', 'scsw.actl'), { value: '0x20', changed: true, valid: true, decoded: 'start pending' });
     assert.equal(field(sch, 'SCSW', 'scsw.stctl').value, '0x00');
+    // the subchannel row says its state (css §1.3 ACTL start pending)
+    assert.equal(norm(find(sch, ['0.0.0007']).description), 'dev 0.0.1234 echo active start pending ●');
     // css §1.1: CHPID 0x40 in slot 0 ↔ path mask 0x80 (PIM), ISC 3 from the device statement.
     assert.equal(field(sch, 'PMCW', 'pmcw.chpid0').value, '0x40');
     assert.equal(field(sch, 'PMCW', 'pmcw.pim').value, '0x80');
     assert.equal(field(sch, 'PMCW', 'pmcw.isc').value, '0x3');
     // css §2 / §10.2: SSCH copies ORB.INTPARM into PMCW.INTPARM.
-    assert.deepEqual(field(sch, 'PMCW', 'pmcw.intparm'), { value: '0x0000cafe', changed: true, valid: true });
+    assert.deepEqual(field(sch, 'PMCW', 'pmcw.intparm'), { value: '0x0000cafe', changed: true, valid: true, decoded: undefined });
     await remember('ssch');
   });
 
@@ -88,15 +93,18 @@ describe('hello.vlab in the extension host', function () {
     const sch = await s.snapshot('subchannels');
     // css §5.3 "normal end": ACTL start-pend cleared; STCTL primary+secondary+pending = 0x07;
     // DSTAT CE+DE = 0x0c (css §4); CPA = last CCW (0x1008) + 8.
-    assert.deepEqual(field(sch, 'SCSW', 'scsw.stctl'), { value: '0x07', changed: true, valid: true });
-    assert.deepEqual(field(sch, 'SCSW', 'scsw.dstat'), { value: '0x0c', changed: true, valid: true });
-    assert.deepEqual(field(sch, 'SCSW', 'scsw.actl'), { value: '0x00', changed: true, valid: true });
-    assert.deepEqual(field(sch, 'SCSW', 'scsw.cpa'), { value: '0x00001010', changed: true, valid: true });
+    // decoded: STCTL primary|secondary|pending, DSTAT CE|DE (css §1.3, §4)
+    assert.deepEqual(field(sch, 'SCSW', 'scsw.stctl'), { value: '0x07', changed: true, valid: true, decoded: 'primary|secondary|pending' });
+    assert.deepEqual(field(sch, 'SCSW', 'scsw.dstat'), { value: '0x0c', changed: true, valid: true, decoded: 'CE|DE' });
+    assert.deepEqual(field(sch, 'SCSW', 'scsw.actl'), { value: '0x00', changed: true, valid: true, decoded: 'none' });
+    assert.deepEqual(field(sch, 'SCSW', 'scsw.cpa'), { value: '0x00001010', changed: true, valid: true, decoded: undefined });
+    // status pending on the subchannel row itself (css §1.3 STCTL 0x01)
+    assert.equal(norm(find(sch, ['0.0.0007']).description), 'dev 0.0.1234 echo status pending (primary|secondary) ●');
     assert.equal(field(sch, 'SCSW', 'scsw.cstat').value, '0x00');
     // css §1.3 word 2: residual count; the READ of 16 bytes into count 16 leaves none.
     assert.equal(field(sch, 'SCSW', 'scsw.count').value, '0x0000');
     // FCTL start stays until TSCH (css §5.3 TSCH row clears it).
-    assert.deepEqual(field(sch, 'SCSW', 'scsw.fctl'), { value: '0x4', changed: false, valid: true });
+    assert.deepEqual(field(sch, 'SCSW', 'scsw.fctl'), { value: '0x4', changed: false, valid: true, decoded: 'start' });
     // css §1.3 validity: ZCC needs STCTL intermediate, ECTL needs alert: neither here.
     assert.equal(field(sch, 'SCSW', 'scsw.zcc').valid, false);
     assert.equal(field(sch, 'SCSW', 'scsw.ectl').valid, false);
@@ -110,8 +118,8 @@ describe('hello.vlab in the extension host', function () {
     assert.equal(vars['Statement']!['cc'], '0'); // css §5.2: TSCH cc 0 when status pending
     const sch = await s.snapshot('subchannels');
     // css §5.3 TSCH row: STCTL → 0 and FCTL → 0 (the status was not intermediate-only).
-    assert.deepEqual(field(sch, 'SCSW', 'scsw.stctl'), { value: '0x00', changed: true, valid: true });
-    assert.deepEqual(field(sch, 'SCSW', 'scsw.fctl'), { value: '0x0', changed: true, valid: true });
+    assert.deepEqual(field(sch, 'SCSW', 'scsw.stctl'), { value: '0x00', changed: true, valid: true, decoded: 'none' });
+    assert.deepEqual(field(sch, 'SCSW', 'scsw.fctl'), { value: '0x0', changed: true, valid: true, decoded: 'none' });
     // css §1.3 validity: DSTAT/CSTAT only with status pending; KEY etc. only with FCTL start.
     assert.equal(field(sch, 'SCSW', 'scsw.dstat').valid, false);
     assert.equal(field(sch, 'SCSW', 'scsw.key').valid, false);
@@ -127,17 +135,20 @@ describe('hello.vlab in the extension host', function () {
     const pages = await s.snapshot('pages');
     // gup §4: one nr_foll_pin_acquired per pinned page; pin_user_pages charges no locked_vm
     // (only vfio_pin_pages does, gup §10).
-    assert.equal(norm(find(pages, ['vmstat']).description), 'pins 4 held locked_vm 0');
-    assert.equal(norm(find(pages, ['vmstat', 'nr_foll_pin_acquired']).description), '4');
-    assert.equal(norm(find(pages, ['vmstat', 'locked_vm']).description), '0');
+    // the counter that changed at this stop carries its previous value
+    assert.equal(norm(find(pages, ['vmstat']).description), 'pins 4 held ● 1 changed');
+    assert.equal(norm(find(pages, ['vmstat', 'nr_foll_pin_acquired']).description), '● 4 (was 0)');
+    assert.equal(norm(find(pages, ['qemu', 'locked_vm']).description), '0');
     const vma = find(pages, ['qemu', '0x7f0000000000']);
-    assert.equal(norm(vma.description), 'anon rwp 4 pages');
+    // 64K = 16 pages; 4 interesting small pages, so counts say pages (folios of one page)
+    assert.equal(norm(vma.description), 'anon rwp 4 pages of 16 pages');
     for (let i = 0; i < 4; i++) {
-      const page = find(vma.children, [`pfn 0x${i} 0x7f000000${i}000`]);
+      const page = find(vma.children, [`0x7f000000${i}000  pfn 0x${i}`]);
       // gup §3.1 E4/E5 "FOLL_PIN on small page: ref +B": R0 1 + 1024 = 1025; gup §3.2 a small
       // page has no pincount field (shown "–"); gup §3.3 small page maybe-pinned ⇔ ref ≥ 1024.
       // ● marks the change since the previous stop.
       assert.equal(norm(page.description), '● ref 1025 pin – maybe-pinned');
+      assert.deepEqual(page.children, []); // a small page: one row, nothing to expand
     }
     await remember('pinned');
   });
@@ -147,8 +158,8 @@ describe('hello.vlab in the extension host', function () {
     assert.equal(frames[0]!.name, 'expect page(qemu, 0x7f0000000000).refcount == 1');
     const pages = await s.snapshot('pages');
     // gup §3.6 "unpin in S1": −1024 each, no pin left; gup §4 "balance": equal when no pin held.
-    assert.equal(norm(find(pages, ['vmstat']).description), 'pins 0 held locked_vm 0');
-    assert.equal(norm(find(pages, ['vmstat', 'nr_foll_pin_released']).description), '4');
+    assert.equal(norm(find(pages, ['vmstat']).description), 'pins 0 held ● 1 changed');
+    assert.equal(norm(find(pages, ['vmstat', 'nr_foll_pin_released']).description), '● 4 (was 0)');
     assert.doesNotMatch(render(pages), /maybe-pinned/);
     await remember('unpinned');
   });

@@ -2,7 +2,7 @@
 // user's F5 would) and read the VFIO Lab views through the extension's exported API.
 import * as vscode from 'vscode';
 
-export type ViewKind = 'subchannels' | 'crwQueues' | 'pages';
+export type ViewKind = 'subchannels' | 'channelPaths' | 'crwQueues' | 'pages';
 
 /** The fully expanded tree of a view, as the extension's `snapshotView` returns it. */
 export interface SnapshotNode {
@@ -19,6 +19,8 @@ interface VfioLabApi {
 }
 
 export const EXTENSION_ID = 'vfio-lab.vfio-lab';
+/** Sessions started so far: each gets its own name, so messages of several sessions stay apart. */
+let sessions = 0;
 const WAIT_MS = 15_000;
 
 export async function vfioLabApi(): Promise<VfioLabApi> {
@@ -53,10 +55,12 @@ export class VlabSession {
   /** Starts debugging `program` with stopOnEntry and returns after the entry stop. */
   static async start(folder: vscode.WorkspaceFolder | undefined, program: string): Promise<VlabSession> {
     const s = new VlabSession(await vfioLabApi());
+    const name = `host test ${++sessions}`;
     // Registered before startDebugging so the first events are seen too.
     s.disposables.push(
       vscode.debug.registerDebugAdapterTrackerFactory('vlab', {
-        createDebugAdapterTracker: () => ({
+        // several sessions may run at once: only this one's messages
+        createDebugAdapterTracker: (session) => session.name !== name ? undefined : ({
           onDidSendMessage: (m: DapEvent) => {
             if (m.type !== 'event') return;
             s.events.push(m);
@@ -67,14 +71,15 @@ export class VlabSession {
     );
     if (s.api.onDidReceiveState) {
       s.disposables.push(s.api.onDidReceiveState((e) => {
+        if (e.session.name !== name) return;
         s.appliedSeq = Math.max(s.appliedSeq, e.body.seq);
         s.wake?.();
       }));
     }
-    const started = vscode.debug.onDidStartDebugSession((d) => d.type === 'vlab' && (s.session = d));
+    const started = vscode.debug.onDidStartDebugSession((d) => d.type === 'vlab' && d.name === name && (s.session = d));
     s.disposables.push(started);
     const ok = await vscode.debug.startDebugging(folder, {
-      type: 'vlab', request: 'launch', name: 'host test', program, stopOnEntry: true,
+      type: 'vlab', request: 'launch', name, program, stopOnEntry: true,
     });
     if (!ok) throw new Error(`startDebugging refused ${program}`);
     const entry = await s.waitForStop();
@@ -118,6 +123,17 @@ export class VlabSession {
       }
     }
     return { reason: stopped.body?.reason ?? '', threadId: stopped.body?.threadId ?? 1 };
+  }
+
+  /** The next `vlab/state` (an edit at the current stop, e.g. a console statement), once applied. */
+  async waitForState(): Promise<void> {
+    const state = await this.nextEvent((e) => e.event === 'vlab/state', 'vlab/state event');
+    const seq = state.body?.seq ?? -1;
+    const deadline = Date.now() + WAIT_MS;
+    while (this.api.onDidReceiveState && this.appliedSeq < seq) {
+      if (Date.now() > deadline) throw new Error(`views never applied vlab/state seq ${seq}`);
+      await new Promise((r) => setTimeout(r, 20));
+    }
   }
 
   /** One statement step ("Step Over"), returning after the stop. */

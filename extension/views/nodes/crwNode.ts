@@ -4,7 +4,7 @@ import type { CrwView } from '../../../debug-adapter/protocol';
 import type { SessionModel } from '../../sessionModel';
 import { crwFieldRows } from '../crwFields';
 import { crwDescription, crwLabel, crwTooltip } from '../format';
-import { BaseNode, type RenderContext } from './baseNode';
+import { BaseNode, rowContext, type RenderContext, type RowValue } from './baseNode';
 import { FieldNode } from './fieldNode';
 import { Collapsed, makeItem } from './treeItem';
 
@@ -16,8 +16,14 @@ export class CrwNode extends BaseNode {
     /** Position in the queue: 0 is what the next STCRW stores. */
     readonly index: number,
     readonly model: SessionModel,
+    /** The queue's name (`machine`, `vfio-ccw 0.0.0007`, `guest`). */
+    readonly queue: string,
   ) {
     super(parent, id);
+  }
+
+  override rowValue(): RowValue {
+    return { model: this.model, value: this.crw.raw >>> 0, width: 32, slot: { kind: 'crwQueue', name: this.queue } };
   }
 
   toTreeItem(ctx: RenderContext): vscode.TreeItem {
@@ -25,10 +31,11 @@ export class CrwNode extends BaseNode {
       id: this.id,
       label: crwLabel(this.crw),
       description: crwDescription(this.crw, ctx.radix),
-      tooltip: `${crwTooltip(this.crw)}\n\nQueue position ${this.index}${this.index === 0 ? ' (the next STCRW stores this one)' : ''}.`,
-      icon: this.crw.oflw ? 'warning' : 'mail',
-      iconColor: this.crw.oflw ? 'list.warningForeground' : undefined,
-      contextValue: 'crw',
+      tooltip: `${crwTooltip(this.crw)}\n\nQueue position ${this.index}${this.index === 0 ? ' (the next STCRW stores this one)' : ''}.${this.crw.isNew ? '\n\n● Queued since the previous stop.' : ''}`,
+      icon: this.crw.oflw ? 'warning' : this.crw.isNew ? 'mail-read' : 'mail',
+      iconColor: this.crw.oflw ? 'list.warningForeground' : this.crw.isNew ? 'gitDecoration.modifiedResourceForeground' : undefined,
+      contextValue: rowContext('crw', this.rowValue()),
+      decoration: this.crw.isNew ? 'changed' : undefined,
       collapsible: Collapsed,
     });
   }

@@ -21,6 +21,9 @@ export class GroupNode extends BaseNode {
     readonly group: FieldGroup,
     readonly model: SessionModel,
     readonly sch: number,
+    readonly side: 'guest' | 'host' | undefined,
+    /** Only fields changed since the previous stop ("changed only" toggle). */
+    readonly changedOnly = false,
   ) {
     super(parent, id);
   }
@@ -39,10 +42,12 @@ export class GroupNode extends BaseNode {
 
   override getChildren(): BaseNode[] {
     const seen = new Set<string>();
-    return this.group.fields.map((row, i) => {
+    const out: BaseNode[] = [];
+    this.group.fields.forEach((row, i) => {
       const key = seen.has(row.name) ? `${row.name}#${i}` : row.name;
       seen.add(row.name);
-      return new FieldNode(this, this.childId(key), row, this.model, 'subchannels', this.sch);
+      if (!this.changedOnly || row.changed) out.push(new FieldNode(this, this.childId(key), row, this.model, 'subchannels', this.sch, this.side));
     });
+    return out;
   }
 }

@@ -14,6 +14,7 @@ export class SubchannelNode extends BaseNode {
     readonly model: SessionModel,
     /** Expanded at first sight (few subchannels); later VS Code remembers the user's choice. */
     private readonly expand: boolean,
+    private readonly changedOnly = false,
   ) {
     super(undefined, id);
   }
@@ -24,14 +25,18 @@ export class SubchannelNode extends BaseNode {
       label: subchannelLabel(this.sch),
       description: subchannelDescription(this.sch),
       tooltip: subchannelTooltip(this.sch),
-      icon: this.sch.active ? 'pulse' : 'circuit-board',
-      iconColor: this.sch.active ? 'debugIcon.startForeground' : undefined,
-      contextValue: this.sch.active ? 'subchannel.active' : 'subchannel',
+      // status pending outranks activity: an interruption condition waits for TSCH (css §1.3)
+      icon: this.sch.statusPending ? 'bell-dot' : this.sch.active ? 'pulse' : 'circuit-board',
+      iconColor: this.sch.statusPending ? 'charts.yellow' : this.sch.active ? 'debugIcon.startForeground' : undefined,
+      contextValue: this.sch.statusPending ? 'subchannel.pending' : this.sch.active ? 'subchannel.active' : 'subchannel',
       collapsible: this.expand ? Expanded : Collapsed,
     });
   }
 
   override getChildren(): BaseNode[] {
-    return this.sch.groups.map((g, i) => new GroupNode(this, this.childId(`${i}:${g.name}`), g, this.model, this.sch.sch));
+    return this.sch.groups
+      .map((g, i) => [g, i] as const)
+      .filter(([g]) => !this.changedOnly || g.fields.some((f) => f.changed))
+      .map(([g, i]) => new GroupNode(this, this.childId(`${i}:${g.name}`), g, this.model, this.sch.sch, this.sch.side, this.changedOnly));
   }
 }

@@ -1,65 +1,41 @@
-/** `/proc/vmstat` counters (gup §4) and the locked_vm of vfio pinning (gup §10), on top of the Pages view. */
+/** `/proc/vmstat` FOLL_PIN counters (gup §4) on top of the Pages view, each marked when it changed. */
 import type * as vscode from 'vscode';
-import { formatCount, mdEscape, vmstatDescription, type Radix } from '../format';
+import type { CounterRow } from '../../../debug-adapter/protocol';
+import type { SessionModel } from '../../sessionModel';
+import { CHANGED_MARK, formatCount } from '../format';
 import { BaseNode, type RenderContext } from './baseNode';
-import { Collapsed, makeItem } from './treeItem';
-
-const COUNTER_MEANING: Record<string, string> = {
-  nr_foll_pin_acquired: 'Pins taken with FOLL_PIN (one per page, or per folio batch), gup §4.',
-  nr_foll_pin_released: 'Pins released by unpin_user_page*() (gup §4). acquired − released = pins held.',
-  locked_vm: 'Pages accounted against RLIMIT_MEMLOCK by vfio_pin_pages (gup §10).',
-};
+import { CounterNode } from './counterNode';
+import { Expanded, makeItem } from './treeItem';
 
 export class VmstatNode extends BaseNode {
   constructor(
     id: string,
-    readonly vmstat: Record<string, number>,
-    readonly lockedVm: number,
+    readonly counters: CounterRow[],
+    readonly model: SessionModel,
   ) {
     super(undefined, id);
   }
 
   toTreeItem(ctx: RenderContext): vscode.TreeItem {
+    const get = (n: string) => this.counters.find((c) => c.name === n)?.value;
+    const acq = get('nr_foll_pin_acquired');
+    const rel = get('nr_foll_pin_released');
+    const changed = this.counters.filter((c) => c.previous !== undefined).length;
     return makeItem({
       id: this.id,
       label: 'vmstat',
-      description: vmstatDescription(this.vmstat, this.lockedVm, ctx.radix),
-      tooltip: '**/proc/vmstat** page-pin counters (gup §4) and `locked_vm` (gup §10).',
+      description: [
+        acq !== undefined && rel !== undefined ? `pins ${formatCount(acq - rel, ctx.radix)} held` : 'no FOLL_PIN counters in this kernel (gup §4)',
+        changed ? `${CHANGED_MARK} ${changed} changed` : '',
+      ].filter(Boolean).join('  '),
+      tooltip: '**/proc/vmstat** page-pin counters (gup §4): nr\\_foll\\_pin\\_acquired − nr\\_foll\\_pin\\_released = pins held.',
       icon: 'graph',
       contextValue: 'vmstat',
-      collapsible: Collapsed,
+      collapsible: Expanded,
     });
   }
 
   override getChildren(): BaseNode[] {
-    const rows = Object.keys(this.vmstat)
-      .sort()
-      .map((name) => new CounterNode(this, this.childId(name), name, this.vmstat[name]!));
-    rows.push(new CounterNode(this, this.childId('locked_vm'), 'locked_vm', this.lockedVm));
-    return rows;
-  }
-}
-
-export class CounterNode extends BaseNode {
-  constructor(
-    parent: BaseNode,
-    id: string,
-    readonly name: string,
-    readonly value: number,
-  ) {
-    super(parent, id);
-  }
-
-  toTreeItem(ctx: RenderContext): vscode.TreeItem {
-    const radix: Radix = ctx.radix;
-    const meaning = COUNTER_MEANING[this.name];
-    return makeItem({
-      id: this.id,
-      label: this.name,
-      description: formatCount(this.value, radix),
-      tooltip: `**${mdEscape(this.name)}** = ${this.value} (\`${formatCount(this.value, 'hex')}\`)${meaning ? `\n\n${mdEscape(meaning)}` : ''}`,
-      icon: 'symbol-number',
-      contextValue: 'counter',
-    });
+    return this.counters.map((c) => new CounterNode(this, this.childId(c.name), c, this.model));
   }
 }

@@ -1,6 +1,7 @@
 /** Row text of the VFIO Lab views (extension/views/format.ts): radix, labels, tooltips, edit parsing. */
 import * as assert from 'node:assert/strict';
-import type { CrwView, FieldRow, PageRow } from '../../../debug-adapter/protocol';
+import type { CrwView, FieldRow, FolioRow } from '../../../debug-adapter/protocol';
+import { applyFilterChange, counterDescription, filterDescription, folioDescription, folioLabel, parseFilterInput, vmaSummaryDescription } from '../../../extension/views/pagesFormat';
 import {
   crwDescription,
   crwLabel,
@@ -11,8 +12,6 @@ import {
   formatCount,
   formatValue,
   nextRadix,
-  pageDescription,
-  pageLabel,
   parseFieldValue,
   wordRange,
 } from '../../../extension/views/format';
@@ -67,7 +66,7 @@ describe('extension/views/format', () => {
 
   describe('field rows (STYLE: peripheral-viewer `name [bits] value`)', () => {
     it('labels with name and bits', () => {
-      assert.equal(fieldLabel(lpm), 'pmcw.lpm [w2.0-7]');
+      assert.equal(fieldLabel(lpm), 'lpm [w2.0-7]'); // the group row says PMCW: no repeated prefix
     });
     it('describes the value in the radix, marks changes and invalid fields', () => {
       assert.equal(fieldDescription(lpm, 'hex'), '0x80');
@@ -142,7 +141,8 @@ describe('extension/views/format', () => {
       const rows = crwFieldRows(crw);
       assert.deepEqual(
         rows.map((r) => `${fieldLabel(r)} ${fieldDescription(r, 'hex')}`),
-        ['crw.sol [1] 0x1', 'crw.oflw [2] 0x0', 'crw.chn [3] 0x0', 'crw.rsc [4-7] 0x4', 'crw.anc [8] 0x0', 'crw.erc [10-15] 0x06', 'crw.rsid [16-31] 0x0040'],
+        // css §6.1: RSC 4 channel path, ERC 6 permanent error, not initialized
+        ['sol [1] 0x1', 'oflw [2] 0x0', 'chn [3] 0x0', 'rsc [4-7] 0x4  channel path', 'anc [8] 0x0', 'erc [10-15] 0x06  permanent error, not initialized', 'rsid [16-31] 0x0040'],
       );
       assert.ok(rows.every((r) => !r.editable && r.valid && r.ref === 'css §6.1'));
       assert.match(rows[3]!.meaning, /channel path/);
@@ -150,25 +150,64 @@ describe('extension/views/format', () => {
     });
   });
 
-  describe('page rows (gup §3)', () => {
-    const page: PageRow = {
-      pfn: 0x1234,
-      vaddr: '0x7f0000000000',
-      refcount: 1025,
-      pincount: null,
-      maybeDmaPinned: true,
-      dirty: true,
-      zeroPage: false,
-      order: 0,
-      zone: 'Normal',
-      changed: false,
-    };
-    it('labels `pfn 0x.. vaddr`', () => {
-      assert.equal(pageLabel(page), 'pfn 0x1234 0x7f0000000000');
+  describe('field values decoded (css §1.3, §4)', () => {
+    it('shows the names after the value, not for invalid fields', () => {
+      const dstat: FieldRow = { ...lpm, name: 'scsw.dstat', bits: 'w9.0-7', value: 0x0c, decoded: 'CE|DE', editable: false };
+      assert.equal(fieldDescription(dstat, 'hex'), '0x0c  CE|DE');
+      assert.equal(fieldDescription({ ...dstat, changed: true }, 'hex'), '● 0x0c  CE|DE');
+      assert.equal(fieldDescription({ ...dstat, valid: false }, 'hex'), '0x0c (not valid)');
+      assert.ok(fieldTooltip(dstat).includes('Decoded: **CE\\|DE**')); // `|` escaped for Markdown tables
     });
-    it('describes `ref N pin –` with flags, counts in the radix', () => {
-      assert.equal(pageDescription(page, 'dec'), 'ref 1025 pin –  maybe-pinned  dirty');
-      assert.equal(pageDescription({ ...page, pincount: 1, dirty: false, changed: true, order: 9 }, 'hex'), '● ref 0x401 pin 0x1  maybe-pinned  order 9');
+    it('CRW rows say when they are new since the previous stop', () => {
+      const crw: CrwView = { raw: 0x04060041, rsc: 4, erc: 6, rsid: 0x41, sol: false, oflw: false, chn: false, anc: false, decoded: 'x', isNew: true };
+      assert.equal(crwDescription(crw, 'hex'), '● new  0x04060041');
+    });
+  });
+
+  describe('folio rows and counters (gup §3, §4)', () => {
+    const thp: FolioRow = {
+      pfn: 0x200, vaddr: '0x7f0000200000', refcount: 513, pincount: 512, maybeDmaPinned: true, dirty: false, zeroPage: false,
+      order: 9, zone: 'normal', changed: true, nrPages: 512, expression: 'page(100, 0x7f0000200000)',
+    };
+    it('a THP folio is one row that says how many pages it covers (gup §3.2)', () => {
+      assert.equal(folioLabel(thp), '0x7f0000200000  pfn 0x200');
+      assert.equal(folioDescription(thp, 'dec'), '● folio 512 pages  ref 513  pin 512  maybe-pinned');
+      const small = { ...thp, nrPages: 1, order: 0, refcount: 1025, pincount: null, changed: false, dirty: true, zone: 'movable' };
+      assert.equal(folioDescription(small, 'hex'), 'ref 0x401  pin –  maybe-pinned  dirty  movable');
+    });
+    it('VMA counts say folios and pages', () => {
+      const v = { start: '0x1', end: '0x2', kind: 'thp', prot: 'rw-p', sizePages: 1024, matchingFolios: 2, matchingPages: 1024 };
+      assert.equal(vmaSummaryDescription(v), 'thp  rw-p  2 folios (1,024 pages) of 1,024 pages');
+      assert.equal(vmaSummaryDescription({ ...v, matchingFolios: 1, matchingPages: 1 }), 'thp  rw-p  1 page of 1,024 pages');
+    });
+    it('counters show the previous value when they changed', () => {
+      assert.equal(counterDescription({ name: 'nr_foll_pin_acquired', value: 516, previous: 4, expression: 'x' }, 'dec'), '● 516 (was 4)');
+      assert.equal(counterDescription({ name: 'locked_vm', value: 0, expression: 'x' }, 'dec'), '0');
+    });
+  });
+
+  describe('Pages filter input (bad input: one line, nothing changed)', () => {
+    it('parses numbers, zones and ranges', () => {
+      assert.deepEqual(parseFilterInput('minPincount', ' 2 '), { ok: true, change: { minPincount: 2 } });
+      assert.deepEqual(parseFilterInput('zone', 'cma'), { ok: true, change: { zone: 'cma' } });
+      assert.deepEqual(parseFilterInput('vaddrRange', '0x7f0000000000-0x7F0000100000'), { ok: true, change: { vaddrFrom: '0x7f0000000000', vaddrTo: '0x7f0000100000' } });
+      assert.deepEqual(parseFilterInput('pfnRange', '16-'), { ok: true, change: { pfnFrom: 16, pfnTo: undefined } });
+      assert.deepEqual(parseFilterInput('minPincount', ''), { ok: true, change: { minPincount: undefined } });
+    });
+    it('rejects what is not a number, a zone or a range', () => {
+      assert.deepEqual(parseFilterInput('minPincount', 'abc'), { ok: false, error: "'abc' is not a number: type a whole number ≥ 0 (pincount greater than it is shown)." });
+      assert.deepEqual(parseFilterInput('minPincount', '-1'), { ok: false, error: "'-1' is not a number: type a whole number ≥ 0 (pincount greater than it is shown)." });
+      assert.deepEqual(parseFilterInput('zone', 'dma32'), { ok: false, error: "'dma32' is not a zone: use normal, movable, cma, device." });
+      assert.deepEqual(parseFilterInput('vaddrRange', '0x2000-0x1000'), { ok: false, error: 'the range 0x2000-0x1000 is empty: FROM must be below TO.' });
+      assert.deepEqual(parseFilterInput('vaddrRange', '0x1_000-0x2000'), { ok: false, error: "'0x1_000' is not an address: type 0x hex or decimal (virtual address)." });
+      assert.deepEqual(parseFilterInput('vaddrRange', '0x10000000000000000-'), { ok: false, error: '0x10000000000000000 is wider than 64 bits (virtual address).' });
+      assert.deepEqual(parseFilterInput('pfnRange', 'x'), { ok: false, error: "'x' is not a range: type FROM-TO, e.g. 0x7f0000000000-0x7f0000100000." });
+    });
+    it('applies changes and describes the filter', () => {
+      const f = applyFilterChange(applyFilterChange({}, { pinnedOnly: true }), { minPincount: 2 });
+      assert.deepEqual(f, { pinnedOnly: true, minPincount: 2 });
+      assert.deepEqual(applyFilterChange(f, { pinnedOnly: false, minPincount: undefined }), {});
+      assert.equal(filterDescription({ pinnedOnly: true, minPincount: 2, interestingOnly: false }, 'pincount'), 'all pages · pinned only · pincount > 2 · sorted by pincount');
     });
   });
 });
