@@ -2,13 +2,13 @@
  * Standalone debug adapter over stdio, for any DAP client (nvim-dap, Emacs dap-mode, Theia)
  * and for the DAP tests. Opens no network port.
  */
-import { promises as fs } from 'fs';
+import { NodeFileAccess } from './nodeFileAccess';
 import { VlabSession } from './session';
 import { warmUp } from './warmup';
 
 // Compile the hot paths before the first request (stdin is buffered meanwhile).
 warmUp();
 
-const session = new VlabSession({ readFile: (p) => fs.readFile(p, 'utf8') });
+const session = new VlabSession(new NodeFileAccess());
 session.setRunAsServer(false);
 session.start(process.stdin, process.stdout);
