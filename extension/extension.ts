@@ -10,6 +10,7 @@ import { registerCommands } from './commands';
 import { config } from './config';
 import { registerConfigurationProviders } from './debugConfigProvider';
 import { registerLanguageFeatures } from './language';
+import { installNodeHost } from './nodeHost';
 import { RadixStore } from './radix';
 import { DEBUG_TYPE, SessionTracker } from './sessionTracker';
 import { registerTesting } from './testing/scenarioTests';
@@ -19,6 +20,7 @@ import { PagesView } from './views/pagesView';
 import { SubchannelsView } from './views/subchannelsView';
 
 export function activate(context: vscode.ExtensionContext): VfioLabApi {
+  installNodeHost(context.extensionUri); // Node-only services (include real paths, test workers)
   const radix = new RadixStore(context.globalState);
   const tracker = new SessionTracker();
   const views = {
