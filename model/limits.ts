@@ -13,7 +13,7 @@ export interface LimitDef {
   readonly name: LimitName;
   readonly default: number;
   /** Unit shown in messages and docs. */
-  readonly unit: 'bytes' | 'pages' | 'lines' | 'files' | 'levels' | 'steps' | 'subchannels' | 'problems' | 'MiB' | 'ms';
+  readonly unit: 'bytes' | 'pages' | 'lines' | 'files' | 'levels' | 'steps' | 'subchannels' | 'problems' | 'MiB' | 'seconds';
   /** What it bounds (one line, for docs and messages). */
   readonly bounds: string;
   /** How a user raises it: CLI flag, launch attribute, setting. */
@@ -34,7 +34,7 @@ export type LimitName =
   | 'maxGupTestMiB'
   | 'maxSteps'
   | 'maxHistoryBytes'
-  | 'testTimeoutMs';
+  | 'testTimeoutSeconds';
 
 export type Limits = Record<LimitName, number>;
 
@@ -55,7 +55,7 @@ export const LIMITS: readonly LimitDef[] = [
   { name: 'maxGupTestMiB', default: 4096, unit: 'MiB', bounds: '`gup_test -m MB` (the test maps and faults that many MiB)', raise: RAISE },
   { name: 'maxSteps', default: 1_000_000, unit: 'steps', bounds: 'model steps of one headless run (a runaway TIC loop stops here)', raise: 'CLI --max-steps N; editor setting vfioLab.limits' },
   { name: 'maxHistoryBytes', default: 256 * 1024 * 1024, unit: 'bytes', bounds: 'time-travel history of a debug session (oldest trimmed first)', raise: 'launch attribute / setting (debug sessions)' },
-  { name: 'testTimeoutMs', default: 30_000, unit: 'ms', bounds: 'wall time of one file in the Testing view', raise: 'editor setting vfioLab.limits' },
+  { name: 'testTimeoutSeconds', default: 30, unit: 'seconds', bounds: 'wall time of one file in the Testing view (its worker is stopped)', raise: 'editor setting vfioLab.testing.timeout' },
 ];
 
 export const DEFAULT_LIMITS: Limits = Object.freeze(Object.fromEntries(LIMITS.map((l) => [l.name, l.default])) as Limits);

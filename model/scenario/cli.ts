@@ -43,7 +43,7 @@ export const USAGE = `usage: vfio-lab run FILE... [--trace] [--json | --tap] [--
                  point per file or diagnostic
   --max-steps N  stop a scenario after N model steps (a runaway TIC loop); default ${DEFAULT_LIMITS.maxSteps}
   --limit NAME=N raise (or lower) a resource limit; NAME is one of
-                 ${LIMITS.filter((l) => l.name !== 'maxHistoryBytes' && l.name !== 'testTimeoutMs').map((l) => l.name).join(', ')}
+                 ${LIMITS.filter((l) => l.name !== 'maxHistoryBytes' && l.name !== 'testTimeoutSeconds').map((l) => l.name).join(', ')}
   --help         this text
 
   include "FILE" in a scenario reads FILE relative to the including file; it must really be
@@ -73,7 +73,8 @@ interface FileReport {
   stepCap?: boolean;
 }
 
-const SHOWN_WITHOUT_TRACE = new Set(['stmt', 'ccw.fetch', 'ccw.check', 'sch.status', 'page.grab', 'page.release', 'crw.queued', 'chp.state', 'expect', 'exception', 'warn', 'log', 'gup.return', 'end']);
+/** Event kinds the plain trace shows (all of them with --trace). */
+export const SHOWN_WITHOUT_TRACE: ReadonlySet<string> = new Set(['stmt', 'ccw.fetch', 'ccw.check', 'sch.status', 'page.grab', 'page.release', 'crw.queued', 'chp.state', 'expect', 'exception', 'warn', 'log', 'gup.return', 'end']);
 
 export function runCli(argv: string[], readFile: CliReader, output?: CliOutput): CliResult {
   const collected = { stdout: '', stderr: '' };
@@ -85,7 +86,7 @@ export function runCli(argv: string[], readFile: CliReader, output?: CliOutput):
     return done(0);
   }
   const usage = (msg: string): CliResult => {
-    out.stderr(`vfio-lab: ${excerpt(msg, 200)}\n${USAGE}`);
+    out.stderr(`vfio-lab: ${excerpt(msg, 400)}\n${USAGE}`);
     return done(2);
   };
   if (cmd !== 'run' && cmd !== 'check') return usage(cmd === undefined ? "expected 'run' or 'check'" : `expected 'run' or 'check', found '${excerpt(cmd)}'`);
