@@ -3,7 +3,7 @@
  * and for the DAP tests. Opens no network port. Input is read by framing.ts (robust against
  * malformed frames, bounded message size); output is the library's.
  */
-import { promises as fs } from 'fs';
+import { NodeFileAccess } from './nodeFileAccess';
 import { VlabSession } from './session';
 import { warmUp } from './warmup';
 import { serveStdio } from './framing';
@@ -11,6 +11,6 @@ import { serveStdio } from './framing';
 // Compile the hot paths before the first request (stdin is buffered meanwhile).
 warmUp();
 
-const session = new VlabSession({ readFile: (p) => fs.readFile(p, 'utf8') });
+const session = new VlabSession(new NodeFileAccess());
 session.setRunAsServer(false);
 serveStdio(session, process.stdin, process.stdout, process.stderr);

@@ -36,9 +36,11 @@ export interface VfioLabApi {
   readonly onDidReceiveState: vscode.Event<{ session: vscode.DebugSession; body: StateEventBody }>;
   /** The Testing view's scenarios: run a file (or all) and read each item's last outcome. */
   readonly testing: {
-    run(uri?: vscode.Uri): Promise<void>;
+    run(uri?: vscode.Uri, token?: vscode.CancellationToken): Promise<void>;
     items(): Array<{ id: string; label: string; children: Array<{ id: string; label: string; line: number }> }>;
     outcome(id: string): { state: string; message?: string } | undefined;
+    /** The test output recorded for a file item in its last run (CRLF lines). */
+    output(id: string): string | undefined;
   };
 }
 
@@ -73,7 +75,7 @@ export function createApi(views: Record<ViewKind, VlabView>, tracker: SessionTra
     setRadix: (view, value) => radix.set(view, value),
     onDidReceiveState: tracker.onDidReceiveState,
     testing: {
-      run: (uri) => tests.runForApi(uri),
+      run: (uri, token) => tests.runForApi(uri, token),
       items: () => {
         const out: ReturnType<VfioLabApi['testing']['items']> = [];
         tests.controller.items.forEach((f) => {
@@ -84,6 +86,7 @@ export function createApi(views: Record<ViewKind, VlabView>, tracker: SessionTra
         return out;
       },
       outcome: (id) => tests.outcomes.get(id),
+      output: (id) => tests.outputs.get(id),
     },
   };
 }

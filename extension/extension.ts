@@ -10,12 +10,14 @@ import { registerCommands } from './commands';
 import { config } from './config';
 import { registerConfigurationProviders } from './debugConfigProvider';
 import { registerLanguageFeatures } from './language';
+import { installNodeHost } from './nodeHost';
 import { RadixStore } from './radix';
 import { DEBUG_TYPE, SessionTracker } from './sessionTracker';
 import { registerTesting } from './testing/scenarioTests';
 import { registerViews } from './views/registerViews';
 
 export function activate(context: vscode.ExtensionContext): VfioLabApi {
+  installNodeHost(context.extensionUri); // Node-only services (include real paths, test workers)
   const radix = new RadixStore(context.globalState);
   const tracker = new SessionTracker();
   // the tree views, their actions, the status bar item and the walkthrough commands (issue 10)

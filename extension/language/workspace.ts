@@ -6,7 +6,7 @@
 import * as vscode from 'vscode';
 import { preloadIncludes, type IncludeResolver } from '../../model/scenario/statements/include';
 import { programOf } from '../debugConfigProvider';
-import { toUri } from '../workspaceFileAccess';
+import { checkScenarioFile, readScenarioFile, toUri } from '../workspaceFileAccess';
 
 export function scenarioName(uri: vscode.Uri): string {
   return programOf(uri);
@@ -18,24 +18,25 @@ export function includeRoot(uri: vscode.Uri): string | undefined {
   return folder ? programOf(folder.uri) : undefined;
 }
 
-const decoder = new TextDecoder('utf-8');
-
-export async function readScenario(name: string): Promise<string> {
+/**
+ * A scenario's text: an open editor's (unsaved) text, else the file — a regular file of at most
+ * maxFileBytes and, with `root` (an included file), really inside that folder
+ * (workspaceFileAccess.ts, issue 13).
+ */
+export async function readScenario(name: string, root?: string): Promise<string> {
   const uri = toUri(name);
   const open = vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri.toString());
-  if (open) return open.getText();
-  try {
-    return decoder.decode(await vscode.workspace.fs.readFile(uri));
-  } catch (e) {
-    if (e instanceof vscode.FileSystemError && e.code === 'FileNotFound') throw Object.assign(new Error('no such file'), { code: 'ENOENT' });
-    throw e;
+  if (open) {
+    if (root !== undefined && uri.scheme !== 'untitled') await checkScenarioFile(name, root);
+    return open.getText();
   }
+  return readScenarioFile(name, root);
 }
 
 /** Parser options for a scenario: includes preloaded through the workspace, confined to its folder. */
 export async function parseOptions(uri: vscode.Uri, text: string): Promise<{ resolve: IncludeResolver; root?: string }> {
   const name = scenarioName(uri);
   const root = includeRoot(uri);
-  const resolve = await preloadIncludes(name, text, readScenario, root);
+  const resolve = await preloadIncludes(name, text, (p, r) => readScenario(p, r), root);
   return root === undefined ? { resolve } : { resolve, root };
 }

@@ -1,21 +1,51 @@
 /**
  * The Testing view: every `.vlab` file of the workspace is a test, each of its `expect` lines a
- * child at its line. Running executes the scenario in-process with the model's runner (no debug
- * session) and reports each expect as passed or failed (expected vs. actual) at its line; the
- * Debug profile starts a debug session on the file instead. The tree follows file changes.
+ * child at its line. Running executes each scenario off the extension host's thread (a worker
+ * thread in the Node host, in-process in the browser: scenarioRunner.ts), files in parallel
+ * batches, each with a time cap, cancellable; it reports each expect as passed or failed
+ * (expected vs. actual) at its line and records the file's trace as test output. The Debug
+ * profile starts a debug session on the file instead. The tree follows file changes.
  */
 import * as vscode from 'vscode';
 import { parseScenario } from '../../model/scenario/parser';
-import { runScenarioTest } from '../../model/scenario/language/testRun';
 import type { Stmt } from '../../model/scenario/ast';
+import { preloadIncludes, readErrorText } from '../../model/scenario/statements/include';
+import { resolveLimits, DEFAULT_LIMITS, type Limits } from '../../model/limits';
 import { COMMANDS } from '../commands';
 import { LANGUAGE_ID } from '../debugConfigProvider';
 import { toVscodeDiagnostic } from '../language/diagnostics';
-import { parseOptions, readScenario, scenarioName } from '../language/workspace';
+import { includeRoot, readScenario, scenarioName } from '../language/workspace';
+import type { ScenarioJob, ScenarioJobResult } from './job';
+import { createScenarioRunner, isFailure, type ScenarioRunner } from './scenarioRunner';
+import { registerRunFileCommand } from './runFileCommand';
 
 export const CONTROLLER_ID = 'vfioLab.scenarios';
 const GLOB = '**/*.vlab';
 const EXCLUDE = '**/node_modules/**';
+/** Test output recorded per file at most (the trace is cut with a note beyond it). */
+const MAX_OUTPUT_CHARS = 256 * 1024;
+
+/** `vfioLab.testing.*` and `vfioLab.limits` (package.json contributes.configuration). */
+export function testingSettings(): { parallel: number; timeoutSeconds: number; limits: Limits; problems: string[] } {
+  const c = vscode.workspace.getConfiguration('vfioLab');
+  const int = (v: unknown, fallback: number, max: number) => (typeof v === 'number' && Number.isInteger(v) && v >= 1 ? Math.min(v, max) : fallback);
+  const { limits, problems } = resolveLimits(c.get('limits'));
+  return {
+    parallel: int(c.get('testing.parallel'), 2, 8),
+    timeoutSeconds: int(c.get('testing.timeout'), DEFAULT_LIMITS.testTimeoutSeconds, 3600),
+    limits,
+    problems,
+  };
+}
+
+/** A file's outcome in one line, for the Run CodeLens notification. */
+export interface FileSummary {
+  passed: number;
+  total: number;
+  state: 'passed' | 'failed' | 'errored' | 'skipped';
+  message?: string;
+  trace: string;
+}
 
 export class ScenarioTests implements vscode.Disposable {
   readonly controller = vscode.tests.createTestController(CONTROLLER_ID, 'VFIO Lab scenarios');
@@ -23,6 +53,10 @@ export class ScenarioTests implements vscode.Disposable {
   private readonly pending = new Map<string, ReturnType<typeof setTimeout>>();
   /** Last outcome per test item id, for the extension API (host tests; VS Code has no public read API). */
   readonly outcomes = new Map<string, { state: 'passed' | 'failed' | 'errored' | 'skipped'; message?: string }>();
+  /** Test output recorded per file item id in the last run (CRLF lines, as appended to the run). */
+  readonly outputs = new Map<string, string>();
+  /** The last run's summary per file item id (the Run CodeLens shows it). */
+  readonly summaries = new Map<string, FileSummary>();
 
   constructor() {
     const c = this.controller;
@@ -35,6 +69,7 @@ export class ScenarioTests implements vscode.Disposable {
     c.createRunProfile('Debug', vscode.TestRunProfileKind.Debug, (req) => this.debug(req), true);
     const watcher = vscode.workspace.createFileSystemWatcher(GLOB);
     this.subscriptions.push(
+      registerRunFileCommand(this),
       watcher,
       watcher.onDidCreate((uri) => void this.load(this.fileItem(uri))),
       watcher.onDidChange((uri) => this.later(uri)),
@@ -110,34 +145,83 @@ export class ScenarioTests implements vscode.Disposable {
 
   async run(request: vscode.TestRunRequest, token: vscode.CancellationToken): Promise<void> {
     const run = this.controller.createTestRun(request);
+    const settings = testingSettings();
+    const runner = createScenarioRunner(settings.parallel);
+    const queue = this.filesOf(request);
+    const rec = this.recording(run);
+    for (const p of settings.problems) run.appendOutput(`vfioLab.limits: ${p}\r\n`);
     try {
-      for (const file of this.filesOf(request)) {
-        if (token.isCancellationRequested) break;
-        try {
-          await this.load(file);
-          await this.runFile(run, file);
-        } catch (e) {
-          run.errored(file, new vscode.TestMessage(`cannot run ${file.label}: ${e instanceof Error ? e.message : String(e)}`));
+      // Parallel batches: `runner.parallel` files at a time, each in its own worker.
+      const lane = async () => {
+        for (let file = queue.shift(); file; file = queue.shift()) {
+          if (token.isCancellationRequested) {
+            rec.skipped(file);
+            continue;
+          }
+          try {
+            await this.load(file);
+            await this.runFile(rec, file, runner, settings, token);
+          } catch (e) {
+            rec.errored(file, new vscode.TestMessage(`cannot run ${file.label}: ${readErrorText(e)}`));
+          }
         }
-      }
+      };
+      await Promise.all(Array.from({ length: Math.max(1, runner.parallel) }, lane));
     } finally {
       run.end();
     }
   }
 
-  private async runFile(realRun: vscode.TestRun, file: vscode.TestItem): Promise<void> {
-    const run = this.recording(realRun);
+  /** The job for a file: its text and every file it includes, read here (confined, regular files only). */
+  private async jobOf(uri: vscode.Uri, limits: Limits): Promise<ScenarioJob> {
+    const name = scenarioName(uri);
+    const text = await readScenario(name);
+    const root = includeRoot(uri);
+    const files: ScenarioJob['files'] = [];
+    await preloadIncludes(name, text, async (p, r) => {
+      try {
+        const t = await readScenario(p, r);
+        files.push([p, { text: t }]);
+        return t;
+      } catch (e) {
+        files.push([p, { error: readErrorText(e) }]);
+        throw e;
+      }
+    }, root, limits.maxIncludes);
+    return { name, text, files, limits, maxTraceChars: MAX_OUTPUT_CHARS, ...(root !== undefined ? { root } : {}) };
+  }
+
+  private async runFile(run: Recorder, file: vscode.TestItem, runner: ScenarioRunner, settings: ReturnType<typeof testingSettings>, token: vscode.CancellationToken): Promise<void> {
     const uri = file.uri!;
     const children: vscode.TestItem[] = [];
     file.children.forEach((c) => void children.push(c));
     run.started(file);
     for (const c of children) run.started(c);
     const t0 = Date.now();
-    const text = await readScenario(scenarioName(uri));
     const name = scenarioName(uri);
-    const { scenario, diagnostics } = parseScenario(text, name, await parseOptions(uri, text));
-    const errors = diagnostics.filter((d) => d.severity === 'error');
+    const job = await this.jobOf(uri, settings.limits);
+    const got = await runner.run(job, token, settings.timeoutSeconds);
+    const took = Date.now() - t0;
+    if (isFailure(got)) {
+      const why = got.failed === 'cancelled' ? 'cancelled'
+        : got.failed === 'timeout' ? `stopped after ${got.seconds} s (the time cap; setting vfioLab.testing.timeout)`
+        : got.message;
+      run.output(file, `${name}: ${why}\n`);
+      for (const c of children) run.skipped(c);
+      if (got.failed === 'cancelled') run.skipped(file);
+      else run.errored(file, new vscode.TestMessage(why), took);
+      return;
+    }
+    this.report(run, file, children, got, took);
+  }
+
+  /** Maps a job's result onto the file's test items and records its trace as output. */
+  private report(run: Recorder, file: vscode.TestItem, children: vscode.TestItem[], result: ScenarioJobResult, took: number): void {
+    const uri = file.uri!;
+    const name = scenarioName(uri);
+    const errors = result.diagnostics.filter((d) => d.severity === 'error');
     if (errors.length) {
+      run.output(file, errors.map((d) => `${d.file}:${d.line}:${d.column}: error: ${d.message}`).join('\n') + '\n');
       const messages = errors.map((d) => {
         const m = new vscode.TestMessage(d.file === name ? d.message : `${d.file}:${d.line}:${d.column}: ${d.message}`);
         if (d.file === name) m.location = new vscode.Location(uri, toVscodeDiagnostic(d).range);
@@ -147,22 +231,22 @@ export class ScenarioTests implements vscode.Disposable {
       for (const c of children) run.skipped(c);
       return;
     }
-    const result = runScenarioTest(scenario);
+    run.output(file, result.trace);
     const byLine = new Map(children.map((c) => [c.range!.start.line + 1, c]));
     let failed = 0;
-    for (const { stmt, result: r } of result.expects) {
-      const child = stmt.file === undefined ? byLine.get(stmt.line) : undefined;
+    for (const e of result.expects) {
+      const child = e.file === undefined ? byLine.get(e.line) : undefined;
+      const r = e.result;
       if (r && !r.ok) failed++;
       if (!child) continue;
       if (!r) run.skipped(child);
       else if (r.ok) run.passed(child);
       else {
-        const m = vscode.TestMessage.diff(`expect ${stmt.text.replace(/^expect\s+/, '')}: expected ${r.expected}, actual ${r.actual}`, r.expected, r.actual);
+        const m = vscode.TestMessage.diff(`expect ${e.text.replace(/^expect\s+/, '')}: expected ${r.expected}, actual ${r.actual}`, r.expected, r.actual);
         m.location = new vscode.Location(uri, child.range!);
         run.failed(child, m);
       }
     }
-    const took = Date.now() - t0;
     if (result.exceptions.length) {
       run.failed(file, result.exceptions.map((x) => {
         const m = new vscode.TestMessage(x.message);
@@ -173,41 +257,71 @@ export class ScenarioTests implements vscode.Disposable {
     else run.passed(file, took);
   }
 
-  /** Forwards to the real run and remembers each item's outcome. */
-  private recording(run: vscode.TestRun): Pick<vscode.TestRun, 'started' | 'passed' | 'failed' | 'errored' | 'skipped'> {
+  /** Forwards to the real run and remembers each item's outcome and output. */
+  private recording(run: vscode.TestRun): Recorder {
     const text = (m: vscode.TestMessage | readonly vscode.TestMessage[]) =>
       (Array.isArray(m) ? m : [m]).map((x: vscode.TestMessage) => (typeof x.message === 'string' ? x.message : x.message.value)).join('\n');
+    const summarize = (t: vscode.TestItem, state: FileSummary['state'], message?: string) => {
+      if (t.parent) return;
+      let passed = 0;
+      let total = 0;
+      t.children.forEach((c) => {
+        total++;
+        if (this.outcomes.get(c.id)?.state === 'passed') passed++;
+      });
+      this.summaries.set(t.id, { passed, total, state, trace: this.outputs.get(t.id) ?? '', ...(message !== undefined ? { message } : {}) });
+    };
     return {
-      started: (t) => run.started(t),
+      started: (t) => {
+        if (!t.parent) this.outputs.delete(t.id);
+        run.started(t);
+      },
+      output: (t, out) => {
+        // Test output is a terminal stream: CRLF line ends (VS Code API docs of appendOutput).
+        const crlf = out.replace(/\r?\n/g, '\r\n');
+        this.outputs.set(t.id, (this.outputs.get(t.id) ?? '') + crlf);
+        run.appendOutput(crlf, undefined, t);
+      },
       passed: (t, d) => {
         this.outcomes.set(t.id, { state: 'passed' });
         run.passed(t, d);
+        summarize(t, 'passed');
       },
       failed: (t, m, d) => {
         this.outcomes.set(t.id, { state: 'failed', message: text(m) });
         run.failed(t, m, d);
+        summarize(t, 'failed', text(m));
       },
       errored: (t, m, d) => {
         this.outcomes.set(t.id, { state: 'errored', message: text(m) });
         run.errored(t, m, d);
+        summarize(t, 'errored', text(m));
       },
       skipped: (t) => {
         this.outcomes.set(t.id, { state: 'skipped' });
         run.skipped(t);
+        summarize(t, 'skipped');
       },
     };
   }
 
-  /** Run one file (or every file) as the Run profile would; for the extension API. */
-  async runForApi(uri?: vscode.Uri): Promise<void> {
+  /** Run one file (or every file) as the Run profile would; for the extension API and the Run CodeLens. */
+  async runForApi(uri?: vscode.Uri, token?: vscode.CancellationToken): Promise<void> {
     await this.discover();
     const include = uri ? [this.fileItem(uri)] : undefined;
     const source = new vscode.CancellationTokenSource();
+    const sub = token?.onCancellationRequested(() => source.cancel());
     try {
       await this.run(new vscode.TestRunRequest(include), source.token);
     } finally {
+      sub?.dispose();
       source.dispose();
     }
+  }
+
+  /** The file item id of a scenario URI (the key of `summaries` and `outputs`). */
+  idOf(uri: vscode.Uri): string {
+    return uri.toString();
   }
 
   /** Debug profile: a debug session per requested file (the debugger stops on failed expects). */
@@ -220,6 +334,11 @@ export class ScenarioTests implements vscode.Disposable {
     for (const s of this.subscriptions) s.dispose();
     this.controller.dispose();
   }
+}
+
+/** What runFile reports through: the TestRun's calls plus the file's output. */
+interface Recorder extends Pick<vscode.TestRun, 'started' | 'passed' | 'failed' | 'errored' | 'skipped'> {
+  output(item: vscode.TestItem, text: string): void;
 }
 
 export function registerTesting(): ScenarioTests {

@@ -1,14 +1,16 @@
 /**
- * The headless runner's logic, free of Node APIs (the entry in model/bin injects file reading):
- * parse arguments, check or run each file, print a trace and a summary (or JSON, or TAP 13),
- * choose the exit code. `include` reads through the same injected reader, confined to each
- * scenario's folder.
+ * The headless runner's logic, free of Node APIs (the entry in model/bin injects file reading and
+ * the output streams): parse arguments, check or run each file, print a trace and a summary (or
+ * JSON, or TAP 13), choose the exit code. `include` reads through the same injected reader,
+ * confined to each scenario's folder. The trace is written as it happens (never held whole) and
+ * every run stops at a step cap (issue 13: a runaway program ran out of heap after 173 s).
  */
 import { parseScenario } from './parser';
-import { formatDiagnostic, type Diagnostic } from './diagnostics';
+import { excerpt, formatDiagnostic, type Diagnostic } from './diagnostics';
 import { Runner } from './runner';
-import { readerIncludeResolver } from './statements/include';
+import { dirName, readerIncludeResolver } from './statements/include';
 import { describeEvent } from '../engine/events';
+import { DEFAULT_LIMITS, LIMITS, resolveLimits, type Limits } from '../limits';
 
 export interface CliResult {
   stdout: string;
@@ -16,8 +18,17 @@ export interface CliResult {
   code: number;
 }
 
-export const USAGE = `usage: vfio-lab run FILE... [--trace] [--json | --tap] [--max-steps N]
-       vfio-lab check FILE... [--json | --tap]
+/** Where output goes as it is produced (the bin's process streams); without one it is collected. */
+export interface CliOutput {
+  stdout(text: string): void;
+  stderr(text: string): void;
+}
+
+/** Reads a scenario file; with `root`, the file must really be inside that folder (symbolic links resolved). */
+export type CliReader = (path: string, root?: string, limits?: Limits) => string;
+
+export const USAGE = `usage: vfio-lab run FILE... [--trace] [--json | --tap] [--max-steps N] [--limit NAME=N]...
+       vfio-lab check FILE... [--json | --tap] [--limit NAME=N]...
        vfio-lab --help
 
   run     execute each scenario headless. Prints a trace (statements, CCW fetches and status,
@@ -30,17 +41,25 @@ export const USAGE = `usage: vfio-lab run FILE... [--trace] [--json | --tap] [--
   --tap          print TAP version 13: one test point per expect, a 'not ok' with YAML
                  (file, line, column, message) per diagnostic or exception; with check, one
                  point per file or diagnostic
-  --max-steps N  stop a scenario after N model steps (a runaway TIC loop); default 10000000
+  --max-steps N  stop a scenario after N model steps (a runaway TIC loop); default ${DEFAULT_LIMITS.maxSteps}
+  --limit NAME=N raise (or lower) a resource limit; NAME is one of
+                 ${LIMITS.filter((l) => l.name !== 'maxHistoryBytes' && l.name !== 'testTimeoutSeconds').map((l) => l.name).join(', ')}
   --help         this text
 
-  include "FILE" in a scenario reads FILE relative to the including file; it must stay in
-  the top-level scenario's folder.
+  include "FILE" in a scenario reads FILE relative to the including file; it must really be
+  in the top-level scenario's folder (symbolic links are resolved) and be a regular file.
 
 exit codes:
   0  every file parsed and every expect passed
-  1  an expect failed, a program exception occurred, or a scenario hit --max-steps
+  1  an expect failed, a program exception occurred, or a scenario error (a limit hit at run time)
   2  diagnostics (errors) in a file, an unreadable file, or bad usage
+  3  a scenario was stopped at the step cap (--max-steps): a runaway program
 `;
+
+/** Exit code of a run stopped at the step cap. */
+export const EXIT_STEP_CAP = 3;
+/** Characters of one trace line at most (a 5 MiB `data … hex` statement prints an excerpt). */
+const TRACE_LINE_CHARS = 300;
 
 interface FileReport {
   file: string;
@@ -50,58 +69,86 @@ interface FileReport {
   events: number;
   pinsHeld: number;
   trace: string[];
+  /** The run stopped at the step cap. */
+  stepCap?: boolean;
 }
 
-const SHOWN_WITHOUT_TRACE = new Set(['stmt', 'ccw.fetch', 'ccw.check', 'sch.status', 'page.grab', 'page.release', 'crw.queued', 'chp.state', 'expect', 'exception', 'warn', 'log', 'gup.return', 'end']);
+/** Event kinds the plain trace shows (all of them with --trace). */
+export const SHOWN_WITHOUT_TRACE: ReadonlySet<string> = new Set(['stmt', 'ccw.fetch', 'ccw.check', 'sch.status', 'page.grab', 'page.release', 'crw.queued', 'chp.state', 'expect', 'exception', 'warn', 'log', 'gup.return', 'end']);
 
-export function runCli(argv: string[], readFile: (path: string) => string): CliResult {
+export function runCli(argv: string[], readFile: CliReader, output?: CliOutput): CliResult {
+  const collected = { stdout: '', stderr: '' };
+  const out: CliOutput = output ?? { stdout: (t) => void (collected.stdout += t), stderr: (t) => void (collected.stderr += t) };
   const [cmd, ...rest] = argv;
-  if (cmd === '--help' || cmd === '-h' || cmd === 'help' || rest.includes('--help')) return { stdout: USAGE, stderr: '', code: 0 };
-  const usage = (msg: string): CliResult => ({ stdout: '', stderr: `vfio-lab: ${msg}\n${USAGE}`, code: 2 });
-  if (cmd !== 'run' && cmd !== 'check') return usage(cmd === undefined ? "expected 'run' or 'check'" : `expected 'run' or 'check', found '${cmd}'`);
-  let maxSteps = 10_000_000;
-  const args = [...rest];
-  const ms = args.indexOf('--max-steps');
-  if (ms >= 0) {
-    const n = Number(args[ms + 1]);
-    if (!Number.isInteger(n) || n < 1) return usage('--max-steps needs a positive integer');
-    maxSteps = n;
-    args.splice(ms, 2);
+  const done = (code: number): CliResult => ({ ...collected, code });
+  if (cmd === '--help' || cmd === '-h' || cmd === 'help' || rest.includes('--help')) {
+    out.stdout(USAGE);
+    return done(0);
   }
+  const usage = (msg: string): CliResult => {
+    out.stderr(`vfio-lab: ${excerpt(msg, 400)}\n${USAGE}`);
+    return done(2);
+  };
+  if (cmd !== 'run' && cmd !== 'check') return usage(cmd === undefined ? "expected 'run' or 'check'" : `expected 'run' or 'check', found '${excerpt(cmd)}'`);
+  const overrides: Record<string, number> = {};
+  const args: string[] = [];
+  for (let i = 0; i < rest.length; i++) {
+    const a = rest[i];
+    if (a === '--max-steps' || a === '--limit') {
+      const v = rest[++i];
+      if (v === undefined) return usage(`${a} needs a value`);
+      if (a === '--max-steps') {
+        const n = Number(v);
+        if (!/^[0-9]+$/.test(v) || !Number.isSafeInteger(n) || n < 1) return usage('--max-steps needs a positive integer');
+        overrides.maxSteps = n;
+      } else {
+        const m = /^([A-Za-z]+)=([0-9]+)$/.exec(v);
+        if (!m) return usage(`--limit needs NAME=N, found '${excerpt(v)}'`);
+        overrides[m[1]] = Number(m[2]);
+      }
+    } else args.push(a);
+  }
+  const { limits, problems } = resolveLimits(overrides);
+  if (problems.length) return usage(problems[0]);
   const flags = new Set(args.filter((a) => a.startsWith('--')));
   const allowed = cmd === 'run' ? ['--trace', '--json', '--tap'] : ['--json', '--tap'];
   const unknown = [...flags].filter((f) => !allowed.includes(f));
-  if (unknown.length) return usage(`unknown option ${unknown.join(', ')}${cmd === 'check' ? ' for check' : ''}`);
+  if (unknown.length) return usage(`unknown option ${unknown.map((u) => excerpt(u)).join(', ')}${cmd === 'check' ? ' for check' : ''}`);
   if (flags.has('--json') && flags.has('--tap')) return usage('--json and --tap exclude each other');
   const files = args.filter((a) => !a.startsWith('--'));
   if (files.length === 0) return usage('no scenario file given');
 
-  const reports = files.map((file) => runFile(file, readFile, cmd === 'check', flags.has('--trace'), maxSteps));
+  const json = flags.has('--json');
+  const tapMode = flags.has('--tap');
+  // The plain trace streams as events happen; JSON and TAP need each file's whole report.
+  const stream = !json && !tapMode && cmd === 'run';
   let code = 0;
-  for (const rep of reports) {
+  const reports: FileReport[] = [];
+  for (const file of files) {
+    const rep = runFile(file, readFile, cmd === 'check', flags.has('--trace'), limits, stream ? (line) => out.stdout(line + '\n') : undefined);
     if (rep.diagnostics.some((d) => d.severity === 'error')) code = 2;
+    else if (rep.stepCap && code !== 2) code = EXIT_STEP_CAP;
     else if ((rep.expects.some((e) => !e.ok) || rep.exceptions.length) && code === 0) code = 1;
-  }
-  if (flags.has('--tap')) return { stdout: tap(reports, cmd === 'check'), stderr: '', code };
-  let stdout = '';
-  let stderr = '';
-  for (const rep of reports) {
-    const { file } = rep;
+    if (tapMode) {
+      reports.push(rep);
+      continue;
+    }
     const failed = rep.expects.filter((e) => !e.ok).length;
-    if (flags.has('--json')) {
-      stdout += JSON.stringify(rep, (_k, v: unknown) => (typeof v === 'bigint' ? v.toString() : v)) + '\n';
+    if (json) {
+      out.stdout(JSON.stringify(rep, (_k, v: unknown) => (typeof v === 'bigint' ? v.toString() : v)) + '\n');
       continue;
     }
-    for (const d of rep.diagnostics) stderr += formatDiagnostic(d) + '\n';
+    for (const d of rep.diagnostics) out.stderr(formatDiagnostic(d) + '\n');
     if (cmd === 'check') {
-      stdout += `${file}: ${rep.diagnostics.length === 0 ? 'ok' : `${rep.diagnostics.length} problem(s)`}\n`;
+      out.stdout(`${file}: ${rep.diagnostics.length === 0 ? 'ok' : `${rep.diagnostics.length} problem(s)`}\n`);
       continue;
     }
-    stdout += rep.trace.join('\n') + (rep.trace.length ? '\n' : '');
-    for (const e of rep.expects.filter((x) => !x.ok)) stdout += `${e.file ?? file}:${e.line}: expect ${e.expr} FAILED: expected ${e.expected}, actual ${e.actual}\n`;
-    stdout += `${file}: ${rep.expects.length - failed} of ${rep.expects.length} expects passed, ${rep.exceptions.length} exceptions, ${rep.events} events, ${rep.pinsHeld} pins held at end\n`;
+    for (const e of rep.expects.filter((x) => !x.ok)) out.stdout(`${e.file ?? file}:${e.line}: expect ${e.expr} FAILED: expected ${e.expected}, actual ${e.actual}\n`);
+    if (rep.stepCap) out.stderr(`vfio-lab: ${file}: stopped after ${limits.maxSteps} steps (limit maxSteps): a runaway program? raise it with --max-steps N\n`);
+    out.stdout(`${file}: ${rep.expects.length - failed} of ${rep.expects.length} expects passed, ${rep.exceptions.length} exceptions, ${rep.events} events, ${rep.pinsHeld} pins held at end\n`);
   }
-  return { stdout, stderr, code };
+  if (tapMode) out.stdout(tap(reports, cmd === 'check'));
+  return done(code);
 }
 
 /** A YAML scalar that survives any message text. */
@@ -138,21 +185,22 @@ function tap(reports: FileReport[], checkOnly: boolean): string {
   return ['TAP version 13', `1..${points.length}`, ...comments, ...points].join('\n') + '\n';
 }
 
-function runFile(file: string, readFile: (p: string) => string, checkOnly: boolean, fullTrace: boolean, maxSteps: number): FileReport {
+function runFile(file: string, readFile: CliReader, checkOnly: boolean, fullTrace: boolean, limits: Limits, emit?: (line: string) => void): FileReport {
   const rep: FileReport = { file, diagnostics: [], expects: [], exceptions: [], events: 0, pinsHeld: 0, trace: [] };
   let text: string;
   try {
-    text = readFile(file);
+    text = readFile(file, undefined, limits);
   } catch (e) {
     const code = (e as { code?: string }).code;
-    const why = code === 'ENOENT' ? 'no such file' : e instanceof Error ? e.message : String(e);
+    const why = code === 'ENOENT' ? 'no such file' : e instanceof Error ? e.message.split('\n')[0] : String(e);
     rep.diagnostics.push({ file, line: 1, column: 1, endColumn: 1, severity: 'error', message: `cannot read file: ${why}` });
     return rep;
   }
-  const { scenario, diagnostics } = parseScenario(text, file, { resolve: readerIncludeResolver(readFile) });
+  const root = dirName(file);
+  const { scenario, diagnostics } = parseScenario(text, file, { resolve: readerIncludeResolver((p, r) => readFile(p, r, limits), root), limits });
   rep.diagnostics = diagnostics;
   if (checkOnly || diagnostics.some((d) => d.severity === 'error')) return rep;
-  const runner = new Runner(scenario);
+  const runner = new Runner(scenario, limits);
   // statements from included files are traced as FILE:LINE (events carry only line and text)
   const included = new Map<string, string>();
   for (const stmt of scenario.statements) if (stmt.file) included.set(`${stmt.line}\u0000${stmt.text}`, stmt.file);
@@ -161,6 +209,7 @@ function runFile(file: string, readFile: (p: string) => string, checkOnly: boole
     const f = included.get(`${e.line}\u0000${e.text}`);
     return f ? `${f}:${e.line}: ${e.text}` : describeEvent(e);
   };
+  const write = emit ?? ((line: string) => void rep.trace.push(line));
   runner.m.setLean(); // headless: no time travel, no history, no call stacks
   runner.m.onEvent((r) => {
     rep.events++;
@@ -168,13 +217,17 @@ function runFile(file: string, readFile: (p: string) => string, checkOnly: boole
     const redundant = r.event.kind === 'stmt' && /^expect\b/.test(r.event.text);
     if (fullTrace || (SHOWN_WITHOUT_TRACE.has(r.event.kind) && !redundant)) {
       const indent = r.event.kind === 'stmt' ? '' : '    ';
-      rep.trace.push(`${String(r.time).padStart(6)} ${indent}${describe(r.event)}`);
+      const line = `${String(r.time).padStart(6)} ${indent}${describe(r.event)}`;
+      write(line.length > TRACE_LINE_CHARS ? excerpt(line, TRACE_LINE_CHARS) : line);
     }
   });
-  runner.runToEnd(maxSteps);
+  runner.runToEnd(limits.maxSteps);
   // exceptions checked by an `expect exception == …` right after them were expected
   rep.exceptions = runner.exceptions.filter((x) => !x.checked).map((x) => `line ${x.line}: ${x.message}`);
-  if (!runner.done) rep.exceptions.push(`stopped after ${maxSteps} steps: runaway channel program?`);
+  if (!runner.done) {
+    rep.stepCap = true;
+    rep.exceptions.push(`stopped after ${limits.maxSteps} steps (limit maxSteps): a runaway channel program? raise it with --max-steps N`);
+  }
   // Statements run once each, in order: the i-th result is the i-th expect statement (which
   // knows whether it came from an included file).
   const expectStmts = scenario.statements.filter((st) => st.k === 'expect');

@@ -19,11 +19,17 @@ export interface LexError {
   message: string;
 }
 
+import { escapeControls, excerpt } from './diagnostics';
+
 const SUFFIX: Record<string, bigint> = { K: 1024n, M: 1024n * 1024n, G: 1024n * 1024n * 1024n };
+/** 0b + 64 binary digits with `_` separators fits. */
+const MAX_NUMBER_CHARS = 100;
 const OPS = ['==', '!=', '<=', '>=', '->', '<', '>', '=', '|', '+', '-'];
 const PUNCT = '(),.[]:{}';
 
 export function parseNumberText(text: string): bigint | undefined {
+  // Nothing in a scenario is wider than 64 bits; a megabyte of digits would make BigInt slow.
+  if (text.length > MAX_NUMBER_CHARS) return undefined;
   const m = /^(0x[0-9a-f_]+|0b[01_]+|[0-9][0-9_]*)([KMG])?$/i.exec(text);
   if (!m) return undefined;
   const body = m[1].replace(/_/g, '');
@@ -34,6 +40,18 @@ export function parseNumberText(text: string): bigint | undefined {
     return undefined;
   }
   return m[2] ? v * SUFFIX[m[2].toUpperCase()] : v;
+}
+
+// Sticky regexes read at the current index: lexing a line is linear in its length (a
+// `line.slice(i)` per token made a long line quadratic, issue 13).
+const BUS = /[0-9a-f]+\.[0-9a-f]+\.[0-9a-f]+/iy;
+const NUMBER = /[0-9a-zA-Z_]+/y;
+const WORD = /[A-Za-z_][A-Za-z0-9_]*/y;
+
+function stickyMatch(re: RegExp, line: string, i: number): string | undefined {
+  re.lastIndex = i;
+  const m = re.exec(line);
+  return m ? m[0] : undefined;
 }
 
 export function lexLine(line: string): { tokens: Token[]; errors: LexError[]; codeEnd: number } {
@@ -47,38 +65,41 @@ export function lexLine(line: string): { tokens: Token[]; errors: LexError[]; co
     const col = i + 1;
     if (c === '"') {
       let j = i + 1;
-      let s = '';
+      const parts: string[] = [];
+      let from = j;
       while (j < line.length && line[j] !== '"') {
         if (line[j] === '\\' && j + 1 < line.length) {
           const e = line[j + 1];
-          s += e === 'n' ? '\n' : e === 't' ? '\t' : e === '0' ? '\0' : e;
+          parts.push(line.slice(from, j), e === 'n' ? '\n' : e === 't' ? '\t' : e === '0' ? '\0' : e);
           j += 2;
-        } else s += line[j++];
+          from = j;
+        } else j++;
       }
+      parts.push(line.slice(from, j));
       if (j >= line.length) errors.push({ col, message: 'unterminated string: expected a closing "' });
-      tokens.push({ kind: 'string', text: s, col });
+      tokens.push({ kind: 'string', text: parts.join(''), col });
       i = j + 1;
       continue;
     }
     // bus ids: 0.0.1234 (cssid.ssid.number), checked before numbers
-    const bus = /^[0-9a-f]+\.[0-9a-f]+\.[0-9a-f]+/i.exec(line.slice(i));
-    if (bus && /^\d/.test(c)) {
-      tokens.push({ kind: 'busid', text: bus[0], col });
-      i += bus[0].length;
-      continue;
-    }
-    if (/[0-9]/.test(c)) {
-      const m = /^[0-9a-zA-Z_]+/.exec(line.slice(i))!;
-      const v = parseNumberText(m[0]);
-      if (v === undefined) errors.push({ col, message: `bad number '${m[0]}': expected decimal, 0x hex or 0b binary, optionally with K/M/G` });
-      tokens.push({ kind: 'number', text: m[0], col, value: v ?? 0n });
-      i += m[0].length;
+    if (c >= '0' && c <= '9') {
+      const bus = stickyMatch(BUS, line, i);
+      if (bus !== undefined) {
+        tokens.push({ kind: 'busid', text: bus, col });
+        i += bus.length;
+        continue;
+      }
+      const text = stickyMatch(NUMBER, line, i)!;
+      const v = parseNumberText(text);
+      if (v === undefined) errors.push({ col, message: `bad number '${excerpt(text)}': expected decimal, 0x hex or 0b binary, optionally with K/M/G` });
+      tokens.push({ kind: 'number', text, col, value: v ?? 0n });
+      i += text.length;
       continue;
     }
     if (/[A-Za-z_]/.test(c)) {
-      const m = /^[A-Za-z_][A-Za-z0-9_]*/.exec(line.slice(i))!;
-      tokens.push({ kind: 'word', text: m[0], col });
-      i += m[0].length;
+      const text = stickyMatch(WORD, line, i)!;
+      tokens.push({ kind: 'word', text, col });
+      i += text.length;
       continue;
     }
     const op = OPS.find((o) => line.startsWith(o, i));
@@ -92,7 +113,7 @@ export function lexLine(line: string): { tokens: Token[]; errors: LexError[]; co
       i++;
       continue;
     }
-    errors.push({ col, message: `unexpected character '${c}'` });
+    errors.push({ col, message: `unexpected character '${escapeControls(c)}'` });
     i++;
   }
   return { tokens, errors, codeEnd: line.length };

@@ -7,8 +7,10 @@
 import type { AddrRef, CcwLine, Scenario, Stmt } from './ast';
 import { Cursor, LineError } from './cursor';
 import type { Diagnostic } from './diagnostics';
-import { suggestion } from './diagnostics';
-import { lexLine } from './lexer';
+import { boundMessage, suggestion } from './diagnostics';
+import { lexLine, type Token } from './lexer';
+import { statementLimitProblem } from './statementLimits';
+import { DEFAULT_LIMITS, limitMessage, type Limits } from '../limits';
 import { STATEMENT_BY_NAME, STATEMENTS, parseCcwLine } from './statements';
 import { dirName, resolveIncludePath, type IncludeResolver } from './statements/include';
 import { DEFAULT_KERNEL } from '../kernel/version';
@@ -26,10 +28,12 @@ export interface ParseOptions {
   resolve?: IncludeResolver;
   /** The folder includes must stay in; default: the top-level file's folder. */
   root?: string;
+  /** Resource limits (model/limits.ts); default: DEFAULT_LIMITS. */
+  limits?: Limits;
 }
 
-/** Includes nest at most this deep (a cycle is reported before that; this bounds long chains). */
-export const MAX_INCLUDE_DEPTH = 16;
+/** Includes nest at most this deep by default (a cycle is reported before that; this bounds long chains). */
+export const MAX_INCLUDE_DEPTH = DEFAULT_LIMITS.maxIncludeDepth;
 
 const SETUP_ONCE = new Set(['kernel', 'topology', 'memory']);
 /** The name of a `program` block whose header did not parse. */
@@ -44,6 +48,17 @@ interface State {
   sawAction: boolean;
   readonly opts: ParseOptions;
   readonly root: string;
+  readonly limits: Limits;
+  /** Characters and lines of the expanded scenario so far (maxScenarioBytes / maxScenarioLines). */
+  bytes: number;
+  lines: number;
+  /** `include` statements expanded so far (maxIncludes). */
+  includes: number;
+  /** Per file: diagnostics listed, and where checking stopped once there were too many. */
+  readonly listed: Map<string, number>;
+  readonly hidden: Map<string, { line: number; column: number }>;
+  /** Set once the expanded scenario hit a total limit: nothing more is parsed. */
+  stopped: boolean;
 }
 
 export function parseScenario(text: string, file = '<scenario>', opts: ParseOptions = {}): ParseResult {
@@ -51,22 +66,81 @@ export function parseScenario(text: string, file = '<scenario>', opts: ParseOpti
   const scenario: Scenario = { file, kernel: DEFAULT_KERNEL, topology: 'native', memorySize: 1024 * 1024, statements, symbols: new Map() };
   const st: State = {
     scenario, diagnostics: [], symbolLines: new Map(), refs: [], seenOnce: new Map(), sawAction: false, opts,
-    root: opts.root ?? dirName(file),
+    root: opts.root ?? dirName(file), limits: opts.limits ?? DEFAULT_LIMITS,
+    bytes: 0, lines: 0, includes: 0, listed: new Map(), hidden: new Map(), stopped: false,
   };
-  parseFile(st, text, file, [file]);
+  const body = decodedText(st, text, file, 1, 1);
+  if (body !== undefined) parseFile(st, body, file, [file]);
   for (const { ref, file: f, line } of st.refs) {
     if (!scenario.symbols.has(ref.name)) {
       report(st, f, line, ref.col, `unknown name '${ref.name}'${suggestion(ref.name, scenario.symbols.keys())}`, ref.col + ref.name.length);
     }
   }
   checkMemory(st);
+  for (const [f, h] of st.hidden) {
+    st.diagnostics.push({
+      file: f, line: h.line, column: h.column, endColumn: h.column + 1, severity: 'error',
+      message: `more problems not shown: checking of this file stopped at line ${h.line} after ${st.limits.maxDiagnosticsPerFile} problems (limit maxDiagnosticsPerFile)`,
+    });
+  }
   // Stable order: the scenario's own file first, then by line and column.
   st.diagnostics.sort((a, b) => (a.file === b.file ? 0 : a.file === file ? -1 : b.file === file ? 1 : a.file < b.file ? -1 : 1) || a.line - b.line || a.column - b.column);
   return { scenario, diagnostics: st.diagnostics };
 }
 
+/**
+ * Records a diagnostic: its message made safe (short excerpts, control characters escaped) and
+ * at most maxDiagnosticsPerFile per file; the rest are counted into one closing diagnostic.
+ */
 function report(st: State, file: string, line: number, col: number, message: string, endCol?: number, severity: 'error' | 'warning' = 'error'): void {
-  st.diagnostics.push({ file, line, column: col, endColumn: endCol ?? col + 1, severity, message });
+  const n = st.listed.get(file) ?? 0;
+  if (n >= st.limits.maxDiagnosticsPerFile) {
+    // The file stops being checked here (1 M bad lines must not cost a minute): parseFile sees it.
+    if (!st.hidden.has(file)) st.hidden.set(file, { line, column: col });
+    return;
+  }
+  st.listed.set(file, n + 1);
+  const end = Math.max(col + 1, Math.min(endCol ?? col + 1, col + 200));
+  st.diagnostics.push({ file, line, column: col, endColumn: end, severity, message: boundMessage(message) });
+}
+
+/** A UTF-16 file read as UTF-8 shows its BOM as U+FFFD U+FFFD (or as U+FEFF) and a NUL every other character. */
+function looksLikeUtf16(text: string): boolean {
+  const head = text.slice(0, 4096);
+  if (/^(\ufffd\ufffd|\ufeff?\u0000|\u00ff\u00fe|\u00fe\u00ff)/.test(head)) return true;
+  let nul = 0;
+  for (let i = 0; i < head.length; i++) if (head.charCodeAt(i) === 0) nul++;
+  return head.length >= 8 && nul * 4 >= head.length;
+}
+
+/**
+ * The text of one file as the parser reads it: a UTF-8 BOM dropped, a UTF-16 file and a file
+ * beyond maxFileBytes / the expanded scenario beyond maxScenarioBytes refused with one error
+ * (at `line:col`, the include statement for an included file).
+ */
+function decodedText(st: State, text: string, file: string, line: number, col: number, at = file): string | undefined {
+  if (looksLikeUtf16(text)) {
+    report(st, at, line, col, `'${shortName(file)}' looks like UTF-16 text (a byte-order mark or a NUL every other byte): save it as UTF-8`);
+    return undefined;
+  }
+  const body = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+  if (body.length > st.limits.maxFileBytes) {
+    report(st, at, line, col, limitMessage('maxFileBytes', `'${shortName(file)}' of ${body.length} characters`, st.limits));
+    return undefined;
+  }
+  if (st.bytes + body.length > st.limits.maxScenarioBytes) {
+    report(st, at, line, col, limitMessage('maxScenarioBytes', `the expanded scenario (${st.bytes + body.length} characters with '${shortName(file)}')`, st.limits));
+    st.stopped = true;
+    return undefined;
+  }
+  st.bytes += body.length;
+  return body;
+}
+
+/** A statement beyond a resource limit (model/limits.ts) is an error at its operand. */
+function checkLimits(st: State, stmt: Stmt, tokens: readonly Token[], file: string, line: number): void {
+  const p = statementLimitProblem(stmt, st.limits, tokens);
+  if (p) report(st, file, line, p.col ?? tokens[0].col, p.message, p.endCol);
 }
 
 function parseFile(st: State, text: string, file: string, stack: string[]): void {
@@ -87,8 +161,18 @@ function parseFile(st: State, text: string, file: string, stack: string[]): void
 
   const lines = text.split('\n');
   for (let idx = 0; idx < lines.length; idx++) {
+    if (st.stopped || st.hidden.has(file)) return;
     const lineNo = idx + 1;
     const raw = lines[idx];
+    if (++st.lines > st.limits.maxScenarioLines) {
+      report(st, file, lineNo, 1, limitMessage('maxScenarioLines', `the expanded scenario of more than ${st.limits.maxScenarioLines} lines`, st.limits));
+      st.stopped = true;
+      return;
+    }
+    if (raw.length > st.limits.maxLineLength) {
+      report(st, file, lineNo, 1, limitMessage('maxLineLength', `a line of ${raw.length} characters`, st.limits));
+      continue;
+    }
     const { tokens, errors, codeEnd } = lexLine(raw);
     for (const e of errors) report(st, file, lineNo, e.col, e.message);
     if (errors.length || tokens.length === 0) continue;
@@ -124,6 +208,7 @@ function parseFile(st: State, text: string, file: string, stack: string[]): void
       const body = def.parse(c);
       c.end();
       const stmt = here({ ...body, line: lineNo, text: stmtText } as Stmt);
+      checkLimits(st, stmt, tokens, file, lineNo);
       if (stmt.k === 'include') {
         include(st, stmt.path, stmt.col, lineNo, file, stack);
         continue;
@@ -174,7 +259,13 @@ function include(st: State, rel: string, col: number, line: number, file: string
   if (!st.opts.resolve) return fail(`cannot include '${rel}' here: no file access (include works in files run by the CLI, the debugger and the editor)`);
   const checked = resolveIncludePath(file, rel, st.root);
   if ('error' in checked) return fail(checked.error);
-  if (stack.length > MAX_INCLUDE_DEPTH) return fail(`includes nest deeper than ${MAX_INCLUDE_DEPTH} files`);
+  if (stack.length > st.limits.maxIncludeDepth) return fail(limitMessage('maxIncludeDepth', `includes nested ${stack.length + 1} deep`, st.limits));
+  if (++st.includes > st.limits.maxIncludes) {
+    // Fan-out (4 includes a file, 10 levels) would expand a million files: stop at the limit.
+    fail(limitMessage('maxIncludes', `include number ${st.includes} of the expanded scenario`, st.limits));
+    st.stopped = true;
+    return;
+  }
   let got: ReturnType<IncludeResolver>;
   try {
     got = st.opts.resolve(file, rel);
@@ -184,7 +275,9 @@ function include(st: State, rel: string, col: number, line: number, file: string
   if ('error' in got) return fail(`cannot include '${rel}': ${got.error}`);
   if (stack.includes(got.file)) return fail(`include cycle: ${[...stack, got.file].map(shortName).join(' → ')}`);
   const before = st.diagnostics.length;
-  parseFile(st, got.text, got.file, [...stack, got.file]);
+  const body = decodedText(st, got.text, got.file, line, col, file);
+  if (body === undefined) return;
+  parseFile(st, body, got.file, [...stack, got.file]);
   const inner = st.diagnostics.slice(before).filter((d) => d.severity === 'error');
   if (inner.length) {
     const first = inner[0];

@@ -23,6 +23,8 @@ import type { GuestIo } from '../guest/io';
 import { Mm } from '../linux/mm/mm';
 import { VfioStack, QEMU_NAME, QEMU_PID } from '../qemu/topology';
 import { execVfio } from './exec/vfio';
+import { statementLimitProblem } from './statementLimits';
+import { DEFAULT_LIMITS, LimitError, type Limits } from '../limits';
 
 export interface ExpectResult {
   line: number;
@@ -81,7 +83,9 @@ export class Runner implements EvalContext {
   /** Guest CCW address → the included file it was written in (absent: the scenario itself). */
   private readonly ccwFiles = new Map<number, string>();
 
-  constructor(readonly scenario: Scenario) {
+  constructor(readonly scenario: Scenario, readonly limits: Limits = DEFAULT_LIMITS) {
+    // model/limits.ts: guest storage is allocated whole, so its size is checked before that.
+    if (scenario.memorySize > limits.maxGuestMemoryBytes) throw new LimitError('maxGuestMemoryBytes', `guest memory of ${scenario.memorySize} bytes`, limits);
     this.features = kernelFeatures(scenario.kernel);
     this.mem = new GuestMemory(this.m, scenario.memorySize);
     this.mm = new Mm(this.m, this.features);
@@ -246,6 +250,10 @@ export class Runner implements EvalContext {
   }
 
   private exec(st: Stmt): void {
+    // model/limits.ts: a statement beyond a resource limit is a scenario error, never an allocation
+    // (the REPL's statements and files parsed without the limits meet the same check here).
+    const over = statementLimitProblem(st, this.limits, undefined, this.mm.pages.count);
+    if (over) throw new LimitError(over.limit, over.what, this.limits);
     switch (st.k) {
       case 'kernel': case 'topology': case 'memory':
         return;

@@ -59,7 +59,7 @@ describe('language features in the extension host', () => {
 
   it('offers Run | Debug CodeLenses', async () => {
     const lenses = await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', doc.uri);
-    assert.deepEqual(lenses.map((l) => l.command?.command), ['vfioLab.runScenario', 'vfioLab.debugScenario']);
+    assert.deepEqual(lenses.map((l) => l.command?.command), ['vfioLab.runScenarioTests', 'vfioLab.debugScenario']);
   });
 
   it('reports diagnostics as you type, with "did you mean"', async () => {

@@ -6,6 +6,7 @@
  * through an injected resolver (node fs in the CLI, the workspace in the editor).
  */
 import type { StatementDef } from './types';
+import { DEFAULT_LIMITS } from '../../limits';
 
 export const INCLUDE_STATEMENTS: readonly StatementDef[] = [
   {
@@ -61,17 +62,35 @@ export function resolveIncludePath(fromFile: string, rel: string, root: string):
   return { path: joined };
 }
 
-/** An include resolver over a synchronous file reader (the CLI's `fs.readFileSync`, tests' maps). */
-export function readerIncludeResolver(read: (path: string) => string): IncludeResolver {
+/**
+ * An include resolver over a synchronous file reader (the CLI's confined Node reader, tests'
+ * maps). `read` gets the joined path and the scenario folder (`root`) so a host can check the
+ * file's real path against the folder's (symbolic links, issue 13). Each path is read once
+ * (fan-out includes of the same file cost one read).
+ */
+export function readerIncludeResolver(read: (path: string, root: string) => string, root?: string): IncludeResolver {
+  const cache = new Map<string, { file: string; text: string } | { error: string }>();
   return (fromFile, rel) => {
     const file = joinInclude(fromFile, rel);
+    const hit = cache.get(file);
+    if (hit) return hit;
+    let got: { file: string; text: string } | { error: string };
     try {
-      return { file, text: read(file) };
+      got = { file, text: read(file, root ?? dirName(fromFile)) };
     } catch (e) {
-      const code = (e as { code?: string }).code;
-      return { error: code === 'ENOENT' ? 'no such file' : e instanceof Error ? e.message : String(e) };
+      got = { error: readErrorText(e) };
     }
+    cache.set(file, got);
+    return got;
   };
+}
+
+/** A reader's failure as one line (never a stack trace). */
+export function readErrorText(e: unknown): string {
+  const code = (e as { code?: string } | undefined)?.code;
+  if (code === 'ENOENT' || /ENOENT|FileNotFound|EntryNotFound/.test(String(e))) return 'no such file';
+  const msg = e instanceof Error ? e.message : String(e);
+  return msg.split('\n')[0];
 }
 
 /**
@@ -79,19 +98,21 @@ export function readerIncludeResolver(read: (path: string) => string): IncludeRe
  * `text` includes, transitively, and returns a synchronous resolver over what was read. Paths
  * that leave `root` are not read (the parser reports them).
  */
-export async function preloadIncludes(file: string, text: string, read: (path: string) => Promise<string>, root = dirName(file)): Promise<IncludeResolver> {
+export async function preloadIncludes(
+  file: string, text: string, read: (path: string, root: string) => Promise<string>, root = dirName(file), maxFiles = DEFAULT_LIMITS.maxIncludes,
+): Promise<IncludeResolver> {
   const got = new Map<string, { text: string } | { error: string }>();
+  // Each distinct file is read once, and at most maxFiles of them (the parser reports the limit).
   const visit = async (from: string, body: string): Promise<void> => {
     for (const rel of includedPaths(body)) {
       const checked = resolveIncludePath(from, rel, root);
-      if ('error' in checked || got.has(checked.path) || got.size >= 256) continue;
+      if ('error' in checked || got.has(checked.path) || got.size >= maxFiles) continue;
       try {
-        const t = await read(checked.path);
+        const t = await read(checked.path, root);
         got.set(checked.path, { text: t });
         await visit(checked.path, t);
       } catch (e) {
-        const code = (e as { code?: string }).code;
-        got.set(checked.path, { error: code === 'ENOENT' || /ENOENT|FileNotFound|not found/i.test(String(e)) ? 'no such file' : e instanceof Error ? e.message : String(e) });
+        got.set(checked.path, { error: readErrorText(e) });
       }
     }
   };
@@ -99,7 +120,7 @@ export async function preloadIncludes(file: string, text: string, read: (path: s
   return (fromFile, rel) => {
     const path = joinInclude(fromFile, rel);
     const r = got.get(path);
-    if (!r) return { error: 'not read' };
+    if (!r) return { error: `not read (more than ${maxFiles} files are included; limit maxIncludes)` };
     return 'text' in r ? { file: path, text: r.text } : r;
   };
 }

@@ -56,7 +56,8 @@ describe('language: include', () => {
     for (let i = 0; i < MAX_INCLUDE_DEPTH + 3; i++) chain[`f${i}.vlab`] = `include "f${i + 1}.vlab"`;
     chain[`f${MAX_INCLUDE_DEPTH + 3}.vlab`] = 'tpi';
     const d = parseScenario(chain['f0.vlab'], 'f0.vlab', { resolve: files(chain) }).diagnostics;
-    assert.ok(d.some((x) => x.message === `includes nest deeper than ${MAX_INCLUDE_DEPTH} files`), JSON.stringify(d.map((x) => x.message)));
+    // model/limits.ts maxIncludeDepth: the 17th nested include is refused, naming the limit
+    assert.ok(d.some((x) => x.message === `includes nested ${MAX_INCLUDE_DEPTH + 2} deep exceeds limit maxIncludeDepth (${MAX_INCLUDE_DEPTH} levels); raise it with CLI --limit NAME=N; editor setting vfioLab.limits`), JSON.stringify(d.map((x) => x.message)));
   });
 
   it('preloads includes through an async reader for the adapter and the editor', async () => {

@@ -33,8 +33,9 @@ describe('cli: vfio-lab run / check', () => {
 
   it('stops a runaway TIC loop at --max-steps and reports it', () => {
     const r = runCli(['run', 'test/fixtures/tic-loop.vlab', '--max-steps', '5000'], read);
-    assert.equal(r.code, 1);
+    assert.equal(r.code, 3); // EXIT_STEP_CAP
     assert.match(r.stdout, /1 exceptions/);
+    assert.equal(r.stderr, 'vfio-lab: test/fixtures/tic-loop.vlab: stopped after 5000 steps (limit maxSteps): a runaway program? raise it with --max-steps N\n');
   });
 
   it('prints JSON per file', () => {
