@@ -15,6 +15,22 @@ import { Cursor, LineError } from '../model/scenario/cursor';
 import { evaluate, formatValue } from '../model/scenario/evaluate';
 import { PATH_HEADS } from '../model/scenario/paths';
 import { describeEvent } from '../model/engine/events';
+import type { Expr } from '../model/scenario/ast';
+
+/**
+ * A value the console and hovers show as an expandable tree (issue 9 "REPL and hovers"):
+ * stored images, a live SCHIB, a page, a bound name's pages, a vfio-ccw channel program, a CCW.
+ */
+export type Structured =
+  | { kind: 'irb' }
+  | { kind: 'schib' }
+  | { kind: 'sch'; sch: number; side?: 'guest' | 'host' }
+  | { kind: 'page'; pfn: number; at: string }
+  | { kind: 'bound'; name: string }
+  | { kind: 'cp'; sch: number }
+  | { kind: 'ccw'; addr: number };
+
+const sidText = (sch: number) => `0.0.${sch.toString(16).padStart(4, '0')}`;
 
 export interface ReplResult {
   text: string;
@@ -49,6 +65,95 @@ export class Repl {
     if (words[0] === 'help' || words[0] === '?') return { text: helpText(words[1]), changed: false };
     if (STATEMENT_BY_NAME.has(words[0])) return this.statement(text);
     return { text: this.expression(text), changed: false };
+  }
+
+  /**
+   * The structured value `text` names, with its one-line summary; undefined when it names a
+   * scalar (or nothing: the caller evaluates it as an expression and reports the error).
+   */
+  structured(text: string): { value: Structured; summary: string } | undefined {
+    const { tokens, errors } = lexLine(text.trim());
+    if (errors.length || !tokens.length) return undefined;
+    let e: Expr;
+    try {
+      const c = new Cursor(tokens, text.trim());
+      e = parseExpr(c);
+      c.end();
+    } catch {
+      return undefined;
+    }
+    if (e.k !== 'path') return undefined;
+    const r = this.runner;
+    const arg = (i: number) => {
+      const a = e.args[i];
+      try {
+        return a ? evaluate(a, r) : undefined;
+      } catch {
+        return undefined; // not a structured value: the expression path reports the error
+      }
+    };
+    const num = (i: number) => {
+      const v = arg(i);
+      return typeof v === 'bigint' ? Number(v) : undefined;
+    };
+    const parts = e.parts;
+    if (parts.length === 0 && e.args.length === 0) {
+      if (e.head === 'irb' && r.state.irb) return { value: { kind: 'irb' }, summary: 'IRB of the last tsch (css §4)' };
+      if (e.head === 'schib' && r.state.schib) return { value: { kind: 'schib' }, summary: 'SCHIB of the last stsch (css §1)' };
+      const bound = r.bindings.get(e.head);
+      if (bound) return { value: { kind: 'bound', name: e.head }, summary: `${bound.length} pages` };
+      return undefined;
+    }
+    if (parts.length === 1 && 'index' in parts[0] && e.args.length === 0) {
+      const bound = r.bindings.get(e.head);
+      const i = parts[0].index;
+      if (bound && i < bound.length) return { value: { kind: 'page', pfn: bound[i], at: `${e.head}[${i}]` }, summary: `pfn 0x${bound[i].toString(16)}` };
+      return undefined;
+    }
+    if (parts.length) return undefined;
+    if (e.head === 'sch' && e.args.length === 1) {
+      const sch = num(0);
+      if (sch !== undefined && r.css.hasSubchannel(sch)) return { value: { kind: 'sch', sch }, summary: `SCHIB of ${sidText(sch)} (css §1)` };
+    }
+    if ((e.head === 'guest' || e.head === 'host') && e.args.length === 1 && r.vfio) {
+      const sch = num(0);
+      if (sch !== undefined && r.vfio.qemu.devices.has(sch)) return { value: { kind: 'sch', sch, side: e.head }, summary: `${e.head} SCHIB of ${sidText(sch)} (css §1)` };
+    }
+    if ((e.head === 'cp' || e.head === 'fsm' || e.head === 'vfio') && e.args.length === 1 && r.vfio) {
+      const sch = num(0);
+      const p = sch === undefined ? undefined : r.vfio.vfio.devices.get(sch);
+      if (p && sch !== undefined) return { value: { kind: 'cp', sch }, summary: `${p.state}, ${p.cp.chains.length} chains (css §8.3, §9)` };
+    }
+    if (e.head === 'ccw' && e.args.length === 1) {
+      const addr = num(0);
+      if (addr !== undefined && r.mem.inRange(addr, 8)) return { value: { kind: 'ccw', addr }, summary: `CCW at 0x${addr.toString(16)} (css §3.1)` };
+    }
+    if (e.head === 'page' && e.args.length === 2) {
+      const p = arg(0);
+      const addr = arg(1);
+      const pid = typeof p === 'bigint' ? Number(p) : typeof p === 'string' ? r.processes.get(p) : undefined;
+      if (pid === undefined || typeof addr !== 'bigint') return undefined;
+      const pfn = r.mm.pageAt(pid, addr);
+      if (pfn === undefined) return undefined;
+      const name = typeof p === 'string' ? p : String(pid);
+      return { value: { kind: 'page', pfn, at: `page(${name}, 0x${addr.toString(16)})` }, summary: `pfn 0x${pfn.toString(16)}` };
+    }
+    return undefined;
+  }
+
+  /** Evaluate an expression (hovers, watches); throws with a one-line message when it is not one. */
+  value(text: string): string {
+    const { tokens, errors } = lexLine(text);
+    if (errors.length) throw new Error(`error at column ${errors[0].col}: ${errors[0].message}`);
+    try {
+      const c = new Cursor(tokens, text);
+      const e = parseExpr(c);
+      c.end();
+      return formatValue(evaluate(e, this.runner));
+    } catch (e) {
+      if (e instanceof LineError) throw new Error(`error at column ${e.col}: ${e.message}`);
+      throw e;
+    }
   }
 
   /** Evaluate an expression only (hovers, watches): never changes the machine. */

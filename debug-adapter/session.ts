@@ -5,7 +5,7 @@
  * becomes an error response and the session stays usable.
  */
 import {
-  DebugSession, InitializedEvent, InvalidatedEvent, OutputEvent, Scope, Source, StackFrame, StoppedEvent, TerminatedEvent, Thread, Event, Response,
+  DebugSession, InitializedEvent, InvalidatedEvent, OutputEvent, Scope, StoppedEvent, TerminatedEvent, Thread, Event, Response,
 } from '@vscode/debugadapter';
 import type { DebugProtocol } from '@vscode/debugprotocol';
 import type { FileAccess } from './fileAccess';
@@ -15,6 +15,10 @@ import { Variables } from './variables';
 import { ViewData } from './viewData';
 import { Repl } from './repl';
 import { lastChange } from './lastChange';
+import { Frames } from './frames';
+import { Disassembler } from './disassembly';
+import { readMemory, prepareWrite, valueBytes, parseSid, toBase64 } from './memory';
+import { prepareDirty } from './variables';
 import * as P from './protocol';
 import { parseScenario } from '../model/scenario/parser';
 import { preloadIncludes } from '../model/scenario/statements/include';
@@ -65,6 +69,8 @@ export class VlabSession extends DebugSession {
   private repl: Repl | undefined;
   /** After `disconnect`: the state is dropped, nothing more is sent for it. */
   private disposed = false;
+  private frames: Frames | undefined;
+  private disassembler: Disassembler | undefined;
 
   constructor(private readonly files: FileAccess) {
     super();
@@ -87,6 +93,12 @@ export class VlabSession extends DebugSession {
       supportsCompletionsRequest: true,
       // Hovering a field path in the editor evaluates it (irb.scsw.stctl, vmstat.…).
       supportsEvaluateForHovers: true,
+      // issue 9 state and code views (h9b): CCW disassembly, guest memory, edits
+      supportsDisassembleRequest: true,
+      supportsReadMemoryRequest: true,
+      supportsWriteMemoryRequest: true,
+      supportsSetVariable: true,
+      supportsSetExpression: true,
     } as DebugProtocol.Capabilities;
     this.sendResponse(response);
   }
@@ -112,6 +124,8 @@ export class VlabSession extends DebugSession {
       this.viewData = new ViewData(this.runner);
       this.variables = new Variables(this.runner, this.nav, this.viewData);
       this.repl = new Repl(this.runner, this.nav);
+      this.frames = new Frames(this.runner, this.nav, this.sources, args.program);
+      this.disassembler = new Disassembler(this.runner);
       if (this.trace) this.runner.m.onEvent((r) => this.output(describeEvent(r.event) + '\n', 'console'));
       this.launchArgs = args;
       this.sendResponse(response);
@@ -165,37 +179,125 @@ export class VlabSession extends DebugSession {
   }
 
   protected override stackTraceRequest(response: DebugProtocol.StackTraceResponse, args: DebugProtocol.StackTraceArguments): void {
-    const cur = this.nav?.current;
-    const frames: StackFrame[] = [];
-    if (cur && this.runner) {
-      const srcs = new Map<string, Source>();
-      const srcOf = (file: string) => {
-        let x = srcs.get(file);
-        if (!x) srcs.set(file, (x = new Source(basename(file), file)));
-        return x;
-      };
-      // statement frames are named by their text: (line, text) finds the file (include)
-      const fileOf = (line: number, text: string) => this.sources?.fileOf(line, text) ?? this.programPath;
-      let id = args.threadId * 1000;
-      if (args.threadId === cur.thread) {
-        if (cur.event.kind === 'ccw.fetch' && cur.event.ccwLine !== undefined) {
-          const file = this.runner.ccwFileAt(cur.event.addr) ?? this.programPath;
-          frames.push(new StackFrame(id++, `CCW @0x${cur.event.addr.toString(16)} cmd 0x${cur.event.cmd.toString(16).padStart(2, '0')}`, srcOf(file), cur.event.ccwLine, 1));
-        }
-        for (const f of cur.frames) {
-          frames.push(f.line !== undefined ? new StackFrame(id++, f.name, srcOf(fileOf(f.line, f.name)), f.line, 1) : new StackFrame(id++, f.name));
-        }
-      } else if (args.threadId === GUEST_CPU_THREAD) {
-        const st = this.runner.current;
-        if (st) frames.push(new StackFrame(id++, st.text, srcOf(st.file ?? this.programPath), st.line, 1));
-      } else {
-        frames.push(new StackFrame(id++, `${threadName(args.threadId)}: running (not the stopped thread)`));
-      }
-    }
+    // frames.ts: the stopped thread's model stack with explained kernel/QEMU sources; other
+    // threads their queued work or current CCW, or nothing (never a placeholder)
+    const frames = this.frames && Number.isInteger(args.threadId) ? this.frames.stack(args.threadId, args.threadId * 1000) : [];
     const start = args.startFrame ?? 0;
     const levels = args.levels || frames.length;
     response.body = { stackFrames: frames.slice(start, start + levels), totalFrames: frames.length };
     this.sendResponse(response);
+  }
+
+  protected override sourceRequest(response: DebugProtocol.SourceResponse, args: DebugProtocol.SourceArguments): void {
+    const ref = args.source?.sourceReference ?? args.sourceReference;
+    const c = this.frames?.kernel.content(ref);
+    if (!c) {
+      this.sendErrorResponse(response, 3010, `source: no source with reference ${String(ref)} (the frame views of this session give them out)`);
+      return;
+    }
+    response.body = { content: c.text, mimeType: 'text/plain' };
+    this.sendResponse(response);
+  }
+
+  protected override disassembleRequest(response: DebugProtocol.DisassembleResponse, args: DebugProtocol.DisassembleArguments): void {
+    try {
+      if (!this.disassembler) throw new Error('no scenario is running');
+      response.body = { instructions: this.disassembler.disassemble(args ?? ({} as DebugProtocol.DisassembleArguments)) };
+      this.sendResponse(response);
+    } catch (e) {
+      this.sendErrorResponse(response, 3011, errorText(e));
+    }
+  }
+
+  protected override readMemoryRequest(response: DebugProtocol.ReadMemoryResponse, args: DebugProtocol.ReadMemoryArguments): void {
+    try {
+      if (!this.runner) throw new Error('no scenario is running');
+      if (this.running) throw new Error('pause the scenario first');
+      response.body = readMemory(this.runner, args ?? ({} as DebugProtocol.ReadMemoryArguments));
+      this.sendResponse(response);
+    } catch (e) {
+      this.sendErrorResponse(response, 3012, errorText(e));
+    }
+  }
+
+  protected override writeMemoryRequest(response: DebugProtocol.WriteMemoryResponse, args: DebugProtocol.WriteMemoryArguments): void {
+    try {
+      if (!this.runner) throw new Error('no scenario is running');
+      const w = prepareWrite(this.runner, args ?? ({} as DebugProtocol.WriteMemoryArguments));
+      this.edit(w.apply, { addr: w.addr, count: w.bytes.length });
+      response.body = { bytesWritten: w.bytes.length };
+      this.sendResponse(response);
+    } catch (e) {
+      this.sendErrorResponse(response, 3013, errorText(e));
+    }
+  }
+
+  protected override setVariableRequest(response: DebugProtocol.SetVariableResponse, args: DebugProtocol.SetVariableArguments): void {
+    try {
+      if (!this.variables) throw new Error('no scenario is running');
+      const set = this.variables.setterOf(args.variablesReference, String(args.name))(String(args.value ?? ''));
+      this.edit(set.apply, set.memory);
+      response.body = { value: String(args.value ?? '').trim() };
+      this.sendResponse(response);
+    } catch (e) {
+      this.sendErrorResponse(response, 3014, errorText(e));
+    }
+  }
+
+  protected override setExpressionRequest(response: DebugProtocol.SetExpressionResponse, args: DebugProtocol.SetExpressionArguments): void {
+    try {
+      if (!this.runner || !this.repl) throw new Error('no scenario is running');
+      const expr = String(args.expression ?? '').trim();
+      const value = String(args.value ?? '').trim();
+      const plan = this.planSetExpression(expr, value);
+      this.edit(plan.apply, plan.memory);
+      response.body = { value: this.repl.expression(expr) };
+      this.sendResponse(response);
+    } catch (e) {
+      this.sendErrorResponse(response, 3015, errorText(e));
+    }
+  }
+
+  /**
+   * What `expr = value` may change (issue 9 "Edits"): a guest SCHIB field through MSCH
+   * (`sch(SID).pmcw.isc`, `guest(SID)…` in vfio), guest memory (`mem(ADDR, LEN)`), a page's
+   * dirty flag (`page(P, A).dirty`, `bufs[i].dirty`). Everything else is read-only.
+   */
+  private planSetExpression(expr: string, value: string): { apply: () => void; memory?: { addr: number; count: number } } {
+    const runner = this.runner!;
+    const vfio = !!runner.vfio;
+    const field = /^(sch|guest)\((\S+)\)\.((?:pmcw|scsw)\.\w+|mda|mba\.\w+)$/.exec(expr);
+    if (field && (field[1] === 'sch') !== vfio) {
+      const sch = parseSid(field[2]);
+      const apply = this.viewData!.prepareSetField({ sch, field: field[3], value });
+      return { apply: () => { const r = apply(); if (r.cc !== 0) throw new Error(`MSCH gave cc ${r.cc}: ${field[3]} not changed (css §5.2)`); } };
+    }
+    const mem = /^mem\(([^,()]+)(?:,\s*([^()]+))?\)$/.exec(expr);
+    if (mem) {
+      const addr = Number(mem[1].trim());
+      const len = mem[2] === undefined ? 1 : Number(mem[2].trim());
+      if (!Number.isInteger(addr) || !Number.isInteger(len) || len <= 0) throw new Error(`setExpression: ${expr}: address and length must be integers`);
+      const bytes = valueBytes(value, len);
+      const w = prepareWrite(runner, { memoryReference: '0x' + addr.toString(16), data: toBase64(bytes) });
+      return { apply: w.apply, memory: { addr, count: bytes.length } };
+    }
+    const dirty = /^(.+)\.dirty$/.exec(expr);
+    if (dirty) {
+      const pfn = Number(BigInt(this.repl!.value(`${dirty[1]}.pfn`).split(' ')[0]));
+      return { apply: prepareDirty(runner, pfn, value) };
+    }
+    throw new Error(`read-only: ${expr} (editable: ${vfio ? 'guest(SID)' : 'sch(SID)'}.pmcw.FIELD that MSCH modifies, mem(ADDR, LEN), page(P, A).dirty)`);
+  }
+
+  /** Apply an edit at the current stop through the journal (Step Back undoes it) and refresh the views. */
+  private edit(apply: () => void, memory?: { addr: number; count: number }): void {
+    if (!this.nav) throw new Error('no scenario is running');
+    if (this.running) throw new Error('pause the scenario before editing');
+    this.nav.editHere(apply);
+    this.viewData?.setStop(this.nav.current?.journalPos ?? 0);
+    this.sendEvent(new InvalidatedEvent(['variables']));
+    if (memory) this.sendEvent(new Event('memory', { memoryReference: '0x' + memory.addr.toString(16), offset: 0, count: memory.count }));
+    this.sendEvent(new Event(P.STATE_EVENT, this.stateBody(true)));
   }
 
   protected override scopesRequest(response: DebugProtocol.ScopesResponse): void {
@@ -213,8 +315,16 @@ export class VlabSession extends DebugSession {
       if (!this.repl) throw new Error('no scenario is running');
       if (this.running) throw new Error('pause the scenario first');
       const expr = String(args.expression ?? '');
-      // hovers and watches only read; statements run only from the console
-      const r = args.context === 'repl' ? this.repl.evaluate(expr) : { text: this.repl.expression(expr), changed: false };
+      // a structured value (irb, sch(SID), page(P, A), bufs, cp(SID), ccw(ADDR)) expands (repl.ts)
+      const tree = this.variables ? this.repl.structured(expr) : undefined;
+      if (tree) {
+        response.body = { result: tree.summary, variablesReference: this.variables!.structuredRef(tree.value) };
+        this.sendResponse(response);
+        return;
+      }
+      // hovers and watches only read; statements run only from the console; a hover over a
+      // word that is no value answers an error, so the editor shows nothing
+      const r = args.context === 'repl' ? this.repl.evaluate(expr) : { text: args.context === 'hover' ? this.repl.value(expr) : this.repl.expression(expr), changed: false };
       response.body = { result: r.text, variablesReference: 0 };
       this.sendResponse(response);
       if (r.changed) {
@@ -502,10 +612,6 @@ const yieldThen: (f: () => void) => void =
   typeof (globalThis as { setImmediate?: unknown }).setImmediate === 'function'
     ? (f) => (globalThis as unknown as { setImmediate: (f: () => void) => void }).setImmediate(f)
     : (f) => setTimeout(f, 0);
-
-function basename(p: string): string {
-  return p.split(/[\\/]/).pop() ?? p;
-}
 
 function errorText(e: unknown): string {
   return e instanceof Error ? e.message : String(e);

@@ -22,7 +22,11 @@ export type ModelEvent =
   | { kind: 'crw.queued'; queue: string; crw: number }
   | { kind: 'chp.state'; chpid: number; configured: boolean; online: boolean; pamChanged: number; note: string }
   | { kind: 'page.fault'; pid: number; vaddr: bigint; pfn: number; zero: boolean }
-  | { kind: 'page.grab'; pid: number; vaddr: bigint; pfn: number; foll: 'FOLL_PIN' | 'FOLL_GET'; refcount: number; pincount: number }
+  | {
+      kind: 'page.grab'; pid: number; vaddr: bigint; pfn: number; foll: 'FOLL_PIN' | 'FOLL_GET'; refcount: number; pincount: number;
+      /** The folio's counts before the grab, the references taken, the path, the FOLL flags in force and the counting rule applied (gup §3.1). */
+      before: { refcount: number; pincount: number }; refs: number; path: 'slow' | 'fast'; flags: string; rule: string;
+    }
   | { kind: 'page.release'; pfn: number; how: string; refcount: number; pincount: number; dirty: boolean }
   | { kind: 'gup.return'; api: string; ret: number }
   /**

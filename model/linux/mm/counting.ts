@@ -87,6 +87,17 @@ export class Counting {
     }
   }
 
+  /** The gup §3.1 row a grab of `refs` on the folio of `pfn` applies (the debugger's page-grab scope). */
+  grabRule(pfn: number, refs: number, mode: FollMode): string {
+    const h = this.store.head(pfn);
+    const f = this.features;
+    if (mode === 'FOLL_GET') return `FOLL_GET: refcount +${refs} on the head page (gup §3.1)`;
+    if (!f.pinTracking) return `FOLL_PIN in ${f.gupEra}: a plain reference, refcount +${refs}, no bias (gup §3.1)`;
+    if (f.zeroPageNotPinned && this.isZero(h)) return 'FOLL_PIN on the shared zero page (6.5+): nothing counted (gup §3.1)';
+    if (this.hasPincount(this.store.order[h])) return `FOLL_PIN on a large folio (order ${this.store.order[h]}): refcount +${refs}, ${this.pincountField()} +${refs} (gup §3.1, §3.2)`;
+    return `FOLL_PIN on a small page: refcount +${refs} × GUP_PIN_COUNTING_BIAS (${GUP_PIN_COUNTING_BIAS}) (gup §3.1)`;
+  }
+
   /** Real name of the grab helper for this path and era (the debugger's call stack). */
   grabFn(path: GrabPath): string {
     const e = this.features.gupEra;

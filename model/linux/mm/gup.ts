@@ -232,8 +232,8 @@ export class GupCore {
       // E4 batches the rest of a PMD-mapped folio in one grab (gup §3.1 "slow path mechanics").
       if (AddressSpaces.pmdMapped(order) && eraAtLeast(this.f, 'E4')) incr = Math.min((1 << order) - (pfn - h), nr - i);
       if (want) {
-        if (!this.grab(p, vaddr, pfn, 1, mode, 'slow')) { ret = -ERRNO.ENOMEM; break; }
-        if (incr > 1 && !this.grab(p, vaddr + PAGE_SIZE, pfn + 1, incr - 1, mode, 'slow')) {
+        if (!this.grab(p, vaddr, pfn, 1, mode, 'slow', flags)) { ret = -ERRNO.ENOMEM; break; }
+        if (incr > 1 && !this.grab(p, vaddr + PAGE_SIZE, pfn + 1, incr - 1, mode, 'slow', flags)) {
           this.dropRefs(pfn, 1, mode);
           ret = -ERRNO.EFAULT;
           break;
@@ -277,7 +277,7 @@ export class GupCore {
       const refs = AddressSpaces.pmdMapped(order) ? Math.min((1 << order) - (pfn - h), nr - i) : 1;
       // try_grab_folio_fast(): a folio that may not be long-term pinned is given back before any pin accounting (≈5.13+).
       if (longterm && mode === 'FOLL_PIN' && !this.longterm.pinnable(pfn) && this.longterm.fastChecksPinnable()) break;
-      if (!this.grab(p, vaddr, pfn, refs, mode, 'fast')) break;
+      if (!this.grab(p, vaddr, pfn, refs, mode, 'fast', flags)) break;
       // Checks made after the grab roll it back (counted acquired and released, gup §4 "rollbacks").
       const rollback =
         (kind === 'secretmem' && atLeast(this.f.version, 5, 14)) ||
@@ -294,13 +294,15 @@ export class GupCore {
   }
 
   /** Grab with the era's helper name on the stack and a page.grab event; false if refused. */
-  grab(p: Process, vaddr: bigint, pfn: number, refs: number, mode: FollMode, path: 'slow' | 'fast'): boolean {
+  grab(p: Process, vaddr: bigint, pfn: number, refs: number, mode: FollMode, path: 'slow' | 'fast', flags: ReadonlySet<string>): boolean {
     return this.m.within(this.counting.grabFn(path), () => {
+      const h = this.store.head(pfn);
+      const before = { refcount: this.store.refcount[h], pincount: this.store.pincount[h] };
+      const rule = this.counting.grabRule(pfn, refs, mode);
       const r = this.counting.grab(pfn, refs, mode, path);
       if (r === 'refused') return false;
-      const h = this.store.head(pfn);
       this.m.emit(
-        { kind: 'page.grab', pid: p.pid, vaddr, pfn, foll: mode, refcount: this.store.refcount[h], pincount: this.store.pincount[h] },
+        { kind: 'page.grab', pid: p.pid, vaddr, pfn, foll: mode, refcount: this.store.refcount[h], pincount: this.store.pincount[h], before, refs, path, flags: follString(flags), rule },
         'instruction',
       );
       return true;

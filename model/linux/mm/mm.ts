@@ -23,6 +23,9 @@ import { GupTest } from './gupTest';
 import { Fork, type ForkResult } from './fork';
 import { atLeast } from '../../kernel/version';
 
+/** memfd_pin_folios pins with FOLL_PIN | FOLL_LONGTERM (mm/gup.c, try_grab_folio(folio, 1, FOLL_PIN)). */
+const MEMFD_PIN_FLAGS: ReadonlySet<string> = new Set(['FOLL_PIN', 'FOLL_LONGTERM']);
+
 export { ERRNO, errnoName };
 export type { VmaKind, VmaOptions };
 export { FOLL_FLAGS } from './foll';
@@ -147,7 +150,7 @@ export class Mm {
           const h = this.pages.head(pfn);
           if (h === last) continue;
           if (nr === maxFolios) break;
-          if (!this.core.grab(p, a, h, 1, 'FOLL_PIN', 'slow')) return nr ? nr : -ERRNO.ENOMEM;
+          if (!this.core.grab(p, a, h, 1, 'FOLL_PIN', 'slow', MEMFD_PIN_FLAGS)) return nr ? nr : -ERRNO.ENOMEM;
           out.push(h);
           last = h;
           nr++;

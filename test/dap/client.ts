@@ -1,0 +1,64 @@
+/** Small helpers for the DAP tests of the state and code views (issue 9). */
+import * as path from 'node:path';
+import { DebugClient } from '@vscode/debugadapter-testsupport';
+import type { DebugProtocol } from '@vscode/debugprotocol';
+
+export const ROOT = path.resolve(__dirname, '../../..');
+export const ADAPTER = path.join(ROOT, 'dist/debugAdapter.js');
+export const example = (name: string): string => path.join(ROOT, 'examples', name);
+export const fixture = (name: string): string => path.join(ROOT, 'test/fixtures', name);
+
+export async function launch(dc: DebugClient, program: string): Promise<DebugProtocol.StoppedEvent> {
+  await dc.initializeRequest({ adapterID: 'vlab', pathFormat: 'path', linesStartAt1: true, columnsStartAt1: true });
+  const stopped = dc.waitForEvent('stopped') as Promise<DebugProtocol.StoppedEvent>;
+  await dc.launch({ program, stopOnEntry: true } as DebugProtocol.LaunchRequestArguments);
+  await dc.configurationDoneRequest();
+  return stopped;
+}
+
+export async function step(dc: DebugClient, kind: 'next' | 'stepIn' | 'stepOut' | 'stepBack' | 'continue', threadId = 1): Promise<DebugProtocol.StoppedEvent> {
+  const stopped = dc.waitForEvent('stopped') as Promise<DebugProtocol.StoppedEvent>;
+  await dc.send(kind, { threadId });
+  return stopped;
+}
+
+/** Continue to a breakpoint on `line` of `program` (cleared again afterwards). */
+export async function runTo(dc: DebugClient, program: string, line: number): Promise<DebugProtocol.StoppedEvent> {
+  await dc.setBreakpointsRequest({ source: { path: program }, breakpoints: [{ line }] });
+  const ev = await step(dc, 'continue');
+  await dc.setBreakpointsRequest({ source: { path: program }, breakpoints: [] });
+  return ev;
+}
+
+export async function frames(dc: DebugClient, threadId: number): Promise<DebugProtocol.StackFrame[]> {
+  return (await dc.stackTraceRequest({ threadId })).body.stackFrames;
+}
+
+export async function scopes(dc: DebugClient, threadId: number): Promise<DebugProtocol.Scope[]> {
+  const f = await frames(dc, threadId);
+  return (await dc.scopesRequest({ frameId: f[0]?.id ?? 0 })).body.scopes;
+}
+
+export async function vars(dc: DebugClient, ref: number): Promise<DebugProtocol.Variable[]> {
+  return (await dc.variablesRequest({ variablesReference: ref })).body.variables;
+}
+
+/** The rows of scope `name` at the current stop of `threadId`, by row name. */
+export async function scope(dc: DebugClient, threadId: number, name: string): Promise<Map<string, DebugProtocol.Variable>> {
+  const s = (await scopes(dc, threadId)).find((x) => x.name === name);
+  if (!s) throw new Error(`no scope ${name}`);
+  return byName(await vars(dc, s.variablesReference));
+}
+
+export function byName(v: DebugProtocol.Variable[]): Map<string, DebugProtocol.Variable> {
+  return new Map(v.map((x) => [x.name, x]));
+}
+
+/** Expand a row and return its children by name. */
+export async function expand(dc: DebugClient, v: DebugProtocol.Variable | undefined): Promise<Map<string, DebugProtocol.Variable>> {
+  if (!v || !v.variablesReference) throw new Error(`not expandable: ${v?.name}`);
+  return byName(await vars(dc, v.variablesReference));
+}
+
+export const b64 = (s: string): string => Buffer.from(s, 'latin1').toString('base64');
+export const unb64 = (s: string): string => Buffer.from(s, 'base64').toString('latin1');
