@@ -56,6 +56,11 @@ export class Variables {
     return p ? p(hex) : [];
   }
 
+  /** The `evaluateName` of row `name` under `ref` (dataBreakpointInfo from the Variables view). */
+  evaluateNameOf(ref: number, name: string): string | undefined {
+    return this.children(ref, false).find((v) => v.name === name)?.evaluateName;
+  }
+
   private v(name: string, value: string, children?: Producer): DebugProtocol.Variable {
     return { name, value, variablesReference: children ? this.handle(children) : 0 };
   }
