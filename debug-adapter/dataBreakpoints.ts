@@ -69,11 +69,11 @@ export class DataBreakpoints {
     const e = compileWatch(expression, known);
     let now: string;
     try {
-      now = formatValue(e.value(ctx.runner));
+      now = `now ${formatValue(e.value(ctx.runner))}`;
     } catch (err) {
       now = `not readable now: ${err instanceof Error ? err.message : String(err)}`;
     }
-    return { dataId: DATA_ID_PREFIX + e.text, description: `${e.text} (now ${now})`, accessTypes: ['write'], canPersist: true };
+    return { dataId: DATA_ID_PREFIX + e.text, description: `${e.text} (${now})`, accessTypes: ['write'], canPersist: true };
   }
 
   set(args: readonly DebugProtocol.DataBreakpoint[], known: ReadonlySet<string>): DebugProtocol.Breakpoint[] {
