@@ -32,8 +32,11 @@ export interface DataBreakpoint {
   dataId: string;
   expr: CompiledExpr;
   options: BreakpointOptions | undefined;
-  /** The last values read: history index → value (two entries: the record and its predecessor). */
-  cache: Map<number, Sample>;
+  /** The last two values read (history index, value): a walk needs only its neighbourhood. */
+  ai: number;
+  av: Sample | undefined;
+  bi: number;
+  bv: Sample | undefined;
   epoch: number;
 }
 
@@ -94,7 +97,7 @@ export class DataBreakpoints {
       if (a?.accessType !== undefined && a.accessType !== 'write') throw new Error(`access type '${String(a.accessType)}' is not supported: the model breaks on value changes (write)`);
       const expr = compileWatch(a?.dataId, known);
       const options = a.condition || a.hitCondition ? new BreakpointOptions({ condition: a.condition, hitCondition: a.hitCondition }, known) : undefined;
-      this.list.push({ id, dataId: DATA_ID_PREFIX + expr.text, expr, options, cache: new Map(), epoch: -1 });
+      this.list.push({ id, dataId: DATA_ID_PREFIX + expr.text, expr, options, ai: -1, av: undefined, bi: -1, bv: undefined, epoch: -1 });
       return { id, verified: true, message: `breaks when ${expr.text} changes` };
     } catch (e) {
       return { id, verified: false, message: e instanceof Error ? e.message : String(e) };
@@ -105,16 +108,15 @@ export class DataBreakpoints {
   private sample(bp: DataBreakpoint, ctx: StopContext, i: number): Sample {
     if (bp.epoch !== ctx.epoch()) {
       bp.epoch = ctx.epoch();
-      bp.cache.clear();
+      bp.ai = bp.bi = -1;
     }
-    const hit = bp.cache.get(i);
-    if (hit !== undefined) return hit;
+    if (bp.ai === i) return bp.av!;
+    if (bp.bi === i) return bp.bv!;
     const h = ctx.history;
     let v: Sample;
-    const before = bp.cache.get(i - 1);
-    const after = bp.cache.get(i + 1);
-    if (before !== undefined && h[i - 1].journalPos === h[i].journalPos) v = before;
-    else if (after !== undefined && h[i + 1].journalPos === h[i].journalPos) v = after;
+    // a record with no journal entry since its neighbour has its neighbour's value
+    if (bp.ai === i - 1 && i > 0 && h[i - 1].journalPos === h[i].journalPos) v = bp.av!;
+    else if (bp.ai === i + 1 && i + 1 < h.length && h[i + 1].journalPos === h[i].journalPos) v = bp.av!;
     else {
       ctx.settleAt(i);
       try {
@@ -123,9 +125,10 @@ export class DataBreakpoints {
         v = UNAVAILABLE;
       }
     }
-    // keep the neighbourhood of the walk only
-    if (bp.cache.size >= 4) for (const k of bp.cache.keys()) if (Math.abs(k - i) > 1) bp.cache.delete(k);
-    bp.cache.set(i, v);
+    bp.bi = bp.ai;
+    bp.bv = bp.av;
+    bp.ai = i;
+    bp.av = v;
     return v;
   }
 

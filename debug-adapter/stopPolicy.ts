@@ -112,20 +112,21 @@ export class StopPolicy {
   check(i: number): StopHit | undefined {
     const ctx = this.ctx;
     const r = ctx.history[i];
-    const hits: StopHit[] = [];
+    let hits: StopHit[] | undefined;
+    const add = (h: StopHit) => (hits ??= []).push(h);
     const line = this.lines.hit(r);
     if (line) {
       const o = line.options;
       const v = o ? o.verdict(ctx, i, (x) => this.lines.hit(x) === line) : 'stop';
       if (o?.lastError) this.log(`line ${line.line}: ${o.lastError}; stopped`);
       if (v === 'log') this.log(o!.message(ctx, i));
-      else if (v === 'stop') hits.push({ reason: 'breakpoint', text: `breakpoint at line ${line.line}`, ids: [line.id] });
+      else if (v === 'stop') add({ reason: 'breakpoint', text: `breakpoint at line ${line.line}`, ids: [line.id] });
     }
     if (r.event.kind === 'ccw.fetch') {
       for (const bp of this.instructions.active) {
         if (!this.instructions.at(bp, r)) continue;
         if (this.passes(bp.options, i, (x) => this.instructions.at(bp, x), `instruction breakpoint 0x${bp.addr.toString(16)}`)) {
-          hits.push({ reason: 'instruction breakpoint', text: `CCW fetch at 0x${bp.addr.toString(16)}`, ids: [bp.id] });
+          add({ reason: 'instruction breakpoint', text: `CCW fetch at 0x${bp.addr.toString(16)}`, ids: [bp.id] });
         }
       }
     }
@@ -133,21 +134,22 @@ export class StopPolicy {
       const h = ctx.history;
       if (!this.functions.at(bp, h, i)) continue;
       if (this.passes(bp.options, i, (_x, k) => this.functions.at(bp, h, k), `function breakpoint ${bp.name}`)) {
-        hits.push({ reason: 'function breakpoint', text: bp.kind === 'instruction' ? `${bp.name} executes` : `${bp.name} entered`, ids: [bp.id] });
+        add({ reason: 'function breakpoint', text: bp.kind === 'instruction' ? `${bp.name} executes` : `${bp.name} entered`, ids: [bp.id] });
       }
     }
     for (const bp of this.data.active) {
       const change = this.data.changeAt(bp, ctx, i);
       if (!change) continue;
       if (this.passes(bp.options, i, (_x, k) => this.data.at(bp, ctx, k), `data breakpoint ${bp.expr.text}`)) {
-        hits.push({ reason: 'data breakpoint', text: `${bp.expr.text} changed: ${change.old} → ${change.neu}`, ids: [bp.id] });
+        add({ reason: 'data breakpoint', text: `${bp.expr.text} changed: ${change.old} → ${change.neu}`, ids: [bp.id] });
       }
     }
     const ex = this.exceptions.check(ctx, i, (msg) => this.log(`exception filter: ${msg}; stopped`));
-    if (ex) hits.push({ reason: 'exception', text: `${ex.filter.label}: ${ex.match.description}`, ids: [], exception: ex });
-    if (hits.length === 0) return undefined;
+    if (ex) add({ reason: 'exception', text: `${ex.filter.label}: ${ex.match.description}`, ids: [], exception: ex });
+    if (!hits) return undefined;
     // one stop: the first kind names the reason, every breakpoint hit here is reported
-    return { ...hits[0], ids: hits.flatMap((h) => h.ids), text: hits.map((h) => h.text).join('; '), exception: ex };
+    const all: StopHit[] = hits;
+    return { ...all[0], ids: all.flatMap((h) => h.ids), text: all.map((h) => h.text).join('; '), exception: ex };
   }
 
   private passes(o: BreakpointOptions | undefined, i: number, at: (r: HistoryRecord, k: number) => boolean, what: string): boolean {
