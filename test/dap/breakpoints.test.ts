@@ -260,6 +260,33 @@ describe('DAP: breakpoints and run control (issue 9)', function () {
     assert.equal(await evaluate('sch(0.0.0007).scsw.cc'), '3');
   });
 
+  it('data breakpoints on a vfio-ccw FSM state and a CRW queue length (css §8.3, §10.5), forwards and backwards', async () => {
+    await start(path.join(ROOT, 'examples/vfio-orb-lpm.vlab'));
+    await noExceptions();
+    await dc.send('setDataBreakpoints', { breakpoints: [{ dataId: 'expr:fsm(0.0.0007).state' }] });
+    const seen: string[] = [];
+    for (let k = 0; k < 4; k++) seen.push((await go('continue')).body.description!);
+    // css §8.3: probe → NOT_OPER, enable → STANDBY, open → IDLE, an I/O request → CP_PROCESSING
+    assert.deepEqual(seen, [
+      'fsm(0.0.0007).state changed: unavailable → "NOT_OPER"',
+      'fsm(0.0.0007).state changed: "NOT_OPER" → "STANDBY"',
+      'fsm(0.0.0007).state changed: "STANDBY" → "IDLE"',
+      'fsm(0.0.0007).state changed: "IDLE" → "CP_PROCESSING"',
+    ]);
+    const back = await go('reverseContinue');
+    assert.equal(back.body.description, 'fsm(0.0.0007).state changed: "STANDBY" → "IDLE"');
+    await dc.disconnectRequest({});
+  });
+
+  it('a data breakpoint on the guest CRW queue length (css §10.5)', async () => {
+    await start(path.join(ROOT, 'examples/vfio-crw-burst.vlab'));
+    await noExceptions();
+    await dc.send('setDataBreakpoints', { breakpoints: [{ dataId: 'expr:guest.crws' }] });
+    const ev = await go('continue');
+    assert.equal(ev.body.description, 'guest.crws changed: 0 → 1');
+    assert.equal(await evaluate('guest.crws'), '1');
+  });
+
   it('vlab/dataBreakpoint adds a data breakpoint, announces it and stops on a vmstat change', async () => {
     await start();
     await noExceptions();
