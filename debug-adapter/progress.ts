@@ -76,3 +76,33 @@ function event(name: string, body: unknown): DebugProtocol.Event {
   e.body = body;
   return e;
 }
+
+/**
+ * Console statements that can run for seconds as one model call (gup_test walks every page of
+ * its buffer: about 9 s for the default 128 MB on a loaded machine). They cannot be sliced from
+ * the adapter, so the console shows a progress notification while one runs; other requests wait.
+ */
+const LONG_CONSOLE_STATEMENTS: Readonly<Record<string, string>> = {
+  gup_test: 'Running gup_test (one model call: other requests wait until it ends)',
+};
+
+/** The notification title when `input` is a long console statement. */
+export function longConsoleWork(input: string): string | undefined {
+  const word = /^\s*(\S+)/.exec(input)?.[1];
+  return word !== undefined && Object.prototype.hasOwnProperty.call(LONG_CONSOLE_STATEMENTS, word) ? LONG_CONSOLE_STATEMENTS[word] : undefined;
+}
+
+/** progressStart before the work (sent, then the work runs after a turn of the event loop), progressEnd after. */
+export class ConsoleProgress {
+  constructor(private readonly progressId: string, title: string, private readonly send: (e: DebugProtocol.Event) => void) {
+    this.send(event('progressStart', { progressId, title, cancellable: false } satisfies DebugProtocol.ProgressStartEvent['body']));
+  }
+
+  around(work: () => void): void {
+    try {
+      work();
+    } finally {
+      this.send(event('progressEnd', { progressId: this.progressId } satisfies DebugProtocol.ProgressEndEvent['body']));
+    }
+  }
+}

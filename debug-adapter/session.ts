@@ -14,7 +14,7 @@ import { SourceMap, type LineBreakpointArgs } from './breakpoints';
 import { StopPolicy, type StopHit } from './stopPolicy';
 import { filterCapabilities, exceptionInfo, type ExceptionStop } from './exceptionFilters';
 import { FUNCTION_NAMES, INSTRUCTION_NAMES } from './functionNames';
-import { LongRun } from './progress';
+import { ConsoleProgress, LongRun, longConsoleWork } from './progress';
 import { backwardSlice, atLine, GotoTargets } from './runControl';
 import { Variables } from './variables';
 import { ViewData } from './viewData';
@@ -268,7 +268,14 @@ export class VlabSession extends DebugSession {
     this.sendResponse(response);
   }
 
-  protected override evaluateRequest(response: DebugProtocol.EvaluateResponse, args: DebugProtocol.EvaluateArguments): void {
+  protected override evaluateRequest(response: DebugProtocol.EvaluateResponse, args: DebugProtocol.EvaluateArguments, request?: DebugProtocol.Request): void {
+    // a long console statement (gup_test) is one model call: show a notification while it runs (progress.ts)
+    const long = request && args?.context === 'repl' && this.progressReporting ? longConsoleWork(String(args.expression ?? '')) : undefined;
+    if (long) {
+      const note = new ConsoleProgress(`vlab-repl-${++this.runSeq}`, long, (e) => this.sendEvent(e));
+      yieldThen(() => note.around(() => this.evaluateRequest(response, args)));
+      return;
+    }
     try {
       if (!this.repl) throw new Error('no scenario is running');
       if (this.running) throw new Error('pause the scenario first');
