@@ -1,10 +1,12 @@
 /**
  * Line breakpoints on statement lines and on CCW lines (PRODUCT §3), per source file: a
  * scenario and the files it `include`s. A breakpoint on a line that holds nothing executable
- * moves to the next statement or CCW line of the same file, as code debuggers do.
+ * moves to the next statement or CCW line of the same file, as code debuggers do, and says so.
+ * Each may carry a condition, hit condition or log message (breakpointOptions.ts).
  */
 import type { HistoryRecord } from '../model/engine/events';
 import type { Scenario } from '../model/scenario/ast';
+import { BreakpointOptions, type BreakpointOptionArgs } from './breakpointOptions';
 
 export interface LineBreakpoint {
   id: number;
@@ -12,6 +14,11 @@ export interface LineBreakpoint {
   line: number;
   verified: boolean;
   message?: string;
+  options?: BreakpointOptions;
+}
+
+export interface LineBreakpointArgs extends BreakpointOptionArgs {
+  line: number;
 }
 
 /**
@@ -53,30 +60,57 @@ export class SourceMap {
 }
 
 export class Breakpoints {
-  private nextId = 1;
   private byFile = new Map<string, Map<number, LineBreakpoint>>();
 
   constructor(
     private readonly sources: SourceMap,
     /** File of the CCW at a guest address (CCW lines of included programs). */
     private readonly ccwFile: (addr: number) => string,
+    /** Breakpoint ids, shared with the other kinds (stopPolicy.ts). */
+    private readonly newId: () => number = counter(),
   ) {}
 
-  set(file: string, requested: number[]): LineBreakpoint[] {
+  /**
+   * Replace the breakpoints of `file`. `known` are the names an expression may use (conditions.ts
+   * knownHeads); a bad condition, hit condition or log message leaves that breakpoint unverified
+   * with the one-line reason.
+   */
+  set(file: string, requested: Array<number | LineBreakpointArgs>, known: ReadonlySet<string> = new Set()): LineBreakpoint[] {
     const exec = this.sources.executable(file);
     const last = this.sources.lastLine(file);
     const map = new Map<number, LineBreakpoint>();
     this.byFile.set(file, map);
-    return requested.map((req) => {
+    return requested.map((r) => {
+      const a: LineBreakpointArgs = typeof r === 'number' ? { line: r } : r;
+      const req = a.line;
       let line = req;
       while (line <= last && !exec.has(line)) line++;
-      const verified = exec.has(line);
-      const bp: LineBreakpoint = verified
-        ? { id: this.nextId++, requestedLine: req, line, verified }
-        : { id: this.nextId++, requestedLine: req, line: req, verified, message: 'no statement or CCW at or after this line' };
-      if (verified) map.set(line, bp);
+      if (!exec.has(line)) return { id: this.newId(), requestedLine: req, line: req, verified: false, message: 'no statement or CCW at or after this line' };
+      let options: BreakpointOptions | undefined;
+      try {
+        options = a.condition || a.hitCondition || a.logMessage ? new BreakpointOptions(a, known) : undefined;
+      } catch (e) {
+        return { id: this.newId(), requestedLine: req, line, verified: false, message: e instanceof Error ? e.message : String(e) };
+      }
+      const bp: LineBreakpoint = { id: this.newId(), requestedLine: req, line, verified: true, options };
+      if (line !== req) bp.message = `moved from line ${req} to the next statement or CCW line ${line}`;
+      // two requests landing on the same line: the first one wins, the second says so
+      if (map.has(line)) return { ...bp, verified: false, message: `line ${line} already has a breakpoint` };
+      map.set(line, bp);
       return bp;
     });
+  }
+
+  /** Statement and CCW lines of `file` in [line, endLine] (breakpointLocations). */
+  locations(file: string, line: number, endLine = line): number[] {
+    const out: number[] = [];
+    for (const l of this.sources.executable(file)) if (l >= line && l <= endLine) out.push(l);
+    return out.sort((a, b) => a - b);
+  }
+
+  /** Whether record r is at the line of breakpoint `bp` (for hit counting). */
+  at(r: HistoryRecord, bp: LineBreakpoint): boolean {
+    return this.hit(r) === bp;
   }
 
   /** The breakpoint this history record hits, if any: a statement about to run or a CCW fetch. */
@@ -85,4 +119,9 @@ export class Breakpoints {
     if (r.event.kind === 'ccw.fetch' && r.event.ccwLine !== undefined) return this.byFile.get(this.ccwFile(r.event.addr))?.get(r.event.ccwLine);
     return undefined;
   }
+}
+
+function counter(): () => number {
+  let n = 1;
+  return () => n++;
 }

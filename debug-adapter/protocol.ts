@@ -320,14 +320,26 @@ export interface LastChangeResponse {
 }
 
 /**
- * Add a data breakpoint on a value named by a scenario expression (contract with h9a, who
- * implements it in the adapter). The adapter sends a DAP `breakpoint` event (`reason: 'new'`).
+ * Add a data breakpoint on a scenario expression (a row's `evaluateName`, e.g.
+ * `page(qemu, 0x7f0000000000).pincount`): the adapter adds it to its list as if set through
+ * setDataBreakpoints and sends a DAP `breakpoint` event (reason `new`). Errors: an expression
+ * that does not parse or names nothing the scenario knows.
  */
 export const DATA_BREAKPOINT_REQUEST = 'vlab/dataBreakpoint';
 export interface DataBreakpointArgs {
   expression: string;
 }
 export interface DataBreakpointResponse {
+  /** `expr:` + the expression, usable in setDataBreakpoints. */
   dataId: string;
   description: string;
+}
+
+/** The names function breakpoints accept (the "Add Function Breakpoint…" picker). */
+export const FUNCTION_NAMES_REQUEST = 'vlab/functionNames';
+export interface FunctionNamesResponse {
+  /** I/O instructions (css §5): stop at a statement executing one. */
+  instructions: string[];
+  /** Kernel / QEMU functions the model shows in frames: stop when one is entered. */
+  functions: string[];
 }

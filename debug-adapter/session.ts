@@ -5,12 +5,17 @@
  * becomes an error response and the session stays usable.
  */
 import {
-  DebugSession, InitializedEvent, InvalidatedEvent, OutputEvent, Scope, StoppedEvent, TerminatedEvent, Thread, Event, Response,
+  BreakpointEvent, DebugSession, InitializedEvent, InvalidatedEvent, OutputEvent, Scope, StoppedEvent, TerminatedEvent, Thread, Event, Response,
 } from '@vscode/debugadapter';
 import type { DebugProtocol } from '@vscode/debugprotocol';
 import type { FileAccess } from './fileAccess';
 import { Navigator, levelOf, type StopTest } from './navigator';
-import { Breakpoints, SourceMap } from './breakpoints';
+import { SourceMap, type LineBreakpointArgs } from './breakpoints';
+import { StopPolicy, type StopHit } from './stopPolicy';
+import { filterCapabilities, exceptionInfo, type ExceptionStop } from './exceptionFilters';
+import { FUNCTION_NAMES, INSTRUCTION_NAMES } from './functionNames';
+import { ConsoleProgress, LongRun, longConsoleWork } from './progress';
+import { backwardSlice, atLine, GotoTargets } from './runControl';
 import { Variables } from './variables';
 import { ViewData } from './viewData';
 import { Repl } from './repl';
@@ -49,13 +54,29 @@ const HANDLER_FAILED = 1018;
 /** Records processed per slice while running, before yielding to the event loop (pause works). */
 const SLICE = 20_000;
 
-type StopReason = 'step' | 'breakpoint' | 'entry' | 'pause' | 'exception' | 'goto';
+type StopReason = 'step' | 'breakpoint' | 'entry' | 'pause' | 'exception' | 'goto' | 'function breakpoint' | 'data breakpoint' | 'instruction breakpoint';
 
 export class VlabSession extends DebugSession {
   private runner: Runner | undefined;
   private nav: Navigator | undefined;
-  private bps: Breakpoints | undefined;
-  private pendingBreakpoints = new Map<string, number[]>();
+  private bps: StopPolicy | undefined;
+  /** Every breakpoint as the client set it: applied at launch and again at restart. */
+  private pendingBreakpoints = new Map<string, LineBreakpointArgs[]>();
+  private breakpointArgs: {
+    functions: DebugProtocol.FunctionBreakpoint[];
+    data: DebugProtocol.DataBreakpoint[];
+    instructions: DebugProtocol.InstructionBreakpoint[];
+    exceptions?: { filters: string[]; options: DebugProtocol.ExceptionFilterOptions[] };
+  } = { functions: [], data: [], instructions: [] };
+  /** Ids the client knows, per request kind, so restart hands out the same ones. */
+  private breakpointIds = new Map<string, number[]>();
+  /** The breakpoint or exception of the last stop (exceptionInfo, stop reason). */
+  private lastHit: { index: number; hit: StopHit } | undefined;
+  private lastException: ExceptionStop | undefined;
+  private progressReporting = false;
+  private longRun: LongRun | undefined;
+  private runSeq = 0;
+  private gotoTargets = new GotoTargets();
   private sources: SourceMap | undefined;
   private launchArgs: LaunchArgs | undefined;
   private started = false;
@@ -78,7 +99,8 @@ export class VlabSession extends DebugSession {
     this.setDebuggerColumnsStartAt1(true);
   }
 
-  protected override initializeRequest(response: DebugProtocol.InitializeResponse): void {
+  protected override initializeRequest(response: DebugProtocol.InitializeResponse, args?: DebugProtocol.InitializeRequestArguments): void {
+    this.progressReporting = !!args?.supportsProgressReporting;
     response.body = {
       // The scenario starts on configurationDone, after the client has set its breakpoints.
       supportsConfigurationDoneRequest: true,
@@ -87,7 +109,30 @@ export class VlabSession extends DebugSession {
       // The Variables view offers hex display; values honour `format.hex`.
       supportsValueFormattingOptions: true,
       supportsTerminateRequest: true,
-      supportsCancelRequest: false,
+      // cancel ends a long continue / reverse-continue (by progressId or request seq): progress.ts
+      supportsCancelRequest: true,
+      // Conditions on line, function, data, instruction breakpoints and exception filters (conditions.ts)
+      supportsConditionalBreakpoints: true,
+      // Hit conditions `>= N`, `% N`, `== N`, `N` (conditions.ts)
+      supportsHitConditionalBreakpoints: true,
+      // Logpoints with {expression} interpolation (conditions.ts)
+      supportsLogPoints: true,
+      // Function breakpoints on instruction and kernel/QEMU function names (functionBreakpoints.ts)
+      supportsFunctionBreakpoints: true,
+      // Data breakpoints on any readable model value, changes forwards and backwards (dataBreakpoints.ts)
+      supportsDataBreakpoints: true,
+      // Instruction breakpoints on CCW guest addresses (instructionBreakpoints.ts)
+      supportsInstructionBreakpoints: true,
+      // Statement and CCW lines of a range (breakpoints.ts)
+      supportsBreakpointLocationsRequest: true,
+      // Exception filters with conditions and exceptionInfo (exceptionFilters.ts)
+      exceptionBreakpointFilters: filterCapabilities(),
+      supportsExceptionFilterOptions: true,
+      supportsExceptionInfoRequest: true,
+      // Jump to a line's point in history (runControl.ts)
+      supportsGotoTargetsRequest: true,
+      // Re-parse and restart in place, breakpoints kept
+      supportsRestartRequest: true,
       supportsCustomRequests: true,
       // The debug console completes statement names, expression heads and bound names.
       supportsCompletionsRequest: true,
@@ -105,6 +150,18 @@ export class VlabSession extends DebugSession {
 
   protected override async launchRequest(response: DebugProtocol.LaunchResponse, args: LaunchArgs): Promise<void> {
     try {
+      await this.load(args);
+      this.sendResponse(response);
+      // Ready for breakpoints; the scenario starts when the client says configurationDone.
+      this.sendEvent(new InitializedEvent());
+    } catch (e) {
+      this.sendErrorResponse(response, 3001, errorText(e));
+    }
+  }
+
+  /** Parse the scenario and build the session's model objects (launch and restart). */
+  private async load(args: LaunchArgs): Promise<void> {
+    {
       if (!args || typeof args.program !== 'string' || args.program === '') throw new Error("launch: 'program' must name a .vlab file");
       this.programPath = args.program;
       this.trace = !!args.trace;
@@ -119,8 +176,8 @@ export class VlabSession extends DebugSession {
       this.nav = new Navigator(this.runner, args.maxHistoryBytes);
       this.sources = new SourceMap(scenario, args.program);
       const runner = this.runner;
-      this.bps = new Breakpoints(this.sources, (addr) => runner.ccwFileAt(addr) ?? args.program);
-      for (const [file, lines] of this.pendingBreakpoints) this.bps.set(file, lines);
+      this.bps = new StopPolicy(runner, this.sources, (addr) => runner.ccwFileAt(addr) ?? args.program, (t) => this.output(t + '\n', 'console'));
+      this.applyBreakpoints();
       this.viewData = new ViewData(this.runner);
       this.variables = new Variables(this.runner, this.nav, this.viewData);
       this.repl = new Repl(this.runner, this.nav);
@@ -128,12 +185,24 @@ export class VlabSession extends DebugSession {
       this.disassembler = new Disassembler(this.runner);
       if (this.trace) this.runner.m.onEvent((r) => this.output(describeEvent(r.event) + '\n', 'console'));
       this.launchArgs = args;
-      this.sendResponse(response);
-      // Ready for breakpoints; the scenario starts when the client says configurationDone.
-      this.sendEvent(new InitializedEvent());
-    } catch (e) {
-      this.sendErrorResponse(response, 3001, errorText(e));
     }
+  }
+
+  /** Set every stored breakpoint on the current policy, with the ids the client already has. */
+  private applyBreakpoints(): void {
+    const p = this.bps;
+    if (!p) return;
+    const next = Math.max(0, ...[...this.breakpointIds.values()].flat()) + 1;
+    const again = (key: string, set: () => Array<{ id?: number }>) => {
+      p.reuseIds(this.breakpointIds.get(key) ?? [], next);
+      this.breakpointIds.set(key, set().map((b) => b.id ?? 0));
+    };
+    for (const [file, bps] of this.pendingBreakpoints) again(`line:${file}`, () => p.setLines(file, bps));
+    const a = this.breakpointArgs;
+    again('function', () => p.setFunctions(a.functions));
+    again('data', () => p.setData(a.data));
+    again('instruction', () => p.setInstructions(a.instructions));
+    if (a.exceptions) p.setExceptions(a.exceptions.filters, a.exceptions.options);
   }
 
   protected override configurationDoneRequest(response: DebugProtocol.ConfigurationDoneResponse): void {
@@ -153,14 +222,17 @@ export class VlabSession extends DebugSession {
   }
 
   protected override setBreakPointsRequest(response: DebugProtocol.SetBreakpointsResponse, args: DebugProtocol.SetBreakpointsArguments): void {
-    const lines = (args.breakpoints ?? []).map((b) => b.line).filter((l) => Number.isInteger(l) && l > 0);
+    const bps: LineBreakpointArgs[] = (args.breakpoints ?? []).filter((b) => Number.isInteger(b?.line) && b.line > 0)
+      .map((b) => ({ line: b.line, condition: str(b.condition), hitCondition: str(b.hitCondition), logMessage: str(b.logMessage) }));
     const file = args.source?.path ?? this.programPath;
+    // kept for launch (before it has parsed the scenario) and for restart
+    this.pendingBreakpoints.set(file, bps);
     if (!this.bps) {
-      // Before launch has parsed the scenario: keep them; they are applied at launch.
-      this.pendingBreakpoints.set(file, lines);
-      response.body = { breakpoints: lines.map((line) => ({ verified: false, line, message: 'the scenario is not loaded yet' })) };
+      response.body = { breakpoints: bps.map((b) => ({ verified: false, line: b.line, message: 'the scenario is not loaded yet' })) };
     } else {
-      response.body = { breakpoints: this.bps.set(file, lines).map((b) => ({ id: b.id, verified: b.verified, line: b.line, message: b.message })) };
+      const set = this.bps.setLines(file, bps);
+      this.breakpointIds.set(`line:${file}`, set.map((b) => b.id));
+      response.body = { breakpoints: set.map((b) => ({ id: b.id, verified: b.verified, line: b.line, message: b.message })) };
     }
     this.sendResponse(response);
   }
@@ -310,7 +382,14 @@ export class VlabSession extends DebugSession {
     this.sendResponse(response);
   }
 
-  protected override evaluateRequest(response: DebugProtocol.EvaluateResponse, args: DebugProtocol.EvaluateArguments): void {
+  protected override evaluateRequest(response: DebugProtocol.EvaluateResponse, args: DebugProtocol.EvaluateArguments, request?: DebugProtocol.Request): void {
+    // a long console statement (gup_test) is one model call: show a notification while it runs (progress.ts)
+    const long = request && args?.context === 'repl' && this.progressReporting ? longConsoleWork(String(args.expression ?? '')) : undefined;
+    if (long) {
+      const note = new ConsoleProgress(`vlab-repl-${++this.runSeq}`, long, (e) => this.sendEvent(e));
+      yieldThen(() => note.around(() => this.evaluateRequest(response, args)));
+      return;
+    }
     try {
       if (!this.repl) throw new Error('no scenario is running');
       if (this.running) throw new Error('pause the scenario first');
@@ -342,9 +421,9 @@ export class VlabSession extends DebugSession {
     this.sendResponse(response);
   }
 
-  protected override continueRequest(response: DebugProtocol.ContinueResponse): void {
+  protected override continueRequest(response: DebugProtocol.ContinueResponse, _args?: DebugProtocol.ContinueArguments, request?: DebugProtocol.Request): void {
     this.sendResponse(response);
-    this.run(this.breakpointTest());
+    this.run(this.breakpointTest(), 'breakpoint', request?.seq ?? 0);
   }
 
   protected override nextRequest(response: DebugProtocol.NextResponse): void {
@@ -369,12 +448,151 @@ export class VlabSession extends DebugSession {
     this.stopAt('step', this.nav.current?.thread ?? GUEST_CPU_THREAD);
   }
 
-  protected override reverseContinueRequest(response: DebugProtocol.ReverseContinueResponse): void {
+  protected override reverseContinueRequest(response: DebugProtocol.ReverseContinueResponse, _args: DebugProtocol.ReverseContinueArguments, request?: DebugProtocol.Request): void {
     this.sendResponse(response);
-    if (!this.nav) return;
-    const bp = this.breakpointTest();
-    const r = this.nav.backward((rec, i) => i === 0 || bp(rec, i));
-    this.stopAt(r !== 'start' && this.bps?.hit(r) ? 'breakpoint' : 'entry', this.nav.current?.thread ?? GUEST_CPU_THREAD);
+    this.runBackward(this.breakpointTest(), request?.seq ?? 0);
+  }
+
+  protected override setFunctionBreakPointsRequest(response: DebugProtocol.SetFunctionBreakpointsResponse, args: DebugProtocol.SetFunctionBreakpointsArguments): void {
+    this.setBreakpointsOf(response, 'function', args?.breakpoints, (p, a) => p.setFunctions(a), (a) => (this.breakpointArgs.functions = a));
+  }
+
+  protected override setDataBreakpointsRequest(response: DebugProtocol.SetDataBreakpointsResponse, args: DebugProtocol.SetDataBreakpointsArguments): void {
+    this.setBreakpointsOf(response, 'data', args?.breakpoints, (p, a) => p.setData(a), (a) => (this.breakpointArgs.data = a));
+  }
+
+  protected override setInstructionBreakpointsRequest(response: DebugProtocol.SetInstructionBreakpointsResponse, args: DebugProtocol.SetInstructionBreakpointsArguments): void {
+    this.setBreakpointsOf(response, 'instruction', args?.breakpoints, (p, a) => p.setInstructions(a), (a) => (this.breakpointArgs.instructions = a));
+  }
+
+  protected override setExceptionBreakPointsRequest(response: DebugProtocol.SetExceptionBreakpointsResponse, args: DebugProtocol.SetExceptionBreakpointsArguments): void {
+    try {
+      const filters = Array.isArray(args?.filters) ? args.filters : [];
+      const options = Array.isArray(args?.filterOptions) ? args.filterOptions : [];
+      if (this.bps) response.body = { breakpoints: this.bps.setExceptions(filters, options) };
+      else response.body = { breakpoints: [...filters, ...options].map(() => ({ verified: false, message: 'the scenario is not loaded yet' })) };
+      this.breakpointArgs.exceptions = { filters, options };
+      this.sendResponse(response);
+    } catch (e) {
+      this.sendErrorResponse(response, 3004, errorText(e));
+    }
+  }
+
+  protected override exceptionInfoRequest(response: DebugProtocol.ExceptionInfoResponse): void {
+    if (!this.lastException) {
+      this.sendErrorResponse(response, 3005, 'exceptionInfo: the session is not stopped on an exception');
+      return;
+    }
+    response.body = exceptionInfo(this.lastException);
+    this.sendResponse(response);
+  }
+
+  protected override dataBreakpointInfoRequest(response: DebugProtocol.DataBreakpointInfoResponse, args: DebugProtocol.DataBreakpointInfoArguments): void {
+    try {
+      if (!this.bps || !this.variables) throw new Error('no scenario is running');
+      if (typeof args?.name !== 'string') throw new Error("dataBreakpointInfo: 'name' must be a string");
+      let expr = args.name;
+      if (args.variablesReference !== undefined && args.variablesReference !== 0) {
+        const e = this.variables.evaluateNameOf(args.variablesReference, args.name);
+        if (!e) {
+          response.body = { dataId: null, description: `${args.name} names no single model value (no expression behind this row)` };
+          this.sendResponse(response);
+          return;
+        }
+        expr = e;
+      }
+      response.body = this.bps.data.info(expr, this.bps.known(), this.bps.ctx);
+      this.nav?.settle();
+      this.sendResponse(response);
+    } catch (e) {
+      this.nav?.settle();
+      // DAP: a value that cannot be watched answers dataId null with the reason
+      response.body = { dataId: null, description: errorText(e) };
+      this.sendResponse(response);
+    }
+  }
+
+  protected override breakpointLocationsRequest(response: DebugProtocol.BreakpointLocationsResponse, args: DebugProtocol.BreakpointLocationsArguments): void {
+    try {
+      if (!this.bps) throw new Error('no scenario is running');
+      if (!Number.isInteger(args?.line) || args.line < 1) throw new Error('breakpointLocations: line must be a positive whole number');
+      const end = args.endLine ?? args.line;
+      if (!Number.isInteger(end) || end < args.line) throw new Error('breakpointLocations: endLine must be a whole number ≥ line');
+      const file = args.source?.path ?? this.programPath;
+      response.body = { breakpoints: this.bps.lines.locations(file, args.line, end).map((line) => ({ line })) };
+      this.sendResponse(response);
+    } catch (e) {
+      this.sendErrorResponse(response, 3006, errorText(e));
+    }
+  }
+
+  protected override gotoTargetsRequest(response: DebugProtocol.GotoTargetsResponse, args: DebugProtocol.GotoTargetsArguments): void {
+    try {
+      if (!this.bps) throw new Error('no scenario is running');
+      response.body = { targets: this.gotoTargets.find(this.bps.sources, args?.source?.path ?? this.programPath, args?.line) };
+      this.sendResponse(response);
+    } catch (e) {
+      this.sendErrorResponse(response, 3007, errorText(e));
+    }
+  }
+
+  protected override gotoRequest(response: DebugProtocol.GotoResponse, args: DebugProtocol.GotoArguments): void {
+    try {
+      const nav = this.nav;
+      const runner = this.runner;
+      if (!nav || !this.bps || !runner) throw new Error('no scenario is running');
+      if (this.running) throw new Error('pause the scenario first');
+      const t = this.gotoTargets.get(args?.targetId);
+      const at = atLine(t, this.bps.sources, (addr) => runner.ccwFileAt(addr) ?? this.programPath);
+      const k = this.gotoTargets.locate(nav, at);
+      this.sendResponse(response);
+      if (k !== undefined) {
+        nav.goto(k);
+        this.stopAt('goto', nav.current?.thread ?? GUEST_CPU_THREAD);
+      } else {
+        // not executed yet: run forward to it (breakpoints do not stop a goto)
+        this.run((r) => at(r), 'goto');
+      }
+    } catch (e) {
+      this.sendErrorResponse(response, 3008, errorText(e));
+    }
+  }
+
+  protected override async restartRequest(response: DebugProtocol.RestartResponse, args: DebugProtocol.RestartArguments): Promise<void> {
+    try {
+      if (this.running) throw new Error('pause the scenario before restarting');
+      const launch = (args?.arguments as LaunchArgs | undefined) ?? this.launchArgs;
+      if (!launch) throw new Error('restart: the session was never launched');
+      // parse first: a scenario that no longer parses leaves the running session as it was
+      const old = { runner: this.runner, nav: this.nav, bps: this.bps, sources: this.sources, viewData: this.viewData, variables: this.variables, repl: this.repl };
+      try {
+        await this.load(launch);
+      } catch (e) {
+        Object.assign(this, old);
+        throw e;
+      }
+      this.lastHit = undefined;
+      this.lastException = undefined;
+      this.sendResponse(response);
+      this.sendEvent(new InvalidatedEvent(['all']));
+      if (launch.stopOnEntry === false) this.run(this.breakpointTest());
+      else {
+        this.nav!.forward(() => true, SLICE);
+        this.stopAt('entry', GUEST_CPU_THREAD);
+      }
+    } catch (e) {
+      this.sendErrorResponse(response, 3009, errorText(e));
+    }
+  }
+
+  protected override cancelRequest(response: DebugProtocol.CancelResponse, args: DebugProtocol.CancelArguments): void {
+    const run = this.longRun;
+    if (run && run.matches(args)) {
+      run.cancelled = true;
+      this.pauseRequested = true;
+    }
+    // DAP: cancel is a hint; unknown ids are not an error
+    this.sendResponse(response);
   }
 
   protected override pauseRequest(response: DebugProtocol.PauseResponse): void {
@@ -490,6 +708,26 @@ export class VlabSession extends DebugSession {
           this.sendEvent(new Event(P.STATE_EVENT, this.stateBody(true)));
           break;
         }
+        case P.DATA_BREAKPOINT_REQUEST: {
+          const a = (args ?? {}) as P.DataBreakpointArgs;
+          if (typeof a.expression !== 'string') throw new Error("vlab/dataBreakpoint: 'expression' must be a string");
+          const info = this.bps!.data.info(a.expression, this.bps!.known(), this.bps!.ctx);
+          this.nav.settle();
+          const bp: DebugProtocol.DataBreakpoint = { dataId: info.dataId!, accessType: 'write' };
+          const added = this.bps!.data.add(bp, this.bps!.known());
+          this.breakpointArgs.data = [...this.breakpointArgs.data, bp];
+          this.breakpointIds.set('data', [...(this.breakpointIds.get('data') ?? []), added.id ?? 0]);
+          const body: P.DataBreakpointResponse = { dataId: info.dataId!, description: info.description };
+          response.body = body;
+          this.sendResponse(response);
+          this.sendEvent(new BreakpointEvent('new', added as DebugProtocol.Breakpoint));
+          return;
+        }
+        case P.FUNCTION_NAMES_REQUEST: {
+          const body: P.FunctionNamesResponse = { instructions: [...INSTRUCTION_NAMES], functions: [...FUNCTION_NAMES] };
+          response.body = body;
+          break;
+        }
         default:
           return super.customRequest(command, response, args);
       }
@@ -499,10 +737,86 @@ export class VlabSession extends DebugSession {
     }
   }
 
-  /** Stop condition for continue: a breakpoint, a program exception, or a failed expect. */
+  /** Stop condition for continue: any breakpoint kind or enabled exception filter (stopPolicy.ts). */
   private breakpointTest(): StopTest {
     if (this.noDebug) return () => false;
-    return (r) => !!this.bps?.hit(r) || r.event.kind === 'exception' || (r.event.kind === 'expect' && !r.event.ok);
+    this.lastHit = undefined;
+    return (_r, i) => {
+      const hit = this.bps?.check(i);
+      if (hit) this.lastHit = { index: i, hit };
+      return !!hit;
+    };
+  }
+
+  /** The breakpoint that stopped at the current record, if the last test found one there. */
+  private hitHere(): StopHit | undefined {
+    const h = this.lastHit;
+    return h && this.nav && h.index === this.nav.cursor ? h.hit : undefined;
+  }
+
+  /** Start a long-run tracker (progress events, cancel). */
+  private beginLongRun(title: string, requestSeq: number): LongRun {
+    this.longRun?.end();
+    this.longRun = new LongRun(`vlab-run-${++this.runSeq}`, requestSeq, title, (e) => this.sendEvent(e), this.progressReporting);
+    return this.longRun;
+  }
+
+  /** Reverse-continue in slices until a breakpoint, the first record, or a pause / cancel. */
+  private runBackward(test: StopTest, requestSeq: number): void {
+    const nav = this.nav;
+    if (!nav || this.running) return;
+    this.running = true;
+    this.pauseRequested = false;
+    const from = nav.cursor;
+    const progress = this.beginLongRun('Reverse continue', requestSeq);
+    const slice = () => {
+      try {
+        if (this.pauseRequested) {
+          this.running = false;
+          progress.end('paused');
+          this.stopAt('pause', nav.current?.thread ?? GUEST_CPU_THREAD);
+          return;
+        }
+        const r = backwardSlice(nav, test, SLICE);
+        if (r === 'budget') {
+          progress.tick(from - nav.cursor, from > 0 ? (from - nav.cursor) / from : 1);
+          yieldThen(slice);
+          return;
+        }
+        this.running = false;
+        progress.end();
+        const hit = r === 'start' ? undefined : this.hitHere();
+        this.stopAt(hit ? hit.reason : 'entry', nav.current?.thread ?? GUEST_CPU_THREAD, hit?.text, hit);
+      } catch (e) {
+        this.running = false;
+        progress.end();
+        this.output(`internal error: ${errorText(e)}\n`, 'stderr');
+        this.stopAt('pause', GUEST_CPU_THREAD);
+      }
+    };
+    slice();
+  }
+
+  private setBreakpointsOf<A>(
+    response: DebugProtocol.Response, key: string, args: A[] | undefined,
+    set: (p: StopPolicy, a: A[]) => DebugProtocol.Breakpoint[], keep: (a: A[]) => void,
+  ): void {
+    try {
+      if (args !== undefined && !Array.isArray(args)) throw new Error("'breakpoints' must be an array");
+      const list = args ?? [];
+      let out: DebugProtocol.Breakpoint[];
+      if (this.bps) {
+        out = set(this.bps, list);
+        this.breakpointIds.set(key, out.map((b) => b.id ?? 0));
+      } else out = list.map(() => ({ verified: false, message: 'the scenario is not loaded yet' }));
+      keep(list);
+      response.body = { breakpoints: out };
+      this.nav?.settle();
+      this.sendResponse(response);
+    } catch (e) {
+      this.nav?.settle();
+      this.sendErrorResponse(response, 3004, errorText(e));
+    }
   }
 
   private stepTest(kind: 'over' | 'in' | 'out'): StopTest {
@@ -525,36 +839,39 @@ export class VlabSession extends DebugSession {
   }
 
   /** Run forward in slices until the test passes, the end, or a pause. */
-  private run(test: StopTest, reason: StopReason = 'breakpoint'): void {
+  private run(test: StopTest, reason: StopReason = 'breakpoint', requestSeq = 0): void {
     const nav = this.nav;
     if (!nav || this.running) return;
     this.running = true;
     this.pauseRequested = false;
+    const progress = this.beginLongRun(reason === 'goto' ? 'Go to line' : 'Continue', requestSeq);
+    let done = 0;
     const slice = () => {
       try {
         if (this.pauseRequested) {
           this.running = false;
+          progress.end('paused');
           this.stopAt('pause', nav.current?.thread ?? GUEST_CPU_THREAD);
           return;
         }
         const r = nav.forward(test, SLICE);
         if (r === 'budget') {
+          done += SLICE;
+          progress.tick(done);
           yieldThen(slice);
           return;
         }
         this.running = false;
+        progress.end();
         if (r === 'end') {
           this.finish();
           return;
         }
-        const why: StopReason = this.bps?.hit(r) ? 'breakpoint' : r.event.kind === 'exception' || r.event.kind === 'expect' ? 'exception' : reason;
-        if (r.event.kind === 'end') {
-          this.stopAt(why, r.thread);
-          return;
-        }
-        this.stopAt(why, r.thread, r.event.kind === 'expect' || r.event.kind === 'exception' ? describeEvent(r.event) : undefined);
+        const hit = this.hitHere();
+        this.stopAt(hit ? hit.reason : reason, r.thread, hit?.text, hit);
       } catch (e) {
         this.running = false;
+        progress.end();
         this.output(`internal error: ${errorText(e)}\n`, 'stderr');
         this.stopAt('pause', GUEST_CPU_THREAD);
       }
@@ -564,7 +881,7 @@ export class VlabSession extends DebugSession {
     slice();
   }
 
-  private stopAt(reason: StopReason, thread: number, text?: string): void {
+  private stopAt(reason: StopReason, thread: number, text?: string, hit?: StopHit): void {
     if (this.disposed) return;
     const cur = this.nav?.current;
     if (this.nav && this.nav.cursor === 0 && this.nav.dropped > 0) {
@@ -572,9 +889,11 @@ export class VlabSession extends DebugSession {
       this.output(`history was trimmed: this is the oldest kept stop (${this.nav.dropped} earlier events dropped to stay under ${mib} MiB; raise the launch attribute 'maxHistoryBytes' or the setting vfioLab.history.maxBytes)\n`, 'console');
     }
     if (cur) this.viewData?.setStop(cur.journalPos);
+    this.lastException = hit?.exception;
     const ev = new StoppedEvent(reason, thread, text) as DebugProtocol.StoppedEvent;
     ev.body.allThreadsStopped = true;
     if (text) ev.body.description = text;
+    if (hit && hit.ids.length) ev.body.hitBreakpointIds = hit.ids;
     this.sendEvent(ev);
     this.sendEvent(new Event(P.STATE_EVENT, this.stateBody(true)));
   }
@@ -612,6 +931,11 @@ const yieldThen: (f: () => void) => void =
   typeof (globalThis as { setImmediate?: unknown }).setImmediate === 'function'
     ? (f) => (globalThis as unknown as { setImmediate: (f: () => void) => void }).setImmediate(f)
     : (f) => setTimeout(f, 0);
+
+/** An optional string argument: non-strings are ignored. */
+function str(v: unknown): string | undefined {
+  return typeof v === 'string' ? v : undefined;
+}
 
 function errorText(e: unknown): string {
   return e instanceof Error ? e.message : String(e);

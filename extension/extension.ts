@@ -7,6 +7,7 @@ import * as vscode from 'vscode';
 import { VlabAdapterFactory } from './adapterFactory';
 import { createApi, type VfioLabApi } from './api';
 import { registerCommands } from './commands';
+import { registerFunctionBreakpointCommand } from './functionBreakpointCommand';
 import { config } from './config';
 import { registerConfigurationProviders } from './debugConfigProvider';
 import { registerLanguageFeatures } from './language';
@@ -29,6 +30,7 @@ export function activate(context: vscode.ExtensionContext): VfioLabApi {
     registerConfigurationProviders(),
     vscode.debug.registerDebugAdapterDescriptorFactory(DEBUG_TYPE, new VlabAdapterFactory(context.extensionUri)),
     registerCommands({ tracker, radix, views }),
+    registerFunctionBreakpointCommand(),
     registerLanguageFeatures(),
     tests,
     vscode.workspace.onDidChangeConfiguration((e) => {

@@ -19,6 +19,7 @@ export function emitStatus(core: CssCore, sch: number): void {
   core.m.emit({
     kind: 'sch.status', sch, stctl: s.get(sch, 'scsw.stctl'), dstat: s.get(sch, 'scsw.dstat'),
     cstat: s.get(sch, 'scsw.cstat'), cpa: s.get(sch, 'scsw.cpa'), count: s.get(sch, 'scsw.count'),
+    cc: s.get(sch, 'scsw.cc'),
   }, 'ccw');
 }
 

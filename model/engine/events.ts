@@ -16,7 +16,8 @@ export type ModelEvent =
   | { kind: 'ccw.data'; sch: number; addr: number; count: number; write: boolean; bytes: number[] }
   | { kind: 'ccw.chain'; sch: number; next: number; how: 'command' | 'data' | 'tic' }
   | { kind: 'ccw.check'; sch: number; addr: number; reason: string; ref: string }
-  | { kind: 'sch.status'; sch: number; stctl: number; dstat: number; cstat: number; cpa: number; count: number }
+  /** `cc`: the SCSW's deferred condition code (css §1.3; 3 = device not operational, css §5.5). */
+  | { kind: 'sch.status'; sch: number; stctl: number; dstat: number; cstat: number; cpa: number; count: number; cc: number }
   | { kind: 'irq.queued'; sch: number; isc: number }
   | { kind: 'irq.presented'; sch: number; isc: number; intparm: number }
   | { kind: 'crw.queued'; queue: string; crw: number }

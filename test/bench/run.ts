@@ -12,6 +12,7 @@ import { cssBench } from './css';
 import { gupBench } from './gup';
 import { vfioBench } from './vfio';
 import { scaleBench } from './scale';
+import { dataBreakpointBench } from './dataBreakpoint';
 
 const ROOT = path.resolve(__dirname, '../../..');
 
@@ -44,6 +45,9 @@ async function main(): Promise<void> {
   }
   if (!only || only === 'vfio') {
     for (const f of vfioBench()) print(f.name, f.value, f.unit);
+  }
+  if (!only || only === 'databp') {
+    for (const f of dataBreakpointBench()) print(f.name, f.value, f.unit);
   }
   if (!only || only === 'scale') {
     // 65,536 subchannels and 1,000,000 faulted pages: the step round trip at model scale
