@@ -14,6 +14,9 @@ import { Breakpoints, SourceMap } from './breakpoints';
 import { Variables } from './variables';
 import { ViewData } from './viewData';
 import { Repl } from './repl';
+import { TimelineData } from './timelineData';
+import { PageMapData } from './pageMapData';
+import { travelTo } from './travel';
 import * as P from './protocol';
 import { parseScenario } from '../model/scenario/parser';
 import { preloadIncludes } from '../model/scenario/statements/include';
@@ -53,6 +56,9 @@ export class VlabSession extends DebugSession {
   private variables: Variables | undefined;
   private viewData: ViewData | undefined;
   private repl: Repl | undefined;
+  /** The pictures' data (timeline, page map), made on first use. */
+  private timelineData: TimelineData | undefined;
+  private pageMapData: PageMapData | undefined;
 
   constructor(private readonly files: FileAccess) {
     super();
@@ -279,6 +285,28 @@ export class VlabSession extends DebugSession {
         case P.SUBCHANNELS_REQUEST: response.body = v.subchannels((args ?? {}) as P.SubchannelsArgs); break;
         case P.CRW_QUEUES_REQUEST: response.body = v.crwQueues(); break;
         case P.PAGES_REQUEST: response.body = v.pages((args ?? {}) as P.PagesArgs); break;
+        case P.TIMELINE_REQUEST: {
+          const runner = this.runner!;
+          this.timelineData ??= new TimelineData(() => runner.m.history, !!runner.vfio);
+          response.body = this.timelineData.rows(args as P.TimelineArgs, this.nav.cursor);
+          break;
+        }
+        case P.PAGE_MAP_REQUEST:
+          this.pageMapData ??= new PageMapData(this.runner!.mm);
+          response.body = this.pageMapData.pageMap(args as P.PageMapArgs, this.pageMapKey(), this.nav.current?.seq ?? -1);
+          break;
+        case P.PAGE_MAP_FIND_REQUEST:
+          this.pageMapData ??= new PageMapData(this.runner!.mm);
+          response.body = this.pageMapData.find(args as P.PageMapFindArgs, this.pageMapKey());
+          break;
+        case P.TRAVEL_REQUEST: {
+          if (this.running) throw new Error('pause the scenario before travelling in time');
+          const r = travelTo(this.nav, args);
+          response.body = { seq: r.seq, time: r.time } satisfies P.TravelResponse;
+          this.sendResponse(response);
+          this.stopAt('goto', r.thread);
+          return;
+        }
         case P.SET_FIELD_REQUEST: {
           if (this.running) throw new Error('pause the scenario before editing fields');
           const a = (args ?? {}) as P.SetFieldArgs;
@@ -299,6 +327,11 @@ export class VlabSession extends DebugSession {
     } catch (e) {
       this.sendErrorResponse(response, 3002, errorText(e));
     }
+  }
+
+  /** Names the machine state the page map's summary was computed for. */
+  private pageMapKey(): string {
+    return `${this.runner?.m.journal.position}:${this.runner?.m.history.length}:${this.nav?.current?.seq}`;
   }
 
   /** Stop condition for continue: a breakpoint, a program exception, or a failed expect. */
