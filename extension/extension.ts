@@ -17,6 +17,7 @@ import { CrwQueuesView } from './views/crwQueuesView';
 import { registerRowDecorations } from './views/decorations';
 import { PagesView } from './views/pagesView';
 import { SubchannelsView } from './views/subchannelsView';
+import { registerWebviews } from './webviews';
 
 export function activate(context: vscode.ExtensionContext): VfioLabApi {
   const radix = new RadixStore(context.globalState);
@@ -43,6 +44,7 @@ export function activate(context: vscode.ExtensionContext): VfioLabApi {
       if (config.affectsViews(e)) tracker.refresh();
     }),
   );
+  registerWebviews(context);
   return createApi(views, tracker, radix, tests);
 }
 

@@ -1,0 +1,55 @@
+/**
+ * The two pictures (PRODUCT §4): the I/O timeline and the page map, each as a view in the VFIO
+ * Lab container and as an editor panel opened by a command (more room for a million events or
+ * pages). One call from activation: `registerWebviews(context)`.
+ */
+import * as vscode from 'vscode';
+import type { PictureKind } from './messages';
+import { PictureHost, webviewOptions } from './pictureHost';
+import { SessionFollower } from './sessionFollower';
+
+export const TIMELINE_VIEW = 'vfioLab.timeline';
+export const PAGE_MAP_VIEW = 'vfioLab.pageMap';
+export const OPEN_TIMELINE_COMMAND = 'vfioLab.openTimeline';
+export const OPEN_PAGE_MAP_COMMAND = 'vfioLab.openPageMap';
+
+const PANEL_TITLES: Record<PictureKind, string> = { timeline: 'I/O Timeline', pageMap: 'Page Map' };
+
+class PictureViewProvider implements vscode.WebviewViewProvider {
+  constructor(private readonly kind: PictureKind, private readonly extensionUri: vscode.Uri, private readonly follower: SessionFollower) {}
+
+  resolveWebviewView(view: vscode.WebviewView): void {
+    const host = new PictureHost(view.webview, this.kind, this.extensionUri, this.follower);
+    view.onDidDispose(() => host.dispose());
+  }
+}
+
+export function registerWebviews(context: vscode.ExtensionContext): void {
+  const follower = new SessionFollower();
+  const panels = new Map<PictureKind, vscode.WebviewPanel>();
+  const open = (kind: PictureKind) => {
+    const existing = panels.get(kind);
+    if (existing) {
+      existing.reveal();
+      return;
+    }
+    const panel = vscode.window.createWebviewPanel(`vfioLab.${kind}Panel`, PANEL_TITLES[kind], vscode.ViewColumn.Active, {
+      ...webviewOptions(context.extensionUri),
+      retainContextWhenHidden: false,
+    });
+    const host = new PictureHost(panel.webview, kind, context.extensionUri, follower);
+    panels.set(kind, panel);
+    panel.onDidDispose(() => {
+      host.dispose();
+      panels.delete(kind);
+    });
+  };
+  context.subscriptions.push(
+    follower,
+    vscode.window.registerWebviewViewProvider(TIMELINE_VIEW, new PictureViewProvider('timeline', context.extensionUri, follower)),
+    vscode.window.registerWebviewViewProvider(PAGE_MAP_VIEW, new PictureViewProvider('pageMap', context.extensionUri, follower)),
+    vscode.commands.registerCommand(OPEN_TIMELINE_COMMAND, () => open('timeline')),
+    vscode.commands.registerCommand(OPEN_PAGE_MAP_COMMAND, () => open('pageMap')),
+    { dispose: () => panels.forEach((p) => p.dispose()) },
+  );
+}
