@@ -201,6 +201,8 @@ export interface TimelineResponse {
   kinds: string[];
   /** Virtual time of the first and last event of history. */
   timeRange: [number, number];
+  /** Events per lane in the whole history (kind filter applied, lane filter not): empty lanes can be drawn narrow. */
+  laneCounts: number[];
   rows: TimelineRow[];
 }
 

@@ -285,28 +285,12 @@ export class VlabSession extends DebugSession {
         case P.SUBCHANNELS_REQUEST: response.body = v.subchannels((args ?? {}) as P.SubchannelsArgs); break;
         case P.CRW_QUEUES_REQUEST: response.body = v.crwQueues(); break;
         case P.PAGES_REQUEST: response.body = v.pages((args ?? {}) as P.PagesArgs); break;
-        case P.TIMELINE_REQUEST: {
-          const runner = this.runner!;
-          this.timelineData ??= new TimelineData(() => runner.m.history, !!runner.vfio);
-          response.body = this.timelineData.rows(args as P.TimelineArgs, this.nav.cursor);
-          break;
-        }
+        case P.TIMELINE_REQUEST:
         case P.PAGE_MAP_REQUEST:
-          this.pageMapData ??= new PageMapData(this.runner!.mm);
-          response.body = this.pageMapData.pageMap(args as P.PageMapArgs, this.pageMapKey(), this.nav.current?.seq ?? -1);
-          break;
         case P.PAGE_MAP_FIND_REQUEST:
-          this.pageMapData ??= new PageMapData(this.runner!.mm);
-          response.body = this.pageMapData.find(args as P.PageMapFindArgs, this.pageMapKey());
-          break;
-        case P.TRAVEL_REQUEST: {
-          if (this.running) throw new Error('pause the scenario before travelling in time');
-          const r = travelTo(this.nav, args);
-          response.body = { seq: r.seq, time: r.time } satisfies P.TravelResponse;
-          this.sendResponse(response);
-          this.stopAt('goto', r.thread);
+        case P.TRAVEL_REQUEST:
+          this.pictureRequest(command, response, args);
           return;
-        }
         case P.SET_FIELD_REQUEST: {
           if (this.running) throw new Error('pause the scenario before editing fields');
           const a = (args ?? {}) as P.SetFieldArgs;
@@ -326,6 +310,42 @@ export class VlabSession extends DebugSession {
       this.sendResponse(response);
     } catch (e) {
       this.sendErrorResponse(response, 3002, errorText(e));
+    }
+  }
+
+  /**
+   * The pictures' requests (timeline, page map, travel). Their errors are shown by the webview
+   * itself (a search for an unmapped address), so they are not also shown to the user by the client.
+   */
+  private pictureRequest(command: string, response: DebugProtocol.Response, args: unknown): void {
+    try {
+      const runner = this.runner!;
+      const nav = this.nav!;
+      switch (command) {
+        case P.TIMELINE_REQUEST:
+          this.timelineData ??= new TimelineData(() => runner.m.history, !!runner.vfio);
+          response.body = this.timelineData.rows(args as P.TimelineArgs, nav.cursor);
+          break;
+        case P.PAGE_MAP_REQUEST:
+          this.pageMapData ??= new PageMapData(runner.mm);
+          response.body = this.pageMapData.pageMap(args as P.PageMapArgs, this.pageMapKey(), nav.current?.seq ?? -1);
+          break;
+        case P.PAGE_MAP_FIND_REQUEST:
+          this.pageMapData ??= new PageMapData(runner.mm);
+          response.body = this.pageMapData.find(args as P.PageMapFindArgs, this.pageMapKey());
+          break;
+        default: {
+          if (this.running) throw new Error('pause the scenario before travelling in time');
+          const r = travelTo(nav, args);
+          response.body = { seq: r.seq, time: r.time } satisfies P.TravelResponse;
+          this.sendResponse(response);
+          this.stopAt('goto', r.thread);
+          return;
+        }
+      }
+      this.sendResponse(response);
+    } catch (e) {
+      this.sendErrorResponse(response, { id: 3004, format: errorText(e).replace(/[{}]/g, ''), showUser: false });
     }
   }
 

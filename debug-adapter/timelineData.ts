@@ -294,6 +294,20 @@ export class TimelineIndex {
     return this.names;
   }
 
+  private countsKey = '';
+  private counts: number[] = [];
+
+  /** Events per lane, among those of the kinds in `kindSet` (all when undefined). */
+  laneCounts(kindSet: Set<number> | undefined): number[] {
+    const key = `${this.n}|${kindSet ? [...kindSet].sort((a, b) => a - b).join(',') : '*'}`;
+    if (key === this.countsKey) return this.counts;
+    const counts = new Array<number>(P.TIMELINE_LANES.length).fill(0);
+    for (let i = 0; i < this.n; i++) if (!kindSet || kindSet.has(this.kinds[i])) counts[this.lanes[i]]++;
+    this.countsKey = key;
+    this.counts = counts;
+    return counts;
+  }
+
   /** History indices matching the filter (undefined: all match). */
   select(laneMask: number, kindSet: Set<number> | undefined): Int32Array | undefined {
     if (laneMask === ALL_LANES && !kindSet) return undefined;
@@ -374,6 +388,7 @@ export class TimelineData {
       lanes: [...P.TIMELINE_LANES],
       kinds: [...idx.kindNames],
       timeRange: [h[0]?.time ?? 0, h[n - 1]?.time ?? 0],
+      laneCounts: [...idx.laneCounts(kindSet)],
       rows,
     };
   }

@@ -63,6 +63,12 @@ export function isHighContrast(): boolean {
   return document.body.classList.contains('vscode-high-contrast') || document.body.classList.contains('vscode-high-contrast-light');
 }
 
+/** `light`, `dark`, `high-contrast` or `high-contrast-light`, from the body class VS Code sets. */
+export function themeKind(): string {
+  const c = document.body.classList;
+  return c.contains('vscode-high-contrast-light') ? 'high-contrast-light' : c.contains('vscode-high-contrast') ? 'high-contrast' : c.contains('vscode-light') ? 'light' : 'dark';
+}
+
 /** Call `cb` when VS Code switches theme (it changes the body's class and the CSS variables). */
 export function onThemeChange(cb: () => void): void {
   new MutationObserver(cb).observe(document.body, { attributes: true, attributeFilter: ['class', 'style'] });
@@ -102,3 +108,9 @@ export function fitCanvas(c: HTMLCanvasElement): CanvasRenderingContext2D {
 }
 
 export const hex = (n: number): string => '0x' + n.toString(16);
+
+/** The pointer's position in a scrolling element's content (offsetX/Y depend on which child is hit). */
+export function contentPoint(e: MouseEvent, el: HTMLElement): { x: number; y: number } {
+  const r = el.getBoundingClientRect();
+  return { x: e.clientX - r.left, y: e.clientY - r.top + el.scrollTop };
+}

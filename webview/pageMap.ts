@@ -7,7 +7,7 @@
  */
 import type { PageMapResponse } from '../debug-adapter/protocol';
 import { PAGE_MAP_FIND_REQUEST, PAGE_MAP_FLAG as F, PAGE_MAP_REQUEST } from '../debug-adapter/protocol';
-import { Bridge, decodeI32, decodeU8, fitCanvas, h, hex, isHighContrast, onThemeChange, themeColor, type SessionMessage } from './common';
+import { Bridge, contentPoint, decodeI32, decodeU8, fitCanvas, h, hex, isHighContrast, onThemeChange, themeColor, themeKind, type SessionMessage } from './common';
 import { METRICS, bucketOf, legend, legendNote, pinsOf, type Metric } from './pageMapColors';
 
 const CHUNK = 65_536;
@@ -113,7 +113,8 @@ class PageMap {
       this.tooltip.style.display = 'none';
     });
     this.scroller.addEventListener('click', (e) => {
-      const i = this.cellAt(e.offsetX, e.offsetY);
+      const p = contentPoint(e, this.scroller);
+      const i = this.cellAt(p.x, p.y);
       if (i >= 0) this.select(i);
     });
     this.scroller.addEventListener('keydown', (e) => this.key(e));
@@ -333,7 +334,9 @@ class PageMap {
         mapped++;
         if (c.flags[k] & F.maybeDmaPinned) pinned++;
         ctx.fillStyle = colours[b % colours.length];
-        ctx.fillRect(x, y, cell - gap, cell - gap);
+        // a large folio reads as one block (no gaps inside; its outline is drawn below)
+        const g = c.order[k] > 0 ? 0 : gap;
+        ctx.fillRect(x, y, cell - g, cell - g);
         if (c.order[k] > 0) heads.add(c.head[k]);
       }
     }
@@ -379,6 +382,7 @@ class PageMap {
     d.pinnedCells = String(pinned);
     d.folios = String(heads.size);
     d.selected = String(this.selected);
+    d.theme = themeKind();
   }
 
   private drawLegend(): void {
@@ -410,7 +414,8 @@ class PageMap {
   }
 
   private hover(e: MouseEvent): void {
-    const i = this.cellAt(e.offsetX, e.offsetY);
+    const p = contentPoint(e, this.scroller);
+    const i = this.cellAt(p.x, p.y);
     if (i < 0) {
       this.tooltip.style.display = 'none';
       return;

@@ -7,11 +7,13 @@
  */
 import type { TimelineResponse, TimelineRow } from '../debug-adapter/protocol';
 import { TIMELINE_REQUEST, TRAVEL_REQUEST } from '../debug-adapter/protocol';
-import { Bridge, fitCanvas, h, isHighContrast, onThemeChange, themeColor, type SessionMessage } from './common';
+import { Bridge, contentPoint, fitCanvas, h, isHighContrast, onThemeChange, themeColor, themeKind, type SessionMessage } from './common';
 
 const CHUNK = 256;
 const HEADER = 24;
 const GUTTER = 84;
+/** Width of a lane with no event (its name is in the tooltip of the lane toggle). */
+const EMPTY_LANE = 30;
 const LANE_KEYS = ['scenario', 'guest', 'QEMU', 'vfio-ccw', 'host cio', 'machine/channel', 'device', 'mm'];
 /** Kernel-side lanes: a flow arrow from one of these into QEMU is an eventfd signal (css §10.5). */
 const KERNEL_LANES = new Set([3, 4, 7]);
@@ -110,7 +112,7 @@ class Timeline {
       this.draw();
     });
     this.scroller.addEventListener('click', (e) => {
-      const k = this.rowAt(e.offsetY);
+      const k = this.rowAt(contentPoint(e, this.scroller).y);
       if (k >= 0) this.select(k, true);
     });
     this.scroller.addEventListener('keydown', (e) => this.key(e));
@@ -233,16 +235,31 @@ class Timeline {
     return this.chunks.get((k / CHUNK) | 0)?.[k % CHUNK];
   }
 
-  private rowAt(offsetY: number): number {
-    const k = Math.floor((offsetY - HEADER) / this.rowH);
+  /** Row under content coordinate y (the scroller's content: HEADER, then one row per event). */
+  private rowAt(y: number): number {
+    if (y - this.scroller.scrollTop < HEADER) return -1; // the lane header is drawn over the rows
+    const k = Math.floor((y - HEADER) / this.rowH);
     return this.meta && k >= 0 && k < this.meta.total ? k : -1;
   }
 
+  /**
+   * Column of a lane. Lanes without any event (under the kind filter) get a narrow column, the
+   * scenario lane a wider one (statement text), the others share the rest.
+   */
   private laneX(lane: number, width: number): { x: number; w: number } {
     const shown = LANE_KEYS.map((_, i) => i).filter((i) => this.lanesOn.has(i));
-    const w = (width - GUTTER) / shown.length;
-    const pos = shown.indexOf(lane);
-    return { x: GUTTER + Math.max(0, pos) * w, w };
+    const counts = this.meta?.laneCounts;
+    const weight = (i: number) => (counts && counts[i] === 0 ? 0 : i === 0 ? 1.5 : 1);
+    const narrow = shown.filter((i) => weight(i) === 0).length * EMPTY_LANE;
+    const total = shown.reduce((a, i) => a + weight(i), 0) || 1;
+    const unit = Math.max(0, width - GUTTER - narrow) / total;
+    let x = GUTTER;
+    for (const i of shown) {
+      const w = weight(i) === 0 ? EMPTY_LANE : weight(i) * unit;
+      if (i === lane) return { x, w };
+      x += w;
+    }
+    return { x: GUTTER, w: unit };
   }
 
   private draw(): void {
@@ -273,6 +290,7 @@ class Timeline {
     ctx.fillStyle = col.dim;
     ctx.fillText('seq · time', 6, HEADER / 2);
     const drawnLanes = new Set<string>();
+    const visible: string[] = [];
     let drawnRows = 0;
     let arrows = 0;
     const meta = this.meta;
@@ -350,11 +368,13 @@ class Timeline {
           ctx.stroke();
           ctx.lineWidth = 1;
         }
+        // one event per row: its label may run on over the lanes to its right
         ctx.fillStyle = col.fg;
-        ctx.fillText(clip(ctx, text, w - 22), x + 18, y);
+        ctx.fillText(clip(ctx, text, Math.max(w - 22, W - x - 24)), x + 18, y);
         ctx.globalAlpha = 1;
         drawnRows++;
         drawnLanes.add(LANE_KEYS[lane]);
+        visible.push(`${seq}|${LANE_KEYS[lane]}|${meta.kinds[r[3]]}|${Math.round(y)}`);
       }
       ctx.restore();
       this.status.textContent = `${meta.total.toLocaleString('en')} of ${meta.historyLength.toLocaleString('en')} events · stop seq ${meta.currentSeq}`;
@@ -366,6 +386,8 @@ class Timeline {
     d.drawnRows = String(drawnRows);
     d.drawnLanes = [...drawnLanes].join(',');
     d.arrows = String(arrows);
+    d.visible = visible.join(';');
+    d.theme = themeKind();
     this.scroller.setAttribute('aria-rowcount', String(meta?.total ?? 0));
   }
 
@@ -393,7 +415,7 @@ class Timeline {
   }
 
   private hover(e: MouseEvent): void {
-    const k = this.rowAt(e.offsetY);
+    const k = this.rowAt(contentPoint(e, this.scroller).y);
     if (k !== this.hoverK) {
       this.hoverK = k;
       this.draw();

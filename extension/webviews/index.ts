@@ -33,9 +33,11 @@ export function registerWebviews(context: vscode.ExtensionContext): void {
       existing.reveal();
       return;
     }
-    const panel = vscode.window.createWebviewPanel(`vfioLab.${kind}Panel`, PANEL_TITLES[kind], vscode.ViewColumn.Active, {
+    // Beside the scenario: a stop reveals its line in the scenario's group, the picture stays in sight
+    const panel = vscode.window.createWebviewPanel(`vfioLab.${kind}Panel`, PANEL_TITLES[kind], { viewColumn: vscode.ViewColumn.Beside, preserveFocus: false }, {
       ...webviewOptions(context.extensionUri),
-      retainContextWhenHidden: false,
+      // keeps the scroll position and loaded windows when another tab covers it (a few MB)
+      retainContextWhenHidden: true,
     });
     const host = new PictureHost(panel.webview, kind, context.extensionUri, follower);
     panels.set(kind, panel);

@@ -104,6 +104,9 @@ describe('debug-adapter: timeline lanes and flows', () => {
     assert.equal(all.total, h.length);
     assert.equal(all.currentSeq, h[5].seq);
     assert.equal(all.currentIndex, 5);
+    // the device lane holds the 4 data transfers (css §3: WRITE a, READ SKP, WRITE SKP, READ b)
+    assert.equal(all.laneCounts[6], 4);
+    assert.equal(all.laneCounts.reduce((a, b) => a + b, 0), h.length);
     const mm = data.rows({ lanes: ['mm'], count: 3 }, 0);
     assert.equal(mm.total, h.filter((_, i) => data.idx.lane(i) === 7).length);
     assert.deepEqual(mm.rows.map((x) => x[2]), [7, 7, 7]);
