@@ -5,28 +5,40 @@
  */
 import * as vscode from 'vscode';
 import type { PictureKind } from './messages';
-import { PictureHost, webviewOptions } from './pictureHost';
+import { PictureHost, webviewOptions, type PictureState } from './pictureHost';
 import { SessionFollower } from './sessionFollower';
 
 export const TIMELINE_VIEW = 'vfioLab.timeline';
 export const PAGE_MAP_VIEW = 'vfioLab.pageMap';
 export const OPEN_TIMELINE_COMMAND = 'vfioLab.openTimeline';
 export const OPEN_PAGE_MAP_COMMAND = 'vfioLab.openPageMap';
+/** Internal (not in the palette): what each open picture has done, for tests and bug reports. */
+export const PICTURES_STATE_COMMAND = 'vfioLab.pictures.state';
 
 const PANEL_TITLES: Record<PictureKind, string> = { timeline: 'I/O Timeline', pageMap: 'Page Map' };
 
 class PictureViewProvider implements vscode.WebviewViewProvider {
-  constructor(private readonly kind: PictureKind, private readonly extensionUri: vscode.Uri, private readonly follower: SessionFollower) {}
+  constructor(
+    private readonly kind: PictureKind,
+    private readonly extensionUri: vscode.Uri,
+    private readonly follower: SessionFollower,
+    private readonly hosts: Set<PictureHost>,
+  ) {}
 
   resolveWebviewView(view: vscode.WebviewView): void {
     const host = new PictureHost(view.webview, this.kind, this.extensionUri, this.follower);
-    view.onDidDispose(() => host.dispose());
+    this.hosts.add(host);
+    view.onDidDispose(() => {
+      this.hosts.delete(host);
+      host.dispose();
+    });
   }
 }
 
 export function registerWebviews(context: vscode.ExtensionContext): void {
   const follower = new SessionFollower();
   const panels = new Map<PictureKind, vscode.WebviewPanel>();
+  const hosts = new Set<PictureHost>();
   const open = (kind: PictureKind) => {
     const existing = panels.get(kind);
     if (existing) {
@@ -40,18 +52,21 @@ export function registerWebviews(context: vscode.ExtensionContext): void {
       retainContextWhenHidden: true,
     });
     const host = new PictureHost(panel.webview, kind, context.extensionUri, follower);
+    hosts.add(host);
     panels.set(kind, panel);
     panel.onDidDispose(() => {
+      hosts.delete(host);
       host.dispose();
       panels.delete(kind);
     });
   };
   context.subscriptions.push(
     follower,
-    vscode.window.registerWebviewViewProvider(TIMELINE_VIEW, new PictureViewProvider('timeline', context.extensionUri, follower)),
-    vscode.window.registerWebviewViewProvider(PAGE_MAP_VIEW, new PictureViewProvider('pageMap', context.extensionUri, follower)),
+    vscode.window.registerWebviewViewProvider(TIMELINE_VIEW, new PictureViewProvider('timeline', context.extensionUri, follower, hosts)),
+    vscode.window.registerWebviewViewProvider(PAGE_MAP_VIEW, new PictureViewProvider('pageMap', context.extensionUri, follower, hosts)),
     vscode.commands.registerCommand(OPEN_TIMELINE_COMMAND, () => open('timeline')),
     vscode.commands.registerCommand(OPEN_PAGE_MAP_COMMAND, () => open('pageMap')),
+    vscode.commands.registerCommand(PICTURES_STATE_COMMAND, (): PictureState[] => [...hosts].map((h) => ({ ...h.state }))),
     { dispose: () => panels.forEach((p) => p.dispose()) },
   );
 }

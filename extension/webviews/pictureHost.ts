@@ -16,8 +16,21 @@ export function webviewOptions(extensionUri: vscode.Uri): vscode.WebviewOptions 
   return { enableScripts: true, localResourceRoots: [vscode.Uri.joinPath(extensionUri, 'dist', 'webview')] };
 }
 
+/** What a picture has done so far (command `vfioLab.pictures.state`, for tests and bug reports). */
+export interface PictureState {
+  kind: PictureKind;
+  /** The webview script has loaded and asked for the session state. */
+  ready: boolean;
+  /** The session phase last sent to the webview. */
+  phase: string;
+  /** Requests answered, and the last one: its command, error, and a summary of its answer. */
+  answered: number;
+  last?: { command: string; error?: string; summary?: Record<string, unknown> };
+}
+
 export class PictureHost implements vscode.Disposable {
   private readonly disposables: vscode.Disposable[] = [];
+  readonly state: PictureState;
 
   constructor(
     private readonly webview: vscode.Webview,
@@ -25,6 +38,7 @@ export class PictureHost implements vscode.Disposable {
     extensionUri: vscode.Uri,
     private readonly follower: SessionFollower,
   ) {
+    this.state = { kind, ready: false, phase: '', answered: 0 };
     webview.options = webviewOptions(extensionUri);
     webview.html = html(webview, kind, extensionUri);
     this.disposables.push(
@@ -39,12 +53,20 @@ export class PictureHost implements vscode.Disposable {
 
   private postSession(): void {
     const s = this.follower.state;
+    this.state.phase = s.phase;
     this.post({ type: 'session', phase: s.phase, seq: s.seq, time: s.time, name: s.session?.name ?? '' });
+  }
+
+  private answer(id: number, command: string, body: unknown, error?: string): void {
+    this.state.answered++;
+    this.state.last = { command, ...(error !== undefined ? { error } : { summary: summarize(body) }) };
+    this.post(error !== undefined ? { type: 'response', id, error } : { type: 'response', id, body });
   }
 
   private async receive(m: WebviewToHost): Promise<void> {
     if (!m || typeof m !== 'object') return;
     if (m.type === 'ready') {
+      this.state.ready = true;
       this.postSession();
       return;
     }
@@ -59,24 +81,33 @@ export class PictureHost implements vscode.Disposable {
     if (m.type !== 'request') return;
     const session = this.follower.state.session;
     if (!ALLOWED.has(m.command)) {
-      this.post({ type: 'response', id: m.id, error: `not a picture request: ${String(m.command)}` });
+      this.answer(m.id, String(m.command), undefined, `not a picture request: ${String(m.command)}`);
       return;
     }
     if (!session || this.follower.state.phase === 'none') {
-      this.post({ type: 'response', id: m.id, error: 'no VFIO Lab debug session' });
+      this.answer(m.id, m.command, undefined, 'no VFIO Lab debug session');
       return;
     }
     try {
-      const body = await session.customRequest(m.command, m.args);
-      this.post({ type: 'response', id: m.id, body });
+      const body: unknown = await session.customRequest(m.command, m.args);
+      this.answer(m.id, m.command, body);
     } catch (e) {
-      this.post({ type: 'response', id: m.id, error: e instanceof Error ? e.message : String(e) });
+      this.answer(m.id, m.command, undefined, e instanceof Error ? e.message : String(e));
     }
   }
 
   dispose(): void {
     for (const d of this.disposables) d.dispose();
   }
+}
+
+/** The scalar fields of an answer (not its rows or cell arrays). */
+function summarize(body: unknown): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  if (body && typeof body === 'object') {
+    for (const [k, v] of Object.entries(body)) if (typeof v === 'number' || (typeof v === 'string' && v.length < 40)) out[k] = v;
+  }
+  return out;
 }
 
 function html(webview: vscode.Webview, kind: PictureKind, extensionUri: vscode.Uri): string {
