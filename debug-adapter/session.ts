@@ -24,6 +24,9 @@ import { Frames } from './frames';
 import { Disassembler } from './disassembly';
 import { readMemory, prepareWrite, valueBytes, parseSid, toBase64 } from './memory';
 import { prepareDirty } from './variables';
+import { TimelineData } from './timelineData';
+import { PageMapData } from './pageMapData';
+import { travelTo } from './travel';
 import * as P from './protocol';
 import { parseScenario } from '../model/scenario/parser';
 import { preloadIncludes } from '../model/scenario/statements/include';
@@ -92,6 +95,9 @@ export class VlabSession extends DebugSession {
   private disposed = false;
   private frames: Frames | undefined;
   private disassembler: Disassembler | undefined;
+  /** The pictures' data (timeline, page map), made on first use. */
+  private timelineData: TimelineData | undefined;
+  private pageMapData: PageMapData | undefined;
 
   constructor(private readonly files: FileAccess) {
     super();
@@ -695,6 +701,12 @@ export class VlabSession extends DebugSession {
         case P.VMA_PAGES_REQUEST: response.body = v.vmaPages((args ?? {}) as P.VmaPagesArgs); break;
         case P.CHANNEL_PATHS_REQUEST: response.body = v.channelPaths(); break;
         case P.LAST_CHANGE_REQUEST: response.body = lastChange(this.runner!, (args ?? {}) as P.LastChangeArgs, this.nav.current?.journalPos ?? 0, this.programPath); break;
+        case P.TIMELINE_REQUEST:
+        case P.PAGE_MAP_REQUEST:
+        case P.PAGE_MAP_FIND_REQUEST:
+        case P.TRAVEL_REQUEST:
+          this.pictureRequest(command, response, args);
+          return;
         case P.SET_FIELD_REQUEST: {
           if (this.running) throw new Error('pause the scenario before editing fields');
           const a = (args ?? {}) as P.SetFieldArgs;
@@ -735,6 +747,47 @@ export class VlabSession extends DebugSession {
     } catch (e) {
       this.sendErrorResponse(response, 3002, errorText(e));
     }
+  }
+
+  /**
+   * The pictures' requests (timeline, page map, travel). Their errors are shown by the webview
+   * itself (a search for an unmapped address), so they are not also shown to the user by the client.
+   */
+  private pictureRequest(command: string, response: DebugProtocol.Response, args: unknown): void {
+    try {
+      const runner = this.runner!;
+      const nav = this.nav!;
+      switch (command) {
+        case P.TIMELINE_REQUEST:
+          this.timelineData ??= new TimelineData(() => runner.m.history, !!runner.vfio);
+          response.body = this.timelineData.rows(args as P.TimelineArgs, nav.cursor);
+          break;
+        case P.PAGE_MAP_REQUEST:
+          this.pageMapData ??= new PageMapData(runner.mm);
+          response.body = this.pageMapData.pageMap(args as P.PageMapArgs, this.pageMapKey(), nav.current?.seq ?? -1);
+          break;
+        case P.PAGE_MAP_FIND_REQUEST:
+          this.pageMapData ??= new PageMapData(runner.mm);
+          response.body = this.pageMapData.find(args as P.PageMapFindArgs, this.pageMapKey());
+          break;
+        default: {
+          if (this.running) throw new Error('pause the scenario before travelling in time');
+          const r = travelTo(nav, args);
+          response.body = { seq: r.seq, time: r.time } satisfies P.TravelResponse;
+          this.sendResponse(response);
+          this.stopAt('goto', r.thread);
+          return;
+        }
+      }
+      this.sendResponse(response);
+    } catch (e) {
+      this.sendErrorResponse(response, { id: 3004, format: errorText(e).replace(/[{}]/g, ''), showUser: false });
+    }
+  }
+
+  /** Names the machine state the page map's summary was computed for. */
+  private pageMapKey(): string {
+    return `${this.runner?.m.journal.position}:${this.runner?.m.history.length}:${this.nav?.current?.seq}`;
   }
 
   /** Stop condition for continue: any breakpoint kind or enabled exception filter (stopPolicy.ts). */

@@ -16,6 +16,7 @@ import { RadixStore } from './radix';
 import { DEBUG_TYPE, SessionTracker } from './sessionTracker';
 import { registerTesting } from './testing/scenarioTests';
 import { registerViews } from './views/registerViews';
+import { registerWebviews } from './webviews';
 
 export function activate(context: vscode.ExtensionContext): VfioLabApi {
   installNodeHost(context.extensionUri); // Node-only services (include real paths, test workers)
@@ -37,6 +38,7 @@ export function activate(context: vscode.ExtensionContext): VfioLabApi {
       if (config.affectsViews(e)) tracker.refresh();
     }),
   );
+  registerWebviews(context);
   return createApi(views, tracker, radix, tests);
 }
 

@@ -1,0 +1,240 @@
+#!/usr/bin/env node
+// End-to-end test of the two pictures (PRODUCT §4) in a real VS Code: installs the packaged VSIX
+// into a fresh code-server, debugs examples/vfio-chchp-configure.vlab to a breakpoint, opens the I/O
+// timeline, checks the lanes and flow arrows drawn (read from the webview's canvas data
+// attributes, inside the webview iframes), clicks an event and checks the debugger travelled there;
+// then debugs examples/gup-page-map.vlab and checks the page map's cells, folio outlines and
+// search. Screenshots in dark and light themes go to docs/images/ (the README shows them); a
+// high-contrast pass checks both still draw. Builds nothing itself (`npm run package` first).
+'use strict';
+
+const fs = require('node:fs');
+const os = require('node:os');
+const path = require('node:path');
+const W = require('../host/codeServerWrapper.js');
+const { WAIT_MS, palette, openFile, viewRows } = require('./workbench.js');
+
+const TIMEOUT_MS = Number(process.env.VFIO_LAB_E2E_TIMEOUT_MS || 5 * 60_000);
+const IMAGES = path.join(W.REPO, 'docs', 'images');
+
+/** The webview frame whose document shows picture `kind` (`timeline` or `pageMap`). */
+async function pictureFrame(page, kind) {
+  const deadline = Date.now() + WAIT_MS;
+  while (Date.now() < deadline) {
+    for (const f of page.frames()) {
+      const k = await f.evaluate(() => document.body && document.body.dataset.picture).catch(() => undefined);
+      if (k === kind) return f;
+    }
+    await W.sleep(200);
+  }
+  throw new Error(`no webview showing the ${kind} picture`);
+}
+
+/** Waits until the picture's canvas data attributes satisfy `test`; returns them. */
+async function canvasData(frame, test, what) {
+  const deadline = Date.now() + WAIT_MS;
+  let d = {};
+  while (Date.now() < deadline) {
+    d = await frame.evaluate(() => ({ ...document.querySelector('canvas.picture').dataset })).catch(() => ({}));
+    if (test(d)) return d;
+    await W.sleep(150);
+  }
+  throw new Error(`${what}: canvas data never matched; last: ${JSON.stringify(d).slice(0, 1500)}`);
+}
+
+/** Sets a breakpoint on `line` of the open editor (Go to Line, then Toggle Breakpoint). */
+async function breakpointAt(page, line) {
+  await page.keyboard.press('Control+G');
+  await page.keyboard.type(String(line));
+  const widget = page.locator('.quick-input-widget');
+  await widget.locator('.monaco-list-row:visible', { hasText: `Go to line ${line}.` }).click();
+  await widget.waitFor({ state: 'hidden', timeout: WAIT_MS });
+  await palette(page, 'Debug: Toggle Breakpoint');
+}
+
+/** Debug the open scenario and continue to its breakpoint (the Call Stack shows `line`). */
+async function debugTo(page, file, line) {
+  await palette(page, 'VFIO Lab: Debug Scenario');
+  await waitTop(page, (t) => / \d+:1$/.test(t), 'entry stop');
+  await palette(page, 'Debug: Continue');
+  await waitTop(page, (t) => t.endsWith(`${file} ${line}:1`), `breakpoint at ${file}:${line}`);
+}
+
+async function waitTop(page, test, what) {
+  const deadline = Date.now() + WAIT_MS;
+  let rows = [];
+  while (Date.now() < deadline) {
+    rows = await viewRows(page, 'Call Stack').catch(() => []);
+    if (rows.some(test)) return rows;
+    await W.sleep(200);
+  }
+  throw new Error(`${what}: Call Stack shows ${JSON.stringify(rows)}`);
+}
+
+/** Switch the colour theme through the palette's theme picker. */
+async function theme(page, name) {
+  const widget = page.locator('.quick-input-widget');
+  const input = widget.locator('.quick-input-box input');
+  const label = (t) => widget.locator('.quick-input-list .monaco-list-row:visible').filter({ has: page.locator('.label-name').getByText(t, { exact: true }) }).first();
+  // the palette command opens a second pick list (the themes): pick() would wait for it to close
+  await widget.waitFor({ state: 'hidden', timeout: WAIT_MS });
+  await page.keyboard.press('F1');
+  await input.fill('>Preferences: Color Theme');
+  await label('Preferences: Color Theme').click();
+  await label('Dark Modern').waitFor({ timeout: WAIT_MS });
+  await input.fill(name);
+  const row = widget.locator('.quick-input-list .monaco-list-row:visible').filter({ has: page.locator('.label-name').getByText(name, { exact: true }) }).first();
+  await row.click();
+  await widget.waitFor({ state: 'hidden', timeout: WAIT_MS });
+}
+
+/** Screenshot of one picture: the webview's own iframe (it sits over its editor group). */
+async function shot(page, frame, name) {
+  fs.mkdirSync(IMAGES, { recursive: true });
+  const file = path.join(IMAGES, name);
+  const outer = await frame.parentFrame().frameElement();
+  const box = await outer.boundingBox();
+  await W.sleep(300); // let the theme's repaint land
+  await page.screenshot({ path: file, clip: box });
+  console.log(`  screenshot: ${path.relative(W.REPO, file)}`);
+}
+
+const parseVisible = (v) => (v ? v.split(';').map((x) => { const [seq, lane, kind, y] = x.split('|'); return { seq: Number(seq), lane, kind, y: Number(y) }; }) : []);
+
+async function timelineChecks(page) {
+  await openFile(page, 'vfio-chchp-configure.vlab');
+  await breakpointAt(page, 45); // `stsch` after both chchp and their CRWs
+  await debugTo(page, 'vfio-chchp-configure.vlab', 45);
+  await palette(page, 'VFIO Lab: Open I/O Timeline');
+  const frame = await pictureFrame(page, 'timeline');
+  // css §8.4/§10.5: the chchp -c 1 CRW crosses machine → host cio → vfio-ccw → QEMU → guest
+  const want = ['scenario', 'guest', 'QEMU', 'vfio-ccw', 'host cio', 'machine/channel'];
+  const d = await canvasData(frame, (x) => Number(x.drawnRows) > 20 && want.every((l) => (x.drawnLanes || '').split(',').includes(l)) && Number(x.arrows) >= 4, 'timeline lanes');
+  const rows = parseVisible(d.visible);
+  const current = rows.find((r) => r.seq === Number(d.currentSeq));
+  if (!current || current.kind !== 'stmt') throw new Error(`the current stop (seq ${d.currentSeq}) is not drawn as the stmt row: ${d.visible}`);
+  const chp = rows.filter((r) => r.kind === 'chp.state').pop();
+  if (!chp || chp.lane !== 'machine/channel') throw new Error(`no chp.state event in the machine lane: ${d.visible}`);
+  console.log(`  ✔ timeline: ${d.drawnRows} rows, lanes ${d.drawnLanes}, ${d.arrows} flow arrows, stop seq ${d.currentSeq}`);
+  await shot(page, frame, 'timeline-dark.png');
+
+  // click the chchp -c 1 event: the debugger travels there (goto) and the timeline marks it
+  await frame.locator('.scroller').click({ position: { x: 420, y: chp.y } });
+  await canvasData(frame, (x) => Number(x.currentSeq) === chp.seq, 'timeline after travel');
+  await palette(page, 'View: Show Run and Debug');
+  await waitTop(page, (t) => t.startsWith('sclp_chp_configure'), 'travel to the chp.state event');
+  console.log(`  ✔ click travelled to seq ${chp.seq} (top frame sclp_chp_configure)`);
+
+  await theme(page, 'Light Modern');
+  const light = await canvasData(frame, (x) => x.theme === 'light' && Number(x.drawnRows) > 10, 'timeline in a light theme');
+  console.log(`  ✔ light theme: ${light.drawnRows} rows drawn`);
+  await shot(page, frame, 'timeline-light.png');
+  await theme(page, 'Dark High Contrast');
+  await canvasData(frame, (x) => x.theme === 'high-contrast' && Number(x.drawnRows) > 10, 'timeline in high contrast');
+  await shot(page, frame, 'timeline-hc.png');
+  await theme(page, 'Dark Modern');
+  await palette(page, 'Debug: Stop');
+  // the session ended: the picture clears
+  await canvasData(frame, (x) => x.total === '0' && x.drawnRows === '0', 'timeline after the session ended');
+  console.log('  ✔ timeline cleared when the session ended');
+}
+
+async function pageMapChecks(page) {
+  await openFile(page, 'gup-page-map.vlab');
+  await breakpointAt(page, 29); // the last expect: every pin taken
+  await debugTo(page, 'gup-page-map.vlab', 29);
+  await palette(page, 'VFIO Lab: Open Page Map');
+  const frame = await pictureFrame(page, 'pageMap');
+  // the THP VMA: two 2 MiB folios (order 9), both maybe-DMA-pinned (gup §3.3: _pincount 512 and 16)
+  const d = await canvasData(frame, (x) => x.vma === '0x7f0000000000' && x.mappedCells === '1024', 'page map of the THP VMA');
+  if (d.pages !== '1024' || d.pinnedCells !== '1024' || d.folios !== '2') throw new Error(`THP VMA: ${JSON.stringify(d)}`);
+  console.log(`  ✔ page map THP VMA: ${d.mappedCells} mapped cells, ${d.pinnedCells} pinned, ${d.folios} folios outlined`);
+  // the anon VMA: 64 + 8 pinned small pages; 32 FOLL_GET and 16 released pages are mapped, not pinned
+  await frame.locator('select[aria-label="VMA"]').selectOption('0x7f0000800000');
+  const a = await canvasData(frame, (x) => x.vma === '0x7f0000800000' && x.mappedCells !== undefined && x.drawnCells === '256', 'page map of the anon VMA');
+  if (a.mappedCells !== '120' || a.pinnedCells !== '72' || a.folios !== '0') throw new Error(`anon VMA: ${JSON.stringify(a)}`);
+  console.log(`  ✔ anon VMA: ${a.mappedCells} mapped, ${a.pinnedCells} pinned`);
+  // search: an unmapped address gives a message and changes nothing
+  const search = frame.locator('input[aria-label="Find a user address or PFN"]');
+  await search.fill('0x7f0000900000');
+  await search.press('Enter');
+  await frame.locator('.message', { hasText: '0x7f0000900000 is not in any VMA of pid 100: nothing mapped there' }).waitFor({ timeout: WAIT_MS });
+  await canvasData(frame, (x) => x.vma === '0x7f0000800000' && x.selected === '-1', 'page map unchanged after a failed search');
+  // a pinned-twice page: found, selected, details with "Reveal in Pages"
+  await search.fill('0x7f0000880000');
+  await search.press('Enter');
+  await canvasData(frame, (x) => x.selected === '128', 'search selects the page');
+  await frame.locator('.details', { hasText: 'refcount   2049' }).waitFor({ timeout: WAIT_MS });
+  await frame.locator('.details button', { hasText: 'Reveal in Pages' }).waitFor({ timeout: WAIT_MS });
+  console.log('  ✔ search: unmapped address refused with a message; 0x7f0000880000 → cell 128, refcount 2049');
+  await frame.locator('select[aria-label="VMA"]').selectOption('0x7f0000000000');
+  await canvasData(frame, (x) => x.vma === '0x7f0000000000' && x.mappedCells === '1024', 'back to the THP VMA');
+  await shot(page, frame, 'pagemap-dark.png');
+  await theme(page, 'Light Modern');
+  await canvasData(frame, (x) => x.theme === 'light' && x.mappedCells === '1024', 'page map in a light theme');
+  await frame.locator('select[aria-label="VMA"]').selectOption('0x7f0000800000');
+  await canvasData(frame, (x) => x.vma === '0x7f0000800000' && x.mappedCells === '120', 'anon VMA in a light theme');
+  await shot(page, frame, 'pagemap-light.png');
+  await theme(page, 'Dark High Contrast');
+  await canvasData(frame, (x) => x.theme === 'high-contrast' && x.mappedCells === '120', 'page map in high contrast');
+  await shot(page, frame, 'pagemap-hc.png');
+  await theme(page, 'Dark Modern');
+}
+
+async function main() {
+  const started = Date.now();
+  const vsix = path.join(W.REPO, 'vfio-lab-0.1.0.vsix');
+  if (!fs.existsSync(vsix)) throw new Error(`${vsix} is missing: run \`npm run package\` first`);
+  const tmpDir = fs.mkdtempSync(path.join(os.tmpdir(), 'vfio-lab-pictures-'));
+  const dirs = { tmpDir, userDataDir: path.join(tmpDir, 'user-data'), extensionsDir: path.join(tmpDir, 'extensions') };
+  let server;
+  let browser;
+  let page;
+  let keep = Boolean(process.env.VFIO_LAB_KEEP_TMP);
+  const killServer = () => server && W.killGroup(server.pid);
+  process.on('exit', killServer);
+  const timer = setTimeout(() => {
+    console.error(`pictures e2e: FAILED: no result after ${TIMEOUT_MS / 1000} s (logs in ${tmpDir})`);
+    process.exit(1);
+  }, TIMEOUT_MS);
+  try {
+    console.log('pictures e2e: I/O timeline and page map in a fresh code-server with the packaged VSIX');
+    // quiet settings, plus a docked debug toolbar (it would float over the pictures) and no git prompt
+    fs.mkdirSync(path.join(dirs.userDataDir, 'User'), { recursive: true });
+    fs.writeFileSync(path.join(dirs.userDataDir, 'User', 'settings.json'), JSON.stringify({
+      'workbench.startupEditor': 'none', 'telemetry.telemetryLevel': 'off', 'extensions.autoCheckUpdates': false,
+      'extensions.autoUpdate': false, 'update.mode': 'none', 'workbench.enableExperiments': false,
+      'security.workspace.trust.enabled': false, 'debug.toolBarLocation': 'docked', 'git.openRepositoryInParentFolders': 'never',
+      'debug.internalConsoleOptions': 'neverOpen',
+    }, null, 2));
+    await W.runCodeServerCli(dirs, ['--install-extension', vsix, '--force']);
+    server = await W.startCodeServer(dirs);
+    browser = await W.launchChromium(tmpDir);
+    page = await browser.newPage({ viewport: { width: 1920, height: 1000 } });
+    page.setDefaultTimeout(WAIT_MS);
+    await page.goto(`${server.origin}/?folder=${encodeURIComponent(path.join(W.REPO, 'examples'))}`, { timeout: 60_000 });
+    await page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
+    await page.locator('.activitybar .action-item a[aria-label^="VFIO Lab"]').waitFor({ timeout: 60_000 });
+    await timelineChecks(page);
+    await pageMapChecks(page);
+    console.log(`pictures e2e: passed in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  } catch (e) {
+    if (page) {
+      const failShot = path.join(tmpDir, 'failure.png');
+      await page.screenshot({ path: failShot }).catch(() => {});
+      e.message += `\n  failure screenshot: ${failShot}`;
+    }
+    if (server) e.message += `\n  code-server log: ${server.logFile} (kept)`;
+    keep = true;
+    console.error(`pictures e2e: FAILED: ${e && e.stack ? e.stack : e}`);
+    process.exitCode = 1;
+  } finally {
+    clearTimeout(timer);
+    if (browser) await browser.close().catch(() => {});
+    if (server) await server.stop();
+    process.removeListener('exit', killServer);
+    if (!keep) fs.rmSync(tmpDir, { recursive: true, force: true });
+  }
+}
+
+main();

@@ -1,0 +1,502 @@
+/**
+ * The I/O timeline webview: history events as a sequence diagram, one column (lane) per actor,
+ * one row per event going down in time, flow arrows from each event to the next one of the same
+ * CRW or I/O (STYLE "Pictures": Perfetto tracks and flows, Trace Compass sequence diagrams).
+ * Only the visible rows are fetched (`vlab/timeline` windows of CHUNK rows) and drawn, so a
+ * million events scroll like ten. Click (or Enter) travels in time to the event (`vlab/travel`).
+ */
+import type { TimelineResponse, TimelineRow } from '../debug-adapter/protocol';
+import { TIMELINE_REQUEST, TRAVEL_REQUEST } from '../debug-adapter/protocol';
+import { Bridge, contentPoint, fitCanvas, h, isHighContrast, onThemeChange, themeColor, themeKind, type SessionMessage } from './common';
+
+const CHUNK = 256;
+const HEADER = 24;
+const GUTTER = 84;
+/** Width of a lane with no event (its name is in the tooltip of the lane toggle). */
+const EMPTY_LANE = 30;
+const LANE_KEYS = ['scenario', 'guest', 'QEMU', 'vfio-ccw', 'host cio', 'machine/channel', 'device', 'mm'];
+/** Kernel-side lanes: a flow arrow from one of these into QEMU is an eventfd signal (css §10.5). */
+const KERNEL_LANES = new Set([3, 4, 7]);
+const QEMU_LANE = 2;
+
+interface Colours {
+  fg: string; dim: string; bg: string; grid: string; header: string; current: string; currentEdge: string; hover: string; selected: string;
+  lanes: string[]; flows: string[]; border: string; font: string;
+}
+
+function readColours(): Colours {
+  const hc = isHighContrast();
+  const charts = ['charts-blue', 'charts-green', 'charts-orange', 'charts-purple', 'charts-red', 'charts-yellow'];
+  const fallback = ['#3794ff', '#89d185', '#d18616', '#b180d7', '#f14c4c', '#cca700'];
+  const c = charts.map((n, i) => themeColor(n, fallback[i]));
+  return {
+    fg: themeColor('editor-foreground', '#cccccc'),
+    dim: themeColor('descriptionForeground', '#999999'),
+    bg: themeColor('editor-background', '#1e1e1e'),
+    grid: hc ? themeColor('contrastBorder', '#6fc3df') : themeColor('editorIndentGuide-background1', themeColor('tree-indentGuidesStroke', '#585858')),
+    header: themeColor('sideBarSectionHeader-background', themeColor('editorGroupHeader-tabsBackground', '#252526')),
+    current: themeColor('editor-stackFrameHighlightBackground', 'rgba(255,255,0,0.2)'),
+    currentEdge: themeColor('debugIcon-stopForeground', themeColor('charts-yellow', '#cca700')),
+    hover: themeColor('list-hoverBackground', 'rgba(128,128,128,0.15)'),
+    selected: themeColor('list-inactiveSelectionBackground', 'rgba(128,128,128,0.3)'),
+    border: hc ? themeColor('contrastActiveBorder', '#f38518') : themeColor('focusBorder', '#007fd4'),
+    // scenario, guest, QEMU, vfio-ccw, host cio, machine/channel, device, mm
+    lanes: [themeColor('foreground', '#cccccc'), c[1], c[3], c[2], c[5], c[0], themeColor('terminal-ansiCyan', '#11a8cd'), c[4]],
+    flows: [c[3], c[2], c[0], c[4]],
+    font: themeColor('font-family', 'sans-serif'),
+  };
+}
+
+class Timeline {
+  private readonly bridge = new Bridge((m) => this.onSession(m));
+  private readonly wrap = h('div', { class: 'canvas-wrap' });
+  private readonly canvas = h('canvas', { class: 'picture', 'aria-hidden': 'true' });
+  private readonly scroller = h('div', { class: 'scroller', tabindex: '0', role: 'grid', 'aria-label': 'Events; arrows select, Enter travels in time, + and − zoom, C jumps to the current stop' });
+  private readonly spacer = h('div', { class: 'spacer' });
+  private readonly status = h('span', { class: 'status', role: 'status' });
+  private readonly kindSelect = h('select', { 'aria-label': 'Event kind' });
+  private readonly laneBar = h('div', { class: 'lanes', role: 'group', 'aria-label': 'Lanes' });
+  private readonly tooltip = h('div', { class: 'tooltip', role: 'tooltip' });
+  private readonly details = h('div', { class: 'details', 'aria-live': 'polite' });
+  private readonly message = h('div', { class: 'message', role: 'alert' });
+
+  private colours = readColours();
+  private rowH = 20;
+  private lanesOn = new Set(LANE_KEYS.map((_, i) => i));
+  private kind = '';
+  private phase: SessionMessage['phase'] = 'none';
+  private stopSeq = -1;
+  /** Bumped on each stop or filter change: answers for an older generation are dropped. */
+  private gen = 0;
+  private meta: Omit<TimelineResponse, 'rows'> | undefined;
+  private readonly chunks = new Map<number, TimelineRow[]>();
+  private readonly inFlight = new Set<number>();
+  private hoverK = -1;
+  private selectedK = -1;
+  private followCurrent = true;
+
+  constructor(root: HTMLElement) {
+    const zoomOut = h('button', { title: 'Zoom out (−)', 'aria-label': 'Zoom out' }, '−');
+    const zoomIn = h('button', { title: 'Zoom in (+)', 'aria-label': 'Zoom in' }, '+');
+    const toCurrent = h('button', { title: 'Show the current stop (C)' }, 'Current stop');
+    zoomOut.onclick = () => this.zoom(-2);
+    zoomIn.onclick = () => this.zoom(2);
+    toCurrent.onclick = () => this.scrollToCurrent();
+    LANE_KEYS.forEach((name, i) => {
+      const b = h('button', { class: 'lane-toggle', 'aria-pressed': 'true', 'data-lane': name, title: `Show or hide the ${name} lane` }, name);
+      b.onclick = () => this.toggleLane(i, b);
+      this.laneBar.append(b);
+    });
+    this.kindSelect.append(h('option', { value: '' }, 'all kinds'));
+    this.kindSelect.onchange = () => {
+      this.kind = this.kindSelect.value;
+      this.refetch();
+    };
+    root.append(
+      h('div', { class: 'toolbar' }, this.laneBar, this.kindSelect, zoomOut, zoomIn, toCurrent, this.status),
+      this.message,
+      this.wrap,
+      this.details,
+      this.tooltip,
+    );
+    this.wrap.append(this.canvas, this.scroller);
+    this.scroller.append(this.spacer);
+    this.scroller.addEventListener('scroll', () => {
+      this.followCurrent = false;
+      this.draw();
+    });
+    this.scroller.addEventListener('mousemove', (e) => this.hover(e));
+    this.scroller.addEventListener('mouseleave', () => {
+      this.hoverK = -1;
+      this.tooltip.style.display = 'none';
+      this.draw();
+    });
+    this.scroller.addEventListener('click', (e) => {
+      const k = this.rowAt(contentPoint(e, this.scroller).y);
+      if (k >= 0) this.select(k, true);
+    });
+    this.scroller.addEventListener('keydown', (e) => this.key(e));
+    new ResizeObserver(() => this.draw()).observe(this.wrap);
+    onThemeChange(() => {
+      this.colours = readColours();
+      this.draw();
+    });
+    this.showEmpty();
+    this.bridge.ready();
+  }
+
+  private onSession(m: SessionMessage): void {
+    this.phase = m.phase;
+    document.body.dataset.phase = m.phase;
+    if (m.phase === 'none') {
+      this.stopSeq = -1;
+      this.meta = undefined;
+      this.chunks.clear();
+      this.gen++;
+      this.showEmpty();
+      return;
+    }
+    if (m.phase === 'running') {
+      this.status.textContent = 'running…';
+      return;
+    }
+    this.message.textContent = '';
+    if (m.seq !== this.stopSeq || !this.meta) {
+      this.stopSeq = m.seq;
+      this.followCurrent = true;
+      this.refetch();
+    }
+  }
+
+  private showEmpty(): void {
+    this.status.textContent = '';
+    this.details.textContent = '';
+    this.message.textContent = 'Debug a .vlab scenario: its events appear here as a sequence diagram in lanes (guest, QEMU, vfio-ccw, host cio, machine/channel, device, mm).';
+    this.spacer.style.height = '0px';
+    this.draw();
+  }
+
+  private filterArgs(): { lanes?: string[]; kinds?: string[] } {
+    const a: { lanes?: string[]; kinds?: string[] } = {};
+    if (this.lanesOn.size !== LANE_KEYS.length) a.lanes = LANE_KEYS.filter((_, i) => this.lanesOn.has(i));
+    if (this.kind) a.kinds = [this.kind];
+    return a;
+  }
+
+  /** Drop every loaded row and ask again (a stop, a filter change). */
+  private refetch(): void {
+    this.gen++;
+    this.chunks.clear();
+    this.inFlight.clear();
+    this.selectedK = -1;
+    this.fetchChunk(this.firstVisible() / CHUNK | 0, true);
+  }
+
+  private fetchChunk(c: number, first = false): void {
+    if (this.phase === 'none' || this.inFlight.has(c) || this.chunks.has(c)) return;
+    const gen = this.gen;
+    this.inFlight.add(c);
+    this.bridge
+      .request(TIMELINE_REQUEST, { fromIndex: c * CHUNK, count: CHUNK, ...this.filterArgs() })
+      .then((r) => {
+        if (gen !== this.gen) return;
+        this.inFlight.delete(c);
+        const { rows, ...meta } = r;
+        this.meta = meta;
+        this.chunks.set(c, rows);
+        this.updateKinds(meta.kinds);
+        this.spacer.style.height = `${HEADER + meta.total * this.rowH}px`;
+        if (first && this.followCurrent) this.scrollToCurrent();
+        this.draw();
+      })
+      .catch((e: Error) => {
+        if (gen !== this.gen) return;
+        this.inFlight.delete(c);
+        this.message.textContent = e.message;
+      });
+  }
+
+  private updateKinds(kinds: string[]): void {
+    if (this.kindSelect.options.length === kinds.length + 1) return;
+    const keep = this.kindSelect.value;
+    this.kindSelect.replaceChildren(h('option', { value: '' }, 'all kinds'), ...kinds.map((k) => h('option', { value: k }, k)));
+    this.kindSelect.value = keep;
+  }
+
+  private toggleLane(i: number, b: HTMLButtonElement): void {
+    if (this.lanesOn.has(i) && this.lanesOn.size === 1) return; // at least one lane stays
+    if (this.lanesOn.has(i)) this.lanesOn.delete(i);
+    else this.lanesOn.add(i);
+    b.setAttribute('aria-pressed', String(this.lanesOn.has(i)));
+    this.refetch();
+  }
+
+  private zoom(d: number): void {
+    const k = this.firstVisible();
+    this.rowH = Math.max(12, Math.min(36, this.rowH + d));
+    if (this.meta) this.spacer.style.height = `${HEADER + this.meta.total * this.rowH}px`;
+    this.scroller.scrollTop = k * this.rowH;
+    this.draw();
+  }
+
+  private firstVisible(): number {
+    return Math.max(0, Math.floor(this.scroller.scrollTop / this.rowH));
+  }
+
+  private scrollToCurrent(): void {
+    if (!this.meta || this.meta.currentIndex < 0) return;
+    const target = this.meta.currentIndex * this.rowH - this.scroller.clientHeight / 2;
+    this.scroller.scrollTop = Math.max(0, target);
+    this.followCurrent = true;
+    this.draw();
+  }
+
+  private row(k: number): TimelineRow | undefined {
+    return this.chunks.get((k / CHUNK) | 0)?.[k % CHUNK];
+  }
+
+  /** Row under content coordinate y (the scroller's content: HEADER, then one row per event). */
+  private rowAt(y: number): number {
+    if (y - this.scroller.scrollTop < HEADER) return -1; // the lane header is drawn over the rows
+    const k = Math.floor((y - HEADER) / this.rowH);
+    return this.meta && k >= 0 && k < this.meta.total ? k : -1;
+  }
+
+  /**
+   * Column of a lane. Lanes without any event (under the kind filter) get a narrow column, the
+   * scenario lane a wider one (statement text), the others share the rest.
+   */
+  private laneX(lane: number, width: number): { x: number; w: number } {
+    const shown = LANE_KEYS.map((_, i) => i).filter((i) => this.lanesOn.has(i));
+    const counts = this.meta?.laneCounts;
+    const weight = (i: number) => (counts && counts[i] === 0 ? 0 : i === 0 ? 1.5 : 1);
+    const narrow = shown.filter((i) => weight(i) === 0).length * EMPTY_LANE;
+    const total = shown.reduce((a, i) => a + weight(i), 0) || 1;
+    const unit = Math.max(0, width - GUTTER - narrow) / total;
+    let x = GUTTER;
+    for (const i of shown) {
+      const w = weight(i) === 0 ? EMPTY_LANE : weight(i) * unit;
+      if (i === lane) return { x, w };
+      x += w;
+    }
+    return { x: GUTTER, w: unit };
+  }
+
+  private draw(): void {
+    const ctx = fitCanvas(this.canvas);
+    const W = this.canvas.clientWidth;
+    const H = this.canvas.clientHeight;
+    const col = this.colours;
+    ctx.clearRect(0, 0, W, H);
+    ctx.font = `${Math.min(13, this.rowH - 6)}px ${this.colours.font}`;
+    ctx.textBaseline = 'middle';
+    const shown = LANE_KEYS.map((_, i) => i).filter((i) => this.lanesOn.has(i));
+    // lane separators and header
+    ctx.fillStyle = col.header;
+    ctx.fillRect(0, 0, W, HEADER);
+    ctx.strokeStyle = col.grid;
+    ctx.lineWidth = 1;
+    for (const l of shown) {
+      const { x, w } = this.laneX(l, W);
+      ctx.beginPath();
+      ctx.moveTo(x + 0.5, 0);
+      ctx.lineTo(x + 0.5, H);
+      ctx.stroke();
+      ctx.fillStyle = col.lanes[l];
+      ctx.fillRect(x + 6, HEADER / 2 - 4, 8, 8);
+      ctx.fillStyle = col.fg;
+      ctx.fillText(clip(ctx, LANE_KEYS[l], w - 22), x + 18, HEADER / 2);
+    }
+    ctx.fillStyle = col.dim;
+    ctx.fillText('seq · time', 6, HEADER / 2);
+    const drawnLanes = new Set<string>();
+    const visible: string[] = [];
+    let drawnRows = 0;
+    let arrows = 0;
+    const meta = this.meta;
+    if (meta) {
+      const top = this.scroller.scrollTop;
+      const first = Math.max(0, Math.floor(top / this.rowH));
+      const last = Math.min(meta.total - 1, Math.ceil((top + H - HEADER) / this.rowH));
+      for (let c = (first / CHUNK) | 0; c <= ((last / CHUNK) | 0); c++) this.fetchChunk(c);
+      const yOf = (k: number) => HEADER + k * this.rowH - top + this.rowH / 2;
+      const seqToK = new Map<number, number>();
+      for (let k = first; k <= last; k++) {
+        const r = this.row(k);
+        if (r) seqToK.set(r[0], k);
+      }
+      ctx.save();
+      ctx.beginPath();
+      ctx.rect(0, HEADER, W, H - HEADER);
+      ctx.clip();
+      // the current stop: a band on its row, or a line where it falls between filtered rows
+      if (meta.currentIndex >= 0) {
+        const y = HEADER + meta.currentIndex * this.rowH - top;
+        const cur = this.row(meta.currentIndex);
+        if (cur && cur[0] === meta.currentSeq) {
+          ctx.fillStyle = col.current;
+          ctx.fillRect(0, y, W, this.rowH);
+        }
+        ctx.fillStyle = col.currentEdge;
+        ctx.fillRect(0, y, 3, this.rowH);
+      }
+      for (let k = first; k <= last; k++) {
+        const y = yOf(k);
+        if (k === this.selectedK || k === this.hoverK) {
+          ctx.fillStyle = k === this.selectedK ? col.selected : col.hover;
+          ctx.fillRect(0, y - this.rowH / 2, W, this.rowH);
+        }
+        const r = this.row(k);
+        if (!r) {
+          ctx.fillStyle = col.dim;
+          ctx.fillText('…', GUTTER + 6, y);
+          continue;
+        }
+        const [seq, time, lane, , flow, prevSeq, text] = r;
+        const future = meta.currentSeq >= 0 && seq > meta.currentSeq;
+        ctx.globalAlpha = future ? 0.55 : 1;
+        ctx.fillStyle = seq === meta.currentSeq ? col.currentEdge : col.dim;
+        ctx.fillText(clip(ctx, `${seq === meta.currentSeq ? '▶ ' : ''}${seq} · ${time}`, GUTTER - 8), 6, y);
+        const { x, w } = this.laneX(lane, W);
+        if (lane === 0) {
+          // statements: a rule across every lane, so each statement's events read as a block
+          ctx.strokeStyle = col.grid;
+          ctx.beginPath();
+          ctx.moveTo(GUTTER, y - this.rowH / 2 + 0.5);
+          ctx.lineTo(W, y - this.rowH / 2 + 0.5);
+          ctx.stroke();
+        }
+        // flow arrow from the previous event of the same CRW / I/O
+        if (flow >= 0 && prevSeq >= 0) {
+          const pk = seqToK.get(prevSeq);
+          const prev = pk === undefined ? undefined : this.row(pk);
+          if (prev && pk !== undefined) {
+            arrows++;
+            this.arrow(ctx, this.laneX(prev[2], W).x + 10, yOf(pk), x + 10, y, col.flows[flow % col.flows.length], KERNEL_LANES.has(prev[2]) && lane === QEMU_LANE ? 'eventfd' : '');
+          } else if (prevSeq < (this.row(first)?.[0] ?? -1)) {
+            arrows++;
+            this.arrow(ctx, x + 10, HEADER, x + 10, y, col.flows[flow % col.flows.length], '');
+          }
+        }
+        ctx.fillStyle = col.lanes[lane];
+        ctx.beginPath();
+        ctx.arc(x + 10, y, Math.max(3, this.rowH / 5), 0, Math.PI * 2);
+        ctx.fill();
+        if (seq === meta.currentSeq) {
+          ctx.strokeStyle = col.border;
+          ctx.lineWidth = 2;
+          ctx.stroke();
+          ctx.lineWidth = 1;
+        }
+        // one event per row: its label may run on over the lanes to its right
+        ctx.fillStyle = col.fg;
+        ctx.fillText(clip(ctx, text, Math.max(w - 22, W - x - 24)), x + 18, y);
+        ctx.globalAlpha = 1;
+        drawnRows++;
+        drawnLanes.add(LANE_KEYS[lane]);
+        visible.push(`${seq}|${LANE_KEYS[lane]}|${meta.kinds[r[3]]}|${Math.round(y)}`);
+      }
+      ctx.restore();
+      this.status.textContent = `${meta.total.toLocaleString('en')} of ${meta.historyLength.toLocaleString('en')} events · stop seq ${meta.currentSeq}`;
+    }
+    // for tests and assistive tools: what is on screen
+    const d = this.canvas.dataset;
+    d.total = String(meta?.total ?? 0);
+    d.currentSeq = String(meta?.currentSeq ?? -1);
+    d.drawnRows = String(drawnRows);
+    d.drawnLanes = [...drawnLanes].join(',');
+    d.arrows = String(arrows);
+    d.visible = visible.join(';');
+    d.theme = themeKind();
+    this.scroller.setAttribute('aria-rowcount', String(meta?.total ?? 0));
+  }
+
+  private arrow(ctx: CanvasRenderingContext2D, x1: number, y1: number, x2: number, y2: number, colour: string, label: string): void {
+    ctx.strokeStyle = colour;
+    ctx.fillStyle = colour;
+    ctx.lineWidth = 1.5;
+    ctx.beginPath();
+    ctx.moveTo(x1, y1);
+    const mid = (y1 + y2) / 2;
+    ctx.bezierCurveTo(x1, mid, x2, mid, x2, y2 - 5);
+    ctx.stroke();
+    ctx.beginPath();
+    ctx.moveTo(x2, y2 - 3);
+    ctx.lineTo(x2 - 4, y2 - 9);
+    ctx.lineTo(x2 + 4, y2 - 9);
+    ctx.closePath();
+    ctx.fill();
+    if (label) {
+      ctx.font = `italic ${Math.min(11, this.rowH - 8)}px ${this.colours.font}`;
+      ctx.fillText(label, (x1 + x2) / 2 + 4, mid - 6);
+      ctx.font = `${Math.min(13, this.rowH - 6)}px ${this.colours.font}`;
+    }
+    ctx.lineWidth = 1;
+  }
+
+  private hover(e: MouseEvent): void {
+    const k = this.rowAt(contentPoint(e, this.scroller).y);
+    if (k !== this.hoverK) {
+      this.hoverK = k;
+      this.draw();
+    }
+    const r = k >= 0 ? this.row(k) : undefined;
+    if (!r || !this.meta) {
+      this.tooltip.style.display = 'none';
+      return;
+    }
+    this.tooltip.replaceChildren(...card(r, this.meta));
+    this.tooltip.style.display = 'block';
+    const x = Math.min(e.clientX + 14, window.innerWidth - this.tooltip.offsetWidth - 8);
+    const y = Math.min(e.clientY + 14, window.innerHeight - this.tooltip.offsetHeight - 8);
+    this.tooltip.style.left = `${Math.max(0, x)}px`;
+    this.tooltip.style.top = `${Math.max(0, y)}px`;
+  }
+
+  /** Select row k; `travel`: the debugger goes there (it answers with a stop, which refreshes). */
+  private select(k: number, travel: boolean): void {
+    this.selectedK = k;
+    const r = this.row(k);
+    if (r && this.meta) this.details.replaceChildren(...card(r, this.meta));
+    this.draw();
+    if (travel && r && this.phase === 'stopped' && r[0] !== this.meta?.currentSeq) {
+      this.bridge.request(TRAVEL_REQUEST, { seq: r[0] }).catch((e: Error) => (this.message.textContent = e.message));
+    }
+  }
+
+  private key(e: KeyboardEvent): void {
+    if (!this.meta) return;
+    const page = Math.max(1, Math.floor(this.scroller.clientHeight / this.rowH) - 1);
+    const move = (k: number) => {
+      const t = Math.max(0, Math.min(this.meta!.total - 1, k));
+      this.select(t, false);
+      const y = t * this.rowH;
+      if (y < this.scroller.scrollTop) this.scroller.scrollTop = y;
+      else if (y + this.rowH + HEADER > this.scroller.scrollTop + this.scroller.clientHeight) this.scroller.scrollTop = y + this.rowH + HEADER - this.scroller.clientHeight;
+    };
+    const cur = this.selectedK >= 0 ? this.selectedK : Math.max(0, this.meta.currentIndex);
+    const handled = new Map<string, () => void>([
+      ['ArrowDown', () => move(cur + 1)],
+      ['ArrowUp', () => move(cur - 1)],
+      ['PageDown', () => move(cur + page)],
+      ['PageUp', () => move(cur - page)],
+      ['Home', () => move(0)],
+      ['End', () => move(this.meta!.total - 1)],
+      ['Enter', () => this.select(cur, true)],
+      ['+', () => this.zoom(2)],
+      ['=', () => this.zoom(2)],
+      ['-', () => this.zoom(-2)],
+      ['c', () => this.scrollToCurrent()],
+    ]).get(e.key);
+    if (handled) {
+      e.preventDefault();
+      handled();
+    }
+  }
+}
+
+/** The hover card / details of one event: text, fields, call stack. */
+function card(r: TimelineRow, meta: Omit<TimelineResponse, 'rows'>): Node[] {
+  const [seq, time, lane, kind, flow, , text, fields, stack] = r;
+  return [
+    h('div', { class: 'card-title' }, `${text}`),
+    h('div', { class: 'card-sub' }, `${meta.kinds[kind]} · ${meta.lanes[lane]} · seq ${seq} · time ${time}${flow >= 0 ? ` · flow ${flow}` : ''}`),
+    h('pre', { class: 'card-fields' }, fields),
+    ...(stack ? [h('div', { class: 'card-sub' }, 'call stack (innermost first)'), h('pre', { class: 'card-stack' }, stack)] : []),
+  ];
+}
+
+function clip(ctx: CanvasRenderingContext2D, s: string, w: number): string {
+  if (w <= 8) return '';
+  if (ctx.measureText(s).width <= w) return s;
+  let lo = 0;
+  let hi = s.length;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1;
+    if (ctx.measureText(s.slice(0, mid) + '…').width <= w) lo = mid;
+    else hi = mid - 1;
+  }
+  return s.slice(0, lo) + '…';
+}
+
+new Timeline(document.getElementById('app')!);
