@@ -1,7 +1,10 @@
 /**
- * VFIO Lab activation: wires the debug adapter, the launch configuration providers, the session
- * tracker, the three views and the commands, and returns the API. Everything else lives in one
- * file per concern next to this one.
+ * VFIO Lab activation, shared by both extension hosts: wires the debug adapter, the launch
+ * configuration providers, the session tracker, the views, the language features, the Testing
+ * view and the commands, and returns the API. The entries are `node.ts` (Node.js extension host,
+ * `dist/extension.js`) and `browser.ts` (web worker extension host, `dist/browser.js`); they pass
+ * the host's services. Everything registered here runs in the browser too, so nothing here may
+ * import a Node.js module (test/unit/bundles.test checks the browser bundle).
  */
 import * as vscode from 'vscode';
 import { VlabAdapterFactory } from './adapterFactory';
@@ -9,6 +12,8 @@ import { createApi, type VfioLabApi } from './api';
 import { registerCommands } from './commands';
 import { config } from './config';
 import { registerConfigurationProviders } from './debugConfigProvider';
+import type { HostInfo, HostServices } from './host';
+import { hostInfoOf, registerHostInfoCommand } from './hostInfo';
 import { registerLanguageFeatures } from './language';
 import { RadixStore } from './radix';
 import { DEBUG_TYPE, SessionTracker } from './sessionTracker';
@@ -18,7 +23,9 @@ import { registerRowDecorations } from './views/decorations';
 import { PagesView } from './views/pagesView';
 import { SubchannelsView } from './views/subchannelsView';
 
-export function activate(context: vscode.ExtensionContext): VfioLabApi {
+export function activateWith(context: vscode.ExtensionContext, host: HostServices): VfioLabApi & { host: HostInfo } {
+  const started = performance.now();
+  const info = hostInfoOf(host);
   const radix = new RadixStore(context.globalState);
   const tracker = new SessionTracker();
   const views = {
@@ -35,17 +42,16 @@ export function activate(context: vscode.ExtensionContext): VfioLabApi {
     views.pages,
     registerRowDecorations(),
     registerConfigurationProviders(),
-    vscode.debug.registerDebugAdapterDescriptorFactory(DEBUG_TYPE, new VlabAdapterFactory(context.extensionUri)),
+    vscode.debug.registerDebugAdapterDescriptorFactory(DEBUG_TYPE, new VlabAdapterFactory(context.extensionUri, host)),
     registerCommands({ tracker, radix, views }),
     registerLanguageFeatures(),
     tests,
     vscode.workspace.onDidChangeConfiguration((e) => {
       if (config.affectsViews(e)) tracker.refresh();
     }),
+    registerHostInfoCommand(info),
   );
-  return createApi(views, tracker, radix, tests);
-}
-
-export function deactivate(): void {
-  // Everything is disposed through context.subscriptions.
+  const api = Object.assign(createApi(views, tracker, radix, tests), { host: info });
+  info.activationMs = performance.now() - started;
+  return api;
 }
