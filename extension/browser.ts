@@ -12,10 +12,14 @@ import type * as vscode from 'vscode';
 import type { VfioLabApi } from './api';
 import type { HostInfo, HostServices } from './host';
 
+/** Activation time (`host.activationMs`): loading the extension's modules plus `activate`. */
 export function activateWith(context: vscode.ExtensionContext, host: HostServices): VfioLabApi & { host: HostInfo } {
+  const started = performance.now();
   // eslint-disable-next-line @typescript-eslint/no-require-imports -- deferred on purpose, see above
   const shared = require('./extension') as typeof import('./extension');
-  return shared.activateWith(context, host);
+  const api = shared.activateWith(context, host);
+  api.host.activationMs = performance.now() - started;
+  return api;
 }
 
 export function activate(context: vscode.ExtensionContext): VfioLabApi & { host: HostInfo } {

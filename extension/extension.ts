@@ -24,7 +24,6 @@ import { PagesView } from './views/pagesView';
 import { SubchannelsView } from './views/subchannelsView';
 
 export function activateWith(context: vscode.ExtensionContext, host: HostServices): VfioLabApi & { host: HostInfo } {
-  const started = performance.now();
   const info = hostInfoOf(host);
   const radix = new RadixStore(context.globalState);
   const tracker = new SessionTracker();
@@ -51,7 +50,5 @@ export function activateWith(context: vscode.ExtensionContext, host: HostService
     }),
     registerHostInfoCommand(info),
   );
-  const api = Object.assign(createApi(views, tracker, radix, tests), { host: info });
-  info.activationMs = performance.now() - started;
-  return api;
+  return Object.assign(createApi(views, tracker, radix, tests), { host: info });
 }

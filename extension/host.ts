@@ -26,7 +26,7 @@ export interface HostInfo {
   readonly extensionHost: ExtensionHostKind;
   /** `vscode.env.uiKind`: desktop or web (code-server and vscode.dev are web with a Node host too). */
   readonly uiKind: 'desktop' | 'web';
-  /** Time spent in `activate()` (performance.now() around it), in milliseconds. */
+  /** Time to load the extension's modules and run `activate()` (performance.now() around both), in ms. */
   activationMs: number;
 }
 
