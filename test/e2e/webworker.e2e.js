@@ -11,15 +11,15 @@
 //
 // The test proves where it runs (the extension's own report, decided at run time from the
 // worker's globals: `WorkerGlobalScope` and no `process.versions.node`), then opens
-// examples/hello.vlab, presses F5, steps, steps back, and checks the VFIO Lab Pages view and
-// the Variables view follow. It prints the activation time measured in the web worker host.
+// examples/hello.vlab (its CodeLens shows), runs every example from the Testing view, presses
+// F5, steps, steps back, and checks the VFIO Lab Pages view and the Variables view follow. It prints the activation time measured in the web worker host.
 'use strict';
 
 const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
 const W = require('../host/codeServerWrapper.js');
-const { WAIT_MS, palette, openFile, expectRows, expand, widenSideBar } = require('./workbench.js');
+const { WAIT_MS, palette, openFile, pane, expectRows, expand, widenSideBar } = require('./workbench.js');
 const { showVfioLab, topLine, stepOverUntilLine } = require('./ui.e2e.js');
 
 const TIMEOUT_MS = Number(process.env.VFIO_LAB_E2E_TIMEOUT_MS || 5 * 60_000);
@@ -36,6 +36,24 @@ async function extensionHostReport(page) {
   const m = HOST_LINE.exec(text);
   if (!m) throw new Error(`unexpected extension host report: ${JSON.stringify(text)}`);
   return { text, host: m[1], bundle: m[2], ui: m[3], activationMs: Number(m[4]) };
+}
+
+/** The Test Explorer's rows as their accessible labels, `NAME (STATE)` (the state is an icon),
+ * without the duration VS Code appends after a run (`, in 389ms`, `, in 1.4s`). */
+function testRows(page) {
+  return pane(page, 'Test Explorer').locator('.monaco-list-row').evaluateAll((rows) =>
+    rows.map((r) => (r.getAttribute('aria-label') || '').replace(/, in [\d.]+m?s$/, '')));
+}
+
+async function waitForTestRows(page, ok, what, waitMs = WAIT_MS) {
+  const deadline = Date.now() + waitMs;
+  let rows = [];
+  while (Date.now() < deadline) {
+    rows = await testRows(page).catch(() => []);
+    if (ok(rows)) return rows;
+    await W.sleep(250);
+  }
+  throw new Error(`Test Explorer: ${what}; rows: ${JSON.stringify(rows)}`);
 }
 
 /** Presses F5 in the scenario's editor (no launch.json: the configuration provider fills it in). */
@@ -94,15 +112,31 @@ async function run() {
     }
     console.log(`  ✔ ${report.text}`);
 
-    // 2. F5 on hello.vlab: the inline debug adapter stops on the first statement (line 7).
+    // 2. Language features: the Run | Debug CodeLens on the scenario's first line.
+    await openFile(page, 'hello.vlab');
+    const lens = page.locator('.monaco-editor .codelens-decoration').first();
+    await lens.waitFor({ timeout: WAIT_MS });
+    const lensText = (await lens.innerText()).replace(/\s+/g, ' ').trim();
+    if (lensText !== 'Run | Debug') throw new Error(`CodeLens shows ${JSON.stringify(lensText)}, expected "Run | Debug"`);
+    console.log('  ✔ CodeLens "Run | Debug" on hello.vlab');
+
+    // 3. The Testing view: every example is a test (its expect lines the children); running
+    // them all in the web worker passes every one (each example's expects hold, README).
+    await palette(page, 'View: Show Testing');
+    await waitForTestRows(page, (rows) => rows.includes('hello.vlab (Not yet run)'), 'hello.vlab is not listed');
+    await palette(page, 'Test: Run All Tests');
+    const results = await waitForTestRows(page, (rows) => rows.length > 0 && rows.every((r) => r.endsWith(' (Passed)')), 'not every scenario passed', 180_000);
+    if (!results.includes('hello.vlab (Passed)')) throw new Error(`hello.vlab missing from ${JSON.stringify(results)}`);
+    console.log(`  ✔ Testing view: ${results.length} scenarios passed`);
+
+    // 4. F5 on hello.vlab: the inline debug adapter stops on the first statement (line 7).
     await showVfioLab(page);
     await widenSideBar(page, 520);
-    await openFile(page, 'hello.vlab');
     await pressF5(page, 'hello.vlab');
     await stepOverUntilLine(page, 7);
     console.log('  ✔ F5: stopped on entry at line 7');
 
-    // 3. Step to line 32: pin_user_pages (line 31) pinned 4 pages of the VMA.
+    // 5. Step to line 32: pin_user_pages (line 31) pinned 4 pages of the VMA.
     await stepOverUntilLine(page, 32);
     // gup §2.4: pin_user_pages returns the number of pages pinned.
     await expectRows(page, 'Variables', ['ret = 4', 'bufs = 4 pages'], 'after pin_user_pages');
@@ -112,7 +146,7 @@ async function run() {
     await expectRows(page, 'Pages', ['vmstat pins 4 held locked_vm 0', 'nr_foll_pin_acquired 4'], 'after pin_user_pages');
     console.log('  ✔ stepped to line 32: Pages shows 4 pins held');
 
-    // 4. Step Back over pin_user_pages: the journal restores the machine before the pin.
+    // 6. Step Back over pin_user_pages: the journal restores the machine before the pin.
     await palette(page, 'View: Show Run and Debug');
     await stepBackTo(page, 31);
     await showVfioLab(page);
