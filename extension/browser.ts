@@ -12,13 +12,20 @@ import type * as vscode from 'vscode';
 import type { VfioLabApi } from './api';
 import type { HostInfo, HostServices } from './host';
 
-/** Activation time (`host.activationMs`): loading the extension's modules plus `activate`. */
+/**
+ * Activates with a host's services and adds the host report (`api.host`, `VFIO Lab: Show
+ * Extension Host`); `activationMs` covers loading the extension's modules plus `activate`.
+ */
 export function activateWith(context: vscode.ExtensionContext, host: HostServices): VfioLabApi & { host: HostInfo } {
   const started = performance.now();
   // eslint-disable-next-line @typescript-eslint/no-require-imports -- deferred on purpose, see above
   const shared = require('./extension') as typeof import('./extension');
-  const api = shared.activateWith(context, host);
-  api.host.activationMs = performance.now() - started;
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- deferred on purpose, see above
+  const report = require('./hostInfo') as typeof import('./hostInfo');
+  const info = report.hostInfoOf(host);
+  const api = Object.assign(shared.activate(context, host), { host: info });
+  context.subscriptions.push(report.registerHostInfoCommand(info));
+  info.activationMs = performance.now() - started;
   return api;
 }
 

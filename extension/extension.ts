@@ -1,10 +1,12 @@
 /**
- * VFIO Lab activation, shared by both extension hosts: wires the debug adapter, the launch
- * configuration providers, the session tracker, the views, the language features, the Testing
- * view and the commands, and returns the API. The entries are `node.ts` (Node.js extension host,
- * `dist/extension.js`) and `browser.ts` (web worker extension host, `dist/browser.js`); they pass
+ * VFIO Lab activation: wires the debug adapter, the launch configuration providers, the session
+ * tracker, the three views and the commands, and returns the API. Everything else lives in one
+ * file per concern next to this one.
+ *
+ * Shared by both extension hosts: the entries are `node.ts` (Node.js extension host,
+ * `dist/extension.js`) and `browser.ts` (web worker extension host, `dist/browser.js`), which pass
  * the host's services. Everything registered here runs in the browser too, so nothing here may
- * import a Node.js module (test/unit/bundles.test checks the browser bundle).
+ * import a Node.js module (test/package/bundles.test checks the browser bundle).
  */
 import * as vscode from 'vscode';
 import { VlabAdapterFactory } from './adapterFactory';
@@ -12,8 +14,7 @@ import { createApi, type VfioLabApi } from './api';
 import { registerCommands } from './commands';
 import { config } from './config';
 import { registerConfigurationProviders } from './debugConfigProvider';
-import type { HostInfo, HostServices } from './host';
-import { hostInfoOf, registerHostInfoCommand } from './hostInfo';
+import type { HostServices } from './host';
 import { registerLanguageFeatures } from './language';
 import { RadixStore } from './radix';
 import { DEBUG_TYPE, SessionTracker } from './sessionTracker';
@@ -23,8 +24,7 @@ import { registerRowDecorations } from './views/decorations';
 import { PagesView } from './views/pagesView';
 import { SubchannelsView } from './views/subchannelsView';
 
-export function activateWith(context: vscode.ExtensionContext, host: HostServices): VfioLabApi & { host: HostInfo } {
-  const info = hostInfoOf(host);
+export function activate(context: vscode.ExtensionContext, host: HostServices): VfioLabApi {
   const radix = new RadixStore(context.globalState);
   const tracker = new SessionTracker();
   const views = {
@@ -48,7 +48,10 @@ export function activateWith(context: vscode.ExtensionContext, host: HostService
     vscode.workspace.onDidChangeConfiguration((e) => {
       if (config.affectsViews(e)) tracker.refresh();
     }),
-    registerHostInfoCommand(info),
   );
-  return Object.assign(createApi(views, tracker, radix, tests), { host: info });
+  return createApi(views, tracker, radix, tests);
+}
+
+export function deactivate(): void {
+  // Everything is disposed through context.subscriptions.
 }

@@ -4,7 +4,9 @@
 // dist/meta/ (test/package/bundles.test checks the browser bundle's imports from it).
 //
 // To add a bundle, add a row to BUNDLES (or append `&& npm run bundle:xyz` to the `bundle`
-// script in package.json; both work).
+// script in package.json; both work). A Node-only bundle that needs the model or the session
+// (a worker_threads test runner, say) should not carry a second copy into the VSIX: export what
+// it needs from extension/browser.ts and map the import with externalAs(), as debugAdapter does.
 //
 //   node tools/build.mjs            all bundles
 //   node tools/build.mjs browser    only the named ones
