@@ -19,13 +19,26 @@ const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
 const W = require('../host/codeServerWrapper.js');
-const { WAIT_MS, palette, openFile, pane, expectRows, expand, widenSideBar } = require('./workbench.js');
+const { WAIT_MS, palette: paletteOnce, openFile, pane, expectRows, expand, widenSideBar } = require('./workbench.js');
 const { showVfioLab, topLine, stepOverUntilLine } = require('./ui.e2e.js');
 
 const TIMEOUT_MS = Number(process.env.VFIO_LAB_E2E_TIMEOUT_MS || 5 * 60_000);
 const EXTENSION_ID = 'vfio-lab.vfio-lab';
 // extension/hostInfo.ts describeHost(): the one line `VFIO Lab: Show Extension Host` shows.
 const HOST_LINE = /^VFIO Lab runs in the (.+?) \((\w+) bundle, (\w+) UI, activated in ([\d.]+) ms\)$/;
+
+/** The palette with two more tries: on a loaded machine a row can stay unclickable for the whole
+ * WAIT_MS of one try (seen with "Test: Run All Tests" while the test tree was being filled). */
+async function palette(page, title) {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await paletteOnce(page, title);
+    } catch (e) {
+      if (attempt === 3) throw e;
+      await page.keyboard.press('Escape');
+    }
+  }
+}
 
 /** Runs `VFIO Lab: Show Extension Host` and parses the notification it shows. */
 async function extensionHostReport(page) {
