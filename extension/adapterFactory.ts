@@ -1,27 +1,24 @@
 /**
  * Where the debug adapter runs (`vfioLab.adapter`): `inline` in the extension host (default; the
  * only mode in a browser) or `standalone` as `node dist/debugAdapter.js` over stdio, the same
- * executable other DAP clients use.
+ * executable other DAP clients use. The standalone descriptor comes from the Node entry
+ * (`node.ts`); the browser entry has none, so the adapter falls back to inline there.
  */
 import * as vscode from 'vscode';
 import { VlabSession } from '../debug-adapter/session';
 import { config } from './config';
+import type { HostServices } from './host';
 import { WorkspaceFileAccess } from './workspaceFileAccess';
 
-/** A web-worker extension host (browser) has no Node.js and no child processes. */
-function canSpawn(): boolean {
-  return typeof process !== 'undefined' && typeof process.versions?.node === 'string';
-}
-
 export class VlabAdapterFactory implements vscode.DebugAdapterDescriptorFactory {
-  constructor(private readonly extensionUri: vscode.Uri) {}
+  constructor(
+    private readonly extensionUri: vscode.Uri,
+    private readonly host: HostServices,
+  ) {}
 
   createDebugAdapterDescriptor(_session: vscode.DebugSession): vscode.DebugAdapterDescriptor {
     if (config.adapter() === 'standalone') {
-      if (canSpawn()) {
-        const script = vscode.Uri.joinPath(this.extensionUri, 'dist', 'debugAdapter.js');
-        return new vscode.DebugAdapterExecutable('node', [script.fsPath]);
-      }
+      if (this.host.standaloneAdapter) return this.host.standaloneAdapter(this.extensionUri);
       void vscode.window.showWarningMessage('VFIO Lab: the standalone debug adapter needs Node.js; running the adapter inline instead.');
     }
     return new vscode.DebugAdapterInlineImplementation(new VlabSession(new WorkspaceFileAccess()));

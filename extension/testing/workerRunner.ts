@@ -3,7 +3,7 @@
  * (dist/testWorker.js, built by `npm run bundle:worker`), so a long or hostile scenario never
  * blocks the extension host. The worker is terminated when the test run is cancelled or the
  * file exceeds its time cap, and its heap is bounded (resourceLimits), so a file can take
- * neither the host's time nor its memory. Imported only from the Node entry (nodeHost.ts).
+ * neither the host's time nor its memory. Imported only from the Node entry (node.ts).
  */
 import { Worker } from 'worker_threads';
 import type { ScenarioJob, ScenarioJobResult } from './job';

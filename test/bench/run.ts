@@ -13,6 +13,7 @@ import { gupBench } from './gup';
 import { vfioBench } from './vfio';
 import { scaleBench } from './scale';
 import { dataBreakpointBench } from './dataBreakpoint';
+import { activationBench } from './activation';
 
 const ROOT = path.resolve(__dirname, '../../..');
 
@@ -52,6 +53,10 @@ async function main(): Promise<void> {
   if (!only || only === 'scale') {
     // 65,536 subchannels and 1,000,000 faulted pages: the step round trip at model scale
     for (const f of await scaleBench(path.join(ROOT, 'dist/debugAdapter.js'), Number(process.argv[3] ?? 1000))) print(f.name, f.value, f.unit);
+  }
+  if (!only || only === 'activation') {
+    // Node.js and web worker extension hosts (code-server + chromium; needs the VSIX)
+    for (const f of activationBench(ROOT)) print(f.name, f.value, f.unit);
   }
 }
 

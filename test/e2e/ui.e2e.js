@@ -214,6 +214,7 @@ async function main() {
   }
 }
 
-module.exports = { runUi };
+// The stepping helpers are shared with webworker.e2e.js.
+module.exports = { runUi, showVfioLab, topLine, stepOverUntilLine };
 
 if (require.main === module) main();
