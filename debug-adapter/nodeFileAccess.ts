@@ -128,7 +128,14 @@ export class NodeFileAccess implements FileAccess {
 
   async readFile(path: string): Promise<string> {
     if (this.root === undefined) {
-      const text = await readScenarioFile(path, undefined, this.limits);
+      let text: string;
+      try {
+        text = await readScenarioFile(path, undefined, this.limits);
+      } catch (e) {
+        // The program itself: name it (an include's problem is named by the parser at its line).
+        const err = e as ScenarioFileError;
+        throw new ScenarioFileError(`cannot read ${path}: ${err.message}${err.code ? ` (${err.code})` : ''}`, err.code);
+      }
       this.root = nodePath.dirname(nodePath.resolve(path));
       return text;
     }

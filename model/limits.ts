@@ -48,13 +48,13 @@ export const LIMITS: readonly LimitDef[] = [
   { name: 'maxLineLength', default: 1024 * 1024, unit: 'bytes', bounds: 'characters of one line (a `data … hex` line of 512 KiB fits)', raise: RAISE },
   { name: 'maxIncludes', default: 256, unit: 'files', bounds: '`include` statements expanded in one scenario (fan-out)', raise: RAISE },
   { name: 'maxIncludeDepth', default: 16, unit: 'levels', bounds: 'nesting of `include` (a file including a file …)', raise: RAISE },
-  { name: 'maxDiagnosticsPerFile', default: 100, unit: 'problems', bounds: 'diagnostics listed per file (the rest are counted)', raise: RAISE },
+  { name: 'maxDiagnosticsPerFile', default: 100, unit: 'problems', bounds: 'diagnostics listed per file; checking of that file stops at the next one (1 M bad lines cost milliseconds)', raise: RAISE },
   { name: 'maxGuestMemoryBytes', default: 64 * 1024 * 1024, unit: 'bytes', bounds: '`memory SIZE` (guest storage is allocated whole)', raise: RAISE },
-  { name: 'maxPages', default: 1_048_576, unit: 'pages', bounds: 'pages one statement may span or fault: a `vma` size, a pin/get call\'s page count, a gup_test_ioctl size (4 KiB pages)', raise: RAISE },
+  { name: 'maxPages', default: 1_048_576, unit: 'pages', bounds: 'pages (4 KiB) of a `vma`, and pages the model holds plus those one call may fault or pin (GUP calls, gup_test, vfio, O_DIRECT, process_vm_*, io_uring)', raise: RAISE },
   { name: 'maxSubchannels', default: 65_536, unit: 'subchannels', bounds: 'subchannels one `devices … count N` creates', raise: RAISE },
   { name: 'maxGupTestMiB', default: 4096, unit: 'MiB', bounds: '`gup_test -m MB` (the test maps and faults that many MiB)', raise: RAISE },
   { name: 'maxSteps', default: 1_000_000, unit: 'steps', bounds: 'model steps of one headless run (a runaway TIC loop stops here)', raise: 'CLI --max-steps N; editor setting vfioLab.limits' },
-  { name: 'maxHistoryBytes', default: 256 * 1024 * 1024, unit: 'bytes', bounds: 'time-travel history of a debug session (oldest trimmed first)', raise: 'launch attribute / setting (debug sessions)' },
+  { name: 'maxHistoryBytes', default: 256 * 1024 * 1024, unit: 'bytes', bounds: 'time-travel history of a debug session (oldest trimmed first)', raise: 'the debug-session history setting / launch attribute' },
   { name: 'testTimeoutSeconds', default: 30, unit: 'seconds', bounds: 'wall time of one file in the Testing view (its worker is stopped)', raise: 'editor setting vfioLab.testing.timeout' },
 ];
 

@@ -18,8 +18,8 @@ export interface ScenarioRunner {
   run(job: ScenarioJob, token: CancelToken, timeoutSeconds: number): Promise<ScenarioJobResult | JobFailure>;
   /** How many jobs may run at once (parallel batches). */
   readonly parallel: number;
-  /** Where jobs run, for the test output ("worker thread" / "in-process"). */
-  readonly where: string;
+  /** Releases what the runner keeps between jobs (idle workers); called when the run ends. */
+  dispose?(): void;
 }
 
 /**
@@ -28,7 +28,6 @@ export interface ScenarioRunner {
  */
 export class InProcessRunner implements ScenarioRunner {
   readonly parallel = 1;
-  readonly where = 'in-process';
 
   async run(job: ScenarioJob, token: CancelToken): Promise<ScenarioJobResult | JobFailure> {
     if (token.isCancellationRequested) return { failed: 'cancelled' };

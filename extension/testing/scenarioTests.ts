@@ -168,6 +168,7 @@ export class ScenarioTests implements vscode.Disposable {
       };
       await Promise.all(Array.from({ length: Math.max(1, runner.parallel) }, lane));
     } finally {
+      runner.dispose?.();
       run.end();
     }
   }

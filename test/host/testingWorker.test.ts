@@ -25,9 +25,13 @@ describe('Testing view: worker runs, output, cancel, time cap; Run CodeLens resu
   const settings = () => vscode.workspace.getConfiguration('vfioLab');
   before(async () => {
     api = (await vscode.extensions.getExtension('vfio-lab.vfio-lab')!.activate()) as Api;
+  });
+  /** The runaway scenario, created only for the tests that need it (a whole-workspace run must not meet it). */
+  const loop = () => {
     fs.mkdirSync(dir, { recursive: true });
     fs.copyFileSync(path.join(FIXTURES, 'tic-loop.vlab'), path.join(dir, 'loop.vlab'));
-  });
+    return vscode.Uri.file(path.join(dir, 'loop.vlab'));
+  };
   after(async () => {
     await settings().update('testing.timeout', undefined, vscode.ConfigurationTarget.Global);
     await settings().update('limits', undefined, vscode.ConfigurationTarget.Global);
@@ -45,10 +49,20 @@ describe('Testing view: worker runs, output, cancel, time cap; Run CodeLens resu
     assert.ok(!/[^\r]\n/.test(out), 'every line ends in CRLF');
   });
 
+  it('runs every example in parallel batches: each passes and records its trace', async () => {
+    await api.testing.run();
+    const files = api.testing.items().filter((i) => i.id.endsWith('.vlab') && !i.id.includes('zz-'));
+    assert.equal(files.length, fs.readdirSync(EXAMPLES).filter((f) => f.endsWith('.vlab')).length);
+    for (const f of files) {
+      assert.equal(api.testing.outcome(f.id)?.state, 'passed', `${f.label}: ${api.testing.outcome(f.id)?.message}`);
+      assert.match(api.testing.output(f.id) ?? '', new RegExp(`${f.children.length} of ${f.children.length} expects passed, 0 exceptions, \\d+ steps\r\n$`), f.label);
+    }
+  });
+
   it('cancels a running file: its worker is stopped and the file is skipped', async () => {
     // limit maxSteps raised so the runaway loop would run for minutes
     await settings().update('limits', { maxSteps: 1_000_000_000 }, vscode.ConfigurationTarget.Global);
-    const uri = vscode.Uri.file(path.join(dir, 'loop.vlab'));
+    const uri = loop();
     const source = new vscode.CancellationTokenSource();
     const started = Date.now();
     const running = api.testing.run(uri, source.token);
@@ -62,7 +76,7 @@ describe('Testing view: worker runs, output, cancel, time cap; Run CodeLens resu
   it('stops a file at the time cap (setting vfioLab.testing.timeout) and reports it', async () => {
     await settings().update('limits', { maxSteps: 1_000_000_000 }, vscode.ConfigurationTarget.Global);
     await settings().update('testing.timeout', 2, vscode.ConfigurationTarget.Global);
-    const uri = vscode.Uri.file(path.join(dir, 'loop.vlab'));
+    const uri = loop();
     await api.testing.run(uri);
     const o = api.testing.outcome(uri.toString());
     assert.equal(o?.state, 'errored');
@@ -72,7 +86,7 @@ describe('Testing view: worker runs, output, cancel, time cap; Run CodeLens resu
   it('stops a runaway file at the default step cap (limit maxSteps) without a setting', async () => {
     await settings().update('limits', undefined, vscode.ConfigurationTarget.Global);
     await settings().update('testing.timeout', undefined, vscode.ConfigurationTarget.Global);
-    const uri = vscode.Uri.file(path.join(dir, 'loop.vlab'));
+    const uri = loop();
     await api.testing.run(uri);
     const o = api.testing.outcome(uri.toString());
     assert.equal(o?.state, 'failed');
@@ -80,6 +94,7 @@ describe('Testing view: worker runs, output, cancel, time cap; Run CodeLens resu
   });
 
   it('refuses an include whose symbolic link leads outside the workspace folder', async () => {
+    fs.mkdirSync(dir, { recursive: true });
     const outside = fs.mkdtempSync(path.join(os.tmpdir(), 'vlab-out-'));
     fs.writeFileSync(path.join(outside, 'secret.vlab'), 'tpi\n');
     fs.symlinkSync(path.join(outside, 'secret.vlab'), path.join(dir, 'link.vlab'));
