@@ -31,7 +31,7 @@ export class RawClient {
       message: (m) => this.onMessage(m),
       reject: (_seq, _cmd, reason) => this.stderr.push(`client: adapter sent a bad frame: ${reason}`),
       log: (line) => this.stderr.push(`client: ${line}`),
-    }, 1 << 30);
+    }, 1 << 30, true);
     this.proc.stdout.on('data', (c: Buffer) => reader.push(c));
     this.proc.stderr.on('data', (c: Buffer) => {
       const lines = (this.stderrTail + c.toString('utf8')).split('\n');
