@@ -15,6 +15,8 @@ import { SAMPLE_ARGS, hostileVariants } from './requestSamples';
 import * as P from '../../debug-adapter/protocol';
 
 export const FUZZ_PROGRAM = path.join(ROOT, 'examples/hello.vlab');
+/** hello.vlab line 33: the first expect after pin_user_pages, four pages pinned (gup §3.1). */
+const FUZZ_STOP_LINE = 33;
 
 /** mulberry32: a small seeded PRNG. */
 export function prng(seed: number): () => number {
@@ -198,7 +200,11 @@ export async function fuzz(seed: number, count: number): Promise<FuzzReport> {
     await a.request('pause', { threadId: 1 });
     const healthy = (await a.request('threads')) as DebugProtocol.ThreadsResponse;
     if (!healthy.success || healthy.body.threads[0].name !== 'guest CPU 0') throw new Error('threads not answered after the fuzz');
-    rep.finalSeq = await seqOfStop(a, 'stepBack');
+    // drive to a rich stop whatever the fuzz left: the breakpoint after the pin (4 pages pinned)
+    await a.request('setBreakpoints', { source: { path: FUZZ_PROGRAM }, breakpoints: [{ line: FUZZ_STOP_LINE }] });
+    rep.finalSeq = await seqOfStop(a, 'reverseContinue');
+    const top = ((await a.request('stackTrace', { threadId: 1 })).body as DebugProtocol.StackTraceResponse['body']).stackFrames[0];
+    if (top?.line !== FUZZ_STOP_LINE) rep.finalSeq = await seqOfStop(a, 'continue');
     const treeA = await variablesTree(a);
     rep.variablesRows = treeA.length;
     // a fresh session driven to the same stop, one history record at a time
