@@ -141,12 +141,16 @@ export async function variablesTree(c: RawClient): Promise<string[]> {
 
 async function seqOfStop(c: RawClient, command: string): Promise<number> {
   const mark = c.messages.length;
-  await c.stepAndWait(command);
-  return ((await c.event(P.STATE_EVENT, mark)).body as P.StateEventBody).seq;
+  const stop = (async () => {
+    await c.stepAndWait(command);
+    return ((await c.event(P.STATE_EVENT, mark)).body as P.StateEventBody).seq;
+  })();
+  const late = new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`no stop 30 s after '${command}'`)), 30_000).unref());
+  return Promise.race([stop, late]);
 }
 
 /** Run `count` fuzz messages with `seed`; throws on the first broken invariant. */
-export async function fuzz(seed: number, count: number): Promise<FuzzReport> {
+export async function fuzz(seed: number, count: number, progress?: (line: string) => void): Promise<FuzzReport> {
   const r = prng(seed);
   const rep: FuzzReport = { seed, messages: 0, malformed: 0, hostile: 0, absurd: 0, valid: 0, errorAnswers: 0, errorsWithStack: 0, hostileAccepted: 0, stops: 0, finalSeq: -1, variablesRows: 0 };
   const hostileCommands = Object.entries(SAMPLE_ARGS).filter(([, a]) => a !== undefined) as Array<[string, Record<string, unknown>]>;
@@ -192,6 +196,7 @@ export async function fuzz(seed: number, count: number): Promise<FuzzReport> {
       }
       const deaf = new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`adapter deaf: ${pending.length} requests unanswered after 30 s (seed ${seed}, message ${rep.messages})`)), 30_000).unref());
       await Promise.race([Promise.all(pending), deaf]);
+      if (progress && rep.messages % 10_000 < BATCH) progress(`${rep.messages} messages, ${a.messages.length} received`);
       if (a.proc.exitCode !== null) throw new Error(`adapter exited with ${a.proc.exitCode} (seed ${seed}, message ${rep.messages})`);
     }
     rep.stops = a.messages.filter((m) => m.type === 'event' && (m as DebugProtocol.Event).event === 'stopped').length;
@@ -202,10 +207,12 @@ export async function fuzz(seed: number, count: number): Promise<FuzzReport> {
     if (!healthy.success || healthy.body.threads[0].name !== 'guest CPU 0') throw new Error('threads not answered after the fuzz');
     // drive to a rich stop whatever the fuzz left: the breakpoint after the pin (4 pages pinned)
     await a.request('setBreakpoints', { source: { path: FUZZ_PROGRAM }, breakpoints: [{ line: FUZZ_STOP_LINE }] });
+    progress?.('driving to the final stop');
     rep.finalSeq = await seqOfStop(a, 'reverseContinue');
     const top = ((await a.request('stackTrace', { threadId: 1 })).body as DebugProtocol.StackTraceResponse['body']).stackFrames[0];
     if (top?.line !== FUZZ_STOP_LINE) rep.finalSeq = await seqOfStop(a, 'continue');
     const treeA = await variablesTree(a);
+    progress?.(`final stop seq ${rep.finalSeq}, ${treeA.length} Variables rows; reference session`);
     rep.variablesRows = treeA.length;
     // a fresh session driven to the same stop, one history record at a time
     const b = new RawClient();
@@ -213,7 +220,7 @@ export async function fuzz(seed: number, count: number): Promise<FuzzReport> {
       await b.start(FUZZ_PROGRAM);
       let seq = 0;
       for (let guard = 0; seq < rep.finalSeq; guard++) {
-        if (guard > 100_000) throw new Error('reference session never reached the stop');
+        if (guard > rep.finalSeq) throw new Error(`reference session never reached seq ${rep.finalSeq} (at ${seq})`);
         seq = await seqOfStop(b, 'stepIn');
       }
       if (seq !== rep.finalSeq) throw new Error(`reference session stepped past seq ${rep.finalSeq} (at ${seq})`);

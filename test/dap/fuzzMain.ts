@@ -9,7 +9,7 @@ async function main(): Promise<void> {
   const seeds = process.argv.slice(3).map(Number);
   for (const seed of seeds.length ? seeds : [1]) {
     const t0 = Date.now();
-    const rep = await fuzz(seed, count);
+    const rep = await fuzz(seed, count, (line) => console.log(`seed ${seed}: ${line}`));
     const bad = rep.errorsWithStack + rep.hostileAccepted;
     console.log(`seed ${seed}: ${JSON.stringify(rep)} in ${((Date.now() - t0) / 1000).toFixed(1)} s${bad ? ' FAILED' : ' ok'}`);
     if (bad) process.exitCode = 1;

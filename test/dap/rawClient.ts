@@ -25,8 +25,8 @@ export class RawClient {
   private waiters: Array<{ test: (m: DebugProtocol.ProtocolMessage) => boolean; resolve: (m: DebugProtocol.ProtocolMessage) => void }> = [];
   private stderrTail = '';
 
-  constructor() {
-    this.proc = spawn(process.execPath, [ADAPTER], { stdio: 'pipe' });
+  constructor(adapter = ADAPTER) {
+    this.proc = spawn(process.execPath, [adapter], { stdio: 'pipe' });
     const reader = new DapFrameReader({
       message: (m) => this.onMessage(m),
       reject: (_seq, _cmd, reason) => this.stderr.push(`client: adapter sent a bad frame: ${reason}`),
