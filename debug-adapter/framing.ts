@@ -71,7 +71,8 @@ export class DapFrameReader {
   /** Skip mode: the first KEEP characters, for the seq / command of the answer. */
   private head = '';
 
-  constructor(private readonly sink: FrameSink, private readonly maxMessageBytes = MAX_MESSAGE_BYTES) {}
+  /** `acceptEvents`: reading an adapter's output (a test client), where events are normal. */
+  constructor(private readonly sink: FrameSink, private readonly maxMessageBytes = MAX_MESSAGE_BYTES, private readonly acceptEvents = false) {}
 
   /** Feed bytes as they arrive. */
   push(chunk: Uint8Array): void {
@@ -255,7 +256,8 @@ export class DapFrameReader {
       if (seqOk && Number.isSafeInteger(o.request_seq) && typeof o.success === 'boolean' && typeof o.command === 'string') this.sink.message(o as unknown as DebugProtocol.Response);
       else this.log('framing: malformed response from the client: skipped');
     } else if (o.type === 'event') {
-      this.log(`framing: event from the client ignored`);
+      if (this.acceptEvents && typeof o.event === 'string') this.sink.message(o as unknown as DebugProtocol.Event);
+      else this.log(`framing: event from the client ignored`);
     } else if (seqOk) {
       this.sink.reject(seq, command, "message: 'type' must be 'request'");
     } else this.log("framing: message without a valid 'type' and 'seq': skipped");

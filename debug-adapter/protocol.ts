@@ -15,6 +15,12 @@ export interface StateEventBody {
   /** Virtual time of the machine at the stop. */
   time: number;
   live: boolean;
+  /**
+   * Time-travel memory: estimated bytes held (≤ the launch attribute maxHistoryBytes), and the
+   * seq of the oldest kept stop (> 0 once history was trimmed; older seqs are gone).
+   */
+  historyBytes?: number;
+  oldestSeq?: number;
 }
 
 /** One SCHIB/IRB field as a row: `name [bits] value` (STYLE: peripheral-viewer). */

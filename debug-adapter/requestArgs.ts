@@ -39,9 +39,6 @@ function oneOf(...values: string[]): Check {
   return (v, p) => (typeof v === 'string' && values.includes(v) ? undefined : `'${p}' must be one of ${values.map((x) => `'${x}'`).join(', ')}`);
 }
 
-/** A string or a number (setField's value is typed text; a client may send a number). */
-const strOrNum: Check = (v, p) => (typeof v === 'string' ? text(v, p) : typeof v === 'number' && Number.isFinite(v) ? undefined : `'${p}' must be a string or a number`);
-
 function list(item: Check, max = MAX_ARG_LIST): Check {
   return (v, p) => {
     if (!Array.isArray(v)) return `'${p}' must be an array`;
@@ -59,17 +56,15 @@ function obj(members: Record<string, Check>): Check {
   const entries = Object.entries(members).map(([k, c]) => ({ key: k.replace(/\?$/, ''), optional: k.endsWith('?'), check: c }));
   return (v, p) => {
     if (!isObject(v)) return `'${p}' must be an object`;
+    const at = (key: string) => (p === '' ? key : `${p}.${key}`);
+    // a member of the wrong type first (it is what the client got wrong), then a missing one
     for (const m of entries) {
       const x = v[m.key];
-      const path = p === '' ? m.key : `${p}.${m.key}`;
-      if (x === undefined) {
-        if (!m.optional) return `'${path}' is required`;
-        continue;
-      }
-      const bad = m.check(x, path);
+      const bad = x === undefined ? undefined : m.check(x, at(m.key));
       if (bad) return bad;
     }
-    return undefined;
+    const missing = entries.find((m) => !m.optional && v[m.key] === undefined);
+    return missing ? `'${at(missing.key)}' is required` : undefined;
   };
 }
 
@@ -170,7 +165,7 @@ export const CUSTOM_REQUESTS: Readonly<Record<string, Check | undefined>> = {
   [P.SUBCHANNELS_REQUEST]: obj({ 'only?': list(int(0, 0xffff)), 'limit?': int(1, 65536) }),
   [P.CRW_QUEUES_REQUEST]: undefined,
   [P.PAGES_REQUEST]: obj({ 'interestingOnly?': bool, 'limit?': int(1, 100_000) }),
-  [P.SET_FIELD_REQUEST]: obj({ sch: int(0, 0xffff), field: str(64), value: strOrNum }),
+  [P.SET_FIELD_REQUEST]: obj({ sch: int(0, 0xffff), field: str(64), value: str(256) }),
   'vlab/travel': obj({ seq: nat }),
   'vlab/dataBreakpoint': obj({ expression: text }),
 };

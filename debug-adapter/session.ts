@@ -683,7 +683,8 @@ export class VlabSession extends DebugSession {
     const msg = typeof codeOrMessage === 'number' ? { id: codeOrMessage, format: format ?? '' } : codeOrMessage;
     // the library's own catch passes the stack as '{_stack}' with the message in _exception
     const raw = variables && '_exception' in variables ? String(variables._exception) : msg.format.replace(/\{(\w+)\}/g, (m, k: string) => (variables && k in variables ? String(variables[k]) : m));
-    const text = oneLine(raw || 'request failed');
+    // the library's customRequest refuses commands it does not know with a bare 'unrecognized request'
+    const text = msg.id === 1014 ? oneLine(`${response.command}: unknown request`) : oneLine(raw || 'request failed');
     // `variables: {}`: the library substitutes '{name}' in the text from it (and fails without it)
     super.sendErrorResponse(response, { id: msg.id, format: text, variables: {}, showUser: msg.showUser ?? true }, undefined, undefined, dest);
   }
@@ -964,7 +965,8 @@ export class VlabSession extends DebugSession {
 
   private stateBody(live: boolean): P.StateEventBody {
     const cur: HistoryRecord | undefined = this.nav?.current;
-    return { seq: cur?.seq ?? -1, time: cur?.time ?? 0, live };
+    const m = this.runner?.m;
+    return { seq: cur?.seq ?? -1, time: cur?.time ?? 0, live, historyBytes: m?.historyBytes ?? 0, oldestSeq: m?.history[0]?.seq ?? 0 };
   }
 
   private output(text: string, category: 'console' | 'stderr' | 'stdout'): void {

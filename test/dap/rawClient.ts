@@ -25,13 +25,13 @@ export class RawClient {
   private waiters: Array<{ test: (m: DebugProtocol.ProtocolMessage) => boolean; resolve: (m: DebugProtocol.ProtocolMessage) => void }> = [];
   private stderrTail = '';
 
-  constructor() {
-    this.proc = spawn(process.execPath, [ADAPTER], { stdio: 'pipe' });
+  constructor(adapter = ADAPTER) {
+    this.proc = spawn(process.execPath, [adapter], { stdio: 'pipe' });
     const reader = new DapFrameReader({
       message: (m) => this.onMessage(m),
       reject: (_seq, _cmd, reason) => this.stderr.push(`client: adapter sent a bad frame: ${reason}`),
       log: (line) => this.stderr.push(`client: ${line}`),
-    }, 1 << 30);
+    }, 1 << 30, true);
     this.proc.stdout.on('data', (c: Buffer) => reader.push(c));
     this.proc.stderr.on('data', (c: Buffer) => {
       const lines = (this.stderrTail + c.toString('utf8')).split('\n');
