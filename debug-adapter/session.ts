@@ -442,7 +442,10 @@ export class VlabSession extends DebugSession {
       const launch = (args?.arguments as LaunchArgs | undefined) ?? this.launchArgs;
       if (!launch) throw new Error('restart: the session was never launched');
       // parse first: a scenario that no longer parses leaves the running session as it was
-      const old = { runner: this.runner, nav: this.nav, bps: this.bps, sources: this.sources, viewData: this.viewData, variables: this.variables, repl: this.repl };
+      const old = {
+        runner: this.runner, nav: this.nav, bps: this.bps, sources: this.sources, viewData: this.viewData, variables: this.variables, repl: this.repl,
+        programPath: this.programPath, trace: this.trace, launchArgs: this.launchArgs,
+      };
       try {
         await this.load(launch);
       } catch (e) {
