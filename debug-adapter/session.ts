@@ -12,6 +12,7 @@ import type { FileAccess } from './fileAccess';
 import { Navigator, levelOf, type StopTest } from './navigator';
 import { SourceMap, type LineBreakpointArgs } from './breakpoints';
 import { StopPolicy, type StopHit } from './stopPolicy';
+import { BreakpointStore } from './breakpointStore';
 import { filterCapabilities, exceptionInfo, type ExceptionStop } from './exceptionFilters';
 import { FUNCTION_NAMES, INSTRUCTION_NAMES } from './functionNames';
 import { ConsoleProgress, LongRun, longConsoleWork } from './progress';
@@ -64,15 +65,7 @@ export class VlabSession extends DebugSession {
   private nav: Navigator | undefined;
   private bps: StopPolicy | undefined;
   /** Every breakpoint as the client set it: applied at launch and again at restart. */
-  private pendingBreakpoints = new Map<string, LineBreakpointArgs[]>();
-  private breakpointArgs: {
-    functions: DebugProtocol.FunctionBreakpoint[];
-    data: DebugProtocol.DataBreakpoint[];
-    instructions: DebugProtocol.InstructionBreakpoint[];
-    exceptions?: { filters: string[]; options: DebugProtocol.ExceptionFilterOptions[] };
-  } = { functions: [], data: [], instructions: [] };
-  /** Ids the client knows, per request kind, so restart hands out the same ones. */
-  private breakpointIds = new Map<string, number[]>();
+  private readonly breakpoints = new BreakpointStore();
   /** The breakpoint or exception of the last stop (exceptionInfo, stop reason). */
   private lastHit: { index: number; hit: StopHit } | undefined;
   private lastException: ExceptionStop | undefined;
@@ -183,7 +176,7 @@ export class VlabSession extends DebugSession {
       this.sources = new SourceMap(scenario, args.program);
       const runner = this.runner;
       this.bps = new StopPolicy(runner, this.sources, (addr) => runner.ccwFileAt(addr) ?? args.program, (t) => this.output(t + '\n', 'console'));
-      this.applyBreakpoints();
+      this.breakpoints.apply(this.bps);
       this.viewData = new ViewData(this.runner);
       this.variables = new Variables(this.runner, this.nav, this.viewData);
       this.repl = new Repl(this.runner, this.nav);
@@ -192,23 +185,6 @@ export class VlabSession extends DebugSession {
       if (this.trace) this.runner.m.onEvent((r) => this.output(describeEvent(r.event) + '\n', 'console'));
       this.launchArgs = args;
     }
-  }
-
-  /** Set every stored breakpoint on the current policy, with the ids the client already has. */
-  private applyBreakpoints(): void {
-    const p = this.bps;
-    if (!p) return;
-    const next = Math.max(0, ...[...this.breakpointIds.values()].flat()) + 1;
-    const again = (key: string, set: () => Array<{ id?: number }>) => {
-      p.reuseIds(this.breakpointIds.get(key) ?? [], next);
-      this.breakpointIds.set(key, set().map((b) => b.id ?? 0));
-    };
-    for (const [file, bps] of this.pendingBreakpoints) again(`line:${file}`, () => p.setLines(file, bps));
-    const a = this.breakpointArgs;
-    again('function', () => p.setFunctions(a.functions));
-    again('data', () => p.setData(a.data));
-    again('instruction', () => p.setInstructions(a.instructions));
-    if (a.exceptions) p.setExceptions(a.exceptions.filters, a.exceptions.options);
   }
 
   protected override configurationDoneRequest(response: DebugProtocol.ConfigurationDoneResponse): void {
@@ -232,14 +208,7 @@ export class VlabSession extends DebugSession {
       .map((b) => ({ line: b.line, condition: str(b.condition), hitCondition: str(b.hitCondition), logMessage: str(b.logMessage) }));
     const file = args.source?.path ?? this.programPath;
     // kept for launch (before it has parsed the scenario) and for restart
-    this.pendingBreakpoints.set(file, bps);
-    if (!this.bps) {
-      response.body = { breakpoints: bps.map((b) => ({ verified: false, line: b.line, message: 'the scenario is not loaded yet' })) };
-    } else {
-      const set = this.bps.setLines(file, bps);
-      this.breakpointIds.set(`line:${file}`, set.map((b) => b.id));
-      response.body = { breakpoints: set.map((b) => ({ id: b.id, verified: b.verified, line: b.line, message: b.message })) };
-    }
+    response.body = { breakpoints: this.breakpoints.setLines(this.bps, file, bps) };
     this.sendResponse(response);
   }
 
@@ -460,24 +429,20 @@ export class VlabSession extends DebugSession {
   }
 
   protected override setFunctionBreakPointsRequest(response: DebugProtocol.SetFunctionBreakpointsResponse, args: DebugProtocol.SetFunctionBreakpointsArguments): void {
-    this.setBreakpointsOf(response, 'function', args?.breakpoints, (p, a) => p.setFunctions(a), (a) => (this.breakpointArgs.functions = a));
+    this.setBreakpointsOf(response, () => this.breakpoints.setFunctions(this.bps, args?.breakpoints));
   }
 
   protected override setDataBreakpointsRequest(response: DebugProtocol.SetDataBreakpointsResponse, args: DebugProtocol.SetDataBreakpointsArguments): void {
-    this.setBreakpointsOf(response, 'data', args?.breakpoints, (p, a) => p.setData(a), (a) => (this.breakpointArgs.data = a));
+    this.setBreakpointsOf(response, () => this.breakpoints.setData(this.bps, args?.breakpoints));
   }
 
   protected override setInstructionBreakpointsRequest(response: DebugProtocol.SetInstructionBreakpointsResponse, args: DebugProtocol.SetInstructionBreakpointsArguments): void {
-    this.setBreakpointsOf(response, 'instruction', args?.breakpoints, (p, a) => p.setInstructions(a), (a) => (this.breakpointArgs.instructions = a));
+    this.setBreakpointsOf(response, () => this.breakpoints.setInstructions(this.bps, args?.breakpoints));
   }
 
   protected override setExceptionBreakPointsRequest(response: DebugProtocol.SetExceptionBreakpointsResponse, args: DebugProtocol.SetExceptionBreakpointsArguments): void {
     try {
-      const filters = Array.isArray(args?.filters) ? args.filters : [];
-      const options = Array.isArray(args?.filterOptions) ? args.filterOptions : [];
-      if (this.bps) response.body = { breakpoints: this.bps.setExceptions(filters, options) };
-      else response.body = { breakpoints: [...filters, ...options].map(() => ({ verified: false, message: 'the scenario is not loaded yet' })) };
-      this.breakpointArgs.exceptions = { filters, options };
+      response.body = { breakpoints: this.breakpoints.setExceptions(this.bps, args?.filters, args?.filterOptions) };
       this.sendResponse(response);
     } catch (e) {
       this.sendErrorResponse(response, 3004, errorText(e));
@@ -570,7 +535,10 @@ export class VlabSession extends DebugSession {
       const launch = (args?.arguments as LaunchArgs | undefined) ?? this.launchArgs;
       if (!launch) throw new Error('restart: the session was never launched');
       // parse first: a scenario that no longer parses leaves the running session as it was
-      const old = { runner: this.runner, nav: this.nav, bps: this.bps, sources: this.sources, viewData: this.viewData, variables: this.variables, repl: this.repl };
+      const old = {
+        runner: this.runner, nav: this.nav, bps: this.bps, sources: this.sources, viewData: this.viewData, variables: this.variables, repl: this.repl,
+        programPath: this.programPath, trace: this.trace, launchArgs: this.launchArgs,
+      };
       try {
         await this.load(launch);
       } catch (e) {
@@ -726,10 +694,7 @@ export class VlabSession extends DebugSession {
           if (typeof a.expression !== 'string') throw new Error("vlab/dataBreakpoint: 'expression' must be a string");
           const info = this.bps!.data.info(a.expression, this.bps!.known(), this.bps!.ctx);
           this.nav.settle();
-          const bp: DebugProtocol.DataBreakpoint = { dataId: info.dataId!, accessType: 'write' };
-          const added = this.bps!.data.add(bp, this.bps!.known());
-          this.breakpointArgs.data = [...this.breakpointArgs.data, bp];
-          this.breakpointIds.set('data', [...(this.breakpointIds.get('data') ?? []), added.id ?? 0]);
+          const added = this.breakpoints.addData(this.bps!, info.dataId!);
           const body: P.DataBreakpointResponse = { dataId: info.dataId!, description: info.description };
           response.body = body;
           this.sendResponse(response);
@@ -851,20 +816,9 @@ export class VlabSession extends DebugSession {
     slice();
   }
 
-  private setBreakpointsOf<A>(
-    response: DebugProtocol.Response, key: string, args: A[] | undefined,
-    set: (p: StopPolicy, a: A[]) => DebugProtocol.Breakpoint[], keep: (a: A[]) => void,
-  ): void {
+  private setBreakpointsOf(response: DebugProtocol.Response, set: () => DebugProtocol.Breakpoint[]): void {
     try {
-      if (args !== undefined && !Array.isArray(args)) throw new Error("'breakpoints' must be an array");
-      const list = args ?? [];
-      let out: DebugProtocol.Breakpoint[];
-      if (this.bps) {
-        out = set(this.bps, list);
-        this.breakpointIds.set(key, out.map((b) => b.id ?? 0));
-      } else out = list.map(() => ({ verified: false, message: 'the scenario is not loaded yet' }));
-      keep(list);
-      response.body = { breakpoints: out };
+      response.body = { breakpoints: set() };
       this.nav?.settle();
       this.sendResponse(response);
     } catch (e) {

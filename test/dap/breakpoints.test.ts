@@ -458,6 +458,29 @@ describe('DAP: breakpoints and run control (issue 9)', function () {
     assert.equal((await ended).body.progressId, s.body.progressId);
   });
 
+  it('bad arguments to the breakpoint and run-control requests answer one-line errors; the session stays usable', async () => {
+    await start();
+    await assert.rejects(dc.send('setFunctionBreakpoints', { breakpoints: 'tsch' }), /'breakpoints' must be an array/);
+    const f = await dc.send('setFunctionBreakpoints', { breakpoints: [null, { name: 42 }] }) as DebugProtocol.SetFunctionBreakpointsResponse;
+    assert.deepEqual(f.body.breakpoints.map((b) => [b.verified, b.message]), [[false, 'empty function name'], [false, 'empty function name']]);
+    const d = await dc.send('setDataBreakpoints', { breakpoints: [null, { dataId: 7 }] }) as DebugProtocol.SetDataBreakpointsResponse;
+    assert.deepEqual(d.body.breakpoints.map((b) => [b.verified, b.message]), [[false, 'a data breakpoint needs a dataId string'], [false, 'a data breakpoint needs a dataId string']]);
+    const i = await dc.send('setInstructionBreakpoints', { breakpoints: [{ instructionReference: '0x1000', offset: 0.5 }] }) as DebugProtocol.SetInstructionBreakpointsResponse;
+    assert.equal(i.body.breakpoints[0].message, 'offset must be a whole number of CCWs');
+    await assert.rejects(dc.send('setExceptionBreakpoints', { filters: [null] }), /unknown exception filter 'null'/);
+    await assert.rejects(dc.send('gotoTargets', { source: { path: BP } }), /gotoTargets: line must be a positive whole number/);
+    await assert.rejects(dc.send('goto', { threadId: 1 }), /unknown target id undefined/);
+    const dbi = await dc.send('dataBreakpointInfo', {}) as DebugProtocol.DataBreakpointInfoResponse;
+    assert.equal(dbi.body.dataId, null);
+    assert.equal(dbi.body.description, "dataBreakpointInfo: 'name' must be a string");
+    await assert.rejects(dc.send('restart', { arguments: { program: '/nonexistent/x.vlab' } }), /ENOENT/);
+    await dc.send('cancel', {});
+    // still the same session, still at the entry stop
+    assert.equal((await top(1)).line, lineOf('chpid 40 type 0x1b'));
+    const ev = await stepOver(1);
+    assert.equal(ev.body.reason, 'step');
+  });
+
   it('cancel ends a long continue, with progress events (PRODUCT §6 runaway program)', async () => {
     await start(TIC, true);
     await noExceptions();
