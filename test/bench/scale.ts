@@ -89,10 +89,14 @@ export async function scaleBench(adapter: string, samples = 1000): Promise<Figur
     const r = fs.existsSync(tool)
       ? await runTool(tool, adapter, file, samples, warmup)
       : await stepRoundTrip(adapter, file, samples, warmup, 300000);
+    // step-in lands on CCW and page-grab stops: the structured scopes at scale (issue 9)
+    const inner = await stepRoundTrip(adapter, file, samples, warmup, 300000, 'stepIn');
     return [
       { name: 'dap.step_rtt.scale.samples', value: r.samples, unit: 'count' },
       { name: 'dap.step_rtt.scale.p50', value: r.p50, unit: 'ms' },
       { name: 'dap.step_rtt.scale.p99', value: r.p99, unit: 'ms' },
+      { name: 'dap.step_rtt.scale.stepin_structured.p50', value: inner.p50, unit: 'ms' },
+      { name: 'dap.step_rtt.scale.stepin_structured.p99', value: inner.p99, unit: 'ms' },
     ];
   } finally {
     fs.rmSync(file, { force: true });
