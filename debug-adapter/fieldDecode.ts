@@ -29,7 +29,7 @@ const CSTAT: Flags = [
 function pathSlots(value: number): string {
   const slots: string[] = [];
   for (let i = 0; i < 8; i++) if (value & (0x80 >> i)) slots.push(String(i));
-  return slots.length ? `paths ${slots.join(',')}` : 'no paths';
+  return slots.length ? `slot${slots.length === 1 ? '' : 's'} ${slots.join(',')}` : 'no slots';
 }
 
 const ENUMS: Record<string, Readonly<Record<number, string>>> = {

@@ -14,6 +14,7 @@ import { vfioBench } from './vfio';
 import { scaleBench } from './scale';
 import { dataBreakpointBench } from './dataBreakpoint';
 import { activationBench } from './activation';
+import { viewsBench } from './views';
 
 const ROOT = path.resolve(__dirname, '../../..');
 
@@ -49,6 +50,10 @@ async function main(): Promise<void> {
   }
   if (!only || only === 'databp') {
     for (const f of dataBreakpointBench()) print(f.name, f.value, f.unit);
+  }
+  if (!only || only === 'views') {
+    // issue 10: the tree views' data with 10^6 pages / 10^4 pinned and 65,536 subchannels
+    for (const f of viewsBench(Number(process.argv[3] ?? 50))) print(f.name, f.value, f.unit);
   }
   if (!only || only === 'scale') {
     // 65,536 subchannels and 1,000,000 faulted pages: the step round trip at model scale

@@ -27,7 +27,7 @@ const EXPECTED = {
       views: {
         Subchannels: { rows: ['No subchannels defined add a device statement to the scenario'] },
         'CRW Queues': { rows: ['machine 0 CRWs'] }, // css §6.3: adding a chpid queues no CRW
-        Pages: { rows: ['vmstat pins 0 held locked_vm 0'] },
+        Pages: { rows: ['vmstat pins 0 held'] },
       },
     },
     {
@@ -40,11 +40,12 @@ const EXPECTED = {
           rows: [
             // css §5.3 "normal end": STCTL primary+secondary+pending 0x07, ACTL start-pend
             // cleared, DSTAT CE+DE 0x0c (css §4), CPA = last CCW 0x1008 + 8.
-            'scsw.stctl [w7.27-31] ● 0x07',
-            'scsw.actl [w7.20-26] ● 0x00',
-            'scsw.cpa [w8.0-31] ● 0x00001010',
-            'scsw.dstat [w9.0-7] ● 0x0c',
-            'scsw.fctl [w7.17-19] 0x4', // FCTL start stays until TSCH (css §5.3)
+            // Field labels drop the group prefix (the SCSW row says it); values are decoded.
+            'stctl [w7.27-31] ● 0x07 primary|secondary|pending',
+            'actl [w7.20-26] ● 0x00 none',
+            'cpa [w8.0-31] ● 0x00001010',
+            'dstat [w9.0-7] ● 0x0c CE|DE',
+            'fctl [w7.17-19] 0x4 start', // FCTL start stays until TSCH (css §5.3)
           ],
         },
         'CRW Queues': { rows: ['machine 0 CRWs'] }, // css §6.2: no path or hot-plug event
@@ -57,7 +58,7 @@ const EXPECTED = {
         Subchannels: {
           expand: ['SCSW'],
           // css §5.3 TSCH row: STCTL and FCTL → 0; css §1.3: DSTAT no longer valid.
-          rows: ['scsw.stctl [w7.27-31] ● 0x00', 'scsw.fctl [w7.17-19] ● 0x0', 'scsw.dstat [w9.0-7] 0x0c (not valid)'],
+          rows: ['stctl [w7.27-31] ● 0x00 none', 'fctl [w7.17-19] ● 0x0 none', 'dstat [w9.0-7] 0x0c (not valid)'],
         },
       },
     },
@@ -70,12 +71,13 @@ const EXPECTED = {
           expand: ['vmstat'],
           rows: [
             // gup §4: +1 nr_foll_pin_acquired per pinned page; no locked_vm (only vfio, gup §10)
-            'vmstat pins 4 held locked_vm 0',
-            'nr_foll_pin_acquired 4',
+            'vmstat pins 4 held ● 1 changed',
+            'nr_foll_pin_acquired ● 4 (was 0)',
+            'locked_vm 0',
             // gup §3.1 E4/E5: small page ref R0 1 + 1024 = 1025; §3.2: no pincount field (–);
             // §3.3: maybe-pinned ⇔ ref ≥ 1024.
-            'pfn 0x0 0x7f0000000000 ● ref 1025 pin – maybe-pinned',
-            'pfn 0x3 0x7f0000003000 ● ref 1025 pin – maybe-pinned',
+            '0x7f0000000000 pfn 0x0 ● ref 1025 pin – maybe-pinned',
+            '0x7f0000003000 pfn 0x3 ● ref 1025 pin – maybe-pinned',
           ],
         },
         'CRW Queues': { rows: ['machine 0 CRWs'] },
@@ -192,10 +194,11 @@ async function runUi({ vsix, workspace, scenario, expected, screenshot }) {
 async function main() {
   const started = Date.now();
   for (const sig of ['SIGINT', 'SIGTERM']) process.on(sig, () => process.exit(130));
-  const timer = setTimeout(() => {
+  const arm = () => setTimeout(() => {
     console.error(`ui e2e: FAILED: no result after ${TIMEOUT_MS / 1000} s (logs kept in ${current.tmpDir})`);
     process.exit(1); // runUi's 'exit' hook still kills code-server's group
   }, TIMEOUT_MS);
+  let timer = arm();
   try {
     console.log('ui e2e: hello.vlab in a fresh code-server with the packaged VSIX');
     await runUi({
@@ -205,6 +208,11 @@ async function main() {
       expected: EXPECTED,
       screenshot: path.join(W.REPO, 'docs', 'images', 'screenshot.png'),
     });
+    console.log('ui e2e: each tree view after chchp and after a THP pin (test/e2e/views.e2e.js)');
+    // a second code-server of its own: the time limit applies to each run
+    clearTimeout(timer);
+    timer = arm();
+    await require('./views.e2e.js').runViewsE2e();
     console.log(`ui e2e: passed in ${((Date.now() - started) / 1000).toFixed(1)} s`);
   } catch (e) {
     console.error(`ui e2e: FAILED: ${e && e.stack ? e.stack : e}`);

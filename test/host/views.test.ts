@@ -69,7 +69,7 @@ describe('Channel Paths and CRW Queues after chchp (examples/vfio-chchp-configur
       'guest — PAM bit set in 1 of 1 subchannel(s)',
       // css §1.1: CHPID slot 1 ↔ mask 0x40, set in the machine's PIM, PAM, POM and LPM
       // (host cio enables it with lpm = PAM & opm, css §1.2); the guest's PAM has it too
-      '0.0.0007 — mask 0x40 PIM PAM POM LPM guest PAM',
+      '0.0.0007 — mask 0x40 PIM ✓ PAM ✓ POM ✓ LPM ✓ guest PAM ✓',
     ]);
   });
 
@@ -79,7 +79,7 @@ describe('Channel Paths and CRW Queues after chchp (examples/vfio-chchp-configur
     // css §7.2: SCLP deconfigure → standby, PAM bit cleared on the machine; the guest has not
     // refreshed its SCHIB yet (css §10.3), so it still sees the path
     assert.equal(norm(find(snap, ['CHPID 0x41']).description), '● type 0x1b standby online host online guest PAM 1/1');
-    assert.equal(norm(find(snap, ['CHPID 0x41', '0.0.0007']).description), 'mask 0x40 PIM POM LPM guest PAM');
+    assert.equal(norm(find(snap, ['CHPID 0x41', '0.0.0007']).description), 'mask 0x40 PIM ✓ PAM ✗ POM ✓ LPM ✓ guest PAM ✓');
     const crw = await s.snapshot('crwQueues');
     // css §8.4: CHP_OFFLINE queues RSC 4 ERC 6 RSID 0x41 on the device's list
     assert.equal(norm(find(crw, ['vfio-ccw 0.0.0007']).description), '1 CRW ● was 0');

@@ -83,9 +83,12 @@ export class ChpidNode extends BaseNode {
     if (p.hostVary) rows.push(new InfoRow(this, this.childId('host'), 'host cio', `${p.hostVary === 'online' ? 'online' : 'varied offline'} (chp0.${p.id.slice(2)}/status)`, 'The host vary state: chchp -v writes it; it feeds the subchannels’ opm / lpm (css §1.2, §7.1).', 'vm'));
     if (p.guestUsing !== undefined) rows.push(new InfoRow(this, this.childId('guest'), 'guest', `PAM bit set in ${p.guestAvailable} of ${p.guestUsing} subchannel(s)`, 'What the guest’s STSCH shows: QEMU refreshes the PAM from the host SCHIB (css §10.3).', 'device-desktop'));
     for (const u of p.subchannels) {
-      const flags = [u.pim && 'PIM', u.pam && 'PAM', u.pom && 'POM', u.lpm && 'LPM'].filter(Boolean).join(' ');
-      const guest = u.guestPam === undefined ? '' : `  guest ${u.guestPam ? 'PAM' : 'no PAM'}`;
-      rows.push(new InfoRow(this, this.childId(`sch:${u.sid}`), u.sid, `mask ${formatValue(u.mask, 8, 'hex')}  ${flags}${guest}`, `Subchannel ${u.sid} uses CHPID ${p.id} in slot with mask ${formatValue(u.mask, 8, 'hex')}: the bit is set in ${flags || 'no mask but PIM'} (css §1.1).`, 'circuit-board'));
+      // every mask with ✓ / ✗, so a bit that is missing shows as clearly as one that is set
+      const mark = (b: boolean) => (b ? '✓' : '✗');
+      const flags = `PIM ${mark(u.pim)} PAM ${mark(u.pam)} POM ${mark(u.pom)} LPM ${mark(u.lpm)}`;
+      const guest = u.guestPam === undefined ? '' : `  guest PAM ${mark(u.guestPam)}`;
+      const set = [u.pim && 'PIM', u.pam && 'PAM', u.pom && 'POM', u.lpm && 'LPM'].filter(Boolean).join(', ');
+      rows.push(new InfoRow(this, this.childId(`sch:${u.sid}`), u.sid, `mask ${formatValue(u.mask, 8, 'hex')}  ${flags}${guest}`, `Subchannel ${u.sid} uses CHPID ${p.id} through path-mask bit ${formatValue(u.mask, 8, 'hex')}; the machine's PMCW has it set in ${set} (css §1.1).${u.guestPam === undefined ? '' : ` The guest's SCHIB (QEMU) has it ${u.guestPam ? 'set' : 'clear'} in PAM (css §10.3).`}`, 'circuit-board'));
     }
     if (p.subchannelCount !== undefined && p.subchannelCount > p.subchannels.length) {
       rows.push(new InfoRow(this, this.childId('more'), `… ${p.subchannelCount - p.subchannels.length} more subchannels`, '', 'Only the first 256 subchannels using a path are listed.', 'ellipsis'));

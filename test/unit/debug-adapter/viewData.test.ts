@@ -206,7 +206,7 @@ describe('debug-adapter: view data (issue 10)', () => {
     assert.equal(decodeField('scsw.actl', 0x06), 'subchannel active|device active');
     assert.equal(decodeField('scsw.cstat', 0x20), 'PRG');
     assert.equal(decodeField('scsw.cc', 1), 'status pending');
-    assert.equal(decodeField('pmcw.pam', 0xc0), 'paths 0,1');
+    assert.equal(decodeField('pmcw.pam', 0xc0), 'slots 0,1');
     assert.equal(decodeField('scsw.dstat', 0), 'none');
     assert.equal(decodeField('pmcw.dev', 0x1234), undefined);
     assert.deepEqual(subchannelState(0x07, 0), { statusPending: true, state: 'status pending (primary|secondary)' });
