@@ -12,6 +12,7 @@ import { cssBench } from './css';
 import { gupBench } from './gup';
 import { vfioBench } from './vfio';
 import { scaleBench } from './scale';
+import { picturesBench } from './pictures';
 
 const ROOT = path.resolve(__dirname, '../../..');
 
@@ -44,6 +45,10 @@ async function main(): Promise<void> {
   }
   if (!only || only === 'vfio') {
     for (const f of vfioBench()) print(f.name, f.value, f.unit);
+  }
+  if (!only || only === 'pictures') {
+    // the I/O timeline over 10^6 events, the page map over 10^6 pages (issue 10)
+    for (const f of picturesBench()) print(f.name, f.value, f.unit);
   }
   if (!only || only === 'scale') {
     // 65,536 subchannels and 1,000,000 faulted pages: the step round trip at model scale
