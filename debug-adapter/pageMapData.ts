@@ -189,21 +189,33 @@ function parseHex(text: unknown, what: string): string {
   return hex(BigInt(t));
 }
 
-const B64 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
+const B64 = new TextEncoder().encode('ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/');
+const PAD = 61; // '='
 
-/** Base64 of a typed array's bytes (little-endian on every platform VS Code runs on); no Node Buffer: the adapter also runs in a browser. */
+/**
+ * Base64 of a typed array's bytes (little-endian on every platform VS Code runs on). Encoded into
+ * a byte buffer and decoded once: no Node Buffer (the adapter also runs in a browser) and no
+ * string built piece by piece (a 2^18-cell window is megabytes).
+ */
 export function base64(a: Int32Array | Uint8Array): string {
   const b = new Uint8Array(a.buffer, a.byteOffset, a.byteLength);
-  const parts: string[] = [];
-  const CHUNK = 3 * 4096;
-  for (let off = 0; off < b.length; off += CHUNK) {
-    const end = Math.min(b.length, off + CHUNK);
-    let s = '';
-    for (let i = off; i < end; i += 3) {
-      const n = (b[i] << 16) | ((i + 1 < end ? b[i + 1] : 0) << 8) | (i + 2 < end ? b[i + 2] : 0);
-      s += B64[(n >> 18) & 63] + B64[(n >> 12) & 63] + (i + 1 < end ? B64[(n >> 6) & 63] : '=') + (i + 2 < end ? B64[n & 63] : '=');
-    }
-    parts.push(s);
+  const n = b.length;
+  const out = new Uint8Array(Math.ceil(n / 3) * 4);
+  let o = 0;
+  let i = 0;
+  for (; i + 2 < n; i += 3) {
+    const v = (b[i] << 16) | (b[i + 1] << 8) | b[i + 2];
+    out[o++] = B64[v >> 18];
+    out[o++] = B64[(v >> 12) & 63];
+    out[o++] = B64[(v >> 6) & 63];
+    out[o++] = B64[v & 63];
   }
-  return parts.join('');
+  if (i < n) {
+    const v = (b[i] << 16) | (i + 1 < n ? b[i + 1] << 8 : 0);
+    out[o++] = B64[v >> 18];
+    out[o++] = B64[(v >> 12) & 63];
+    out[o++] = i + 1 < n ? B64[(v >> 6) & 63] : PAD;
+    out[o++] = PAD;
+  }
+  return new TextDecoder('ascii').decode(out);
 }

@@ -58,6 +58,32 @@ function laneOfThread(thread: number, vfio: boolean): LaneNo {
   return LANE.cio;
 }
 
+/**
+ * Lane decided by the call stack alone, per distinct stack: records share one frozen frames array
+ * per distinct stack (machine.ts StackNode), so a million events cost a few lookups each.
+ * -1: no frame names a layer.
+ */
+const stackLanes = [new WeakMap<readonly ModelFrame[], number>(), new WeakMap<readonly ModelFrame[], number>()];
+
+function laneOfStack(frames: readonly ModelFrame[], vfio: boolean): number {
+  const cache = stackLanes[vfio ? 1 : 0];
+  let l = cache.get(frames);
+  if (l === undefined) {
+    l = -1;
+    for (const f of frames) {
+      // the statement frame (it has a line) ends the search: the thread decides
+      if (f.line !== undefined) break;
+      const x = laneOfFrame(f, vfio);
+      if (x !== undefined) {
+        l = x;
+        break;
+      }
+    }
+    cache.set(frames, l);
+  }
+  return l;
+}
+
 /** The lane of one record (`vfio`: the scenario runs the vfio-ccw topology, so QEMU exists). */
 export function laneOf(r: HistoryRecord, vfio: boolean): LaneNo {
   const e = r.event;
@@ -75,20 +101,33 @@ export function laneOf(r: HistoryRecord, vfio: boolean): LaneNo {
   }
   if (r.thread >= CHANNEL_THREAD_BASE) return LANE.machine;
   if (r.thread === QEMU_THREAD) return laneOfThread(r.thread, vfio);
-  for (const f of r.frames) {
-    // the statement frame (it has a line) ends the search: the thread decides
-    if (f.line !== undefined) break;
-    const l = laneOfFrame(f, vfio);
-    if (l !== undefined) return l;
-  }
-  return laneOfThread(r.thread, vfio);
+  const l = laneOfStack(r.frames, vfio);
+  return l >= 0 ? (l as LaneNo) : laneOfThread(r.thread, vfio);
 }
 
 const IO_OPENERS = new Set(['SSCH', 'RSCH', 'HSCH', 'CSCH', 'XSCH']);
 const IO_MEMBERS = new Set(['SSCH', 'RSCH', 'HSCH', 'CSCH', 'XSCH', 'TSCH', 'TPI']);
 const CRW_IN_DETAIL = /crw=0x([0-9a-f]{8})/;
 
-const framesInclude = (r: HistoryRecord, test: (name: string) => boolean): boolean => r.frames.some((f) => test(f.name));
+/** Which of the stack tests below a distinct stack passes (bits), cached per interned frames array. */
+const stackMarks = new WeakMap<readonly ModelFrame[], number>();
+const MARK_TRANSLATE = 1;
+const MARK_COMPLETION = 2;
+const MARK_CHP_EVENT = 4;
+
+function marksOf(frames: readonly ModelFrame[]): number {
+  let m = stackMarks.get(frames);
+  if (m === undefined) {
+    m = 0;
+    for (const f of frames) {
+      if (isTranslate(f.name)) m |= MARK_TRANSLATE;
+      if (isCompletion(f.name)) m |= MARK_COMPLETION;
+      if (isChpEvent(f.name)) m |= MARK_CHP_EVENT;
+    }
+    stackMarks.set(frames, m);
+  }
+  return m;
+}
 /** vfio-ccw's channel-program translation (pins) and its completion (unpins), css §9.2. */
 const isTranslate = (n: string) => n === 'cp_prefetch' || n === 'fsm_io_request';
 const isCompletion = (n: string) => n === 'cp_free' || n === 'vfio_ccw_sch_io_todo' || n === 'cp_update_scsw';
@@ -112,21 +151,22 @@ class FlowTracker {
   private lastIo = -1;
   private pending: number[] = []; // indices of translate events waiting for their SSCH
 
-  constructor(private readonly flows: Int32Array, private readonly prevs: Int32Array, private readonly history: readonly HistoryRecord[]) {}
+  /** `arrays`: the index, whose arrays are replaced when they grow. */
+  constructor(private readonly arrays: { flows: Int32Array; prevs: Int32Array }, private readonly history: readonly HistoryRecord[]) {}
 
   private open(): number {
     return this.next++;
   }
 
   private join(i: number, flow: number): void {
-    this.flows[i] = flow;
-    this.prevs[i] = this.last.get(flow) ?? -1;
+    this.arrays.flows[i] = flow;
+    this.arrays.prevs[i] = this.last.get(flow) ?? -1;
     this.last.set(flow, this.history[i].seq);
   }
 
   add(i: number, r: HistoryRecord, lane: LaneNo): void {
-    this.flows[i] = -1;
-    this.prevs[i] = -1;
+    this.arrays.flows[i] = -1;
+    this.arrays.prevs[i] = -1;
     const e: ModelEvent = r.event;
     switch (e.kind) {
       case 'stmt':
@@ -179,7 +219,7 @@ class FlowTracker {
           if (e.name === 'TSCH' && lane === LANE.guest && e.cc === 0) this.io.delete(e.sch);
           return;
         }
-        if (this.ctxCrw >= 0 && (lane === LANE.cio || lane === LANE.vfio) && framesInclude(r, isChpEvent)) this.join(i, this.ctxCrw);
+        if (this.ctxCrw >= 0 && (lane === LANE.cio || lane === LANE.vfio) && (marksOf(r.frames) & MARK_CHP_EVENT) !== 0) this.join(i, this.ctxCrw);
         return;
       }
       case 'sch.start': case 'ccw.fetch': case 'ccw.data': case 'ccw.chain': case 'ccw.check': case 'sch.status':
@@ -192,8 +232,8 @@ class FlowTracker {
         return;
       }
       case 'page.fault': case 'page.grab': case 'page.release': case 'gup.return':
-        if (framesInclude(r, isTranslate)) this.pending.push(i);
-        else if (this.lastIo >= 0 && this.last.has(this.lastIo) && framesInclude(r, isCompletion)) this.join(i, this.lastIo);
+        if (marksOf(r.frames) & MARK_TRANSLATE) this.pending.push(i);
+        else if (this.lastIo >= 0 && this.last.has(this.lastIo) && marksOf(r.frames) & MARK_COMPLETION) this.join(i, this.lastIo);
         return;
       default:
         return;
@@ -205,8 +245,9 @@ class FlowTracker {
 export class TimelineIndex {
   private lanes = new Uint8Array(0);
   private kinds = new Uint8Array(0);
-  private flows = new Int32Array(0);
-  private prevs = new Int32Array(0);
+  /** Written by the flow tracker (hence not private). */
+  flows = new Int32Array(0);
+  prevs = new Int32Array(0);
   private n = 0;
   private first: HistoryRecord | undefined;
   private lastRec: HistoryRecord | undefined;
@@ -229,7 +270,7 @@ export class TimelineIndex {
       this.filterKey = '';
     }
     if (h.length > this.lanes.length) this.grow(h.length);
-    this.tracker ??= new FlowTracker(this.flows, this.prevs, h);
+    this.tracker ??= new FlowTracker(this, h);
     for (let i = this.n; i < h.length; i++) {
       const r = h[i];
       const lane = laneOf(r, this.vfio);
@@ -258,10 +299,6 @@ export class TimelineIndex {
     this.kinds = kinds;
     this.flows = flows;
     this.prevs = prevs;
-    this.tracker = undefined;
-    // the tracker writes into the arrays: a grown history needs a fresh one over them; its
-    // state (open flows) would be lost, so rebuild from the start (growth is by doubling)
-    this.n = 0;
   }
 
   private kindIndex(kind: string): number {

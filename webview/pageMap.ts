@@ -68,6 +68,8 @@ class PageMap {
   private palette = readPalette();
   private metric: Metric = 'pincount';
   private zoom = 5; // index into ZOOMS: 8 px
+  /** Until the user zooms, each VMA is shown at the largest cell size at which it fits. */
+  private autoZoom = true;
   private phase: SessionMessage['phase'] = 'none';
   private stopSeq = -1;
   private gen = 0;
@@ -95,8 +97,8 @@ class PageMap {
     });
     const zoomOut = h('button', { title: 'Zoom out (−)', 'aria-label': 'Zoom out' }, '−');
     const zoomIn = h('button', { title: 'Zoom in (+)', 'aria-label': 'Zoom in' }, '+');
-    zoomOut.onclick = () => this.setZoom(this.zoom - 1);
-    zoomIn.onclick = () => this.setZoom(this.zoom + 1);
+    zoomOut.onclick = () => this.userZoom(this.zoom - 1);
+    zoomIn.onclick = () => this.userZoom(this.zoom + 1);
     root.append(
       h('div', { class: 'toolbar' }, this.procSelect, this.vmaSelect, h('label', {}, 'colour by ', this.metricSelect), zoomOut, zoomIn, this.search, find, this.status),
       this.message,
@@ -182,7 +184,11 @@ class PageMap {
   }
 
   private accept(r: PageMapResponse): void {
-    if (r.pid !== this.pid || r.vma !== this.vma) this.selected = -1;
+    const changed = r.pid !== this.pid || r.vma !== this.vma;
+    if (changed) {
+      this.selected = -1;
+      this.details.textContent = '';
+    }
     this.pid = r.pid;
     this.vma = r.vma;
     this.pages = r.pages;
@@ -197,7 +203,17 @@ class PageMap {
     this.vmaSelect.value = r.vma;
     this.status.textContent = `stop seq ${r.seq}`;
     this.drawLegend();
+    if (changed && this.autoZoom) this.fit();
     this.layout();
+  }
+
+  /** The largest cell size at which the whole VMA fits the view (1 px when none does). */
+  private fit(): void {
+    const H = this.scroller.clientHeight;
+    for (let z = ZOOMS.length - 1; z >= 0; z--) {
+      this.zoom = z;
+      if (Math.ceil(this.pages / this.cols) * this.cell + 2 * PAD <= H) return;
+    }
   }
 
   private fetchChunk(c: number): void {
@@ -246,6 +262,11 @@ class PageMap {
     let c = 1;
     while (c * 2 * this.cell <= avail) c *= 2;
     return c;
+  }
+
+  private userZoom(z: number): void {
+    this.autoZoom = false;
+    this.setZoom(z);
   }
 
   private setZoom(z: number): void {
@@ -462,9 +483,9 @@ class PageMap {
       ['Home', () => move(0)],
       ['End', () => move(this.pages - 1)],
       ['Enter', () => this.select(cur)],
-      ['+', () => this.setZoom(this.zoom + 1)],
-      ['=', () => this.setZoom(this.zoom + 1)],
-      ['-', () => this.setZoom(this.zoom - 1)],
+      ['+', () => this.userZoom(this.zoom + 1)],
+      ['=', () => this.userZoom(this.zoom + 1)],
+      ['-', () => this.userZoom(this.zoom - 1)],
       ['/', () => this.search.focus()],
     ]).get(e.key);
     if (action) {

@@ -15,6 +15,7 @@ import { scaleBench } from './scale';
 import { dataBreakpointBench } from './dataBreakpoint';
 import { activationBench } from './activation';
 import { viewsBench } from './views';
+import { picturesBench } from './pictures';
 
 const ROOT = path.resolve(__dirname, '../../..');
 
@@ -54,6 +55,10 @@ async function main(): Promise<void> {
   if (!only || only === 'views') {
     // issue 10: the tree views' data with 10^6 pages / 10^4 pinned and 65,536 subchannels
     for (const f of viewsBench(Number(process.argv[3] ?? 50))) print(f.name, f.value, f.unit);
+  }
+  if (!only || only === 'pictures') {
+    // the I/O timeline over 10^6 events, the page map over 10^6 pages (issue 10)
+    for (const f of picturesBench()) print(f.name, f.value, f.unit);
   }
   if (!only || only === 'scale') {
     // 65,536 subchannels and 1,000,000 faulted pages: the step round trip at model scale
