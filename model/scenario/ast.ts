@@ -28,9 +28,16 @@ export interface CcwLine extends Located {
 export type Expr =
   | { k: 'num'; value: bigint }
   | { k: 'str'; value: string }
-  | { k: 'path'; head: string; args: Expr[]; parts: Array<{ field: string } | { index: number }>; col: number };
+  /** `hex "00 ff"`: a byte string (compares with `mem(…)`). */
+  | { k: 'bytes'; value: Uint8Array }
+  | { k: 'path'; head: string; args: Expr[]; parts: Array<{ field: string } | { index: number }>; col: number }
+  | { k: 'unary'; op: '-' | '~'; operand: Expr; col: number }
+  | { k: 'binary'; op: BinaryOp; lhs: Expr; rhs: Expr; col: number };
 
 export type CompareOp = '==' | '!=' | '<' | '<=' | '>' | '>=';
+
+/** Expression operators (model/scenario/expression.ts has their precedence). */
+export type BinaryOp = CompareOp | '|' | '^' | '&' | '<<' | '>>' | '+' | '-' | '*';
 
 /** Setup header (statements/setup.ts). */
 export type SetupStmt =

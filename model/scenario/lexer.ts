@@ -20,7 +20,8 @@ export interface LexError {
 }
 
 const SUFFIX: Record<string, bigint> = { K: 1024n, M: 1024n * 1024n, G: 1024n * 1024n * 1024n };
-const OPS = ['==', '!=', '<=', '>=', '->', '<', '>', '=', '|', '+', '-'];
+// longest first: `<<` before `<=` and `<`; `*`, `&`, `^`, `~`, `<<`, `>>` are expression operators (h11, issue 11)
+const OPS = ['==', '!=', '<<', '>>', '<=', '>=', '->', '<', '>', '=', '|', '+', '-', '*', '&', '^', '~'];
 const PUNCT = '(),.[]:{}';
 
 export function parseNumberText(text: string): bigint | undefined {
