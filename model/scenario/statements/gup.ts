@@ -17,10 +17,15 @@ export const RELEASE_APIS = [
 
 /** Release syntax: which take a count and/or make_dirty (gup §2.1). */
 const RELEASE_SYNTAX: Record<string, string> = {
-  unpin_user_pages_dirty_lock: 'NAME true|false',
+  unpin_user_pages: 'NAME [N]',
+  unpin_folios: 'NAME [N]',
+  unpin_user_pages_dirty_lock: 'NAME [N] true|false',
   unpin_user_page_range_dirty_lock: 'NAME N true|false',
   unpin_user_folio: 'NAME N',
 };
+
+/** Release APIs whose page count may be given explicitly (`unpin_user_pages NAME N`). */
+const EXPLICIT_COUNT = new Set(['unpin_user_pages', 'unpin_user_pages_dirty_lock', 'unpin_folios']);
 
 /** `-> NAME` at the end of a line. */
 function optBind(c: Cursor): string | undefined {
@@ -143,11 +148,21 @@ export const GUP_STATEMENTS: readonly StatementDef[] = [
       ? `Releases the first page bound to NAME with ${api}().`
       : api === 'unpin_user_page_range_dirty_lock' ? 'Releases N physically consecutive pages from NAME[0], split at folio boundaries (5.12+).'
         : api === 'unpin_user_folio' ? 'Releases N pins of the folio of NAME[0] in one call (≈6.12+).'
-          : `Releases the pages bound to NAME with ${api}().`,
+          : EXPLICIT_COUNT.has(api) ? `Releases the pages bound to NAME with ${api}(); N (optional) is the npages argument: the first N pages, or a negative errno that releases nothing (gup §3.5).`
+            : `Releases the pages bound to NAME with ${api}().`,
     parse(c) {
       const target = c.word('the name of bound pages');
       let n: number | undefined;
       if (api === 'unpin_user_page_range_dirty_lock' || api === 'unpin_user_folio') n = Number(c.number('a page count'));
+      // gup §3.5: unpin_user_pages(pages, npages) with an explicit npages (fewer than bound, or a
+      // negative errno a caller passed on by mistake: nothing is released)
+      const t = c.peek();
+      if (EXPLICIT_COUNT.has(api) && (t?.kind === 'number' || (t?.kind === 'op' && t.text === '-'))) {
+        const neg = t.kind === 'op';
+        if (neg) c.next();
+        const v = Number(c.number('a page count'));
+        n = neg ? -v : v;
+      }
       let makeDirty = false;
       if (api === 'unpin_user_pages_dirty_lock' || api === 'unpin_user_page_range_dirty_lock') makeDirty = c.oneOf(['true', 'false'], 'true or false (make_dirty)') === 'true';
       return n === undefined ? { k: 'release', api, target, makeDirty } : { k: 'release', api, target, makeDirty, n };
