@@ -98,7 +98,7 @@ export interface DeviceRuleSpec {
 export type GupStmt =
   | { k: 'process'; name: string; pid: number }
   | { k: 'vma'; proc: string; start: bigint; size: bigint; kind: string; read: boolean; write: boolean; zone?: string; order?: number }
-  | { k: 'gup'; api: string; proc: string; start: bigint; nr: number; flags: string[]; bind?: string }
+  | { k: 'gup'; api: string; proc: string; start: bigint; nr: number; flags: string[]; bind?: string; pagesNull?: boolean }
   | { k: 'release'; api: string; target: string; makeDirty: boolean; n?: number }
   /** folio_add_pin / folio_add_pins and the test hooks (set_refcount, hwpoison, signal_pending, fail_migration, touch, setrlimit, capability, arch). */
   | { k: 'mm_op'; op: string; proc?: string; addr?: bigint; target?: string; num?: number; word?: string; args?: bigint[] }

@@ -34,7 +34,7 @@ export function execGup(r: Runner, st: Stmt): boolean {
       return true;
     }
     case 'gup': {
-      const res = r.mm.gup(st.api, r.pid(st.proc), st.start, st.nr, st.flags);
+      const res = r.mm.gup(st.api, r.pid(st.proc), st.start, st.nr, st.flags, st.pagesNull ? { pagesNull: true } : {});
       setRet(res.ret);
       if (st.bind) j.mapSet(r.bindings, st.bind, res.pages);
       return true;

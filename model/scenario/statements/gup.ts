@@ -127,13 +127,21 @@ export const GUP_STATEMENTS: readonly StatementDef[] = [
     },
   },
   ...GUP_APIS.map((api): StatementDef => ({
-    name: api, syntax: `${api} PROC START NR_PAGES FLAGS [-> NAME]`, ref: 'gup §2.1, §3',
+    name: api, syntax: `${api} PROC START NR_PAGES FLAGS [-> NAME | pages=NULL]`, ref: 'gup §2.1, §3',
     help: `Calls ${api}() on PROC's mm; binds the returned pages to NAME. ret holds the return value.`,
     parse(c) {
       const proc = c.word('a process name');
       const start = c.number('a start address');
       const nr = Number(c.number('a page count'));
       const flags = parseFlags(c);
+      // `pages=NULL`: the caller passes no pages array (gup §2.3: populate only; with FOLL_GET or
+      // FOLL_PIN the call is refused)
+      if (c.peekWord('pages')) {
+        c.next();
+        c.expectOp('=');
+        c.keyword('NULL');
+        return { k: 'gup', api, proc, start, nr, flags, pagesNull: true };
+      }
       let bind: string | undefined;
       if (c.peekOp('->')) {
         c.next();
