@@ -110,6 +110,10 @@ export type GupStmt =
   | { k: 'dio'; op: 'read' | 'write' | 'complete'; proc?: string; addr?: bigint; len?: bigint; bind?: string }
   /** process_vm_readv / process_vm_writev. */
   | { k: 'pvm'; write: boolean; local: string; laddr: bigint; remote: string; raddr: bigint; len: bigint }
+  /** vmsplice PROC ADDR LEN -> PIPE / pipe_read PIPE LEN (FOLL_GET page references held by pipe buffers). */
+  | { k: 'pipe'; op: 'vmsplice' | 'read'; pipe: string; proc?: string; addr?: bigint; len: bigint }
+  /** read / write of /proc/PID/mem (access_remote_vm, FOLL_GET | FOLL_FORCE). */
+  | { k: 'proc_mem'; write: boolean; proc: string; addr: bigint; len: bigint }
   /** gup_test (the selftest with its options) and gup_test_ioctl (one ioctl, gup §8). */
   | { k: 'gup_test'; argv: string[] }
   | { k: 'gup_test_ioctl'; cmd: string; proc: string; addr: bigint; size: bigint; nr: number; gupFlags: number; testFlags: number; which: number[] };

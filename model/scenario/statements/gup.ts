@@ -374,6 +374,34 @@ export const GUP_STATEMENTS: readonly StatementDef[] = [
     },
   })),
   {
+    name: 'vmsplice', syntax: 'vmsplice PROC ADDR LEN -> PIPE', ref: 'gup §1, §4 (FOLL_GET caller)',
+    help: 'vmsplice() of LEN user bytes at ADDR into the pipe PIPE (created on first use, 16 buffers): get_user_pages_fast without FOLL_WRITE, one page reference per pipe buffer, nothing pinned. A full pipe → -EAGAIN. ret = bytes queued or −errno; PIPE[i] are the pages the pipe holds, PIPE.count their number.',
+    parse(c) {
+      const proc = c.word('a process name');
+      const addr = c.number('a user address');
+      const len = c.number('a length');
+      c.expectOp('->');
+      return { k: 'pipe', op: 'vmsplice', proc, addr, len, pipe: c.word('a pipe name') };
+    },
+  },
+  {
+    name: 'pipe_read', syntax: 'pipe_read PIPE LEN', ref: 'gup §1, §4 (FOLL_GET caller)',
+    help: 'Reads up to LEN bytes from the pipe: every buffer emptied releases its page reference (put_page). ret = bytes read, −EAGAIN when the pipe is empty.',
+    parse(c) {
+      const pipe = c.word('a pipe name');
+      return { k: 'pipe', op: 'read', pipe, len: c.number('a length') };
+    },
+  },
+  ...(['read', 'write'] as const).map((op): StatementDef => ({
+    name: `proc_mem_${op}`, syntax: `proc_mem_${op} PROC ADDR LEN`, ref: 'gup §1, §4 (FOLL_GET caller)',
+    help: `${op === 'read' ? 'Reads' : 'Writes'} LEN bytes of /proc/PID/mem of PROC at ADDR: access_remote_vm, one page at a time with get_user_pages_remote(FOLL_FORCE${op === 'write' ? ' | FOLL_WRITE' : ''}) and put_page${op === 'write' ? ', the page dirtied' : ''}; nothing pinned. ret = bytes, −EIO when the first page fails.`,
+    parse(c) {
+      const proc = c.word('a process name');
+      const addr = c.number('a user address');
+      return { k: 'proc_mem', write: op === 'write', proc, addr, len: c.number('a length') };
+    },
+  })),
+  {
     name: 'gup_test', syntax: 'gup_test [-m MB] [-r N] [-n N] [-f "FILE"] [-S] [-H] [-t|-T] [-w|-W] [-u|-U|-L|-a|-b|-c] [-p] [-F FLAGS] [-j N] [PAGE…]', ref: 'gup §8.2, §8.3',
     help: 'Runs the gup_test (5.11+) / gup_benchmark (≤5.10) selftest with its options in a model process "gup_test"; prints what the tool prints (times are the model\'s own). ret = exit code.',
     parse: (c) => ({ k: 'gup_test', argv: argvOf(c) }),
