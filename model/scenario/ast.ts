@@ -28,9 +28,16 @@ export interface CcwLine extends Located {
 export type Expr =
   | { k: 'num'; value: bigint }
   | { k: 'str'; value: string }
-  | { k: 'path'; head: string; args: Expr[]; parts: Array<{ field: string } | { index: number }>; col: number };
+  /** `hex "00 ff"`: a byte string (compares with `mem(…)`). */
+  | { k: 'bytes'; value: Uint8Array }
+  | { k: 'path'; head: string; args: Expr[]; parts: Array<{ field: string } | { index: number }>; col: number }
+  | { k: 'unary'; op: '-' | '~'; operand: Expr; col: number }
+  | { k: 'binary'; op: BinaryOp; lhs: Expr; rhs: Expr; col: number };
 
 export type CompareOp = '==' | '!=' | '<' | '<=' | '>' | '>=';
+
+/** Expression operators (model/scenario/expression.ts has their precedence). */
+export type BinaryOp = CompareOp | '|' | '^' | '&' | '<<' | '>>' | '+' | '-' | '*';
 
 /** Setup header (statements/setup.ts). */
 export type SetupStmt =
@@ -91,7 +98,7 @@ export interface DeviceRuleSpec {
 export type GupStmt =
   | { k: 'process'; name: string; pid: number }
   | { k: 'vma'; proc: string; start: bigint; size: bigint; kind: string; read: boolean; write: boolean; zone?: string; order?: number }
-  | { k: 'gup'; api: string; proc: string; start: bigint; nr: number; flags: string[]; bind?: string }
+  | { k: 'gup'; api: string; proc: string; start: bigint; nr: number; flags: string[]; bind?: string; pagesNull?: boolean }
   | { k: 'release'; api: string; target: string; makeDirty: boolean; n?: number }
   /** folio_add_pin / folio_add_pins and the test hooks (set_refcount, hwpoison, signal_pending, fail_migration, touch, setrlimit, capability, arch). */
   | { k: 'mm_op'; op: string; proc?: string; addr?: bigint; target?: string; num?: number; word?: string; args?: bigint[] }
@@ -103,6 +110,10 @@ export type GupStmt =
   | { k: 'dio'; op: 'read' | 'write' | 'complete'; proc?: string; addr?: bigint; len?: bigint; bind?: string }
   /** process_vm_readv / process_vm_writev. */
   | { k: 'pvm'; write: boolean; local: string; laddr: bigint; remote: string; raddr: bigint; len: bigint }
+  /** vmsplice PROC ADDR LEN -> PIPE / pipe_read PIPE LEN (FOLL_GET page references held by pipe buffers). */
+  | { k: 'pipe'; op: 'vmsplice' | 'read'; pipe: string; proc?: string; addr?: bigint; len: bigint }
+  /** read / write of /proc/PID/mem (access_remote_vm, FOLL_GET | FOLL_FORCE). */
+  | { k: 'proc_mem'; write: boolean; proc: string; addr: bigint; len: bigint }
   /** gup_test (the selftest with its options) and gup_test_ioctl (one ioctl, gup §8). */
   | { k: 'gup_test'; argv: string[] }
   | { k: 'gup_test_ioctl'; cmd: string; proc: string; addr: bigint; size: bigint; nr: number; gupFlags: number; testFlags: number; which: number[] };

@@ -24,7 +24,8 @@ import { escapeControls, excerpt } from './diagnostics';
 const SUFFIX: Record<string, bigint> = { K: 1024n, M: 1024n * 1024n, G: 1024n * 1024n * 1024n };
 /** 0b + 64 binary digits with `_` separators fits. */
 const MAX_NUMBER_CHARS = 100;
-const OPS = ['==', '!=', '<=', '>=', '->', '<', '>', '=', '|', '+', '-'];
+// longest first: `<<` before `<=` and `<`; `*`, `&`, `^`, `~`, `<<`, `>>` are expression operators (h11, issue 11)
+const OPS = ['==', '!=', '<<', '>>', '<=', '>=', '->', '<', '>', '=', '|', '+', '-', '*', '&', '^', '~'];
 const PUNCT = '(),.[]:{}';
 
 export function parseNumberText(text: string): bigint | undefined {

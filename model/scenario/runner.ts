@@ -25,6 +25,7 @@ import { VfioStack, QEMU_NAME, QEMU_PID } from '../qemu/topology';
 import { execVfio } from './exec/vfio';
 import { statementLimitProblem } from './statementLimits';
 import { DEFAULT_LIMITS, LimitError, type Limits } from '../limits';
+import type { Pipe } from '../linux/mm/pipes';
 
 export interface ExpectResult {
   line: number;
@@ -71,6 +72,8 @@ export class Runner implements EvalContext {
     cpsw: undefined as Uint8Array | undefined,
   };
   readonly bindings = new Map<string, number[]>();
+  /** Pipes filled by `vmsplice` (model/linux/mm/pipes.ts). */
+  readonly pipes = new Map<string, Pipe>();
   readonly processes = new Map<string, number>();
   readonly expects: ExpectResult[] = [];
   /** Program exceptions and scenario errors, in order; `checked` ones were expected by an `expect exception …`. */

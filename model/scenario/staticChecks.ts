@@ -122,6 +122,7 @@ export function walkPaths(e: Expr, visit: (p: Extract<Expr, { k: 'path' }>) => v
 
 /** The operand sub-expressions of an operator node (none for literals and paths). */
 export function exprChildren(e: Expr): Expr[] {
-  const x = e as unknown as { lhs?: Expr; rhs?: Expr; operand?: Expr };
-  return [x.lhs, x.rhs, x.operand].filter((c): c is Expr => c !== undefined);
+  if (e.k === 'binary') return [e.lhs, e.rhs];
+  if (e.k === 'unary') return [e.operand];
+  return [];
 }

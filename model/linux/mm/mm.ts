@@ -19,6 +19,7 @@ import { AddressSpaces, isRawPfn, vaddrOf, vpnOf, type VmaKind, type VmaOptions 
 import { Vmstat, type VmstatCounters } from './vmstat';
 import { VfioType1 } from './vfioType1';
 import { IoUring, ODirect, ProcessVm } from './callers';
+import { Pipes } from './pipes';
 import { GupTest } from './gupTest';
 import { Fork, type ForkResult } from './fork';
 import { atLeast } from '../../kernel/version';
@@ -78,6 +79,8 @@ export class Mm {
   readonly dio: ODirect;
   /** process_vm_readv / process_vm_writev (PVM). */
   readonly pvm: ProcessVm;
+  /** vmsplice into pipes and /proc/PID/mem: FOLL_GET callers (issue 11). */
+  readonly pipes: Pipes;
   /** The gup_test / gup_benchmark debugfs ioctls and selftest (gup §8). */
   readonly gupTest: GupTest;
   /** fork() with COW sharing and the early copy of maybe-pinned folios (gup §3.3). */
@@ -98,6 +101,7 @@ export class Mm {
     this.ioUring = new IoUring(m, features, this.pages, this.spaces, this);
     this.dio = new ODirect(m, features, this);
     this.pvm = new ProcessVm(m, features, this.spaces, this);
+    this.pipes = new Pipes(m, this);
     this.gupTest = new GupTest(m, features, this);
     this.forker = new Fork(m, features, this.pages, this.spaces, this.counting);
   }

@@ -34,7 +34,7 @@ export function execGup(r: Runner, st: Stmt): boolean {
       return true;
     }
     case 'gup': {
-      const res = r.mm.gup(st.api, r.pid(st.proc), st.start, st.nr, st.flags);
+      const res = r.mm.gup(st.api, r.pid(st.proc), st.start, st.nr, st.flags, st.pagesNull ? { pagesNull: true } : {});
       setRet(res.ret);
       if (st.bind) j.mapSet(r.bindings, st.bind, res.pages);
       return true;
@@ -75,6 +75,23 @@ export function execGup(r: Runner, st: Stmt): boolean {
       } else setRet(r.mm.dio.complete(id));
       return true;
     }
+    case 'pipe': {
+      let pipe = r.pipes.get(st.pipe);
+      if (!pipe) {
+        if (st.op === 'read') throw new Error(`no pipe named '${st.pipe}' (vmsplice into it first)`);
+        pipe = { bufs: Object.freeze([]) };
+        j.mapSet(r.pipes, st.pipe, pipe);
+      }
+      if (st.len > 0x7fffffffn) throw new Error(`length ${st.len} is too large (at most 0x7fffffff)`);
+      setRet(st.op === 'vmsplice' ? r.mm.pipes.vmsplice(pipe, r.pid(st.proc!), st.addr!, st.len) : r.mm.pipes.read(pipe, Number(st.len)));
+      // PIPE[i] / PIPE.count: the pages the pipe's buffers hold
+      j.mapSet(r.bindings, st.pipe, pipe.bufs.map((b) => b.pfn));
+      return true;
+    }
+    case 'proc_mem':
+      if (st.len > 0x7fffffffn) throw new Error(`length ${st.len} is too large (at most 0x7fffffff)`);
+      setRet(r.mm.pipes.procMem(r.pid(st.proc), st.addr, st.len, st.write));
+      return true;
     case 'pvm':
       setRet(r.mm.pvm.rw(r.pid(st.local), st.laddr, r.processes.get(st.remote) ?? -1, st.raddr, st.len, st.write));
       return true;

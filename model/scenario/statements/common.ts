@@ -1,10 +1,10 @@
 /**
  * Operand parsers shared by several statement families: addresses that may name a label, and
- * expressions (used by `expect` and the REPL).
+ * expressions (used by `expect`, conditions, logpoints and the REPL).
  */
 import type { AddrRef, CompareOp, Expr } from '../ast';
 import type { Cursor } from '../cursor';
-import { ERRNO } from '../../linux/mm/errno';
+import { parseExpression } from '../expression';
 
 const COMPARE_OPS: CompareOp[] = ['==', '!=', '<=', '>=', '<', '>'];
 
@@ -22,51 +22,9 @@ export function addrRef(c: Cursor, what: string): AddrRef {
   return { num: c.number(what) };
 }
 
+/** An expression (model/scenario/expression.ts): operators, parentheses, byte strings, field paths. */
 export function parseExpr(c: Cursor): Expr {
-  const t = c.peek();
-  if (!t) c.fail('expected a value or a field path');
-  if (t.kind === 'number') return { k: 'num', value: c.number('a number') };
-  if (t.kind === 'string') {
-    c.next();
-    return { k: 'str', value: t.text };
-  }
-  if (t.kind === 'op' && t.text === '-') {
-    c.next();
-    // -EFAULT: an errno name, folded to its negative value (gup §2.4)
-    const w = c.peek();
-    if (w?.kind === 'word' && Object.prototype.hasOwnProperty.call(ERRNO, w.text)) {
-      c.next();
-      return { k: 'num', value: -BigInt(ERRNO[w.text as keyof typeof ERRNO]) };
-    }
-    return { k: 'num', value: -c.number('a number or an errno name after -') };
-  }
-  const head = c.word('a field path such as cc, irb.scsw.stctl or page(proc, addr).refcount');
-  const args: Expr[] = [];
-  if (c.peekPunct('(')) {
-    c.next();
-    while (!c.peekPunct(')')) {
-      const a = c.peek();
-      if (a?.kind === 'busid') {
-        c.next();
-        args.push({ k: 'num', value: BigInt(c.busNumber(a)) });
-      } else args.push(parseExpr(c));
-      if (c.peekPunct(',')) c.next();
-      else if (!c.peekPunct(')')) c.fail("expected ',' or ')'");
-    }
-    c.next();
-  }
-  const parts: Array<{ field: string } | { index: number }> = [];
-  for (;;) {
-    if (c.peekPunct('.')) {
-      c.next();
-      parts.push({ field: c.word('a field name after .') });
-    } else if (c.peekPunct('[')) {
-      c.next();
-      parts.push({ index: Number(c.number('an index')) });
-      c.expectPunct(']');
-    } else break;
-  }
-  return { k: 'path', head, args, parts, col: t.col };
+  return parseExpression(c);
 }
 
 export function parseCompare(c: Cursor): { op: CompareOp } {

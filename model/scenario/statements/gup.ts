@@ -17,10 +17,15 @@ export const RELEASE_APIS = [
 
 /** Release syntax: which take a count and/or make_dirty (gup §2.1). */
 const RELEASE_SYNTAX: Record<string, string> = {
-  unpin_user_pages_dirty_lock: 'NAME true|false',
+  unpin_user_pages: 'NAME [N]',
+  unpin_folios: 'NAME [N]',
+  unpin_user_pages_dirty_lock: 'NAME [N] true|false',
   unpin_user_page_range_dirty_lock: 'NAME N true|false',
   unpin_user_folio: 'NAME N',
 };
+
+/** Release APIs whose page count may be given explicitly (`unpin_user_pages NAME N`). */
+const EXPLICIT_COUNT = new Set(['unpin_user_pages', 'unpin_user_pages_dirty_lock', 'unpin_folios']);
 
 /** `-> NAME` at the end of a line. */
 function optBind(c: Cursor): string | undefined {
@@ -122,13 +127,21 @@ export const GUP_STATEMENTS: readonly StatementDef[] = [
     },
   },
   ...GUP_APIS.map((api): StatementDef => ({
-    name: api, syntax: `${api} PROC START NR_PAGES FLAGS [-> NAME]`, ref: 'gup §2.1, §3',
+    name: api, syntax: `${api} PROC START NR_PAGES FLAGS [-> NAME | pages=NULL]`, ref: 'gup §2.1, §3',
     help: `Calls ${api}() on PROC's mm; binds the returned pages to NAME. ret holds the return value.`,
     parse(c) {
       const proc = c.word('a process name');
       const start = c.number('a start address');
       const nr = Number(c.number('a page count'));
       const flags = parseFlags(c);
+      // `pages=NULL`: the caller passes no pages array (gup §2.3: populate only; with FOLL_GET or
+      // FOLL_PIN the call is refused)
+      if (c.peekWord('pages')) {
+        c.next();
+        c.expectOp('=');
+        c.keyword('NULL');
+        return { k: 'gup', api, proc, start, nr, flags, pagesNull: true };
+      }
       let bind: string | undefined;
       if (c.peekOp('->')) {
         c.next();
@@ -143,11 +156,21 @@ export const GUP_STATEMENTS: readonly StatementDef[] = [
       ? `Releases the first page bound to NAME with ${api}().`
       : api === 'unpin_user_page_range_dirty_lock' ? 'Releases N physically consecutive pages from NAME[0], split at folio boundaries (5.12+).'
         : api === 'unpin_user_folio' ? 'Releases N pins of the folio of NAME[0] in one call (≈6.12+).'
-          : `Releases the pages bound to NAME with ${api}().`,
+          : EXPLICIT_COUNT.has(api) ? `Releases the pages bound to NAME with ${api}(); N (optional) is the npages argument: the first N pages, or a negative errno that releases nothing (gup §3.5).`
+            : `Releases the pages bound to NAME with ${api}().`,
     parse(c) {
       const target = c.word('the name of bound pages');
       let n: number | undefined;
       if (api === 'unpin_user_page_range_dirty_lock' || api === 'unpin_user_folio') n = Number(c.number('a page count'));
+      // gup §3.5: unpin_user_pages(pages, npages) with an explicit npages (fewer than bound, or a
+      // negative errno a caller passed on by mistake: nothing is released)
+      const t = c.peek();
+      if (EXPLICIT_COUNT.has(api) && (t?.kind === 'number' || (t?.kind === 'op' && t.text === '-'))) {
+        const neg = t.kind === 'op';
+        if (neg) c.next();
+        const v = Number(c.number('a page count'));
+        n = neg ? -v : v;
+      }
       let makeDirty = false;
       if (api === 'unpin_user_pages_dirty_lock' || api === 'unpin_user_page_range_dirty_lock') makeDirty = c.oneOf(['true', 'false'], 'true or false (make_dirty)') === 'true';
       return n === undefined ? { k: 'release', api, target, makeDirty } : { k: 'release', api, target, makeDirty, n };
@@ -348,6 +371,34 @@ export const GUP_STATEMENTS: readonly StatementDef[] = [
       const remote = c.word('the remote process');
       const raddr = c.number('a remote address');
       return { k: 'pvm', write: op === 'writev', local, laddr, remote, raddr, len: c.number('a length') };
+    },
+  })),
+  {
+    name: 'vmsplice', syntax: 'vmsplice PROC ADDR LEN -> PIPE', ref: 'gup §1, §4 (FOLL_GET caller)',
+    help: 'vmsplice() of LEN user bytes at ADDR into the pipe PIPE (created on first use, 16 buffers): get_user_pages_fast without FOLL_WRITE, one page reference per pipe buffer, nothing pinned. A full pipe → -EAGAIN. ret = bytes queued or −errno; PIPE[i] are the pages the pipe holds, PIPE.count their number.',
+    parse(c) {
+      const proc = c.word('a process name');
+      const addr = c.number('a user address');
+      const len = c.number('a length');
+      c.expectOp('->');
+      return { k: 'pipe', op: 'vmsplice', proc, addr, len, pipe: c.word('a pipe name') };
+    },
+  },
+  {
+    name: 'pipe_read', syntax: 'pipe_read PIPE LEN', ref: 'gup §1, §4 (FOLL_GET caller)',
+    help: 'Reads up to LEN bytes from the pipe: every buffer emptied releases its page reference (put_page). ret = bytes read, −EAGAIN when the pipe is empty.',
+    parse(c) {
+      const pipe = c.word('a pipe name');
+      return { k: 'pipe', op: 'read', pipe, len: c.number('a length') };
+    },
+  },
+  ...(['read', 'write'] as const).map((op): StatementDef => ({
+    name: `proc_mem_${op}`, syntax: `proc_mem_${op} PROC ADDR LEN`, ref: 'gup §1, §4 (FOLL_GET caller)',
+    help: `${op === 'read' ? 'Reads' : 'Writes'} LEN bytes of /proc/PID/mem of PROC at ADDR: access_remote_vm, one page at a time with get_user_pages_remote(FOLL_FORCE${op === 'write' ? ' | FOLL_WRITE' : ''}) and put_page${op === 'write' ? ', the page dirtied' : ''}; nothing pinned. ret = bytes, −EIO when the first page fails.`,
+    parse(c) {
+      const proc = c.word('a process name');
+      const addr = c.number('a user address');
+      return { k: 'proc_mem', write: op === 'write', proc, addr, len: c.number('a length') };
     },
   })),
   {

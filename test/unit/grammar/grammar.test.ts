@@ -65,6 +65,9 @@ const CORPUS = [
   'expect irb.scsw.dstat == 0x0c', // 11
   'expect page(qemu, 0x7f0000000000).refcount >= 1025', // 12
   'include "common/setup.vlab"', // 13
+  'expect (sch(0.0.0007).pmcw.lpm & ~0x7f) << 1 == 0x100 * 1 ^ 0', // 14
+  'expect mem(0x2000, 2) != hex "00 ff"', // 15
+  'expect irb.scsw.cpa - 8 >> 3 < 0x400 + cc', // 16
 ].join('\n');
 
 describe('grammar: token classes', () => {
@@ -112,6 +115,16 @@ describe('grammar: token classes', () => {
     assert.equal(scopeOf(L, 10, '|'), 'keyword.operator.bitwise.or.vlab');
     assert.equal(scopeOf(L, 10, '->'), 'keyword.operator.binding.vlab');
     assert.equal(scopeOf(L, 9, '='), 'keyword.operator.assignment.vlab');
+    // issue 11 expression operators
+    assert.equal(scopeOf(L, 14, '&'), 'keyword.operator.bitwise.vlab');
+    assert.equal(scopeOf(L, 14, '~'), 'keyword.operator.bitwise.vlab');
+    assert.equal(scopeOf(L, 14, '^'), 'keyword.operator.bitwise.vlab');
+    assert.equal(scopeOf(L, 14, '<<'), 'keyword.operator.bitwise.shift.vlab');
+    assert.equal(scopeOf(L, 14, '*'), 'keyword.operator.arithmetic.vlab');
+    assert.equal(scopeOf(L, 15, '!='), 'keyword.operator.comparison.vlab');
+    assert.equal(scopeOf(L, 16, '>>'), 'keyword.operator.bitwise.shift.vlab');
+    assert.equal(scopeOf(L, 16, '<'), 'keyword.operator.comparison.vlab');
+    assert.equal(scopeOf(L, 16, '-'), 'keyword.operator.arithmetic.vlab');
   });
   it('field paths, keys and bindings', () => {
     assert.equal(scopeOf(L, 11, 'irb'), 'variable.other.object.vlab');
