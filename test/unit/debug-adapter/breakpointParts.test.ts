@@ -44,7 +44,8 @@ describe('debug-adapter: breakpoint conditions, names, progress', () => {
     const known = knownHeads(scenario);
     // the scenario's own process and bound names count as known before they exist
     assert.ok(known.has('qemu') && known.has('bufs'));
-    assert.equal(compileExpression('cc == -1', known).value(runner), 1n);
+    // issue 11: before any instruction `cc` has no value (it is not the previous statement's)
+    assert.throws(() => compileExpression('cc == 0', known).value(runner), /^Error: cc has no value: no instruction set it, or the last statement failed$/);
     assert.equal(compileExpression('time', known).value(runner), 0n);
     assert.throws(() => compileExpression('vmstats.nr_foll_pin_acquired > 0', known), /^Error: expression 'vmstats.nr_foll_pin_acquired > 0': unknown name 'vmstats' \(did you mean 'vmstat'\?\)$/);
     assert.throws(() => compileExpression('', known), /empty expression/);
@@ -54,7 +55,7 @@ describe('debug-adapter: breakpoint conditions, names, progress', () => {
   it('log messages interpolate {expr}, keep {{ }} literal, show errors inline', () => {
     const { scenario, runner } = load('examples/hello.vlab');
     const known = knownHeads(scenario);
-    assert.equal(compileLogMessage('t={time} {{x}} irb={irb.scsw.stctl}', known).render(runner), 't=0 {x} irb=<no IRB stored yet (run tsch first)>');
+    assert.equal(compileLogMessage('t={time} {{x}} irb={irb.scsw.stctl}', known).render(runner), 't=0 {x} irb=<irb has no value: no IRB stored (run tsch first; a failed statement or a TSCH with cc 3 stores none)>');
     assert.throws(() => compileLogMessage('a } b', known), /'}' at column 3 has no '{'/);
     assert.throws(() => compileLogMessage('{nosuch}', known), /unknown name 'nosuch'/);
   });
