@@ -139,6 +139,24 @@ describe('DAP: the vfio-ccw program scope (css §8.3, §9)', function () {
   });
   afterEach(async () => dc.stop());
 
+  it('gives the pinned page of guest memory a memory reference at its guest address (css §9.2, gup §10)', async () => {
+    await runTo(dc, LPM, 21);
+    let f = await frames(dc, 1);
+    for (let i = 0; i < 6 && f[0].name !== 'try_grab_folio'; i++) {
+      await step(dc, 'stepIn');
+      f = await frames(dc, 1);
+    }
+    assert.deepEqual(f.slice(0, 1).map((x) => x.name), ['try_grab_folio']);
+    assert.ok(f.some((x) => x.name === 'vfio_pin_page_external'), f.map((x) => x.name).join(' < '));
+    const page = await scope(dc, 1, 'Page');
+    // QEMU maps guest absolute 0 at 0x7f0000000000: the READ's buffer at 0x3000 (css §9.2)
+    assert.equal(page.get('vaddr')?.value, '0x7f0000003000');
+    assert.equal(page.get('vaddr')?.memoryReference, '0x3000');
+    // gup §10.1: vaddr_get_pfns pins FOLL_WRITE|FOLL_LONGTERM through pin_user_pages_remote, which
+    // ORs in FOLL_PIN|FOLL_TOUCH|FOLL_REMOTE (gup §2.1)
+    assert.equal(page.get('FOLL flags')?.value, 'FOLL_WRITE|FOLL_TOUCH|FOLL_REMOTE|FOLL_LONGTERM|FOLL_PIN');
+  });
+
   it('shows the channel_program, its chain and the host copy while the program runs', async () => {
     await runTo(dc, LPM, 21); // ssch 0.0.0007 cpa=rd lpm=0x80
     let f = await frames(dc, 1);
