@@ -128,6 +128,28 @@ describe('DAP: structured state and explained frames (issue 9)', function () {
   });
 });
 
+describe('DAP: the host kernel thread shows its queued work (css §8.4)', function () {
+  this.timeout(30000);
+  it('after chchp -c 0 41 the crw work item of 0.0.0007 waits on the host kernel thread', async () => {
+    const dc = new DebugClient('node', ADAPTER, 'vlab');
+    await dc.start();
+    try {
+      const file = example('vfio-chchp-configure.vlab');
+      await launch(dc, file);
+      await runTo(dc, file, 23); // expect ret == 1, right after `chchp -c 0 41`
+      // css §8.4: CHP_OFFLINE queued a CRW for user space; the crw work item has not run yet
+      const host = await frames(dc, 2);
+      assert.deepEqual(host.map((x) => x.name), ['vfio_ccw_crw_todo (queued work of 0.0.0007, runs at t=0)']);
+      assert.equal(host[0].source?.name, 'vfio_ccw_crw_todo()');
+      const text = (await dc.sourceRequest({ source: host[0].source, sourceReference: host[0].source!.sourceReference! })).body.content;
+      assert.match(text, /signal the crw eventfd/);
+      assert.deepEqual(await frames(dc, 3), []); // QEMU has nothing queued: no frame, no placeholder
+    } finally {
+      await dc.stop();
+    }
+  });
+});
+
 describe('DAP: the vfio-ccw program scope (css §8.3, §9)', function () {
   this.timeout(30000);
   let dc: DebugClient;
