@@ -5,7 +5,7 @@
  */
 import * as assert from 'node:assert/strict';
 import { DebugClient } from '@vscode/debugadapter-testsupport';
-import { ADAPTER, example, expand, frames, launch, runTo, scope, scopes, step } from './client';
+import { ADAPTER, example, expand, fixture, frames, launch, runTo, scope, scopes, step } from './client';
 
 const HELLO = example('hello.vlab');
 const CHANNEL7 = 0x10000 + 7;
@@ -124,6 +124,30 @@ describe('DAP: structured state and explained frames (issue 9)', function () {
     assert.deepEqual(cpu.map((x) => `${x.name}@${x.line}`), ['wait interrupt@20']);
     for (const t of (await dc.threadsRequest()).body.threads) {
       for (const x of await frames(dc, t.id)) assert.doesNotMatch(x.name, /running \(not the stopped thread\)/);
+    }
+  });
+});
+
+describe('DAP: the CCW scope of an IDA CCW lists its IDAWs (css §3.5)', function () {
+  this.timeout(30000);
+  it('a 16-byte READ from 0x57f8 through a format-1 IDAL needs two IDAWs, 2 KiB blocks', async () => {
+    const dc = new DebugClient('node', ADAPTER, 'vlab');
+    await dc.start();
+    try {
+      const file = fixture('ida-read.vlab');
+      await launch(dc, file);
+      await runTo(dc, file, 8); // READ SLI IDA count 16 data list
+      const ccw = await scope(dc, CHANNEL7, 'CCW');
+      assert.equal(ccw.get('flags')?.value, '0x24 SLI IDA'); // css §3.2 SLI 0x20 + IDA 0x04
+      assert.equal(ccw.get('cda')?.value, '0x4000 (IDAL)');
+      // css §3.5: ((0x57f8 mod 2048) + 16 + 2047) / 2048 = 2 IDAWs with ORB C64 = 0 (format 1)
+      assert.equal(ccw.get('idaws')?.value, '2 IDAWs');
+      const idaws = await expand(dc, ccw.get('idaws'));
+      assert.equal(idaws.get('[0]')?.value, '0x57f8 (format-1 IDAW @0x4000, 2048-byte blocks)');
+      assert.equal(idaws.get('[0]')?.memoryReference, '0x57f8');
+      assert.equal(idaws.get('[1]')?.value, '0x5800 (format-1 IDAW @0x4004, 2048-byte blocks)');
+    } finally {
+      await dc.stop();
     }
   });
 });
