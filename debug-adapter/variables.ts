@@ -253,7 +253,8 @@ export class Variables {
     const summary = `ref ${p.refcount} pin ${p.pincount ?? '–'}${p.maybeDmaPinned ? ' maybe-pinned' : ''}${p.dirty ? ' dirty' : ''}${p.zeroPage ? ' zero-page' : ''}`;
     const ev = (f: string) => (at ? `${at}.${f}` : undefined);
     return this.v(name, summary, (h) => [
-      this.v('pfn', formatNumber(pfn, h || hex), undefined, { evaluateName: ev('pfn') }),
+      // a page of QEMU's guest-RAM VMA is guest memory: the hex editor opens it (vfio topology)
+      this.v('pfn', formatNumber(pfn, h || hex), undefined, { evaluateName: ev('pfn'), memoryReference: guestRefOfPfn(this.runner, pfn) }),
       this.v('refcount', formatNumber(p.refcount, h), undefined, { evaluateName: ev('refcount') }),
       this.v('pincount', p.pincount === undefined ? 'n/a (small page, gup §3.2)' : formatNumber(p.pincount, h), undefined, { evaluateName: ev('pincount') }),
       this.v('maybe_dma_pinned', String(p.maybeDmaPinned), undefined, { evaluateName: ev('maybe_dma_pinned') }),
@@ -284,6 +285,12 @@ export class Variables {
     }
     return out;
   }
+}
+
+/** Guest absolute address ("0x…") of the page a PFN backs in QEMU's guest RAM, if any. */
+function guestRefOfPfn(runner: Runner, pfn: number): string | undefined {
+  const g = runner.vfio?.guestAddrOfPfn(pfn);
+  return g === undefined ? undefined : '0x' + g.toString(16);
 }
 
 /** Validate a dirty-flag value (0/1/true/false) and return the journaled change (gup §6). */

@@ -5,7 +5,7 @@
  */
 import * as assert from 'node:assert/strict';
 import { DebugClient } from '@vscode/debugadapter-testsupport';
-import { ADAPTER, example, expand, frames, launch, runTo, scope, scopes, step } from './client';
+import { ADAPTER, example, expand, fixture, frames, launch, runTo, scope, scopes, step } from './client';
 
 const HELLO = example('hello.vlab');
 const CHANNEL7 = 0x10000 + 7;
@@ -128,6 +128,52 @@ describe('DAP: structured state and explained frames (issue 9)', function () {
   });
 });
 
+describe('DAP: the CCW scope of an IDA CCW lists its IDAWs (css §3.5)', function () {
+  this.timeout(30000);
+  it('a 16-byte READ from 0x57f8 through a format-1 IDAL needs two IDAWs, 2 KiB blocks', async () => {
+    const dc = new DebugClient('node', ADAPTER, 'vlab');
+    await dc.start();
+    try {
+      const file = fixture('ida-read.vlab');
+      await launch(dc, file);
+      await runTo(dc, file, 8); // READ SLI IDA count 16 data list
+      const ccw = await scope(dc, CHANNEL7, 'CCW');
+      assert.equal(ccw.get('flags')?.value, '0x24 SLI IDA'); // css §3.2 SLI 0x20 + IDA 0x04
+      assert.equal(ccw.get('cda')?.value, '0x4000 (IDAL)');
+      // css §3.5: ((0x57f8 mod 2048) + 16 + 2047) / 2048 = 2 IDAWs with ORB C64 = 0 (format 1)
+      assert.equal(ccw.get('idaws')?.value, '2 IDAWs');
+      const idaws = await expand(dc, ccw.get('idaws'));
+      assert.equal(idaws.get('[0]')?.value, '0x57f8 (format-1 IDAW @0x4000, 2048-byte blocks)');
+      assert.equal(idaws.get('[0]')?.memoryReference, '0x57f8');
+      assert.equal(idaws.get('[1]')?.value, '0x5800 (format-1 IDAW @0x4004, 2048-byte blocks)');
+    } finally {
+      await dc.stop();
+    }
+  });
+});
+
+describe('DAP: the host kernel thread shows its queued work (css §8.4)', function () {
+  this.timeout(30000);
+  it('after chchp -c 0 41 the crw work item of 0.0.0007 waits on the host kernel thread', async () => {
+    const dc = new DebugClient('node', ADAPTER, 'vlab');
+    await dc.start();
+    try {
+      const file = example('vfio-chchp-configure.vlab');
+      await launch(dc, file);
+      await runTo(dc, file, 23); // expect ret == 1, right after `chchp -c 0 41`
+      // css §8.4: CHP_OFFLINE queued a CRW for user space; the crw work item has not run yet
+      const host = await frames(dc, 2);
+      assert.deepEqual(host.map((x) => x.name), ['vfio_ccw_crw_todo (queued work of 0.0.0007, runs at t=0)']);
+      assert.equal(host[0].source?.name, 'vfio_ccw_crw_todo()');
+      const text = (await dc.sourceRequest({ source: host[0].source, sourceReference: host[0].source!.sourceReference! })).body.content;
+      assert.match(text, /signal the crw eventfd/);
+      assert.deepEqual(await frames(dc, 3), []); // QEMU has nothing queued: no frame, no placeholder
+    } finally {
+      await dc.stop();
+    }
+  });
+});
+
 describe('DAP: the vfio-ccw program scope (css §8.3, §9)', function () {
   this.timeout(30000);
   let dc: DebugClient;
@@ -138,6 +184,24 @@ describe('DAP: the vfio-ccw program scope (css §8.3, §9)', function () {
     await launch(dc, LPM);
   });
   afterEach(async () => dc.stop());
+
+  it('gives the pinned page of guest memory a memory reference at its guest address (css §9.2, gup §10)', async () => {
+    await runTo(dc, LPM, 21);
+    let f = await frames(dc, 1);
+    for (let i = 0; i < 6 && f[0].name !== 'try_grab_folio'; i++) {
+      await step(dc, 'stepIn');
+      f = await frames(dc, 1);
+    }
+    assert.deepEqual(f.slice(0, 1).map((x) => x.name), ['try_grab_folio']);
+    assert.ok(f.some((x) => x.name === 'vfio_pin_page_external'), f.map((x) => x.name).join(' < '));
+    const page = await scope(dc, 1, 'Page');
+    // QEMU maps guest absolute 0 at 0x7f0000000000: the READ's buffer at 0x3000 (css §9.2)
+    assert.equal(page.get('vaddr')?.value, '0x7f0000003000');
+    assert.equal(page.get('vaddr')?.memoryReference, '0x3000');
+    // gup §10.1: vaddr_get_pfns pins FOLL_WRITE|FOLL_LONGTERM through pin_user_pages_remote, which
+    // ORs in FOLL_PIN|FOLL_TOUCH|FOLL_REMOTE (gup §2.1)
+    assert.equal(page.get('FOLL flags')?.value, 'FOLL_WRITE|FOLL_TOUCH|FOLL_REMOTE|FOLL_LONGTERM|FOLL_PIN');
+  });
 
   it('shows the channel_program, its chain and the host copy while the program runs', async () => {
     await runTo(dc, LPM, 21); // ssch 0.0.0007 cpa=rd lpm=0x80

@@ -302,7 +302,7 @@ export class GupCore {
       const r = this.counting.grab(pfn, refs, mode, path);
       if (r === 'refused') return false;
       this.m.emit(
-        { kind: 'page.grab', pid: p.pid, vaddr, pfn, foll: mode, refcount: this.store.refcount[h], pincount: this.store.pincount[h], before, refs, path, flags: follString(flags), rule },
+        { kind: 'page.grab', pid: p.pid, vaddr, pfn, foll: mode, refcount: this.store.refcount[h], pincount: this.store.pincount[h], before, refs, path, flags: follText(flags), rule },
         'instruction',
       );
       return true;
@@ -330,3 +330,11 @@ export class GupCore {
 }
 
 export { vaddrOf, vpnOf };
+
+/** follString per flag set: one GUP call grabs up to millions of pages with the same set. */
+const FOLL_TEXT = new WeakMap<ReadonlySet<string>, string>();
+function follText(flags: ReadonlySet<string>): string {
+  let t = FOLL_TEXT.get(flags);
+  if (t === undefined) FOLL_TEXT.set(flags, (t = follString(flags)));
+  return t;
+}
