@@ -7,8 +7,9 @@
  */
 import type { PageMapResponse } from '../debug-adapter/protocol';
 import { PAGE_MAP_FIND_REQUEST, PAGE_MAP_FLAG as F, PAGE_MAP_REQUEST } from '../debug-adapter/protocol';
-import { Bridge, contentPoint, decodeI32, decodeU8, fitCanvas, h, hex, isHighContrast, onThemeChange, themeColor, themeKind, type SessionMessage } from './common';
+import { Bridge, contentPoint, decodeI32, decodeU8, fitCanvas, h, hex, onThemeChange, themeKind, type SessionMessage } from './common';
 import { METRICS, bucketOf, legend, legendNote, pinsOf, type Metric } from './pageMapColors';
+import { readPalette, scale } from './pageMapPalette';
 
 const CHUNK = 65_536;
 const ZOOMS = [1, 2, 3, 4, 6, 8, 12, 16, 24];
@@ -17,36 +18,6 @@ const PAD = 8;
 
 interface Cells {
   pfn: Int32Array; head: Int32Array; refcount: Int32Array; pincount: Int32Array; flags: Uint8Array; zone: Uint8Array; order: Uint8Array;
-}
-
-interface Palette {
-  neutral: string; fg: string; dim: string; outline: string; selected: string; charts: Record<string, string>; font: string; empty: string;
-}
-
-function readPalette(): Palette {
-  const hc = isHighContrast();
-  const c = (n: string, f: string) => themeColor(`charts-${n}`, f);
-  return {
-    neutral: themeColor('editorLineNumber-foreground', '#858585'),
-    fg: themeColor('editor-foreground', '#cccccc'),
-    dim: themeColor('descriptionForeground', '#999999'),
-    outline: hc ? themeColor('contrastBorder', '#6fc3df') : themeColor('editor-foreground', '#cccccc'),
-    selected: hc ? themeColor('contrastActiveBorder', '#f38518') : themeColor('focusBorder', '#007fd4'),
-    empty: themeColor('editorWidget-border', themeColor('widget-border', '#454545')),
-    charts: { blue: c('blue', '#3794ff'), green: c('green', '#89d185'), yellow: c('yellow', '#cca700'), orange: c('orange', '#d18616'), red: c('red', '#f14c4c'), purple: c('purple', '#b180d7') },
-    font: themeColor('font-family', 'sans-serif'),
-  };
-}
-
-function scale(metric: Metric, p: Palette): string[] {
-  const k = p.charts;
-  switch (metric) {
-    case 'pincount': return [p.neutral, k.blue, k.green, k.yellow, k.orange, k.red];
-    case 'refcount': return [k.purple, p.neutral, k.blue, k.yellow, k.red];
-    case 'maybeDmaPinned': return [p.neutral, k.red];
-    case 'dirty': return [p.neutral, k.orange];
-    case 'zone': return [k.blue, k.green, k.purple, k.yellow, k.orange, k.red];
-  }
 }
 
 class PageMap {

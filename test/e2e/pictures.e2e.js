@@ -124,6 +124,16 @@ async function timelineChecks(page) {
   await palette(page, 'View: Show Run and Debug');
   await waitTop(page, (t) => t.startsWith('sclp_chp_configure'), 'travel to the chp.state event');
   console.log(`  ✔ click travelled to seq ${chp.seq} (top frame sclp_chp_configure)`);
+  // filters: hide the scenario lane, then only crw.queued (css §8.4, §10.5: 2 CRWs × vfio-ccw + guest queue)
+  const all = Number(d.total);
+  await frame.locator('button.lane-toggle[data-lane="scenario"]').click();
+  await canvasData(frame, (x) => Number(x.total) < all && Number(x.drawnRows) > 0 && !(x.drawnLanes || '').split(',').includes('scenario'), 'scenario lane hidden');
+  await frame.locator('select[aria-label="Event kind"]').selectOption('crw.queued');
+  await canvasData(frame, (x) => x.total === '4' && (x.drawnLanes || '').split(',').sort().join(',') === 'QEMU,vfio-ccw', 'only crw.queued events');
+  await frame.locator('select[aria-label="Event kind"]').selectOption('');
+  await frame.locator('button.lane-toggle[data-lane="scenario"]').click();
+  await canvasData(frame, (x) => Number(x.total) === all, 'filters cleared');
+  console.log('  ✔ lane and kind filters: 4 crw.queued events in the vfio-ccw and QEMU lanes');
 
   await theme(page, 'Light Modern');
   const light = await canvasData(frame, (x) => x.theme === 'light' && Number(x.drawnRows) > 10, 'timeline in a light theme');

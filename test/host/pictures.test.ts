@@ -29,7 +29,7 @@ async function until(kind: PictureState['kind'], test: (s: PictureState) => bool
 }
 
 describe('Pictures: I/O timeline and page map webviews', function () {
-  this.timeout(60_000);
+  this.timeout(180_000); // a few dozen DAP round trips and two webviews, on a loaded machine
   let s: VlabSession | undefined;
   afterEach(async () => {
     await s?.stop();
@@ -39,7 +39,7 @@ describe('Pictures: I/O timeline and page map webviews', function () {
 
   it('the timeline gets the rows of the current stop, refreshes on the next one and clears at the end', async () => {
     s = await VlabSession.start(vscode.workspace.workspaceFolders?.[0], path.join(EXAMPLES, 'vfio-chchp-configure.vlab'));
-    await s.nextUntilLine(30); // `stcrw` after chchp -c 0 and wait idle
+    await s.nextUntilLine(16); // `stsch`: the device is set up (host cio, vfio-ccw and guest events)
     const direct = (await s.debugSession.customRequest(P.TIMELINE_REQUEST, { count: 1 })) as P.TimelineResponse;
     await vscode.commands.executeCommand('vfioLab.openTimeline');
     const first = await until('timeline', (p) => p.ready && p.last?.command === P.TIMELINE_REQUEST && p.last.summary?.currentSeq === direct.currentSeq, 'timeline answered for this stop');
