@@ -3,6 +3,7 @@
  * masks, the guest's SCHIB and CRW queue, the vfio-ccw FSM and device, sysfs files, channel
  * paths, the last region read, locked_vm and guest pages through QEMU's mapping.
  */
+import { vfioCpPath } from './vfioCpPaths';
 import type { Runner } from './runner';
 import { EvalError, toNumber, type Value } from './evaluate';
 import { suggestion } from './diagnostics';
@@ -15,7 +16,7 @@ type Part = { field: string } | { index: number };
 
 export const VFIO_PATH_HEADS = ['fsm', 'host', 'guest', 'sysfs', 'chp', 'vfio', 'region', 'lpm', 'opm', 'vpm', 'gpage', 'qemu'] as const;
 
-const VFIO_FIELDS = ['state', 'crws', 'io_signals', 'crw_signals', 'req_signals', 'interrupts', 'requests', 'regions', 'irqs', 'open', 'pinned', 'ret_code', 'async_ret_code', 'cp'] as const;
+const VFIO_FIELDS = ['state', 'crws', 'io_signals', 'crw_signals', 'req_signals', 'interrupts', 'requests', 'regions', 'irqs', 'open', 'pinned', 'ret_code', 'async_ret_code', 'cp', 'orb'] as const;
 const GUEST_FIELDS = ['crws', 'mchk', 'mchk_pending', 'irq_pending', 'subchannels'] as const;
 const PAGE_FIELDS = ['pfn', 'refcount', 'pincount', 'maybe_dma_pinned', 'dirty'] as const;
 
@@ -96,6 +97,9 @@ export function resolveVfioPath(r: Runner, head: string, args: Value[], parts: P
       }
       const sch = schArg(v, args, col, 'vfio');
       const p = v.vfio.device(sch);
+      // issue 11 E: the host ORB and the channel program (vfioCpPaths.ts)
+      const internal = vfioCpPath(p, parts, col);
+      if (internal !== undefined) return internal;
       switch (fieldOf(parts, col, VFIO_FIELDS, 'vfio(SID)')) {
         case 'state': return p.state;
         case 'crws': return BigInt(p.crws.length);

@@ -131,7 +131,7 @@ export class VfioCcw {
         io: new Uint8Array(IO_REGION.size), cmd: new Uint8Array(ASYNC_REGION.size), schib: new Uint8Array(SCHIB_REGION.size),
         crwRegion: new Uint8Array(CRW_REGION.size), crws: [], irb: new Uint8Array(64), open: false, regions: [],
         eventfds: newEventFds(), work: { io: false, crw: false }, stats: { crwsQueued: 0, interrupts: 0, requests: 0 },
-        pfchWarned: false,
+        pfchWarned: false, hostOrb: undefined,
       };
       this.m.journal.mapSet(this.devices, sch, p);
       this.warn(`${schBusId(sch)}: [unverified: chosen] lpm 0x${hs.lpm.toString(16)} / opm 0x${hs.opm.toString(16)} initialised as io_subchannel does (opm = vary states, lpm = PAM & opm); vfio_ccw's own initial values are not in the reference`, 'css §1.2, §12');

@@ -117,6 +117,7 @@ function ioRequest(d: VfioCcw, p: VfioCcwPrivate): void {
 function ioHelper(d: VfioCcw, p: VfioCcwPrivate): number {
   const hs = d.cio.subchannel(p.sch);
   const orb = cpGetOrb(d.cpContext(p), p.cp, hostSchAddr(p.sch), hs.lpm, d.options.lpmRule);
+  setPriv(d.m, p, 'hostOrb', Object.freeze({ ...orb })); // readable as vfio(SID).orb.FIELD (issue 11 E)
   if (d.options.lpmRule === 'rfc') {
     d.warn(`ORB LPM replaced by the subchannel lpm 0x${hs.lpm.toString(16)} (RFC v1 rule, not merged)`, 'css §8.5');
   }

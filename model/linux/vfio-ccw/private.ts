@@ -4,6 +4,7 @@
  * pending work items. Region contents are immutable byte arrays replaced through the journal, by
  * the journaled setters below.
  */
+import type { OrbFields } from '../../css/orb';
 import type { Machine } from '../../engine/machine';
 import type { FsmState } from './fsm';
 import type { ChannelProgram } from './cp';
@@ -17,6 +18,8 @@ export interface VfioCcwPrivate {
   readonly arena: number;
   state: FsmState;
   cp: ChannelProgram;
+  /** The ORB `cp_get_orb` built for the last host SSCH (css §9.2, §8.5); undefined before the first. */
+  hostOrb: OrbFields | undefined;
   /** ccw_io_region (124 bytes). */
   io: Uint8Array;
   /** ccw_cmd_region (8 bytes). */

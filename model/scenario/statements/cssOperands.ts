@@ -5,9 +5,12 @@ export function sidOperand(c: Cursor): { sch: number; rawSid?: number } {
   if (c.peekWord('sid')) {
     c.next();
     const t = c.peek();
-    const v = c.number('a 32-bit subchannel-identification word');
-    if (v > 0xffffffffn) c.fail('a SID is a 32-bit word (css §5.1)', t);
-    return { sch: Number(v & 0xffffn), rawSid: Number(v) };
+    // GR1 is a 64-bit register: the instruction uses bits 32–63 (the SID word) and ignores
+    // bits 0–31 (css §11.6; QEMU passes the low word, HERC-z reads bits 32–63)
+    const v = c.number('a GR1 value (the SID word in its low 32 bits)');
+    if (v > 0xffffffffffffffffn) c.fail('GR1 is a 64-bit register (css §5.1, §11.6)', t);
+    const word = v & 0xffffffffn;
+    return { sch: Number(word & 0xffffn), rawSid: Number(word) };
   }
   return { sch: c.schid('a subchannel id such as 0.0.0007 (or sid 0x0001NNNN)') };
 }

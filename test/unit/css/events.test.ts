@@ -143,7 +143,9 @@ describe('css scenario statements: bad input gets a precise diagnostic', () => {
     assert.match(diag('configure chpid 40 maybe')[0], /unknown on or off 'maybe'/);
     assert.match(diag('devices 0.0.0010-0.0.0001 schid 0.0.0000 type echo chpids 40')[0], /must not be below the first/);
     assert.match(diag('devices 0.0.0000-0.0.ffff schid 0.0.0001 type echo chpids 40')[0], /exceed 0\.0\.ffff/);
-    assert.match(diag('ssch sid 0x100000000')[0], /a SID is a 32-bit word/);
+    // css §11.6: GR1 is 64 bits; only its low word (bits 32–63) is the SID — beyond 64 bits is an error
+    assert.match(diag('ssch sid 0x10000000000000000')[0], /GR1 is a 64-bit register/);
+    assert.deepEqual(diag('chpid 40\ndevice 0.0.1234 schid 0.0.0007 type echo chpids 40\nstsch sid 0xffffffff00010007'), []);
   });
 
   it('runtime: undefined subchannel or CHPID in an event is a scenario error at its line, never a crash', () => {
