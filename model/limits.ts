@@ -49,7 +49,7 @@ export const LIMITS: readonly LimitDef[] = [
   { name: 'maxIncludes', default: 256, unit: 'files', bounds: '`include` statements expanded in one scenario (fan-out)', raise: RAISE },
   { name: 'maxIncludeDepth', default: 16, unit: 'levels', bounds: 'nesting of `include` (a file including a file …)', raise: RAISE },
   { name: 'maxDiagnosticsPerFile', default: 100, unit: 'problems', bounds: 'diagnostics listed per file; checking of that file stops at the next one (1 M bad lines cost milliseconds)', raise: RAISE },
-  { name: 'maxGuestMemoryBytes', default: 64 * 1024 * 1024, unit: 'bytes', bounds: '`memory SIZE` (guest storage is allocated whole)', raise: RAISE },
+  { name: 'maxGuestMemoryBytes', default: 64 * 1024 * 1024, unit: 'bytes', bounds: '`memory SIZE` (guest storage is allocated whole), and all `data … zero N` and `fill B N` bytes together', raise: RAISE },
   { name: 'maxPages', default: 1_048_576, unit: 'pages', bounds: 'pages (4 KiB) of a `vma`, and pages the model holds plus those one call may fault or pin (GUP calls, gup_test, vfio, O_DIRECT, process_vm_*, io_uring)', raise: RAISE },
   { name: 'maxSubchannels', default: 65_536, unit: 'subchannels', bounds: 'subchannels one `devices … count N` creates', raise: RAISE },
   { name: 'maxGupTestMiB', default: 4096, unit: 'MiB', bounds: '`gup_test -m MB` (the test maps and faults that many MiB)', raise: RAISE },

@@ -54,6 +54,8 @@ interface State {
   lines: number;
   /** `include` statements expanded so far (maxIncludes). */
   includes: number;
+  /** Bytes all `data … zero|fill N` statements ask for (checked before their arrays exist). */
+  dataBytes: number;
   /** Per file: diagnostics listed, and where checking stopped once there were too many. */
   readonly listed: Map<string, number>;
   readonly hidden: Map<string, { line: number; column: number }>;
@@ -67,7 +69,7 @@ export function parseScenario(text: string, file = '<scenario>', opts: ParseOpti
   const st: State = {
     scenario, diagnostics: [], symbolLines: new Map(), refs: [], seenOnce: new Map(), sawAction: false, opts,
     root: opts.root ?? dirName(file), limits: opts.limits ?? DEFAULT_LIMITS,
-    bytes: 0, lines: 0, includes: 0, listed: new Map(), hidden: new Map(), stopped: false,
+    bytes: 0, lines: 0, includes: 0, dataBytes: 0, listed: new Map(), hidden: new Map(), stopped: false,
   };
   const body = decodedText(st, text, file, 1, 1);
   if (body !== undefined) parseFile(st, body, file, [file]);
@@ -135,6 +137,22 @@ function decodedText(st: State, text: string, file: string, line: number, col: n
   }
   st.bytes += body.length;
   return body;
+}
+
+/**
+ * `data NAME at ADDR zero N` / `fill BYTE N` builds an N-byte array while it parses, so N is
+ * checked first: one statement must fit in guest memory (css §3.1), all of them together in
+ * maxGuestMemoryBytes.
+ */
+function checkDataSize(st: State, tokens: readonly Token[]): void {
+  const i = tokens.findIndex((t) => t.kind === 'word' && (t.text === 'zero' || t.text === 'fill'));
+  if (i < 0) return;
+  const n = tokens[tokens[i].text === 'zero' ? i + 1 : i + 2];
+  if (n?.kind !== 'number' || n.value === undefined) return;
+  const end = n.col + n.text.length;
+  if (n.value > BigInt(st.scenario.memorySize)) throw new LineError(n.col, `data of ${n.value} bytes does not fit in guest memory (${st.scenario.memorySize} bytes, css §3.1)`, end);
+  st.dataBytes += Number(n.value);
+  if (st.dataBytes > st.limits.maxGuestMemoryBytes) throw new LineError(n.col, limitMessage('maxGuestMemoryBytes', `data statements of ${st.dataBytes} bytes in all`, st.limits), end);
 }
 
 /** A statement beyond a resource limit (model/limits.ts) is an error at its operand. */
@@ -205,6 +223,7 @@ function parseFile(st: State, text: string, file: string, stack: string[]): void
         throw new LineError(head.col, `unknown statement '${head.text}'${suggestion(head.text, STATEMENTS.map((s) => s.name))}`, head.col + head.text.length);
       }
       c.next();
+      if (head.text === 'data') checkDataSize(st, tokens);
       const body = def.parse(c);
       c.end();
       const stmt = here({ ...body, line: lineNo, text: stmtText } as Stmt);

@@ -54,6 +54,16 @@ describe('limits: the table, static checks and run-time checks', () => {
     assert.deepEqual(d, [`1:8 guest memory of 2097152 bytes exceeds limit maxGuestMemoryBytes (1048576 bytes); ${RAISE}`]);
   });
 
+  it('checks data sizes before building their bytes: each within guest memory, all within maxGuestMemoryBytes', () => {
+    const d = parseScenario('data a at 0 zero 2M\n', 'x.vlab').diagnostics.map((x) => `${x.line}:${x.column} ${x.message}`);
+    assert.deepEqual(d, ['1:18 data of 2097152 bytes does not fit in guest memory (1048576 bytes, css §3.1)']);
+    const limits = { ...DEFAULT_LIMITS, maxGuestMemoryBytes: 2 * 1024 * 1024 };
+    const many = 'memory 1M\n' + ['a', 'b', 'c'].map((n) => `data ${n} at 0 fill 0x5a 1M\n`).join('');
+    assert.deepEqual(parseScenario(many, 'x.vlab', { limits }).diagnostics.map((x) => `${x.line}:${x.column} ${x.message}`), [
+      `4:23 data statements of 3145728 bytes in all exceeds limit maxGuestMemoryBytes (2097152 bytes); ${RAISE}`,
+    ]);
+  });
+
   it('checks the same limits at run time, counting the pages the model already holds', () => {
     const limits = { ...DEFAULT_LIMITS, maxPages: 8 };
     const { scenario, diagnostics } = parseScenario('process app pid 100\nvma app 0x10000 size 32K anon rw\npin_user_pages app 0x10000 4 FOLL_WRITE -> a\npin_user_pages app 0x18000 5 FOLL_WRITE -> b\n', 'x.vlab', { limits });
