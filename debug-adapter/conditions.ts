@@ -7,18 +7,17 @@
  * time with a one-line message (the breakpoint shows unverified). A condition that fails only at
  * run time (`irb.scsw.stctl` before any `tsch`) reports the error and stops, so the user sees why.
  */
-import type { CompareOp, Expr, Scenario } from '../model/scenario/ast';
+import type { Expr, Scenario } from '../model/scenario/ast';
 import { Cursor, LineError } from '../model/scenario/cursor';
 import { lexLine } from '../model/scenario/lexer';
 import { parseExpr } from '../model/scenario/statements/index';
-import { compare, evaluate, formatValue, type Value } from '../model/scenario/evaluate';
+import { evaluate, formatValue, type Value } from '../model/scenario/evaluate';
+import { walkPaths } from '../model/scenario/staticChecks';
 import { PATH_HEADS } from '../model/scenario/paths';
 import { VFIO_PATH_HEADS } from '../model/scenario/vfioPaths';
 import { ERRNO } from '../model/linux/mm/errno';
 import { suggestion } from '../model/scenario/diagnostics';
 import type { Runner } from '../model/scenario/runner';
-
-const COMPARE_OPS: readonly CompareOp[] = ['==', '!=', '<=', '>=', '<', '>'];
 
 /** Longest condition, hit condition or log message accepted (a bounded input). */
 export const MAX_CONDITION_LENGTH = 1000;
@@ -38,13 +37,7 @@ export function knownHeads(s: Scenario, r?: Runner): Set<string> {
   return names;
 }
 
-function heads(e: Expr, out: Array<{ head: string; col: number }>): void {
-  if (e.k !== 'path') return;
-  out.push({ head: e.head, col: e.col });
-  for (const a of e.args) heads(a, out);
-}
-
-/** A parsed expression `A` or comparison `A OP B`. */
+/** A parsed expression; comparisons and operators are the scenario language's own (issue 11). */
 export interface CompiledExpr {
   text: string;
   /** The value (a comparison gives 1n / 0n). Throws an Error with a one-line message. */
@@ -52,8 +45,9 @@ export interface CompiledExpr {
 }
 
 /**
- * Parse `text` as a scenario expression, optionally a comparison. Throws an Error with a one-line
- * message when it does not parse or names something unknown.
+ * Parse `text` as a scenario expression with the scenario parser (operators, comparisons,
+ * parentheses). Throws an Error with a one-line message when it does not parse or names
+ * something unknown.
  */
 export function compileExpression(text: string, known: ReadonlySet<string>, what = 'expression'): CompiledExpr {
   const src = text.trim();
@@ -61,40 +55,21 @@ export function compileExpression(text: string, known: ReadonlySet<string>, what
   if (src.length > MAX_CONDITION_LENGTH) throw new Error(`${what} longer than ${MAX_CONDITION_LENGTH} characters`);
   const { tokens, errors } = lexLine(src);
   if (errors.length) throw new Error(`${what} '${src}': column ${errors[0].col}: ${errors[0].message}`);
-  let lhs: Expr;
-  let op: CompareOp | undefined;
-  let rhs: Expr | undefined;
+  let expr: Expr;
   try {
     const c = new Cursor(tokens, src);
-    lhs = parseExpr(c);
-    const t = c.peek();
-    if (t && t.kind === 'op' && (COMPARE_OPS as readonly string[]).includes(t.text)) {
-      c.next();
-      op = t.text as CompareOp;
-      rhs = parseExpr(c);
-    }
+    expr = parseExpr(c);
     c.end();
   } catch (e) {
     if (e instanceof LineError) throw new Error(`${what} '${src}': column ${e.col}: ${e.message}`);
     throw e;
   }
-  const hs: Array<{ head: string; col: number }> = [];
-  heads(lhs, hs);
-  if (rhs) heads(rhs, hs);
-  for (const h of hs) {
-    if (!known.has(h.head)) throw new Error(`${what} '${src}': unknown name '${h.head}'${suggestion(h.head, known)}`);
-  }
-  const l = lhs;
-  const o = op;
-  const rr = rhs;
-  return {
-    text: src,
-    value(r: Runner): Value {
-      const a = evaluate(l, r);
-      if (!o || !rr) return a;
-      return compare(a, o, evaluate(rr, r)) ? 1n : 0n;
-    },
-  };
+  let unknown: string | undefined;
+  walkPaths(expr, (p) => {
+    if (unknown === undefined && !known.has(p.head)) unknown = p.head;
+  });
+  if (unknown !== undefined) throw new Error(`${what} '${src}': unknown name '${unknown}'${suggestion(unknown, known)}`);
+  return { text: src, value: (r: Runner): Value => evaluate(expr, r) };
 }
 
 /** Truth of a condition's value: a nonzero number, a non-empty string or byte string. */

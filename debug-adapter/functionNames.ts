@@ -22,7 +22,7 @@ const FRAME_NAMES: readonly string[] = [
   'copy_from_iova', 'copy_page_range', 'copy_process', 'cp_free', 'cp_init', 'cp_prefetch', 'cp_update_scsw',
   'css_conditional_io_interrupt', 'css_crw_add_to_queue', 'css_do_csch', 'css_do_hsch', 'css_do_msch',
   'css_do_rchp', 'css_do_rsch', 'css_do_ssch', 'css_do_stcrw', 'css_do_stsch', 'css_do_tsch_get_irb',
-  'css_do_tsch_update_subch', 'css_do_xsch', 'css_evaluate_subchannel', 'css_generate_sch_crws',
+  'css_do_tsch_update_subch', 'css_do_xsch', 'css_undo_stcrw', 'css_evaluate_subchannel', 'css_generate_sch_crws',
   'css_inject_io_interrupt', 'css_interpret_ccw', 'css_process_crw', 'css_queue_crw', 'css_update_chnmon',
   'do_anonymous_page', 'do_huge_pmd_anonymous_page', 'do_huge_pmd_wp_page', 'do_shared_fault',
   'do_subchannel_work_virtual', 'do_wp_page', 'dump_page', 'dump_pages_test', 'dup_mm', 'dup_mmap',
@@ -49,6 +49,8 @@ const FRAME_NAMES: readonly string[] = [
   'vfio_iommu_type1_pin_pages', 'vfio_iommu_type1_unpin_pages', 'vfio_iova_put_vfio_pfn', 'vfio_lock_acct',
   'vfio_pin_map_dma', 'vfio_pin_page_external', 'vfio_pin_pages', 'vfio_pin_pages_remote',
   'vfio_unpin_page_external', 'vfio_unpin_pages',
+  // fs/splice.c, fs/pipe.c, fs/proc/base.c, mm/memory.c: FOLL_GET callers (issue 11)
+  'vmsplice', 'vmsplice_to_pipe', 'iov_iter_get_pages2', 'pipe_read', 'pipe_buf_release', 'mem_read', 'mem_write', 'access_remote_vm',
 ];
 
 /** gup §3.5 / counting.ts grabFn / putFn: the era-dependent grab and put helpers. */

@@ -69,6 +69,7 @@ export const CSS_EXPLANATIONS: ReadonlyArray<[string, Explanation]> = [
   ['stcrw', e(Q_INST, 'css §6.3', 'STORE CHANNEL REPORT WORD as the guest issues it.', [s('css_do_stcrw: oldest CRW or cc 1.', ['css_do_stcrw'], ['instr'])])],
 
   // ---- QEMU emulated CSS (css.c) ----
+  ['css_undo_stcrw', e(Q_CSS, 'css §6.3', 'STCRW stored nothing (the operand store faulted): put the CRW just dequeued back at the head of the queue, so it is not lost.', [s('Re-insert the CRW at the head of the guest CRW queue.', undefined, ['crw.queued'])])],
   ['css_do_ssch', e(Q_CSS, 'css §1.3, §2, §5.2, §5.3', 'The start function of SSCH: the condition code checks in QEMU\'s order, then the SCSW set up for a start and the channel program queued.', [
     s('cc 3 when the device is not operational or no path of ORB LPM & PIM & PAM is operational (css §5.2, §5.5).'),
     s('cc 1 when status pending, cc 2 when a function is already in progress (FCTL ≠ 0) (css §5.2).'),

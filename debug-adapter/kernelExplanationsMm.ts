@@ -155,4 +155,18 @@ export const MM_EXPLANATIONS: ReadonlyArray<[string, Explanation]> = [
   ['pin_unwind', e(L_GUPT, 'gup §8.1', 'Release all pins the longterm test holds.', [s('unpin_user_pages.', ['unpin_user_pages', 'gup_put_folio'], ['page.release'])])],
   ['dump_pages_test', e(L_GUPT, 'gup §8.1', 'DUMP_USER_PAGES_TEST: pin/get, dump selected pages, release.', [s('dump_page for the chosen indexes.', ['dump_page', ...GUP_APIS.keys()], ['log'])])],
   ['dump_page', e('Linux mm/debug.c', 'gup §8.1', 'Print a page\'s state (refcount, mapcount, flags) to the kernel log.', [s('Print.', undefined, ['log'])])],
+  // ---- FOLL_GET callers that pin nothing (issue 11: vmsplice, /proc/PID/mem) ----
+  ['vmsplice', e('Linux fs/splice.c', 'gup §2.1, §2.5', 'vmsplice(2) of user memory into a pipe: the pipe takes page references (FOLL_GET), never pins, so nothing is counted as pinned.', [s('vmsplice_to_pipe for a pipe opened for writing.', ['vmsplice_to_pipe'])])],
+  ['vmsplice_to_pipe', e('Linux fs/splice.c', 'gup §2.1, §2.5', 'Turn each user page of the range into one pipe buffer holding a page reference.', [
+    s('While the pipe has free slots: iov_iter_get_pages2 → get_user_pages_fast(addr, n, 0) takes one FOLL_GET reference per page (no FOLL_WRITE: the pages are a source).', ['iov_iter_get_pages2', 'get_user_pages_fast'], ['page.grab']),
+    s('Add one pipe buffer per page (offset, length); a full pipe returns −EAGAIN [unverified: chosen instead of blocking]; return the bytes queued.', undefined, ['gup.return']),
+  ])],
+  ['pipe_read', e('Linux fs/pipe.c', 'gup §2.1', 'read(2) on a pipe: copy from the oldest buffers; each buffer emptied is released.', [s('Copy out; an emptied buffer is released through its ops (user_page_pipe_buf_ops → pipe_buf_release).', ['pipe_buf_release'], ['page.release'])])],
+  ['pipe_buf_release', e('Linux include/linux/pipe_fs_i.h', 'gup §2.1', 'Release a pipe buffer: drop the page reference vmsplice took.', [s('put_page: refcount −1 (a FOLL_GET reference, gup §3.1).', ['put_page'], ['page.release'])])],
+  ['mem_read', e('Linux fs/proc/base.c', 'gup §2.1', 'read(2) of /proc/PID/mem: copy through access_remote_vm, one page at a time.', [s('access_remote_vm without FOLL_WRITE.', ['access_remote_vm'])])],
+  ['mem_write', e('Linux fs/proc/base.c', 'gup §2.1, §6', 'write(2) of /proc/PID/mem: copy through access_remote_vm with FOLL_WRITE.', [s('access_remote_vm with FOLL_WRITE.', ['access_remote_vm'])])],
+  ['access_remote_vm', e('Linux mm/memory.c', 'gup §2.1, §3.1, §6', 'Access another process\'s memory page by page: get_user_pages_remote with FOLL_FORCE (FOLL_GET), copy, release — nothing stays pinned.', [
+    s('get_user_pages_remote(addr, 1, FOLL_FORCE[|FOLL_WRITE]): one FOLL_GET reference on the page.', ['get_user_pages_remote'], ['page.grab']),
+    s('Copy; a write marks the page dirty (set_page_dirty_lock, gup §6), then put_page drops the reference.', ['put_page', 'set_page_dirty_lock'], ['page.release']),
+  ])],
 ];
