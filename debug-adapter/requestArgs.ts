@@ -51,6 +51,13 @@ function list(item: Check, max = MAX_ARG_LIST): Check {
   };
 }
 
+/** `limits`: NAME → positive integer; the names are checked by resolveLimits at launch (model/limits.ts). */
+const limitsArg: Check = (v, p) => {
+  if (!isObject(v)) return `'${p}' must be an object of NAME: number`;
+  for (const [k, x] of Object.entries(v)) if (typeof x !== 'number' || !Number.isSafeInteger(x) || x < 1) return `'${p}.${k.slice(0, 40)}' must be a positive integer`;
+  return undefined;
+};
+
 /** An object whose listed members are checked; a name ending in '?' is optional. */
 function obj(members: Record<string, Check>): Check {
   const entries = Object.entries(members).map(([k, c]) => ({ key: k.replace(/\?$/, ''), optional: k.endsWith('?'), check: c }));
@@ -93,7 +100,7 @@ export const STANDARD_REQUESTS: Readonly<Record<string, RequestSpec>> = {
   launch: {
     method: 'launchRequest',
     // 'program' is checked by the session itself (its message names the .vlab file)
-    args: obj({ 'program?': str(4096), 'stopOnEntry?': bool, 'trace?': bool, 'noDebug?': bool, 'maxHistoryBytes?': int(MIN_HISTORY_BYTES, MAX_HISTORY_BYTES) }),
+    args: obj({ 'program?': str(4096), 'stopOnEntry?': bool, 'trace?': bool, 'noDebug?': bool, 'maxHistoryBytes?': int(MIN_HISTORY_BYTES, MAX_HISTORY_BYTES), 'limits?': limitsArg }),
   },
   attach: { method: 'attachRequest', args: obj({}) },
   disconnect: { method: 'disconnectRequest', args: obj({ 'restart?': bool, 'terminateDebuggee?': bool, 'suspendDebuggee?': bool }) },

@@ -31,6 +31,7 @@ import { travelTo } from './travel';
 import * as P from './protocol';
 import { parseScenario } from '../model/scenario/parser';
 import { preloadIncludes } from '../model/scenario/statements/include';
+import { resolveLimits } from '../model/limits';
 import { formatDiagnostic } from '../model/scenario/diagnostics';
 import { Runner } from '../model/scenario/runner';
 import { describeEvent, type HistoryRecord } from '../model/engine/events';
@@ -48,6 +49,8 @@ export interface LaunchArgs extends DebugProtocol.LaunchRequestArguments {
   noDebug?: boolean;
   /** Time-travel memory bound in bytes (navigator.ts; setting vfioLab.history.maxBytes). */
   maxHistoryBytes?: number;
+  /** Raised resource limits, NAME: number (model/limits.ts; setting vfioLab.limits). */
+  limits?: Record<string, number>;
 }
 
 /** Error response ids (body.error.id) of the checks every request passes (dispatchRequest). */
@@ -166,13 +169,16 @@ export class VlabSession extends DebugSession {
       this.trace = !!args.trace;
       const text = await this.files.readFile(args.program);
       // `include` reads through the same file access, confined to the scenario's folder.
-      const resolve = await preloadIncludes(args.program, text, (p) => this.files.readFile(p));
-      const { scenario, diagnostics } = parseScenario(text, args.program, { resolve });
+      // model/limits.ts: the documented resource limits, raised by the launch attribute `limits`
+      const { limits, problems } = resolveLimits(args.limits);
+      if (problems.length) throw new Error(`launch: ${problems[0]}`);
+      const resolve = await preloadIncludes(args.program, text, (p) => this.files.readFile(p), undefined, limits.maxIncludes);
+      const { scenario, diagnostics } = parseScenario(text, args.program, { resolve, limits });
       const errors = diagnostics.filter((d) => d.severity === 'error');
       for (const d of diagnostics) this.output(formatDiagnostic(d) + '\n', 'stderr');
       if (errors.length) throw new Error(`${errors.length} problem(s) in ${args.program}; first: ${formatDiagnostic(errors[0])}`);
-      this.runner = new Runner(scenario);
-      this.nav = new Navigator(this.runner, args.maxHistoryBytes);
+      this.runner = new Runner(scenario, limits);
+      this.nav = new Navigator(this.runner, args.maxHistoryBytes ?? args.limits?.maxHistoryBytes);
       this.sources = new SourceMap(scenario, args.program);
       const runner = this.runner;
       this.bps = new StopPolicy(runner, this.sources, (addr) => runner.ccwFileAt(addr) ?? args.program, (t) => this.output(t + '\n', 'console'));

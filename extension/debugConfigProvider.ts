@@ -18,6 +18,8 @@ export interface VlabLaunchConfiguration extends vscode.DebugConfiguration {
   trace?: boolean;
   /** Time-travel memory bound; from the setting vfioLab.history.maxBytes when not given. */
   maxHistoryBytes?: number;
+  /** Raised resource limits (model/limits.ts); from the setting vfioLab.limits when not given. */
+  limits?: Record<string, number>;
 }
 
 /**
@@ -28,6 +30,10 @@ export function withHistoryBound(config: vscode.DebugConfiguration): vscode.Debu
   if (config.maxHistoryBytes === undefined) {
     const bytes = vscode.workspace.getConfiguration('vfioLab').get<number>('history.maxBytes');
     if (typeof bytes === 'number') config.maxHistoryBytes = bytes;
+  }
+  if (config.limits === undefined) {
+    const limits = vscode.workspace.getConfiguration('vfioLab').get<Record<string, number>>('limits');
+    if (limits && typeof limits === 'object' && Object.keys(limits).length) config.limits = { ...limits };
   }
   return config;
 }

@@ -38,7 +38,7 @@ export type LimitName =
 
 export type Limits = Record<LimitName, number>;
 
-const RAISE = 'CLI --limit NAME=N; editor setting vfioLab.limits';
+const RAISE = 'CLI --limit NAME=N; launch attribute limits; editor setting vfioLab.limits';
 
 /** The table (docs/language.md "Limits" lists the same rows; a unit test keeps them in sync). */
 export const LIMITS: readonly LimitDef[] = [
@@ -54,7 +54,7 @@ export const LIMITS: readonly LimitDef[] = [
   { name: 'maxSubchannels', default: 65_536, unit: 'subchannels', bounds: 'subchannels one `devices … count N` creates', raise: RAISE },
   { name: 'maxGupTestMiB', default: 4096, unit: 'MiB', bounds: '`gup_test -m MB` (the test maps and faults that many MiB)', raise: RAISE },
   { name: 'maxSteps', default: 1_000_000, unit: 'steps', bounds: 'model steps of one headless run (a runaway TIC loop stops here)', raise: 'CLI --max-steps N; editor setting vfioLab.limits' },
-  { name: 'maxHistoryBytes', default: 256 * 1024 * 1024, unit: 'bytes', bounds: 'time-travel history of a debug session (oldest trimmed first)', raise: 'the debug-session history setting / launch attribute' },
+  { name: 'maxHistoryBytes', default: 256 * 1024 * 1024, unit: 'bytes', bounds: 'time-travel history of a debug session (oldest trimmed first)', raise: 'launch attribute maxHistoryBytes; editor setting vfioLab.history.maxBytes' },
   { name: 'testTimeoutSeconds', default: 30, unit: 'seconds', bounds: 'wall time of one file in the Testing view (its worker is stopped)', raise: 'editor setting vfioLab.testing.timeout' },
 ];
 

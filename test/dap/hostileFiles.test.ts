@@ -72,7 +72,19 @@ describe('DAP: launch on hostile files answers an error, never hangs', function 
 
   it('a 64G VMA: the limit maxPages, at its operand', async () => {
     const msg = await launchError('vma.vlab');
-    assert.equal(msg, `1 problem(s) in ${path.join(dir, 'vma.vlab')}; first: ${path.join(dir, 'vma.vlab')}:2:25: error: a VMA of 68719476736 bytes (16777216 pages) exceeds limit maxPages (1048576 pages); raise it with CLI --limit NAME=N; editor setting vfioLab.limits`);
+    assert.equal(msg, `1 problem(s) in ${path.join(dir, 'vma.vlab')}; first: ${path.join(dir, 'vma.vlab')}:2:25: error: a VMA of 68719476736 bytes (16777216 pages) exceeds limit maxPages (1048576 pages); raise it with CLI --limit NAME=N; launch attribute limits; editor setting vfioLab.limits`);
+  });
+
+  it('the launch attribute `limits` raises a limit; a bad one is refused with its reason (model/limits.ts)', async () => {
+    const bad = await dc.launch({ program: path.join(dir, 'vma.vlab'), limits: { maxPagez: 2 } } as DebugProtocol.LaunchRequestArguments).then(() => '', (e: Error) => e.message);
+    assert.match(bad, /^launch: unknown limit 'maxPagez' \(known: maxFileBytes, /);
+    const notInt = await dc.launch({ program: path.join(dir, 'vma.vlab'), limits: { maxPages: -1 } } as DebugProtocol.LaunchRequestArguments).then(() => '', (e: Error) => e.message);
+    assert.equal(notInt, "launch: 'limits.maxPages' must be a positive integer");
+    // 64G = 16,777,216 pages: accepted once maxPages allows them (nothing is allocated until touched)
+    const stopped = dc.waitForEvent('stopped');
+    await dc.launch({ program: path.join(dir, 'vma.vlab'), stopOnEntry: true, limits: { maxPages: 16777216 } } as DebugProtocol.LaunchRequestArguments);
+    await dc.configurationDoneRequest();
+    assert.equal(((await stopped) as DebugProtocol.StoppedEvent).body.reason, 'entry');
   });
 
   it('launches a good file after the refusals', async () => {
