@@ -22,6 +22,7 @@ async function frames(adapter: string): Promise<{ killed: string[]; deaf: string
   const out = { killed: [] as string[], deaf: [] as string[], ok: 0 };
   for (const k of CASES) {
     const c = new RawClient(adapter);
+    await within(c.request('threads'), 60_000); // started (not counted: a loaded machine starts slowly)
     c.write(k.bytes(c.nextSeq()));
     const r = await within(c.request('threads'), 5000);
     if (c.proc.exitCode !== null || (r === 'timeout' && (await within(c.exited, 200)) !== 'timeout')) out.killed.push(k.name);
@@ -108,6 +109,10 @@ async function main(): Promise<void> {
   const seconds = Number(secs ?? 60);
   if (!only || only === 'inline') console.log('inline runaway:', JSON.stringify(await inlineRunaway(session, seconds)));
   if (only === 'inline') process.exit(0);
+  if (only === 'frames') {
+    console.log('frames:', JSON.stringify(await frames(adapter)));
+    process.exit(0);
+  }
   if (only === 'stacks') {
     console.log('stacks:', JSON.stringify(await stacks(adapter)));
     process.exit(0);

@@ -30,7 +30,8 @@ describe('debug-adapter: navigator', () => {
     }
   });
 
-  it('bounds the history in bytes: trimmed oldest first, seqs keep increasing, what remains is exact (issue 13)', () => {
+  it('bounds the history in bytes: trimmed oldest first, seqs keep increasing, what remains is exact (issue 13)', function () {
+    this.timeout(30_000); // 30,000 steps
     const r = runner('test/fixtures/tic-loop.vlab');
     const cap = 1024 * 1024;
     const nav = new Navigator(r, cap);
