@@ -38,7 +38,7 @@ export type LimitName =
 
 export type Limits = Record<LimitName, number>;
 
-const RAISE = 'CLI --limit NAME=N; launch attribute limits; editor setting vfioLab.limits';
+const RAISE = 'CLI --limit NAME=N; editor setting vfioLab.limits';
 
 /** The table (docs/language.md "Limits" lists the same rows; a unit test keeps them in sync). */
 export const LIMITS: readonly LimitDef[] = [

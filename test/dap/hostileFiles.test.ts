@@ -72,7 +72,7 @@ describe('DAP: launch on hostile files answers an error, never hangs', function 
 
   it('a 64G VMA: the limit maxPages, at its operand', async () => {
     const msg = await launchError('vma.vlab');
-    assert.equal(msg, `1 problem(s) in ${path.join(dir, 'vma.vlab')}; first: ${path.join(dir, 'vma.vlab')}:2:25: error: a VMA of 68719476736 bytes (16777216 pages) exceeds limit maxPages (1048576 pages); raise it with CLI --limit NAME=N; launch attribute limits; editor setting vfioLab.limits`);
+    assert.equal(msg, `1 problem(s) in ${path.join(dir, 'vma.vlab')}; first: ${path.join(dir, 'vma.vlab')}:2:25: error: a VMA of 68719476736 bytes (16777216 pages) exceeds limit maxPages (1048576 pages); raise it with CLI --limit NAME=N; editor setting vfioLab.limits`);
   });
 
   it('the launch attribute `limits` raises a limit; a bad one is refused with its reason (model/limits.ts)', async () => {
