@@ -16,7 +16,7 @@ const HELLO = path.join(ROOT, 'examples/hello.vlab');
 const LOOP = path.join(ROOT, 'test/fixtures/tic-loop.vlab');
 
 const within = <T>(p: Promise<T>, ms: number): Promise<T | 'timeout'> =>
-  Promise.race([p, new Promise<'timeout'>((r) => setTimeout(() => r('timeout'), ms).unref())]);
+  Promise.race([p, new Promise<'timeout'>((r) => setTimeout(() => r('timeout'), ms))]);
 
 async function frames(adapter: string): Promise<{ killed: string[]; deaf: string[]; ok: number }> {
   const out = { killed: [] as string[], deaf: [] as string[], ok: 0 };
