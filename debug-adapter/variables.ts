@@ -150,8 +150,9 @@ export class Variables {
     // the one-line event text stays, as a label (the structured scopes decode it)
     if (cur) out.push(this.v('event', describeEvent(cur.event)));
     out.push(this.v('time', String(this.runner.m.state.time), undefined, { evaluateName: 'time' }));
-    out.push(this.v('cc', s.cc < 0n ? '(none yet)' : s.cc.toString(), undefined, { evaluateName: 'cc' }));
-    out.push(this.v('ret', formatNumber(s.ret, false), undefined, { evaluateName: 'ret' }));
+    // issue 11: no stale values — before any instruction or after a failed statement they have none
+    out.push(s.cc < 0n ? this.v('cc', '(no value)') : this.v('cc', s.cc.toString(), undefined, { evaluateName: 'cc' }));
+    out.push(s.retValid ? this.v('ret', formatNumber(s.ret, false), undefined, { evaluateName: 'ret' }) : this.v('ret', '(no value)'));
     if (s.irb) out.push(this.v('irb', 'IRB (css §4)', (h) => this.image(s.irb!, 'irb', h)));
     if (s.schib) out.push(this.v('schib', 'SCHIB (css §1)', (h) => this.image(s.schib!, 'schib', h)));
     for (const [name, pages] of this.runner.bindings) {

@@ -62,9 +62,7 @@ describe('DAP: setVariable / setExpression', function () {
     assert.equal(await ev('sch(0.0.0007).pmcw.isc'), '3');
   });
 
-  it('sets page dirty (a kernel sets PG_dirty, gup §6) and guest memory; Step Back undoes them', async () => {
-    // at `expect page(…).refcount == 1025`: the statement before (`expect ret == 4`) changes no
-    // state, so stepping back lands where only the edits differ
+  it('sets page dirty (a kernel sets PG_dirty, gup §6) and guest memory; Step Back undoes them one by one', async () => {
     await runTo(dc, HELLO, 33);
     assert.equal(await ev('bufs[0].dirty'), '0');
     const s = (await dc.send('setExpression', { expression: 'bufs[0].dirty', value: '1' }) as DebugProtocol.SetExpressionResponse).body!;
@@ -74,9 +72,15 @@ describe('DAP: setVariable / setExpression', function () {
     assert.equal(m.value, '[4f 4b] "OK"');
     await assert.rejects(dc.send('setExpression', { expression: 'mem(0x3000, 2)', value: '0x10000' }), /0x10000 does not fit in 2 byte\(s\)/);
     await assert.rejects(dc.send('setExpression', { expression: 'mem(0xfffff, 2)', value: '1' }), /2 bytes at 0xfffff do not fit in guest memory/);
+    // each edit is a stop of its own (navigator editHere): one Step Back undoes exactly one edit
+    await step(dc, 'stepBack');
+    assert.equal(await ev('mem(0x3000, 2)'), '[48 45] "HE"'); // the READ stored "HELLO, CHANNEL!!" there
+    assert.equal(await ev('bufs[0].dirty'), '1');
     await step(dc, 'stepBack');
     assert.equal(await ev('bufs[0].dirty'), '0');
-    assert.equal(await ev('mem(0x3000, 2)'), '[48 45] "HE"'); // the READ stored "HELLO, CHANNEL!!" there
+    assert.equal(await ev('mem(0x3000, 2)'), '[48 45] "HE"');
+    const top = (await dc.stackTraceRequest({ threadId: 1 })).body.stackFrames[0];
+    assert.equal(top.line, 33); // still at the statement where the edits were made
   });
 
   it('sets dirty from the Variables view (bound pages) and refuses read-only names', async () => {

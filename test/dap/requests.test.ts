@@ -134,7 +134,9 @@ describe('DAP history bounded in bytes; undo at the entry stop; page lists by di
         const stopped = c.event('stopped', mark);
         await c.request('pause', { threadId: 1 });
         await stopped;
-        const st = (await c.event(P.STATE_EVENT, mark)) as DebugProtocol.Event;
+        // the state of the stop: the first state event after the `stopped` event (one may precede it while running)
+        const at = c.messages.findIndex((m, i) => i >= mark && m.type === 'event' && (m as DebugProtocol.Event).event === 'stopped');
+        const st = (await c.event(P.STATE_EVENT, at)) as DebugProtocol.Event;
         states.push(st.body as P.StateEventBody);
       };
       await pauseAfter(1500);
