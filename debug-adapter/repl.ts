@@ -174,7 +174,9 @@ export class Repl {
 
   private statement(text: string): ReplResult {
     // Parse with the file's names known: prepend nothing, resolve labels against the scenario.
-    const { scenario, diagnostics } = parseScenario(text, '<console>');
+    // judged as a line of the running scenario: its kernel version and topology (static checks, issue 11)
+    const { kernel, topology } = this.runner.scenario;
+    const { scenario, diagnostics } = parseScenario(text, '<console>', { context: { kernel, topology } });
     const errs = diagnostics.filter((d) => d.severity === 'error' && !/unknown name/.test(d.message));
     if (errs.length) return { text: errs.map(formatDiagnostic).join('\n'), changed: false };
     const st = scenario.statements[0];

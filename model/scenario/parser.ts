@@ -30,6 +30,11 @@ export interface ParseOptions {
   root?: string;
   /** Resource limits (model/limits.ts); default: DEFAULT_LIMITS. */
   limits?: Limits;
+  /**
+   * The setup a snippet runs in (a Debug Console statement runs inside the launched scenario):
+   * its kernel version and topology, so the static checks judge it as part of that scenario.
+   */
+  context?: Pick<Scenario, 'kernel' | 'topology'>;
 }
 
 /** Includes nest at most this deep by default (a cycle is reported before that; this bounds long chains). */
@@ -65,7 +70,7 @@ interface State {
 
 export function parseScenario(text: string, file = '<scenario>', opts: ParseOptions = {}): ParseResult {
   const statements: Stmt[] = [];
-  const scenario: Scenario = { file, kernel: DEFAULT_KERNEL, topology: 'native', memorySize: 1024 * 1024, statements, symbols: new Map() };
+  const scenario: Scenario = { file, kernel: opts.context?.kernel ?? DEFAULT_KERNEL, topology: opts.context?.topology ?? 'native', memorySize: 1024 * 1024, statements, symbols: new Map() };
   const st: State = {
     scenario, diagnostics: [], symbolLines: new Map(), refs: [], seenOnce: new Map(), sawAction: false, opts,
     root: opts.root ?? dirName(file), limits: opts.limits ?? DEFAULT_LIMITS,

@@ -59,6 +59,17 @@ describe('DAP: structured REPL values and hovers', function () {
     assert.equal(rows.get('address')?.memoryReference, '0x1008');
   });
 
+  it('a console statement is judged in the running scenario\'s topology: chchp runs in vfio (css §7.1)', async () => {
+    const file = example('vfio-chchp-configure.vlab');
+    await launch(dc, file);
+    await runTo(dc, file, 20);
+    const r = (await dc.evaluateRequest({ expression: 'chchp -v 0 40', context: 'repl' })).body.result;
+    assert.doesNotMatch(r, /needs 'topology vfio'|error/, r);
+    // css §7.1: vary off is the host's state only (chsc_chp_vary → STSCH refresh of the subchannel)
+    assert.equal(r, 'STSCH sch 0x7 cc 0\ndone');
+    assert.equal((await evaluate('chp(0x40).status', 'watch')).result, '"offline"');
+  });
+
   it('expands cp(SID) in the vfio topology (css §8.3, §9)', async () => {
     const file = example('vfio-orb-lpm.vlab');
     await launch(dc, file);
