@@ -40,6 +40,8 @@ export function deactivate(): void {
 /** For the standalone adapter (`debug-adapter/main.ts`, bundled to `dist/debugAdapter.js`). */
 export { VlabSession } from '../debug-adapter/session';
 export { warmUp } from '../debug-adapter/warmup';
+export { Response } from '@vscode/debugadapter';
+export { DEFAULT_LIMITS, limitMessage } from '../model/limits';
 
 /** For the Testing view's worker thread (`extension/testing/worker.ts`, bundled to `dist/testWorker.js`). */
 export { runScenarioJob } from './testing/job';

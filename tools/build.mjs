@@ -32,13 +32,17 @@ const browser = {
  * Imports of the entry file listed in `map` are left to run time: require(map[path]), another
  * bundle beside this one. Only the entry's own imports, so a bundled module is never redirected.
  */
-function externalAs(entry, map) {
+function externalAs(entry, map, more = {}) {
+  const byImporter = { [entry]: map, ...more };
   return {
     name: 'external-as',
     setup(build) {
-      build.onResolve({ filter: /^\./ }, (args) => {
-        if (!(args.path in map) || path.resolve(args.importer) !== path.resolve(ROOT, entry)) return undefined;
-        return { path: map[args.path], external: true };
+      build.onResolve({ filter: /.*/ }, (args) => {
+        if (!args.importer) return undefined;
+        const rel = path.relative(ROOT, args.importer).split(path.sep).join('/');
+        const m = byImporter[rel];
+        if (!m || !(args.path in m)) return undefined;
+        return { path: m[args.path], external: true };
       });
     },
   };
@@ -61,7 +65,11 @@ const BUNDLES = {
   // load `vscode` until activated).
   debugAdapter: {
     entry: 'debug-adapter/main.ts', outfile: 'dist/debugAdapter.js',
-    plugins: [externalAs('debug-adapter/main.ts', { './session': './browser.js', './warmup': './browser.js' })], ...node,
+    plugins: [externalAs('debug-adapter/main.ts', { './session': './browser.js', './warmup': './browser.js' }, {
+      // the reader's and the file access's few imports of the library and the limits table, too
+      'debug-adapter/framing.ts': { '@vscode/debugadapter': './browser.js' },
+      'debug-adapter/nodeFileAccess.ts': { '../model/limits': './browser.js' },
+    })], ...node,
   },
   // The Testing view's worker thread (Node extension host, extension/testing/workerRunner.ts): the
   // scenario job runner from dist/browser.js, so the VSIX keeps one copy of the model.
