@@ -89,6 +89,10 @@ export class PictureHost implements vscode.Disposable {
       return;
     }
     try {
+      // Travelling stops the debugger, and VS Code opens the stop's source (a scenario line or a
+      // kernel frame's explanation) in the focused editor group: focus the first group first so
+      // the picture, opened beside it, stays in sight.
+      if (m.command === P.TRAVEL_REQUEST) await vscode.commands.executeCommand('workbench.action.focusFirstEditorGroup');
       const body: unknown = await session.customRequest(m.command, m.args);
       this.answer(m.id, m.command, body);
     } catch (e) {

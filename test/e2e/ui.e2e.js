@@ -23,7 +23,7 @@ const EXPECTED = {
     {
       name: 'entry', line: 7, // kernel/topology/memory (lines 3-5) are the header, not steps
       callStack: ['chpid 40 type 0x1b hello.vlab 7:1'],
-      variables: ['event = line 7: chpid 40 type 0x1b', 'cc = (none yet)'],
+      variables: ['event = line 7: chpid 40 type 0x1b', 'cc = (no value)'],
       views: {
         Subchannels: { rows: ['No subchannels defined add a device statement to the scenario'] },
         'CRW Queues': { rows: ['machine 0 CRWs'] }, // css §6.3: adding a chpid queues no CRW

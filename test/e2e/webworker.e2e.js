@@ -163,7 +163,7 @@ async function run() {
     await showVfioLab(page);
     await expand(page, 'Pages', ['vmstat']);
     // gup §4: +1 nr_foll_pin_acquired per pinned page (4); FOLL_PIN pages are "held" pins.
-    await expectRows(page, 'Pages', ['vmstat pins 4 held locked_vm 0', 'nr_foll_pin_acquired 4'], 'after pin_user_pages');
+    await expectRows(page, 'Pages', ['vmstat pins 4 held ● 1 changed', 'nr_foll_pin_acquired ● 4 (was 0)'], 'after pin_user_pages');
     console.log('  ✔ stepped to line 32: Pages shows 4 pins held');
 
     // 6. Step Back over pin_user_pages: the journal restores the machine before the pin.
@@ -172,7 +172,7 @@ async function run() {
     await showVfioLab(page);
     await expand(page, 'Pages', ['vmstat']);
     // gup §4: before any pin_user_pages no pin was acquired.
-    await expectRows(page, 'Pages', ['vmstat pins 0 held locked_vm 0', 'nr_foll_pin_acquired 0'], 'after Step Back');
+    await expectRows(page, 'Pages', ['vmstat pins 0 held ● 1 changed', 'nr_foll_pin_acquired ● 0 (was 4)'], 'after Step Back');
     console.log('  ✔ Step Back to line 31: Pages shows 0 pins again');
 
     fs.mkdirSync(path.join(W.REPO, 'test-results'), { recursive: true });
