@@ -4,9 +4,12 @@
  * Node-only services. The debug adapter runs inline, files are read through `vscode.workspace.fs`.
  *
  * The same file is the one copy of the model in the VSIX: the Node entry (`dist/extension.js`)
- * and the standalone adapter (`dist/debugAdapter.js`) load it with require(). So that the adapter
- * can load it outside VS Code, nothing here imports `vscode` at load time: the extension's modules
- * are required inside `activateWith` (esbuild initialises a required module on first use).
+ * loads it for `activateWith`, the standalone adapter (`dist/debugAdapter.js`) and the Testing
+ * view's worker (`dist/testWorker.js`) take the model from `library()`. Loading this file runs
+ * nothing heavy (issue 14): the extension's modules are required inside `activateWith`, the model
+ * and the adapter on first use (deferred.ts) or through `library()` (esbuild initialises a
+ * required module on first use), and nothing imports `vscode` at load time, so the adapter can
+ * load it outside VS Code.
  */
 import type * as vscode from 'vscode';
 import type { VfioLabApi } from './api';
@@ -26,6 +29,7 @@ export function activateWith(context: vscode.ExtensionContext, host: HostService
   const api = Object.assign(shared.activate(context, host), { host: info });
   context.subscriptions.push(report.registerHostInfoCommand(info));
   info.activationMs = performance.now() - started;
+  info.loadedAtActivation = report.loadedModules();
   return api;
 }
 
@@ -37,11 +41,8 @@ export function deactivate(): void {
   // Everything is disposed through context.subscriptions.
 }
 
-/** For the standalone adapter (`debug-adapter/main.ts`, bundled to `dist/debugAdapter.js`). */
-export { VlabSession } from '../debug-adapter/session';
-export { warmUp } from '../debug-adapter/warmup';
-export { Response } from '@vscode/debugadapter';
-export { DEFAULT_LIMITS, limitMessage } from '../model/limits';
-
-/** For the Testing view's worker thread (`extension/testing/worker.ts`, bundled to `dist/testWorker.js`). */
-export { runScenarioJob } from './testing/job';
+/** The model and the adapter for the Node.js bundles beside this one (library.ts, tools/build.mjs). */
+export function library(): typeof import('./library') {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- initialised only when asked
+  return require('./library') as typeof import('./library');
+}

@@ -7,8 +7,12 @@
  */
 import * as vscode from 'vscode';
 import * as P from '../debug-adapter/protocol';
-import { FUNCTION_NAMES, INSTRUCTION_NAMES } from '../debug-adapter/functionNames';
+import { deferred } from './deferred';
 import { DEBUG_TYPE } from './sessionTracker';
+
+/** The names table (it reaches the model's statement tables): loaded when the QuickPick first opens without a session. */
+// eslint-disable-next-line @typescript-eslint/no-require-imports -- deferred on purpose (deferred.ts)
+const table = deferred('functionNames', () => require('../debug-adapter/functionNames') as typeof import('../debug-adapter/functionNames'));
 
 export const ADD_FUNCTION_BREAKPOINT_COMMAND = 'vfioLab.addFunctionBreakpoint';
 
@@ -21,6 +25,7 @@ async function names(): Promise<P.FunctionNamesResponse> {
       // the session is ending: the table below is the same list
     }
   }
+  const { INSTRUCTION_NAMES, FUNCTION_NAMES } = table();
   return { instructions: [...INSTRUCTION_NAMES], functions: [...FUNCTION_NAMES] };
 }
 

@@ -5,6 +5,7 @@
  * leaves it out, so nothing Node-only is bundled for the web worker extension host.
  */
 import type * as vscode from 'vscode';
+import type { DeferredModule } from './deferred';
 import type { ScenarioRunner } from './testing/scenarioRunner';
 
 /** Which bundle is running: `dist/extension.js` (package.json `main`) or `dist/browser.js` (`browser`). */
@@ -39,6 +40,11 @@ export interface HostInfo {
   readonly uiKind: 'desktop' | 'web';
   /** Time to load the extension's modules and run `activate()` (performance.now() around both), in ms. */
   activationMs: number;
+  /**
+   * The modules deferred to first use (deferred.ts) that were loaded by the end of activation:
+   * none, unless activation itself needed one (it does not).
+   */
+  loadedAtActivation: DeferredModule[];
 }
 
 /**

@@ -4,7 +4,10 @@
  * read the same message to prove the extension ran in the web worker extension host.
  */
 import * as vscode from 'vscode';
+import { loadedModules, type DeferredModule } from './deferred';
 import { detectExtensionHost, type HostInfo, type HostServices } from './host';
+
+export { loadedModules } from './deferred';
 
 export const SHOW_EXTENSION_HOST_COMMAND = 'vfioLab.showExtensionHost';
 
@@ -20,6 +23,7 @@ export function hostInfoOf(host: HostServices): HostInfo {
     extensionHost: detectExtensionHost(),
     uiKind: vscode.env.uiKind === vscode.UIKind.Web ? 'web' : 'desktop',
     activationMs: 0,
+    loadedAtActivation: [],
   };
 }
 
@@ -28,9 +32,12 @@ export function describeHost(info: HostInfo): string {
   return `VFIO Lab runs in the ${HOST_NAMES[info.extensionHost]} (${info.bundle} bundle, ${info.uiKind} UI, activated in ${info.activationMs.toFixed(1)} ms)`;
 }
 
+/** The command's answer: the report, and the deferred modules loaded by now (first uses since activation). */
+export type HostReport = HostInfo & { loaded: DeferredModule[] };
+
 export function registerHostInfoCommand(info: HostInfo): vscode.Disposable {
-  return vscode.commands.registerCommand(SHOW_EXTENSION_HOST_COMMAND, () => {
+  return vscode.commands.registerCommand(SHOW_EXTENSION_HOST_COMMAND, (): HostReport => {
     void vscode.window.showInformationMessage(describeHost(info));
-    return { ...info };
+    return { ...info, loaded: loadedModules() };
   });
 }

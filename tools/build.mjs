@@ -6,7 +6,8 @@
 // To add a bundle, add a row to BUNDLES (or append `&& npm run bundle:xyz` to the `bundle`
 // script in package.json; both work). A Node-only bundle that needs the model or the session
 // (a worker_threads test runner, say) should not carry a second copy into the VSIX: export what
-// it needs from extension/browser.ts and map the import with externalAs(), as debugAdapter does.
+// it needs from extension/library.ts and map the import with externalAs() to
+// './browser.js#library', as debugAdapter does.
 //
 //   node tools/build.mjs            all bundles
 //   node tools/build.mjs browser    only the named ones
@@ -29,8 +30,11 @@ const browser = {
 };
 
 /**
- * Imports of the entry file listed in `map` are left to run time: require(map[path]), another
- * bundle beside this one. Only the entry's own imports, so a bundled module is never redirected.
+ * Imports of the entry file listed in `map` are left to run time: another bundle beside this one.
+ * A target ending in `#library` is that bundle's `library()` (extension/browser.ts: the model and
+ * the adapter, which the browser bundle initialises only when asked), so `import { VlabSession }
+ * from './session'` becomes `require('./browser.js').library().VlabSession`. Only the listed
+ * importers' own imports, so a bundled module is never redirected.
  */
 function externalAs(entry, map, more = {}) {
   const byImporter = { [entry]: map, ...more };
@@ -38,22 +42,43 @@ function externalAs(entry, map, more = {}) {
     name: 'external-as',
     setup(build) {
       build.onResolve({ filter: /.*/ }, (args) => {
+        if (args.namespace === 'library') return { path: args.path, external: true };
         if (!args.importer) return undefined;
         const rel = path.relative(ROOT, args.importer).split(path.sep).join('/');
         const m = byImporter[rel];
         if (!m || !(args.path in m)) return undefined;
-        return { path: m[args.path], external: true };
+        const target = m[args.path];
+        if (target.endsWith('#library')) return { path: target.slice(0, -'#library'.length), namespace: 'library' };
+        return { path: target, external: true };
       });
+      build.onLoad({ filter: /.*/, namespace: 'library' }, (args) => ({
+        contents: `module.exports = require(${JSON.stringify(args.path)}).library();`,
+        loader: 'js',
+      }));
     },
   };
 }
+
+/**
+ * Every `import * as vscode from 'vscode'` of the browser bundle reads one namespace,
+ * extension/shims/vscode.ts, instead of each module copying the API object's ~200 properties when
+ * it initialises (esbuild's __toESM per importer: most of the extension's module start-up time in
+ * the web worker host, issue 14).
+ */
+const oneVscodeNamespace = {
+  name: 'one-vscode-namespace',
+  setup(build) {
+    const shim = path.join(ROOT, 'extension/shims/vscode.ts');
+    build.onResolve({ filter: /^vscode$/ }, (args) => (args.importer === shim ? { path: 'vscode', external: true } : { path: shim }));
+  },
+};
 
 /** name → options; `copies` are extra copies of the output (the npm package of the CLI). */
 const BUNDLES = {
   // The web worker extension host entry (package.json `browser`): the whole extension, model and
   // inline debug adapter included, in one file (a web worker host loads only one). It is also
   // the one copy of the model in the VSIX: the two bundles below load it with require().
-  browser: { entry: 'extension/browser.ts', outfile: 'dist/browser.js', external: ['vscode'], ...browser },
+  browser: { entry: 'extension/browser.ts', outfile: 'dist/browser.js', external: ['vscode'], plugins: [oneVscodeNamespace], ...browser },
   // The Node.js extension host entry (package.json `main`): the Node-only services, and the
   // shared activation from dist/browser.js.
   extension: {
@@ -65,17 +90,17 @@ const BUNDLES = {
   // load `vscode` until activated).
   debugAdapter: {
     entry: 'debug-adapter/main.ts', outfile: 'dist/debugAdapter.js',
-    plugins: [externalAs('debug-adapter/main.ts', { './session': './browser.js', './warmup': './browser.js' }, {
+    plugins: [externalAs('debug-adapter/main.ts', { './session': './browser.js#library', './warmup': './browser.js#library' }, {
       // the reader's and the file access's few imports of the library and the limits table, too
-      'debug-adapter/framing.ts': { '@vscode/debugadapter': './browser.js' },
-      'debug-adapter/nodeFileAccess.ts': { '../model/limits': './browser.js' },
+      'debug-adapter/framing.ts': { '@vscode/debugadapter': './browser.js#library' },
+      'debug-adapter/nodeFileAccess.ts': { '../model/limits': './browser.js#library' },
     })], ...node,
   },
   // The Testing view's worker thread (Node extension host, extension/testing/workerRunner.ts): the
   // scenario job runner from dist/browser.js, so the VSIX keeps one copy of the model.
   testWorker: {
     entry: 'extension/testing/worker.ts', outfile: 'dist/testWorker.js',
-    plugins: [externalAs('extension/testing/worker.ts', { './job': './browser.js' })], ...node,
+    plugins: [externalAs('extension/testing/worker.ts', { './job': './browser.js#library' })], ...node,
   },
   // The headless CLI: dist/cli.js for the tests, cli/cli.js for the `vfio-lab` npm package.
   cli: { entry: 'model/bin/vfio-lab.ts', outfile: 'dist/cli.js', copies: ['cli/cli.js'], ...node },

@@ -5,9 +5,9 @@
  * open, in the file itself.
  */
 import * as vscode from 'vscode';
-import { parseScenario } from '../../model/scenario/parser';
 import type { Diagnostic } from '../../model/scenario/diagnostics';
 import { LANGUAGE_ID } from '../debugConfigProvider';
+import { scenarioParser } from './scenarioParser';
 import { parseOptions, scenarioName } from './workspace';
 
 export const DIAGNOSTIC_DELAY_MS = 200;
@@ -59,7 +59,7 @@ export class DiagnosticsPublisher implements vscode.Disposable {
     const name = scenarioName(document.uri);
     const opts = await parseOptions(document.uri, text);
     if (document.isClosed || document.version !== version) return [];
-    const { diagnostics } = parseScenario(text, name, opts);
+    const { diagnostics } = scenarioParser().parseScenario(text, name, opts);
     const mine = diagnostics.filter((d) => d.file === name).map(toVscodeDiagnostic);
     this.collection.set(document.uri, mine);
     return mine;

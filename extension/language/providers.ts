@@ -57,9 +57,6 @@ export const completionProvider: vscode.CompletionItemProvider = {
   },
 };
 
-/** Characters after which operands are offered without typing a letter first. */
-export const COMPLETION_TRIGGERS = [' ', '.', '|', '=', '(', ','];
-
 export const hoverProvider: vscode.HoverProvider = {
   provideHover(document, position) {
     const doc = analysed(document);

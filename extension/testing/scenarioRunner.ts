@@ -3,7 +3,12 @@
  * extension host (workerRunner.ts, injected by the Node entry through `useScenarioRunner`) or,
  * in the browser, in-process. This module has no Node import, so the web bundle can include it.
  */
-import { runScenarioJob, type ScenarioJob, type ScenarioJobResult } from './job';
+import { deferred } from '../deferred';
+import type { ScenarioJob, ScenarioJobResult } from './job';
+
+/** The job runner (parser, runner, model): loaded by the first in-process run, not at activation (issue 14). */
+// eslint-disable-next-line @typescript-eslint/no-require-imports -- deferred on purpose (deferred.ts)
+const jobs = deferred('scenarioJob', () => require('./job') as typeof import('./job'));
 
 /** Why a job did not produce a result. */
 export type JobFailure = { failed: 'cancelled' } | { failed: 'timeout'; seconds: number } | { failed: 'error'; message: string };
@@ -35,7 +40,7 @@ export class InProcessRunner implements ScenarioRunner {
     await new Promise((r) => setTimeout(r, 0));
     if (token.isCancellationRequested) return { failed: 'cancelled' };
     try {
-      return runScenarioJob(job);
+      return jobs().runScenarioJob(job);
     } catch (e) {
       return { failed: 'error', message: (e instanceof Error ? e.message : String(e)).split('\n')[0] };
     }

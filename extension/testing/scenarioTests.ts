@@ -7,13 +7,13 @@
  * profile starts a debug session on the file instead. The tree follows file changes.
  */
 import * as vscode from 'vscode';
-import { parseScenario } from '../../model/scenario/parser';
 import type { Stmt } from '../../model/scenario/ast';
 import { preloadIncludes, readErrorText } from '../../model/scenario/statements/include';
 import { resolveLimits, DEFAULT_LIMITS, type Limits } from '../../model/limits';
 import { COMMANDS } from '../commands';
 import { LANGUAGE_ID } from '../debugConfigProvider';
 import { toVscodeDiagnostic } from '../language/diagnostics';
+import { scenarioParser } from '../language/scenarioParser';
 import { includeRoot, readScenario, scenarioName } from '../language/workspace';
 import type { ScenarioJob, ScenarioJobResult } from './job';
 import { createScenarioRunner, isFailure, type ScenarioRunner } from './scenarioRunner';
@@ -119,7 +119,7 @@ export class ScenarioTests implements vscode.Disposable {
       item.error = `cannot read: ${e instanceof Error ? e.message : String(e)}`;
       return [];
     }
-    const { scenario } = parseScenario(text, scenarioName(uri));
+    const { scenario } = scenarioParser().parseScenario(text, scenarioName(uri));
     const expects = scenario.statements.filter((s) => s.k === 'expect' && s.file === undefined);
     item.error = undefined;
     item.children.replace(expects.map((s) => {
