@@ -23,7 +23,8 @@ export function summaryText(file: string, s: FileSummary): string {
 }
 
 export function registerRunFileCommand(tests: ScenarioTests): vscode.Disposable {
-  const channel = vscode.window.createOutputChannel('VFIO Lab Runs');
+  // created by the first run, not at activation (issue 14)
+  let runs: vscode.OutputChannel | undefined;
   const command = vscode.commands.registerCommand(RUN_FILE_COMMAND, async (arg: unknown): Promise<FileSummary | undefined> => {
     const uri = arg instanceof vscode.Uri ? arg : vscode.window.activeTextEditor?.document.uri;
     if (!uri || !uri.path.endsWith('.vlab')) {
@@ -37,6 +38,7 @@ export function registerRunFileCommand(tests: ScenarioTests): vscode.Disposable 
     );
     const s = tests.summaries.get(tests.idOf(uri));
     if (!s) return undefined;
+    const channel = (runs ??= vscode.window.createOutputChannel('VFIO Lab Runs'));
     channel.clear();
     channel.append(s.trace.replace(/\r\n/g, '\n'));
     const text = summaryText(name, s);
@@ -47,5 +49,5 @@ export function registerRunFileCommand(tests: ScenarioTests): vscode.Disposable 
     });
     return s;
   });
-  return vscode.Disposable.from(channel, command);
+  return vscode.Disposable.from({ dispose: () => runs?.dispose() }, command);
 }
