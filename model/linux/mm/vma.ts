@@ -111,6 +111,10 @@ export const mappingRefs = (order: number): number => (order >= HPAGE_PMD_ORDER 
 export const isCow = (v: Vma): boolean => !v.shared;
 
 export const vpnOf = (vaddr: bigint): number => Number(vaddr >> PAGE_SHIFT);
+/** A PTE entry (`pfn * 2 + writable`, see the file comment): the PFN it maps. */
+export const ptePfn = (e: number): number => Math.floor(e / 2);
+/** A PTE entry: is the mapping writable? */
+export const pteWritable = (e: number): boolean => e % 2 === 1;
 export const vaddrOf = (vpn: number): bigint => BigInt(vpn) << PAGE_SHIFT;
 
 export class AddressSpaces {
@@ -205,7 +209,12 @@ export class AddressSpaces {
 
   pte(p: Process, vaddr: bigint): { pfn: number; writable: boolean } | undefined {
     const e = p.ptes.get(vpnOf(vaddr));
-    return e === undefined ? undefined : { pfn: Math.floor(e / 2), writable: e % 2 === 1 };
+    return e === undefined ? undefined : { pfn: ptePfn(e), writable: pteWritable(e) };
+  }
+
+  /** The PTE entry at a virtual page number (read with ptePfn / pteWritable); no object, for page loops. */
+  pteAt(p: Process, vpn: number): number | undefined {
+    return p.ptes.get(vpn);
   }
 
   setPte(p: Process, vpn: number, pfn: number, writable: boolean): void {
