@@ -91,12 +91,27 @@ export class Counting {
   grabRule(pfn: number, refs: number, mode: FollMode): string {
     const h = this.store.head(pfn);
     const f = this.features;
-    if (mode === 'FOLL_GET') return `FOLL_GET: refcount +${refs} on the head page (gup §3.1)`;
-    if (!f.pinTracking) return `FOLL_PIN in ${f.gupEra}: a plain reference, refcount +${refs}, no bias (gup §3.1)`;
-    if (f.zeroPageNotPinned && this.isZero(h)) return 'FOLL_PIN on the shared zero page (6.5+): nothing counted (gup §3.1)';
-    if (this.hasPincount(this.store.order[h])) return `FOLL_PIN on a large folio (order ${this.store.order[h]}): refcount +${refs}, ${this.pincountField()} +${refs} (gup §3.1, §3.2)`;
-    return `FOLL_PIN on a small page: refcount +${refs} × GUP_PIN_COUNTING_BIAS (${GUP_PIN_COUNTING_BIAS}) (gup §3.1)`;
+    const order = this.store.order[h];
+    // which row applies (0–4), and the texts are kept per row, order and refs: a GUP call repeats
+    // one row for every page, and the event then shares one string instead of building one a page
+    const row = mode === 'FOLL_GET' ? 0 : !f.pinTracking ? 1 : f.zeroPageNotPinned && this.isZero(h) ? 2 : this.hasPincount(order) ? 3 : 4;
+    const key = ((refs * 32 + order) * 8 + row) * 2 + (this.bits === 64 ? 1 : 0);
+    let text = this.ruleText.get(key);
+    if (text === undefined) {
+      switch (row) {
+        case 0: text = `FOLL_GET: refcount +${refs} on the head page (gup §3.1)`; break;
+        case 1: text = `FOLL_PIN in ${f.gupEra}: a plain reference, refcount +${refs}, no bias (gup §3.1)`; break;
+        case 2: text = 'FOLL_PIN on the shared zero page (6.5+): nothing counted (gup §3.1)'; break;
+        case 3: text = `FOLL_PIN on a large folio (order ${order}): refcount +${refs}, ${this.pincountField()} +${refs} (gup §3.1, §3.2)`; break;
+        default: text = `FOLL_PIN on a small page: refcount +${refs} × GUP_PIN_COUNTING_BIAS (${GUP_PIN_COUNTING_BIAS}) (gup §3.1)`;
+      }
+      this.ruleText.set(key, text);
+    }
+    return text;
   }
+
+  /** grabRule's texts by (refs, order, row, bits); not state (a cache of pure strings). */
+  private readonly ruleText = new Map<number, string>();
 
   /** Real name of the grab helper for this path and era (the debugger's call stack). */
   grabFn(path: GrabPath): string {

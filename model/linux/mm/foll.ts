@@ -1,7 +1,10 @@
 /**
  * FOLL_* gup flags (gup §2.2): one table, both value columns, public/internal (E4+), and the
- * release that introduced (or removed) each flag. Flags are carried symbolically through the
- * model (a set of names); numeric values are only for display and for `gup_test -F`.
+ * release that introduced (or removed) each flag. Callers name flags (a set of names, checked
+ * against the era); inside the GUP core a flag set is a bit mask (`FollBits`, one model bit per
+ * row of the table, in table order) so the per-page loop tests bits, not strings. The model bits
+ * are not a kernel numbering: the era values (`old` / `e5`) are only for display and for
+ * `gup_test -F`. Names are shown as the kernel spells them (`follBitsString`).
  */
 import { atLeast, type KernelVersion } from '../../kernel/version';
 
@@ -18,7 +21,7 @@ export interface FollFlagInfo {
   doc: string;
 }
 
-export const FOLL_FLAGS: Readonly<Record<string, FollFlagInfo>> = {
+const FOLL_TABLE = {
   FOLL_WRITE: { old: 0x01, e5: 1, internal: false, since: undefined, doc: 'check the PTE is writable (break COW)' },
   FOLL_TOUCH: { old: 0x02, e5: 65536, internal: true, since: undefined, doc: 'mark the page accessed' },
   FOLL_GET: { old: 0x04, e5: 2, internal: false, since: undefined, doc: 'take a plain reference (release with put_page)' },
@@ -42,7 +45,47 @@ export const FOLL_FLAGS: Readonly<Record<string, FollFlagInfo>> = {
   FOLL_UNLOCKABLE: { old: undefined, e5: 2097152, internal: true, since: '6.3', doc: 'the mmap lock may be dropped (gup §1 ML-633)' },
   // [unverified: chosen 6.9] gup §2.2 lists FOLL_MADV_POPULATE without an era of introduction.
   FOLL_MADV_POPULATE: { old: undefined, e5: 4194304, internal: true, since: '6.9', doc: 'MADV_POPULATE_(READ|WRITE)' },
-};
+} satisfies Record<string, FollFlagInfo>;
+
+export type FollName = keyof typeof FOLL_TABLE;
+export const FOLL_FLAGS: Readonly<Record<string, FollFlagInfo>> = FOLL_TABLE;
+
+/** The rows of the table, in order: row i is model bit 1 << i. */
+const FOLL_NAMES = Object.keys(FOLL_TABLE) as FollName[];
+
+/** A FOLL_* set as a bit mask of model bits (`FOLL_BIT`). */
+export type FollBits = number;
+
+/** Model bit of each flag: `flags & FOLL_BIT.FOLL_WRITE`. */
+export const FOLL_BIT: Readonly<Record<FollName, FollBits>> = Object.fromEntries(FOLL_NAMES.map((n, i) => [n, 1 << i])) as Record<FollName, FollBits>;
+
+/** Bit mask of a set of (already validated) flag names. */
+export function follBits(flags: Iterable<string>): FollBits {
+  let b = 0;
+  for (const n of flags) {
+    const bit = FOLL_BIT[n as FollName];
+    if (bit === undefined) throw new Error(`unknown gup flag '${n}'`);
+    b |= bit;
+  }
+  return b;
+}
+
+/** The names of a bit mask, in table order. */
+export function follNames(bits: FollBits): Set<string> {
+  const out = new Set<string>();
+  FOLL_NAMES.forEach((n, i) => {
+    if (bits & (1 << i)) out.add(n);
+  });
+  return out;
+}
+
+/** "FOLL_WRITE|FOLL_PIN" (table order) of a bit mask; one string per distinct mask (events share it). */
+const BITS_TEXT = new Map<FollBits, string>();
+export function follBitsString(bits: FollBits): string {
+  let t = BITS_TEXT.get(bits);
+  if (t === undefined) BITS_TEXT.set(bits, (t = follString(follNames(bits))));
+  return t;
+}
 
 /** E1/E2-only flags (gup §2.2 footnote), gone by the releases noted. Not accepted by the model's gup(). */
 export const FOLL_FLAGS_REMOVED: Readonly<Record<string, { old: number; until: string }>> = {

@@ -10,11 +10,16 @@ import { atLeast } from '../../kernel/version';
 import type { GupApiSpec } from './apis';
 import { eraAtLeast, type Counting, type FollMode } from './counting';
 import { ERRNO } from './errno';
-import { follString } from './foll';
+import { FOLL_BIT, follBits, follBitsString, follString, type FollBits } from './foll';
 import type { Longterm } from './longterm';
 import { PG_HWPOISON, PG_ZERO, type PageStore } from './pageStore';
 import { fastPathChecks, type GupCallOptions } from './validate';
-import { AddressSpaces, isAnonVma, isCow, isRawPfn, noStructPages, PAGE_SIZE, vaddrOf, vpnOf, type Process, type Vma } from './vma';
+import { AddressSpaces, isAnonVma, isCow, isRawPfn, noStructPages, PAGE_SIZE, pteWritable, ptePfn, vaddrOf, vpnOf, type Process, type Vma } from './vma';
+
+const {
+  FOLL_WRITE, FOLL_TOUCH, FOLL_GET, FOLL_DUMP, FOLL_FORCE, FOLL_NOWAIT, FOLL_NOFAULT, FOLL_HWPOISON, FOLL_ANON,
+  FOLL_LONGTERM, FOLL_SPLIT_PMD, FOLL_PIN, FOLL_FAST_ONLY, FOLL_PCI_P2PDMA, FOLL_INTERRUPTIBLE,
+} = FOLL_BIT;
 
 /** x86-64 vsyscall page (the gate area, get_gate_page). */
 export const GATE_AREA = 0xffffffffff600000n;
@@ -33,18 +38,27 @@ export class GupCore {
     private readonly counting: Counting,
     private readonly longterm: Longterm,
     private readonly taskSizeMax: bigint,
-  ) {}
+  ) {
+    this.unshareEra = atLeast(f.version, 5, 19);
+    this.secretmemRefused = atLeast(f.version, 5, 14);
+  }
+
+  /** gup_must_unshare() exists (≈5.19+, see mustUnshare). */
+  private readonly unshareEra: boolean;
+  /** The fast walk gives secretmem folios back (5.14+). */
+  private readonly secretmemRefused: boolean;
 
   /** Run a validated call of `spec` with the effective `flags`; pages obtained are appended to `out`. */
-  call(spec: GupApiSpec, p: Process, start: bigint, nr: number, flags: Set<string>, opts: GupCallOptions, out: number[]): number {
+  call(spec: GupApiSpec, p: Process, start: bigint, nr: number, flags: ReadonlySet<string>, opts: GupCallOptions, out: number[]): number {
     if (spec.fast) return this.fastFallback(spec, p, start, nr, flags, out);
     if (nr === 0) return 0;
-    this.markPinned(p, flags);
-    return this.longtermLocked(p, start, nr, flags, !opts.pagesNull, out);
+    const bits = follBits(flags);
+    this.markPinned(p, bits);
+    return this.longtermLocked(p, start, nr, bits, !opts.pagesNull, out);
   }
 
   /** gup_fast_fallback() / internal_get_user_pages_fast(): fast walk, then the slow path for the rest. */
-  private fastFallback(spec: GupApiSpec, p: Process, start: bigint, nr: number, flags: Set<string>, out: number[]): number {
+  private fastFallback(spec: GupApiSpec, p: Process, start: bigint, nr: number, flags: ReadonlySet<string>, out: number[]): number {
     // [unverified: chosen] internal_get_user_pages_fast was renamed gup_fast_fallback in ≈6.9.
     const e4 = eraAtLeast(this.f, 'E4') && atLeast(this.f.version, 6, 9);
     return this.m.within(e4 ? 'gup_fast_fallback' : 'internal_get_user_pages_fast', () => {
@@ -54,52 +68,52 @@ export class GupCore {
         if (chk.warn) warnOnce(this.m, 'gup_fast flag mask', chk.warn, 'gup §2.3');
         return spec.fastOnly && spec.pin ? Math.max(chk.ret, 0) : chk.ret;
       }
-      this.markPinned(p, flags);
+      const bits = follBits(flags);
+      this.markPinned(p, bits);
       if (nr === 0) return 0;
       const base = start & ~(PAGE_SIZE - 1n);
-      const nrFast = this.m.within(e4 ? 'gup_fast' : 'gup_pgd_range', () => this.fastWalk(p, base, nr, flags, out));
-      if (nrFast === nr || flags.has('FOLL_FAST_ONLY')) return nrFast;
-      const slowFlags = new Set(flags);
-      if (e4) slowFlags.add('FOLL_TOUCH');
-      const ret = this.longtermLocked(p, base + BigInt(nrFast) * PAGE_SIZE, nr - nrFast, slowFlags, true, out);
+      const nrFast = this.m.within(e4 ? 'gup_fast' : 'gup_pgd_range', () => this.fastWalk(p, base, nr, bits, out));
+      if (nrFast === nr || bits & FOLL_FAST_ONLY) return nrFast;
+      const slowBits = e4 ? bits | FOLL_TOUCH : bits;
+      const ret = this.longtermLocked(p, base + BigInt(nrFast) * PAGE_SIZE, nr - nrFast, slowBits, true, out);
       if (ret < 0) return nrFast ? nrFast : ret;
       return ret + nrFast;
     });
   }
 
   /** mm_set_has_pinned_flag() on entry of a FOLL_PIN walk (gup §3.3; ≈5.9+, modelled from 5.7). */
-  private markPinned(p: Process, flags: ReadonlySet<string>): void {
-    if (flags.has('FOLL_PIN') && this.f.pinTracking) this.spaces.setHasPinned(p);
+  private markPinned(p: Process, flags: FollBits): void {
+    if (flags & FOLL_PIN && this.f.pinTracking) this.spaces.setHasPinned(p);
   }
 
   /** __gup_longterm_locked(): FOLL_LONGTERM runs the migrate-and-retry loop (gup §5). */
-  longtermLocked(p: Process, start: bigint, nr: number, flags: Set<string>, want: boolean, out: number[]): number {
+  longtermLocked(p: Process, start: bigint, nr: number, flags: FollBits, want: boolean, out: number[]): number {
     return this.m.within('__gup_longterm_locked', () => {
-      if (!flags.has('FOLL_LONGTERM') || !want) return this.locked(p, start, nr, flags, want, out);
-      const mode: FollMode = flags.has('FOLL_PIN') ? 'FOLL_PIN' : 'FOLL_GET';
+      if (!(flags & FOLL_LONGTERM) || !want) return this.locked(p, start, nr, flags, want, out);
+      const mode: FollMode = flags & FOLL_PIN ? 'FOLL_PIN' : 'FOLL_GET';
       return this.longterm.pinLoop(out.length, out, mode, () => this.locked(p, start, nr, flags, want, out));
     });
   }
 
   /** __get_user_pages_locked(): adds FOLL_GET when a pages array is passed (E2+: unless FOLL_PIN). */
-  private locked(p: Process, start: bigint, nr: number, flags: Set<string>, want: boolean, out: number[]): number {
+  private locked(p: Process, start: bigint, nr: number, flags: FollBits, want: boolean, out: number[]): number {
     return this.m.within('__get_user_pages_locked', () => {
-      const eff = new Set(flags);
-      if (want && (this.f.gupEra === 'E1' || this.f.gupEra === 'E0' || !eff.has('FOLL_PIN'))) eff.add('FOLL_GET');
+      let eff = flags;
+      if (want && (this.f.gupEra === 'E1' || this.f.gupEra === 'E0' || !(eff & FOLL_PIN))) eff |= FOLL_GET;
       return this.m.within('__get_user_pages', () => this.slow(p, start, nr, eff, want, out));
     });
   }
 
   /** check_vma_flags() (gup §2.4 errno catalogue, §5). Returns 0 or −errno. */
-  checkVmaFlags(v: Vma, flags: ReadonlySet<string>): number {
-    const write = flags.has('FOLL_WRITE');
-    const force = flags.has('FOLL_FORCE');
+  checkVmaFlags(v: Vma, flags: FollBits): number {
+    const write = (flags & FOLL_WRITE) !== 0;
+    const force = (flags & FOLL_FORCE) !== 0;
     if (noStructPages(v)) return -ERRNO.EFAULT;
-    if (flags.has('FOLL_ANON') && !isAnonVma(v)) return -ERRNO.EFAULT;
-    if (flags.has('FOLL_LONGTERM') && v.kind === 'dax' && this.longterm.daxCheckedBeforePin()) return -ERRNO.EOPNOTSUPP;
+    if (flags & FOLL_ANON && !isAnonVma(v)) return -ERRNO.EFAULT;
+    if (flags & FOLL_LONGTERM && v.kind === 'dax' && this.longterm.daxCheckedBeforePin()) return -ERRNO.EOPNOTSUPP;
     // gup §2.4 −EOPNOTSUPP: FOLL_SPLIT_PMD on hugetlb (E4 text; [unverified: chosen 6.5] "mm/gup: retire
     // follow_hugetlb_page()" added it to check_vma_flags; before, the hugetlb walk ignored the flag).
-    if (flags.has('FOLL_SPLIT_PMD') && v.kind === 'hugetlb' && atLeast(this.f.version, 6, 5)) return -ERRNO.EOPNOTSUPP;
+    if (flags & FOLL_SPLIT_PMD && v.kind === 'hugetlb' && atLeast(this.f.version, 6, 5)) return -ERRNO.EOPNOTSUPP;
     if (v.kind === 'secretmem') return -ERRNO.EFAULT;
     if (write) {
       if (!isAnonVma(v) && this.longterm.fileWriteRefused(v, flags)) return -ERRNO.EFAULT;
@@ -117,32 +131,32 @@ export class GupCore {
    * follow_page_mask(): the PFN mapped at vaddr if GUP may take it as is, 'fault' when a fault is
    * needed (no PTE, write to a read-only PTE), or −errno.
    */
-  private follow(p: Process, v: Vma, vaddr: bigint, flags: ReadonlySet<string>): number | 'fault' | 'unshare' | 'nopage' {
+  private follow(p: Process, v: Vma, vaddr: bigint, flags: FollBits): number | 'fault' | 'unshare' | 'nopage' {
     const pte = this.spaces.pte(p, vaddr);
     if (!pte) {
       // no_page_table(): FOLL_DUMP on a hole that would read as zeroes.
-      if (flags.has('FOLL_DUMP') && isAnonVma(v)) return -ERRNO.EFAULT;
+      if (flags & FOLL_DUMP && isAnonVma(v)) return -ERRNO.EFAULT;
       return 'fault';
     }
     if (isRawPfn(pte.pfn)) {
       // vm_normal_page() == NULL: follow_pfn_pte(); FOLL_DUMP skips special pages (gup §2.4 −EEXIST).
-      if (flags.has('FOLL_DUMP')) return -ERRNO.EFAULT;
-      if (flags.has('FOLL_WRITE') && !pte.writable) return 'fault';
+      if (flags & FOLL_DUMP) return -ERRNO.EFAULT;
+      if (flags & FOLL_WRITE && !pte.writable) return 'fault';
       return 'nopage';
     }
     const s = this.store;
-    const zero = s.has(pte.pfn, PG_ZERO) || s.kindOf(pte.pfn) === 'hugezero';
-    if (flags.has('FOLL_WRITE') && !pte.writable) {
+    const zero = s.has(pte.pfn, PG_ZERO) || s.kindIs(pte.pfn, 'hugezero');
+    if (flags & FOLL_WRITE && !pte.writable) {
       // can_follow_write_pte(): FOLL_FORCE may follow an exclusive anon page in a read-only private mapping.
-      const forcedCow = flags.has('FOLL_FORCE') && isAnonVma(v) && !zero && !v.write && !this.spaces.cowShared.has(s.head(pte.pfn));
+      const forcedCow = (flags & FOLL_FORCE) !== 0 && isAnonVma(v) && !zero && !v.write && !this.spaces.cowShared.has(s.head(pte.pfn));
       if (!forcedCow) return 'fault';
     }
     // gup_must_unshare(): a read-only FOLL_PIN of a COW-shared anonymous page unshares it first (≈5.19+).
     if (!pte.writable && this.mustUnshare(pte.pfn, flags)) return 'unshare';
-    if (zero && flags.has('FOLL_DUMP')) return -ERRNO.EFAULT; // also the huge zero page (follow_huge_pmd)
-    if (s.has(pte.pfn, PG_HWPOISON)) return flags.has('FOLL_HWPOISON') ? -ERRNO.EHWPOISON : -ERRNO.EFAULT;
+    if (zero && flags & FOLL_DUMP) return -ERRNO.EFAULT; // also the huge zero page (follow_huge_pmd)
+    if (s.has(pte.pfn, PG_HWPOISON)) return flags & FOLL_HWPOISON ? -ERRNO.EHWPOISON : -ERRNO.EFAULT;
     // gup §2.4 −EREMOTEIO: a PCI P2PDMA page without FOLL_PCI_P2PDMA (follow_page_pte, 6.2+).
-    if (s.kindOf(pte.pfn) === 'p2pdma' && !flags.has('FOLL_PCI_P2PDMA')) return -ERRNO.EREMOTEIO;
+    if (s.kindIs(pte.pfn, 'p2pdma') && !(flags & FOLL_PCI_P2PDMA)) return -ERRNO.EREMOTEIO;
     return pte.pfn;
   }
 
@@ -150,8 +164,8 @@ export class GupCore {
    * gup_must_unshare() (FAULT_FLAG_UNSHARE, PageAnonExclusive). [unverified: chosen ≈5.19+, FOLL_PIN
    * only] Before 5.19 a read-only pin of a COW-shared page takes the shared page as it is.
    */
-  mustUnshare(pfn: number, flags: ReadonlySet<string>): boolean {
-    if (!flags.has('FOLL_PIN') || flags.has('FOLL_WRITE') || !atLeast(this.f.version, 5, 19)) return false;
+  mustUnshare(pfn: number, flags: FollBits): boolean {
+    if (!(flags & FOLL_PIN) || flags & FOLL_WRITE || !this.unshareEra) return false;
     return this.spaces.cowShared.has(this.store.head(pfn));
   }
 
@@ -173,18 +187,18 @@ export class GupCore {
    * FOLL_WRITE → −EFAULT. [unverified: chosen] reads also get −EFAULT: with vsyscall=xonly (the
    * default of these eras) the page is not mapped; vsyscall=emulate would return it.
    */
-  private gatePage(vaddr: bigint, flags: ReadonlySet<string>): number | undefined {
+  private gatePage(vaddr: bigint, flags: FollBits): number | undefined {
     if (this.counting.bits !== 64 || vaddr < GATE_AREA || vaddr >= GATE_AREA + PAGE_SIZE) return undefined;
-    const write = flags.has('FOLL_WRITE');
+    const write = (flags & FOLL_WRITE) !== 0;
     this.m.within('get_gate_page', () => this.m.emit({ kind: 'log', source: 'mm', text: `0x${vaddr.toString(16)} is the gate (vsyscall) page: ${write ? 'FOLL_WRITE → −EFAULT (gup §2.4)' : 'not mapped with vsyscall=xonly → −EFAULT [unverified: chosen]'}` }, 'instruction'));
     return -ERRNO.EFAULT;
   }
 
   /** __get_user_pages(): the per-page loop; returns pages done, or −errno if none. */
-  private slow(p: Process, start: bigint, nr: number, flags: Set<string>, want: boolean, out: number[]): number {
+  private slow(p: Process, start: bigint, nr: number, flags: FollBits, want: boolean, out: number[]): number {
     const s = this.store;
-    const mode: FollMode = flags.has('FOLL_PIN') ? 'FOLL_PIN' : 'FOLL_GET';
-    const write = flags.has('FOLL_WRITE');
+    const mode: FollMode = flags & FOLL_PIN ? 'FOLL_PIN' : 'FOLL_GET';
+    const write = (flags & FOLL_WRITE) !== 0;
     let i = 0;
     let ret = 0;
     let v: Vma | undefined;
@@ -193,7 +207,7 @@ export class GupCore {
       // gup §2.4 −EINTR: fatal signal pending (any signal with FOLL_INTERRUPTIBLE).
       // [unverified: chosen] both are checked at the top of each page, where E4 checks the fatal one.
       const sig = this.task.signal;
-      if (sig === 'fatal' || (sig === 'other' && flags.has('FOLL_INTERRUPTIBLE'))) { ret = -ERRNO.EINTR; break; }
+      if (sig === 'fatal' || (sig === 'other' && flags & FOLL_INTERRUPTIBLE)) { ret = -ERRNO.EINTR; break; }
       if (!v || vaddr >= v.end || vaddr < v.start) {
         v = this.spaces.findVma(p, vaddr);
         if (!v) { ret = this.gatePage(vaddr, flags) ?? -ERRNO.EFAULT; break; }
@@ -215,8 +229,8 @@ export class GupCore {
           pfn = r;
           break;
         }
-        if (flags.has('FOLL_NOFAULT')) { ret = -ERRNO.EFAULT; break outer; }
-        if (flags.has('FOLL_NOWAIT') && vma.kind === 'file' && !this.spaces.pte(p, vaddr)) {
+        if (flags & FOLL_NOFAULT) { ret = -ERRNO.EFAULT; break outer; }
+        if (flags & FOLL_NOWAIT && vma.kind === 'file' && !this.spaces.pte(p, vaddr)) {
           // gup §2.4: FOLL_NOWAIT may return 0. The fault would wait for I/O: VM_FAULT_RETRY → −EBUSY → 0 progress.
           this.m.within('faultin_page', () => this.m.emit({ kind: 'log', source: 'mm', text: `0x${vaddr.toString(16)}: FOLL_NOWAIT and the page must be read from the file → VM_FAULT_RETRY, −EBUSY, 0 progress ([unverified: chosen] only 'file' VMAs need I/O)` }, 'instruction'));
           ret = 0;
@@ -243,7 +257,7 @@ export class GupCore {
       i += incr;
     }
     if (i > 0) return i;
-    if (ret === 0 && !flags.has('FOLL_NOWAIT')) {
+    if (ret === 0 && !(flags & FOLL_NOWAIT)) {
       this.warn('__get_user_pages: no page and no error code', 'gup §2.4');
       return -ERRNO.EFAULT;
     }
@@ -252,37 +266,38 @@ export class GupCore {
 
   /**
    * The lockless walk (gup_fast_pte_range / gup_fast_pmd_leaf): stops at the first PTE it cannot
-   * take; everything after it is left to the slow path.
+   * take; everything after it is left to the slow path. Walks page numbers, not bigint addresses:
+   * the address is only made for the grab's event.
    */
-  private fastWalk(p: Process, start: bigint, nr: number, flags: ReadonlySet<string>, out: number[]): number {
+  private fastWalk(p: Process, start: bigint, nr: number, flags: FollBits, out: number[]): number {
     const s = this.store;
-    const mode: FollMode = flags.has('FOLL_PIN') ? 'FOLL_PIN' : 'FOLL_GET';
-    const write = flags.has('FOLL_WRITE');
-    const longterm = flags.has('FOLL_LONGTERM');
+    const mode: FollMode = flags & FOLL_PIN ? 'FOLL_PIN' : 'FOLL_GET';
+    const write = (flags & FOLL_WRITE) !== 0;
+    const longterm = (flags & FOLL_LONGTERM) !== 0;
+    const vpn0 = vpnOf(start);
     let i = 0;
     while (i < nr) {
-      const vaddr = start + BigInt(i) * PAGE_SIZE;
-      const pte = this.spaces.pte(p, vaddr);
-      if (!pte) break;
-      const pfn = pte.pfn;
+      const e = this.spaces.pteAt(p, vpn0 + i);
+      if (e === undefined) break;
+      const pfn = ptePfn(e);
+      const writable = pteWritable(e);
       if (isRawPfn(pfn)) break; // pte_special: no struct page
       if (s.has(pfn, PG_ZERO)) break; // pte_special
       // [unverified: chosen] checked before the grab (no rollback): P2PDMA page without FOLL_PCI_P2PDMA
-      if (s.kindOf(pfn) === 'p2pdma' && !flags.has('FOLL_PCI_P2PDMA')) break;
-      if (write && !pte.writable) break; // pte_access_permitted
-      const kind = s.kindOf(pfn);
-      if (kind === 'dax' && longterm) break; // devmap + FOLL_LONGTERM
+      if (s.kindIs(pfn, 'p2pdma') && !(flags & FOLL_PCI_P2PDMA)) break;
+      if (write && !writable) break; // pte_access_permitted
+      if (longterm && s.kindIs(pfn, 'dax')) break; // devmap + FOLL_LONGTERM
       const h = s.head(pfn);
       const order = s.order[h];
       const refs = AddressSpaces.pmdMapped(order) ? Math.min((1 << order) - (pfn - h), nr - i) : 1;
       // try_grab_folio_fast(): a folio that may not be long-term pinned is given back before any pin accounting (≈5.13+).
       if (longterm && mode === 'FOLL_PIN' && !this.longterm.pinnable(pfn) && this.longterm.fastChecksPinnable()) break;
-      if (!this.grab(p, vaddr, pfn, refs, mode, 'fast', flags)) break;
+      if (!this.grab(p, vaddrOf(vpn0 + i), pfn, refs, mode, 'fast', flags)) break;
       // Checks made after the grab roll it back (counted acquired and released, gup §4 "rollbacks").
       const rollback =
-        (kind === 'secretmem' && atLeast(this.f.version, 5, 14)) ||
+        (this.secretmemRefused && s.kindIs(pfn, 'secretmem')) ||
         (mode === 'FOLL_PIN' && this.longterm.fastFileRefused(pfn, flags)) ||
-        (!pte.writable && this.mustUnshare(pfn, flags));
+        (!writable && this.mustUnshare(pfn, flags));
       if (rollback) {
         this.dropRefs(pfn, refs, mode);
         break;
@@ -294,15 +309,16 @@ export class GupCore {
   }
 
   /** Grab with the era's helper name on the stack and a page.grab event; false if refused. */
-  grab(p: Process, vaddr: bigint, pfn: number, refs: number, mode: FollMode, path: 'slow' | 'fast', flags: ReadonlySet<string>): boolean {
+  grab(p: Process, vaddr: bigint, pfn: number, refs: number, mode: FollMode, path: 'slow' | 'fast', flags: FollBits): boolean {
     return this.m.within(this.counting.grabFn(path), () => {
-      const h = this.store.head(pfn);
-      const before = { refcount: this.store.refcount[h], pincount: this.store.pincount[h] };
+      const s = this.store;
+      const h = s.head(pfn);
+      const before = { refcount: s.refcount[h], pincount: s.pincount[h] };
       const rule = this.counting.grabRule(pfn, refs, mode);
       const r = this.counting.grab(pfn, refs, mode, path);
       if (r === 'refused') return false;
       this.m.emit(
-        { kind: 'page.grab', pid: p.pid, vaddr, pfn, foll: mode, refcount: this.store.refcount[h], pincount: this.store.pincount[h], before, refs, path, flags: follText(flags), rule },
+        { kind: 'page.grab', pid: p.pid, vaddr, pfn, foll: mode, refcount: s.refcount[h], pincount: s.pincount[h], before, refs, path, flags: follBitsString(flags), rule },
         'instruction',
       );
       return true;
@@ -330,11 +346,3 @@ export class GupCore {
 }
 
 export { vaddrOf, vpnOf };
-
-/** follString per flag set: one GUP call grabs up to millions of pages with the same set. */
-const FOLL_TEXT = new WeakMap<ReadonlySet<string>, string>();
-function follText(flags: ReadonlySet<string>): string {
-  let t = FOLL_TEXT.get(flags);
-  if (t === undefined) FOLL_TEXT.set(flags, (t = follString(flags)));
-  return t;
-}

@@ -8,6 +8,7 @@ import type { KernelFeatures } from '../../kernel/version';
 import { atLeast } from '../../kernel/version';
 import type { Counting, FollMode } from './counting';
 import { ERRNO } from './errno';
+import { FOLL_BIT, type FollBits } from './foll';
 import { PG_DIRTY, PG_FREED, PG_ZERO, type PageStore } from './pageStore';
 import { AddressSpaces, type Vma } from './vma';
 
@@ -15,13 +16,21 @@ export class Longterm {
   /** Test hook: make the next migrations fail (e.g. an extra reference held elsewhere). */
   readonly knobs = { failMigration: false };
 
+  /** 6.5+: the dirty-tracked file refusals (fileWriteRefused, fastFileRefused). */
+  private readonly fileRefusalEra: boolean;
+  /** ≈5.13+: ZONE_MOVABLE is not long-term pinnable (pinnable). */
+  private readonly movableUnpinnable: boolean;
+
   constructor(
     private readonly m: Machine,
     private readonly f: KernelFeatures,
     private readonly store: PageStore,
     private readonly spaces: AddressSpaces,
     private readonly counting: Counting,
-  ) {}
+  ) {
+    this.fileRefusalEra = atLeast(f.version, 6, 5);
+    this.movableUnpinnable = atLeast(f.version, 5, 13);
+  }
 
   /** ≈5.13+: fs-dax refused per VMA before pinning (check_vma_flags); before: check_dax_vmas after pinning. */
   daxCheckedBeforePin(): boolean {
@@ -34,27 +43,26 @@ export class Longterm {
   }
 
   /** 6.5+: FOLL_LONGTERM|FOLL_WRITE on a file mapping needing dirty tracking (slow path, check_vma_flags). */
-  fileWriteRefused(v: Vma, flags: ReadonlySet<string>): boolean {
-    if (!atLeast(this.f.version, 6, 5) || !flags.has('FOLL_LONGTERM')) return false;
+  fileWriteRefused(v: Vma, flags: FollBits): boolean {
+    if (!this.fileRefusalEra || !(flags & FOLL_BIT.FOLL_LONGTERM)) return false;
     // [unverified: chosen] 'file' VMAs are MAP_SHARED mappings of a filesystem that needs dirty tracking; fs-dax too.
     return v.kind === 'file' || v.kind === 'dax';
   }
 
   /** 6.5+ gup_fast_folio_allowed(): FOLL_PIN|FOLL_LONGTERM|FOLL_WRITE only for anon, shmem, hugetlb folios. */
-  fastFileRefused(pfn: number, flags: ReadonlySet<string>): boolean {
-    if (!atLeast(this.f.version, 6, 5)) return false;
-    if (!(flags.has('FOLL_PIN') && flags.has('FOLL_LONGTERM') && flags.has('FOLL_WRITE'))) return false;
-    const k = this.store.kindOf(pfn);
-    return k === 'file' || k === 'dax';
+  fastFileRefused(pfn: number, flags: FollBits): boolean {
+    if (!this.fileRefusalEra) return false;
+    const all = FOLL_BIT.FOLL_PIN | FOLL_BIT.FOLL_LONGTERM | FOLL_BIT.FOLL_WRITE;
+    if ((flags & all) !== all) return false;
+    return this.store.kindIs(pfn, 'file') || this.store.kindIs(pfn, 'dax');
   }
 
   /** folio_is_longterm_pinnable() / is_pinnable_page(): CMA (all eras), ZONE_MOVABLE (≈5.13+); zero page exempt. */
   pinnable(pfn: number): boolean {
     const s = this.store;
     if (s.has(s.head(pfn), PG_ZERO)) return true;
-    const z = s.zoneOf(pfn);
-    if (z === 'cma') return false; // [unverified: chosen] CMA migration applies from E1 (check_and_migrate_cma_pages, 5.1)
-    if (z === 'movable') return !atLeast(this.f.version, 5, 13);
+    if (s.zoneIs(pfn, 'cma')) return false; // [unverified: chosen] CMA migration applies from E1 (check_and_migrate_cma_pages, 5.1)
+    if (s.zoneIs(pfn, 'movable')) return !this.movableUnpinnable;
     return true;
   }
 

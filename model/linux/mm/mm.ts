@@ -9,7 +9,7 @@ import type { KernelFeatures } from '../../kernel/version';
 import { apiExists, GUP_APIS } from './apis';
 import { Counting, GUP_PIN_COUNTING_BIAS } from './counting';
 import { ERRNO, errnoName } from './errno';
-import { parseFoll } from './foll';
+import { FOLL_BIT, parseFoll, type FollBits } from './foll';
 import { GupCore, type PendingSignal } from './gup';
 import { Longterm } from './longterm';
 import { PageStore, PG_DIRTY, PG_FREED, PG_HEAD, PG_HWPOISON, PG_PRESENT, PG_TAIL, PG_ZERO, type Zone } from './pageStore';
@@ -25,7 +25,7 @@ import { Fork, type ForkResult } from './fork';
 import { atLeast } from '../../kernel/version';
 
 /** memfd_pin_folios pins with FOLL_PIN | FOLL_LONGTERM (mm/gup.c, try_grab_folio(folio, 1, FOLL_PIN)). */
-const MEMFD_PIN_FLAGS: ReadonlySet<string> = new Set(['FOLL_PIN', 'FOLL_LONGTERM']);
+const MEMFD_PIN_FLAGS: FollBits = FOLL_BIT.FOLL_PIN | FOLL_BIT.FOLL_LONGTERM;
 
 export { ERRNO, errnoName };
 export type { VmaKind, VmaOptions };

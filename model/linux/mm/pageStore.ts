@@ -30,6 +30,10 @@ export const ZONES: readonly Zone[] = ['normal', 'movable', 'cma', 'device'];
 export type PageKind = 'anon' | 'file' | 'shmem' | 'hugetlb' | 'secretmem' | 'zero' | 'dax' | 'device' | 'p2pdma' | 'hugezero';
 export const PAGE_KINDS: readonly PageKind[] = ['anon', 'file', 'shmem', 'hugetlb', 'secretmem', 'zero', 'dax', 'device', 'p2pdma', 'hugezero'];
 
+/** Index of each zone and page kind in the `zone` / `kind` arrays (tests in page loops compare numbers). */
+const ZONE_INDEX = Object.fromEntries(ZONES.map((z, i) => [z, i])) as Record<Zone, number>;
+const KIND_INDEX = Object.fromEntries(PAGE_KINDS.map((k, i) => [k, i])) as Record<PageKind, number>;
+
 const INITIAL_CAPACITY = 1024;
 
 export class PageStore {
@@ -105,8 +109,8 @@ export class PageStore {
     const head = order === 0 ? this.count : Math.ceil(this.count / n) * n;
     this.ensure(head + n);
     j.set(this, 'count', head + n);
-    const z = ZONES.indexOf(zone);
-    const k = PAGE_KINDS.indexOf(kind);
+    const z = ZONE_INDEX[zone];
+    const k = KIND_INDEX[kind];
     for (let i = 0; i < n; i++) {
       const p = head + i;
       let f = PG_PRESENT;
@@ -151,6 +155,16 @@ export class PageStore {
     return PAGE_KINDS[this.kind[this.head(pfn)]];
   }
 
+  /** kindOf(pfn) === kind, without a string compare. */
+  kindIs(pfn: number, kind: PageKind): boolean {
+    return this.kind[this.head(pfn)] === KIND_INDEX[kind];
+  }
+
+  /** zoneOf(pfn) === zone, without a string compare. */
+  zoneIs(pfn: number, zone: Zone): boolean {
+    return this.zone[this.head(pfn)] === ZONE_INDEX[zone];
+  }
+
   setRef(head: number, v: number): void {
     this.m.journal.setElem(this, 'refcount', head, v);
   }
@@ -167,6 +181,6 @@ export class PageStore {
   setZone(pfn: number, zone: Zone): void {
     const h = this.head(pfn);
     const n = 1 << this.order[h];
-    for (let i = 0; i < n; i++) this.m.journal.setElem(this, 'zone', h + i, ZONES.indexOf(zone));
+    for (let i = 0; i < n; i++) this.m.journal.setElem(this, 'zone', h + i, ZONE_INDEX[zone]);
   }
 }

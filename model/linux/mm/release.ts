@@ -11,12 +11,17 @@ import { eraAtLeast, type Counting } from './counting';
 import { PG_DIRTY, type PageStore } from './pageStore';
 
 export class Releaser {
+  /** gup §7: 5.7–≈5.11 unpin_user_page() had a devmap branch (put_devmap_managed_page). */
+  private readonly devmapBranch: boolean;
+
   constructor(
     private readonly m: Machine,
     private readonly f: KernelFeatures,
     private readonly store: PageStore,
     private readonly counting: Counting,
-  ) {}
+  ) {
+    this.devmapBranch = atLeast(f.version, 5, 7) && !atLeast(f.version, 5, 12);
+  }
 
   release(api: string, pages: readonly number[], makeDirty = false, n?: number): void {
     const spec = RELEASE_APIS.get(api);
@@ -124,8 +129,7 @@ export class Releaser {
       this.m.within(eraAtLeast(this.f, 'E3') ? 'folio_mark_dirty_lock' : 'set_page_dirty_lock', () => s.setFlag(h, PG_DIRTY, true));
     }
     // gup §7: 5.7–≈5.11 unpin_user_page() had a devmap branch (put_devmap_managed_page); same counts.
-    const v = this.f.version;
-    const devmap = s.zoneOf(pfn) === 'device' && atLeast(v, 5, 7) && !atLeast(v, 5, 12);
+    const devmap = this.devmapBranch && s.zoneIs(pfn, 'device');
     this.m.within(devmap ? 'put_devmap_managed_page' : this.counting.putFn(), () => {
       this.counting.unpin(pfn, refs);
       this.event(pfn, refs > 1 ? `${api} (${refs} pins of one folio)` : api);

@@ -11,6 +11,7 @@ import type { KernelFeatures } from '../../kernel/version';
 import { atLeast } from '../../kernel/version';
 import { ERRNO } from './errno';
 import { PG_DIRTY, PG_FREED, type PageKind, type PageStore, type Zone } from './pageStore';
+import { PageTable } from './pageTable';
 
 export type VmaKind = 'anon' | 'anon-shared' | 'file' | 'shmem' | 'hugetlb' | 'thp' | 'secretmem' | 'pfnmap' | 'io' | 'dax' | 'mixedmap' | 'p2pdma';
 export const VMA_KINDS: readonly VmaKind[] = ['anon', 'anon-shared', 'file', 'shmem', 'hugetlb', 'thp', 'secretmem', 'pfnmap', 'io', 'dax', 'mixedmap', 'p2pdma'];
@@ -53,8 +54,8 @@ export interface Process {
   pid: number;
   name: string;
   vmas: Vma[];
-  /** vpn → pfn*2 + writable */
-  ptes: Map<number, number>;
+  /** vpn → pfn*2 + writable (pageTable.ts: 512-entry tables, read like a Map) */
+  ptes: PageTable;
   /** mm->has_pinned / MMF_HAS_PINNED (gup §3.3), set on the first FOLL_PIN call, never cleared. */
   hasPinned: boolean;
   /** mm->locked_vm in pages (vfio type1 accounting, gup §10.1 step 5). */
@@ -111,6 +112,10 @@ export const mappingRefs = (order: number): number => (order >= HPAGE_PMD_ORDER 
 export const isCow = (v: Vma): boolean => !v.shared;
 
 export const vpnOf = (vaddr: bigint): number => Number(vaddr >> PAGE_SHIFT);
+/** A PTE entry (`pfn * 2 + writable`, see the file comment): the PFN it maps. */
+export const ptePfn = (e: number): number => Math.floor(e / 2);
+/** A PTE entry: is the mapping writable? */
+export const pteWritable = (e: number): boolean => e % 2 === 1;
 export const vaddrOf = (vpn: number): bigint => BigInt(vpn) << PAGE_SHIFT;
 
 export class AddressSpaces {
@@ -139,7 +144,7 @@ export class AddressSpaces {
     const old = this.procs.get(pid);
     if (old) throw new Error(`process ${pid} already exists ('${old.name}')`);
     this.m.journal.mapSet(this.procs, pid, {
-      pid, name, vmas: [], ptes: new Map(), hasPinned: false,
+      pid, name, vmas: [], ptes: new PageTable(), hasPinned: false,
       lockedVm: 0, pinnedVm: 0, rlimitMemlock: defaultMemlock(this.features.version), capIpcLock: false,
     });
   }
@@ -205,11 +210,16 @@ export class AddressSpaces {
 
   pte(p: Process, vaddr: bigint): { pfn: number; writable: boolean } | undefined {
     const e = p.ptes.get(vpnOf(vaddr));
-    return e === undefined ? undefined : { pfn: Math.floor(e / 2), writable: e % 2 === 1 };
+    return e === undefined ? undefined : { pfn: ptePfn(e), writable: pteWritable(e) };
+  }
+
+  /** The PTE entry at a virtual page number (read with ptePfn / pteWritable); no object, for page loops. */
+  pteAt(p: Process, vpn: number): number | undefined {
+    return p.ptes.get(vpn);
   }
 
   setPte(p: Process, vpn: number, pfn: number, writable: boolean): void {
-    this.m.journal.mapSet(p.ptes, vpn, pfn * 2 + (writable ? 1 : 0));
+    p.ptes.set(this.m.journal, vpn, pfn * 2 + (writable ? 1 : 0));
   }
 
   zeroPfn(): number {
