@@ -33,7 +33,7 @@ export function schTodo(cio: HostCio, sch: number): void {
     cio.m.within('css_sch_device_unregister', () => {
       const d = cio.drivers.get(hs.driver);
       // the driver's remove: 'done', or 'pending' when it finishes later (finishUnregister)
-      const r = d?.remove ? cio.m.within(`${d.name}_sch_remove`, () => d.remove!(hs)) : 'done';
+      const r = d?.remove ? d.remove(hs) : 'done';
       if (r === 'done') finishUnregister(cio, sch);
     });
   });
