@@ -22,7 +22,7 @@ const sid = (sch: number) => `0.0.${sch.toString(16).padStart(4, '0')}`;
 
 function field(p: Part | undefined, names: readonly string[], what: string, col: number): string {
   const f = p && 'field' in p ? p.field : '';
-  if (!names.includes(f)) throw new EvalError(col, `expected ${what}.FIELD: ${names.join(', ')}${suggestion(f, names)}`);
+  if (!names.includes(f)) throw new EvalError(col, f ? `unknown ${what} field '${f}': expected ${names.join(', ')}${suggestion(f, names)}` : `expected ${what}.FIELD: ${names.join(', ')}`);
   return f;
 }
 

@@ -46,6 +46,10 @@ export function deviceTypeName(c: Cursor): DeviceTypeName {
   const head = c.oneOf(['echo', 'dasd', 'terminal', 'virtio'] as const, 'a device type');
   if (head !== 'virtio') return head;
   c.expectOp('-');
+  const t = c.peek();
+  if (t?.kind === 'word' && !(VIRTIO_KINDS as readonly string[]).includes(t.text)) {
+    c.fail('unknown virtio device type: expected virtio-net, virtio-blk, virtio-rng or virtio-balloon', t);
+  }
   return `virtio-${c.oneOf(VIRTIO_KINDS, 'a virtio device type (net, blk, rng, balloon)')}`;
 }
 

@@ -2,6 +2,7 @@
 import { parseMachineSei } from './vfio';
 import type { ChscCommandName, CssStmt, DeviceRuleSpec } from '../ast';
 import type { StatementDef } from './types';
+import { LineError } from '../cursor';
 import { CCW_COMMANDS, CHSC_COMMANDS, deviceTypeName } from './css';
 import { atOperand, byteValue, chpidList, dashedWord, deviceTail, hexBytes, u16, u32, withOpt } from './cssOperands';
 
@@ -54,6 +55,7 @@ export const CSS_EVENT_STATEMENTS: readonly StatementDef[] = [
     name: 'machine', syntax: 'machine chpid XX online|offline | path-failure SID XX | path-repair SID XX | not-oper SID | oper SID | start-not-oper SID [paths=0xNN] | start-oper SID | dnv SID 0|1 | remove device DEVNO | unsolicited SID [dstat=0xNN] | crw rsc=N erc=N rsid=N [sol] [chn] [anc] [oflw] | sei res-acc|chp-config|link-incident|chp-avail|overflow …', ref: 'css §5.4, §5.5, §5.6, §6',
     help: 'Machine events: a channel path going offline/online (CRW RSC 4 ERC 6/2, PAM), the device not answering on one path or on all (PNOM, deferred cc 3), the subchannel not operational for SSCH on some or all paths (immediate cc 3) or its device number no longer valid (PMCW.DNV 0: cc 3 for every subchannel instruction), the device removed (hot-unplug: ENA and DNV off, CRW RSC 3 ERC 4, the subchannel no longer provided; in the vfio topology the host unregisters it and QEMU unplugs it from the guest), unsolicited device status (attention 0x80 by default), any CRW, or (vfio topology) a CHSC event for the host: sei res-acc XX | sei chp-config XX[,XX…] configure|deconfigure|cancel | sei link-incident XX | sei chp-avail XX | sei overflow (CRW RSC 0xB, the host runs the SEI loop).',
     parse(c) {
+      const whatTok = c.peek();
       const what = dashedWord(c, 'chpid, path-failure, path-repair, not-oper, oper, start-not-oper, start-oper, dnv, remove, unsolicited, crw or sei');
       switch (what) {
         case 'sei':
@@ -127,7 +129,8 @@ export const CSS_EVENT_STATEMENTS: readonly StatementDef[] = [
           return { k: 'machine-crw', rsc: v.rsc, erc: v.erc, rsid: v.rsid, ...flags };
         }
       }
-      return c.fail(`unknown machine event '${what}': expected chpid, path-failure, path-repair, not-oper, oper, start-not-oper, start-oper, dnv, remove, unsolicited, crw or sei`);
+      // at the event word itself (the cursor has moved past it)
+      throw new LineError(whatTok!.col, `unknown machine event '${what}': expected chpid, path-failure, path-repair, not-oper, oper, start-not-oper, start-oper, dnv, remove, unsolicited, crw or sei`, whatTok!.col + what.length);
     },
   },
   {
