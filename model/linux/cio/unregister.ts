@@ -20,6 +20,7 @@ export function schedSchTodoUnreg(cio: HostCio, sch: number): void {
     if (cio.todo.has(sch) || !cio.subchannels.has(sch)) return;
     cio.m.journal.mapSet(cio.todo, sch, 'unreg');
     cio.m.schedule(SCH_TODO_ACTION, sch, 0);
+    cio.m.emit({ kind: 'log', source: 'cio', text: `${schBusId(sch)}: SCH_TODO_UNREG queued (the subchannel's todo work will unregister it)` }, 'instruction');
   });
 }
 
