@@ -51,6 +51,8 @@ const FRAME_NAMES: readonly string[] = [
   'vfio_unpin_page_external', 'vfio_unpin_pages',
   // fs/splice.c, fs/pipe.c, fs/proc/base.c, mm/memory.c: FOLL_GET callers (issue 11)
   'vmsplice', 'vmsplice_to_pipe', 'iov_iter_get_pages2', 'pipe_read', 'pipe_buf_release', 'mem_read', 'mem_write', 'access_remote_vm',
+  // device removal (issue 11): QEMU's CCW unplug, the host's subchannel unregistration
+  'ccw_device_unplug', 'css_subch_assign', 'css_clear_io_interrupt', 'css_sched_sch_todo', 'css_sch_todo', 'css_sch_device_unregister',
 ];
 
 /** gup §3.5 / counting.ts grabFn / putFn: the era-dependent grab and put helpers. */

@@ -8,6 +8,7 @@
 import { channelThread, schNo } from '../engine/ids';
 import { CCW_FLAG, CMD, decodeCcw, isInput, commandClass, type Ccw } from './ccw';
 import type { CssCore } from './context';
+import type { DataPeek } from '../devices/device';
 import { dataSegments, gather, scatter } from './idaw';
 import { selectPath } from './paths';
 import { ACTL, CSTAT, DSTAT, FCTL, STCTL, STCTL_ALERT_END, STCTL_DEFERRED_CC3, STCTL_NORMAL } from './status';
@@ -261,13 +262,26 @@ function suspend(core: CssCore, sch: number, addr: number): void {
   }
 }
 
+/**
+ * The CCW's data area as a device may read it before it answers (devices/device.ts `DataPeek`,
+ * virtio-ccw's control blocks): bytes within the CCW count only, undefined where they cannot be
+ * reached. Reading has no side effect; the transfer itself still follows the channel rules.
+ */
+function dataPeek(core: CssCore, ccw: Ccw, orb: { c64: number; i2k: number }): DataPeek {
+  return (offset, length) => {
+    if (offset < 0 || length <= 0 || offset + length > ccw.count) return undefined;
+    const seg = dataSegments(core.mem, ccw, orb, offset + length);
+    return seg.ok ? gather(core.mem, seg.segments).slice(offset) : undefined;
+  };
+}
+
 function executeCommand(core: CssCore, sch: number, addr: number, ccw: Ccw, chaining: boolean): void {
   const s = core.schib;
   const dev = core.devices.get(sch)!;
   const st0 = core.chan.get(sch)!;
   const checkLen = !((ccw.flags & CCW_FLAG.SLI) && !(ccw.flags & CCW_FLAG.CD));
   if (!chaining) {
-    let op = dev.begin(ccw.cmd);
+    let op = dev.begin(ccw.cmd, dataPeek(core, ccw, st0.orb));
     if (op.kind === 'busy') {
       // [unverified: chosen — a busy device ends the program with unit status BUSY (no CE/DE),
       //  STCTL 0x17; at initial selection (the program's first command) with deferred cc 1

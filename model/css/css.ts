@@ -21,6 +21,7 @@ import { configureChpid, machineChpidEvent, subchannelsUsingChpid } from './chpi
 import { presentUnsolicited } from './channel';
 import { chscInstruction, chscRequest, CHSC_CMD, type ChscResult } from './chsc';
 import type { ScriptRule } from '../devices/device';
+import { removeDevice } from './removal';
 import {
   addSeiEvent, facilities, measurementBlock, rchp, readMeasurement, registerFacilities, sal, schm, stcps, subchannelCrw, type SeiEvent,
 } from './facilities';
@@ -321,6 +322,15 @@ export class Css {
       message: `subchannel ${h(sch, 4)}: PMCW.DNV := ${valid ? 1 : 0}${valid ? '' : ' (device not valid: instructions get cc 3, STSCH stores DNV 0)'} [unverified: chosen]`,
       ref: 'css §5.2, §8.1',
     }, 'instruction');
+  }
+
+  /**
+   * Machine event: the device `devno` is removed (QEMU `ccw_device_unplug`, removal.ts): ENA and DNV
+   * off, CRW RSC 3 ERC 4, the subchannel no longer provided (css §5.2, §6.3). Returns its subchannel.
+   */
+  removeDevice(devno: number): number {
+    checkInt('device number', devno, 0xffff);
+    return removeDevice(this.core, this.crws, devno);
   }
 
   /** Script the device of `sch`: a rule for one command code (see ScriptRule). */

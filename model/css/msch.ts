@@ -74,7 +74,11 @@ export function msch(core: CssCore, sid: number, named: Record<string, number>, 
         if (s.get(sch, 'pmcw.dnv') !== 1) return 0; // css §5.2: DNV = 0 → no-op, cc 0
         if (core.statusPending(sch)) return 1;
         if (s.get(sch, 'scsw.fctl') !== 0) return 2;
+        const wasEnabled = s.get(sch, 'pmcw.ena') === 1;
         for (const [d, v] of apply) s.set(sch, d, v);
+        // QEMU css_do_msch "Has the channel been disabled?": the device's disable_cb (virtio-ccw
+        // forgets its revision)
+        if (wasEnabled && s.get(sch, 'pmcw.ena') === 0) core.devices.get(sch)?.onDisable();
         return 0;
       });
     }

@@ -8,7 +8,14 @@ import type { Machine } from '../engine/machine';
 import { CMD, SENSE_MAX_COUNT, commandClass, isInput } from '../css/ccw';
 import { DSTAT, SENSE0 } from '../css/status';
 
-export type DeviceType = 'echo' | 'dasd' | 'terminal';
+export type DeviceType = 'echo' | 'dasd' | 'terminal' | 'virtio-net' | 'virtio-blk' | 'virtio-rng' | 'virtio-balloon';
+
+/**
+ * Bytes the program placed in the CCW's data area (`offset`, `length` within the CCW count), or
+ * undefined outside it: a device that reads its control block before answering (virtio-ccw
+ * READ_FEAT's index, QEMU `ccw_dstream_read` on a read command) looks here.
+ */
+export type DataPeek = (offset: number, length: number) => readonly number[] | undefined;
 
 /** What the device does with one command. */
 export type DeviceOp =
@@ -53,7 +60,7 @@ export interface CommandRule {
   /** Shown in traces and hovers. */
   readonly name: string;
   readonly match: (cmd: number) => boolean;
-  readonly begin: (dev: Device, cmd: number) => DeviceOp;
+  readonly begin: (dev: Device, cmd: number, peek?: DataPeek) => DeviceOp;
   /**
    * The command's data transfer is over: `data` are the bytes moved out of memory (output
    * commands), `transferred` the byte count moved in either direction. Returns unit status to
@@ -161,7 +168,7 @@ export class Device {
   }
 
   /** Start a command: the rule's op, or a command reject (unit check, sense 0x80). */
-  begin(cmd: number): DeviceOp {
+  begin(cmd: number, peek?: DataPeek): DeviceOp {
     const sr = this.scripted(cmd);
     if (sr) {
       this.useScript(sr);
@@ -173,7 +180,7 @@ export class Device {
       if (sr.busy) return { kind: 'busy' };
       if (sr.data !== undefined) return { kind: 'input', data: sr.data };
       if (sr.accept !== undefined) return { kind: 'output', accept: sr.accept };
-      const base = this.rule(cmd)?.begin(this, cmd);
+      const base = this.rule(cmd)?.begin(this, cmd, peek);
       if (base && base.kind !== 'reject') return base;
       const cls = commandClass(cmd);
       if (isInput(cls)) return { kind: 'input', data: [] };
@@ -186,7 +193,12 @@ export class Device {
       this.unitCheck(SENSE0.CMD_REJECT);
       return { kind: 'reject' };
     }
-    return r.begin(this, cmd);
+    return r.begin(this, cmd, peek);
+  }
+
+  /** The subchannel was disabled (MSCH ENA 1 → 0, QEMU `sch->disable_cb`); most devices ignore it. */
+  onDisable(): void {
+    // no device state depends on the subchannel being enabled, except virtio's revision
   }
 
   /** End a command; returns the unit status (CE + DE plus whatever the rule adds). */

@@ -4,11 +4,16 @@ import type { Device, DeviceType } from './device';
 import { createEchoDevice } from './echo';
 import { createDasdDevice } from './dasd';
 import { createTerminalDevice } from './terminal';
+import { createVirtioDevice } from './virtio';
 
 export function createDevice(m: Machine, type: DeviceType, devno: number): Device {
   switch (type) {
     case 'echo': return createEchoDevice(m, devno);
     case 'dasd': return createDasdDevice(m, devno);
     case 'terminal': return createTerminalDevice(m, devno);
+    case 'virtio-net': return createVirtioDevice(m, devno, 'net');
+    case 'virtio-blk': return createVirtioDevice(m, devno, 'blk');
+    case 'virtio-rng': return createVirtioDevice(m, devno, 'rng');
+    case 'virtio-balloon': return createVirtioDevice(m, devno, 'balloon');
   }
 }

@@ -3,6 +3,7 @@
  * program statement but keep their own lines (breakpoints on CCW lines, PRODUCT §2).
  */
 import type { KernelVersion } from '../kernel/version';
+import type { DeviceType } from '../devices/device';
 
 export interface Located {
   line: number;
@@ -48,7 +49,7 @@ export type SetupStmt =
 /** Channel subsystem (statements/css.ts, exec/css.ts). */
 export type CssStmt =
   | { k: 'chpid'; chpid: number; type: number }
-  | { k: 'device'; devno: number; sch: number; type: 'echo' | 'dasd' | 'terminal'; chpids: number[]; isc: number; enabled: boolean }
+  | { k: 'device'; devno: number; sch: number; type: DeviceType; chpids: number[]; isc: number; enabled: boolean }
   | { k: 'data'; name: string; addr: number; bytes: number[] }
   | { k: 'idal'; name: string; addr: number; format: 1 | 2; entries: bigint[] }
   | { k: 'program'; name: string; addr: number; format: 0 | 1; ccws: CcwLine[]; endLine: number }
@@ -58,7 +59,7 @@ export type CssStmt =
   | { k: 'tpi'; at?: number }
   | { k: 'cr6'; value: number }
   | { k: 'wait'; until: 'interrupt' | 'idle' }
-  | { k: 'devices'; devno: number; count: number; sch: number; type: 'echo' | 'dasd' | 'terminal'; chpids: number[]; isc: number; enabled: boolean }
+  | { k: 'devices'; devno: number; count: number; sch: number; type: DeviceType; chpids: number[]; isc: number; enabled: boolean }
   | { k: 'stcrw'; at?: number }
   | { k: 'configure-chpid'; chpid: number; on: boolean }
   | { k: 'machine-chpid'; chpid: number; event: 'online' | 'offline' }
@@ -66,6 +67,7 @@ export type CssStmt =
   | { k: 'machine-oper'; sch: number; operational: boolean }
   | { k: 'machine-start-oper'; sch: number; mask: number }
   | { k: 'machine-dnv'; sch: number; valid: boolean }
+  | { k: 'machine-remove'; devno: number }
   | { k: 'machine-unsolicited'; sch: number; dstat: number }
   | { k: 'machine-crw'; rsc: number; erc: number; rsid: number; sol: boolean; chn: boolean; anc: boolean; oflw: boolean }
   | { k: 'rule'; sch: number; rule: DeviceRuleSpec }

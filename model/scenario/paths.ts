@@ -3,6 +3,7 @@
  * return value, stored IRB/SCHIB images, live subchannel fields, pages, vmstat and memory.
  */
 import { resolveVfioPath, VFIO_PATH_HEADS } from './vfioPaths';
+import { DEVICE_PATH_HEADS, resolveDevicePath } from './devicePaths';
 import type { Runner } from './runner';
 import { EvalError, toNumber, type Value } from './evaluate';
 import { fieldNames, locateField, scswFieldValid } from './fieldLocator';
@@ -19,6 +20,7 @@ export const PATH_HEADS = [
   'cc', 'exception', 'cr6', 'warnings', 'warned', 'notes', 'noted', 'ret', 'errno', 'failures', 'time', 'irb', 'schib', 'sch', 'intcode', 'page', 'vmstat', 'mem', 'pins_held',
   'crw', 'crwq', 'chsc', 'chpid', 'mb', 'cpsw', 'facility', 'valid',
   'locked_vm', 'pinned_vm', 'has_pinned', 'vfio_pfn', 'gup_test',
+  'device', 'virtio', 'cio',
 ] as const;
 
 /** Page fields; `mapcount` and `cow_shared` are the fork view (gup §3.3): page_mapcount() and PageAnonExclusive clear. */
@@ -286,6 +288,8 @@ export function resolvePath(r: Runner, head: string, args: Value[], parts: Part[
       return bytes;
     }
   }
+  const dv = resolveDevicePath(r, head, args, parts, col);
+  if (dv !== undefined) return dv;
   const mmv = mmPath(r, head, args, parts, col);
   if (mmv !== undefined) return mmv;
   const vfioValue = resolveVfioPath(r, head, args, parts, col);
@@ -301,5 +305,5 @@ export function resolvePath(r: Runner, head: string, args: Value[], parts: Part[
     throw new EvalError(col, `expected ${head}.count or ${head}[i].FIELD`);
   }
   if (r.processes.has(head) && parts.length === 0) return head;
-  throw new EvalError(col, `unknown name '${head}'${suggestion(head, [...PATH_HEADS, ...VFIO_PATH_HEADS, ...r.bindings.keys(), ...r.processes.keys()])}`);
+  throw new EvalError(col, `unknown name '${head}'${suggestion(head, [...PATH_HEADS, ...VFIO_PATH_HEADS, ...DEVICE_PATH_HEADS, ...r.bindings.keys(), ...r.processes.keys()])}`);
 }

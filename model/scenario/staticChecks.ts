@@ -98,7 +98,7 @@ export function staticDiagnostics(st: Stmt, scenario: Scenario, tokens: readonly
     for (const e of [st.lhs, st.rhs]) {
       walkPaths(e, (p) => {
         // a bare word may be a process or binding name (`locked_vm(qemu)`): only `head(…)` / `head.f`
-        if ((VFIO_PATH_HEADS as readonly string[]).includes(p.head) && (p.args.length > 0 || p.parts.length > 0)) {
+        if (((VFIO_PATH_HEADS as readonly string[]).includes(p.head) || p.head === 'cio') && (p.args.length > 0 || p.parts.length > 0)) {
           out.push({ col: p.col, endCol: p.col + p.head.length, message: `'${p.head}' reads vfio-topology state: it needs 'topology vfio' (css §7–§10)`, severity: 'error' });
         }
       });

@@ -14,6 +14,7 @@ import { E } from './errno';
 import { MachinePort } from './machine';
 import { chpSsdGetMask, emptySchib, type HostSubchannel, type SubchannelDriver } from './subchannel';
 import { ioSubchannelDriver } from './ioSubchannel';
+import { SCH_TODO_ACTION, schedSchTodoUnreg, schTodo } from './unregister';
 
 /** `struct channel_path`: `state` is the vary state (1 online, 0 varied offline), css §7.1. */
 export interface ChannelPathState {
@@ -38,11 +39,14 @@ export class HostCio {
   readonly cfgTasks = new Map<number, boolean>();
   /** The cfg work item is queued. */
   readonly cfgWork = { queued: false };
+  /** `sch->todo`: subchannels whose unregistration is queued (unregister.ts). */
+  readonly todo = new Map<number, 'unreg'>();
 
   constructor(readonly m: Machine, readonly css: Css) {
     this.port = new MachinePort(css);
     this.registerDriver(ioSubchannelDriver(m));
     m.onAction(CHP_CFG_ACTION, () => this.cfgFunc());
+    m.onAction(SCH_TODO_ACTION, (sch) => schTodo(this, sch));
   }
 
   registerDriver(d: SubchannelDriver): void {
@@ -316,7 +320,13 @@ export class HostCio {
       if (hs) {
         const d = this.drivers.get(hs.driver);
         if (d?.schEvent) d.schEvent(hs);
-        else if (this.cioUpdateSchib(hs)) this.warn(`${schBusId(sch)}: not operational after evaluation (io_subchannel's sch_event is not modelled)`, 'css §6.4, §7.3');
+        else if (this.cioUpdateSchib(hs)) {
+          // io_subchannel_sch_event for a subchannel whose device is gone: unregister it
+          // [unverified: chosen — recalled from Linux device.c (IO_SCH_UNREG); path verification and
+          //  the ccw device's own teardown are not modelled]
+          this.warn(`${schBusId(sch)}: not operational after evaluation: io_subchannel unregisters it`, 'css §6.4, §7.3');
+          schedSchTodoUnreg(this, sch);
+        }
         return;
       }
       if (!this.css.hasSubchannel(sch)) return;

@@ -35,6 +35,11 @@ export interface SubchannelDriver {
   chpEvent(hs: HostSubchannel, chpid: number, event: ChpEvent): number;
   /** `sch_event` (css_evaluate_subchannel); default: refresh the cached SCHIB only. */
   schEvent?(hs: HostSubchannel): void;
+  /**
+   * The driver's remove callback at `css_sch_device_unregister` (unregister.ts): 'done', or
+   * 'pending' when it completes later (vfio_ccw waits for userspace to release the device).
+   */
+  remove?(hs: HostSubchannel): 'done' | 'pending';
 }
 
 export function emptySchib(): Uint8Array {

@@ -28,6 +28,7 @@ import { hostSchAddr, hostWork } from './host';
 import * as fsmActions from './fsmActions';
 import * as regionAccess from './regionAccess';
 import * as chp from './chpEvent';
+import * as unregistering from './unregister';
 import { crwMachineCheck, doIoIrq, HOST_CRW_ACTION, HOST_IRQ_ACTION, runWork, VFIO_WORK_ACTION } from './ioWork';
 
 export { HOST_IRQ_ACTION, HOST_CRW_ACTION, VFIO_WORK_ACTION } from './ioWork';
@@ -63,7 +64,11 @@ export class VfioCcw {
   ) {
     this.table = fsmTable(features);
     this.iommu = new VfioIommu(m, mm, qemuPid, guestBase, guest.size);
-    cio.registerDriver({ name: 'vfio_ccw', chpEvent: (hs, chpid, ev) => this.chpEvent(hs, chpid, ev), schEvent: (hs) => this.schEvent(hs) });
+    cio.registerDriver({
+      name: 'vfio_ccw', chpEvent: (hs, chpid, ev) => this.chpEvent(hs, chpid, ev), schEvent: (hs) => this.schEvent(hs),
+      remove: (hs) => unregistering.remove(this, hs),
+    });
+    m.onAction(unregistering.VFIO_UNREG_ACTION, (arg) => unregistering.step(this, arg));
     m.onAction(HOST_IRQ_ACTION, () => doIoIrq(this));
     m.onAction(HOST_CRW_ACTION, () => crwMachineCheck(this));
     m.onAction(VFIO_WORK_ACTION, (arg) => runWork(this, arg));
@@ -267,16 +272,24 @@ export class VfioCcw {
         this.warn(`${schBusId(sch)}: userspace did not release the device after 10 requests; unbind stays blocked (the model gives up)`, 'css §8.2, §12');
         return -E.EBUSY;
       }
-      return this.m.within('vfio_ccw_sch_remove', () => {
-        const hs = this.cio.subchannel(sch);
-        if (!this.features.vfioCcwOpenClose && p.state !== 'NOT_OPER') this.quiesce(p);
-        else if (hs.schib[5] & 0x80) this.cio.disable(hs);
-        if (p.cp.initialized) cpFree(this.cpContext(p), p.cp);
-        this.m.journal.splice(p.crws, 0, p.crws.length); // the CRW list is freed at unbind (css §8.4)
-        this.m.journal.mapDelete(this.devices, sch);
-        this.m.journal.set(hs, 'driver', 'none');
-        return 0;
-      });
+      this.schRemove(p);
+      return 0;
+    });
+  }
+
+  /**
+   * `vfio_ccw_sch_remove` once userspace has released the device: disable the subchannel (5.8:
+   * quiesce), free the channel program, the CRW list and the private data.
+   */
+  schRemove(p: VfioCcwPrivate): void {
+    this.m.within('vfio_ccw_sch_remove', () => {
+      const hs = this.cio.subchannel(p.sch);
+      if (!this.features.vfioCcwOpenClose && p.state !== 'NOT_OPER') this.quiesce(p);
+      else if (hs.schib[5] & 0x80) this.cio.disable(hs);
+      if (p.cp.initialized) cpFree(this.cpContext(p), p.cp);
+      this.m.journal.splice(p.crws, 0, p.crws.length); // the CRW list is freed at unbind (css §8.4)
+      this.m.journal.mapDelete(this.devices, p.sch);
+      this.m.journal.set(hs, 'driver', 'none');
     });
   }
 

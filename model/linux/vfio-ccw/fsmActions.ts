@@ -3,6 +3,7 @@
  * of the era's table (fsm.ts), with `fsm_io_request` → `fsm_io_helper` (host SSCH with the
  * translated ORB) and `fsm_async_request` (host HSCH / CSCH).
  */
+import { schedSchTodoUnreg } from '../cio/unregister';
 import { decodeOrb } from '../../css/orb';
 import { ACTL, FCTL } from '../../css/status';
 import { schBusId } from '../cio/constants';
@@ -50,7 +51,8 @@ function runAction(d: VfioCcw, p: VfioCcwPrivate, a: FsmAction): void {
       d.cio.disable(d.cio.subchannel(p.sch));
       return;
     case 'notoper':
-      d.warn(`${schBusId(p.sch)}: not operational; subchannel unregistration scheduled (css_sched_sch_todo, not modelled)`, 'css §8.3');
+      d.warn(`${schBusId(p.sch)}: not operational; subchannel unregistration scheduled (css_sched_sch_todo)`, 'css §8.3');
+      schedSchTodoUnreg(d.cio, p.sch);
       setState(d.m, p, 'NOT_OPER');
       if (p.cp.initialized) cpFree(d.cpContext(p), p.cp);
       return;

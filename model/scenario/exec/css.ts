@@ -147,6 +147,11 @@ export function execCss(r: Runner, st: Stmt): boolean {
       // css §5.2: DNV = 0 → not operational; STSCH stores it (Linux cio_update_schib -ENODEV)
       r.css.setDeviceValid(st.sch, st.valid);
       return true;
+    case 'machine-remove':
+      // QEMU ccw_device_unplug (css §5.2, §6.3); in the vfio topology the host and QEMU follow
+      // through the machine's CRW (cio, vfio-ccw, QEMU unplug: vfioRemoval / notifiers)
+      r.css.removeDevice(st.devno);
+      return true;
     case 'machine-unsolicited':
       r.css.unsolicited(st.sch, st.dstat);
       return true;

@@ -39,6 +39,9 @@ export const PAGE_FIELD_DOC: Readonly<Record<(typeof PAGE_FIELDS)[number], strin
 const HEAD_DOC: Record<string, string> = {
   cc: 'the last condition code (css §5.2)', warnings: 'how many warnings the model printed so far (WARN, bad page, RLIMIT_MEMLOCK …)', warned: 'warned("TEXT"): how many warnings contain TEXT', cr6: "the guest's control register 6 (I/O-interruption subclass mask in bits 0-7, css §5.4)", exception: 'the program exception of the last statement ("operand", "specification", …; "" when none), css §5.1', ret: 'the last return value (page count or -errno)',
   errno: '-ret when ret is negative', failures: 'failed expects so far', time: 'virtual time',
+  device: 'device(SID).FIELD: the machine device of a subchannel — type ("echo", "virtio-net", …) and its SENSE ID identity cu_type, cu_model, dev_type, dev_model (css §3.3)',
+  virtio: 'virtio(SID).FIELD: a virtio-ccw device — revision (-1 before negotiation), status, device_id, host_features, guest_features, indicators, conf_indicators, summary_indicator, thinint, queues, vq[N].num|num_max|desc',
+  cio: "cio.subchannels, cio(SID).registered|driver: the host's registered subchannels (vfio topology, css §6.4, §8.3)",
   irb: 'the IRB stored by the last tsch (irb.scsw.FIELD)', schib: 'the SCHIB stored by the last stsch (schib.pmcw.FIELD, schib.scsw.FIELD)',
   sch: 'sch(SID).GROUP.FIELD: the live SCHIB field of a subchannel', valid: 'valid(sch(SID).scsw.FIELD), valid(schib.scsw.FIELD), valid(irb.scsw.FIELD): 1 when the SCSW field is valid in the current state (css §1.3), else 0', intcode: 'the interruption code stored by the last tpi',
   page: 'page(PROCESS, ADDRESS).FIELD', vmstat: '/proc/vmstat FOLL_PIN counters (gup §4)', mem: 'mem(ADDRESS, LENGTH): guest bytes',

@@ -6,6 +6,7 @@ import { addrRef } from './common';
 import { atOperand, sidOperand, u32, withOpt } from './cssOperands';
 import { ORB_FIELD } from '../../css/orb';
 import { SCHIB_FIELD, fieldMax } from '../../css/fields';
+import { VIRTIO_CMD } from '../../devices/virtioTypes';
 
 export const ORB_FIELDS = [
   'intparm', 'key', 'spnd', 'str', 'mod', 'sync', 'fmt', 'pfch', 'isic', 'alcc', 'ssic', 'b', 'c64', 'i2k', 'lpm',
@@ -27,6 +28,8 @@ export const MSCH_CHECKED_FIELDS = ['qf', 'w', 'res1a', 'res1b', 'res6a', 'res6b
 export const CCW_COMMANDS: Readonly<Record<string, number>> = {
   WRITE: 0x01, READ: 0x02, NOP: 0x03, CONTROL: 0x03, SENSE: 0x04, TIC: 0x08, READ_BACKWARD: 0x0c,
   SENSE_ID: 0xe4, SENSE_PGID: 0x34, SET_PGID: 0xaf, RDC: 0x64, RELEASE: 0x94, STLCK: 0x14,
+  // virtio-ccw commands (QEMU hw/s390x/virtio-ccw.h CCW_CMD_*, devices/virtioTypes.ts)
+  ...VIRTIO_CMD,
 };
 
 /** css §3.2 CCW flag bits. */
@@ -34,7 +37,21 @@ export const CCW_FLAGS: Readonly<Record<string, number>> = {
   CD: 0x80, CC: 0x40, SLI: 0x20, SKP: 0x10, PCI: 0x08, IDA: 0x04, S: 0x02, MIDA: 0x01,
 };
 
-export const DEVICE_TYPES = ['echo', 'dasd', 'terminal'] as const;
+export const DEVICE_TYPES = ['echo', 'dasd', 'terminal', 'virtio-net', 'virtio-blk', 'virtio-rng', 'virtio-balloon'] as const;
+export type DeviceTypeName = typeof DEVICE_TYPES[number];
+const VIRTIO_KINDS = ['net', 'blk', 'rng', 'balloon'] as const;
+
+/** A device type: one word, or `virtio-KIND` (the lexer splits at the dash). */
+export function deviceTypeName(c: Cursor): DeviceTypeName {
+  const head = c.oneOf(['echo', 'dasd', 'terminal', 'virtio'] as const, 'a device type');
+  if (head !== 'virtio') return head;
+  c.expectOp('-');
+  const t = c.peek();
+  if (t?.kind === 'word' && !(VIRTIO_KINDS as readonly string[]).includes(t.text)) {
+    c.fail('unknown virtio device type: expected virtio-net, virtio-blk, virtio-rng or virtio-balloon', t);
+  }
+  return `virtio-${c.oneOf(VIRTIO_KINDS, 'a virtio device type (net, blk, rng, balloon)')}`;
+}
 
 /** css §5.6 CHSC commands of the `chsc` statement. */
 export const CHSC_COMMANDS: readonly ChscCommandName[] = ['ssd', 'scpd', 'sei', 'scsc', 'sda', 'secm', 'sadc', 'ssqd', 'code'];
@@ -54,14 +71,14 @@ export const CSS_STATEMENTS: readonly StatementDef[] = [
     },
   },
   {
-    name: 'device', syntax: 'device DEVNO schid SID type echo|dasd|terminal chpids XX[,XX...] [isc N] [enabled]', ref: 'css §1.1',
+    name: 'device', syntax: 'device DEVNO schid SID type echo|dasd|terminal|virtio-net|virtio-blk|virtio-rng|virtio-balloon chpids XX[,XX...] [isc N] [enabled]', ref: 'css §1.1',
     help: 'Defines a device and its I/O subchannel. PIM/PAM come from the chpids; `enabled` sets PMCW.ENA as Linux would.',
     parse(c) {
       const devno = c.devno('a device number such as 0.0.1234');
       c.keyword('schid');
       const sch = c.schid('a subchannel id such as 0.0.0007');
       c.keyword('type');
-      const type = c.oneOf(DEVICE_TYPES, 'a device type') as 'echo' | 'dasd' | 'terminal';
+      const type = deviceTypeName(c);
       c.keyword('chpids');
       const chpids = [c.hexByte('a CHPID')];
       while (c.peekPunct(',')) {

@@ -2,7 +2,8 @@
 import { parseMachineSei } from './vfio';
 import type { ChscCommandName, CssStmt, DeviceRuleSpec } from '../ast';
 import type { StatementDef } from './types';
-import { CCW_COMMANDS, CHSC_COMMANDS, DEVICE_TYPES } from './css';
+import { LineError } from '../cursor';
+import { CCW_COMMANDS, CHSC_COMMANDS, deviceTypeName } from './css';
 import { atOperand, byteValue, chpidList, dashedWord, deviceTail, hexBytes, u16, u32, withOpt } from './cssOperands';
 
 const GR1_WORD = 'GR1 is a 32-bit word here (css §5.1)';
@@ -13,7 +14,7 @@ const RULE_ACTIONS = ['data', 'accept', 'residual', 'dstat', 'sense', 'busy', 'r
 /** css §4–§6 machine events, channel paths, CRWs, device rules and CHSC. */
 export const CSS_EVENT_STATEMENTS: readonly StatementDef[] = [
   {
-    name: 'devices', syntax: 'devices FIRST-LAST schid SID type echo|dasd|terminal chpids XX[,XX...] [isc N] [enabled]', ref: 'css §1.1',
+    name: 'devices', syntax: 'devices FIRST-LAST schid SID type echo|dasd|terminal|virtio-net|virtio-blk|virtio-rng|virtio-balloon chpids XX[,XX...] [isc N] [enabled]', ref: 'css §1.1',
     help: 'Defines a range of devices, one subchannel each, numbered upwards from SID (e.g. 65,536 echo devices for a benchmark).',
     parse(c) {
       const devno = c.devno('the first device number');
@@ -27,7 +28,7 @@ export const CSS_EVENT_STATEMENTS: readonly StatementDef[] = [
       const count = last - devno + 1;
       if (sch + count > 0x10000) c.fail(`subchannels 0.0.${sch.toString(16).padStart(4, '0')} + ${count} exceed 0.0.ffff (css §5.1)`, st);
       c.keyword('type');
-      const type = c.oneOf(DEVICE_TYPES, 'a device type') as 'echo' | 'dasd' | 'terminal';
+      const type = deviceTypeName(c);
       c.keyword('chpids');
       const chpids = chpidList(c);
       return { k: 'devices', devno, count, sch, type, chpids, ...deviceTail(c) };
@@ -51,10 +52,11 @@ export const CSS_EVENT_STATEMENTS: readonly StatementDef[] = [
     },
   },
   {
-    name: 'machine', syntax: 'machine chpid XX online|offline | path-failure SID XX | path-repair SID XX | not-oper SID | oper SID | start-not-oper SID [paths=0xNN] | start-oper SID | dnv SID 0|1 | unsolicited SID [dstat=0xNN] | crw rsc=N erc=N rsid=N [sol] [chn] [anc] [oflw] | sei res-acc|chp-config|link-incident|chp-avail|overflow …', ref: 'css §5.4, §5.5, §5.6, §6',
-    help: 'Machine events: a channel path going offline/online (CRW RSC 4 ERC 6/2, PAM), the device not answering on one path or on all (PNOM, deferred cc 3), the subchannel not operational for SSCH on some or all paths (immediate cc 3) or its device number no longer valid (PMCW.DNV 0: cc 3 for every subchannel instruction), unsolicited device status (attention 0x80 by default), any CRW, or (vfio topology) a CHSC event for the host: sei res-acc XX | sei chp-config XX[,XX…] configure|deconfigure|cancel | sei link-incident XX | sei chp-avail XX | sei overflow (CRW RSC 0xB, the host runs the SEI loop).',
+    name: 'machine', syntax: 'machine chpid XX online|offline | path-failure SID XX | path-repair SID XX | not-oper SID | oper SID | start-not-oper SID [paths=0xNN] | start-oper SID | dnv SID 0|1 | remove device DEVNO | unsolicited SID [dstat=0xNN] | crw rsc=N erc=N rsid=N [sol] [chn] [anc] [oflw] | sei res-acc|chp-config|link-incident|chp-avail|overflow …', ref: 'css §5.4, §5.5, §5.6, §6',
+    help: 'Machine events: a channel path going offline/online (CRW RSC 4 ERC 6/2, PAM), the device not answering on one path or on all (PNOM, deferred cc 3), the subchannel not operational for SSCH on some or all paths (immediate cc 3) or its device number no longer valid (PMCW.DNV 0: cc 3 for every subchannel instruction), the device removed (hot-unplug: ENA and DNV off, CRW RSC 3 ERC 4, the subchannel no longer provided; in the vfio topology the host unregisters it and QEMU unplugs it from the guest), unsolicited device status (attention 0x80 by default), any CRW, or (vfio topology) a CHSC event for the host: sei res-acc XX | sei chp-config XX[,XX…] configure|deconfigure|cancel | sei link-incident XX | sei chp-avail XX | sei overflow (CRW RSC 0xB, the host runs the SEI loop).',
     parse(c) {
-      const what = dashedWord(c, 'chpid, path-failure, path-repair, not-oper, oper, start-not-oper, start-oper, dnv, unsolicited, crw or sei');
+      const whatTok = c.peek();
+      const what = dashedWord(c, 'chpid, path-failure, path-repair, not-oper, oper, start-not-oper, start-oper, dnv, remove, unsolicited, crw or sei');
       switch (what) {
         case 'sei':
           return parseMachineSei(c); // vfio topology: CHSC SEI events for the host (statements/vfio.ts)
@@ -91,6 +93,10 @@ export const CSS_EVENT_STATEMENTS: readonly StatementDef[] = [
           if (v > 1n) c.fail('dnv is 0 or 1', t);
           return { k: 'machine-dnv', sch, valid: v === 1n };
         }
+        case 'remove':
+          // QEMU ccw_device_unplug (css §5.2, §6.3): the device goes away with its subchannel
+          c.keyword('device');
+          return { k: 'machine-remove', devno: c.devno('a device number such as 0.0.1234') };
         case 'unsolicited': {
           const sch = c.schid('a subchannel id');
           let dstat = 0x80;
@@ -123,7 +129,8 @@ export const CSS_EVENT_STATEMENTS: readonly StatementDef[] = [
           return { k: 'machine-crw', rsc: v.rsc, erc: v.erc, rsid: v.rsid, ...flags };
         }
       }
-      return c.fail(`unknown machine event '${what}': expected chpid, path-failure, path-repair, not-oper, oper, start-not-oper, start-oper, dnv, unsolicited, crw or sei`);
+      // at the event word itself (the cursor has moved past it)
+      throw new LineError(whatTok!.col, `unknown machine event '${what}': expected chpid, path-failure, path-repair, not-oper, oper, start-not-oper, start-oper, dnv, remove, unsolicited, crw or sei`, whatTok!.col + what.length);
     },
   },
   {

@@ -72,7 +72,7 @@ describe('language: completion', () => {
 
   it('offers keywords the statement parser expects next', () => {
     assert.deepEqual(complete(withDoc('device 0.0.1235 ¦')), ['schid']);
-    assert.deepEqual(complete(withDoc('device 0.0.1235 schid 0.0.0008 type ¦')), ['echo', 'dasd', 'terminal']);
+    assert.deepEqual(complete(withDoc('device 0.0.1235 schid 0.0.0008 type ¦')), ['echo', 'dasd', 'terminal', 'virtio']);
     assert.deepEqual(complete(withDoc('device 0.0.1235 schid 0.0.0008 type echo chpids ¦')), ['40']);
   });
 
