@@ -37,6 +37,11 @@ export const PAGE_FIELD_DOC: Readonly<Record<(typeof PAGE_FIELDS)[number], strin
 };
 
 const HEAD_DOC: Record<string, string> = {
+  pic: 'the program-interruption code of the last statement (0x02 privileged operation, 0x04 protection, 0x05 addressing, 0x06 specification, 0x15 operand; 0 when none), css §11.3',
+  psw: 'psw.key (PSW key, bits 8–11) and psw.problem_state (PSW bit 15) of the guest CPU, css §11.3',
+  cr0: "the guest's control register 0 (bit 35 = 0x10000000 low-address protection, 0x02000000 fetch-protection override, 0x01000000 storage-protection override), css §11.3",
+  skey: 'the key byte the last iske inserted (ACC 0xF0, F 0x08, R 0x04, C 0x02); .acc .fetch .ref .change, css §11.1',
+  storage_key: 'storage_key(ADDR): the key of the frame holding ADDR now; .acc .fetch .ref .change, css §11.1',
   cc: 'the last condition code (css §5.2)', warnings: 'how many warnings the model printed so far (WARN, bad page, RLIMIT_MEMLOCK …)', warned: 'warned("TEXT"): how many warnings contain TEXT', cr6: "the guest's control register 6 (I/O-interruption subclass mask in bits 0-7, css §5.4)", exception: 'the program exception of the last statement ("operand", "specification", …; "" when none), css §5.1', ret: 'the last return value (page count or -errno)',
   errno: '-ret when ret is negative', failures: 'failed expects so far', time: 'virtual time',
   irb: 'the IRB stored by the last tsch (irb.scsw.FIELD)', schib: 'the SCHIB stored by the last stsch (schib.pmcw.FIELD, schib.scsw.FIELD)',
