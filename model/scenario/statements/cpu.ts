@@ -24,11 +24,11 @@ export const CPU_STATEMENTS: readonly StatementDef[] = [
       const seen = new Set<string>();
       do {
         const t = c.peek();
-        const what = dashedWord(c, `one of ${CPU_SETTINGS.join(', ')}`);
-        if (!(CPU_SETTINGS as readonly string[]).includes(what)) c.fail(`expected ${CPU_SETTINGS.join(', ')}, got '${what}'`, t);
+        const what = dashedWord(c, 'problem-state, key or cr0');
+        if (!(CPU_SETTINGS as readonly string[]).includes(what)) c.fail('expected problem-state, key or cr0', t);
         if (seen.has(what)) c.fail(`'${what}' given twice`, t);
         seen.add(what);
-        if (what === 'problem-state') out.problemState = c.oneOf(['on', 'off'], 'on or off') === 'on';
+        if (what === 'problem-state') out.problemState = c.oneOf(['on', 'off'], 'problem-state setting (on or off)') === 'on';
         else if (what === 'key') out.key = keyValue(c, 'a PSW key 0-15');
         else {
           const vt = c.peek();
@@ -51,7 +51,7 @@ export const CPU_STATEMENTS: readonly StatementDef[] = [
       const seen = new Set<string>();
       while (c.peek()) {
         const t = c.peek();
-        const b = c.oneOf(Object.keys(bits), 'fetch, ref or change');
+        const b = c.oneOf(Object.keys(bits), 'key bit (fetch, ref or change)');
         if (seen.has(b)) c.fail(`'${b}' given twice`, t);
         seen.add(b);
         key |= bits[b];
