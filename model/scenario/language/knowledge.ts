@@ -36,6 +36,14 @@ export const PAGE_FIELD_DOC: Readonly<Record<(typeof PAGE_FIELDS)[number], strin
   pincount_page: 'which struct page of the folio holds the exact pin counter: 2 = page[2] (E2 hpage_pinned_refcount, E5 32-bit), 1 = page[1] (E3+); 0 = none (bias), gup §3.2',
 };
 
+const KEY_FIELD_DOC: Record<string, string> = {
+  acc: 'access-control bits 0–3 (compared with the access key), css §11.1', fetch: 'F: fetch protection (1 = fetches are key-checked too), css §11.1',
+  ref: 'R: reference bit, css §11.1', change: 'C: change bit, css §11.1',
+};
+const PSW_FIELD_DOC: Record<string, string> = {
+  key: 'PSW key, bits 8–11: the access key of CPU storage accesses, css §11.3', problem_state: 'PSW bit 15: 1 = problem state (privileged instructions → 0x02), css §11.3',
+};
+
 const HEAD_DOC: Record<string, string> = {
   pic: 'the program-interruption code of the last statement (0x02 privileged operation, 0x04 protection, 0x05 addressing, 0x06 specification, 0x15 operand; 0 when none), css §11.3',
   psw: 'psw.key (PSW key, bits 8–11) and psw.problem_state (PSW bit 15) of the guest CPU, css §11.3',
@@ -141,6 +149,9 @@ export function pathChildren(head: string, parts: string[], indexed: boolean, bi
   if (bindings.has(head)) return [{ name: 'count', detail: 'number of pages bound', doc: `how many pages ${head} holds` }];
   if (head === 'vmstat') return Object.keys(NODE_STAT_INDEX).map((name) => ({ name, detail: 'vmstat counter', doc: `/proc/vmstat ${name} (gup §4)` }));
   if (head === 'intcode') return Object.entries(INTCODE_FIELDS).map(([name, doc]) => ({ name, detail: 'interruption code', doc }));
+  // css §11.1, §11.3: storage-key fields and the PSW fields
+  if (head === 'skey' || head === 'storage_key') return Object.entries(KEY_FIELD_DOC).map(([name, doc]) => ({ name, detail: 'storage-key field', doc }));
+  if (head === 'psw') return Object.entries(PSW_FIELD_DOC).map(([name, doc]) => ({ name, detail: 'PSW field', doc }));
   return [];
 }
 

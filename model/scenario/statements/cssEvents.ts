@@ -3,9 +3,8 @@ import { parseMachineSei } from './vfio';
 import type { ChscCommandName, CssStmt, DeviceRuleSpec } from '../ast';
 import type { StatementDef } from './types';
 import { CCW_COMMANDS, CHSC_COMMANDS, DEVICE_TYPES } from './css';
-import { atOperand, byteValue, chpidList, dashedWord, deviceTail, hexBytes, u16, u32, withOpt } from './cssOperands';
+import { atOperand, byteValue, chpidList, dashedWord, deviceTail, gr1Word, hexBytes, u16, withOpt } from './cssOperands';
 
-const GR1_WORD = 'GR1 is a 32-bit word here (css §5.1)';
 
 type CssStmtBody = CssStmt;
 const RULE_ACTIONS = ['data', 'accept', 'residual', 'dstat', 'sense', 'busy', 'reject', 'delay', 'attention', 'times'] as const;
@@ -216,7 +215,7 @@ export const CSS_EVENT_STATEMENTS: readonly StatementDef[] = [
     name: 'sal', syntax: 'sal LIMIT', ref: 'css §5.1',
     help: 'SET ADDRESS LIMIT: GR1 = LIMIT (bit 0 and bits 16–31 must be zero, else operand exception). Data addresses of a start with ORB alcc=1 are then checked against it when PMCW LM is 01 (at or above) or 10 (below) [unverified: chosen program check].',
     parse(c) {
-      return { k: 'sal', gr1: u32(c, 'an address limit (GR1)', GR1_WORD) };
+      return { k: 'sal', gr1: gr1Word(c, 'an address limit (GR1)') };
     },
   },
   {
@@ -232,7 +231,7 @@ export const CSS_EVENT_STATEMENTS: readonly StatementDef[] = [
     parse(c) {
       if (c.peekWord('gr1')) {
         c.next();
-        return { k: 'rchp', gr1: u32(c, 'a GR1 word', GR1_WORD) };
+        return { k: 'rchp', gr1: gr1Word(c, 'a GR1 value') };
       }
       return { k: 'rchp', gr1: c.hexByte('a CHPID (hex)') };
     },
@@ -243,7 +242,7 @@ export const CSS_EVENT_STATEMENTS: readonly StatementDef[] = [
     parse(c) {
       if (c.peekWord('gr1')) {
         c.next();
-        const g1 = u32(c, 'a GR1 word', GR1_WORD);
+        const g1 = gr1Word(c, 'a GR1 value');
         let g2 = 0n;
         if (c.peekWord('gr2')) {
           c.next();
