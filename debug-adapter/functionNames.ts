@@ -58,8 +58,8 @@ const FRAME_NAMES: readonly string[] = [
 /** gup §3.5 / counting.ts grabFn / putFn: the era-dependent grab and put helpers. */
 const HELPER_NAMES = ['try_get_page', 'try_grab_page', 'try_grab_folio', 'try_get_compound_head', 'try_grab_compound_head', 'try_grab_folio_fast', 'put_compound_head', 'gup_put_folio'];
 
-/** css §5: the I/O instructions; a function breakpoint on one stops at a statement executing it. */
-const INSTRUCTIONS = ['ssch', 'tsch', 'stsch', 'msch', 'csch', 'hsch', 'xsch', 'rsch', 'tpi', 'stcrw', 'stcps', 'chsc', 'schm', 'sal', 'rchp'];
+/** css §5 (and §11.2 SSKE/ISKE): the I/O and key instructions; a function breakpoint on one stops at a statement executing it. */
+const INSTRUCTIONS = ['ssch', 'tsch', 'stsch', 'msch', 'csch', 'hsch', 'xsch', 'rsch', 'tpi', 'stcrw', 'stcps', 'chsc', 'schm', 'sal', 'rchp', 'sske', 'iske'];
 
 /** Instruction names that are statements of the scenario language. */
 export const INSTRUCTION_NAMES: readonly string[] = INSTRUCTIONS.filter((n) => STATEMENT_BY_NAME.has(n));

@@ -7,13 +7,15 @@
  */
 import { channelThread, schNo } from '../engine/ids';
 import { CCW_FLAG, CMD, decodeCcw, isInput, commandClass, type Ccw } from './ccw';
+import type { DeviceOp } from '../devices/device';
 import type { CssCore } from './context';
 import type { DataPeek } from '../devices/device';
-import { dataSegments, gather, scatter } from './idaw';
+import { dataSegments, gather, scatter, type Segment } from './idaw';
 import { selectPath } from './paths';
 import { ACTL, CSTAT, DSTAT, FCTL, STCTL, STCTL_ALERT_END, STCTL_DEFERRED_CC3, STCTL_NORMAL } from './status';
 import { clearFunction, emitStatus, endStatus, haltFunction } from './functions';
 import { addressLimitProblem } from './facilities';
+import { channelAccess } from './storageAccess';
 
 export const CHANNEL_ACTION = 'channel';
 /** Virtual time from an accepted instruction to the channel picking the subchannel up. */
@@ -157,6 +159,19 @@ function programCheck(core: CssCore, sch: number, addr: number, reason: string, 
   endStatus(core, sch, { stctl: STCTL_ALERT_END, dstat: 0, cstat: CSTAT.PRG, cpa: (addr + 8) >>> 0 });
 }
 
+/**
+ * Protection check (css §11.7): the operation ends, chaining stops; CSTAT 0x10 with the ending
+ * status of a program check (STCTL 0x17, DSTAT 0) [unverified: chosen, as the reference says];
+ * CPA = the CCW whose fetch, IDAW fetch or data access failed + 8 (HERC-z); `residual`: the CCW
+ * count minus the bytes transferred before the first protected frame (HERC-z), when data moved.
+ */
+function protectionCheck(core: CssCore, sch: number, addr: number, reason: string, residual?: number): void {
+  core.m.emit({ kind: 'ccw.check', sch, addr, reason, ref: 'css §11.7' }, 'ccw');
+  core.setChan(sch, { cmd: -1, op: undefined });
+  if (residual !== undefined) core.schib.set(sch, 'scsw.count', residual);
+  endStatus(core, sch, { stctl: STCTL_ALERT_END, dstat: 0, cstat: CSTAT.PROT, cpa: (addr + 8) >>> 0 });
+}
+
 /** Fetch and execute one CCW (QEMU `css_interpret_ccw`). */
 function interpretCcw(core: CssCore, sch: number): void {
   core.m.within('css_interpret_ccw', () => {
@@ -174,6 +189,10 @@ function interpretCcw(core: CssCore, sch: number): void {
     const w1 = core.mem.readU32(addr + 4);
     // [unverified: chosen program check for a CCW outside guest memory]
     if (w0 === undefined || w1 === undefined) return programCheck(core, sch, addr, `CCW at 0x${addr.toString(16)} is outside guest memory`);
+    // css §11.7: the CCW fetch (also after a TIC) is checked against the ORB key, after validity
+    if (channelAccess(core.mem, st.orb.key, addr, 8, 'fetch') < 8) {
+      return protectionCheck(core, sch, addr, `CCW fetch at 0x${addr.toString(16)}: ORB key ${st.orb.key} does not match the fetch-protected frame's key 0x${core.mem.storageKey(addr).toString(16)}`);
+    }
     const ccw = decodeCcw(w0, w1, fmt);
     const delay = chaining || (ccw.cmd & 0x0f) === CMD.TIC ? 0 : core.devices.get(sch)?.scripted(ccw.cmd)?.delay ?? 0;
     if (delay > 0 && st.delayedAt !== addr) {
@@ -320,14 +339,26 @@ function executeCommand(core: CssCore, sch: number, addr: number, ccw: Ccw, chai
   // [unverified: chosen PoP behaviour — read backward: the CDA designates the rightmost byte;
   //  the n bytes received are stored at descending addresses CDA, CDA−1, … (reference silent)]
   const seg = dataSegments(core.mem, backward ? { ...ccw, cda: ccw.cda - n + 1 } : ccw, st0.orb, n);
-  if (!seg.ok) return programCheck(core, sch, addr, seg.reason, seg.ref);
+  if (!seg.ok) return seg.protection ? protectionCheck(core, sch, addr, seg.reason) : programCheck(core, sch, addr, seg.reason, seg.ref);
   // css §2 ORB ALCC + §1.1 PMCW LM + §5.1 SAL: address-limit checking (facilities.ts)
   const limitProblem = st0.orb.alcc ? addressLimitProblem(core, sch, st0.orb, seg.segments) : undefined;
   if (limitProblem) return programCheck(core, sch, addr, limitProblem, 'css §1.1, §2, §5.1');
+  // css §11.7: data access with the ORB key — input stores always checked, output fetches only
+  // on frames with F = 1; data the skip flag suppresses is not accessed, so not checked
+  const skipped = op.kind === 'input' && (ccw.flags & CCW_FLAG.SKP) !== 0 && isInput(commandClass(cmd));
+  const allowed = n > 0 && !skipped && (op.kind === 'input' || op.kind === 'output')
+    ? dataAccessible(core, st0.orb.key, seg.segments, op.kind === 'input' ? 'store' : 'fetch') : n;
+  if (allowed < n) {
+    // the bytes before the first protected frame are transferred (HERC-z); a read backward
+    // stores from the right end, so nothing of it reaches memory [unverified: chosen]
+    const moved = backward ? 0 : allowed;
+    if (moved > 0) transferData(core, sch, op, st.moved, moved, seg.segments);
+    return protectionCheck(core, sch, addr, `data ${op.kind === 'input' ? 'store' : 'fetch'} at 0x${(seg.segments[0].addr + allowed).toString(16)}: ORB key ${st0.orb.key} does not match the frame's key 0x${core.mem.storageKey(segmentAddr(seg.segments, allowed)).toString(16)}`, ccw.count - moved);
+  }
   if (op.kind === 'input' && n > 0) {
     const bytes = backward ? op.data.slice(st.moved, st.moved + n).reverse() : op.data.slice(st.moved, st.moved + n);
     core.m.within('ccw_dstream_write', () => {
-      const skip = (ccw.flags & CCW_FLAG.SKP) !== 0 && isInput(commandClass(cmd));
+      const skip = skipped;
       if (!skip) scatter(core.mem, seg.segments, bytes);
       core.m.emit({ kind: 'ccw.data', sch, addr: seg.segments[0].addr, count: n, write: false, bytes: skip ? [] : bytes.slice() }, 'instruction');
     });
@@ -376,4 +407,50 @@ function executeCommand(core: CssCore, sch: number, addr: number, ccw: Ccw, chai
     return;
   }
   endStatus(core, sch, { stctl: STCTL_NORMAL, dstat, cstat: 0, cpa });
+}
+
+/** css §11.7: bytes of the segments, in transfer order, before the first frame failing the ORB key. */
+function dataAccessible(core: CssCore, key: number, segments: readonly Segment[], access: 'fetch' | 'store'): number {
+  let ok = 0;
+  for (const g of segments) {
+    const n = channelAccess(core.mem, key, g.addr, g.len, access);
+    ok += n;
+    if (n < g.len) break;
+  }
+  return ok;
+}
+
+/** Absolute address of byte `offset` of a segment list (the first protected byte, for the trace). */
+function segmentAddr(segments: readonly Segment[], offset: number): number {
+  let left = offset;
+  for (const g of segments) {
+    if (left < g.len) return g.addr + left;
+    left -= g.len;
+  }
+  return segments[segments.length - 1].addr;
+}
+
+/** Move the first `count` bytes of a partially protected transfer (css §11.7, HERC-z). */
+function transferData(core: CssCore, sch: number, op: DeviceOp, from: number, count: number, segments: readonly Segment[]): void {
+  const part: Segment[] = [];
+  let left = count;
+  for (const g of segments) {
+    if (left <= 0) break;
+    part.push({ addr: g.addr, len: Math.min(g.len, left) });
+    left -= g.len;
+  }
+  if (op.kind === 'input') {
+    const bytes = op.data.slice(from, from + count);
+    core.m.within('ccw_dstream_write', () => {
+      scatter(core.mem, part, bytes);
+      core.m.emit({ kind: 'ccw.data', sch, addr: part[0].addr, count, write: false, bytes: bytes.slice() }, 'instruction');
+    });
+  } else {
+    const bytes = gather(core.mem, part);
+    core.m.within('ccw_dstream_read', () => {
+      const st = core.chan.get(sch)!;
+      core.setChan(sch, { out: [...st.out, ...bytes] });
+      core.m.emit({ kind: 'ccw.data', sch, addr: part[0].addr, count, write: true, bytes }, 'instruction');
+    });
+  }
 }

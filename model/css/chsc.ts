@@ -13,6 +13,7 @@
 import type { CssCore } from './context';
 import { byName, extract, type FieldDef } from './fields';
 import { ProgramInterruption } from './program-interruption';
+import { checkCpuAccess } from './storageAccess';
 import { facilities } from './facilities';
 
 const R = 'css §5.6';
@@ -260,8 +261,10 @@ export function chscInstruction(core: CssCore, addr: number): ChscResult & { cc:
   return core.m.within('ioinst_handle_chsc', () => {
     const hex = (n: number) => `0x${n.toString(16)}`;
     if (addr & 0xfff) throw new ProgramInterruption('specification', `CHSC request block ${hex(addr)} is not 4K aligned (css §5.6)`);
-    const req = core.mem.read(addr, 16);
-    if (!req || !core.mem.inRange(addr, 4096)) throw new ProgramInterruption('addressing', `CHSC request block ${hex(addr)} is outside guest memory`);
+    // css §11.6: the 4K block is fetched (request) and stored (response after it): checked as a
+    // store, so a mismatched key faults even with F = 0 and low-address protection applies
+    checkCpuAccess(core.cpu, core.mem, addr, 4096, 'store', 'CHSC request block');
+    const req = core.mem.read(addr, 16)!;
     const w = (i: number) => ((req[i] << 24) | (req[i + 1] << 16) | (req[i + 2] << 8) | req[i + 3]) >>> 0;
     const len = (req[0] << 8) | req[1];
     const command = (req[2] << 8) | req[3];

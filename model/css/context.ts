@@ -10,6 +10,7 @@ import { SchibStore } from './schib';
 import { IoInterruptions } from './interruptions';
 import type { OrbFields } from './orb';
 import { STCTL } from './status';
+import { GuestCpu } from '../guest/cpu';
 
 /** State of the channel program of one subchannel (QEMU keeps the same in `SubchDev`). */
 export interface ChanState {
@@ -73,11 +74,14 @@ export class CssCore {
   /** Highest subchannel number defined (STSCH cc 3 beyond it, css §5.2). */
   readonly limits = { maxSch: -1 };
   ccwLineResolver: (addr: number) => number | undefined = () => undefined;
+  /** The CPU issuing this channel subsystem's instructions: PSW key, problem state, CR0 (css §11.3). */
+  readonly cpu: GuestCpu;
 
   constructor(
     readonly m: Machine,
     readonly mem: GuestMemory,
   ) {
+    this.cpu = new GuestCpu(m);
     this.schib = new SchibStore(m);
     this.irq = new IoInterruptions(m);
   }

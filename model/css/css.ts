@@ -17,6 +17,7 @@ import { createDevice } from '../devices/factory';
 import type { Device, DeviceType } from '../devices/device';
 import { CrwQueue, type CrwParts } from './crw';
 import { ProgramInterruption } from './program-interruption';
+import { checkCpuAccess } from './storageAccess';
 import { configureChpid, machineChpidEvent, subchannelsUsingChpid } from './chpids';
 import { presentUnsolicited } from './channel';
 import { chscInstruction, chscRequest, CHSC_CMD, type ChscResult } from './chsc';
@@ -237,7 +238,8 @@ export class Css {
     return this.m.within('ioinst_handle_stcrw', () => {
       if (addr !== undefined) {
         if (addr & 3) throw new ProgramInterruption('specification', `STCRW area 0x${addr.toString(16)} is not word aligned (css §5.1)`);
-        if (!this.mem.inRange(addr, 4)) throw new ProgramInterruption('addressing', `STCRW area 0x${addr.toString(16)} is outside guest memory`);
+        // css §11.6 STCRW stores 4 bytes: access exceptions before the CRW is dequeued (it stays queued)
+        checkCpuAccess(this.core.cpu, this.mem, addr, 4, 'store', 'STCRW area');
       }
       const r = this.m.within('css_do_stcrw', () => this.crws.stcrw());
       if (addr !== undefined) this.mem.writeU32(addr, r.crw);

@@ -14,6 +14,7 @@ import type { CssCore } from './context';
 import type { CrwQueue } from './crw';
 import { ERC, RSC } from './crw';
 import { ProgramInterruption } from './program-interruption';
+import { checkCpuAccess } from './storageAccess';
 import { ACTL } from './status';
 import type { FieldDef } from './fields';
 import type { Segment } from './idaw';
@@ -122,7 +123,7 @@ export function stcps(core: CssCore, addr?: number): Uint8Array {
   return core.m.within('stcps', () => {
     if (addr !== undefined) {
       if (addr & 0x1f) throw new ProgramInterruption('specification', `STCPS area ${hex(addr)} is not on a 32-byte boundary (css §5.1; Hercules) [unverified: chosen]`);
-      if (!core.mem.inRange(addr, CPSW_BYTES)) throw new ProgramInterruption('addressing', `STCPS area ${hex(addr)} is outside guest memory`);
+      checkCpuAccess(core.cpu, core.mem, addr, CPSW_BYTES, 'store', 'STCPS area'); // css §11.6 store
     }
     const w = new Uint8Array(CPSW_BYTES);
     const s = core.schib;

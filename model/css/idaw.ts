@@ -5,6 +5,7 @@
  */
 import type { GuestMemory } from '../guest/memory';
 import { CCW_FLAG, type Ccw } from './ccw';
+import { channelAccess } from './storageAccess';
 
 export interface Segment {
   addr: number;
@@ -26,7 +27,7 @@ export function idawCount(addr: number, len: number, block: number): number {
 
 export type StreamResult =
   | { ok: true; segments: Segment[]; idaws: number[] }
-  | { ok: false; reason: string; ref: string };
+  | { ok: false; reason: string; ref: string; protection?: boolean };
 
 const fail = (reason: string, ref = 'css §3.6'): StreamResult => ({ ok: false, reason, ref });
 
@@ -39,7 +40,7 @@ export function addressLimit(fmt: 0 | 1): number {
  * Segments for the first `n` bytes of `ccw`'s data area. `n` may be less than the CCW count (the
  * device ended early): only the IDAWs the transfer touches are fetched.
  */
-export function dataSegments(mem: GuestMemory, ccw: Ccw, orb: { c64: number; i2k: number }, n: number): StreamResult {
+export function dataSegments(mem: GuestMemory, ccw: Ccw, orb: { c64: number; i2k: number; key?: number }, n: number): StreamResult {
   const limit = addressLimit(ccw.fmt);
   if (n === 0) return { ok: true, segments: [], idaws: [] };
   if (!(ccw.flags & CCW_FLAG.IDA)) {
@@ -58,6 +59,11 @@ export function dataSegments(mem: GuestMemory, ccw: Ccw, orb: { c64: number; i2k
   for (let i = 0; left > 0; i++) {
     const at = list + i * size;
     if (at + size > limit) return fail(`IDAW ${i} at 0x${at.toString(16)} beyond the addressing limit`, 'css §3.5');
+    // css §11.7: an IDAW fetch is checked against the ORB key (fetch: only frames with F = 1),
+    // after the validity checks of the IDAW address (css §3.5: a program check wins)
+    if (orb.key !== undefined && mem.inRange(at, size) && channelAccess(mem, orb.key, at, size, 'fetch') < size) {
+      return { ok: false, reason: `IDAW ${i} fetch at 0x${at.toString(16)}: ORB key ${orb.key} does not match the fetch-protected frame's key 0x${mem.storageKey(at).toString(16)}`, ref: 'css §11.7', protection: true };
+    }
     let addr: number;
     if (format === 1) {
       const w = mem.readU32(at);

@@ -12,6 +12,8 @@ import { buildIrb, IRB_BYTES } from './irb';
 import { SCHIB_BYTES } from './fields';
 import { ZERO_SENSE } from '../devices/device';
 import { monitorStart } from './facilities';
+import { checkCpuAccess } from './storageAccess';
+import type { Access } from './keys';
 
 export interface Sid {
   sch: number;
@@ -32,11 +34,15 @@ export function parseSid(sid: number): Sid {
   return { sch: sid & 0xffff, provided: cssid === 0 && ssid === 0 };
 }
 
-/** Second-operand address checks (css §5.1): word alignment, then addressing. */
-export function checkOperandAddr(core: CssCore, addr: number | undefined, len: number, what: string): void {
+/**
+ * Second-operand address checks (css §5.1, §11.5 ranks 3–4): word alignment, then the access
+ * exceptions of css §11.4 for a fetch or store of `len` bytes (low-address protection, addressing,
+ * key-controlled protection with the PSW key; storageAccess.ts).
+ */
+export function checkOperandAddr(core: CssCore, addr: number | undefined, len: number, what: string, access: Access): void {
   if (addr === undefined) return;
   if (addr & 3) throw new ProgramInterruption('specification', `${what} address 0x${addr.toString(16)} is not word aligned (css §5.1)`);
-  if (!core.mem.inRange(addr, len)) throw new ProgramInterruption('addressing', `${what} at 0x${addr.toString(16)} is outside guest memory`);
+  checkCpuAccess(core.cpu, core.mem, addr, len, access, what);
 }
 
 function instr(core: CssCore, name: string, sch: number, cc: number, detail = ''): number {
@@ -63,7 +69,7 @@ export function ssch(core: CssCore, sid: number, orb: OrbFields, orbAddr?: numbe
   return core.m.within('ioinst_handle_ssch', () => {
     // QEMU ioinst_handle_ssch (css §5.1): the ORB address is checked (alignment → specification,
     // then the fetch → access) before the SID and the ORB fields (operand exception).
-    checkOperandAddr(core, orbAddr, 12, 'ORB');
+    checkOperandAddr(core, orbAddr, 12, 'ORB', 'fetch'); // css §11.6 SSCH fetches the ORB
     const { sch, provided } = parseSid(sid);
     checkOrbWidths(orb);
     const problem = orbOperandProblem(orb);
@@ -107,7 +113,7 @@ export function ssch(core: CssCore, sid: number, orb: OrbFields, orbAddr?: numbe
 export function tsch(core: CssCore, sid: number, irbAddr?: number, adjust?: (sch: number, irb: Uint8Array) => Uint8Array): { cc: number; irb: Uint8Array } {
   return core.m.within('ioinst_handle_tsch', () => {
     const { sch, provided } = parseSid(sid);
-    checkOperandAddr(core, irbAddr, IRB_BYTES, 'IRB');
+    checkOperandAddr(core, irbAddr, IRB_BYTES, 'IRB', 'store'); // css §11.6 TSCH stores the IRB
     if (!provided || !core.operational(sch)) return { cc: instr(core, 'TSCH', sch, 3, 'not operational'), irb: new Uint8Array(IRB_BYTES) };
     return core.m.within('css_do_tsch_get_irb', () => {
       const s = core.schib;
@@ -159,7 +165,7 @@ function updateAfterTsch(core: CssCore, sch: number): void {
 export function stsch(core: CssCore, sid: number, addr?: number): { cc: number; schib: Uint8Array } {
   return core.m.within('ioinst_handle_stsch', () => {
     // QEMU: the alignment (and access) checks come before the SID's operand exception (css §5.1)
-    checkOperandAddr(core, addr, SCHIB_BYTES, 'SCHIB');
+    checkOperandAddr(core, addr, SCHIB_BYTES, 'SCHIB', 'store'); // css §11.6 STSCH stores the SCHIB
     const { sch, provided } = parseSid(sid);
     let cc = 0;
     let image: Uint8Array = new Uint8Array(SCHIB_BYTES);
@@ -183,7 +189,7 @@ export const LOWCORE_IO_INT_CODE = 0xb8;
  */
 export function tpi(core: CssCore, addr?: number): { cc: number; sid: number; intparm: number; iid: number } {
   return core.m.within('ioinst_handle_tpi', () => {
-    if (addr !== undefined && addr !== 0) checkOperandAddr(core, addr, 8, 'TPI interruption-code area');
+    if (addr !== undefined && addr !== 0) checkOperandAddr(core, addr, 8, 'TPI interruption-code area', 'store'); // css §11.6 store, LAP applies
     if (addr === 0 && !core.mem.inRange(LOWCORE_IO_INT_CODE, 12)) throw new ProgramInterruption('addressing', 'TPI: the lowcore interruption code (0xB8–0xC3) is outside guest memory');
     const got = core.irq.dequeue();
     if (!got) {

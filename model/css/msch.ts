@@ -41,7 +41,7 @@ export function msch(core: CssCore, sid: number, named: Record<string, number>, 
   return core.m.within('ioinst_handle_msch', () => {
     // QEMU ioinst_handle_msch (css §5.1): the SCHIB address is checked (alignment → specification,
     // then the fetch → access) before the SID and the SCHIB contents (operand exception).
-    checkOperandAddr(core, addr, SCHIB_BYTES, 'SCHIB');
+    checkOperandAddr(core, addr, SCHIB_BYTES, 'SCHIB', 'fetch'); // css §11.6 MSCH fetches the SCHIB
     const changes = addr === undefined ? named : mschChangesFromImage(core.mem.read(addr, SCHIB_BYTES)!);
     const { sch, provided } = parseSid(sid);
     const apply: Array<[FieldDef, number]> = [];

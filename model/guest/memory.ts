@@ -4,10 +4,14 @@
  * channel subsystem turns them into program checks (css §3.6), the runner into diagnostics.
  */
 import type { Machine } from '../engine/machine';
+import { StorageKeys } from './storageKeys';
+import type { Access } from '../css/keys';
 
 export class GuestMemory {
   /** The storage itself; change it only through `write` (journaled). */
   bytes: Uint8Array;
+  /** One storage key per 4 KiB frame (css §11.1). */
+  readonly skeys: StorageKeys;
 
   constructor(
     private readonly m: Machine,
@@ -17,6 +21,17 @@ export class GuestMemory {
       throw new Error(`guest memory size ${size} must be an integer in 1..2 GiB (31-bit addressing, css §2)`);
     }
     this.bytes = new Uint8Array(size);
+    this.skeys = new StorageKeys(m, size);
+  }
+
+  /** The storage-key byte of the frame holding absolute address `addr` (css §11.1). */
+  storageKey(addr: number): number {
+    return this.skeys.get(addr);
+  }
+
+  /** Record a reference (fetch) or change (store) of [addr, addr+len) in the frames' keys (css §11.1). */
+  markAccess(addr: number, len: number, access: Access): void {
+    this.skeys.mark(addr, len, access);
   }
 
   /** True when [addr, addr+len) lies inside guest memory. */

@@ -15,6 +15,7 @@ import { CssCore } from '../css/context';
 import { CrwQueue } from '../css/crw';
 import { checkOperandAddr, parseSid, tpi, tsch, stsch } from '../css/instructions';
 import { ProgramInterruption } from '../css/program-interruption';
+import { checkCpuAccess } from '../css/storageAccess';
 import { SCHIB_BYTES } from '../css/fields';
 import { msch } from '../css/msch';
 import type { OrbFields } from '../css/orb';
@@ -116,7 +117,7 @@ export class QemuCss implements GuestIo {
   stsch(sid: number, schibAddr?: number): { cc: number; schib: Uint8Array } {
     return this.m.within('ioinst_handle_stsch', () => {
       // QEMU ioinst_handle_stsch: the operand address is checked before the SID (css §5.1)
-      checkOperandAddr(this.core, schibAddr, SCHIB_BYTES, 'SCHIB');
+      checkOperandAddr(this.core, schibAddr, SCHIB_BYTES, 'SCHIB', 'store');
       const { sch, provided } = parseSid(sid);
       if (provided && this.devices.has(sch)) this.m.within('css_do_stsch', () => this.refreshSchib(sch));
       return stsch(this.core, sid, schibAddr);
@@ -175,10 +176,16 @@ export class QemuCss implements GuestIo {
     return this.m.within('ioinst_handle_stcrw', () => {
       if (addr !== undefined && addr & 3) throw new ProgramInterruption('specification', `STCRW area 0x${addr.toString(16)} is not word aligned (css §5.1)`);
       const r = this.m.within('css_do_stcrw', () => this.crws.stcrw());
-      if (addr !== undefined && !this.mem.writeU32(addr, r.crw)) {
-        // css §6.3: "if storing faults, the dequeued CRW is put back at the head" (css_undo_stcrw)
-        if (r.cc === 0) this.m.within('css_undo_stcrw', () => this.crws.undoStcrw(r.crw));
-        throw new ProgramInterruption('addressing', `STCRW area 0x${addr.toString(16)} is outside guest memory`);
+      if (addr !== undefined) {
+        try {
+          // css §11.6: access exceptions of the 4-byte store (LAP, addressing, PSW key)
+          checkCpuAccess(this.core.cpu, this.mem, addr, 4, 'store', 'STCRW area');
+        } catch (e) {
+          // css §6.3: "if storing faults, the dequeued CRW is put back at the head" (css_undo_stcrw)
+          if (r.cc === 0) this.m.within('css_undo_stcrw', () => this.crws.undoStcrw(r.crw));
+          throw e;
+        }
+        this.mem.writeU32(addr, r.crw);
       }
       this.m.emit({ kind: 'instr', name: 'STCRW', sch: 0, cc: r.cc, detail: `crw=0x${r.crw.toString(16).padStart(8, '0')}` }, 'instruction');
       return r;

@@ -42,7 +42,7 @@ export class QemuForwarding {
   ssch(sid: number, orb: OrbFields, orbAddr?: number): number {
     return this.m.within('ioinst_handle_ssch', () => {
       // QEMU ioinst_handle_ssch: the ORB address (alignment, access) before the SID (css §5.1)
-      checkOperandAddr(this.q.core, orbAddr, 12, 'ORB');
+      checkOperandAddr(this.q.core, orbAddr, 12, 'ORB', 'fetch');
       const { sch, provided } = parseSid(sid);
       checkOrbWidths(orb);
       const problem = orbOperandProblem(orb);

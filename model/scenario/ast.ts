@@ -53,7 +53,7 @@ export type CssStmt =
   | { k: 'data'; name: string; addr: number; bytes: number[] }
   | { k: 'idal'; name: string; addr: number; format: 1 | 2; entries: bigint[] }
   | { k: 'program'; name: string; addr: number; format: 0 | 1; ccws: CcwLine[]; endLine: number }
-  | { k: 'ssch'; sch: number; orb: Record<string, AddrRef>; at?: number; rawSid?: number }
+  | { k: 'ssch'; sch: number; orb: Record<string, AddrRef>; at?: number; rawSid?: number; /** `orb words …`: the raw ORB, reserved bits included (css §2) */ orbWords?: number[] }
   | { k: 'simple-sch'; instr: 'tsch' | 'stsch' | 'hsch' | 'csch' | 'xsch' | 'rsch'; sch: number; at?: number; rawSid?: number }
   | { k: 'msch'; sch: number; changes: Array<{ field: string; value: number }>; at?: number; rawSid?: number }
   | { k: 'tpi'; at?: number }
@@ -134,13 +134,19 @@ export type VfioStmt =
   | { k: 'region-read'; sch: number; region: 'io' | 'async' | 'schib' | 'crw' | 'fd'; offset: number; len: number | undefined }
   | { k: 'host-stcrw' };
 
+/** CPU state and storage keys (statements/cpu.ts, exec/cpu.ts; css §11). */
+export type CpuStmt =
+  | { k: 'cpu'; problemState?: boolean; key?: number; cr0?: bigint }
+  | { k: 'sske'; addr: number; key: number }
+  | { k: 'iske'; addr: number };
+
 /** `include "FILE"` (statements/include.ts): replaced by the included statements at parse time. */
 export type IncludeStmt = { k: 'include'; path: string; col: number };
 
 /** Expectations (statements/expect.ts). */
 export type ExpectStmt = { k: 'expect'; lhs: Expr; op: CompareOp; rhs: Expr; exprText: string };
 
-export type Stmt = Located & (SetupStmt | CssStmt | GupStmt | VfioStmt | ExpectStmt | IncludeStmt);
+export type Stmt = Located & (SetupStmt | CssStmt | GupStmt | VfioStmt | CpuStmt | ExpectStmt | IncludeStmt);
 
 export type StmtKind = Stmt['k'];
 

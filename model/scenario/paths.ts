@@ -13,6 +13,7 @@ import { CRW_FIELD, CRW_FIELDS } from '../css/crw';
 import { extract } from '../css/fields';
 import { chscField, chscFieldNames } from '../css/chsc';
 import { MB_FIELD_NAMES } from '../css/facilities';
+import { CPU_PATH_HEADS, resolveCpuPath } from './cpuPaths';
 
 type Part = { field: string } | { index: number };
 
@@ -21,6 +22,7 @@ export const PATH_HEADS = [
   'crw', 'crwq', 'chsc', 'chpid', 'mb', 'cpsw', 'facility', 'valid',
   'locked_vm', 'pinned_vm', 'has_pinned', 'vfio_pfn', 'gup_test',
   'device', 'virtio', 'cio',
+  ...CPU_PATH_HEADS,
 ] as const;
 
 /** Page fields; `mapcount` and `cow_shared` are the fork view (gup §3.3): page_mapcount() and PageAnonExclusive clear. */
@@ -290,6 +292,8 @@ export function resolvePath(r: Runner, head: string, args: Value[], parts: Part[
   }
   const dv = resolveDevicePath(r, head, args, parts, col);
   if (dv !== undefined) return dv;
+  const cpuv = resolveCpuPath(r, head, args, parts, col);
+  if (cpuv !== undefined) return cpuv;
   const mmv = mmPath(r, head, args, parts, col);
   if (mmv !== undefined) return mmv;
   const vfioValue = resolveVfioPath(r, head, args, parts, col);

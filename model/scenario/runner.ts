@@ -23,6 +23,8 @@ import type { GuestIo } from '../guest/io';
 import { Mm } from '../linux/mm/mm';
 import { VfioStack, QEMU_NAME, QEMU_PID } from '../qemu/topology';
 import { execVfio } from './exec/vfio';
+import { execCpu, privilegedMnemonic } from './exec/cpu';
+import type { GuestCpu } from '../guest/cpu';
 import { statementLimitProblem } from './statementLimits';
 import { DEFAULT_LIMITS, LimitError, type Limits } from '../limits';
 import type { Pipe } from '../linux/mm/pipes';
@@ -70,6 +72,8 @@ export class Runner implements EvalContext {
     chsc: undefined as ChscResult | undefined,
     /** The channel-path-status word of the last `stcps` (css §5.1). */
     cpsw: undefined as Uint8Array | undefined,
+    /** The key byte the last `iske` inserted (css §11.2). */
+    skey: undefined as number | undefined,
   };
   readonly bindings = new Map<string, number[]>();
   /** Pipes filled by `vmsplice` (model/linux/mm/pipes.ts). */
@@ -191,6 +195,12 @@ export class Runner implements EvalContext {
     j.set(this.state, 'cc', -1n);
     j.set(this.state, 'retValid', false);
     j.set(this.state, 'irb', undefined);
+    j.set(this.state, 'skey', undefined);
+  }
+
+  /** The guest CPU (css §11.3): the machine's in the native topology, QEMU's guest CSS in vfio. */
+  get cpu(): GuestCpu {
+    return (this.vfio ? this.vfio.qemu.core : this.css.core).cpu;
   }
 
   /**
@@ -266,7 +276,10 @@ export class Runner implements EvalContext {
       case 'expect':
         return this.expect(st);
     }
-    if (execVfio(this, st) || execCss(this, st) || execGup(this, st)) return;
+    // css §11.5: a privileged instruction in problem state does nothing but the exception
+    const privileged = privilegedMnemonic(st);
+    if (privileged) this.cpu.checkPrivileged(privileged);
+    if (execVfio(this, st) || execCss(this, st) || execCpu(this, st) || execGup(this, st)) return;
     throw new Error(`statement '${st.k}' has no executor`);
   }
 
@@ -283,7 +296,7 @@ export class Runner implements EvalContext {
 
   private expect(st: Extract<Stmt, { k: 'expect' }>): void {
     // an `expect` that reads `exception` right after a program exception makes it an expected one
-    const readsException = (e: Expr) => e.k === 'path' && e.head === 'exception';
+    const readsException = (e: Expr) => e.k === 'path' && (e.head === 'exception' || e.head === 'pic');
     const last = this.exceptions[this.exceptions.length - 1];
     if (this.state.exception !== '' && last && !last.checked && (readsException(st.lhs) || readsException(st.rhs))) {
       this.m.journal.set(last, 'checked', true);

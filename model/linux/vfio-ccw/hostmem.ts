@@ -15,6 +15,7 @@
  */
 import type { Machine } from '../../engine/machine';
 import { GuestMemory } from '../../guest/memory';
+import type { Access } from '../../css/keys';
 
 /** Start of the modelled host DMA area (below 2 GiB: CCWs and IDAL addresses are 31-bit). */
 export const DMA_BASE = 0x40000000;
@@ -104,6 +105,34 @@ export class HostMemory extends GuestMemory {
       i += n;
     }
     return true;
+  }
+
+  /**
+   * Real storage key of a host frame (css §11.7 "guest storage key honoured"): the DMA area is
+   * kernel memory with key 0x00 (F = 0), so the host copies of CCWs and IDAWs never fail a
+   * fetch check; a frame backing guest memory carries the guest's ACC/F (KVM writes them into
+   * the real key on the guest's SSKE, css §11.1); other host storage has key 0x00.
+   */
+  override storageKey(addr: number): number {
+    const g = this.guestAddrOf(addr);
+    return g === undefined ? 0 : this.guest.storageKey(g);
+  }
+
+  /**
+   * Channel references/changes of frames backing guest memory reach the guest's key (css §11.1:
+   * the channel sets R and C; under KVM the guest's R/C combine the real key's and the PGSTE's)
+   * [unverified: chosen — how KVM merges them is not in the reference]; other frames: not tracked.
+   */
+  override markAccess(addr: number, len: number, access: Access): void {
+    if (!this.guest.skeys.state.enabled) return;
+    let i = 0;
+    while (i < len) {
+      const a = addr + i;
+      const n = Math.min(len - i, PAGE - (a % PAGE));
+      const g = this.guestAddrOf(a);
+      if (g !== undefined) this.guest.markAccess(g, n, access);
+      i += n;
+    }
   }
 
   override readU16(addr: number): number | undefined {

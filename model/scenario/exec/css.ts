@@ -5,7 +5,7 @@
 import type { Stmt } from '../ast';
 import type { Runner } from '../runner';
 import type { OrbFields } from '../../css/css';
-import { checkOrbWidths, encodeOrb } from '../../css/orb';
+import { checkOrbWidths, decodeOrb, encodeOrb } from '../../css/orb';
 import { bytesToWords, checkFits, insert, schibField, SCHIB_BYTES, SCHIB_WORDS, wordsToBytes } from '../../css/fields';
 import { CHSC_CMD, type ChscResult } from '../../css/chsc';
 
@@ -55,11 +55,13 @@ export function execCss(r: Runner, st: Stmt): boolean {
       return true;
     }
     case 'ssch': {
-      const orb: OrbFields = { ...ORB_DEFAULTS };
-      for (const [k, ref] of Object.entries(st.orb)) (orb as unknown as Record<string, number>)[k] = r.addr(ref);
+      // `orb words …`: the raw ORB, reserved bits included (css §2); else the named fields
+      const orb: OrbFields = st.orbWords ? decodeOrb(st.orbWords) : { ...ORB_DEFAULTS };
+      if (!st.orbWords) for (const [k, ref] of Object.entries(st.orb)) (orb as unknown as Record<string, number>)[k] = r.addr(ref);
       const s = st.rawSid ?? sid(st.sch);
       // the ORB is stored at the operand address when that address can hold it (css §2, §5.1)
-      if (st.at !== undefined && !(st.at & 3) && r.mem.inRange(st.at, 12)) r.mem.write(st.at, wordsBytes(encodeOrbChecked(orb)));
+      const image = st.orbWords ?? encodeOrbChecked(orb);
+      if (st.at !== undefined && !(st.at & 3) && r.mem.inRange(st.at, image.length * 4)) r.mem.write(st.at, wordsBytes(image));
       j.set(r.state, 'cc', BigInt(r.io.ssch(s, orb, st.at)));
       return true;
     }

@@ -36,7 +36,20 @@ export const PAGE_FIELD_DOC: Readonly<Record<(typeof PAGE_FIELDS)[number], strin
   pincount_page: 'which struct page of the folio holds the exact pin counter: 2 = page[2] (E2 hpage_pinned_refcount, E5 32-bit), 1 = page[1] (E3+); 0 = none (bias), gup §3.2',
 };
 
+const KEY_FIELD_DOC: Record<string, string> = {
+  acc: 'access-control bits 0–3 (compared with the access key), css §11.1', fetch: 'F: fetch protection (1 = fetches are key-checked too), css §11.1',
+  ref: 'R: reference bit, css §11.1', change: 'C: change bit, css §11.1',
+};
+const PSW_FIELD_DOC: Record<string, string> = {
+  key: 'PSW key, bits 8–11: the access key of CPU storage accesses, css §11.3', problem_state: 'PSW bit 15: 1 = problem state (privileged instructions → 0x02), css §11.3',
+};
+
 const HEAD_DOC: Record<string, string> = {
+  pic: 'the program-interruption code of the last statement (0x02 privileged operation, 0x04 protection, 0x05 addressing, 0x06 specification, 0x15 operand; 0 when none), css §11.3',
+  psw: 'psw.key (PSW key, bits 8–11) and psw.problem_state (PSW bit 15) of the guest CPU, css §11.3',
+  cr0: "the guest's control register 0 (bit 35 = 0x10000000 low-address protection, 0x02000000 fetch-protection override, 0x01000000 storage-protection override), css §11.3",
+  skey: 'the key byte the last iske inserted (ACC 0xF0, F 0x08, R 0x04, C 0x02); .acc .fetch .ref .change, css §11.1',
+  storage_key: 'storage_key(ADDR): the key of the frame holding ADDR now; .acc .fetch .ref .change, css §11.1',
   cc: 'the last condition code (css §5.2)', warnings: 'how many warnings the model printed so far (WARN, bad page, RLIMIT_MEMLOCK …)', warned: 'warned("TEXT"): how many warnings contain TEXT', cr6: "the guest's control register 6 (I/O-interruption subclass mask in bits 0-7, css §5.4)", exception: 'the program exception of the last statement ("operand", "specification", …; "" when none), css §5.1', ret: 'the last return value (page count or -errno)',
   errno: '-ret when ret is negative', failures: 'failed expects so far', time: 'virtual time',
   device: 'device(SID).FIELD: the machine device of a subchannel — type ("echo", "virtio-net", …) and its SENSE ID identity cu_type, cu_model, dev_type, dev_model (css §3.3)',
@@ -139,6 +152,9 @@ export function pathChildren(head: string, parts: string[], indexed: boolean, bi
   if (bindings.has(head)) return [{ name: 'count', detail: 'number of pages bound', doc: `how many pages ${head} holds` }];
   if (head === 'vmstat') return Object.keys(NODE_STAT_INDEX).map((name) => ({ name, detail: 'vmstat counter', doc: `/proc/vmstat ${name} (gup §4)` }));
   if (head === 'intcode') return Object.entries(INTCODE_FIELDS).map(([name, doc]) => ({ name, detail: 'interruption code', doc }));
+  // css §11.1, §11.3: storage-key fields and the PSW fields
+  if (head === 'skey' || head === 'storage_key') return Object.entries(KEY_FIELD_DOC).map(([name, doc]) => ({ name, detail: 'storage-key field', doc }));
+  if (head === 'psw') return Object.entries(PSW_FIELD_DOC).map(([name, doc]) => ({ name, detail: 'PSW field', doc }));
   return [];
 }
 

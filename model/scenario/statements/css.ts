@@ -159,12 +159,25 @@ export const CSS_STATEMENTS: readonly StatementDef[] = [
     },
   },
   {
-    name: 'ssch', syntax: 'ssch SID|sid WORD [at ADDR] [orb-field=VALUE ...]', ref: 'css §2, §5.1, §5.2',
-    help: `START SUBCHANNEL with an ORB. Fields: ${ORB_FIELDS.join(' ')}. cpa may name a program. Defaults: fmt=1 pfch=1 lpm=0xff, others 0. \`at ADDR\` stores the ORB there first (alignment → specification exception); \`sid WORD\` passes a raw GR1 value (css §5.1 operand checks).`,
+    name: 'ssch', syntax: 'ssch SID|sid WORD [at ADDR] [orb-field=VALUE ... | orb words W0 W1 W2 [W3 … W7]]', ref: 'css §2, §5.1, §5.2',
+    help: `START SUBCHANNEL with an ORB. Fields: ${ORB_FIELDS.join(' ')}. cpa may name a program. Defaults: fmt=1 pfch=1 lpm=0xff, others 0. \`at ADDR\` stores the ORB there first (alignment → specification exception); \`sid WORD\` passes a raw GR1 value (css §5.1 operand checks). \`orb words W0 W1 W2\` gives the ORB as raw 32-bit words, reserved bits included (8 words: the 32-byte ORB with its extension).`,
     parse(c) {
       const { sch, rawSid } = sidOperand(c);
       const at = atOperand(c);
       const orb: Record<string, AddrRef> = {};
+      if (c.peekWord('orb')) {
+        // css §2: the ORB as the program stores it, reserved bits included — 3 words (12 bytes)
+        // or 8 (32 bytes, the ORB extension when word 1 bit 31 ORBX is set)
+        c.next();
+        c.keyword('words');
+        const orbWords: number[] = [];
+        while (c.peek()) {
+          if (orbWords.length === 8) c.fail('an ORB is 3 words (12 bytes) or 8 words (32 bytes with ORBX) (css §2)');
+          orbWords.push(u32(c, 'an ORB word', 'each ORB word is 32 bits (css §2)'));
+        }
+        if (orbWords.length !== 3 && orbWords.length !== 8) c.fail(`an ORB is 3 words (12 bytes) or 8 words (32 bytes with ORBX), got ${orbWords.length} (css §2)`);
+        return withOpt({ k: 'ssch', sch, orb, orbWords }, at, rawSid);
+      }
       while (c.peek()) {
         const tok = c.peek();
         const f = c.oneOf(ORB_FIELDS, 'an ORB field');

@@ -4,9 +4,8 @@ import type { ChscCommandName, CssStmt, DeviceRuleSpec } from '../ast';
 import type { StatementDef } from './types';
 import { LineError } from '../cursor';
 import { CCW_COMMANDS, CHSC_COMMANDS, deviceTypeName } from './css';
-import { atOperand, byteValue, chpidList, dashedWord, deviceTail, hexBytes, u16, u32, withOpt } from './cssOperands';
+import { atOperand, byteValue, chpidList, dashedWord, deviceTail, gr1Word, hexBytes, u16, withOpt } from './cssOperands';
 
-const GR1_WORD = 'GR1 is a 32-bit word here (css §5.1)';
 
 type CssStmtBody = CssStmt;
 const RULE_ACTIONS = ['data', 'accept', 'residual', 'dstat', 'sense', 'busy', 'reject', 'delay', 'attention', 'times'] as const;
@@ -223,7 +222,7 @@ export const CSS_EVENT_STATEMENTS: readonly StatementDef[] = [
     name: 'sal', syntax: 'sal LIMIT', ref: 'css §5.1',
     help: 'SET ADDRESS LIMIT: GR1 = LIMIT (bit 0 and bits 16–31 must be zero, else operand exception). Data addresses of a start with ORB alcc=1 are then checked against it when PMCW LM is 01 (at or above) or 10 (below) [unverified: chosen program check].',
     parse(c) {
-      return { k: 'sal', gr1: u32(c, 'an address limit (GR1)', GR1_WORD) };
+      return { k: 'sal', gr1: gr1Word(c, 'an address limit (GR1)') };
     },
   },
   {
@@ -239,7 +238,7 @@ export const CSS_EVENT_STATEMENTS: readonly StatementDef[] = [
     parse(c) {
       if (c.peekWord('gr1')) {
         c.next();
-        return { k: 'rchp', gr1: u32(c, 'a GR1 word', GR1_WORD) };
+        return { k: 'rchp', gr1: gr1Word(c, 'a GR1 value') };
       }
       return { k: 'rchp', gr1: c.hexByte('a CHPID (hex)') };
     },
@@ -250,7 +249,7 @@ export const CSS_EVENT_STATEMENTS: readonly StatementDef[] = [
     parse(c) {
       if (c.peekWord('gr1')) {
         c.next();
-        const g1 = u32(c, 'a GR1 word', GR1_WORD);
+        const g1 = gr1Word(c, 'a GR1 value');
         let g2 = 0n;
         if (c.peekWord('gr2')) {
           c.next();

@@ -2,15 +2,11 @@
 import type { Cursor } from '../cursor';
 
 export function sidOperand(c: Cursor): { sch: number; rawSid?: number } {
-  if (c.peekWord('sid')) {
+  // `sid VALUE` or `gr1 VALUE` (the same register, named as rchp/schm name it)
+  if (c.peekWord('sid') || c.peekWord('gr1')) {
     c.next();
-    const t = c.peek();
-    // GR1 is a 64-bit register: the instruction uses bits 32–63 (the SID word) and ignores
-    // bits 0–31 (css §11.6; QEMU passes the low word, HERC-z reads bits 32–63)
-    const v = c.number('a GR1 value (the SID word in its low 32 bits)');
-    if (v > 0xffffffffffffffffn) c.fail('GR1 is a 64-bit register (css §5.1, §11.6)', t);
-    const word = v & 0xffffffffn;
-    return { sch: Number(word & 0xffffn), rawSid: Number(word) };
+    const word = gr1Word(c, 'a GR1 value (the SID word in its low 32 bits)');
+    return { sch: word & 0xffff, rawSid: word };
   }
   return { sch: c.schid('a subchannel id such as 0.0.0007 (or sid 0x0001NNNN)') };
 }
@@ -95,4 +91,15 @@ export function u32(c: Cursor, what: string, why: string): number {
   const v = c.number(what);
   if (v > 0xffffffffn) c.fail(why, t);
   return Number(v);
+}
+
+/**
+ * A full 64-bit GR1 value: the I/O instructions use bits 32–63 (the low word) and ignore bits
+ * 0–31 (css §11.6: QEMU passes the low word, HERC-z reads bits 32–63), so the low word is kept.
+ */
+export function gr1Word(c: Cursor, what: string): number {
+  const t = c.peek();
+  const v = c.number(what);
+  if (v > 0xffffffffffffffffn) c.fail('GR1 is a 64-bit register (css §5.1, §11.6)', t);
+  return Number(v & 0xffffffffn);
 }

@@ -73,7 +73,7 @@ describe('debug-adapter: breakpoint conditions, names, progress', () => {
     for (const n of [...FRAME_NAME_TABLE, ...HELPER_NAME_TABLE]) assert.ok(all.includes(`'${n}'`), `'${n}' no longer occurs in model/`);
     // and every literal within('name', …) of the model is in the table
     for (const m of all.matchAll(/within\('([A-Za-z_][A-Za-z0-9_]*)'/g)) assert.ok(FUNCTION_NAMES.includes(m[1]), `${m[1]} missing from functionNames.ts`);
-    assert.deepEqual([...INSTRUCTION_NAMES].sort(), ['chsc', 'csch', 'hsch', 'msch', 'rchp', 'rsch', 'sal', 'schm', 'ssch', 'stcps', 'stcrw', 'stsch', 'tpi', 'tsch', 'xsch']);
+    assert.deepEqual([...INSTRUCTION_NAMES].sort(), ['chsc', 'csch', 'hsch', 'iske', 'msch', 'rchp', 'rsch', 'sal', 'schm', 'ssch', 'sske', 'stcps', 'stcrw', 'stsch', 'tpi', 'tsch', 'xsch']);
   });
 
   it('progress: nothing before SHOW_AFTER_MS, then start, throttled updates, end; cancel matches id or request', () => {
