@@ -17,7 +17,7 @@ export interface StepProgress {
 export type Steps<T> = Generator<StepProgress, T, void>;
 
 /** Work units (pages touched, got, verified or put) between two yields of a resumable operation. */
-export const SLICE_UNITS = 2048;
+export const SLICE_UNITS = 1024;
 
 /** Counts work and says when a chunk is complete (the generator yields then). */
 export class WorkCounter implements StepProgress {
