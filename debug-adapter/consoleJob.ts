@@ -72,8 +72,10 @@ export class ConsoleJob {
     this.cancelRequested = true;
   }
 
-  get cancelling(): boolean {
-    return this.cancelRequested;
+  /** The session ended (disconnect): the model is dropped, so stop without undoing anything. */
+  abandon(): void {
+    this.finished = true;
+    this.steps.return(undefined);
   }
 
   /**

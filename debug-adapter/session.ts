@@ -623,7 +623,7 @@ export class VlabSession extends DebugSession {
 
   protected override disconnectRequest(response: DebugProtocol.DisconnectResponse): void {
     this.pauseRequested = true;
-    this.consoleJob?.requestCancel();
+    this.consoleJob?.abandon();
     // the session ends: drop the model (inline, the extension host gets its memory back)
     this.disposed = true;
     this.running = false;
