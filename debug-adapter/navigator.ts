@@ -137,36 +137,70 @@ export class Navigator {
    * boundaries: in the middle of an action the runner could not resume consistently.
    */
   editHere(apply: () => void): void {
+    const r = this.beginEdit();
+    let applied = false;
+    try {
+      apply();
+      applied = true;
+    } finally {
+      this.endEdit(r, applied);
+    }
+  }
+
+  /**
+   * Record history ahead of the stop, without moving it, until it holds `length` records again
+   * (a cancelled console job re-records the future its edit dropped, consoleJob.ts): the model
+   * is deterministic, so the records are those of before. At most `budget` runner steps; true
+   * when done.
+   */
+  recordAhead(length: number, budget: number): boolean {
+    const j = this.runner.m.journal;
+    let more = true;
+    for (let n = 0; n < budget && this.history.length < length && more; n++) {
+      if (j.position !== j.length) j.redoTo(j.length);
+      more = this.runner.step();
+    }
+    this.settle();
+    return !more || this.history.length >= length;
+  }
+
+  /**
+   * The first half of editHere, for an edit that runs in slices (a console job, consoleJob.ts):
+   * check that the stop is a statement and fork the timeline here. Returns the record edited.
+   */
+  beginEdit(): HistoryRecord {
     const r = this.current;
     if (!r || r.event.kind !== 'stmt') {
       throw new Error('state can be edited only when stopped at a statement (step to the next statement first)');
     }
     const m = this.runner.m;
-    const j = m.journal;
     this.settle();
-    j.truncateFuture();
+    m.journal.truncateFuture();
     m.truncateHistory(this.cursor + 1);
-    let applied = false;
-    try {
-      apply();
-      applied = true;
-    } catch (e) {
-      // A refused edit changes nothing: roll back whatever it journaled.
+    return r;
+  }
+
+  /**
+   * The second half of editHere: keep the edit (`applied`), or roll back whatever it journaled
+   * (a refused or cancelled edit: the state and history are those of the stop again).
+   */
+  endEdit(r: HistoryRecord, applied: boolean): void {
+    const m = this.runner.m;
+    const j = m.journal;
+    if (!applied) {
       j.undoTo(r.journalPos);
       j.truncateFuture();
-      throw e;
-    } finally {
-      // Events the edit emitted (an MSCH's `instr`) are not stops. The runner re-emits this
-      // statement's record with the edited state, and the future is re-run from there. After
-      // an edit the record from before it is kept, so one Step Back undoes the edit, also at
-      // the entry stop where no earlier record exists (issue 13 undo hole); after a refused
-      // edit it is replaced (the state is the same).
-      m.truncateHistory(this.cursor + 1);
-      if (!applied) {
-        m.truncateHistory(this.cursor);
-        this.cursor--;
-      }
-      this.forward(() => true, 1);
     }
+    // Events the edit emitted (an MSCH's `instr`) are not stops. The runner re-emits this
+    // statement's record with the edited state, and the future is re-run from there. After
+    // an edit the record from before it is kept, so one Step Back undoes the edit, also at
+    // the entry stop where no earlier record exists (issue 13 undo hole); after a refused
+    // edit it is replaced (the state is the same).
+    m.truncateHistory(this.cursor + 1);
+    if (!applied) {
+      m.truncateHistory(this.cursor);
+      this.cursor--;
+    }
+    this.forward(() => true, 1);
   }
 }

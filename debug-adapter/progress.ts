@@ -4,6 +4,7 @@
  * while shows a cancellable notification in the client, with how far it got. Nothing is shown
  * for work that ends quickly (below SHOW_AFTER_MS), and nothing at all when the client did not
  * say `supportsProgressReporting`; cancelling is then still possible with `cancel` by request id.
+ * Long Debug Console statements (consoleJob.ts) use the same tracker, shown at once.
  */
 import { Event } from '@vscode/debugadapter';
 import type { DebugProtocol } from '@vscode/debugprotocol';
@@ -29,18 +30,20 @@ export class LongRun {
     private readonly send: (e: DebugProtocol.Event) => void,
     private readonly enabled: boolean,
     private readonly clock: Clock = Date.now,
+    /** A console job is known to be long work: its notification shows at once (0). */
+    private readonly showAfterMs = SHOW_AFTER_MS,
   ) {
     this.t0 = clock();
   }
 
   /** Called between slices: `done` records processed so far, `fraction` when the total is known. */
-  tick(done: number, fraction?: number): void {
+  tick(done: number, fraction?: number, text?: string): void {
     if (!this.enabled || this.cancelled) return;
     const now = this.clock();
-    const message = `${done.toLocaleString('en-US')} records`;
+    const message = text ?? `${done.toLocaleString('en-US')} records`;
     const percentage = fraction === undefined ? undefined : Math.max(0, Math.min(100, Math.round(fraction * 100)));
     if (!this.started) {
-      if (now - this.t0 < SHOW_AFTER_MS) return;
+      if (now - this.t0 < this.showAfterMs) return;
       this.started = true;
       this.lastUpdate = now;
       const body: DebugProtocol.ProgressStartEvent['body'] = { progressId: this.progressId, title: this.title, cancellable: true, message, requestId: this.requestSeq };
@@ -75,34 +78,4 @@ function event(name: string, body: unknown): DebugProtocol.Event {
   const e = new Event(name) as DebugProtocol.Event;
   e.body = body;
   return e;
-}
-
-/**
- * Console statements that can run for seconds as one model call (gup_test walks every page of
- * its buffer: about 9 s for the default 128 MB on a loaded machine). They cannot be sliced from
- * the adapter, so the console shows a progress notification while one runs; other requests wait.
- */
-const LONG_CONSOLE_STATEMENTS: Readonly<Record<string, string>> = {
-  gup_test: 'Running gup_test (one model call: other requests wait until it ends)',
-};
-
-/** The notification title when `input` is a long console statement. */
-export function longConsoleWork(input: string): string | undefined {
-  const word = /^\s*(\S+)/.exec(input)?.[1];
-  return word !== undefined && Object.prototype.hasOwnProperty.call(LONG_CONSOLE_STATEMENTS, word) ? LONG_CONSOLE_STATEMENTS[word] : undefined;
-}
-
-/** progressStart before the work (sent, then the work runs after a turn of the event loop), progressEnd after. */
-export class ConsoleProgress {
-  constructor(private readonly progressId: string, title: string, private readonly send: (e: DebugProtocol.Event) => void) {
-    this.send(event('progressStart', { progressId, title, cancellable: false } satisfies DebugProtocol.ProgressStartEvent['body']));
-  }
-
-  around(work: () => void): void {
-    try {
-      work();
-    } finally {
-      this.send(event('progressEnd', { progressId: this.progressId } satisfies DebugProtocol.ProgressEndEvent['body']));
-    }
-  }
 }

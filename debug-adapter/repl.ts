@@ -15,7 +15,9 @@ import { Cursor, LineError } from '../model/scenario/cursor';
 import { evaluate, formatValue } from '../model/scenario/evaluate';
 import { PATH_HEADS } from '../model/scenario/paths';
 import { describeEvent } from '../model/engine/events';
-import type { Expr } from '../model/scenario/ast';
+import type { Expr, Stmt } from '../model/scenario/ast';
+import { RESUMABLE_KINDS } from '../model/scenario/exec/resumable';
+import { ConsoleJob } from './consoleJob';
 
 /**
  * A value the console and hovers show as an expandable tree (issue 9 "REPL and hovers"):
@@ -172,16 +174,47 @@ export class Repl {
     }
   }
 
-  private statement(text: string): ReplResult {
+  /**
+   * A console statement that is long, resumable work (gup_test; model/scenario/exec/resumable.ts)
+   * as a job run in slices (consoleJob.ts); undefined for anything else (evaluate() runs it).
+   * Throws when the session is not at a statement stop, like any console statement.
+   */
+  job(input: string): ConsoleJob | undefined {
+    const text = input.trim();
+    const word = /^\S+/.exec(text)?.[0];
+    if (!word || !STATEMENT_BY_NAME.has(word)) return undefined;
+    const p = this.prepare(text);
+    if ('error' in p || !RESUMABLE_KINDS.has(p.st.k)) return undefined;
+    const st = p.st;
+    return new ConsoleJob(text, this.runner, this.nav, st, () => this.summaryOf(st));
+  }
+
+  /** Parse a console statement as a line of the running scenario; an error text when it is none. */
+  private prepare(text: string): { st: Stmt } | { error: string } {
     // Parse with the file's names known: prepend nothing, resolve labels against the scenario.
     // judged as a line of the running scenario: its kernel version and topology (static checks, issue 11)
     const { kernel, topology } = this.runner.scenario;
     const { scenario, diagnostics } = parseScenario(text, '<console>', { context: { kernel, topology } });
     const errs = diagnostics.filter((d) => d.severity === 'error' && !/unknown name/.test(d.message));
-    if (errs.length) return { text: errs.map(formatDiagnostic).join('\n'), changed: false };
+    if (errs.length) return { error: errs.map(formatDiagnostic).join('\n') };
     const st = scenario.statements[0];
-    if (!st) return { text: 'nothing to run', changed: false };
+    if (!st) return { error: 'nothing to run' };
     for (const [k, v] of scenario.symbols) if (!this.runner.scenario.symbols.has(k)) this.runner.scenario.symbols.set(k, v);
+    return { st };
+  }
+
+  /** The last line of a statement's console output. */
+  private summaryOf(st: Stmt): string {
+    const s = this.runner.state;
+    if (st.k === 'gup') return `ret = ${s.ret}`;
+    if (/^(ssch|simple-sch|msch|tpi)$/.test(st.k)) return `cc = ${s.cc}`;
+    return 'done';
+  }
+
+  private statement(text: string): ReplResult {
+    const p = this.prepare(text);
+    if ('error' in p) return { text: p.error, changed: false };
+    const st = p.st;
     const lines: string[] = [];
     let summary = 'done';
     const listen = (r: { event: Parameters<typeof describeEvent>[0] }) => lines.push(describeEvent(r.event));
@@ -195,9 +228,7 @@ export class Repl {
         } finally {
           this.runner.m.offEvent(listen);
         }
-        const s = this.runner.state;
-        if (st.k === 'gup') summary = `ret = ${s.ret}`;
-        else if (/^(ssch|simple-sch|msch|tpi)$/.test(st.k)) summary = `cc = ${s.cc}`;
+        summary = this.summaryOf(st);
       });
     } catch (e) {
       return { text: e instanceof Error ? e.message : String(e), changed: false };

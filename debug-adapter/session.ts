@@ -15,7 +15,8 @@ import { StopPolicy, type StopHit } from './stopPolicy';
 import { BreakpointStore } from './breakpointStore';
 import { filterCapabilities, exceptionInfo, type ExceptionStop } from './exceptionFilters';
 import { FUNCTION_NAMES, INSTRUCTION_NAMES } from './functionNames';
-import { ConsoleProgress, LongRun, longConsoleWork } from './progress';
+import { LongRun } from './progress';
+import { ANSWERED_DURING_JOB, busyText, driveConsoleJob, type ConsoleJob } from './consoleJob';
 import { backwardSlice, atLine, GotoTargets } from './runControl';
 import { Variables } from './variables';
 import { ViewData } from './viewData';
@@ -57,6 +58,8 @@ export interface LaunchArgs extends DebugProtocol.LaunchRequestArguments {
 const BAD_ARGUMENTS = 1016;
 const NOT_SUPPORTED = 1017;
 const HANDLER_FAILED = 1018;
+/** A request that needs the machine at a stop while a console job runs (consoleJob.ts). */
+const BUSY = 1019;
 
 /** Records processed per slice while running, before yielding to the event loop (pause works). */
 const SLICE = 20_000;
@@ -74,6 +77,8 @@ export class VlabSession extends DebugSession {
   private lastException: ExceptionStop | undefined;
   private progressReporting = false;
   private longRun: LongRun | undefined;
+  /** The long Debug Console statement running in slices, if any (consoleJob.ts). */
+  private consoleJob: ConsoleJob | undefined;
   private runSeq = 0;
   private gotoTargets = new GotoTargets();
   private sources: SourceMap | undefined;
@@ -364,13 +369,8 @@ export class VlabSession extends DebugSession {
   }
 
   protected override evaluateRequest(response: DebugProtocol.EvaluateResponse, args: DebugProtocol.EvaluateArguments, request?: DebugProtocol.Request): void {
-    // a long console statement (gup_test) is one model call: show a notification while it runs (progress.ts)
-    const long = request && args?.context === 'repl' && this.progressReporting ? longConsoleWork(String(args.expression ?? '')) : undefined;
-    if (long) {
-      const note = new ConsoleProgress(`vlab-repl-${++this.runSeq}`, long, (e) => this.sendEvent(e));
-      yieldThen(() => note.around(() => this.evaluateRequest(response, args)));
-      return;
-    }
+    // long console work (gup_test) runs in slices, with progress and cancel (consoleJob.ts)
+    if (request && args?.context === 'repl' && this.startConsoleJob(response, args, request)) return;
     try {
       if (!this.repl) throw new Error('no scenario is running');
       if (this.running) throw new Error('pause the scenario first');
@@ -387,14 +387,46 @@ export class VlabSession extends DebugSession {
       const r = args.context === 'repl' ? this.repl.evaluate(expr) : { text: args.context === 'hover' ? this.repl.value(expr) : this.repl.expression(expr), changed: false };
       response.body = { result: r.text, variablesReference: 0 };
       this.sendResponse(response);
-      if (r.changed) {
-        this.viewData?.setStop(this.nav?.current?.journalPos ?? 0);
-        this.sendEvent(new InvalidatedEvent(['variables']));
-        this.sendEvent(new Event(P.STATE_EVENT, this.stateBody(true)));
-      }
+      if (r.changed) this.consoleChanged();
     } catch (e) {
       this.sendErrorResponse(response, 3003, errorText(e));
     }
+  }
+
+  /** A console statement changed the machine: views and variables refresh. */
+  private consoleChanged(): void {
+    this.viewData?.setStop(this.nav?.current?.journalPos ?? 0);
+    this.sendEvent(new InvalidatedEvent(['variables']));
+    this.sendEvent(new Event(P.STATE_EVENT, this.stateBody(true)));
+  }
+
+  /** Start `args.expression` as a console job when it is long work; false when it is not one. */
+  private startConsoleJob(response: DebugProtocol.EvaluateResponse, args: DebugProtocol.EvaluateArguments, request: DebugProtocol.Request): boolean {
+    if (!this.repl || this.running) return false;
+    let job: ConsoleJob | undefined;
+    try {
+      job = this.repl.job(String(args.expression ?? ''));
+    } catch (e) {
+      this.sendErrorResponse(response, 3003, errorText(e));
+      return true;
+    }
+    if (!job) return false;
+    this.consoleJob = job;
+    const title = `Running ${job.text.length > 60 ? `${job.text.slice(0, 57)}...` : job.text}`;
+    const progress = new LongRun(`vlab-repl-${++this.runSeq}`, request.seq, title, (e) => this.sendEvent(e), this.progressReporting, Date.now, 0);
+    job.tracker = progress;
+    driveConsoleJob(job, progress, yieldThen, (out) => {
+      this.consoleJob = undefined;
+      if (this.disposed) return;
+      if ('error' in out) {
+        this.sendErrorResponse(response, 3003, out.error);
+        return;
+      }
+      response.body = { result: out.result.text, variablesReference: 0 };
+      this.sendResponse(response);
+      this.consoleChanged();
+    });
+    return true;
   }
 
   protected override completionsRequest(response: DebugProtocol.CompletionsResponse, args: DebugProtocol.CompletionsArguments): void {
@@ -566,6 +598,8 @@ export class VlabSession extends DebugSession {
   }
 
   protected override cancelRequest(response: DebugProtocol.CancelResponse, args: DebugProtocol.CancelArguments): void {
+    // a console job: by the evaluate's seq or its progressId (consoleJob.ts)
+    if (this.consoleJob?.tracker?.matches(args)) this.consoleJob.requestCancel();
     const run = this.longRun;
     if (run && run.matches(args)) {
       run.cancelled = true;
@@ -582,12 +616,14 @@ export class VlabSession extends DebugSession {
 
   protected override terminateRequest(response: DebugProtocol.TerminateResponse): void {
     this.pauseRequested = true;
+    this.consoleJob?.requestCancel();
     this.sendResponse(response);
     this.sendEvent(new TerminatedEvent());
   }
 
   protected override disconnectRequest(response: DebugProtocol.DisconnectResponse): void {
     this.pauseRequested = true;
+    this.consoleJob?.abandon();
     // the session ends: drop the model (inline, the extension host gets its memory back)
     this.disposed = true;
     this.running = false;
@@ -622,6 +658,8 @@ export class VlabSession extends DebugSession {
       if (bad) return fail(BAD_ARGUMENTS, bad);
       const spec = Object.prototype.hasOwnProperty.call(STANDARD_REQUESTS, command) ? STANDARD_REQUESTS[command] : undefined;
       if (spec && !this.implementsRequest(spec.method)) return fail(NOT_SUPPORTED, `${command}: not supported by the VFIO Lab debug adapter`);
+      // a console job holds the machine mid-statement: only ANSWERED_DURING_JOB get in (consoleJob.ts)
+      if (this.consoleJob && !ANSWERED_DURING_JOB.has(command)) return fail(BUSY, busyText(command, this.consoleJob));
       // initialize: the library also records the client's line/column bases and path format
       if (command === 'initialize') return super.dispatchRequest(request);
       const self = this as unknown as Record<string, (...a: unknown[]) => unknown>;

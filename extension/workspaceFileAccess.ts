@@ -50,23 +50,43 @@ function below(path: string, root: string): boolean {
 const OUTSIDE = 'it resolves outside the scenario folder (through a symbolic link); only files really inside the folder can be included';
 
 /**
- * Refuses `uri` unless it is really inside `rootUri`: real paths for local files when the Node
- * entry gave a real-path function, else no symbolic link on any segment between the two.
+ * `.` and `..` segments resolved in the text of a URI path. `sub/../../x` must not pass the
+ * folder test by its prefix; the file read is then the resolved path, the one checked (the
+ * file system would resolve `..` after a linked directory physically, not textually).
  */
-async function checkConfined(uri: vscode.Uri, rootUri: vscode.Uri): Promise<void> {
+export function resolveDots(p: string): string {
+  const out: string[] = [];
+  for (const seg of p.split('/')) {
+    if (seg === '' || seg === '.') continue;
+    if (seg === '..') out.pop();
+    else out.push(seg);
+  }
+  return '/' + out.join('/');
+}
+
+/**
+ * Refuses `uri` unless it is really inside `rootUri`: real paths for local files when the Node
+ * entry gave a real-path function, else no symbolic link on any segment between the two (the
+ * web host). Returns the URI to read.
+ */
+async function checkConfined(uri: vscode.Uri, rootUri: vscode.Uri): Promise<vscode.Uri> {
   if (uri.scheme === 'file' && rootUri.scheme === 'file' && realPath) {
     const [real, realRoot] = await Promise.all([realPath(uri.fsPath), realPath(rootUri.fsPath)]);
     if (!below(real, realRoot)) throw new FileAccessError(OUTSIDE);
-    return;
+    return uri;
   }
-  if (uri.scheme !== rootUri.scheme || uri.authority !== rootUri.authority || !below(uri.path, rootUri.path)) throw new FileAccessError(OUTSIDE);
-  const rest = uri.path.slice(rootUri.path.replace(/\/+$/, '').length).split('/').filter((s) => s !== '');
-  let at = rootUri;
+  const rootPath = resolveDots(rootUri.path);
+  const target = uri.with({ path: resolveDots(uri.path) });
+  if (uri.scheme !== rootUri.scheme || uri.authority !== rootUri.authority || !below(target.path, rootPath)) throw new FileAccessError(OUTSIDE);
+  const rest = target.path.slice(rootPath.replace(/\/+$/, '').length).split('/').filter((s) => s !== '');
+  let at = rootUri.with({ path: rootPath });
   for (const seg of rest) {
     at = vscode.Uri.joinPath(at, seg);
+    // stat follows links and adds FileType.SymbolicLink to the target's type (checked in the host tier)
     const st = await vscode.workspace.fs.stat(at);
     if (st.type & vscode.FileType.SymbolicLink) throw new FileAccessError('it is, or is reached through, a symbolic link; include only reads files really inside the scenario folder');
   }
+  return target;
 }
 
 /** Only a regular file of at most maxFileBytes is read (stat before open, issue 13). */
@@ -82,9 +102,9 @@ async function checkRegular(uri: vscode.Uri, limits: Limits): Promise<void> {
  * folder) without reading it. Throws a one-line FileAccessError (code ENOENT when missing).
  */
 export async function checkScenarioFile(name: string, root: string | undefined, limits: Limits = DEFAULT_LIMITS): Promise<vscode.Uri> {
-  const uri = toUri(name);
+  let uri = toUri(name);
   try {
-    if (root !== undefined) await checkConfined(uri, toUri(root));
+    if (root !== undefined) uri = await checkConfined(uri, toUri(root));
     await checkRegular(uri, limits);
   } catch (e) {
     if (isNotFound(e) || (e as { code?: string }).code === 'ENOENT') throw new FileAccessError('no such file', 'ENOENT');

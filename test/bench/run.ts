@@ -16,6 +16,7 @@ import { dataBreakpointBench } from './dataBreakpoint';
 import { activationBench } from './activation';
 import { viewsBench } from './views';
 import { picturesBench } from './pictures';
+import { consoleJobBench } from './consoleJob';
 
 const ROOT = path.resolve(__dirname, '../../..');
 
@@ -63,6 +64,10 @@ async function main(): Promise<void> {
   if (!only || only === 'scale') {
     // 65,536 subchannels and 1,000,000 faulted pages: the step round trip at model scale
     for (const f of await scaleBench(path.join(ROOT, 'dist/debugAdapter.js'), Number(process.argv[3] ?? 1000))) print(f.name, f.value, f.unit);
+  }
+  if (!only || only === 'console') {
+    // issue 13: `threads` answered while `gup_test -u` runs in the Debug Console (consoleJob.ts)
+    for (const f of await consoleJobBench(path.join(ROOT, 'dist/debugAdapter.js'), path.join(ROOT, 'test/fixtures/pinleak.vlab'), Number(process.argv[3] ?? 128))) print(f.name, f.value, f.unit);
   }
   if (!only || only === 'activation') {
     // Node.js and web worker extension hosts (code-server + chromium; needs the VSIX)

@@ -446,15 +446,15 @@ describe('DAP: breakpoints and run control (issue 9)', function () {
     stopped = dc.waitForEvent('stopped') as Promise<Stopped>;
   });
 
-  it('a long console statement (gup_test) shows a notification while it runs (gup §8.2)', async () => {
+  it('a long console statement (gup_test) shows a cancellable notification while it runs (gup §8.2; consoleJob.ts)', async () => {
     await start(PINLEAK, true);
     const started = dc.waitForEvent('progressStart') as Promise<DebugProtocol.ProgressStartEvent>;
     const ended = dc.waitForEvent('progressEnd') as Promise<DebugProtocol.ProgressEndEvent>;
     const r = await dc.evaluateRequest({ expression: 'gup_test -u -m 4', context: 'repl' });
     assert.match(r.body.result, /done/);
     const s = await started;
-    assert.equal(s.body.title, 'Running gup_test (one model call: other requests wait until it ends)');
-    assert.equal(s.body.cancellable, false);
+    assert.equal(s.body.title, 'Running gup_test -u -m 4');
+    assert.equal(s.body.cancellable, true);
     assert.equal((await ended).body.progressId, s.body.progressId);
   });
 

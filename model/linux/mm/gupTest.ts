@@ -2,8 +2,14 @@
  * gup_benchmark / gup_test (gup §8): the debugfs ioctls by era (§8.1), the selftest program with
  * its options (§8.2) and its output lines. Times are the model's own,
  * never a measurement (1 us per GUP call and per page); every run says so in a separate log line.
+ *
+ * The selftest walks every page of its buffer (32,768 for the default 128 MiB), so it is written
+ * as resumable work (engine/steps.ts): `selftestSteps` / `ioctlSteps` yield between chunks of
+ * pages, and `selftest` / `ioctl` drive the same generators to the end at once. The debug console
+ * runs it in slices (issue 13: other requests are answered meanwhile, cancel undoes it).
  */
 import type { Machine } from '../../engine/machine';
+import { runToEnd, SLICE_UNITS, withinSteps, WorkCounter, type Steps } from '../../engine/steps';
 import type { KernelFeatures } from '../../kernel/version';
 import { atLeast } from '../../kernel/version';
 import { ERRNO, errnoName } from './errno';
@@ -103,8 +109,13 @@ export class GupTest {
     return atLeast(this.f.version, 5, 11) ? 'gup_test_ioctl' : 'gup_benchmark_ioctl';
   }
 
-  /** ioctl(fd, cmd, &gup) on the debugfs file, `cmd` by number or name. */
+  /** ioctl(fd, cmd, &gup) on the debugfs file, `cmd` by number or name (all slices at once). */
   ioctl(pid: number, cmd: number | string, a: GupTestArgs): GupTestResult {
+    return runToEnd(this.ioctlSteps(pid, cmd, a));
+  }
+
+  /** ioctl() as resumable work; `work` counts pages across the selftest's runs. */
+  *ioctlSteps(pid: number, cmd: number | string, a: GupTestArgs, work = new WorkCounter(ioctlUnits(a))): Steps<GupTestResult> {
     const cmds = gupTestCommands(this.f);
     const name = typeof cmd === 'number' ? cmds.get(cmd) : [...cmds.values()].find((c) => c === cmd);
     const fail = (ret: number): GupTestResult => ({ ret, getDeltaUsec: 0, putDeltaUsec: 0, size: a.size });
@@ -112,20 +123,22 @@ export class GupTest {
       this.log(`ioctl ${typeof cmd === 'number' ? cmd : cmd}: not a command of ${this.debugfsFile} in Linux ${this.f.version.major}.${this.f.version.minor} (gup §8.1)`);
       return fail(-ERRNO.EINVAL);
     }
-    return this.m.within(this.fn, () => {
-      if (name === 'PIN_LONGTERM_TEST_START') return fail(this.longtermStart(pid, a));
-      if (name === 'PIN_LONGTERM_TEST_STOP') { this.longtermStop(); return fail(0); }
-      if (name === 'PIN_LONGTERM_TEST_READ') {
+    if (name === 'PIN_LONGTERM_TEST_START' || name === 'PIN_LONGTERM_TEST_STOP' || name === 'PIN_LONGTERM_TEST_READ') {
+      // one GUP call each: nothing to slice
+      return this.m.within(this.fn, () => {
+        if (name === 'PIN_LONGTERM_TEST_START') return fail(this.longtermStart(pid, a));
+        if (name === 'PIN_LONGTERM_TEST_STOP') { this.longtermStop(); return fail(0); }
         if (!this.longterm.pages) return fail(-ERRNO.EINVAL);
         this.log('PIN_LONGTERM_TEST_READ: page contents are not modelled; nothing copied');
         return fail(0);
-      }
-      return this.m.within(atLeast(this.f.version, 5, 11) ? '__gup_test_ioctl' : '__gup_benchmark_ioctl', () => this.run(pid, name, a));
-    });
+      });
+    }
+    const inner = withinSteps(this.m, atLeast(this.f.version, 5, 11) ? '__gup_test_ioctl' : '__gup_benchmark_ioctl', this.run(pid, name, a, work));
+    return yield* withinSteps(this.m, this.fn, inner);
   }
 
   /** The chunked get/pin loop, verification, dump and release of gup_test.c (gup §8.1). */
-  private run(pid: number, cmd: GupTestCmd, a: GupTestArgs): GupTestResult {
+  private *run(pid: number, cmd: GupTestCmd, a: GupTestArgs, work: WorkCounter): Steps<GupTestResult> {
     const v = this.f.version;
     if (a.size >= 1n << 64n || a.size < 0n) return { ret: -ERRNO.EINVAL, getDeltaUsec: 0, putDeltaUsec: 0, size: a.size };
     const nrPages = Number(a.size / PAGE_SIZE);
@@ -142,7 +155,7 @@ export class GupTest {
       PIN_LONGTERM_BENCHMARK: 'pin_user_pages', DUMP_USER_PAGES_TEST: usePin ? 'pin_user_pages' : 'get_user_pages',
       PIN_LONGTERM_TEST_START: '', PIN_LONGTERM_TEST_STOP: '', PIN_LONGTERM_TEST_READ: '',
     };
-    const pinned = PIN_CMDS.has(cmd) || (cmd === 'DUMP_USER_PAGES_TEST' && usePin !== 0);
+    const pinned = isPinned(cmd, usePin !== 0);
     const pages: number[] = [];
     const per = a.nrPagesPerCall;
     let nr = per;
@@ -162,35 +175,50 @@ export class GupTest {
       if (nr <= 0) break;
       for (const p of r.pages) pages.push(p);
       addr = next;
+      // one GUP call is the unit of work: the slice ends between calls (as the kernel's loop may)
+      if (work.add(Math.max(nr, 1))) yield work;
     }
     const size = addr - a.addr; // "gup->size = addr - gup->addr" (a short chunk still counts whole)
-    if (pinned && this.f.pinTracking) this.verifyDmaPinned(cmd, pages);
+    if (pinned && this.f.pinTracking) yield* withinSteps(this.m, 'verify_dma_pinned', this.verifyDmaPinned(cmd, pages, work));
     if (atLeast(v, 5, 11)) this.dumpPages(a, pages, nrPages);
-    this.m.within('put_back_pages', () => {
-      if (!pages.length) return;
-      if (pinned) this.mm.release('unpin_user_pages', pages);
-      else this.mm.release('put_page', pages);
-    });
+    yield* withinSteps(this.m, 'put_back_pages', this.putBackPages(pages, pinned, work));
     return { ret: 0, getDeltaUsec: getDelta, putDeltaUsec: pages.length ? 1 + pages.length : 0, size };
   }
 
-  /** verify_dma_pinned(): WARN and dump the first page that does not look pinned (gup §3.3, §8.1). */
-  private verifyDmaPinned(cmd: GupTestCmd, pages: readonly number[]): void {
-    this.m.within('verify_dma_pinned', () => {
-      for (let i = 0; i < pages.length; i++) {
-        const info = this.mm.pageInfo(pages[i]);
-        if (!info.maybeDmaPinned) {
-          this.m.emit({ kind: 'warn', message: `pages[${i}] is NOT dma-pinned`, ref: 'gup §8.1' }, 'instruction');
-          this.dumpPage(pages[i], 'gup_test failure');
-          return;
-        }
-        if (cmd === 'PIN_LONGTERM_BENCHMARK' && !this.mm.longterm.pinnable(pages[i])) {
-          this.m.emit({ kind: 'warn', message: `pages[${i}] is NOT pinnable but pinned`, ref: 'gup §8.1' }, 'instruction');
-          this.dumpPage(pages[i], 'gup_test failure');
-          return;
-        }
+  /**
+   * put_back_pages(): unpin_user_pages() or put_page() on every page (gup §8.1), in chunks of
+   * whole folios: unpin_user_pages() batches the pages of one folio (gup §2.1), so a chunk never
+   * splits a folio and the events are those of one call over the whole array.
+   */
+  private *putBackPages(pages: readonly number[], pinned: boolean, work: WorkCounter): Steps<void> {
+    for (let i = 0; i < pages.length; ) {
+      let end = Math.min(pages.length, i + SLICE_UNITS);
+      if (pinned) {
+        const head = this.mm.pageInfo(pages[end - 1]).head;
+        while (end < pages.length && this.mm.pageInfo(pages[end]).head === head) end++;
       }
-    });
+      this.mm.release(pinned ? 'unpin_user_pages' : 'put_page', pages.slice(i, end));
+      if (work.add(end - i)) yield work;
+      i = end;
+    }
+  }
+
+  /** verify_dma_pinned(): WARN and dump the first page that does not look pinned (gup §3.3, §8.1). */
+  private *verifyDmaPinned(cmd: GupTestCmd, pages: readonly number[], work: WorkCounter): Steps<void> {
+    for (let i = 0; i < pages.length; i++) {
+      const info = this.mm.pageInfo(pages[i]);
+      if (!info.maybeDmaPinned) {
+        this.m.emit({ kind: 'warn', message: `pages[${i}] is NOT dma-pinned`, ref: 'gup §8.1' }, 'instruction');
+        this.dumpPage(pages[i], 'gup_test failure');
+        return;
+      }
+      if (cmd === 'PIN_LONGTERM_BENCHMARK' && !this.mm.longterm.pinnable(pages[i])) {
+        this.m.emit({ kind: 'warn', message: `pages[${i}] is NOT pinnable but pinned`, ref: 'gup §8.1' }, 'instruction');
+        this.dumpPage(pages[i], 'gup_test failure');
+        return;
+      }
+      if (work.add(1)) yield work;
+    }
   }
 
   /** dump_pages_test(): out-of-range which_pages are zeroed with a warning, the rest dumped (gup §8.1). */
@@ -253,6 +281,11 @@ export class GupTest {
    * debugfs file and issue the ioctl `-r` times on each of `-j` threads (run one after another).
    */
   selftest(argv: readonly string[]): SelftestResult {
+    return runToEnd(this.selftestSteps(argv));
+  }
+
+  /** The selftest as resumable work (the same rules; `selftest` drives it to the end at once). */
+  *selftestSteps(argv: readonly string[]): Steps<SelftestResult> {
     const v = this.f.version;
     const modern = atLeast(v, 5, 11);
     const prog = modern ? './gup_test' : './gup_benchmark';
@@ -348,15 +381,15 @@ export class GupTest {
     const addr = this.mmapNext.addr;
     this.m.journal.set(this.mmapNext, 'addr', addr + ((size + huge - 1n) / huge) * huge + huge);
     this.m.within('mmap', () => this.mm.addVma(GUP_TEST_PID, addr, size, kind, { read: true, write: true }, order === undefined ? {} : { folioOrder: order }));
-    this.m.within('touch pages (p[0] = 0)', () => {
-      for (let a = addr; a < addr + size; a += PAGE_SIZE) this.mm.touch(GUP_TEST_PID, a, true);
-    });
     const args: GupTestArgs = { addr, size, nrPagesPerCall: nrPerCall, gupFlags, testFlags: usePin ? GUP_TEST_FLAG_DUMP_PAGES_USE_PIN : 0, whichPages: which };
+    const pages = Number(size / PAGE_SIZE);
+    const work = new WorkCounter(pages + threads * Math.max(repeats, 0) * ioctlUnits(args, isPinned(cmd, usePin) && this.f.pinTracking));
+    yield* withinSteps(this.m, 'touch pages (p[0] = 0)', this.touchPages(addr, size, work));
     const flagText = follString(follFromValue(gupFlags >>> 0, v).flags) || '0';
     this.log(`model run: ${this.debugfsFile} ${cmd}, ${size >> 20n} MiB at 0x${addr.toString(16)} (${kind}), nr_pages_per_call ${nrPerCall}, gup_flags ${flagText}`);
     for (let t = 0; t < threads; t++) {
       for (let r = 0; r < repeats; r++) {
-        const res = this.ioctl(GUP_TEST_PID, cmd, { ...args });
+        const res = yield* this.ioctlSteps(GUP_TEST_PID, cmd, { ...args }, work);
         runs.push(res);
         if (res.ret) {
           out(`ioctl: ${errnoText(res.ret)}`);
@@ -371,6 +404,25 @@ export class GupTest {
     this.log('times above are the model\'s own (1 us per GUP call and per page), not measurements');
     return exit(0);
   }
+
+  /** The selftest's `for (p = addr; p < addr + size; p += PAGE_SIZE) p[0] = 0` (gup §8.2). */
+  private *touchPages(addr: bigint, size: bigint, work: WorkCounter): Steps<void> {
+    for (let a = addr; a < addr + size; a += PAGE_SIZE) {
+      this.mm.touch(GUP_TEST_PID, a, true);
+      if (work.add(1)) yield work;
+    }
+  }
+}
+
+/** Pinned by the command: the PIN_* commands, and DUMP_USER_PAGES_TEST with the pin flag (gup §8.1). */
+function isPinned(cmd: GupTestCmd, usePin: boolean): boolean {
+  return PIN_CMDS.has(cmd) || (cmd === 'DUMP_USER_PAGES_TEST' && usePin);
+}
+
+/** Expected work units of one ioctl run (pages got and put, and verified when pinned): progress only. */
+function ioctlUnits(a: GupTestArgs, verified = true): number {
+  const pages = a.size > 0n ? Number(a.size / PAGE_SIZE) : 0;
+  return (verified ? 3 : 2) * pages + 1;
 }
 
 function errnoText(ret: number): string {

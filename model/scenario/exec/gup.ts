@@ -5,6 +5,8 @@ import type { VmaKind } from '../../linux/mm/mm';
 import type { Zone } from '../../linux/mm/pageStore';
 import type { PendingSignal } from '../../linux/mm/gup';
 import type { VfioIommuType } from '../../linux/mm/vfioType1';
+import { runToEnd } from '../../engine/steps';
+import { resumableSteps } from './resumable';
 
 /** Returns false when `st` is not a memory-management statement. */
 export function execGup(r: Runner, st: Stmt): boolean {
@@ -96,16 +98,10 @@ export function execGup(r: Runner, st: Stmt): boolean {
       setRet(r.mm.pvm.rw(r.pid(st.local), st.laddr, r.processes.get(st.remote) ?? -1, st.raddr, st.len, st.write));
       return true;
     case 'gup_test':
-      setRet(r.mm.gupTest.selftest(st.argv).exitCode);
+    case 'gup_test_ioctl':
+      // resumable work (exec/resumable.ts): all slices at once here, in slices from the console
+      runToEnd(resumableSteps(r, st)!);
       return true;
-    case 'gup_test_ioctl': {
-      const res = r.mm.gupTest.ioctl(r.pid(st.proc), st.cmd, {
-        addr: st.addr, size: st.size, nrPagesPerCall: st.nr, gupFlags: st.gupFlags, testFlags: st.testFlags, whichPages: st.which,
-      });
-      setRet(res.ret);
-      r.mm.gupTest.setLast(res);
-      return true;
-    }
     default:
       return false;
   }
