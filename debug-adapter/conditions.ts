@@ -40,6 +40,8 @@ export function knownHeads(s: Scenario, r?: Runner): Set<string> {
 /** A parsed expression; comparisons and operators are the scenario language's own (issue 11). */
 export interface CompiledExpr {
   text: string;
+  /** The parsed expression (data breakpoints find the slots it reads, dataFootprint.ts). */
+  ast: Expr;
   /** The value (a comparison gives 1n / 0n). Throws an Error with a one-line message. */
   value(r: Runner): Value;
 }
@@ -69,7 +71,7 @@ export function compileExpression(text: string, known: ReadonlySet<string>, what
     if (unknown === undefined && !known.has(p.head)) unknown = p.head;
   });
   if (unknown !== undefined) throw new Error(`${what} '${src}': unknown name '${unknown}'${suggestion(unknown, known)}`);
-  return { text: src, value: (r: Runner): Value => evaluate(expr, r) };
+  return { text: src, ast: expr, value: (r: Runner): Value => evaluate(expr, r) };
 }
 
 /** Truth of a condition's value: a nonzero number, a non-empty string or byte string. */

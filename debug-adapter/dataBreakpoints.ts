@@ -12,6 +12,10 @@
  * entries in between, so a reverse-continue across 10^6 records is one pass over the journal
  * plus one read per record that changed state (test/bench/dataBreakpoint.ts).
  *
+ * Most watched values have a footprint (dataFootprint.ts): the journal slots they read. A record
+ * whose journal span wrote none of them cannot change the value, so it is passed over without
+ * replaying the journal or evaluating anything — a walk costs one scan of the journal's entries.
+ *
  * The data id is `expr:` followed by the expression text, so it survives restarts and can be
  * typed by any client; `dataBreakpointInfo` and `vlab/dataBreakpoint` produce it.
  */
@@ -19,6 +23,7 @@ import type { DebugProtocol } from '@vscode/debugprotocol';
 import { formatValue, type Value } from '../model/scenario/evaluate';
 import { BreakpointOptions, type StopContext } from './breakpointOptions';
 import { compileExpression, type CompiledExpr } from './conditions';
+import { Footprint, footprintOf } from './dataFootprint';
 
 export const DATA_ID_PREFIX = 'expr:';
 export const MAX_DATA_BREAKPOINTS = 64;
@@ -38,6 +43,8 @@ export interface DataBreakpoint {
   bi: number;
   bv: Sample | undefined;
   epoch: number;
+  /** The slots the expression reads (null: none known, evaluate at every change of state); found at the first check. */
+  footprint: Footprint | null | undefined;
 }
 
 function same(a: Sample, b: Sample): boolean {
@@ -97,7 +104,7 @@ export class DataBreakpoints {
       if (a?.accessType !== undefined && a.accessType !== 'write') throw new Error(`access type '${String(a.accessType)}' is not supported: the model breaks on value changes (write)`);
       const expr = compileWatch(a?.dataId, known);
       const options = a.condition || a.hitCondition ? new BreakpointOptions({ condition: a.condition, hitCondition: a.hitCondition }, known) : undefined;
-      this.list.push({ id, dataId: DATA_ID_PREFIX + expr.text, expr, options, ai: -1, av: undefined, bi: -1, bv: undefined, epoch: -1 });
+      this.list.push({ id, dataId: DATA_ID_PREFIX + expr.text, expr, options, ai: -1, av: undefined, bi: -1, bv: undefined, epoch: -1, footprint: undefined });
       return { id, verified: true, message: `breaks when ${expr.text} changes` };
     } catch (e) {
       return { id, verified: false, message: e instanceof Error ? e.message : String(e) };
@@ -137,6 +144,11 @@ export class DataBreakpoints {
     if (i <= 0) return undefined;
     const h = ctx.history;
     if (h[i - 1].journalPos === h[i].journalPos) return undefined;
+    if (bp.footprint === undefined) {
+      const slots = footprintOf(bp.expr.ast, ctx.runner);
+      bp.footprint = slots ? new Footprint(slots) : null;
+    }
+    if (bp.footprint && !bp.footprint.touched(ctx.runner.m.journal, h[i - 1].journalPos, h[i].journalPos)) return undefined;
     const a = this.sample(bp, ctx, i - 1);
     const b = this.sample(bp, ctx, i);
     return same(a, b) ? undefined : { old: describeSample(a), neu: describeSample(b) };

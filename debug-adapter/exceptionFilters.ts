@@ -89,8 +89,17 @@ export const EXCEPTION_FILTERS: readonly ExceptionFilter[] = [
   },
   {
     id: 'deferred-cc3', label: 'Deferred cc 3', default: false,
-    description: 'A start function ended with deferred condition code 3: no path to the device',
-    match: (r) => (r.event.kind === 'sch.status' && r.event.cc === 3 ? { description: `deferred condition code 3 on subchannel ${hex(r.event.sch)} (stctl ${hex(r.event.stctl)})`, ref: 'css §5.5' } : undefined),
+    description: 'A start function ended with deferred condition code 3: no path to the device (in the vfio topology also where QEMU hands it to the guest)',
+    match: (r) => {
+      const e = r.event;
+      if (e.kind === 'sch.status' && e.cc === 3) return { description: `deferred condition code 3 on subchannel ${hex(e.sch)} (stctl ${hex(e.stctl)})`, ref: 'css §5.5' };
+      // css §10.4: QEMU's io notifier gives the guest the host's deferred cc 3 (or makes one of ENODEV)
+      if (e.kind === 'guest.status' && e.cc === 3) {
+        const how = e.from === 'irb' ? "copied from the host's IRB" : 'the io region read gave ENODEV';
+        return { description: `deferred condition code 3 reaches the guest's subchannel ${hex(e.sch)} through QEMU (stctl ${hex(e.stctl)}, ${how})`, ref: 'css §5.5, §10.4' };
+      }
+      return undefined;
+    },
   },
   {
     id: 'crw-overflow', label: 'CRW overflow', default: false,
@@ -174,7 +183,7 @@ export class ExceptionFilters {
 /** Only these event kinds can raise a filter: the check costs one comparison for the others. */
 function interesting(r: HistoryRecord): boolean {
   const k = r.event.kind;
-  return k === 'sch.status' || k === 'exception' || k === 'expect' || k === 'warn' || k === 'crw.queued' || k === 'end';
+  return k === 'sch.status' || k === 'guest.status' || k === 'exception' || k === 'expect' || k === 'warn' || k === 'crw.queued' || k === 'end';
 }
 
 /** exceptionInfo body for a stop. */

@@ -14,6 +14,7 @@ import { decodeCrw } from './crwView';
 import { StopState, sidOf, type StateRow } from './stopState';
 import type { Structured } from './repl';
 import { PG_DIRTY } from '../model/linux/mm/pageStore';
+import { ruleRows } from './deviceRules';
 
 /** Subchannels listed in the Variables view (all of them are in the Subchannels tree view). */
 const SUBCHANNEL_ROWS = 8;
@@ -127,7 +128,7 @@ export class Variables {
     if (s) return s;
     const known = this.produced.get(ref)?.some((v) => v.name === name);
     if (!known) throw new Error(`no variable '${name}' here (expand its parent first)`);
-    throw new Error(`read-only: ${name} (editable: guest SCHIB fields that MSCH modifies, page dirty, guest memory through writeMemory)`);
+    throw new Error(`read-only: ${name} (editable: guest SCHIB fields that MSCH modifies, device rules, page dirty, guest memory through writeMemory)`);
   }
 
   private rows(rows: StateRow[]): DebugProtocol.Variable[] {
@@ -213,11 +214,22 @@ export class Variables {
     );
   }
 
+  /** `device rules`: one editable row per scripted rule, its actions underneath (deviceRules.ts). */
+  private deviceRules(sch: number): DebugProtocol.Variable {
+    const rows = ruleRows(this.runner, sch);
+    const summary = rows.length ? `${rows.length} scripted (rule statements; edit a rule or one action)` : 'none scripted (the device type\'s own behaviour)';
+    return this.v('device rules', summary, rows.length ? () => rows.map((r) =>
+      this.v(r.name, r.value, () => r.fields.map((f) => this.v(f.name, f.value, undefined, { setter: (value) => ({ apply: f.set(value) }) })), { setter: (value) => ({ apply: r.set(value) }) }),
+    ) : undefined);
+  }
+
   private subchannels(hex: boolean): DebugProtocol.Variable[] {
     // rows first; a subchannel's field groups are built when it is expanded
     const { subchannels, total } = this.view.subchannels({ limit: SUBCHANNEL_ROWS }, false);
     const rows = subchannels.map((s) =>
-      this.v(`${s.sid}${s.side ? ' ' + s.side : ''} (dev ${s.devno} ${s.deviceType})`, s.active ? 'channel program in flight' : 'idle', () => this.subchannelGroups(s.sch, s.side)),
+      // after the SCHIB, the device's scripted rules (css §3.3, §4): the machine's device, so not on the guest side
+      this.v(`${s.sid}${s.side ? ' ' + s.side : ''} (dev ${s.devno} ${s.deviceType})`, s.active ? 'channel program in flight' : 'idle', () =>
+        [...this.subchannelGroups(s.sch, s.side), ...(s.side === 'guest' ? [] : [this.deviceRules(s.sch)])]),
     );
     if (total > subchannels.length) rows.push(this.v(`… ${total - subchannels.length} more`, 'see the Subchannels view'));
     void hex;

@@ -155,6 +155,19 @@ export class Device {
     this.m.journal.set(this.state, 'script', Object.freeze([rule, ...this.state.script.filter((r) => r.cmd !== rule.cmd)]));
   }
 
+  /**
+   * Replace scripted rule `old` by `rule` for the same command, in place (an edit in the
+   * debugger's Variables view, issue 9), journaled so stepping back undoes it.
+   */
+  replaceScript(old: ScriptRule, rule: ScriptRule): void {
+    const i = this.state.script.indexOf(old);
+    if (i < 0) throw new Error(`the rule for command 0x${old.cmd.toString(16).padStart(2, '0')} is no longer scripted`);
+    if (rule.cmd !== old.cmd) throw new Error('a rule edit keeps its command code');
+    const next = this.state.script.slice();
+    next[i] = rule;
+    this.m.journal.set(this.state, 'script', Object.freeze(next));
+  }
+
   /** Forget the scripted rule of the command in progress (it ended without `end`). */
   clearActive(): void {
     this.m.journal.set(this, 'active', undefined);

@@ -18,6 +18,12 @@ export type ModelEvent =
   | { kind: 'ccw.check'; sch: number; addr: number; reason: string; ref: string }
   /** `cc`: the SCSW's deferred condition code (css §1.3; 3 = device not operational, css §5.5). */
   | { kind: 'sch.status'; sch: number; stctl: number; dstat: number; cstat: number; cpa: number; count: number; cc: number }
+  /**
+   * vfio topology: QEMU's io notifier left the guest's subchannel with a deferred condition code
+   * 3 (css §10.4: copied from the host's IRB, or the io region read gave ENODEV). The host
+   * subchannel's own `sch.status` is the machine's; this is what the guest sees.
+   */
+  | { kind: 'guest.status'; sch: number; stctl: number; cc: number; from: 'irb' | 'enodev' }
   | { kind: 'irq.queued'; sch: number; isc: number }
   | { kind: 'irq.presented'; sch: number; isc: number; intparm: number }
   | { kind: 'crw.queued'; queue: string; crw: number }
@@ -77,6 +83,7 @@ export function describeEvent(e: ModelEvent): string {
     case 'ccw.chain': return `sch ${h(e.sch)} chain ${e.how} → ${h(e.next)}`;
     case 'ccw.check': return `sch ${h(e.sch)} channel-program check @${h(e.addr)}: ${e.reason} (${e.ref})`;
     case 'sch.status': return `sch ${h(e.sch)} status stctl=${h(e.stctl)} dstat=${h(e.dstat)} cstat=${h(e.cstat)} cpa=${h(e.cpa)} residual=${e.count}`;
+    case 'guest.status': return `guest sch ${h(e.sch)} status stctl=${h(e.stctl)} deferred cc ${e.cc} (${e.from === 'irb' ? 'from the host IRB' : 'io region read ENODEV'})`;
     case 'irq.queued': return `I/O interruption request sch ${h(e.sch)} isc ${e.isc}`;
     case 'irq.presented': return `I/O interruption presented sch ${h(e.sch)} isc ${e.isc} intparm ${h(e.intparm)}`;
     case 'crw.queued': return `CRW ${h(e.crw)} queued on ${e.queue}`;

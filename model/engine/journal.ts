@@ -211,14 +211,15 @@ export class Journal {
    * Position of the last entry before `before` that wrote a slot, or -1: a typed-array element
    * (`owner[field][index]`, any field when `field` is undefined), a numeric or other property
    * (`owner[field]`, `index` undefined), or a queue (`owner` an array: push / shift / splice).
-   * Views use it to find the event that last changed what a row shows (issue 10 "reveal").
+   * Views use it to find the event that last changed what a row shows (issue 10 "reveal"); with
+   * `after`, only entries at or past it are looked at (data breakpoints ask per record span).
    */
-  lastWriteBefore(owner: object, field: string | undefined, index: number | undefined, before: number): number {
+  lastWriteBefore(owner: object, field: string | undefined, index: number | undefined, before: number, after = 0): number {
     const hi = Math.min(this.len, before);
     const fields = this.slotIds.get(owner);
     const ids = new Set<number>();
     if (fields) for (const [f, id] of fields) if (field === undefined || f === field) ids.add(id);
-    for (let e = hi - 1; e >= 0; e--) {
+    for (let e = hi - 1; e >= Math.max(0, after); e--) {
       const k = this.kind[e];
       if (k === ELEM) {
         if (index !== undefined && this.index[e] === index && ids.has(this.ref[e])) return e;

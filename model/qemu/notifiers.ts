@@ -84,6 +84,12 @@ export function ioNotifier(q: QemuCss, sch: number, forced?: IoReadResult): void
     if (s.get(sch, 'scsw.dstat') & DSTAT.UC && s.get(sch, 'pmcw.csense')) q.m.journal.set(d, 'sense', irb.slice(32, 64));
   }
   q.m.journal.set(d, 'stats', { ...d.stats, ioIrqs: d.stats.ioIrqs + 1 });
+  // css §1.3, §10.4: the guest's SCSW now holds a deferred cc 3 (valid with status pending); the
+  // host's status event is the host subchannel's, so the guest's own gets a record (the
+  // deferred-cc3 exception filter stops here, in QEMU's handler, where the guest receives it)
+  if (change.kind !== 'status' && s.get(sch, 'scsw.cc') === 3 && s.get(sch, 'scsw.stctl') & STCTL.PENDING) {
+    q.m.emit({ kind: 'guest.status', sch, stctl: s.get(sch, 'scsw.stctl'), cc: 3, from: change.kind === 'deferred-cc3' ? 'enodev' : 'irb' }, 'instruction');
+  }
   q.core.injectIo(sch);
 }
 

@@ -150,7 +150,7 @@ describe('DAP: standalone adapter over stdio', function () {
     const schs = (await dc.variablesRequest({ variablesReference: scopes[1].variablesReference })).body.variables;
     assert.equal(schs[0].name, '0.0.0007 (dev 0.0.1234 echo)');
     const groups = (await dc.variablesRequest({ variablesReference: schs[0].variablesReference })).body.variables;
-    assert.deepEqual(groups.map((g) => g.name), ['PMCW', 'SCSW', 'MBA', 'MDA']);
+    assert.deepEqual(groups.map((g) => g.name), ['PMCW', 'SCSW', 'MBA', 'MDA', 'device rules']);
     const scsw = (await dc.variablesRequest({ variablesReference: groups[1].variablesReference, format: { hex: true } })).body.variables;
     // css §5.3: normal end leaves STCTL primary|secondary|pending and DSTAT CE|DE
     assert.equal(scsw.find((v) => v.name === 'scsw.stctl [w7.27-31]')!.value, '0x7');

@@ -16,7 +16,7 @@ export async function launch(dc: DebugClient, program: string): Promise<DebugPro
   return stopped;
 }
 
-export async function step(dc: DebugClient, kind: 'next' | 'stepIn' | 'stepOut' | 'stepBack' | 'continue', threadId = 1): Promise<DebugProtocol.StoppedEvent> {
+export async function step(dc: DebugClient, kind: 'next' | 'stepIn' | 'stepOut' | 'stepBack' | 'continue' | 'reverseContinue', threadId = 1): Promise<DebugProtocol.StoppedEvent> {
   const stopped = dc.waitForEvent('stopped') as Promise<DebugProtocol.StoppedEvent>;
   await dc.send(kind, { threadId });
   return stopped;

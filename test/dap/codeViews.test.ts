@@ -46,6 +46,20 @@ describe('DAP: disassemble (css §3)', function () {
     assert.equal(c.instruction, 'invalid 0x00 count 0 cda 0x0'); // css §3.3 xxxx 0000 invalid
   });
 
+  it('decodes a format-0 program: command, CDA in bytes 1-3, flags in byte 4, count in bytes 6-7 (css §3.1)', async () => {
+    const file = example('css-program-check.vlab');
+    await launch(dc, file);
+    await runTo(dc, file, 31); // `program f0 at 0x1200 format 0` is stored by now
+    const r = await dc.send('disassemble', { memoryReference: '0x1200', instructionCount: 2 }) as DebugProtocol.DisassembleResponse;
+    const [a, b] = r.body!.instructions;
+    assert.equal(a.symbol, 'f0');
+    assert.equal(a.instructionBytes, '03 00 00 00 40 00 00 01'); // NOP 0x03, CDA 0, flags CC 0x40, count 1
+    assert.equal(a.instruction, 'NOP CC count 1 cda 0x0');
+    assert.equal(b.instructionBytes, '02 00 30 00 00 00 00 00'); // READ 0x02, CDA 0x003000, flags 0, count 0
+    assert.equal(b.instruction, 'READ count 0 cda 0x3000 <buf>');
+    assert.equal(b.line, 29);
+  });
+
   it('shows a TIC target as the program label (css §3.4) and honours instructionOffset', async () => {
     const loop = fixture('tic-loop.vlab');
     await launch(dc, loop);

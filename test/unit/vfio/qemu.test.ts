@@ -24,18 +24,26 @@ describe('QEMU: io-region read result → guest SCSW (css §10.4)', () => {
   it('ok → IRB copied', () => assert.deepEqual(ioReadOutcome({ kind: 'ok' }), { kind: 'copy-irb' }));
   for (const [errno, cstat] of [[14, 0x08], [5, 0x20]] as const) {
     it(`driven: error ${errno} → CSTAT 0x${cstat.toString(16)}, STCTL 0x17, interruption`, () => {
-      const { v } = run(header());
+      const { r, v } = run(header());
+      const before = r.m.history.length;
       v.qemu.ioNotifier(SCH, { kind: 'error', errno });
       assert.equal(v.qemu.core.schib.get(SCH, 'scsw.cstat'), cstat);
       assert.equal(v.qemu.core.schib.get(SCH, 'scsw.stctl'), 0x17);
       assert.ok(v.qemu.interruptionPending());
+      // no deferred cc 3: no guest.status record (the deferred-cc3 exception filter's event)
+      assert.ok(r.m.history.slice(before).every((h) => h.event.kind !== 'guest.status'));
     });
   }
-  it('driven: ENODEV → SCSW.CC 3, STCTL alert + pending', () => {
-    const { v } = run(header());
+  it('driven: ENODEV → SCSW.CC 3, STCTL alert + pending, and a guest.status record of it', () => {
+    const { r, v } = run(header());
+    const before = r.m.history.length;
     v.qemu.ioNotifier(SCH, { kind: 'error', errno: 19 });
     assert.equal(v.qemu.core.schib.get(SCH, 'scsw.cc'), 3);
     assert.equal(v.qemu.core.schib.get(SCH, 'scsw.stctl'), 0x11);
+    // css §10.4: what the guest sees gets its own record, before the interruption is queued
+    const kinds = r.m.history.slice(before).map((h) => h.event);
+    assert.deepEqual(kinds.filter((e) => e.kind === 'guest.status'), [{ kind: 'guest.status', sch: SCH, stctl: 0x11, cc: 3, from: 'enodev' }]);
+    assert.ok(kinds.findIndex((e) => e.kind === 'guest.status') < kinds.findIndex((e) => e.kind === 'irq.queued'));
   });
 });
 
