@@ -78,6 +78,27 @@ async function wheel(page, title, dy) {
   return box;
 }
 
+/** Waits until the selected row of view `title` satisfies `test` (its text as `renderedRows`
+ * reads it); returns that text. */
+async function selectedRow(page, title, test) {
+  const deadline = Date.now() + WAIT_MS;
+  let texts = [];
+  while (Date.now() < deadline) {
+    texts = await pane(page, title).locator('.monaco-list-row.selected').evaluateAll((rows) =>
+      rows.map((row) => {
+        const parts = [];
+        const walk = document.createTreeWalker(row, NodeFilter.SHOW_TEXT);
+        while (walk.nextNode()) parts.push(walk.currentNode.textContent);
+        return parts.join(' ');
+      })).catch(() => []);
+    texts = texts.map(norm);
+    const hit = texts.find(test);
+    if (hit) return hit;
+    await sleep(200);
+  }
+  throw new Error(`view "${title}": no selected row as expected (selected: ${JSON.stringify(texts)})`);
+}
+
 /** Every row of a view as "label description", in order. Lists render only the rows in sight,
  * so this scrolls from the top to the bottom collecting rows (and leaves the view scrolled to
  * the bottom, where a subchannel's SCSW status fields are). */
@@ -132,4 +153,4 @@ async function widenSideBar(page, width) {
   await page.mouse.up();
 }
 
-module.exports = { WAIT_MS, norm, palette, openFile, pane, viewRows, expectRows, expand, widenSideBar };
+module.exports = { WAIT_MS, norm, palette, openFile, pane, viewRows, expectRows, expand, widenSideBar, selectedRow };
