@@ -12,7 +12,7 @@ const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
 const W = require('../host/codeServerWrapper.js');
-const { WAIT_MS, palette, openFile, viewRows, selectedRow } = require('./workbench.js');
+const { WAIT_MS, palette, openFile, viewRows, selectedRow, breakpointAt } = require('./workbench.js');
 
 const TIMEOUT_MS = Number(process.env.VFIO_LAB_E2E_TIMEOUT_MS || 5 * 60_000);
 const IMAGES = path.join(W.REPO, 'docs', 'images');
@@ -40,16 +40,6 @@ async function canvasData(frame, test, what) {
     await W.sleep(150);
   }
   throw new Error(`${what}: canvas data never matched; last: ${JSON.stringify(d).slice(0, 1500)}`);
-}
-
-/** Sets a breakpoint on `line` of the open editor (Go to Line, then Toggle Breakpoint). */
-async function breakpointAt(page, line) {
-  await page.keyboard.press('Control+G');
-  await page.keyboard.type(String(line));
-  const widget = page.locator('.quick-input-widget');
-  await widget.locator('.monaco-list-row:visible', { hasText: `Go to line ${line}.` }).click();
-  await widget.waitFor({ state: 'hidden', timeout: WAIT_MS });
-  await palette(page, 'Debug: Toggle Breakpoint');
 }
 
 /** Debug the open scenario and continue to its breakpoint (the Call Stack shows `line`). */

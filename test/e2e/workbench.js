@@ -49,6 +49,16 @@ async function pick(page, text, label) {
   throw new Error(`palette has no row "${label}" (rows: ${JSON.stringify(shown)})`);
 }
 
+/** Sets a breakpoint on `line` of the open editor (Go to Line, then Toggle Breakpoint). */
+async function breakpointAt(page, line) {
+  await page.keyboard.press('Control+G');
+  await page.keyboard.type(String(line));
+  const widget = page.locator('.quick-input-widget');
+  await widget.locator('.monaco-list-row:visible', { hasText: `Go to line ${line}.` }).click();
+  await widget.waitFor({ state: 'hidden', timeout: WAIT_MS });
+  await palette(page, 'Debug: Toggle Breakpoint');
+}
+
 /** The pane (view section) of the side bar whose header title is `title`. */
 function pane(page, title) {
   return page.locator('.part.sidebar .pane').filter({
@@ -153,4 +163,4 @@ async function widenSideBar(page, width) {
   await page.mouse.up();
 }
 
-module.exports = { WAIT_MS, norm, palette, openFile, pane, viewRows, expectRows, expand, widenSideBar, selectedRow };
+module.exports = { WAIT_MS, norm, palette, openFile, pane, viewRows, expectRows, expand, widenSideBar, selectedRow, breakpointAt };
