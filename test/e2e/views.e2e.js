@@ -82,6 +82,58 @@ async function check(page, title, rows, what, expandLabels = []) {
   await expectRows(page, title, rows, what);
 }
 
+/**
+ * A user edits subchannel fields in the Subchannels view: a too-wide value and text are refused
+ * in the input box with one line each, Escape leaves the field as it was; a read-only field offers
+ * no edit (its hover says "Read-only."). Nothing in the view changes.
+ */
+async function badFieldInput(page, file) {
+  await openFile(page, 'hello.vlab');
+  await palette(page, 'VFIO Lab: Debug Scenario');
+  await stepTo(page, lineOf(file, 'expect cc == 0'));
+  await showVfioLab(page);
+  // only Subchannels open, so its field rows have room (a small pane scrolls under the hover card)
+  for (const v of VIEWS) {
+    const header = pane(page, v).locator('.pane-header');
+    if ((v === 'Subchannels') !== ((await header.getAttribute('aria-expanded')) === 'true')) await header.click();
+  }
+  await expand(page, 'Subchannels', ['0.0.0007', 'PMCW']);
+  const row = (prefix) => pane(page, 'Subchannels').locator('.monaco-list-row').filter({ has: page.locator('.label-name', { hasText: new RegExp(`^${prefix.replace(/[[\]]/g, '\\$&')}`) }) }).first();
+  // css §1.1: the ISC is 3 bits of PMCW word 1, modifiable by MSCH (css §5.3)
+  const before = await viewRows(page, 'Subchannels'); // (leaves the list scrolled to the bottom)
+  await expand(page, 'Subchannels', ['0.0.0007']); // back to the top, where PMCW word 1 is
+  const isc = row('isc [');
+  await isc.hover();
+  await isc.locator('.actions .action-label[aria-label^="Edit Field Value"]').click();
+  const widget = page.locator('.quick-input-widget');
+  const input = widget.locator('.quick-input-box input');
+  await input.waitFor({ timeout: WAIT_MS });
+  for (const [text, message] of [
+    ['8', '8 does not fit in 3 bits (max 0x7 = 7).'],
+    ['three', "'three' is not a number: use decimal, 0x hex or 0b binary."],
+    ['-1', "'-1' is negative: fields are unsigned."],
+  ]) {
+    await input.fill(text);
+    await widget.locator('.quick-input-message', { hasText: message }).waitFor({ timeout: WAIT_MS });
+  }
+  await page.keyboard.press('Escape');
+  await widget.waitFor({ state: 'hidden', timeout: WAIT_MS });
+  // css §5.3: PIM is set by the machine, not by MSCH: no edit action; the palette command says why
+  const pim = row('pim [');
+  await pim.waitFor({ timeout: WAIT_MS });
+  if (await pim.locator('.actions .action-label[aria-label^="Edit Field Value"]').count()) throw new Error('pim offers Edit Field Value');
+  await pim.click({ button: 'right' });
+  const menu = page.locator('.context-view .monaco-menu');
+  await menu.locator('.action-label', { hasText: 'Copy Value' }).first().waitFor({ timeout: WAIT_MS });
+  const items = (await menu.locator('.action-label').allInnerTexts()).map(norm);
+  if (items.some((t) => t.startsWith('Edit Field Value'))) throw new Error(`the read-only pim row offers ${JSON.stringify(items)}`);
+  await page.keyboard.press('Escape');
+  const after = await viewRows(page, 'Subchannels');
+  if (JSON.stringify(after) !== JSON.stringify(before)) throw new Error(`the Subchannels view changed after refused input:\n${JSON.stringify(before)}\n${JSON.stringify(after)}`);
+  await palette(page, 'Debug: Stop');
+  console.log(`  ✔ bad input in Subchannels: too wide, not a number, negative refused in the input box; read-only pim offers only ${JSON.stringify(items.filter(Boolean))}; nothing changed`);
+}
+
 /** A pane's header description (the view's radix and filter, e.g. "hex · changed only"). */
 async function headerDescription(page, title) {
   return norm(await pane(page, title).locator('.pane-header .description').innerText().catch(() => ''));
@@ -295,6 +347,9 @@ async function runViewsE2e() {
     ], 'after pin_user_pages_fast 512');
     await shoot(page, 'Pages', 'view-pages.png');
     await palette(page, 'Debug: Stop');
+
+    // ---- bad input typed into a view: hello.vlab after SSCH -----------------------------------
+    await badFieldInput(page, path.join(workspace, 'hello.vlab'));
 
     // ---- placement: the views in Run and Debug ---------------------------------------------
     await viewsInRunAndDebug(page, dirs, (name) => path.join(workspace, name));
