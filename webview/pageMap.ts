@@ -374,6 +374,9 @@ class PageMap {
     d.pinnedCells = String(pinned);
     d.folios = String(heads.size);
     d.selected = String(this.selected);
+    // where cell i is drawn, for tests that click a cell as a user would: x = GUTTER + (i % cols) ×
+    // cell, y = PAD + ⌊i / cols⌋ × cell − scrollTop, in the scroller's box
+    d.geometry = `${GUTTER},${PAD},${cell},${cols},${top}`;
     d.theme = themeKind();
   }
 

@@ -12,7 +12,7 @@ const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
 const W = require('../host/codeServerWrapper.js');
-const { WAIT_MS, palette, openFile, viewRows } = require('./workbench.js');
+const { WAIT_MS, palette, openFile, viewRows, selectedRow, breakpointAt } = require('./workbench.js');
 
 const TIMEOUT_MS = Number(process.env.VFIO_LAB_E2E_TIMEOUT_MS || 5 * 60_000);
 const IMAGES = path.join(W.REPO, 'docs', 'images');
@@ -40,16 +40,6 @@ async function canvasData(frame, test, what) {
     await W.sleep(150);
   }
   throw new Error(`${what}: canvas data never matched; last: ${JSON.stringify(d).slice(0, 1500)}`);
-}
-
-/** Sets a breakpoint on `line` of the open editor (Go to Line, then Toggle Breakpoint). */
-async function breakpointAt(page, line) {
-  await page.keyboard.press('Control+G');
-  await page.keyboard.type(String(line));
-  const widget = page.locator('.quick-input-widget');
-  await widget.locator('.monaco-list-row:visible', { hasText: `Go to line ${line}.` }).click();
-  await widget.waitFor({ state: 'hidden', timeout: WAIT_MS });
-  await palette(page, 'Debug: Toggle Breakpoint');
 }
 
 /** Debug the open scenario and continue to its breakpoint (the Call Stack shows `line`). */
@@ -118,6 +108,31 @@ async function timelineChecks(page) {
   console.log(`  ✔ timeline: ${d.drawnRows} rows, lanes ${d.drawnLanes}, ${d.arrows} flow arrows, stop seq ${d.currentSeq}`);
   await shot(page, frame, 'timeline-dark.png');
 
+  // hover the chchp -c 1 41 event: the card gives its kind, lane and every field of the event
+  await frame.locator('.scroller').hover({ position: { x: 420, y: chp.y } });
+  const tip = frame.locator('.tooltip');
+  await tip.waitFor({ state: 'visible', timeout: WAIT_MS });
+  const hover = {
+    title: await tip.locator('.card-title').innerText(),
+    sub: await tip.locator('.card-sub').first().innerText(),
+    fields: (await tip.locator('pre.card-fields').innerText()).split('\n'),
+    stack: (await tip.locator('pre.card-stack').innerText()).split('\n'),
+  };
+  // css §7.2: SCLP configure → the path is configured and online again, and its PAM bit is set
+  // again in the one subchannel using it (0.0.0007, CHPID slot 1)
+  const expectHover = (ok, what) => {
+    if (!ok) throw new Error(`timeline hover card: ${what}: ${JSON.stringify(hover)}`);
+  };
+  expectHover(hover.title === 'CHPID 41 configured online', 'title');
+  expectHover(hover.sub.startsWith(`chp.state · machine/channel · seq ${chp.seq} · time `), 'kind, lane and seq');
+  expectHover(JSON.stringify(hover.fields) === JSON.stringify([
+    'chpid = 0x41 (65)', 'configured = true', 'online = true', 'pamChanged = 1',
+    'note = SCLP configure CHPID 41, no machine CRW [unverified: chosen, css §6.2]; PAM bit set in 1 subchannel(s) [unverified: chosen PAM behaviour, css §1.2, §6.2]',
+  ]), 'fields');
+  // host cio: chp_configure_write (sysfs `configure`) → cfg_func → sclp_chp_configure (css §7.2)
+  expectHover(hover.stack[0] === 'sclp_chp_configure' && hover.stack.includes('cfg_func') && hover.stack.includes('chp_configure_write') && hover.stack[hover.stack.length - 1] === 'chchp -c 1 41', 'call stack');
+  console.log(`  ✔ hover card: ${hover.title.slice(0, 40)}… fields ${hover.fields.slice(0, 4).join(', ')}`);
+
   // click the chchp -c 1 event: the debugger travels there (goto) and the timeline marks it
   await frame.locator('.scroller').click({ position: { x: 420, y: chp.y } });
   await canvasData(frame, (x) => Number(x.currentSeq) === chp.seq, 'timeline after travel');
@@ -149,6 +164,34 @@ async function timelineChecks(page) {
   console.log('  ✔ timeline cleared when the session ended');
 }
 
+/** Clicks cell `i` of the page map where it is drawn (the canvas's `geometry`). */
+async function clickCell(frame, i) {
+  const d = await canvasData(frame, (x) => Boolean(x.geometry), 'page map geometry');
+  const [gutter, pad, cell, cols, top] = d.geometry.split(',').map(Number);
+  const x = gutter + (i % cols) * cell + cell / 2;
+  const y = pad + Math.floor(i / cols) * cell - top + cell / 2;
+  await frame.locator('.scroller').click({ position: { x, y } });
+  await canvasData(frame, (c) => c.selected === String(i), `cell ${i} selected by a click`);
+}
+
+/** The page map's details → "Reveal in Pages": the Pages tree shows and selects that page's row. */
+async function revealInPages(page, frame) {
+  // the first anon page (pinned once): gup §3.1 small page ref 1 + 1024
+  await clickCell(frame, 0);
+  await frame.locator('.details', { hasText: 'refcount   1025' }).waitFor({ timeout: WAIT_MS });
+  // back to the page pinned twice (0x7f0000880000, cell 128): ref 1 + 2 × 1024 = 2049
+  await clickCell(frame, 128);
+  const details = frame.locator('.details');
+  await details.locator('.card-title', { hasText: 'pid 100 0x7f0000880000' }).waitFor({ timeout: WAIT_MS });
+  const pfn = /pfn {8}(0x[0-9a-f]+)/.exec(await details.innerText())?.[1];
+  if (!pfn) throw new Error(`no pfn in the details: ${await details.innerText()}`);
+  await details.locator('button', { hasText: 'Reveal in Pages' }).click();
+  // gup §3.1: ref 2049; §3.2: a small page has no exact pincount (–); §3.3 maybe-pinned (ref ≥ 1024)
+  const want = `0x7f0000880000 pfn ${pfn} ● ref 2049 pin – maybe-pinned`;
+  const row = await selectedRow(page, 'Pages', (t) => t.startsWith(want));
+  console.log(`  ✔ Reveal in Pages: the Pages tree selects "${row}"`);
+}
+
 async function pageMapChecks(page) {
   await openFile(page, 'gup-page-map.vlab');
   await breakpointAt(page, 29); // the last expect: every pin taken
@@ -177,6 +220,7 @@ async function pageMapChecks(page) {
   await frame.locator('.details', { hasText: 'refcount   2049' }).waitFor({ timeout: WAIT_MS });
   await frame.locator('.details button', { hasText: 'Reveal in Pages' }).waitFor({ timeout: WAIT_MS });
   console.log('  ✔ search: unmapped address refused with a message; 0x7f0000880000 → cell 128, refcount 2049');
+  await revealInPages(page, frame);
   await frame.locator('select[aria-label="VMA"]').selectOption('0x7f0000000000');
   await canvasData(frame, (x) => x.vma === '0x7f0000000000' && x.mappedCells === '1024', 'back to the THP VMA');
   await shot(page, frame, 'pagemap-dark.png');

@@ -37,16 +37,28 @@ async function pick(page, text, label) {
     await page.keyboard.press('F1');
     if ((await ok(input.waitFor({ state: 'visible', timeout: 3000 })))
       && (await ok(input.fill(text, { timeout: 2000 })))
-      && (await ok(row.waitFor({ state: 'visible', timeout: 2000 })))
-      // A click that times out was never dispatched, so retrying cannot run the command twice.
-      && (await ok(row.click({ timeout: 2000 })))) {
-      return widget.waitFor({ state: 'hidden', timeout: WAIT_MS });
+      && (await ok(row.waitFor({ state: 'visible', timeout: 2000 })))) {
+      // On a loaded machine a click can report a timeout after it was dispatched: if the palette
+      // closed, the command ran, and a retry would run it twice (two debug sessions).
+      if ((await ok(row.click({ timeout: 5000 }))) || !(await widget.isVisible())) {
+        return widget.waitFor({ state: 'hidden', timeout: WAIT_MS });
+      }
     }
     shown = (await rows.locator('.label-name').allInnerTexts().catch(() => [])).map(norm);
     if (await widget.isVisible()) await page.keyboard.press('Escape');
     await sleep(250);
   }
   throw new Error(`palette has no row "${label}" (rows: ${JSON.stringify(shown)})`);
+}
+
+/** Sets a breakpoint on `line` of the open editor (Go to Line, then Toggle Breakpoint). */
+async function breakpointAt(page, line) {
+  await page.keyboard.press('Control+G');
+  await page.keyboard.type(String(line));
+  const widget = page.locator('.quick-input-widget');
+  await widget.locator('.monaco-list-row:visible', { hasText: `Go to line ${line}.` }).click();
+  await widget.waitFor({ state: 'hidden', timeout: WAIT_MS });
+  await palette(page, 'Debug: Toggle Breakpoint');
 }
 
 /** The pane (view section) of the side bar whose header title is `title`. */
@@ -76,6 +88,27 @@ async function wheel(page, title, dy) {
   await page.mouse.wheel(0, dy);
   await sleep(60); // the list renders the new rows on the next animation frame
   return box;
+}
+
+/** Waits until the selected row of view `title` satisfies `test` (its text as `renderedRows`
+ * reads it); returns that text. */
+async function selectedRow(page, title, test) {
+  const deadline = Date.now() + WAIT_MS;
+  let texts = [];
+  while (Date.now() < deadline) {
+    texts = await pane(page, title).locator('.monaco-list-row.selected').evaluateAll((rows) =>
+      rows.map((row) => {
+        const parts = [];
+        const walk = document.createTreeWalker(row, NodeFilter.SHOW_TEXT);
+        while (walk.nextNode()) parts.push(walk.currentNode.textContent);
+        return parts.join(' ');
+      })).catch(() => []);
+    texts = texts.map(norm);
+    const hit = texts.find(test);
+    if (hit) return hit;
+    await sleep(200);
+  }
+  throw new Error(`view "${title}": no selected row as expected (selected: ${JSON.stringify(texts)})`);
 }
 
 /** Every row of a view as "label description", in order. Lists render only the rows in sight,
@@ -132,4 +165,4 @@ async function widenSideBar(page, width) {
   await page.mouse.up();
 }
 
-module.exports = { WAIT_MS, norm, palette, openFile, pane, viewRows, expectRows, expand, widenSideBar };
+module.exports = { WAIT_MS, norm, palette, openFile, pane, viewRows, expectRows, expand, widenSideBar, selectedRow, breakpointAt };

@@ -113,6 +113,26 @@ describe('Channel Paths and CRW Queues after chchp (examples/vfio-chchp-configur
     assert.match(norm(find(snap, ['CHPID 0x40']).description), /configured online host online guest PAM 1\/1$/);
   });
 
+  it('configure off from the view runs chchp -c 0 40; the machine shows standby; Step Back undoes it', async () => {
+    const rec = recordRequests();
+    try {
+      await vscode.commands.executeCommand('vfioLab.channelPaths.configureOff', { chpid: 0x40 });
+      assert.deepEqual(rec.requests.find((r) => r.command === 'evaluate')?.arguments, { expression: 'chchp -c 0 40', context: 'repl' });
+    } finally {
+      rec.dispose();
+    }
+    await s.waitForState();
+    let snap = await s.snapshot('channelPaths');
+    // css §7.2: SCLP deconfigure → standby on the machine, PAM bit 0x80 (slot 0) cleared there
+    assert.equal(norm(find(snap, ['CHPID 0x40', 'machine']).description), 'standby, online');
+    assert.match(norm(find(snap, ['CHPID 0x40', '0.0.0007']).description), /^mask 0x80 PIM ✓ PAM ✗ /);
+    await s.debugSession.customRequest('stepBack', { threadId: 1 });
+    await s.waitForStop();
+    snap = await s.snapshot('channelPaths');
+    assert.equal(norm(find(snap, ['CHPID 0x40', 'machine']).description), 'configured, online');
+    assert.match(norm(find(snap, ['CHPID 0x40', '0.0.0007']).description), /^mask 0x80 PIM ✓ PAM ✓ /);
+  });
+
   it('configure on a CHPID that does not exist, or while no row is chosen: one line, nothing changed', async () => {
     const before = render(await s.snapshot('channelPaths'));
     const out = (await vscode.commands.executeCommand('vfioLab.channelPaths.configureOn', { chpid: 0x99 })) as { error?: string };
@@ -200,6 +220,16 @@ describe('Pages with pincounts rising and falling (examples/gup-pinning.vlab)', 
     }
     const cmds = await vscode.commands.getCommands(true);
     for (const c of ['vfioLab.pages.reveal', 'vfioLab.addDataBreakpoint', 'vfioLab.openMemory', 'vfioLab.revealLastChange', 'vfioLab.copyHex']) assert.ok(cmds.includes(c), c);
+  });
+
+  it('copy value copies the row in the view\'s radix (dec for Pages), copy as hex in hex', async () => {
+    const a = await api();
+    const node = await a.nodeAt('pages', ['vmstat', 'nr_foll_pin_released']);
+    assert.ok(node, 'the nr_foll_pin_released row');
+    // gup §4: 4 small + 512 THP subpages released by the unpins
+    assert.equal(await vscode.commands.executeCommand('vfioLab.copyValue', node), '516');
+    assert.equal(await vscode.env.clipboard.readText(), '516');
+    assert.equal(await vscode.commands.executeCommand('vfioLab.copyHex', node), '0x204');
   });
 
   it('vfioLab.pages.reveal { pid, vaddr }: a page in a folio, an unmapped address, bad arguments', async () => {
@@ -315,5 +345,32 @@ describe('several sessions and bad input typed into views', function () {
       // an adapter without readMemory answers an error, shown as one line
       assert.match(text, /^readMemory at 0x2000 failed: .+\n$/);
     }
+  });
+});
+
+describe('the walkthrough\'s scenario steps and the end of the last session', function () {
+  it('the walkthrough opens its path-handling and pinning samples; an unknown name opens nothing', async () => {
+    for (const name of ['vfio-chchp-configure.vlab', 'gup-pinning.vlab']) {
+      const uri = (await vscode.commands.executeCommand('vfioLab.openExample', name)) as string;
+      // the copy in the open workspace (the sample workspace) is preferred
+      assert.equal(uri, vscode.Uri.file(example(name)).toString());
+      assert.equal(vscode.window.activeTextEditor?.document.uri.fsPath, example(name));
+    }
+    assert.equal(await vscode.commands.executeCommand('vfioLab.openExample', '../package.json'), undefined);
+    assert.equal(vscode.window.activeTextEditor?.document.uri.fsPath, example('gup-pinning.vlab'));
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+  });
+
+  it('the views and the status bar clear when the last session ends', async function () {
+    this.timeout(60_000);
+    const s = await VlabSession.start(folder(), example('gup-pinning.vlab'));
+    await s.nextUntilLine(await lineOf(example('gup-pinning.vlab'), 'expect ret == 4'));
+    assert.ok(render(await s.snapshot('pages')).includes('pins 4 held'));
+    assert.ok((await api()).statusText());
+    await s.stop();
+    for (const view of ['subchannels', 'channelPaths', 'crwQueues', 'pages'] as const) {
+      assert.deepEqual(await (await vfioLabApi()).snapshotView(view), [], view);
+    }
+    assert.equal((await api()).statusText(), undefined);
   });
 });
