@@ -480,6 +480,43 @@ describe('DAP: breakpoints and run control (issue 9)', function () {
     assert.equal(ev.body.reason, 'step');
   });
 
+  it('cancel ends a long reverse-continue, with progress events, and leaves the session usable', async function () {
+    this.timeout(90000);
+    await start(TIC, true);
+    await noExceptions();
+    // run the runaway loop forward for a while, then pause it by cancel (as above)
+    const fwd = dc.waitForEvent('progressStart', 20000) as Promise<DebugProtocol.ProgressStartEvent>;
+    let stopped = dc.waitForEvent('stopped', 30000) as Promise<Stopped>;
+    await dc.continueRequest({ threadId: 1 });
+    const f = await fwd;
+    // a history long enough that the walk back outlasts the progress notification's delay (500 ms)
+    await new Promise((r) => setTimeout(r, 5000));
+    await dc.send('cancel', { progressId: f.body.progressId });
+    assert.equal((await stopped).body.reason, 'pause');
+    // a data breakpoint on guest memory the loop only reads (css §3.4 WRITE fetches its data): no
+    // journal footprint, so it is evaluated at every record on the way back and changes only where
+    // the scenario's `data` statement wrote it, long before the pause
+    await dc.send('vlab/dataBreakpoint', { expression: 'mem(0x2000, 1)' });
+    const back = dc.waitForEvent('progressStart', 30000) as Promise<DebugProtocol.ProgressStartEvent>;
+    const end = dc.waitForEvent('progressEnd', 30000) as Promise<DebugProtocol.ProgressEndEvent>;
+    stopped = dc.waitForEvent('stopped', 60000) as Promise<Stopped>;
+    await dc.send('reverseContinue', { threadId: 1 });
+    const b = await back;
+    assert.equal(b.body.title, 'Reverse continue');
+    assert.equal(b.body.cancellable, true);
+    assert.match(b.body.message!, /^[\d,]+ records$/);
+    await dc.send('cancel', { progressId: b.body.progressId });
+    const ev = await stopped;
+    assert.equal(ev.body.reason, 'pause');
+    assert.equal((await end).body.progressId, b.body.progressId);
+    // stopped inside the loop, not at the entry: the stack shows the CCW and stepping works both ways
+    const st = await dc.stackTraceRequest({ threadId: 1 });
+    assert.ok(st.body.stackFrames.length >= 1);
+    const s1 = dc.waitForEvent('stopped', 20000) as Promise<Stopped>;
+    await dc.send('stepBack', { threadId: 1 });
+    assert.equal((await s1).body.reason, 'step');
+  });
+
   it('cancel ends a long continue, with progress events (PRODUCT §6 runaway program)', async () => {
     await start(TIC, true);
     await noExceptions();
