@@ -41,6 +41,7 @@ export class SourceMap {
       this.lastLines.set(f, Math.max(this.lastLines.get(f) ?? 0, line));
     };
     for (const st of s.statements) {
+      if (st.k === 'end-repeat') continue; // the `end` of a loop is not a stop (runner.ts advance)
       add(st.file, st.line, st.text);
       if (st.k === 'program') for (const c of st.ccws) add(c.file ?? st.file, c.line, c.text);
     }

@@ -94,8 +94,9 @@ export class CssCore {
   setChan(sch: number, patch: Partial<ChanState>): void {
     const st = this.chan.get(sch);
     if (!st) throw new Error(`internal: no channel state for subchannel 0x${sch.toString(16)}`);
-    for (const k of Object.keys(patch) as Array<keyof ChanState>) {
-      this.m.journal.set(st as unknown as Record<string, unknown>, k, patch[k]);
+    // for…in, not Object.keys: no array per CCW step (issue 12); patches are plain literals
+    for (const k in patch) {
+      this.m.journal.set(st as unknown as Record<string, unknown>, k, patch[k as keyof ChanState]);
     }
   }
 

@@ -42,13 +42,16 @@ export const ORB_FIELDS: readonly FieldDef[] = [
 export const ORB_FIELD: ReadonlyMap<string, FieldDef> = byName(ORB_FIELDS);
 
 const KEYS = ORB_FIELDS.map((d) => d.name.slice(4) as keyof OrbFields);
+/** KEYS' field definitions, looked up once (every SSCH checks every field: issue 12). */
+const KEY_DEFS = KEYS.map((k) => ORB_FIELD.get(`orb.${k}`)!);
 
 /** Throws an Error (not a program interruption) when a value does not fit its field. */
 export function checkOrbWidths(orb: OrbFields): void {
-  for (const k of KEYS) {
+  for (let i = 0; i < KEYS.length; i++) {
+    const k = KEYS[i];
     const v = orb[k];
     if (v === undefined && k === 'reserved') continue;
-    const d = ORB_FIELD.get(`orb.${k}`)!;
+    const d = KEY_DEFS[i];
     if (v === undefined) throw new Error(`${d.name}: missing (${R})`);
     checkFits(d, v);
   }

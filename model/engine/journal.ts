@@ -32,6 +32,8 @@ const ELEM = 1;
 const OBJ = 0;
 /** A property of a plain object whose old and new values are both numbers: compact, like ELEM. */
 const NUM = 2;
+/** A property whose old and new values are both booleans (flags such as `waiting`): compact, 0/1. */
+const BOOL = 3;
 
 export class Journal {
   /** Entry kinds (ELEM / OBJ), and per entry: slot id (ELEM) or object index (OBJ). */
@@ -48,6 +50,8 @@ export class Journal {
   private slotOwner: Array<Record<string, unknown>> = [];
   private slotField: string[] = [];
   private slotIds = new Map<object, Map<string, number>>();
+  private lastOwner: object | undefined;
+  private lastFields: Map<string, number> | undefined;
   /** Number of entries currently applied; entries [pos, len) are undone (the "future"). */
   private pos = 0;
   /** When false, changes are applied but not recorded (bulk setup, headless runs). */
@@ -99,6 +103,14 @@ export class Journal {
       this.neuv[e] = value;
       return;
     }
+    if (typeof old === 'boolean' && typeof value === 'boolean') {
+      const e = this.reserve();
+      this.kind[e] = BOOL;
+      this.ref[e] = this.slotId(obj as unknown as Record<string, unknown>, key);
+      this.oldv[e] = old ? 1 : 0;
+      this.neuv[e] = value ? 1 : 0;
+      return;
+    }
     this.recordObj({ k: 'prop', obj: obj as unknown as Record<string, unknown>, key, old, neu: value });
   }
 
@@ -121,26 +133,31 @@ export class Journal {
   push<V>(arr: V[], value: V): void {
     this.guard();
     arr.push(value);
-    this.recordObj({ k: 'push', arr: arr as unknown[], value });
+    if (this.recording) this.recordObj({ k: 'push', arr: arr as unknown[], value });
   }
 
   shift<V>(arr: V[]): V | undefined {
     this.guard();
     if (arr.length === 0) return undefined;
     const value = arr.shift() as V;
-    this.recordObj({ k: 'shift', arr: arr as unknown[], value });
+    if (this.recording) this.recordObj({ k: 'shift', arr: arr as unknown[], value });
     return value;
   }
 
   splice<V>(arr: V[], index: number, deleteCount: number, ...inserted: V[]): V[] {
     this.guard();
     const removed = arr.splice(index, deleteCount, ...inserted);
-    this.recordObj({ k: 'splice', arr: arr as unknown[], index, removed, inserted });
+    if (this.recording) this.recordObj({ k: 'splice', arr: arr as unknown[], index, removed, inserted });
     return removed;
   }
 
   mapSet<K, V>(map: Map<K, V>, key: K, value: V): void {
     this.guard();
+    // not recording (lean runs): no entry object, no extra lookups (issue 12)
+    if (!this.recording) {
+      map.set(key, value);
+      return;
+    }
     const had = map.has(key);
     const old = map.get(key);
     map.set(key, value);
@@ -149,6 +166,10 @@ export class Journal {
 
   mapDelete<K, V>(map: Map<K, V>, key: K): void {
     this.guard();
+    if (!this.recording) {
+      map.delete(key);
+      return;
+    }
     if (!map.has(key)) return;
     const old = map.get(key);
     map.delete(key);
@@ -223,7 +244,7 @@ export class Journal {
       const k = this.kind[e];
       if (k === ELEM) {
         if (index !== undefined && this.index[e] === index && ids.has(this.ref[e])) return e;
-      } else if (k === NUM) {
+      } else if (k === NUM || k === BOOL) {
         if (index === undefined && ids.has(this.ref[e])) return e;
       } else {
         const o = this.objs[this.ref[e] - this.objBase];
@@ -292,8 +313,11 @@ export class Journal {
   }
 
   private slotId(owner: Record<string, unknown>, field: string): number {
-    let fields = this.slotIds.get(owner);
+    // consecutive changes mostly hit the same owner (a SCHIB, the runner state): skip its lookup
+    let fields = owner === this.lastOwner ? this.lastFields : this.slotIds.get(owner);
     if (!fields) this.slotIds.set(owner, (fields = new Map()));
+    this.lastOwner = owner;
+    this.lastFields = fields;
     let id = fields.get(field);
     if (id === undefined) {
       id = this.slotOwner.length;
@@ -345,6 +369,11 @@ export class Journal {
     if (k === NUM) {
       const s = this.ref[e];
       this.slotOwner[s][this.slotField[s]] = forward ? this.neuv[e] : this.oldv[e];
+      return;
+    }
+    if (k === BOOL) {
+      const s = this.ref[e];
+      this.slotOwner[s][this.slotField[s]] = (forward ? this.neuv[e] : this.oldv[e]) === 1;
       return;
     }
     const o = this.objs[this.ref[e] - this.objBase];

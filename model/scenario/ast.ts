@@ -143,10 +143,18 @@ export type CpuStmt =
 /** `include "FILE"` (statements/include.ts): replaced by the included statements at parse time. */
 export type IncludeStmt = { k: 'include'; path: string; col: number };
 
+/**
+ * Control flow (statements/control.ts): `repeat N … end`. The parser pairs them: `end` is the
+ * index (in `Scenario.statements`) of the closing `end-repeat`, `start` the index of its `repeat`.
+ */
+export type ControlStmt =
+  | { k: 'repeat'; count: number; end: number }
+  | { k: 'end-repeat'; start: number };
+
 /** Expectations (statements/expect.ts). */
 export type ExpectStmt = { k: 'expect'; lhs: Expr; op: CompareOp; rhs: Expr; exprText: string };
 
-export type Stmt = Located & (SetupStmt | CssStmt | GupStmt | VfioStmt | CpuStmt | ExpectStmt | IncludeStmt);
+export type Stmt = Located & (SetupStmt | CssStmt | GupStmt | VfioStmt | CpuStmt | ExpectStmt | IncludeStmt | ControlStmt);
 
 export type StmtKind = Stmt['k'];
 

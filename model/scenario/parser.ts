@@ -181,6 +181,15 @@ function parseFile(st: State, text: string, file: string, stack: string[]): void
     }
   };
   let program: Extract<Stmt, { k: 'program' }> | undefined;
+  /** Indices (in scenario.statements) of the `repeat`s open in this file, innermost last. */
+  const loops: number[] = [];
+  /** Loops whose `repeat` line did not parse: already reported, so not again as unclosed. */
+  const brokenLoops = new Set<number>();
+  const openLoop = (stmt: Stmt, broken = false) => {
+    if (broken) brokenLoops.add(scenario.statements.length);
+    loops.push(scenario.statements.length);
+    scenario.statements.push(stmt);
+  };
 
   const lines = text.split('\n');
   for (let idx = 0; idx < lines.length; idx++) {
@@ -222,6 +231,16 @@ function parseFile(st: State, text: string, file: string, stack: string[]): void
       }
       const head = tokens[0];
       if (head.kind !== 'word') c.fail('expected a statement name');
+      if (head.text === 'end' && loops.length > 0) {
+        // closes the innermost `repeat` of this file (a loop cannot span an include)
+        c.next();
+        c.end();
+        const start = loops.pop()!;
+        const opener = scenario.statements[start] as Extract<Stmt, { k: 'repeat' }>;
+        opener.end = scenario.statements.length;
+        scenario.statements.push(here({ k: 'end-repeat', start, line: lineNo, text: stmtText }));
+        continue;
+      }
       const def = STATEMENT_BY_NAME.get(head.text);
       if (!def) {
         if (head.text === 'end') throw new LineError(head.col, "'end' without a 'program' block", head.col + 3);
@@ -254,6 +273,10 @@ function parseFile(st: State, text: string, file: string, stack: string[]): void
         program = stmt;
         if (stmt.addr % 8 !== 0) report(st, file, lineNo, tokens[3]?.col ?? 1, 'a channel program must be doubleword aligned (css §3.1)', undefined);
       }
+      if (stmt.k === 'repeat') {
+        openLoop(stmt);
+        continue;
+      }
       scenario.statements.push(stmt);
       // issue 11: what is knowable before running (topology, kernel version) is diagnosed here
       for (const d of staticDiagnostics(stmt, scenario, tokens)) report(st, file, lineNo, d.col, d.message, d.endCol, d.severity);
@@ -270,10 +293,19 @@ function parseFile(st: State, text: string, file: string, stack: string[]): void
       if (!program && tokens[0].kind === 'word' && tokens[0].text === 'program') {
         program = { k: 'program', name: INVALID, addr: 0, format: 1, ccws: [], endLine: 0, line: lineNo, text: stmtText };
       }
+      // likewise a broken `repeat` header still pairs with its `end` (run zero times; the file has an error anyway)
+      if (!program && tokens[0].kind === 'word' && tokens[0].text === 'repeat') {
+        openLoop(here({ k: 'repeat', count: 0, end: -1, line: lineNo, text: stmtText }), true);
+      }
     }
   }
   // (a broken header already has its error; its block still runs to the next `end`)
   if (program && program.name !== INVALID) report(st, file, program.line, 1, `program '${program.name}' is not closed: expected 'end'`);
+  for (const i of loops) {
+    if (brokenLoops.has(i)) continue;
+    const r = scenario.statements[i];
+    report(st, file, r.line, 1, `'repeat' on line ${r.line} is not closed: expected 'end'${main ? '' : ' in the same file'}`);
+  }
 }
 
 /** Expands `include "rel"` found at `file:line:col`. */

@@ -86,6 +86,11 @@ export class Runner implements EvalContext {
   readonly warnings: string[] = [];
   /** The model's own notes ([unverified: chosen] behaviour, wrong releases, injected faults), in order (issue 11). */
   readonly notes: string[] = [];
+  /**
+   * Iterations left of each `repeat` (by statement index; 0 when not inside it), journaled like
+   * the pc so travelling back moves the loops back too (issue 12).
+   */
+  readonly loops: { left: Int32Array };
   private readonly ccwLines = new Map<number, number>();
   /** Guest CCW address → the included file it was written in (absent: the scenario itself). */
   private readonly ccwFiles = new Map<number, string>();
@@ -106,6 +111,7 @@ export class Runner implements EvalContext {
       this.css = new Css(this.m, this.mem);
       this.io = this.css;
     }
+    this.loops = { left: new Int32Array(scenario.statements.some((x) => x.k === 'repeat') ? scenario.statements.length : 0) };
     for (const st of scenario.statements) {
       if (st.k === 'program') {
         st.ccws.forEach((c, i) => {
@@ -179,8 +185,25 @@ export class Runner implements EvalContext {
         }
       }, st.line);
     });
-    if (st.k !== 'wait') j.set(this.state, 'pc', this.state.pc + 1);
+    if (st.k !== 'wait') this.advance(st.k === 'repeat' && this.loops.left[this.state.pc] === 0 && st.end > 0 ? st.end + 1 : this.state.pc + 1);
     return true;
+  }
+
+  /**
+   * Move the pc to `to`, through the `end`s of loops: an `end` is not a stop of its own, it
+   * counts one iteration down and goes back to the first statement of the body while any are
+   * left (an empty body counts all its iterations at once).
+   */
+  private advance(to: number): void {
+    const sts = this.statements;
+    const left = this.loops.left;
+    let next = to;
+    for (let s = sts[next]; s !== undefined && s.k === 'end-repeat'; s = sts[next]) {
+      const n = s.start + 1 === next ? 0 : left[s.start] - 1;
+      this.m.journal.setElem(this.loops, 'left', s.start, n > 0 ? n : 0);
+      next = n > 0 ? s.start + 1 : next + 1;
+    }
+    this.m.journal.set(this.state, 'pc', next);
   }
 
   /** Record a statement's return value (`ret`, `errno`). */
@@ -210,6 +233,7 @@ export class Runner implements EvalContext {
    */
   execNow(st: Stmt): string | undefined {
     if (st.k === 'wait') return "'wait' cannot run from the console: step or continue instead";
+    if (st.k === 'repeat' || st.k === 'end-repeat') return "'repeat' cannot run from the console: it runs in a scenario file";
     if (st.k === 'kernel' || st.k === 'topology' || st.k === 'memory') return `'${st.k}' can only be set at the top of the file`;
     try {
       this.m.onThread(GUEST_CPU_THREAD, () => this.m.within(st.text, () => this.exec(st), st.line));
@@ -248,7 +272,7 @@ export class Runner implements EvalContext {
     const satisfied = st.until === 'interrupt' ? this.io.interruptionPending() : !this.m.hasPendingActions();
     if (satisfied || !this.m.hasPendingActions()) {
       j.set(this.state, 'waiting', false);
-      j.set(this.state, 'pc', this.state.pc + 1);
+      this.advance(this.state.pc + 1);
       if (!satisfied) {
         // `wait interrupt` that can never be satisfied is a failed statement (issue 11), not
         // just an event: it counts as a scenario error, and leaves no stale results behind.
@@ -275,6 +299,12 @@ export class Runner implements EvalContext {
         return;
       case 'expect':
         return this.expect(st);
+      case 'repeat':
+        // its iterations; step() then enters the body, or skips it when there are none
+        this.m.journal.setElem(this.loops, 'left', this.state.pc, st.count);
+        return;
+      case 'end-repeat':
+        return; // never the pc (advance passes it)
     }
     // css §11.5: a privileged instruction in problem state does nothing but the exception
     const privileged = privilegedMnemonic(st);

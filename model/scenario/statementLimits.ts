@@ -65,6 +65,9 @@ export function statementLimitProblem(st: Stmt, limits: Limits, tokens?: readonl
       return pagesOf(st.size) > maxPages ? mk('maxPages', `a VMA of ${st.size} bytes (${pagesOf(st.size)} pages)`, after(tokens, 'size')) : undefined;
     case 'gup':
       return pages(BigInt(st.nr), `${st.api} of ${st.nr} pages`, numberToken(tokens, st.nr));
+    case 'repeat':
+      // every iteration is at least one step, so a loop longer than a run's steps cannot finish
+      return st.count > limits.maxSteps ? mk('maxSteps', `repeat ${st.count}`, tokens?.[1]) : undefined;
     case 'devices':
       return st.count > limits.maxSubchannels ? mk('maxSubchannels', `${st.count} subchannels`, after(tokens, 'count')) : undefined;
     case 'gup_test': {

@@ -9,6 +9,7 @@ import { headless } from './headless';
 import { language } from './language';
 import { timeTravel } from './timetravel';
 import { cssBench } from './css';
+import { leanBench } from './lean';
 import { gupBench } from './gup';
 import { vfioBench } from './vfio';
 import { scaleBench } from './scale';
@@ -43,6 +44,10 @@ async function main(): Promise<void> {
   }
   if (!only || only === 'css') {
     for (const f of cssBench()) print(f.name, f.value, f.unit);
+  }
+  if (!only || only === 'lean') {
+    // issue 12: lean.* / journal.* through the runner on `repeat` scenarios (65,536 subchannels, 10^6 pages)
+    for (const f of leanBench(process.argv[3])) print(f.name, f.value, f.unit);
   }
   if (!only || only === 'gup') {
     for (const f of gupBench()) print(f.name, f.value, f.unit);

@@ -52,6 +52,18 @@ export function vfioBench(): Figure[] {
     out.push({ name: 'vfio.io_cycle_us', value: (ms * 1000) / n, unit: 'us' });
   }
   {
+    // issue 12: the same cycle headless (no journal, no history, no call stacks)
+    const r = lab();
+    r.m.setLean();
+    for (let i = 0; i < 200; i++) ioCycle(r);
+    const n = 10_000;
+    const t0 = performance.now();
+    for (let i = 0; i < n; i++) ioCycle(r);
+    const ms = performance.now() - t0;
+    if (r.mm.pinsHeld() !== 0) throw new Error('bench: pins left');
+    out.push({ name: 'lean.vfio_io_cycles_per_s', value: Math.round(n / (ms / 1000)), unit: 'cycles/s' });
+  }
+  {
     const r = lab();
     const v = r.vfio!;
     const q = v.qemu;

@@ -1,6 +1,7 @@
 import * as assert from 'node:assert/strict';
 import { Journal } from '../../../model/engine/journal';
 import { Machine } from '../../../model/engine/machine';
+import { JOURNAL_COMPACT_ENTRY_BYTES } from '../../../model/engine/memoryEstimate';
 
 describe('engine: journal (time travel, PRODUCT §3)', () => {
   it('undo then redo restores every kind of slot exactly', () => {
@@ -71,4 +72,41 @@ describe('engine: machine (virtual time, queue)', () => {
     assert.deepEqual(m.history[0].frames, [{ name: 'inner' }, { name: 'outer', line: 3 }]);
     assert.equal(m.history[0].thread, 7);
   });
+
+  it('boolean properties are compact entries that undo and redo to booleans, and lastWriteBefore finds them (issue 12)', () => {
+    const j = new Journal();
+    const st = { waiting: false, n: 0 };
+    j.set(st, 'waiting', true);
+    j.set(st, 'n', 1);
+    j.set(st, 'waiting', false);
+    assert.equal(j.estimatedBytes, 3 * JOURNAL_COMPACT_ENTRY_BYTES);
+    assert.equal(j.lastWriteBefore(st, 'waiting', undefined, 3), 2);
+    assert.equal(j.lastWriteBefore(st, 'waiting', undefined, 2), 0);
+    j.undoTo(2);
+    assert.deepEqual(st, { waiting: true, n: 1 });
+    j.undoTo(0);
+    assert.deepEqual(st, { waiting: false, n: 0 });
+    j.redoTo(3);
+    assert.deepEqual(st, { waiting: false, n: 1 });
+    j.undoTo(1);
+    assert.strictEqual(st.waiting, true);
+  });
+
+  it('lean (not recording): queue and map changes apply with no entries', () => {
+    const j = new Journal();
+    j.recording = false;
+    const q: number[] = [];
+    const map = new Map<number, number>();
+    j.push(q, 1);
+    j.push(q, 2);
+    assert.equal(j.shift(q), 1);
+    j.splice(q, 0, 0, 9);
+    j.mapSet(map, 1, 10);
+    j.mapSet(map, 2, 20);
+    j.mapDelete(map, 1);
+    j.mapDelete(map, 3);
+    assert.deepEqual([q, [...map]], [[9, 2], [[2, 20]]]);
+    assert.equal(j.length, 0);
+  });
 });
+

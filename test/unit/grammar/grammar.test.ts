@@ -175,3 +175,18 @@ describe('grammar: covers the tables', () => {
     }
   });
 });
+
+describe('grammar: repeat blocks (issue 12)', () => {
+  it('colours repeat and its end as keywords, nested and around a program block', () => {
+    const lines = tokenize(['repeat 2', '  repeat 3', '    tsch 0.0.0007', '  end', '  program p at 0x1000', '    NOP', '  end', 'end', 'end'].join('\n'));
+    assert.equal(scopeOf(lines, 0, 'repeat'), 'keyword.control.statement.vlab');
+    assert.equal(scopeOf(lines, 1, 'repeat'), 'keyword.control.statement.vlab');
+    assert.equal(scopeOf(lines, 2, 'tsch'), 'keyword.control.statement.vlab');
+    assert.equal(scopeOf(lines, 3, 'end'), 'keyword.control.end.vlab');
+    assert.match(scopeOf(lines, 5, 'NOP'), /support\.function\.ccw/);
+    assert.equal(scopeOf(lines, 6, 'end'), 'keyword.control.end.vlab');
+    assert.equal(scopeOf(lines, 7, 'end'), 'keyword.control.end.vlab');
+    // one `end` too many is still marked as such
+    assert.equal(scopeOf(lines, 8, 'end'), 'invalid.illegal.end-without-program.vlab');
+  });
+});
