@@ -11,9 +11,9 @@ import * as path from 'node:path';
 import { DebugClient } from '@vscode/debugadapter-testsupport';
 import type { DebugProtocol } from '@vscode/debugprotocol';
 import * as P from '../../debug-adapter/protocol';
+import { useAdapter } from './client';
 
 const ROOT = path.resolve(__dirname, '../../..');
-const ADAPTER = path.join(ROOT, 'dist/debugAdapter.js');
 const HELLO = path.join(ROOT, 'examples/hello.vlab');
 const GOLDEN = path.join(ROOT, 'test/golden');
 
@@ -40,13 +40,7 @@ describe('DAP: standalone adapter over stdio', function () {
   this.timeout(20000);
   let dc: DebugClient;
 
-  beforeEach(async () => {
-    dc = new DebugClient('node', ADAPTER, 'vlab');
-    await dc.start();
-  });
-  afterEach(async () => {
-    await dc.stop();
-  });
+  useAdapter((c) => (dc = c));
 
   it('stops on entry at the first statement after the setup header', async () => {
     const ev = await start(dc, HELLO);

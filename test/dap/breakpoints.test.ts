@@ -10,9 +10,9 @@ import * as path from 'node:path';
 import { DebugClient } from '@vscode/debugadapter-testsupport';
 import type { DebugProtocol } from '@vscode/debugprotocol';
 import * as P from '../../debug-adapter/protocol';
+import { useAdapter } from './client';
 
 const ROOT = path.resolve(__dirname, '../../..');
-const ADAPTER = path.join(ROOT, 'dist/debugAdapter.js');
 const BP = path.join(ROOT, 'test/fixtures/breakpoints.vlab');
 const PINLEAK = path.join(ROOT, 'test/fixtures/pinleak.vlab');
 const TIC = path.join(ROOT, 'test/fixtures/tic-loop.vlab');
@@ -32,14 +32,9 @@ describe('DAP: breakpoints and run control (issue 9)', function () {
   let dc: DebugClient;
   let console: string[];
 
-  beforeEach(async () => {
-    dc = new DebugClient('node', ADAPTER, 'vlab');
-    await dc.start();
+  useAdapter((c) => (dc = c), async () => {
     console = [];
     dc.on('output', (e: DebugProtocol.OutputEvent) => console.push(e.body.output));
-  });
-  afterEach(async () => {
-    await dc.stop();
   });
 
   async function start(program = BP, progress = false): Promise<DebugProtocol.Capabilities> {

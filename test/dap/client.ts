@@ -8,6 +8,23 @@ export const ADAPTER = path.join(ROOT, 'dist/debugAdapter.js');
 export const example = (name: string): string => path.join(ROOT, 'examples', name);
 export const fixture = (name: string): string => path.join(ROOT, 'test/fixtures', name);
 
+/**
+ * A fresh standalone adapter for every test of the enclosing `describe`: `set` receives it,
+ * `setup` (optional) runs after it started (launch, listeners); it is stopped after each test.
+ */
+export function useAdapter(set: (dc: DebugClient) => void, setup?: (dc: DebugClient) => Promise<void> | void): void {
+  let dc: DebugClient | undefined;
+  beforeEach(async () => {
+    dc = new DebugClient('node', ADAPTER, 'vlab');
+    set(dc);
+    await dc.start();
+    await setup?.(dc);
+  });
+  afterEach(async () => {
+    await dc?.stop();
+  });
+}
+
 export async function launch(dc: DebugClient, program: string): Promise<DebugProtocol.StoppedEvent> {
   await dc.initializeRequest({ adapterID: 'vlab', pathFormat: 'path', linesStartAt1: true, columnsStartAt1: true });
   const stopped = dc.waitForEvent('stopped') as Promise<DebugProtocol.StoppedEvent>;

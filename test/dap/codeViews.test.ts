@@ -6,18 +6,14 @@
 import * as assert from 'node:assert/strict';
 import { DebugClient } from '@vscode/debugadapter-testsupport';
 import type { DebugProtocol } from '@vscode/debugprotocol';
-import { ADAPTER, b64, example, fixture, launch, runTo, step, unb64 } from './client';
+import { b64, example, fixture, launch, runTo, step, unb64, useAdapter } from './client';
 
 const HELLO = example('hello.vlab');
 
 describe('DAP: disassemble (css §3)', function () {
   this.timeout(30000);
   let dc: DebugClient;
-  beforeEach(async () => {
-    dc = new DebugClient('node', ADAPTER, 'vlab');
-    await dc.start();
-  });
-  afterEach(async () => dc.stop());
+  useAdapter((c) => (dc = c));
 
   it('advertises the state and code capabilities', async () => {
     const init = await dc.initializeRequest({ adapterID: 'vlab', pathFormat: 'path' });
@@ -101,12 +97,9 @@ describe('DAP: disassemble (css §3)', function () {
 describe('DAP: readMemory / writeMemory on guest memory', function () {
   this.timeout(30000);
   let dc: DebugClient;
-  beforeEach(async () => {
-    dc = new DebugClient('node', ADAPTER, 'vlab');
-    await dc.start();
+  useAdapter((c) => (dc = c), async () => {
     await launch(dc, HELLO);
   });
-  afterEach(async () => dc.stop());
 
   const read = async (memoryReference: string, count: number, offset?: number) =>
     ((await dc.send('readMemory', { memoryReference, count, offset })) as DebugProtocol.ReadMemoryResponse).body!;

@@ -9,7 +9,7 @@ import * as assert from 'node:assert/strict';
 import { DebugClient } from '@vscode/debugadapter-testsupport';
 import type { DebugProtocol } from '@vscode/debugprotocol';
 import * as P from '../../debug-adapter/protocol';
-import { ADAPTER, fixture, runTo, step } from './client';
+import { fixture, runTo, step, useAdapter } from './client';
 
 const PINLEAK = fixture('pinleak.vlab');
 /** gup_test's default buffer: -m 128 MiB = 32,768 pages of 4 KiB (gup §8.2 "-m N ... default 128"). */
@@ -24,9 +24,7 @@ describe('DAP: long Debug Console work runs in slices, with progress and cancel 
   let dc: DebugClient;
   let progress: Array<{ event: string; body: { progressId: string; percentage?: number; requestId?: number; message?: string; cancellable?: boolean } }>;
 
-  beforeEach(async () => {
-    dc = new DebugClient('node', ADAPTER, 'vlab');
-    await dc.start();
+  useAdapter((c) => (dc = c), async () => {
     progress = [];
     for (const e of ['progressStart', 'progressUpdate', 'progressEnd']) dc.on(e, (ev: DebugProtocol.Event) => progress.push({ event: e, body: ev.body }));
     await dc.initializeRequest({ adapterID: 'vlab', pathFormat: 'path', linesStartAt1: true, columnsStartAt1: true, supportsProgressReporting: true });
@@ -36,9 +34,6 @@ describe('DAP: long Debug Console work runs in slices, with progress and cancel 
     await stopped;
     // stop after the pin (pinleak.vlab line 6 `expect ret == 2`): bufs holds 2 pinned pages
     await runTo(dc, PINLEAK, 6);
-  });
-  afterEach(async () => {
-    await dc.stop();
   });
 
   /** The integer a watch shows ("32770 (0x8002)" → 32770). */

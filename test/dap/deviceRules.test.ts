@@ -7,7 +7,7 @@
 import * as assert from 'node:assert/strict';
 import { DebugClient } from '@vscode/debugadapter-testsupport';
 import type { DebugProtocol } from '@vscode/debugprotocol';
-import { ADAPTER, example, expand, fixture, frames, launch, runTo, scopes, step, vars } from './client';
+import { example, expand, fixture, frames, launch, runTo, scopes, step, vars, useAdapter } from './client';
 
 const BP = fixture('breakpoints.vlab');
 /** breakpoints.vlab: `rule 0.0.0007 cmd=WRITE dstat=0x02 sense "80" times 1` on line 32, its ssch on 33, the tsch on 35. */
@@ -19,11 +19,7 @@ const ORIGINAL = 'dstat=0x02 sense "80" times 1';
 describe('DAP: device rules in Variables, editable (css §3.3, §4)', function () {
   this.timeout(30000);
   let dc: DebugClient;
-  beforeEach(async () => {
-    dc = new DebugClient('node', ADAPTER, 'vlab');
-    await dc.start();
-  });
-  afterEach(async () => dc.stop());
+  useAdapter((c) => (dc = c));
 
   const ev = async (expression: string) => (await dc.evaluateRequest({ expression, context: 'watch' })).body.result;
 

@@ -6,19 +6,16 @@
 import * as assert from 'node:assert/strict';
 import { DebugClient } from '@vscode/debugadapter-testsupport';
 import type { DebugProtocol } from '@vscode/debugprotocol';
-import { ADAPTER, example, expand, launch, runTo, scopes, step, vars } from './client';
+import { example, expand, launch, runTo, scopes, step, vars, useAdapter } from './client';
 
 const HELLO = example('hello.vlab');
 
 describe('DAP: setVariable / setExpression', function () {
   this.timeout(30000);
   let dc: DebugClient;
-  beforeEach(async () => {
-    dc = new DebugClient('node', ADAPTER, 'vlab');
-    await dc.start();
+  useAdapter((c) => (dc = c), async () => {
     await launch(dc, HELLO);
   });
-  afterEach(async () => dc.stop());
 
   const ev = async (expression: string) => (await dc.evaluateRequest({ expression, context: 'watch' })).body.result;
 

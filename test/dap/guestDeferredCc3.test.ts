@@ -7,7 +7,7 @@
 import * as assert from 'node:assert/strict';
 import { DebugClient } from '@vscode/debugadapter-testsupport';
 import type { DebugProtocol } from '@vscode/debugprotocol';
-import { ADAPTER, example, frames, launch, step } from './client';
+import { example, frames, launch, step, useAdapter } from './client';
 
 const ORB_LPM = example('vfio-orb-lpm.vlab');
 const HOST = "deferred condition code 3 on subchannel 0x07 (stctl 0x11)";
@@ -18,12 +18,9 @@ const QEMU = 3;
 describe('DAP: deferred cc 3 reaching the guest through QEMU (css §10.4)', function () {
   this.timeout(30000);
   let dc: DebugClient;
-  beforeEach(async () => {
-    dc = new DebugClient('node', ADAPTER, 'vlab');
-    await dc.start();
+  useAdapter((c) => (dc = c), async () => {
     await launch(dc, ORB_LPM);
   });
-  afterEach(async () => dc.stop());
 
   const ev = async (expression: string) => (await dc.evaluateRequest({ expression, context: 'watch' })).body.result;
   const info = async (threadId: number) => (await dc.send('exceptionInfo', { threadId }) as DebugProtocol.ExceptionInfoResponse).body;

@@ -11,9 +11,8 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { DebugClient } from '@vscode/debugadapter-testsupport';
 import type { DebugProtocol } from '@vscode/debugprotocol';
+import { useAdapter } from './client';
 
-const ROOT = path.resolve(__dirname, '../../..');
-const ADAPTER = path.join(ROOT, 'dist/debugAdapter.js');
 const OUTSIDE_MSG = 'it resolves outside the scenario folder (through a symbolic link); only files really inside the folder can be included';
 
 describe('DAP: launch on hostile files answers an error, never hangs', function () {
@@ -37,13 +36,8 @@ describe('DAP: launch on hostile files answers an error, never hangs', function 
     fs.rmSync(dir, { recursive: true, force: true });
     fs.rmSync(outside, { recursive: true, force: true });
   });
-  beforeEach(async () => {
-    dc = new DebugClient('node', ADAPTER, 'vlab');
-    await dc.start();
+  useAdapter((c) => (dc = c), async () => {
     await dc.initializeRequest({ adapterID: 'vlab', pathFormat: 'path', linesStartAt1: true, columnsStartAt1: true });
-  });
-  afterEach(async () => {
-    await dc.stop();
   });
 
   const launchError = async (file: string): Promise<string> => {

@@ -7,9 +7,9 @@ import * as path from 'node:path';
 import { DebugClient } from '@vscode/debugadapter-testsupport';
 import type { DebugProtocol } from '@vscode/debugprotocol';
 import * as P from '../../debug-adapter/protocol';
+import { useAdapter } from './client';
 
 const ROOT = path.resolve(__dirname, '../../..');
-const ADAPTER = path.join(ROOT, 'dist/debugAdapter.js');
 const CHCHP = path.join(ROOT, 'examples/vfio-chchp-configure.vlab');
 const PAGEMAP = path.join(ROOT, 'test/fixtures/pagemap.vlab');
 
@@ -29,13 +29,7 @@ describe('DAP: timeline, travel and page map requests', function () {
   this.timeout(20000);
   let dc: DebugClient;
 
-  beforeEach(async () => {
-    dc = new DebugClient('node', ADAPTER, 'vlab');
-    await dc.start();
-  });
-  afterEach(async () => {
-    await dc.stop();
-  });
+  useAdapter((c) => (dc = c));
 
   it('vlab/timeline: rows in lanes, the CRW flow of chchp -c 0, the current stop (css §8.4, §10.5)', async () => {
     await runTo(dc, CHCHP, 30); // `stcrw` after `wait idle`

@@ -6,7 +6,7 @@
  */
 import * as assert from 'node:assert/strict';
 import { DebugClient } from '@vscode/debugadapter-testsupport';
-import { ADAPTER, fixture, frames, launch, step } from './client';
+import { fixture, frames, launch, step, useAdapter } from './client';
 
 const FILE = fixture('repeat.vlab');
 const SSCH = 9; // `ssch 0.0.0007 cpa=one intparm=0x10`, inside `repeat 3`
@@ -17,13 +17,7 @@ describe('DAP: repeat N … end (issue 12)', function () {
   this.timeout(60000);
   let dc: DebugClient;
 
-  beforeEach(async () => {
-    dc = new DebugClient('node', ADAPTER, 'vlab');
-    await dc.start();
-  });
-  afterEach(async () => {
-    await dc.stop();
-  });
+  useAdapter((c) => (dc = c));
 
   const line = async () => (await frames(dc, 1))[0]?.line;
   const evaluate = async (expression: string) => (await dc.evaluateRequest({ expression, context: 'watch' })).body.result;

@@ -7,18 +7,14 @@
 import * as assert from 'node:assert/strict';
 import { DebugClient } from '@vscode/debugadapter-testsupport';
 import type { DebugProtocol } from '@vscode/debugprotocol';
-import { ADAPTER, example, expand, launch, runTo, scopes, step, vars } from './client';
+import { example, expand, launch, runTo, scopes, step, vars, useAdapter } from './client';
 
 const HELLO = example('hello.vlab');
 
 describe('DAP: structured REPL values and hovers', function () {
   this.timeout(30000);
   let dc: DebugClient;
-  beforeEach(async () => {
-    dc = new DebugClient('node', ADAPTER, 'vlab');
-    await dc.start();
-  });
-  afterEach(async () => dc.stop());
+  useAdapter((c) => (dc = c));
 
   const evaluate = async (expression: string, context = 'repl') => (await dc.evaluateRequest({ expression, context })).body;
 

@@ -8,7 +8,7 @@
 import * as assert from 'node:assert/strict';
 import { DebugClient } from '@vscode/debugadapter-testsupport';
 import type { DebugProtocol } from '@vscode/debugprotocol';
-import { ADAPTER, example, expand, fixture, frames, launch, scopes, step, vars } from './client';
+import { example, expand, fixture, frames, launch, scopes, step, vars, useAdapter } from './client';
 
 const BP = fixture('breakpoints.vlab');
 /** breakpoints.vlab: the `echo` program's WRITE CCW (fetched at times 2, 5 and 8) and the `process qemu` line after the channel part. */
@@ -22,13 +22,10 @@ describe('DAP: every breakpoint kind by reverseContinue (issue 9 audit)', functi
   this.timeout(30000);
   let dc: DebugClient;
   let out: string[];
-  beforeEach(async () => {
-    dc = new DebugClient('node', ADAPTER, 'vlab');
-    await dc.start();
+  useAdapter((c) => (dc = c), async () => {
     out = [];
     dc.on('output', (e: DebugProtocol.OutputEvent) => out.push(e.body.output));
   });
-  afterEach(async () => dc.stop());
 
   const noExceptions = () => dc.setExceptionBreakpointsRequest({ filters: [] });
   const setData = (dataId: string, extra: Partial<DebugProtocol.DataBreakpoint> = {}) => dc.send('setDataBreakpoints', { breakpoints: [{ dataId, ...extra }] });

@@ -5,7 +5,7 @@
  */
 import * as assert from 'node:assert/strict';
 import { DebugClient } from '@vscode/debugadapter-testsupport';
-import { ADAPTER, example, expand, fixture, frames, launch, runTo, scope, scopes, step } from './client';
+import { ADAPTER, example, expand, fixture, frames, launch, runTo, scope, scopes, step, useAdapter } from './client';
 
 const HELLO = example('hello.vlab');
 const CHANNEL7 = 0x10000 + 7;
@@ -13,12 +13,9 @@ const CHANNEL7 = 0x10000 + 7;
 describe('DAP: structured state and explained frames (issue 9)', function () {
   this.timeout(30000);
   let dc: DebugClient;
-  beforeEach(async () => {
-    dc = new DebugClient('node', ADAPTER, 'vlab');
-    await dc.start();
+  useAdapter((c) => (dc = c), async () => {
     await launch(dc, HELLO);
   });
-  afterEach(async () => dc.stop());
 
   it('shows the CCW scope at a CCW stop: command, flags, count, cda, channel state (css §1.3, §3.1–3.3)', async () => {
     const ev = await runTo(dc, HELLO, 15); // READ SLI count 16 data buf
@@ -178,12 +175,9 @@ describe('DAP: the vfio-ccw program scope (css §8.3, §9)', function () {
   this.timeout(30000);
   let dc: DebugClient;
   const LPM = example('vfio-orb-lpm.vlab');
-  beforeEach(async () => {
-    dc = new DebugClient('node', ADAPTER, 'vlab');
-    await dc.start();
+  useAdapter((c) => (dc = c), async () => {
     await launch(dc, LPM);
   });
-  afterEach(async () => dc.stop());
 
   it('gives the pinned page of guest memory a memory reference at its guest address (css §9.2, gup §10)', async () => {
     await runTo(dc, LPM, 21);
