@@ -13,6 +13,7 @@
  * Follows the 5.10 text (VFIO-510); later differences are noted where the reference gives them.
  */
 import type { Machine } from '../../engine/machine';
+import { runToEnd, SLICE_UNITS, withinSteps, type Steps } from '../../engine/steps';
 import type { KernelFeatures } from '../../kernel/version';
 import { atLeast } from '../../kernel/version';
 import { ERRNO } from './errno';
@@ -139,7 +140,19 @@ export class VfioType1 {
 
   /** VFIO_IOMMU_MAP_DMA (vfio_dma_do_map). Returns 0 or −errno. */
   map(pid: number, iova: bigint, vaddr: bigint, size: bigint, prot: number): number {
-    return this.m.within('vfio_dma_do_map', () => {
+    return runToEnd(this.mapSteps(pid, iova, vaddr, size, prot));
+  }
+
+  /**
+   * `map` as resumable work (issue 13): with an IOMMU domain, vfio_pin_pages_remote pins the whole
+   * range and yields every SLICE_UNITS pages (between two pages, each pinned and recorded).
+   */
+  mapSteps(pid: number, iova: bigint, vaddr: bigint, size: bigint, prot: number): Steps<number> {
+    return withinSteps(this.m, 'vfio_dma_do_map', this.mapBody(pid, iova, vaddr, size, prot));
+  }
+
+  private *mapBody(pid: number, iova: bigint, vaddr: bigint, size: bigint, prot: number): Steps<number> {
+    {
       const p = this.spaces.proc(pid);
       const mask = PAGE_SIZE - 1n;
       if (this.container.iommuType === 'none') return this.fail('VFIO_IOMMU_MAP_DMA: no IOMMU set on the container', -ERRNO.EINVAL);
@@ -154,46 +167,47 @@ export class VfioType1 {
       while (i < this.dmas.length && this.dmas[i].iova < iova) i++;
       this.m.journal.splice(this.dmas, i, 0, dma);
       if (this.container.iommuDomain) {
-        const r = this.pinMapDma(dma, p);
+        const r = yield* this.pinMapDma(dma, p);
         if (r < 0) {
           this.m.journal.splice(this.dmas, this.dmas.indexOf(dma), 1);
           return r;
         }
       }
       return 0;
-    });
+    }
   }
 
   /**
    * vfio_pin_map_dma → vfio_pin_pages_remote (IOMMU-backed container): pins the whole range at
    * map time, checking `locked_vm + lock_acct + 1 > limit` for every new page (gup §10.1, last paragraph).
    */
-  private pinMapDma(dma: VfioDma, p: Process): number {
-    return this.m.within('vfio_pin_map_dma', () =>
-      this.m.within('vfio_pin_pages_remote', () => {
-        const n = Number(dma.size >> PAGE_SHIFT);
-        const limit = this.limitPages(p);
-        let acct = 0;
-        for (let i = 0; i < n; i++) {
-          const r = this.vaddrGetPfn(dma, dma.vaddr + BigInt(i) * PAGE_SIZE);
-          if (r.ret < 0) {
-            this.unwindMap(dma, p, acct);
-            return r.ret;
-          }
-          const accounted = !this.isInvalidReserved(r.pfn) && !dma.pfns.has(Number((dma.iova >> PAGE_SHIFT) + BigInt(i)));
-          if (accounted && !dma.lockCap && p.lockedVm + acct + 1 > limit) {
-            this.putPfn(r.pfn, dma.prot);
-            this.warn(`vfio_pin_pages_remote: RLIMIT_MEMLOCK (${this.limitText(p)}) exceeded`);
-            this.unwindMap(dma, p, acct);
-            return -ERRNO.ENOMEM;
-          }
-          if (accounted) acct++;
-          this.m.journal.push(dma.iommuPinned, r.pfn);
-        }
-        this.lockAcct(p, acct, dma.lockCap);
-        return 0;
-      }),
-    );
+  private pinMapDma(dma: VfioDma, p: Process): Steps<number> {
+    return withinSteps(this.m, 'vfio_pin_map_dma', withinSteps(this.m, 'vfio_pin_pages_remote', this.pinPagesRemote(dma, p)));
+  }
+
+  private *pinPagesRemote(dma: VfioDma, p: Process): Steps<number> {
+    const n = Number(dma.size >> PAGE_SHIFT);
+    const limit = this.limitPages(p);
+    let acct = 0;
+    for (let i = 0; i < n; i++) {
+      if (i > 0 && i % SLICE_UNITS === 0) yield { done: i, total: n };
+      const r = this.vaddrGetPfn(dma, dma.vaddr + BigInt(i) * PAGE_SIZE);
+      if (r.ret < 0) {
+        this.unwindMap(dma, p, acct);
+        return r.ret;
+      }
+      const accounted = !this.isInvalidReserved(r.pfn) && !dma.pfns.has(Number((dma.iova >> PAGE_SHIFT) + BigInt(i)));
+      if (accounted && !dma.lockCap && p.lockedVm + acct + 1 > limit) {
+        this.putPfn(r.pfn, dma.prot);
+        this.warn(`vfio_pin_pages_remote: RLIMIT_MEMLOCK (${this.limitText(p)}) exceeded`);
+        this.unwindMap(dma, p, acct);
+        return -ERRNO.ENOMEM;
+      }
+      if (accounted) acct++;
+      this.m.journal.push(dma.iommuPinned, r.pfn);
+    }
+    this.lockAcct(p, acct, dma.lockCap);
+    return 0;
   }
 
   private unwindMap(dma: VfioDma, p: Process, acct: number): void {
