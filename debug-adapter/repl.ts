@@ -175,7 +175,8 @@ export class Repl {
   }
 
   /**
-   * A console statement that is long, resumable work (gup_test; model/scenario/exec/resumable.ts)
+   * A console statement that is long, resumable work (gup_test, a large GUP call, release or vfio
+   * map; model/scenario/exec/resumable.ts isConsoleJob)
    * as a job run in slices (consoleJob.ts); undefined for anything else (evaluate() runs it).
    * Throws when the session is not at a statement stop, like any console statement.
    */

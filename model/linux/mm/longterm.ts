@@ -92,27 +92,25 @@ export class Longterm {
 
   private *pinPasses(base: number, out: number[], mode: FollMode, run: () => Steps<number>): Steps<number> {
     for (let pass = 0; ; pass++) {
-      {
-        const rc = yield* run();
-        if (rc <= 0) return rc;
-        const got = out.slice(base, base + rc);
-        if (!this.daxCheckedBeforePin() && got.some((p) => this.store.kindOf(p) === 'dax')) {
-          // gup §5: put_page() on FOLL_PIN pins leaks 1023 refs only where pins are biased (5.7–5.10); in E1 unpin is put_page.
-          this.m.within('check_dax_vmas', () => this.dropAll(got, mode, this.f.pinTracking && !atLeast(this.f.version, 5, 11)));
-          out.length = base;
-          return -ERRNO.EOPNOTSUPP;
-        }
-        const bad = [...new Set(got.filter((p) => !this.pinnable(p)).map((p) => this.store.head(p)))];
-        if (bad.length === 0) return rc;
-        const r = this.m.within('check_and_migrate_movable_pages', () => {
-          this.dropAll(got, mode, false);
-          out.length = base;
-          for (const h of bad) if (!this.migrate(h)) return -ERRNO.ENOMEM;
-          return -ERRNO.EAGAIN;
-        });
-        if (r !== -ERRNO.EAGAIN) return r;
-        if (pass > 8) throw new Error('mm model: long-term migrate loop did not converge');
+      const rc = yield* run();
+      if (rc <= 0) return rc;
+      const got = out.slice(base, base + rc);
+      if (!this.daxCheckedBeforePin() && got.some((p) => this.store.kindOf(p) === 'dax')) {
+        // gup §5: put_page() on FOLL_PIN pins leaks 1023 refs only where pins are biased (5.7–5.10); in E1 unpin is put_page.
+        this.m.within('check_dax_vmas', () => this.dropAll(got, mode, this.f.pinTracking && !atLeast(this.f.version, 5, 11)));
+        out.length = base;
+        return -ERRNO.EOPNOTSUPP;
       }
+      const bad = [...new Set(got.filter((p) => !this.pinnable(p)).map((p) => this.store.head(p)))];
+      if (bad.length === 0) return rc;
+      const r = this.m.within('check_and_migrate_movable_pages', () => {
+        this.dropAll(got, mode, false);
+        out.length = base;
+        for (const h of bad) if (!this.migrate(h)) return -ERRNO.ENOMEM;
+        return -ERRNO.EAGAIN;
+      });
+      if (r !== -ERRNO.EAGAIN) return r;
+      if (pass > 8) throw new Error('mm model: long-term migrate loop did not converge');
     }
   }
 
