@@ -128,6 +128,27 @@ describe('DAP: a large pin_user_pages / unpin_user_pages in the Debug Console ru
     assert.equal(await value('vmstat.nr_foll_pin_acquired'), '2');
   });
 
+  it('vfio_iommu_map_dma of 64 MiB with an IOMMU domain is a job: threads answered first; gup §10.1 and §4 counts', async () => {
+    for (const st of ['vfio_set_iommu VFIO_TYPE1v2_IOMMU', 'vfio_test_hook iommu_domain on', 'setrlimit qemu RLIMIT_MEMLOCK unlimited']) {
+      await dc.evaluateRequest({ expression: st, context: 'repl' });
+    }
+    assert.equal(progress.length, 0); // short statements are no jobs
+    const order: string[] = [];
+    const job = dc.evaluateRequest({ expression: `vfio_iommu_map_dma qemu 0x100000 ${BUF} 64M VFIO_DMA_MAP_FLAG_READ|VFIO_DMA_MAP_FLAG_WRITE`, context: 'repl' }).then((r) => (order.push('evaluate'), r));
+    await waitFor(() => progress.some((p) => p.event === 'progressStart'));
+    const threads = dc.threadsRequest().then((r) => (order.push('threads'), r));
+    await Promise.all([threads, job]);
+    assert.deepEqual(order, ['threads', 'evaluate']);
+    assert.equal(progress[progress.length - 1].event, 'progressEnd');
+    assert.equal(await int('ret'), 0); // gup §10.1 VFIO_IOMMU_MAP_DMA: 0
+    // gup §10.1 (IOMMU-backed domain): every page of the range pinned at map time and accounted in locked_vm
+    assert.equal(await int('locked_vm(qemu)'), 16384);
+    // gup §4: one nr_foll_pin_acquired per page pinned (pin_user_pages_remote, FOLL_LONGTERM), after the scenario's 2
+    assert.equal(await int('vmstat.nr_foll_pin_acquired'), 2 + 16384);
+    // gup §3.6: bufs[0] pinned twice now (the scenario and the map)
+    assert.equal(await int('bufs[0].refcount'), 1 + 2 * 1024);
+  });
+
   it('a small pin (under JOB_MIN_PAGES) is no job: no progress, answered at once', async () => {
     const r = await dc.evaluateRequest({ expression: `pin_user_pages qemu ${BUF} 8 FOLL_WRITE -> few`, context: 'repl' });
     assert.match(r.body.result, /ret = 8|gup\.return/);
