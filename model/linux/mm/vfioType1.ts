@@ -222,32 +222,51 @@ export class VfioType1 {
    * ≈6.0+ dma_unmap), then the mapping is removed. Returns the bytes unmapped or −errno.
    */
   unmap(iova: bigint, size: bigint): number {
-    return this.m.within('vfio_dma_do_unmap', () => {
-      if (((iova | size) & (PAGE_SIZE - 1n)) !== 0n || size === 0n) return this.fail('vfio_dma_do_unmap: unaligned iova or size', -ERRNO.EINVAL);
-      const victims = this.dmas.filter((d) => d.iova >= iova && d.iova + d.size <= iova + size);
-      let bytes = 0n;
-      for (const d of victims) {
-        if (d.pfns.size) for (const cb of this.unmapListeners) cb(d.iova, d.size);
-        if (d.pfns.size) {
-          // [unverified: chosen] the kernel loops until the vendor driver has unpinned; a driver that never
-          // does would hang the ioctl. The model warns and releases the pins itself.
-          this.warn(`vfio_dma_do_unmap: ${d.pfns.size} page(s) of iova 0x${d.iova.toString(16)} still pinned by the vendor driver; released by the model`);
-          for (const v of [...d.pfns.values()]) {
-            while (v.refCount > 0) this.unpinPageExternal(d, v.iova);
-          }
+    return runToEnd(this.unmapSteps(iova, size));
+  }
+
+  /** Pages the IOMMU-backed domain holds pinned for the mappings `unmap(iova, size)` removes. */
+  iommuPinnedIn(iova: bigint, size: bigint): number {
+    return this.dmas.reduce((n, d) => (d.iova >= iova && d.iova + d.size <= iova + size ? n + d.iommuPinned.length : n), 0);
+  }
+
+  /**
+   * `unmap` as resumable work (issue 13): the IOMMU-backed pins are put back in chunks of
+   * SLICE_UNITS pages (between two pages; vfio_unmap_unpin unpins page by page too).
+   */
+  unmapSteps(iova: bigint, size: bigint): Steps<number> {
+    return withinSteps(this.m, 'vfio_dma_do_unmap', this.unmapBody(iova, size));
+  }
+
+  private *unmapBody(iova: bigint, size: bigint): Steps<number> {
+    if (((iova | size) & (PAGE_SIZE - 1n)) !== 0n || size === 0n) return this.fail('vfio_dma_do_unmap: unaligned iova or size', -ERRNO.EINVAL);
+    const victims = this.dmas.filter((d) => d.iova >= iova && d.iova + d.size <= iova + size);
+    let bytes = 0n;
+    for (const d of victims) {
+      if (d.pfns.size) for (const cb of this.unmapListeners) cb(d.iova, d.size);
+      if (d.pfns.size) {
+        // [unverified: chosen] the kernel loops until the vendor driver has unpinned; a driver that never
+        // does would hang the ioctl. The model warns and releases the pins itself.
+        this.warn(`vfio_dma_do_unmap: ${d.pfns.size} page(s) of iova 0x${d.iova.toString(16)} still pinned by the vendor driver; released by the model`);
+        for (const v of [...d.pfns.values()]) {
+          while (v.refCount > 0) this.unpinPageExternal(d, v.iova);
         }
-        if (d.iommuPinned.length) {
-          const p = this.spaces.proc(d.pid);
-          let n = 0;
-          for (const pfn of d.iommuPinned) n += this.putPfn(pfn, d.prot);
-          this.m.journal.splice(d.iommuPinned, 0, d.iommuPinned.length);
-          this.lockAcct(p, -n, d.lockCap);
-        }
-        this.m.journal.splice(this.dmas, this.dmas.indexOf(d), 1);
-        bytes += d.size;
       }
-      return Number(bytes);
-    });
+      if (d.iommuPinned.length) {
+        const p = this.spaces.proc(d.pid);
+        let n = 0;
+        const total = d.iommuPinned.length;
+        for (let i = 0; i < total; i++) {
+          if (i > 0 && i % SLICE_UNITS === 0) yield { done: i, total };
+          n += this.putPfn(d.iommuPinned[i], d.prot);
+        }
+        this.m.journal.splice(d.iommuPinned, 0, d.iommuPinned.length);
+        this.lockAcct(p, -n, d.lockCap);
+      }
+      this.m.journal.splice(this.dmas, this.dmas.indexOf(d), 1);
+      bytes += d.size;
+    }
+    return Number(bytes);
   }
 
   /** vfio_pin_pages (gup §10.1 steps 1–7). `iovas` are page-aligned IOVAs; ≈6.0+ they must be consecutive. */

@@ -158,7 +158,7 @@ function execVfio(r: Runner, st: Extract<Stmt, { k: 'vfio_type1' }>, setRet: (v:
   switch (st.op) {
     case 'set_iommu': return v.setConfig('iommuType', st.word as VfioIommuType);
     case 'map': return runToEnd(resumableSteps(r, st)!); // resumable work (exec/resumable.ts)
-    case 'unmap': return setRet(v.unmap(st.iova!, st.size!));
+    case 'unmap': return runToEnd(resumableSteps(r, st)!); // resumable work (exec/resumable.ts)
     case 'dirty': return v.setConfig('dirtyTracking', st.num === 1);
     case 'pin': {
       const res = v.pin(range(st.iova!, st.npage!), st.prot!);

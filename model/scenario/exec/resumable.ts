@@ -29,7 +29,9 @@ export function isConsoleJob(r: Runner, st: Stmt): boolean {
   if (st.k === 'gup_test' || st.k === 'gup_test_ioctl') return true;
   if (st.k === 'gup') return st.nr >= JOB_MIN_PAGES;
   // `vfio map` pins the whole range at map time only with an IOMMU domain (vfioType1.ts pinMapDma)
-  if (st.k === 'vfio_type1') return st.op === 'map' && r.mm.vfio.container.iommuDomain && st.size! >> 12n >= BigInt(JOB_MIN_PAGES);
+  if (st.k === 'vfio_type1' && st.op === 'map') return r.mm.vfio.container.iommuDomain && st.size! >> 12n >= BigInt(JOB_MIN_PAGES);
+  // `vfio unmap` puts back what the IOMMU-backed domain pinned at map time
+  if (st.k === 'vfio_type1' && st.op === 'unmap') return r.mm.vfio.iommuPinnedIn(st.iova!, st.size!) >= JOB_MIN_PAGES;
   if (st.k === 'release') return SLICED_RELEASES.has(st.api) && (st.n ?? r.bindings.get(st.target)?.length ?? 0) >= JOB_MIN_PAGES;
   return false;
 }
@@ -41,6 +43,7 @@ export function resumableSteps(r: Runner, st: Stmt): Steps<void> | undefined {
   if (st.k === 'gup') return gupSteps(r, st);
   if (st.k === 'release') return releaseSteps(r, st);
   if (st.k === 'vfio_type1' && st.op === 'map') return vfioMapSteps(r, st);
+  if (st.k === 'vfio_type1' && st.op === 'unmap') return vfioUnmapSteps(r, st);
   return undefined;
 }
 
@@ -52,6 +55,10 @@ function* gupSteps(r: Runner, st: Extract<Stmt, { k: 'gup' }>): Steps<void> {
 
 function* vfioMapSteps(r: Runner, st: Extract<Stmt, { k: 'vfio_type1' }>): Steps<void> {
   r.setRet(BigInt(yield* r.mm.vfio.mapSteps(r.pid(st.proc!), st.iova!, st.vaddr!, st.size!, st.prot!)));
+}
+
+function* vfioUnmapSteps(r: Runner, st: Extract<Stmt, { k: 'vfio_type1' }>): Steps<void> {
+  r.setRet(BigInt(yield* r.mm.vfio.unmapSteps(st.iova!, st.size!)));
 }
 
 function* releaseSteps(r: Runner, st: Extract<Stmt, { k: 'release' }>): Steps<void> {

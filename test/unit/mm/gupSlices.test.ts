@@ -1,6 +1,6 @@
 /**
- * A GUP call, a release and a vfio map as resumable work (issue 13 "long REPL work": gup.ts
- * `callSteps`, release.ts `releaseSteps`, vfioType1.ts `mapSteps`): driven one slice at a time —
+ * A GUP call, a release and a vfio map and unmap as resumable work (issue 13 "long REPL work":
+ * gup.ts `callSteps`, release.ts `releaseSteps`, vfioType1.ts `mapSteps` / `unmapSteps`): driven one slice at a time —
  * as the Debug Console does — they give exactly what the one-shot calls (`gup`, `release`, `map`)
  * give: the same result, history records (events, call stacks, threads, journal positions),
  * journal and final state, in several kernel eras.
@@ -98,24 +98,37 @@ describe('mm: GUP, release and vfio map in slices equal the one-shot calls (issu
   }
 
   for (const ver of ['5.10', '6.18']) {
-    it(`${ver}: vfio map of ${N} pages with an IOMMU domain (vfio_pin_pages_remote, gup §10.1)`, () => {
+    it(`${ver}: vfio map of ${N} pages with an IOMMU domain (vfio_pin_pages_remote, gup §10.1), then unmap`, () => {
       const run = (slicedRun: boolean) => {
         const s = world(ver, N);
         s.mm.vfio.setConfig('iommuDomain', true);
         s.mm.setRlimitMemlock(PID, 2 * N * 4096); // gup §10.1: locked_vm + 1 > RLIMIT_MEMLOCK refuses the map
         const steps = s.mm.vfio.mapSteps(PID, IOVA, BUF, BigInt(N) * 4096n, 3);
         const out = slicedRun ? sliced(steps) : { value: runToEnd(steps), slices: 1 };
-        return { ...out, fp: fingerprint(s.m, s.mm), mm: s.mm };
+        const mapped = { fp: fingerprint(s.m, s.mm), lockedVm: s.mm.lockedVm(PID), pins: s.mm.pinsHeld() };
+        assert.equal(s.mm.vfio.iommuPinnedIn(IOVA, BigInt(N) * 4096n), N);
+        const un = s.mm.vfio.unmapSteps(IOVA, BigInt(N) * 4096n);
+        const unmapped = slicedRun ? sliced(un) : { value: runToEnd(un), slices: 1 };
+        return { ...out, mapped, unmapped, fp: fingerprint(s.m, s.mm), mm: s.mm };
       };
       const a = run(false);
       const b = run(true);
       assert.equal(a.value, 0);
       assert.equal(b.value, 0);
       assert.ok(b.slices >= Math.ceil(N / SLICE_UNITS), `${b.slices} slices`);
-      assert.equal(b.fp, a.fp);
+      assert.equal(b.mapped.fp, a.mapped.fp);
       // gup §10.1: an IOMMU-backed domain pins every page at map time and accounts it in locked_vm
-      assert.equal(b.mm.lockedVm(PID), N);
-      assert.equal(b.mm.pinsHeld(), N);
+      assert.equal(b.mapped.lockedVm, N);
+      assert.equal(b.mapped.pins, N);
+      // VFIO_IOMMU_UNMAP_DMA returns the bytes unmapped (gup §10.1); every pin put back, locked_vm 0
+      assert.equal(a.unmapped.value, N * 4096);
+      assert.equal(b.unmapped.value, N * 4096);
+      assert.ok(b.unmapped.slices >= Math.ceil(N / SLICE_UNITS), `${b.unmapped.slices} unmap slices`);
+      assert.equal(b.fp, a.fp);
+      assert.equal(b.mm.lockedVm(PID), 0);
+      assert.equal(b.mm.pinsHeld(), 0);
+      // gup §4: acquired and released balance once no pin is outstanding
+      assert.deepEqual({ ...b.mm.vmstat }, { nr_foll_pin_acquired: N, nr_foll_pin_released: N });
     });
   }
 
