@@ -128,7 +128,7 @@ describe('DAP: a large pin_user_pages / unpin_user_pages in the Debug Console ru
     assert.equal(await value('vmstat.nr_foll_pin_acquired'), '2');
   });
 
-  it('vfio_iommu_map_dma of 64 MiB with an IOMMU domain is a job: threads answered first; gup §10.1 and §4 counts', async () => {
+  it('vfio_iommu_map_dma / vfio_iommu_unmap_dma of 64 MiB with an IOMMU domain are jobs: threads answered first; gup §10.1 and §4 counts', async () => {
     for (const st of ['vfio_set_iommu VFIO_TYPE1v2_IOMMU', 'vfio_test_hook iommu_domain on', 'setrlimit qemu RLIMIT_MEMLOCK unlimited']) {
       await dc.evaluateRequest({ expression: st, context: 'repl' });
     }
@@ -147,6 +147,15 @@ describe('DAP: a large pin_user_pages / unpin_user_pages in the Debug Console ru
     assert.equal(await int('vmstat.nr_foll_pin_acquired'), 2 + 16384);
     // gup §3.6: bufs[0] pinned twice now (the scenario and the map)
     assert.equal(await int('bufs[0].refcount'), 1 + 2 * 1024);
+    // unmapping puts those pins back, as a job too: gup §10.1 ret = bytes unmapped, locked_vm back to 0
+    const before = progress.length;
+    await dc.evaluateRequest({ expression: 'vfio_iommu_unmap_dma 0x100000 64M', context: 'repl' });
+    assert.ok(progress.slice(before).some((p) => p.event === 'progressStart'), 'the unmap ran as a job');
+    assert.equal(await int('ret'), 64 * 1024 * 1024);
+    assert.equal(await int('locked_vm(qemu)'), 0);
+    // gup §4: one nr_foll_pin_released per page unpinned; gup §3.6: −1024 per unpin of a small page
+    assert.equal(await int('vmstat.nr_foll_pin_released'), 16384);
+    assert.equal(await int('bufs[0].refcount'), 1 + 1024);
   });
 
   it('a small pin (under JOB_MIN_PAGES) is no job: no progress, answered at once', async () => {
