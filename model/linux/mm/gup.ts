@@ -97,8 +97,9 @@ export class GupCore {
     this.markPinned(p, bits);
     if (nr === 0) return 0;
     const base = start & ~(PAGE_SIZE - 1n);
-    // the lockless walk runs with interrupts off in the kernel: one piece, never sliced
-    const nrFast = this.m.within(e4 ? 'gup_fast' : 'gup_pgd_range', () => this.fastWalk(p, base, nr, bits, out));
+    // The lockless walk runs with interrupts off in the kernel. The model may still yield between
+    // chunks: nothing else runs in the model meanwhile (a console job keeps other requests busy).
+    const nrFast = yield* withinSteps(this.m, e4 ? 'gup_fast' : 'gup_pgd_range', this.fastWalkSteps(p, base, nr, bits, out));
     if (nrFast === nr || bits & FOLL_FAST_ONLY) return nrFast;
     const slowBits = e4 ? bits | FOLL_TOUCH : bits;
     const ret = yield* this.longtermLocked(p, base + BigInt(nrFast) * PAGE_SIZE, nr - nrFast, slowBits, true, out);
@@ -312,14 +313,25 @@ export class GupCore {
    * take; everything after it is left to the slow path. Walks page numbers, not bigint addresses:
    * the address is only made for the grab's event.
    */
-  private fastWalk(p: Process, start: bigint, nr: number, flags: FollBits, out: number[]): number {
+  private *fastWalkSteps(p: Process, start: bigint, nr: number, flags: FollBits, out: number[]): Steps<number> {
+    let i = 0;
+    for (;;) {
+      const until = Math.min(nr, i + SLICE_UNITS);
+      i = this.fastWalk(p, start, nr, flags, out, i, until);
+      if (i < until || i >= nr) return i;
+      yield { done: i, total: nr };
+    }
+  }
+
+  /** Pages from … until−1 of the walk (a PMD batch may go past `until`); returns where it got (< until: stopped). */
+  private fastWalk(p: Process, start: bigint, nr: number, flags: FollBits, out: number[], from: number, until: number): number {
     const s = this.store;
     const mode: FollMode = flags & FOLL_PIN ? 'FOLL_PIN' : 'FOLL_GET';
     const write = (flags & FOLL_WRITE) !== 0;
     const longterm = (flags & FOLL_LONGTERM) !== 0;
     const vpn0 = vpnOf(start);
-    let i = 0;
-    while (i < nr) {
+    let i = from;
+    while (i < until) {
       const e = this.spaces.pteAt(p, vpn0 + i);
       if (e === undefined) break;
       const pfn = ptePfn(e);

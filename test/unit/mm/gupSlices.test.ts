@@ -98,6 +98,27 @@ describe('mm: GUP, release and vfio map in slices equal the one-shot calls (issu
   }
 
   for (const ver of ['5.10', '6.18']) {
+    it(`${ver}: pin_user_pages_fast of ${N} present pages: the lockless walk alone, in slices`, () => {
+      const run = (slicedRun: boolean) => {
+        const s = world(ver, N);
+        for (let i = 0; i < N; i++) s.mm.touch(PID, BUF + BigInt(i) * 4096n, true);
+        const steps = s.mm.gupSteps('pin_user_pages_fast', PID, BUF, N, ['FOLL_WRITE']);
+        const out = slicedRun ? sliced(steps) : { value: runToEnd(steps), slices: 1 };
+        return { ...out, fp: fingerprint(s.m, s.mm), mm: s.mm };
+      };
+      const a = run(false);
+      const b = run(true);
+      assert.deepEqual(b.value, a.value);
+      assert.equal(a.value.ret, N); // gup §2.4
+      assert.ok(b.slices >= Math.ceil(N / SLICE_UNITS), `${b.slices} slices`);
+      assert.equal(b.fp, a.fp);
+      assert.doesNotMatch(a.fp, /__get_user_pages/); // all pages taken by the fast walk
+      // gup §4: one nr_foll_pin_acquired per page pinned
+      assert.equal(b.mm.vmstat.nr_foll_pin_acquired, N);
+    });
+  }
+
+  for (const ver of ['5.10', '6.18']) {
     it(`${ver}: vfio map of ${N} pages with an IOMMU domain (vfio_pin_pages_remote, gup §10.1), then unmap`, () => {
       const run = (slicedRun: boolean) => {
         const s = world(ver, N);
