@@ -1,6 +1,7 @@
 /**
  * Long Debug Console work as a job (issue 13 "long REPL work"): a statement that is resumable
- * model work (gup_test, gup_test_ioctl: model/scenario/exec/resumable.ts) runs one slice per
+ * model work (gup_test, gup_test_ioctl, a large GUP call, release or vfio map:
+ * model/scenario/exec/resumable.ts isConsoleJob) runs one slice per
  * turn of the event loop, so the session answers other requests meanwhile, reports progress
  * (DAP progressStart / progressUpdate / progressEnd through progress.ts) and honours `cancel`.
  *

@@ -16,7 +16,7 @@ import { evaluate, formatValue } from '../model/scenario/evaluate';
 import { PATH_HEADS } from '../model/scenario/paths';
 import { describeEvent } from '../model/engine/events';
 import type { Expr, Stmt } from '../model/scenario/ast';
-import { RESUMABLE_KINDS } from '../model/scenario/exec/resumable';
+import { isConsoleJob } from '../model/scenario/exec/resumable';
 import { ConsoleJob } from './consoleJob';
 
 /**
@@ -175,7 +175,8 @@ export class Repl {
   }
 
   /**
-   * A console statement that is long, resumable work (gup_test; model/scenario/exec/resumable.ts)
+   * A console statement that is long, resumable work (gup_test, a large GUP call, release or vfio
+   * map; model/scenario/exec/resumable.ts isConsoleJob)
    * as a job run in slices (consoleJob.ts); undefined for anything else (evaluate() runs it).
    * Throws when the session is not at a statement stop, like any console statement.
    */
@@ -184,7 +185,7 @@ export class Repl {
     const word = /^\S+/.exec(text)?.[0];
     if (!word || !STATEMENT_BY_NAME.has(word)) return undefined;
     const p = this.prepare(text);
-    if ('error' in p || !RESUMABLE_KINDS.has(p.st.k)) return undefined;
+    if ('error' in p || !isConsoleJob(this.runner, p.st)) return undefined;
     const st = p.st;
     return new ConsoleJob(text, this.runner, this.nav, st, () => this.summaryOf(st));
   }

@@ -5,6 +5,7 @@
  */
 import { warnOnce } from '../../kernel/warnOnce';
 import type { Machine } from '../../engine/machine';
+import { runToEnd, SLICE_UNITS, withinSteps, type Steps } from '../../engine/steps';
 import type { KernelFeatures } from '../../kernel/version';
 import { atLeast } from '../../kernel/version';
 import type { GupApiSpec } from './apis';
@@ -25,6 +26,19 @@ const {
 export const GATE_AREA = 0xffffffffff600000n;
 
 export type PendingSignal = 'none' | 'fatal' | 'other';
+
+/** The state of one __get_user_pages() loop between slices. */
+interface SlowCall {
+  readonly p: Process;
+  readonly start: bigint;
+  readonly nr: number;
+  readonly flags: FollBits;
+  readonly want: boolean;
+  readonly out: number[];
+  i: number;
+  ret: number;
+  v: Vma | undefined;
+}
 
 export class GupCore {
   /** Signal pending on the calling task (journaled through Mm.setSignalPending). */
@@ -50,35 +64,47 @@ export class GupCore {
 
   /** Run a validated call of `spec` with the effective `flags`; pages obtained are appended to `out`. */
   call(spec: GupApiSpec, p: Process, start: bigint, nr: number, flags: ReadonlySet<string>, opts: GupCallOptions, out: number[]): number {
-    if (spec.fast) return this.fastFallback(spec, p, start, nr, flags, out);
+    return runToEnd(this.callSteps(spec, p, start, nr, flags, opts, out));
+  }
+
+  /**
+   * `call` as resumable work (engine/steps.ts, issue 13): the slow path's page loop yields every
+   * SLICE_UNITS pages, between two pages, where every page before is grabbed and in `out`.
+   */
+  *callSteps(spec: GupApiSpec, p: Process, start: bigint, nr: number, flags: ReadonlySet<string>, opts: GupCallOptions, out: number[]): Steps<number> {
+    if (spec.fast) return yield* this.fastFallback(spec, p, start, nr, flags, out);
     if (nr === 0) return 0;
     const bits = follBits(flags);
     this.markPinned(p, bits);
-    return this.longtermLocked(p, start, nr, bits, !opts.pagesNull, out);
+    return yield* this.longtermLocked(p, start, nr, bits, !opts.pagesNull, out);
   }
 
   /** gup_fast_fallback() / internal_get_user_pages_fast(): fast walk, then the slow path for the rest. */
-  private fastFallback(spec: GupApiSpec, p: Process, start: bigint, nr: number, flags: ReadonlySet<string>, out: number[]): number {
+  private fastFallback(spec: GupApiSpec, p: Process, start: bigint, nr: number, flags: ReadonlySet<string>, out: number[]): Steps<number> {
     // [unverified: chosen] internal_get_user_pages_fast was renamed gup_fast_fallback in ≈6.9.
     const e4 = eraAtLeast(this.f, 'E4') && atLeast(this.f.version, 6, 9);
-    return this.m.within(e4 ? 'gup_fast_fallback' : 'internal_get_user_pages_fast', () => {
-      const chk = fastPathChecks(this.f, flags, start, nr, this.taskSizeMax);
-      if (chk) {
-        // gup §2.3: the fast path's flag-mask check is WARN_ON_ONCE (once per boot)
-        if (chk.warn) warnOnce(this.m, 'gup_fast flag mask', chk.warn, 'gup §2.3');
-        return spec.fastOnly && spec.pin ? Math.max(chk.ret, 0) : chk.ret;
-      }
-      const bits = follBits(flags);
-      this.markPinned(p, bits);
-      if (nr === 0) return 0;
-      const base = start & ~(PAGE_SIZE - 1n);
-      const nrFast = this.m.within(e4 ? 'gup_fast' : 'gup_pgd_range', () => this.fastWalk(p, base, nr, bits, out));
-      if (nrFast === nr || bits & FOLL_FAST_ONLY) return nrFast;
-      const slowBits = e4 ? bits | FOLL_TOUCH : bits;
-      const ret = this.longtermLocked(p, base + BigInt(nrFast) * PAGE_SIZE, nr - nrFast, slowBits, true, out);
-      if (ret < 0) return nrFast ? nrFast : ret;
-      return ret + nrFast;
-    });
+    return withinSteps(this.m, e4 ? 'gup_fast_fallback' : 'internal_get_user_pages_fast', this.fastFallbackBody(spec, p, start, nr, flags, out, e4));
+  }
+
+  private *fastFallbackBody(spec: GupApiSpec, p: Process, start: bigint, nr: number, flags: ReadonlySet<string>, out: number[], e4: boolean): Steps<number> {
+    const chk = fastPathChecks(this.f, flags, start, nr, this.taskSizeMax);
+    if (chk) {
+      // gup §2.3: the fast path's flag-mask check is WARN_ON_ONCE (once per boot)
+      if (chk.warn) warnOnce(this.m, 'gup_fast flag mask', chk.warn, 'gup §2.3');
+      return spec.fastOnly && spec.pin ? Math.max(chk.ret, 0) : chk.ret;
+    }
+    const bits = follBits(flags);
+    this.markPinned(p, bits);
+    if (nr === 0) return 0;
+    const base = start & ~(PAGE_SIZE - 1n);
+    // The lockless walk runs with interrupts off in the kernel. The model may still yield between
+    // chunks: nothing else runs in the model meanwhile (a console job keeps other requests busy).
+    const nrFast = yield* withinSteps(this.m, e4 ? 'gup_fast' : 'gup_pgd_range', this.fastWalkSteps(p, base, nr, bits, out));
+    if (nrFast === nr || bits & FOLL_FAST_ONLY) return nrFast;
+    const slowBits = e4 ? bits | FOLL_TOUCH : bits;
+    const ret = yield* this.longtermLocked(p, base + BigInt(nrFast) * PAGE_SIZE, nr - nrFast, slowBits, true, out);
+    if (ret < 0) return nrFast ? nrFast : ret;
+    return ret + nrFast;
   }
 
   /** mm_set_has_pinned_flag() on entry of a FOLL_PIN walk (gup §3.3; ≈5.9+, modelled from 5.7). */
@@ -87,21 +113,19 @@ export class GupCore {
   }
 
   /** __gup_longterm_locked(): FOLL_LONGTERM runs the migrate-and-retry loop (gup §5). */
-  longtermLocked(p: Process, start: bigint, nr: number, flags: FollBits, want: boolean, out: number[]): number {
-    return this.m.within('__gup_longterm_locked', () => {
-      if (!(flags & FOLL_LONGTERM) || !want) return this.locked(p, start, nr, flags, want, out);
-      const mode: FollMode = flags & FOLL_PIN ? 'FOLL_PIN' : 'FOLL_GET';
-      return this.longterm.pinLoop(out.length, out, mode, () => this.locked(p, start, nr, flags, want, out));
-    });
+  longtermLocked(p: Process, start: bigint, nr: number, flags: FollBits, want: boolean, out: number[]): Steps<number> {
+    const mode: FollMode = flags & FOLL_PIN ? 'FOLL_PIN' : 'FOLL_GET';
+    const body = !(flags & FOLL_LONGTERM) || !want
+      ? this.locked(p, start, nr, flags, want, out)
+      : this.longterm.pinLoopSteps(out.length, out, mode, () => this.locked(p, start, nr, flags, want, out));
+    return withinSteps(this.m, '__gup_longterm_locked', body);
   }
 
   /** __get_user_pages_locked(): adds FOLL_GET when a pages array is passed (E2+: unless FOLL_PIN). */
-  private locked(p: Process, start: bigint, nr: number, flags: FollBits, want: boolean, out: number[]): number {
-    return this.m.within('__get_user_pages_locked', () => {
-      let eff = flags;
-      if (want && (this.f.gupEra === 'E1' || this.f.gupEra === 'E0' || !(eff & FOLL_PIN))) eff |= FOLL_GET;
-      return this.m.within('__get_user_pages', () => this.slow(p, start, nr, eff, want, out));
-    });
+  private locked(p: Process, start: bigint, nr: number, flags: FollBits, want: boolean, out: number[]): Steps<number> {
+    let eff = flags;
+    if (want && (this.f.gupEra === 'E1' || this.f.gupEra === 'E0' || !(eff & FOLL_PIN))) eff |= FOLL_GET;
+    return withinSteps(this.m, '__get_user_pages_locked', withinSteps(this.m, '__get_user_pages', this.slow(p, start, nr, eff, want, out)));
   }
 
   /** check_vma_flags() (gup §2.4 errno catalogue, §5). Returns 0 or −errno. */
@@ -194,15 +218,36 @@ export class GupCore {
     return -ERRNO.EFAULT;
   }
 
-  /** __get_user_pages(): the per-page loop; returns pages done, or −errno if none. */
-  private slow(p: Process, start: bigint, nr: number, flags: FollBits, want: boolean, out: number[]): number {
+  /**
+   * __get_user_pages(): the per-page loop; returns pages done, or −errno if none. Resumable: it
+   * yields every SLICE_UNITS pages (issue 13); the pages themselves run in a plain loop (slowRun).
+   */
+  private *slow(p: Process, start: bigint, nr: number, flags: FollBits, want: boolean, out: number[]): Steps<number> {
+    const c: SlowCall = { p, start, nr, flags, want, out, i: 0, ret: 0, v: undefined };
+    while (!this.slowRun(c, Math.min(nr, c.i + SLICE_UNITS)) && c.i < nr) yield { done: c.i, total: nr };
+    const { i, ret } = c;
+    if (i > 0) return i;
+    if (ret === 0 && !(flags & FOLL_NOWAIT)) {
+      this.warn('__get_user_pages: no page and no error code', 'gup §2.4');
+      return -ERRNO.EFAULT;
+    }
+    return ret;
+  }
+
+  /**
+   * Pages c.i … until−1 of __get_user_pages (a folio batch may go past `until`). Returns true when
+   * the call ended there (an error or a stop, `c.ret` set), false when it reached `until`.
+   */
+  private slowRun(c: SlowCall, until: number): boolean {
     const s = this.store;
+    const { p, start, nr, flags, want, out } = c;
     const mode: FollMode = flags & FOLL_PIN ? 'FOLL_PIN' : 'FOLL_GET';
     const write = (flags & FOLL_WRITE) !== 0;
-    let i = 0;
+    let i = c.i;
+    let v = c.v;
     let ret = 0;
-    let v: Vma | undefined;
-    outer: while (i < nr) {
+    let stopped = true;
+    outer: while (i < until) {
       const vaddr = start + BigInt(i) * PAGE_SIZE;
       // gup §2.4 −EINTR: fatal signal pending (any signal with FOLL_INTERRUPTIBLE).
       // [unverified: chosen] both are checked at the top of each page, where E4 checks the fatal one.
@@ -256,12 +301,11 @@ export class GupCore {
       }
       i += incr;
     }
-    if (i > 0) return i;
-    if (ret === 0 && !(flags & FOLL_NOWAIT)) {
-      this.warn('__get_user_pages: no page and no error code', 'gup §2.4');
-      return -ERRNO.EFAULT;
-    }
-    return ret;
+    if (i >= until && ret === 0) stopped = false;
+    c.i = i;
+    c.v = v;
+    c.ret = ret;
+    return stopped;
   }
 
   /**
@@ -269,14 +313,25 @@ export class GupCore {
    * take; everything after it is left to the slow path. Walks page numbers, not bigint addresses:
    * the address is only made for the grab's event.
    */
-  private fastWalk(p: Process, start: bigint, nr: number, flags: FollBits, out: number[]): number {
+  private *fastWalkSteps(p: Process, start: bigint, nr: number, flags: FollBits, out: number[]): Steps<number> {
+    let i = 0;
+    for (;;) {
+      const until = Math.min(nr, i + SLICE_UNITS);
+      i = this.fastWalk(p, start, nr, flags, out, i, until);
+      if (i < until || i >= nr) return i;
+      yield { done: i, total: nr };
+    }
+  }
+
+  /** Pages from … until−1 of the walk (a PMD batch may go past `until`); returns where it got (< until: stopped). */
+  private fastWalk(p: Process, start: bigint, nr: number, flags: FollBits, out: number[], from: number, until: number): number {
     const s = this.store;
     const mode: FollMode = flags & FOLL_PIN ? 'FOLL_PIN' : 'FOLL_GET';
     const write = (flags & FOLL_WRITE) !== 0;
     const longterm = (flags & FOLL_LONGTERM) !== 0;
     const vpn0 = vpnOf(start);
-    let i = 0;
-    while (i < nr) {
+    let i = from;
+    while (i < until) {
       const e = this.spaces.pteAt(p, vpn0 + i);
       if (e === undefined) break;
       const pfn = ptePfn(e);

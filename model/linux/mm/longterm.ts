@@ -4,6 +4,7 @@
  * dirty-tracked file mappings, and the migrate-and-retry loop of `__gup_longterm_locked`.
  */
 import type { Machine } from '../../engine/machine';
+import { runToEnd, type StepProgress, type Steps } from '../../engine/steps';
 import type { KernelFeatures } from '../../kernel/version';
 import { atLeast } from '../../kernel/version';
 import type { Counting, FollMode } from './counting';
@@ -78,32 +79,54 @@ export class Longterm {
    * on unpinnable folios unpin all, migrate, and retry (gup §5 "migrate-and-retry algorithm").
    */
   pinLoop(base: number, out: number[], mode: FollMode, run: () => number): number {
-    const prevScope = this.spaces.allocScope.longterm;
-    this.spaces.allocScope.longterm = this;
-    try {
-      for (let pass = 0; ; pass++) {
-        const rc = run();
-        if (rc <= 0) return rc;
-        const got = out.slice(base, base + rc);
-        if (!this.daxCheckedBeforePin() && got.some((p) => this.store.kindOf(p) === 'dax')) {
-          // gup §5: put_page() on FOLL_PIN pins leaks 1023 refs only where pins are biased (5.7–5.10); in E1 unpin is put_page.
-          this.m.within('check_dax_vmas', () => this.dropAll(got, mode, this.f.pinTracking && !atLeast(this.f.version, 5, 11)));
-          out.length = base;
-          return -ERRNO.EOPNOTSUPP;
-        }
-        const bad = [...new Set(got.filter((p) => !this.pinnable(p)).map((p) => this.store.head(p)))];
-        if (bad.length === 0) return rc;
-        const r = this.m.within('check_and_migrate_movable_pages', () => {
-          this.dropAll(got, mode, false);
-          out.length = base;
-          for (const h of bad) if (!this.migrate(h)) return -ERRNO.ENOMEM;
-          return -ERRNO.EAGAIN;
-        });
-        if (r !== -ERRNO.EAGAIN) return r;
-        if (pass > 8) throw new Error('mm model: long-term migrate loop did not converge');
+    return runToEnd(this.pinLoopSteps(base, out, mode, function* () { return run(); }));
+  }
+
+  /**
+   * `pinLoop` as resumable work (issue 13): each pass is the resumable GUP walk `run`; the
+   * allocation scope is that of this long-term call while it runs and restored when it yields.
+   */
+  pinLoopSteps(base: number, out: number[], mode: FollMode, run: () => Steps<number>): Steps<number> {
+    return this.inScope(this.pinPasses(base, out, mode, run));
+  }
+
+  private *pinPasses(base: number, out: number[], mode: FollMode, run: () => Steps<number>): Steps<number> {
+    for (let pass = 0; ; pass++) {
+      const rc = yield* run();
+      if (rc <= 0) return rc;
+      const got = out.slice(base, base + rc);
+      if (!this.daxCheckedBeforePin() && got.some((p) => this.store.kindOf(p) === 'dax')) {
+        // gup §5: put_page() on FOLL_PIN pins leaks 1023 refs only where pins are biased (5.7–5.10); in E1 unpin is put_page.
+        this.m.within('check_dax_vmas', () => this.dropAll(got, mode, this.f.pinTracking && !atLeast(this.f.version, 5, 11)));
+        out.length = base;
+        return -ERRNO.EOPNOTSUPP;
       }
-    } finally {
-      this.spaces.allocScope.longterm = prevScope;
+      const bad = [...new Set(got.filter((p) => !this.pinnable(p)).map((p) => this.store.head(p)))];
+      if (bad.length === 0) return rc;
+      const r = this.m.within('check_and_migrate_movable_pages', () => {
+        this.dropAll(got, mode, false);
+        out.length = base;
+        for (const h of bad) if (!this.migrate(h)) return -ERRNO.ENOMEM;
+        return -ERRNO.EAGAIN;
+      });
+      if (r !== -ERRNO.EAGAIN) return r;
+      if (pass > 8) throw new Error('mm model: long-term migrate loop did not converge');
+    }
+  }
+
+  /** memalloc_pin_save() around each slice of `steps`: faults inside allocate as a long-term call. */
+  private *inScope<T>(steps: Steps<T>): Steps<T> {
+    for (;;) {
+      const prevScope = this.spaces.allocScope.longterm;
+      this.spaces.allocScope.longterm = this;
+      let r: IteratorResult<StepProgress, T>;
+      try {
+        r = steps.next();
+      } finally {
+        this.spaces.allocScope.longterm = prevScope;
+      }
+      if (r.done) return r.value;
+      yield r.value;
     }
   }
 

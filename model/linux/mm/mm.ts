@@ -5,6 +5,7 @@
  */
 import { warnOnce } from '../../kernel/warnOnce';
 import type { Machine } from '../../engine/machine';
+import { runToEnd, withinSteps, type Steps } from '../../engine/steps';
 import type { KernelFeatures } from '../../kernel/version';
 import { apiExists, GUP_APIS } from './apis';
 import { Counting, GUP_PIN_COUNTING_BIAS } from './counting';
@@ -220,6 +221,11 @@ export class Mm {
 
   /** gup §2.1 entry points by real name; flags by name. Returns the kernel result and the pages obtained. */
   gup(api: string, pid: number, start: bigint, nrPages: number, flags: string[], opts: GupCallOptions = {}): { ret: number; pages: number[] } {
+    return runToEnd(this.gupSteps(api, pid, start, nrPages, flags, opts));
+  }
+
+  /** `gup` as resumable work (issue 13): yields every SLICE_UNITS pages of the slow path's loop. */
+  *gupSteps(api: string, pid: number, start: bigint, nrPages: number, flags: string[], opts: GupCallOptions = {}): Steps<{ ret: number; pages: number[] }> {
     const spec = GUP_APIS.get(api);
     const v = this.features.version;
     if (!spec) throw new Error(`unknown GUP API '${api}' (one of ${[...GUP_APIS.keys()].join(', ')})`);
@@ -230,25 +236,33 @@ export class Mm {
     const p = this.spaces.proc(pid);
     const caller = parseFoll(flags, v);
     const out: number[] = [];
-    const ret = this.m.within(api, () => {
-      const val = validateGupArgs(this.features, spec, caller, opts);
+    const m = this.m;
+    const core = this.core;
+    const features = this.features;
+    const ret = yield* withinSteps(m, api, (function* (): Steps<number> {
+      const val = validateGupArgs(features, spec, caller, opts);
       let r: number;
       if (!val.ok) {
         // gup §2.3: each rejection is a WARN_ON_ONCE site — one warning per boot (issue 11)
-        if (val.warn && val.site) warnOnce(this.m, val.site, val.warn, 'gup §2.3');
-        else if (val.warn) this.m.emit({ kind: 'warn', message: `${val.warn} [unverified: chosen]`, ref: 'gup §2.3', note: true }, 'instruction');
+        if (val.warn && val.site) warnOnce(m, val.site, val.warn, 'gup §2.3');
+        else if (val.warn) m.emit({ kind: 'warn', message: `${val.warn} [unverified: chosen]`, ref: 'gup §2.3', note: true }, 'instruction');
         r = val.ret;
       } else {
-        r = this.core.call(spec, p, start, nrPages, val.flags, opts, out);
+        r = yield* core.callSteps(spec, p, start, nrPages, val.flags, opts, out);
         if (spec.fastOnly && spec.pin) r = Math.max(r, 0); // pin_user_pages_fast_only: errors become 0
       }
-      this.m.emit({ kind: 'gup.return', api, ret: r }, 'instruction');
+      m.emit({ kind: 'gup.return', api, ret: r }, 'instruction');
       return r;
-    });
+    })());
     if (ret >= 0 && out.length !== ret && !opts.pagesNull) {
       throw new Error(`mm model invariant: ${api} returned ${ret} but obtained ${out.length} pages`);
     }
     return { ret, pages: out.slice(0, Math.max(ret, 0)) };
+  }
+
+  /** `release` as resumable work (issue 13): yields every SLICE_UNITS pages released. */
+  releaseSteps(api: string, pages: number[], makeDirty?: boolean, n?: number): Steps<void> {
+    return this.releaser.releaseSteps(api, pages, makeDirty ?? false, n);
   }
 
   /** Release APIs (gup §2.1): put_page, unpin_user_page, unpin_user_pages, unpin_user_pages_dirty_lock. */

@@ -4,6 +4,7 @@
  * wrong way is modelled, not refused.
  */
 import type { Machine } from '../../engine/machine';
+import { runToEnd, SLICE_UNITS, withinSteps, type Steps } from '../../engine/steps';
 import type { KernelFeatures } from '../../kernel/version';
 import { atLeast } from '../../kernel/version';
 import { apiExists, RELEASE_APIS } from './apis';
@@ -24,13 +25,22 @@ export class Releaser {
   }
 
   release(api: string, pages: readonly number[], makeDirty = false, n?: number): void {
+    runToEnd(this.releaseSteps(api, pages, makeDirty, n));
+  }
+
+  /**
+   * `release` as resumable work (issue 13): put_page and unpin_user_pages(_dirty_lock) yield every
+   * SLICE_UNITS pages, between two folio runs; the arguments are checked before any page is put.
+   */
+  *releaseSteps(api: string, pages: readonly number[], makeDirty = false, n?: number): Steps<void> {
     const spec = RELEASE_APIS.get(api);
     if (!spec) throw new Error(`unknown release API '${api}' (one of ${[...RELEASE_APIS.keys()].join(', ')})`);
     if (!apiExists(spec, this.f.version)) {
       throw new Error(`${api} does not exist in Linux ${this.f.version.major}.${this.f.version.minor} (added in ${spec.since})`);
     }
     if (api === 'unpin_user_page_range_dirty_lock' || api === 'unpin_user_folio') {
-      return this.rangeOrFolio(api, pages, makeDirty, n);
+      this.rangeOrFolio(api, pages, makeDirty, n);
+      return;
     }
     const count = n ?? pages.length;
     if (!Number.isInteger(count)) throw new Error(`${api}: page count must be an integer, got ${count}`);
@@ -39,25 +49,30 @@ export class Releaser {
       const p = pages[i];
       if (p >= 0 && !this.store.valid(p)) throw new Error(`${api}: pfn ${p} is not a page of the model`);
     }
-    this.m.within(api, () => {
-      switch (api) {
-        case 'put_page':
-          for (let i = 0; i < count; i++) if (pages[i] >= 0) this.putPage(pages[i]);
-          return;
-        case 'unpin_user_page':
-          for (let i = 0; i < count; i++) if (pages[i] >= 0) this.unpinRun(pages[i], 1, false, api);
-          return;
-        case 'unpin_user_pages':
-          return this.unpinMany(api, pages, count, false);
-        case 'unpin_user_pages_dirty_lock':
-          return this.unpinMany(api, pages, count, makeDirty);
-        case 'unpin_folio':
-          for (let i = 0; i < count; i++) if (pages[i] >= 0) this.unpinRun(pages[i], 1, false, api);
-          return;
-        case 'unpin_folios':
-          return this.unpinMany(api, pages, count, false);
-      }
-    });
+    yield* withinSteps(this.m, api, this.releaseBody(api, pages, count, makeDirty));
+  }
+
+  private *releaseBody(api: string, pages: readonly number[], count: number, makeDirty: boolean): Steps<void> {
+    switch (api) {
+      case 'put_page':
+        for (let i = 0; i < count; ) {
+          const until = Math.min(count, i + SLICE_UNITS);
+          for (; i < until; i++) if (pages[i] >= 0) this.putPage(pages[i]);
+          if (i < count) yield { done: i, total: count };
+        }
+        return;
+      case 'unpin_user_page':
+        for (let i = 0; i < count; i++) if (pages[i] >= 0) this.unpinRun(pages[i], 1, false, api);
+        return;
+      case 'unpin_user_pages':
+      case 'unpin_folios':
+        return yield* this.unpinMany(api, pages, count, false);
+      case 'unpin_user_pages_dirty_lock':
+        return yield* this.unpinMany(api, pages, count, makeDirty);
+      case 'unpin_folio':
+        for (let i = 0; i < count; i++) if (pages[i] >= 0) this.unpinRun(pages[i], 1, false, api);
+        return;
+    }
   }
 
   /**
@@ -91,17 +106,27 @@ export class Releaser {
   }
 
   /** unpin_user_pages() / unpin_user_pages_dirty_lock(): runs of one folio batched from ≈5.12 (gup §2.1). */
-  private unpinMany(api: string, pages: readonly number[], n: number, makeDirty: boolean): void {
+  private *unpinMany(api: string, pages: readonly number[], n: number, makeDirty: boolean): Steps<void> {
     if (n < 0) {
       // gup §3.5 / §2.1: WARN and no-op when n is a negative errno (E2+).
       // [unverified: chosen] E1 (5.6) had no such check (n is unsigned); the model warns the same way.
       this.m.emit({ kind: 'warn', message: `${api}: npages is a negative errno (${n}); nothing released`, ref: 'gup §3.5' }, 'instruction');
       return;
     }
+    let i = 0;
+    for (;;) {
+      i = this.unpinManyRun(api, pages, n, makeDirty, i, Math.min(n, i + SLICE_UNITS));
+      if (i >= n) return;
+      yield { done: i, total: n };
+    }
+  }
+
+  /** Entries i … until−1 of unpinMany (a folio run may go past `until`); returns the next index. */
+  private unpinManyRun(api: string, pages: readonly number[], n: number, makeDirty: boolean, from: number, until: number): number {
     const batch = atLeast(this.f.version, 5, 12);
     const skipNull = atLeast(this.f.version, 6, 11); // [unverified: chosen ≈6.11] NULL entries skipped
-    let i = 0;
-    while (i < n) {
+    let i = from;
+    while (i < until) {
       const p = pages[i];
       if (p < 0) {
         if (!skipNull) {
@@ -118,6 +143,7 @@ export class Releaser {
       this.unpinRun(p, run, makeDirty, api);
       i += run;
     }
+    return i;
   }
 
   /** Dirty (if asked and not already dirty), then drop `refs` pins of the folio of `pfn` (gup §6). */

@@ -13,6 +13,7 @@
  * Follows the 5.10 text (VFIO-510); later differences are noted where the reference gives them.
  */
 import type { Machine } from '../../engine/machine';
+import { runToEnd, SLICE_UNITS, withinSteps, type Steps } from '../../engine/steps';
 import type { KernelFeatures } from '../../kernel/version';
 import { atLeast } from '../../kernel/version';
 import { ERRNO } from './errno';
@@ -139,7 +140,19 @@ export class VfioType1 {
 
   /** VFIO_IOMMU_MAP_DMA (vfio_dma_do_map). Returns 0 or −errno. */
   map(pid: number, iova: bigint, vaddr: bigint, size: bigint, prot: number): number {
-    return this.m.within('vfio_dma_do_map', () => {
+    return runToEnd(this.mapSteps(pid, iova, vaddr, size, prot));
+  }
+
+  /**
+   * `map` as resumable work (issue 13): with an IOMMU domain, vfio_pin_pages_remote pins the whole
+   * range and yields every SLICE_UNITS pages (between two pages, each pinned and recorded).
+   */
+  mapSteps(pid: number, iova: bigint, vaddr: bigint, size: bigint, prot: number): Steps<number> {
+    return withinSteps(this.m, 'vfio_dma_do_map', this.mapBody(pid, iova, vaddr, size, prot));
+  }
+
+  private *mapBody(pid: number, iova: bigint, vaddr: bigint, size: bigint, prot: number): Steps<number> {
+    {
       const p = this.spaces.proc(pid);
       const mask = PAGE_SIZE - 1n;
       if (this.container.iommuType === 'none') return this.fail('VFIO_IOMMU_MAP_DMA: no IOMMU set on the container', -ERRNO.EINVAL);
@@ -154,46 +167,47 @@ export class VfioType1 {
       while (i < this.dmas.length && this.dmas[i].iova < iova) i++;
       this.m.journal.splice(this.dmas, i, 0, dma);
       if (this.container.iommuDomain) {
-        const r = this.pinMapDma(dma, p);
+        const r = yield* this.pinMapDma(dma, p);
         if (r < 0) {
           this.m.journal.splice(this.dmas, this.dmas.indexOf(dma), 1);
           return r;
         }
       }
       return 0;
-    });
+    }
   }
 
   /**
    * vfio_pin_map_dma → vfio_pin_pages_remote (IOMMU-backed container): pins the whole range at
    * map time, checking `locked_vm + lock_acct + 1 > limit` for every new page (gup §10.1, last paragraph).
    */
-  private pinMapDma(dma: VfioDma, p: Process): number {
-    return this.m.within('vfio_pin_map_dma', () =>
-      this.m.within('vfio_pin_pages_remote', () => {
-        const n = Number(dma.size >> PAGE_SHIFT);
-        const limit = this.limitPages(p);
-        let acct = 0;
-        for (let i = 0; i < n; i++) {
-          const r = this.vaddrGetPfn(dma, dma.vaddr + BigInt(i) * PAGE_SIZE);
-          if (r.ret < 0) {
-            this.unwindMap(dma, p, acct);
-            return r.ret;
-          }
-          const accounted = !this.isInvalidReserved(r.pfn) && !dma.pfns.has(Number((dma.iova >> PAGE_SHIFT) + BigInt(i)));
-          if (accounted && !dma.lockCap && p.lockedVm + acct + 1 > limit) {
-            this.putPfn(r.pfn, dma.prot);
-            this.warn(`vfio_pin_pages_remote: RLIMIT_MEMLOCK (${this.limitText(p)}) exceeded`);
-            this.unwindMap(dma, p, acct);
-            return -ERRNO.ENOMEM;
-          }
-          if (accounted) acct++;
-          this.m.journal.push(dma.iommuPinned, r.pfn);
-        }
-        this.lockAcct(p, acct, dma.lockCap);
-        return 0;
-      }),
-    );
+  private pinMapDma(dma: VfioDma, p: Process): Steps<number> {
+    return withinSteps(this.m, 'vfio_pin_map_dma', withinSteps(this.m, 'vfio_pin_pages_remote', this.pinPagesRemote(dma, p)));
+  }
+
+  private *pinPagesRemote(dma: VfioDma, p: Process): Steps<number> {
+    const n = Number(dma.size >> PAGE_SHIFT);
+    const limit = this.limitPages(p);
+    let acct = 0;
+    for (let i = 0; i < n; i++) {
+      if (i > 0 && i % SLICE_UNITS === 0) yield { done: i, total: n };
+      const r = this.vaddrGetPfn(dma, dma.vaddr + BigInt(i) * PAGE_SIZE);
+      if (r.ret < 0) {
+        this.unwindMap(dma, p, acct);
+        return r.ret;
+      }
+      const accounted = !this.isInvalidReserved(r.pfn) && !dma.pfns.has(Number((dma.iova >> PAGE_SHIFT) + BigInt(i)));
+      if (accounted && !dma.lockCap && p.lockedVm + acct + 1 > limit) {
+        this.putPfn(r.pfn, dma.prot);
+        this.warn(`vfio_pin_pages_remote: RLIMIT_MEMLOCK (${this.limitText(p)}) exceeded`);
+        this.unwindMap(dma, p, acct);
+        return -ERRNO.ENOMEM;
+      }
+      if (accounted) acct++;
+      this.m.journal.push(dma.iommuPinned, r.pfn);
+    }
+    this.lockAcct(p, acct, dma.lockCap);
+    return 0;
   }
 
   private unwindMap(dma: VfioDma, p: Process, acct: number): void {
@@ -208,32 +222,51 @@ export class VfioType1 {
    * ≈6.0+ dma_unmap), then the mapping is removed. Returns the bytes unmapped or −errno.
    */
   unmap(iova: bigint, size: bigint): number {
-    return this.m.within('vfio_dma_do_unmap', () => {
-      if (((iova | size) & (PAGE_SIZE - 1n)) !== 0n || size === 0n) return this.fail('vfio_dma_do_unmap: unaligned iova or size', -ERRNO.EINVAL);
-      const victims = this.dmas.filter((d) => d.iova >= iova && d.iova + d.size <= iova + size);
-      let bytes = 0n;
-      for (const d of victims) {
-        if (d.pfns.size) for (const cb of this.unmapListeners) cb(d.iova, d.size);
-        if (d.pfns.size) {
-          // [unverified: chosen] the kernel loops until the vendor driver has unpinned; a driver that never
-          // does would hang the ioctl. The model warns and releases the pins itself.
-          this.warn(`vfio_dma_do_unmap: ${d.pfns.size} page(s) of iova 0x${d.iova.toString(16)} still pinned by the vendor driver; released by the model`);
-          for (const v of [...d.pfns.values()]) {
-            while (v.refCount > 0) this.unpinPageExternal(d, v.iova);
-          }
+    return runToEnd(this.unmapSteps(iova, size));
+  }
+
+  /** Pages the IOMMU-backed domain holds pinned for the mappings `unmap(iova, size)` removes. */
+  iommuPinnedIn(iova: bigint, size: bigint): number {
+    return this.dmas.reduce((n, d) => (d.iova >= iova && d.iova + d.size <= iova + size ? n + d.iommuPinned.length : n), 0);
+  }
+
+  /**
+   * `unmap` as resumable work (issue 13): the IOMMU-backed pins are put back in chunks of
+   * SLICE_UNITS pages (between two pages; vfio_unmap_unpin unpins page by page too).
+   */
+  unmapSteps(iova: bigint, size: bigint): Steps<number> {
+    return withinSteps(this.m, 'vfio_dma_do_unmap', this.unmapBody(iova, size));
+  }
+
+  private *unmapBody(iova: bigint, size: bigint): Steps<number> {
+    if (((iova | size) & (PAGE_SIZE - 1n)) !== 0n || size === 0n) return this.fail('vfio_dma_do_unmap: unaligned iova or size', -ERRNO.EINVAL);
+    const victims = this.dmas.filter((d) => d.iova >= iova && d.iova + d.size <= iova + size);
+    let bytes = 0n;
+    for (const d of victims) {
+      if (d.pfns.size) for (const cb of this.unmapListeners) cb(d.iova, d.size);
+      if (d.pfns.size) {
+        // [unverified: chosen] the kernel loops until the vendor driver has unpinned; a driver that never
+        // does would hang the ioctl. The model warns and releases the pins itself.
+        this.warn(`vfio_dma_do_unmap: ${d.pfns.size} page(s) of iova 0x${d.iova.toString(16)} still pinned by the vendor driver; released by the model`);
+        for (const v of [...d.pfns.values()]) {
+          while (v.refCount > 0) this.unpinPageExternal(d, v.iova);
         }
-        if (d.iommuPinned.length) {
-          const p = this.spaces.proc(d.pid);
-          let n = 0;
-          for (const pfn of d.iommuPinned) n += this.putPfn(pfn, d.prot);
-          this.m.journal.splice(d.iommuPinned, 0, d.iommuPinned.length);
-          this.lockAcct(p, -n, d.lockCap);
-        }
-        this.m.journal.splice(this.dmas, this.dmas.indexOf(d), 1);
-        bytes += d.size;
       }
-      return Number(bytes);
-    });
+      if (d.iommuPinned.length) {
+        const p = this.spaces.proc(d.pid);
+        let n = 0;
+        const total = d.iommuPinned.length;
+        for (let i = 0; i < total; i++) {
+          if (i > 0 && i % SLICE_UNITS === 0) yield { done: i, total };
+          n += this.putPfn(d.iommuPinned[i], d.prot);
+        }
+        this.m.journal.splice(d.iommuPinned, 0, d.iommuPinned.length);
+        this.lockAcct(p, -n, d.lockCap);
+      }
+      this.m.journal.splice(this.dmas, this.dmas.indexOf(d), 1);
+      bytes += d.size;
+    }
+    return Number(bytes);
   }
 
   /** vfio_pin_pages (gup §10.1 steps 1–7). `iovas` are page-aligned IOVAs; ≈6.0+ they must be consecutive. */

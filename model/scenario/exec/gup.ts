@@ -35,18 +35,11 @@ export function execGup(r: Runner, st: Stmt): boolean {
       r.mm.addVma(r.pid(st.proc), st.start, st.size, st.kind as VmaKind, { read: st.read, write: st.write }, opts);
       return true;
     }
-    case 'gup': {
-      const res = r.mm.gup(st.api, r.pid(st.proc), st.start, st.nr, st.flags, st.pagesNull ? { pagesNull: true } : {});
-      setRet(res.ret);
-      if (st.bind) j.mapSet(r.bindings, st.bind, res.pages);
+    case 'gup':
+    case 'release':
+      // resumable work (exec/resumable.ts): all slices at once here, in slices from the console
+      runToEnd(resumableSteps(r, st)!);
       return true;
-    }
-    case 'release': {
-      const pages = bound(st.target);
-      const first = st.api === 'unpin_user_page' || st.api === 'put_page' || st.api === 'unpin_folio';
-      r.mm.release(st.api, first ? pages.slice(0, 1) : pages, st.makeDirty, st.n);
-      return true;
-    }
     case 'mm_op':
       execMmOp(r, st, bound, pageAt);
       return true;
@@ -164,8 +157,8 @@ function execVfio(r: Runner, st: Extract<Stmt, { k: 'vfio_type1' }>, setRet: (v:
   };
   switch (st.op) {
     case 'set_iommu': return v.setConfig('iommuType', st.word as VfioIommuType);
-    case 'map': return setRet(v.map(r.pid(st.proc!), st.iova!, st.vaddr!, st.size!, st.prot!));
-    case 'unmap': return setRet(v.unmap(st.iova!, st.size!));
+    case 'map': return runToEnd(resumableSteps(r, st)!); // resumable work (exec/resumable.ts)
+    case 'unmap': return runToEnd(resumableSteps(r, st)!); // resumable work (exec/resumable.ts)
     case 'dirty': return v.setConfig('dirtyTracking', st.num === 1);
     case 'pin': {
       const res = v.pin(range(st.iova!, st.npage!), st.prot!);

@@ -1,24 +1,71 @@
 /**
  * Statements that run as resumable work (engine/steps.ts; issue 13 "long REPL work"): the
- * gup_test selftest and one gup_test ioctl walk every page of their buffer. The scenario runner
- * drives them to the end at once (exec/gup.ts); the debug console runs them in slices
- * (`execNowSteps`), with the same rules and the same result.
+ * gup_test selftest and one gup_test ioctl walk every page of their buffer; a GUP call
+ * (`pin_user_pages …`, `get_user_pages* …`) walks its pages, a release (`unpin_user_pages …`,
+ * `put_page …`) puts them. The scenario runner drives them to the end at once (exec/gup.ts); the
+ * debug console runs them in slices (`execNowSteps`), with the same rules and the same result.
  */
 import type { Stmt } from '../ast';
 import type { Runner } from '../runner';
 import { GUEST_CPU_THREAD } from '../../engine/ids';
-import { onThreadSteps, withinSteps, type Steps } from '../../engine/steps';
+import { onThreadSteps, SLICE_UNITS, withinSteps, type Steps } from '../../engine/steps';
 import { statementLimitProblem } from '../statementLimits';
 import { LimitError } from '../../limits';
 
 /** The statement kinds that are resumable work. */
-export const RESUMABLE_KINDS: ReadonlySet<Stmt['k']> = new Set(['gup_test', 'gup_test_ioctl']);
+export const RESUMABLE_KINDS: ReadonlySet<Stmt['k']> = new Set(['gup_test', 'gup_test_ioctl', 'gup', 'release', 'vfio_type1']);
+
+/**
+ * Pages from which a GUP call or a release typed in the console runs as a job: below, the work
+ * is a few slices (≈20 ms journaled at the ~200 k pages/s of test/bench/gup.ts) and runs at once.
+ */
+export const JOB_MIN_PAGES = 4 * SLICE_UNITS;
+
+/** Releases whose page loop yields (mm/release.ts); the others put one page or one folio run. */
+const SLICED_RELEASES: ReadonlySet<string> = new Set(['unpin_user_pages', 'unpin_user_pages_dirty_lock', 'unpin_folios']);
+
+/** True when the console runs `st` as a job (long resumable work); the rest runs at once. */
+export function isConsoleJob(r: Runner, st: Stmt): boolean {
+  if (st.k === 'gup_test' || st.k === 'gup_test_ioctl') return true;
+  if (st.k === 'gup') return st.nr >= JOB_MIN_PAGES;
+  // `vfio map` pins the whole range at map time only with an IOMMU domain (vfioType1.ts pinMapDma)
+  if (st.k === 'vfio_type1' && st.op === 'map') return r.mm.vfio.container.iommuDomain && st.size! >> 12n >= BigInt(JOB_MIN_PAGES);
+  // `vfio unmap` puts back what the IOMMU-backed domain pinned at map time
+  if (st.k === 'vfio_type1' && st.op === 'unmap') return r.mm.vfio.iommuPinnedIn(st.iova!, st.size!) >= JOB_MIN_PAGES;
+  if (st.k === 'release') return SLICED_RELEASES.has(st.api) && (st.n ?? r.bindings.get(st.target)?.length ?? 0) >= JOB_MIN_PAGES;
+  return false;
+}
 
 /** The statement's work as resumable steps; undefined when `st` is not resumable. */
 export function resumableSteps(r: Runner, st: Stmt): Steps<void> | undefined {
   if (st.k === 'gup_test') return gupTestSteps(r, st);
   if (st.k === 'gup_test_ioctl') return gupTestIoctlSteps(r, st);
+  if (st.k === 'gup') return gupSteps(r, st);
+  if (st.k === 'release') return releaseSteps(r, st);
+  if (st.k === 'vfio_type1' && st.op === 'map') return vfioMapSteps(r, st);
+  if (st.k === 'vfio_type1' && st.op === 'unmap') return vfioUnmapSteps(r, st);
   return undefined;
+}
+
+function* gupSteps(r: Runner, st: Extract<Stmt, { k: 'gup' }>): Steps<void> {
+  const res = yield* r.mm.gupSteps(st.api, r.pid(st.proc), st.start, st.nr, st.flags, st.pagesNull ? { pagesNull: true } : {});
+  r.setRet(BigInt(res.ret));
+  if (st.bind) r.m.journal.mapSet(r.bindings, st.bind, res.pages);
+}
+
+function* vfioMapSteps(r: Runner, st: Extract<Stmt, { k: 'vfio_type1' }>): Steps<void> {
+  r.setRet(BigInt(yield* r.mm.vfio.mapSteps(r.pid(st.proc!), st.iova!, st.vaddr!, st.size!, st.prot!)));
+}
+
+function* vfioUnmapSteps(r: Runner, st: Extract<Stmt, { k: 'vfio_type1' }>): Steps<void> {
+  r.setRet(BigInt(yield* r.mm.vfio.unmapSteps(st.iova!, st.size!)));
+}
+
+function* releaseSteps(r: Runner, st: Extract<Stmt, { k: 'release' }>): Steps<void> {
+  const pages = r.bindings.get(st.target);
+  if (!pages) throw new Error(`no pages are bound to '${st.target}'`);
+  const first = st.api === 'unpin_user_page' || st.api === 'put_page' || st.api === 'unpin_folio';
+  yield* r.mm.releaseSteps(st.api, first ? pages.slice(0, 1) : pages, st.makeDirty, st.n);
 }
 
 function* gupTestSteps(r: Runner, st: Extract<Stmt, { k: 'gup_test' }>): Steps<void> {
