@@ -484,14 +484,13 @@ describe('DAP: breakpoints and run control (issue 9)', function () {
     let stopped = dc.waitForEvent('stopped', 30000) as Promise<Stopped>;
     await dc.continueRequest({ threadId: 1 });
     const f = await fwd;
-    // a history long enough that the walk back outlasts the progress notification's delay (500 ms)
-    await new Promise((r) => setTimeout(r, 5000));
+    await new Promise((r) => setTimeout(r, 2000));
     await dc.send('cancel', { progressId: f.body.progressId });
     assert.equal((await stopped).body.reason, 'pause');
-    // a data breakpoint on guest memory the loop only reads (css §3.4 WRITE fetches its data): no
-    // journal footprint, so it is evaluated at every record on the way back and changes only where
-    // the scenario's `data` statement wrote it, long before the pause
-    await dc.send('vlab/dataBreakpoint', { expression: 'mem(0x2000, 1)' });
+    // a data breakpoint on a whole 4 KiB page of guest memory (the program's page): it has no journal
+    // footprint, so the walk back compares 4 KiB at every record and outlasts the progress
+    // notification's 500 ms delay however fast the machine is
+    await dc.send('vlab/dataBreakpoint', { expression: 'mem(0x1000, 4096)' });
     const back = dc.waitForEvent('progressStart', 30000) as Promise<DebugProtocol.ProgressStartEvent>;
     const end = dc.waitForEvent('progressEnd', 30000) as Promise<DebugProtocol.ProgressEndEvent>;
     stopped = dc.waitForEvent('stopped', 60000) as Promise<Stopped>;
