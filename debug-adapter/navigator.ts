@@ -71,9 +71,14 @@ export class Navigator {
           return 'end';
         }
         if (next >= this.history.length) continue;
+        // Trim only here, right after the runner recorded: everything before the new records
+        // may go, so one trim frees a quarter of the bound and the cost is amortised. One
+        // statement can record a million records at once (a large pin); walking through them
+        // allocates nothing, and a trim then (limited to the records before the cursor) freed a
+        // few records per step at O(history) each: the scale scenario stalled for minutes.
+        if (this.runner.m.historyBytes > this.maxHistoryBytes) this.trim(next);
       }
-      this.cursor = next;
-      if (this.runner.m.historyBytes > this.maxHistoryBytes) this.trim();
+      this.cursor++; // = next, less what a trim dropped
       const r = this.history[this.cursor];
       if (test(r, this.cursor)) {
         this.settle();
@@ -85,16 +90,15 @@ export class Navigator {
   }
 
   /**
-   * Drop the oldest records (never the current one) until the estimate is back to TRIM_TO of
-   * the bound. Seqs stay as they were (Machine.historyBase).
+   * Drop the oldest records before `keep` (the record about to become the stop) until the
+   * estimate is back to TRIM_TO of the bound. Seqs stay as they were (Machine.historyBase).
+   * Called right after a runner step, when the journal is at its end: every entry to drop is
+   * applied.
    */
-  private trim(): void {
+  private trim(keep: number): void {
     const m = this.runner.m;
-    const n = m.recordsToFree(m.historyBytes - this.maxHistoryBytes * TRIM_TO, this.cursor);
+    const n = m.recordsToFree(m.historyBytes - this.maxHistoryBytes * TRIM_TO, keep);
     if (n === 0) return;
-    // the journal may still be at an earlier stop while the cursor walks recorded history:
-    // bring it up to the cursor, so the entries to drop are all applied
-    this.settle();
     const dropped = m.dropOldestHistory(n);
     this.dropped += dropped;
     this.cursor -= dropped;

@@ -661,7 +661,11 @@ export class VlabSession extends DebugSession {
       // a console job holds the machine mid-statement: only ANSWERED_DURING_JOB get in (consoleJob.ts)
       if (this.consoleJob && !ANSWERED_DURING_JOB.has(command)) return fail(BUSY, busyText(command, this.consoleJob));
       // initialize: the library also records the client's line/column bases and path format
-      if (command === 'initialize') return super.dispatchRequest(request);
+      // (DAP: pathFormat defaults to 'path'; the library refuses a client that leaves it out)
+      if (command === 'initialize') {
+        const args = (request.arguments ?? {}) as DebugProtocol.InitializeRequestArguments;
+        return super.dispatchRequest({ ...request, arguments: { ...args, pathFormat: args.pathFormat ?? 'path' } });
+      }
       const self = this as unknown as Record<string, (...a: unknown[]) => unknown>;
       const result = !spec
         ? this.customRequest(command, response, request.arguments)

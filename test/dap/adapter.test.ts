@@ -11,7 +11,7 @@ import * as path from 'node:path';
 import { DebugClient } from '@vscode/debugadapter-testsupport';
 import type { DebugProtocol } from '@vscode/debugprotocol';
 import * as P from '../../debug-adapter/protocol';
-import { useAdapter } from './client';
+import { ADAPTER, useAdapter } from './client';
 
 const ROOT = path.resolve(__dirname, '../../..');
 const HELLO = path.join(ROOT, 'examples/hello.vlab');
@@ -56,6 +56,20 @@ describe('DAP: standalone adapter over stdio', function () {
     await assert.rejects(dc.launch({ program: bad } as DebugProtocol.LaunchRequestArguments), /bad\.vlab:2:1: error: unknown statement 'sch' \(did you mean 'ssch'\?\)/);
     const t = await dc.threadsRequest();
     assert.equal(t.body.threads.length, 1);
+  });
+
+  it('initialize without pathFormat takes the DAP default (path); uri is refused with one line', async () => {
+    // DAP InitializeRequestArguments.pathFormat: "Values: 'path', 'uri', etc." — default 'path'
+    const init = await dc.initializeRequest({ adapterID: 'vlab' });
+    assert.equal(init.success, true);
+    assert.equal(init.body?.supportsConfigurationDoneRequest, true);
+    const dc2 = new DebugClient('node', ADAPTER, 'vlab');
+    await dc2.start();
+    try {
+      await assert.rejects(dc2.initializeRequest({ adapterID: 'vlab', pathFormat: 'uri' }), /^Error: debug adapter only supports native paths$/);
+    } finally {
+      await dc2.stop();
+    }
   });
 
   it('rejects a launch with no program', async () => {

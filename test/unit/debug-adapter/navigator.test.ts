@@ -94,4 +94,32 @@ describe('debug-adapter: navigator', () => {
     assert.deepEqual(r.expects.map((e) => e.ok), [true]);
     assert.equal(r.mm.vmstat.nr_foll_pin_acquired, 1024); // gup §4: one per pinned page
   });
+
+  it('walking the records of one large statement does not trim per step (the scale stall, issue 13)', () => {
+    // One pin of 4096 pages records thousands of events in one runner step. A trim limited to the
+    // records before the cursor freed a few per step at O(history) each: quadratic, and the scale
+    // scenario (10^6 pages) never finished. Trims now happen only at the live end, each freeing a
+    // quarter of the bound, so their number is bounded by the bytes recorded, not the steps.
+    const text = ['process p pid 1', 'vma p 0x10000000 size 16M anon rw', 'pin_user_pages p 0x10000000 4096 FOLL_WRITE -> b', 'unpin_user_pages b', 'expect vmstat.nr_foll_pin_released == 4096'].join('\n');
+    const r = new Runner(parseScenario(text, 'trim.vlab').scenario);
+    const cap = 256 * 1024;
+    const nav = new Navigator(r, cap);
+    let trims = 0;
+    let records = 0;
+    const drop = r.m.dropOldestHistory.bind(r.m);
+    r.m.dropOldestHistory = (n: number) => {
+      trims++;
+      return drop(n);
+    };
+    for (;;) {
+      const x = nav.forward(() => true, 1);
+      if (x === 'end') break;
+      if (x !== 'budget') records++;
+      assert.ok(nav.cursor >= 0 && nav.cursor < r.m.history.length);
+    }
+    assert.ok(records > 8192, `records ${records}`); // gup §4: one page grab per page, each way
+    assert.ok(trims >= 1 && trims <= 4, `trims ${trims}`); // one per large statement at the live end
+    assert.deepEqual(r.expects.map((e) => e.ok), [true]);
+    assert.ok(r.m.historyBytes <= cap, `historyBytes ${r.m.historyBytes}`);
+  });
 });
