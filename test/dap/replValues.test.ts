@@ -30,6 +30,22 @@ describe('DAP: structured REPL values and hovers', function () {
     assert.equal(scsw.get('scsw.stctl [w0.27-31]')?.value, '7');
     assert.equal(scsw.get('scsw.stctl [w0.27-31]')?.evaluateName, 'irb.scsw.stctl');
 
+    // `schib`: the image the last `stsch` stored (line 26), expandable like irb (css §1)
+    const schib = await evaluate('schib');
+    assert.equal(schib.result, 'SCHIB of the last stsch (css §1)');
+    const sgroups = new Map((await vars(dc, schib.variablesReference)).map((v) => [v.name, v]));
+    assert.deepEqual([...sgroups.keys()].slice(0, 2), ['PMCW', 'SCSW']);
+    const spmcw = await expand(dc, sgroups.get('PMCW'));
+    assert.equal(spmcw.get('pmcw.dev [w1.16-31]')?.value, '4660'); // device number 0x1234
+    assert.equal(spmcw.get('pmcw.dev [w1.16-31]')?.evaluateName, 'schib.pmcw.dev');
+    const sscsw = await expand(dc, sgroups.get('SCSW'));
+    // in the SCHIB the SCSW is words 7-9 (css §1); after TSCH no status is pending (stctl 0),
+    // so the status fields are shown as not valid while the CPA keeps its last value
+    assert.equal(sscsw.get('scsw.stctl [w7.27-31]')?.value, '0'); // line 27: expect schib.scsw.stctl == 0
+    assert.equal(sscsw.get('scsw.stctl [w7.27-31]')?.evaluateName, 'schib.scsw.stctl');
+    assert.equal(sscsw.get('scsw.cpa [w8.0-31]')?.value, '4112'); // 0x1010: the CCW after the last one executed
+    assert.equal(sscsw.get('scsw.dstat [w9.0-7]')?.value, '12 (not valid)');
+
     const sch = await evaluate('sch(0.0.0007)');
     assert.equal(sch.result, 'SCHIB of 0.0.0007 (css §1)');
     const pmcw = await expand(dc, new Map((await vars(dc, sch.variablesReference)).map((v) => [v.name, v])).get('PMCW'));
