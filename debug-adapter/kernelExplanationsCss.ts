@@ -3,7 +3,8 @@
  * handlers, the host's cio layer, vfio-ccw, QEMU's vfio-ccw device), as the model implements
  * them; cited to css-vfio-ccw.md. Data only (kernelSources.ts renders it).
  */
-import type { Explanation, Step } from './kernelSources';
+import type { Explanation } from './kernelSources';
+import { explain, step } from './explanationParts';
 
 const Q_INST = 'QEMU target/s390x/ioinst.c';
 const Q_CSS = 'QEMU hw/s390x/css.c';
@@ -14,8 +15,8 @@ const L_DRV = 'Linux drivers/s390/cio/vfio_ccw_drv.c';
 const L_OPS = 'Linux drivers/s390/cio/vfio_ccw_ops.c';
 const Q_VFIO = 'QEMU hw/vfio/ccw.c';
 
-const s = (text: string, calls?: string[], on?: Step['on']): Step => ({ text, ...(calls ? { calls } : {}), ...(on ? { on } : {}) });
-const e = (origin: string, refs: string, what: string, steps: Step[]): Explanation => ({ origin, refs, what, steps });
+const s = step;
+const e = explain;
 
 /** The guest I/O instruction handlers share one shape: operands, the css_do_* call, the cc. */
 function ioinst(instr: string, callee: string[], refs: string, rule: string): Explanation {

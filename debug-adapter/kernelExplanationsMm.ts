@@ -4,7 +4,8 @@
  * The GUP entry points and release APIs come from the model's own API tables, so a new API
  * is explained as soon as it exists. Data only (kernelSources.ts renders it).
  */
-import type { Explanation, Step } from './kernelSources';
+import type { Explanation } from './kernelSources';
+import { explain, step } from './explanationParts';
 import { GUP_APIS, RELEASE_APIS } from '../model/linux/mm/apis';
 
 const L_GUP = 'Linux mm/gup.c';
@@ -14,10 +15,11 @@ const L_URING = 'Linux io_uring/rsrc.c';
 const L_BLK = 'Linux block/fops.c';
 const L_GUPT = 'Linux mm/gup_test.c';
 
-const s = (text: string, calls?: string[], on?: Step['on']): Step => ({ text, ...(calls ? { calls } : {}), ...(on ? { on } : {}) });
-const e = (origin: string, refs: string, what: string, steps: Step[]): Explanation => ({ origin, refs, what, steps });
+const s = step;
+const e = explain;
 
-const GRAB_FNS = ['try_get_page', 'try_grab_page', 'try_grab_folio', 'try_get_compound_head', 'try_grab_compound_head', 'try_grab_folio_fast'];
+/** The era's grab helpers (gup §3.5, counting.ts grabFn): one explanation each, and function breakpoint names. */
+export const GRAB_FNS = ['try_get_page', 'try_grab_page', 'try_grab_folio', 'try_get_compound_head', 'try_grab_compound_head', 'try_grab_folio_fast'];
 const FAULT_FNS = ['faultin_page', 'handle_mm_fault', 'exc_page_fault'];
 
 const gupApis: Array<[string, Explanation]> = [...GUP_APIS.values()].map((a) => [a.name, e(L_GUP, 'gup §2.1–§2.4, §3.1', `${a.pin ? 'Pin' : 'Get references on'} the pages of a user range (since ${a.since}${a.until ? `, until ${a.until}` : ''}); it ORs in ${a.toSet.join('|')} and its pages are released with ${a.release}().`, [

@@ -7,7 +7,8 @@
  */
 import type { PageMapResponse } from '../debug-adapter/protocol';
 import { PAGE_MAP_FIND_REQUEST, PAGE_MAP_FLAG as F, PAGE_MAP_REQUEST } from '../debug-adapter/protocol';
-import { Bridge, contentPoint, decodeI32, decodeU8, fitCanvas, h, hex, onThemeChange, themeKind, type SessionMessage } from './common';
+import { Bridge, contentPoint, decodeI32, decodeU8, fitCanvas, h, hex, themeKind, type SessionMessage } from './common';
+import { PictureFrame, zoomButtons } from './pictureFrame';
 import { METRICS, bucketOf, legend, legendNote, pinsOf, type Metric } from './pageMapColors';
 import { readPalette, scale } from './pageMapPalette';
 
@@ -26,15 +27,14 @@ class PageMap {
   private readonly vmaSelect = h('select', { 'aria-label': 'VMA' });
   private readonly metricSelect = h('select', { 'aria-label': 'Colour by' });
   private readonly search = h('input', { type: 'text', placeholder: '0x7f… or pfn 0x12', 'aria-label': 'Find a user address or PFN', spellcheck: 'false' });
-  private readonly message = h('div', { class: 'message', role: 'alert' });
   private readonly legendBox = h('div', { class: 'legend', 'aria-label': 'Legend' });
-  private readonly wrap = h('div', { class: 'canvas-wrap' });
-  private readonly canvas = h('canvas', { class: 'picture', 'aria-hidden': 'true' });
-  private readonly scroller = h('div', { class: 'scroller', tabindex: '0', role: 'grid', 'aria-label': 'Pages; arrows move, Enter shows details, + and − zoom, / searches' });
-  private readonly spacer = h('div', { class: 'spacer' });
-  private readonly tooltip = h('div', { class: 'tooltip', role: 'tooltip' });
-  private readonly details = h('div', { class: 'details', 'aria-live': 'polite' });
-  private readonly status = h('span', { class: 'status', role: 'status' });
+  private readonly frame = new PictureFrame('Pages; arrows move, Enter shows details, + and − zoom, / searches');
+  private readonly message = this.frame.message;
+  private readonly canvas = this.frame.canvas;
+  private readonly scroller = this.frame.scroller;
+  private readonly spacer = this.frame.spacer;
+  private readonly details = this.frame.details;
+  private readonly status = this.frame.status;
 
   private palette = readPalette();
   private metric: Metric = 'pincount';
@@ -66,36 +66,22 @@ class PageMap {
     this.search.addEventListener('keydown', (e) => {
       if (e.key === 'Enter') this.find();
     });
-    const zoomOut = h('button', { title: 'Zoom out (−)', 'aria-label': 'Zoom out' }, '−');
-    const zoomIn = h('button', { title: 'Zoom in (+)', 'aria-label': 'Zoom in' }, '+');
-    zoomOut.onclick = () => this.userZoom(this.zoom - 1);
-    zoomIn.onclick = () => this.userZoom(this.zoom + 1);
-    root.append(
-      h('div', { class: 'toolbar' }, this.procSelect, this.vmaSelect, h('label', {}, 'colour by ', this.metricSelect), zoomOut, zoomIn, this.search, find, this.status),
-      this.message,
-      this.legendBox,
-      this.wrap,
-      this.details,
-      this.tooltip,
-    );
-    this.wrap.append(this.canvas, this.scroller);
-    this.scroller.append(this.spacer);
-    this.scroller.addEventListener('scroll', () => this.draw());
-    this.scroller.addEventListener('mousemove', (e) => this.hover(e));
-    this.scroller.addEventListener('mouseleave', () => {
-      this.tooltip.style.display = 'none';
-    });
-    this.scroller.addEventListener('click', (e) => {
-      const p = contentPoint(e, this.scroller);
-      const i = this.cellAt(p.x, p.y);
-      if (i >= 0) this.select(i);
-    });
-    this.scroller.addEventListener('keydown', (e) => this.key(e));
-    new ResizeObserver(() => this.layout()).observe(this.wrap);
-    onThemeChange(() => {
-      this.palette = readPalette();
-      this.drawLegend();
-      this.draw();
+    const zoom = zoomButtons(() => this.userZoom(this.zoom - 1), () => this.userZoom(this.zoom + 1));
+    const tools = [this.procSelect, this.vmaSelect, h('label', {}, 'colour by ', this.metricSelect), ...zoom, this.search, find];
+    this.frame.mount(root, tools, [this.legendBox], {
+      scroll: () => this.draw(),
+      hover: (e) => this.hover(e),
+      click: (p) => {
+        const i = this.cellAt(p.x, p.y);
+        if (i >= 0) this.select(i);
+      },
+      key: (e) => this.key(e),
+      resize: () => this.layout(),
+      theme: () => {
+        this.palette = readPalette();
+        this.drawLegend();
+        this.draw();
+      },
     });
     this.drawLegend();
     this.showEmpty();
@@ -103,8 +89,7 @@ class PageMap {
   }
 
   private onSession(m: SessionMessage): void {
-    this.phase = m.phase;
-    document.body.dataset.phase = m.phase;
+    this.phase = this.frame.phase(m);
     if (m.phase === 'none') {
       this.stopSeq = -1;
       this.gen++;
@@ -113,10 +98,7 @@ class PageMap {
       this.showEmpty();
       return;
     }
-    if (m.phase === 'running') {
-      this.status.textContent = 'running…';
-      return;
-    }
+    if (m.phase === 'running') return;
     if (m.seq !== this.stopSeq) {
       this.stopSeq = m.seq;
       this.choose(this.pid >= 0 ? this.pid : undefined, this.vma || undefined);
@@ -124,10 +106,7 @@ class PageMap {
   }
 
   private showEmpty(): void {
-    this.message.textContent = 'Debug a .vlab scenario with a process and VMAs: every page appears here as a cell coloured by pincount, refcount, maybe_dma_pinned, dirty or zone.';
-    this.details.textContent = '';
-    this.status.textContent = '';
-    this.spacer.style.height = '0px';
+    this.frame.empty('Debug a .vlab scenario with a process and VMAs: every page appears here as a cell coloured by pincount, refcount, maybe_dma_pinned, dirty or zone.');
     this.draw();
   }
 
@@ -411,16 +390,7 @@ class PageMap {
   private hover(e: MouseEvent): void {
     const p = contentPoint(e, this.scroller);
     const i = this.cellAt(p.x, p.y);
-    if (i < 0) {
-      this.tooltip.style.display = 'none';
-      return;
-    }
-    this.tooltip.replaceChildren(...this.describe(i));
-    this.tooltip.style.display = 'block';
-    const x = Math.min(e.clientX + 14, window.innerWidth - this.tooltip.offsetWidth - 8);
-    const y = Math.min(e.clientY + 14, window.innerHeight - this.tooltip.offsetHeight - 8);
-    this.tooltip.style.left = `${Math.max(0, x)}px`;
-    this.tooltip.style.top = `${Math.max(0, y)}px`;
+    this.frame.hoverCard(e, i < 0 ? undefined : this.describe(i));
   }
 
   private select(i: number): void {

@@ -7,7 +7,8 @@
  */
 import type { TimelineResponse, TimelineRow } from '../debug-adapter/protocol';
 import { TIMELINE_REQUEST, TRAVEL_REQUEST } from '../debug-adapter/protocol';
-import { Bridge, contentPoint, fitCanvas, h, onThemeChange, themeKind, type SessionMessage } from './common';
+import { Bridge, contentPoint, fitCanvas, h, themeKind, type SessionMessage } from './common';
+import { PictureFrame, zoomButtons } from './pictureFrame';
 import { card, clip, readColours } from './timelineParts';
 
 const CHUNK = 256;
@@ -22,16 +23,15 @@ const QEMU_LANE = 2;
 
 class Timeline {
   private readonly bridge = new Bridge((m) => this.onSession(m));
-  private readonly wrap = h('div', { class: 'canvas-wrap' });
-  private readonly canvas = h('canvas', { class: 'picture', 'aria-hidden': 'true' });
-  private readonly scroller = h('div', { class: 'scroller', tabindex: '0', role: 'grid', 'aria-label': 'Events; arrows select, Enter travels in time, + and − zoom, C jumps to the current stop' });
-  private readonly spacer = h('div', { class: 'spacer' });
-  private readonly status = h('span', { class: 'status', role: 'status' });
+  private readonly frame = new PictureFrame('Events; arrows select, Enter travels in time, + and − zoom, C jumps to the current stop');
+  private readonly canvas = this.frame.canvas;
+  private readonly scroller = this.frame.scroller;
+  private readonly spacer = this.frame.spacer;
+  private readonly status = this.frame.status;
+  private readonly details = this.frame.details;
+  private readonly message = this.frame.message;
   private readonly kindSelect = h('select', { 'aria-label': 'Event kind' });
   private readonly laneBar = h('div', { class: 'lanes', role: 'group', 'aria-label': 'Lanes' });
-  private readonly tooltip = h('div', { class: 'tooltip', role: 'tooltip' });
-  private readonly details = h('div', { class: 'details', 'aria-live': 'polite' });
-  private readonly message = h('div', { class: 'message', role: 'alert' });
 
   private colours = readColours();
   private rowH = 20;
@@ -49,11 +49,8 @@ class Timeline {
   private followCurrent = true;
 
   constructor(root: HTMLElement) {
-    const zoomOut = h('button', { title: 'Zoom out (−)', 'aria-label': 'Zoom out' }, '−');
-    const zoomIn = h('button', { title: 'Zoom in (+)', 'aria-label': 'Zoom in' }, '+');
+    const zoom = zoomButtons(() => this.zoom(-2), () => this.zoom(2));
     const toCurrent = h('button', { title: 'Show the current stop (C)' }, 'Current stop');
-    zoomOut.onclick = () => this.zoom(-2);
-    zoomIn.onclick = () => this.zoom(2);
     toCurrent.onclick = () => this.scrollToCurrent();
     LANE_KEYS.forEach((name, i) => {
       const b = h('button', { class: 'lane-toggle', 'aria-pressed': 'true', 'data-lane': name, title: `Show or hide the ${name} lane` }, name);
@@ -65,42 +62,33 @@ class Timeline {
       this.kind = this.kindSelect.value;
       this.refetch();
     };
-    root.append(
-      h('div', { class: 'toolbar' }, this.laneBar, this.kindSelect, zoomOut, zoomIn, toCurrent, this.status),
-      this.message,
-      this.wrap,
-      this.details,
-      this.tooltip,
-    );
-    this.wrap.append(this.canvas, this.scroller);
-    this.scroller.append(this.spacer);
-    this.scroller.addEventListener('scroll', () => {
-      this.followCurrent = false;
-      this.draw();
-    });
-    this.scroller.addEventListener('mousemove', (e) => this.hover(e));
-    this.scroller.addEventListener('mouseleave', () => {
-      this.hoverK = -1;
-      this.tooltip.style.display = 'none';
-      this.draw();
-    });
-    this.scroller.addEventListener('click', (e) => {
-      const k = this.rowAt(contentPoint(e, this.scroller).y);
-      if (k >= 0) this.select(k, true);
-    });
-    this.scroller.addEventListener('keydown', (e) => this.key(e));
-    new ResizeObserver(() => this.draw()).observe(this.wrap);
-    onThemeChange(() => {
-      this.colours = readColours();
-      this.draw();
+    this.frame.mount(root, [this.laneBar, this.kindSelect, ...zoom, toCurrent], [], {
+      scroll: () => {
+        this.followCurrent = false;
+        this.draw();
+      },
+      hover: (e) => this.hover(e),
+      leave: () => {
+        this.hoverK = -1;
+        this.draw();
+      },
+      click: (p) => {
+        const k = this.rowAt(p.y);
+        if (k >= 0) this.select(k, true);
+      },
+      key: (e) => this.key(e),
+      resize: () => this.draw(),
+      theme: () => {
+        this.colours = readColours();
+        this.draw();
+      },
     });
     this.showEmpty();
     this.bridge.ready();
   }
 
   private onSession(m: SessionMessage): void {
-    this.phase = m.phase;
-    document.body.dataset.phase = m.phase;
+    this.phase = this.frame.phase(m);
     if (m.phase === 'none') {
       this.stopSeq = -1;
       this.meta = undefined;
@@ -109,10 +97,7 @@ class Timeline {
       this.showEmpty();
       return;
     }
-    if (m.phase === 'running') {
-      this.status.textContent = 'running…';
-      return;
-    }
+    if (m.phase === 'running') return;
     this.message.textContent = '';
     if (m.seq !== this.stopSeq || !this.meta) {
       this.stopSeq = m.seq;
@@ -122,10 +107,7 @@ class Timeline {
   }
 
   private showEmpty(): void {
-    this.status.textContent = '';
-    this.details.textContent = '';
-    this.message.textContent = 'Debug a .vlab scenario: its events appear here as a sequence diagram in lanes (guest, QEMU, vfio-ccw, host cio, machine/channel, device, mm).';
-    this.spacer.style.height = '0px';
+    this.frame.empty('Debug a .vlab scenario: its events appear here as a sequence diagram in lanes (guest, QEMU, vfio-ccw, host cio, machine/channel, device, mm).');
     this.draw();
   }
 
@@ -394,16 +376,7 @@ class Timeline {
       this.draw();
     }
     const r = k >= 0 ? this.row(k) : undefined;
-    if (!r || !this.meta) {
-      this.tooltip.style.display = 'none';
-      return;
-    }
-    this.tooltip.replaceChildren(...card(r, this.meta));
-    this.tooltip.style.display = 'block';
-    const x = Math.min(e.clientX + 14, window.innerWidth - this.tooltip.offsetWidth - 8);
-    const y = Math.min(e.clientY + 14, window.innerHeight - this.tooltip.offsetHeight - 8);
-    this.tooltip.style.left = `${Math.max(0, x)}px`;
-    this.tooltip.style.top = `${Math.max(0, y)}px`;
+    this.frame.hoverCard(e, r && this.meta ? card(r, this.meta) : undefined);
   }
 
   /** Select row k; `travel`: the debugger goes there (it answers with a stop, which refreshes). */

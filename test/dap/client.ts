@@ -2,6 +2,7 @@
 import * as path from 'node:path';
 import { DebugClient } from '@vscode/debugadapter-testsupport';
 import type { DebugProtocol } from '@vscode/debugprotocol';
+import * as P from '../../debug-adapter/protocol';
 
 export const ROOT = path.resolve(__dirname, '../../..');
 export const ADAPTER = path.join(ROOT, 'dist/debugAdapter.js');
@@ -23,6 +24,53 @@ export function useAdapter(set: (dc: DebugClient) => void, setup?: (dc: DebugCli
   afterEach(async () => {
     await dc?.stop();
   });
+}
+
+/** A progress event as the console-job tests record it (progressStart / progressUpdate / progressEnd). */
+export interface ProgressRecord {
+  event: string;
+  body: { progressId: string; percentage?: number; requestId?: number; message?: string; cancellable?: boolean };
+}
+
+/**
+ * For the console-job tests (debug-adapter/consoleJob.ts): records every progress event into
+ * `progress`, launches `program` with progress reporting, stopped on entry, then runs to `line`.
+ */
+export async function launchWithProgress(dc: DebugClient, program: string, line: number, progress: ProgressRecord[]): Promise<void> {
+  for (const e of ['progressStart', 'progressUpdate', 'progressEnd']) dc.on(e, (ev: DebugProtocol.Event) => progress.push({ event: e, body: ev.body }));
+  await dc.initializeRequest({ adapterID: 'vlab', pathFormat: 'path', linesStartAt1: true, columnsStartAt1: true, supportsProgressReporting: true });
+  const stopped = dc.waitForEvent('stopped');
+  await dc.send('launch', { program, stopOnEntry: true });
+  await dc.configurationDoneRequest();
+  await stopped;
+  await runTo(dc, program, line);
+}
+
+/** What a watch shows for `expression`, or `error: …` with the error answer's text. */
+export async function watch(dc: DebugClient, expression: string): Promise<string> {
+  try {
+    return (await dc.evaluateRequest({ expression, context: 'watch' })).body.result;
+  } catch (err) {
+    return `error: ${(err as Error).message}`;
+  }
+}
+
+/**
+ * Everything a cancelled console job must leave as it was: the watches of `expressions`, the
+ * history's length, the stop's seq and the top frame's line.
+ */
+export async function stateSnapshot(dc: DebugClient, expressions: readonly string[]): Promise<string[]> {
+  const out: string[] = [];
+  for (const e of expressions) out.push(`${e} = ${await watch(dc, e)}`);
+  const t = (await dc.customRequest(P.TIMELINE_REQUEST, { count: 1 })).body as P.TimelineResponse;
+  out.push(`history ${t.historyLength}`, `stop seq ${t.currentSeq}`);
+  out.push(`line ${(await dc.stackTraceRequest({ threadId: 1 })).body.stackFrames[0].line}`);
+  return out;
+}
+
+/** Resolves once `pred` holds (polled every 5 ms: orders are asserted, never times). */
+export async function waitFor(pred: () => boolean): Promise<void> {
+  while (!pred()) await new Promise((r) => setTimeout(r, 5));
 }
 
 export async function launch(dc: DebugClient, program: string): Promise<DebugProtocol.StoppedEvent> {

@@ -6,9 +6,7 @@
  */
 import * as assert from 'node:assert/strict';
 import { DebugClient } from '@vscode/debugadapter-testsupport';
-import type { DebugProtocol } from '@vscode/debugprotocol';
-import * as P from '../../debug-adapter/protocol';
-import { ADAPTER, fixture, runTo, step } from './client';
+import { fixture, launchWithProgress, stateSnapshot, step, useAdapter, waitFor, watch, type ProgressRecord } from './client';
 
 const BIGPIN = fixture('bigpin.vlab');
 /** bigpin.vlab's VMA: 128 MiB = 32,768 pages of 4 KiB. */
@@ -19,49 +17,20 @@ const PIN = `pin_user_pages qemu ${BUF} ${PAGES} FOLL_WRITE -> big`;
 describe('DAP: a large pin_user_pages / unpin_user_pages in the Debug Console runs as a job (issue 13)', function () {
   this.timeout(120000);
   let dc: DebugClient;
-  let progress: Array<{ event: string; body: { progressId: string; percentage?: number; requestId?: number; message?: string; cancellable?: boolean } }>;
+  let progress: ProgressRecord[];
 
-  beforeEach(async () => {
-    dc = new DebugClient('node', ADAPTER, 'vlab');
-    await dc.start();
+  useAdapter((c) => (dc = c), async () => {
     progress = [];
-    for (const e of ['progressStart', 'progressUpdate', 'progressEnd']) dc.on(e, (ev: DebugProtocol.Event) => progress.push({ event: e, body: ev.body }));
-    await dc.initializeRequest({ adapterID: 'vlab', pathFormat: 'path', linesStartAt1: true, columnsStartAt1: true, supportsProgressReporting: true });
-    const stopped = dc.waitForEvent('stopped');
-    await dc.send('launch', { program: BIGPIN, stopOnEntry: true });
-    await dc.configurationDoneRequest();
-    await stopped;
     // stop at bigpin.vlab line 6 `expect ret == 2`: bufs holds 2 pinned pages
-    await runTo(dc, BIGPIN, 6);
-  });
-  afterEach(async () => {
-    await dc.stop();
+    await launchWithProgress(dc, BIGPIN, 6, progress);
   });
 
-  const value = async (e: string): Promise<string> => {
-    try {
-      return (await dc.evaluateRequest({ expression: e, context: 'watch' })).body.result;
-    } catch (err) {
-      return `error: ${(err as Error).message}`;
-    }
-  };
+  const value = (e: string): Promise<string> => watch(dc, e);
   const int = async (e: string): Promise<number> => parseInt(await value(e), 10);
 
   /** Everything a cancelled job must leave as it was: counters, refcount and pincount, the stop and history. */
-  async function snapshot(): Promise<string[]> {
-    const out: string[] = [];
-    for (const e of ['vmstat.nr_foll_pin_acquired', 'vmstat.nr_foll_pin_released', 'pins_held', 'ret', 'bufs[0].pincount', 'bufs[0].refcount', `page(1000, 0x7f0000100000).refcount`, 'big.count']) {
-      out.push(`${e} = ${await value(e)}`);
-    }
-    const t = (await dc.customRequest(P.TIMELINE_REQUEST, { count: 1 })).body as P.TimelineResponse;
-    out.push(`history ${t.historyLength}`, `stop seq ${t.currentSeq}`);
-    out.push(`line ${(await dc.stackTraceRequest({ threadId: 1 })).body.stackFrames[0].line}`);
-    return out;
-  }
-
-  const waitFor = async (pred: () => boolean): Promise<void> => {
-    while (!pred()) await new Promise((r) => setTimeout(r, 5));
-  };
+  const snapshot = (): Promise<string[]> =>
+    stateSnapshot(dc, ['vmstat.nr_foll_pin_acquired', 'vmstat.nr_foll_pin_released', 'pins_held', 'ret', 'bufs[0].pincount', 'bufs[0].refcount', `page(1000, 0x7f0000100000).refcount`, 'big.count']);
 
   it(`threads is answered before a running \`${PIN}\` ends; progress increases; the counts of gup §3.6 / §4`, async () => {
     const order: string[] = [];

@@ -7,9 +7,7 @@
  */
 import * as assert from 'node:assert/strict';
 import { DebugClient } from '@vscode/debugadapter-testsupport';
-import type { DebugProtocol } from '@vscode/debugprotocol';
-import * as P from '../../debug-adapter/protocol';
-import { fixture, runTo, step, useAdapter } from './client';
+import { fixture, launchWithProgress, stateSnapshot, step, useAdapter, waitFor, watch, type ProgressRecord } from './client';
 
 const PINLEAK = fixture('pinleak.vlab');
 /** gup_test's default buffer: -m 128 MiB = 32,768 pages of 4 KiB (gup §8.2 "-m N ... default 128"). */
@@ -22,45 +20,21 @@ const PID = 9000;
 describe('DAP: long Debug Console work runs in slices, with progress and cancel (issue 13)', function () {
   this.timeout(120000);
   let dc: DebugClient;
-  let progress: Array<{ event: string; body: { progressId: string; percentage?: number; requestId?: number; message?: string; cancellable?: boolean } }>;
+  let progress: ProgressRecord[];
 
   useAdapter((c) => (dc = c), async () => {
     progress = [];
-    for (const e of ['progressStart', 'progressUpdate', 'progressEnd']) dc.on(e, (ev: DebugProtocol.Event) => progress.push({ event: e, body: ev.body }));
-    await dc.initializeRequest({ adapterID: 'vlab', pathFormat: 'path', linesStartAt1: true, columnsStartAt1: true, supportsProgressReporting: true });
-    const stopped = dc.waitForEvent('stopped');
-    await dc.send('launch', { program: PINLEAK, stopOnEntry: true });
-    await dc.configurationDoneRequest();
-    await stopped;
     // stop after the pin (pinleak.vlab line 6 `expect ret == 2`): bufs holds 2 pinned pages
-    await runTo(dc, PINLEAK, 6);
+    await launchWithProgress(dc, PINLEAK, 6, progress);
   });
 
   /** The integer a watch shows ("32770 (0x8002)" → 32770). */
   const int = async (e: string): Promise<number> => parseInt(await value(e), 10);
-  const value = async (e: string): Promise<string> => {
-    try {
-      return (await dc.evaluateRequest({ expression: e, context: 'watch' })).body.result;
-    } catch (err) {
-      return `error: ${(err as Error).message}`;
-    }
-  };
+  const value = (e: string): Promise<string> => watch(dc, e);
 
   /** Everything a cancelled job must leave as it was: counters, pincounts, the stop and history. */
-  async function snapshot(): Promise<string[]> {
-    const out: string[] = [];
-    for (const e of ['vmstat.nr_foll_pin_acquired', 'vmstat.nr_foll_pin_released', 'pins_held', 'ret', 'bufs[0].pincount', 'bufs[0].refcount', `page(${PID}, ${AREA}).refcount`]) {
-      out.push(`${e} = ${await value(e)}`);
-    }
-    const t = (await dc.customRequest(P.TIMELINE_REQUEST, { count: 1 })).body as P.TimelineResponse;
-    out.push(`history ${t.historyLength}`, `stop seq ${t.currentSeq}`);
-    out.push(`line ${(await dc.stackTraceRequest({ threadId: 1 })).body.stackFrames[0].line}`);
-    return out;
-  }
-
-  const waitFor = async (pred: () => boolean): Promise<void> => {
-    while (!pred()) await new Promise((r) => setTimeout(r, 5));
-  };
+  const snapshot = (): Promise<string[]> =>
+    stateSnapshot(dc, ['vmstat.nr_foll_pin_acquired', 'vmstat.nr_foll_pin_released', 'pins_held', 'ret', 'bufs[0].pincount', 'bufs[0].refcount', `page(${PID}, ${AREA}).refcount`]);
 
   it('threads and stackTrace are answered before a running `gup_test -u` ends; model reads answer busy; progress increases', async () => {
     const order: string[] = [];

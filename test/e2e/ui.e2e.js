@@ -7,11 +7,10 @@
 'use strict';
 
 const fs = require('node:fs');
-const os = require('node:os');
 const path = require('node:path');
 const W = require('../host/codeServerWrapper.js');
 
-const { WAIT_MS, palette, openFile, pane, viewRows, expectRows, expand, widenSideBar } = require('./workbench.js');
+const { palette, openFile, expectRows, expand, widenSideBar, showVfioLab, stepOverUntilLine, withWorkbench } = require('./workbench.js');
 
 const TIMEOUT_MS = Number(process.env.VFIO_LAB_E2E_TIMEOUT_MS || 5 * 60_000);
 
@@ -86,39 +85,6 @@ const EXPECTED = {
   ],
 };
 
-async function showVfioLab(page) {
-  await palette(page, 'View: Show VFIO Lab');
-  await pane(page, 'Subchannels').waitFor({ timeout: WAIT_MS });
-}
-
-/** Line of the top stack frame shown in the Call Stack view (Run and Debug must be shown). */
-async function topLine(page) {
-  const rows = await viewRows(page, 'Call Stack').catch(() => []);
-  for (const r of rows) {
-    const m = / (\d+):\d+$/.exec(r);
-    if (m) return Number(m[1]);
-  }
-  return undefined;
-}
-
-/** Steps over until the top frame is on `line`. Each step waits for the Call Stack to move, so
- * a Step Over issued while the previous one still runs (and is ignored) is simply repeated. */
-async function stepOverUntilLine(page, line) {
-  await palette(page, 'View: Show Run and Debug');
-  for (let i = 0; i < 80; i++) {
-    let top;
-    const deadline = Date.now() + WAIT_MS;
-    while ((top = await topLine(page)) === undefined && Date.now() < deadline) await W.sleep(100);
-    if (top === line) return;
-    if (top === undefined) throw new Error(`no stack frame shown while stepping to line ${line}`);
-    if (top > line) throw new Error(`stepped past line ${line} (now on ${top}): no stop there`);
-    await palette(page, 'Debug: Step Over');
-    const moved = Date.now() + 5000;
-    while ((await topLine(page)) === top && Date.now() < moved) await W.sleep(100);
-  }
-  throw new Error(`never stopped at line ${line}`);
-}
-
 const T0 = Date.now();
 
 async function checkStop(page, stop) {
@@ -138,28 +104,7 @@ async function checkStop(page, stop) {
 const current = { tmpDir: '' };
 
 async function runUi({ vsix, workspace, scenario, expected, screenshot }) {
-  if (!fs.existsSync(vsix)) throw new Error(`${vsix} is missing: run \`npm run package\` first`);
-  const tmpDir = fs.mkdtempSync(path.join(os.tmpdir(), 'vfio-lab-e2e-'));
-  current.tmpDir = tmpDir;
-  const dirs = { tmpDir, userDataDir: path.join(tmpDir, 'user-data'), extensionsDir: path.join(tmpDir, 'extensions') };
-  let server;
-  let browser;
-  let page;
-  let keepTmp = Boolean(process.env.VFIO_LAB_KEEP_TMP);
-  // If the process exits early (timeout, signal), still end code-server's whole process group.
-  const killServer = () => server && W.killGroup(server.pid);
-  process.on('exit', killServer);
-  try {
-    W.writeQuietSettings(dirs.userDataDir);
-    await W.runCodeServerCli(dirs, ['--install-extension', vsix, '--force']);
-    server = await W.startCodeServer(dirs);
-    browser = await W.launchChromium(tmpDir);
-    page = await browser.newPage({ viewport: { width: 1600, height: 1200 } });
-    page.setDefaultTimeout(WAIT_MS);
-    await page.goto(`${server.origin}/?folder=${encodeURIComponent(workspace)}`, { timeout: 60_000 });
-    await page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
-    // The extension's activity-bar tab shows once the workbench has read its contributions.
-    await page.locator('.activitybar .action-item a[aria-label^="VFIO Lab"]').waitFor({ timeout: 60_000 });
+  await withWorkbench({ vsix, workspace, tmpPrefix: 'vfio-lab-e2e-', current }, async (page) => {
     await showVfioLab(page);
     await widenSideBar(page, 520);
     await openFile(page, path.basename(scenario));
@@ -172,23 +117,7 @@ async function runUi({ vsix, workspace, scenario, expected, screenshot }) {
         console.log(`  screenshot: ${path.relative(W.REPO, screenshot)}`);
       }
     }
-  } catch (e) {
-    if (page) {
-      const failShot = path.join(tmpDir, 'failure.png');
-      await page.screenshot({ path: failShot }).catch(() => {});
-      e.message += `\n  failure screenshot: ${failShot}`;
-    }
-    if (server) {
-      e.message += `\n  code-server log: ${server.logFile} (kept)`;
-      keepTmp = true;
-    }
-    throw e;
-  } finally {
-    if (browser) await browser.close().catch(() => {});
-    if (server) await server.stop();
-    process.removeListener('exit', killServer);
-    if (!keepTmp) fs.rmSync(tmpDir, { recursive: true, force: true });
-  }
+  });
 }
 
 async function main() {
@@ -222,7 +151,6 @@ async function main() {
   }
 }
 
-// The stepping helpers are shared with webworker.e2e.js.
-module.exports = { runUi, showVfioLab, topLine, stepOverUntilLine };
+module.exports = { runUi };
 
 if (require.main === module) main();

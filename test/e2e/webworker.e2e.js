@@ -16,11 +16,11 @@
 'use strict';
 
 const fs = require('node:fs');
-const os = require('node:os');
 const path = require('node:path');
 const W = require('../host/codeServerWrapper.js');
-const { WAIT_MS, palette: paletteOnce, openFile, pane, expectRows, expand, widenSideBar } = require('./workbench.js');
-const { topLine, stepOverUntilLine } = require('./ui.e2e.js');
+const {
+  WAIT_MS, palette: paletteOnce, openFile, pane, expectRows, expand, widenSideBar, showVfioLab: showVfioLabWith, topLine, stepOverUntilLine, withWorkbench,
+} = require('./workbench.js');
 
 const TIMEOUT_MS = Number(process.env.VFIO_LAB_E2E_TIMEOUT_MS || 10 * 60_000);
 const EXTENSION_ID = 'vfio-lab.vfio-lab';
@@ -40,10 +40,7 @@ async function palette(page, title) {
   }
 }
 
-async function showVfioLab(page) {
-  await palette(page, 'View: Show VFIO Lab');
-  await pane(page, 'Subchannels').waitFor({ timeout: WAIT_MS });
-}
+const showVfioLab = (page) => showVfioLabWith(page, palette);
 
 /** Runs `VFIO Lab: Show Extension Host` and parses the notification it shows. */
 async function extensionHostReport(page) {
@@ -96,33 +93,9 @@ const current = { tmpDir: '' };
 
 async function run() {
   const vsix = path.join(W.REPO, 'vfio-lab-0.1.0.vsix');
-  if (!fs.existsSync(vsix)) throw new Error(`${vsix} is missing: run \`npm run package\` first`);
   const workspace = path.join(W.REPO, 'examples');
-  const tmpDir = fs.mkdtempSync(path.join(os.tmpdir(), 'vfio-lab-webworker-'));
-  current.tmpDir = tmpDir;
-  const dirs = { tmpDir, userDataDir: path.join(tmpDir, 'user-data'), extensionsDir: path.join(tmpDir, 'extensions') };
-  W.writeQuietSettings(dirs.userDataDir);
-  const settingsFile = path.join(dirs.userDataDir, 'User', 'settings.json');
-  const settings = JSON.parse(fs.readFileSync(settingsFile, 'utf8'));
-  settings['remote.extensionKind'] = { [EXTENSION_ID]: ['web'] };
-  fs.writeFileSync(settingsFile, JSON.stringify(settings, null, 2));
-
-  let server;
-  let browser;
-  let page;
-  let keepTmp = Boolean(process.env.VFIO_LAB_KEEP_TMP);
-  const killServer = () => server && W.killGroup(server.pid);
-  process.on('exit', killServer);
-  try {
-    await W.runCodeServerCli(dirs, ['--install-extension', vsix, '--force']);
-    server = await W.startCodeServer(dirs);
-    browser = await W.launchChromium(tmpDir);
-    page = await browser.newPage({ viewport: { width: 1600, height: 1200 } });
-    page.setDefaultTimeout(WAIT_MS);
-    await page.goto(`${server.origin}/?folder=${encodeURIComponent(workspace)}`, { timeout: 60_000 });
-    await page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
-    await page.locator('.activitybar .action-item a[aria-label^="VFIO Lab"]').waitFor({ timeout: 60_000 });
-
+  const settings = { 'remote.extensionKind': { [EXTENSION_ID]: ['web'] } };
+  return withWorkbench({ vsix, workspace, tmpPrefix: 'vfio-lab-webworker-', settings, current }, async (page) => {
     // 1. Where it runs: the browser bundle, in a web worker (no Node.js), in a web UI.
     const report = await extensionHostReport(page);
     if (report.host !== 'web worker extension host' || report.bundle !== 'browser' || report.ui !== 'web') {
@@ -179,23 +152,7 @@ async function run() {
     await page.screenshot({ path: path.join(W.REPO, 'test-results', 'webworker.png') });
     await palette(page, 'Debug: Stop');
     return report;
-  } catch (e) {
-    if (page) {
-      const failShot = path.join(tmpDir, 'failure.png');
-      await page.screenshot({ path: failShot }).catch(() => {});
-      e.message += `\n  failure screenshot: ${failShot}`;
-    }
-    if (server) {
-      e.message += `\n  code-server log: ${server.logFile} (kept)`;
-      keepTmp = true;
-    }
-    throw e;
-  } finally {
-    if (browser) await browser.close().catch(() => {});
-    if (server) await server.stop();
-    process.removeListener('exit', killServer);
-    if (!keepTmp) fs.rmSync(tmpDir, { recursive: true, force: true });
-  }
+  });
 }
 
 async function main() {

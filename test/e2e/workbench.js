@@ -1,9 +1,15 @@
-// Driving the VS Code workbench (code-server in chromium) the way a user does: the command
-// palette, the side-bar views and their tree rows. Used by ui.e2e.js; selectors and the palette
-// rules follow /work/shared/E2E.md ("three tiers").
+// Driving the VS Code workbench (code-server in chromium) the way a user does: a fresh
+// code-server with the packaged VSIX, the command palette, the side-bar views and their tree
+// rows, stepping by the Call Stack. Used by the browser tier's tests (ui, webworker, views,
+// pictures); selectors and the palette rules follow /work/shared/E2E.md ("three tiers").
 'use strict';
 
-const { sleep } = require('../host/codeServerWrapper.js');
+const fs = require('node:fs');
+const os = require('node:os');
+const path = require('node:path');
+const W = require('../host/codeServerWrapper.js');
+
+const { sleep } = W;
 
 const WAIT_MS = 20_000; // for any one thing to appear on screen
 const norm = (s) => s.replace(/\s+/g, ' ').trim();
@@ -165,4 +171,95 @@ async function widenSideBar(page, width) {
   await page.mouse.up();
 }
 
-module.exports = { WAIT_MS, norm, palette, openFile, pane, viewRows, expectRows, expand, widenSideBar, selectedRow, breakpointAt };
+/** The VFIO Lab side bar, shown through the palette (`run`: the palette helper to use). */
+async function showVfioLab(page, run = palette) {
+  await run(page, 'View: Show VFIO Lab');
+  await pane(page, 'Subchannels').waitFor({ timeout: WAIT_MS });
+}
+
+/** Line of the top stack frame shown in the Call Stack view (Run and Debug must be shown). */
+async function topLine(page) {
+  const rows = await viewRows(page, 'Call Stack').catch(() => []);
+  for (const r of rows) {
+    const m = / (\d+):\d+$/.exec(r);
+    if (m) return Number(m[1]);
+  }
+  return undefined;
+}
+
+/** Steps over until the top frame is on `line`. Each step waits for the Call Stack to move, so
+ * a Step Over issued while the previous one still runs (and is ignored) is simply repeated. */
+async function stepOverUntilLine(page, line) {
+  await palette(page, 'View: Show Run and Debug');
+  for (let i = 0; i < 80; i++) {
+    let top;
+    const deadline = Date.now() + WAIT_MS;
+    while ((top = await topLine(page)) === undefined && Date.now() < deadline) await sleep(100);
+    if (top === line) return;
+    if (top === undefined) throw new Error(`no stack frame shown while stepping to line ${line}`);
+    if (top > line) throw new Error(`stepped past line ${line} (now on ${top}): no stop there`);
+    await palette(page, 'Debug: Step Over');
+    const moved = Date.now() + 5000;
+    while ((await topLine(page)) === top && Date.now() < moved) await sleep(100);
+  }
+  throw new Error(`never stopped at line ${line}`);
+}
+
+/**
+ * Runs `body(page, dirs)` in a fresh code-server (its own temporary folder, quiet settings plus
+ * `settings`, the VSIX installed) in headless chromium, with `workspace` open, once the
+ * workbench shows the extension's activity-bar tab. On failure the error names a screenshot
+ * and the code-server log, which are kept; code-server's process group ends in every case,
+ * also when the process exits early (a global timeout). `current.tmpDir` tells a timeout
+ * message where the logs are.
+ */
+async function withWorkbench({ vsix, workspace, tmpPrefix, settings, current }, body) {
+  if (!fs.existsSync(vsix)) throw new Error(`${vsix} is missing: run \`npm run package\` first`);
+  const tmpDir = fs.mkdtempSync(path.join(os.tmpdir(), tmpPrefix));
+  if (current) current.tmpDir = tmpDir;
+  const dirs = { tmpDir, userDataDir: path.join(tmpDir, 'user-data'), extensionsDir: path.join(tmpDir, 'extensions') };
+  W.writeQuietSettings(dirs.userDataDir);
+  if (settings) {
+    const settingsFile = path.join(dirs.userDataDir, 'User', 'settings.json');
+    fs.writeFileSync(settingsFile, JSON.stringify({ ...JSON.parse(fs.readFileSync(settingsFile, 'utf8')), ...settings }, null, 2));
+  }
+  let server;
+  let browser;
+  let page;
+  let keepTmp = Boolean(process.env.VFIO_LAB_KEEP_TMP);
+  const killServer = () => server && W.killGroup(server.pid);
+  process.on('exit', killServer);
+  try {
+    await W.runCodeServerCli(dirs, ['--install-extension', vsix, '--force']);
+    server = await W.startCodeServer(dirs);
+    browser = await W.launchChromium(tmpDir);
+    page = await browser.newPage({ viewport: { width: 1600, height: 1200 } });
+    page.setDefaultTimeout(WAIT_MS);
+    await page.goto(`${server.origin}/?folder=${encodeURIComponent(workspace)}`, { timeout: 60_000 });
+    await page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
+    // The extension's activity-bar tab shows once the workbench has read its contributions.
+    await page.locator('.activitybar .action-item a[aria-label^="VFIO Lab"]').waitFor({ timeout: 60_000 });
+    return await body(page, dirs);
+  } catch (e) {
+    if (page) {
+      const failShot = path.join(tmpDir, 'failure.png');
+      await page.screenshot({ path: failShot }).catch(() => {});
+      e.message += `\n  failure screenshot: ${failShot}`;
+    }
+    if (server) {
+      e.message += `\n  code-server log: ${server.logFile} (kept)`;
+      keepTmp = true;
+    }
+    throw e;
+  } finally {
+    if (browser) await browser.close().catch(() => {});
+    if (server) await server.stop();
+    process.removeListener('exit', killServer);
+    if (!keepTmp) fs.rmSync(tmpDir, { recursive: true, force: true });
+  }
+}
+
+module.exports = {
+  WAIT_MS, norm, palette, openFile, pane, viewRows, expectRows, expand, widenSideBar, selectedRow, breakpointAt,
+  showVfioLab, topLine, stepOverUntilLine, withWorkbench,
+};

@@ -9,7 +9,7 @@ import {
 import { PROGRAM_INTERRUPTION_CODE, ProgramInterruption } from '../../../model/css/program-interruption';
 import { PRIVILEGED_INSTRUCTIONS } from '../../../model/guest/cpu';
 import { CMD, CCW_FLAG } from '../../../model/css/ccw';
-import { BUF, f, lab, orb, PROG, program, run, SID, start, bytes } from './helpers';
+import { BUF, f, lab, orb, PROG, program, run, SID, start, bytes, type Lab } from './helpers';
 
 const kc = (accessKey: number, storageKey: number, access: 'fetch' | 'store', fetchOverride = false, storageOverride = false) =>
   keyControlledProtection({ accessKey, storageKey, access, fetchOverride, storageOverride }).allowed;
@@ -44,31 +44,21 @@ describe('css §11 storage keys: rules', () => {
     assert.equal(PRIVILEGED_INSTRUCTIONS.SSKE, 'B22B'); // css §11.2
     assert.equal(PRIVILEGED_INSTRUCTIONS.ISKE, 'B229'); // css §11.2
   });
-  it('css §11.4 step 4: key 0 matches every key, for fetch and store', () => {
-    assert.equal(kc(0, 0x38, 'fetch'), true);
-    assert.equal(kc(0, 0x38, 'store'), true);
-  });
-  it('css §11.4 step 4: ACC = key allows both', () => {
-    assert.equal(kc(3, 0x38, 'fetch'), true);
-    assert.equal(kc(3, 0x38, 'store'), true);
-  });
-  it('css §11.4 step 4: F = 0 allows a fetch, not a store with another key', () => {
-    assert.equal(kc(4, 0x30, 'fetch'), true);
-    assert.equal(kc(4, 0x30, 'store'), false);
-  });
-  it('css §11.4 step 4: F = 1 and another key: fetch and store fail', () => {
-    assert.equal(kc(4, 0x38, 'fetch'), false);
-    assert.equal(kc(4, 0x38, 'store'), false);
-  });
-  it('css §11.4 step 4: fetch-protection override passes fetches only', () => {
-    assert.equal(kc(4, 0x38, 'fetch', true), true);
-    assert.equal(kc(4, 0x38, 'store', true), false);
-  });
-  it('css §11.4 step 4: storage-protection override passes ACC 9 only, fetch and store', () => {
-    assert.equal(kc(4, 0x98, 'fetch', false, true), true);
-    assert.equal(kc(4, 0x90, 'store', false, true), true);
-    assert.equal(kc(4, 0x80, 'store', false, true), false);
-  });
+  // css §11.4 step 4, key-controlled protection: [access key, storage key, access, fetch-protection
+  // override, storage-protection override] → allowed
+  const STEP4: Array<[string, Array<[number, number, 'fetch' | 'store', boolean, boolean, boolean]>]> = [
+    ['key 0 matches every key, for fetch and store', [[0, 0x38, 'fetch', false, false, true], [0, 0x38, 'store', false, false, true]]],
+    ['ACC = key allows both', [[3, 0x38, 'fetch', false, false, true], [3, 0x38, 'store', false, false, true]]],
+    ['F = 0 allows a fetch, not a store with another key', [[4, 0x30, 'fetch', false, false, true], [4, 0x30, 'store', false, false, false]]],
+    ['F = 1 and another key: fetch and store fail', [[4, 0x38, 'fetch', false, false, false], [4, 0x38, 'store', false, false, false]]],
+    ['fetch-protection override passes fetches only', [[4, 0x38, 'fetch', true, false, true], [4, 0x38, 'store', true, false, false]]],
+    ['storage-protection override passes ACC 9 only, fetch and store', [[4, 0x98, 'fetch', false, true, true], [4, 0x90, 'store', false, true, true], [4, 0x80, 'store', false, true, false]]],
+  ];
+  for (const [what, rows] of STEP4) {
+    it(`css §11.4 step 4: ${what}`, () => {
+      for (const [key, skey, access, fpo, spo, allowed] of rows) assert.equal(kc(key, skey, access, fpo, spo), allowed, `key ${key}, storage key 0x${skey.toString(16)}, ${access}`);
+    });
+  }
   it('css §11.4 step 4: the fetch-protection override covers accesses wholly within 0–2047', () => {
     assert.equal(fetchOverrideApplies(0, 2048, CR0.FPO), true);
     assert.equal(fetchOverrideApplies(2040, 16, CR0.FPO), false);
@@ -103,6 +93,23 @@ describe('css §11 storage keys: rules', () => {
 
 describe('css §11 storage keys: instruction operands and channel programs', () => {
   const KEYED = 0x4000;
+
+  /** The echo device holds `data` (a WRITE CCW from BUF, status cleared by TSCH), ready to be read back. */
+  const deviceHolds = (l: Lab, data: number[]): void => {
+    l.mem.write(BUF, data);
+    program(l, [{ cmd: 0x01, count: data.length, cda: BUF }]);
+    start(l);
+    l.css.tsch(SID);
+  };
+
+  /** Run the program with ORB key 5 while the frame at `addr` has storage key `skey`: the channel status it ends with (TSCH clears it after). */
+  const cstatUnder = (l: Lab, addr: number, skey: number): number => {
+    l.mem.skeys.set(addr, skey);
+    start(l, { key: 5 });
+    const cstat = f(l, 'scsw.cstat');
+    l.css.tsch(SID);
+    return cstat;
+  };
 
   it('css §11.5 problem state: the CPU refuses a privileged instruction with 0x02; supervisor state passes', () => {
     const l = lab();
@@ -185,10 +192,7 @@ describe('css §11 storage keys: instruction operands and channel programs', () 
 
   it('css §11.7 input data into a frame of another key: protection check, CPA = CCW + 8', () => {
     const l = lab();
-    l.mem.write(BUF, [1, 2, 3, 4]);
-    program(l, [{ cmd: 0x01, count: 4, cda: BUF }]);
-    start(l);
-    l.css.tsch(SID);
+    deviceHolds(l, [1, 2, 3, 4]);
     program(l, [{ cmd: 0x02, count: 4, cda: KEYED }]);
     l.mem.skeys.set(KEYED, 0x30);
     assert.equal(start(l, { key: 5 }), 0);
@@ -203,10 +207,7 @@ describe('css §11 storage keys: instruction operands and channel programs', () 
 
   it('css §11.7 a transfer crossing into a protected frame moves the bytes before it (residual = the rest)', () => {
     const l = lab();
-    l.mem.write(BUF, [1, 2, 3, 4, 5, 6, 7, 8]);
-    program(l, [{ cmd: 0x01, count: 8, cda: BUF }]);
-    start(l);
-    l.css.tsch(SID);
+    deviceHolds(l, [1, 2, 3, 4, 5, 6, 7, 8]);
     l.mem.skeys.set(KEYED - 1, 0x50);
     l.mem.skeys.set(KEYED, 0x30);
     program(l, [{ cmd: 0x02, count: 8, cda: KEYED - 3 }]);
@@ -219,13 +220,8 @@ describe('css §11 storage keys: instruction operands and channel programs', () 
   it('css §11.7 output data: F = 0 is fetched with another key, F = 1 is a protection check', () => {
     const l = lab();
     program(l, [{ cmd: 0x01, count: 4, cda: KEYED }]);
-    l.mem.skeys.set(KEYED, 0x30);
-    start(l, { key: 5 });
-    assert.equal(f(l, 'scsw.cstat'), 0);
-    l.css.tsch(SID);
-    l.mem.skeys.set(KEYED, 0x38);
-    start(l, { key: 5 });
-    assert.equal(f(l, 'scsw.cstat'), 0x10);
+    assert.equal(cstatUnder(l, KEYED, 0x30), 0);
+    assert.equal(cstatUnder(l, KEYED, 0x38), 0x10);
   });
 
   it('css §11.7 CCW fetch from a fetch-protected frame of another key: protection check at that CCW', () => {
@@ -240,28 +236,17 @@ describe('css §11 storage keys: instruction operands and channel programs', () 
 
   it('css §11.7 IDAW fetch from a fetch-protected frame: protection check', () => {
     const l = lab();
-    l.mem.write(BUF, [9, 9, 9, 9]);
-    program(l, [{ cmd: 0x01, count: 4, cda: BUF }]);
-    start(l);
-    l.css.tsch(SID);
+    deviceHolds(l, [9, 9, 9, 9]);
     l.mem.writeU32(KEYED, 0x3000); // format-1 IDAW → 0x3000
     program(l, [{ cmd: 0x02, flags: CCW_FLAG.IDA, count: 4, cda: KEYED }]);
     l.mem.skeys.set(0x3000, 0x50); // the data frame: ACC = ORB key
-    l.mem.skeys.set(KEYED, 0x58);
-    start(l, { key: 5 });
-    assert.equal(f(l, 'scsw.cstat'), 0);
-    l.css.tsch(SID);
-    l.mem.skeys.set(KEYED, 0x38);
-    start(l, { key: 5 });
-    assert.equal(f(l, 'scsw.cstat'), 0x10);
+    assert.equal(cstatUnder(l, KEYED, 0x58), 0);
+    assert.equal(cstatUnder(l, KEYED, 0x38), 0x10);
   });
 
   it('css §11.7 skip flag: no data stored, so no check', () => {
     const l = lab();
-    l.mem.write(BUF, [1, 2, 3, 4]);
-    program(l, [{ cmd: 0x01, count: 4, cda: BUF }]);
-    start(l);
-    l.css.tsch(SID);
+    deviceHolds(l, [1, 2, 3, 4]);
     program(l, [{ cmd: 0x02, flags: CCW_FLAG.SKP, count: 4, cda: KEYED }]);
     l.mem.skeys.set(KEYED, 0x30);
     start(l, { key: 5 });
@@ -279,10 +264,7 @@ describe('css §11 storage keys: instruction operands and channel programs', () 
   it('css §11.1 after the first key instruction the channel sets R (fetch) and R+C (store)', () => {
     const l = lab();
     l.mem.skeys.enable();
-    l.mem.write(BUF, [1, 2, 3, 4]);
-    program(l, [{ cmd: 0x01, count: 4, cda: BUF }]);
-    start(l);
-    l.css.tsch(SID);
+    deviceHolds(l, [1, 2, 3, 4]);
     assert.equal(l.mem.storageKey(PROG), 0x04);
     assert.equal(l.mem.storageKey(BUF), 0x04);
     program(l, [{ cmd: 0x02, count: 4, cda: KEYED }]);
