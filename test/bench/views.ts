@@ -11,7 +11,7 @@
  */
 import { parseScenario } from '../../model/scenario/parser';
 import { Runner } from '../../model/scenario/runner';
-import { MAX_HISTORY_BYTES, Navigator } from '../../debug-adapter/navigator';
+import { Navigator } from '../../debug-adapter/navigator';
 import { ViewData } from '../../debug-adapter/viewData';
 import type { Figure } from './headless';
 
@@ -46,8 +46,8 @@ export function viewsBench(steps = 50): Figure[] {
   const errors = diagnostics.filter((d) => d.severity === 'error');
   if (errors.length) throw new Error(`views bench scenario: ${errors[0].message}`);
   const r = new Runner(sc);
-  // the largest history bound (bytes): the 10^6-page setup is measured whole, never trimmed
-  const nav = new Navigator(r, MAX_HISTORY_BYTES);
+  // the adapter's default history bound, as in a user's session
+  const nav = new Navigator(r);
   const v = new ViewData(r);
   const isStmt = (line: number) => (rec: { event: { kind: string; line?: number } }) => rec.event.kind === 'stmt' && rec.event.line === line;
   // run the setup (the 10^6-page pin is most of it) and stop after it
