@@ -8,7 +8,8 @@
 import type { TimelineResponse, TimelineRow } from '../debug-adapter/protocol';
 import { TIMELINE_REQUEST, TRAVEL_REQUEST } from '../debug-adapter/protocol';
 import { Bridge, contentPoint, fitCanvas, h, onThemeChange, themeKind, type SessionMessage } from './common';
-import { card, clip, readColours } from './timelineParts';
+import { layoutLanes, type LaneColumn } from './timelineLayout';
+import { card, clip, laneCard, readColours } from './timelineParts';
 
 const CHUNK = 256;
 const HEADER = 24;
@@ -46,7 +47,7 @@ class Timeline {
   private selectedK = -1;
   private followCurrent = true;
   /** Lane columns of the last draw (layoutColumns). */
-  private laneCols: Array<{ lane: number; x: number; w: number }> = [];
+  private laneCols: LaneColumn[] = [];
 
   constructor(root: HTMLElement) {
     const zoomOut = h('button', { title: 'Zoom out (−)', 'aria-label': 'Zoom out' }, '−');
@@ -236,19 +237,7 @@ class Timeline {
    * (statement text). When even the names do not fit, the shares alone decide and names end in "…".
    */
   private layoutColumns(ctx: CanvasRenderingContext2D, width: number): void {
-    const shown = this.columns();
-    const weight = (i: number) => (i === 0 ? 1.5 : 1);
-    const total = shown.reduce((a, i) => a + weight(i), 0) || 1;
-    const avail = Math.max(0, width - GUTTER);
-    const need = shown.map((l) => ctx.measureText(LANE_KEYS[l]).width + 24);
-    const spare = avail - need.reduce((a, b) => a + b, 0);
-    let x = GUTTER;
-    this.laneCols = shown.map((lane, k) => {
-      const w = spare >= 0 ? need[k] + (spare * weight(lane)) / total : (avail * weight(lane)) / total;
-      const c = { lane, x, w };
-      x += w;
-      return c;
-    });
+    this.laneCols = layoutLanes(this.columns(), (l) => ctx.measureText(LANE_KEYS[l]).width + 24, GUTTER, width);
   }
 
   /** Column of a lane, as laid out for the last draw. */
@@ -451,8 +440,7 @@ class Timeline {
     // over the header: the lane's whole name and its number of events
     const lane = p.y - this.scroller.scrollTop < HEADER ? this.laneAtX(p.x) : -1;
     if (lane >= 0 && this.meta) {
-      const n = this.meta.laneCounts[lane] ?? 0;
-      this.tooltip.replaceChildren(h('div', { class: 'card-title' }, LANE_KEYS[lane]), h('div', { class: 'card-sub' }, `${n.toLocaleString('en')} event${n === 1 ? '' : 's'}${this.kind ? ` of kind ${this.kind}` : ''}`));
+      this.tooltip.replaceChildren(...laneCard(LANE_KEYS[lane], this.meta.laneCounts[lane] ?? 0, this.kind));
     } else if (!r || !this.meta) {
       this.tooltip.style.display = 'none';
       return;
