@@ -69,6 +69,8 @@ describe('Channel Paths actions: vary on/off, configure on/off, undone by Step B
       'machine — configured, online',
       'host cio — varied offline (chp0.41/status)',
       'guest — PAM bit set in 1 of 1 subchannel(s)',
+      // css §1.2: vary changes Linux's software opm / lpm, which are not written to the PMCW, so
+      // the machine's masks keep the path
       '0.0.0007 — mask 0x40 PIM ✓ PAM ✓ POM ✓ LPM ✓ guest PAM ✓',
     ]);
     // css §8.4: CHP_VARY_OFF queues no CRW
@@ -103,6 +105,7 @@ describe('Channel Paths actions: vary on/off, configure on/off, undone by Step B
       'host cio — online (chp0.41/status)',
       // css §10.3: the guest's SCHIB is refreshed only by its next STSCH
       'guest — PAM bit set in 1 of 1 subchannel(s)',
+      // css §1.2: configure-off (SCLP deconfigure) removes the path from the machine's PAM
       '0.0.0007 — mask 0x40 PIM ✓ PAM ✗ POM ✓ LPM ✓ guest PAM ✓',
     ]);
     const crw = await s.snapshot('crwQueues');
