@@ -356,6 +356,8 @@ class PageMap {
     // where cell i is drawn, for tests that click a cell as a user would: x = GUTTER + (i % cols) ×
     // cell, y = PAD + ⌊i / cols⌋ × cell − scrollTop, in the scroller's box
     d.geometry = `${GUTTER},${PAD},${cell},${cols},${top}`;
+    // the cells on screen, first-last (a partly shown row counts): zooming in narrows it
+    d.range = this.pages ? `${firstRow * cols}-${Math.min(this.pages, (lastRow + 1) * cols) - 1}` : '';
     d.theme = themeKind();
   }
 

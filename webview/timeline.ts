@@ -9,13 +9,12 @@ import type { TimelineResponse, TimelineRow } from '../debug-adapter/protocol';
 import { TIMELINE_REQUEST, TRAVEL_REQUEST } from '../debug-adapter/protocol';
 import { Bridge, contentPoint, fitCanvas, h, themeKind, type SessionMessage } from './common';
 import { PictureFrame, zoomButtons } from './pictureFrame';
-import { card, clip, readColours } from './timelineParts';
+import { layoutLanes, type LaneColumn } from './timelineLayout';
+import { card, clip, laneCard, readColours } from './timelineParts';
 
 const CHUNK = 256;
 const HEADER = 24;
 const GUTTER = 84;
-/** Width of a lane with no event (its name is in the tooltip of the lane toggle). */
-const EMPTY_LANE = 30;
 const LANE_KEYS = ['scenario', 'guest', 'QEMU', 'vfio-ccw', 'host cio', 'machine/channel', 'device', 'mm'];
 /** Kernel-side lanes: a flow arrow from one of these into QEMU is an eventfd signal (css §10.5). */
 const KERNEL_LANES = new Set([3, 4, 7]);
@@ -47,6 +46,8 @@ class Timeline {
   private hoverK = -1;
   private selectedK = -1;
   private followCurrent = true;
+  /** Lane columns of the last draw (layoutColumns). */
+  private laneCols: LaneColumn[] = [];
 
   constructor(root: HTMLElement) {
     const zoom = zoomButtons(() => this.zoom(-2), () => this.zoom(2));
@@ -140,6 +141,7 @@ class Timeline {
         this.meta = meta;
         this.chunks.set(c, rows);
         this.updateKinds(meta.kinds);
+        this.updateLaneButtons();
         this.spacer.style.height = `${HEADER + meta.total * this.rowH}px`;
         if (first && this.followCurrent) this.scrollToCurrent();
         this.draw();
@@ -163,6 +165,7 @@ class Timeline {
     if (this.lanesOn.has(i)) this.lanesOn.delete(i);
     else this.lanesOn.add(i);
     b.setAttribute('aria-pressed', String(this.lanesOn.has(i)));
+    this.updateLaneButtons();
     this.refetch();
   }
 
@@ -197,24 +200,47 @@ class Timeline {
     return this.meta && k >= 0 && k < this.meta.total ? k : -1;
   }
 
-  /**
-   * Column of a lane. Lanes without any event (under the kind filter) get a narrow column, the
-   * scenario lane a wider one (statement text), the others share the rest.
-   */
-  private laneX(lane: number, width: number): { x: number; w: number } {
-    const shown = LANE_KEYS.map((_, i) => i).filter((i) => this.lanesOn.has(i));
+  /** Lanes switched on that have no event under the kind filter: they get no column (a bare
+   * colour square told nothing); the status line and their toggle buttons name them instead. */
+  private emptyLanes(): number[] {
     const counts = this.meta?.laneCounts;
-    const weight = (i: number) => (counts && counts[i] === 0 ? 0 : i === 0 ? 1.5 : 1);
-    const narrow = shown.filter((i) => weight(i) === 0).length * EMPTY_LANE;
-    const total = shown.reduce((a, i) => a + weight(i), 0) || 1;
-    const unit = Math.max(0, width - GUTTER - narrow) / total;
-    let x = GUTTER;
-    for (const i of shown) {
-      const w = weight(i) === 0 ? EMPTY_LANE : weight(i) * unit;
-      if (i === lane) return { x, w };
-      x += w;
-    }
-    return { x: GUTTER, w: unit };
+    return counts ? LANE_KEYS.map((_, i) => i).filter((i) => this.lanesOn.has(i) && counts[i] === 0) : [];
+  }
+
+  /** Lanes with a column: switched on and (once the counts are known) with at least one event. */
+  private columns(): number[] {
+    const empty = new Set(this.emptyLanes());
+    return LANE_KEYS.map((_, i) => i).filter((i) => this.lanesOn.has(i) && !empty.has(i));
+  }
+
+  /**
+   * Lay out the lane columns for one draw: each column first gets room for its name in the header
+   * (so "machine/channel" is not cut), then the rest is shared, the scenario lane taking 1.5 shares
+   * (statement text). When even the names do not fit, the shares alone decide and names end in "…".
+   */
+  private layoutColumns(ctx: CanvasRenderingContext2D, width: number): void {
+    this.laneCols = layoutLanes(this.columns(), (l) => ctx.measureText(LANE_KEYS[l]).width + 24, GUTTER, width);
+  }
+
+  /** Column of a lane, as laid out for the last draw. */
+  private laneX(lane: number): { x: number; w: number } {
+    return this.laneCols.find((c) => c.lane === lane) ?? { x: GUTTER, w: 0 };
+  }
+
+  /** The lane whose header column holds x (-1 in the seq · time gutter). */
+  private laneAtX(x: number): number {
+    return this.laneCols.find((c) => x >= c.x && x < c.x + c.w)?.lane ?? -1;
+  }
+
+  /** Lane toggles say how many events each lane has; an empty one is marked and says so. */
+  private updateLaneButtons(): void {
+    const counts = this.meta?.laneCounts;
+    this.laneBar.querySelectorAll<HTMLButtonElement>('button.lane-toggle').forEach((b, i) => {
+      const n = counts?.[i];
+      const empty = n === 0;
+      b.classList.toggle('empty', empty);
+      b.title = n === undefined ? `Show or hide the ${LANE_KEYS[i]} lane` : `${LANE_KEYS[i]}: ${empty ? 'no events' : `${n.toLocaleString('en')} event${n === 1 ? '' : 's'}`}${this.kind ? ` of kind ${this.kind}` : ''} — click to ${this.lanesOn.has(i) ? 'hide' : 'show'} the lane`;
+    });
   }
 
   private draw(): void {
@@ -225,14 +251,16 @@ class Timeline {
     ctx.clearRect(0, 0, W, H);
     ctx.font = `${Math.min(13, this.rowH - 6)}px ${this.colours.font}`;
     ctx.textBaseline = 'middle';
-    const shown = LANE_KEYS.map((_, i) => i).filter((i) => this.lanesOn.has(i));
+    const shown = this.columns();
+    this.layoutColumns(ctx, W);
+    const headers: string[] = [];
     // lane separators and header
     ctx.fillStyle = col.header;
     ctx.fillRect(0, 0, W, HEADER);
     ctx.strokeStyle = col.grid;
     ctx.lineWidth = 1;
     for (const l of shown) {
-      const { x, w } = this.laneX(l, W);
+      const { x, w } = this.laneX(l);
       ctx.beginPath();
       ctx.moveTo(x + 0.5, 0);
       ctx.lineTo(x + 0.5, H);
@@ -240,7 +268,10 @@ class Timeline {
       ctx.fillStyle = col.lanes[l];
       ctx.fillRect(x + 6, HEADER / 2 - 4, 8, 8);
       ctx.fillStyle = col.fg;
-      ctx.fillText(clip(ctx, LANE_KEYS[l], w - 22), x + 18, HEADER / 2);
+      // a name too long for its column ends in "…"; hovering the header shows it whole
+      const name = clip(ctx, LANE_KEYS[l], w - 22);
+      ctx.fillText(name, x + 18, HEADER / 2);
+      headers.push(`${name}:${Math.round(x)}:${Math.round(w)}`);
     }
     ctx.fillStyle = col.dim;
     ctx.fillText('seq · time', 6, HEADER / 2);
@@ -292,7 +323,7 @@ class Timeline {
         ctx.globalAlpha = future ? 0.55 : 1;
         ctx.fillStyle = seq === meta.currentSeq ? col.currentEdge : col.dim;
         ctx.fillText(clip(ctx, `${seq === meta.currentSeq ? '▶ ' : ''}${seq} · ${time}`, GUTTER - 8), 6, y);
-        const { x, w } = this.laneX(lane, W);
+        const { x, w } = this.laneX(lane);
         if (lane === 0) {
           // statements: a rule across every lane, so each statement's events read as a block
           ctx.strokeStyle = col.grid;
@@ -307,7 +338,7 @@ class Timeline {
           const prev = pk === undefined ? undefined : this.row(pk);
           if (prev && pk !== undefined) {
             arrows++;
-            this.arrow(ctx, this.laneX(prev[2], W).x + 10, yOf(pk), x + 10, y, col.flows[flow % col.flows.length], KERNEL_LANES.has(prev[2]) && lane === QEMU_LANE ? 'eventfd' : '');
+            this.arrow(ctx, this.laneX(prev[2]).x + 10, yOf(pk), x + 10, y, col.flows[flow % col.flows.length], KERNEL_LANES.has(prev[2]) && lane === QEMU_LANE ? 'eventfd' : '');
           } else if (prevSeq < (this.row(first)?.[0] ?? -1)) {
             arrows++;
             this.arrow(ctx, x + 10, HEADER, x + 10, y, col.flows[flow % col.flows.length], '');
@@ -323,16 +354,24 @@ class Timeline {
           ctx.stroke();
           ctx.lineWidth = 1;
         }
-        // one event per row: its label may run on over the lanes to its right
+        // one event per row: its label may run on over the lanes to its right; when that is too
+        // short for it (the rightmost lanes) and the row's left is wider, it ends left of the dot
         ctx.fillStyle = col.fg;
-        ctx.fillText(clip(ctx, text, Math.max(w - 22, W - x - 24)), x + 18, y);
+        const right = Math.max(w - 22, W - x - 24);
+        const left = x - GUTTER - 12;
+        if (ctx.measureText(text).width > right && left > right) {
+          ctx.textAlign = 'right';
+          ctx.fillText(clip(ctx, text, left), x + 2, y);
+          ctx.textAlign = 'left';
+        } else ctx.fillText(clip(ctx, text, right), x + 18, y);
         ctx.globalAlpha = 1;
         drawnRows++;
         drawnLanes.add(LANE_KEYS[lane]);
         visible.push(`${seq}|${LANE_KEYS[lane]}|${meta.kinds[r[3]]}|${Math.round(y)}`);
       }
       ctx.restore();
-      this.status.textContent = `${meta.total.toLocaleString('en')} of ${meta.historyLength.toLocaleString('en')} events · stop seq ${meta.currentSeq}`;
+      const empty = this.emptyLanes().map((l) => LANE_KEYS[l]);
+      this.status.textContent = `${meta.total.toLocaleString('en')} of ${meta.historyLength.toLocaleString('en')} events · stop seq ${meta.currentSeq}${empty.length ? ` · no events in ${empty.join(', ')}` : ''}`;
     }
     // for tests and assistive tools: what is on screen
     const d = this.canvas.dataset;
@@ -340,6 +379,9 @@ class Timeline {
     d.currentSeq = String(meta?.currentSeq ?? -1);
     d.drawnRows = String(drawnRows);
     d.drawnLanes = [...drawnLanes].join(',');
+    // each lane column as drawn: `name as shown:x:width`
+    d.headers = headers.join(';');
+    d.emptyLanes = this.emptyLanes().map((l) => LANE_KEYS[l]).join(',');
     d.arrows = String(arrows);
     d.visible = visible.join(';');
     d.theme = themeKind();
@@ -370,13 +412,17 @@ class Timeline {
   }
 
   private hover(e: MouseEvent): void {
-    const k = this.rowAt(contentPoint(e, this.scroller).y);
+    const p = contentPoint(e, this.scroller);
+    const k = this.rowAt(p.y);
     if (k !== this.hoverK) {
       this.hoverK = k;
       this.draw();
     }
     const r = k >= 0 ? this.row(k) : undefined;
-    this.frame.hoverCard(e, r && this.meta ? card(r, this.meta) : undefined);
+    // over the header: the lane's whole name and its number of events
+    const lane = p.y - this.scroller.scrollTop < HEADER ? this.laneAtX(p.x) : -1;
+    if (lane >= 0 && this.meta) this.frame.hoverCard(e, laneCard(LANE_KEYS[lane], this.meta.laneCounts[lane] ?? 0, this.kind));
+    else this.frame.hoverCard(e, r && this.meta ? card(r, this.meta) : undefined);
   }
 
   /** Select row k; `travel`: the debugger goes there (it answers with a stop, which refreshes). */

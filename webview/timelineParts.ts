@@ -1,6 +1,6 @@
 /**
  * Pieces of the I/O timeline that are not the drawing loop: the theme colours (one per lane, one
- * per flow), the hover card of an event and text clipping for canvas labels.
+ * per flow), the hover cards of an event and of a lane's header, and text clipping for canvas labels.
  */
 import type { TimelineResponse, TimelineRow } from '../debug-adapter/protocol';
 import { h, isHighContrast, themeColor } from './common';
@@ -31,6 +31,14 @@ export function readColours(): Colours {
     flows: [c[3], c[2], c[0], c[4]],
     font: themeColor('font-family', 'sans-serif'),
   };
+}
+
+/** The hover card of a lane's header: its whole name and how many events it has. */
+export function laneCard(name: string, events: number, kind: string): Node[] {
+  return [
+    h('div', { class: 'card-title' }, name),
+    h('div', { class: 'card-sub' }, `${events.toLocaleString('en')} event${events === 1 ? '' : 's'}${kind ? ` of kind ${kind}` : ''}`),
+  ];
 }
 
 /** The hover card / details of one event: text, fields, call stack. */

@@ -6,7 +6,7 @@
  */
 import { parseScenario } from '../../model/scenario/parser';
 import { Runner } from '../../model/scenario/runner';
-import { Navigator } from '../../debug-adapter/navigator';
+import { MAX_HISTORY_BYTES, Navigator } from '../../debug-adapter/navigator';
 import { TimelineData } from '../../debug-adapter/timelineData';
 import { PageMapData } from '../../debug-adapter/pageMapData';
 import type { Figure } from './headless';
@@ -40,8 +40,13 @@ export function picturesBench(): Figure[] {
   const out: Figure[] = [];
   // timeline: history of a million events
   const r = new Runner(parseScenario(TIC_LOOP, 'tic.vlab').scenario);
-  const nav = new Navigator(r, 4 * TIMELINE_EVENTS);
-  while (r.m.history.length < TIMELINE_EVENTS) if (nav.forward(() => false, 50_000) === 'end') break;
+  // The bound is in bytes (Navigator's maxHistoryBytes): the largest allowed, so no record of the
+  // million is trimmed. A trimmed history never reaches the count, so stop rather than loop.
+  const nav = new Navigator(r, MAX_HISTORY_BYTES);
+  while (r.m.history.length < TIMELINE_EVENTS) {
+    if (nav.forward(() => false, 50_000) === 'end') break;
+    if (nav.dropped > 0) throw new Error(`pictures bench: history trimmed at ${r.m.history.length} records (${nav.dropped} dropped)`);
+  }
   const data = new TimelineData(() => r.m.history, false);
   out.push({ name: 'pictures.timeline.events', value: r.m.history.length, unit: 'count' });
   let t = now();

@@ -46,6 +46,7 @@ export function viewsBench(steps = 50): Figure[] {
   const errors = diagnostics.filter((d) => d.severity === 'error');
   if (errors.length) throw new Error(`views bench scenario: ${errors[0].message}`);
   const r = new Runner(sc);
+  // the adapter's default history bound, as in a user's session
   const nav = new Navigator(r);
   const v = new ViewData(r);
   const isStmt = (line: number) => (rec: { event: { kind: string; line?: number } }) => rec.event.kind === 'stmt' && rec.event.line === line;

@@ -106,7 +106,26 @@ async function timelineChecks(page) {
   const chp = rows.filter((r) => r.kind === 'chp.state').pop();
   if (!chp || chp.lane !== 'machine/channel') throw new Error(`no chp.state event in the machine lane: ${d.visible}`);
   console.log(`  ✔ timeline: ${d.drawnRows} rows, lanes ${d.drawnLanes}, ${d.arrows} flow arrows, stop seq ${d.currentSeq}`);
+  // lanes without any event (this scenario starts no I/O and pins no page) get no column; the
+  // status line and their toggles say so
+  if (d.emptyLanes !== 'device,mm') throw new Error(`empty lanes: ${d.emptyLanes}`);
+  const columns = d.headers.split(';').map((c) => { const [name, x, w] = c.split(':'); return { name, x: Number(x), w: Number(w) }; });
+  // each column first gets room for its lane's name: at this width none is cut
+  if (JSON.stringify(columns.map((c) => c.name)) !== JSON.stringify(want)) throw new Error(`lane columns: ${d.headers}`);
+  const status = await frame.locator('.status').innerText();
+  if (!status.endsWith(' · no events in device, mm')) throw new Error(`timeline status: ${status}`);
+  const deviceToggle = frame.locator('button.lane-toggle[data-lane="device"]');
+  if (!(await deviceToggle.getAttribute('class')).split(' ').includes('empty') || (await deviceToggle.getAttribute('title')) !== 'device: no events — click to hide the lane') throw new Error(`device toggle: ${await deviceToggle.getAttribute('class')} / ${await deviceToggle.getAttribute('title')}`);
+  console.log('  ✔ empty lanes device, mm: no column, named in the status and their toggles');
   await shot(page, frame, 'timeline-dark.png');
+  // hovering a lane's header names it whole, with its number of events
+  const machine = columns.find((c) => c.name.startsWith('machine'));
+  await frame.locator('.scroller').hover({ position: { x: machine.x + machine.w / 2, y: 12 } });
+  const laneTip = frame.locator('.tooltip');
+  await laneTip.locator('.card-title', { hasText: 'machine/channel' }).waitFor({ timeout: WAIT_MS });
+  const laneSub = await laneTip.locator('.card-sub').innerText();
+  if (!/^\d+ events?$/.test(laneSub)) throw new Error(`lane header hover: ${laneSub}`);
+  console.log(`  ✔ header hover: machine/channel, ${laneSub}`);
 
   // hover the chchp -c 1 41 event: the card gives its kind, lane and every field of the event
   await frame.locator('.scroller').hover({ position: { x: 420, y: chp.y } });
@@ -168,8 +187,9 @@ async function timelineChecks(page) {
 async function clickCell(frame, i) {
   const d = await canvasData(frame, (x) => Boolean(x.geometry), 'page map geometry');
   const [gutter, pad, cell, cols, top] = d.geometry.split(',').map(Number);
-  const x = gutter + (i % cols) * cell + cell / 2;
-  const y = pad + Math.floor(i / cols) * cell - top + cell / 2;
+  // whole pixels inside the cell (at 1 px a half-pixel position could round into the next one)
+  const x = gutter + (i % cols) * cell + Math.floor(cell / 2);
+  const y = pad + Math.floor(i / cols) * cell - top + Math.floor(cell / 2);
   await frame.locator('.scroller').click({ position: { x, y } });
   await canvasData(frame, (c) => c.selected === String(i), `cell ${i} selected by a click`);
 }
@@ -190,6 +210,93 @@ async function revealInPages(page, frame) {
   const want = `0x7f0000880000 pfn ${pfn} ● ref 2049 pin – maybe-pinned`;
   const row = await selectedRow(page, 'Pages', (t) => t.startsWith(want));
   console.log(`  ✔ Reveal in Pages: the Pages tree selects "${row}"`);
+}
+
+/** The page map's geometry and visible range as numbers (canvas data attributes). */
+async function mapGeometry(frame, test, what) {
+  const d = await canvasData(frame, (x) => Boolean(x.geometry && x.range) && test(x), what);
+  const [gutter, pad, cell, cols, top] = d.geometry.split(',').map(Number);
+  const [first, last] = d.range.split('-').map(Number);
+  const { width, height } = await frame.evaluate(() => {
+    const c = document.querySelector('canvas.picture');
+    return { width: c.clientWidth, height: c.clientHeight };
+  });
+  return { gutter, pad, cell, cols, top, first, last, width, height, pages: Number(d.pages), selected: Number(d.selected) };
+}
+
+/**
+ * What webview/pageMap.ts documents for a cell size: pages per row is the largest power of two
+ * whose row fits beside the address gutter (so a 2 MiB folio fills whole rows), and the visible
+ * range runs from the first row under the scroll position to the last row partly shown.
+ */
+function expectedLayout(g, cell) {
+  const avail = Math.max(1, g.width - g.gutter - g.pad);
+  let cols = 1;
+  while (cols * 2 * cell <= avail) cols *= 2;
+  const firstRow = Math.max(0, Math.floor((g.top - g.pad) / cell));
+  const lastRow = Math.min(Math.ceil(g.pages / cols) - 1, Math.floor((g.top + g.height - g.pad) / cell));
+  return { cols, first: firstRow * cols, last: Math.min(g.pages, (lastRow + 1) * cols) - 1 };
+}
+
+/**
+ * Zoom (the − / + buttons and the − / + keys): cell sizes step through 1, 2, 3, 4, 6, 8, 12, 16,
+ * 24 px; pages per row and the visible range follow; search and click still select the right page.
+ */
+async function zoomChecks(frame) {
+  const ZOOMS = [1, 2, 3, 4, 6, 8, 12, 16, 24];
+  // the THP VMA: 1,024 pages, two 2 MiB folios
+  await frame.locator('select[aria-label="VMA"]').selectOption('0x7f0000000000');
+  let g = await mapGeometry(frame, (x) => x.vma === '0x7f0000000000' && x.mappedCells === '1024', 'THP VMA before zooming');
+  // until the user zooms, the whole VMA fits (the largest cell size at which it does)
+  if (g.first !== 0 || g.last !== 1023) throw new Error(`the 1,024-page VMA does not fit before zooming: ${JSON.stringify(g)}`);
+  const zoomIn = frame.locator('button[aria-label="Zoom in"]');
+  const zoomOut = frame.locator('button[aria-label="Zoom out"]');
+  const seen = [];
+  for (let i = ZOOMS.indexOf(g.cell) + 1; i < ZOOMS.length; i++) {
+    await zoomIn.click();
+    g = await mapGeometry(frame, (x) => Number(x.geometry.split(',')[2]) === ZOOMS[i], `zoom in to ${ZOOMS[i]} px`);
+    const want = expectedLayout(g, ZOOMS[i]);
+    if (g.cols !== want.cols || g.first !== want.first || g.last !== want.last) throw new Error(`zoom ${ZOOMS[i]} px: got ${JSON.stringify(g)}, want ${JSON.stringify(want)}`);
+    seen.push(`${g.cell} px ${g.cols}/row ${g.first}-${g.last}`);
+  }
+  // one more + at the largest size changes nothing
+  await zoomIn.click();
+  await W.sleep(300);
+  const max = await mapGeometry(frame, () => true, 'zoom at its largest');
+  if (max.cell !== 24 || max.cols !== g.cols) throw new Error(`+ past 24 px changed the map: ${JSON.stringify(max)}`);
+  // at 24 px the 1,024 pages no longer fit: only the first rows are shown
+  if (g.first !== 0 || g.last >= 1023) throw new Error(`at 24 px every page is still shown: ${JSON.stringify(g)}`);
+  console.log(`  ✔ zoom in: ${seen.join('; ')}`);
+  // search at the largest cells: the second folio's first page (cell 768) is scrolled into view and selected
+  const title = (i) => `pid 100 0x${(0x7f0000000000 + i * 4096).toString(16)}`;
+  const search = frame.locator('input[aria-label="Find a user address or PFN"]');
+  await search.fill('0x7f0000300000');
+  await search.press('Enter');
+  g = await mapGeometry(frame, (x) => x.selected === '768', 'search after zooming in');
+  if (768 < g.first || 768 > g.last) throw new Error(`cell 768 is selected but not shown (${g.first}-${g.last})`);
+  await frame.locator('.details .card-title', { hasText: title(768) }).waitFor({ timeout: WAIT_MS });
+  // a click on the next cell (same row, shown whole since the search scrolled to it), then on
+  // cell 768 again: each selects that page
+  const other = 769;
+  await clickCell(frame, other);
+  await frame.locator('.details .card-title', { hasText: title(other) }).waitFor({ timeout: WAIT_MS });
+  await clickCell(frame, 768);
+  await frame.locator('.details .card-title', { hasText: title(768) }).waitFor({ timeout: WAIT_MS });
+  console.log(`  ✔ at 24 px: search selects cell 768 (shown ${g.first}-${g.last}); clicks select cells ${other} and 768`);
+  // zoom out (the − button once, then the − key) down to 1 px
+  for (let i = ZOOMS.length - 2; i >= 0; i--) {
+    if (i === ZOOMS.length - 2) await zoomOut.click();
+    else await frame.locator('.scroller').press('-');
+    g = await mapGeometry(frame, (x) => Number(x.geometry.split(',')[2]) === ZOOMS[i], `zoom out to ${ZOOMS[i]} px`);
+    const want = expectedLayout(g, ZOOMS[i]);
+    if (g.cols !== want.cols || g.first !== want.first || g.last !== want.last) throw new Error(`zoom ${ZOOMS[i]} px: got ${JSON.stringify(g)}, want ${JSON.stringify(want)}`);
+  }
+  if (g.cell !== 1 || g.first !== 0 || g.last !== 1023) throw new Error(`at 1 px the VMA is not shown whole: ${JSON.stringify(g)}`);
+  await clickCell(frame, 0);
+  await frame.locator('.details .card-title', { hasText: title(0) }).waitFor({ timeout: WAIT_MS });
+  await clickCell(frame, 768);
+  await frame.locator('.details .card-title', { hasText: title(768) }).waitFor({ timeout: WAIT_MS });
+  console.log(`  ✔ zoom out to 1 px: ${g.cols} pages per row, all 1,024 shown; clicks still select cells 0 and 768`);
 }
 
 async function pageMapChecks(page) {
@@ -233,6 +340,8 @@ async function pageMapChecks(page) {
   await canvasData(frame, (x) => x.theme === 'high-contrast' && x.mappedCells === '120', 'page map in high contrast');
   await shot(page, frame, 'pagemap-hc.png');
   await theme(page, 'Dark Modern');
+  // last, as zooming ends the fit-to-view sizing the checks above rely on
+  await zoomChecks(frame);
 }
 
 async function main() {

@@ -6,12 +6,11 @@
 import * as assert from 'node:assert/strict';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { find, render, vfioLabApi, VlabSession, type SnapshotNode } from './vlabSession';
+import { find, lineOf, norm, render, vfioLabApi, VlabSession, type SnapshotNode } from './vlabSession';
 
 const folder = () => vscode.workspace.workspaceFolders?.[0];
 const example = (name: string) => path.join(folder()!.uri.fsPath, name);
 const fixture = (name: string) => path.resolve(__dirname, '..', '..', '..', 'test', 'host', 'fixtures', name);
-const norm = (s: string | undefined) => (s ?? '').replace(/\s+/g, ' ').trim();
 
 interface Api {
   snapshotView(view: string): Promise<SnapshotNode[]>;
@@ -19,13 +18,6 @@ interface Api {
   statusText(): string | undefined;
 }
 const api = async () => (await vfioLabApi()) as unknown as Api;
-
-/** The line numbers of a scenario's statements, by the text they start with. */
-async function lineOf(file: string, start: string): Promise<number> {
-  const doc = await vscode.workspace.openTextDocument(file);
-  for (let i = 0; i < doc.lineCount; i++) if (doc.lineAt(i).text.startsWith(start)) return i + 1;
-  throw new Error(`no line '${start}' in ${file}`);
-}
 
 /**
  * The requests VS Code sends to `vlab` adapters (to check what a row action asked). Trackers attach

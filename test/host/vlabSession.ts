@@ -204,3 +204,48 @@ export function find(nodes: SnapshotNode[], path: string[]): SnapshotNode {
   }
   return node!;
 }
+
+/** Whitespace runs as one space (tree descriptions join their parts with two). */
+export const norm = (s: string | undefined): string => (s ?? '').replace(/\s+/g, ' ').trim();
+
+/** The 1-based line of the first line of `file` that starts with `start`. */
+export async function lineOf(file: string, start: string): Promise<number> {
+  const doc = await vscode.workspace.openTextDocument(file);
+  for (let i = 0; i < doc.lineCount; i++) if (doc.lineAt(i).text.startsWith(start)) return i + 1;
+  throw new Error(`no line '${start}' in ${file}`);
+}
+
+/** One DAP message between VS Code and a `vlab` adapter, in the order they passed. */
+export interface Traffic {
+  dir: 'request' | 'event';
+  /** The request's command or the event's name. */
+  name: string;
+  arguments?: unknown;
+}
+
+const traffic: Traffic[] = [];
+let trafficRegistered = false;
+
+/**
+ * Records every request VS Code sends to `vlab` adapters and every event they send, in one ordered
+ * log (so "no request between `continue` and `stopped`" can be checked). Call it when a test file
+ * loads, before any session starts: trackers attach when a session starts.
+ */
+export function recordTraffic(): void {
+  if (trafficRegistered) return;
+  trafficRegistered = true;
+  vscode.debug.registerDebugAdapterTrackerFactory('vlab', {
+    createDebugAdapterTracker: () => ({
+      onWillReceiveMessage: (m: { type?: string; command?: string; arguments?: unknown }) => {
+        if (m.type === 'request' && m.command) traffic.push({ dir: 'request', name: m.command, arguments: m.arguments });
+      },
+      onDidSendMessage: (m: { type?: string; event?: string }) => {
+        if (m.type === 'event' && m.event) traffic.push({ dir: 'event', name: m.event });
+      },
+    }),
+  });
+}
+
+/** A mark in the traffic log; `since(mark)` is what passed after it. */
+export const trafficMark = (): number => traffic.length;
+export const trafficSince = (mark: number): Traffic[] => traffic.slice(mark);

@@ -280,7 +280,9 @@ export class HostCio {
           this.warn(`${on ? 'sclp_chp_configure' : 'sclp_chp_deconfigure'}(${hx(chpid)}): CHPID not defined on this machine`, 'css §5.6');
           continue;
         }
-        const ok = this.m.within(on ? 'sclp_chp_configure' : 'sclp_chp_deconfigure', () => this.port.sclpConfigure(chpid, on));
+        // the SCLP call's frame (sclp_chp_configure / sclp_chp_deconfigure, css §7.2) is opened by the
+        // machine side (model/css/chpids.ts configureChpid): naming it here too showed it twice
+        const ok = this.port.sclpConfigure(chpid, on);
         if (!ok) {
           this.warn(`${on ? 'sclp_chp_configure' : 'sclp_chp_deconfigure'}(${hx(chpid)}) failed: no path event`, 'css §6.2');
           continue;
@@ -376,7 +378,8 @@ export class HostCio {
       if (v !== '0' && v !== '1') return -E.EINVAL;
       const on = v === '1';
       this.m.within('cfg_func', () => {
-        const ok = this.m.within(on ? 'sclp_chp_configure' : 'sclp_chp_deconfigure', () => this.port.sclpConfigure(chpid, on));
+        // sclp_chp_(de)configure's frame is opened by configureChpid (css §7.2), as in cfg_func above
+        const ok = this.port.sclpConfigure(chpid, on);
         if (!ok) {
           this.warn(`${on ? 'sclp_chp_configure' : 'sclp_chp_deconfigure'}(${hx(chpid)}) failed: -EIO; no path event`, 'css §6.2');
           return;
