@@ -134,7 +134,11 @@ export function restartRequest(c: SessionCore, files: FileAccess, response: Debu
     const old = {
       runner: c.runner, nav: c.nav, bps: c.bps, sources: c.sources, viewData: c.viewData, variables: c.variables, repl: c.repl,
       programPath: c.programPath, trace: c.trace, launchArgs: c.launchArgs,
+      timelineData: c.timelineData, pageMapData: c.pageMapData,
     };
+    // the pictures' data reads the runner it was made for: made again for the new one
+    c.timelineData = undefined;
+    c.pageMapData = undefined;
     try {
       await load(c, files, launch);
     } catch (e) {

@@ -52,6 +52,24 @@ describe('DAP: timeline, travel and page map requests', function () {
     await assert.rejects(dc.customRequest(P.TIMELINE_REQUEST, { count: 10_000 }), /'count' must be an integer 1\.\.5000/);
   });
 
+  it('after restart the timeline and the page map read the new run, not the old one', async () => {
+    await runTo(dc, PAGEMAP, 8);
+    const before = await timeline(dc, { count: 10 });
+    const pagesBefore = (await dc.customRequest(P.PAGE_MAP_REQUEST, {})).body as P.PageMapResponse;
+    assert.ok(before.historyLength > 1);
+    assert.ok(pagesBefore.processes.length > 0);
+    const stopped = dc.waitForEvent('stopped') as Promise<DebugProtocol.StoppedEvent>;
+    await dc.send('restart', { arguments: { program: PAGEMAP, stopOnEntry: true } });
+    assert.equal((await stopped).body.reason, 'entry');
+    const after = await timeline(dc, { count: 10 });
+    // at the entry stop of the new run, history holds the entry record alone
+    assert.equal(after.historyLength, 1);
+    assert.equal(after.currentIndex, 0);
+    assert.equal(after.rows[0][0], after.currentSeq);
+    // no process exists before the scenario's first `process` statement ran
+    await assert.rejects(dc.customRequest(P.PAGE_MAP_REQUEST, {}), /^Error: pageMap: the scenario has no process \(add `process NAME pid N` and a `vma`\)$/);
+  });
+
   it('vlab/travel: stops at the event with reason goto, travels back and forward, rejects bad seqs', async () => {
     await runTo(dc, CHCHP, 30);
     const t = await timeline(dc, { kinds: ['chp.state'] });

@@ -59,9 +59,12 @@ async function pick(page, text, label) {
 
 /** Sets a breakpoint on `line` of the open editor (Go to Line, then Toggle Breakpoint). */
 async function breakpointAt(page, line) {
-  await page.keyboard.press('Control+G');
-  await page.keyboard.type(String(line));
   const widget = page.locator('.quick-input-widget');
+  // Type into the Go to Line box only once it is open: under load a key press typed before the
+  // box appeared landed in the editor and was saved into the example.
+  await page.keyboard.press('Control+G');
+  await widget.locator('input').waitFor({ state: 'visible', timeout: WAIT_MS });
+  await widget.locator('input').fill(`:${line}`);
   await widget.locator('.monaco-list-row:visible', { hasText: `Go to line ${line}.` }).click();
   await widget.waitFor({ state: 'hidden', timeout: WAIT_MS });
   await palette(page, 'Debug: Toggle Breakpoint');
