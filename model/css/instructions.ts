@@ -24,13 +24,14 @@ export interface Sid {
 /** Decode a SID word (css §5.1); violations → operand exception. */
 export function parseSid(sid: number): Sid {
   if (!Number.isInteger(sid) || sid < 0 || sid > 0xffffffff) throw new ProgramInterruption('operand', `SID ${sid} is not a 32-bit word (css §5.1)`);
-  const h = `0x${sid.toString(16).padStart(8, '0')}`;
-  if (!(sid & 0x00010000)) throw new ProgramInterruption('operand', `SID ${h}: bit 15 (0x00010000) must be one (css §5.1)`);
-  if (sid & 0x00f00000) throw new ProgramInterruption('operand', `SID ${h}: bits 8–11 must be zero (css §5.1)`);
+  // the SID's text is built only for a message: every I/O instruction decodes a SID (issue 12)
+  const h = () => `0x${sid.toString(16).padStart(8, '0')}`;
+  if (!(sid & 0x00010000)) throw new ProgramInterruption('operand', `SID ${h()}: bit 15 (0x00010000) must be one (css §5.1)`);
+  if (sid & 0x00f00000) throw new ProgramInterruption('operand', `SID ${h()}: bits 8–11 must be zero (css §5.1)`);
   const m = (sid & 0x00080000) !== 0;
   const cssid = sid >>> 24;
   const ssid = (sid >>> 17) & 3;
-  if (!m && cssid !== 0) throw new ProgramInterruption('operand', `SID ${h}: CSSID ≠ 0 requires M = 1 (css §5.1)`);
+  if (!m && cssid !== 0) throw new ProgramInterruption('operand', `SID ${h()}: CSSID ≠ 0 requires M = 1 (css §5.1)`);
   return { sch: sid & 0xffff, provided: cssid === 0 && ssid === 0 };
 }
 
