@@ -63,6 +63,18 @@ export class SchibStore {
     this.m.journal.setElem(this, 'words', i, ((this.words[i] & ~a.mask) | ((value << a.shift) & a.mask)) >>> 0);
   }
 
+  /**
+   * Word `i` of `sch` with field `f` replaced by `value` (checked as `set` checks it), not stored:
+   * several fields of one word built with `put` and stored once with `setWord` are one journal
+   * entry instead of one per field (SSCH sets 14 fields of SCSW word 0: issue 12 profile).
+   */
+  put(i: number, word: number, f: FieldDef | string, value: number): number {
+    const a = access(f);
+    if (a.word !== i) throw new Error(`internal: ${a.def.name} is not in SCHIB word ${i}`);
+    if (!Number.isInteger(value) || value < 0 || value > a.max) checkFits(a.def, value);
+    return ((word & ~a.mask) | ((value << a.shift) & a.mask)) >>> 0;
+  }
+
   /** OR bits into a field (e.g. STCTL), journaled. */
   or(sch: number, f: string, bits: number): void {
     this.set(sch, f, this.get(sch, f) | bits);
