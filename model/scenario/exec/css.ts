@@ -70,7 +70,11 @@ export function execCss(r: Runner, st: Stmt): boolean {
         // the ORB is stored at the operand address when that address can hold it (css §2, §5.1)
         const image = st.orbWords ?? encodeOrbChecked(orb);
         if (!(st.at & 3) && r.mem.inRange(st.at, image.length * 4)) r.mem.write(st.at, wordsBytes(image));
-      } else if (!st.orbWords) checkOrbWidths(orb); // the same scenario error as encoding would give, before SSCH's own checks
+      } else if (!st.orbWords && st.rawSid !== undefined) {
+        // a raw SID may fail SSCH's operand check before its ORB width check: the width error comes
+        // first, as when the ORB is encoded (with `sid(sch)` SSCH itself checks the widths first)
+        checkOrbWidths(orb);
+      }
       j.set(r.state, 'cc', ccValue(r.io.ssch(s, orb, st.at)));
       return true;
     }
