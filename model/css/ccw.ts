@@ -83,17 +83,19 @@ export interface Ccw {
   raw: [number, number];
 }
 
+/** Per format, the cmd/flags/count/cda definitions of the tables, found once: every CCW is decoded (issue 12). */
+const CCW_DEFS: readonly (readonly FieldDef[])[] = [0, 1].map((fmt) =>
+  ['cmd', 'flags', 'count', 'cda'].map((name) => (fmt === 1 ? CCW1_FIELDS : CCW0_FIELDS).find((x) => x.name === `ccw.${name}`)!));
+
+const ccwField = (d: FieldDef, w0: number, w1: number): number => extract(d, d.word === 0 ? w0 : w1);
+
 /**
  * Decode the 8 bytes at a CCW address. Format 0 is translated to the format-1 view; a format-0
  * CCW whose low nibble is 8 becomes a clean TIC (cmd 0x08, flags 0, count 0), css §3.1 / §3.4.
  */
 export function decodeCcw(w0: number, w1: number, fmt: 0 | 1): Ccw {
-  const t = fmt === 1 ? CCW1_FIELDS : CCW0_FIELDS;
-  const get = (name: string) => {
-    const d = t.find((x) => x.name === `ccw.${name}`)!;
-    return extract(d, d.word === 0 ? w0 : w1);
-  };
-  const ccw: Ccw = { cmd: get('cmd'), flags: get('flags'), count: get('count'), cda: get('cda'), fmt, raw: [w0 >>> 0, w1 >>> 0] };
+  const [cmd, flags, count, cda] = CCW_DEFS[fmt];
+  const ccw: Ccw = { cmd: ccwField(cmd, w0, w1), flags: ccwField(flags, w0, w1), count: ccwField(count, w0, w1), cda: ccwField(cda, w0, w1), fmt, raw: [w0 >>> 0, w1 >>> 0] };
   if (fmt === 0 && (ccw.cmd & 0x0f) === CMD.TIC) {
     ccw.cmd = CMD.TIC;
     ccw.flags = 0;

@@ -16,6 +16,7 @@ import { ACTL, CSTAT, DSTAT, FCTL, STCTL, STCTL_ALERT_END, STCTL_DEFERRED_CC3, S
 import { clearFunction, emitStatus, endStatus, haltFunction } from './functions';
 import { addressLimitProblem } from './facilities';
 import { channelAccess } from './storageAccess';
+import { SCSW_WORD } from './fields';
 
 export const CHANNEL_ACTION = 'channel';
 /** Virtual time from an accepted instruction to the channel picking the subchannel up. */
@@ -115,9 +116,11 @@ function beginStart(core: CssCore, sch: number): void {
   const st = core.chan.get(sch)!;
   // [unverified: chosen — DSTAT, CSTAT and the residual count start from 0 for each start
   //  function (QEMU clears DSTAT/CSTAT here and leaves the count)]
-  s.set(sch, 'scsw.dstat', 0);
-  s.set(sch, 'scsw.cstat', 0);
-  s.set(sch, 'scsw.count', 0);
+  // DSTAT, CSTAT and the count are SCSW word 2: one store (issue 12)
+  const w2 = SCSW_WORD + 2;
+  let w = s.put(w2, s.word(sch, w2), 'scsw.dstat', 0);
+  w = s.put(w2, w, 'scsw.cstat', 0);
+  s.setWord(sch, w2, s.put(w2, w, 'scsw.count', 0));
   const choice = selectPath(st.orb.lpm, s.get(sch, 'pmcw.pim'), s.get(sch, 'pmcw.pam'),
     (i) => core.pathWorks(sch, i));
   s.set(sch, 'pmcw.pnom', choice.pnom);

@@ -6,6 +6,7 @@
 import type { CssCore } from './context';
 import { ACTL, CSTAT, DSTAT, STCTL } from './status';
 import { monitorEnd } from './facilities';
+import { SCSW_WORD } from './fields';
 
 export interface EndStatus {
   stctl: number;
@@ -35,11 +36,14 @@ export function endStatus(core: CssCore, sch: number, e: EndStatus): void {
   const old = s.get(sch, 'scsw.stctl');
   const keep = old & STCTL.PENDING ? old & STCTL.INTERMEDIATE : 0;
   const pci = old & STCTL.PENDING ? s.get(sch, 'scsw.cstat') & CSTAT.PCI : 0;
-  s.set(sch, 'scsw.actl', s.get(sch, 'scsw.actl') & ~(ACTL.START_PEND | ACTL.SCH_ACTIVE | ACTL.DEV_ACTIVE));
-  s.set(sch, 'scsw.dstat', e.dstat);
-  s.set(sch, 'scsw.cstat', e.cstat | pci);
+  // one store per SCSW word (issue 12): ACTL and STCTL share word 0, DSTAT and CSTAT word 2
+  const w0 = SCSW_WORD;
+  const w2 = SCSW_WORD + 2;
+  let w = s.put(w0, s.word(sch, w0), 'scsw.actl', s.get(sch, 'scsw.actl') & ~(ACTL.START_PEND | ACTL.SCH_ACTIVE | ACTL.DEV_ACTIVE));
+  s.setWord(sch, w0, s.put(w0, w, 'scsw.stctl', e.stctl | keep));
+  w = s.put(w2, s.word(sch, w2), 'scsw.dstat', e.dstat);
+  s.setWord(sch, w2, s.put(w2, w, 'scsw.cstat', e.cstat | pci));
   s.set(sch, 'scsw.cpa', e.cpa >>> 0);
-  s.set(sch, 'scsw.stctl', e.stctl | keep);
   monitorEnd(core, sch);
   emitStatus(core, sch);
   core.injectIo(sch);

@@ -9,7 +9,7 @@ import { checkOrbWidths, orbOperandProblem, type OrbFields } from './orb';
 import { ACTL, FCTL, STCTL } from './status';
 import { presentHeldStatus, scheduleWork } from './channel';
 import { buildIrb, IRB_BYTES } from './irb';
-import { SCHIB_BYTES } from './fields';
+import { SCHIB_BYTES, SCSW_WORD } from './fields';
 import { ZERO_SENSE } from '../devices/device';
 import { monitorStart } from './facilities';
 import { checkCpuAccess } from './storageAccess';
@@ -24,13 +24,14 @@ export interface Sid {
 /** Decode a SID word (css §5.1); violations → operand exception. */
 export function parseSid(sid: number): Sid {
   if (!Number.isInteger(sid) || sid < 0 || sid > 0xffffffff) throw new ProgramInterruption('operand', `SID ${sid} is not a 32-bit word (css §5.1)`);
-  const h = `0x${sid.toString(16).padStart(8, '0')}`;
-  if (!(sid & 0x00010000)) throw new ProgramInterruption('operand', `SID ${h}: bit 15 (0x00010000) must be one (css §5.1)`);
-  if (sid & 0x00f00000) throw new ProgramInterruption('operand', `SID ${h}: bits 8–11 must be zero (css §5.1)`);
+  // the SID's text is built only for a message: every I/O instruction decodes a SID (issue 12)
+  const h = () => `0x${sid.toString(16).padStart(8, '0')}`;
+  if (!(sid & 0x00010000)) throw new ProgramInterruption('operand', `SID ${h()}: bit 15 (0x00010000) must be one (css §5.1)`);
+  if (sid & 0x00f00000) throw new ProgramInterruption('operand', `SID ${h()}: bits 8–11 must be zero (css §5.1)`);
   const m = (sid & 0x00080000) !== 0;
   const cssid = sid >>> 24;
   const ssid = (sid >>> 17) & 3;
-  if (!m && cssid !== 0) throw new ProgramInterruption('operand', `SID ${h}: CSSID ≠ 0 requires M = 1 (css §5.1)`);
+  if (!m && cssid !== 0) throw new ProgramInterruption('operand', `SID ${h()}: CSSID ≠ 0 requires M = 1 (css §5.1)`);
   return { sch: sid & 0xffff, provided: cssid === 0 && ssid === 0 };
 }
 
@@ -86,21 +87,25 @@ export function ssch(core: CssCore, sid: number, orb: OrbFields, orbAddr?: numbe
         cmd: -1, op: undefined, moved: 0, out: [], ccws: 0, delayedAt: -1,
       });
       s.set(sch, 'pmcw.intparm', orb.intparm >>> 0);
-      // SCSW word 0 flags from the ORB (css §1.3: valid with FCTL start); deferred cc, ZCC, ECTL, PNO reset
-      s.set(sch, 'scsw.key', orb.key);
-      s.set(sch, 'scsw.sctl', orb.spnd);
-      s.set(sch, 'scsw.eswf', 0);
-      s.set(sch, 'scsw.cc', 0);
-      s.set(sch, 'scsw.fmt', orb.fmt);
-      s.set(sch, 'scsw.pfch', orb.pfch);
-      s.set(sch, 'scsw.isic', orb.isic);
-      s.set(sch, 'scsw.alcc', orb.alcc);
-      s.set(sch, 'scsw.ssi', orb.ssic);
-      s.set(sch, 'scsw.zcc', 0);
-      s.set(sch, 'scsw.ectl', 0);
-      s.set(sch, 'scsw.pno', 0);
-      s.set(sch, 'scsw.fctl', FCTL.START);
-      s.set(sch, 'scsw.actl', s.get(sch, 'scsw.actl') | ACTL.START_PEND);
+      // SCSW word 0 flags from the ORB (css §1.3: valid with FCTL start); deferred cc, ZCC, ECTL, PNO
+      // reset; built field by field and stored once (one journal entry, issue 12)
+      const W = SCSW_WORD;
+      let w = s.word(sch, W);
+      w = s.put(W, w, 'scsw.key', orb.key);
+      w = s.put(W, w, 'scsw.sctl', orb.spnd);
+      w = s.put(W, w, 'scsw.eswf', 0);
+      w = s.put(W, w, 'scsw.cc', 0);
+      w = s.put(W, w, 'scsw.fmt', orb.fmt);
+      w = s.put(W, w, 'scsw.pfch', orb.pfch);
+      w = s.put(W, w, 'scsw.isic', orb.isic);
+      w = s.put(W, w, 'scsw.alcc', orb.alcc);
+      w = s.put(W, w, 'scsw.ssi', orb.ssic);
+      w = s.put(W, w, 'scsw.zcc', 0);
+      w = s.put(W, w, 'scsw.ectl', 0);
+      w = s.put(W, w, 'scsw.pno', 0);
+      w = s.put(W, w, 'scsw.fctl', FCTL.START);
+      w = s.put(W, w, 'scsw.actl', s.get(sch, 'scsw.actl') | ACTL.START_PEND);
+      s.setWord(sch, W, w);
       monitorStart(core, sch, true); // css §5.1 SCHM: QEMU css_update_chnmon
       core.m.within('do_subchannel_work_virtual', () => scheduleWork(core, sch));
       return 0;
@@ -147,15 +152,18 @@ function updateAfterTsch(core: CssCore, sch: number): void {
   //  While ACTL halt pending is still set the halt function has not been performed yet (QEMU runs
   //  it inside HSCH, so TSCH never sees it): FCTL and ACTL are then kept for the halt's status.]
   const haltSuspended = (fctl & FCTL.HALT) !== 0 && (actl & ACTL.SUSPENDED) !== 0 && !(actl & ACTL.HALT_PEND);
-  s.set(sch, 'scsw.stctl', 0);
-  if (!intermediateOnly || haltSuspended) s.set(sch, 'scsw.fctl', 0);
+  // all in SCSW word 0: built, then stored once (issue 12)
+  const W = SCSW_WORD;
+  let w = s.put(W, s.word(sch, W), 'scsw.stctl', 0);
+  if (!intermediateOnly || haltSuspended) w = s.put(W, w, 'scsw.fctl', 0);
   if (!intermediateOnly) {
-    s.set(sch, 'scsw.pno', 0);
-    s.set(sch, 'scsw.actl', actl & ~pendBits);
+    w = s.put(W, w, 'scsw.pno', 0);
+    w = s.put(W, w, 'scsw.actl', actl & ~pendBits);
   } else if (haltSuspended || ((actl & ACTL.SUSPENDED) && (fctl & FCTL.START))) {
-    s.set(sch, 'scsw.pno', 0);
-    s.set(sch, 'scsw.actl', fctl & FCTL.HALT ? actl & ~pendBits : actl & ~ACTL.RESUME_PEND);
+    w = s.put(W, w, 'scsw.pno', 0);
+    w = s.put(W, w, 'scsw.actl', fctl & FCTL.HALT ? actl & ~pendBits : actl & ~ACTL.RESUME_PEND);
   }
+  s.setWord(sch, W, w);
   if (s.get(sch, 'pmcw.csense')) core.devices.get(sch)!.setSense(ZERO_SENSE);
   // css §5.4: the subchannel is no longer status pending, so its interruption request goes too.
   core.irq.withdraw(sch);

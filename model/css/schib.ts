@@ -4,7 +4,7 @@
  * is one journal entry (`setElem`). Access by field name goes through the field table.
  */
 import type { Machine } from '../engine/machine';
-import { SCHIB_WORDS, SCHIB_FIELDS, schibField, checkFits, fieldMask, fieldMax, fieldShift, wordsToBytes, type FieldDef } from './fields';
+import { SCHIB_WORDS, SCHIB_FIELDS, schibField, checkFits, fieldMask, fieldMax, fieldShift, type FieldDef } from './fields';
 
 /** A field's position precomputed from the field table (hot path: every SCSW access of every CCW). */
 interface Accessor {
@@ -63,6 +63,18 @@ export class SchibStore {
     this.m.journal.setElem(this, 'words', i, ((this.words[i] & ~a.mask) | ((value << a.shift) & a.mask)) >>> 0);
   }
 
+  /**
+   * Word `i` of `sch` with field `f` replaced by `value` (checked as `set` checks it), not stored:
+   * several fields of one word built with `put` and stored once with `setWord` are one journal
+   * entry instead of one per field (SSCH sets 14 fields of SCSW word 0: issue 12 profile).
+   */
+  put(i: number, word: number, f: FieldDef | string, value: number): number {
+    const a = access(f);
+    if (a.word !== i) throw new Error(`internal: ${a.def.name} is not in SCHIB word ${i}`);
+    if (!Number.isInteger(value) || value < 0 || value > a.max) checkFits(a.def, value);
+    return ((word & ~a.mask) | ((value << a.shift) & a.mask)) >>> 0;
+  }
+
   /** OR bits into a field (e.g. STCTL), journaled. */
   or(sch: number, f: string, bits: number): void {
     this.set(sch, f, this.get(sch, f) | bits);
@@ -75,6 +87,16 @@ export class SchibStore {
 
   /** The 52-byte big-endian image STSCH stores (css §1). */
   image(sch: number): Uint8Array {
-    return wordsToBytes(this.view(sch));
+    // straight from the store, no subarray view in between: STSCH in a loop (issue 12 profile)
+    const out = new Uint8Array(SCHIB_WORDS * 4);
+    const base = sch * SCHIB_WORDS;
+    for (let i = 0; i < SCHIB_WORDS; i++) {
+      const w = this.words[base + i];
+      out[i * 4] = w >>> 24;
+      out[i * 4 + 1] = w >>> 16;
+      out[i * 4 + 2] = w >>> 8;
+      out[i * 4 + 3] = w;
+    }
+    return out;
   }
 }

@@ -43,53 +43,56 @@ export function gupTestMiB(argv: readonly string[]): { mib: bigint; text: string
   return got;
 }
 
+function mk(limits: Limits, limit: LimitName, what: string, tok: Token | undefined): LimitProblem {
+  return { limit, what, message: limitMessage(limit, what, limits), ...(tok ? { col: tok.col, endCol: tok.col + Math.max(1, Math.min(tok.text.length, 80)) } : {}) };
+}
+
+/** `what` names the request ("… of N pages"); the pages the model already holds count too. */
+function pages(limits: Limits, pagesNow: number, n: bigint, what: string, tok: Token | undefined): LimitProblem | undefined {
+  return n + BigInt(pagesNow) > BigInt(limits.maxPages)
+    ? mk(limits, 'maxPages', `${what}${pagesNow > 0 ? ` with ${pagesNow} pages already in the model` : ''}`, tok)
+    : undefined;
+}
+
 /**
  * The first limit `st` exceeds, or undefined. `tokens` (the statement's line) locate the operand;
  * `pagesNow` is how many pages the model already holds (at run time), so the total stays bounded.
+ * Module-level helpers, no closures: the runner asks this before every statement (issue 12).
  */
 export function statementLimitProblem(st: Stmt, limits: Limits, tokens?: readonly Token[], pagesNow = 0): LimitProblem | undefined {
-  const maxPages = BigInt(limits.maxPages);
-  /** `what` names the request ("… of N pages"); the pages the model already holds count too. */
-  const pages = (n: bigint, what: string, tok: Token | undefined): LimitProblem | undefined =>
-    n + BigInt(pagesNow) > maxPages
-      ? mk('maxPages', `${what}${pagesNow > 0 ? ` with ${pagesNow} pages already in the model` : ''}`, tok)
-      : undefined;
-  const mk = (limit: LimitName, what: string, tok: Token | undefined): LimitProblem => ({
-    limit, what, message: limitMessage(limit, what, limits), ...(tok ? { col: tok.col, endCol: tok.col + Math.max(1, Math.min(tok.text.length, 80)) } : {}),
-  });
   switch (st.k) {
     case 'memory':
-      return st.size > limits.maxGuestMemoryBytes ? mk('maxGuestMemoryBytes', `guest memory of ${st.size} bytes`, tokens?.[1]) : undefined;
+      return st.size > limits.maxGuestMemoryBytes ? mk(limits, 'maxGuestMemoryBytes', `guest memory of ${st.size} bytes`, tokens?.[1]) : undefined;
     case 'vma':
       // The VMA itself is lazy; its size still bounds what one touch/pin over it may fault.
-      return pagesOf(st.size) > maxPages ? mk('maxPages', `a VMA of ${st.size} bytes (${pagesOf(st.size)} pages)`, after(tokens, 'size')) : undefined;
+      return pagesOf(st.size) > BigInt(limits.maxPages) ? mk(limits, 'maxPages', `a VMA of ${st.size} bytes (${pagesOf(st.size)} pages)`, after(tokens, 'size')) : undefined;
     case 'gup':
-      return pages(BigInt(st.nr), `${st.api} of ${st.nr} pages`, numberToken(tokens, st.nr));
+      return pages(limits, pagesNow, BigInt(st.nr), `${st.api} of ${st.nr} pages`, numberToken(tokens, st.nr));
     case 'repeat':
       // every iteration is at least one step, so a loop longer than a run's steps cannot finish
-      return st.count > limits.maxSteps ? mk('maxSteps', `repeat ${st.count}`, tokens?.[1]) : undefined;
+      return st.count > limits.maxSteps ? mk(limits, 'maxSteps', `repeat ${st.count}`, tokens?.[1]) : undefined;
     case 'devices':
-      return st.count > limits.maxSubchannels ? mk('maxSubchannels', `${st.count} subchannels`, after(tokens, 'count')) : undefined;
+      return st.count > limits.maxSubchannels ? mk(limits, 'maxSubchannels', `${st.count} subchannels`, after(tokens, 'count')) : undefined;
     case 'gup_test': {
       const m = gupTestMiB(st.argv);
       if (!m) return undefined;
       const tok = tokens?.find((t) => t.kind === 'number' && t.text === m.text) ?? tokens?.find((t) => t.text === 'm' || t.text === `m${m.text}`);
-      if (m.mib > BigInt(limits.maxGupTestMiB)) return mk('maxGupTestMiB', `gup_test -m ${m.mib}`, tok);
-      return pages(m.mib * 256n, `gup_test -m ${m.mib} (${m.mib * 256n} pages)`, tok);
+      if (m.mib > BigInt(limits.maxGupTestMiB)) return mk(limits, 'maxGupTestMiB', `gup_test -m ${m.mib}`, tok);
+      return pages(limits, pagesNow, m.mib * 256n, `gup_test -m ${m.mib} (${m.mib * 256n} pages)`, tok);
     }
     case 'gup_test_ioctl':
-      return pages(pagesOf(st.size), `gup_test_ioctl ${st.cmd} over ${pagesOf(st.size)} pages`, numberToken(tokens, st.size));
+      return pages(limits, pagesNow, pagesOf(st.size), `gup_test_ioctl ${st.cmd} over ${pagesOf(st.size)} pages`, numberToken(tokens, st.size));
     case 'vfio_type1':
-      if (st.size !== undefined) return pages(pagesOf(st.size), `vfio ${st.op} of ${pagesOf(st.size)} pages`, numberToken(tokens, st.size));
-      if (st.npage !== undefined) return pages(BigInt(st.npage), `vfio ${st.op} of ${st.npage} pages`, numberToken(tokens, st.npage));
+      if (st.size !== undefined) return pages(limits, pagesNow, pagesOf(st.size), `vfio ${st.op} of ${pagesOf(st.size)} pages`, numberToken(tokens, st.size));
+      if (st.npage !== undefined) return pages(limits, pagesNow, BigInt(st.npage), `vfio ${st.op} of ${st.npage} pages`, numberToken(tokens, st.npage));
       return undefined;
     case 'dio':
-      return st.len !== undefined ? pages(pagesOf(st.len), `an O_DIRECT ${st.op} of ${pagesOf(st.len)} pages`, numberToken(tokens, st.len)) : undefined;
+      return st.len !== undefined ? pages(limits, pagesNow, pagesOf(st.len), `an O_DIRECT ${st.op} of ${pagesOf(st.len)} pages`, numberToken(tokens, st.len)) : undefined;
     case 'pvm':
-      return pages(pagesOf(st.len), `process_vm_${st.write ? 'writev' : 'readv'} of ${pagesOf(st.len)} pages`, numberToken(tokens, st.len));
+      return pages(limits, pagesNow, pagesOf(st.len), `process_vm_${st.write ? 'writev' : 'readv'} of ${pagesOf(st.len)} pages`, numberToken(tokens, st.len));
     case 'io_uring': {
       const total = st.iovecs.reduce((s, v) => s + pagesOf(v.len), 0n);
-      return pages(total, `io_uring buffers of ${total} pages`, undefined);
+      return pages(limits, pagesNow, total, `io_uring buffers of ${total} pages`, undefined);
     }
     default:
       return undefined;

@@ -62,9 +62,16 @@ export const RELEASE_APIS: ReadonlyMap<string, ReleaseApiSpec> = new Map(
   ].map((r) => [r.name, r] as [string, ReleaseApiSpec]),
 );
 
+/** Parsed release strings of the tables (a handful): every GUP call checks its API's (issue 12 profile). */
+const PARSED = new Map<string, { major: number; minor: number }>();
+
 function parse(s: string): { major: number; minor: number } {
-  const [a, b] = s.split('.').map(Number);
-  return { major: a, minor: b };
+  let v = PARSED.get(s);
+  if (!v) {
+    const [a, b] = s.split('.').map(Number);
+    PARSED.set(s, (v = { major: a, minor: b }));
+  }
+  return v;
 }
 
 /** Does `name` (a GUP or release API) exist in kernel `v`? */

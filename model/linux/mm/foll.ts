@@ -100,9 +100,16 @@ export const FOLL_FLAGS_REMOVED: Readonly<Record<string, { old: number; until: s
 /** Symbolic flag set carried through the model. */
 export type FollSet = ReadonlySet<string>;
 
+/** Parsed `since` strings of the flag table: every GUP call checks its flags' (issue 12 profile). */
+const SINCE = new Map<string, { major: number; minor: number }>();
+
 function versionOf(s: string): { major: number; minor: number } {
-  const [a, b] = s.split('.').map(Number);
-  return { major: a, minor: b };
+  let v = SINCE.get(s);
+  if (!v) {
+    const [a, b] = s.split('.').map(Number);
+    SINCE.set(s, (v = { major: a, minor: b }));
+  }
+  return v;
 }
 
 /** Does `name` exist as a FOLL_* flag in kernel `v`? */

@@ -155,33 +155,36 @@ export class GupCore {
    * follow_page_mask(): the PFN mapped at vaddr if GUP may take it as is, 'fault' when a fault is
    * needed (no PTE, write to a read-only PTE), or −errno.
    */
-  private follow(p: Process, v: Vma, vaddr: bigint, flags: FollBits): number | 'fault' | 'unshare' | 'nopage' {
-    const pte = this.spaces.pte(p, vaddr);
-    if (!pte) {
+  private follow(p: Process, v: Vma, vaddr: bigint, flags: FollBits, vpn = vpnOf(vaddr)): number | 'fault' | 'unshare' | 'nopage' {
+    // the entry as a number, no { pfn, writable } object: this runs for every page of a GUP call (issue 12)
+    const e = this.spaces.pteAt(p, vpn);
+    if (e === undefined) {
       // no_page_table(): FOLL_DUMP on a hole that would read as zeroes.
       if (flags & FOLL_DUMP && isAnonVma(v)) return -ERRNO.EFAULT;
       return 'fault';
     }
-    if (isRawPfn(pte.pfn)) {
+    const pfn = ptePfn(e);
+    const writable = pteWritable(e);
+    if (isRawPfn(pfn)) {
       // vm_normal_page() == NULL: follow_pfn_pte(); FOLL_DUMP skips special pages (gup §2.4 −EEXIST).
       if (flags & FOLL_DUMP) return -ERRNO.EFAULT;
-      if (flags & FOLL_WRITE && !pte.writable) return 'fault';
+      if (flags & FOLL_WRITE && !writable) return 'fault';
       return 'nopage';
     }
     const s = this.store;
-    const zero = s.has(pte.pfn, PG_ZERO) || s.kindIs(pte.pfn, 'hugezero');
-    if (flags & FOLL_WRITE && !pte.writable) {
+    const zero = s.has(pfn, PG_ZERO) || s.kindIs(pfn, 'hugezero');
+    if (flags & FOLL_WRITE && !writable) {
       // can_follow_write_pte(): FOLL_FORCE may follow an exclusive anon page in a read-only private mapping.
-      const forcedCow = (flags & FOLL_FORCE) !== 0 && isAnonVma(v) && !zero && !v.write && !this.spaces.cowShared.has(s.head(pte.pfn));
+      const forcedCow = (flags & FOLL_FORCE) !== 0 && isAnonVma(v) && !zero && !v.write && !this.spaces.cowShared.has(s.head(pfn));
       if (!forcedCow) return 'fault';
     }
     // gup_must_unshare(): a read-only FOLL_PIN of a COW-shared anonymous page unshares it first (≈5.19+).
-    if (!pte.writable && this.mustUnshare(pte.pfn, flags)) return 'unshare';
+    if (!writable && this.mustUnshare(pfn, flags)) return 'unshare';
     if (zero && flags & FOLL_DUMP) return -ERRNO.EFAULT; // also the huge zero page (follow_huge_pmd)
-    if (s.has(pte.pfn, PG_HWPOISON)) return flags & FOLL_HWPOISON ? -ERRNO.EHWPOISON : -ERRNO.EFAULT;
+    if (s.has(pfn, PG_HWPOISON)) return flags & FOLL_HWPOISON ? -ERRNO.EHWPOISON : -ERRNO.EFAULT;
     // gup §2.4 −EREMOTEIO: a PCI P2PDMA page without FOLL_PCI_P2PDMA (follow_page_pte, 6.2+).
-    if (s.kindIs(pte.pfn, 'p2pdma') && !(flags & FOLL_PCI_P2PDMA)) return -ERRNO.EREMOTEIO;
-    return pte.pfn;
+    if (s.kindIs(pfn, 'p2pdma') && !(flags & FOLL_PCI_P2PDMA)) return -ERRNO.EREMOTEIO;
+    return pfn;
   }
 
   /**
@@ -247,6 +250,7 @@ export class GupCore {
     let v = c.v;
     let ret = 0;
     let stopped = true;
+    const vpn0 = vpnOf(start); // page i is at vpn0 + i: no bigint shift per page
     outer: while (i < until) {
       const vaddr = start + BigInt(i) * PAGE_SIZE;
       // gup §2.4 −EINTR: fatal signal pending (any signal with FOLL_INTERRUPTIBLE).
@@ -262,7 +266,7 @@ export class GupCore {
       const vma = v;
       let pfn = -1;
       for (let tries = 0; ; tries++) {
-        const r = this.follow(p, vma, vaddr, flags);
+        const r = this.follow(p, vma, vaddr, flags, vpn0 + i);
         if (r === 'nopage') {
           const e = this.noStructPage(p, vaddr, this.spaces.pte(p, vaddr)!.pfn, want);
           if (e < 0) { ret = e; break outer; }

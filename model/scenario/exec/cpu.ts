@@ -7,11 +7,16 @@ import type { Stmt } from '../ast';
 import type { Runner } from '../runner';
 import { ProgramInterruption } from '../../css/program-interruption';
 
+/** The simple-subchannel statements' instructions, a table rather than a new string per statement (issue 12). */
+const SIMPLE_SCH_MNEMONIC: Readonly<Record<Extract<Stmt, { k: 'simple-sch' }>['instr'], string>> = {
+  tsch: 'TSCH', stsch: 'STSCH', csch: 'CSCH', hsch: 'HSCH', rsch: 'RSCH', xsch: 'XSCH',
+};
+
 /** css §11.5, §11.2: the privileged instruction a statement issues on the guest CPU, if any. */
 export function privilegedMnemonic(st: Stmt): string | undefined {
   switch (st.k) {
     case 'ssch': return 'SSCH';
-    case 'simple-sch': return st.instr.toUpperCase();
+    case 'simple-sch': return SIMPLE_SCH_MNEMONIC[st.instr];
     case 'msch': return 'MSCH';
     case 'tpi': return 'TPI';
     case 'stcrw': return 'STCRW';

@@ -15,10 +15,16 @@ export const ORB_DEFAULTS: OrbFields = {
   lpm: 0xff, ils: 0, midaw: 0, orbx: 0, cpa: 0,
 };
 
+/** The SID word of subchannel `sch` in subchannel set 0 (css §5.1). */
+const sid = (sch: number) => 0x00010000 | sch;
+
+/** Condition codes as the runner's bigint, from a table: no BigInt() per instruction (issue 12). */
+const CC_VALUES: readonly bigint[] = [0n, 1n, 2n, 3n];
+const ccValue = (cc: number): bigint => CC_VALUES[cc] ?? BigInt(cc);
+
 /** Returns false when `st` is not a channel-subsystem statement. */
 export function execCss(r: Runner, st: Stmt): boolean {
   const j = r.m.journal;
-  const sid = (sch: number) => 0x00010000 | sch;
   switch (st.k) {
     case 'chpid':
       r.css.addChpid(st.chpid, st.type);
@@ -57,27 +63,34 @@ export function execCss(r: Runner, st: Stmt): boolean {
     case 'ssch': {
       // `orb words …`: the raw ORB, reserved bits included (css §2); else the named fields
       const orb: OrbFields = st.orbWords ? decodeOrb(st.orbWords) : { ...ORB_DEFAULTS };
-      if (!st.orbWords) for (const [k, ref] of Object.entries(st.orb)) (orb as unknown as Record<string, number>)[k] = r.addr(ref);
+      // for…in, not Object.entries: no array of pairs per SSCH (issue 12)
+      if (!st.orbWords) for (const k in st.orb) (orb as unknown as Record<string, number>)[k] = r.addr(st.orb[k]);
       const s = st.rawSid ?? sid(st.sch);
-      // the ORB is stored at the operand address when that address can hold it (css §2, §5.1)
-      const image = st.orbWords ?? encodeOrbChecked(orb);
-      if (st.at !== undefined && !(st.at & 3) && r.mem.inRange(st.at, image.length * 4)) r.mem.write(st.at, wordsBytes(image));
-      j.set(r.state, 'cc', BigInt(r.io.ssch(s, orb, st.at)));
+      if (st.at !== undefined) {
+        // the ORB is stored at the operand address when that address can hold it (css §2, §5.1)
+        const image = st.orbWords ?? encodeOrbChecked(orb);
+        if (!(st.at & 3) && r.mem.inRange(st.at, image.length * 4)) r.mem.write(st.at, wordsBytes(image));
+      } else if (!st.orbWords && st.rawSid !== undefined) {
+        // a raw SID may fail SSCH's operand check before its ORB width check: the width error comes
+        // first, as when the ORB is encoded (with `sid(sch)` SSCH itself checks the widths first)
+        checkOrbWidths(orb);
+      }
+      j.set(r.state, 'cc', ccValue(r.io.ssch(s, orb, st.at)));
       return true;
     }
     case 'simple-sch': {
       const s = st.rawSid ?? sid(st.sch);
       if (st.instr === 'tsch') {
         const res = r.io.tsch(s, st.at);
-        j.set(r.state, 'cc', BigInt(res.cc));
+        j.set(r.state, 'cc', ccValue(res.cc));
         // css §5.2 TSCH cc 3 stores no IRB: `irb.*` has no value afterwards (issue 11)
         j.set(r.state, 'irb', res.cc !== 3 ? res.irb : undefined);
       } else if (st.instr === 'stsch') {
         const res = r.io.stsch(s, st.at);
-        j.set(r.state, 'cc', BigInt(res.cc));
+        j.set(r.state, 'cc', ccValue(res.cc));
         j.set(r.state, 'schib', res.cc === 0 ? res.schib : undefined);
       } else {
-        j.set(r.state, 'cc', BigInt(r.io[st.instr](s)));
+        j.set(r.state, 'cc', ccValue(r.io[st.instr](s)));
       }
       return true;
     }
@@ -114,7 +127,7 @@ export function execCss(r: Runner, st: Stmt): boolean {
       return true;
     case 'tpi': {
       const res = r.io.tpi(st.at);
-      j.set(r.state, 'cc', BigInt(res.cc));
+      j.set(r.state, 'cc', ccValue(res.cc));
       j.set(r.state, 'intcode', res.cc === 1 ? { sid: res.sid, intparm: res.intparm, iid: res.iid } : undefined);
       return true;
     }
@@ -124,7 +137,7 @@ export function execCss(r: Runner, st: Stmt): boolean {
     case 'stcrw': {
       // the guest's STCRW: the machine's queue (native) or QEMU's (vfio), into guest memory with `at`
       const res = r.io.stcrw(st.at);
-      j.set(r.state, 'cc', BigInt(res.cc));
+      j.set(r.state, 'cc', ccValue(res.cc));
       j.set(r.state, 'crw', res.crw);
       return true;
     }
