@@ -63,7 +63,7 @@ export class StopPolicy {
       epoch: () => m.journal.epoch,
       settleAt: (i) => {
         const j = m.journal;
-        const pos = m.history[i].journalPos;
+        const pos = m.records.journalPos(i);
         if (pos < j.position) j.undoTo(pos);
         else if (pos > j.position) j.redoTo(pos);
       },
@@ -111,10 +111,14 @@ export class StopPolicy {
    */
   check(i: number): StopHit | undefined {
     const ctx = this.ctx;
-    const r = ctx.history[i];
+    // the record is materialised only when a breakpoint kind reads it: a reverse-continue with
+    // only data breakpoints or exception filters walks millions of records without one (issue 12)
+    const kind = this.runner.m.records.kind(i);
+    let rec: HistoryRecord | undefined;
+    const record = (): HistoryRecord => (rec ??= ctx.history[i]);
     let hits: StopHit[] | undefined;
     const add = (h: StopHit) => (hits ??= []).push(h);
-    const line = this.lines.hit(r);
+    const line = this.lines.any && (kind === 'stmt' || kind === 'ccw.fetch') ? this.lines.hit(record()) : undefined;
     if (line) {
       const o = line.options;
       const v = o ? o.verdict(ctx, i, (x) => this.lines.hit(x) === line) : 'stop';
@@ -122,9 +126,9 @@ export class StopPolicy {
       if (v === 'log') this.log(o!.message(ctx, i));
       else if (v === 'stop') add({ reason: 'breakpoint', text: `breakpoint at line ${line.line}`, ids: [line.id] });
     }
-    if (r.event.kind === 'ccw.fetch') {
+    if (kind === 'ccw.fetch') {
       for (const bp of this.instructions.active) {
-        if (!this.instructions.at(bp, r)) continue;
+        if (!this.instructions.at(bp, record())) continue;
         if (this.passes(bp.options, i, (x) => this.instructions.at(bp, x), `instruction breakpoint 0x${bp.addr.toString(16)}`)) {
           add({ reason: 'instruction breakpoint', text: `CCW fetch at 0x${bp.addr.toString(16)}`, ids: [bp.id] });
         }
