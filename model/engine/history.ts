@@ -15,6 +15,13 @@ import type { Granularity, HistoryRecord, ModelEvent, ModelEventKind, ModelFrame
 import { KIND_NAMES, KIND_WORDS, StringTable, decodeEvent, encodeEvent, kindId } from './eventCodec';
 import { eventBytes, HISTORY_RECORD_BYTES, HISTORY_RUN_BYTES } from './memoryEstimate';
 
+/**
+ * Read on `m.history` (the view): a number that changes whenever records are dropped or
+ * forgotten, so a reader caching per-record data knows to start over. Records are materialised
+ * per read, so their identity cannot tell it (debug-adapter/timelineData.ts).
+ */
+export const HISTORY_EPOCH: unique symbol = Symbol('history epoch');
+
 const GRANULARITIES: readonly Granularity[] = ['statement', 'ccw', 'instruction'];
 const granularityId = (g: Granularity): number => (g === 'statement' ? 0 : g === 'ccw' ? 1 : 2);
 const INITIAL = 1024;
@@ -49,6 +56,7 @@ export class HistoryStore {
   private runs = 0;
   readonly strings = new StringTable();
   private cache: Array<HistoryRecord | undefined> = new Array(CACHE);
+  private epochN = 0;
   /** An array-like of materialised records (`m.history`), for readers written against arrays. */
   readonly view: readonly HistoryRecord[];
 
@@ -58,6 +66,11 @@ export class HistoryStore {
 
   get length(): number {
     return this.n;
+  }
+
+  /** Changes whenever records are dropped or forgotten (HISTORY_EPOCH). */
+  get epoch(): number {
+    return this.epochN;
   }
 
   /** seq of the first record kept. */
@@ -211,6 +224,7 @@ export class HistoryStore {
     if (this.pos.length > INITIAL && this.n < this.pos.length / 4) this.growRecords(Math.max(INITIAL, this.n * 2));
     if (this.words.length > INITIAL * 4 && this.wlen < this.words.length / 4) this.words = grow(this.words, Math.max(INITIAL * 4, this.wlen * 2));
     this.cache.fill(undefined);
+    this.epochN++;
   }
 
   /** Forget the records from `length` on (a timeline forked by an edit). */
@@ -226,6 +240,7 @@ export class HistoryStore {
     const end = this.first + len;
     while (this.runs > 0 && this.runSeq[this.runs - 1] >= end) this.runs--;
     this.cache.fill(undefined);
+    this.epochN++;
   }
 
   /** Index of the run holding seq (the last run starting at or before it). */
@@ -374,6 +389,7 @@ function arrayView(h: HistoryStore): readonly HistoryRecord[] {
   return new Proxy([] as HistoryRecord[], {
     get(target, key, receiver) {
       if (key === 'length') return h.length;
+      if (key === HISTORY_EPOCH) return h.epoch;
       const i = index(key);
       if (i >= 0) return i < h.length ? h.record(i) : undefined;
       if (typeof key === 'string' && Object.hasOwn(walks, key)) return walks[key](receiver as readonly HistoryRecord[]);

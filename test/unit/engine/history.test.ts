@@ -10,6 +10,7 @@ import * as assert from 'node:assert/strict';
 import { Machine } from '../../../model/engine/machine';
 import type { HistoryRecord, ModelEvent } from '../../../model/engine/events';
 import { HISTORY_RECORD_BYTES } from '../../../model/engine/memoryEstimate';
+import { HISTORY_EPOCH } from '../../../model/engine/history';
 
 /** One event of each encoded kind (eventCodec.ts), with the key order their emitters use, and some kept as objects. */
 const EVENTS: ModelEvent[] = [
@@ -95,6 +96,21 @@ describe('engine: compact history (issue 12)', () => {
     m.emit({ kind: 'irq.queued', sch: 1, isc: 2 }, 'instruction');
     assert.equal(m.history[4].seq, 9);
     assert.deepEqual(m.history[4].event, { kind: 'irq.queued', sch: 1, isc: 2 });
+  });
+
+  it('the view\'s epoch changes when records are dropped or forgotten, not when they are appended', () => {
+    const m = new Machine();
+    const epoch = () => (m.history as { readonly [HISTORY_EPOCH]?: number })[HISTORY_EPOCH];
+    const e0 = epoch();
+    emitAll(m);
+    assert.equal(epoch(), e0);
+    m.truncateHistory(m.history.length);
+    assert.equal(epoch(), e0, 'truncating to the length forgets nothing');
+    m.truncateHistory(10);
+    const e1 = epoch();
+    assert.notEqual(e1, e0);
+    m.dropOldestHistory(2);
+    assert.notEqual(epoch(), e1);
   });
 
   it('a reusable cursor reads records in place; its event is decoded only when read', () => {
