@@ -62,6 +62,8 @@ export class SourceMap {
 
 export class Breakpoints {
   private byFile = new Map<string, Map<number, LineBreakpoint>>();
+  /** Line breakpoints set in all files (a walk skips `hit` when there are none). */
+  private total = 0;
 
   constructor(
     private readonly sources: SourceMap,
@@ -81,7 +83,7 @@ export class Breakpoints {
     const last = this.sources.lastLine(file);
     const map = new Map<number, LineBreakpoint>();
     this.byFile.set(file, map);
-    return requested.map((r) => {
+    const out = requested.map((r): LineBreakpoint => {
       const a: LineBreakpointArgs = typeof r === 'number' ? { line: r } : r;
       const req = a.line;
       let line = req;
@@ -100,6 +102,14 @@ export class Breakpoints {
       map.set(line, bp);
       return bp;
     });
+    this.total = 0;
+    for (const m of this.byFile.values()) this.total += m.size;
+    return out;
+  }
+
+  /** Whether any line breakpoint is set (none: no record can hit one). */
+  get any(): boolean {
+    return this.total > 0;
   }
 
   /** Statement and CCW lines of `file` in [line, endLine] (breakpointLocations). */

@@ -119,11 +119,11 @@ export class DataBreakpoints {
     }
     if (bp.ai === i) return bp.av!;
     if (bp.bi === i) return bp.bv!;
-    const h = ctx.history;
+    const h = ctx.runner.m.records;
     let v: Sample;
     // a record with no journal entry since its neighbour has its neighbour's value
-    if (bp.ai === i - 1 && i > 0 && h[i - 1].journalPos === h[i].journalPos) v = bp.av!;
-    else if (bp.ai === i + 1 && i + 1 < h.length && h[i + 1].journalPos === h[i].journalPos) v = bp.av!;
+    if (bp.ai === i - 1 && i > 0 && h.journalPos(i - 1) === h.journalPos(i)) v = bp.av!;
+    else if (bp.ai === i + 1 && i + 1 < h.length && h.journalPos(i + 1) === h.journalPos(i)) v = bp.av!;
     else {
       ctx.settleAt(i);
       try {
@@ -142,13 +142,16 @@ export class DataBreakpoints {
   /** Whether the watched value changes at record i (differs from record i-1); with the old and new value. */
   changeAt(bp: DataBreakpoint, ctx: StopContext, i: number): { old: string; neu: string } | undefined {
     if (i <= 0) return undefined;
-    const h = ctx.history;
-    if (h[i - 1].journalPos === h[i].journalPos) return undefined;
+    // the compact records' positions: no record object per step walked (issue 12)
+    const h = ctx.runner.m.records;
+    const from = h.journalPos(i - 1);
+    const to = h.journalPos(i);
+    if (from === to) return undefined;
     if (bp.footprint === undefined) {
       const slots = footprintOf(bp.expr.ast, ctx.runner);
       bp.footprint = slots ? new Footprint(slots) : null;
     }
-    if (bp.footprint && !bp.footprint.touched(ctx.runner.m.journal, h[i - 1].journalPos, h[i].journalPos)) return undefined;
+    if (bp.footprint && !bp.footprint.touched(ctx.runner.m.journal, from, to)) return undefined;
     const a = this.sample(bp, ctx, i - 1);
     const b = this.sample(bp, ctx, i);
     return same(a, b) ? undefined : { old: describeSample(a), neu: describeSample(b) };

@@ -10,7 +10,7 @@
  * burst to show the overflow bit).
  */
 import type { DebugProtocol } from '@vscode/debugprotocol';
-import type { HistoryRecord } from '../model/engine/events';
+import type { HistoryRecord, ModelEventKind } from '../model/engine/events';
 import { decodeCrwWord } from '../model/css/crw';
 import { CSTAT, DSTAT } from '../model/css/status';
 import { BreakpointOptions, type StopContext } from './breakpointOptions';
@@ -163,8 +163,8 @@ export class ExceptionFilters {
 
   /** The first enabled filter (table order) that record i raises, its condition holding. */
   check(ctx: StopContext, i: number, onConditionError: (msg: string) => void): ExceptionStop | undefined {
+    if (!interesting(ctx.runner.m.records.kind(i))) return undefined;
     const r = ctx.history[i];
-    if (!interesting(r)) return undefined;
     for (const f of EXCEPTION_FILTERS) {
       if (!this.enabled.has(f.id)) continue;
       const m = f.match(r, ctx.history, i);
@@ -181,8 +181,7 @@ export class ExceptionFilters {
 }
 
 /** Only these event kinds can raise a filter: the check costs one comparison for the others. */
-function interesting(r: HistoryRecord): boolean {
-  const k = r.event.kind;
+function interesting(k: ModelEventKind): boolean {
   return k === 'sch.status' || k === 'guest.status' || k === 'exception' || k === 'expect' || k === 'warn' || k === 'crw.queued' || k === 'end';
 }
 

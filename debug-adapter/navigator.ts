@@ -5,6 +5,7 @@
  * (PRODUCT §3 "Time travel").
  */
 import type { HistoryRecord } from '../model/engine/events';
+import type { RecordCursor } from '../model/engine/history';
 import type { Runner } from '../model/scenario/runner';
 
 export type Level = 0 | 1 | 2; // 0 statement, 1 ccw, 2 instruction
@@ -35,7 +36,20 @@ export class Navigator {
   /** Records dropped from the start of history so far (reported to the user). */
   dropped = 0;
 
-  constructor(readonly runner: Runner, readonly maxHistoryBytes = DEFAULT_MAX_HISTORY_BYTES) {}
+  /**
+   * The record a walk tests, read in place from the compact history (no object per record
+   * walked, issue 12); the record returned at a stop is a materialised one.
+   */
+  private readonly probe: RecordCursor;
+
+  constructor(readonly runner: Runner, readonly maxHistoryBytes = DEFAULT_MAX_HISTORY_BYTES) {
+    this.probe = runner.m.records.newCursor();
+  }
+
+  /** history[i] for a stop test: valid until the next call (runControl.ts walks with it too). */
+  probeAt(i: number): HistoryRecord {
+    return this.probe.at(i);
+  }
 
   get history(): readonly HistoryRecord[] {
     return this.runner.m.history;
@@ -79,10 +93,9 @@ export class Navigator {
         if (this.runner.m.historyBytes > this.maxHistoryBytes) this.trim(next);
       }
       this.cursor++; // = next, less what a trim dropped
-      const r = this.history[this.cursor];
-      if (test(r, this.cursor)) {
+      if (test(this.probe.at(this.cursor), this.cursor)) {
         this.settle();
-        return r;
+        return this.current!;
       }
     }
     this.settle();
@@ -108,10 +121,9 @@ export class Navigator {
   backward(test: StopTest): HistoryRecord | 'start' {
     while (this.cursor > 0) {
       this.cursor--;
-      const r = this.history[this.cursor];
-      if (test(r, this.cursor)) {
+      if (test(this.probe.at(this.cursor), this.cursor)) {
         this.settle();
-        return r;
+        return this.current!;
       }
     }
     this.settle();
@@ -128,9 +140,9 @@ export class Navigator {
 
   /** Bring the journal to the state of the current record. */
   settle(): void {
-    const j = this.runner.m.journal;
-    const r = this.current;
-    const target = r ? r.journalPos : 0;
+    const m = this.runner.m;
+    const j = m.journal;
+    const target = this.cursor >= 0 && this.cursor < m.records.length ? m.records.journalPos(this.cursor) : 0;
     if (target < j.position) j.undoTo(target);
     else if (target > j.position) j.redoTo(target);
   }

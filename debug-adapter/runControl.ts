@@ -12,17 +12,16 @@ import type { SourceMap } from './breakpoints';
 
 /** Go back up to `budget` records looking for one that passes `test`; 'start' at the first record. */
 export function backwardSlice(nav: Navigator, test: StopTest, budget: number): HistoryRecord | 'start' | 'budget' {
-  const h = nav.history;
   for (let n = 0; n < budget; n++) {
     if (nav.cursor <= 0) {
       nav.settle();
       return 'start';
     }
     nav.cursor--;
-    const r = h[nav.cursor];
-    if (test(r, nav.cursor)) {
+    // tested in place (no record object per step, issue 12); the stop is a materialised record
+    if (test(nav.probeAt(nav.cursor), nav.cursor)) {
       nav.settle();
-      return r;
+      return nav.current!;
     }
   }
   nav.settle();

@@ -63,7 +63,7 @@ export class StopPolicy {
       epoch: () => m.journal.epoch,
       settleAt: (i) => {
         const j = m.journal;
-        const pos = m.history[i].journalPos;
+        const pos = m.records.journalPos(i);
         if (pos < j.position) j.undoTo(pos);
         else if (pos > j.position) j.redoTo(pos);
       },
@@ -111,22 +111,24 @@ export class StopPolicy {
    */
   check(i: number): StopHit | undefined {
     const ctx = this.ctx;
-    const r = ctx.history[i];
+    // the record is materialised only when a breakpoint kind reads it: a reverse-continue with
+    // only data breakpoints or exception filters walks millions of records without one (issue 12)
+    const kind = this.runner.m.records.kind(i);
+    let rec: HistoryRecord | undefined;
     let hits: StopHit[] | undefined;
-    const add = (h: StopHit) => (hits ??= []).push(h);
-    const line = this.lines.hit(r);
+    const line = this.lines.any && (kind === 'stmt' || kind === 'ccw.fetch') ? this.lines.hit((rec ??= ctx.history[i])) : undefined;
     if (line) {
       const o = line.options;
       const v = o ? o.verdict(ctx, i, (x) => this.lines.hit(x) === line) : 'stop';
       if (o?.lastError) this.log(`line ${line.line}: ${o.lastError}; stopped`);
       if (v === 'log') this.log(o!.message(ctx, i));
-      else if (v === 'stop') add({ reason: 'breakpoint', text: `breakpoint at line ${line.line}`, ids: [line.id] });
+      else if (v === 'stop') (hits ??= []).push({ reason: 'breakpoint', text: `breakpoint at line ${line.line}`, ids: [line.id] });
     }
-    if (r.event.kind === 'ccw.fetch') {
+    if (kind === 'ccw.fetch') {
       for (const bp of this.instructions.active) {
-        if (!this.instructions.at(bp, r)) continue;
+        if (!this.instructions.at(bp, (rec ??= ctx.history[i]))) continue;
         if (this.passes(bp.options, i, (x) => this.instructions.at(bp, x), `instruction breakpoint 0x${bp.addr.toString(16)}`)) {
-          add({ reason: 'instruction breakpoint', text: `CCW fetch at 0x${bp.addr.toString(16)}`, ids: [bp.id] });
+          (hits ??= []).push({ reason: 'instruction breakpoint', text: `CCW fetch at 0x${bp.addr.toString(16)}`, ids: [bp.id] });
         }
       }
     }
@@ -134,18 +136,18 @@ export class StopPolicy {
       const h = ctx.history;
       if (!this.functions.at(bp, h, i)) continue;
       if (this.passes(bp.options, i, (_x, k) => this.functions.at(bp, h, k), `function breakpoint ${bp.name}`)) {
-        add({ reason: 'function breakpoint', text: bp.kind === 'instruction' ? `${bp.name} executes` : `${bp.name} entered`, ids: [bp.id] });
+        (hits ??= []).push({ reason: 'function breakpoint', text: bp.kind === 'instruction' ? `${bp.name} executes` : `${bp.name} entered`, ids: [bp.id] });
       }
     }
     for (const bp of this.data.active) {
       const change = this.data.changeAt(bp, ctx, i);
       if (!change) continue;
       if (this.passes(bp.options, i, (_x, k) => this.data.at(bp, ctx, k), `data breakpoint ${bp.expr.text}`)) {
-        add({ reason: 'data breakpoint', text: `${bp.expr.text} changed: ${change.old} → ${change.neu}`, ids: [bp.id] });
+        (hits ??= []).push({ reason: 'data breakpoint', text: `${bp.expr.text} changed: ${change.old} → ${change.neu}`, ids: [bp.id] });
       }
     }
     const ex = this.exceptions.check(ctx, i, (msg) => this.log(`exception filter: ${msg}; stopped`));
-    if (ex) add({ reason: 'exception', text: `${ex.filter.label}: ${ex.match.description}`, ids: [], exception: ex });
+    if (ex) (hits ??= []).push({ reason: 'exception', text: `${ex.filter.label}: ${ex.match.description}`, ids: [], exception: ex });
     if (!hits) return undefined;
     // one stop: the first kind names the reason, every breakpoint hit here is reported
     const all: StopHit[] = hits;

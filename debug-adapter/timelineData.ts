@@ -11,6 +11,7 @@
  */
 import type { HistoryRecord, ModelEvent, ModelFrame } from '../model/engine/events';
 import { CHANNEL_THREAD_BASE, GUEST_CPU_THREAD } from '../model/engine/ids';
+import { HISTORY_EPOCH } from '../model/engine/history';
 import { QEMU_THREAD } from '../model/qemu/threads';
 import * as P from './protocol';
 import { describeText, fieldsText, stackText } from './timelineText';
@@ -252,6 +253,8 @@ export class TimelineIndex {
   private n = 0;
   private first: HistoryRecord | undefined;
   private lastRec: HistoryRecord | undefined;
+  /** The history's epoch when last brought up to date (model/engine/history.ts HISTORY_EPOCH). */
+  private epoch: number | undefined;
   private tracker: FlowTracker | undefined;
   private readonly names = [...KNOWN_KINDS];
   private readonly kindNo = new Map(KNOWN_KINDS.map((k, i) => [k, i]));
@@ -263,7 +266,13 @@ export class TimelineIndex {
   /** Bring the arrays up to date with history; O(new records) unless history was rewritten. */
   update(): number {
     const h = this.history();
-    const rewritten = h[0] !== this.first || this.n > h.length || (this.n > 0 && h[this.n - 1] !== this.lastRec);
+    // the machine's history materialises records per read: its epoch says when it was rewritten
+    // (a plain array of records: their identity does)
+    const epoch = (h as { readonly [HISTORY_EPOCH]?: number })[HISTORY_EPOCH];
+    const rewritten = epoch !== undefined
+      ? epoch !== this.epoch || this.n > h.length
+      : h[0] !== this.first || this.n > h.length || (this.n > 0 && h[this.n - 1] !== this.lastRec);
+    this.epoch = epoch;
     if (rewritten) {
       this.n = 0;
       this.first = h[0];

@@ -16,14 +16,12 @@
  * checked by the engine tests.
  */
 
-import { JOURNAL_COMPACT_ENTRY_BYTES, JOURNAL_OBJECT_ENTRY_BYTES } from './memoryEstimate';
+import { JOURNAL_COMPACT_ENTRY_BYTES, JOURNAL_OBJECT_ENTRY_BYTES, JOURNAL_VALUE_ENTRY_BYTES } from './memoryEstimate';
 
 export type TypedArray = Int32Array | Uint32Array | Uint8Array | Uint16Array | Float64Array;
 
 type ObjEntry =
   | { k: 'prop'; obj: Record<string, unknown>; key: string; old: unknown; neu: unknown }
-  | { k: 'push'; arr: unknown[]; value: unknown }
-  | { k: 'shift'; arr: unknown[]; value: unknown }
   | { k: 'splice'; arr: unknown[]; index: number; removed: unknown[]; inserted: unknown[] }
   | { k: 'mapSet'; map: Map<unknown, unknown>; key: unknown; had: boolean; old: unknown; neu: unknown }
   | { k: 'mapDel'; map: Map<unknown, unknown>; key: unknown; old: unknown };
@@ -34,17 +32,39 @@ const OBJ = 0;
 const NUM = 2;
 /** A property whose old and new values are both booleans (flags such as `waiting`): compact, 0/1. */
 const BOOL = 3;
+/** Spans at least this long are undone / redone coalesced (see coalesced()). */
+const COALESCE_MIN = 1024;
+
+/**
+ * A property change with a non-number/boolean value: an object entry like OBJ, whose `index`
+ * holds the property's slot id (shared with its NUM / BOOL entries), so a coalesced walk writes
+ * each property once whatever its values' types.
+ */
+const PROP = 4;
+/**
+ * A push onto / shift off a plain array (the machine's action queue, most of them): the value
+ * itself sits in `objs` (no entry object), `index` holds the array's slot id (owner: the array).
+ */
+const PUSH = 5;
+const SHIFT = 6;
+/** Kinds whose `ref` points into `objs`. */
+const inObjs = (k: number): boolean => k === OBJ || k === PROP || k === PUSH || k === SHIFT;
 
 export class Journal {
-  /** Entry kinds (ELEM / OBJ), and per entry: slot id (ELEM) or object index (OBJ). */
+  /** Entry kinds (ELEM / NUM / BOOL / OBJ / PROP), and per entry: slot id (ELEM, NUM, BOOL) or object index (OBJ, PROP). */
   private kind = new Uint8Array(1024);
   private ref = new Int32Array(1024);
   private index = new Int32Array(1024);
   private oldv = new Float64Array(1024);
   private neuv = new Float64Array(1024);
   private len = 0;
-  /** Non-elem entries; `ref` holds their index + objBase (objects dropped from the front shift it). */
-  private objs: ObjEntry[] = [];
+  /**
+   * Entry objects (OBJ, PROP) and pushed / shifted values (PUSH, SHIFT); `ref` holds their index
+   * + objBase (objects dropped from the front shift it).
+   */
+  private objs: unknown[] = [];
+  /** How many of `objs` are PUSH / SHIFT values (for the estimate). */
+  private values = 0;
   private objBase = 0;
   /** Interned (owner, field) pairs of typed-array slots. */
   private slotOwner: Array<Record<string, unknown>> = [];
@@ -56,6 +76,9 @@ export class Journal {
   private pos = 0;
   /** When false, changes are applied but not recorded (bulk setup, headless runs). */
   recording = true;
+  /** Per slot id: the coalesced walk that last wrote it (coalesced()). */
+  private stamp = new Uint32Array(64);
+  private stampGen = 0;
   /**
    * Bumped whenever positions stop naming the same states (entries dropped from the front, or a
    * future forgotten): a reader caching "state at position p" must start over when it changes.
@@ -84,8 +107,8 @@ export class Journal {
    * Counts entries, not array capacity: capacity shrinks when entries are dropped (dropOldest).
    */
   get estimatedBytes(): number {
-    const objs = this.objs.length;
-    return (this.len - objs) * JOURNAL_COMPACT_ENTRY_BYTES + objs * JOURNAL_OBJECT_ENTRY_BYTES;
+    const objs = this.objs.length - this.values;
+    return (this.len - objs - this.values) * JOURNAL_COMPACT_ENTRY_BYTES + objs * JOURNAL_OBJECT_ENTRY_BYTES + this.values * JOURNAL_VALUE_ENTRY_BYTES;
   }
 
   set<T extends object, K extends keyof T & string>(obj: T, key: K, value: T[K]): void {
@@ -111,7 +134,8 @@ export class Journal {
       this.neuv[e] = value ? 1 : 0;
       return;
     }
-    this.recordObj({ k: 'prop', obj: obj as unknown as Record<string, unknown>, key, old, neu: value });
+    const e = this.recordObj({ k: 'prop', obj: obj as unknown as Record<string, unknown>, key, old, neu: value }, PROP);
+    this.index[e] = this.slotId(obj as unknown as Record<string, unknown>, key);
   }
 
   /** owner[field][i] = value, for a typed array stored under `field`. */
@@ -133,14 +157,14 @@ export class Journal {
   push<V>(arr: V[], value: V): void {
     this.guard();
     arr.push(value);
-    if (this.recording) this.recordObj({ k: 'push', arr: arr as unknown[], value });
+    if (this.recording) this.recordValue(PUSH, arr, value);
   }
 
   shift<V>(arr: V[]): V | undefined {
     this.guard();
     if (arr.length === 0) return undefined;
     const value = arr.shift() as V;
-    if (this.recording) this.recordObj({ k: 'shift', arr: arr as unknown[], value });
+    if (this.recording) this.recordValue(SHIFT, arr, value);
     return value;
   }
 
@@ -216,7 +240,7 @@ export class Journal {
     if (owner instanceof Map) {
       for (let e = lo; e < hi; e++) {
         if (kind[e] !== OBJ) continue;
-        const o = this.objs[ref[e] - this.objBase];
+        const o = this.objs[ref[e] - this.objBase] as ObjEntry;
         if ((o.k === 'mapSet' || o.k === 'mapDel') && o.map === owner) visit(o.key);
       }
       return;
@@ -246,8 +270,10 @@ export class Journal {
         if (index !== undefined && this.index[e] === index && ids.has(this.ref[e])) return e;
       } else if (k === NUM || k === BOOL) {
         if (index === undefined && ids.has(this.ref[e])) return e;
+      } else if (k === PUSH || k === SHIFT) {
+        if (this.slotOwner[this.index[e]] === owner) return e;
       } else {
-        const o = this.objs[this.ref[e] - this.objBase];
+        const o = this.objs[this.ref[e] - this.objBase] as ObjEntry;
         if (o.k === 'prop' ? o.obj === owner && (field === undefined || o.key === field) : o.k === 'mapSet' || o.k === 'mapDel' ? o.map === owner : o.arr === owner) return e;
       }
     }
@@ -257,6 +283,11 @@ export class Journal {
   /** Undo entries until position == target. */
   undoTo(target: number): void {
     if (target < 0 || target > this.pos) throw new RangeError(`journal undo target ${target} outside 0..${this.pos}`);
+    if (this.pos - target >= COALESCE_MIN) {
+      this.coalesced(target, this.pos, false);
+      this.pos = target;
+      return;
+    }
     while (this.pos > target) {
       this.pos--;
       this.apply(this.pos, false);
@@ -266,9 +297,58 @@ export class Journal {
   /** Redo entries until position == target. */
   redoTo(target: number): void {
     if (target < this.pos || target > this.len) throw new RangeError(`journal redo target ${target} outside ${this.pos}..${this.len}`);
+    if (target - this.pos >= COALESCE_MIN) {
+      this.coalesced(this.pos, target, true);
+      this.pos = target;
+      return;
+    }
     while (this.pos < target) {
       this.apply(this.pos, true);
       this.pos++;
+    }
+  }
+
+  /**
+   * Undo (or redo) entries [lo, hi) in one go (issue 12: reverse-continue across 10^7 steps). A
+   * numeric or boolean property ends with the old value of its first entry in the span (the new
+   * value of its last), so it is written once, not once per entry; everything else — typed-array
+   * elements, queues, maps, properties that also change through object entries — is applied
+   * entry by entry in order, as a short walk does.
+   */
+  private coalesced(lo: number, hi: number, forward: boolean): void {
+    const kind = this.kind;
+    const ref = this.ref;
+    const index = this.index;
+    if (this.stamp.length < this.slotOwner.length) this.stamp = new Uint32Array(Math.max(this.slotOwner.length, this.stamp.length * 2));
+    const stamp = this.stamp;
+    const gen = ++this.stampGen;
+    // pass 1: entries applied in order; pass 2: properties, once each (their slot id)
+    if (forward) {
+      for (let e = lo; e < hi; e++) {
+        const k = kind[e];
+        if (k !== NUM && k !== BOOL && k !== PROP) this.apply(e, true);
+      }
+      for (let e = hi - 1; e >= lo; e--) {
+        const k = kind[e];
+        if (k !== NUM && k !== BOOL && k !== PROP) continue;
+        const slot = k === PROP ? index[e] : ref[e];
+        if (stamp[slot] === gen) continue;
+        stamp[slot] = gen;
+        this.apply(e, true);
+      }
+    } else {
+      for (let e = hi - 1; e >= lo; e--) {
+        const k = kind[e];
+        if (k !== NUM && k !== BOOL && k !== PROP) this.apply(e, false);
+      }
+      for (let e = lo; e < hi; e++) {
+        const k = kind[e];
+        if (k !== NUM && k !== BOOL && k !== PROP) continue;
+        const slot = k === PROP ? index[e] : ref[e];
+        if (stamp[slot] === gen) continue;
+        stamp[slot] = gen;
+        this.apply(e, false);
+      }
     }
   }
 
@@ -281,7 +361,11 @@ export class Journal {
     if (count > this.pos) throw new RangeError(`journal: cannot drop ${count} entries, only ${this.pos} are applied`);
     this.gen++;
     let objsDropped = 0;
-    for (let e = 0; e < count; e++) if (this.kind[e] === OBJ) objsDropped++;
+    for (let e = 0; e < count; e++) {
+      const k = this.kind[e];
+      if (inObjs(k)) objsDropped++;
+      if (k === PUSH || k === SHIFT) this.values--;
+    }
     for (const a of [this.kind, this.ref, this.index, this.oldv, this.neuv]) a.copyWithin(0, count, this.len);
     this.objs.splice(0, objsDropped);
     this.objBase += objsDropped;
@@ -296,10 +380,9 @@ export class Journal {
     if (this.len > this.pos) this.gen++;
     let keepObjs = this.objs.length;
     for (let e = this.pos; e < this.len; e++) {
-      if (this.kind[e] === OBJ) {
-        keepObjs = this.ref[e] - this.objBase;
-        break;
-      }
+      const k = this.kind[e];
+      if (k === PUSH || k === SHIFT) this.values--;
+      if (inObjs(k) && keepObjs === this.objs.length) keepObjs = this.ref[e] - this.objBase;
     }
     this.objs.length = keepObjs;
     this.len = this.pos;
@@ -351,12 +434,24 @@ export class Journal {
     return e;
   }
 
-  private recordObj(o: ObjEntry): void {
-    if (!this.recording) return;
+  /** Record an object entry; returns its position (-1 when not recording). */
+  private recordObj(o: ObjEntry, kind = OBJ): number {
+    if (!this.recording) return -1;
     const e = this.reserve();
-    this.kind[e] = OBJ;
+    this.kind[e] = kind;
     this.ref[e] = this.objBase + this.objs.length;
     this.objs.push(o);
+    return e;
+  }
+
+  /** A push / shift: the value in `objs`, the array as a slot. */
+  private recordValue(kind: number, arr: unknown[], value: unknown): void {
+    const e = this.reserve();
+    this.kind[e] = kind;
+    this.ref[e] = this.objBase + this.objs.length;
+    this.index[e] = this.slotId(arr as unknown as Record<string, unknown>, '');
+    this.objs.push(value);
+    this.values++;
   }
 
   private apply(e: number, forward: boolean): void {
@@ -376,7 +471,16 @@ export class Journal {
       this.slotOwner[s][this.slotField[s]] = (forward ? this.neuv[e] : this.oldv[e]) === 1;
       return;
     }
-    const o = this.objs[this.ref[e] - this.objBase];
+    if (k === PUSH || k === SHIFT) {
+      const arr = this.slotOwner[this.index[e]] as unknown as unknown[];
+      if (k === PUSH) {
+        if (forward) arr.push(this.objs[this.ref[e] - this.objBase]);
+        else arr.pop();
+      } else if (forward) arr.shift();
+      else arr.unshift(this.objs[this.ref[e] - this.objBase]);
+      return;
+    }
+    const o = this.objs[this.ref[e] - this.objBase] as ObjEntry;
     if (forward) redo(o);
     else undo(o);
   }
@@ -385,8 +489,6 @@ export class Journal {
 function undo(e: ObjEntry): void {
   switch (e.k) {
     case 'prop': e.obj[e.key] = e.old; break;
-    case 'push': e.arr.pop(); break;
-    case 'shift': e.arr.unshift(e.value); break;
     case 'splice': e.arr.splice(e.index, e.inserted.length, ...e.removed); break;
     case 'mapSet': if (e.had) e.map.set(e.key, e.old); else e.map.delete(e.key); break;
     case 'mapDel': e.map.set(e.key, e.old); break;
@@ -396,8 +498,6 @@ function undo(e: ObjEntry): void {
 function redo(e: ObjEntry): void {
   switch (e.k) {
     case 'prop': e.obj[e.key] = e.neu; break;
-    case 'push': e.arr.push(e.value); break;
-    case 'shift': e.arr.shift(); break;
     case 'splice': e.arr.splice(e.index, e.removed.length, ...e.inserted); break;
     case 'mapSet': e.map.set(e.key, e.neu); break;
     case 'mapDel': e.map.delete(e.key); break;

@@ -7,9 +7,10 @@
  * queue itself is journaled like any other state.
  */
 import { Journal } from './journal';
-import type { Granularity, HistoryRecord, ModelEvent, ModelFrame } from './events';
+import type { Granularity, HistoryRecord, ModelEvent, ModelEventKind, ModelFrame } from './events';
+import { HistoryStore } from './history';
 import { GUEST_CPU_THREAD } from './ids';
-import { recordBytes, JOURNAL_COMPACT_ENTRY_BYTES } from './memoryEstimate';
+import { JOURNAL_COMPACT_ENTRY_BYTES } from './memoryEstimate';
 
 /** A timed action: which layer handles it (`kind`) and a small integer argument. */
 export interface QueuedAction {
@@ -23,8 +24,8 @@ export type ActionHandler = (arg: number) => void;
 
 /**
  * A node of the tree of call stacks seen so far: the path from the root is the stack. `within`
- * moves to a child (a Map lookup by name, then by line; no string is built), and `emit` takes the
- * node's frames array, built once per distinct stack.
+ * moves to a child (a Map lookup by name, then by line; no string is built). A history record
+ * holds the node's id (history.ts); its frames array is built once per distinct stack.
  */
 class StackNode {
   /** The first child, and a map by name only once there are several (most nodes have one). */
@@ -33,15 +34,19 @@ class StackNode {
   /** Next child of the same parent with the same name and another line. */
   private sibling: StackNode | undefined;
   private frozen: ModelFrame[] | undefined;
-  private extras: Map<string, Map<number, ModelFrame[]>> | undefined;
   readonly frame: ModelFrame | undefined;
+  /** Index in `registry` (the root's list of every node), what history records store. */
+  readonly id: number;
 
   constructor(
     readonly parent: StackNode | undefined,
     readonly name: string,
     readonly line: number | undefined,
+    readonly registry: StackNode[],
   ) {
     if (parent) this.frame = line === undefined ? { name } : { name, line };
+    this.id = registry.length;
+    registry.push(this);
   }
 
   child(name: string, line: number | undefined): StackNode {
@@ -50,7 +55,7 @@ class StackNode {
     let n = k === undefined ? undefined : this.kids ? this.kids.get(name) : k.name === name ? k : undefined;
     while (n !== undefined && n.line !== line) n = n.sibling;
     if (n !== undefined) return n;
-    n = new StackNode(this, name, line);
+    n = new StackNode(this, name, line, this.registry);
     if (k === undefined) {
       this.kid = n;
       return n;
@@ -73,32 +78,23 @@ class StackNode {
     }
     return this.frozen;
   }
+}
 
-  /** frames() with `extra` in front, shared per distinct extra frame. */
-  framesWith(extra: ModelFrame): ModelFrame[] {
-    this.extras ??= new Map();
-    let byLine = this.extras.get(extra.name);
-    if (!byLine) this.extras.set(extra.name, (byLine = new Map()));
-    const l = extra.line === undefined ? -1 : extra.line;
-    let f = byLine.get(l);
-    if (!f) {
-      f = Object.freeze([extra.line === undefined ? { name: extra.name } : { name: extra.name, line: extra.line }, ...this.frames()]) as ModelFrame[];
-      byLine.set(l, f);
-    }
-    return f;
-  }
+/** A listener and the event kinds it reads (undefined: all). */
+interface Listener {
+  fn: (r: HistoryRecord) => void;
+  kinds: ReadonlySet<ModelEventKind> | undefined;
 }
 
 export class Machine {
   readonly journal = new Journal();
-  readonly history: HistoryRecord[] = [];
   /** Journaled engine state (virtual time, queue, sequence numbers). */
   readonly state = { time: 0, seq: 0, thread: GUEST_CPU_THREAD };
   readonly queue: QueuedAction[] = [];
   private readonly handlers = new Map<string, ActionHandler>();
-  private readonly listeners: Array<(r: HistoryRecord) => void> = [];
+  private readonly listeners: Listener[] = [];
   /** The current model call stack, as a node of the stack tree (the root: empty). */
-  private readonly root = new StackNode(undefined, '', undefined);
+  private readonly root = new StackNode(undefined, '', undefined, []);
   private top: StackNode = this.root;
   /**
    * Headless runs need neither time travel nor call stacks: no journal entries, no history,
@@ -107,37 +103,40 @@ export class Machine {
   private lean = false;
   private leanSeq = 0;
   private static readonly NO_FRAMES: ModelFrame[] = [];
-
+  /** The compact history (history.ts); a record's frames are its stack node's. */
+  readonly #records = new HistoryStore((node) => this.root.registry[node].frames());
   /**
-   * Records dropped from the front so far: a record's `seq` is its index plus this, so seqs keep
-   * increasing after trimming (the views key their caches on it).
+   * The history as an array of records, materialised on demand (history.ts `view`): what the
+   * debugger and the views read. Walks over many records use `records` (no object per record).
    */
-  private historyBase = 0;
-  /** Estimated bytes of the records in `history` (memoryEstimate.ts), kept up to date. */
-  private recordBytesTotal = 0;
+  readonly history: readonly HistoryRecord[] = this.#records.view;
+
+  /** The compact history: typed accessors by index, and `cursor(i)` for walks. */
+  get records(): HistoryStore {
+    return this.#records;
+  }
 
   /**
    * Estimated bytes held for time travel: history records plus journal entries. Bounded by the
    * navigator (`maxHistoryBytes`); O(1).
    */
   get historyBytes(): number {
-    return this.recordBytesTotal + this.journal.estimatedBytes;
+    return this.#records.estimatedBytes + this.journal.estimatedBytes;
   }
 
   /**
    * Drop the oldest `count` history records and the journal entries before the first record
-   * kept (bounded memory for long sessions). Returns the number of records dropped.
+   * kept (bounded memory for long sessions). Returns the number of records dropped. Seqs keep
+   * increasing (the views key their caches on them).
    */
   dropOldestHistory(count: number): number {
-    const n = Math.min(count, this.history.length - 1);
+    const h = this.#records;
+    const n = Math.min(count, h.length - 1);
     if (n <= 0) return 0;
     // the first kept record's state stays reachable: only entries before its position go
-    const base = this.history[n].journalPos;
+    const base = h.journalPos(n);
     this.journal.dropOldest(base);
-    for (let i = 0; i < n; i++) this.recordBytesTotal -= recordBytes(this.history[i]);
-    this.history.splice(0, n);
-    this.historyBase += n;
-    for (const r of this.history) r.journalPos -= base;
+    h.dropOldest(n, base);
     return n;
   }
 
@@ -146,12 +145,12 @@ export class Machine {
    * entries up to the next record), at most `limit`.
    */
   recordsToFree(bytes: number, limit: number): number {
-    const h = this.history;
+    const h = this.#records;
     const max = Math.min(limit, h.length - 1);
     let freed = 0;
     let n = 0;
     while (n < max && freed < bytes) {
-      freed += recordBytes(h[n]) + (h[n + 1].journalPos - h[n].journalPos) * JOURNAL_COMPACT_ENTRY_BYTES;
+      freed += h.bytesOf(n) + (h.journalPos(n + 1) - h.journalPos(n)) * JOURNAL_COMPACT_ENTRY_BYTES;
       n++;
     }
     return n;
@@ -159,8 +158,7 @@ export class Machine {
 
   /** Forget the records from `length` on (a timeline forked by an edit). */
   truncateHistory(length: number): void {
-    for (let i = length; i < this.history.length; i++) this.recordBytesTotal -= recordBytes(this.history[i]);
-    if (length < this.history.length) this.history.length = Math.max(0, length);
+    this.#records.truncate(length);
   }
 
   /** Headless mode: stop journaling and keeping history; events still reach listeners. */
@@ -173,12 +171,17 @@ export class Machine {
     this.handlers.set(kind, handler);
   }
 
-  onEvent(listener: (r: HistoryRecord) => void): void {
-    this.listeners.push(listener);
+  /**
+   * Call `listener` with each record emitted; with `kinds`, only for those kinds, so a record
+   * object is built only when some listener reads it (issue 12: lean and journaled runs build
+   * no record nobody reads).
+   */
+  onEvent(listener: (r: HistoryRecord) => void, kinds?: readonly ModelEventKind[]): void {
+    this.listeners.push({ fn: listener, kinds: kinds ? new Set(kinds) : undefined });
   }
 
   offEvent(listener: (r: HistoryRecord) => void): void {
-    const i = this.listeners.indexOf(listener);
+    const i = this.listeners.findIndex((l) => l.fn === listener);
     if (i >= 0) this.listeners.splice(i, 1);
   }
 
@@ -239,30 +242,35 @@ export class Machine {
   }
 
   /**
-   * The same call stacks recur for every CCW and every page, so records share one frozen frames
-   * array per distinct stack (StackNode): history memory stays proportional to events, not to
-   * stack depth.
+   * Record an event: in the compact history (history.ts) unless lean, and as a record object
+   * to the listeners that read its kind (built once, only if one does).
    */
-  private internFrames(extra?: ModelFrame): ModelFrame[] {
-    return extra ? this.top.framesWith(extra) : this.top.frames();
-  }
-
-  emit(event: ModelEvent, granularity: Granularity, extraFrame?: ModelFrame): HistoryRecord {
-    const frames = this.lean ? Machine.NO_FRAMES : this.internFrames(extraFrame);
-    const r: HistoryRecord = {
-      seq: this.lean ? this.leanSeq++ : this.historyBase + this.history.length,
-      journalPos: this.journal.position,
-      time: this.state.time,
-      thread: this.state.thread,
-      granularity,
-      frames,
-      event,
-    };
-    if (!this.lean) {
-      this.history.push(r);
-      this.recordBytesTotal += recordBytes(r);
+  emit(event: ModelEvent, granularity: Granularity, extraFrame?: ModelFrame): void {
+    let node: StackNode | undefined;
+    let seq: number;
+    if (this.lean) seq = this.leanSeq++;
+    else {
+      const h = this.#records;
+      seq = h.firstSeq + h.length;
+      node = extraFrame ? this.top.child(extraFrame.name, extraFrame.line) : this.top;
+      h.push(this.journal.position, this.state.time, this.state.thread, granularity, node.id, event);
     }
-    for (const l of this.listeners) l(r);
-    return r;
+    const ls = this.listeners;
+    if (ls.length === 0) return;
+    let r: HistoryRecord | undefined;
+    for (let i = 0; i < ls.length; i++) {
+      const l = ls[i];
+      if (l.kinds !== undefined && !l.kinds.has(event.kind)) continue;
+      r ??= {
+        seq,
+        journalPos: this.journal.position,
+        time: this.state.time,
+        thread: this.state.thread,
+        granularity,
+        frames: node ? node.frames() : Machine.NO_FRAMES,
+        event,
+      };
+      l.fn(r);
+    }
   }
 }

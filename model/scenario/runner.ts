@@ -128,7 +128,7 @@ export class Runner implements EvalContext {
     this.m.onEvent((r) => {
       if (r.event.kind !== 'warn') return;
       this.m.journal.push(r.event.note || isModelNote(r.event.message) ? this.notes : this.warnings, r.event.message);
-    });
+    }, ['warn']); // only warnings: no record object is built for the other events (issue 12)
     this.css.ccwLineResolver = vfio ? (addr) => this.ccwLines.get(vfio.guestCcwAddr(addr) ?? -1) : (addr) => this.ccwLines.get(addr);
   }
 

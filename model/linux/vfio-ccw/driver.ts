@@ -83,7 +83,7 @@ export class VfioCcw {
       const e = r.event;
       if (e.kind === 'irq.queued' && css.interruptionPending()) m.schedule(HOST_IRQ_ACTION, 0, 0);
       if (e.kind === 'crw.queued' && e.queue === css.crws.name) m.schedule(HOST_CRW_ACTION, 0, 0);
-    });
+    }, ['irq.queued', 'crw.queued']);
   }
 
   onEventfd(reader: (sch: number, irq: IrqName) => void): void {

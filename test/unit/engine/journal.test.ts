@@ -37,6 +37,42 @@ describe('engine: journal (time travel, PRODUCT §3)', () => {
     assert.deepEqual(Array.from(owner.arr), [0, 0, 0, 0]);
   });
 
+  it('a long span undone or redone at once (coalesced) gives the states of a step-by-step walk (issue 12)', () => {
+    const j = new Journal();
+    const o: { n: number; b: boolean; m: number | undefined } = { n: 0, b: false, m: 0 };
+    const owner = { arr: new Int32Array(8) };
+    const q: number[] = [];
+    const map = new Map<number, number>();
+    const snap = () => JSON.stringify({ o, arr: Array.from(owner.arr), q, map: [...map] });
+    const at = new Map<number, string>([[0, snap()]]);
+    // deterministic mix: numbers, booleans, a property that is sometimes undefined (object entries
+    // on the same slot as numeric ones), typed-array elements, a queue and a map
+    for (let i = 1; i <= 3000; i++) {
+      j.set(o, 'n', i);
+      if (i % 3 === 0) j.set(o, 'b', !o.b);
+      j.set(o, 'm', i % 5 === 0 ? undefined : i);
+      j.setElem(owner, 'arr', i % 8, i * 7);
+      if (i % 2 === 0) j.push(q, i);
+      else if (q.length > 3) j.shift(q);
+      if (i % 4 === 0) j.mapSet(map, i % 16, i);
+      if (i % 500 === 0) at.set(j.position, snap());
+    }
+    const end = j.position;
+    const last = snap();
+    for (const [pos, expected] of [...at].reverse()) {
+      j.undoTo(pos);
+      assert.equal(snap(), expected, `undone to ${pos}`);
+    }
+    j.redoTo(end);
+    assert.equal(snap(), last);
+    for (const [pos, expected] of at) {
+      j.undoTo(pos);
+      assert.equal(snap(), expected, `undone from the end to ${pos}`);
+      j.redoTo(end);
+      assert.equal(snap(), last, `redone from ${pos}`);
+    }
+  });
+
   it('refuses to record while positioned in the past', () => {
     const j = new Journal();
     const o = { v: 0 };

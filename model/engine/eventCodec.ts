@@ -1,0 +1,169 @@
+/**
+ * Events as a few 32-bit words (issue 12 "compact journal records"): the kinds a long run emits
+ * by the million (CCW fetch and chaining, page faults, grabs and releases, statements,
+ * instructions, status) are stored in the history as words in a shared Int32Array and decoded
+ * back into the same object, field for field and in the same key order, when the debugger
+ * asks for a record. The field lists are a data table; an event that does not fit its row
+ * exactly (another key order, a value out of range, an extra key) is kept as the object itself
+ * (history.ts), so the encoding can never change what a record says.
+ */
+import type { ModelEvent, ModelEventKind } from './events';
+import { internedStringBytes } from './memoryEstimate';
+
+/**
+ * Field types: `i` a signed 32-bit integer, `u` an unsigned one, `o` an optional signed integer
+ * (the key is present, its value may be undefined), `s` a string (interned), `b` a boolean,
+ * `v` a bigint in 0..2^64-1 (two words), `c` a `{ refcount, pincount }` pair (page.grab's
+ * counts before the grab, gup §3.1).
+ */
+type FieldType = 'i' | 'u' | 'o' | 's' | 'b' | 'v' | 'c';
+
+/** Field name and type, in the key order the emitting code writes them. */
+type Row = ReadonlyArray<readonly [string, FieldType]>;
+
+/** The encoded kinds: the ones long runs emit per CCW, per page or per statement. */
+const ROWS: Partial<Record<ModelEventKind, Row>> = {
+  'stmt': [['line', 'i'], ['text', 's']],
+  'instr': [['name', 's'], ['sch', 'i'], ['cc', 'i'], ['detail', 's']],
+  'sch.start': [['sch', 'i'], ['lpum', 'i']],
+  'ccw.fetch': [['sch', 'i'], ['addr', 'u'], ['cmd', 'i'], ['flags', 'i'], ['count', 'i'], ['cda', 'u'], ['ccwLine', 'o']],
+  'ccw.chain': [['sch', 'i'], ['next', 'u'], ['how', 's']],
+  'sch.status': [['sch', 'i'], ['stctl', 'i'], ['dstat', 'i'], ['cstat', 'i'], ['cpa', 'u'], ['count', 'i'], ['cc', 'i']],
+  'irq.queued': [['sch', 'i'], ['isc', 'i']],
+  'irq.presented': [['sch', 'i'], ['isc', 'i'], ['intparm', 'u']],
+  'page.fault': [['pid', 'i'], ['vaddr', 'v'], ['pfn', 'i'], ['zero', 'b']],
+  'page.grab': [
+    ['pid', 'i'], ['vaddr', 'v'], ['pfn', 'i'], ['foll', 's'], ['refcount', 'i'], ['pincount', 'i'],
+    ['before', 'c'], ['refs', 'i'], ['path', 's'], ['flags', 's'], ['rule', 's'],
+  ],
+  'page.release': [['pfn', 'i'], ['how', 's'], ['refcount', 'i'], ['pincount', 'i'], ['dirty', 'b']],
+};
+
+const WIDTH: Record<FieldType, number> = { i: 1, u: 1, o: 2, s: 1, b: 1, v: 2, c: 2 };
+
+/** Kind names by id (id 0: not encoded, the record keeps the object). */
+export const KIND_NAMES: readonly (ModelEventKind | undefined)[] = [undefined, ...(Object.keys(ROWS) as ModelEventKind[])];
+const KIND_IDS = new Map<string, number>(KIND_NAMES.map((k, i) => [k ?? '', i]));
+const ROW_BY_ID: readonly (Row | undefined)[] = KIND_NAMES.map((k) => (k ? ROWS[k] : undefined));
+/** Words per encoded kind id. */
+export const KIND_WORDS: readonly number[] = ROW_BY_ID.map((r) => (r ? r.reduce((n, [, t]) => n + WIDTH[t], 0) : 0));
+
+/** The id of an encodable kind, else 0. */
+export function kindId(kind: string): number {
+  return KIND_IDS.get(kind) ?? 0;
+}
+
+const M32 = 0xffff_ffffn;
+
+/** Interns strings as small ids (the same few names and rules recur for every page). */
+export class StringTable {
+  readonly list: string[] = [];
+  private readonly ids = new Map<string, number>();
+
+  /** Estimated bytes held (memoryEstimate.ts: the string, its list slot and map entry). */
+  bytes = 0;
+
+  id(s: string): number {
+    let id = this.ids.get(s);
+    if (id === undefined) {
+      id = this.list.length;
+      this.list.push(s);
+      this.ids.set(s, id);
+      this.bytes += internedStringBytes(s);
+    }
+    return id;
+  }
+}
+
+/**
+ * Write `e`'s fields at `words[at…]` (the caller reserved KIND_WORDS[id] words). Returns false
+ * when the event does not match its row exactly; the caller then keeps the object.
+ */
+export function encodeEvent(e: ModelEvent, id: number, words: Int32Array, at: number, strings: StringTable): boolean {
+  const row = ROW_BY_ID[id]!;
+  const o = e as unknown as Record<string, unknown>;
+  // the keys, in order: 'kind' then the row's (a different shape decodes differently: refuse it)
+  let k = -1;
+  for (const key in o) {
+    if (k < 0 ? key !== 'kind' : k >= row.length || key !== row[k][0]) return false;
+    k++;
+  }
+  if (k !== row.length) return false;
+  let w = at;
+  for (const [name, t] of row) {
+    const v = o[name];
+    switch (t) {
+      case 'i':
+        if (typeof v !== 'number' || (v | 0) !== v) return false;
+        words[w++] = v;
+        break;
+      case 'u':
+        if (typeof v !== 'number' || v >>> 0 !== v) return false;
+        words[w++] = v | 0;
+        break;
+      case 'o':
+        if (v === undefined) {
+          words[w++] = 0;
+          words[w++] = 0;
+        } else {
+          if (typeof v !== 'number' || (v | 0) !== v) return false;
+          words[w++] = 1;
+          words[w++] = v;
+        }
+        break;
+      case 's': {
+        if (typeof v !== 'string') return false;
+        words[w++] = strings.id(v);
+        break;
+      }
+      case 'b':
+        if (typeof v !== 'boolean') return false;
+        words[w++] = v ? 1 : 0;
+        break;
+      case 'v':
+        if (typeof v !== 'bigint' || v < 0n || v > 0xffff_ffff_ffff_ffffn) return false;
+        words[w++] = Number(v & M32) | 0;
+        words[w++] = Number(v >> 32n) | 0;
+        break;
+      case 'c': {
+        if (typeof v !== 'object' || v === null) return false;
+        const c = v as Record<string, unknown>;
+        let n = 0;
+        for (const key in c) {
+          if (key !== (n === 0 ? 'refcount' : n === 1 ? 'pincount' : '')) return false;
+          n++;
+        }
+        if (n !== 2 || typeof c.refcount !== 'number' || (c.refcount | 0) !== c.refcount || typeof c.pincount !== 'number' || (c.pincount | 0) !== c.pincount) return false;
+        words[w++] = c.refcount;
+        words[w++] = c.pincount;
+        break;
+      }
+    }
+  }
+  return true;
+}
+
+/** The event kind `id` stored at `words[at…]`, as the object that was emitted. */
+export function decodeEvent(id: number, words: Int32Array, at: number, strings: StringTable): ModelEvent {
+  const row = ROW_BY_ID[id]!;
+  const o: Record<string, unknown> = { kind: KIND_NAMES[id] };
+  let w = at;
+  for (const [name, t] of row) {
+    switch (t) {
+      case 'i': o[name] = words[w++]; break;
+      case 'u': o[name] = words[w++] >>> 0; break;
+      case 'o': o[name] = words[w++] === 0 ? (w++, undefined) : words[w++]; break;
+      case 's': o[name] = strings.list[words[w++]]; break;
+      case 'b': o[name] = words[w++] === 1; break;
+      case 'v': {
+        const lo = words[w++] >>> 0;
+        const hi = words[w++] >>> 0;
+        // below 2^53 the sum is exact: one bigint allocated instead of four
+        o[name] = hi < 0x20_0000 ? BigInt(hi * 0x1_0000_0000 + lo) : (BigInt(hi) << 32n) | BigInt(lo);
+        break;
+      }
+      case 'c': o[name] = { refcount: words[w++], pincount: words[w++] }; break;
+    }
+  }
+  return o as unknown as ModelEvent;
+}

@@ -1,0 +1,427 @@
+/**
+ * The machine's history, compact (issue 12): one record per emitted event, held in parallel
+ * typed arrays — journal position, call-stack node (machine.ts StackNode id), kind and
+ * granularity, and where the event's payload is — instead of an object with an event object
+ * and a frames array. Events of the frequent kinds are a few 32-bit words (eventCodec.ts);
+ * the others are kept as the objects emitted. Virtual time and thread change rarely, so they
+ * are runs (a new run when either changes), found by binary search.
+ *
+ * Readers get `HistoryRecord` objects as before: `view` is an array-like (index, length,
+ * iteration, the Array methods) whose elements are materialised on demand, and a cursor
+ * (`newCursor`) is one reusable record for walks that test millions of records (the navigator, reverse-continue)
+ * without allocating per record.
+ */
+import type { Granularity, HistoryRecord, ModelEvent, ModelEventKind, ModelFrame } from './events';
+import { KIND_NAMES, KIND_WORDS, StringTable, decodeEvent, encodeEvent, kindId } from './eventCodec';
+import { eventBytes, HISTORY_RECORD_BYTES, HISTORY_RUN_BYTES } from './memoryEstimate';
+
+/**
+ * Read on `m.history` (the view): a number that changes whenever records are dropped or
+ * forgotten, so a reader caching per-record data knows to start over. Records are materialised
+ * per read, so their identity cannot tell it (debug-adapter/timelineData.ts).
+ */
+export const HISTORY_EPOCH: unique symbol = Symbol('history epoch');
+
+const GRANULARITIES: readonly Granularity[] = ['statement', 'ccw', 'instruction'];
+const granularityId = (g: Granularity): number => (g === 'statement' ? 0 : g === 'ccw' ? 1 : 2);
+const INITIAL = 1024;
+/** Materialised records kept for repeated reads of the same stop (direct-mapped by seq). */
+const CACHE = 256;
+
+export class HistoryStore {
+  /** Journal position after each record, + `posDropped` (mod 2^32: only differences matter). */
+  private pos = new Uint32Array(INITIAL);
+  private node = new Int32Array(INITIAL);
+  /** kind id (eventCodec.ts; 0: the event is an object in `objs`) << 2 | granularity. */
+  private kindGran = new Uint8Array(INITIAL);
+  private n = 0;
+  /** seq of record 0: records dropped from the front so far (seqs keep increasing). */
+  private first = 0;
+  /** Journal entries dropped from the front so far (mod 2^32). */
+  private posDropped = 0;
+  /** Encoded payloads, in record order; `words[0]` is the first word of the first record kept. */
+  private words = new Int32Array(INITIAL * 4);
+  private wlen = 0;
+  /** Word offset of each record's payload (absolute: + `wdropped`), also for object events (their index then). */
+  private pay = new Uint32Array(INITIAL);
+  private wdropped = 0;
+  /** Events kept as objects, in record order. */
+  private objs: ModelEvent[] = [];
+  private objsDropped = 0;
+  private objBytes = 0;
+  /** Runs of (time, thread): the seq each starts at. */
+  private runSeq = new Float64Array(64);
+  private runTime = new Float64Array(64);
+  private runThread = new Int32Array(64);
+  private runs = 0;
+  readonly strings = new StringTable();
+  private cache: Array<HistoryRecord | undefined> = new Array(CACHE);
+  private epochN = 0;
+  /** An array-like of materialised records (`m.history`), for readers written against arrays. */
+  readonly view: readonly HistoryRecord[];
+
+  constructor(private readonly framesOf: (node: number) => ModelFrame[]) {
+    this.view = arrayView(this);
+  }
+
+  get length(): number {
+    return this.n;
+  }
+
+  /** Changes whenever records are dropped or forgotten (HISTORY_EPOCH). */
+  get epoch(): number {
+    return this.epochN;
+  }
+
+  /** seq of the first record kept. */
+  get firstSeq(): number {
+    return this.first;
+  }
+
+  /** Estimated bytes held (memoryEstimate.ts): records, payload words, object events, runs, strings. */
+  get estimatedBytes(): number {
+    return this.n * HISTORY_RECORD_BYTES + this.wlen * 4 + this.objBytes + this.runs * HISTORY_RUN_BYTES + this.strings.bytes;
+  }
+
+  push(journalPos: number, time: number, thread: number, granularity: Granularity, node: number, event: ModelEvent): void {
+    const i = this.n;
+    if (i === this.pos.length) this.growRecords(i * 2);
+    const seq = this.first + i;
+    const r = this.runs;
+    if (r === 0 || this.runTime[r - 1] !== time || this.runThread[r - 1] !== thread) this.addRun(seq, time, thread);
+    this.pos[i] = (journalPos + this.posDropped) >>> 0;
+    this.node[i] = node;
+    let id = kindId(event.kind);
+    if (id !== 0) {
+      const w = KIND_WORDS[id];
+      if (this.wlen + w > this.words.length) this.words = grow(this.words, Math.max(this.words.length * 2, this.wlen + w));
+      if (encodeEvent(event, id, this.words, this.wlen, this.strings)) {
+        this.pay[i] = (this.wlen + this.wdropped) >>> 0;
+        this.wlen += w;
+      } else id = 0;
+    }
+    if (id === 0) {
+      this.pay[i] = (this.objs.length + this.objsDropped) >>> 0;
+      this.objs.push(event);
+      this.objBytes += eventBytes(event);
+    }
+    this.kindGran[i] = (id << 2) | granularityId(granularity);
+    this.n = i + 1;
+  }
+
+  seq(i: number): number {
+    return this.first + i;
+  }
+
+  journalPos(i: number): number {
+    return (this.pos[i] - this.posDropped) >>> 0;
+  }
+
+  nodeOf(i: number): number {
+    return this.node[i];
+  }
+
+  /** 0 statement, 1 ccw, 2 instruction (navigator.ts Level). */
+  level(i: number): number {
+    return this.kindGran[i] & 3;
+  }
+
+  granularity(i: number): Granularity {
+    return GRANULARITIES[this.kindGran[i] & 3];
+  }
+
+  kind(i: number): ModelEventKind {
+    const id = this.kindGran[i] >> 2;
+    return id !== 0 ? KIND_NAMES[id]! : this.objs[this.pay[i] - this.objsDropped].kind;
+  }
+
+  time(i: number): number {
+    return this.runTime[this.runOf(this.first + i)];
+  }
+
+  thread(i: number): number {
+    return this.runThread[this.runOf(this.first + i)];
+  }
+
+  frames(i: number): ModelFrame[] {
+    return this.framesOf(this.node[i]);
+  }
+
+  /** The event of record i: decoded (a new object each call) or the object kept. */
+  event(i: number): ModelEvent {
+    const id = this.kindGran[i] >> 2;
+    if (id === 0) return this.objs[this.pay[i] - this.objsDropped];
+    return decodeEvent(id, this.words, this.pay[i] - this.wdropped, this.strings);
+  }
+
+  /** Record i as an object (shared while it stays in the small cache). */
+  record(i: number): HistoryRecord {
+    const seq = this.first + i;
+    const slot = seq & (CACHE - 1);
+    const c = this.cache[slot];
+    if (c !== undefined && c.seq === seq) return c;
+    const run = this.runOf(seq);
+    const r: HistoryRecord = {
+      seq,
+      journalPos: this.journalPos(i),
+      time: this.runTime[run],
+      thread: this.runThread[run],
+      granularity: this.granularity(i),
+      frames: this.framesOf(this.node[i]),
+      event: this.event(i),
+    };
+    this.cache[slot] = r;
+    return r;
+  }
+
+  /**
+   * A reusable record (`at(i)` moves it): its fields are read from the arrays, its event decoded
+   * only if read. For tests over many records, each walker with its own; a record to keep is
+   * `record(i)`.
+   */
+  newCursor(): RecordCursor {
+    return new RecordCursor(this);
+  }
+
+  /** Estimated bytes of record i, its payload and the journal entries up to record i + 1. */
+  bytesOf(i: number): number {
+    const id = this.kindGran[i] >> 2;
+    return HISTORY_RECORD_BYTES + (id !== 0 ? KIND_WORDS[id] * 4 : eventBytes(this.objs[this.pay[i] - this.objsDropped]));
+  }
+
+  /** Drop the oldest `count` records; the journal dropped its first `journalEntries` entries. */
+  dropOldest(count: number, journalEntries: number): void {
+    const n = Math.min(count, this.n);
+    if (n <= 0) return;
+    let words = 0;
+    let objs = 0;
+    for (let i = 0; i < n; i++) {
+      const id = this.kindGran[i] >> 2;
+      if (id !== 0) words += KIND_WORDS[id];
+      else this.objBytes -= eventBytes(this.objs[objs++]);
+    }
+    this.pos.copyWithin(0, n, this.n);
+    this.node.copyWithin(0, n, this.n);
+    this.kindGran.copyWithin(0, n, this.n);
+    this.pay.copyWithin(0, n, this.n);
+    this.words.copyWithin(0, words, this.wlen);
+    this.wlen -= words;
+    this.wdropped = (this.wdropped + words) >>> 0;
+    this.objs.splice(0, objs);
+    this.objsDropped = (this.objsDropped + objs) >>> 0;
+    this.n -= n;
+    this.first += n;
+    this.posDropped = (this.posDropped + journalEntries) >>> 0;
+    // runs before the one the new first record is in are gone
+    const keep = this.runOf(this.first);
+    if (keep > 0) {
+      this.runSeq.copyWithin(0, keep, this.runs);
+      this.runTime.copyWithin(0, keep, this.runs);
+      this.runThread.copyWithin(0, keep, this.runs);
+      this.runs -= keep;
+    }
+    // give memory back after a large trim (bounded history must bound the arrays too)
+    if (this.pos.length > INITIAL && this.n < this.pos.length / 4) this.growRecords(Math.max(INITIAL, this.n * 2));
+    if (this.words.length > INITIAL * 4 && this.wlen < this.words.length / 4) this.words = grow(this.words, Math.max(INITIAL * 4, this.wlen * 2));
+    this.cache.fill(undefined);
+    this.epochN++;
+  }
+
+  /** Forget the records from `length` on (a timeline forked by an edit). */
+  truncate(length: number): void {
+    const len = Math.max(0, length);
+    if (len >= this.n) return;
+    for (let i = this.n - 1; i >= len; i--) {
+      const id = this.kindGran[i] >> 2;
+      if (id !== 0) this.wlen -= KIND_WORDS[id];
+      else this.objBytes -= eventBytes(this.objs.pop()!);
+    }
+    this.n = len;
+    const end = this.first + len;
+    while (this.runs > 0 && this.runSeq[this.runs - 1] >= end) this.runs--;
+    this.cache.fill(undefined);
+    this.epochN++;
+  }
+
+  /** Index of the run holding seq (the last run starting at or before it). */
+  private runOf(seq: number): number {
+    const rs = this.runSeq;
+    let lo = 0;
+    let hi = this.runs - 1;
+    if (rs[hi] <= seq) return hi;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (rs[mid] <= seq) lo = mid;
+      else hi = mid - 1;
+    }
+    return lo;
+  }
+
+  private addRun(seq: number, time: number, thread: number): void {
+    const r = this.runs;
+    if (r === this.runSeq.length) {
+      this.runSeq = grow(this.runSeq, r * 2);
+      this.runTime = grow(this.runTime, r * 2);
+      this.runThread = grow(this.runThread, r * 2);
+    }
+    this.runSeq[r] = seq;
+    this.runTime[r] = time;
+    this.runThread[r] = thread;
+    this.runs = r + 1;
+  }
+
+  private growRecords(cap: number): void {
+    this.pos = grow(this.pos, cap);
+    this.node = grow(this.node, cap);
+    this.kindGran = grow(this.kindGran, cap);
+    this.pay = grow(this.pay, cap);
+  }
+}
+
+type Growable = Uint32Array | Int32Array | Uint8Array | Float64Array;
+
+/** A copy of `a` with room for `cap` elements (cap may be smaller: the first cap are kept). */
+function grow<A extends Growable>(a: A, cap: number): A {
+  const b = new (a.constructor as new (n: number) => A)(cap);
+  b.set(a.length > cap ? (a.subarray(0, cap) as A) : a);
+  return b;
+}
+
+/** A record read in place: fields from the store's arrays, the event decoded once if read. */
+export class RecordCursor implements HistoryRecord {
+  private i = 0;
+  private ev: ModelEvent | undefined;
+
+  constructor(private readonly h: HistoryStore) {}
+
+  /** Move to record i; returns this. */
+  at(i: number): RecordCursor {
+    this.i = i;
+    this.ev = undefined;
+    return this;
+  }
+
+  get seq(): number {
+    return this.h.seq(this.i);
+  }
+
+  get journalPos(): number {
+    return this.h.journalPos(this.i);
+  }
+
+  get time(): number {
+    return this.h.time(this.i);
+  }
+
+  get thread(): number {
+    return this.h.thread(this.i);
+  }
+
+  get granularity(): Granularity {
+    return this.h.granularity(this.i);
+  }
+
+  get frames(): ModelFrame[] {
+    return this.h.frames(this.i);
+  }
+
+  get event(): ModelEvent {
+    return (this.ev ??= this.h.event(this.i));
+  }
+}
+
+/**
+ * `readonly HistoryRecord[]` over the store: index and `length` answered by the store, anything
+ * else (iteration, slice, find, …) by Array.prototype through those, so every reader written
+ * against the former array keeps working. Writes are refused (history grows only by emit),
+ * except shortening `length`, which truncates as it did on the array.
+ */
+function arrayView(h: HistoryStore): readonly HistoryRecord[] {
+  // a canonical array index ("0", "17", not "017" or "1e3"), parsed without allocating
+  const index = (key: string | symbol): number => {
+    if (typeof key !== 'string') return -1;
+    const n = key.length;
+    if (n === 0 || n > 15 || (n > 1 && key.charCodeAt(0) === 48)) return -1;
+    let v = 0;
+    for (let j = 0; j < n; j++) {
+      const c = key.charCodeAt(j) - 48;
+      if (c < 0 || c > 9) return -1;
+      v = v * 10 + c;
+    }
+    return v;
+  };
+  type Visit = (r: HistoryRecord, i: number, a: readonly HistoryRecord[]) => unknown;
+  // the walks readers use most, straight over the store (Array.prototype would go through the
+  // traps twice per element)
+  const walks: Record<string, (view: readonly HistoryRecord[]) => unknown> = {
+    filter: (view) => (f: Visit) => {
+      const out: HistoryRecord[] = [];
+      for (let i = 0; i < h.length; i++) {
+        const r = h.record(i);
+        if (f(r, i, view)) out.push(r);
+      }
+      return out;
+    },
+    map: (view) => (f: Visit) => {
+      const out: unknown[] = [];
+      for (let i = 0; i < h.length; i++) out.push(f(h.record(i), i, view));
+      return out;
+    },
+    forEach: (view) => (f: Visit) => {
+      for (let i = 0; i < h.length; i++) f(h.record(i), i, view);
+    },
+    some: (view) => (f: Visit) => {
+      for (let i = 0; i < h.length; i++) if (f(h.record(i), i, view)) return true;
+      return false;
+    },
+    find: (view) => (f: Visit) => {
+      for (let i = 0; i < h.length; i++) {
+        const r = h.record(i);
+        if (f(r, i, view)) return r;
+      }
+      return undefined;
+    },
+    findIndex: (view) => (f: Visit) => {
+      for (let i = 0; i < h.length; i++) if (f(h.record(i), i, view)) return i;
+      return -1;
+    },
+  };
+  return new Proxy([] as HistoryRecord[], {
+    get(target, key, receiver) {
+      if (key === 'length') return h.length;
+      if (key === HISTORY_EPOCH) return h.epoch;
+      const i = index(key);
+      if (i >= 0) return i < h.length ? h.record(i) : undefined;
+      if (typeof key === 'string' && Object.hasOwn(walks, key)) return walks[key](receiver as readonly HistoryRecord[]);
+      return Reflect.get(target, key, receiver);
+    },
+    has(target, key) {
+      const i = index(key);
+      if (i >= 0) return i < h.length;
+      return Reflect.has(target, key);
+    },
+    getOwnPropertyDescriptor(target, key) {
+      const i = index(key);
+      if (i >= 0) return i < h.length ? { value: h.record(i), writable: false, enumerable: true, configurable: true } : undefined;
+      if (key === 'length') return { value: h.length, writable: true, enumerable: false, configurable: false };
+      return Reflect.getOwnPropertyDescriptor(target, key);
+    },
+    ownKeys(target) {
+      const keys: Array<string | symbol> = [];
+      for (let i = 0; i < h.length; i++) keys.push(String(i));
+      return [...keys, ...Reflect.ownKeys(target)];
+    },
+    set(_target, key, value) {
+      // shortening, as on the former array, forgets the records past it (truncate)
+      if (key !== 'length' || typeof value !== 'number' || !Number.isInteger(value) || value < 0 || value > h.length) return false;
+      h.truncate(value);
+      return true;
+    },
+    deleteProperty() {
+      return false;
+    },
+    defineProperty() {
+      return false;
+    },
+  });
+}

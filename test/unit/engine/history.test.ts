@@ -1,0 +1,147 @@
+/**
+ * The compact history (issue 12: records as typed arrays, events as words, materialised on
+ * demand): every record reads back as the record emitted — seq, journal position, time, thread,
+ * granularity, frames and the event field for field in the same key order — whether its event
+ * was encoded or kept as the object; trimming and truncation keep seqs increasing and positions
+ * right; listeners get records only for the kinds they read; and the estimate is what the
+ * arrays hold.
+ */
+import * as assert from 'node:assert/strict';
+import { Machine } from '../../../model/engine/machine';
+import type { HistoryRecord, ModelEvent } from '../../../model/engine/events';
+import { HISTORY_RECORD_BYTES } from '../../../model/engine/memoryEstimate';
+import { HISTORY_EPOCH } from '../../../model/engine/history';
+
+/** One event of each encoded kind (eventCodec.ts), with the key order their emitters use, and some kept as objects. */
+const EVENTS: ModelEvent[] = [
+  { kind: 'stmt', line: 3, text: 'ssch 0.0.0007 cpa=chain' },
+  { kind: 'instr', name: 'SSCH', sch: 7, cc: 0, detail: 'orb@0x200' },
+  { kind: 'sch.start', sch: 7, lpum: 0x80 },
+  { kind: 'ccw.fetch', sch: 7, addr: 0x7fff_fff8, cmd: 3, flags: 0x40, count: 8, cda: 0x8000_0100, ccwLine: 12 },
+  { kind: 'ccw.fetch', sch: 7, addr: 0x1008, cmd: 3, flags: 0, count: 8, cda: 0x100, ccwLine: undefined },
+  { kind: 'ccw.chain', sch: 7, next: 0x1008, how: 'command' },
+  { kind: 'sch.status', sch: 7, stctl: 0x07, dstat: 0x0c, cstat: 0, cpa: 0x1010, count: 0, cc: 0 },
+  { kind: 'irq.queued', sch: 7, isc: 3 },
+  { kind: 'irq.presented', sch: 7, isc: 3, intparm: 0xffff_ffff },
+  { kind: 'page.fault', pid: 1000, vaddr: 0x1_0000_0000n, pfn: 42, zero: false },
+  { kind: 'page.fault', pid: 1000, vaddr: 0xffff_ffff_ffff_f000n, pfn: 43, zero: true },
+  {
+    kind: 'page.grab', pid: 1000, vaddr: 0x1_0000_1000n, pfn: 44, foll: 'FOLL_PIN', refcount: 1025, pincount: 1,
+    before: { refcount: 1, pincount: 0 }, refs: 1, path: 'slow', flags: 'FOLL_WRITE|FOLL_LONGTERM', rule: 'gup §3.1 E4',
+  },
+  { kind: 'page.release', pfn: 44, how: 'unpin_user_page', refcount: 1, pincount: 0, dirty: true },
+  // kept as objects: kinds not encoded, a value out of a row's range, another key order, an extra key
+  { kind: 'warn', message: 'x', ref: 'gup §9', note: true },
+  { kind: 'ccw.data', sch: 7, addr: 0x100, count: 2, write: false, bytes: [1, 2] },
+  { kind: 'sch.start', sch: 7, lpum: 0.5 },
+  { kind: 'ccw.chain', sch: 7, how: 'tic', next: 0x2000 } as ModelEvent,
+  { kind: 'irq.queued', sch: 7, isc: 3, extra: 1 } as unknown as ModelEvent,
+];
+
+/** Emit every event, each at its own time, thread and stack; returns what each record must read back as. */
+function emitAll(m: Machine): Array<Omit<HistoryRecord, 'journalPos'>> {
+  const state = { n: 0 };
+  const out: Array<Omit<HistoryRecord, 'journalPos'>> = [];
+  EVENTS.forEach((e, i) => {
+    m.journal.set(state, 'n', i + 1); // one journal entry per record
+    m.state.time = 10 * Math.floor(i / 3);
+    m.onThread(1 + (i % 2), () => m.within('outer', () => m.within(`f${i % 4}`, () => m.emit(e, i % 3 === 0 ? 'statement' : i % 3 === 1 ? 'ccw' : 'instruction'), i)));
+    out.push({ seq: i, time: 10 * Math.floor(i / 3), thread: 1 + (i % 2), granularity: i % 3 === 0 ? 'statement' : i % 3 === 1 ? 'ccw' : 'instruction', frames: [{ name: `f${i % 4}`, line: i }, { name: 'outer' }], event: e });
+  });
+  return out;
+}
+
+describe('engine: compact history (issue 12)', () => {
+  it('every record reads back as emitted: event fields in their key order, frames, time, thread, granularity', () => {
+    const m = new Machine();
+    const expected = emitAll(m);
+    assert.equal(m.history.length, EVENTS.length);
+    expected.forEach((x, i) => {
+      const r = m.history[i];
+      assert.deepEqual({ ...r, journalPos: undefined }, { ...x, journalPos: undefined }, `record ${i}`);
+      assert.equal(r.journalPos, i + 1);
+      assert.deepEqual(Object.keys(r.event), Object.keys(x.event), `record ${i} key order`);
+      assert.equal(m.records.kind(i), x.event.kind);
+    });
+  });
+
+  it('the array view answers the Array methods and for…of like the array it replaces', () => {
+    const m = new Machine();
+    emitAll(m);
+    const h = m.history;
+    assert.deepEqual(h.filter((r) => r.event.kind === 'ccw.fetch').map((r) => r.seq), [3, 4]);
+    assert.equal(h.findIndex((r) => r.event.kind === 'page.grab'), 11);
+    assert.equal(h.find((r) => r.event.kind === 'warn')?.seq, 13);
+    assert.equal(h.some((r) => r.event.kind === 'end'), false);
+    assert.deepEqual(h.slice(1, 3).map((r) => r.event.kind), ['instr', 'sch.start']);
+    assert.deepEqual([...h].map((r) => r.seq), EVENTS.map((_e, i) => i));
+    assert.equal(h[EVENTS.length], undefined);
+    assert.equal(h[0], h[0], 'a record read twice is the same object while cached');
+  });
+
+  it('dropping the oldest keeps seqs increasing and positions relative to the kept journal', () => {
+    const m = new Machine();
+    emitAll(m);
+    assert.equal(m.dropOldestHistory(5), 5);
+    assert.equal(m.history.length, EVENTS.length - 5);
+    assert.equal(m.history[0].seq, 5);
+    // record 5 was at position 6: the 6 entries up to it are dropped, its state is the new start
+    assert.equal(m.history[0].journalPos, 0);
+    assert.equal(m.history[1].journalPos, 1);
+    assert.equal(m.journal.position, EVENTS.length - 6);
+    assert.equal(m.history[0].event.kind, EVENTS[5].kind);
+    assert.deepEqual(m.history[8].event, EVENTS[13]);
+    m.truncateHistory(4);
+    assert.equal(m.history.length, 4);
+    m.emit({ kind: 'irq.queued', sch: 1, isc: 2 }, 'instruction');
+    assert.equal(m.history[4].seq, 9);
+    assert.deepEqual(m.history[4].event, { kind: 'irq.queued', sch: 1, isc: 2 });
+  });
+
+  it('the view\'s epoch changes when records are dropped or forgotten, not when they are appended', () => {
+    const m = new Machine();
+    const epoch = () => (m.history as { readonly [HISTORY_EPOCH]?: number })[HISTORY_EPOCH];
+    const e0 = epoch();
+    emitAll(m);
+    assert.equal(epoch(), e0);
+    m.truncateHistory(m.history.length);
+    assert.equal(epoch(), e0, 'truncating to the length forgets nothing');
+    m.truncateHistory(10);
+    const e1 = epoch();
+    assert.notEqual(e1, e0);
+    m.dropOldestHistory(2);
+    assert.notEqual(epoch(), e1);
+  });
+
+  it('a reusable cursor reads records in place; its event is decoded only when read', () => {
+    const m = new Machine();
+    emitAll(m);
+    const c = m.records.newCursor();
+    assert.equal(c.at(3).seq, 3);
+    assert.equal(c.granularity, 'statement');
+    assert.deepEqual(c.event, EVENTS[3]);
+    assert.equal(c.at(11).thread, 2);
+    assert.deepEqual(c.event, EVENTS[11]);
+  });
+
+  it('listeners get a record only for the kinds they read; the history keeps every record', () => {
+    const m = new Machine();
+    const all: string[] = [];
+    const warns: number[] = [];
+    m.onEvent((r) => all.push(r.event.kind));
+    m.onEvent((r) => warns.push(r.seq), ['warn']);
+    emitAll(m);
+    assert.equal(all.length, EVENTS.length);
+    assert.deepEqual(warns, [13]);
+  });
+
+  it('the estimate counts records, words, kept objects, runs and strings, and drops with the records', () => {
+    const m = new Machine();
+    emitAll(m);
+    const full = m.records.estimatedBytes;
+    assert.ok(full >= EVENTS.length * HISTORY_RECORD_BYTES, `${full}`);
+    m.dropOldestHistory(EVENTS.length - 1);
+    assert.ok(m.records.estimatedBytes < full);
+    assert.equal(m.historyBytes, m.records.estimatedBytes + m.journal.estimatedBytes);
+  });
+});
