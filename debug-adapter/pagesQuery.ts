@@ -208,24 +208,40 @@ export class PagesQuery {
     const s = mm.pages;
     const procs = mm.processes();
     const byVma = new Map<string, Placed[]>();
+    const ranged = filter.vaddrFrom !== undefined || filter.vaddrTo !== undefined;
+    // the VMA of the last page placed: pages come in address order, so most need no search
+    let lastPid = -1;
+    let lastFrom = 0;
+    let lastTo = 0;
+    let lastList: Placed[] = [];
     const place = (pid: number, vmas: (typeof procs)[number]['vmas'], head: number, vpn: number) => {
-      const addr = vaddrOf(vpn);
-      if (filter.vaddrFrom !== undefined && addr < filter.vaddrFrom) return;
-      if (filter.vaddrTo !== undefined && addr >= filter.vaddrTo) return;
-      const v = vmas.find((m) => addr >= m.start && addr < m.end);
-      if (!v) return;
-      const k = vmaKey(pid, v.start);
-      let list = byVma.get(k);
-      if (!list) byVma.set(k, (list = []));
-      list.push({ head, vpn });
+      if (ranged) {
+        const addr = vaddrOf(vpn);
+        if (filter.vaddrFrom !== undefined && addr < filter.vaddrFrom) return;
+        if (filter.vaddrTo !== undefined && addr >= filter.vaddrTo) return;
+      }
+      if (pid !== lastPid || vpn < lastFrom || vpn >= lastTo) {
+        const addr = vaddrOf(vpn);
+        const v = vmas.find((m) => addr >= m.start && addr < m.end);
+        if (!v) return;
+        const k = vmaKey(pid, v.start);
+        let list = byVma.get(k);
+        if (!list) byVma.set(k, (list = []));
+        lastPid = pid;
+        lastFrom = Number(v.start >> PAGE_SHIFT);
+        lastTo = Number(v.end >> PAGE_SHIFT);
+        lastList = list;
+      }
+      lastList.push({ head, vpn });
     };
     if (filter.interestingOnly) {
-      const done = new Set<number>();
+      // a bitmap over the PFNs, not a Set: a stop after a large pin has a million candidates
+      const done = new Uint8Array(s.count);
       for (const pfn of this.candidates()) {
         // pages changed since the last stop may be tail pages of a large folio: list the folio once
         const head = s.head(pfn);
-        if (done.has(head)) continue;
-        done.add(head);
+        if (done[head]) continue;
+        done[head] = 1;
         if (!this.passes(filter, head)) continue;
         const owner = s.ownerPid[head];
         if (owner === 0) continue; // not mapped by a process (page cache, freed): no VMA to show it in

@@ -210,18 +210,31 @@ export class Journal {
     const lo = Math.max(0, Math.min(from, to));
     const hi = Math.min(this.len, Math.max(from, to));
     const forward = from <= to;
+    // entries of one slot come in long runs (a pin writes refcount, then pincount, ... per page):
+    // the slot's map is looked up once per run, not three times per entry
+    const bySlot = new Map<number, Map<number, number>>();
+    let lastRef = -1;
+    let slots: Map<number, number> | undefined;
     for (let e = lo; e < hi; e++) {
       if (this.kind[e] !== ELEM) continue;
-      const owner = this.slotOwner[this.ref[e]];
-      const field = this.slotField[this.ref[e]];
-      let fields = out.get(owner);
-      if (!fields) out.set(owner, (fields = new Map()));
-      let slots = fields.get(field);
-      if (!slots) fields.set(field, (slots = new Map()));
+      const r = this.ref[e];
+      if (r !== lastRef) {
+        lastRef = r;
+        slots = bySlot.get(r);
+        if (!slots) {
+          const owner = this.slotOwner[r];
+          const field = this.slotField[r];
+          let fields = out.get(owner);
+          if (!fields) out.set(owner, (fields = new Map()));
+          slots = fields.get(field);
+          if (!slots) fields.set(field, (slots = new Map()));
+          bySlot.set(r, slots);
+        }
+      }
       // forward: the first old value is the value at `from`; backward: the last new value is
       if (forward) {
-        if (!slots.has(this.index[e])) slots.set(this.index[e], this.oldv[e]);
-      } else slots.set(this.index[e], this.neuv[e]);
+        if (!slots!.has(this.index[e])) slots!.set(this.index[e], this.oldv[e]);
+      } else slots!.set(this.index[e], this.neuv[e]);
     }
     return out;
   }
