@@ -21,6 +21,15 @@ function chpid(snap: SnapshotNode[], id: string): string[] {
 /** The whole view without change marks: what Step Back must restore. */
 const state = (snap: SnapshotNode[]) => render(snap).replace(/●\s*/g, '');
 
+/** CHPID 0x41 configured and online everywhere, every mask bit set (css §1.2): after vary on and configure on. */
+const ONLINE_41 = [
+  'type 0x1b configured online host online guest PAM 1/1',
+  'machine — configured, online',
+  'host cio — online (chp0.41/status)',
+  'guest — PAM bit set in 1 of 1 subchannel(s)',
+  '0.0.0007 — mask 0x40 PIM ✓ PAM ✓ POM ✓ LPM ✓ guest PAM ✓',
+];
+
 describe('Channel Paths actions: vary on/off, configure on/off, undone by Step Back (examples/vfio-chchp-configure.vlab)', function () {
   let s: VlabSession;
   let base = '';
@@ -80,13 +89,7 @@ describe('Channel Paths actions: vary on/off, configure on/off, undone by Step B
 
   it('vary on 41: host cio online again (css §8.4 CHP_VARY_ON)', async () => {
     await action('varyOn', 0x41, 'chchp -v 1 41');
-    assert.deepEqual(chpid(await s.snapshot('channelPaths'), '0x41'), [
-      'type 0x1b configured online host online guest PAM 1/1',
-      'machine — configured, online',
-      'host cio — online (chp0.41/status)',
-      'guest — PAM bit set in 1 of 1 subchannel(s)',
-      '0.0.0007 — mask 0x40 PIM ✓ PAM ✓ POM ✓ LPM ✓ guest PAM ✓',
-    ]);
+    assert.deepEqual(chpid(await s.snapshot('channelPaths'), '0x41'), ONLINE_41);
   });
 
   it('Step Back undoes vary on, then vary off, exactly', async () => {
@@ -116,13 +119,7 @@ describe('Channel Paths actions: vary on/off, configure on/off, undone by Step B
 
   it('configure on 41: configured again, PAM bit set, CRW RSC 4 ERC 2 queued behind the first (css §7.2, §8.4)', async () => {
     await action('configureOn', 0x41, 'chchp -c 1 41');
-    assert.deepEqual(chpid(await s.snapshot('channelPaths'), '0x41'), [
-      'type 0x1b configured online host online guest PAM 1/1',
-      'machine — configured, online',
-      'host cio — online (chp0.41/status)',
-      'guest — PAM bit set in 1 of 1 subchannel(s)',
-      '0.0.0007 — mask 0x40 PIM ✓ PAM ✓ POM ✓ LPM ✓ guest PAM ✓',
-    ]);
+    assert.deepEqual(chpid(await s.snapshot('channelPaths'), '0x41'), ONLINE_41);
     const crw = await s.snapshot('crwQueues');
     assert.equal(norm(find(crw, ['vfio-ccw 0.0.0007']).description), '2 CRWs ● was 1');
     assert.deepEqual(find(crw, ['vfio-ccw 0.0.0007']).children.map((c) => `${c.label} ${norm(c.description)}`), [
