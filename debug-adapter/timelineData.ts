@@ -11,7 +11,7 @@
  */
 import type { HistoryRecord, ModelEvent, ModelFrame } from '../model/engine/events';
 import { CHANNEL_THREAD_BASE, GUEST_CPU_THREAD } from '../model/engine/ids';
-import { HISTORY_EPOCH } from '../model/engine/history';
+import { HISTORY_CURSOR, HISTORY_EPOCH } from '../model/engine/history';
 import { QEMU_THREAD } from '../model/qemu/threads';
 import * as P from './protocol';
 import { describeText, fieldsText, stackText } from './timelineText';
@@ -154,7 +154,7 @@ class FlowTracker {
   private pending: number[] = []; // indices of translate events waiting for their SSCH
 
   /** `arrays`: the index, whose arrays are replaced when they grow. */
-  constructor(private readonly arrays: { flows: Int32Array; prevs: Int32Array }, private readonly history: readonly HistoryRecord[]) {}
+  constructor(private readonly arrays: { flows: Int32Array; prevs: Int32Array }) {}
 
   private open(): number {
     return this.next++;
@@ -163,10 +163,14 @@ class FlowTracker {
   private join(i: number, flow: number): void {
     this.arrays.flows[i] = flow;
     this.arrays.prevs[i] = this.last.get(flow) ?? -1;
-    this.last.set(flow, this.history[i].seq);
+    this.last.set(flow, this.seq);
   }
 
+  /** seq of the record being added (read once: `add` may be given a cursor that moves on). */
+  private seq = -1;
+
   add(i: number, r: HistoryRecord, lane: LaneNo): void {
+    this.seq = r.seq;
     this.arrays.flows[i] = -1;
     this.arrays.prevs[i] = -1;
     const e: ModelEvent = r.event;
@@ -280,9 +284,11 @@ export class TimelineIndex {
       this.filterKey = '';
     }
     if (h.length > this.lanes.length) this.grow(h.length);
-    this.tracker ??= new FlowTracker(this, h);
+    this.tracker ??= new FlowTracker(this);
+    // the machine's history view offers a cursor: a million records are read, none materialised
+    const cursor = (h as { readonly [HISTORY_CURSOR]?: () => { at(i: number): HistoryRecord } })[HISTORY_CURSOR]?.();
     for (let i = this.n; i < h.length; i++) {
-      const r = h[i];
+      const r = cursor ? cursor.at(i) : h[i];
       const lane = laneOf(r, this.vfio);
       this.lanes[i] = lane;
       this.kinds[i] = this.kindIndex(r.event.kind);

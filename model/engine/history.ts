@@ -21,6 +21,11 @@ import { eventBytes, HISTORY_RECORD_BYTES, HISTORY_RUN_BYTES } from './memoryEst
  * per read, so their identity cannot tell it (debug-adapter/timelineData.ts).
  */
 export const HISTORY_EPOCH: unique symbol = Symbol('history epoch');
+/**
+ * On the history view: a function that returns a new reusable cursor (HistoryStore.newCursor), so
+ * a reader that walks every record (the timeline's index) materialises none of them.
+ */
+export const HISTORY_CURSOR: unique symbol = Symbol('history cursor');
 
 const GRANULARITIES: readonly Granularity[] = ['statement', 'ccw', 'instruction'];
 const granularityId = (g: Granularity): number => (g === 'statement' ? 0 : g === 'ccw' ? 1 : 2);
@@ -390,6 +395,7 @@ function arrayView(h: HistoryStore): readonly HistoryRecord[] {
     get(target, key, receiver) {
       if (key === 'length') return h.length;
       if (key === HISTORY_EPOCH) return h.epoch;
+      if (key === HISTORY_CURSOR) return () => h.newCursor();
       const i = index(key);
       if (i >= 0) return i < h.length ? h.record(i) : undefined;
       if (typeof key === 'string' && Object.hasOwn(walks, key)) return walks[key](receiver as readonly HistoryRecord[]);
