@@ -29,12 +29,6 @@ class PageMap {
   private readonly search = h('input', { type: 'text', placeholder: '0x7f… or pfn 0x12', 'aria-label': 'Find a user address or PFN', spellcheck: 'false' });
   private readonly legendBox = h('div', { class: 'legend', 'aria-label': 'Legend' });
   private readonly frame = new PictureFrame('Pages; arrows move, Enter shows details, + and − zoom, / searches');
-  private readonly message = this.frame.message;
-  private readonly canvas = this.frame.canvas;
-  private readonly scroller = this.frame.scroller;
-  private readonly spacer = this.frame.spacer;
-  private readonly details = this.frame.details;
-  private readonly status = this.frame.status;
 
   private palette = readPalette();
   private metric: Metric = 'pincount';
@@ -121,13 +115,13 @@ class PageMap {
       .catch(() => this.bridge.request(PAGE_MAP_REQUEST, { from: 0, count: CHUNK }))
       .then((r) => {
         if (gen !== this.gen) return;
-        this.message.textContent = '';
+        this.frame.message.textContent = '';
         this.accept(r);
         then?.();
       })
       .catch((e: Error) => {
         if (gen !== this.gen) return;
-        this.message.textContent = e.message;
+        this.frame.message.textContent = e.message;
           this.pages = 0;
         this.layout();
       });
@@ -137,7 +131,7 @@ class PageMap {
     const changed = r.pid !== this.pid || r.vma !== this.vma;
     if (changed) {
       this.selected = -1;
-      this.details.textContent = '';
+      this.frame.details.textContent = '';
     }
     this.pid = r.pid;
     this.vma = r.vma;
@@ -151,7 +145,7 @@ class PageMap {
       ...(proc?.vmas ?? []).map((v) => h('option', { value: v.start }, `${v.start}–${v.end} ${v.kind} ${v.prot} · ${v.pages.toLocaleString('en')} pages, ${v.mapped.toLocaleString('en')} mapped`)),
     );
     this.vmaSelect.value = r.vma;
-    this.status.textContent = `stop seq ${r.seq}`;
+    this.frame.status.textContent = `stop seq ${r.seq}`;
     this.drawLegend();
     if (changed && this.autoZoom) this.fit();
     this.layout();
@@ -159,7 +153,7 @@ class PageMap {
 
   /** The largest cell size at which the whole VMA fits the view (1 px when none does). */
   private fit(): void {
-    const H = this.scroller.clientHeight;
+    const H = this.frame.scroller.clientHeight;
     for (let z = ZOOMS.length - 1; z >= 0; z--) {
       this.zoom = z;
       if (Math.ceil(this.pages / this.cols) * this.cell + 2 * PAD <= H) return;
@@ -181,7 +175,7 @@ class PageMap {
       .catch((e: Error) => {
         if (gen !== this.gen) return;
         this.inFlight.delete(c);
-        this.message.textContent = e.message;
+        this.frame.message.textContent = e.message;
       });
   }
 
@@ -190,7 +184,7 @@ class PageMap {
     this.bridge
       .request(PAGE_MAP_FIND_REQUEST, { query, pid: this.pid >= 0 ? this.pid : undefined })
       .then((f) => {
-        this.message.textContent = '';
+        this.frame.message.textContent = '';
         const go = () => {
           this.select(f.index);
           this.scrollTo(f.index);
@@ -199,7 +193,7 @@ class PageMap {
         else go();
       })
       // a bad or unmapped address: say so, change nothing
-      .catch((e: Error) => (this.message.textContent = e.message));
+      .catch((e: Error) => (this.frame.message.textContent = e.message));
   }
 
   private get cell(): number {
@@ -207,7 +201,7 @@ class PageMap {
   }
 
   private get cols(): number {
-    const avail = Math.max(1, this.canvas.clientWidth - GUTTER - PAD);
+    const avail = Math.max(1, this.frame.canvas.clientWidth - GUTTER - PAD);
     // a power of two, so a 2 MiB folio (512 pages) fills whole rows
     let c = 1;
     while (c * 2 * this.cell <= avail) c *= 2;
@@ -228,19 +222,19 @@ class PageMap {
 
   private layout(): void {
     const rows = Math.ceil(this.pages / this.cols);
-    this.spacer.style.height = `${rows * this.cell + 2 * PAD}px`;
+    this.frame.spacer.style.height = `${rows * this.cell + 2 * PAD}px`;
     this.draw();
   }
 
   private firstVisible(): number {
-    return Math.floor(Math.max(0, this.scroller.scrollTop - PAD) / this.cell) * this.cols;
+    return Math.floor(Math.max(0, this.frame.scroller.scrollTop - PAD) / this.cell) * this.cols;
   }
 
   private scrollTo(i: number, top = false): void {
     const y = Math.floor(i / this.cols) * this.cell;
-    const H = this.scroller.clientHeight;
-    if (top) this.scroller.scrollTop = y;
-    else if (y < this.scroller.scrollTop || y + this.cell + 2 * PAD > this.scroller.scrollTop + H) this.scroller.scrollTop = Math.max(0, y - H / 2);
+    const H = this.frame.scroller.clientHeight;
+    if (top) this.frame.scroller.scrollTop = y;
+    else if (y < this.frame.scroller.scrollTop || y + this.cell + 2 * PAD > this.frame.scroller.scrollTop + H) this.frame.scroller.scrollTop = Math.max(0, y - H / 2);
     this.draw();
   }
 
@@ -258,14 +252,14 @@ class PageMap {
   }
 
   private draw(): void {
-    const ctx = fitCanvas(this.canvas);
-    const W = this.canvas.clientWidth;
-    const H = this.canvas.clientHeight;
+    const ctx = fitCanvas(this.frame.canvas);
+    const W = this.frame.canvas.clientWidth;
+    const H = this.frame.canvas.clientHeight;
     const p = this.palette;
     ctx.clearRect(0, 0, W, H);
     const cell = this.cell;
     const cols = this.cols;
-    const top = this.scroller.scrollTop;
+    const top = this.frame.scroller.scrollTop;
     const colours = scale(this.metric, p);
     const firstRow = Math.max(0, Math.floor((top - PAD) / cell));
     const lastRow = Math.min(Math.ceil(this.pages / cols) - 1, Math.floor((top + H - PAD) / cell));
@@ -343,7 +337,7 @@ class PageMap {
       ctx.lineWidth = 2;
       ctx.strokeRect(x - 1, yOf(row) - 1, cell + 2, cell + 2);
     }
-    const d = this.canvas.dataset;
+    const d = this.frame.canvas.dataset;
     d.pid = String(this.pid);
     d.vma = this.vma;
     d.metric = this.metric;
@@ -390,7 +384,7 @@ class PageMap {
   }
 
   private hover(e: MouseEvent): void {
-    const p = contentPoint(e, this.scroller);
+    const p = contentPoint(e, this.frame.scroller);
     const i = this.cellAt(p.x, p.y);
     this.frame.hoverCard(e, i < 0 ? undefined : this.describe(i));
   }
@@ -405,14 +399,14 @@ class PageMap {
       reveal.onclick = () => this.bridge.reveal(this.pid, vaddr);
       parts.push(reveal);
     }
-    this.details.replaceChildren(...parts);
+    this.frame.details.replaceChildren(...parts);
     this.draw();
   }
 
   private key(e: KeyboardEvent): void {
     if (!this.pages) return;
     const cols = this.cols;
-    const page = Math.max(1, Math.floor(this.scroller.clientHeight / this.cell) - 1) * cols;
+    const page = Math.max(1, Math.floor(this.frame.scroller.clientHeight / this.cell) - 1) * cols;
     const cur = Math.max(0, this.selected);
     const move = (i: number) => {
       const t = Math.max(0, Math.min(this.pages - 1, i));

@@ -23,12 +23,6 @@ const QEMU_LANE = 2;
 class Timeline {
   private readonly bridge = new Bridge((m) => this.onSession(m));
   private readonly frame = new PictureFrame('Events; arrows select, Enter travels in time, + and − zoom, C jumps to the current stop');
-  private readonly canvas = this.frame.canvas;
-  private readonly scroller = this.frame.scroller;
-  private readonly spacer = this.frame.spacer;
-  private readonly status = this.frame.status;
-  private readonly details = this.frame.details;
-  private readonly message = this.frame.message;
   private readonly kindSelect = h('select', { 'aria-label': 'Event kind' });
   private readonly laneBar = h('div', { class: 'lanes', role: 'group', 'aria-label': 'Lanes' });
 
@@ -99,7 +93,7 @@ class Timeline {
       return;
     }
     if (m.phase === 'running') return;
-    this.message.textContent = '';
+    this.frame.message.textContent = '';
     if (m.seq !== this.stopSeq || !this.meta) {
       this.stopSeq = m.seq;
       this.followCurrent = true;
@@ -142,14 +136,14 @@ class Timeline {
         this.chunks.set(c, rows);
         this.updateKinds(meta.kinds);
         this.updateLaneButtons();
-        this.spacer.style.height = `${HEADER + meta.total * this.rowH}px`;
+        this.frame.spacer.style.height = `${HEADER + meta.total * this.rowH}px`;
         if (first && this.followCurrent) this.scrollToCurrent();
         this.draw();
       })
       .catch((e: Error) => {
         if (gen !== this.gen) return;
         this.inFlight.delete(c);
-        this.message.textContent = e.message;
+        this.frame.message.textContent = e.message;
       });
   }
 
@@ -172,19 +166,19 @@ class Timeline {
   private zoom(d: number): void {
     const k = this.firstVisible();
     this.rowH = Math.max(12, Math.min(36, this.rowH + d));
-    if (this.meta) this.spacer.style.height = `${HEADER + this.meta.total * this.rowH}px`;
-    this.scroller.scrollTop = k * this.rowH;
+    if (this.meta) this.frame.spacer.style.height = `${HEADER + this.meta.total * this.rowH}px`;
+    this.frame.scroller.scrollTop = k * this.rowH;
     this.draw();
   }
 
   private firstVisible(): number {
-    return Math.max(0, Math.floor(this.scroller.scrollTop / this.rowH));
+    return Math.max(0, Math.floor(this.frame.scroller.scrollTop / this.rowH));
   }
 
   private scrollToCurrent(): void {
     if (!this.meta || this.meta.currentIndex < 0) return;
-    const target = this.meta.currentIndex * this.rowH - this.scroller.clientHeight / 2;
-    this.scroller.scrollTop = Math.max(0, target);
+    const target = this.meta.currentIndex * this.rowH - this.frame.scroller.clientHeight / 2;
+    this.frame.scroller.scrollTop = Math.max(0, target);
     this.followCurrent = true;
     this.draw();
   }
@@ -195,7 +189,7 @@ class Timeline {
 
   /** Row under content coordinate y (the scroller's content: HEADER, then one row per event). */
   private rowAt(y: number): number {
-    if (y - this.scroller.scrollTop < HEADER) return -1; // the lane header is drawn over the rows
+    if (y - this.frame.scroller.scrollTop < HEADER) return -1; // the lane header is drawn over the rows
     const k = Math.floor((y - HEADER) / this.rowH);
     return this.meta && k >= 0 && k < this.meta.total ? k : -1;
   }
@@ -244,9 +238,9 @@ class Timeline {
   }
 
   private draw(): void {
-    const ctx = fitCanvas(this.canvas);
-    const W = this.canvas.clientWidth;
-    const H = this.canvas.clientHeight;
+    const ctx = fitCanvas(this.frame.canvas);
+    const W = this.frame.canvas.clientWidth;
+    const H = this.frame.canvas.clientHeight;
     const col = this.colours;
     ctx.clearRect(0, 0, W, H);
     ctx.font = `${Math.min(13, this.rowH - 6)}px ${this.colours.font}`;
@@ -281,7 +275,7 @@ class Timeline {
     let arrows = 0;
     const meta = this.meta;
     if (meta) {
-      const top = this.scroller.scrollTop;
+      const top = this.frame.scroller.scrollTop;
       const first = Math.max(0, Math.floor(top / this.rowH));
       const last = Math.min(meta.total - 1, Math.ceil((top + H - HEADER) / this.rowH));
       for (let c = (first / CHUNK) | 0; c <= ((last / CHUNK) | 0); c++) this.fetchChunk(c);
@@ -371,10 +365,10 @@ class Timeline {
       }
       ctx.restore();
       const empty = this.emptyLanes().map((l) => LANE_KEYS[l]);
-      this.status.textContent = `${meta.total.toLocaleString('en')} of ${meta.historyLength.toLocaleString('en')} events · stop seq ${meta.currentSeq}${empty.length ? ` · no events in ${empty.join(', ')}` : ''}`;
+      this.frame.status.textContent = `${meta.total.toLocaleString('en')} of ${meta.historyLength.toLocaleString('en')} events · stop seq ${meta.currentSeq}${empty.length ? ` · no events in ${empty.join(', ')}` : ''}`;
     }
     // for tests and assistive tools: what is on screen
-    const d = this.canvas.dataset;
+    const d = this.frame.canvas.dataset;
     d.total = String(meta?.total ?? 0);
     d.currentSeq = String(meta?.currentSeq ?? -1);
     d.drawnRows = String(drawnRows);
@@ -385,7 +379,7 @@ class Timeline {
     d.arrows = String(arrows);
     d.visible = visible.join(';');
     d.theme = themeKind();
-    this.scroller.setAttribute('aria-rowcount', String(meta?.total ?? 0));
+    this.frame.scroller.setAttribute('aria-rowcount', String(meta?.total ?? 0));
   }
 
   private arrow(ctx: CanvasRenderingContext2D, x1: number, y1: number, x2: number, y2: number, colour: string, label: string): void {
@@ -412,7 +406,7 @@ class Timeline {
   }
 
   private hover(e: MouseEvent): void {
-    const p = contentPoint(e, this.scroller);
+    const p = contentPoint(e, this.frame.scroller);
     const k = this.rowAt(p.y);
     if (k !== this.hoverK) {
       this.hoverK = k;
@@ -420,7 +414,7 @@ class Timeline {
     }
     const r = k >= 0 ? this.row(k) : undefined;
     // over the header: the lane's whole name and its number of events
-    const lane = p.y - this.scroller.scrollTop < HEADER ? this.laneAtX(p.x) : -1;
+    const lane = p.y - this.frame.scroller.scrollTop < HEADER ? this.laneAtX(p.x) : -1;
     if (lane >= 0 && this.meta) this.frame.hoverCard(e, laneCard(LANE_KEYS[lane], this.meta.laneCounts[lane] ?? 0, this.kind));
     else this.frame.hoverCard(e, r && this.meta ? card(r, this.meta) : undefined);
   }
@@ -429,22 +423,22 @@ class Timeline {
   private select(k: number, travel: boolean): void {
     this.selectedK = k;
     const r = this.row(k);
-    if (r && this.meta) this.details.replaceChildren(...card(r, this.meta));
+    if (r && this.meta) this.frame.details.replaceChildren(...card(r, this.meta));
     this.draw();
     if (travel && r && this.phase === 'stopped' && r[0] !== this.meta?.currentSeq) {
-      this.bridge.request(TRAVEL_REQUEST, { seq: r[0] }).catch((e: Error) => (this.message.textContent = e.message));
+      this.bridge.request(TRAVEL_REQUEST, { seq: r[0] }).catch((e: Error) => (this.frame.message.textContent = e.message));
     }
   }
 
   private key(e: KeyboardEvent): void {
     if (!this.meta) return;
-    const page = Math.max(1, Math.floor(this.scroller.clientHeight / this.rowH) - 1);
+    const page = Math.max(1, Math.floor(this.frame.scroller.clientHeight / this.rowH) - 1);
     const move = (k: number) => {
       const t = Math.max(0, Math.min(this.meta!.total - 1, k));
       this.select(t, false);
       const y = t * this.rowH;
-      if (y < this.scroller.scrollTop) this.scroller.scrollTop = y;
-      else if (y + this.rowH + HEADER > this.scroller.scrollTop + this.scroller.clientHeight) this.scroller.scrollTop = y + this.rowH + HEADER - this.scroller.clientHeight;
+      if (y < this.frame.scroller.scrollTop) this.frame.scroller.scrollTop = y;
+      else if (y + this.rowH + HEADER > this.frame.scroller.scrollTop + this.frame.scroller.clientHeight) this.frame.scroller.scrollTop = y + this.rowH + HEADER - this.frame.scroller.clientHeight;
     };
     const cur = this.selectedK >= 0 ? this.selectedK : Math.max(0, this.meta.currentIndex);
     const handled = new Map<string, () => void>([
