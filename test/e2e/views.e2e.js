@@ -13,34 +13,10 @@ const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
 const W = require('../host/codeServerWrapper.js');
-const { WAIT_MS, norm, palette, openFile, pane, viewRows, expectRows, expand, widenSideBar, breakpointAt } = require('./workbench.js');
+const { WAIT_MS, norm, palette, openFile, pane, viewRows, expectRows, expand, widenSideBar, breakpointAt, stepOverUntilLine } = require('./workbench.js');
 
 const VIEWS = ['Subchannels', 'Channel Paths', 'CRW Queues', 'Pages'];
 const IMAGES = path.join(W.REPO, 'docs', 'images');
-
-/** Top frame line in the Call Stack (Run and Debug shown). */
-async function topLine(page) {
-  for (const r of await viewRows(page, 'Call Stack').catch(() => [])) {
-    const m = / (\d+):\d+$/.exec(r);
-    if (m) return Number(m[1]);
-  }
-  return undefined;
-}
-
-async function stepTo(page, line) {
-  await palette(page, 'View: Show Run and Debug');
-  for (let i = 0; i < 80; i++) {
-    let top;
-    const deadline = Date.now() + WAIT_MS;
-    while ((top = await topLine(page)) === undefined && Date.now() < deadline) await W.sleep(100);
-    if (top === line) return;
-    if (top === undefined || top > line) throw new Error(`cannot stop at line ${line} (top frame ${top})`);
-    await palette(page, 'Debug: Step Over');
-    const moved = Date.now() + 5000;
-    while ((await topLine(page)) === top && Date.now() < moved) await W.sleep(100);
-  }
-  throw new Error(`never stopped at line ${line}`);
-}
 
 function lineOf(file, start) {
   const i = fs.readFileSync(file, 'utf8').split('\n').findIndex((l) => l.startsWith(start));
@@ -90,7 +66,7 @@ async function check(page, title, rows, what, expandLabels = []) {
 async function badFieldInput(page, file) {
   await openFile(page, 'hello.vlab');
   await palette(page, 'VFIO Lab: Debug Scenario');
-  await stepTo(page, lineOf(file, 'expect cc == 0'));
+  await stepOverUntilLine(page, lineOf(file, 'expect cc == 0'));
   await showVfioLab(page);
   // only Subchannels open, so its field rows have room (a small pane scrolls under the hover card)
   for (const v of VIEWS) {
@@ -307,7 +283,7 @@ async function runViewsE2e() {
     const chchp = path.join(workspace, 'vfio-chchp-configure.vlab');
     await openFile(page, 'vfio-chchp-configure.vlab');
     await palette(page, 'VFIO Lab: Debug Scenario');
-    await stepTo(page, lineOf(chchp, 'expect ret == 1'));
+    await stepOverUntilLine(page, lineOf(chchp, 'expect ret == 1'));
     await showVfioLab(page);
     const what = 'after chchp -c 0 41';
     // css §7.2: SCLP deconfigure → standby on the machine; host vary and guest PAM unchanged yet
@@ -335,7 +311,7 @@ async function runViewsE2e() {
     const pin = path.join(workspace, 'gup-pinning.vlab');
     await openFile(page, 'gup-pinning.vlab');
     await palette(page, 'VFIO Lab: Debug Scenario');
-    await stepTo(page, lineOf(pin, 'expect huge[0].refcount'));
+    await stepOverUntilLine(page, lineOf(pin, 'expect huge[0].refcount'));
     await showVfioLab(page);
     // gup §3.1: small page ref 1 + 1024; large folio ref 1 + 512; gup §3.2 _pincount 512; gup §4 516 pins
     await check(page, 'Pages', [

@@ -5,18 +5,8 @@
  */
 import * as assert from 'node:assert/strict';
 import { parseScenario } from '../../../model/scenario/parser';
-import { formatDiagnostic } from '../../../model/scenario/diagnostics';
 import { Runner } from '../../../model/scenario/runner';
-
-const diags = (text: string) => parseScenario(text, 'f.vlab').diagnostics.map(formatDiagnostic);
-
-function run(lines: string[]): Runner {
-  const { scenario, diagnostics } = parseScenario(lines.join('\n'), 'f.vlab');
-  assert.deepEqual(diagnostics.map(formatDiagnostic), []);
-  const r = new Runner(scenario);
-  r.runToEnd();
-  return r;
-}
+import { diags, run } from './scenarioRun';
 
 const failed = (r: Runner) => r.expects.filter((e) => !e.ok).map((e) => `line ${e.line}: ${e.expr} → ${e.actual}`);
 

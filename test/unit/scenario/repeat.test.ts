@@ -6,21 +6,11 @@
  */
 import * as assert from 'node:assert/strict';
 import { parseScenario } from '../../../model/scenario/parser';
-import { formatDiagnostic } from '../../../model/scenario/diagnostics';
 import { Runner } from '../../../model/scenario/runner';
+import { diags, run } from './scenarioRun';
 import { DEFAULT_LIMITS } from '../../../model/limits';
 
-const diags = (text: string) => parseScenario(text, 'f.vlab').diagnostics.map(formatDiagnostic);
-
 const SETUP = ['memory 64K', 'chpid 40', 'device 0.0.1234 schid 0.0.0007 type echo chpids 40 enabled', 'program one at 0x1000', '  NOP', 'end'];
-
-function run(lines: string[]): Runner {
-  const { scenario, diagnostics } = parseScenario(lines.join('\n'), 'f.vlab');
-  assert.deepEqual(diagnostics.map(formatDiagnostic), []);
-  const r = new Runner(scenario);
-  r.runToEnd();
-  return r;
-}
 
 /** The lines of the statement stops, in order. */
 function stops(r: Runner): number[] {
