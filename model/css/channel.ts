@@ -8,7 +8,7 @@
 import { channelThread, schNo } from '../engine/ids';
 import { CCW_FLAG, CMD, decodeCcw, isInput, commandClass, type Ccw } from './ccw';
 import type { DeviceOp } from '../devices/device';
-import type { CssCore } from './context';
+import { beginCommand, endCommand, holdCommand, NO_BYTES, setCcws, setCur, setDelayedAt, setLastTic, setNext, setNoData, type CssCore } from './context';
 import type { DataPeek } from '../devices/device';
 import { dataSegments, gather, scatter, type Segment } from './idaw';
 import { selectPath } from './paths';
@@ -158,7 +158,7 @@ function beginStart(core: CssCore, sch: number): void {
 /** Channel-program check (css §3.6): CSTAT 0x20, STCTL 0x17, CPA = failing CCW + 8. */
 function programCheck(core: CssCore, sch: number, addr: number, reason: string, ref = 'css §3.6'): void {
   core.m.emit({ kind: 'ccw.check', sch, addr, reason, ref }, 'ccw');
-  core.setChan(sch, { cmd: -1, op: undefined });
+  endCommand(core.m.journal, core.chan.get(sch)!);
   endStatus(core, sch, { stctl: STCTL_ALERT_END, dstat: 0, cstat: CSTAT.PRG, cpa: (addr + 8) >>> 0 });
 }
 
@@ -170,7 +170,7 @@ function programCheck(core: CssCore, sch: number, addr: number, reason: string, 
  */
 function protectionCheck(core: CssCore, sch: number, addr: number, reason: string, residual?: number): void {
   core.m.emit({ kind: 'ccw.check', sch, addr, reason, ref: 'css §11.7' }, 'ccw');
-  core.setChan(sch, { cmd: -1, op: undefined });
+  endCommand(core.m.journal, core.chan.get(sch)!);
   if (residual !== undefined) core.schib.set(sch, 'scsw.count', residual);
   endStatus(core, sch, { stctl: STCTL_ALERT_END, dstat: 0, cstat: CSTAT.PROT, cpa: (addr + 8) >>> 0 });
 }
@@ -178,6 +178,7 @@ function protectionCheck(core: CssCore, sch: number, addr: number, reason: strin
 /** Fetch and execute one CCW (QEMU `css_interpret_ccw`). */
 function interpretCcw(core: CssCore, sch: number): void {
   core.m.within('css_interpret_ccw', () => {
+    const j = core.m.journal;
     const st = core.chan.get(sch)!;
     const addr = st.next;
     const fmt = st.fmt;
@@ -200,11 +201,13 @@ function interpretCcw(core: CssCore, sch: number): void {
     const delay = chaining || (ccw.cmd & 0x0f) === CMD.TIC ? 0 : core.devices.get(sch)?.scripted(ccw.cmd)?.delay ?? 0;
     if (delay > 0 && st.delayedAt !== addr) {
       // scripted device delay (`rule … delay N`): the command starts N time units later
-      core.setChan(sch, { delayedAt: addr });
+      setDelayedAt(j, st, addr);
       scheduleWork(core, sch, delay);
       return;
     }
-    core.setChan(sch, { cur: addr, ccws: st.ccws + 1, delayedAt: -1 });
+    setCur(j, st, addr);
+    setCcws(j, st, st.ccws + 1);
+    setDelayedAt(j, st, -1);
     core.m.emit({ kind: 'ccw.fetch', sch, addr, cmd: ccw.cmd, flags: ccw.flags, count: ccw.count, cda: ccw.cda, ccwLine: core.ccwLineResolver(addr) }, 'ccw');
 
     // css §3.6 checks, in QEMU's order
@@ -222,17 +225,18 @@ function interpretCcw(core: CssCore, sch: number): void {
     }
     if (ccw.cda === 0) {
       if (st.noData === 255) return programCheck(core, sch, addr, 'more than 255 CCWs with data address 0 (loop guard)');
-      core.setChan(sch, { noData: st.noData + 1 });
+      setNoData(j, st, st.noData + 1);
     }
     if (isTic) {
       if (st.lastTic) return programCheck(core, sch, addr, 'TIC immediately following a TIC', 'css §3.4');
       if (ccw.flags || ccw.count) return programCheck(core, sch, addr, 'format-1 TIC with nonzero flags or count', 'css §3.4');
-      core.setChan(sch, { next: ccw.cda, lastTic: true });
+      setNext(j, st, ccw.cda);
+      setLastTic(j, st, true);
       core.m.emit({ kind: 'ccw.chain', sch, next: ccw.cda, how: 'tic' }, 'ccw');
       scheduleWork(core, sch, CCW_DELAY);
       return;
     }
-    core.setChan(sch, { lastTic: false });
+    setLastTic(j, st, false);
     if (ccw.flags & CCW_FLAG.PCI) pciInterruption(core, sch);
     executeCommand(core, sch, addr, ccw, chaining);
   });
@@ -250,7 +254,7 @@ function deviceLost(core: CssCore, sch: number, lpum: number): void {
   const st = core.chan.get(sch)!;
   core.m.emit({ kind: 'warn', message: `device of subchannel 0x${sch.toString(16)} not operational on path 0x${lpum.toString(16)} during I/O: interface-control check [unverified: chosen]`, ref: 'css §4, §5.5', note: true }, 'ccw');
   s.set(sch, 'pmcw.pom', s.get(sch, 'pmcw.pom') & ~lpum);
-  core.setChan(sch, { cmd: -1, op: undefined });
+  endCommand(core.m.journal, st);
   endStatus(core, sch, { stctl: STCTL_ALERT_END, dstat: 0, cstat: CSTAT.ICC, cpa: ((st.cur || st.next) + 8) >>> 0 });
 }
 
@@ -269,7 +273,7 @@ function pciInterruption(core: CssCore, sch: number): void {
 function suspend(core: CssCore, sch: number, addr: number): void {
   const s = core.schib;
   const st = core.chan.get(sch)!;
-  core.setChan(sch, { next: addr });
+  setNext(core.m.journal, st, addr);
   s.set(sch, 'scsw.actl', (s.get(sch, 'scsw.actl') & ~(ACTL.START_PEND | ACTL.SCH_ACTIVE | ACTL.DEV_ACTIVE)) | ACTL.SUSPENDED);
   // [unverified: chosen — CPA = suspended CCW + 8]
   s.set(sch, 'scsw.cpa', (addr + 8) >>> 0);
@@ -297,18 +301,30 @@ function dataPeek(core: CssCore, ccw: Ccw, orb: { c64: number; i2k: number }): D
   };
 }
 
+/**
+ * Execute the command of one CCW: start it at the device (unless data chaining continues one,
+ * css §3.4), move its data, then end it or chain. What the device does (`op`), the bytes moved
+ * and the output gathered are local; they go into the subchannel's ChanState only when data
+ * chaining carries the command into the next CCW (ChanState keeps `cmd` from begin to end).
+ */
 function executeCommand(core: CssCore, sch: number, addr: number, ccw: Ccw, chaining: boolean): void {
   const s = core.schib;
+  const j = core.m.journal;
   const dev = core.devices.get(sch)!;
-  const st0 = core.chan.get(sch)!;
+  const st = core.chan.get(sch)!;
+  const orb = st.orb;
   const checkLen = !((ccw.flags & CCW_FLAG.SLI) && !(ccw.flags & CCW_FLAG.CD));
+  let cmd: number;
+  let op: DeviceOp;
+  let moved0: number;
+  let out: readonly number[];
   if (!chaining) {
-    let op = dev.begin(ccw.cmd, dataPeek(core, ccw, st0.orb));
+    op = dev.begin(ccw.cmd, dataPeek(core, ccw, orb));
     if (op.kind === 'busy') {
       // [unverified: chosen — a busy device ends the program with unit status BUSY (no CE/DE),
       //  STCTL 0x17; at initial selection (the program's first command) with deferred cc 1
       //  (css §5.2 "deferred condition code 1 = … busy conditions")]
-      if (st0.ccws === 1) s.set(sch, 'scsw.cc', 1);
+      if (st.ccws === 1) s.set(sch, 'scsw.cc', 1);
       s.set(sch, 'scsw.count', ccw.count);
       dev.clearActive();
       endStatus(core, sch, { stctl: STCTL_ALERT_END, dstat: DSTAT.BUSY, cstat: 0, cpa: (addr + 8) >>> 0 });
@@ -327,39 +343,45 @@ function executeCommand(core: CssCore, sch: number, addr: number, ccw: Ccw, chai
       endStatus(core, sch, { stctl: STCTL_ALERT_END, dstat: DSTAT.UC, cstat: 0, cpa: (addr + 8) >>> 0 });
       return;
     }
-    core.setChan(sch, { cmd: ccw.cmd, op, moved: 0, out: [] });
+    cmd = ccw.cmd;
+    moved0 = 0;
+    out = NO_BYTES;
+    beginCommand(j, st, cmd);
+  } else {
+    cmd = st.cmd;
+    op = st.op!;
+    moved0 = st.moved;
+    out = st.out;
   }
-  const st = core.chan.get(sch)!;
-  const op = st.op!;
-  const cmd = st.cmd;
   let n = 0;
-  if (op.kind === 'input') n = Math.min(ccw.count, op.data.length - st.moved);
-  else if (op.kind === 'output') n = Math.min(ccw.count, op.accept - st.moved);
+  if (op.kind === 'input') n = Math.min(ccw.count, op.data.length - moved0);
+  else if (op.kind === 'output') n = Math.min(ccw.count, op.accept - moved0);
   const backward = commandClass(cmd) === 'read-backward';
   if (backward && n > 0 && (ccw.flags & CCW_FLAG.IDA)) {
     return programCheck(core, sch, addr, 'read backward with IDA is not modelled [unverified: chosen program check]', 'css §3.3');
   }
   // [unverified: chosen PoP behaviour — read backward: the CDA designates the rightmost byte;
   //  the n bytes received are stored at descending addresses CDA, CDA−1, … (reference silent)]
-  const seg = dataSegments(core.mem, backward ? { ...ccw, cda: ccw.cda - n + 1 } : ccw, st0.orb, n);
+  const seg = dataSegments(core.mem, backward ? { ...ccw, cda: ccw.cda - n + 1 } : ccw, orb, n);
   if (!seg.ok) return seg.protection ? protectionCheck(core, sch, addr, seg.reason) : programCheck(core, sch, addr, seg.reason, seg.ref);
   // css §2 ORB ALCC + §1.1 PMCW LM + §5.1 SAL: address-limit checking (facilities.ts)
-  const limitProblem = st0.orb.alcc ? addressLimitProblem(core, sch, st0.orb, seg.segments) : undefined;
+  const limitProblem = orb.alcc ? addressLimitProblem(core, sch, orb, seg.segments) : undefined;
   if (limitProblem) return programCheck(core, sch, addr, limitProblem, 'css §1.1, §2, §5.1');
   // css §11.7: data access with the ORB key — input stores always checked, output fetches only
   // on frames with F = 1; data the skip flag suppresses is not accessed, so not checked
   const skipped = op.kind === 'input' && (ccw.flags & CCW_FLAG.SKP) !== 0 && isInput(commandClass(cmd));
   const allowed = n > 0 && !skipped && (op.kind === 'input' || op.kind === 'output')
-    ? dataAccessible(core, st0.orb.key, seg.segments, op.kind === 'input' ? 'store' : 'fetch') : n;
+    ? dataAccessible(core, orb.key, seg.segments, op.kind === 'input' ? 'store' : 'fetch') : n;
   if (allowed < n) {
     // the bytes before the first protected frame are transferred (HERC-z); a read backward
     // stores from the right end, so nothing of it reaches memory [unverified: chosen]
     const moved = backward ? 0 : allowed;
-    if (moved > 0) transferData(core, sch, op, st.moved, moved, seg.segments);
-    return protectionCheck(core, sch, addr, `data ${op.kind === 'input' ? 'store' : 'fetch'} at 0x${(seg.segments[0].addr + allowed).toString(16)}: ORB key ${st0.orb.key} does not match the frame's key 0x${core.mem.storageKey(segmentAddr(seg.segments, allowed)).toString(16)}`, ccw.count - moved);
+    if (moved > 0) transferData(core, sch, op, moved0, moved, seg.segments);
+    return protectionCheck(core, sch, addr, `data ${op.kind === 'input' ? 'store' : 'fetch'} at 0x${(seg.segments[0].addr + allowed).toString(16)}: ORB key ${orb.key} does not match the frame's key 0x${core.mem.storageKey(segmentAddr(seg.segments, allowed)).toString(16)}`, ccw.count - moved);
   }
   if (op.kind === 'input' && n > 0) {
-    const bytes = backward ? op.data.slice(st.moved, st.moved + n).reverse() : op.data.slice(st.moved, st.moved + n);
+    const data = op.data;
+    const bytes = backward ? data.slice(moved0, moved0 + n).reverse() : data.slice(moved0, moved0 + n);
     core.m.within('ccw_dstream_write', () => {
       const skip = skipped;
       if (!skip) scatter(core.mem, seg.segments, bytes);
@@ -367,14 +389,13 @@ function executeCommand(core: CssCore, sch: number, addr: number, ccw: Ccw, chai
     });
   } else if (op.kind === 'output' && n > 0) {
     const bytes = gather(core.mem, seg.segments);
+    out = [...out, ...bytes];
     core.m.within('ccw_dstream_read', () => {
-      core.setChan(sch, { out: [...st.out, ...bytes] });
       core.m.emit({ kind: 'ccw.data', sch, addr: seg.segments[0].addr, count: n, write: true, bytes }, 'instruction');
     });
   }
-  const moved = st.moved + n;
+  const moved = moved0 + n;
   const residual = ccw.count - n;
-  core.setChan(sch, { moved });
   s.set(sch, 'scsw.count', residual);
   // Does the device have more data to give (input) or take (output)? Infinite acceptance takes
   // whatever the CCWs give, so it keeps data chaining going but never means "incorrect length".
@@ -383,7 +404,8 @@ function executeCommand(core: CssCore, sch: number, addr: number, ccw: Ccw, chai
 
   if (residual === 0 && (ccw.flags & CCW_FLAG.CD) && wantsMore) {
     const next = (addr + 8) >>> 0;
-    core.setChan(sch, { next });
+    holdCommand(j, st, cmd, op, moved, out);
+    setNext(j, st, next);
     core.m.emit({ kind: 'ccw.chain', sch, next, how: 'data' }, 'ccw');
     scheduleWork(core, sch, CCW_DELAY);
     return;
@@ -392,9 +414,9 @@ function executeCommand(core: CssCore, sch: number, addr: number, ccw: Ccw, chai
   // [unverified: chosen — control commands (NOP) never indicate incorrect length; ILS ignored]
   const ilReported = lengthDiffers && checkLen;
   const attention = dev.active?.attention;
-  const dstat = dev.end(cmd, core.chan.get(sch)!.out, moved);
+  const dstat = dev.end(cmd, out, moved);
   if (attention !== undefined) core.m.schedule(UNSOLICITED_ACTION, sch, Math.max(1, attention));
-  core.setChan(sch, { cmd: -1, op: undefined });
+  endCommand(j, st);
   const cpa = (addr + 8) >>> 0;
   if (ilReported || (dstat & (DSTAT.UC | DSTAT.UE))) {
     // [unverified: chosen — incorrect length is an alert condition (STCTL 0x17), chaining suppressed]
@@ -404,7 +426,7 @@ function executeCommand(core: CssCore, sch: number, addr: number, ccw: Ccw, chai
   if (ccw.flags & CCW_FLAG.CC) {
     // Status modifier with command chaining skips the next CCW.
     const next = (addr + ((dstat & DSTAT.SM) ? 16 : 8)) >>> 0;
-    core.setChan(sch, { next });
+    setNext(j, st, next);
     core.m.emit({ kind: 'ccw.chain', sch, next, how: 'command' }, 'ccw');
     scheduleWork(core, sch, CCW_DELAY);
     return;
@@ -450,9 +472,8 @@ function transferData(core: CssCore, sch: number, op: DeviceOp, from: number, co
     });
   } else {
     const bytes = gather(core.mem, part);
+    // the command ends with the protection check: the bytes reach no device (dev.end is not called)
     core.m.within('ccw_dstream_read', () => {
-      const st = core.chan.get(sch)!;
-      core.setChan(sch, { out: [...st.out, ...bytes] });
       core.m.emit({ kind: 'ccw.data', sch, addr: part[0].addr, count, write: true, bytes }, 'instruction');
     });
   }

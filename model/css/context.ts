@@ -4,6 +4,7 @@
  * program state. Every change goes through `m.journal`.
  */
 import type { Machine } from '../engine/machine';
+import type { Journal } from '../engine/journal';
 import type { GuestMemory } from '../guest/memory';
 import type { Device, DeviceOp } from '../devices/device';
 import { SchibStore } from './schib';
@@ -12,29 +13,101 @@ import type { OrbFields } from './orb';
 import { STCTL } from './status';
 import { GuestCpu } from '../guest/cpu';
 
-/** State of the channel program of one subchannel (QEMU keeps the same in `SubchDev`). */
-export interface ChanState {
-  readonly orb: Readonly<OrbFields>;
-  readonly fmt: 0 | 1;
+/** No bytes gathered (the output buffer of a command that has not moved any). */
+export const NO_BYTES: readonly number[] = Object.freeze([]);
+
+/**
+ * State of the channel program of one subchannel (QEMU keeps the same in `SubchDev`): a class of
+ * fixed shape changed through the per-field setters below, each a journal write with a constant
+ * key (issue 12: a patch object per CCW made megamorphic keyed stores and an object per step).
+ * What the device does with the command in progress (`op`) and the output it gathered (`out`)
+ * are kept here only while the command spans CCWs (data chaining, css §3.4); a command that
+ * starts and ends within one CCW keeps them in the channel's locals, so a command-chained
+ * program journals no object per CCW (`cmd` and `moved`, numbers, stay visible to the views).
+ */
+export class ChanState {
   /** Address of the next CCW to fetch (QEMU `channel_prog`). */
   next: number;
   /** Address of the CCW fetched last (0 before the first). */
-  cur: number;
+  cur = 0;
   /** The CCW fetched last was a TIC (TIC-after-TIC check, css §3.4). */
-  lastTic: boolean;
+  lastTic = false;
   /** CCWs with CDA 0 so far (loop guard: more than 255 → program check, css §3.6). */
-  noData: number;
-  /** Command in progress across data chaining, or -1. */
-  cmd: number;
-  op: DeviceOp | undefined;
-  /** Bytes moved so far for the command in progress. */
-  moved: number;
-  /** Bytes gathered from memory for an output command. */
-  out: readonly number[];
-  /** CCWs processed (for traces). */
-  ccws: number;
+  noData = 0;
+  /** Command in progress (from the device's `begin` to its `end`, across data chaining), or -1. */
+  cmd = -1;
+  /** What the device does with a command that continues by data chaining (else undefined). */
+  op: DeviceOp | undefined = undefined;
+  /** Bytes moved by the CCWs before the current one for the command in progress. */
+  moved = 0;
+  /** Bytes gathered from memory so far for an output command in progress across data chaining. */
+  out: readonly number[] = NO_BYTES;
+  /** CCWs fetched (shown in the Variables view; 1 = initial selection, css §5.2). */
+  ccws = 0;
   /** Address of a CCW whose scripted device delay has been served (css §4 device rules), or -1. */
-  delayedAt: number;
+  delayedAt = -1;
+
+  constructor(
+    readonly orb: Readonly<OrbFields>,
+    readonly fmt: 0 | 1,
+  ) {
+    this.next = orb.cpa;
+  }
+}
+
+// Journaled setters of ChanState, one per field so each write has a constant key. Not recording
+// (lean runs), `journal.set` only assigns: the setter assigns directly.
+export function setNext(j: Journal, st: ChanState, v: number): void {
+  if (j.recording) j.set(st, 'next', v);
+  else st.next = v;
+}
+
+export function setCur(j: Journal, st: ChanState, v: number): void {
+  if (j.recording) j.set(st, 'cur', v);
+  else st.cur = v;
+}
+
+export function setLastTic(j: Journal, st: ChanState, v: boolean): void {
+  if (j.recording) j.set(st, 'lastTic', v);
+  else st.lastTic = v;
+}
+
+export function setNoData(j: Journal, st: ChanState, v: number): void {
+  if (j.recording) j.set(st, 'noData', v);
+  else st.noData = v;
+}
+
+export function setDelayedAt(j: Journal, st: ChanState, v: number): void {
+  if (j.recording) j.set(st, 'delayedAt', v);
+  else st.delayedAt = v;
+}
+
+export function setCcws(j: Journal, st: ChanState, v: number): void {
+  if (j.recording) j.set(st, 'ccws', v);
+  else st.ccws = v;
+}
+
+/** A command starts at the device (css §3.2): it is in progress until it ends or chains. */
+export function beginCommand(j: Journal, st: ChanState, cmd: number): void {
+  if (j.recording) j.set(st, 'cmd', cmd);
+  else st.cmd = cmd;
+}
+
+/** The command in progress continues in the next CCW (data chaining): its state is kept. */
+export function holdCommand(j: Journal, st: ChanState, cmd: number, op: DeviceOp, moved: number, out: readonly number[]): void {
+  j.set(st, 'cmd', cmd);
+  j.set(st, 'op', op);
+  j.set(st, 'moved', moved);
+  j.set(st, 'out', out);
+}
+
+/** No command in progress (it ended, or a check, halt or clear ended it). */
+export function endCommand(j: Journal, st: ChanState): void {
+  if (st.cmd === -1 && st.op === undefined && st.moved === 0 && st.out === NO_BYTES) return;
+  j.set(st, 'cmd', -1);
+  j.set(st, 'op', undefined);
+  j.set(st, 'moved', 0);
+  j.set(st, 'out', NO_BYTES);
 }
 
 export interface ChannelPath {
@@ -88,16 +161,6 @@ export class CssCore {
 
   exists(sch: number): boolean {
     return this.devices.has(sch);
-  }
-
-  /** Change fields of a subchannel's channel state, journaled. */
-  setChan(sch: number, patch: Partial<ChanState>): void {
-    const st = this.chan.get(sch);
-    if (!st) throw new Error(`internal: no channel state for subchannel 0x${sch.toString(16)}`);
-    // for…in, not Object.keys: no array per CCW step (issue 12); patches are plain literals
-    for (const k in patch) {
-      this.m.journal.set(st as unknown as Record<string, unknown>, k, patch[k as keyof ChanState]);
-    }
   }
 
   /** Is channel path `chpid` operational? Undeclared CHPIDs count as operational. */

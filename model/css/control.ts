@@ -7,6 +7,7 @@ import { parseSid } from './instructions';
 import { ACTL, FCTL, STCTL } from './status';
 import { cancelWork, scheduleWork } from './channel';
 import { monitorStart } from './facilities';
+import { resetProgram } from './functions';
 
 function done(core: CssCore, name: string, sch: number, cc: number, detail = ''): number {
   core.m.emit({ kind: 'instr', name, sch, cc, detail }, 'instruction');
@@ -75,7 +76,8 @@ export function xsch(core: CssCore, sid: number): number {
       s.set(sch, 'scsw.actl', actl & ~(ACTL.RESUME_PEND | ACTL.START_PEND | ACTL.SUSPENDED));
       s.set(sch, 'scsw.dstat', 0);
       s.set(sch, 'scsw.cstat', 0);
-      if (core.chan.get(sch)) core.setChan(sch, { next: 0, lastTic: false, cmd: -1, op: undefined });
+      const st = core.chan.get(sch);
+      if (st) resetProgram(core, st);
       cancelWork(core, sch);
       return 0;
     });

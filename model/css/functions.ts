@@ -3,7 +3,7 @@
  * "completion effects"), and the halt and clear functions themselves (QEMU
  * `sch_handle_halt_func`, `sch_handle_clear_func`).
  */
-import type { CssCore } from './context';
+import { endCommand, setLastTic, setNext, type ChanState, type CssCore } from './context';
 import { ACTL, CSTAT, DSTAT, STCTL } from './status';
 import { monitorEnd } from './facilities';
 import { SCSW_WORD } from './fields';
@@ -63,7 +63,7 @@ export function haltFunction(core: CssCore, sch: number): void {
     if (active || (actl & ACTL.SUSPENDED)) s.set(sch, 'scsw.cpa', ((st?.cur ?? 0) + 8) >>> 0);
     s.set(sch, 'scsw.cstat', 0);
     s.set(sch, 'pmcw.lpum', 0x80);
-    if (st) core.setChan(sch, { cmd: -1, op: undefined });
+    if (st) endCommand(core.m.journal, st);
     emitStatus(core, sch);
     core.injectIo(sch);
   });
@@ -76,7 +76,8 @@ export function clearFunction(core: CssCore, sch: number): void {
     s.set(sch, 'pmcw.lpum', 0);
     s.set(sch, 'pmcw.pom', 0xff);
     s.set(sch, 'scsw.pno', 0);
-    if (core.chan.get(sch)) core.setChan(sch, { next: 0, lastTic: false, cmd: -1, op: undefined });
+    const st = core.chan.get(sch);
+    if (st) resetProgram(core, st);
     s.clear(sch, 'scsw.actl', ACTL.CLEAR_PEND);
     s.or(sch, 'scsw.stctl', STCTL.PENDING);
     s.set(sch, 'scsw.dstat', 0);
@@ -85,4 +86,12 @@ export function clearFunction(core: CssCore, sch: number): void {
     emitStatus(core, sch);
     core.injectIo(sch);
   });
+}
+
+/** Clear / cancel: no channel program left (next CCW 0, no TIC, no command in progress). */
+export function resetProgram(core: CssCore, st: ChanState): void {
+  const j = core.m.journal;
+  setNext(j, st, 0);
+  setLastTic(j, st, false);
+  endCommand(j, st);
 }
