@@ -17,6 +17,7 @@ import { clearFunction, emitStatus, endStatus, haltFunction } from './functions'
 import { addressLimitProblem } from './facilities';
 import { channelAccess } from './storageAccess';
 import { SCSW_WORD } from './fields';
+import { FIELD } from './schib';
 
 export const CHANNEL_ACTION = 'channel';
 /** Virtual time from an accepted instruction to the channel picking the subchannel up. */
@@ -46,20 +47,20 @@ export function presentUnsolicited(core: CssCore, sch: number, dstat: number): '
   return core.m.within('css_conditional_io_interrupt', () => {
     const s = core.schib;
     const hex = (n: number) => `0x${n.toString(16)}`;
-    if (s.get(sch, 'pmcw.ena') !== 1) {
+    if (s.get(sch, FIELD['pmcw.ena']) !== 1) {
       core.m.emit({ kind: 'warn', message: `unsolicited status ${hex(dstat)} of subchannel ${hex(sch)} dropped: subchannel not enabled [unverified: chosen, as QEMU]`, ref: 'css §5.4', note: true }, 'instruction');
       return 'dropped';
     }
-    if (core.statusPending(sch) || s.get(sch, 'scsw.fctl') !== 0) {
+    if (core.statusPending(sch) || s.get(sch, FIELD['scsw.fctl']) !== 0) {
       const held = core.heldStatus.get(sch) ?? 0;
       core.m.journal.mapSet(core.heldStatus, sch, held | dstat);
       core.m.emit({ kind: 'warn', message: `unsolicited status ${hex(dstat)} of subchannel ${hex(sch)} held by the device until the subchannel is idle and not status pending [unverified: chosen; QEMU drops it]`, ref: 'css §5.4', note: true }, 'instruction');
       return 'held';
     }
-    s.set(sch, 'scsw.cc', 0);
-    s.set(sch, 'scsw.dstat', dstat & 0xff);
-    s.set(sch, 'scsw.cstat', 0);
-    s.set(sch, 'scsw.stctl', STCTL.ALERT | STCTL.PENDING);
+    s.set(sch, FIELD['scsw.cc'], 0);
+    s.set(sch, FIELD['scsw.dstat'], dstat & 0xff);
+    s.set(sch, FIELD['scsw.cstat'], 0);
+    s.set(sch, FIELD['scsw.stctl'], STCTL.ALERT | STCTL.PENDING);
     emitStatus(core, sch);
     core.injectIo(sch);
     return 'presented';
@@ -69,7 +70,7 @@ export function presentUnsolicited(core: CssCore, sch: number, dstat: number): '
 /** After TSCH: present status the device held back (see presentUnsolicited). */
 export function presentHeldStatus(core: CssCore, sch: number): void {
   const held = core.heldStatus.get(sch);
-  if (held === undefined || core.statusPending(sch) || core.schib.get(sch, 'scsw.fctl') !== 0) return;
+  if (held === undefined || core.statusPending(sch) || core.schib.get(sch, FIELD['scsw.fctl']) !== 0) return;
   core.m.journal.mapDelete(core.heldStatus, sch);
   presentUnsolicited(core, sch, held);
 }
@@ -86,7 +87,7 @@ export function cancelWork(core: CssCore, sch: number): void {
 export function doSubchannelWork(core: CssCore, sch: number): void {
   core.m.onThread(channelThread(schNo(sch)), () =>
     core.m.within('do_subchannel_work_virtual', () => {
-      const fctl = core.schib.get(sch, 'scsw.fctl');
+      const fctl = core.schib.get(sch, FIELD['scsw.fctl']);
       if (fctl & FCTL.CLEAR) clearFunction(core, sch);
       else if (fctl & FCTL.HALT) haltFunction(core, sch);
       else if (fctl & FCTL.START) core.m.within('sch_handle_start_func_virtual', () => startFunction(core, sch));
@@ -96,10 +97,10 @@ export function doSubchannelWork(core: CssCore, sch: number): void {
 
 function startFunction(core: CssCore, sch: number): void {
   const s = core.schib;
-  const actl = s.get(sch, 'scsw.actl');
+  const actl = s.get(sch, FIELD['scsw.actl']);
   if (actl & ACTL.RESUME_PEND) {
     // css §5.3 RSCH: the suspended program continues with the CCW that carried the S flag.
-    s.set(sch, 'scsw.actl', (actl & ~(ACTL.RESUME_PEND | ACTL.SUSPENDED)) | ACTL.SCH_ACTIVE | ACTL.DEV_ACTIVE);
+    s.set(sch, FIELD['scsw.actl'], (actl & ~(ACTL.RESUME_PEND | ACTL.SUSPENDED)) | ACTL.SCH_ACTIVE | ACTL.DEV_ACTIVE);
     interpretCcw(core, sch);
     return;
   }
@@ -118,15 +119,15 @@ function beginStart(core: CssCore, sch: number): void {
   //  function (QEMU clears DSTAT/CSTAT here and leaves the count)]
   // DSTAT, CSTAT and the count are SCSW word 2: one store (issue 12)
   const w2 = SCSW_WORD + 2;
-  let w = s.put(w2, s.word(sch, w2), 'scsw.dstat', 0);
-  w = s.put(w2, w, 'scsw.cstat', 0);
-  s.setWord(sch, w2, s.put(w2, w, 'scsw.count', 0));
-  const choice = selectPath(st.orb.lpm, s.get(sch, 'pmcw.pim'), s.get(sch, 'pmcw.pam'),
+  let w = s.put(w2, s.word(sch, w2), FIELD['scsw.dstat'], 0);
+  w = s.put(w2, w, FIELD['scsw.cstat'], 0);
+  s.setWord(sch, w2, s.put(w2, w, FIELD['scsw.count'], 0));
+  const choice = selectPath(st.orb.lpm, s.get(sch, FIELD['pmcw.pim']), s.get(sch, FIELD['pmcw.pam']),
     (i) => core.pathWorks(sch, i));
-  s.set(sch, 'pmcw.pnom', choice.pnom);
+  s.set(sch, FIELD['pmcw.pnom'], choice.pnom);
   if (choice.pnom) {
-    s.set(sch, 'pmcw.pom', s.get(sch, 'pmcw.pom') & ~choice.pnom);
-    s.set(sch, 'scsw.pno', 1);
+    s.set(sch, FIELD['pmcw.pom'], s.get(sch, FIELD['pmcw.pom']) & ~choice.pnom);
+    s.set(sch, FIELD['scsw.pno'], 1);
   }
   if (!choice.lpum) {
     // css §5.2 / §5.5: no path → deferred cc 3: CC 3, STCTL alert + pending (0x11), FCTL start
@@ -134,21 +135,21 @@ function beginStart(core: CssCore, sch: number): void {
     // pending: ACTL start pending is reset, nothing else active (architecture; QEMU's emulated
     // CSS leaves start pending set — a quirk, issue 11). DSTAT/CSTAT stay 0 (not meaningful
     // with cc 3, css §1.3 validity table); PNO/PNOM as path selection found them.
-    s.set(sch, 'scsw.actl', s.get(sch, 'scsw.actl') & ~ACTL.START_PEND);
-    s.set(sch, 'scsw.cc', 3);
-    s.set(sch, 'scsw.stctl', STCTL_DEFERRED_CC3);
+    s.set(sch, FIELD['scsw.actl'], s.get(sch, FIELD['scsw.actl']) & ~ACTL.START_PEND);
+    s.set(sch, FIELD['scsw.cc'], 3);
+    s.set(sch, FIELD['scsw.stctl'], STCTL_DEFERRED_CC3);
     emitStatus(core, sch);
     core.injectIo(sch);
     return;
   }
-  s.set(sch, 'pmcw.lpum', choice.lpum);
-  s.set(sch, 'scsw.actl', (s.get(sch, 'scsw.actl') & ~ACTL.START_PEND) | ACTL.SCH_ACTIVE | ACTL.DEV_ACTIVE);
+  s.set(sch, FIELD['pmcw.lpum'], choice.lpum);
+  s.set(sch, FIELD['scsw.actl'], (s.get(sch, FIELD['scsw.actl']) & ~ACTL.START_PEND) | ACTL.SCH_ACTIVE | ACTL.DEV_ACTIVE);
   core.m.emit({ kind: 'sch.start', sch, lpum: choice.lpum }, 'instruction');
   if (st.orb.isic) {
     // [unverified: chosen PoP behaviour — ISIC: intermediate status with ZCC when the subchannel
     //  becomes active; QEMU's emulated CSS ignores ISIC]
-    s.set(sch, 'scsw.zcc', 1);
-    s.or(sch, 'scsw.stctl', STCTL.INTERMEDIATE | STCTL.PENDING);
+    s.set(sch, FIELD['scsw.zcc'], 1);
+    s.or(sch, FIELD['scsw.stctl'], STCTL.INTERMEDIATE | STCTL.PENDING);
     emitStatus(core, sch);
     core.injectIo(sch);
   }
@@ -171,7 +172,7 @@ function programCheck(core: CssCore, sch: number, addr: number, reason: string, 
 function protectionCheck(core: CssCore, sch: number, addr: number, reason: string, residual?: number): void {
   core.m.emit({ kind: 'ccw.check', sch, addr, reason, ref: 'css §11.7' }, 'ccw');
   endCommand(core.m.journal, core.chan.get(sch)!);
-  if (residual !== undefined) core.schib.set(sch, 'scsw.count', residual);
+  if (residual !== undefined) core.schib.set(sch, FIELD['scsw.count'], residual);
   endStatus(core, sch, { stctl: STCTL_ALERT_END, dstat: 0, cstat: CSTAT.PROT, cpa: (addr + 8) >>> 0 });
 }
 
@@ -183,7 +184,7 @@ function interpretCcw(core: CssCore, sch: number): void {
     const addr = st.next;
     const fmt = st.fmt;
     const chaining = st.cmd >= 0;
-    const lpum = core.schib.get(sch, 'pmcw.lpum');
+    const lpum = core.schib.get(sch, FIELD['pmcw.lpum']);
     if (lpum && (core.pathFailures.get(sch) ?? 0) & lpum) return deviceLost(core, sch, lpum);
     if (addr === 0) return programCheck(core, sch, addr, 'CCW address 0');
     if ((addr & (fmt === 1 ? 0x80000007 : 0xff000007)) !== 0 || addr > 0xffffffff) {
@@ -253,7 +254,7 @@ function deviceLost(core: CssCore, sch: number, lpum: number): void {
   const s = core.schib;
   const st = core.chan.get(sch)!;
   core.m.emit({ kind: 'warn', message: `device of subchannel 0x${sch.toString(16)} not operational on path 0x${lpum.toString(16)} during I/O: interface-control check [unverified: chosen]`, ref: 'css §4, §5.5', note: true }, 'ccw');
-  s.set(sch, 'pmcw.pom', s.get(sch, 'pmcw.pom') & ~lpum);
+  s.set(sch, FIELD['pmcw.pom'], s.get(sch, FIELD['pmcw.pom']) & ~lpum);
   endCommand(core.m.journal, st);
   endStatus(core, sch, { stctl: STCTL_ALERT_END, dstat: 0, cstat: CSTAT.ICC, cpa: ((st.cur || st.next) + 8) >>> 0 });
 }
@@ -261,10 +262,10 @@ function deviceLost(core: CssCore, sch: number, lpum: number): void {
 /** css §3.2 PCI: intermediate status with CSTAT PCI while the program continues. */
 function pciInterruption(core: CssCore, sch: number): void {
   const s = core.schib;
-  s.or(sch, 'scsw.cstat', CSTAT.PCI);
+  s.or(sch, FIELD['scsw.cstat'], CSTAT.PCI);
   // [unverified: chosen PoP behaviour — STCTL intermediate + pending when the CCW becomes
   //  current; QEMU's emulated CSS ignores PCI]
-  s.or(sch, 'scsw.stctl', STCTL.INTERMEDIATE | STCTL.PENDING);
+  s.or(sch, FIELD['scsw.stctl'], STCTL.INTERMEDIATE | STCTL.PENDING);
   emitStatus(core, sch);
   core.injectIo(sch);
 }
@@ -274,13 +275,13 @@ function suspend(core: CssCore, sch: number, addr: number): void {
   const s = core.schib;
   const st = core.chan.get(sch)!;
   setNext(core.m.journal, st, addr);
-  s.set(sch, 'scsw.actl', (s.get(sch, 'scsw.actl') & ~(ACTL.START_PEND | ACTL.SCH_ACTIVE | ACTL.DEV_ACTIVE)) | ACTL.SUSPENDED);
+  s.set(sch, FIELD['scsw.actl'], (s.get(sch, FIELD['scsw.actl']) & ~(ACTL.START_PEND | ACTL.SCH_ACTIVE | ACTL.DEV_ACTIVE)) | ACTL.SUSPENDED);
   // [unverified: chosen — CPA = suspended CCW + 8]
-  s.set(sch, 'scsw.cpa', (addr + 8) >>> 0);
+  s.set(sch, FIELD['scsw.cpa'], (addr + 8) >>> 0);
   if (!st.orb.ssic) {
     // [unverified: chosen PoP behaviour — intermediate status unless SSIC; QEMU injects an
     //  interruption without making the subchannel status pending]
-    s.or(sch, 'scsw.stctl', STCTL.INTERMEDIATE | STCTL.PENDING);
+    s.or(sch, FIELD['scsw.stctl'], STCTL.INTERMEDIATE | STCTL.PENDING);
     emitStatus(core, sch);
     core.injectIo(sch);
   } else {
@@ -324,8 +325,8 @@ function executeCommand(core: CssCore, sch: number, addr: number, ccw: Ccw, chai
       // [unverified: chosen — a busy device ends the program with unit status BUSY (no CE/DE),
       //  STCTL 0x17; at initial selection (the program's first command) with deferred cc 1
       //  (css §5.2 "deferred condition code 1 = … busy conditions")]
-      if (st.ccws === 1) s.set(sch, 'scsw.cc', 1);
-      s.set(sch, 'scsw.count', ccw.count);
+      if (st.ccws === 1) s.set(sch, FIELD['scsw.cc'], 1);
+      s.set(sch, FIELD['scsw.count'], ccw.count);
       dev.clearActive();
       endStatus(core, sch, { stctl: STCTL_ALERT_END, dstat: DSTAT.BUSY, cstat: 0, cpa: (addr + 8) >>> 0 });
       return;
@@ -339,7 +340,7 @@ function executeCommand(core: CssCore, sch: number, addr: number, ccw: Ccw, chai
     if (op.kind === 'reject') {
       dev.clearActive();
       // css §5.3 command reject: DSTAT = UC, STCTL 0x17, sense byte 0 = 0x80
-      s.set(sch, 'scsw.count', ccw.count);
+      s.set(sch, FIELD['scsw.count'], ccw.count);
       endStatus(core, sch, { stctl: STCTL_ALERT_END, dstat: DSTAT.UC, cstat: 0, cpa: (addr + 8) >>> 0 });
       return;
     }
@@ -396,7 +397,7 @@ function executeCommand(core: CssCore, sch: number, addr: number, ccw: Ccw, chai
   }
   const moved = moved0 + n;
   const residual = ccw.count - n;
-  s.set(sch, 'scsw.count', residual);
+  s.set(sch, FIELD['scsw.count'], residual);
   // Does the device have more data to give (input) or take (output)? Infinite acceptance takes
   // whatever the CCWs give, so it keeps data chaining going but never means "incorrect length".
   const wantsMore = op.kind === 'input' ? moved < op.data.length : op.kind === 'output' ? moved < op.accept : false;

@@ -7,7 +7,7 @@ import type { Machine } from '../engine/machine';
 import type { Journal } from '../engine/journal';
 import type { GuestMemory } from '../guest/memory';
 import type { Device, DeviceOp } from '../devices/device';
-import { SchibStore } from './schib';
+import { CHPID_FIELDS, FIELD, SchibStore } from './schib';
 import { IoInterruptions } from './interruptions';
 import type { OrbFields } from './orb';
 import { STCTL } from './status';
@@ -171,23 +171,23 @@ export class CssCore {
   /** Does the device of `sch` respond on path-mask bit `bit`? (channel path and device, css §5.5) */
   pathWorks(sch: number, i: number): boolean {
     const bit = 0x80 >> i;
-    return this.pathOperational(this.schib.get(sch, `pmcw.chpid${i}`)) && !((this.pathFailures.get(sch) ?? 0) & bit);
+    return this.pathOperational(this.schib.get(sch, CHPID_FIELDS[i])) && !((this.pathFailures.get(sch) ?? 0) & bit);
   }
 
   /** css §5.2 "not operational": not provided, DNV = 0 or ENA = 0. */
   operational(sch: number): boolean {
-    return this.exists(sch) && this.schib.get(sch, 'pmcw.dnv') === 1 && this.schib.get(sch, 'pmcw.ena') === 1;
+    return this.exists(sch) && this.schib.get(sch, FIELD['pmcw.dnv']) === 1 && this.schib.get(sch, FIELD['pmcw.ena']) === 1;
   }
 
   statusPending(sch: number): boolean {
-    return (this.schib.get(sch, 'scsw.stctl') & STCTL.PENDING) !== 0;
+    return (this.schib.get(sch, FIELD['scsw.stctl']) & STCTL.PENDING) !== 0;
   }
 
   /** css §5.4: queue an I/O-interruption request for PMCW.ISC if the subchannel is enabled. */
   injectIo(sch: number): void {
     this.m.within('css_inject_io_interrupt', () => {
-      if (this.schib.get(sch, 'pmcw.ena') !== 1) return;
-      this.irq.queue(sch, this.schib.get(sch, 'pmcw.isc'));
+      if (this.schib.get(sch, FIELD['pmcw.ena']) !== 1) return;
+      this.irq.queue(sch, this.schib.get(sch, FIELD['pmcw.isc']));
     });
   }
 }

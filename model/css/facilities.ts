@@ -19,6 +19,7 @@ import { ACTL } from './status';
 import type { FieldDef } from './fields';
 import type { Segment } from './idaw';
 import type { OrbFields } from './orb';
+import { FIELD } from './schib';
 
 const hex = (n: number, w = 0) => `0x${(n >>> 0).toString(16).padStart(w, '0')}`;
 
@@ -97,7 +98,7 @@ export function sal(core: CssCore, gr1: number): void {
  */
 export function addressLimitProblem(core: CssCore, sch: number, orb: Readonly<OrbFields>, segments: readonly Segment[]): string | undefined {
   if (!orb.alcc) return undefined;
-  const lm = core.schib.get(sch, 'pmcw.lm');
+  const lm = core.schib.get(sch, FIELD['pmcw.lm']);
   if (lm !== 1 && lm !== 2) return undefined;
   const limit = facilities(core).addressLimit;
   for (const g of segments) {
@@ -129,8 +130,8 @@ export function stcps(core: CssCore, addr?: number): Uint8Array {
     const s = core.schib;
     const busy = ACTL.SCH_ACTIVE | ACTL.DEV_ACTIVE;
     for (const sch of core.devices.keys()) {
-      if (!core.operational(sch) || (s.get(sch, 'scsw.actl') & busy) !== busy) continue;
-      const lpum = s.get(sch, 'pmcw.lpum');
+      if (!core.operational(sch) || (s.get(sch, FIELD['scsw.actl']) & busy) !== busy) continue;
+      const lpum = s.get(sch, FIELD['pmcw.lpum']);
       if (!lpum) continue;
       const i = Math.clz32(lpum) - 24;
       const chpid = s.get(sch, `pmcw.chpid${i}`);
@@ -283,8 +284,8 @@ export function measurementBlock(core: CssCore, sch: number): { addr: number; fo
   const st = facilities(core);
   if (!st.monitor.active || !core.exists(sch)) return undefined;
   const s = core.schib;
-  if (s.get(sch, 'pmcw.mbfc')) return { addr: s.get(sch, 'mba.high') * 2 ** 32 + s.get(sch, 'mba.low'), format: 1 };
-  return { addr: st.monitor.origin + s.get(sch, 'pmcw.mbi') * 32, format: 0 };
+  if (s.get(sch, FIELD['pmcw.mbfc'])) return { addr: s.get(sch, 'mba.high') * 2 ** 32 + s.get(sch, 'mba.low'), format: 1 };
+  return { addr: st.monitor.origin + s.get(sch, FIELD['pmcw.mbi']) * 32, format: 0 };
 }
 
 /** Block updates need SCHM on and PMCW MME block-update enable (MME value 2 or 3). */
@@ -293,7 +294,7 @@ function measuring(core: CssCore, sch: number): { addr: number; format: 0 | 1 } 
   if (!st || !st.monitor.active) return undefined;
   // css §1.1: MME 0x10 (halfword) = block-update enable = field value 2.
   // [unverified: chosen — QEMU updates when either MME bit is set]
-  if (!(core.schib.get(sch, 'pmcw.mme') & 2)) return undefined;
+  if (!(core.schib.get(sch, FIELD['pmcw.mme']) & 2)) return undefined;
   return measurementBlock(core, sch);
 }
 

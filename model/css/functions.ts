@@ -7,6 +7,7 @@ import { endCommand, setLastTic, setNext, type ChanState, type CssCore } from '.
 import { ACTL, CSTAT, DSTAT, STCTL } from './status';
 import { monitorEnd } from './facilities';
 import { SCSW_WORD } from './fields';
+import { FIELD } from './schib';
 
 export interface EndStatus {
   stctl: number;
@@ -18,9 +19,9 @@ export interface EndStatus {
 export function emitStatus(core: CssCore, sch: number): void {
   const s = core.schib;
   core.m.emit({
-    kind: 'sch.status', sch, stctl: s.get(sch, 'scsw.stctl'), dstat: s.get(sch, 'scsw.dstat'),
-    cstat: s.get(sch, 'scsw.cstat'), cpa: s.get(sch, 'scsw.cpa'), count: s.get(sch, 'scsw.count'),
-    cc: s.get(sch, 'scsw.cc'),
+    kind: 'sch.status', sch, stctl: s.get(sch, FIELD['scsw.stctl']), dstat: s.get(sch, FIELD['scsw.dstat']),
+    cstat: s.get(sch, FIELD['scsw.cstat']), cpa: s.get(sch, FIELD['scsw.cpa']), count: s.get(sch, FIELD['scsw.count']),
+    cc: s.get(sch, FIELD['scsw.cc']),
   }, 'ccw');
 }
 
@@ -33,17 +34,17 @@ export function emitStatus(core: CssCore, sch: number): void {
  */
 export function endStatus(core: CssCore, sch: number, e: EndStatus): void {
   const s = core.schib;
-  const old = s.get(sch, 'scsw.stctl');
+  const old = s.get(sch, FIELD['scsw.stctl']);
   const keep = old & STCTL.PENDING ? old & STCTL.INTERMEDIATE : 0;
-  const pci = old & STCTL.PENDING ? s.get(sch, 'scsw.cstat') & CSTAT.PCI : 0;
+  const pci = old & STCTL.PENDING ? s.get(sch, FIELD['scsw.cstat']) & CSTAT.PCI : 0;
   // one store per SCSW word (issue 12): ACTL and STCTL share word 0, DSTAT and CSTAT word 2
   const w0 = SCSW_WORD;
   const w2 = SCSW_WORD + 2;
-  let w = s.put(w0, s.word(sch, w0), 'scsw.actl', s.get(sch, 'scsw.actl') & ~(ACTL.START_PEND | ACTL.SCH_ACTIVE | ACTL.DEV_ACTIVE));
-  s.setWord(sch, w0, s.put(w0, w, 'scsw.stctl', e.stctl | keep));
-  w = s.put(w2, s.word(sch, w2), 'scsw.dstat', e.dstat);
-  s.setWord(sch, w2, s.put(w2, w, 'scsw.cstat', e.cstat | pci));
-  s.set(sch, 'scsw.cpa', e.cpa >>> 0);
+  let w = s.put(w0, s.word(sch, w0), FIELD['scsw.actl'], s.get(sch, FIELD['scsw.actl']) & ~(ACTL.START_PEND | ACTL.SCH_ACTIVE | ACTL.DEV_ACTIVE));
+  s.setWord(sch, w0, s.put(w0, w, FIELD['scsw.stctl'], e.stctl | keep));
+  w = s.put(w2, s.word(sch, w2), FIELD['scsw.dstat'], e.dstat);
+  s.setWord(sch, w2, s.put(w2, w, FIELD['scsw.cstat'], e.cstat | pci));
+  s.set(sch, FIELD['scsw.cpa'], e.cpa >>> 0);
   monitorEnd(core, sch);
   emitStatus(core, sch);
   core.injectIo(sch);
@@ -53,16 +54,16 @@ export function endStatus(core: CssCore, sch: number, e: EndStatus): void {
 export function haltFunction(core: CssCore, sch: number): void {
   core.m.within('sch_handle_halt_func', () => {
     const s = core.schib;
-    const actl = s.get(sch, 'scsw.actl');
+    const actl = s.get(sch, FIELD['scsw.actl']);
     const active = (actl & (ACTL.SCH_ACTIVE | ACTL.DEV_ACTIVE)) !== 0;
     const st = core.chan.get(sch);
-    s.set(sch, 'scsw.actl', actl & ~(ACTL.HALT_PEND | ACTL.SCH_ACTIVE | ACTL.DEV_ACTIVE));
-    s.or(sch, 'scsw.stctl', STCTL.PENDING);
-    if (active || !(actl & (ACTL.START_PEND | ACTL.SUSPENDED))) s.set(sch, 'scsw.dstat', DSTAT.DE);
+    s.set(sch, FIELD['scsw.actl'], actl & ~(ACTL.HALT_PEND | ACTL.SCH_ACTIVE | ACTL.DEV_ACTIVE));
+    s.or(sch, FIELD['scsw.stctl'], STCTL.PENDING);
+    if (active || !(actl & (ACTL.START_PEND | ACTL.SUSPENDED))) s.set(sch, FIELD['scsw.dstat'], DSTAT.DE);
     // [unverified: chosen — "current CCW" = the CCW fetched last (QEMU's channel_prog)]
-    if (active || (actl & ACTL.SUSPENDED)) s.set(sch, 'scsw.cpa', ((st?.cur ?? 0) + 8) >>> 0);
-    s.set(sch, 'scsw.cstat', 0);
-    s.set(sch, 'pmcw.lpum', 0x80);
+    if (active || (actl & ACTL.SUSPENDED)) s.set(sch, FIELD['scsw.cpa'], ((st?.cur ?? 0) + 8) >>> 0);
+    s.set(sch, FIELD['scsw.cstat'], 0);
+    s.set(sch, FIELD['pmcw.lpum'], 0x80);
     if (st) endCommand(core.m.journal, st);
     emitStatus(core, sch);
     core.injectIo(sch);
@@ -73,16 +74,16 @@ export function haltFunction(core: CssCore, sch: number): void {
 export function clearFunction(core: CssCore, sch: number): void {
   core.m.within('sch_handle_clear_func', () => {
     const s = core.schib;
-    s.set(sch, 'pmcw.lpum', 0);
-    s.set(sch, 'pmcw.pom', 0xff);
-    s.set(sch, 'scsw.pno', 0);
+    s.set(sch, FIELD['pmcw.lpum'], 0);
+    s.set(sch, FIELD['pmcw.pom'], 0xff);
+    s.set(sch, FIELD['scsw.pno'], 0);
     const st = core.chan.get(sch);
     if (st) resetProgram(core, st);
-    s.clear(sch, 'scsw.actl', ACTL.CLEAR_PEND);
-    s.or(sch, 'scsw.stctl', STCTL.PENDING);
-    s.set(sch, 'scsw.dstat', 0);
-    s.set(sch, 'scsw.cstat', 0);
-    s.set(sch, 'pmcw.lpum', 0x80);
+    s.clear(sch, FIELD['scsw.actl'], ACTL.CLEAR_PEND);
+    s.or(sch, FIELD['scsw.stctl'], STCTL.PENDING);
+    s.set(sch, FIELD['scsw.dstat'], 0);
+    s.set(sch, FIELD['scsw.cstat'], 0);
+    s.set(sch, FIELD['pmcw.lpum'], 0x80);
     emitStatus(core, sch);
     core.injectIo(sch);
   });

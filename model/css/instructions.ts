@@ -14,6 +14,7 @@ import { ZERO_SENSE } from '../devices/device';
 import { monitorStart } from './facilities';
 import { checkCpuAccess } from './storageAccess';
 import type { Access } from './keys';
+import { FIELD } from './schib';
 
 export interface Sid {
   sch: number;
@@ -53,6 +54,18 @@ function instr(core: CssCore, name: string, sch: number, cc: number, detail = ''
 
 const hex = (n: number) => `0x${n.toString(16)}`;
 
+/** SSCH's trace text per frozen ORB, built once (a loop's SSCH reuses its ORB, issue 12). */
+const SSCH_DETAIL = new WeakMap<OrbFields, string>();
+
+function sschDetail(orb: OrbFields): string {
+  let d = SSCH_DETAIL.get(orb);
+  if (d === undefined) {
+    d = `cpa=${hex(orb.cpa)} fmt=${orb.fmt} lpm=${hex(orb.lpm)} intparm=${hex(orb.intparm)}`;
+    if (Object.isFrozen(orb)) SSCH_DETAIL.set(orb, d);
+  }
+  return d;
+}
+
 /**
  * `machine start-not-oper` (css §5.2 "not operational", §5.5 immediate cc 3): the candidate paths of the
  * start (ORB.LPM & PIM & PAM) all lie in the subchannel's start-not-operational mask.
@@ -62,7 +75,7 @@ const hex = (n: number) => `0x${n.toString(16)}`;
 function startNotOperational(core: CssCore, sch: number, orbLpm: number): boolean {
   const mask = core.startNotOper.get(sch) ?? 0;
   if (!mask) return false;
-  const candidates = orbLpm & core.schib.get(sch, 'pmcw.pim') & core.schib.get(sch, 'pmcw.pam') & 0xff;
+  const candidates = orbLpm & core.schib.get(sch, FIELD['pmcw.pim']) & core.schib.get(sch, FIELD['pmcw.pam']) & 0xff;
   return (candidates & ~mask) === 0;
 }
 
@@ -81,34 +94,34 @@ export function ssch(core: CssCore, sid: number, orb: OrbFields, orbAddr?: numbe
       if (!core.operational(sch)) return 3;
       if (startNotOperational(core, sch, orb.lpm)) return 3;
       if (core.statusPending(sch)) return 1;
-      if (s.get(sch, 'scsw.fctl') !== 0) return 2;
+      if (s.get(sch, FIELD['scsw.fctl']) !== 0) return 2;
       // a frozen ORB (the scenario runner's, cached per statement) is kept as it is, else copied
       core.m.journal.mapSet(core.chan, sch, new ChanState(Object.isFrozen(orb) ? orb : Object.freeze({ ...orb }), orb.fmt ? 1 : 0));
-      s.set(sch, 'pmcw.intparm', orb.intparm >>> 0);
+      s.set(sch, FIELD['pmcw.intparm'], orb.intparm >>> 0);
       // SCSW word 0 flags from the ORB (css §1.3: valid with FCTL start); deferred cc, ZCC, ECTL, PNO
       // reset; built field by field and stored once (one journal entry, issue 12)
       const W = SCSW_WORD;
       let w = s.word(sch, W);
-      w = s.put(W, w, 'scsw.key', orb.key);
-      w = s.put(W, w, 'scsw.sctl', orb.spnd);
-      w = s.put(W, w, 'scsw.eswf', 0);
-      w = s.put(W, w, 'scsw.cc', 0);
-      w = s.put(W, w, 'scsw.fmt', orb.fmt);
-      w = s.put(W, w, 'scsw.pfch', orb.pfch);
-      w = s.put(W, w, 'scsw.isic', orb.isic);
-      w = s.put(W, w, 'scsw.alcc', orb.alcc);
-      w = s.put(W, w, 'scsw.ssi', orb.ssic);
-      w = s.put(W, w, 'scsw.zcc', 0);
-      w = s.put(W, w, 'scsw.ectl', 0);
-      w = s.put(W, w, 'scsw.pno', 0);
-      w = s.put(W, w, 'scsw.fctl', FCTL.START);
-      w = s.put(W, w, 'scsw.actl', s.get(sch, 'scsw.actl') | ACTL.START_PEND);
+      w = s.put(W, w, FIELD['scsw.key'], orb.key);
+      w = s.put(W, w, FIELD['scsw.sctl'], orb.spnd);
+      w = s.put(W, w, FIELD['scsw.eswf'], 0);
+      w = s.put(W, w, FIELD['scsw.cc'], 0);
+      w = s.put(W, w, FIELD['scsw.fmt'], orb.fmt);
+      w = s.put(W, w, FIELD['scsw.pfch'], orb.pfch);
+      w = s.put(W, w, FIELD['scsw.isic'], orb.isic);
+      w = s.put(W, w, FIELD['scsw.alcc'], orb.alcc);
+      w = s.put(W, w, FIELD['scsw.ssi'], orb.ssic);
+      w = s.put(W, w, FIELD['scsw.zcc'], 0);
+      w = s.put(W, w, FIELD['scsw.ectl'], 0);
+      w = s.put(W, w, FIELD['scsw.pno'], 0);
+      w = s.put(W, w, FIELD['scsw.fctl'], FCTL.START);
+      w = s.put(W, w, FIELD['scsw.actl'], s.get(sch, FIELD['scsw.actl']) | ACTL.START_PEND);
       s.setWord(sch, W, w);
       monitorStart(core, sch, true); // css §5.1 SCHM: QEMU css_update_chnmon
       core.m.within('do_subchannel_work_virtual', () => scheduleWork(core, sch));
       return 0;
     });
-    return instr(core, 'SSCH', sch, cc, `cpa=${hex(orb.cpa)} fmt=${orb.fmt} lpm=${hex(orb.lpm)} intparm=${hex(orb.intparm)}`);
+    return instr(core, 'SSCH', sch, cc, sschDetail(orb));
   });
 }
 
@@ -138,9 +151,9 @@ export function tsch(core: CssCore, sid: number, irbAddr?: number, adjust?: (sch
 /** The TSCH clearing table of css §5.3 (QEMU `css_do_tsch_update_subch`). */
 function updateAfterTsch(core: CssCore, sch: number): void {
   const s = core.schib;
-  const stctl = s.get(sch, 'scsw.stctl');
-  const fctl = s.get(sch, 'scsw.fctl');
-  const actl = s.get(sch, 'scsw.actl');
+  const stctl = s.get(sch, FIELD['scsw.stctl']);
+  const fctl = s.get(sch, FIELD['scsw.fctl']);
+  const actl = s.get(sch, FIELD['scsw.actl']);
   const intermediateOnly = stctl === (STCTL.INTERMEDIATE | STCTL.PENDING);
   const pendBits = ACTL.RESUME_PEND | ACTL.START_PEND | ACTL.HALT_PEND | ACTL.CLEAR_PEND | ACTL.SUSPENDED;
   // css §5.3 "exception: halt+suspended also clears" FCTL. [unverified: chosen — QEMU's HSCH
@@ -152,17 +165,17 @@ function updateAfterTsch(core: CssCore, sch: number): void {
   const haltSuspended = (fctl & FCTL.HALT) !== 0 && (actl & ACTL.SUSPENDED) !== 0 && !(actl & ACTL.HALT_PEND);
   // all in SCSW word 0: built, then stored once (issue 12)
   const W = SCSW_WORD;
-  let w = s.put(W, s.word(sch, W), 'scsw.stctl', 0);
-  if (!intermediateOnly || haltSuspended) w = s.put(W, w, 'scsw.fctl', 0);
+  let w = s.put(W, s.word(sch, W), FIELD['scsw.stctl'], 0);
+  if (!intermediateOnly || haltSuspended) w = s.put(W, w, FIELD['scsw.fctl'], 0);
   if (!intermediateOnly) {
-    w = s.put(W, w, 'scsw.pno', 0);
-    w = s.put(W, w, 'scsw.actl', actl & ~pendBits);
+    w = s.put(W, w, FIELD['scsw.pno'], 0);
+    w = s.put(W, w, FIELD['scsw.actl'], actl & ~pendBits);
   } else if (haltSuspended || ((actl & ACTL.SUSPENDED) && (fctl & FCTL.START))) {
-    w = s.put(W, w, 'scsw.pno', 0);
-    w = s.put(W, w, 'scsw.actl', fctl & FCTL.HALT ? actl & ~pendBits : actl & ~ACTL.RESUME_PEND);
+    w = s.put(W, w, FIELD['scsw.pno'], 0);
+    w = s.put(W, w, FIELD['scsw.actl'], fctl & FCTL.HALT ? actl & ~pendBits : actl & ~ACTL.RESUME_PEND);
   }
   s.setWord(sch, W, w);
-  if (s.get(sch, 'pmcw.csense')) core.devices.get(sch)!.setSense(ZERO_SENSE);
+  if (s.get(sch, FIELD['pmcw.csense'])) core.devices.get(sch)!.setSense(ZERO_SENSE);
   // css §5.4: the subchannel is no longer status pending, so its interruption request goes too.
   core.irq.withdraw(sch);
 }
@@ -181,6 +194,13 @@ export function stsch(core: CssCore, sid: number, addr?: number): { cc: number; 
     if (cc === 0 && addr !== undefined) core.mem.write(addr, image);
     return { cc: instr(core, 'STSCH', sch, cc), schib: image };
   });
+}
+
+function putWord(b: Uint8Array, o: number, w: number): void {
+  b[o] = w >>> 24;
+  b[o + 1] = w >>> 16;
+  b[o + 2] = w >>> 8;
+  b[o + 3] = w;
 }
 
 /** Lowcore address of the I/O-interruption code: SID word 0xB8, intparm 0xBC, IID 0xC0 (css §11.3). */
@@ -203,11 +223,19 @@ export function tpi(core: CssCore, addr?: number): { cc: number; sid: number; in
       return { cc: 0, sid: 0, intparm: 0, iid: 0 };
     }
     const [sch, isc] = got;
-    const code = { sid: (0x00010000 | sch) >>> 0, intparm: core.schib.get(sch, 'pmcw.intparm'), iid: (isc << 27) >>> 0 };
-    const words = addr === 0 ? [code.sid, code.intparm, code.iid] : [code.sid, code.intparm];
-    if (addr !== undefined) core.mem.write(addr === 0 ? LOWCORE_IO_INT_CODE : addr, words.flatMap((w) => [w >>> 24, (w >>> 16) & 0xff, (w >>> 8) & 0xff, w & 0xff]));
-    core.m.emit({ kind: 'irq.presented', sch, isc, intparm: code.intparm }, 'instruction');
-    instr(core, 'TPI', sch, 1, `sid=${hex(code.sid)} intparm=${hex(code.intparm)} isc=${isc}`);
-    return { cc: 1, ...code };
+    const sidWord = (0x00010000 | sch) >>> 0;
+    const intparm = core.schib.get(sch, FIELD['pmcw.intparm']);
+    const iid = (isc << 27) >>> 0;
+    if (addr !== undefined) {
+      // big-endian SID word, intparm (and the IID word into the lowcore)
+      const bytes = new Uint8Array(addr === 0 ? 12 : 8);
+      putWord(bytes, 0, sidWord);
+      putWord(bytes, 4, intparm);
+      if (addr === 0) putWord(bytes, 8, iid);
+      core.mem.write(addr === 0 ? LOWCORE_IO_INT_CODE : addr, bytes);
+    }
+    core.m.emit({ kind: 'irq.presented', sch, isc, intparm }, 'instruction');
+    instr(core, 'TPI', sch, 1, `sid=${hex(sidWord)} intparm=${hex(intparm)} isc=${isc}`);
+    return { cc: 1, sid: sidWord, intparm, iid };
   });
 }

@@ -50,6 +50,9 @@ export const IRB_FIELDS: readonly FieldDef[] = [
 
 export const IRB_FIELD: ReadonlyMap<string, FieldDef> = byName(IRB_FIELDS);
 const ERW = byName(ESW_FIELDS);
+const ERW_S = ERW.get('erw.s')!;
+const ERW_SCNT = ERW.get('erw.scnt')!;
+const SCRATCH = new Uint32Array(IRB_WORDS);
 
 /** ESW word 0 as QEMU builds it (css §4): format-1 style with LPUM, or format-0 logout on CDC/CCC/ICC. */
 export const ESW0_NORMAL = 0x00800000;
@@ -62,7 +65,8 @@ export const ESW0_LOGOUT = 0x04804000;
  * ECTL are set and the ERW has the concurrent-sense bit and count.
  */
 export function buildIrb(schibWords: ArrayLike<number>, sense: ArrayLike<number>): Uint8Array {
-  const w = new Array<number>(IRB_WORDS).fill(0);
+  // a scratch word array, not a new one per TSCH (issue 12): filled, serialized, done
+  const w = SCRATCH.fill(0);
   for (let i = 0; i < 3; i++) w[i] = schibWords[SCSW_WORD + i] >>> 0;
   const stctl = w[0] & 0x1f;
   const dstat = w[2] >>> 24;
@@ -84,8 +88,8 @@ export function buildIrb(schibWords: ArrayLike<number>, sense: ArrayLike<number>
       }
       // [unverified: chosen the ERW layout of css §4 (concurrent-sense count in bits 10–15, so
       //  32 bytes → 0x01200000); QEMU stores 0x01000000 | (32 << 8) = 0x01002000]
-      let erw = insert(ERW.get('erw.s')!, 0, 1);
-      erw = insert(ERW.get('erw.scnt')!, erw, 32);
+      let erw = insert(ERW_S, 0, 1);
+      erw = insert(ERW_SCNT, erw, 32);
       w[ESW_WORD + 1] = erw;
     }
   }

@@ -45,8 +45,12 @@ const KEYS = ORB_FIELDS.map((d) => d.name.slice(4) as keyof OrbFields);
 /** KEYS' field definitions, looked up once (every SSCH checks every field: issue 12). */
 const KEY_DEFS = KEYS.map((k) => ORB_FIELD.get(`orb.${k}`)!);
 
+/** Frozen ORBs already checked by checkOrbWidths: a frozen ORB cannot change (issue 12: the runner reuses one per statement). */
+const CHECKED = new WeakSet<OrbFields>();
+
 /** Throws an Error (not a program interruption) when a value does not fit its field. */
 export function checkOrbWidths(orb: OrbFields): void {
+  if (CHECKED.has(orb)) return;
   for (let i = 0; i < KEYS.length; i++) {
     const k = KEYS[i];
     const v = orb[k];
@@ -55,6 +59,7 @@ export function checkOrbWidths(orb: OrbFields): void {
     if (v === undefined) throw new Error(`${d.name}: missing (${R})`);
     checkFits(d, v);
   }
+  if (Object.isFrozen(orb)) CHECKED.add(orb);
 }
 
 /** The 3-word (12-byte) ORB image. */

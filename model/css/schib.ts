@@ -6,29 +6,63 @@
 import type { Machine } from '../engine/machine';
 import { SCHIB_WORDS, SCHIB_FIELDS, schibField, checkFits, fieldMask, fieldMax, fieldShift, type FieldDef } from './fields';
 
-/** A field's position precomputed from the field table (hot path: every SCSW access of every CCW). */
-interface Accessor {
-  readonly def: FieldDef;
+/**
+ * A field's position precomputed from the field table (hot path: every SCSW access of every CCW).
+ * The channel and the instructions name their fields through `FIELD` (resolved once, at module
+ * load), not by string: no lookup per access (issue 12 profile).
+ */
+export class SchibAccess {
   readonly word: number;
   readonly shift: number;
   /** Mask of the field in its word, unsigned. */
   readonly mask: number;
   readonly max: number;
+
+  constructor(readonly def: FieldDef) {
+    this.word = def.word;
+    this.shift = fieldShift(def);
+    this.mask = fieldMask(def);
+    this.max = fieldMax(def);
+  }
 }
 
-function accessor(def: FieldDef): Accessor {
-  return { def, word: def.word, shift: fieldShift(def), mask: fieldMask(def), max: fieldMax(def) };
-}
+/** A SCHIB field: its accessor, its table entry, or its name (`scsw.stctl`). */
+export type SchibFieldRef = SchibAccess | FieldDef | string;
 
-const BY_NAME = new Map<string, Accessor>(SCHIB_FIELDS.map((d) => [d.name, accessor(d)]));
-const BY_DEF = new WeakMap<FieldDef, Accessor>(SCHIB_FIELDS.map((d) => [d, BY_NAME.get(d.name)!]));
+const BY_NAME = new Map<string, SchibAccess>(SCHIB_FIELDS.map((d) => [d.name, new SchibAccess(d)]));
+const BY_DEF = new WeakMap<FieldDef, SchibAccess>(SCHIB_FIELDS.map((d) => [d, BY_NAME.get(d.name)!]));
 
-function access(f: FieldDef | string): Accessor {
-  if (typeof f === 'string') return BY_NAME.get(f) ?? accessor(schibField(f));
+function access(f: SchibFieldRef): SchibAccess {
+  if (f instanceof SchibAccess) return f;
+  if (typeof f === 'string') return BY_NAME.get(f) ?? new SchibAccess(schibField(f));
   let a = BY_DEF.get(f);
-  if (!a) BY_DEF.set(f, (a = accessor(f)));
+  if (!a) BY_DEF.set(f, (a = new SchibAccess(f)));
   return a;
 }
+
+/** The accessor of a SCHIB field by name; throws on an unknown name. */
+export function schibAccess(name: string): SchibAccess {
+  return BY_NAME.get(name) ?? new SchibAccess(schibField(name));
+}
+
+const at = schibAccess;
+
+/** The PMCW and SCSW fields the instructions and the channel use, by their reference names (css §1.1, §1.3). */
+export const FIELD = {
+  'pmcw.intparm': at('pmcw.intparm'), 'pmcw.isc': at('pmcw.isc'), 'pmcw.ena': at('pmcw.ena'),
+  'pmcw.lm': at('pmcw.lm'), 'pmcw.mme': at('pmcw.mme'), 'pmcw.mp': at('pmcw.mp'), 'pmcw.dnv': at('pmcw.dnv'),
+  'pmcw.dev': at('pmcw.dev'), 'pmcw.lpm': at('pmcw.lpm'), 'pmcw.pnom': at('pmcw.pnom'), 'pmcw.lpum': at('pmcw.lpum'),
+  'pmcw.pim': at('pmcw.pim'), 'pmcw.mbi': at('pmcw.mbi'), 'pmcw.pom': at('pmcw.pom'), 'pmcw.pam': at('pmcw.pam'),
+  'pmcw.st': at('pmcw.st'), 'pmcw.mbfc': at('pmcw.mbfc'), 'pmcw.xmwme': at('pmcw.xmwme'), 'pmcw.csense': at('pmcw.csense'),
+  'scsw.key': at('scsw.key'), 'scsw.sctl': at('scsw.sctl'), 'scsw.eswf': at('scsw.eswf'), 'scsw.cc': at('scsw.cc'),
+  'scsw.fmt': at('scsw.fmt'), 'scsw.pfch': at('scsw.pfch'), 'scsw.isic': at('scsw.isic'), 'scsw.alcc': at('scsw.alcc'),
+  'scsw.ssi': at('scsw.ssi'), 'scsw.zcc': at('scsw.zcc'), 'scsw.ectl': at('scsw.ectl'), 'scsw.pno': at('scsw.pno'),
+  'scsw.fctl': at('scsw.fctl'), 'scsw.actl': at('scsw.actl'), 'scsw.stctl': at('scsw.stctl'), 'scsw.cpa': at('scsw.cpa'),
+  'scsw.dstat': at('scsw.dstat'), 'scsw.cstat': at('scsw.cstat'), 'scsw.count': at('scsw.count'),
+} as const;
+
+/** PMCW.CHPID0–7 by path-mask bit index (css §1.1). */
+export const CHPID_FIELDS: readonly SchibAccess[] = [0, 1, 2, 3, 4, 5, 6, 7].map((i) => at(`pmcw.chpid${i}`));
 
 export const MAX_SUBCHANNELS = 0x10000;
 
@@ -51,12 +85,12 @@ export class SchibStore {
     this.m.journal.setElem(this, 'words', sch * SCHIB_WORDS + i, value >>> 0);
   }
 
-  get(sch: number, f: FieldDef | string): number {
+  get(sch: number, f: SchibFieldRef): number {
     const a = access(f);
     return ((this.words[sch * SCHIB_WORDS + a.word] >>> a.shift) & a.max) >>> 0;
   }
 
-  set(sch: number, f: FieldDef | string, value: number): void {
+  set(sch: number, f: SchibFieldRef, value: number): void {
     const a = access(f);
     if (!Number.isInteger(value) || value < 0 || value > a.max) checkFits(a.def, value);
     const i = sch * SCHIB_WORDS + a.word;
@@ -68,7 +102,7 @@ export class SchibStore {
    * several fields of one word built with `put` and stored once with `setWord` are one journal
    * entry instead of one per field (SSCH sets 14 fields of SCSW word 0: issue 12 profile).
    */
-  put(i: number, word: number, f: FieldDef | string, value: number): number {
+  put(i: number, word: number, f: SchibFieldRef, value: number): number {
     const a = access(f);
     if (a.word !== i) throw new Error(`internal: ${a.def.name} is not in SCHIB word ${i}`);
     if (!Number.isInteger(value) || value < 0 || value > a.max) checkFits(a.def, value);
@@ -76,12 +110,12 @@ export class SchibStore {
   }
 
   /** OR bits into a field (e.g. STCTL), journaled. */
-  or(sch: number, f: string, bits: number): void {
+  or(sch: number, f: SchibFieldRef, bits: number): void {
     this.set(sch, f, this.get(sch, f) | bits);
   }
 
   /** Clear bits of a field (e.g. ACTL), journaled. */
-  clear(sch: number, f: string, bits: number): void {
+  clear(sch: number, f: SchibFieldRef, bits: number): void {
     this.set(sch, f, this.get(sch, f) & ~bits);
   }
 

@@ -22,6 +22,31 @@ const sid = (sch: number) => 0x00010000 | sch;
 const CC_VALUES: readonly bigint[] = [0n, 1n, 2n, 3n];
 const ccValue = (cc: number): bigint => CC_VALUES[cc] ?? BigInt(cc);
 
+type SschStmt = Extract<Stmt, { k: 'ssch' }>;
+
+/**
+ * The last ORB each `ssch` statement built, frozen: while its fields evaluate to the same values
+ * (a loop's SSCH, issue 12) the same ORB is given again, so SSCH neither copies nor re-checks it.
+ */
+const ORB_CACHE = new WeakMap<SschStmt, OrbFields>();
+
+/** The ORB of `ssch … field=VALUE…`: ORB_DEFAULTS with the named fields (css §2). */
+function namedOrb(r: Runner, st: SschStmt): OrbFields {
+  const last = ORB_CACHE.get(st);
+  let same = last !== undefined;
+  // for…in, not Object.entries: no array of pairs per SSCH (issue 12)
+  for (const k in st.orb) {
+    if (!same) break;
+    same = (last as unknown as Record<string, number>)[k] === r.addr(st.orb[k]);
+  }
+  if (same) return last!;
+  const orb: OrbFields = { ...ORB_DEFAULTS };
+  for (const k in st.orb) (orb as unknown as Record<string, number>)[k] = r.addr(st.orb[k]);
+  Object.freeze(orb);
+  ORB_CACHE.set(st, orb);
+  return orb;
+}
+
 /** Returns false when `st` is not a channel-subsystem statement. */
 export function execCss(r: Runner, st: Stmt): boolean {
   const j = r.m.journal;
@@ -62,9 +87,7 @@ export function execCss(r: Runner, st: Stmt): boolean {
     }
     case 'ssch': {
       // `orb words …`: the raw ORB, reserved bits included (css §2); else the named fields
-      const orb: OrbFields = st.orbWords ? decodeOrb(st.orbWords) : { ...ORB_DEFAULTS };
-      // for…in, not Object.entries: no array of pairs per SSCH (issue 12)
-      if (!st.orbWords) for (const k in st.orb) (orb as unknown as Record<string, number>)[k] = r.addr(st.orb[k]);
+      const orb: OrbFields = st.orbWords ? decodeOrb(st.orbWords) : namedOrb(r, st);
       const s = st.rawSid ?? sid(st.sch);
       if (st.at !== undefined) {
         // the ORB is stored at the operand address when that address can hold it (css §2, §5.1)
