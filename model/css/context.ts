@@ -95,6 +95,13 @@ export function beginCommand(j: Journal, st: ChanState, cmd: number): void {
 
 /** The command in progress continues in the next CCW (data chaining): its state is kept. */
 export function holdCommand(j: Journal, st: ChanState, cmd: number, op: DeviceOp, moved: number, out: readonly number[]): void {
+  if (!j.recording) {
+    st.cmd = cmd;
+    st.op = op;
+    st.moved = moved;
+    st.out = out;
+    return;
+  }
   j.set(st, 'cmd', cmd);
   j.set(st, 'op', op);
   j.set(st, 'moved', moved);
@@ -104,6 +111,13 @@ export function holdCommand(j: Journal, st: ChanState, cmd: number, op: DeviceOp
 /** No command in progress (it ended, or a check, halt or clear ended it). */
 export function endCommand(j: Journal, st: ChanState): void {
   if (st.cmd === -1 && st.op === undefined && st.moved === 0 && st.out === NO_BYTES) return;
+  if (!j.recording) {
+    st.cmd = -1;
+    st.op = undefined;
+    st.moved = 0;
+    st.out = NO_BYTES;
+    return;
+  }
   j.set(st, 'cmd', -1);
   j.set(st, 'op', undefined);
   j.set(st, 'moved', 0);

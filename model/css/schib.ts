@@ -82,7 +82,14 @@ export class SchibStore {
   }
 
   setWord(sch: number, i: number, value: number): void {
-    this.m.journal.setElem(this, 'words', sch * SCHIB_WORDS + i, value >>> 0);
+    this.store(sch * SCHIB_WORDS + i, value >>> 0);
+  }
+
+  /** words[i] := value, journaled (lean runs: setElem would only store, so the store is direct, issue 12). */
+  private store(i: number, value: number): void {
+    const j = this.m.journal;
+    if (j.recording) j.setElem(this, 'words', i, value);
+    else this.words[i] = value;
   }
 
   get(sch: number, f: SchibFieldRef): number {
@@ -94,7 +101,7 @@ export class SchibStore {
     const a = access(f);
     if (!Number.isInteger(value) || value < 0 || value > a.max) checkFits(a.def, value);
     const i = sch * SCHIB_WORDS + a.word;
-    this.m.journal.setElem(this, 'words', i, ((this.words[i] & ~a.mask) | ((value << a.shift) & a.mask)) >>> 0);
+    this.store(i, ((this.words[i] & ~a.mask) | ((value << a.shift) & a.mask)) >>> 0);
   }
 
   /**

@@ -48,7 +48,14 @@ export class GuestMemory {
   /** Store `data` at `addr`, journaled per byte; false (nothing stored) if out of range. */
   write(addr: number, data: ArrayLike<number>): boolean {
     if (!this.inRange(addr, data.length)) return false;
-    for (let i = 0; i < data.length; i++) this.m.journal.setElem(this, 'bytes', addr + i, data[i] & 0xff);
+    const j = this.m.journal;
+    if (!j.recording) {
+      // lean runs: setElem would only store (issue 12)
+      const b = this.bytes;
+      for (let i = 0; i < data.length; i++) b[addr + i] = data[i] & 0xff;
+      return true;
+    }
+    for (let i = 0; i < data.length; i++) j.setElem(this, 'bytes', addr + i, data[i] & 0xff);
     return true;
   }
 

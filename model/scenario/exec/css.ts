@@ -47,6 +47,31 @@ function namedOrb(r: Runner, st: SschStmt): OrbFields {
   return orb;
 }
 
+type RunnerState = Runner['state'];
+
+// The results of the loop-hot instructions, each with a constant key: written directly when the
+// journal does not record (lean runs), where `journal.set` would only assign (issue 12 profile:
+// its generic keyed access was the largest item of a lean STSCH).
+function setCc(r: Runner, cc: number): void {
+  if (r.m.journal.recording) r.m.journal.set(r.state, 'cc', ccValue(cc));
+  else r.state.cc = ccValue(cc);
+}
+
+function setIrb(r: Runner, irb: RunnerState['irb']): void {
+  if (r.m.journal.recording) r.m.journal.set(r.state, 'irb', irb);
+  else r.state.irb = irb;
+}
+
+function setSchib(r: Runner, schib: RunnerState['schib']): void {
+  if (r.m.journal.recording) r.m.journal.set(r.state, 'schib', schib);
+  else r.state.schib = schib;
+}
+
+function setIntcode(r: Runner, code: RunnerState['intcode']): void {
+  if (r.m.journal.recording) r.m.journal.set(r.state, 'intcode', code);
+  else r.state.intcode = code;
+}
+
 /** Returns false when `st` is not a channel-subsystem statement. */
 export function execCss(r: Runner, st: Stmt): boolean {
   const j = r.m.journal;
@@ -98,22 +123,22 @@ export function execCss(r: Runner, st: Stmt): boolean {
         // first, as when the ORB is encoded (with `sid(sch)` SSCH itself checks the widths first)
         checkOrbWidths(orb);
       }
-      j.set(r.state, 'cc', ccValue(r.io.ssch(s, orb, st.at)));
+      setCc(r, r.io.ssch(s, orb, st.at));
       return true;
     }
     case 'simple-sch': {
       const s = st.rawSid ?? sid(st.sch);
       if (st.instr === 'tsch') {
         const res = r.io.tsch(s, st.at);
-        j.set(r.state, 'cc', ccValue(res.cc));
+        setCc(r, res.cc);
         // css §5.2 TSCH cc 3 stores no IRB: `irb.*` has no value afterwards (issue 11)
-        j.set(r.state, 'irb', res.cc !== 3 ? res.irb : undefined);
+        setIrb(r, res.cc !== 3 ? res.irb : undefined);
       } else if (st.instr === 'stsch') {
         const res = r.io.stsch(s, st.at);
-        j.set(r.state, 'cc', ccValue(res.cc));
-        j.set(r.state, 'schib', res.cc === 0 ? res.schib : undefined);
+        setCc(r, res.cc);
+        setSchib(r, res.cc === 0 ? res.schib : undefined);
       } else {
-        j.set(r.state, 'cc', ccValue(r.io[st.instr](s)));
+        setCc(r, r.io[st.instr](s));
       }
       return true;
     }
@@ -150,8 +175,8 @@ export function execCss(r: Runner, st: Stmt): boolean {
       return true;
     case 'tpi': {
       const res = r.io.tpi(st.at);
-      j.set(r.state, 'cc', ccValue(res.cc));
-      j.set(r.state, 'intcode', res.cc === 1 ? { sid: res.sid, intparm: res.intparm, iid: res.iid } : undefined);
+      setCc(r, res.cc);
+      setIntcode(r, res.cc === 1 ? { sid: res.sid, intparm: res.intparm, iid: res.iid } : undefined);
       return true;
     }
     case 'devices':
