@@ -347,7 +347,6 @@ function executeCommand(core: CssCore, sch: number, addr: number, ccw: Ccw, chai
     cmd = ccw.cmd;
     moved0 = 0;
     out = NO_BYTES;
-    beginCommand(j, st, cmd);
   } else {
     cmd = st.cmd;
     op = st.op!;
@@ -358,22 +357,32 @@ function executeCommand(core: CssCore, sch: number, addr: number, ccw: Ccw, chai
   if (op.kind === 'input') n = Math.min(ccw.count, op.data.length - moved0);
   else if (op.kind === 'output') n = Math.min(ccw.count, op.accept - moved0);
   const backward = commandClass(cmd) === 'read-backward';
+  // `beginCommand` (ChanState.cmd := cmd) before each event while the command is in progress, so
+  // a stop there shows it; a command that emits nothing before it ends (NOP) journals no cmd
   if (backward && n > 0 && (ccw.flags & CCW_FLAG.IDA)) {
+    beginCommand(j, st, cmd);
     return programCheck(core, sch, addr, 'read backward with IDA is not modelled [unverified: chosen program check]', 'css §3.3');
   }
   // [unverified: chosen PoP behaviour — read backward: the CDA designates the rightmost byte;
   //  the n bytes received are stored at descending addresses CDA, CDA−1, … (reference silent)]
   const seg = dataSegments(core.mem, backward ? { ...ccw, cda: ccw.cda - n + 1 } : ccw, orb, n);
-  if (!seg.ok) return seg.protection ? protectionCheck(core, sch, addr, seg.reason) : programCheck(core, sch, addr, seg.reason, seg.ref);
+  if (!seg.ok) {
+    beginCommand(j, st, cmd);
+    return seg.protection ? protectionCheck(core, sch, addr, seg.reason) : programCheck(core, sch, addr, seg.reason, seg.ref);
+  }
   // css §2 ORB ALCC + §1.1 PMCW LM + §5.1 SAL: address-limit checking (facilities.ts)
   const limitProblem = orb.alcc ? addressLimitProblem(core, sch, orb, seg.segments) : undefined;
-  if (limitProblem) return programCheck(core, sch, addr, limitProblem, 'css §1.1, §2, §5.1');
+  if (limitProblem) {
+    beginCommand(j, st, cmd);
+    return programCheck(core, sch, addr, limitProblem, 'css §1.1, §2, §5.1');
+  }
   // css §11.7: data access with the ORB key — input stores always checked, output fetches only
   // on frames with F = 1; data the skip flag suppresses is not accessed, so not checked
   const skipped = op.kind === 'input' && (ccw.flags & CCW_FLAG.SKP) !== 0 && isInput(commandClass(cmd));
   const allowed = n > 0 && !skipped && (op.kind === 'input' || op.kind === 'output')
     ? dataAccessible(core, orb.key, seg.segments, op.kind === 'input' ? 'store' : 'fetch') : n;
   if (allowed < n) {
+    beginCommand(j, st, cmd);
     // the bytes before the first protected frame are transferred (HERC-z); a read backward
     // stores from the right end, so nothing of it reaches memory [unverified: chosen]
     const moved = backward ? 0 : allowed;
@@ -381,6 +390,7 @@ function executeCommand(core: CssCore, sch: number, addr: number, ccw: Ccw, chai
     return protectionCheck(core, sch, addr, `data ${op.kind === 'input' ? 'store' : 'fetch'} at 0x${(seg.segments[0].addr + allowed).toString(16)}: ORB key ${orb.key} does not match the frame's key 0x${core.mem.storageKey(segmentAddr(seg.segments, allowed)).toString(16)}`, ccw.count - moved);
   }
   if (op.kind === 'input' && n > 0) {
+    beginCommand(j, st, cmd);
     const data = op.data;
     const bytes = backward ? data.slice(moved0, moved0 + n).reverse() : data.slice(moved0, moved0 + n);
     core.m.within('ccw_dstream_write', () => {
@@ -389,6 +399,7 @@ function executeCommand(core: CssCore, sch: number, addr: number, ccw: Ccw, chai
       core.m.emit({ kind: 'ccw.data', sch, addr: seg.segments[0].addr, count: n, write: false, bytes: skip ? [] : bytes.slice() }, 'instruction');
     });
   } else if (op.kind === 'output' && n > 0) {
+    beginCommand(j, st, cmd);
     const bytes = gather(core.mem, seg.segments);
     out = [...out, ...bytes];
     core.m.within('ccw_dstream_read', () => {

@@ -23,7 +23,8 @@ export const NO_BYTES: readonly number[] = Object.freeze([]);
  * What the device does with the command in progress (`op`) and the output it gathered (`out`)
  * are kept here only while the command spans CCWs (data chaining, css §3.4); a command that
  * starts and ends within one CCW keeps them in the channel's locals, so a command-chained
- * program journals no object per CCW (`cmd` and `moved`, numbers, stay visible to the views).
+ * program journals no object per CCW (`cmd` and `moved`, numbers, stay visible to the views at
+ * every stop).
  */
 export class ChanState {
   /** Address of the next CCW to fetch (QEMU `channel_prog`). */
@@ -34,7 +35,11 @@ export class ChanState {
   lastTic = false;
   /** CCWs with CDA 0 so far (loop guard: more than 255 → program check, css §3.6). */
   noData = 0;
-  /** Command in progress (from the device's `begin` to its `end`, across data chaining), or -1. */
+  /**
+   * Command in progress, or -1: set before any event its CCW emits while it runs (data transfer,
+   * check) and while data chaining carries it, so every stop shows it; a command that ends
+   * without an event in between (NOP) never sets it.
+   */
   cmd = -1;
   /** What the device does with a command that continues by data chaining (else undefined). */
   op: DeviceOp | undefined = undefined;
@@ -87,7 +92,7 @@ export function setCcws(j: Journal, st: ChanState, v: number): void {
   else st.ccws = v;
 }
 
-/** A command starts at the device (css §3.2): it is in progress until it ends or chains. */
+/** The command `cmd` is in progress (css §3.2), shown at the stop of the event that follows. */
 export function beginCommand(j: Journal, st: ChanState, cmd: number): void {
   if (j.recording) j.set(st, 'cmd', cmd);
   else st.cmd = cmd;
