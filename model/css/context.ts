@@ -53,11 +53,41 @@ export class ChanState {
   delayedAt = -1;
 
   constructor(
-    readonly orb: Readonly<OrbFields>,
-    readonly fmt: 0 | 1,
+    /** The ORB of the start function (frozen). */
+    public orb: Readonly<OrbFields>,
+    public fmt: 0 | 1,
   ) {
     this.next = orb.cpa;
   }
+}
+
+/**
+ * A start function begins (SSCH, css §5.3): the subchannel's channel state starts over with the
+ * ORB's program. An existing ChanState is reset field by field (a loop's SSCH with the same ORB
+ * journals a few numbers, not a new object: issue 12); a subchannel's first start adds one.
+ */
+export function startProgram(core: CssCore, sch: number, orb: Readonly<OrbFields>): void {
+  const j = core.m.journal;
+  const fmt = orb.fmt ? 1 : 0;
+  const st = core.chan.get(sch);
+  if (!st) {
+    j.mapSet(core.chan, sch, new ChanState(orb, fmt));
+    return;
+  }
+  if (j.recording) {
+    j.set(st, 'orb', orb);
+    j.set(st, 'fmt', fmt);
+  } else {
+    st.orb = orb;
+    st.fmt = fmt;
+  }
+  setNext(j, st, orb.cpa);
+  setCur(j, st, 0);
+  setLastTic(j, st, false);
+  setNoData(j, st, 0);
+  endCommand(j, st);
+  setCcws(j, st, 0);
+  setDelayedAt(j, st, -1);
 }
 
 // Journaled setters of ChanState, one per field so each write has a constant key. Not recording

@@ -3,7 +3,7 @@
  * operand checks (css §5.1), condition codes (css §5.2) and SCSW/PMCW side effects (css §5.3).
  * Each returns its condition code and emits an `instr` event.
  */
-import { ChanState, type CssCore } from './context';
+import { startProgram, type CssCore } from './context';
 import { ProgramInterruption } from './program-interruption';
 import { checkOrbWidths, orbOperandProblem, type OrbFields } from './orb';
 import { ACTL, FCTL, STCTL } from './status';
@@ -96,7 +96,7 @@ export function ssch(core: CssCore, sid: number, orb: OrbFields, orbAddr?: numbe
       if (core.statusPending(sch)) return 1;
       if (s.get(sch, FIELD['scsw.fctl']) !== 0) return 2;
       // a frozen ORB (the scenario runner's, cached per statement) is kept as it is, else copied
-      core.m.journal.mapSet(core.chan, sch, new ChanState(Object.isFrozen(orb) ? orb : Object.freeze({ ...orb }), orb.fmt ? 1 : 0));
+      startProgram(core, sch, Object.isFrozen(orb) ? orb : Object.freeze({ ...orb }));
       s.set(sch, FIELD['pmcw.intparm'], orb.intparm >>> 0);
       // SCSW word 0 flags from the ORB (css §1.3: valid with FCTL start); deferred cc, ZCC, ECTL, PNO
       // reset; built field by field and stored once (one journal entry, issue 12)

@@ -141,13 +141,19 @@ export class Device {
     this.senseId = Object.freeze(senseIdBytes(id));
   }
 
+  // loops, not find(): no closure per command (every CCW asks, issue 12)
   rule(cmd: number): CommandRule | undefined {
-    return COMMON_RULES.find((r) => r.match(cmd)) ?? this.rules.find((r) => r.match(cmd));
+    for (let i = 0; i < COMMON_RULES.length; i++) if (COMMON_RULES[i].match(cmd)) return COMMON_RULES[i];
+    const rules = this.rules;
+    for (let i = 0; i < rules.length; i++) if (rules[i].match(cmd)) return rules[i];
+    return undefined;
   }
 
   /** The scripted rule for `cmd`, if any (css §4: scenario-defined device behaviour). */
   scripted(cmd: number): ScriptRule | undefined {
-    return this.state.script.find((r) => r.cmd === cmd);
+    const script = this.state.script;
+    for (let i = 0; i < script.length; i++) if (script[i].cmd === cmd) return script[i];
+    return undefined;
   }
 
   /** Add a scripted rule; it replaces an earlier one for the same command. */
@@ -200,7 +206,7 @@ export class Device {
       if (cls === 'write') return { kind: 'output', accept: Infinity };
       return { kind: 'control' };
     }
-    this.m.journal.set(this, 'active', undefined);
+    if (this.active !== undefined) this.m.journal.set(this, 'active', undefined);
     const r = this.rule(cmd);
     if (!r) {
       this.unitCheck(SENSE0.CMD_REJECT);
