@@ -23,7 +23,9 @@ export class IoInterruptions {
 
   /** The ISC whose queue holds `sch`, or -1. */
   queuedIsc(sch: number): number {
-    return this.queues.findIndex((q) => q.includes(sch));
+    // loops, not findIndex/some: no closure per SSCH, TSCH or runner wait (issue 12)
+    for (let isc = 0; isc < this.queues.length; isc++) if (this.queues[isc].includes(sch)) return isc;
+    return -1;
   }
 
   /** Queue a request for `sch` unless one is already queued (css §5.4). Returns true if queued now. */
@@ -51,7 +53,8 @@ export class IoInterruptions {
 
   /** Is any request queued for an enabled ISC? */
   pending(): boolean {
-    return this.queues.some((q, isc) => q.length > 0 && this.enabled(isc));
+    for (let isc = 0; isc < this.queues.length; isc++) if (this.queues[isc].length > 0 && this.enabled(isc)) return true;
+    return false;
   }
 
   /** Dequeue the highest-priority enabled request: [sch, isc], or undefined. */
