@@ -95,6 +95,9 @@ export interface DeviceState {
   records: Readonly<Record<string, readonly number[]>>;
 }
 
+/** The op of a control command (no data), shared: ops are read, never changed (issue 12: one per NOP). */
+const CONTROL_OP: DeviceOp = Object.freeze({ kind: 'control' });
+
 export const ZERO_SENSE: readonly number[] = Object.freeze(new Array<number>(SENSE_MAX_COUNT).fill(0));
 
 /**
@@ -122,7 +125,7 @@ export const COMMON_RULES: readonly CommandRule[] = [
     // css §3.3: the device offers its sense-ID bytes, byte 0 = X'FF' whatever the count
     begin: (d) => ({ kind: 'input', data: d.senseId }),
   },
-  { name: 'NOP', match: (c) => c === CMD.NOP, begin: () => ({ kind: 'control' }) },
+  { name: 'NOP', match: (c) => c === CMD.NOP, begin: () => CONTROL_OP },
 ];
 
 export class Device {
