@@ -99,11 +99,11 @@ export function idalIs2k(ctx: CpContext, orb: OrbFields): boolean {
 }
 
 /**
- * Read guest memory as vfio does (`vfio_dma_rw`, or ≤6.2 pin + copy + unpin). The bytes are a
- * view of guest memory for the caller to decode at once (nothing writes guest memory while the
- * translator reads it); nothing keeps them.
+ * Read guest memory as vfio does (`vfio_dma_rw`, or ≤6.2 pin + copy + unpin): 0, then the bytes
+ * are guest memory at [iova, iova + len), for the caller to decode at once (nothing writes guest
+ * memory while the translator reads it; no copy is made, issue 12); or a negative errno.
  */
-function copyFromIova(ctx: CpContext, iova: number, len: number): Uint8Array | number {
+function copyFromIova(ctx: CpContext, iova: number, len: number): number {
   return ctx.m.within(ctx.features.vfioCcwIdalRework ? 'vfio_dma_rw' : 'copy_from_iova', () => {
     // [unverified: chosen -EFAULT for a range beyond the guest's DMA mapping (css §9.2 "guest
     //  memory not accessible: error code propagated")]
@@ -119,11 +119,9 @@ function copyFromIova(ctx: CpContext, iova: number, len: number): Uint8Array | n
       const npage = Math.floor((iova + len - 1) / PAGE_SIZE) - first / PAGE_SIZE + 1;
       const r = ctx.iommu.pin(first, npage);
       if (r.ret < 0) return r.ret;
-      const data = ctx.guest.bytes.subarray(iova, iova + len);
       ctx.iommu.unpin(first, npage);
-      return data;
     }
-    return ctx.guest.bytes.subarray(iova, iova + len);
+    return 0;
   });
 }
 
@@ -154,12 +152,13 @@ function chainContaining(cp: ChannelProgram, addr: number): CcwChain | undefined
 /** `ccwchain_handle_ccw` (css §9.1 step 3). */
 function handleCcw(ctx: CpContext, cp: ChannelProgram, cda: number): number {
   return ctx.m.within('ccwchain_handle_ccw', () => {
-    const buf = copyFromIova(ctx, cda, CCWCHAIN_LEN_MAX * 8);
-    if (typeof buf === 'number') return buf;
+    const err = copyFromIova(ctx, cda, CCWCHAIN_LEN_MAX * 8);
+    if (err) return err;
+    const buf = ctx.guest.bytes;
     const fmt = cp.orb.fmt ? 1 : 0;
     // all 256 slots are converted in the kernel; decoding them lazily gives the same CCWs
     const guest: Ccw1[] = [];
-    const slot = (i: number): Ccw1 => (guest[i] ??= decodeGuestCcw(buf, i * 8, fmt));
+    const slot = (i: number): Ccw1 => (guest[i] ??= decodeGuestCcw(buf, cda + i * 8, fmt));
     const len = calcLength(ctx, cp, slot, cda);
     if (len < 0) return len;
     const hostHead = alloc(ctx, cp, len * 8);
@@ -238,9 +237,9 @@ function fetchOne(ctx: CpContext, cp: ChannelProgram, chain: CcwChain, idx: numb
     let first = ccw.cda;
     const fmt1Idaws = ctx.features.vfioCcwIdalRework && !cp.orb.c64;
     if (isIdal(ccw)) {
-      const w = copyFromIova(ctx, ccw.cda, fmt1Idaws ? 4 : 8);
-      if (typeof w === 'number') return w;
-      first = fmt1Idaws ? readU32(w, 0) : readU64(w, 0);
+      const err = copyFromIova(ctx, ccw.cda, fmt1Idaws ? 4 : 8);
+      if (err) return err;
+      first = fmt1Idaws ? readU32(ctx.guest.bytes, ccw.cda) : readU64(ctx.guest.bytes, ccw.cda);
     }
     const n = idawCount(first, bytes, block);
     const idal = alloc(ctx, cp, n * 8);
@@ -249,9 +248,10 @@ function fetchOne(ctx: CpContext, cp: ChannelProgram, chain: CcwChain, idx: numb
     let iova: number[] = [];
     if (isIdal(ccw)) {
       const size = fmt1Idaws ? 4 : 8;
-      const raw = copyFromIova(ctx, ccw.cda, n * size);
-      if (typeof raw === 'number') return raw;
-      for (let i = 0; i < n; i++) iova.push(size === 4 ? readU32(raw, i * 4) : readU64(raw, i * 8));
+      const err = copyFromIova(ctx, ccw.cda, n * size);
+      if (err) return err;
+      const raw = ctx.guest.bytes;
+      for (let i = 0; i < n; i++) iova.push(size === 4 ? readU32(raw, ccw.cda + i * 4) : readU64(raw, ccw.cda + i * 8));
     } else {
       iova = [first];
       for (let i = 1; i < n; i++) iova.push(Math.floor(iova[i - 1] / block) * block + block);
@@ -262,7 +262,7 @@ function fetchOne(ctx: CpContext, cp: ChannelProgram, chain: CcwChain, idx: numb
       const r = ctx.m.within('page_array_pin', () => pinArray(ctx, pa, twoK));
       if (r < 0) return r;
     }
-    const idalBytes = new Uint8Array(8 * pa.host.length);
+    const idalBytes: number[] = new Array<number>(8 * pa.host.length);
     for (let i = 0; i < pa.host.length; i++) putU64(idalBytes, 8 * i, pa.host[i]);
     ctx.host.write(idal, idalBytes);
     setHostCcw(ctx, chain, idx, { ...ccw, cda: idal, flags: ccw.flags | FLAG.IDA });
@@ -383,9 +383,9 @@ function readU64(b: Uint8Array, o: number): number {
 }
 
 /** A format-2 IDAW (big-endian doubleword) at `o` of `b`. */
-function putU64(b: Uint8Array, o: number, a: number): void {
+function putU64(b: number[], o: number, a: number): void {
   const hi = Math.floor(a / 2 ** 32);
   const lo = a >>> 0;
-  b[o] = hi >>> 24; b[o + 1] = hi >>> 16; b[o + 2] = hi >>> 8; b[o + 3] = hi;
-  b[o + 4] = lo >>> 24; b[o + 5] = lo >>> 16; b[o + 6] = lo >>> 8; b[o + 7] = lo;
+  b[o] = hi >>> 24; b[o + 1] = (hi >>> 16) & 0xff; b[o + 2] = (hi >>> 8) & 0xff; b[o + 3] = hi & 0xff;
+  b[o + 4] = lo >>> 24; b[o + 5] = (lo >>> 16) & 0xff; b[o + 6] = (lo >>> 8) & 0xff; b[o + 7] = lo & 0xff;
 }

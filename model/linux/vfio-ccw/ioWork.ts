@@ -6,8 +6,9 @@
 import { ACTL, STCTL } from '../../css/status';
 import { crwCollectInfo } from '../cio/crw';
 import { cpFree, cpUpdateScswCpa } from './cp';
-import { getU32 } from './regions';
-import { storeBytes, storeU32 } from '../cio/journaled';
+import { getU32, putU32 } from './regions';
+import { IRB_BYTES } from '../../css/irb';
+import { storeBytes } from '../cio/journaled';
 import { eventfdSignal } from './eventfd';
 import { setState, type VfioCcwPrivate } from './private';
 import { hostWork, sidOf } from './host';
@@ -58,6 +59,9 @@ export function runWork(d: VfioCcw, arg: number): void {
   });
 }
 
+/** The IRB as the io region gets it (a scratch buffer: storeBytes copies it). */
+const IRB = new Uint8Array(IRB_BYTES);
+
 /** `vfio_ccw_sch_io_todo` (css §8.3 "io work"). */
 function ioTodo(d: VfioCcw, p: VfioCcwPrivate): void {
   const irb = p.irb;
@@ -78,10 +82,10 @@ function ioTodo(d: VfioCcw, p: VfioCcwPrivate): void {
       finished = true;
     }
   }
-  // memcpy(region->irb_area, irb, sizeof(*irb)), in place, with the translated CPA word
-  storeBytes(d.m, p, 'io', 24, irb, 0, 4);
-  storeU32(d.m, p, 'io', 28, cpa);
-  storeBytes(d.m, p, 'io', 32, irb, 8, 56);
+  // memcpy(region->irb_area, irb, sizeof(*irb)) with the translated CPA word
+  IRB.set(irb); // private->irb is IRB_BYTES long
+  putU32(IRB, 4, cpa);
+  storeBytes(d.m, p, 'io', 24, IRB);
   if (d.features.vfioCcwOpenClose ? finished : final) setState(d.m, p, 'IDLE');
   eventfdSignal(d.m, p.eventfds, p.sch, 'io');
 }
