@@ -119,7 +119,8 @@ export class HostMemory extends GuestMemory {
         }
       } else {
         const g = this.guestAddrOf(a);
-        if (g !== undefined) this.guest.write(g, Array.prototype.slice.call(data, i, i + n) as number[]);
+        // a store within one page (a CCW's data, most of them) passes the caller's bytes as they are
+        if (g !== undefined) this.guest.write(g, i === 0 && n === data.length ? data : (Array.prototype.slice.call(data, i, i + n) as number[]));
         else this.mach.emit({ kind: 'warn', message: `store of ${n} bytes into host storage 0x${a.toString(16)} that backs no modelled frame: dropped (a channel program wrote through an untranslated guest address)`, ref: 'css §9.2' }, 'instruction');
       }
       i += n;
