@@ -10,7 +10,7 @@ import { checkOrbWidths, encodeOrb, orbOperandProblem, type OrbFields } from '..
 import { ProgramInterruption } from '../css/program-interruption';
 import { ACTL, FCTL, STCTL, DSTAT, STCTL_ALERT_END } from '../css/status';
 import { ASYNC_CMD, ASYNC_REGION, IO_REGION, putU32 } from '../linux/vfio-ccw/regions';
-import { ORB_KEYS, sameFields } from '../linux/cio/journaled';
+import { sameOrb } from '../linux/cio/journaled';
 import { schBusId } from '../linux/cio/constants';
 import { requestOutcome } from './mapping';
 import type { QemuCss } from './css';
@@ -58,7 +58,7 @@ export class QemuForwarding {
         const d = this.q.devices.get(sch)!;
         const saved = s.word(sch, 7);
         // sch->orb = *orb (a copy; the same ORB as the last start is not stored again)
-        if (!sameFields(d.orb, orb, ORB_KEYS)) this.m.journal.set(d, 'orb', { ...orb });
+        if (!sameOrb(d.orb, orb)) this.m.journal.set(d, 'orb', { ...orb });
         let o = d.orb!;
         this.m.journal.set(d, 'channelProg', orb.cpa);
         s.set(sch, 'scsw.fctl', FCTL.START);

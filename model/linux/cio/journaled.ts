@@ -11,7 +11,7 @@
  * struct is changed in place, byte by byte, still through the journal. Both give the same bytes.
  */
 import type { Machine } from '../../engine/machine';
-import { ORB_FIELDS } from '../../css/orb';
+import type { OrbFields } from '../../css/orb';
 
 /** `owner[field][at + i] = src[from + i]` for i < len (a memcpy into the struct). */
 export function storeBytes<T extends object, K extends keyof T & string>(m: Machine, owner: T, field: K, at: number, src: ArrayLike<number>, from = 0, len = src.length - from): void {
@@ -42,15 +42,16 @@ export function storeU32<T extends object, K extends keyof T & string>(m: Machin
   storeBytes(m, owner, field, at, WORD, 0, 4);
 }
 
-/** Do `a` and `b` hold the same values (`===`) in the fields `keys`? */
-export function sameFields(a: object | undefined, b: object, keys: readonly string[]): boolean {
+/**
+ * Do two ORBs hold the same fields (css §2: every field of ORB_FIELDS, and the reserved bits)?
+ * Named reads, one per field (a loop over key names made every read a megamorphic keyed load:
+ * issue 12 profile); test/unit/vfio/journaled.test.ts checks each ORB field is compared.
+ */
+export function sameOrb(a: Readonly<OrbFields> | undefined, b: Readonly<OrbFields>): boolean {
   if (a === undefined) return false;
-  if (a === b) return true;
-  const ra = a as Record<string, unknown>;
-  const rb = b as Record<string, unknown>;
-  for (let i = 0; i < keys.length; i++) if (ra[keys[i]] !== rb[keys[i]]) return false;
-  return true;
+  return a === b || (
+    a.intparm === b.intparm && a.key === b.key && a.spnd === b.spnd && a.str === b.str && a.mod === b.mod &&
+    a.sync === b.sync && a.fmt === b.fmt && a.pfch === b.pfch && a.isic === b.isic && a.alcc === b.alcc &&
+    a.ssic === b.ssic && a.b === b.b && a.c64 === b.c64 && a.i2k === b.i2k && a.lpm === b.lpm && a.ils === b.ils &&
+    a.midaw === b.midaw && a.orbx === b.orbx && a.cpa === b.cpa && a.reserved === b.reserved);
 }
-
-/** Every field of an ORB (css §2), for `sameFields` on ORBs. */
-export const ORB_KEYS: readonly string[] = [...ORB_FIELDS.map((d) => d.name.slice('orb.'.length)), 'reserved'];

@@ -12,7 +12,7 @@ import { E } from '../cio/errno';
 import { ACTION_FUNCTION, type FsmAction, type FsmEvent } from './fsm';
 import { cpFree, cpGetOrb, cpInit, cpPrefetch, newCp } from './cp';
 import { ASYNC_CMD, getU32 } from './regions';
-import { ORB_KEYS, sameFields, storeU32 } from '../cio/journaled';
+import { sameOrb, storeU32 } from '../cio/journaled';
 import { setPriv, setState, type VfioCcwPrivate } from './private';
 import { hostSchAddr, sidOf } from './host';
 import { queueWork } from './ioWork';
@@ -135,7 +135,7 @@ function regionOrb(p: VfioCcwPrivate): Readonly<OrbFields> {
 function newProgram(d: VfioCcw, p: VfioCcwPrivate, orb: OrbFields, arenaBase: number): void {
   const cp = p.cp;
   if (cp.chains.length || cp.initialized) return setPriv(d.m, p, 'cp', newCp(orb, arenaBase));
-  if (!sameFields(cp.orb, orb, ORB_KEYS)) d.m.journal.set(cp, 'orb', { ...orb });
+  if (!sameOrb(cp.orb, orb)) d.m.journal.set(cp, 'orb', { ...orb });
   d.m.journal.set(cp, 'dmaNext', arenaBase);
 }
 
@@ -144,7 +144,7 @@ function ioHelper(d: VfioCcw, p: VfioCcwPrivate): number {
   const hs = d.cio.subchannel(p.sch);
   const orb = cpGetOrb(d.cpContext(p), p.cp, hostSchAddr(p.sch), hs.lpm, d.options.lpmRule);
   // readable as vfio(SID).orb.FIELD (issue 11 E); the same ORB as last time is not stored again
-  if (!sameFields(p.hostOrb, orb, ORB_KEYS)) setPriv(d.m, p, 'hostOrb', Object.freeze({ ...orb }));
+  if (!sameOrb(p.hostOrb, orb)) setPriv(d.m, p, 'hostOrb', Object.freeze({ ...orb }));
   if (d.options.lpmRule === 'rfc') {
     d.warn(`ORB LPM replaced by the subchannel lpm 0x${hs.lpm.toString(16)} (RFC v1 rule, not merged)`, 'css §8.5');
   }
