@@ -9,8 +9,8 @@ import { checkOperandAddr, parseSid } from '../css/instructions';
 import { checkOrbWidths, encodeOrb, orbOperandProblem, type OrbFields } from '../css/orb';
 import { ProgramInterruption } from '../css/program-interruption';
 import { ACTL, FCTL, STCTL, DSTAT, STCTL_ALERT_END } from '../css/status';
-import { wordsToBytes } from '../css/fields';
-import { ASYNC_CMD, ASYNC_REGION, IO_REGION } from '../linux/vfio-ccw/regions';
+import { ASYNC_CMD, ASYNC_REGION, IO_REGION, putU32 } from '../linux/vfio-ccw/regions';
+import { sameOrb } from '../linux/cio/journaled';
 import { schBusId } from '../linux/cio/constants';
 import { requestOutcome } from './mapping';
 import type { QemuCss } from './css';
@@ -18,6 +18,8 @@ import type { QemuCss } from './css';
 /** The guest instructions QEMU forwards, on behalf of one QemuCss. */
 export class QemuForwarding {
   private pfchWarned = false;
+  /** The io region buffer QEMU fills and writes (not model state: rebuilt for every request). */
+  private readonly region = new Uint8Array(IO_REGION.size);
 
   constructor(private readonly q: QemuCss) {}
 
@@ -55,8 +57,9 @@ export class QemuForwarding {
         if (s.get(sch, 'scsw.fctl') !== 0) return 2;
         const d = this.q.devices.get(sch)!;
         const saved = s.word(sch, 7);
-        let o = { ...orb };
-        this.m.journal.set(d, 'orb', o);
+        // sch->orb = *orb (a copy; the same ORB as the last start is not stored again)
+        if (!sameOrb(d.orb, orb)) this.m.journal.set(d, 'orb', { ...orb });
+        let o = d.orb!;
         this.m.journal.set(d, 'channelProg', orb.cpa);
         s.set(sch, 'scsw.fctl', FCTL.START);
         s.set(sch, 'scsw.actl', s.get(sch, 'scsw.actl') | ACTL.START_PEND);
@@ -83,9 +86,13 @@ export class QemuForwarding {
   /** `vfio_ccw_handle_request`: write ORB + SCSW into the io region; map the result (css §10.2). */
   private requestStart(sch: number, orb: OrbFields): number {
     return this.m.within('vfio_ccw_handle_request', () => {
-      const region = new Uint8Array(IO_REGION.size);
-      region.set(wordsToBytes(encodeOrb(orb)), 0);
-      region.set(wordsToBytes([this.s.word(sch, 7), this.s.word(sch, 8), this.s.word(sch, 9)]), 12);
+      // memset(region, 0); ORB and SCSW in; pwrite of the whole region. The buffer is QEMU's own
+      // (one per device in QEMU, one here): the write copies it into the kernel's region.
+      const region = this.region;
+      region.fill(0);
+      const w = encodeOrb(orb);
+      for (let i = 0; i < 3; i++) putU32(region, 4 * i, w[i] >>> 0);
+      for (let i = 0; i < 3; i++) putU32(region, 12 + 4 * i, this.s.word(sch, 7 + i) >>> 0);
       const ret = this.writeRetrying(sch, 0, region); // retry on -EAGAIN (css §10.2)
       return this.mapOutcome(sch, ret, 'ssch');
     });
@@ -100,7 +107,7 @@ export class QemuForwarding {
     const d = this.q.devices.get(sch)!;
     let ret = this.q.vfio.write(sch, offset, region);
     for (let i = 1; i < 100 && ret === -11; i++) {
-      this.m.journal.set(d, 'stats', { ...d.stats, eagainRetries: d.stats.eagainRetries + 1 });
+      this.m.journal.set(d.stats, 'eagainRetries', d.stats.eagainRetries + 1);
       ret = this.q.vfio.write(sch, offset, region);
     }
     if (ret === -11) this.warn(`vfio-ccw ${schBusId(sch)}: region write still -EAGAIN after 100 attempts; the model stops retrying`, 'css §10.2, §8.1');
@@ -124,7 +131,7 @@ export class QemuForwarding {
       s.set(sch, 'scsw.stctl', s.get(sch, 'scsw.stctl') | STCTL_ALERT_END);
       s.set(sch, 'scsw.cpa', (d.channelProg + 8) >>> 0);
       s.set(sch, 'scsw.dstat', DSTAT.UE);
-      this.m.journal.set(d, 'stats', { ...d.stats, unitExceptions: d.stats.unitExceptions + 1 });
+      this.m.journal.set(d.stats, 'unitExceptions', d.stats.unitExceptions + 1);
       this.q.core.injectIo(sch);
     });
   }

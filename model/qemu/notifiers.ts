@@ -9,6 +9,7 @@ import { ACTL, STCTL, DSTAT, STCTL_ALERT_END } from '../css/status';
 import { ERC, RSC } from '../css/crw';
 import { CRW_REGION, IO_REGION, getU32, type IrqName } from '../linux/vfio-ccw/regions';
 import { eventfdTestAndClear } from '../linux/vfio-ccw/eventfd';
+import { storeBytes } from '../linux/cio/journaled';
 import { schBusId } from '../linux/cio/constants';
 import { onQemuThread } from './threads';
 import { ioReadOutcome, type IoReadResult } from './mapping';
@@ -80,10 +81,10 @@ export function ioNotifier(q: QemuCss, sch: number, forced?: IoReadResult): void
   } else {
     const irb = r.data.subarray(24, 24 + 64);
     for (let i = 0; i < 3; i++) s.setWord(sch, 7 + i, getU32(irb, i * 4));
-    q.m.journal.set(d, 'esw', irb.slice(12, 32));
-    if (s.get(sch, 'scsw.dstat') & DSTAT.UC && s.get(sch, 'pmcw.csense')) q.m.journal.set(d, 'sense', irb.slice(32, 64));
+    storeBytes(q.m, d, 'esw', 0, irb, 12, 20);
+    if (s.get(sch, 'scsw.dstat') & DSTAT.UC && s.get(sch, 'pmcw.csense')) storeBytes(q.m, d, 'sense', 0, irb, 32, 32);
   }
-  q.m.journal.set(d, 'stats', { ...d.stats, ioIrqs: d.stats.ioIrqs + 1 });
+  q.m.journal.set(d.stats, 'ioIrqs', d.stats.ioIrqs + 1);
   // css §1.3, §10.4: the guest's SCSW now holds a deferred cc 3 (valid with status pending); the
   // host's status event is the host subchannel's, so the guest's own gets a record (the
   // deferred-cc3 exception filter stops here, in QEMU's handler, where the guest receives it)
@@ -108,7 +109,7 @@ function crwRead(q: QemuCss, sch: number): void {
       const armed = q.crws.flags.mchkArmed;
       q.m.within('css_crw_add_to_queue', () => q.crws.add(crw));
       if (armed && !q.crws.flags.mchkArmed) q.m.journal.set(q.mchk, 'injected', q.mchk.injected + 1);
-      q.m.journal.set(d, 'stats', { ...d.stats, crwsForwarded: d.stats.crwsForwarded + 1 });
+      q.m.journal.set(d.stats, 'crwsForwarded', d.stats.crwsForwarded + 1);
     }
   });
 }

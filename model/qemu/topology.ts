@@ -13,7 +13,6 @@ import type { KernelFeatures } from '../kernel/version';
 import type { GuestMemory } from '../guest/memory';
 import { Css, type DeviceSpec } from '../css/css';
 import type { Mm } from '../linux/mm/mm';
-import { vaddrOf } from '../linux/mm/vma';
 import { HostCio } from '../linux/cio/cio';
 import { HostMemory } from '../linux/vfio-ccw/hostmem';
 import { VfioCcw } from '../linux/vfio-ccw/driver';
@@ -23,6 +22,7 @@ export const QEMU_PID = 1000;
 export const QEMU_NAME = 'qemu';
 /** QEMU vaddr of guest absolute address 0 (the anonymous VMA backing guest RAM). */
 export const QEMU_GUEST_BASE = 0x7f0000000000n;
+const GUEST_BASE = Number(QEMU_GUEST_BASE);
 
 export class VfioStack {
   readonly hostMem: HostMemory;
@@ -55,13 +55,17 @@ export class VfioStack {
     }
   }
 
-  /** Guest absolute address of the page a PFN backs in QEMU's guest-RAM VMA, if any. */
+  /**
+   * Guest absolute address of the page a PFN backs in QEMU's guest-RAM VMA, if any. Every access
+   * of the machine to host storage asks this (issue 12): plain numbers, exact here, since QEMU's
+   * vaddrs (vpn << 12, `vaddrOf`) stay below 2^53.
+   */
   guestAddrOfPfn(pfn: number): number | undefined {
     const s = this.mm.pages;
     if (!s.valid(pfn) || s.ownerPid[pfn] !== QEMU_PID) return undefined;
-    const off = vaddrOf(s.ownerVpn[pfn]) - QEMU_GUEST_BASE;
-    if (off < 0n || off >= BigInt(this.guest.size)) return undefined;
-    return Number(off);
+    const off = s.ownerVpn[pfn] * 4096 - GUEST_BASE;
+    if (off < 0 || off >= this.guest.size) return undefined;
+    return off;
   }
 
   /** `device` in the vfio topology: machine device + vfio_ccw bind + QEMU realize (+ guest MSCH). */

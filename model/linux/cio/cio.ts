@@ -15,6 +15,7 @@ import { MachinePort } from './machine';
 import { chpSsdGetMask, emptySchib, type HostSubchannel, type SubchannelDriver } from './subchannel';
 import { ioSubchannelDriver } from './ioSubchannel';
 import { SCH_TODO_ACTION, schedSchTodoUnreg, schTodo } from './unregister';
+import { storeBytes } from './journaled';
 
 /** `struct channel_path`: `state` is the vary state (1 online, 0 varied offline), css §7.1. */
 export interface ChannelPathState {
@@ -132,7 +133,7 @@ export class HostCio {
       const dnv = (r.schib[5] & 0x01) !== 0;
       const st = (r.schib[25] >> 5) & 7;
       if (st === 0 && !dnv) return -E.ENODEV;
-      this.m.journal.set(hs, 'schib', r.schib);
+      storeBytes(this.m, hs, 'schib', 0, r.schib); // only the bytes that changed are recorded
       return 0;
     });
   }

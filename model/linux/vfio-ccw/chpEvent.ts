@@ -6,7 +6,7 @@ import { encodeCrw, ERC, RSC } from '../../css/crw';
 import { CHP_EVENT, schBusId, type ChpEvent } from '../cio/constants';
 import { chpSsdGetMask, type HostSubchannel } from '../cio/subchannel';
 import { E } from '../cio/errno';
-import { setPriv, type VfioCcwPrivate } from './private';
+import { type VfioCcwPrivate } from './private';
 import { queueWork } from './ioWork';
 import type { VfioCcw } from './driver';
 
@@ -64,7 +64,7 @@ export function queueCrw(d: VfioCcw, p: VfioCcwPrivate, rsc: number, erc: number
       return;
     }
     d.m.journal.push(p.crws, crw);
-    setPriv(d.m, p, 'stats', { ...p.stats, crwsQueued: p.stats.crwsQueued + 1 });
+    d.m.journal.set(p.stats, 'crwsQueued', p.stats.crwsQueued + 1);
     d.m.emit({ kind: 'crw.queued', queue: `vfio-ccw ${schBusId(p.sch)}`, crw }, 'instruction');
     queueWork(d, p, 'crw');
   });

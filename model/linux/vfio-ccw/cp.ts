@@ -98,8 +98,12 @@ export function idalIs2k(ctx: CpContext, orb: OrbFields): boolean {
   return ctx.features.vfioCcwIdalRework && (!orb.c64 || orb.i2k === 1);
 }
 
-/** Read guest memory as vfio does (`vfio_dma_rw`, or ≤6.2 pin + copy + unpin). */
-function copyFromIova(ctx: CpContext, iova: number, len: number): Uint8Array | number {
+/**
+ * Read guest memory as vfio does (`vfio_dma_rw`, or ≤6.2 pin + copy + unpin): 0, then the bytes
+ * are guest memory at [iova, iova + len), for the caller to decode at once (nothing writes guest
+ * memory while the translator reads it; no copy is made, issue 12); or a negative errno.
+ */
+function copyFromIova(ctx: CpContext, iova: number, len: number): number {
   return ctx.m.within(ctx.features.vfioCcwIdalRework ? 'vfio_dma_rw' : 'copy_from_iova', () => {
     // [unverified: chosen -EFAULT for a range beyond the guest's DMA mapping (css §9.2 "guest
     //  memory not accessible: error code propagated")]
@@ -115,11 +119,9 @@ function copyFromIova(ctx: CpContext, iova: number, len: number): Uint8Array | n
       const npage = Math.floor((iova + len - 1) / PAGE_SIZE) - first / PAGE_SIZE + 1;
       const r = ctx.iommu.pin(first, npage);
       if (r.ret < 0) return r.ret;
-      const data = ctx.guest.read(iova, len)!;
       ctx.iommu.unpin(first, npage);
-      return data;
     }
-    return ctx.guest.read(iova, len)!;
+    return 0;
   });
 }
 
@@ -150,17 +152,19 @@ function chainContaining(cp: ChannelProgram, addr: number): CcwChain | undefined
 /** `ccwchain_handle_ccw` (css §9.1 step 3). */
 function handleCcw(ctx: CpContext, cp: ChannelProgram, cda: number): number {
   return ctx.m.within('ccwchain_handle_ccw', () => {
-    const buf = copyFromIova(ctx, cda, CCWCHAIN_LEN_MAX * 8);
-    if (typeof buf === 'number') return buf;
+    const err = copyFromIova(ctx, cda, CCWCHAIN_LEN_MAX * 8);
+    if (err) return err;
+    const buf = ctx.guest.bytes;
     const fmt = cp.orb.fmt ? 1 : 0;
     // all 256 slots are converted in the kernel; decoding them lazily gives the same CCWs
     const guest: Ccw1[] = [];
-    const slot = (i: number): Ccw1 => (guest[i] ??= decodeGuestCcw(buf, i * 8, fmt));
+    const slot = (i: number): Ccw1 => (guest[i] ??= decodeGuestCcw(buf, cda + i * 8, fmt));
     const len = calcLength(ctx, cp, slot, cda);
     if (len < 0) return len;
     const hostHead = alloc(ctx, cp, len * 8);
     if (hostHead < 0) return hostHead;
-    const ccws = Array.from({ length: len }, (_, i) => slot(i));
+    const ccws: Ccw1[] = new Array<Ccw1>(len);
+    for (let i = 0; i < len; i++) ccws[i] = slot(i);
     const chain: CcwChain = { guestHead: cda, hostHead, len, ccws, host: ccws.slice(), pa: [] };
     ctx.m.journal.push(cp.chains, chain);
     // every TIC whose target is in no chain yet starts a new chain (recursion, css §9.1)
@@ -210,9 +214,7 @@ export function cpPrefetch(ctx: CpContext, cp: ChannelProgram): number {
 }
 
 function setHostCcw(ctx: CpContext, chain: CcwChain, idx: number, c: Ccw1): void {
-  const host = chain.host.slice();
-  host[idx] = c;
-  ctx.m.journal.set(chain, 'host', host);
+  ctx.m.journal.splice(chain.host, idx, 1, c); // one element, not a copy of the chain per CCW
   ctx.host.write(chain.hostHead + 8 * idx, encodeCcw1(c));
 }
 
@@ -235,9 +237,9 @@ function fetchOne(ctx: CpContext, cp: ChannelProgram, chain: CcwChain, idx: numb
     let first = ccw.cda;
     const fmt1Idaws = ctx.features.vfioCcwIdalRework && !cp.orb.c64;
     if (isIdal(ccw)) {
-      const w = copyFromIova(ctx, ccw.cda, fmt1Idaws ? 4 : 8);
-      if (typeof w === 'number') return w;
-      first = fmt1Idaws ? readU32(w, 0) : readU64(w, 0);
+      const err = copyFromIova(ctx, ccw.cda, fmt1Idaws ? 4 : 8);
+      if (err) return err;
+      first = fmt1Idaws ? readU32(ctx.guest.bytes, ccw.cda) : readU64(ctx.guest.bytes, ccw.cda);
     }
     const n = idawCount(first, bytes, block);
     const idal = alloc(ctx, cp, n * 8);
@@ -246,9 +248,10 @@ function fetchOne(ctx: CpContext, cp: ChannelProgram, chain: CcwChain, idx: numb
     let iova: number[] = [];
     if (isIdal(ccw)) {
       const size = fmt1Idaws ? 4 : 8;
-      const raw = copyFromIova(ctx, ccw.cda, n * size);
-      if (typeof raw === 'number') return raw;
-      for (let i = 0; i < n; i++) iova.push(size === 4 ? readU32(raw, i * 4) : readU64(raw, i * 8));
+      const err = copyFromIova(ctx, ccw.cda, n * size);
+      if (err) return err;
+      const raw = ctx.guest.bytes;
+      for (let i = 0; i < n; i++) iova.push(size === 4 ? readU32(raw, ccw.cda + i * 4) : readU64(raw, ccw.cda + i * 8));
     } else {
       iova = [first];
       for (let i = 1; i < n; i++) iova.push(Math.floor(iova[i - 1] / block) * block + block);
@@ -259,8 +262,8 @@ function fetchOne(ctx: CpContext, cp: ChannelProgram, chain: CcwChain, idx: numb
       const r = ctx.m.within('page_array_pin', () => pinArray(ctx, pa, twoK));
       if (r < 0) return r;
     }
-    const idalBytes: number[] = [];
-    for (const a of pa.host) idalBytes.push(...u64(a));
+    const idalBytes: number[] = new Array<number>(8 * pa.host.length);
+    for (let i = 0; i < pa.host.length; i++) putU64(idalBytes, 8 * i, pa.host[i]);
     ctx.host.write(idal, idalBytes);
     setHostCcw(ctx, chain, idx, { ...ccw, cda: idal, flags: ccw.flags | FLAG.IDA });
     return 0;
@@ -289,7 +292,7 @@ function pinArray(ctx: CpContext, pa: PageArray, unaligned: boolean): number {
       ctx.m.journal.set(pa, 'runs', []);
       return r.ret < 0 ? r.ret : -E.EINVAL; // partial pin → -EINVAL
     }
-    ctx.m.journal.set(pa, 'runs', [...pa.runs, { iova: pa.iova[pinned], npage }]);
+    ctx.m.journal.push(pa.runs, { iova: pa.iova[pinned], npage });
     for (let i = 0; i < npage; i++) host[pinned + i] = r.pfns[i] * PAGE_SIZE + (pa.iova[pinned + i] % PAGE_SIZE);
     pinned += npage;
   }
@@ -379,8 +382,10 @@ function readU64(b: Uint8Array, o: number): number {
   return readU32(b, o) * 2 ** 32 + readU32(b, o + 4);
 }
 
-function u64(a: number): number[] {
+/** A format-2 IDAW (big-endian doubleword) at `o` of `b`. */
+function putU64(b: number[], o: number, a: number): void {
   const hi = Math.floor(a / 2 ** 32);
   const lo = a >>> 0;
-  return [hi >>> 24, (hi >>> 16) & 0xff, (hi >>> 8) & 0xff, hi & 0xff, lo >>> 24, (lo >>> 16) & 0xff, (lo >>> 8) & 0xff, lo & 0xff];
+  b[o] = hi >>> 24; b[o + 1] = (hi >>> 16) & 0xff; b[o + 2] = (hi >>> 8) & 0xff; b[o + 3] = hi & 0xff;
+  b[o + 4] = lo >>> 24; b[o + 5] = (lo >>> 16) & 0xff; b[o + 6] = (lo >>> 8) & 0xff; b[o + 7] = lo & 0xff;
 }

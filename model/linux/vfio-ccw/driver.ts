@@ -48,6 +48,8 @@ export class VfioCcw {
   readonly faults = newFaultTable();
   /** DMA-unmap notifications that reset a device (css §9.3), for views and expects. */
   readonly dmaUnmapResets = { count: 0 };
+  /** Translator contexts per device (cpContext); derived, not model state. */
+  private readonly contexts = new WeakMap<VfioCcwPrivate, CpContext>();
   /** QEMU's eventfd readers (installed at realize). */
   private readonly readers: Array<(sch: number, irq: IrqName) => void> = [];
 
@@ -100,7 +102,14 @@ export class VfioCcw {
     return p;
   }
 
+  /** The translator's context for device `p`, built once per device (issue 12: once per call before). */
   cpContext(p: VfioCcwPrivate): CpContext {
+    let ctx = this.contexts.get(p);
+    if (!ctx) this.contexts.set(p, (ctx = this.newCpContext(p)));
+    return ctx;
+  }
+
+  private newCpContext(p: VfioCcwPrivate): CpContext {
     return {
       m: this.m, features: this.features, guest: this.guest, host: this.host, iommu: this.iommu,
       arenaBase: DMA_BASE + p.arena * DMA_ARENA, arenaSize: DMA_ARENA,

@@ -4,14 +4,15 @@
  * translated ORB) and `fsm_async_request` (host HSCH / CSCH).
  */
 import { schedSchTodoUnreg } from '../cio/unregister';
-import { decodeOrb } from '../../css/orb';
+import { decodeOrb, type OrbFields } from '../../css/orb';
 import { ACTL, FCTL } from '../../css/status';
 import { schBusId } from '../cio/constants';
 import type { HostSubchannel } from '../cio/subchannel';
 import { E } from '../cio/errno';
 import { ACTION_FUNCTION, type FsmAction, type FsmEvent } from './fsm';
 import { cpFree, cpGetOrb, cpInit, cpPrefetch, newCp } from './cp';
-import { ASYNC_CMD, getU32, putU32 } from './regions';
+import { ASYNC_CMD, getU32 } from './regions';
+import { sameOrb, storeU32 } from '../cio/journaled';
 import { setPriv, setState, type VfioCcwPrivate } from './private';
 import { hostSchAddr, sidOf } from './host';
 import { queueWork } from './ioWork';
@@ -26,16 +27,12 @@ export function fsmEvent(d: VfioCcw, p: VfioCcwPrivate, ev: FsmEvent): void {
 
 /** The io region's ret_code (offset 120). */
 function setIoRet(d: VfioCcw, p: VfioCcwPrivate, ret: number): void {
-  const io = p.io.slice();
-  putU32(io, 120, ret >>> 0);
-  setPriv(d.m, p, 'io', io);
+  storeU32(d.m, p, 'io', 120, ret >>> 0);
 }
 
 /** The async (cmd) region's ret_code (offset 4). */
 function setCmdRet(d: VfioCcw, p: VfioCcwPrivate, ret: number): void {
-  const cmd = p.cmd.slice();
-  putU32(cmd, 4, ret >>> 0);
-  setPriv(d.m, p, 'cmd', cmd);
+  storeU32(d.m, p, 'cmd', 4, ret >>> 0);
 }
 
 function runAction(d: VfioCcw, p: VfioCcwPrivate, a: FsmAction): void {
@@ -73,7 +70,7 @@ function runAction(d: VfioCcw, p: VfioCcwPrivate, a: FsmAction): void {
       return;
     }
     case 'irq':
-      setPriv(d.m, p, 'stats', { ...p.stats, interrupts: p.stats.interrupts + 1 });
+      d.m.journal.set(p.stats, 'interrupts', p.stats.interrupts + 1);
       queueWork(d, p, 'io');
       return;
     case 'io_request': return ioRequest(d, p);
@@ -84,7 +81,7 @@ function runAction(d: VfioCcw, p: VfioCcwPrivate, a: FsmAction): void {
 /** `fsm_io_request` (css §8.3). */
 function ioRequest(d: VfioCcw, p: VfioCcwPrivate): void {
   setState(d.m, p, 'CP_PROCESSING');
-  setPriv(d.m, p, 'stats', { ...p.stats, requests: p.stats.requests + 1 });
+  d.m.journal.set(p.stats, 'requests', p.stats.requests + 1);
   const scswW0 = getU32(p.io, 12);
   const fctl = (scswW0 >>> 12) & 7;
   const fail = (ret: number) => {
@@ -92,10 +89,10 @@ function ioRequest(d: VfioCcw, p: VfioCcwPrivate): void {
     setState(d.m, p, 'IDLE');
   };
   if (fctl & FCTL.START) {
-    const orb = decodeOrb([getU32(p.io, 0), getU32(p.io, 4), getU32(p.io, 8)]);
+    const orb = regionOrb(p);
     if (orb.b) return fail(-E.EOPNOTSUPP); // transport mode
     const ctx = d.cpContext(p);
-    setPriv(d.m, p, 'cp', newCp(orb, ctx.arenaBase));
+    newProgram(d, p, orb, ctx.arenaBase);
     let ret = cpInit(ctx, p.cp);
     if (ret) return fail(ret);
     ret = cpPrefetch(ctx, p.cp);
@@ -115,11 +112,39 @@ function ioRequest(d: VfioCcw, p: VfioCcwPrivate): void {
   setState(d.m, p, 'IDLE');
 }
 
+/** The last ORB decoded per device, with its words (derived from the io region, not model state). */
+const decoded = new WeakMap<VfioCcwPrivate, { w0: number; w1: number; w2: number; orb: Readonly<OrbFields> }>();
+
+/** The guest ORB in the io region's orb_area (css §8.1), decoded again only when its words change. */
+function regionOrb(p: VfioCcwPrivate): Readonly<OrbFields> {
+  const w0 = getU32(p.io, 0);
+  const w1 = getU32(p.io, 4);
+  const w2 = getU32(p.io, 8);
+  const last = decoded.get(p);
+  if (last && last.w0 === w0 && last.w1 === w1 && last.w2 === w2) return last.orb;
+  const orb = Object.freeze(decodeOrb([w0, w1, w2]));
+  decoded.set(p, { w0, w1, w2, orb });
+  return orb;
+}
+
+/**
+ * The request's `channel_program` before `cp_init` (css §9.1): the guest ORB, no chains, the
+ * device's DMA arena empty. The device's previous program, when freed (no chain, not
+ * initialized), is reset in place, recording only what changes; otherwise a new one replaces it.
+ */
+function newProgram(d: VfioCcw, p: VfioCcwPrivate, orb: OrbFields, arenaBase: number): void {
+  const cp = p.cp;
+  if (cp.chains.length || cp.initialized) return setPriv(d.m, p, 'cp', newCp(orb, arenaBase));
+  if (!sameOrb(cp.orb, orb)) d.m.journal.set(cp, 'orb', { ...orb });
+  d.m.journal.set(cp, 'dmaNext', arenaBase);
+}
+
 /** `fsm_io_helper` (css §8.3, §5.5): host SSCH with the translated ORB. */
 function ioHelper(d: VfioCcw, p: VfioCcwPrivate): number {
   const hs = d.cio.subchannel(p.sch);
   const orb = cpGetOrb(d.cpContext(p), p.cp, hostSchAddr(p.sch), hs.lpm, d.options.lpmRule);
-  setPriv(d.m, p, 'hostOrb', Object.freeze({ ...orb })); // readable as vfio(SID).orb.FIELD (issue 11 E)
+  // readable as vfio(SID).orb.FIELD (issue 11 E); the same ORB as last time is not stored again
+  if (!sameOrb(p.hostOrb, orb)) setPriv(d.m, p, 'hostOrb', Object.freeze({ ...orb }));
   if (d.options.lpmRule === 'rfc') {
     d.warn(`ORB LPM replaced by the subchannel lpm 0x${hs.lpm.toString(16)} (RFC v1 rule, not merged)`, 'css §8.5');
   }
@@ -164,11 +189,9 @@ function asyncRequest(d: VfioCcw, p: VfioCcwPrivate): void {
   setCmdRet(d, p, ret);
 }
 
-/** Update the ACTL of the host's cached SCSW (sch->schib.scsw.cmd.actl). */
+/** Update the ACTL of the host's cached SCSW (sch->schib.scsw.cmd.actl), in place. */
 function cachedActl(d: VfioCcw, hs: HostSubchannel, f: (actl: number) => number): void {
-  const img = hs.schib.slice();
-  const w0 = getU32(img, 28);
+  const w0 = getU32(hs.schib, 28);
   const actl = f((w0 >>> 5) & 0x7f) & 0x7f;
-  putU32(img, 28, ((w0 & ~(0x7f << 5)) | (actl << 5)) >>> 0);
-  d.m.journal.set(hs, 'schib', img);
+  storeU32(d.m, hs, 'schib', 28, ((w0 & ~(0x7f << 5)) | (actl << 5)) >>> 0);
 }

@@ -71,7 +71,23 @@ export class HostMemory extends GuestMemory {
     return true;
   }
 
+  /**
+   * The DMA-area page holding [addr, addr + len) when the range lies in one such page (the
+   * machine's CCW and IDAW fetches from the host chains, issue 12), else undefined.
+   */
+  private dmaPage(addr: number, len: number): Uint8Array | undefined {
+    if (!(addr >= DMA_BASE && addr < DMA_BASE + DMA_SIZE) || !Number.isInteger(addr)) return undefined;
+    const rel = addr - DMA_BASE;
+    if ((rel % PAGE) + len > PAGE) return undefined;
+    return this.dma.get(Math.floor(rel / PAGE))?.b ?? ZERO_PAGE;
+  }
+
   override read(addr: number, len: number): Uint8Array | undefined {
+    const d = Number.isInteger(len) && len >= 0 ? this.dmaPage(addr, len) : undefined;
+    if (d) {
+      const off = (addr - DMA_BASE) % PAGE;
+      return d.slice(off, off + len);
+    }
     if (!this.inRange(addr, len)) return undefined;
     const out = new Uint8Array(len);
     let i = 0;
@@ -96,10 +112,15 @@ export class HostMemory extends GuestMemory {
       const n = Math.min(data.length - i, PAGE - (a % PAGE));
       const p = this.page(a, true);
       if (p) {
-        for (let k = 0; k < n; k++) this.mach.journal.setElem(p, 'b', p.off + k, data[i + k] & 0xff);
+        // the host chains and IDALs are rebuilt for every start, mostly with the same bytes
+        for (let k = 0; k < n; k++) {
+          const v = data[i + k] & 0xff;
+          if (p.b[p.off + k] !== v) this.mach.journal.setElem(p, 'b', p.off + k, v);
+        }
       } else {
         const g = this.guestAddrOf(a);
-        if (g !== undefined) this.guest.write(g, Array.prototype.slice.call(data, i, i + n) as number[]);
+        // a store within one page (a CCW's data, most of them) passes the caller's bytes as they are
+        if (g !== undefined) this.guest.write(g, i === 0 && n === data.length ? data : (Array.prototype.slice.call(data, i, i + n) as number[]));
         else this.mach.emit({ kind: 'warn', message: `store of ${n} bytes into host storage 0x${a.toString(16)} that backs no modelled frame: dropped (a channel program wrote through an untranslated guest address)`, ref: 'css §9.2' }, 'instruction');
       }
       i += n;
@@ -136,11 +157,21 @@ export class HostMemory extends GuestMemory {
   }
 
   override readU16(addr: number): number | undefined {
+    const d = this.dmaPage(addr, 2);
+    if (d) {
+      const o = (addr - DMA_BASE) % PAGE;
+      return (d[o] << 8) | d[o + 1];
+    }
     const b = this.read(addr, 2);
     return b && ((b[0] << 8) | b[1]);
   }
 
   override readU32(addr: number): number | undefined {
+    const d = this.dmaPage(addr, 4);
+    if (d) {
+      const o = (addr - DMA_BASE) % PAGE;
+      return ((d[o] << 24) | (d[o + 1] << 16) | (d[o + 2] << 8) | d[o + 3]) >>> 0;
+    }
     const b = this.read(addr, 4);
     return b && ((b[0] << 24) | (b[1] << 16) | (b[2] << 8) | b[3]) >>> 0;
   }

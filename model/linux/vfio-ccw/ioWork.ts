@@ -7,8 +7,10 @@ import { ACTL, STCTL } from '../../css/status';
 import { crwCollectInfo } from '../cio/crw';
 import { cpFree, cpUpdateScswCpa } from './cp';
 import { getU32, putU32 } from './regions';
+import { IRB_BYTES } from '../../css/irb';
+import { storeBytes } from '../cio/journaled';
 import { eventfdSignal } from './eventfd';
-import { setPriv, setState, type VfioCcwPrivate } from './private';
+import { setState, type VfioCcwPrivate } from './private';
 import { hostWork, sidOf } from './host';
 import type { VfioCcw } from './driver';
 
@@ -26,15 +28,11 @@ export function doIoIrq(d: VfioCcw): void {
       const sch = t.sid & 0xffff;
       const r = d.css.tsch(sidOf(sch));
       const hs = d.cio.subchannels.get(sch);
-      if (hs) {
-        const img = hs.schib.slice();
-        img.set(r.irb.subarray(0, 12), 28); // TSCH updates the cached SCSW
-        d.m.journal.set(hs, 'schib', img);
-      }
+      if (hs) storeBytes(d.m, hs, 'schib', 28, r.irb, 0, 12); // TSCH updates the cached SCSW
       const p = d.devices.get(sch);
       if (p && r.cc === 0) {
         d.m.within('vfio_ccw_sch_irq', () => {
-          setPriv(d.m, p, 'irb', r.irb.slice());
+          storeBytes(d.m, p, 'irb', 0, r.irb, 0, p.irb.length); // memcpy(&private->irb, irb, sizeof)
           d.fsmEvent(p, 'INTERRUPT');
         });
       }
@@ -45,7 +43,7 @@ export function doIoIrq(d: VfioCcw): void {
 /** queue_work: a no-op while the item is pending. */
 export function queueWork(d: VfioCcw, p: VfioCcwPrivate, w: 'io' | 'crw'): void {
   if (p.work[w]) return;
-  setPriv(d.m, p, 'work', { ...p.work, [w]: true });
+  d.m.journal.set(p.work, w, true);
   d.m.schedule(VFIO_WORK_ACTION, p.sch * 2 + (w === 'io' ? 0 : 1), 0);
 }
 
@@ -54,16 +52,19 @@ export function runWork(d: VfioCcw, arg: number): void {
   const p = d.devices.get(Math.floor(arg / 2));
   if (!p) return;
   const w = arg % 2 === 0 ? 'io' : 'crw';
-  setPriv(d.m, p, 'work', { ...p.work, [w]: false });
+  d.m.journal.set(p.work, w, false);
   if (w === 'io') hostWork(d.m, 'vfio_ccw_sch_io_todo', () => ioTodo(d, p));
   else hostWork(d.m, 'vfio_ccw_crw_todo', () => {
     if (p.crws.length) eventfdSignal(d.m, p.eventfds, p.sch, 'crw');
   });
 }
 
+/** The IRB as the io region gets it (a scratch buffer: storeBytes copies it). */
+const IRB = new Uint8Array(IRB_BYTES);
+
 /** `vfio_ccw_sch_io_todo` (css §8.3 "io work"). */
 function ioTodo(d: VfioCcw, p: VfioCcwPrivate): void {
-  const irb = p.irb.slice();
+  const irb = p.irb;
   const w0 = getU32(irb, 0);
   const actl = (w0 >>> 5) & 0x7f;
   const stctl = w0 & 0x1f;
@@ -72,16 +73,19 @@ function ioTodo(d: VfioCcw, p: VfioCcwPrivate): void {
   // css §1.3: unsolicited iff cc 0 and STCTL == alert | status pending
   const solicited = cc !== 0 || stctl !== (STCTL.ALERT | STCTL.PENDING);
   let finished = false;
+  // the SCSW's CPA as the io region will show it: cp_update_scsw translates it (host → guest)
+  let cpa = getU32(irb, 4);
   if (solicited) {
-    d.m.within('cp_update_scsw', () => putU32(irb, 4, cpUpdateScswCpa(p.cp, getU32(irb, 4))));
+    cpa = d.m.within('cp_update_scsw', () => cpUpdateScswCpa(p.cp, cpa));
     if (final && p.state === 'CP_PENDING') {
       cpFree(d.cpContext(p), p.cp);
       finished = true;
     }
   }
-  const io = p.io.slice();
-  io.set(irb.subarray(0, 64), 24);
-  setPriv(d.m, p, 'io', io);
+  // memcpy(region->irb_area, irb, sizeof(*irb)) with the translated CPA word
+  IRB.set(irb); // private->irb is IRB_BYTES long
+  putU32(IRB, 4, cpa);
+  storeBytes(d.m, p, 'io', 24, IRB);
   if (d.features.vfioCcwOpenClose ? finished : final) setState(d.m, p, 'IDLE');
   eventfdSignal(d.m, p.eventfds, p.sch, 'io');
 }

@@ -1,8 +1,9 @@
 /**
  * `struct vfio_ccw_private`: the per-device state of vfio-ccw (css §8): FSM state, the channel
  * program, the region contents, the CRW list, the IRB of the last interrupt, the eventfds and the
- * pending work items. Region contents are immutable byte arrays replaced through the journal, by
- * the journaled setters below.
+ * pending work items. Fields are changed through the journal by the setters below; the region
+ * structs and the IRB through `storeBytes` / `storeU32` (../cio/journaled.ts), which record only the
+ * bytes that change. Readers copy what they hand out.
  */
 import type { OrbFields } from '../../css/orb';
 import type { Machine } from '../../engine/machine';

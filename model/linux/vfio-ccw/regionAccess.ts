@@ -5,33 +5,39 @@
  */
 import { schBusId } from '../cio/constants';
 import { E } from '../cio/errno';
-import {
-  CRW_REGION, getRet, IO_REGION, putU32, VFIO_CCW_NUM_REGIONS, VFIO_CCW_OFFSET_SHIFT, type RegionDef,
-} from './regions';
-import { setPriv, type VfioCcwPrivate } from './private';
+import { getRet, IO_REGION, VFIO_CCW_NUM_REGIONS, VFIO_CCW_OFFSET_SHIFT, type RegionDef } from './regions';
+import { type VfioCcwPrivate } from './private';
+import { storeBytes, storeU32 } from '../cio/journaled';
 import { eventfdSignal } from './eventfd';
 import type { VfioCcw } from './driver';
 
-function regionAt(p: VfioCcwPrivate, offset: number): { def: RegionDef; pos: number } | number {
+const NONE = new Uint8Array(0);
+
+/** The region a file offset names (index = offset >> 10, css §8.1), or -EINVAL. */
+function regionAt(p: VfioCcwPrivate, offset: number): RegionDef | number {
   if (!Number.isInteger(offset) || offset < 0) return -E.EINVAL;
-  const index = Math.floor(offset / (1 << VFIO_CCW_OFFSET_SHIFT));
-  const pos = offset % (1 << VFIO_CCW_OFFSET_SHIFT);
-  if (index === 0) return { def: IO_REGION, pos };
+  const index = Math.floor(offset / REGION_SPAN);
+  if (index === 0) return IO_REGION;
   const i = index - VFIO_CCW_NUM_REGIONS;
   if (i >= p.regions.length) return -E.EINVAL;
-  return { def: p.regions[i], pos };
+  return p.regions[i];
 }
+
+const REGION_SPAN = 1 << VFIO_CCW_OFFSET_SHIFT;
+
+/** Position inside the region (the low VFIO_CCW_OFFSET_SHIFT bits of the file offset). */
+const posIn = (offset: number): number => offset % REGION_SPAN;
 
 /** pread on the device fd: the bytes, or a negative errno. */
 export function regionRead(d: VfioCcw, sch: number, offset: number, count: number): { ret: number; data: Uint8Array } {
   const p = d.device(sch);
   return d.m.within('vfio_ccw_mdev_read', () => {
-    const none = new Uint8Array(0);
+    const none = NONE;
     if (!p.open) return { ret: -E.EBADF, data: none };
     if (!Number.isInteger(count) || count < 0) return { ret: -E.EINVAL, data: none };
-    const at = regionAt(p, offset);
-    if (typeof at === 'number') return { ret: at, data: none };
-    const { def, pos } = at;
+    const def = regionAt(p, offset);
+    if (typeof def === 'number') return { ret: def, data: none };
+    const pos = posIn(offset);
     if (pos + count > def.size) return { ret: -E.EINVAL, data: none };
     switch (def.name) {
       case 'io': return { ret: count, data: p.io.slice(pos, pos + count) };
@@ -39,16 +45,15 @@ export function regionRead(d: VfioCcw, sch: number, offset: number, count: numbe
       case 'schib': return d.m.within('vfio_ccw_schib_region_read', () => {
         const hs = d.cio.subchannel(sch);
         if (d.cio.cioUpdateSchib(hs)) return { ret: -E.ENODEV, data: none };
-        setPriv(d.m, p, 'schib', hs.schib.slice());
+        storeBytes(d.m, p, 'schib', 0, hs.schib);
         return { ret: count, data: p.schib.slice(pos, pos + count) };
       });
       case 'crw': return d.m.within('vfio_ccw_crw_region_read', () => {
         const crw = d.m.journal.shift(p.crws);
-        const region = new Uint8Array(CRW_REGION.size);
-        if (crw !== undefined) putU32(region, 0, crw);
-        setPriv(d.m, p, 'crwRegion', region);
-        const data = region.slice(pos, pos + count);
-        setPriv(d.m, p, 'crwRegion', new Uint8Array(CRW_REGION.size));
+        // the CRW is put into the region, copied out, and the region cleared again (css §8.4)
+        storeU32(d.m, p, 'crwRegion', 0, crw ?? 0);
+        const data = p.crwRegion.slice(pos, pos + count);
+        storeU32(d.m, p, 'crwRegion', 0, 0);
         // vfio_ccw_crw_region_read (css §8.4, L-vfio vfio_ccw_chp.c): "notify the guest if more
         // CRWs are on our queue" — eventfd_signal straight from the read path, not the work item,
         // so each read that leaves CRWs behind is one more signal (bursts count as in the kernel)
@@ -64,9 +69,9 @@ export function regionWrite(d: VfioCcw, sch: number, offset: number, data: Uint8
   const p = d.device(sch);
   return d.m.within('vfio_ccw_mdev_write', () => {
     if (!p.open) return -E.EBADF;
-    const at = regionAt(p, offset);
-    if (typeof at === 'number') return at;
-    const { def, pos } = at;
+    const def = regionAt(p, offset);
+    if (typeof def === 'number') return def;
+    const pos = posIn(offset);
     if (pos + data.length > def.size) return -E.EINVAL;
     switch (def.name) {
       case 'io': return writeRequest(d, p, 'vfio_ccw_mdev_write_io_region', 'io', pos, data, 'IO_REQ', 120);
@@ -91,9 +96,7 @@ function ioMutexBusy(d: VfioCcw, p: VfioCcwPrivate): boolean {
 function writeRequest(d: VfioCcw, p: VfioCcwPrivate, fn: string, field: 'io' | 'cmd', pos: number, data: Uint8Array, ev: 'IO_REQ' | 'ASYNC_REQ', retOffset: number): number {
   return d.m.within(fn, () => {
     if (ioMutexBusy(d, p)) return -E.EAGAIN;
-    const region = p[field].slice();
-    region.set(data, pos);
-    setPriv(d.m, p, field, region);
+    storeBytes(d.m, p, field, pos, data); // copy_from_user into the region (in place)
     d.fsmEvent(p, ev);
     const rc = getRet(p[field], retOffset);
     return rc !== 0 ? rc : data.length;
