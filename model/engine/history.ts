@@ -6,6 +6,13 @@
  * the others are kept as the objects emitted. Virtual time and thread change rarely, so they
  * are runs (a new run when either changes), found by binary search.
  *
+ * Word runs: a GUP call emits one event per page whose words grow by the same step from page to
+ * page (vaddr + 4096, pfn + 1, the rest equal). A record whose words are exactly those of the
+ * record before plus the step between the two before it (same kind) keeps no words: it points
+ * at a run header — the first record's seq, its words and the step — and its words are
+ * base + j × step (32-bit wrapping, j its distance from the first). The check compares the
+ * encoded words, so a member decodes to exactly the words its event encoded to.
+ *
  * Readers get `HistoryRecord` objects as before: `view` is an array-like (index, length,
  * iteration, the Array methods) whose elements are materialised on demand, and a cursor
  * (`newCursor`) is one reusable record for walks that test millions of records (the navigator, reverse-continue)
@@ -30,6 +37,13 @@ export const HISTORY_CURSOR: unique symbol = Symbol('history cursor');
 const GRANULARITIES: readonly Granularity[] = ['statement', 'ccw', 'instruction'];
 const granularityId = (g: Granularity): number => (g === 'statement' ? 0 : g === 'ccw' ? 1 : 2);
 const INITIAL = 1024;
+/** kindGran bit: the record is a member of a word run (its pay is the run header's offset). */
+const RUN = 0x80;
+/** kindGran: the kind id (bits 2–6). */
+const idOf = (kg: number): number => (kg >> 2) & 31;
+if (KIND_NAMES.length > 32) throw new Error('history: more than 31 encoded kinds do not fit kindGran');
+/** Words of a run header for a kind of `w` words: first seq, base words, step words. */
+const headerWords = (w: number): number => 1 + 2 * w;
 /** Materialised records kept for repeated reads of the same stop (direct-mapped by seq). */
 const CACHE = 256;
 
@@ -37,7 +51,7 @@ export class HistoryStore {
   /** Journal position after each record, + `posDropped` (mod 2^32: only differences matter). */
   private pos = new Uint32Array(INITIAL);
   private node = new Int32Array(INITIAL);
-  /** kind id (eventCodec.ts; 0: the event is an object in `objs`) << 2 | granularity. */
+  /** RUN flag | kind id (eventCodec.ts; 0: the event is an object in `objs`) << 2 | granularity. */
   private kindGran = new Uint8Array(INITIAL);
   private n = 0;
   /** seq of record 0: records dropped from the front so far (seqs keep increasing). */
@@ -61,6 +75,8 @@ export class HistoryStore {
   private runs = 0;
   readonly strings = new StringTable();
   private cache: Array<HistoryRecord | undefined> = new Array(CACHE);
+  /** A run member's words, computed for decoding. */
+  private scratch = new Int32Array(Math.max(...KIND_WORDS));
   private epochN = 0;
   /** An array-like of materialised records (`m.history`), for readers written against arrays. */
   readonly view: readonly HistoryRecord[];
@@ -97,21 +113,77 @@ export class HistoryStore {
     this.pos[i] = (journalPos + this.posDropped) >>> 0;
     this.node[i] = node;
     let id = kindId(event.kind);
+    let flag = 0;
     if (id !== 0) {
       const w = KIND_WORDS[id];
-      if (this.wlen + w > this.words.length) this.words = grow(this.words, Math.max(this.words.length * 2, this.wlen + w));
-      if (encodeEvent(event, id, this.words, this.wlen, this.strings)) {
-        this.pay[i] = (this.wlen + this.wdropped) >>> 0;
-        this.wlen += w;
-      } else id = 0;
+      const need = this.wlen + headerWords(w);
+      if (need > this.words.length) this.words = grow(this.words, Math.max(this.words.length * 2, need));
+      if (encodeEvent(event, id, this.words, this.wlen, this.strings)) flag = this.placeWords(i, id, w);
+      else id = 0;
     }
     if (id === 0) {
       this.pay[i] = (this.objs.length + this.objsDropped) >>> 0;
       this.objs.push(event);
       this.objBytes += eventBytes(event);
     }
-    this.kindGran[i] = (id << 2) | granularityId(granularity);
+    this.kindGran[i] = flag | (id << 2) | granularityId(granularity);
     this.n = i + 1;
+  }
+
+  /**
+   * Record i's words were encoded at `wlen`: keep them (plain), or make the record a run member
+   * — of the run record i−1 is in, or of a new run of i−2, i−1 and i — when they are exactly
+   * the predicted words. Returns the RUN flag or 0.
+   */
+  private placeWords(i: number, id: number, w: number): number {
+    const words = this.words;
+    const at = this.wlen;
+    const wd = this.wdropped;
+    if (i >= 1 && idOf(this.kindGran[i - 1]) === id) {
+      const pk = this.kindGran[i - 1];
+      if (pk & RUN) {
+        // continue i−1's run: record i is j + 1 steps from its first
+        const h = this.pay[i - 1] - wd;
+        const j = (((this.first + i) | 0) - words[h]) | 0;
+        let k = 0;
+        while (k < w && words[at + k] === ((words[h + 1 + k] + Math.imul(j, words[h + 1 + w + k])) | 0)) k++;
+        if (k === w) {
+          this.pay[i] = this.pay[i - 1];
+          return RUN;
+        }
+      } else if (i >= 2 && idOf(this.kindGran[i - 2]) === id && !(this.kindGran[i - 2] & RUN)) {
+        const p1 = this.pay[i - 1] - wd;
+        const p2 = this.pay[i - 2] - wd;
+        let k = 0;
+        while (k < w && words[at + k] === ((words[p1 + k] + ((words[p1 + k] - words[p2 + k]) | 0)) | 0)) k++;
+        if (k === w) {
+          // a new run from i−2: the header replaces record i's words (they are its prediction)
+          words[at] = (this.first + i - 2) | 0;
+          for (let q = 0; q < w; q++) {
+            words[at + 1 + q] = words[p2 + q];
+            words[at + 1 + w + q] = (words[p1 + q] - words[p2 + q]) | 0;
+          }
+          this.pay[i] = (at + wd) >>> 0;
+          this.wlen = at + headerWords(w);
+          return RUN;
+        }
+      }
+    }
+    this.pay[i] = (at + wd) >>> 0;
+    this.wlen = at + w;
+    return 0;
+  }
+
+  /** Offset in `words` of record i's words: its own, or the scratch array's 0 for a run member. */
+  private wordsOf(i: number, id: number): { words: Int32Array; at: number } {
+    const at = this.pay[i] - this.wdropped;
+    if (!(this.kindGran[i] & RUN)) return { words: this.words, at };
+    const w = KIND_WORDS[id];
+    const words = this.words;
+    const j = (((this.first + i) | 0) - words[at]) | 0;
+    const out = this.scratch;
+    for (let k = 0; k < w; k++) out[k] = (words[at + 1 + k] + Math.imul(j, words[at + 1 + w + k])) | 0;
+    return { words: out, at: 0 };
   }
 
   seq(i: number): number {
@@ -136,7 +208,7 @@ export class HistoryStore {
   }
 
   kind(i: number): ModelEventKind {
-    const id = this.kindGran[i] >> 2;
+    const id = idOf(this.kindGran[i]);
     return id !== 0 ? KIND_NAMES[id]! : this.objs[this.pay[i] - this.objsDropped].kind;
   }
 
@@ -154,9 +226,10 @@ export class HistoryStore {
 
   /** The event of record i: decoded (a new object each call) or the object kept. */
   event(i: number): ModelEvent {
-    const id = this.kindGran[i] >> 2;
+    const id = idOf(this.kindGran[i]);
     if (id === 0) return this.objs[this.pay[i] - this.objsDropped];
-    return decodeEvent(id, this.words, this.pay[i] - this.wdropped, this.strings);
+    const { words, at } = this.wordsOf(i, id);
+    return decodeEvent(id, words, at, this.strings);
   }
 
   /** Record i as an object (shared while it stays in the small cache). */
@@ -188,22 +261,43 @@ export class HistoryStore {
     return new RecordCursor(this);
   }
 
-  /** Estimated bytes of record i, its payload and the journal entries up to record i + 1. */
+  /** Estimated bytes of record i and its payload (a run member's words are its run header's). */
   bytesOf(i: number): number {
-    const id = this.kindGran[i] >> 2;
+    const kg = this.kindGran[i];
+    const id = idOf(kg);
+    if (kg & RUN) return HISTORY_RECORD_BYTES;
     return HISTORY_RECORD_BYTES + (id !== 0 ? KIND_WORDS[id] * 4 : eventBytes(this.objs[this.pay[i] - this.objsDropped]));
+  }
+
+  /** Whether record i's words are computed from a run header (for tests and the estimate's readers). */
+  inRun(i: number): boolean {
+    return (this.kindGran[i] & RUN) !== 0;
+  }
+
+  /** End (relative offset) of the words the records before `len` use: the last one with words decides. */
+  private wordsEnd(len: number): number {
+    for (let i = len - 1; i >= 0; i--) {
+      const kg = this.kindGran[i];
+      const id = idOf(kg);
+      if (id === 0) continue;
+      const w = KIND_WORDS[id];
+      return this.pay[i] - this.wdropped + (kg & RUN ? headerWords(w) : w);
+    }
+    return 0;
   }
 
   /** Drop the oldest `count` records; the journal dropped its first `journalEntries` entries. */
   dropOldest(count: number, journalEntries: number): void {
     const n = Math.min(count, this.n);
     if (n <= 0) return;
-    let words = 0;
     let objs = 0;
-    for (let i = 0; i < n; i++) {
-      const id = this.kindGran[i] >> 2;
-      if (id !== 0) words += KIND_WORDS[id];
-      else this.objBytes -= eventBytes(this.objs[objs++]);
+    for (let i = 0; i < n; i++) if (idOf(this.kindGran[i]) === 0) this.objBytes -= eventBytes(this.objs[objs++]);
+    // words before the first ones a kept record uses (its own, or its run's header) are dropped
+    let words = this.wlen;
+    for (let i = n; i < this.n; i++) {
+      if (idOf(this.kindGran[i]) === 0) continue;
+      words = this.pay[i] - this.wdropped;
+      break;
     }
     this.pos.copyWithin(0, n, this.n);
     this.node.copyWithin(0, n, this.n);
@@ -236,11 +330,8 @@ export class HistoryStore {
   truncate(length: number): void {
     const len = Math.max(0, length);
     if (len >= this.n) return;
-    for (let i = this.n - 1; i >= len; i--) {
-      const id = this.kindGran[i] >> 2;
-      if (id !== 0) this.wlen -= KIND_WORDS[id];
-      else this.objBytes -= eventBytes(this.objs.pop()!);
-    }
+    for (let i = this.n - 1; i >= len; i--) if (idOf(this.kindGran[i]) === 0) this.objBytes -= eventBytes(this.objs.pop()!);
+    this.wlen = this.wordsEnd(len);
     this.n = len;
     const end = this.first + len;
     while (this.runs > 0 && this.runSeq[this.runs - 1] >= end) this.runs--;

@@ -144,4 +144,43 @@ describe('engine: compact history (issue 12)', () => {
     assert.ok(m.records.estimatedBytes < full);
     assert.equal(m.historyBytes, m.records.estimatedBytes + m.journal.estimatedBytes);
   });
+
+  it('a per-page event whose words grow by one step from record to record is a word run: read back exactly, across drops and truncation', () => {
+    const m = new Machine();
+    // a pin of pages whose vaddr crosses 2^32 (the low word wraps: the run must end, not lie)
+    const grab = (k: number): ModelEvent => ({
+      kind: 'page.grab', pid: 1000, vaddr: 0xffff_0000n + BigInt(k) * 4096n, pfn: 100 + k, foll: 'FOLL_PIN', refcount: 1025, pincount: 0,
+      before: { refcount: 1, pincount: 0 }, refs: 1, path: 'slow', flags: 'FOLL_WRITE|FOLL_LONGTERM', rule: 'FOLL_PIN on a small page',
+    });
+    const release = (k: number, dirty = false): ModelEvent => ({ kind: 'page.release', pfn: 100 + k, how: 'unpin_user_pages', refcount: 1, pincount: 0, dirty });
+    const want: ModelEvent[] = [];
+    const emit = (e: ModelEvent) => {
+      want.push(e);
+      m.emit(e, 'instruction');
+    };
+    for (let k = 0; k < 40; k++) emit(grab(k));
+    emit({ kind: 'irq.queued', sch: 1, isc: 2 });
+    for (let k = 0; k < 40; k++) emit(release(k));
+    const h = m.records;
+    assert.deepEqual(m.history.map((r) => r.event), want);
+    // records 0 and 1 keep their words; 2..15 follow them; vaddr 0x1_0000_0000 (k = 16) breaks the step
+    assert.deepEqual([0, 1, 2, 15, 16, 17, 18, 39].map((i) => h.inRun(i)), [false, false, true, true, false, false, true, true]);
+    assert.equal(h.inRun(40), false);
+    assert.equal(h.inRun(43), true);
+    // 13-word grabs: 4 plain records + 2 headers of 27 words; releases: 2 plain + 1 header of 11
+    assert.equal(h.estimatedBytes - h.strings.bytes, 81 * HISTORY_RECORD_BYTES + 4 * (4 * 13 + 2 * 27 + 2 + 2 * 5 + 11) + 20);
+    // dropping into the middle of a run keeps its header: the members left read back the same
+    m.dropOldestHistory(5);
+    assert.deepEqual(m.history.map((r) => r.event), want.slice(5));
+    m.dropOldestHistory(15);
+    assert.deepEqual(m.history.map((r) => r.event), want.slice(20));
+    // truncating inside the release run, then emitting the next page continues it
+    m.truncateHistory(30);
+    assert.deepEqual(m.history.map((r) => r.event), want.slice(20, 50));
+    m.emit(release(9), 'instruction');
+    m.emit(release(11, true), 'instruction');
+    assert.equal(h.inRun(30), true);
+    assert.equal(h.inRun(31), false);
+    assert.deepEqual(m.history.map((r) => r.event), [...want.slice(20, 50), release(9), release(11, true)]);
+  });
 });
