@@ -113,10 +113,13 @@ export class Journal {
   private slotOwner: Array<Record<string, unknown>> = [];
   private slotField: string[] = [];
   private slotIds = new Map<object, Map<string, number>>();
+  /** slotId()'s last two answers. */
   private lastOwner: object | undefined;
-  private lastFields: Map<string, number> | undefined;
   private lastField: string | undefined;
   private lastId = -1;
+  private prevOwner: object | undefined;
+  private prevField: string | undefined;
+  private prevId = -1;
   /** Number of entries currently applied; entries [pos, len) are undone (the "future"). */
   private pos = 0;
   /** When false, changes are applied but not recorded (bulk setup, headless runs). */
@@ -489,12 +492,21 @@ export class Journal {
   }
 
   private slotId(owner: Record<string, unknown>, field: string): number {
-    // consecutive changes mostly hit the same slot or owner (a pin: refcount, a SCHIB): skip lookups
+    // consecutive changes mostly alternate between two slots (a pin: refcount[pfn], then the
+    // vmstat counter): the last two answers are kept, so most calls are two compares
     if (owner === this.lastOwner && field === this.lastField) return this.lastId;
-    let fields = owner === this.lastOwner ? this.lastFields : this.slotIds.get(owner);
+    if (owner === this.prevOwner && field === this.prevField) {
+      const id = this.prevId;
+      this.prevOwner = this.lastOwner;
+      this.prevField = this.lastField;
+      this.prevId = this.lastId;
+      this.lastOwner = owner;
+      this.lastField = field;
+      this.lastId = id;
+      return id;
+    }
+    let fields = this.slotIds.get(owner);
     if (!fields) this.slotIds.set(owner, (fields = new Map()));
-    this.lastOwner = owner;
-    this.lastFields = fields;
     let id = fields.get(field);
     if (id === undefined) {
       id = this.slotOwner.length;
@@ -502,6 +514,10 @@ export class Journal {
       this.slotField.push(field);
       fields.set(field, id);
     }
+    this.prevOwner = this.lastOwner;
+    this.prevField = this.lastField;
+    this.prevId = this.lastId;
+    this.lastOwner = owner;
     this.lastField = field;
     this.lastId = id;
     return id;
