@@ -6,12 +6,14 @@
  * the others are kept as the objects emitted. Virtual time and thread change rarely, so they
  * are runs (a new run when either changes), found by binary search.
  *
- * Word runs: a GUP call emits one event per page whose words grow by the same step from page to
- * page (vaddr + 4096, pfn + 1, the rest equal). A record whose words are exactly those of the
- * record before plus the step between the two before it (same kind) keeps no words: it points
- * at a run header — the first record's seq, its words and the step — and its words are
- * base + j × step (32-bit wrapping, j its distance from the first). The check compares the
- * encoded words, so a member decodes to exactly the words its event encoded to.
+ * Word runs: a GUP call emits events per page whose words grow by the same step from page to
+ * page (vaddr + 4096, pfn + 1, the rest equal), kinds interleaved at a fixed distance (a fault,
+ * then a grab). A record whose words are exactly those of the last record of its kind plus the
+ * step between the two before it, at the same seq distance, keeps no words: it points at a run
+ * header (its own store) — kind, first seq, seq distance d, last member's seq, the first
+ * record's words and the step — and its words are base + j × step (32-bit wrapping, j = its
+ * seq distance from the first / d). The check compares the encoded words, so a member decodes
+ * to exactly the words its event encoded to.
  *
  * Readers get `HistoryRecord` objects as before: `view` is an array-like (index, length,
  * iteration, the Array methods) whose elements are materialised on demand, and a cursor
@@ -37,13 +39,14 @@ export const HISTORY_CURSOR: unique symbol = Symbol('history cursor');
 const GRANULARITIES: readonly Granularity[] = ['statement', 'ccw', 'instruction'];
 const granularityId = (g: Granularity): number => (g === 'statement' ? 0 : g === 'ccw' ? 1 : 2);
 const INITIAL = 1024;
-/** kindGran bit: the record is a member of a word run (its pay is the run header's offset). */
+/** kindGran bit: the record is a member of a word run (its pay is its header's offset in `hw`). */
 const RUN = 0x80;
 /** kindGran: the kind id (bits 2–6). */
 const idOf = (kg: number): number => (kg >> 2) & 31;
 if (KIND_NAMES.length > 32) throw new Error('history: more than 31 encoded kinds do not fit kindGran');
-/** Words of a run header for a kind of `w` words: first seq, base words, step words. */
-const headerWords = (w: number): number => 1 + 2 * w;
+/** Words of a run header for a kind of `w` words: kind id, first seq, d, last seq, base words, step words. */
+const headerWords = (w: number): number => 4 + 2 * w;
+const H_ID = 0, H_START = 1, H_D = 2, H_LAST = 3, H_BASE = 4;
 /** Materialised records kept for repeated reads of the same stop (direct-mapped by seq). */
 const CACHE = 256;
 
@@ -77,6 +80,13 @@ export class HistoryStore {
   private cache: Array<HistoryRecord | undefined> = new Array(CACHE);
   /** A run member's words, computed for decoding. */
   private scratch = new Int32Array(Math.max(...KIND_WORDS));
+  /** Run headers (headerWords each), in creation order; `hdropped` words dropped from the front. */
+  private hw = new Int32Array(256);
+  private hlen = 0;
+  private hdropped = 0;
+  /** Per kind id: the last two records of that kind (indexes; −1 none), for run detection. */
+  private last1 = new Int32Array(32).fill(-1);
+  private last2 = new Int32Array(32).fill(-1);
   private epochN = 0;
   /** An array-like of materialised records (`m.history`), for readers written against arrays. */
   readonly view: readonly HistoryRecord[];
@@ -101,7 +111,7 @@ export class HistoryStore {
 
   /** Estimated bytes held (memoryEstimate.ts): records, payload words, object events, runs, strings. */
   get estimatedBytes(): number {
-    return this.n * HISTORY_RECORD_BYTES + this.wlen * 4 + this.objBytes + this.runs * HISTORY_RUN_BYTES + this.strings.bytes;
+    return this.n * HISTORY_RECORD_BYTES + (this.wlen + this.hlen) * 4 + this.objBytes + this.runs * HISTORY_RUN_BYTES + this.strings.bytes;
   }
 
   push(journalPos: number, time: number, thread: number, granularity: Granularity, node: number, event: ModelEvent): void {
@@ -116,7 +126,7 @@ export class HistoryStore {
     let flag = 0;
     if (id !== 0) {
       const w = KIND_WORDS[id];
-      const need = this.wlen + headerWords(w);
+      const need = this.wlen + w;
       if (need > this.words.length) this.words = grow(this.words, Math.max(this.words.length * 2, need));
       if (encodeEvent(event, id, this.words, this.wlen, this.strings)) flag = this.placeWords(i, id, w);
       else id = 0;
@@ -132,57 +142,74 @@ export class HistoryStore {
 
   /**
    * Record i's words were encoded at `wlen`: keep them (plain), or make the record a run member
-   * — of the run record i−1 is in, or of a new run of i−2, i−1 and i — when they are exactly
-   * the predicted words. Returns the RUN flag or 0.
+   * — of the run the last record of its kind is in, or of a new run of the last two and this
+   * one — when they are exactly the predicted words at the same seq distance. Returns the RUN
+   * flag or 0.
    */
   private placeWords(i: number, id: number, w: number): number {
     const words = this.words;
     const at = this.wlen;
-    const wd = this.wdropped;
-    if (i >= 1 && idOf(this.kindGran[i - 1]) === id) {
-      const pk = this.kindGran[i - 1];
-      if (pk & RUN) {
-        // continue i−1's run: record i is j + 1 steps from its first
-        const h = this.pay[i - 1] - wd;
-        const j = (((this.first + i) | 0) - words[h]) | 0;
-        let k = 0;
-        while (k < w && words[at + k] === ((words[h + 1 + k] + Math.imul(j, words[h + 1 + w + k])) | 0)) k++;
-        if (k === w) {
-          this.pay[i] = this.pay[i - 1];
-          return RUN;
+    const l1 = this.last1[id];
+    const l2 = this.last2[id];
+    this.last2[id] = l1;
+    this.last1[id] = i;
+    const seq = (this.first + i) | 0;
+    if (l1 >= 0) {
+      if (this.kindGran[l1] & RUN) {
+        // continue l1's run: same distance, words base + j × step
+        const hw = this.hw;
+        const h = this.pay[l1] - this.hdropped;
+        const d = hw[h + H_D];
+        if (((seq - hw[h + H_LAST]) | 0) === d) {
+          const j = ((seq - hw[h + H_START]) | 0) / d;
+          let k = 0;
+          while (k < w && words[at + k] === ((hw[h + H_BASE + k] + Math.imul(j, hw[h + H_BASE + w + k])) | 0)) k++;
+          if (k === w) {
+            hw[h + H_LAST] = seq;
+            this.pay[i] = this.pay[l1];
+            return RUN;
+          }
         }
-      } else if (i >= 2 && idOf(this.kindGran[i - 2]) === id && !(this.kindGran[i - 2] & RUN)) {
-        const p1 = this.pay[i - 1] - wd;
-        const p2 = this.pay[i - 2] - wd;
+      } else if (l2 >= 0 && !(this.kindGran[l2] & RUN) && i - l1 === l1 - l2) {
+        const wd = this.wdropped;
+        const p1 = this.pay[l1] - wd;
+        const p2 = this.pay[l2] - wd;
         let k = 0;
         while (k < w && words[at + k] === ((words[p1 + k] + ((words[p1 + k] - words[p2 + k]) | 0)) | 0)) k++;
         if (k === w) {
-          // a new run from i−2: the header replaces record i's words (they are its prediction)
-          words[at] = (this.first + i - 2) | 0;
+          // a new run from l2: a header instead of record i's words (they are its prediction)
+          const size = headerWords(w);
+          if (this.hlen + size > this.hw.length) this.hw = grow(this.hw, Math.max(this.hw.length * 2, this.hlen + size));
+          const hw = this.hw;
+          const h = this.hlen;
+          hw[h + H_ID] = id;
+          hw[h + H_START] = (this.first + l2) | 0;
+          hw[h + H_D] = i - l1;
+          hw[h + H_LAST] = seq;
           for (let q = 0; q < w; q++) {
-            words[at + 1 + q] = words[p2 + q];
-            words[at + 1 + w + q] = (words[p1 + q] - words[p2 + q]) | 0;
+            hw[h + H_BASE + q] = words[p2 + q];
+            hw[h + H_BASE + w + q] = (words[p1 + q] - words[p2 + q]) | 0;
           }
-          this.pay[i] = (at + wd) >>> 0;
-          this.wlen = at + headerWords(w);
+          this.hlen = h + size;
+          this.pay[i] = (h + this.hdropped) >>> 0;
           return RUN;
         }
       }
     }
-    this.pay[i] = (at + wd) >>> 0;
+    this.pay[i] = (at + this.wdropped) >>> 0;
     this.wlen = at + w;
     return 0;
   }
 
-  /** Offset in `words` of record i's words: its own, or the scratch array's 0 for a run member. */
+  /** Record i's words: its own in `words`, or a run member's computed into the scratch array. */
   private wordsOf(i: number, id: number): { words: Int32Array; at: number } {
-    const at = this.pay[i] - this.wdropped;
-    if (!(this.kindGran[i] & RUN)) return { words: this.words, at };
+    if (!(this.kindGran[i] & RUN)) return { words: this.words, at: this.pay[i] - this.wdropped };
     const w = KIND_WORDS[id];
-    const words = this.words;
-    const j = (((this.first + i) | 0) - words[at]) | 0;
+    const hw = this.hw;
+    const h = this.pay[i] - this.hdropped;
+    const j = ((((this.first + i) | 0) - hw[h + H_START]) | 0) / hw[h + H_D];
     const out = this.scratch;
-    for (let k = 0; k < w; k++) out[k] = (words[at + 1 + k] + Math.imul(j, words[at + 1 + w + k])) | 0;
+    for (let k = 0; k < w; k++) out[k] = (hw[h + H_BASE + k] + Math.imul(j, hw[h + H_BASE + w + k])) | 0;
     return { words: out, at: 0 };
   }
 
@@ -274,14 +301,13 @@ export class HistoryStore {
     return (this.kindGran[i] & RUN) !== 0;
   }
 
-  /** End (relative offset) of the words the records before `len` use: the last one with words decides. */
+  /** End (relative offset) of the words the records before `len` use: the last one with words of its own decides. */
   private wordsEnd(len: number): number {
     for (let i = len - 1; i >= 0; i--) {
       const kg = this.kindGran[i];
       const id = idOf(kg);
-      if (id === 0) continue;
-      const w = KIND_WORDS[id];
-      return this.pay[i] - this.wdropped + (kg & RUN ? headerWords(w) : w);
+      if (id === 0 || kg & RUN) continue;
+      return this.pay[i] - this.wdropped + KIND_WORDS[id];
     }
     return 0;
   }
@@ -292,12 +318,24 @@ export class HistoryStore {
     if (n <= 0) return;
     let objs = 0;
     for (let i = 0; i < n; i++) if (idOf(this.kindGran[i]) === 0) this.objBytes -= eventBytes(this.objs[objs++]);
-    // words before the first ones a kept record uses (its own, or its run's header) are dropped
+    // words before the first kept record with words of its own are dropped
     let words = this.wlen;
     for (let i = n; i < this.n; i++) {
-      if (idOf(this.kindGran[i]) === 0) continue;
+      const kg = this.kindGran[i];
+      if (idOf(kg) === 0 || kg & RUN) continue;
       words = this.pay[i] - this.wdropped;
       break;
+    }
+    // headers whose last member is dropped, from the front (a header still used stops the walk)
+    const firstKept = (this.first + n) | 0;
+    let h = 0;
+    while (h < this.hlen && ((this.hw[h + H_LAST] - firstKept) | 0) < 0) h += headerWords(KIND_WORDS[this.hw[h + H_ID]]);
+    this.hw.copyWithin(0, h, this.hlen);
+    this.hlen -= h;
+    this.hdropped = (this.hdropped + h) >>> 0;
+    for (let id = 0; id < 32; id++) {
+      this.last1[id] = this.last1[id] >= n ? this.last1[id] - n : -1;
+      this.last2[id] = this.last2[id] >= n ? this.last2[id] - n : -1;
     }
     this.pos.copyWithin(0, n, this.n);
     this.node.copyWithin(0, n, this.n);
@@ -332,6 +370,29 @@ export class HistoryStore {
     if (len >= this.n) return;
     for (let i = this.n - 1; i >= len; i--) if (idOf(this.kindGran[i]) === 0) this.objBytes -= eventBytes(this.objs.pop()!);
     this.wlen = this.wordsEnd(len);
+    // headers made by forgotten records go; a run that lost its last members ends at the last kept one
+    const endSeq = (this.first + len) | 0;
+    let h = 0;
+    let keep = 0;
+    while (h < this.hlen) {
+      const hw = this.hw;
+      const size = headerWords(KIND_WORDS[hw[h + H_ID]]);
+      const d = hw[h + H_D];
+      if (((hw[h + H_START] + 2 * d - endSeq) | 0) >= 0) break; // made by record start + 2d, forgotten
+      if (((hw[h + H_LAST] - endSeq) | 0) >= 0) hw[h + H_LAST] = (hw[h + H_START] + d * Math.floor(((endSeq - 1 - hw[h + H_START]) | 0) / d)) | 0;
+      h += size;
+      keep = h;
+    }
+    this.hlen = keep;
+    // the last two records of each kind among the last kept ones, so their runs can go on
+    this.last1.fill(-1);
+    this.last2.fill(-1);
+    for (let i = len - 1; i >= Math.max(0, len - 64); i--) {
+      const id = idOf(this.kindGran[i]);
+      if (id === 0) continue;
+      if (this.last1[id] < 0) this.last1[id] = i;
+      else if (this.last2[id] < 0) this.last2[id] = i;
+    }
     this.n = len;
     const end = this.first + len;
     while (this.runs > 0 && this.runSeq[this.runs - 1] >= end) this.runs--;

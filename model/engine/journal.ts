@@ -9,8 +9,9 @@
  * journal), or an element of a plain array (queues).
  *
  * Typed-array writes (pages, SCHIB words, guest memory) are most of the entries, so they are
- * stored compactly in parallel typed arrays (≈ 25 bytes an entry, no object); the other kinds
- * are small objects kept beside them.
+ * stored compactly in parallel typed arrays (17 bytes an entry, no object: the old and new
+ * values as 32-bit words, signed or unsigned, or — a fraction, a value past 32 bits — as an
+ * index into a side pair of Float64 arrays); the other kinds are small objects kept beside them.
  *
  * Runs (issue 12): a GUP call writes the same few slots for every page — refcount[pfn] 1 → 1025,
  * then nr_foll_pin_acquired n → n + 1 — so its entries repeat a group of P compact entries
@@ -25,7 +26,7 @@
  * checked by the engine tests.
  */
 
-import { JOURNAL_COMPACT_ENTRY_BYTES, JOURNAL_OBJECT_ENTRY_BYTES, JOURNAL_VALUE_ENTRY_BYTES } from './memoryEstimate';
+import { JOURNAL_COMPACT_ENTRY_BYTES, JOURNAL_OBJECT_ENTRY_BYTES, JOURNAL_VALUE_ENTRY_BYTES, JOURNAL_WIDE_VALUES_BYTES } from './memoryEstimate';
 
 export type TypedArray = Int32Array | Uint32Array | Uint8Array | Uint16Array | Float64Array;
 
@@ -62,7 +63,16 @@ const SHIFT = 6;
  */
 const RUN = 7;
 /** Longest group a run repeats (a grab writes refcount and a vmstat counter: 2; alloc up to 5). */
-const RUN_MAX_PERIOD = 5;
+const RUN_MAX_PERIOD = 12;
+/** Bits of `kind` above the entry kind: how old / new are stored (compact kinds only). */
+const KIND_MASK = 15;
+const ENC_MASK = 0x30;
+/** Both values are int32: in oldv / neuv as they are. */
+const ENC_I32 = 0;
+/** Both values are uint32 (SCHIB words, addresses): in oldv / neuv as their bits. */
+const ENC_U32 = 0x10;
+/** Otherwise: oldv holds an index (+ wideBase) into wideOld / wideNew. */
+const ENC_WIDE = 0x20;
 /** Kinds whose `ref` points into `objs`. */
 const inObjs = (k: number): boolean => k === OBJ || k === PROP || k === PUSH || k === SHIFT;
 const isCompact = (k: number): boolean => k === ELEM || k === NUM || k === BOOL;
@@ -79,8 +89,13 @@ export class Journal {
   private kind = new Uint8Array(1024);
   private ref = new Int32Array(1024);
   private index = new Int32Array(1024);
-  private oldv = new Float64Array(1024);
-  private neuv = new Float64Array(1024);
+  private oldv = new Int32Array(1024);
+  private neuv = new Int32Array(1024);
+  /** Values of ENC_WIDE entries, in stored order; `wideBase` of them were dropped from the front. */
+  private wideOld = new Float64Array(64);
+  private wideNew = new Float64Array(64);
+  private wn = 0;
+  private wideBase = 0;
   /** Stored entries. */
   private plen = 0;
   /** Entries (positions): stored ones, plus each run's count, less its RUN entry. */
@@ -152,7 +167,8 @@ export class Journal {
 
   /** Bytes held by the compact part of the journal (for the benchmarks). */
   get compactBytes(): number {
-    return this.kind.byteLength + this.ref.byteLength + this.index.byteLength + this.oldv.byteLength + this.neuv.byteLength + this.runPhys.byteLength + this.runLog.byteLength;
+    return this.kind.byteLength + this.ref.byteLength + this.index.byteLength + this.oldv.byteLength + this.neuv.byteLength +
+      this.wideOld.byteLength + this.wideNew.byteLength + this.runPhys.byteLength + this.runLog.byteLength;
   }
 
   /**
@@ -162,7 +178,23 @@ export class Journal {
    */
   get estimatedBytes(): number {
     const objs = this.objs.length - this.values;
-    return (this.plen - objs - this.values) * JOURNAL_COMPACT_ENTRY_BYTES + objs * JOURNAL_OBJECT_ENTRY_BYTES + this.values * JOURNAL_VALUE_ENTRY_BYTES;
+    return (this.plen - objs - this.values) * JOURNAL_COMPACT_ENTRY_BYTES + objs * JOURNAL_OBJECT_ENTRY_BYTES + this.values * JOURNAL_VALUE_ENTRY_BYTES + this.wn * JOURNAL_WIDE_VALUES_BYTES;
+  }
+
+  /**
+   * Estimated bytes of the stored entries between two positions (from ≤ to), compact entries
+   * counted: a stretch inside a run costs nothing (for choosing how many records to drop).
+   */
+  bytesBetween(from: number, to: number): number {
+    if (to <= from) return 0;
+    return Math.max(0, this.storedAt(Math.min(to, this.len)) - this.storedAt(Math.max(0, from))) * JOURNAL_COMPACT_ENTRY_BYTES;
+  }
+
+  /** The stored entry holding position e (a run's RUN entry for a position inside it; plen at the end). */
+  private storedAt(e: number): number {
+    if (this.runs === 0) return e;
+    this.locate(e);
+    return this.spanRun >= 0 ? this.runPhys[this.spanRun] : e + this.spanDelta;
   }
 
   set<T extends object, K extends keyof T & string>(obj: T, key: K, value: T[K]): void {
@@ -431,12 +463,18 @@ export class Journal {
       cut = count + this.spanDelta; // not inside a run: a stored entry (or the end)
     }
     let objsDropped = 0;
+    let wideDropped = 0;
     for (let e = 0; e < cut; e++) {
-      const k = this.kind[e];
+      const k = this.kind[e] & KIND_MASK;
       if (inObjs(k)) objsDropped++;
       if (k === PUSH || k === SHIFT) this.values--;
+      if ((this.kind[e] & ENC_MASK) === ENC_WIDE) wideDropped++;
     }
     for (const a of [this.kind, this.ref, this.index, this.oldv, this.neuv]) a.copyWithin(0, cut, this.plen);
+    this.wideOld.copyWithin(0, wideDropped, this.wn);
+    this.wideNew.copyWithin(0, wideDropped, this.wn);
+    this.wn -= wideDropped;
+    this.wideBase += wideDropped;
     this.objs.splice(0, objsDropped);
     this.objBase += objsDropped;
     this.plen -= cut;
@@ -472,11 +510,14 @@ export class Journal {
       plen = this.pos + this.spanDelta;
     }
     let keepObjs = this.objs.length;
+    let keepWide = this.wn;
     for (let e = plen; e < this.plen; e++) {
-      const k = this.kind[e];
+      const k = this.kind[e] & KIND_MASK;
       if (k === PUSH || k === SHIFT) this.values--;
       if (inObjs(k) && keepObjs === this.objs.length) keepObjs = this.ref[e] - this.objBase;
+      if ((this.kind[e] & ENC_MASK) === ENC_WIDE && keepWide === this.wn) keepWide = this.oldv[e] - this.wideBase;
     }
+    this.wn = keepWide;
     this.objs.length = keepObjs;
     this.runs = runs;
     this.plen = plen;
@@ -534,8 +575,8 @@ export class Journal {
     this.kind = copy(this.kind, (n) => new Uint8Array(n));
     this.ref = copy(this.ref, (n) => new Int32Array(n));
     this.index = copy(this.index, (n) => new Int32Array(n));
-    this.oldv = copy(this.oldv, (n) => new Float64Array(n));
-    this.neuv = copy(this.neuv, (n) => new Float64Array(n));
+    this.oldv = copy(this.oldv, (n) => new Int32Array(n));
+    this.neuv = copy(this.neuv, (n) => new Int32Array(n));
   }
 
   /** Index of a new stored entry at the end (one more position), growing the arrays by doubling. */
@@ -551,18 +592,50 @@ export class Journal {
   private addCompact(k: number, slot: number, i: number, old: number, neu: number): void {
     if (this.extendRun(k, slot, i, old, neu)) return;
     const e = this.reserve();
-    this.kind[e] = k;
     this.ref[e] = slot;
     this.index[e] = i;
-    this.oldv[e] = old;
-    this.neuv[e] = neu;
+    if (same(old | 0, old) && same(neu | 0, neu)) {
+      this.kind[e] = k | ENC_I32;
+      this.oldv[e] = old;
+      this.neuv[e] = neu;
+    } else if (same(old >>> 0, old) && same(neu >>> 0, neu)) {
+      this.kind[e] = k | ENC_U32;
+      this.oldv[e] = old | 0;
+      this.neuv[e] = neu | 0;
+    } else {
+      if (this.wn === this.wideOld.length) {
+        const o = new Float64Array(this.wn * 2);
+        o.set(this.wideOld);
+        this.wideOld = o;
+        const n = new Float64Array(this.wn * 2);
+        n.set(this.wideNew);
+        this.wideNew = n;
+      }
+      this.kind[e] = k | ENC_WIDE;
+      this.oldv[e] = this.wideBase + this.wn;
+      this.wideOld[this.wn] = old;
+      this.wideNew[this.wn] = neu;
+      this.wn++;
+    }
+  }
+
+  /** Old value of stored compact entry p. */
+  private oldAt(p: number): number {
+    const enc = this.kind[p] & ENC_MASK;
+    return enc === ENC_I32 ? this.oldv[p] : enc === ENC_U32 ? this.oldv[p] >>> 0 : this.wideOld[this.oldv[p] - this.wideBase];
+  }
+
+  /** New value of stored compact entry p. */
+  private newAt(p: number): number {
+    const enc = this.kind[p] & ENC_MASK;
+    return enc === ENC_I32 ? this.neuv[p] : enc === ENC_U32 ? this.neuv[p] >>> 0 : this.wideNew[this.oldv[p] - this.wideBase];
   }
 
   /** Does group g's entry q of the template starting at stored entry a (period p) equal this entry? */
   private predicts(a: number, p: number, g: number, k: number, slot: number, i: number, old: number, neu: number): boolean {
     const b = a + p;
-    return this.kind[a] === k && this.ref[a] === slot && this.kind[b] === k && this.ref[b] === slot &&
-      nth(this.index[a], this.index[b], g) === i && same(nth(this.oldv[a], this.oldv[b], g), old) && same(nth(this.neuv[a], this.neuv[b], g), neu);
+    return (this.kind[a] & KIND_MASK) === k && this.ref[a] === slot && (this.kind[b] & KIND_MASK) === k && this.ref[b] === slot &&
+      nth(this.index[a], this.index[b], g) === i && same(nth(this.oldAt(a), this.oldAt(b), g), old) && same(nth(this.newAt(a), this.newAt(b), g), neu);
   }
 
   /** Record the entry as the next of the run at the end, or start a run with it; false if neither. */
@@ -585,7 +658,8 @@ export class Journal {
       if (a <= lastRun) return false;
       if (!this.predicts(a, p, 2, k, slot, i, old, neu)) continue;
       let q = 1;
-      while (q < p && isCompact(this.kind[a + q]) && this.kind[a + q] === this.kind[a + p + q] && this.ref[a + q] === this.ref[a + p + q]) q++;
+      const kind = this.kind;
+      while (q < p && isCompact(kind[a + q] & KIND_MASK) && (kind[a + q] & KIND_MASK) === (kind[a + p + q] & KIND_MASK) && this.ref[a + q] === this.ref[a + p + q]) q++;
       if (q < p) continue;
       if (this.runs === this.runPhys.length) {
         const phys = new Int32Array(this.runs * 2);
@@ -649,11 +723,17 @@ export class Journal {
     if (r < 0) {
       const p = this.runs === 0 ? e : e + this.spanDelta;
       this.ep = p;
-      this.ek = this.kind[p];
+      const k = this.kind[p];
+      this.ek = k & KIND_MASK;
       this.er = this.ref[p];
       this.ei = this.index[p];
-      this.eo = this.oldv[p];
-      this.en = this.neuv[p];
+      if (k < 16) {
+        this.eo = this.oldv[p];
+        this.en = this.neuv[p];
+      } else {
+        this.eo = this.oldAt(p);
+        this.en = this.newAt(p);
+      }
       return;
     }
     const rp = this.runPhys[r];
@@ -664,11 +744,11 @@ export class Journal {
     const a = rp - 2 * period + q;
     const b = a + period;
     this.ep = a;
-    this.ek = this.kind[a];
+    this.ek = this.kind[a] & KIND_MASK;
     this.er = this.ref[a];
     this.ei = nth(this.index[a], this.index[b], g);
-    this.eo = nth(this.oldv[a], this.oldv[b], g);
-    this.en = nth(this.neuv[a], this.neuv[b], g);
+    this.eo = nth(this.oldAt(a), this.oldAt(b), g);
+    this.en = nth(this.newAt(a), this.newAt(b), g);
   }
 
   /** Record an object entry; returns its stored index (-1 when not recording). */

@@ -167,8 +167,8 @@ describe('engine: compact history (issue 12)', () => {
     assert.deepEqual([0, 1, 2, 15, 16, 17, 18, 39].map((i) => h.inRun(i)), [false, false, true, true, false, false, true, true]);
     assert.equal(h.inRun(40), false);
     assert.equal(h.inRun(43), true);
-    // 13-word grabs: 4 plain records + 2 headers of 27 words; releases: 2 plain + 1 header of 11
-    assert.equal(h.estimatedBytes - h.strings.bytes, 81 * HISTORY_RECORD_BYTES + 4 * (4 * 13 + 2 * 27 + 2 + 2 * 5 + 11) + 20);
+    // 13-word grabs: 4 plain records + 2 headers of 30 words; releases: 2 plain + 1 header of 14
+    assert.equal(h.estimatedBytes - h.strings.bytes, 81 * HISTORY_RECORD_BYTES + 4 * (4 * 13 + 2 * 30 + 2 + 2 * 5 + 14) + 20);
     // dropping into the middle of a run keeps its header: the members left read back the same
     m.dropOldestHistory(5);
     assert.deepEqual(m.history.map((r) => r.event), want.slice(5));
@@ -182,5 +182,29 @@ describe('engine: compact history (issue 12)', () => {
     assert.equal(h.inRun(30), true);
     assert.equal(h.inRun(31), false);
     assert.deepEqual(m.history.map((r) => r.event), [...want.slice(20, 50), release(9), release(11, true)]);
+  });
+
+  it('kinds interleaved at a fixed distance (a fault, then a grab, page after page) each make their own run', () => {
+    const m = new Machine();
+    const want: ModelEvent[] = [];
+    for (let k = 0; k < 12; k++) {
+      const fault: ModelEvent = { kind: 'page.fault', pid: 7, vaddr: 0x10000000n + BigInt(k) * 4096n, pfn: 10 + k, zero: false };
+      const release: ModelEvent = { kind: 'page.release', pfn: 10 + k, how: 'put_page', refcount: 1, pincount: 0, dirty: false };
+      want.push(fault, release);
+      m.emit(fault, 'instruction');
+      m.emit(release, 'instruction');
+    }
+    const h = m.records;
+    assert.deepEqual(m.history.map((r) => r.event), want);
+    // records 0–3 keep their words, each kind's third record (4, 5) starts its run
+    assert.deepEqual(want.map((_, i) => h.inRun(i)), want.map((_, i) => i >= 4));
+    m.dropOldestHistory(7);
+    m.truncateHistory(9);
+    assert.deepEqual(m.history.map((r) => r.event), want.slice(7, 16));
+    const next: ModelEvent = { kind: 'page.release', pfn: 18, how: 'put_page', refcount: 1, pincount: 0, dirty: false };
+    m.emit({ kind: 'page.fault', pid: 7, vaddr: 0x10008000n, pfn: 18, zero: false }, 'instruction');
+    m.emit(next, 'instruction');
+    assert.deepEqual([h.inRun(9), h.inRun(10)], [true, true]);
+    assert.deepEqual(m.history.map((r) => r.event), [...want.slice(7, 18)]);
   });
 });

@@ -30,6 +30,10 @@ describe('engine: journal runs (issue 12)', () => {
     assert.equal(j.length, 3000);
     assert.equal(j.storedEntries, 5);
     assert.equal(j.estimatedBytes, 5 * JOURNAL_COMPACT_ENTRY_BYTES);
+    // what dropping records would free: the template, nothing for positions inside the run
+    assert.equal(j.bytesBetween(0, 3000), 5 * JOURNAL_COMPACT_ENTRY_BYTES);
+    assert.equal(j.bytesBetween(0, 4), 4 * JOURNAL_COMPACT_ENTRY_BYTES);
+    assert.equal(j.bytesBetween(10, 2000), 0);
     // step by step, through the middle of the run
     for (let p = 3000; p >= 2980; p--) {
       j.undoTo(p);
