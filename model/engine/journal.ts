@@ -182,12 +182,21 @@ export class Journal {
   }
 
   /**
-   * Estimated bytes of the stored entries between two positions (from ≤ to), compact entries
-   * counted: a stretch inside a run costs nothing (for choosing how many records to drop).
+   * Estimated bytes of the stored entries between two positions (from ≤ to), as estimatedBytes
+   * counts them: a stretch inside a run costs nothing (for choosing how many records to drop).
    */
   bytesBetween(from: number, to: number): number {
     if (to <= from) return 0;
-    return Math.max(0, this.storedAt(Math.min(to, this.len)) - this.storedAt(Math.max(0, from))) * JOURNAL_COMPACT_ENTRY_BYTES;
+    const hi = this.storedAt(Math.min(to, this.len));
+    let bytes = 0;
+    for (let p = this.storedAt(Math.max(0, from)); p < hi; p++) {
+      const k = this.kind[p];
+      const base = k & KIND_MASK;
+      if (base === OBJ || base === PROP) bytes += JOURNAL_OBJECT_ENTRY_BYTES;
+      else if (base === PUSH || base === SHIFT) bytes += JOURNAL_VALUE_ENTRY_BYTES;
+      else bytes += JOURNAL_COMPACT_ENTRY_BYTES + ((k & ENC_MASK) === ENC_WIDE ? JOURNAL_WIDE_VALUES_BYTES : 0);
+    }
+    return bytes;
   }
 
   /** The stored entry holding position e (a run's RUN entry for a position inside it; plen at the end). */

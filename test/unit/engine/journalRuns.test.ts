@@ -34,6 +34,10 @@ describe('engine: journal runs (issue 12)', () => {
     assert.equal(j.bytesBetween(0, 3000), 5 * JOURNAL_COMPACT_ENTRY_BYTES);
     assert.equal(j.bytesBetween(0, 4), 4 * JOURNAL_COMPACT_ENTRY_BYTES);
     assert.equal(j.bytesBetween(10, 2000), 0);
+    const q: number[] = [];
+    j.push(q, 1);
+    j.set(vm, 'acq', 0.5);
+    assert.equal(j.bytesBetween(0, j.length), j.estimatedBytes);
     // step by step, through the middle of the run
     for (let p = 3000; p >= 2980; p--) {
       j.undoTo(p);
