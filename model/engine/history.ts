@@ -357,9 +357,10 @@ export class HistoryStore {
       this.runThread.copyWithin(0, keep, this.runs);
       this.runs -= keep;
     }
-    // give memory back after a large trim (bounded history must bound the arrays too)
-    if (this.pos.length > INITIAL && this.n < this.pos.length / 4) this.growRecords(Math.max(INITIAL, this.n * 2));
-    if (this.words.length > INITIAL * 4 && this.wlen < this.words.length / 4) this.words = grow(this.words, Math.max(INITIAL * 4, this.wlen * 2));
+    // give memory back after a large trim (bounded history must bound the arrays too), a quarter
+    // at a time: recording goes on after a trim, and regrowing from nothing re-copies every record
+    if (this.pos.length > INITIAL && this.n < this.pos.length / 4) this.growRecords(Math.max(INITIAL, this.n * 2, this.pos.length / 4));
+    if (this.words.length > INITIAL * 4 && this.wlen < this.words.length / 4) this.words = grow(this.words, Math.max(INITIAL * 4, this.wlen * 2, this.words.length / 4));
     this.cache.fill(undefined);
     this.epochN++;
   }

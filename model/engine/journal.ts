@@ -497,8 +497,9 @@ export class Journal {
     }
     this.runs = kept;
     this.spanHi = this.spanLo = 0;
-    // give memory back after a large trim (bounded history must also bound the arrays)
-    if (this.kind.length > 1024 && this.plen < this.kind.length / 4) this.resize(Math.max(1024, this.plen * 2));
+    // give memory back after a large trim (bounded history must also bound the arrays), a quarter
+    // at a time: recording goes on after a trim, and regrowing from nothing re-copies every entry
+    if (this.kind.length > 1024 && this.plen < this.kind.length / 4) this.resize(Math.max(1024, this.plen * 2, this.kind.length / 4));
   }
 
   /** Forget the undone future (a new action was taken after stepping back). */
