@@ -41,10 +41,17 @@ const ROWS: Partial<Record<ModelEventKind, Row>> = {
 
 const WIDTH: Record<FieldType, number> = { i: 1, u: 1, o: 2, s: 1, b: 1, v: 2, c: 2 };
 
+/** Field types as small numbers (the encoder's switch compares numbers, not strings). */
+const T_I = 0, T_U = 1, T_O = 2, T_S = 3, T_B = 4, T_V = 5, T_C = 6;
+const TYPE_CODE: Record<FieldType, number> = { i: T_I, u: T_U, o: T_O, s: T_S, b: T_B, v: T_V, c: T_C };
+
 /** Kind names by id (id 0: not encoded, the record keeps the object). */
 export const KIND_NAMES: readonly (ModelEventKind | undefined)[] = [undefined, ...(Object.keys(ROWS) as ModelEventKind[])];
 const KIND_IDS = new Map<string, number>(KIND_NAMES.map((k, i) => [k ?? '', i]));
 const ROW_BY_ID: readonly (Row | undefined)[] = KIND_NAMES.map((k) => (k ? ROWS[k] : undefined));
+/** Per kind id: field names and type codes, in row order (the encoder's loop reads these). */
+const NAMES_BY_ID: readonly (readonly string[])[] = ROW_BY_ID.map((r) => (r ? r.map(([n]) => n) : []));
+const TYPES_BY_ID: readonly Uint8Array[] = ROW_BY_ID.map((r) => Uint8Array.from(r ? r.map(([, t]) => TYPE_CODE[t]) : []));
 /** Words per encoded kind id. */
 export const KIND_WORDS: readonly number[] = ROW_BY_ID.map((r) => (r ? r.reduce((n, [, t]) => n + WIDTH[t], 0) : 0));
 
@@ -54,11 +61,15 @@ export function kindId(kind: string): number {
 }
 
 const M32 = 0xffff_ffffn;
+const TWO32 = 0x1_0000_0000;
 
 /** Interns strings as small ids (the same few names and rules recur for every page). */
 export class StringTable {
   readonly list: string[] = [];
   private readonly ids = new Map<string, number>();
+  /** The last strings looked up, by a slot the caller picks (a field of a kind): one compare, no Map lookup. */
+  private readonly lastS: Array<string | undefined> = [];
+  private readonly lastId: number[] = [];
 
   /** Estimated bytes held (memoryEstimate.ts: the string, its list slot and map entry). */
   bytes = 0;
@@ -73,35 +84,60 @@ export class StringTable {
     }
     return id;
   }
+
+  /** id(s), remembering the answer in `slot`: the same field of consecutive events mostly holds the same string. */
+  idAt(slot: number, s: string): number {
+    if (this.lastS[slot] === s) return this.lastId[slot];
+    const id = this.id(s);
+    this.lastS[slot] = s;
+    this.lastId[slot] = id;
+    return id;
+  }
 }
+
+/** A string slot per (kind, field) for StringTable.idAt. */
+const SLOT_BASE: readonly number[] = (() => {
+  const base: number[] = [];
+  let n = 0;
+  for (const row of ROW_BY_ID) {
+    base.push(n);
+    n += row?.length ?? 0;
+  }
+  return base;
+})();
 
 /**
  * Write `e`'s fields at `words[at…]` (the caller reserved KIND_WORDS[id] words). Returns false
  * when the event does not match its row exactly; the caller then keeps the object.
  */
 export function encodeEvent(e: ModelEvent, id: number, words: Int32Array, at: number, strings: StringTable): boolean {
-  const row = ROW_BY_ID[id]!;
+  const names = NAMES_BY_ID[id];
+  const types = TYPES_BY_ID[id];
+  const nf = names.length;
   const o = e as unknown as Record<string, unknown>;
-  // the keys, in order: 'kind' then the row's (a different shape decodes differently: refuse it)
-  let k = -1;
-  for (const key in o) {
-    if (k < 0 ? key !== 'kind' : k >= row.length || key !== row[k][0]) return false;
-    k++;
-  }
-  if (k !== row.length) return false;
+  // the keys, in order: 'kind' then the row's (a different shape decodes differently: refuse
+  // it); each value is read by the for-in key itself (V8's fast path for o[key] in for-in)
+  let f = -1;
   let w = at;
-  for (const [name, t] of row) {
-    const v = o[name];
-    switch (t) {
-      case 'i':
+  const slot = SLOT_BASE[id];
+  for (const key in o) {
+    if (f < 0) {
+      if (key !== 'kind') return false;
+      f = 0;
+      continue;
+    }
+    if (f >= nf || key !== names[f]) return false;
+    const v = o[key];
+    switch (types[f]) {
+      case T_I:
         if (typeof v !== 'number' || (v | 0) !== v) return false;
         words[w++] = v;
         break;
-      case 'u':
+      case T_U:
         if (typeof v !== 'number' || v >>> 0 !== v) return false;
         words[w++] = v | 0;
         break;
-      case 'o':
+      case T_O:
         if (v === undefined) {
           words[w++] = 0;
           words[w++] = 0;
@@ -111,21 +147,27 @@ export function encodeEvent(e: ModelEvent, id: number, words: Int32Array, at: nu
           words[w++] = v;
         }
         break;
-      case 's': {
+      case T_S:
         if (typeof v !== 'string') return false;
-        words[w++] = strings.id(v);
+        words[w++] = strings.idAt(slot + f, v);
         break;
-      }
-      case 'b':
+      case T_B:
         if (typeof v !== 'boolean') return false;
         words[w++] = v ? 1 : 0;
         break;
-      case 'v':
+      case T_V:
         if (typeof v !== 'bigint' || v < 0n || v > 0xffff_ffff_ffff_ffffn) return false;
-        words[w++] = Number(v & M32) | 0;
-        words[w++] = Number(v >> 32n) | 0;
+        if (v < 0x20_0000_0000_0000n) {
+          // below 2^53 the number is exact: no bigint made to split it
+          const n = Number(v);
+          words[w++] = n % TWO32 | 0;
+          words[w++] = Math.floor(n / TWO32) | 0;
+        } else {
+          words[w++] = Number(v & M32) | 0;
+          words[w++] = Number(v >> 32n) | 0;
+        }
         break;
-      case 'c': {
+      case T_C: {
         if (typeof v !== 'object' || v === null) return false;
         const c = v as Record<string, unknown>;
         let n = 0;
@@ -139,8 +181,9 @@ export function encodeEvent(e: ModelEvent, id: number, words: Int32Array, at: nu
         break;
       }
     }
+    f++;
   }
-  return true;
+  return f === nf;
 }
 
 /** The event kind `id` stored at `words[at…]`, as the object that was emitted. */

@@ -6,6 +6,15 @@
  * the others are kept as the objects emitted. Virtual time and thread change rarely, so they
  * are runs (a new run when either changes), found by binary search.
  *
+ * Word runs: a GUP call emits events per page whose words grow by the same step from page to
+ * page (vaddr + 4096, pfn + 1, the rest equal), kinds interleaved at a fixed distance (a fault,
+ * then a grab). A record whose words are exactly those of the last record of its kind plus the
+ * step between the two before it, at the same seq distance, keeps no words: it points at a run
+ * header (its own store) — kind, first seq, seq distance d, last member's seq, the first
+ * record's words and the step — and its words are base + j × step (32-bit wrapping, j = its
+ * seq distance from the first / d). The check compares the encoded words, so a member decodes
+ * to exactly the words its event encoded to.
+ *
  * Readers get `HistoryRecord` objects as before: `view` is an array-like (index, length,
  * iteration, the Array methods) whose elements are materialised on demand, and a cursor
  * (`newCursor`) is one reusable record for walks that test millions of records (the navigator, reverse-continue)
@@ -30,6 +39,14 @@ export const HISTORY_CURSOR: unique symbol = Symbol('history cursor');
 const GRANULARITIES: readonly Granularity[] = ['statement', 'ccw', 'instruction'];
 const granularityId = (g: Granularity): number => (g === 'statement' ? 0 : g === 'ccw' ? 1 : 2);
 const INITIAL = 1024;
+/** kindGran bit: the record is a member of a word run (its pay is its header's offset in `hw`). */
+const RUN = 0x80;
+/** kindGran: the kind id (bits 2–6). */
+const idOf = (kg: number): number => (kg >> 2) & 31;
+if (KIND_NAMES.length > 32) throw new Error('history: more than 31 encoded kinds do not fit kindGran');
+/** Words of a run header for a kind of `w` words: kind id, first seq, d, last seq, base words, step words. */
+const headerWords = (w: number): number => 4 + 2 * w;
+const H_ID = 0, H_START = 1, H_D = 2, H_LAST = 3, H_BASE = 4;
 /** Materialised records kept for repeated reads of the same stop (direct-mapped by seq). */
 const CACHE = 256;
 
@@ -37,7 +54,7 @@ export class HistoryStore {
   /** Journal position after each record, + `posDropped` (mod 2^32: only differences matter). */
   private pos = new Uint32Array(INITIAL);
   private node = new Int32Array(INITIAL);
-  /** kind id (eventCodec.ts; 0: the event is an object in `objs`) << 2 | granularity. */
+  /** RUN flag | kind id (eventCodec.ts; 0: the event is an object in `objs`) << 2 | granularity. */
   private kindGran = new Uint8Array(INITIAL);
   private n = 0;
   /** seq of record 0: records dropped from the front so far (seqs keep increasing). */
@@ -61,6 +78,15 @@ export class HistoryStore {
   private runs = 0;
   readonly strings = new StringTable();
   private cache: Array<HistoryRecord | undefined> = new Array(CACHE);
+  /** A run member's words, computed for decoding. */
+  private scratch = new Int32Array(Math.max(...KIND_WORDS));
+  /** Run headers (headerWords each), in creation order; `hdropped` words dropped from the front. */
+  private hw = new Int32Array(256);
+  private hlen = 0;
+  private hdropped = 0;
+  /** Per kind id: the last two records of that kind (indexes; −1 none), for run detection. */
+  private last1 = new Int32Array(32).fill(-1);
+  private last2 = new Int32Array(32).fill(-1);
   private epochN = 0;
   /** An array-like of materialised records (`m.history`), for readers written against arrays. */
   readonly view: readonly HistoryRecord[];
@@ -85,7 +111,7 @@ export class HistoryStore {
 
   /** Estimated bytes held (memoryEstimate.ts): records, payload words, object events, runs, strings. */
   get estimatedBytes(): number {
-    return this.n * HISTORY_RECORD_BYTES + this.wlen * 4 + this.objBytes + this.runs * HISTORY_RUN_BYTES + this.strings.bytes;
+    return this.n * HISTORY_RECORD_BYTES + (this.wlen + this.hlen) * 4 + this.objBytes + this.runs * HISTORY_RUN_BYTES + this.strings.bytes;
   }
 
   push(journalPos: number, time: number, thread: number, granularity: Granularity, node: number, event: ModelEvent): void {
@@ -97,21 +123,94 @@ export class HistoryStore {
     this.pos[i] = (journalPos + this.posDropped) >>> 0;
     this.node[i] = node;
     let id = kindId(event.kind);
+    let flag = 0;
     if (id !== 0) {
       const w = KIND_WORDS[id];
-      if (this.wlen + w > this.words.length) this.words = grow(this.words, Math.max(this.words.length * 2, this.wlen + w));
-      if (encodeEvent(event, id, this.words, this.wlen, this.strings)) {
-        this.pay[i] = (this.wlen + this.wdropped) >>> 0;
-        this.wlen += w;
-      } else id = 0;
+      const need = this.wlen + w;
+      if (need > this.words.length) this.words = grow(this.words, Math.max(this.words.length * 2, need));
+      if (encodeEvent(event, id, this.words, this.wlen, this.strings)) flag = this.placeWords(i, id, w);
+      else id = 0;
     }
     if (id === 0) {
       this.pay[i] = (this.objs.length + this.objsDropped) >>> 0;
       this.objs.push(event);
       this.objBytes += eventBytes(event);
     }
-    this.kindGran[i] = (id << 2) | granularityId(granularity);
+    this.kindGran[i] = flag | (id << 2) | granularityId(granularity);
     this.n = i + 1;
+  }
+
+  /**
+   * Record i's words were encoded at `wlen`: keep them (plain), or make the record a run member
+   * — of the run the last record of its kind is in, or of a new run of the last two and this
+   * one — when they are exactly the predicted words at the same seq distance. Returns the RUN
+   * flag or 0.
+   */
+  private placeWords(i: number, id: number, w: number): number {
+    const words = this.words;
+    const at = this.wlen;
+    const l1 = this.last1[id];
+    const l2 = this.last2[id];
+    this.last2[id] = l1;
+    this.last1[id] = i;
+    const seq = (this.first + i) | 0;
+    if (l1 >= 0) {
+      if (this.kindGran[l1] & RUN) {
+        // continue l1's run: same distance, words base + j × step
+        const hw = this.hw;
+        const h = this.pay[l1] - this.hdropped;
+        const d = hw[h + H_D];
+        if (((seq - hw[h + H_LAST]) | 0) === d) {
+          const j = ((seq - hw[h + H_START]) | 0) / d;
+          let k = 0;
+          while (k < w && words[at + k] === ((hw[h + H_BASE + k] + Math.imul(j, hw[h + H_BASE + w + k])) | 0)) k++;
+          if (k === w) {
+            hw[h + H_LAST] = seq;
+            this.pay[i] = this.pay[l1];
+            return RUN;
+          }
+        }
+      } else if (l2 >= 0 && !(this.kindGran[l2] & RUN) && i - l1 === l1 - l2) {
+        const wd = this.wdropped;
+        const p1 = this.pay[l1] - wd;
+        const p2 = this.pay[l2] - wd;
+        let k = 0;
+        while (k < w && words[at + k] === ((words[p1 + k] + ((words[p1 + k] - words[p2 + k]) | 0)) | 0)) k++;
+        if (k === w) {
+          // a new run from l2: a header instead of record i's words (they are its prediction)
+          const size = headerWords(w);
+          if (this.hlen + size > this.hw.length) this.hw = grow(this.hw, Math.max(this.hw.length * 2, this.hlen + size));
+          const hw = this.hw;
+          const h = this.hlen;
+          hw[h + H_ID] = id;
+          hw[h + H_START] = (this.first + l2) | 0;
+          hw[h + H_D] = i - l1;
+          hw[h + H_LAST] = seq;
+          for (let q = 0; q < w; q++) {
+            hw[h + H_BASE + q] = words[p2 + q];
+            hw[h + H_BASE + w + q] = (words[p1 + q] - words[p2 + q]) | 0;
+          }
+          this.hlen = h + size;
+          this.pay[i] = (h + this.hdropped) >>> 0;
+          return RUN;
+        }
+      }
+    }
+    this.pay[i] = (at + this.wdropped) >>> 0;
+    this.wlen = at + w;
+    return 0;
+  }
+
+  /** Record i's words: its own in `words`, or a run member's computed into the scratch array. */
+  private wordsOf(i: number, id: number): { words: Int32Array; at: number } {
+    if (!(this.kindGran[i] & RUN)) return { words: this.words, at: this.pay[i] - this.wdropped };
+    const w = KIND_WORDS[id];
+    const hw = this.hw;
+    const h = this.pay[i] - this.hdropped;
+    const j = ((((this.first + i) | 0) - hw[h + H_START]) | 0) / hw[h + H_D];
+    const out = this.scratch;
+    for (let k = 0; k < w; k++) out[k] = (hw[h + H_BASE + k] + Math.imul(j, hw[h + H_BASE + w + k])) | 0;
+    return { words: out, at: 0 };
   }
 
   seq(i: number): number {
@@ -136,7 +235,7 @@ export class HistoryStore {
   }
 
   kind(i: number): ModelEventKind {
-    const id = this.kindGran[i] >> 2;
+    const id = idOf(this.kindGran[i]);
     return id !== 0 ? KIND_NAMES[id]! : this.objs[this.pay[i] - this.objsDropped].kind;
   }
 
@@ -154,9 +253,10 @@ export class HistoryStore {
 
   /** The event of record i: decoded (a new object each call) or the object kept. */
   event(i: number): ModelEvent {
-    const id = this.kindGran[i] >> 2;
+    const id = idOf(this.kindGran[i]);
     if (id === 0) return this.objs[this.pay[i] - this.objsDropped];
-    return decodeEvent(id, this.words, this.pay[i] - this.wdropped, this.strings);
+    const { words, at } = this.wordsOf(i, id);
+    return decodeEvent(id, words, at, this.strings);
   }
 
   /** Record i as an object (shared while it stays in the small cache). */
@@ -188,22 +288,54 @@ export class HistoryStore {
     return new RecordCursor(this);
   }
 
-  /** Estimated bytes of record i, its payload and the journal entries up to record i + 1. */
+  /** Estimated bytes of record i and its payload (a run member's words are its run header's). */
   bytesOf(i: number): number {
-    const id = this.kindGran[i] >> 2;
+    const kg = this.kindGran[i];
+    const id = idOf(kg);
+    if (kg & RUN) return HISTORY_RECORD_BYTES;
     return HISTORY_RECORD_BYTES + (id !== 0 ? KIND_WORDS[id] * 4 : eventBytes(this.objs[this.pay[i] - this.objsDropped]));
+  }
+
+  /** Whether record i's words are computed from a run header (for tests and the estimate's readers). */
+  inRun(i: number): boolean {
+    return (this.kindGran[i] & RUN) !== 0;
+  }
+
+  /** End (relative offset) of the words the records before `len` use: the last one with words of its own decides. */
+  private wordsEnd(len: number): number {
+    for (let i = len - 1; i >= 0; i--) {
+      const kg = this.kindGran[i];
+      const id = idOf(kg);
+      if (id === 0 || kg & RUN) continue;
+      return this.pay[i] - this.wdropped + KIND_WORDS[id];
+    }
+    return 0;
   }
 
   /** Drop the oldest `count` records; the journal dropped its first `journalEntries` entries. */
   dropOldest(count: number, journalEntries: number): void {
     const n = Math.min(count, this.n);
     if (n <= 0) return;
-    let words = 0;
     let objs = 0;
-    for (let i = 0; i < n; i++) {
-      const id = this.kindGran[i] >> 2;
-      if (id !== 0) words += KIND_WORDS[id];
-      else this.objBytes -= eventBytes(this.objs[objs++]);
+    for (let i = 0; i < n; i++) if (idOf(this.kindGran[i]) === 0) this.objBytes -= eventBytes(this.objs[objs++]);
+    // words before the first kept record with words of its own are dropped
+    let words = this.wlen;
+    for (let i = n; i < this.n; i++) {
+      const kg = this.kindGran[i];
+      if (idOf(kg) === 0 || kg & RUN) continue;
+      words = this.pay[i] - this.wdropped;
+      break;
+    }
+    // headers whose last member is dropped, from the front (a header still used stops the walk)
+    const firstKept = (this.first + n) | 0;
+    let h = 0;
+    while (h < this.hlen && ((this.hw[h + H_LAST] - firstKept) | 0) < 0) h += headerWords(KIND_WORDS[this.hw[h + H_ID]]);
+    this.hw.copyWithin(0, h, this.hlen);
+    this.hlen -= h;
+    this.hdropped = (this.hdropped + h) >>> 0;
+    for (let id = 0; id < 32; id++) {
+      this.last1[id] = this.last1[id] >= n ? this.last1[id] - n : -1;
+      this.last2[id] = this.last2[id] >= n ? this.last2[id] - n : -1;
     }
     this.pos.copyWithin(0, n, this.n);
     this.node.copyWithin(0, n, this.n);
@@ -225,9 +357,10 @@ export class HistoryStore {
       this.runThread.copyWithin(0, keep, this.runs);
       this.runs -= keep;
     }
-    // give memory back after a large trim (bounded history must bound the arrays too)
-    if (this.pos.length > INITIAL && this.n < this.pos.length / 4) this.growRecords(Math.max(INITIAL, this.n * 2));
-    if (this.words.length > INITIAL * 4 && this.wlen < this.words.length / 4) this.words = grow(this.words, Math.max(INITIAL * 4, this.wlen * 2));
+    // give memory back after a large trim (bounded history must bound the arrays too), a quarter
+    // at a time: recording goes on after a trim, and regrowing from nothing re-copies every record
+    if (this.pos.length > INITIAL && this.n < this.pos.length / 4) this.growRecords(Math.max(INITIAL, this.n * 2, this.pos.length / 4));
+    if (this.words.length > INITIAL * 4 && this.wlen < this.words.length / 4) this.words = grow(this.words, Math.max(INITIAL * 4, this.wlen * 2, this.words.length / 4));
     this.cache.fill(undefined);
     this.epochN++;
   }
@@ -236,10 +369,30 @@ export class HistoryStore {
   truncate(length: number): void {
     const len = Math.max(0, length);
     if (len >= this.n) return;
-    for (let i = this.n - 1; i >= len; i--) {
-      const id = this.kindGran[i] >> 2;
-      if (id !== 0) this.wlen -= KIND_WORDS[id];
-      else this.objBytes -= eventBytes(this.objs.pop()!);
+    for (let i = this.n - 1; i >= len; i--) if (idOf(this.kindGran[i]) === 0) this.objBytes -= eventBytes(this.objs.pop()!);
+    this.wlen = this.wordsEnd(len);
+    // headers made by forgotten records go; a run that lost its last members ends at the last kept one
+    const endSeq = (this.first + len) | 0;
+    let h = 0;
+    let keep = 0;
+    while (h < this.hlen) {
+      const hw = this.hw;
+      const size = headerWords(KIND_WORDS[hw[h + H_ID]]);
+      const d = hw[h + H_D];
+      if (((hw[h + H_START] + 2 * d - endSeq) | 0) >= 0) break; // made by record start + 2d, forgotten
+      if (((hw[h + H_LAST] - endSeq) | 0) >= 0) hw[h + H_LAST] = (hw[h + H_START] + d * Math.floor(((endSeq - 1 - hw[h + H_START]) | 0) / d)) | 0;
+      h += size;
+      keep = h;
+    }
+    this.hlen = keep;
+    // the last two records of each kind among the last kept ones, so their runs can go on
+    this.last1.fill(-1);
+    this.last2.fill(-1);
+    for (let i = len - 1; i >= Math.max(0, len - 64); i--) {
+      const id = idOf(this.kindGran[i]);
+      if (id === 0) continue;
+      if (this.last1[id] < 0) this.last1[id] = i;
+      else if (this.last2[id] < 0) this.last2[id] = i;
     }
     this.n = len;
     const end = this.first + len;

@@ -9,14 +9,24 @@
  * journal), or an element of a plain array (queues).
  *
  * Typed-array writes (pages, SCHIB words, guest memory) are most of the entries, so they are
- * stored compactly in parallel typed arrays (≈ 25 bytes an entry, no object); the other kinds
- * are small objects kept beside them.
+ * stored compactly in parallel typed arrays (17 bytes an entry, no object: the old and new
+ * values as 32-bit words, signed or unsigned, or — a fraction, a value past 32 bits — as an
+ * index into a side pair of Float64 arrays); the other kinds are small objects kept beside them.
+ *
+ * Runs (issue 12): a GUP call writes the same few slots for every page — refcount[pfn] 1 → 1025,
+ * then nr_foll_pin_acquired n → n + 1 — so its entries repeat a group of P compact entries
+ * whose index, old and new values grow by the same step from group to group. When a new entry
+ * is exactly what the two groups before it predict (group g: first + g × (second − first), in
+ * every field), it is not stored: a RUN entry after the two template groups counts how many
+ * entries continue them. Positions still count every entry, so each history record keeps a
+ * position whose state it reproduces exactly (the middle of a pin shows exactly the pages
+ * pinned so far): an entry inside a run is computed from its template when it is applied.
  *
  * Nothing outside the journal may assign model state; the invariant "undo(redo(x)) = x" is
  * checked by the engine tests.
  */
 
-import { JOURNAL_COMPACT_ENTRY_BYTES, JOURNAL_OBJECT_ENTRY_BYTES, JOURNAL_VALUE_ENTRY_BYTES } from './memoryEstimate';
+import { JOURNAL_COMPACT_ENTRY_BYTES, JOURNAL_OBJECT_ENTRY_BYTES, JOURNAL_VALUE_ENTRY_BYTES, JOURNAL_WIDE_VALUES_BYTES } from './memoryEstimate';
 
 export type TypedArray = Int32Array | Uint32Array | Uint8Array | Uint16Array | Float64Array;
 
@@ -47,17 +57,65 @@ const PROP = 4;
  */
 const PUSH = 5;
 const SHIFT = 6;
+/**
+ * A run of `index` entries continuing the 2 × `ref` compact entries just before it (one group of
+ * `ref` entries, then the next). Only the last physical entry may be a run that still grows.
+ */
+const RUN = 7;
+/** Longest group a run repeats (a grab writes refcount and a vmstat counter: 2; alloc up to 5). */
+const RUN_MAX_PERIOD = 12;
+/** Bits of `kind` above the entry kind: how old / new are stored (compact kinds only). */
+const KIND_MASK = 15;
+const ENC_MASK = 0x30;
+/** Both values are int32: in oldv / neuv as they are. */
+const ENC_I32 = 0;
+/** Both values are uint32 (SCHIB words, addresses): in oldv / neuv as their bits. */
+const ENC_U32 = 0x10;
+/** Otherwise: oldv holds an index (+ wideBase) into wideOld / wideNew. */
+const ENC_WIDE = 0x20;
 /** Kinds whose `ref` points into `objs`. */
 const inObjs = (k: number): boolean => k === OBJ || k === PROP || k === PUSH || k === SHIFT;
+const isCompact = (k: number): boolean => k === ELEM || k === NUM || k === BOOL;
+/** Group g's value of a field whose first two groups hold a and b (the same formula records and replays). */
+const nth = (a: number, b: number, g: number): number => a + g * (b - a);
+/** Same value, -0 told from 0 (a property may hold either). */
+const same = (x: number, y: number): boolean => x === y && (x !== 0 || 1 / x === 1 / y);
 
 export class Journal {
-  /** Entry kinds (ELEM / NUM / BOOL / OBJ / PROP), and per entry: slot id (ELEM, NUM, BOOL) or object index (OBJ, PROP). */
+  /**
+   * Stored ("physical") entries: kind (ELEM / NUM / BOOL / OBJ / PROP / PUSH / SHIFT / RUN), and per
+   * entry: slot id (ELEM, NUM, BOOL) or object index (OBJ, PROP, PUSH, SHIFT); a RUN's period and count.
+   */
   private kind = new Uint8Array(1024);
   private ref = new Int32Array(1024);
   private index = new Int32Array(1024);
-  private oldv = new Float64Array(1024);
-  private neuv = new Float64Array(1024);
+  private oldv = new Int32Array(1024);
+  private neuv = new Int32Array(1024);
+  /** Values of ENC_WIDE entries, in stored order; `wideBase` of them were dropped from the front. */
+  private wideOld = new Float64Array(64);
+  private wideNew = new Float64Array(64);
+  private wn = 0;
+  private wideBase = 0;
+  /** Stored entries. */
+  private plen = 0;
+  /** Entries (positions): stored ones, plus each run's count, less its RUN entry. */
   private len = 0;
+  /** Per run, in order: its RUN entry's stored index and the position of its first entry (< 0: dropped into it). */
+  private runPhys = new Int32Array(16);
+  private runLog = new Float64Array(16);
+  private runs = 0;
+  /** locate()'s last span: positions [spanLo, spanHi) are stored at position + spanDelta, or are run spanRun's. */
+  private spanLo = 0;
+  private spanHi = 0;
+  private spanDelta = 0;
+  private spanRun = -1;
+  /** The entry load() read: kind, slot, index, old and new value, and the stored entry it came from. */
+  private ek = 0;
+  private er = 0;
+  private ei = 0;
+  private eo = 0;
+  private en = 0;
+  private ep = 0;
   /**
    * Entry objects (OBJ, PROP) and pushed / shifted values (PUSH, SHIFT); `ref` holds their index
    * + objBase (objects dropped from the front shift it).
@@ -70,8 +128,13 @@ export class Journal {
   private slotOwner: Array<Record<string, unknown>> = [];
   private slotField: string[] = [];
   private slotIds = new Map<object, Map<string, number>>();
+  /** slotId()'s last two answers. */
   private lastOwner: object | undefined;
-  private lastFields: Map<string, number> | undefined;
+  private lastField: string | undefined;
+  private lastId = -1;
+  private prevOwner: object | undefined;
+  private prevField: string | undefined;
+  private prevId = -1;
   /** Number of entries currently applied; entries [pos, len) are undone (the "future"). */
   private pos = 0;
   /** When false, changes are applied but not recorded (bulk setup, headless runs). */
@@ -97,18 +160,50 @@ export class Journal {
     return this.len;
   }
 
+  /** Entries stored (a run's entries after its template take one); for tests and the estimate. */
+  get storedEntries(): number {
+    return this.plen;
+  }
+
   /** Bytes held by the compact part of the journal (for the benchmarks). */
   get compactBytes(): number {
-    return this.kind.byteLength + this.ref.byteLength + this.index.byteLength + this.oldv.byteLength + this.neuv.byteLength;
+    return this.kind.byteLength + this.ref.byteLength + this.index.byteLength + this.oldv.byteLength + this.neuv.byteLength +
+      this.wideOld.byteLength + this.wideNew.byteLength + this.runPhys.byteLength + this.runLog.byteLength;
   }
 
   /**
    * Estimated bytes of the recorded entries (memoryEstimate.ts); the history bound uses it.
-   * Counts entries, not array capacity: capacity shrinks when entries are dropped (dropOldest).
+   * Counts stored entries, not array capacity: capacity shrinks when entries are dropped
+   * (dropOldest). A run's entries past its template cost its one RUN entry.
    */
   get estimatedBytes(): number {
     const objs = this.objs.length - this.values;
-    return (this.len - objs - this.values) * JOURNAL_COMPACT_ENTRY_BYTES + objs * JOURNAL_OBJECT_ENTRY_BYTES + this.values * JOURNAL_VALUE_ENTRY_BYTES;
+    return (this.plen - objs - this.values) * JOURNAL_COMPACT_ENTRY_BYTES + objs * JOURNAL_OBJECT_ENTRY_BYTES + this.values * JOURNAL_VALUE_ENTRY_BYTES + this.wn * JOURNAL_WIDE_VALUES_BYTES;
+  }
+
+  /**
+   * Estimated bytes of the stored entries between two positions (from ≤ to), as estimatedBytes
+   * counts them: a stretch inside a run costs nothing (for choosing how many records to drop).
+   */
+  bytesBetween(from: number, to: number): number {
+    if (to <= from) return 0;
+    const hi = this.storedAt(Math.min(to, this.len));
+    let bytes = 0;
+    for (let p = this.storedAt(Math.max(0, from)); p < hi; p++) {
+      const k = this.kind[p];
+      const base = k & KIND_MASK;
+      if (base === OBJ || base === PROP) bytes += JOURNAL_OBJECT_ENTRY_BYTES;
+      else if (base === PUSH || base === SHIFT) bytes += JOURNAL_VALUE_ENTRY_BYTES;
+      else bytes += JOURNAL_COMPACT_ENTRY_BYTES + ((k & ENC_MASK) === ENC_WIDE ? JOURNAL_WIDE_VALUES_BYTES : 0);
+    }
+    return bytes;
+  }
+
+  /** The stored entry holding position e (a run's RUN entry for a position inside it; plen at the end). */
+  private storedAt(e: number): number {
+    if (this.runs === 0) return e;
+    this.locate(e);
+    return this.spanRun >= 0 ? this.runPhys[this.spanRun] : e + this.spanDelta;
   }
 
   set<T extends object, K extends keyof T & string>(obj: T, key: K, value: T[K]): void {
@@ -119,19 +214,11 @@ export class Journal {
     if (!this.recording) return;
     if (typeof old === 'number' && typeof value === 'number') {
       // counters, positions, addresses: no entry object (most property changes are these)
-      const e = this.reserve();
-      this.kind[e] = NUM;
-      this.ref[e] = this.slotId(obj as unknown as Record<string, unknown>, key);
-      this.oldv[e] = old;
-      this.neuv[e] = value;
+      this.addCompact(NUM, this.slotId(obj as unknown as Record<string, unknown>, key), 0, old, value);
       return;
     }
     if (typeof old === 'boolean' && typeof value === 'boolean') {
-      const e = this.reserve();
-      this.kind[e] = BOOL;
-      this.ref[e] = this.slotId(obj as unknown as Record<string, unknown>, key);
-      this.oldv[e] = old ? 1 : 0;
-      this.neuv[e] = value ? 1 : 0;
+      this.addCompact(BOOL, this.slotId(obj as unknown as Record<string, unknown>, key), 0, old ? 1 : 0, value ? 1 : 0);
       return;
     }
     const e = this.recordObj({ k: 'prop', obj: obj as unknown as Record<string, unknown>, key, old, neu: value }, PROP);
@@ -146,12 +233,7 @@ export class Journal {
     arr[i] = value;
     const neu = arr[i]; // after the array's own wrapping/clamping
     if (old === neu || !this.recording) return;
-    const e = this.reserve();
-    this.kind[e] = ELEM;
-    this.ref[e] = this.slotId(owner as unknown as Record<string, unknown>, field);
-    this.index[e] = i;
-    this.oldv[e] = old;
-    this.neuv[e] = neu;
+    this.addCompact(ELEM, this.slotId(owner as unknown as Record<string, unknown>, field), i, old, neu);
   }
 
   push<V>(arr: V[], value: V): void {
@@ -216,8 +298,9 @@ export class Journal {
     let lastRef = -1;
     let slots: Map<number, number> | undefined;
     for (let e = lo; e < hi; e++) {
-      if (this.kind[e] !== ELEM) continue;
-      const r = this.ref[e];
+      this.load(e);
+      if (this.ek !== ELEM) continue;
+      const r = this.er;
       if (r !== lastRef) {
         lastRef = r;
         slots = bySlot.get(r);
@@ -233,8 +316,8 @@ export class Journal {
       }
       // forward: the first old value is the value at `from`; backward: the last new value is
       if (forward) {
-        if (!slots!.has(this.index[e])) slots!.set(this.index[e], this.oldv[e]);
-      } else slots!.set(this.index[e], this.neuv[e]);
+        if (!slots!.has(this.ei)) slots!.set(this.ei, this.eo);
+      } else slots!.set(this.ei, this.en);
     }
     return out;
   }
@@ -248,12 +331,11 @@ export class Journal {
   forEachChangeOf(owner: object, from: number, to: number, visit: (key: unknown) => void): void {
     const lo = Math.max(0, Math.min(from, to));
     const hi = Math.min(this.len, Math.max(from, to));
-    const kind = this.kind;
-    const ref = this.ref;
     if (owner instanceof Map) {
       for (let e = lo; e < hi; e++) {
-        if (kind[e] !== OBJ) continue;
-        const o = this.objs[ref[e] - this.objBase] as ObjEntry;
+        this.load(e);
+        if (this.ek !== OBJ) continue;
+        const o = this.objs[this.ref[this.ep] - this.objBase] as ObjEntry;
         if ((o.k === 'mapSet' || o.k === 'mapDel') && o.map === owner) visit(o.key);
       }
       return;
@@ -261,8 +343,10 @@ export class Journal {
     const fields = this.slotIds.get(owner);
     if (!fields) return;
     const ids = new Set(fields.values());
-    const index = this.index;
-    for (let e = lo; e < hi; e++) if (kind[e] === ELEM && ids.has(ref[e])) visit(index[e]);
+    for (let e = lo; e < hi; e++) {
+      this.load(e);
+      if (this.ek === ELEM && ids.has(this.er)) visit(this.ei);
+    }
   }
 
   /**
@@ -278,15 +362,16 @@ export class Journal {
     const ids = new Set<number>();
     if (fields) for (const [f, id] of fields) if (field === undefined || f === field) ids.add(id);
     for (let e = hi - 1; e >= Math.max(0, after); e--) {
-      const k = this.kind[e];
+      this.load(e);
+      const k = this.ek;
       if (k === ELEM) {
-        if (index !== undefined && this.index[e] === index && ids.has(this.ref[e])) return e;
+        if (index !== undefined && this.ei === index && ids.has(this.er)) return e;
       } else if (k === NUM || k === BOOL) {
-        if (index === undefined && ids.has(this.ref[e])) return e;
+        if (index === undefined && ids.has(this.er)) return e;
       } else if (k === PUSH || k === SHIFT) {
-        if (this.slotOwner[this.index[e]] === owner) return e;
+        if (this.slotOwner[this.index[this.ep]] === owner) return e;
       } else {
-        const o = this.objs[this.ref[e] - this.objBase] as ObjEntry;
+        const o = this.objs[this.ref[this.ep] - this.objBase] as ObjEntry;
         if (o.k === 'prop' ? o.obj === owner && (field === undefined || o.key === field) : o.k === 'mapSet' || o.k === 'mapDel' ? o.map === owner : o.arr === owner) return e;
       }
     }
@@ -329,76 +414,125 @@ export class Journal {
    * entry by entry in order, as a short walk does.
    */
   private coalesced(lo: number, hi: number, forward: boolean): void {
-    const kind = this.kind;
-    const ref = this.ref;
-    const index = this.index;
     if (this.stamp.length < this.slotOwner.length) this.stamp = new Uint32Array(Math.max(this.slotOwner.length, this.stamp.length * 2));
     const stamp = this.stamp;
     const gen = ++this.stampGen;
     // pass 1: entries applied in order; pass 2: properties, once each (their slot id)
     if (forward) {
       for (let e = lo; e < hi; e++) {
-        const k = kind[e];
-        if (k !== NUM && k !== BOOL && k !== PROP) this.apply(e, true);
+        this.load(e);
+        const k = this.ek;
+        if (k !== NUM && k !== BOOL && k !== PROP) this.applyLoaded(true);
       }
       for (let e = hi - 1; e >= lo; e--) {
-        const k = kind[e];
+        this.load(e);
+        const k = this.ek;
         if (k !== NUM && k !== BOOL && k !== PROP) continue;
-        const slot = k === PROP ? index[e] : ref[e];
+        const slot = k === PROP ? this.index[this.ep] : this.er;
         if (stamp[slot] === gen) continue;
         stamp[slot] = gen;
-        this.apply(e, true);
+        this.applyLoaded(true);
       }
     } else {
       for (let e = hi - 1; e >= lo; e--) {
-        const k = kind[e];
-        if (k !== NUM && k !== BOOL && k !== PROP) this.apply(e, false);
+        this.load(e);
+        const k = this.ek;
+        if (k !== NUM && k !== BOOL && k !== PROP) this.applyLoaded(false);
       }
       for (let e = lo; e < hi; e++) {
-        const k = kind[e];
+        this.load(e);
+        const k = this.ek;
         if (k !== NUM && k !== BOOL && k !== PROP) continue;
-        const slot = k === PROP ? index[e] : ref[e];
+        const slot = k === PROP ? this.index[this.ep] : this.er;
         if (stamp[slot] === gen) continue;
         stamp[slot] = gen;
-        this.apply(e, false);
+        this.applyLoaded(false);
       }
     }
   }
 
   /**
    * Forget the oldest `count` entries (bounded history): positions shift down by `count`, and
-   * nothing before the new position 0 can be undone any more.
+   * nothing before the new position 0 can be undone any more. Dropping into a run (or its
+   * template) keeps the template stored: the run's remaining entries are computed from it.
    */
   dropOldest(count: number): void {
     if (count <= 0) return;
     if (count > this.pos) throw new RangeError(`journal: cannot drop ${count} entries, only ${this.pos} are applied`);
     this.gen++;
+    // the stored entries to cut: up to the one holding position `count`, or the template of its run
+    let cut: number;
+    let keepRun = 0;
+    while (keepRun < this.runs && count >= this.runLog[keepRun] + this.index[this.runPhys[keepRun]]) keepRun++;
+    const inRun = keepRun < this.runs && count >= this.runLog[keepRun] - 2 * this.ref[this.runPhys[keepRun]];
+    if (inRun) cut = this.runPhys[keepRun] - 2 * this.ref[this.runPhys[keepRun]];
+    else {
+      this.spanHi = this.spanLo = 0;
+      this.locate(count);
+      cut = count + this.spanDelta; // not inside a run: a stored entry (or the end)
+    }
     let objsDropped = 0;
-    for (let e = 0; e < count; e++) {
-      const k = this.kind[e];
+    let wideDropped = 0;
+    for (let e = 0; e < cut; e++) {
+      const k = this.kind[e] & KIND_MASK;
       if (inObjs(k)) objsDropped++;
       if (k === PUSH || k === SHIFT) this.values--;
+      if ((this.kind[e] & ENC_MASK) === ENC_WIDE) wideDropped++;
     }
-    for (const a of [this.kind, this.ref, this.index, this.oldv, this.neuv]) a.copyWithin(0, count, this.len);
+    for (const a of [this.kind, this.ref, this.index, this.oldv, this.neuv]) a.copyWithin(0, cut, this.plen);
+    this.wideOld.copyWithin(0, wideDropped, this.wn);
+    this.wideNew.copyWithin(0, wideDropped, this.wn);
+    this.wn -= wideDropped;
+    this.wideBase += wideDropped;
     this.objs.splice(0, objsDropped);
     this.objBase += objsDropped;
+    this.plen -= cut;
     this.len -= count;
     this.pos -= count;
-    // give memory back after a large trim (bounded history must also bound the arrays)
-    if (this.kind.length > 1024 && this.len < this.kind.length / 4) this.resize(Math.max(1024, this.len * 2));
+    // the runs before keepRun are gone; the others move down
+    const kept = this.runs - keepRun;
+    for (let r = 0; r < kept; r++) {
+      this.runPhys[r] = this.runPhys[keepRun + r] - cut;
+      this.runLog[r] = this.runLog[keepRun + r] - count;
+    }
+    this.runs = kept;
+    this.spanHi = this.spanLo = 0;
+    // give memory back after a large trim (bounded history must also bound the arrays), a quarter
+    // at a time: recording goes on after a trim, and regrowing from nothing re-copies every entry
+    if (this.kind.length > 1024 && this.plen < this.kind.length / 4) this.resize(Math.max(1024, this.plen * 2, this.kind.length / 4));
   }
 
   /** Forget the undone future (a new action was taken after stepping back). */
   truncateFuture(): void {
-    if (this.len > this.pos) this.gen++;
+    if (this.len === this.pos) return;
+    this.gen++;
+    let plen: number;
+    let runs = this.runs;
+    while (runs > 0 && this.runLog[runs - 1] >= this.pos) runs--;
+    if (runs > 0 && this.pos < this.runLog[runs - 1] + this.index[this.runPhys[runs - 1]]) {
+      // the position is inside the last run kept: it keeps its entries before the position
+      const rp = this.runPhys[runs - 1];
+      this.index[rp] = this.pos - this.runLog[runs - 1];
+      plen = rp + 1;
+    } else {
+      this.spanHi = this.spanLo = 0;
+      this.locate(this.pos);
+      plen = this.pos + this.spanDelta;
+    }
     let keepObjs = this.objs.length;
-    for (let e = this.pos; e < this.len; e++) {
-      const k = this.kind[e];
+    let keepWide = this.wn;
+    for (let e = plen; e < this.plen; e++) {
+      const k = this.kind[e] & KIND_MASK;
       if (k === PUSH || k === SHIFT) this.values--;
       if (inObjs(k) && keepObjs === this.objs.length) keepObjs = this.ref[e] - this.objBase;
+      if ((this.kind[e] & ENC_MASK) === ENC_WIDE && keepWide === this.wn) keepWide = this.oldv[e] - this.wideBase;
     }
+    this.wn = keepWide;
     this.objs.length = keepObjs;
+    this.runs = runs;
+    this.plen = plen;
     this.len = this.pos;
+    this.spanHi = this.spanLo = 0;
   }
 
   /** Checked before any mutation, so a refused change leaves the state untouched. */
@@ -409,11 +543,21 @@ export class Journal {
   }
 
   private slotId(owner: Record<string, unknown>, field: string): number {
-    // consecutive changes mostly hit the same owner (a SCHIB, the runner state): skip its lookup
-    let fields = owner === this.lastOwner ? this.lastFields : this.slotIds.get(owner);
+    // consecutive changes mostly alternate between two slots (a pin: refcount[pfn], then the
+    // vmstat counter): the last two answers are kept, so most calls are two compares
+    if (owner === this.lastOwner && field === this.lastField) return this.lastId;
+    if (owner === this.prevOwner && field === this.prevField) {
+      const id = this.prevId;
+      this.prevOwner = this.lastOwner;
+      this.prevField = this.lastField;
+      this.prevId = this.lastId;
+      this.lastOwner = owner;
+      this.lastField = field;
+      this.lastId = id;
+      return id;
+    }
+    let fields = this.slotIds.get(owner);
     if (!fields) this.slotIds.set(owner, (fields = new Map()));
-    this.lastOwner = owner;
-    this.lastFields = fields;
     let id = fields.get(field);
     if (id === undefined) {
       id = this.slotOwner.length;
@@ -421,12 +565,18 @@ export class Journal {
       this.slotField.push(field);
       fields.set(field, id);
     }
+    this.prevOwner = this.lastOwner;
+    this.prevField = this.lastField;
+    this.prevId = this.lastId;
+    this.lastOwner = owner;
+    this.lastField = field;
+    this.lastId = id;
     return id;
   }
 
-  /** Reallocate the entry arrays with room for `cap` entries (≥ len). */
+  /** Reallocate the entry arrays with room for `cap` stored entries (≥ plen). */
   private resize(cap: number): void {
-    const len = this.len;
+    const len = this.plen;
     const copy = <A extends Uint8Array | Int32Array | Float64Array>(a: A, make: (n: number) => A): A => {
       const b = make(cap);
       b.set(a.subarray(0, len));
@@ -435,19 +585,183 @@ export class Journal {
     this.kind = copy(this.kind, (n) => new Uint8Array(n));
     this.ref = copy(this.ref, (n) => new Int32Array(n));
     this.index = copy(this.index, (n) => new Int32Array(n));
-    this.oldv = copy(this.oldv, (n) => new Float64Array(n));
-    this.neuv = copy(this.neuv, (n) => new Float64Array(n));
+    this.oldv = copy(this.oldv, (n) => new Int32Array(n));
+    this.neuv = copy(this.neuv, (n) => new Int32Array(n));
   }
 
-  /** Index of a new entry at the end, growing the arrays by doubling. */
+  /** Index of a new stored entry at the end (one more position), growing the arrays by doubling. */
   private reserve(): number {
-    if (this.len === this.kind.length) this.resize(this.kind.length * 2);
-    const e = this.len++;
+    if (this.plen === this.kind.length) this.resize(this.kind.length * 2);
+    const e = this.plen++;
+    this.len++;
     this.pos = this.len;
     return e;
   }
 
-  /** Record an object entry; returns its position (-1 when not recording). */
+  /** A compact entry: one more in the run at the end, a new run, or stored. */
+  private addCompact(k: number, slot: number, i: number, old: number, neu: number): void {
+    if (this.extendRun(k, slot, i, old, neu)) return;
+    const e = this.reserve();
+    this.ref[e] = slot;
+    this.index[e] = i;
+    if (same(old | 0, old) && same(neu | 0, neu)) {
+      this.kind[e] = k | ENC_I32;
+      this.oldv[e] = old;
+      this.neuv[e] = neu;
+    } else if (same(old >>> 0, old) && same(neu >>> 0, neu)) {
+      this.kind[e] = k | ENC_U32;
+      this.oldv[e] = old | 0;
+      this.neuv[e] = neu | 0;
+    } else {
+      if (this.wn === this.wideOld.length) {
+        const o = new Float64Array(this.wn * 2);
+        o.set(this.wideOld);
+        this.wideOld = o;
+        const n = new Float64Array(this.wn * 2);
+        n.set(this.wideNew);
+        this.wideNew = n;
+      }
+      this.kind[e] = k | ENC_WIDE;
+      this.oldv[e] = this.wideBase + this.wn;
+      this.wideOld[this.wn] = old;
+      this.wideNew[this.wn] = neu;
+      this.wn++;
+    }
+  }
+
+  /** Old value of stored compact entry p. */
+  private oldAt(p: number): number {
+    const enc = this.kind[p] & ENC_MASK;
+    return enc === ENC_I32 ? this.oldv[p] : enc === ENC_U32 ? this.oldv[p] >>> 0 : this.wideOld[this.oldv[p] - this.wideBase];
+  }
+
+  /** New value of stored compact entry p. */
+  private newAt(p: number): number {
+    const enc = this.kind[p] & ENC_MASK;
+    return enc === ENC_I32 ? this.neuv[p] : enc === ENC_U32 ? this.neuv[p] >>> 0 : this.wideNew[this.oldv[p] - this.wideBase];
+  }
+
+  /** Does group g's entry q of the template starting at stored entry a (period p) equal this entry? */
+  private predicts(a: number, p: number, g: number, k: number, slot: number, i: number, old: number, neu: number): boolean {
+    const b = a + p;
+    return (this.kind[a] & KIND_MASK) === k && this.ref[a] === slot && (this.kind[b] & KIND_MASK) === k && this.ref[b] === slot &&
+      nth(this.index[a], this.index[b], g) === i && same(nth(this.oldAt(a), this.oldAt(b), g), old) && same(nth(this.newAt(a), this.newAt(b), g), neu);
+  }
+
+  /** Record the entry as the next of the run at the end, or start a run with it; false if neither. */
+  private extendRun(k: number, slot: number, i: number, old: number, neu: number): boolean {
+    const end = this.plen;
+    const lastRun = this.runs > 0 ? this.runPhys[this.runs - 1] : -1;
+    if (lastRun >= 0 && lastRun === end - 1) {
+      const p = this.ref[lastRun];
+      const n = this.index[lastRun];
+      const q = n % p;
+      if (!this.predicts(lastRun - 2 * p + q, p, (n - q) / p + 2, k, slot, i, old, neu)) return false;
+      this.index[lastRun] = n + 1;
+      this.len++;
+      this.pos = this.len;
+      this.spanHi = this.spanLo = 0;
+      return true;
+    }
+    for (let p = 1; p <= RUN_MAX_PERIOD; p++) {
+      const a = end - 2 * p;
+      if (a <= lastRun) return false;
+      if (!this.predicts(a, p, 2, k, slot, i, old, neu)) continue;
+      let q = 1;
+      const kind = this.kind;
+      while (q < p && isCompact(kind[a + q] & KIND_MASK) && (kind[a + q] & KIND_MASK) === (kind[a + p + q] & KIND_MASK) && this.ref[a + q] === this.ref[a + p + q]) q++;
+      if (q < p) continue;
+      if (this.runs === this.runPhys.length) {
+        const phys = new Int32Array(this.runs * 2);
+        phys.set(this.runPhys);
+        this.runPhys = phys;
+        const log = new Float64Array(this.runs * 2);
+        log.set(this.runLog);
+        this.runLog = log;
+      }
+      const e = this.len;
+      const r = this.reserve();
+      this.kind[r] = RUN;
+      this.ref[r] = p;
+      this.index[r] = 1;
+      this.runPhys[this.runs] = r;
+      this.runLog[this.runs] = e;
+      this.runs++;
+      this.spanHi = this.spanLo = 0;
+      return true;
+    }
+    return false;
+  }
+
+  /**
+   * Set the span of position e (spanLo..spanHi, spanDelta / spanRun): sequential walks stay in
+   * one span, so most calls are two compares.
+   */
+  private locate(e: number): void {
+    if (e >= this.spanLo && e < this.spanHi) return;
+    const runs = this.runs;
+    // the first run that ends after e
+    let lo = 0;
+    let hi = runs;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (this.runLog[mid] + this.index[this.runPhys[mid]] > e) hi = mid;
+      else lo = mid + 1;
+    }
+    const prevEnd = lo > 0 ? this.runLog[lo - 1] + this.index[this.runPhys[lo - 1]] : -Infinity;
+    if (lo < runs && this.runLog[lo] <= e) {
+      this.spanRun = lo;
+      this.spanLo = this.runLog[lo];
+      this.spanHi = this.runLog[lo] + this.index[this.runPhys[lo]];
+      return;
+    }
+    this.spanRun = -1;
+    this.spanLo = prevEnd;
+    if (lo < runs) {
+      this.spanHi = this.runLog[lo];
+      this.spanDelta = this.runPhys[lo] - this.runLog[lo];
+    } else {
+      this.spanHi = Infinity;
+      this.spanDelta = this.plen - this.len;
+    }
+  }
+
+  /** Read entry e (a position) into ek … en, ep. */
+  private load(e: number): void {
+    if (this.runs !== 0) this.locate(e);
+    const r = this.runs === 0 ? -1 : this.spanRun;
+    if (r < 0) {
+      const p = this.runs === 0 ? e : e + this.spanDelta;
+      this.ep = p;
+      const k = this.kind[p];
+      this.ek = k & KIND_MASK;
+      this.er = this.ref[p];
+      this.ei = this.index[p];
+      if (k < 16) {
+        this.eo = this.oldv[p];
+        this.en = this.neuv[p];
+      } else {
+        this.eo = this.oldAt(p);
+        this.en = this.newAt(p);
+      }
+      return;
+    }
+    const rp = this.runPhys[r];
+    const period = this.ref[rp];
+    const j = e - this.runLog[r];
+    const q = j % period;
+    const g = (j - q) / period + 2;
+    const a = rp - 2 * period + q;
+    const b = a + period;
+    this.ep = a;
+    this.ek = this.kind[a] & KIND_MASK;
+    this.er = this.ref[a];
+    this.ei = nth(this.index[a], this.index[b], g);
+    this.eo = nth(this.oldAt(a), this.oldAt(b), g);
+    this.en = nth(this.newAt(a), this.newAt(b), g);
+  }
+
+  /** Record an object entry; returns its stored index (-1 when not recording). */
   private recordObj(o: ObjEntry, kind = OBJ): number {
     if (!this.recording) return -1;
     const e = this.reserve();
@@ -468,32 +782,39 @@ export class Journal {
   }
 
   private apply(e: number, forward: boolean): void {
-    const k = this.kind[e];
+    this.load(e);
+    this.applyLoaded(forward);
+  }
+
+  /** Apply the entry load() read. */
+  private applyLoaded(forward: boolean): void {
+    const k = this.ek;
     if (k === ELEM) {
-      const s = this.ref[e];
-      (this.slotOwner[s][this.slotField[s]] as TypedArray)[this.index[e]] = forward ? this.neuv[e] : this.oldv[e];
+      const s = this.er;
+      (this.slotOwner[s][this.slotField[s]] as TypedArray)[this.ei] = forward ? this.en : this.eo;
       return;
     }
     if (k === NUM) {
-      const s = this.ref[e];
-      this.slotOwner[s][this.slotField[s]] = forward ? this.neuv[e] : this.oldv[e];
+      const s = this.er;
+      this.slotOwner[s][this.slotField[s]] = forward ? this.en : this.eo;
       return;
     }
     if (k === BOOL) {
-      const s = this.ref[e];
-      this.slotOwner[s][this.slotField[s]] = (forward ? this.neuv[e] : this.oldv[e]) === 1;
+      const s = this.er;
+      this.slotOwner[s][this.slotField[s]] = (forward ? this.en : this.eo) === 1;
       return;
     }
+    const p = this.ep;
     if (k === PUSH || k === SHIFT) {
-      const arr = this.slotOwner[this.index[e]] as unknown as unknown[];
+      const arr = this.slotOwner[this.index[p]] as unknown as unknown[];
       if (k === PUSH) {
-        if (forward) arr.push(this.objs[this.ref[e] - this.objBase]);
+        if (forward) arr.push(this.objs[this.ref[p] - this.objBase]);
         else arr.pop();
       } else if (forward) arr.shift();
-      else arr.unshift(this.objs[this.ref[e] - this.objBase]);
+      else arr.unshift(this.objs[this.ref[p] - this.objBase]);
       return;
     }
-    const o = this.objs[this.ref[e] - this.objBase] as ObjEntry;
+    const o = this.objs[this.ref[p] - this.objBase] as ObjEntry;
     if (forward) redo(o);
     else undo(o);
   }

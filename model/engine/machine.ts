@@ -10,7 +10,6 @@ import { Journal } from './journal';
 import type { Granularity, HistoryRecord, ModelEvent, ModelEventKind, ModelFrame } from './events';
 import { HistoryStore } from './history';
 import { GUEST_CPU_THREAD } from './ids';
-import { JOURNAL_COMPACT_ENTRY_BYTES } from './memoryEstimate';
 
 /** A timed action: which layer handles it (`kind`) and a small integer argument. */
 export interface QueuedAction {
@@ -150,7 +149,7 @@ export class Machine {
     let freed = 0;
     let n = 0;
     while (n < max && freed < bytes) {
-      freed += h.bytesOf(n) + (h.journalPos(n + 1) - h.journalPos(n)) * JOURNAL_COMPACT_ENTRY_BYTES;
+      freed += h.bytesOf(n) + this.journal.bytesBetween(h.journalPos(n), h.journalPos(n + 1));
       n++;
     }
     return n;

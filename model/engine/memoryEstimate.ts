@@ -22,15 +22,17 @@ const EVENT = 24;
 const FIELD = 8;
 const str = (s: string) => 16 + 2 * s.length;
 
-/** A compact journal entry: kind (1) + ref (4) + index (4) + old (8) + new (8) bytes. */
-export const JOURNAL_COMPACT_ENTRY_BYTES = 25;
+/** A compact journal entry: kind (1) + ref (4) + index (4) + old (4) + new (4) bytes (32-bit values). */
+export const JOURNAL_COMPACT_ENTRY_BYTES = 17;
+/** A compact entry whose values do not fit 32 bits also holds them as two Float64s on the side. */
+export const JOURNAL_WIDE_VALUES_BYTES = 16;
 /** An object journal entry (a property of any type, a splice, a Map change), with its payload. */
 export const JOURNAL_OBJECT_ENTRY_BYTES = 120;
 /**
- * A push onto / shift off an array (the action queue): a compact entry (25), the value's slot
+ * A push onto / shift off an array (the action queue): a compact entry (17), the value's slot
  * (8) and half of the small value object (≈ 48 bytes, shared by its push and its shift).
  */
-export const JOURNAL_VALUE_ENTRY_BYTES = 57;
+export const JOURNAL_VALUE_ENTRY_BYTES = 49;
 
 /** An interned string: the string, its slot in the list (8) and its Map entry (≈ 24). */
 export function internedStringBytes(s: string): number {

@@ -96,6 +96,8 @@ export class Counting {
     // one row for every page, and the event then shares one string instead of building one a page
     const row = mode === 'FOLL_GET' ? 0 : !f.pinTracking ? 1 : f.zeroPageNotPinned && this.isZero(h) ? 2 : this.hasPincount(order) ? 3 : 4;
     const key = ((refs * 32 + order) * 8 + row) * 2 + (this.bits === 64 ? 1 : 0);
+    // a GUP call asks for the same row page after page: the last answer first, then the map
+    if (key === this.lastRuleKey) return this.lastRuleText;
     let text = this.ruleText.get(key);
     if (text === undefined) {
       switch (row) {
@@ -107,8 +109,14 @@ export class Counting {
       }
       this.ruleText.set(key, text);
     }
+    this.lastRuleKey = key;
+    this.lastRuleText = text;
     return text;
   }
+
+  /** grabRule's last key and text (a cache of a pure string, not state). */
+  private lastRuleKey = -1;
+  private lastRuleText = '';
 
   /** grabRule's texts by (refs, order, row, bits); not state (a cache of pure strings). */
   private readonly ruleText = new Map<number, string>();

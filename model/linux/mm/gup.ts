@@ -55,7 +55,14 @@ export class GupCore {
   ) {
     this.unshareEra = atLeast(f.version, 5, 19);
     this.secretmemRefused = atLeast(f.version, 5, 14);
+    this.e4 = eraAtLeast(f, 'E4');
+    this.grabFnName = { slow: counting.grabFn('slow'), fast: counting.grabFn('fast') };
   }
+
+  /** E4+ (folio batching in the slow path, gup §3.1): asked once, not per page. */
+  private readonly e4: boolean;
+  /** The grab helper's name per path (the era's, gup §3.1), asked once, not per page. */
+  private readonly grabFnName: { readonly slow: string; readonly fast: string };
 
   /** gup_must_unshare() exists (≈5.19+, see mustUnshare). */
   private readonly unshareEra: boolean;
@@ -251,8 +258,15 @@ export class GupCore {
     let ret = 0;
     let stopped = true;
     const vpn0 = vpnOf(start); // page i is at vpn0 + i: no bigint shift per page
+    // page i's address, kept from one page to the next (one bigint add per page, not three operations)
+    let vi = i;
+    let va = start + BigInt(i) * PAGE_SIZE;
     outer: while (i < until) {
-      const vaddr = start + BigInt(i) * PAGE_SIZE;
+      if (vi !== i) {
+        va = vi + 1 === i ? va + PAGE_SIZE : start + BigInt(i) * PAGE_SIZE;
+        vi = i;
+      }
+      const vaddr = va;
       // gup §2.4 −EINTR: fatal signal pending (any signal with FOLL_INTERRUPTIBLE).
       // [unverified: chosen] both are checked at the top of each page, where E4 checks the fatal one.
       const sig = this.task.signal;
@@ -293,7 +307,7 @@ export class GupCore {
       const order = s.order[h];
       let incr = 1;
       // E4 batches the rest of a PMD-mapped folio in one grab (gup §3.1 "slow path mechanics").
-      if (AddressSpaces.pmdMapped(order) && eraAtLeast(this.f, 'E4')) incr = Math.min((1 << order) - (pfn - h), nr - i);
+      if (AddressSpaces.pmdMapped(order) && this.e4) incr = Math.min((1 << order) - (pfn - h), nr - i);
       if (want) {
         if (!this.grab(p, vaddr, pfn, 1, mode, 'slow', flags)) { ret = -ERRNO.ENOMEM; break; }
         if (incr > 1 && !this.grab(p, vaddr + PAGE_SIZE, pfn + 1, incr - 1, mode, 'slow', flags)) {
@@ -369,7 +383,7 @@ export class GupCore {
 
   /** Grab with the era's helper name on the stack and a page.grab event; false if refused. */
   grab(p: Process, vaddr: bigint, pfn: number, refs: number, mode: FollMode, path: 'slow' | 'fast', flags: FollBits): boolean {
-    return this.m.within(this.counting.grabFn(path), () => {
+    return this.m.within(this.grabFnName[path], () => {
       const s = this.store;
       const h = s.head(pfn);
       const before = { refcount: s.refcount[h], pincount: s.pincount[h] };

@@ -257,7 +257,8 @@ export class Mm {
     if (ret >= 0 && out.length !== ret && !opts.pagesNull) {
       throw new Error(`mm model invariant: ${api} returned ${ret} but obtained ${out.length} pages`);
     }
-    return { ret, pages: out.slice(0, Math.max(ret, 0)) };
+    // the array itself when it holds exactly the pages returned (a 1 GiB pin: no copy of 262,144 PFNs)
+    return { ret, pages: out.length === Math.max(ret, 0) ? out : out.slice(0, Math.max(ret, 0)) };
   }
 
   /** `release` as resumable work (issue 13): yields every SLICE_UNITS pages released. */

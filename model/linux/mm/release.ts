@@ -22,7 +22,11 @@ export class Releaser {
     private readonly counting: Counting,
   ) {
     this.devmapBranch = atLeast(f.version, 5, 7) && !atLeast(f.version, 5, 12);
+    this.putFnName = counting.putFn();
   }
+
+  /** The era's put helper (gup §3.5 gup_put_folio), asked once, not per page. */
+  private readonly putFnName: string;
 
   release(api: string, pages: readonly number[], makeDirty = false, n?: number): void {
     runToEnd(this.releaseSteps(api, pages, makeDirty, n));
@@ -156,7 +160,7 @@ export class Releaser {
     }
     // gup §7: 5.7–≈5.11 unpin_user_page() had a devmap branch (put_devmap_managed_page); same counts.
     const devmap = this.devmapBranch && s.zoneIs(pfn, 'device');
-    this.m.within(devmap ? 'put_devmap_managed_page' : this.counting.putFn(), () => {
+    this.m.within(devmap ? 'put_devmap_managed_page' : this.putFnName, () => {
       this.counting.unpin(pfn, refs);
       this.event(pfn, refs > 1 ? `${api} (${refs} pins of one folio)` : api);
     });

@@ -144,4 +144,67 @@ describe('engine: compact history (issue 12)', () => {
     assert.ok(m.records.estimatedBytes < full);
     assert.equal(m.historyBytes, m.records.estimatedBytes + m.journal.estimatedBytes);
   });
+
+  it('a per-page event whose words grow by one step from record to record is a word run: read back exactly, across drops and truncation', () => {
+    const m = new Machine();
+    // a pin of pages whose vaddr crosses 2^32 (the low word wraps: the run must end, not lie)
+    const grab = (k: number): ModelEvent => ({
+      kind: 'page.grab', pid: 1000, vaddr: 0xffff_0000n + BigInt(k) * 4096n, pfn: 100 + k, foll: 'FOLL_PIN', refcount: 1025, pincount: 0,
+      before: { refcount: 1, pincount: 0 }, refs: 1, path: 'slow', flags: 'FOLL_WRITE|FOLL_LONGTERM', rule: 'FOLL_PIN on a small page',
+    });
+    const release = (k: number, dirty = false): ModelEvent => ({ kind: 'page.release', pfn: 100 + k, how: 'unpin_user_pages', refcount: 1, pincount: 0, dirty });
+    const want: ModelEvent[] = [];
+    const emit = (e: ModelEvent) => {
+      want.push(e);
+      m.emit(e, 'instruction');
+    };
+    for (let k = 0; k < 40; k++) emit(grab(k));
+    emit({ kind: 'irq.queued', sch: 1, isc: 2 });
+    for (let k = 0; k < 40; k++) emit(release(k));
+    const h = m.records;
+    assert.deepEqual(m.history.map((r) => r.event), want);
+    // records 0 and 1 keep their words; 2..15 follow them; vaddr 0x1_0000_0000 (k = 16) breaks the step
+    assert.deepEqual([0, 1, 2, 15, 16, 17, 18, 39].map((i) => h.inRun(i)), [false, false, true, true, false, false, true, true]);
+    assert.equal(h.inRun(40), false);
+    assert.equal(h.inRun(43), true);
+    // 13-word grabs: 4 plain records + 2 headers of 30 words; releases: 2 plain + 1 header of 14
+    assert.equal(h.estimatedBytes - h.strings.bytes, 81 * HISTORY_RECORD_BYTES + 4 * (4 * 13 + 2 * 30 + 2 + 2 * 5 + 14) + 20);
+    // dropping into the middle of a run keeps its header: the members left read back the same
+    m.dropOldestHistory(5);
+    assert.deepEqual(m.history.map((r) => r.event), want.slice(5));
+    m.dropOldestHistory(15);
+    assert.deepEqual(m.history.map((r) => r.event), want.slice(20));
+    // truncating inside the release run, then emitting the next page continues it
+    m.truncateHistory(30);
+    assert.deepEqual(m.history.map((r) => r.event), want.slice(20, 50));
+    m.emit(release(9), 'instruction');
+    m.emit(release(11, true), 'instruction');
+    assert.equal(h.inRun(30), true);
+    assert.equal(h.inRun(31), false);
+    assert.deepEqual(m.history.map((r) => r.event), [...want.slice(20, 50), release(9), release(11, true)]);
+  });
+
+  it('kinds interleaved at a fixed distance (a fault, then a grab, page after page) each make their own run', () => {
+    const m = new Machine();
+    const want: ModelEvent[] = [];
+    for (let k = 0; k < 12; k++) {
+      const fault: ModelEvent = { kind: 'page.fault', pid: 7, vaddr: 0x10000000n + BigInt(k) * 4096n, pfn: 10 + k, zero: false };
+      const release: ModelEvent = { kind: 'page.release', pfn: 10 + k, how: 'put_page', refcount: 1, pincount: 0, dirty: false };
+      want.push(fault, release);
+      m.emit(fault, 'instruction');
+      m.emit(release, 'instruction');
+    }
+    const h = m.records;
+    assert.deepEqual(m.history.map((r) => r.event), want);
+    // records 0–3 keep their words, each kind's third record (4, 5) starts its run
+    assert.deepEqual(want.map((_, i) => h.inRun(i)), want.map((_, i) => i >= 4));
+    m.dropOldestHistory(7);
+    m.truncateHistory(9);
+    assert.deepEqual(m.history.map((r) => r.event), want.slice(7, 16));
+    const next: ModelEvent = { kind: 'page.release', pfn: 18, how: 'put_page', refcount: 1, pincount: 0, dirty: false };
+    m.emit({ kind: 'page.fault', pid: 7, vaddr: 0x10008000n, pfn: 18, zero: false }, 'instruction');
+    m.emit(next, 'instruction');
+    assert.deepEqual([h.inRun(9), h.inRun(10)], [true, true]);
+    assert.deepEqual(m.history.map((r) => r.event), [...want.slice(7, 18)]);
+  });
 });
