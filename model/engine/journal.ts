@@ -79,6 +79,8 @@ export class Journal {
   /** Per slot id: the coalesced walk that last wrote it (coalesced()). */
   private stamp = new Uint32Array(64);
   private stampGen = 0;
+  /** Per slot id: 1 while lastWriteBefore looks for it (cleared again before it returns). */
+  private watchMark = new Uint8Array(64);
   /**
    * Bumped whenever positions stop naming the same states (entries dropped from the front, or a
    * future forgotten): a reader caching "state at position p" must start over when it changes.
@@ -275,22 +277,36 @@ export class Journal {
   lastWriteBefore(owner: object, field: string | undefined, index: number | undefined, before: number, after = 0): number {
     const hi = Math.min(this.len, before);
     const fields = this.slotIds.get(owner);
-    const ids = new Set<number>();
-    if (fields) for (const [f, id] of fields) if (field === undefined || f === field) ids.add(id);
+    // the owner's matching slot ids as a mark per slot id: one typed-array read per entry (a data
+    // breakpoint scans the whole journal in a reverse-continue across 10^7 steps, issue 12)
+    if (this.watchMark.length < this.slotOwner.length) this.watchMark = new Uint8Array(Math.max(this.slotOwner.length, this.watchMark.length * 2));
+    const mark = this.watchMark;
+    const marked: number[] = [];
+    if (fields) for (const [f, id] of fields) if (field === undefined || f === field) (mark[id] = 1), marked.push(id);
+    const kind = this.kind;
+    const ref = this.ref;
+    const idx = this.index;
+    const isIndex = index !== undefined;
+    const want = isIndex ? index : -1;
+    let found = -1;
     for (let e = hi - 1; e >= Math.max(0, after); e--) {
-      const k = this.kind[e];
+      const k = kind[e];
       if (k === ELEM) {
-        if (index !== undefined && this.index[e] === index && ids.has(this.ref[e])) return e;
+        if (isIndex && idx[e] === want && mark[ref[e]] === 1) { found = e; break; }
       } else if (k === NUM || k === BOOL) {
-        if (index === undefined && ids.has(this.ref[e])) return e;
+        if (!isIndex && mark[ref[e]] === 1) { found = e; break; }
+      } else if (k === PROP) {
+        // a PROP entry's `index` is the slot id of (obj, key): marked iff obj is the owner and key matches
+        if (mark[idx[e]] === 1) { found = e; break; }
       } else if (k === PUSH || k === SHIFT) {
-        if (this.slotOwner[this.index[e]] === owner) return e;
+        if (this.slotOwner[idx[e]] === owner) { found = e; break; }
       } else {
-        const o = this.objs[this.ref[e] - this.objBase] as ObjEntry;
-        if (o.k === 'prop' ? o.obj === owner && (field === undefined || o.key === field) : o.k === 'mapSet' || o.k === 'mapDel' ? o.map === owner : o.arr === owner) return e;
+        const o = this.objs[ref[e] - this.objBase] as ObjEntry;
+        if (o.k === 'prop' ? o.obj === owner && (field === undefined || o.key === field) : o.k === 'mapSet' || o.k === 'mapDel' ? o.map === owner : o.arr === owner) { found = e; break; }
       }
     }
-    return -1;
+    for (const id of marked) mark[id] = 0;
+    return found;
   }
 
   /** Undo entries until position == target. */
@@ -335,11 +351,19 @@ export class Journal {
     if (this.stamp.length < this.slotOwner.length) this.stamp = new Uint32Array(Math.max(this.slotOwner.length, this.stamp.length * 2));
     const stamp = this.stamp;
     const gen = ++this.stampGen;
+    // pass 1 writes typed-array elements through each slot's array, looked up once per walk: no
+    // property is written in pass 1, so owner[field] stays the same array throughout it
+    const arrs: Array<TypedArray | undefined> = new Array(this.slotOwner.length);
+    const vals = forward ? this.neuv : this.oldv;
     // pass 1: entries applied in order; pass 2: properties, once each (their slot id)
     if (forward) {
       for (let e = lo; e < hi; e++) {
         const k = kind[e];
-        if (k !== NUM && k !== BOOL && k !== PROP) this.apply(e, true);
+        if (k === ELEM) {
+          const s = ref[e];
+          const a = arrs[s] ?? (arrs[s] = this.slotOwner[s][this.slotField[s]] as TypedArray);
+          a[index[e]] = vals[e];
+        } else if (k !== NUM && k !== BOOL && k !== PROP) this.apply(e, true);
       }
       for (let e = hi - 1; e >= lo; e--) {
         const k = kind[e];
@@ -352,7 +376,11 @@ export class Journal {
     } else {
       for (let e = hi - 1; e >= lo; e--) {
         const k = kind[e];
-        if (k !== NUM && k !== BOOL && k !== PROP) this.apply(e, false);
+        if (k === ELEM) {
+          const s = ref[e];
+          const a = arrs[s] ?? (arrs[s] = this.slotOwner[s][this.slotField[s]] as TypedArray);
+          a[index[e]] = vals[e];
+        } else if (k !== NUM && k !== BOOL && k !== PROP) this.apply(e, false);
       }
       for (let e = lo; e < hi; e++) {
         const k = kind[e];
