@@ -161,6 +161,11 @@ export class ExceptionFilters {
     return [...this.enabled.keys()];
   }
 
+  /** Whether a record of this kind can raise an enabled filter (check's cheap pre-test, without side effects). */
+  mayRaise(kind: ModelEventKind): boolean {
+    return this.enabled.size > 0 && interesting(kind);
+  }
+
   /** The first enabled filter (table order) that record i raises, its condition holding. */
   check(ctx: StopContext, i: number, onConditionError: (msg: string) => void): ExceptionStop | undefined {
     if (!interesting(ctx.runner.m.records.kind(i))) return undefined;

@@ -38,12 +38,19 @@ export function formatNumber(v: number | bigint, hex: boolean): string {
 }
 
 export class Variables {
-  private handles = new Map<number, Producer>();
+  /**
+   * The stop's producers by handle - `base`, and the rows produced (evaluateNameOf), in arrays
+   * emptied slot by slot at the next stop (issue 12, step p99 at scale): a cleared Map keeps its
+   * old table, and a table promoted to the old generation kept the previous stop's rows and
+   * closures alive through young-generation GCs, so they were copied and promoted with it.
+   */
+  private handles: Array<Producer | undefined> = [];
+  private base = 1;
   private next = 1;
   private readonly view: ViewData;
   private readonly stopState: StopState;
   /** Rows produced per handle (evaluateNameOf) and setters by "handle/name" (setVariable). */
-  private produced = new Map<number, DebugProtocol.Variable[]>();
+  private produced: Array<DebugProtocol.Variable[] | undefined> = [];
   private setters = new Map<string, Setter>();
   private producing = 0;
   /** The stop (history seq) the handles belong to: a new stop drops them. */
@@ -57,7 +64,7 @@ export class Variables {
 
   private handle(p: Producer): number {
     const h = this.next++;
-    this.handles.set(h, p);
+    this.handles[h - this.base] = p;
     return h;
   }
 
@@ -66,8 +73,11 @@ export class Variables {
     const seq = this.nav.current?.seq ?? -1;
     if (seq === this.stopSeq) return;
     this.stopSeq = seq;
-    this.handles.clear();
-    this.produced.clear();
+    this.handles.fill(undefined);
+    this.handles.length = 0;
+    this.produced.fill(undefined);
+    this.produced.length = 0;
+    this.base = this.next;
     this.setters.clear();
   }
 
@@ -105,28 +115,33 @@ export class Variables {
   }
 
   children(ref: number, hex: boolean): DebugProtocol.Variable[] {
-    const p = this.handles.get(ref);
+    const p = Number.isInteger(ref) && ref >= this.base ? this.handles[ref - this.base] : undefined;
     if (!p) return [];
     this.producing = ref;
     try {
       const vars = p(hex);
-      this.produced.set(ref, vars);
+      this.produced[ref - this.base] = vars;
       return vars;
     } finally {
       this.producing = 0;
     }
   }
 
+  /** The rows produced under handle `ref` at this stop (an index check: handles of other stops are unknown). */
+  private producedAt(ref: number): DebugProtocol.Variable[] | undefined {
+    return Number.isInteger(ref) && ref >= this.base ? this.produced[ref - this.base] : undefined;
+  }
+
   /** The scenario expression of a row shown under `ref` (h9a: dataBreakpointInfo). */
   evaluateNameOf(variablesReference: number, name: string): string | undefined {
-    return this.produced.get(variablesReference)?.find((v) => v.name === name)?.evaluateName;
+    return this.producedAt(variablesReference)?.find((v) => v.name === name)?.evaluateName;
   }
 
   /** The setter of row `name` under `ref`; a clear "read-only" error when there is none. */
   setterOf(ref: number, name: string): Setter {
     const s = this.setters.get(`${ref}/${name}`);
     if (s) return s;
-    const known = this.produced.get(ref)?.some((v) => v.name === name);
+    const known = this.producedAt(ref)?.some((v) => v.name === name);
     if (!known) throw new Error(`no variable '${name}' here (expand its parent first)`);
     throw new Error(`read-only: ${name} (editable: guest SCHIB fields that MSCH modifies, device rules, page dirty, guest memory through writeMemory)`);
   }

@@ -142,6 +142,8 @@ export class Journal {
   /** Per slot id: the coalesced walk that last wrote it (coalesced()). */
   private stamp = new Uint32Array(64);
   private stampGen = 0;
+  /** Per slot id: 1 while lastWriteBefore looks for it (cleared again before it returns). */
+  private watchMark = new Uint8Array(64);
   /**
    * Bumped whenever positions stop naming the same states (entries dropped from the front, or a
    * future forgotten): a reader caching "state at position p" must start over when it changes.
@@ -359,23 +361,33 @@ export class Journal {
   lastWriteBefore(owner: object, field: string | undefined, index: number | undefined, before: number, after = 0): number {
     const hi = Math.min(this.len, before);
     const fields = this.slotIds.get(owner);
-    const ids = new Set<number>();
-    if (fields) for (const [f, id] of fields) if (field === undefined || f === field) ids.add(id);
+    // the owner's matching slot ids as a mark per slot id: one typed-array read per entry (a data
+    // breakpoint scans the whole journal in a reverse-continue across 10^7 steps, issue 12)
+    if (this.watchMark.length < this.slotOwner.length) this.watchMark = new Uint8Array(Math.max(this.slotOwner.length, this.watchMark.length * 2));
+    const mark = this.watchMark;
+    const marked: number[] = [];
+    if (fields) for (const [f, id] of fields) if (field === undefined || f === field) (mark[id] = 1), marked.push(id);
+    const isIndex = index !== undefined;
+    let found = -1;
     for (let e = hi - 1; e >= Math.max(0, after); e--) {
       this.load(e);
       const k = this.ek;
       if (k === ELEM) {
-        if (index !== undefined && this.ei === index && ids.has(this.er)) return e;
+        if (isIndex && this.ei === index && mark[this.er] === 1) { found = e; break; }
       } else if (k === NUM || k === BOOL) {
-        if (index === undefined && ids.has(this.er)) return e;
+        if (!isIndex && mark[this.er] === 1) { found = e; break; }
+      } else if (k === PROP) {
+        // a PROP entry's `index` is the slot id of (obj, key): marked iff obj is the owner and key matches
+        if (mark[this.index[this.ep]] === 1) { found = e; break; }
       } else if (k === PUSH || k === SHIFT) {
-        if (this.slotOwner[this.index[this.ep]] === owner) return e;
+        if (this.slotOwner[this.index[this.ep]] === owner) { found = e; break; }
       } else {
         const o = this.objs[this.ref[this.ep] - this.objBase] as ObjEntry;
-        if (o.k === 'prop' ? o.obj === owner && (field === undefined || o.key === field) : o.k === 'mapSet' || o.k === 'mapDel' ? o.map === owner : o.arr === owner) return e;
+        if (o.k === 'prop' ? o.obj === owner && (field === undefined || o.key === field) : o.k === 'mapSet' || o.k === 'mapDel' ? o.map === owner : o.arr === owner) { found = e; break; }
       }
     }
-    return -1;
+    for (const id of marked) mark[id] = 0;
+    return found;
   }
 
   /** Undo entries until position == target. */

@@ -13,7 +13,7 @@ import { leanBench } from './lean';
 import { gupBench } from './gup';
 import { vfioBench } from './vfio';
 import { scaleBench } from './scale';
-import { dataBreakpointBench } from './dataBreakpoint';
+import { dataBreakpointBench, dataBreakpointBench10M } from './dataBreakpoint';
 import { activationBench } from './activation';
 import { viewsBench } from './views';
 import { picturesBench } from './pictures';
@@ -57,6 +57,10 @@ async function main(): Promise<void> {
   }
   if (!only || only === 'databp') {
     for (const f of dataBreakpointBench()) print(f.name, f.value, f.unit);
+  }
+  if (only === 'databp10m') {
+    // issue 12: reverse-continue across 10^7 history steps (≈ 5 GB; only when asked by name)
+    for (const f of dataBreakpointBench10M()) print(f.name, f.value, f.unit);
   }
   if (!only || only === 'views') {
     // issue 10: the tree views' data with 10^6 pages / 10^4 pinned and 65,536 subchannels
