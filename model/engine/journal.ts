@@ -372,22 +372,47 @@ export class Journal {
     const marked: number[] = [];
     if (fields) for (const [f, id] of fields) if (field === undefined || f === field) (mark[id] = 1), marked.push(id);
     const isIndex = index !== undefined;
+    const want = isIndex ? index : -1;
+    const lo = Math.max(0, after);
     let found = -1;
-    for (let e = hi - 1; e >= Math.max(0, after); e--) {
-      this.load(e);
-      const k = this.ek;
-      if (k === ELEM) {
-        if (isIndex && this.ei === index && mark[this.er] === 1) { found = e; break; }
-      } else if (k === NUM || k === BOOL) {
-        if (!isIndex && mark[this.er] === 1) { found = e; break; }
-      } else if (k === PROP) {
-        // a PROP entry's `index` is the slot id of (obj, key): marked iff obj is the owner and key matches
-        if (mark[this.index[this.ep]] === 1) { found = e; break; }
-      } else if (k === PUSH || k === SHIFT) {
-        if (this.slotOwner[this.index[this.ep]] === owner) { found = e; break; }
-      } else {
-        const o = this.objs[this.ref[this.ep] - this.objBase] as ObjEntry;
-        if (o.k === 'prop' ? o.obj === owner && (field === undefined || o.key === field) : o.k === 'mapSet' || o.k === 'mapDel' ? o.map === owner : o.arr === owner) { found = e; break; }
+    // Stored entries outside runs are tested in place, span by span (no load() per entry: a data
+    // breakpoint's reverse-continue scans 10^7 of them, issue 12); entries inside a run are
+    // computed from its template.
+    const kind = this.kind;
+    const ref = this.ref;
+    const idx = this.index;
+    scan: for (let e = hi - 1; e >= lo; ) {
+      let stop = lo;
+      let delta = 0;
+      if (this.runs !== 0) {
+        this.locate(e);
+        if (this.spanLo > stop) stop = this.spanLo;
+        if (this.spanRun >= 0) {
+          for (; e >= stop; e--) {
+            this.load(e);
+            const k = this.ek;
+            if (k === ELEM ? isIndex && this.ei === want && mark[this.er] === 1 : !isIndex && mark[this.er] === 1) { found = e; break scan; }
+          }
+          continue;
+        }
+        delta = this.spanDelta;
+      }
+      for (; e >= stop; e--) {
+        const p = e + delta;
+        const k = kind[p] & KIND_MASK;
+        if (k === ELEM) {
+          if (isIndex && idx[p] === want && mark[ref[p]] === 1) { found = e; break scan; }
+        } else if (k === NUM || k === BOOL) {
+          if (!isIndex && mark[ref[p]] === 1) { found = e; break scan; }
+        } else if (k === PROP) {
+          // a PROP entry's `index` is the slot id of (obj, key): marked iff obj is the owner and key matches
+          if (mark[idx[p]] === 1) { found = e; break scan; }
+        } else if (k === PUSH || k === SHIFT) {
+          if (this.slotOwner[idx[p]] === owner) { found = e; break scan; }
+        } else {
+          const o = this.objs[ref[p] - this.objBase] as ObjEntry;
+          if (o.k === 'prop' ? o.obj === owner && (field === undefined || o.key === field) : o.k === 'mapSet' || o.k === 'mapDel' ? o.map === owner : o.arr === owner) { found = e; break scan; }
+        }
       }
     }
     for (const id of marked) mark[id] = 0;
@@ -434,37 +459,80 @@ export class Journal {
     const stamp = this.stamp;
     const gen = ++this.stampGen;
     // pass 1: entries applied in order; pass 2: properties, once each (their slot id)
-    if (forward) {
-      for (let e = lo; e < hi; e++) {
-        this.load(e);
-        const k = this.ek;
-        if (k !== NUM && k !== BOOL && k !== PROP) this.applyLoaded(true);
-      }
-      for (let e = hi - 1; e >= lo; e--) {
-        this.load(e);
-        const k = this.ek;
-        if (k !== NUM && k !== BOOL && k !== PROP) continue;
-        const slot = k === PROP ? this.index[this.ep] : this.er;
-        if (stamp[slot] === gen) continue;
-        stamp[slot] = gen;
-        this.applyLoaded(true);
-      }
-    } else {
-      for (let e = hi - 1; e >= lo; e--) {
-        this.load(e);
-        const k = this.ek;
-        if (k !== NUM && k !== BOOL && k !== PROP) this.applyLoaded(false);
-      }
-      for (let e = lo; e < hi; e++) {
-        this.load(e);
-        const k = this.ek;
-        if (k !== NUM && k !== BOOL && k !== PROP) continue;
-        const slot = k === PROP ? this.index[this.ep] : this.er;
-        if (stamp[slot] === gen) continue;
-        stamp[slot] = gen;
-        this.applyLoaded(false);
+    const kind = this.kind;
+    const ref = this.ref;
+    const idx = this.index;
+    const vals = forward ? this.neuv : this.oldv;
+    // pass 1 writes plain int32 typed-array elements through each slot's array, looked up once
+    // per walk (pass 1 writes no property, so owner[field] stays the same array throughout it).
+    // Both passes go span by span: stored entries in place, entries inside a run through load().
+    const arrs: Array<TypedArray | undefined> = new Array(this.slotOwner.length);
+    // pass 1: forward lo → hi, backward hi − 1 → lo; pass 2 the other way
+    for (let pass = 1; pass <= 2; pass++) {
+      const up = pass === 1 ? forward : !forward;
+      let e = up ? lo : hi - 1;
+      while (up ? e < hi : e >= lo) {
+        this.spanOf(e);
+        const end = up ? Math.min(hi, this.spanHi) : Math.max(lo, this.spanLo) - 1;
+        const d = up ? 1 : -1;
+        if (this.spanRun >= 0) {
+          for (; e !== end; e += d) {
+            this.load(e);
+            const k = this.ek;
+            if (pass === 1) {
+              if (k !== NUM && k !== BOOL) this.applyLoaded(forward);
+            } else if (k === NUM || k === BOOL) {
+              const slot = this.er;
+              if (stamp[slot] !== gen) {
+                stamp[slot] = gen;
+                this.applyLoaded(forward);
+              }
+            }
+          }
+          continue;
+        }
+        const delta = this.spanDelta;
+        if (pass === 1) {
+          for (; e !== end; e += d) {
+            const p = e + delta;
+            const kb = kind[p];
+            if (kb === ELEM) {
+              const sl = ref[p];
+              const a = arrs[sl] ?? (arrs[sl] = this.slotOwner[sl][this.slotField[sl]] as TypedArray);
+              a[idx[p]] = vals[p];
+              continue;
+            }
+            const k = kb & KIND_MASK;
+            if (k === NUM || k === BOOL || k === PROP) continue;
+            this.load(e);
+            this.applyLoaded(forward);
+          }
+        } else {
+          for (; e !== end; e += d) {
+            const p = e + delta;
+            const k = kind[p] & KIND_MASK;
+            if (k !== NUM && k !== BOOL && k !== PROP) continue;
+            const slot = k === PROP ? idx[p] : ref[p];
+            if (stamp[slot] === gen) continue;
+            stamp[slot] = gen;
+            this.load(e);
+            this.applyLoaded(forward);
+          }
+        }
       }
     }
+  }
+
+  /** Like locate(), also when there are no runs: the span holding position e. */
+  private spanOf(e: number): void {
+    if (this.runs !== 0) {
+      this.locate(e);
+      return;
+    }
+    this.spanRun = -1;
+    this.spanLo = -Infinity;
+    this.spanHi = Infinity;
+    this.spanDelta = 0;
   }
 
   /**
