@@ -80,19 +80,30 @@ export function scheduleWork(core: CssCore, sch: number, delay = START_DELAY): v
 }
 
 export function cancelWork(core: CssCore, sch: number): void {
-  core.m.cancel((a) => a.kind === CHANNEL_ACTION && a.arg === sch);
+  core.m.cancel(CHANNEL_ACTION, sch);
 }
 
-/** One channel action for `sch`: the pending function with the highest priority (clear, halt, start). */
+/**
+ * One channel action for `sch`: the pending function with the highest priority (clear, halt,
+ * start). On the subchannel's channel thread, in QEMU's frames; no closure per action (issue 12:
+ * one action per CCW).
+ */
 export function doSubchannelWork(core: CssCore, sch: number): void {
-  core.m.onThread(channelThread(schNo(sch)), () =>
-    core.m.within('do_subchannel_work_virtual', () => {
-      const fctl = core.schib.get(sch, FIELD['scsw.fctl']);
-      if (fctl & FCTL.CLEAR) clearFunction(core, sch);
-      else if (fctl & FCTL.HALT) haltFunction(core, sch);
-      else if (fctl & FCTL.START) core.m.within('sch_handle_start_func_virtual', () => startFunction(core, sch));
-    }),
-  );
+  const m = core.m;
+  const thread = m.enterThread(channelThread(schNo(sch)));
+  const outer = m.enter('do_subchannel_work_virtual');
+  try {
+    const fctl = core.schib.get(sch, FIELD['scsw.fctl']);
+    if (fctl & FCTL.CLEAR) clearFunction(core, sch);
+    else if (fctl & FCTL.HALT) haltFunction(core, sch);
+    else if (fctl & FCTL.START) {
+      m.enter('sch_handle_start_func_virtual');
+      startFunction(core, sch);
+    }
+  } finally {
+    m.leave(outer);
+    m.leaveThread(thread);
+  }
 }
 
 function startFunction(core: CssCore, sch: number): void {
@@ -178,69 +189,85 @@ function protectionCheck(core: CssCore, sch: number, addr: number, reason: strin
 
 /** Fetch and execute one CCW (QEMU `css_interpret_ccw`). */
 function interpretCcw(core: CssCore, sch: number): void {
-  core.m.within('css_interpret_ccw', () => {
-    const j = core.m.journal;
-    const st = core.chan.get(sch)!;
-    const addr = st.next;
-    const fmt = st.fmt;
-    const chaining = st.cmd >= 0;
-    const lpum = core.schib.get(sch, FIELD['pmcw.lpum']);
-    if (lpum && (core.pathFailures.get(sch) ?? 0) & lpum) return deviceLost(core, sch, lpum);
-    if (addr === 0) return programCheck(core, sch, addr, 'CCW address 0');
-    if ((addr & (fmt === 1 ? 0x80000007 : 0xff000007)) !== 0 || addr > 0xffffffff) {
-      return programCheck(core, sch, addr, `CCW address 0x${addr.toString(16)} not doubleword aligned or beyond the ${fmt === 1 ? '31' : '24'}-bit limit`);
-    }
-    const w0 = core.mem.readU32(addr);
-    const w1 = core.mem.readU32(addr + 4);
-    // [unverified: chosen program check for a CCW outside guest memory]
-    if (w0 === undefined || w1 === undefined) return programCheck(core, sch, addr, `CCW at 0x${addr.toString(16)} is outside guest memory`);
-    // css §11.7: the CCW fetch (also after a TIC) is checked against the ORB key, after validity
-    if (channelAccess(core.mem, st.orb.key, addr, 8, 'fetch') < 8) {
-      return protectionCheck(core, sch, addr, `CCW fetch at 0x${addr.toString(16)}: ORB key ${st.orb.key} does not match the fetch-protected frame's key 0x${core.mem.storageKey(addr).toString(16)}`);
-    }
-    const ccw = decodeCcw(w0, w1, fmt);
-    const delay = chaining || (ccw.cmd & 0x0f) === CMD.TIC ? 0 : core.devices.get(sch)?.scripted(ccw.cmd)?.delay ?? 0;
-    if (delay > 0 && st.delayedAt !== addr) {
-      // scripted device delay (`rule … delay N`): the command starts N time units later
-      setDelayedAt(j, st, addr);
-      scheduleWork(core, sch, delay);
-      return;
-    }
-    setCur(j, st, addr);
-    setCcws(j, st, st.ccws + 1);
-    setDelayedAt(j, st, -1);
-    core.m.emit({ kind: 'ccw.fetch', sch, addr, cmd: ccw.cmd, flags: ccw.flags, count: ccw.count, cda: ccw.cda, ccwLine: core.ccwLineResolver(addr) }, 'ccw');
+  const mark = core.m.enter('css_interpret_ccw');
+  try {
+    fetchAndRun(core, sch);
+  } finally {
+    core.m.leave(mark);
+  }
+}
 
-    // css §3.6 checks, in QEMU's order
-    const isTic = (ccw.cmd & 0x0f) === CMD.TIC;
-    if (!chaining && (ccw.cmd & 0x0f) === 0) return programCheck(core, sch, addr, `invalid command code 0x${ccw.cmd.toString(16)} (low nibble 0)`, 'css §3.3, §3.6');
-    if (isTic && (ccw.cmd & 0xf0) !== 0) return programCheck(core, sch, addr, `format-1 TIC with nonzero high nibble (0x${ccw.cmd.toString(16)})`, 'css §3.4');
-    if (fmt === 0 && ccw.count === 0 && !isTic) return programCheck(core, sch, addr, 'format-0 CCW with count 0');
-    if (ccw.flags & CCW_FLAG.MIDA) return programCheck(core, sch, addr, 'MIDA flag set (MIDAWs not supported)', 'css §3.5, §3.6');
-    if (ccw.flags & CCW_FLAG.S) {
-      if (!st.orb.spnd) return programCheck(core, sch, addr, 'S flag set but ORB SPND = 0', 'css §3.2, §3.6');
-      // [unverified: chosen program check for an S flag in a data-chained CCW]
-      if (chaining) return programCheck(core, sch, addr, 'S flag in a data-chained CCW');
-      suspend(core, sch, addr);
-      return;
-    }
-    if (ccw.cda === 0) {
-      if (st.noData === 255) return programCheck(core, sch, addr, 'more than 255 CCWs with data address 0 (loop guard)');
-      setNoData(j, st, st.noData + 1);
-    }
-    if (isTic) {
-      if (st.lastTic) return programCheck(core, sch, addr, 'TIC immediately following a TIC', 'css §3.4');
-      if (ccw.flags || ccw.count) return programCheck(core, sch, addr, 'format-1 TIC with nonzero flags or count', 'css §3.4');
-      setNext(j, st, ccw.cda);
-      setLastTic(j, st, true);
-      core.m.emit({ kind: 'ccw.chain', sch, next: ccw.cda, how: 'tic' }, 'ccw');
-      scheduleWork(core, sch, CCW_DELAY);
-      return;
-    }
-    setLastTic(j, st, false);
-    if (ccw.flags & CCW_FLAG.PCI) pciInterruption(core, sch);
-    executeCommand(core, sch, addr, ccw, chaining);
-  });
+/** interpretCcw's body, in its frame. */
+function fetchAndRun(core: CssCore, sch: number): void {
+  const j = core.m.journal;
+  const st = core.chan.get(sch)!;
+  const addr = st.next;
+  const fmt = st.fmt;
+  const chaining = st.cmd >= 0;
+  const lpum = core.schib.get(sch, FIELD['pmcw.lpum']);
+  if (lpum && (core.pathFailures.get(sch) ?? 0) & lpum) return deviceLost(core, sch, lpum);
+  if (addr === 0) return programCheck(core, sch, addr, 'CCW address 0');
+  if ((addr & (fmt === 1 ? 0x80000007 : 0xff000007)) !== 0 || addr > 0xffffffff) {
+    return programCheck(core, sch, addr, `CCW address 0x${addr.toString(16)} not doubleword aligned or beyond the ${fmt === 1 ? '31' : '24'}-bit limit`);
+  }
+  const w0 = core.mem.readU32(addr);
+  const w1 = core.mem.readU32(addr + 4);
+  // [unverified: chosen program check for a CCW outside guest memory]
+  if (w0 === undefined || w1 === undefined) return programCheck(core, sch, addr, `CCW at 0x${addr.toString(16)} is outside guest memory`);
+  // css §11.7: the CCW fetch (also after a TIC) is checked against the ORB key, after validity
+  if (channelAccess(core.mem, st.orb.key, addr, 8, 'fetch') < 8) {
+    return protectionCheck(core, sch, addr, `CCW fetch at 0x${addr.toString(16)}: ORB key ${st.orb.key} does not match the fetch-protected frame's key 0x${core.mem.storageKey(addr).toString(16)}`);
+  }
+  const ccw = decodeCcw(w0, w1, fmt);
+  const delay = chaining || (ccw.cmd & 0x0f) === CMD.TIC ? 0 : core.devices.get(sch)?.scripted(ccw.cmd)?.delay ?? 0;
+  if (delay > 0 && st.delayedAt !== addr) {
+    // scripted device delay (`rule … delay N`): the command starts N time units later
+    setDelayedAt(j, st, addr);
+    scheduleWork(core, sch, delay);
+    return;
+  }
+  setCur(j, st, addr);
+  setCcws(j, st, st.ccws + 1);
+  setDelayedAt(j, st, -1);
+  // the event (and its source line) is built only when it is recorded or read (issue 12)
+  if (core.m.listens('ccw.fetch')) core.m.emit({ kind: 'ccw.fetch', sch, addr, cmd: ccw.cmd, flags: ccw.flags, count: ccw.count, cda: ccw.cda, ccwLine: core.ccwLineResolver(addr) }, 'ccw');
+  else core.m.unheard();
+
+  // css §3.6 checks, in QEMU's order
+  const isTic = (ccw.cmd & 0x0f) === CMD.TIC;
+  if (!chaining && (ccw.cmd & 0x0f) === 0) return programCheck(core, sch, addr, `invalid command code 0x${ccw.cmd.toString(16)} (low nibble 0)`, 'css §3.3, §3.6');
+  if (isTic && (ccw.cmd & 0xf0) !== 0) return programCheck(core, sch, addr, `format-1 TIC with nonzero high nibble (0x${ccw.cmd.toString(16)})`, 'css §3.4');
+  if (fmt === 0 && ccw.count === 0 && !isTic) return programCheck(core, sch, addr, 'format-0 CCW with count 0');
+  if (ccw.flags & CCW_FLAG.MIDA) return programCheck(core, sch, addr, 'MIDA flag set (MIDAWs not supported)', 'css §3.5, §3.6');
+  if (ccw.flags & CCW_FLAG.S) {
+    if (!st.orb.spnd) return programCheck(core, sch, addr, 'S flag set but ORB SPND = 0', 'css §3.2, §3.6');
+    // [unverified: chosen program check for an S flag in a data-chained CCW]
+    if (chaining) return programCheck(core, sch, addr, 'S flag in a data-chained CCW');
+    suspend(core, sch, addr);
+    return;
+  }
+  if (ccw.cda === 0) {
+    if (st.noData === 255) return programCheck(core, sch, addr, 'more than 255 CCWs with data address 0 (loop guard)');
+    setNoData(j, st, st.noData + 1);
+  }
+  if (isTic) {
+    if (st.lastTic) return programCheck(core, sch, addr, 'TIC immediately following a TIC', 'css §3.4');
+    if (ccw.flags || ccw.count) return programCheck(core, sch, addr, 'format-1 TIC with nonzero flags or count', 'css §3.4');
+    setNext(j, st, ccw.cda);
+    setLastTic(j, st, true);
+    chainEvent(core, sch, ccw.cda, 'tic');
+    scheduleWork(core, sch, CCW_DELAY);
+    return;
+  }
+  setLastTic(j, st, false);
+  if (ccw.flags & CCW_FLAG.PCI) pciInterruption(core, sch);
+  executeCommand(core, sch, addr, ccw, chaining);
+}
+
+/** css §3.4: the program continues at `next` (the event is built only when heard, issue 12). */
+function chainEvent(core: CssCore, sch: number, next: number, how: 'tic' | 'data' | 'command'): void {
+  if (core.m.listens('ccw.chain')) core.m.emit({ kind: 'ccw.chain', sch, next, how }, 'ccw');
+  else core.m.unheard();
 }
 
 /**
@@ -418,7 +445,7 @@ function executeCommand(core: CssCore, sch: number, addr: number, ccw: Ccw, chai
     const next = (addr + 8) >>> 0;
     holdCommand(j, st, cmd, op, moved, out);
     setNext(j, st, next);
-    core.m.emit({ kind: 'ccw.chain', sch, next, how: 'data' }, 'ccw');
+    chainEvent(core, sch, next, 'data');
     scheduleWork(core, sch, CCW_DELAY);
     return;
   }
@@ -439,7 +466,7 @@ function executeCommand(core: CssCore, sch: number, addr: number, ccw: Ccw, chai
     // Status modifier with command chaining skips the next CCW.
     const next = (addr + ((dstat & DSTAT.SM) ? 16 : 8)) >>> 0;
     setNext(j, st, next);
-    core.m.emit({ kind: 'ccw.chain', sch, next, how: 'command' }, 'ccw');
+    chainEvent(core, sch, next, 'command');
     scheduleWork(core, sch, CCW_DELAY);
     return;
   }

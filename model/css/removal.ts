@@ -50,7 +50,7 @@ export function removeDevice(core: CssCore, crws: CrwQueue, devno: number): numb
     });
     core.m.within('css_subch_assign', () => {
       cancelWork(core, sch);
-      core.m.cancel((a) => a.kind === UNSOLICITED_ACTION && a.arg === sch);
+      core.m.cancel(UNSOLICITED_ACTION, sch);
       for (let w = 0; w < SCHIB_WORDS; w++) if (s.word(sch, w) !== 0) s.setWord(sch, w, 0);
       j.mapDelete(core.devices, sch);
       j.mapDelete(core.devnos, devno);

@@ -14,10 +14,28 @@ import { GUEST_CPU_THREAD } from './ids';
 /** A timed action: which layer handles it (`kind`) and a small integer argument. */
 export interface QueuedAction {
   time: number;
-  seq: number;
   kind: string;
   arg: number;
 }
+
+/**
+ * The action queue as parallel typed arrays (issue 12): the queued actions are elements
+ * [head, head + len) in time order, FIFO within a time. Each push or shift journals a few
+ * numbers (typed-array elements, `head`, `len`), not an object per action, so a channel program
+ * that schedules one action per CCW journals the same group of compact entries per CCW, which
+ * the journal keeps as one RUN entry. Empty, it starts again at index 0.
+ */
+class ActionQueue {
+  time = new Float64Array(16);
+  /** Index into the machine's action kinds. */
+  kind = new Int32Array(16);
+  arg = new Float64Array(16);
+  head = 0;
+  len = 0;
+}
+
+/** Opaque mark of the model call stack, from `enter` for `leave`. */
+export type StackMark = number;
 
 export type ActionHandler = (arg: number) => void;
 
@@ -87,11 +105,17 @@ interface Listener {
 
 export class Machine {
   readonly journal = new Journal();
-  /** Journaled engine state (virtual time, queue, sequence numbers). */
-  readonly state = { time: 0, seq: 0, thread: GUEST_CPU_THREAD };
-  readonly queue: QueuedAction[] = [];
-  private readonly handlers = new Map<string, ActionHandler>();
+  /** Journaled engine state (virtual time; the thread is set only during an action). */
+  readonly state = { time: 0, thread: GUEST_CPU_THREAD };
+  /** Queued actions (ActionQueue; journaled). */
+  private readonly q = new ActionQueue();
+  /** Action kinds by index (the queue stores the index), their handlers, and index by name. */
+  private readonly kindNames: string[] = [];
+  private readonly handlers: Array<ActionHandler | undefined> = [];
+  private readonly kindIds = new Map<string, number>();
   private readonly listeners: Listener[] = [];
+  /** Event kinds some listener reads (`all`: a listener reads every kind), for `listens`. */
+  private heard: ReadonlySet<ModelEventKind> | 'all' = new Set();
   /** The current model call stack, as a node of the stack tree (the root: empty). */
   private readonly root = new StackNode(undefined, '', undefined, []);
   private top: StackNode = this.root;
@@ -167,7 +191,18 @@ export class Machine {
   }
 
   onAction(kind: string, handler: ActionHandler): void {
-    this.handlers.set(kind, handler);
+    this.handlers[this.actionKind(kind)] = handler;
+  }
+
+  /** The index of an action kind (assigned at its first use). */
+  private actionKind(kind: string): number {
+    let id = this.kindIds.get(kind);
+    if (id === undefined) {
+      id = this.kindNames.length;
+      this.kindNames.push(kind);
+      this.kindIds.set(kind, id);
+    }
+    return id;
   }
 
   /**
@@ -177,43 +212,144 @@ export class Machine {
    */
   onEvent(listener: (r: HistoryRecord) => void, kinds?: readonly ModelEventKind[]): void {
     this.listeners.push({ fn: listener, kinds: kinds ? new Set(kinds) : undefined });
+    this.hearing();
   }
 
   offEvent(listener: (r: HistoryRecord) => void): void {
     const i = this.listeners.findIndex((l) => l.fn === listener);
     if (i >= 0) this.listeners.splice(i, 1);
+    this.hearing();
+  }
+
+  private hearing(): void {
+    const kinds = new Set<ModelEventKind>();
+    for (const l of this.listeners) {
+      if (l.kinds === undefined) {
+        this.heard = 'all';
+        return;
+      }
+      for (const k of l.kinds) kinds.add(k);
+    }
+    this.heard = kinds;
+  }
+
+  /**
+   * Does an event of `kind` go anywhere (the history, when not lean, or a listener)? When it
+   * does not, a hot path may skip building it and call `unheard()` instead of `emit`, so the
+   * event's sequence number is still used (lean and journaled runs number events alike).
+   */
+  listens(kind: ModelEventKind): boolean {
+    return !this.lean || this.heard === 'all' || this.heard.has(kind);
+  }
+
+  /** An event nobody hears (see `listens`): counted, not built. */
+  unheard(): void {
+    this.leanSeq++;
   }
 
   /** Schedule `kind(arg)` at now + delay (virtual time units). Order: time, then FIFO. */
   schedule(kind: string, arg: number, delay: number): void {
-    const action: QueuedAction = { time: this.state.time + delay, seq: this.state.seq, kind, arg };
-    this.journal.set(this.state, 'seq', this.state.seq + 1);
-    let i = this.queue.length;
-    while (i > 0 && this.queue[i - 1].time > action.time) i--;
-    // the common case (nothing later queued) is an append: a smaller journal entry than a splice
-    if (i === this.queue.length) this.journal.push(this.queue, action);
-    else this.journal.splice(this.queue, i, 0, action);
+    const q = this.q;
+    const j = this.journal;
+    const id = this.actionKind(kind);
+    const time = this.state.time + delay;
+    if (q.head + q.len === q.time.length) this.makeRoom();
+    // after the last action not later than `time` (the common case: at the end)
+    let k = q.len;
+    while (k > 0 && q.time[q.head + k - 1] > time) k--;
+    for (let i = q.len; i > k; i--) this.putAction(q.head + i, q.time[q.head + i - 1], q.kind[q.head + i - 1], q.arg[q.head + i - 1]);
+    this.putAction(q.head + k, time, id, arg);
+    if (j.recording) j.set(q, 'len', q.len + 1);
+    else q.len++;
   }
 
-  /** Remove queued actions matching a predicate (e.g. a cleared subchannel's pending work). */
-  cancel(pred: (a: QueuedAction) => boolean): void {
-    for (let i = this.queue.length - 1; i >= 0; i--) {
-      if (pred(this.queue[i])) this.journal.splice(this.queue, i, 1);
+  /** Write queue element i (journaled; lean runs assign). */
+  private putAction(i: number, time: number, kind: number, arg: number): void {
+    const q = this.q;
+    const j = this.journal;
+    if (!j.recording) {
+      q.time[i] = time;
+      q.kind[i] = kind;
+      q.arg[i] = arg;
+      return;
+    }
+    j.setElem(q, 'time', i, time);
+    j.setElem(q, 'kind', i, kind);
+    j.setElem(q, 'arg', i, arg);
+  }
+
+  /** The queue reached the end of its arrays: move it to index 0, or grow the arrays. */
+  private makeRoom(): void {
+    const q = this.q;
+    if (q.head > 0) {
+      for (let i = 0; i < q.len; i++) this.putAction(i, q.time[q.head + i], q.kind[q.head + i], q.arg[q.head + i]);
+      this.journal.set(q, 'head', 0);
+      return;
+    }
+    // capacity is not state: the journal names the owner and field, so entries stay valid
+    const n = q.time.length * 2;
+    const time = new Float64Array(n);
+    time.set(q.time);
+    q.time = time;
+    const kind = new Int32Array(n);
+    kind.set(q.kind);
+    q.kind = kind;
+    const arg = new Float64Array(n);
+    arg.set(q.arg);
+    q.arg = arg;
+  }
+
+  /** Remove the queued actions `kind(arg)` (e.g. a cleared subchannel's pending work). */
+  cancel(kind: string, arg: number): void {
+    const q = this.q;
+    const id = this.kindIds.get(kind);
+    if (id === undefined) return;
+    for (let k = q.len - 1; k >= 0; k--) {
+      if (q.kind[q.head + k] !== id || q.arg[q.head + k] !== arg) continue;
+      for (let i = k + 1; i < q.len; i++) this.putAction(q.head + i - 1, q.time[q.head + i], q.kind[q.head + i], q.arg[q.head + i]);
+      this.dequeued(q.len - 1, q.head);
     }
   }
 
+  /** The queue now holds `len` actions from `head` (index 0 again once empty). */
+  private dequeued(len: number, head: number): void {
+    const q = this.q;
+    const j = this.journal;
+    if (len === 0) head = 0;
+    if (!j.recording) {
+      q.len = len;
+      q.head = head;
+      return;
+    }
+    j.set(q, 'len', len);
+    j.set(q, 'head', head);
+  }
+
   hasPendingActions(): boolean {
-    return this.queue.length > 0;
+    return this.q.len > 0;
+  }
+
+  /** The queued actions in order (a copy, for tests and views). */
+  get queue(): readonly QueuedAction[] {
+    const q = this.q;
+    const out: QueuedAction[] = [];
+    for (let i = q.head; i < q.head + q.len; i++) out.push({ time: q.time[i], kind: this.kindNames[q.kind[i]], arg: q.arg[i] });
+    return out;
   }
 
   /** Run the earliest queued action; returns false when the queue is empty. */
   runNextAction(): boolean {
-    const a = this.journal.shift(this.queue);
-    if (!a) return false;
-    if (a.time > this.state.time) this.journal.set(this.state, 'time', a.time);
-    const h = this.handlers.get(a.kind);
-    if (!h) throw new Error(`engine: no handler for queued action '${a.kind}'`);
-    h(a.arg);
+    const q = this.q;
+    if (q.len === 0) return false;
+    const i = q.head;
+    const time = q.time[i];
+    const kind = q.kind[i];
+    const arg = q.arg[i];
+    this.dequeued(q.len - 1, i + 1);
+    if (time > this.state.time) this.journal.set(this.state, 'time', time);
+    const h = this.handlers[kind];
+    if (!h) throw new Error(`engine: no handler for queued action '${this.kindNames[kind]}'`);
+    h(arg);
     return true;
   }
 
@@ -229,6 +365,20 @@ export class Machine {
     }
   }
 
+  /**
+   * `within` without a closure, for hot paths: push `name` on the model call stack and return a
+   * mark; the caller gives it back to `leave` (in a `finally`) when its frame ends.
+   */
+  enter(name: string, line?: number): StackMark {
+    const outer = this.top;
+    if (!this.lean) this.top = outer.child(name, line);
+    return outer.id;
+  }
+
+  leave(mark: StackMark): void {
+    this.top = this.root.registry[mark];
+  }
+
   /** Run `fn` as thread `thread` (guest CPU, host kernel, a channel). */
   onThread<T>(thread: number, fn: () => T): T {
     const prev = this.state.thread;
@@ -238,6 +388,17 @@ export class Machine {
     } finally {
       this.state.thread = prev;
     }
+  }
+
+  /** `onThread` without a closure: run as `thread` until `leaveThread` gets the returned previous one. */
+  enterThread(thread: number): number {
+    const prev = this.state.thread;
+    this.state.thread = thread; // not journaled, as in onThread
+    return prev;
+  }
+
+  leaveThread(prev: number): void {
+    this.state.thread = prev;
   }
 
   /**
