@@ -9,7 +9,6 @@ import { channelThread, schNo } from '../engine/ids';
 import { CCW_FLAG, CMD, decodeCcw, isInput, commandClass, type Ccw } from './ccw';
 import type { DeviceOp } from '../devices/device';
 import { beginCommand, endCommand, holdCommand, NO_BYTES, setCcws, setCur, setDelayedAt, setLastTic, setNext, setNoData, type CssCore } from './context';
-import type { DataPeek } from '../devices/device';
 import { dataSegments, gather, scatter, type Segment } from './idaw';
 import { selectPath } from './paths';
 import { ACTL, CSTAT, DSTAT, FCTL, STCTL, STCTL_ALERT_END, STCTL_DEFERRED_CC3, STCTL_NORMAL } from './status';
@@ -29,6 +28,7 @@ export const CCW_DELAY = 1;
 export const UNSOLICITED_ACTION = 'device-status';
 
 export function registerChannel(core: CssCore): void {
+  core.peek = (offset, length) => peekData(core, offset, length);
   core.m.onAction(CHANNEL_ACTION, (sch) => doSubchannelWork(core, sch));
   core.m.onAction(UNSOLICITED_ACTION, (sch) =>
     core.m.onThread(channelThread(schNo(sch)), () => presentUnsolicited(core, sch, DSTAT.ATTN)));
@@ -319,14 +319,15 @@ function suspend(core: CssCore, sch: number, addr: number): void {
 /**
  * The CCW's data area as a device may read it before it answers (devices/device.ts `DataPeek`,
  * virtio-ccw's control blocks): bytes within the CCW count only, undefined where they cannot be
- * reached. Reading has no side effect; the transfer itself still follows the channel rules.
+ * reached. Reading has no side effect; the transfer itself still follows the channel rules. One
+ * peek function per channel subsystem reads the CCW of the command starting (`core.peekCcw`, set
+ * around `dev.begin`): no closure per command (issue 12).
  */
-function dataPeek(core: CssCore, ccw: Ccw, orb: { c64: number; i2k: number }): DataPeek {
-  return (offset, length) => {
-    if (offset < 0 || length <= 0 || offset + length > ccw.count) return undefined;
-    const seg = dataSegments(core.mem, ccw, orb, offset + length);
-    return seg.ok ? gather(core.mem, seg.segments).slice(offset) : undefined;
-  };
+export function peekData(core: CssCore, offset: number, length: number): readonly number[] | undefined {
+  const ccw = core.peekCcw;
+  if (ccw === undefined || offset < 0 || length <= 0 || offset + length > ccw.count) return undefined;
+  const seg = dataSegments(core.mem, ccw, core.chan.get(core.peekSch)!.orb, offset + length);
+  return seg.ok ? gather(core.mem, seg.segments).slice(offset) : undefined;
 }
 
 /**
@@ -347,7 +348,13 @@ function executeCommand(core: CssCore, sch: number, addr: number, ccw: Ccw, chai
   let moved0: number;
   let out: readonly number[];
   if (!chaining) {
-    op = dev.begin(ccw.cmd, dataPeek(core, ccw, orb));
+    core.peekCcw = ccw;
+    core.peekSch = sch;
+    try {
+      op = dev.begin(ccw.cmd, core.peek);
+    } finally {
+      core.peekCcw = undefined;
+    }
     if (op.kind === 'busy') {
       // [unverified: chosen — a busy device ends the program with unit status BUSY (no CE/DE),
       //  STCTL 0x17; at initial selection (the program's first command) with deferred cc 1

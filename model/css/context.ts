@@ -6,7 +6,8 @@
 import type { Machine } from '../engine/machine';
 import type { Journal } from '../engine/journal';
 import type { GuestMemory } from '../guest/memory';
-import type { Device, DeviceOp } from '../devices/device';
+import type { DataPeek, Device, DeviceOp } from '../devices/device';
+import type { Ccw } from './ccw';
 import { CHPID_FIELDS, FIELD, SchibStore } from './schib';
 import { IoInterruptions } from './interruptions';
 import type { OrbFields } from './orb';
@@ -196,6 +197,14 @@ export class CssCore {
   /** Highest subchannel number defined (STSCH cc 3 beyond it, css §5.2). */
   readonly limits = { maxSch: -1 };
   ccwLineResolver: (addr: number) => number | undefined = () => undefined;
+  /**
+   * The CCW (and subchannel) of the command a device is starting, readable through `peek` while
+   * `dev.begin` runs (channel.ts `peekData`); undefined otherwise. Not model state.
+   */
+  peekCcw: Ccw | undefined = undefined;
+  peekSch = -1;
+  /** The device's view of that CCW's data (set by channel.ts `registerChannel`). */
+  peek: DataPeek = () => undefined;
   /** The CPU issuing this channel subsystem's instructions: PSW key, problem state, CR0 (css §11.3). */
   readonly cpu: GuestCpu;
 

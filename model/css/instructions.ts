@@ -8,7 +8,7 @@ import { ProgramInterruption } from './program-interruption';
 import { checkOrbWidths, orbOperandProblem, type OrbFields } from './orb';
 import { ACTL, FCTL, STCTL } from './status';
 import { presentHeldStatus, scheduleWork } from './channel';
-import { buildIrb, IRB_BYTES } from './irb';
+import { buildIrb, IRB_BYTES, sameBytes } from './irb';
 import { SCHIB_BYTES, SCSW_WORD } from './fields';
 import { ZERO_SENSE } from '../devices/device';
 import { monitorStart } from './facilities';
@@ -136,10 +136,14 @@ export function tsch(core: CssCore, sid: number, irbAddr?: number, adjust?: (sch
       const dev = core.devices.get(sch);
       // `adjust`: QEMU's passthrough IRB (saved host ESW and sense, css §10.4) replaces the virtual one
       const built = buildIrb(s.view(sch), dev?.state.sense ?? ZERO_SENSE);
-      const irb = adjust ? adjust(sch, built) : built;
+      const made = adjust ? adjust(sch, built) : built;
+      // an IRB equal to the one held is not stored again: the same object stays (issue 12: a
+      // journaled SSCH/TSCH loop recorded a map entry and a result object per TSCH)
+      const held = core.irbs.get(sch);
+      const irb = held !== undefined && sameBytes(held, made) ? held : made;
       const pending = core.statusPending(sch);
       if (irbAddr !== undefined) core.mem.write(irbAddr, irb);
-      core.m.journal.mapSet(core.irbs, sch, irb);
+      if (irb !== held) core.m.journal.mapSet(core.irbs, sch, irb);
       if (pending) core.m.within('css_do_tsch_update_subch', () => updateAfterTsch(core, sch));
       const cc = instr(core, 'TSCH', sch, pending ? 0 : 1, pending ? 'status cleared' : 'not status pending');
       if (pending) presentHeldStatus(core, sch);

@@ -7,6 +7,14 @@ import { byName, placeAt, SCSW_FIELDS, SCSW_WORD, insert, wordsToBytes, type Fie
 import { CSTAT, DSTAT, STCTL } from './status';
 
 export const IRB_BYTES = 64;
+
+/** Two byte images (IRBs, SCHIBs) hold the same bytes. */
+export function sameBytes(a: Uint8Array | undefined, b: Uint8Array | undefined): boolean {
+  if (a === b) return true;
+  if (!a || !b || a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
 export const IRB_WORDS = 16;
 export const ESW_WORD = 3;
 export const ECW_WORD = 8;

@@ -113,6 +113,8 @@ export class Machine {
   private readonly kindNames: string[] = [];
   private readonly handlers: Array<ActionHandler | undefined> = [];
   private readonly kindIds = new Map<string, number>();
+  private lastKind = '';
+  private lastKindId = -1;
   private readonly listeners: Listener[] = [];
   /** Event kinds some listener reads (`all`: a listener reads every kind), for `listens`. */
   private heard: ReadonlySet<ModelEventKind> | 'all' = new Set();
@@ -196,12 +198,16 @@ export class Machine {
 
   /** The index of an action kind (assigned at its first use). */
   private actionKind(kind: string): number {
+    // the same kind as the last call (a channel program schedules one kind per CCW): no lookup
+    if (kind === this.lastKind) return this.lastKindId;
     let id = this.kindIds.get(kind);
     if (id === undefined) {
       id = this.kindNames.length;
       this.kindNames.push(kind);
       this.kindIds.set(kind, id);
     }
+    this.lastKind = kind;
+    this.lastKindId = id;
     return id;
   }
 

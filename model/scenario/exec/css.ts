@@ -6,6 +6,7 @@ import type { Stmt } from '../ast';
 import type { Runner } from '../runner';
 import type { OrbFields } from '../../css/css';
 import { checkOrbWidths, decodeOrb, encodeOrb } from '../../css/orb';
+import { sameBytes } from '../../css/irb';
 import { bytesToWords, checkFits, insert, schibField, SCHIB_BYTES, SCHIB_WORDS, wordsToBytes } from '../../css/fields';
 import { CHSC_CMD, type ChscResult } from '../../css/chsc';
 
@@ -60,14 +61,8 @@ function setCc(r: Runner, cc: number): void {
 // A SCHIB image or interruption code equal to the one held is not stored again: the state reads
 // the same, and a journaled loop of STSCH / TPI records no object per instruction (issue 12
 // profile: a journaled STSCH loop spent a third of its time collecting those). The IRB is stored
-// as before: the channel subsystem's `irbs` holds the same object (one IRB, not two equal ones).
-function sameBytes(a: Uint8Array | undefined, b: Uint8Array | undefined): boolean {
-  if (a === b) return true;
-  if (!a || !b || a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
-  return true;
-}
-
+// as before: the channel subsystem's `irbs` holds the same object (one IRB, not two equal ones;
+// TSCH keeps the held IRB when the new one is equal, css/instructions.ts).
 function setIrb(r: Runner, irb: RunnerState['irb']): void {
   if (r.m.journal.recording) r.m.journal.set(r.state, 'irb', irb);
   else r.state.irb = irb;
