@@ -7,8 +7,8 @@
  */
 import { channelThread, schNo } from '../engine/ids';
 import { CCW_FLAG, CMD, decodeCcw, isInput, commandClass, type Ccw } from './ccw';
-import type { DeviceOp } from '../devices/device';
-import { beginCommand, endCommand, holdCommand, NO_BYTES, setCcws, setCur, setDelayedAt, setLastTic, setNext, setNoData, type CssCore } from './context';
+import type { Device, DeviceOp } from '../devices/device';
+import { beginCommand, endCommand, holdCommand, NO_BYTES, setCcws, setCur, setDelayedAt, setLastTic, setNext, setNoData, type ChanState, type CssCore } from './context';
 import { dataSegments, gather, scatter, type Segment } from './idaw';
 import { selectPath } from './paths';
 import { ACTL, CSTAT, DSTAT, FCTL, STCTL, STCTL_ALERT_END, STCTL_DEFERRED_CC3, STCTL_NORMAL } from './status';
@@ -155,7 +155,8 @@ function beginStart(core: CssCore, sch: number): void {
   }
   s.set(sch, FIELD['pmcw.lpum'], choice.lpum);
   s.set(sch, FIELD['scsw.actl'], (s.get(sch, FIELD['scsw.actl']) & ~ACTL.START_PEND) | ACTL.SCH_ACTIVE | ACTL.DEV_ACTIVE);
-  core.m.emit({ kind: 'sch.start', sch, lpum: choice.lpum }, 'instruction');
+  if (core.m.listens('sch.start')) core.m.emit({ kind: 'sch.start', sch, lpum: choice.lpum }, 'instruction');
+  else core.m.unheard(); // not built when nobody records or reads it (issue 12)
   if (st.orb.isic) {
     // [unverified: chosen PoP behaviour — ISIC: intermediate status with ZCC when the subchannel
     //  becomes active; QEMU's emulated CSS ignores ISIC]
@@ -205,7 +206,7 @@ function fetchAndRun(core: CssCore, sch: number): void {
   const fmt = st.fmt;
   const chaining = st.cmd >= 0;
   const lpum = core.schib.get(sch, FIELD['pmcw.lpum']);
-  if (lpum && (core.pathFailures.get(sch) ?? 0) & lpum) return deviceLost(core, sch, lpum);
+  if (lpum && core.pathFailures.size !== 0 && (core.pathFailures.get(sch) ?? 0) & lpum) return deviceLost(core, sch, lpum);
   if (addr === 0) return programCheck(core, sch, addr, 'CCW address 0');
   if ((addr & (fmt === 1 ? 0x80000007 : 0xff000007)) !== 0 || addr > 0xffffffff) {
     return programCheck(core, sch, addr, `CCW address 0x${addr.toString(16)} not doubleword aligned or beyond the ${fmt === 1 ? '31' : '24'}-bit limit`);
@@ -219,7 +220,9 @@ function fetchAndRun(core: CssCore, sch: number): void {
     return protectionCheck(core, sch, addr, `CCW fetch at 0x${addr.toString(16)}: ORB key ${st.orb.key} does not match the fetch-protected frame's key 0x${core.mem.storageKey(addr).toString(16)}`);
   }
   const ccw = decodeCcw(w0, w1, fmt);
-  const delay = chaining || (ccw.cmd & 0x0f) === CMD.TIC ? 0 : core.devices.get(sch)?.scripted(ccw.cmd)?.delay ?? 0;
+  // the subchannel's device and channel state are looked up once per CCW (issue 12)
+  const dev = core.devices.get(sch);
+  const delay = chaining || (ccw.cmd & 0x0f) === CMD.TIC ? 0 : dev?.scripted(ccw.cmd)?.delay ?? 0;
   if (delay > 0 && st.delayedAt !== addr) {
     // scripted device delay (`rule … delay N`): the command starts N time units later
     setDelayedAt(j, st, addr);
@@ -261,7 +264,7 @@ function fetchAndRun(core: CssCore, sch: number): void {
   }
   setLastTic(j, st, false);
   if (ccw.flags & CCW_FLAG.PCI) pciInterruption(core, sch);
-  executeCommand(core, sch, addr, ccw, chaining);
+  executeCommand(core, sch, st, dev!, addr, ccw, chaining);
 }
 
 /** css §3.4: the program continues at `next` (the event is built only when heard, issue 12). */
@@ -336,11 +339,9 @@ export function peekData(core: CssCore, offset: number, length: number): readonl
  * and the output gathered are local; they go into the subchannel's ChanState only when data
  * chaining carries the command into the next CCW (ChanState keeps `cmd` from begin to end).
  */
-function executeCommand(core: CssCore, sch: number, addr: number, ccw: Ccw, chaining: boolean): void {
+function executeCommand(core: CssCore, sch: number, st: ChanState, dev: Device, addr: number, ccw: Ccw, chaining: boolean): void {
   const s = core.schib;
   const j = core.m.journal;
-  const dev = core.devices.get(sch)!;
-  const st = core.chan.get(sch)!;
   const orb = st.orb;
   const checkLen = !((ccw.flags & CCW_FLAG.SLI) && !(ccw.flags & CCW_FLAG.CD));
   let cmd: number;

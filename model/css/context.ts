@@ -243,9 +243,11 @@ export class CssCore {
 
   /** css §5.4: queue an I/O-interruption request for PMCW.ISC if the subchannel is enabled. */
   injectIo(sch: number): void {
-    this.m.within('css_inject_io_interrupt', () => {
-      if (this.schib.get(sch, FIELD['pmcw.ena']) !== 1) return;
-      this.irq.queue(sch, this.schib.get(sch, FIELD['pmcw.isc']));
-    });
+    const mark = this.m.enter('css_inject_io_interrupt');
+    try {
+      if (this.schib.get(sch, FIELD['pmcw.ena']) === 1) this.irq.queue(sch, this.schib.get(sch, FIELD['pmcw.isc']));
+    } finally {
+      this.m.leave(mark);
+    }
   }
 }

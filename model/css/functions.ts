@@ -18,6 +18,8 @@ export interface EndStatus {
 
 export function emitStatus(core: CssCore, sch: number): void {
   const s = core.schib;
+  // built only when recorded or read (issue 12: every end of a channel program)
+  if (!core.m.listens('sch.status')) return core.m.unheard();
   core.m.emit({
     kind: 'sch.status', sch, stctl: s.get(sch, FIELD['scsw.stctl']), dstat: s.get(sch, FIELD['scsw.dstat']),
     cstat: s.get(sch, FIELD['scsw.cstat']), cpa: s.get(sch, FIELD['scsw.cpa']), count: s.get(sch, FIELD['scsw.count']),

@@ -80,7 +80,11 @@ function startNotOperational(core: CssCore, sch: number, orbLpm: number): boolea
 }
 
 export function ssch(core: CssCore, sid: number, orb: OrbFields, orbAddr?: number): number {
-  return core.m.within('ioinst_handle_ssch', () => {
+  // frames by enter/leave, not closures (issue 12: every SSCH of a loop); a throw leaves through
+  // the outer `finally`, which restores the stack below every inner frame
+  const m = core.m;
+  const outer = m.enter('ioinst_handle_ssch');
+  try {
     // QEMU ioinst_handle_ssch (css §5.1): the ORB address is checked (alignment → specification,
     // then the fetch → access) before the SID and the ORB fields (operand exception).
     checkOperandAddr(core, orbAddr, 12, 'ORB', 'fetch'); // css §11.6 SSCH fetches the ORB
@@ -89,67 +93,83 @@ export function ssch(core: CssCore, sid: number, orb: OrbFields, orbAddr?: numbe
     const problem = orbOperandProblem(orb);
     if (problem) throw new ProgramInterruption('operand', problem);
     if (!provided || !core.exists(sch)) return instr(core, 'SSCH', sch, 3, 'subchannel not provided');
-    const cc = core.m.within('css_do_ssch', () => {
-      const s = core.schib;
-      if (!core.operational(sch)) return 3;
-      if (startNotOperational(core, sch, orb.lpm)) return 3;
-      if (core.statusPending(sch)) return 1;
-      if (s.get(sch, FIELD['scsw.fctl']) !== 0) return 2;
-      // a frozen ORB (the scenario runner's, cached per statement) is kept as it is, else copied
-      startProgram(core, sch, Object.isFrozen(orb) ? orb : Object.freeze({ ...orb }));
-      s.set(sch, FIELD['pmcw.intparm'], orb.intparm >>> 0);
-      // SCSW word 0 flags from the ORB (css §1.3: valid with FCTL start); deferred cc, ZCC, ECTL, PNO
-      // reset; built field by field and stored once (one journal entry, issue 12)
-      const W = SCSW_WORD;
-      let w = s.word(sch, W);
-      w = s.put(W, w, FIELD['scsw.key'], orb.key);
-      w = s.put(W, w, FIELD['scsw.sctl'], orb.spnd);
-      w = s.put(W, w, FIELD['scsw.eswf'], 0);
-      w = s.put(W, w, FIELD['scsw.cc'], 0);
-      w = s.put(W, w, FIELD['scsw.fmt'], orb.fmt);
-      w = s.put(W, w, FIELD['scsw.pfch'], orb.pfch);
-      w = s.put(W, w, FIELD['scsw.isic'], orb.isic);
-      w = s.put(W, w, FIELD['scsw.alcc'], orb.alcc);
-      w = s.put(W, w, FIELD['scsw.ssi'], orb.ssic);
-      w = s.put(W, w, FIELD['scsw.zcc'], 0);
-      w = s.put(W, w, FIELD['scsw.ectl'], 0);
-      w = s.put(W, w, FIELD['scsw.pno'], 0);
-      w = s.put(W, w, FIELD['scsw.fctl'], FCTL.START);
-      w = s.put(W, w, FIELD['scsw.actl'], s.get(sch, FIELD['scsw.actl']) | ACTL.START_PEND);
-      s.setWord(sch, W, w);
-      monitorStart(core, sch, true); // css §5.1 SCHM: QEMU css_update_chnmon
-      core.m.within('do_subchannel_work_virtual', () => scheduleWork(core, sch));
-      return 0;
-    });
+    const inner = m.enter('css_do_ssch');
+    const cc = doSsch(core, sch, orb);
+    m.leave(inner);
     return instr(core, 'SSCH', sch, cc, sschDetail(orb));
-  });
+  } finally {
+    m.leave(outer);
+  }
+}
+
+/** QEMU `css_do_ssch`: the condition code, and on cc 0 the start function made pending. */
+function doSsch(core: CssCore, sch: number, orb: OrbFields): number {
+  const s = core.schib;
+  if (!core.operational(sch)) return 3;
+  if (startNotOperational(core, sch, orb.lpm)) return 3;
+  if (core.statusPending(sch)) return 1;
+  if (s.get(sch, FIELD['scsw.fctl']) !== 0) return 2;
+  // a frozen ORB (the scenario runner's, cached per statement) is kept as it is, else copied
+  startProgram(core, sch, Object.isFrozen(orb) ? orb : Object.freeze({ ...orb }));
+  s.set(sch, FIELD['pmcw.intparm'], orb.intparm >>> 0);
+  // SCSW word 0 flags from the ORB (css §1.3: valid with FCTL start); deferred cc, ZCC, ECTL, PNO
+  // reset; built field by field and stored once (one journal entry, issue 12)
+  const W = SCSW_WORD;
+  let w = s.word(sch, W);
+  w = s.put(W, w, FIELD['scsw.key'], orb.key);
+  w = s.put(W, w, FIELD['scsw.sctl'], orb.spnd);
+  w = s.put(W, w, FIELD['scsw.eswf'], 0);
+  w = s.put(W, w, FIELD['scsw.cc'], 0);
+  w = s.put(W, w, FIELD['scsw.fmt'], orb.fmt);
+  w = s.put(W, w, FIELD['scsw.pfch'], orb.pfch);
+  w = s.put(W, w, FIELD['scsw.isic'], orb.isic);
+  w = s.put(W, w, FIELD['scsw.alcc'], orb.alcc);
+  w = s.put(W, w, FIELD['scsw.ssi'], orb.ssic);
+  w = s.put(W, w, FIELD['scsw.zcc'], 0);
+  w = s.put(W, w, FIELD['scsw.ectl'], 0);
+  w = s.put(W, w, FIELD['scsw.pno'], 0);
+  w = s.put(W, w, FIELD['scsw.fctl'], FCTL.START);
+  w = s.put(W, w, FIELD['scsw.actl'], s.get(sch, FIELD['scsw.actl']) | ACTL.START_PEND);
+  s.setWord(sch, W, w);
+  monitorStart(core, sch, true); // css §5.1 SCHM: QEMU css_update_chnmon
+  const work = core.m.enter('do_subchannel_work_virtual');
+  scheduleWork(core, sch);
+  core.m.leave(work);
+  return 0;
 }
 
 /** TSCH: store the IRB; if status pending, clear the conditions (css §5.2, §5.3). */
 export function tsch(core: CssCore, sid: number, irbAddr?: number, adjust?: (sch: number, irb: Uint8Array) => Uint8Array): { cc: number; irb: Uint8Array } {
-  return core.m.within('ioinst_handle_tsch', () => {
+  const m = core.m;
+  const outer = m.enter('ioinst_handle_tsch');
+  try {
     const { sch, provided } = parseSid(sid);
     checkOperandAddr(core, irbAddr, IRB_BYTES, 'IRB', 'store'); // css §11.6 TSCH stores the IRB
     if (!provided || !core.operational(sch)) return { cc: instr(core, 'TSCH', sch, 3, 'not operational'), irb: new Uint8Array(IRB_BYTES) };
-    return core.m.within('css_do_tsch_get_irb', () => {
-      const s = core.schib;
-      const dev = core.devices.get(sch);
-      // `adjust`: QEMU's passthrough IRB (saved host ESW and sense, css §10.4) replaces the virtual one
-      const built = buildIrb(s.view(sch), dev?.state.sense ?? ZERO_SENSE);
-      const made = adjust ? adjust(sch, built) : built;
-      // an IRB equal to the one held is not stored again: the same object stays (issue 12: a
-      // journaled SSCH/TSCH loop recorded a map entry and a result object per TSCH)
-      const held = core.irbs.get(sch);
-      const irb = held !== undefined && sameBytes(held, made) ? held : made;
-      const pending = core.statusPending(sch);
-      if (irbAddr !== undefined) core.mem.write(irbAddr, irb);
-      if (irb !== held) core.m.journal.mapSet(core.irbs, sch, irb);
-      if (pending) core.m.within('css_do_tsch_update_subch', () => updateAfterTsch(core, sch));
-      const cc = instr(core, 'TSCH', sch, pending ? 0 : 1, pending ? 'status cleared' : 'not status pending');
-      if (pending) presentHeldStatus(core, sch);
-      return { cc, irb };
-    });
-  });
+    m.enter('css_do_tsch_get_irb');
+    const s = core.schib;
+    const dev = core.devices.get(sch);
+    // `adjust`: QEMU's passthrough IRB (saved host ESW and sense, css §10.4) replaces the virtual one
+    const built = buildIrb(s.view(sch), dev?.state.sense ?? ZERO_SENSE);
+    const made = adjust ? adjust(sch, built) : built;
+    // an IRB equal to the one held is not stored again: the same object stays (issue 12: a
+    // journaled SSCH/TSCH loop recorded a map entry and a result object per TSCH)
+    const held = core.irbs.get(sch);
+    const irb = held !== undefined && sameBytes(held, made) ? held : made;
+    const pending = core.statusPending(sch);
+    if (irbAddr !== undefined) core.mem.write(irbAddr, irb);
+    if (irb !== held) m.journal.mapSet(core.irbs, sch, irb);
+    if (pending) {
+      const update = m.enter('css_do_tsch_update_subch');
+      updateAfterTsch(core, sch);
+      m.leave(update);
+    }
+    const cc = instr(core, 'TSCH', sch, pending ? 0 : 1, pending ? 'status cleared' : 'not status pending');
+    if (pending) presentHeldStatus(core, sch);
+    return { cc, irb };
+  } finally {
+    m.leave(outer);
+  }
 }
 
 /** The TSCH clearing table of css §5.3 (QEMU `css_do_tsch_update_subch`). */
@@ -218,28 +238,38 @@ export const LOWCORE_IO_INT_CODE = 0xb8;
  * key nor low-address protection.
  */
 export function tpi(core: CssCore, addr?: number): { cc: number; sid: number; intparm: number; iid: number } {
-  return core.m.within('ioinst_handle_tpi', () => {
-    if (addr !== undefined && addr !== 0) checkOperandAddr(core, addr, 8, 'TPI interruption-code area', 'store'); // css §11.6 store, LAP applies
-    if (addr === 0 && !core.mem.inRange(LOWCORE_IO_INT_CODE, 12)) throw new ProgramInterruption('addressing', 'TPI: the lowcore interruption code (0xB8–0xC3) is outside guest memory');
-    const got = core.irq.dequeue();
-    if (!got) {
-      instr(core, 'TPI', 0, 0, 'no I/O interruption pending');
-      return { cc: 0, sid: 0, intparm: 0, iid: 0 };
-    }
-    const [sch, isc] = got;
-    const sidWord = (0x00010000 | sch) >>> 0;
-    const intparm = core.schib.get(sch, FIELD['pmcw.intparm']);
-    const iid = (isc << 27) >>> 0;
-    if (addr !== undefined) {
-      // big-endian SID word, intparm (and the IID word into the lowcore)
-      const bytes = new Uint8Array(addr === 0 ? 12 : 8);
-      putWord(bytes, 0, sidWord);
-      putWord(bytes, 4, intparm);
-      if (addr === 0) putWord(bytes, 8, iid);
-      core.mem.write(addr === 0 ? LOWCORE_IO_INT_CODE : addr, bytes);
-    }
-    core.m.emit({ kind: 'irq.presented', sch, isc, intparm }, 'instruction');
-    instr(core, 'TPI', sch, 1, `sid=${hex(sidWord)} intparm=${hex(intparm)} isc=${isc}`);
-    return { cc: 1, sid: sidWord, intparm, iid };
-  });
+  const outer = core.m.enter('ioinst_handle_tpi');
+  try {
+    return tpiIn(core, addr);
+  } finally {
+    core.m.leave(outer);
+  }
+}
+
+/** TPI in its frame. */
+function tpiIn(core: CssCore, addr: number | undefined): { cc: number; sid: number; intparm: number; iid: number } {
+  if (addr !== undefined && addr !== 0) checkOperandAddr(core, addr, 8, 'TPI interruption-code area', 'store'); // css §11.6 store, LAP applies
+  if (addr === 0 && !core.mem.inRange(LOWCORE_IO_INT_CODE, 12)) throw new ProgramInterruption('addressing', 'TPI: the lowcore interruption code (0xB8–0xC3) is outside guest memory');
+  const got = core.irq.dequeue();
+  if (!got) {
+    instr(core, 'TPI', 0, 0, 'no I/O interruption pending');
+    return { cc: 0, sid: 0, intparm: 0, iid: 0 };
+  }
+  const [sch, isc] = got;
+  const sidWord = (0x00010000 | sch) >>> 0;
+  const intparm = core.schib.get(sch, FIELD['pmcw.intparm']);
+  const iid = (isc << 27) >>> 0;
+  if (addr !== undefined) {
+    // big-endian SID word, intparm (and the IID word into the lowcore)
+    const bytes = new Uint8Array(addr === 0 ? 12 : 8);
+    putWord(bytes, 0, sidWord);
+    putWord(bytes, 4, intparm);
+    if (addr === 0) putWord(bytes, 8, iid);
+    core.mem.write(addr === 0 ? LOWCORE_IO_INT_CODE : addr, bytes);
+  }
+  core.m.emit({ kind: 'irq.presented', sch, isc, intparm }, 'instruction');
+  // the trace text is built only when the event is recorded or read (issue 12)
+  if (core.m.listens('instr')) instr(core, 'TPI', sch, 1, `sid=${hex(sidWord)} intparm=${hex(intparm)} isc=${isc}`);
+  else core.m.unheard();
+  return { cc: 1, sid: sidWord, intparm, iid };
 }

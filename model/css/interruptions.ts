@@ -32,7 +32,8 @@ export class IoInterruptions {
   queue(sch: number, isc: number): boolean {
     if (this.queuedIsc(sch) >= 0) return false;
     this.m.journal.push(this.queues[isc], sch);
-    this.m.emit({ kind: 'irq.queued', sch, isc }, 'instruction');
+    if (this.m.listens('irq.queued')) this.m.emit({ kind: 'irq.queued', sch, isc }, 'instruction');
+    else this.m.unheard(); // not built when nobody records or reads it (issue 12)
     return true;
   }
 

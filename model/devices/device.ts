@@ -133,6 +133,9 @@ export class Device {
   readonly senseId: readonly number[];
   /** The scripted rule of the command in progress (between begin and end). */
   active: ScriptRule | undefined = undefined;
+  /** rule()'s last command and answer (a cache, not device state). */
+  private lastCmd = -1;
+  private lastRule: CommandRule | undefined = undefined;
 
   constructor(
     protected readonly m: Machine,
@@ -146,10 +149,16 @@ export class Device {
 
   // loops, not find(): no closure per command (every CCW asks, issue 12)
   rule(cmd: number): CommandRule | undefined {
-    for (let i = 0; i < COMMON_RULES.length; i++) if (COMMON_RULES[i].match(cmd)) return COMMON_RULES[i];
+    // the rules are fixed per device: the last command's rule is answered again without a
+    // search (a channel program asks at begin and at end of every command, issue 12)
+    if (cmd === this.lastCmd) return this.lastRule;
+    let found: CommandRule | undefined;
+    for (let i = 0; i < COMMON_RULES.length && !found; i++) if (COMMON_RULES[i].match(cmd)) found = COMMON_RULES[i];
     const rules = this.rules;
-    for (let i = 0; i < rules.length; i++) if (rules[i].match(cmd)) return rules[i];
-    return undefined;
+    for (let i = 0; i < rules.length && !found; i++) if (rules[i].match(cmd)) found = rules[i];
+    this.lastCmd = cmd;
+    this.lastRule = found;
+    return found;
   }
 
   /** The scripted rule for `cmd`, if any (css §4: scenario-defined device behaviour). */
