@@ -8,8 +8,8 @@ import { ProgramInterruption } from './program-interruption';
 import { checkOrbWidths, orbOperandProblem, type OrbFields } from './orb';
 import { ACTL, FCTL, STCTL } from './status';
 import { presentHeldStatus, scheduleWork } from './channel';
-import { buildIrb, IRB_BYTES, sameBytes } from './irb';
-import { SCHIB_BYTES, SCSW_WORD } from './fields';
+import { bytesHoldWords, IRB_BYTES, irbWords, sameBytes } from './irb';
+import { SCHIB_BYTES, SCHIB_WORDS, SCSW_WORD, wordsToBytes } from './fields';
 import { ZERO_SENSE } from '../devices/device';
 import { monitorStart } from './facilities';
 import { checkCpuAccess } from './storageAccess';
@@ -150,12 +150,15 @@ export function tsch(core: CssCore, sid: number, irbAddr?: number, adjust?: (sch
     const s = core.schib;
     const dev = core.devices.get(sch);
     // `adjust`: QEMU's passthrough IRB (saved host ESW and sense, css §10.4) replaces the virtual one
-    const built = buildIrb(s.view(sch), dev?.state.sense ?? ZERO_SENSE);
-    const made = adjust ? adjust(sch, built) : built;
+    const words = irbWords(s.words, sch * SCHIB_WORDS, dev?.state.sense ?? ZERO_SENSE);
     // an IRB equal to the one held is not stored again: the same object stays (issue 12: a
     // journaled SSCH/TSCH loop recorded a map entry and a result object per TSCH)
     const held = core.irbs.get(sch);
-    const irb = held !== undefined && sameBytes(held, made) ? held : made;
+    let irb: Uint8Array;
+    if (adjust) {
+      const made = adjust(sch, wordsToBytes(words));
+      irb = held !== undefined && sameBytes(held, made) ? held : made;
+    } else irb = held !== undefined && bytesHoldWords(held, words) ? held : wordsToBytes(words);
     const pending = core.statusPending(sch);
     if (irbAddr !== undefined) core.mem.write(irbAddr, irb);
     if (irb !== held) m.journal.mapSet(core.irbs, sch, irb);

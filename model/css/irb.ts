@@ -73,14 +73,23 @@ export const ESW0_LOGOUT = 0x04804000;
  * ECTL are set and the ERW has the concurrent-sense bit and count.
  */
 export function buildIrb(schibWords: ArrayLike<number>, sense: ArrayLike<number>): Uint8Array {
+  return wordsToBytes(irbWords(schibWords, 0, sense));
+}
+
+/**
+ * The IRB's 16 words (buildIrb) from the SCHIB at `base` in `schibWords`, in a scratch array
+ * valid until the next call: TSCH compares them with the IRB it holds before making bytes
+ * (issue 12: no SCHIB view and no new IRB per TSCH that stores an equal one).
+ */
+export function irbWords(schibWords: ArrayLike<number>, base: number, sense: ArrayLike<number>): Uint32Array {
   // a scratch word array, not a new one per TSCH (issue 12): filled, serialized, done
   const w = SCRATCH.fill(0);
-  for (let i = 0; i < 3; i++) w[i] = schibWords[SCSW_WORD + i] >>> 0;
+  for (let i = 0; i < 3; i++) w[i] = schibWords[base + SCSW_WORD + i] >>> 0;
   const stctl = w[0] & 0x1f;
   const dstat = w[2] >>> 24;
   const cstat = (w[2] >>> 16) & 0xff;
-  const lpum = (schibWords[2] >>> 8) & 0xff;
-  const csense = (schibWords[6] & 1) !== 0;
+  const lpum = (schibWords[base + 2] >>> 8) & 0xff;
+  const csense = (schibWords[base + 6] & 1) !== 0;
   if (stctl & STCTL.PENDING) {
     if (cstat & (CSTAT.CDC | CSTAT.CCC | CSTAT.ICC)) {
       w[0] = (w[0] | 0x04000000) >>> 0; // ESWF
@@ -101,6 +110,16 @@ export function buildIrb(schibWords: ArrayLike<number>, sense: ArrayLike<number>
       w[ESW_WORD + 1] = erw;
     }
   }
-  return wordsToBytes(w);
+  return w;
+}
+
+/** Do 64 IRB bytes hold these 16 words (big-endian)? */
+export function bytesHoldWords(bytes: Uint8Array, words: Uint32Array): boolean {
+  if (bytes.length !== words.length * 4) return false;
+  for (let i = 0; i < words.length; i++) {
+    const o = i * 4;
+    if ((((bytes[o] << 24) | (bytes[o + 1] << 16) | (bytes[o + 2] << 8) | bytes[o + 3]) >>> 0) !== words[i]) return false;
+  }
+  return true;
 }
 
