@@ -97,7 +97,7 @@ export function doSubchannelWork(core: CssCore, sch: number): void {
     if (fctl & FCTL.CLEAR) clearFunction(core, sch);
     else if (fctl & FCTL.HALT) haltFunction(core, sch);
     else if (fctl & FCTL.START) {
-      m.enter('sch_handle_start_func_virtual');
+      m.enter('sch_handle_start_func_virtual'); // left with the outer frame, below
       startFunction(core, sch);
     }
   } finally {

@@ -146,7 +146,7 @@ export function tsch(core: CssCore, sid: number, irbAddr?: number, adjust?: (sch
     const { sch, provided } = parseSid(sid);
     checkOperandAddr(core, irbAddr, IRB_BYTES, 'IRB', 'store'); // css §11.6 TSCH stores the IRB
     if (!provided || !core.operational(sch)) return { cc: instr(core, 'TSCH', sch, 3, 'not operational'), irb: new Uint8Array(IRB_BYTES) };
-    m.enter('css_do_tsch_get_irb');
+    m.enter('css_do_tsch_get_irb'); // the rest of TSCH runs in it; left with the outer frame
     const s = core.schib;
     const dev = core.devices.get(sch);
     // `adjust`: QEMU's passthrough IRB (saved host ESW and sense, css §10.4) replaces the virtual one
