@@ -141,6 +141,26 @@ export class HistoryStore {
   }
 
   /**
+   * `push` of an event given as its codec words (eventCodec.ts `pageGrabWords`, …): `src[0…]` holds
+   * the KIND_WORDS[id] words encodeEvent would write for it. The record is the one `push` makes.
+   */
+  pushWords(journalPos: number, time: number, thread: number, granularity: Granularity, node: number, id: number, src: Int32Array): void {
+    const i = this.n;
+    if (i === this.pos.length) this.growRecords(i * 2);
+    const r = this.runs;
+    if (r === 0 || this.runTime[r - 1] !== time || this.runThread[r - 1] !== thread) this.addRun(this.first + i, time, thread);
+    this.pos[i] = (journalPos + this.posDropped) >>> 0;
+    this.node[i] = node;
+    const w = KIND_WORDS[id];
+    const at = this.wlen;
+    if (at + w > this.words.length) this.words = grow(this.words, Math.max(this.words.length * 2, at + w));
+    const words = this.words;
+    for (let k = 0; k < w; k++) words[at + k] = src[k];
+    this.kindGran[i] = this.placeWords(i, id, w) | (id << 2) | granularityId(granularity);
+    this.n = i + 1;
+  }
+
+  /**
    * Record i's words were encoded at `wlen`: keep them (plain), or make the record a run member
    * — of the run the last record of its kind is in, or of a new run of the last two and this
    * one — when they are exactly the predicted words at the same seq distance. Returns the RUN
@@ -211,6 +231,11 @@ export class HistoryStore {
     const out = this.scratch;
     for (let k = 0; k < w; k++) out[k] = (hw[h + H_BASE + k] + Math.imul(j, hw[h + H_BASE + w + k])) | 0;
     return { words: out, at: 0 };
+  }
+
+  /** The event codec words `src[0…]` of kind id `id` stand for (pushWords' input, for listeners). */
+  decodeWords(id: number, src: Int32Array): ModelEvent {
+    return decodeEvent(id, src, 0, this.strings);
   }
 
   seq(i: number): number {

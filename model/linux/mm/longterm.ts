@@ -12,6 +12,7 @@ import { ERRNO } from './errno';
 import { FOLL_BIT, type FollBits } from './foll';
 import { PG_DIRTY, PG_FREED, PG_ZERO, type PageStore } from './pageStore';
 import { AddressSpaces, type Vma } from './vma';
+import type { PageList } from './pageList';
 
 export class Longterm {
   /** Test hook: make the next migrations fail (e.g. an extra reference held elsewhere). */
@@ -78,7 +79,7 @@ export class Longterm {
    * The long-term loop: pin (run), then fs-dax check (pre-5.13) and check_and_migrate_movable_pages;
    * on unpinnable folios unpin all, migrate, and retry (gup §5 "migrate-and-retry algorithm").
    */
-  pinLoop(base: number, out: number[], mode: FollMode, run: () => number): number {
+  pinLoop(base: number, out: PageList, mode: FollMode, run: () => number): number {
     return runToEnd(this.pinLoopSteps(base, out, mode, function* () { return run(); }));
   }
 
@@ -86,11 +87,11 @@ export class Longterm {
    * `pinLoop` as resumable work (issue 13): each pass is the resumable GUP walk `run`; the
    * allocation scope is that of this long-term call while it runs and restored when it yields.
    */
-  pinLoopSteps(base: number, out: number[], mode: FollMode, run: () => Steps<number>): Steps<number> {
+  pinLoopSteps(base: number, out: PageList, mode: FollMode, run: () => Steps<number>): Steps<number> {
     return this.inScope(this.pinPasses(base, out, mode, run));
   }
 
-  private *pinPasses(base: number, out: number[], mode: FollMode, run: () => Steps<number>): Steps<number> {
+  private *pinPasses(base: number, out: PageList, mode: FollMode, run: () => Steps<number>): Steps<number> {
     for (let pass = 0; ; pass++) {
       const rc = yield* run();
       if (rc <= 0) return rc;
@@ -98,7 +99,7 @@ export class Longterm {
         const got = out.slice(base, base + rc);
         // gup §5: put_page() on FOLL_PIN pins leaks 1023 refs only where pins are biased (5.7–5.10); in E1 unpin is put_page.
         this.m.within('check_dax_vmas', () => this.dropAll(got, mode, this.f.pinTracking && !atLeast(this.f.version, 5, 11)));
-        out.length = base;
+        out.truncate(base);
         return -ERRNO.EOPNOTSUPP;
       }
       const bad = this.unpinnableHeads(out, base, rc);
@@ -106,7 +107,7 @@ export class Longterm {
       const got = out.slice(base, base + rc);
       const r = this.m.within('check_and_migrate_movable_pages', () => {
         this.dropAll(got, mode, false);
-        out.length = base;
+        out.truncate(base);
         for (const h of bad) if (!this.migrate(h)) return -ERRNO.ENOMEM;
         return -ERRNO.EAGAIN;
       });
@@ -120,18 +121,18 @@ export class Longterm {
    * in the order first met (check_and_migrate_movable_pages' scan). A loop over the range in place:
    * a 1 GiB pin scanned a copy of its 262,144 PFNs through filter/map/Set (issue 12 profile).
    */
-  private unpinnableHeads(out: readonly number[], base: number, n: number): number[] {
+  private unpinnableHeads(out: PageList, base: number, n: number): number[] {
     let heads: Set<number> | undefined;
     for (let i = base; i < base + n; i++) {
-      const p = out[i];
+      const p = out.at(i);
       if (!this.pinnable(p)) (heads ??= new Set()).add(this.store.head(p));
     }
     return heads ? [...heads] : [];
   }
 
   /** Is any of out[base … base+n) an fs-dax page (the pre-5.13 check_dax_vmas)? */
-  private anyDax(out: readonly number[], base: number, n: number): boolean {
-    for (let i = base; i < base + n; i++) if (this.store.kindIs(out[i], 'dax')) return true;
+  private anyDax(out: PageList, base: number, n: number): boolean {
+    for (let i = base; i < base + n; i++) if (this.store.kindIs(out.at(i), 'dax')) return true;
     return false;
   }
 

@@ -165,12 +165,20 @@ export class PageStore {
     return this.zone[this.head(pfn)] === ZONE_INDEX[zone];
   }
 
+  /**
+   * The counters a pin or unpin writes per page. Not recording (a lean run): the element is
+   * assigned as setElem would, without its generic (owner, field) lookup (issue 12).
+   */
   setRef(head: number, v: number): void {
-    this.m.journal.setElem(this, 'refcount', head, v);
+    const j = this.m.journal;
+    if (j.recording) j.setElem(this, 'refcount', head, v);
+    else this.refcount[head] = v;
   }
 
   setPin(head: number, v: number): void {
-    this.m.journal.setElem(this, 'pincount', head, v);
+    const j = this.m.journal;
+    if (j.recording) j.setElem(this, 'pincount', head, v);
+    else this.pincount[head] = v;
   }
 
   setOwner(pfn: number, pid: number, vpn: number): void {
