@@ -224,9 +224,15 @@ export const PAGE_RELEASE_ID = kindId('page.release');
 const GRAB_SLOT = SLOT_BASE[PAGE_GRAB_ID];
 const RELEASE_SLOT = SLOT_BASE[PAGE_RELEASE_ID];
 
-/** Words of a bigint in 0..2^64-1 at words[w], words[w+1] (as encodeEvent's `v`). */
-function putU64(words: Int32Array, w: number, v: bigint): void {
-  if (v < 0x20_0000_0000_0000n) {
+/**
+ * Words of a value in 0..2^64-1 at words[w], words[w+1] (as encodeEvent's `v`): a bigint, or the
+ * same value as a number when it is an integer below 2^53 (exact; no bigint made per page).
+ */
+function putU64(words: Int32Array, w: number, v: bigint | number): void {
+  if (typeof v === 'number') {
+    words[w] = v % TWO32 | 0;
+    words[w + 1] = Math.floor(v / TWO32) | 0;
+  } else if (v < 0x20_0000_0000_0000n) {
     const n = Number(v);
     words[w] = n % TWO32 | 0;
     words[w + 1] = Math.floor(n / TWO32) | 0;
@@ -236,9 +242,9 @@ function putU64(words: Int32Array, w: number, v: bigint): void {
   }
 }
 
-/** page.grab's words (13) into words[0…]. */
+/** page.grab's words (13) into words[0…]; `vaddr` a bigint, or a number when an integer below 2^53. */
 export function pageGrabWords(
-  words: Int32Array, strings: StringTable, pid: number, vaddr: bigint, pfn: number, foll: string, refcount: number, pincount: number,
+  words: Int32Array, strings: StringTable, pid: number, vaddr: bigint | number, pfn: number, foll: string, refcount: number, pincount: number,
   beforeRefcount: number, beforePincount: number, refs: number, path: string, flags: string, rule: string,
 ): void {
   words[0] = pid;

@@ -15,7 +15,7 @@ import { PAGE_GRAB_ID, pageGrabWords } from '../../engine/eventCodec';
 import { FOLL_BIT, follBits, follBitsString, follString, type FollBits } from './foll';
 import type { Longterm } from './longterm';
 import type { PageList } from './pageList';
-import { PG_HWPOISON, PG_ZERO, type PageStore } from './pageStore';
+import { KIND_INDEX, PG_HWPOISON, PG_ZERO, type PageStore } from './pageStore';
 import { fastPathChecks, type GupCallOptions } from './validate';
 import { AddressSpaces, isAnonVma, isCow, isRawPfn, noStructPages, PAGE_SIZE, pteWritable, ptePfn, vaddrOf, vpnOf, type Process, type Vma } from './vma';
 
@@ -187,7 +187,10 @@ export class GupCore {
       return 'nopage';
     }
     const s = this.store;
-    const zero = s.has(pfn, PG_ZERO) || s.kindIs(pfn, 'hugezero');
+    // the page's flags and its folio's kind read once (kindIs would find the head for each test)
+    const pflags = s.flags[pfn];
+    const kind = s.kind[s.head(pfn)];
+    const zero = (pflags & PG_ZERO) !== 0 || kind === KIND_INDEX.hugezero;
     if (flags & FOLL_WRITE && !writable) {
       // can_follow_write_pte(): FOLL_FORCE may follow an exclusive anon page in a read-only private mapping.
       const forcedCow = (flags & FOLL_FORCE) !== 0 && isAnonVma(v) && !zero && !v.write && !this.spaces.cowShared.has(s.head(pfn));
@@ -196,9 +199,9 @@ export class GupCore {
     // gup_must_unshare(): a read-only FOLL_PIN of a COW-shared anonymous page unshares it first (≈5.19+).
     if (!writable && this.mustUnshare(pfn, flags)) return 'unshare';
     if (zero && flags & FOLL_DUMP) return -ERRNO.EFAULT; // also the huge zero page (follow_huge_pmd)
-    if (s.has(pfn, PG_HWPOISON)) return flags & FOLL_HWPOISON ? -ERRNO.EHWPOISON : -ERRNO.EFAULT;
+    if (pflags & PG_HWPOISON) return flags & FOLL_HWPOISON ? -ERRNO.EHWPOISON : -ERRNO.EFAULT;
     // gup §2.4 −EREMOTEIO: a PCI P2PDMA page without FOLL_PCI_P2PDMA (follow_page_pte, 6.2+).
-    if (s.kindIs(pfn, 'p2pdma') && !(flags & FOLL_PCI_P2PDMA)) return -ERRNO.EREMOTEIO;
+    if (kind === KIND_INDEX.p2pdma && !(flags & FOLL_PCI_P2PDMA)) return -ERRNO.EREMOTEIO;
     return pfn;
   }
 
@@ -272,6 +275,9 @@ export class GupCore {
     let ret = 0;
     let stopped = true;
     const vpn0 = vpnOf(c.start); // page i is at vpn0 + i: no bigint shift per page
+    // page i's address as a number, where every address of the call is below 2^53
+    const addrExact = c.start + BigInt(nr) * PAGE_SIZE < 0x20_0000_0000_0000n;
+    const addr0 = addrExact ? Number(c.start) : 0;
     let vLo = v ? vpnOf(v.start) : 0;
     let vHi = v ? vpnOf(v.end) : 0;
     outer: while (i < until) {
@@ -324,9 +330,10 @@ export class GupCore {
       // E4 batches the rest of a PMD-mapped folio in one grab (gup §3.1 "slow path mechanics").
       if (AddressSpaces.pmdMapped(order) && this.e4) incr = Math.min((1 << order) - (pfn - h), nr - i);
       if (want) {
-        const vaddr = taken ? this.pageAddr(c, i) : 0n;
+        // the event's address: a number while exact (below 2^53), else the bigint
+        const vaddr = !taken ? 0 : addrExact ? addr0 + i * 4096 : this.pageAddr(c, i);
         if (!this.grabAs(grabName, p, vaddr, pfn, 1, mode, 'slow', flags, taken)) { ret = -ERRNO.ENOMEM; break; }
-        if (incr > 1 && !this.grabAs(grabName, p, taken ? vaddr + PAGE_SIZE : 0n, pfn + 1, incr - 1, mode, 'slow', flags, taken)) {
+        if (incr > 1 && !this.grabAs(grabName, p, !taken ? 0 : typeof vaddr === 'number' ? vaddr + 4096 : vaddr + PAGE_SIZE, pfn + 1, incr - 1, mode, 'slow', flags, taken)) {
           this.dropRefs(pfn, 1, mode);
           ret = -ERRNO.EFAULT;
           break;
@@ -375,6 +382,7 @@ export class GupCore {
     const taken = this.m.takes('page.grab');
     const grabName = this.grabFnName.fast;
     const vpn0 = vpnOf(start);
+    const addrExact = vpn0 + nr < 2 ** 41; // (vpn0 + i) × 4096 below 2^53: the event's address as a number
     let i = from;
     while (i < until) {
       const e = this.spaces.pteAt(p, vpn0 + i);
@@ -392,7 +400,7 @@ export class GupCore {
       const refs = AddressSpaces.pmdMapped(order) ? Math.min((1 << order) - (pfn - h), nr - i) : 1;
       // try_grab_folio_fast(): a folio that may not be long-term pinned is given back before any pin accounting (≈5.13+).
       if (longterm && mode === 'FOLL_PIN' && !this.longterm.pinnable(pfn) && this.longterm.fastChecksPinnable()) break;
-      if (!this.grabAs(grabName, p, taken ? vaddrOf(vpn0 + i) : 0n, pfn, refs, mode, 'fast', flags, taken)) break;
+      if (!this.grabAs(grabName, p, !taken ? 0 : addrExact ? (vpn0 + i) * 4096 : vaddrOf(vpn0 + i), pfn, refs, mode, 'fast', flags, taken)) break;
       // Checks made after the grab roll it back (counted acquired and released, gup §4 "rollbacks").
       const rollback =
         (this.secretmemRefused && s.kindIs(pfn, 'secretmem')) ||
@@ -418,7 +426,7 @@ export class GupCore {
    * slice by the page loops). The arguments go through fields to one bound body, so a page costs
    * no closure (issue 12); grabs do not nest.
    */
-  private grabAs(fn: string, p: Process, vaddr: bigint, pfn: number, refs: number, mode: FollMode, path: 'slow' | 'fast', flags: FollBits, taken: boolean): boolean {
+  private grabAs(fn: string, p: Process, vaddr: bigint | number, pfn: number, refs: number, mode: FollMode, path: 'slow' | 'fast', flags: FollBits, taken: boolean): boolean {
     const a = this.g;
     a.p = p;
     a.vaddr = vaddr;
@@ -432,7 +440,7 @@ export class GupCore {
   }
 
   /** grabAs' arguments. */
-  private readonly g: { p: Process | undefined; vaddr: bigint; pfn: number; refs: number; mode: FollMode; path: 'slow' | 'fast'; flags: FollBits; taken: boolean } = {
+  private readonly g: { p: Process | undefined; vaddr: bigint | number; pfn: number; refs: number; mode: FollMode; path: 'slow' | 'fast'; flags: FollBits; taken: boolean } = {
     p: undefined, vaddr: 0n, pfn: 0, refs: 0, mode: 'FOLL_PIN', path: 'slow', flags: 0, taken: false,
   };
 

@@ -10,7 +10,7 @@ import { atLeast } from '../../kernel/version';
 import type { Counting, FollMode } from './counting';
 import { ERRNO } from './errno';
 import { FOLL_BIT, type FollBits } from './foll';
-import { PG_DIRTY, PG_FREED, PG_ZERO, type PageStore } from './pageStore';
+import { PG_DIRTY, PG_FREED, PG_ZERO, ZONE_INDEX, type PageStore } from './pageStore';
 import { AddressSpaces, type Vma } from './vma';
 import type { PageList } from './pageList';
 
@@ -62,9 +62,11 @@ export class Longterm {
   /** folio_is_longterm_pinnable() / is_pinnable_page(): CMA (all eras), ZONE_MOVABLE (≈5.13+); zero page exempt. */
   pinnable(pfn: number): boolean {
     const s = this.store;
-    if (s.has(s.head(pfn), PG_ZERO)) return true;
-    if (s.zoneIs(pfn, 'cma')) return false; // [unverified: chosen] CMA migration applies from E1 (check_and_migrate_cma_pages, 5.1)
-    if (s.zoneIs(pfn, 'movable')) return !this.movableUnpinnable;
+    const h = s.head(pfn); // once: a 1 GiB long-term pin asks this for every page (issue 12)
+    if (s.flags[h] & PG_ZERO) return true;
+    const zone = s.zone[h];
+    if (zone === ZONE_INDEX.cma) return false; // [unverified: chosen] CMA migration applies from E1 (check_and_migrate_cma_pages, 5.1)
+    if (zone === ZONE_INDEX.movable) return !this.movableUnpinnable;
     return true;
   }
 
