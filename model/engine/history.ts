@@ -341,6 +341,8 @@ export class HistoryStore {
   dropOldest(count: number, journalEntries: number): void {
     const n = Math.min(count, this.n);
     if (n <= 0) return;
+    const heldBefore = this.n;
+    const wordsBefore = this.wlen;
     let objs = 0;
     for (let i = 0; i < n; i++) if (idOf(this.kindGran[i]) === 0) this.objBytes -= eventBytes(this.objs[objs++]);
     // words before the first kept record with words of its own are dropped
@@ -383,9 +385,12 @@ export class HistoryStore {
       this.runs -= keep;
     }
     // give memory back after a large trim (bounded history must bound the arrays too), a quarter
-    // at a time: recording goes on after a trim, and regrowing from nothing re-copies every record
-    if (this.pos.length > INITIAL && this.n < this.pos.length / 4) this.growRecords(Math.max(INITIAL, this.n * 2, this.pos.length / 4));
-    if (this.words.length > INITIAL * 4 && this.wlen < this.words.length / 4) this.words = grow(this.words, Math.max(INITIAL * 4, this.wlen * 2, this.words.length / 4));
+    // at a time, and only when the records held before this trim used under a quarter of the
+    // arrays: recording goes on after a trim, and a history refilled to the level it had (a long
+    // session at its bound, the bench's loops) would otherwise regrow — fresh memory, every record
+    // copied — after each trim (issue 12: 10–15 % of a journaled pin+unpin)
+    if (this.pos.length > INITIAL && heldBefore < this.pos.length / 4) this.growRecords(Math.max(INITIAL, this.n * 2, this.pos.length / 4));
+    if (this.words.length > INITIAL * 4 && wordsBefore < this.words.length / 4) this.words = grow(this.words, Math.max(INITIAL * 4, this.wlen * 2, this.words.length / 4));
     this.cache.fill(undefined);
     this.epochN++;
   }

@@ -559,6 +559,7 @@ export class Journal {
     if (count > this.pos) throw new RangeError(`journal: cannot drop ${count} entries, only ${this.pos} are applied`);
     this.gen++;
     this.tplRun = -1;
+    const storedBefore = this.plen;
     // the stored entries to cut: up to the one holding position `count`, or the template of its run
     let cut: number;
     let keepRun = 0;
@@ -597,8 +598,10 @@ export class Journal {
     this.runs = kept;
     this.spanHi = this.spanLo = 0;
     // give memory back after a large trim (bounded history must also bound the arrays), a quarter
-    // at a time: recording goes on after a trim, and regrowing from nothing re-copies every entry
-    if (this.kind.length > 1024 && this.plen < this.kind.length / 4) this.resize(Math.max(1024, this.plen * 2, this.kind.length / 4));
+    // at a time, and only when the entries stored before this trim used under a quarter of the
+    // arrays: recording goes on after a trim, and refilling to the same level must not regrow
+    // (and re-copy every entry) after each trim (issue 12, as history.ts)
+    if (this.kind.length > 1024 && storedBefore < this.kind.length / 4) this.resize(Math.max(1024, this.plen * 2, this.kind.length / 4));
     if (this.slotOwner.length >= this.slotsKept * 2 + SLOT_COMPACT_MIN) this.compactSlots();
   }
 
