@@ -210,3 +210,62 @@ export function decodeEvent(id: number, words: Int32Array, at: number, strings: 
   }
   return o as unknown as ModelEvent;
 }
+
+/**
+ * Direct encoders of the two events a GUP call emits per page (issue 12): the same words
+ * `encodeEvent` writes for the object `{ kind: 'page.grab', pid, vaddr, … }` / `{ kind:
+ * 'page.release', … }` (a unit test checks them against it), written from the values themselves,
+ * so a page loop builds no event object when only the history keeps the event (machine.ts
+ * `emitWords`). The arguments are the row's fields in order; numbers are 32-bit integers (the
+ * page store's typed-array values and indexes), `vaddr` a user address below 2^64.
+ */
+export const PAGE_GRAB_ID = kindId('page.grab');
+export const PAGE_RELEASE_ID = kindId('page.release');
+const GRAB_SLOT = SLOT_BASE[PAGE_GRAB_ID];
+const RELEASE_SLOT = SLOT_BASE[PAGE_RELEASE_ID];
+
+/**
+ * Words of a value in 0..2^64-1 at words[w], words[w+1] (as encodeEvent's `v`): a bigint, or the
+ * same value as a number when it is an integer below 2^53 (exact; no bigint made per page).
+ */
+function putU64(words: Int32Array, w: number, v: bigint | number): void {
+  if (typeof v === 'number') {
+    words[w] = v % TWO32 | 0;
+    words[w + 1] = Math.floor(v / TWO32) | 0;
+  } else if (v < 0x20_0000_0000_0000n) {
+    const n = Number(v);
+    words[w] = n % TWO32 | 0;
+    words[w + 1] = Math.floor(n / TWO32) | 0;
+  } else {
+    words[w] = Number(v & M32) | 0;
+    words[w + 1] = Number(v >> 32n) | 0;
+  }
+}
+
+/** page.grab's words (13) into words[0…]; `vaddr` a bigint, or a number when an integer below 2^53. */
+export function pageGrabWords(
+  words: Int32Array, strings: StringTable, pid: number, vaddr: bigint | number, pfn: number, foll: string, refcount: number, pincount: number,
+  beforeRefcount: number, beforePincount: number, refs: number, path: string, flags: string, rule: string,
+): void {
+  words[0] = pid;
+  putU64(words, 1, vaddr);
+  words[3] = pfn;
+  words[4] = strings.idAt(GRAB_SLOT + 3, foll);
+  words[5] = refcount;
+  words[6] = pincount;
+  words[7] = beforeRefcount;
+  words[8] = beforePincount;
+  words[9] = refs;
+  words[10] = strings.idAt(GRAB_SLOT + 8, path);
+  words[11] = strings.idAt(GRAB_SLOT + 9, flags);
+  words[12] = strings.idAt(GRAB_SLOT + 10, rule);
+}
+
+/** page.release's words (5) into words[0…]. */
+export function pageReleaseWords(words: Int32Array, strings: StringTable, pfn: number, how: string, refcount: number, pincount: number, dirty: boolean): void {
+  words[0] = pfn;
+  words[1] = strings.idAt(RELEASE_SLOT + 1, how);
+  words[2] = refcount;
+  words[3] = pincount;
+  words[4] = dirty ? 1 : 0;
+}

@@ -141,6 +141,26 @@ export class HistoryStore {
   }
 
   /**
+   * `push` of an event given as its codec words (eventCodec.ts `pageGrabWords`, …): `src[0…]` holds
+   * the KIND_WORDS[id] words encodeEvent would write for it. The record is the one `push` makes.
+   */
+  pushWords(journalPos: number, time: number, thread: number, granularity: Granularity, node: number, id: number, src: Int32Array): void {
+    const i = this.n;
+    if (i === this.pos.length) this.growRecords(i * 2);
+    const r = this.runs;
+    if (r === 0 || this.runTime[r - 1] !== time || this.runThread[r - 1] !== thread) this.addRun(this.first + i, time, thread);
+    this.pos[i] = (journalPos + this.posDropped) >>> 0;
+    this.node[i] = node;
+    const w = KIND_WORDS[id];
+    const at = this.wlen;
+    if (at + w > this.words.length) this.words = grow(this.words, Math.max(this.words.length * 2, at + w));
+    const words = this.words;
+    for (let k = 0; k < w; k++) words[at + k] = src[k];
+    this.kindGran[i] = this.placeWords(i, id, w) | (id << 2) | granularityId(granularity);
+    this.n = i + 1;
+  }
+
+  /**
    * Record i's words were encoded at `wlen`: keep them (plain), or make the record a run member
    * — of the run the last record of its kind is in, or of a new run of the last two and this
    * one — when they are exactly the predicted words at the same seq distance. Returns the RUN
@@ -211,6 +231,11 @@ export class HistoryStore {
     const out = this.scratch;
     for (let k = 0; k < w; k++) out[k] = (hw[h + H_BASE + k] + Math.imul(j, hw[h + H_BASE + w + k])) | 0;
     return { words: out, at: 0 };
+  }
+
+  /** The event codec words `src[0…]` of kind id `id` stand for (pushWords' input, for listeners). */
+  decodeWords(id: number, src: Int32Array): ModelEvent {
+    return decodeEvent(id, src, 0, this.strings);
   }
 
   seq(i: number): number {
@@ -316,6 +341,8 @@ export class HistoryStore {
   dropOldest(count: number, journalEntries: number): void {
     const n = Math.min(count, this.n);
     if (n <= 0) return;
+    const heldBefore = this.n;
+    const wordsBefore = this.wlen;
     let objs = 0;
     for (let i = 0; i < n; i++) if (idOf(this.kindGran[i]) === 0) this.objBytes -= eventBytes(this.objs[objs++]);
     // words before the first kept record with words of its own are dropped
@@ -358,9 +385,12 @@ export class HistoryStore {
       this.runs -= keep;
     }
     // give memory back after a large trim (bounded history must bound the arrays too), a quarter
-    // at a time: recording goes on after a trim, and regrowing from nothing re-copies every record
-    if (this.pos.length > INITIAL && this.n < this.pos.length / 4) this.growRecords(Math.max(INITIAL, this.n * 2, this.pos.length / 4));
-    if (this.words.length > INITIAL * 4 && this.wlen < this.words.length / 4) this.words = grow(this.words, Math.max(INITIAL * 4, this.wlen * 2, this.words.length / 4));
+    // at a time, and only when the records held before this trim used under a quarter of the
+    // arrays: recording goes on after a trim, and a history refilled to the level it had (a long
+    // session at its bound, the bench's loops) would otherwise regrow — fresh memory, every record
+    // copied — after each trim (issue 12: 10–15 % of a journaled pin+unpin)
+    if (this.pos.length > INITIAL && heldBefore < this.pos.length / 4) this.growRecords(Math.max(INITIAL, this.n * 2, this.pos.length / 4));
+    if (this.words.length > INITIAL * 4 && wordsBefore < this.words.length / 4) this.words = grow(this.words, Math.max(INITIAL * 4, this.wlen * 2, this.words.length / 4));
     this.cache.fill(undefined);
     this.epochN++;
   }

@@ -46,6 +46,8 @@ const OBJ = 0;
 const NUM = 2;
 /** A property whose old and new values are both booleans (flags such as `waiting`): compact, 0/1. */
 const BOOL = 3;
+/** Slots interned past twice those kept at the last compaction before dropOldest compacts again. */
+const SLOT_COMPACT_MIN = 1024;
 /** Spans at least this long are undone / redone coalesced (see coalesced()). */
 const COALESCE_MIN = 1024;
 
@@ -128,6 +130,8 @@ export class Journal {
   /** How many of `objs` are PUSH / SHIFT values (for the estimate). */
   private values = 0;
   private objBase = 0;
+  /** Slots after the last compactSlots() (it runs again once there are twice as many, + SLOT_COMPACT_MIN). */
+  private slotsKept = 0;
   /** Interned (owner, field) pairs of typed-array slots. */
   private slotOwner: Array<Record<string, unknown>> = [];
   private slotField: string[] = [];
@@ -143,6 +147,16 @@ export class Journal {
   private pos = 0;
   /** When false, changes are applied but not recorded (bulk setup, headless runs). */
   recording = true;
+  /** The stored RUN entry whose template the tpl* arrays hold (cacheTemplate), −1 none. */
+  private tplRun = -1;
+  private tplKind = new Int32Array(RUN_MAX_PERIOD);
+  private tplSlot = new Int32Array(RUN_MAX_PERIOD);
+  private tplIa = new Float64Array(RUN_MAX_PERIOD);
+  private tplIb = new Float64Array(RUN_MAX_PERIOD);
+  private tplOa = new Float64Array(RUN_MAX_PERIOD);
+  private tplOb = new Float64Array(RUN_MAX_PERIOD);
+  private tplNa = new Float64Array(RUN_MAX_PERIOD);
+  private tplNb = new Float64Array(RUN_MAX_PERIOD);
   /** Per slot id: the coalesced walk that last wrote it (coalesced()). */
   private stamp = new Uint32Array(64);
   private stampGen = 0;
@@ -544,6 +558,8 @@ export class Journal {
     if (count <= 0) return;
     if (count > this.pos) throw new RangeError(`journal: cannot drop ${count} entries, only ${this.pos} are applied`);
     this.gen++;
+    this.tplRun = -1;
+    const storedBefore = this.plen;
     // the stored entries to cut: up to the one holding position `count`, or the template of its run
     let cut: number;
     let keepRun = 0;
@@ -582,14 +598,71 @@ export class Journal {
     this.runs = kept;
     this.spanHi = this.spanLo = 0;
     // give memory back after a large trim (bounded history must also bound the arrays), a quarter
-    // at a time: recording goes on after a trim, and regrowing from nothing re-copies every entry
-    if (this.kind.length > 1024 && this.plen < this.kind.length / 4) this.resize(Math.max(1024, this.plen * 2, this.kind.length / 4));
+    // at a time, and only when the entries stored before this trim used under a quarter of the
+    // arrays: recording goes on after a trim, and refilling to the same level must not regrow
+    // (and re-copy every entry) after each trim (issue 12, as history.ts)
+    if (this.kind.length > 1024 && storedBefore < this.kind.length / 4) this.resize(Math.max(1024, this.plen * 2, this.kind.length / 4));
+    if (this.slotOwner.length >= this.slotsKept * 2 + SLOT_COMPACT_MIN) this.compactSlots();
+  }
+
+  /** Interned slots (owner, field), for tests: bounded by the slots the kept entries use. */
+  get slotCount(): number {
+    return this.slotOwner.length;
+  }
+
+  /**
+   * Forget the slots no stored entry uses any more, numbering the others again in their order
+   * (issue 12): each slot holds its owner, so an object that ever changed through the journal —
+   * a vfio-ccw request, a page table, a queued action's array — stayed reachable after its
+   * entries were dropped, and the slot table grew by every such object for the whole session.
+   * Run from dropOldest once the table has doubled since the last time (amortised O(1) a slot).
+   */
+  private compactSlots(): void {
+    const n = this.slotOwner.length;
+    const map = new Int32Array(n).fill(-1);
+    const kind = this.kind;
+    const ref = this.ref;
+    const idx = this.index;
+    // slot ids live in `ref` (ELEM, NUM, BOOL) or `index` (PROP, PUSH, SHIFT)
+    for (let p = 0; p < this.plen; p++) {
+      const k = kind[p] & KIND_MASK;
+      if (k === ELEM || k === NUM || k === BOOL) map[ref[p]] = 0;
+      else if (k === PROP || k === PUSH || k === SHIFT) map[idx[p]] = 0;
+    }
+    const owners: Array<Record<string, unknown>> = [];
+    const fields: string[] = [];
+    const ids = new Map<object, Map<string, number>>();
+    for (let id = 0; id < n; id++) {
+      if (map[id] < 0) continue;
+      const o = this.slotOwner[id];
+      const f = this.slotField[id];
+      map[id] = owners.length;
+      let byField = ids.get(o);
+      if (!byField) ids.set(o, (byField = new Map()));
+      byField.set(f, owners.length);
+      owners.push(o);
+      fields.push(f);
+    }
+    for (let p = 0; p < this.plen; p++) {
+      const k = kind[p] & KIND_MASK;
+      if (k === ELEM || k === NUM || k === BOOL) ref[p] = map[ref[p]];
+      else if (k === PROP || k === PUSH || k === SHIFT) idx[p] = map[idx[p]];
+    }
+    this.slotOwner = owners;
+    this.slotField = fields;
+    this.slotIds = ids;
+    this.slotsKept = owners.length;
+    this.lastOwner = this.prevOwner = undefined;
+    this.lastField = this.prevField = undefined;
+    this.lastId = this.prevId = -1;
+    this.tplRun = -1;
   }
 
   /** Forget the undone future (a new action was taken after stepping back). */
   truncateFuture(): void {
     if (this.len === this.pos) return;
     this.gen++;
+    this.tplRun = -1;
     let plen: number;
     let runs = this.runs;
     while (runs > 0 && this.runLog[runs - 1] >= this.pos) runs--;
@@ -725,6 +798,29 @@ export class Journal {
     return enc === ENC_I32 ? this.neuv[p] : enc === ENC_U32 ? this.neuv[p] >>> 0 : this.wideNew[this.oldv[p] - this.wideBase];
   }
 
+  /**
+   * The template of the run whose RUN entry is stored at `run` (period p), field by field, as
+   * `predicts` reads it: the kind (−1 where the two groups' kinds or slots differ: nothing is
+   * predicted there), slot, and both groups' index, old and new values. Stored entries before
+   * the end never change; the cache is dropped whenever entries move or go (tplRun = −1).
+   */
+  private cacheTemplate(run: number, p: number): void {
+    for (let q = 0; q < p; q++) {
+      const a = run - 2 * p + q;
+      const b = a + p;
+      const ka = this.kind[a] & KIND_MASK;
+      this.tplKind[q] = ka === (this.kind[b] & KIND_MASK) && this.ref[a] === this.ref[b] ? ka : -1;
+      this.tplSlot[q] = this.ref[a];
+      this.tplIa[q] = this.index[a];
+      this.tplIb[q] = this.index[b];
+      this.tplOa[q] = this.oldAt(a);
+      this.tplOb[q] = this.oldAt(b);
+      this.tplNa[q] = this.newAt(a);
+      this.tplNb[q] = this.newAt(b);
+    }
+    this.tplRun = run;
+  }
+
   /** Does group g's entry q of the template starting at stored entry a (period p) equal this entry? */
   private predicts(a: number, p: number, g: number, k: number, slot: number, i: number, old: number, neu: number): boolean {
     const b = a + p;
@@ -740,7 +836,11 @@ export class Journal {
       const p = this.ref[lastRun];
       const n = this.index[lastRun];
       const q = n % p;
-      if (!this.predicts(lastRun - 2 * p + q, p, (n - q) / p + 2, k, slot, i, old, neu)) return false;
+      const g = (n - q) / p + 2;
+      // predicts(lastRun − 2p + q, p, g, …) on the template's fields read once per run (tpl*)
+      if (this.tplRun !== lastRun) this.cacheTemplate(lastRun, p);
+      if (this.tplKind[q] !== k || this.tplSlot[q] !== slot || nth(this.tplIa[q], this.tplIb[q], g) !== i ||
+        !same(nth(this.tplOa[q], this.tplOb[q], g), old) || !same(nth(this.tplNa[q], this.tplNb[q], g), neu)) return false;
       this.index[lastRun] = n + 1;
       this.len++;
       this.pos = this.len;

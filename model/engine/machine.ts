@@ -439,4 +439,46 @@ export class Machine {
       l.fn(r);
     }
   }
+
+  // ---- h5mm (issue 12): page loops (mm/gup.ts, mm/release.ts) ask once per slice whether an
+  // event kind is taken at all, and hand their per-page events over as codec words.
+
+  /** Is an event of `kind` kept (the history, unless lean) or read by a listener? */
+  takes(kind: ModelEventKind): boolean {
+    if (!this.lean) return true;
+    for (const l of this.listeners) if (l.kinds === undefined || l.kinds.has(kind)) return true;
+    return false;
+  }
+
+  /**
+   * `emit` of the event of kind id `id` (eventCodec.ts) whose words are `words[0…]`: the same
+   * record, with no event object unless a listener reads the kind (it gets the decoded event).
+   */
+  emitWords(id: number, kind: ModelEventKind, words: Int32Array, granularity: Granularity): void {
+    const h = this.#records;
+    let seq: number;
+    let node: StackNode | undefined;
+    if (this.lean) seq = this.leanSeq++;
+    else {
+      seq = h.firstSeq + h.length;
+      node = this.top;
+      h.pushWords(this.journal.position, this.state.time, this.state.thread, granularity, node.id, id, words);
+    }
+    const ls = this.listeners;
+    let r: HistoryRecord | undefined;
+    for (let i = 0; i < ls.length; i++) {
+      const l = ls[i];
+      if (l.kinds !== undefined && !l.kinds.has(kind)) continue;
+      r ??= {
+        seq,
+        journalPos: this.journal.position,
+        time: this.state.time,
+        thread: this.state.thread,
+        granularity,
+        frames: node ? node.frames() : Machine.NO_FRAMES,
+        event: h.decodeWords(id, words),
+      };
+      l.fn(r);
+    }
+  }
 }

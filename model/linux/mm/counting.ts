@@ -51,11 +51,24 @@ export class Counting {
     private readonly vmstat: Vmstat,
     /** E5 32-bit moves `_pincount` to page[2] (gup §0.1, ML-32). Journaled (Mm.setBits). */
     public bits: 32 | 64 = 64,
-  ) {}
+  ) {
+    this.exact64 = Uint8Array.from({ length: 64 }, (_, o) => (Counting.hasPincountRule(features.gupEra, 64, o) ? 1 : 0));
+    this.exact32 = Uint8Array.from({ length: 64 }, (_, o) => (Counting.hasPincountRule(features.gupEra, 32, o) ? 1 : 0));
+  }
 
   /** Does a folio of this order have an exact pin counter (gup §3.2)? */
   hasPincount(order: number): boolean {
-    switch (this.features.gupEra) {
+    // the rule below, tabulated per order for both word sizes: asked for every page pinned or unpinned
+    return (this.bits === 64 ? this.exact64 : this.exact32)[order] === 1;
+  }
+
+  /** hasPincountRule per order (0–63) with 64-bit and 32-bit words. */
+  private readonly exact64: Uint8Array;
+  private readonly exact32: Uint8Array;
+
+  /** gup §3.2 by era (E5: per word size, ML-32). */
+  private static hasPincountRule(era: GupEra, bits: 32 | 64, order: number): boolean {
+    switch (era) {
       case 'E0':
       case 'E1':
         return false;
@@ -65,7 +78,7 @@ export class Counting {
       case 'E4':
         return order >= 1;
       case 'E5':
-        return this.bits === 64 ? order >= 1 : order >= 2;
+        return bits === 64 ? order >= 1 : order >= 2;
     }
   }
 
@@ -184,14 +197,15 @@ export class Counting {
     const s = this.store;
     const h = s.head(pfn);
     const f = this.features;
-    if (!(f.zeroPageNotPinned && this.isZero(h))) this.checkRelease(h, refs, 'FOLL_PIN');
+    const zeroNoop = f.zeroPageNotPinned && this.isZero(h);
+    if (!zeroNoop) this.checkRelease(h, refs, 'FOLL_PIN');
     if (!f.pinTracking) {
       // E1: unpin_user_page() is put_page() (gup §1 correction).
       for (let i = 0; i < refs; i++) this.putRef(h, 1);
       if (f.gupEra === 'E1') this.m.journal.set(this.tally, 'e1Pins', this.tally.e1Pins - refs);
       return;
     }
-    if (f.zeroPageNotPinned && this.isZero(h)) return; // gup §3.5: zero page (6.5+): nothing
+    if (zeroNoop) return; // gup §3.5: zero page (6.5+): nothing
     if (this.hasPincount(s.order[h])) {
       s.setPin(h, s.pincount[h] - refs);
       this.putRef(h, refs);

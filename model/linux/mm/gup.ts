@@ -11,9 +11,11 @@ import { atLeast } from '../../kernel/version';
 import type { GupApiSpec } from './apis';
 import { eraAtLeast, type Counting, type FollMode } from './counting';
 import { ERRNO } from './errno';
+import { PAGE_GRAB_ID, pageGrabWords } from '../../engine/eventCodec';
 import { FOLL_BIT, follBits, follBitsString, follString, type FollBits } from './foll';
 import type { Longterm } from './longterm';
-import { PG_HWPOISON, PG_ZERO, type PageStore } from './pageStore';
+import type { PageList } from './pageList';
+import { KIND_INDEX, PG_HWPOISON, PG_ZERO, type PageStore } from './pageStore';
 import { fastPathChecks, type GupCallOptions } from './validate';
 import { AddressSpaces, isAnonVma, isCow, isRawPfn, noStructPages, PAGE_SIZE, pteWritable, ptePfn, vaddrOf, vpnOf, type Process, type Vma } from './vma';
 
@@ -34,11 +36,17 @@ interface SlowCall {
   readonly nr: number;
   readonly flags: FollBits;
   readonly want: boolean;
-  readonly out: number[];
+  readonly out: PageList;
   i: number;
   ret: number;
   v: Vma | undefined;
+  /** pageAddr's last page and its address. */
+  vi: number;
+  va: bigint;
 }
+
+/** Scratch for one event's codec words (eventCodec.ts), consumed by emitWords at once; not model state. */
+const EVENT_WORDS = new Int32Array(16);
 
 export class GupCore {
   /** Signal pending on the calling task (journaled through Mm.setSignalPending). */
@@ -70,7 +78,7 @@ export class GupCore {
   private readonly secretmemRefused: boolean;
 
   /** Run a validated call of `spec` with the effective `flags`; pages obtained are appended to `out`. */
-  call(spec: GupApiSpec, p: Process, start: bigint, nr: number, flags: ReadonlySet<string>, opts: GupCallOptions, out: number[]): number {
+  call(spec: GupApiSpec, p: Process, start: bigint, nr: number, flags: ReadonlySet<string>, opts: GupCallOptions, out: PageList): number {
     return runToEnd(this.callSteps(spec, p, start, nr, flags, opts, out));
   }
 
@@ -78,7 +86,7 @@ export class GupCore {
    * `call` as resumable work (engine/steps.ts, issue 13): the slow path's page loop yields every
    * SLICE_UNITS pages, between two pages, where every page before is grabbed and in `out`.
    */
-  *callSteps(spec: GupApiSpec, p: Process, start: bigint, nr: number, flags: ReadonlySet<string>, opts: GupCallOptions, out: number[]): Steps<number> {
+  *callSteps(spec: GupApiSpec, p: Process, start: bigint, nr: number, flags: ReadonlySet<string>, opts: GupCallOptions, out: PageList): Steps<number> {
     if (spec.fast) return yield* this.fastFallback(spec, p, start, nr, flags, out);
     if (nr === 0) return 0;
     const bits = follBits(flags);
@@ -87,13 +95,13 @@ export class GupCore {
   }
 
   /** gup_fast_fallback() / internal_get_user_pages_fast(): fast walk, then the slow path for the rest. */
-  private fastFallback(spec: GupApiSpec, p: Process, start: bigint, nr: number, flags: ReadonlySet<string>, out: number[]): Steps<number> {
+  private fastFallback(spec: GupApiSpec, p: Process, start: bigint, nr: number, flags: ReadonlySet<string>, out: PageList): Steps<number> {
     // [unverified: chosen] internal_get_user_pages_fast was renamed gup_fast_fallback in ≈6.9.
     const e4 = eraAtLeast(this.f, 'E4') && atLeast(this.f.version, 6, 9);
     return withinSteps(this.m, e4 ? 'gup_fast_fallback' : 'internal_get_user_pages_fast', this.fastFallbackBody(spec, p, start, nr, flags, out, e4));
   }
 
-  private *fastFallbackBody(spec: GupApiSpec, p: Process, start: bigint, nr: number, flags: ReadonlySet<string>, out: number[], e4: boolean): Steps<number> {
+  private *fastFallbackBody(spec: GupApiSpec, p: Process, start: bigint, nr: number, flags: ReadonlySet<string>, out: PageList, e4: boolean): Steps<number> {
     const chk = fastPathChecks(this.f, flags, start, nr, this.taskSizeMax);
     if (chk) {
       // gup §2.3: the fast path's flag-mask check is WARN_ON_ONCE (once per boot)
@@ -120,16 +128,16 @@ export class GupCore {
   }
 
   /** __gup_longterm_locked(): FOLL_LONGTERM runs the migrate-and-retry loop (gup §5). */
-  longtermLocked(p: Process, start: bigint, nr: number, flags: FollBits, want: boolean, out: number[]): Steps<number> {
+  longtermLocked(p: Process, start: bigint, nr: number, flags: FollBits, want: boolean, out: PageList): Steps<number> {
     const mode: FollMode = flags & FOLL_PIN ? 'FOLL_PIN' : 'FOLL_GET';
     const body = !(flags & FOLL_LONGTERM) || !want
       ? this.locked(p, start, nr, flags, want, out)
-      : this.longterm.pinLoopSteps(out.length, out, mode, () => this.locked(p, start, nr, flags, want, out));
+      : this.longterm.pinLoopSteps(out.n, out, mode, () => this.locked(p, start, nr, flags, want, out));
     return withinSteps(this.m, '__gup_longterm_locked', body);
   }
 
   /** __get_user_pages_locked(): adds FOLL_GET when a pages array is passed (E2+: unless FOLL_PIN). */
-  private locked(p: Process, start: bigint, nr: number, flags: FollBits, want: boolean, out: number[]): Steps<number> {
+  private locked(p: Process, start: bigint, nr: number, flags: FollBits, want: boolean, out: PageList): Steps<number> {
     let eff = flags;
     if (want && (this.f.gupEra === 'E1' || this.f.gupEra === 'E0' || !(eff & FOLL_PIN))) eff |= FOLL_GET;
     return withinSteps(this.m, '__get_user_pages_locked', withinSteps(this.m, '__get_user_pages', this.slow(p, start, nr, eff, want, out)));
@@ -162,7 +170,7 @@ export class GupCore {
    * follow_page_mask(): the PFN mapped at vaddr if GUP may take it as is, 'fault' when a fault is
    * needed (no PTE, write to a read-only PTE), or −errno.
    */
-  private follow(p: Process, v: Vma, vaddr: bigint, flags: FollBits, vpn = vpnOf(vaddr)): number | 'fault' | 'unshare' | 'nopage' {
+  private follow(p: Process, v: Vma, flags: FollBits, vpn: number): number | 'fault' | 'unshare' | 'nopage' {
     // the entry as a number, no { pfn, writable } object: this runs for every page of a GUP call (issue 12)
     const e = this.spaces.pteAt(p, vpn);
     if (e === undefined) {
@@ -179,7 +187,10 @@ export class GupCore {
       return 'nopage';
     }
     const s = this.store;
-    const zero = s.has(pfn, PG_ZERO) || s.kindIs(pfn, 'hugezero');
+    // the page's flags and its folio's kind read once (kindIs would find the head for each test)
+    const pflags = s.flags[pfn];
+    const kind = s.kind[s.head(pfn)];
+    const zero = (pflags & PG_ZERO) !== 0 || kind === KIND_INDEX.hugezero;
     if (flags & FOLL_WRITE && !writable) {
       // can_follow_write_pte(): FOLL_FORCE may follow an exclusive anon page in a read-only private mapping.
       const forcedCow = (flags & FOLL_FORCE) !== 0 && isAnonVma(v) && !zero && !v.write && !this.spaces.cowShared.has(s.head(pfn));
@@ -188,9 +199,9 @@ export class GupCore {
     // gup_must_unshare(): a read-only FOLL_PIN of a COW-shared anonymous page unshares it first (≈5.19+).
     if (!writable && this.mustUnshare(pfn, flags)) return 'unshare';
     if (zero && flags & FOLL_DUMP) return -ERRNO.EFAULT; // also the huge zero page (follow_huge_pmd)
-    if (s.has(pfn, PG_HWPOISON)) return flags & FOLL_HWPOISON ? -ERRNO.EHWPOISON : -ERRNO.EFAULT;
+    if (pflags & PG_HWPOISON) return flags & FOLL_HWPOISON ? -ERRNO.EHWPOISON : -ERRNO.EFAULT;
     // gup §2.4 −EREMOTEIO: a PCI P2PDMA page without FOLL_PCI_P2PDMA (follow_page_pte, 6.2+).
-    if (s.kindIs(pfn, 'p2pdma') && !(flags & FOLL_PCI_P2PDMA)) return -ERRNO.EREMOTEIO;
+    if (kind === KIND_INDEX.p2pdma && !(flags & FOLL_PCI_P2PDMA)) return -ERRNO.EREMOTEIO;
     return pfn;
   }
 
@@ -232,8 +243,8 @@ export class GupCore {
    * __get_user_pages(): the per-page loop; returns pages done, or −errno if none. Resumable: it
    * yields every SLICE_UNITS pages (issue 13); the pages themselves run in a plain loop (slowRun).
    */
-  private *slow(p: Process, start: bigint, nr: number, flags: FollBits, want: boolean, out: number[]): Steps<number> {
-    const c: SlowCall = { p, start, nr, flags, want, out, i: 0, ret: 0, v: undefined };
+  private *slow(p: Process, start: bigint, nr: number, flags: FollBits, want: boolean, out: PageList): Steps<number> {
+    const c: SlowCall = { p, start, nr, flags, want, out, i: 0, ret: 0, v: undefined, vi: 0, va: start };
     while (!this.slowRun(c, Math.min(nr, c.i + SLICE_UNITS)) && c.i < nr) yield { done: c.i, total: nr };
     const { i, ret } = c;
     if (i > 0) return i;
@@ -247,41 +258,50 @@ export class GupCore {
   /**
    * Pages c.i … until−1 of __get_user_pages (a folio batch may go past `until`). Returns true when
    * the call ended there (an error or a stop, `c.ret` set), false when it reached `until`.
+   * Per page it works on page numbers (the VMA's bounds as vpns, page i at vpn0 + i): the bigint
+   * address is made only where a rule or an event reads it (issue 12: a bigint per page was a heap
+   * object per page).
    */
   private slowRun(c: SlowCall, until: number): boolean {
     const s = this.store;
-    const { p, start, nr, flags, want, out } = c;
+    const { p, nr, flags, want, out } = c;
     const mode: FollMode = flags & FOLL_PIN ? 'FOLL_PIN' : 'FOLL_GET';
     const write = (flags & FOLL_WRITE) !== 0;
+    // asked once per slice: with nobody taking page.grab (a lean run), no event is built per page
+    const taken = this.m.takes('page.grab');
+    const grabName = this.grabFnName.slow;
     let i = c.i;
     let v = c.v;
     let ret = 0;
     let stopped = true;
-    const vpn0 = vpnOf(start); // page i is at vpn0 + i: no bigint shift per page
-    // page i's address, kept from one page to the next (one bigint add per page, not three operations)
-    let vi = i;
-    let va = start + BigInt(i) * PAGE_SIZE;
+    const vpn0 = vpnOf(c.start); // page i is at vpn0 + i: no bigint shift per page
+    // page i's address as a number, where every address of the call is below 2^53
+    const addrExact = c.start + BigInt(nr) * PAGE_SIZE < 0x20_0000_0000_0000n;
+    const addr0 = addrExact ? Number(c.start) : 0;
+    let vLo = v ? vpnOf(v.start) : 0;
+    let vHi = v ? vpnOf(v.end) : 0;
     outer: while (i < until) {
-      if (vi !== i) {
-        va = vi + 1 === i ? va + PAGE_SIZE : start + BigInt(i) * PAGE_SIZE;
-        vi = i;
-      }
-      const vaddr = va;
+      const vpn = vpn0 + i;
       // gup §2.4 −EINTR: fatal signal pending (any signal with FOLL_INTERRUPTIBLE).
       // [unverified: chosen] both are checked at the top of each page, where E4 checks the fatal one.
       const sig = this.task.signal;
       if (sig === 'fatal' || (sig === 'other' && flags & FOLL_INTERRUPTIBLE)) { ret = -ERRNO.EINTR; break; }
-      if (!v || vaddr >= v.end || vaddr < v.start) {
+      if (!v || vpn >= vHi || vpn < vLo) {
+        // VMAs are page-aligned (vma.ts addVma): vpn bounds say what the address bounds say
+        const vaddr = this.pageAddr(c, i);
         v = this.spaces.findVma(p, vaddr);
         if (!v) { ret = this.gatePage(vaddr, flags) ?? -ERRNO.EFAULT; break; }
         const e = this.checkVmaFlags(v, flags);
         if (e) { ret = e; break; }
+        vLo = vpnOf(v.start);
+        vHi = vpnOf(v.end);
       }
       const vma = v;
       let pfn = -1;
       for (let tries = 0; ; tries++) {
-        const r = this.follow(p, vma, vaddr, flags, vpn0 + i);
+        const r = this.follow(p, vma, flags, vpn);
         if (r === 'nopage') {
+          const vaddr = this.pageAddr(c, i);
           const e = this.noStructPage(p, vaddr, this.spaces.pte(p, vaddr)!.pfn, want);
           if (e < 0) { ret = e; break outer; }
           i += 1;
@@ -292,6 +312,7 @@ export class GupCore {
           pfn = r;
           break;
         }
+        const vaddr = this.pageAddr(c, i);
         if (flags & FOLL_NOFAULT) { ret = -ERRNO.EFAULT; break outer; }
         if (flags & FOLL_NOWAIT && vma.kind === 'file' && !this.spaces.pte(p, vaddr)) {
           // gup §2.4: FOLL_NOWAIT may return 0. The fault would wait for I/O: VM_FAULT_RETRY → −EBUSY → 0 progress.
@@ -309,8 +330,10 @@ export class GupCore {
       // E4 batches the rest of a PMD-mapped folio in one grab (gup §3.1 "slow path mechanics").
       if (AddressSpaces.pmdMapped(order) && this.e4) incr = Math.min((1 << order) - (pfn - h), nr - i);
       if (want) {
-        if (!this.grab(p, vaddr, pfn, 1, mode, 'slow', flags)) { ret = -ERRNO.ENOMEM; break; }
-        if (incr > 1 && !this.grab(p, vaddr + PAGE_SIZE, pfn + 1, incr - 1, mode, 'slow', flags)) {
+        // the event's address: a number while exact (below 2^53), else the bigint
+        const vaddr = !taken ? 0 : addrExact ? addr0 + i * 4096 : this.pageAddr(c, i);
+        if (!this.grabAs(grabName, p, vaddr, pfn, 1, mode, 'slow', flags, taken)) { ret = -ERRNO.ENOMEM; break; }
+        if (incr > 1 && !this.grabAs(grabName, p, !taken ? 0 : typeof vaddr === 'number' ? vaddr + 4096 : vaddr + PAGE_SIZE, pfn + 1, incr - 1, mode, 'slow', flags, taken)) {
           this.dropRefs(pfn, 1, mode);
           ret = -ERRNO.EFAULT;
           break;
@@ -326,12 +349,21 @@ export class GupCore {
     return stopped;
   }
 
+  /** Page i's address (start + i pages), kept from one page to the next: one bigint add per page in a walk. */
+  private pageAddr(c: SlowCall, i: number): bigint {
+    if (c.vi !== i) {
+      c.va = c.vi + 1 === i ? c.va + PAGE_SIZE : c.start + BigInt(i) * PAGE_SIZE;
+      c.vi = i;
+    }
+    return c.va;
+  }
+
   /**
    * The lockless walk (gup_fast_pte_range / gup_fast_pmd_leaf): stops at the first PTE it cannot
    * take; everything after it is left to the slow path. Walks page numbers, not bigint addresses:
    * the address is only made for the grab's event.
    */
-  private *fastWalkSteps(p: Process, start: bigint, nr: number, flags: FollBits, out: number[]): Steps<number> {
+  private *fastWalkSteps(p: Process, start: bigint, nr: number, flags: FollBits, out: PageList): Steps<number> {
     let i = 0;
     for (;;) {
       const until = Math.min(nr, i + SLICE_UNITS);
@@ -342,12 +374,15 @@ export class GupCore {
   }
 
   /** Pages from … until−1 of the walk (a PMD batch may go past `until`); returns where it got (< until: stopped). */
-  private fastWalk(p: Process, start: bigint, nr: number, flags: FollBits, out: number[], from: number, until: number): number {
+  private fastWalk(p: Process, start: bigint, nr: number, flags: FollBits, out: PageList, from: number, until: number): number {
     const s = this.store;
     const mode: FollMode = flags & FOLL_PIN ? 'FOLL_PIN' : 'FOLL_GET';
     const write = (flags & FOLL_WRITE) !== 0;
     const longterm = (flags & FOLL_LONGTERM) !== 0;
+    const taken = this.m.takes('page.grab');
+    const grabName = this.grabFnName.fast;
     const vpn0 = vpnOf(start);
+    const addrExact = vpn0 + nr < 2 ** 41; // (vpn0 + i) × 4096 below 2^53: the event's address as a number
     let i = from;
     while (i < until) {
       const e = this.spaces.pteAt(p, vpn0 + i);
@@ -365,7 +400,7 @@ export class GupCore {
       const refs = AddressSpaces.pmdMapped(order) ? Math.min((1 << order) - (pfn - h), nr - i) : 1;
       // try_grab_folio_fast(): a folio that may not be long-term pinned is given back before any pin accounting (≈5.13+).
       if (longterm && mode === 'FOLL_PIN' && !this.longterm.pinnable(pfn) && this.longterm.fastChecksPinnable()) break;
-      if (!this.grab(p, vaddrOf(vpn0 + i), pfn, refs, mode, 'fast', flags)) break;
+      if (!this.grabAs(grabName, p, !taken ? 0 : addrExact ? (vpn0 + i) * 4096 : vaddrOf(vpn0 + i), pfn, refs, mode, 'fast', flags, taken)) break;
       // Checks made after the grab roll it back (counted acquired and released, gup §4 "rollbacks").
       const rollback =
         (this.secretmemRefused && s.kindIs(pfn, 'secretmem')) ||
@@ -383,20 +418,49 @@ export class GupCore {
 
   /** Grab with the era's helper name on the stack and a page.grab event; false if refused. */
   grab(p: Process, vaddr: bigint, pfn: number, refs: number, mode: FollMode, path: 'slow' | 'fast', flags: FollBits): boolean {
-    return this.m.within(this.grabFnName[path], () => {
-      const s = this.store;
-      const h = s.head(pfn);
-      const before = { refcount: s.refcount[h], pincount: s.pincount[h] };
-      const rule = this.counting.grabRule(pfn, refs, mode);
-      const r = this.counting.grab(pfn, refs, mode, path);
-      if (r === 'refused') return false;
-      this.m.emit(
-        { kind: 'page.grab', pid: p.pid, vaddr, pfn, foll: mode, refcount: s.refcount[h], pincount: s.pincount[h], before, refs, path, flags: follBitsString(flags), rule },
-        'instruction',
-      );
-      return true;
-    });
+    return this.grabAs(this.grabFnName[path], p, vaddr, pfn, refs, mode, path, flags, this.m.takes('page.grab'));
   }
+
+  /**
+   * `grab` inside the frame `fn`; `taken`: someone takes page.grab (machine.takes, asked once per
+   * slice by the page loops). The arguments go through fields to one bound body, so a page costs
+   * no closure (issue 12); grabs do not nest.
+   */
+  private grabAs(fn: string, p: Process, vaddr: bigint | number, pfn: number, refs: number, mode: FollMode, path: 'slow' | 'fast', flags: FollBits, taken: boolean): boolean {
+    const a = this.g;
+    a.p = p;
+    a.vaddr = vaddr;
+    a.pfn = pfn;
+    a.refs = refs;
+    a.mode = mode;
+    a.path = path;
+    a.flags = flags;
+    a.taken = taken;
+    return this.m.within(fn, this.grabBody);
+  }
+
+  /** grabAs' arguments. */
+  private readonly g: { p: Process | undefined; vaddr: bigint | number; pfn: number; refs: number; mode: FollMode; path: 'slow' | 'fast'; flags: FollBits; taken: boolean } = {
+    p: undefined, vaddr: 0n, pfn: 0, refs: 0, mode: 'FOLL_PIN', path: 'slow', flags: 0, taken: false,
+  };
+
+
+  private readonly grabBody = (): boolean => {
+    const { p, vaddr, pfn, refs, mode, path, flags, taken } = this.g;
+    const s = this.store;
+    const h = s.head(pfn);
+    const beforeRef = s.refcount[h];
+    const beforePin = s.pincount[h];
+    const rule = taken ? this.counting.grabRule(pfn, refs, mode) : '';
+    const r = this.counting.grab(pfn, refs, mode, path);
+    if (r === 'refused') return false;
+    if (taken) {
+      // the event { kind: 'page.grab', pid, vaddr, pfn, foll, refcount, pincount, before, refs, path, flags, rule } as its words
+      pageGrabWords(EVENT_WORDS, this.m.records.strings, p!.pid, vaddr, pfn, mode, s.refcount[h], s.pincount[h], beforeRef, beforePin, refs, path, follBitsString(flags), rule);
+      this.m.emitWords(PAGE_GRAB_ID, 'page.grab', EVENT_WORDS, 'instruction');
+    }
+    return true;
+  };
 
   /** Undo a grab inside GUP (gup_put_folio / folio_put_refs). */
   dropRefs(pfn: number, refs: number, mode: FollMode): void {

@@ -10,8 +10,9 @@ import { atLeast } from '../../kernel/version';
 import type { Counting, FollMode } from './counting';
 import { ERRNO } from './errno';
 import { FOLL_BIT, type FollBits } from './foll';
-import { PG_DIRTY, PG_FREED, PG_ZERO, type PageStore } from './pageStore';
+import { PG_DIRTY, PG_FREED, PG_ZERO, ZONE_INDEX, type PageStore } from './pageStore';
 import { AddressSpaces, type Vma } from './vma';
+import type { PageList } from './pageList';
 
 export class Longterm {
   /** Test hook: make the next migrations fail (e.g. an extra reference held elsewhere). */
@@ -61,9 +62,11 @@ export class Longterm {
   /** folio_is_longterm_pinnable() / is_pinnable_page(): CMA (all eras), ZONE_MOVABLE (≈5.13+); zero page exempt. */
   pinnable(pfn: number): boolean {
     const s = this.store;
-    if (s.has(s.head(pfn), PG_ZERO)) return true;
-    if (s.zoneIs(pfn, 'cma')) return false; // [unverified: chosen] CMA migration applies from E1 (check_and_migrate_cma_pages, 5.1)
-    if (s.zoneIs(pfn, 'movable')) return !this.movableUnpinnable;
+    const h = s.head(pfn); // once: a 1 GiB long-term pin asks this for every page (issue 12)
+    if (s.flags[h] & PG_ZERO) return true;
+    const zone = s.zone[h];
+    if (zone === ZONE_INDEX.cma) return false; // [unverified: chosen] CMA migration applies from E1 (check_and_migrate_cma_pages, 5.1)
+    if (zone === ZONE_INDEX.movable) return !this.movableUnpinnable;
     return true;
   }
 
@@ -78,7 +81,7 @@ export class Longterm {
    * The long-term loop: pin (run), then fs-dax check (pre-5.13) and check_and_migrate_movable_pages;
    * on unpinnable folios unpin all, migrate, and retry (gup §5 "migrate-and-retry algorithm").
    */
-  pinLoop(base: number, out: number[], mode: FollMode, run: () => number): number {
+  pinLoop(base: number, out: PageList, mode: FollMode, run: () => number): number {
     return runToEnd(this.pinLoopSteps(base, out, mode, function* () { return run(); }));
   }
 
@@ -86,11 +89,11 @@ export class Longterm {
    * `pinLoop` as resumable work (issue 13): each pass is the resumable GUP walk `run`; the
    * allocation scope is that of this long-term call while it runs and restored when it yields.
    */
-  pinLoopSteps(base: number, out: number[], mode: FollMode, run: () => Steps<number>): Steps<number> {
+  pinLoopSteps(base: number, out: PageList, mode: FollMode, run: () => Steps<number>): Steps<number> {
     return this.inScope(this.pinPasses(base, out, mode, run));
   }
 
-  private *pinPasses(base: number, out: number[], mode: FollMode, run: () => Steps<number>): Steps<number> {
+  private *pinPasses(base: number, out: PageList, mode: FollMode, run: () => Steps<number>): Steps<number> {
     for (let pass = 0; ; pass++) {
       const rc = yield* run();
       if (rc <= 0) return rc;
@@ -98,7 +101,7 @@ export class Longterm {
         const got = out.slice(base, base + rc);
         // gup §5: put_page() on FOLL_PIN pins leaks 1023 refs only where pins are biased (5.7–5.10); in E1 unpin is put_page.
         this.m.within('check_dax_vmas', () => this.dropAll(got, mode, this.f.pinTracking && !atLeast(this.f.version, 5, 11)));
-        out.length = base;
+        out.truncate(base);
         return -ERRNO.EOPNOTSUPP;
       }
       const bad = this.unpinnableHeads(out, base, rc);
@@ -106,7 +109,7 @@ export class Longterm {
       const got = out.slice(base, base + rc);
       const r = this.m.within('check_and_migrate_movable_pages', () => {
         this.dropAll(got, mode, false);
-        out.length = base;
+        out.truncate(base);
         for (const h of bad) if (!this.migrate(h)) return -ERRNO.ENOMEM;
         return -ERRNO.EAGAIN;
       });
@@ -120,18 +123,18 @@ export class Longterm {
    * in the order first met (check_and_migrate_movable_pages' scan). A loop over the range in place:
    * a 1 GiB pin scanned a copy of its 262,144 PFNs through filter/map/Set (issue 12 profile).
    */
-  private unpinnableHeads(out: readonly number[], base: number, n: number): number[] {
+  private unpinnableHeads(out: PageList, base: number, n: number): number[] {
     let heads: Set<number> | undefined;
     for (let i = base; i < base + n; i++) {
-      const p = out[i];
+      const p = out.at(i);
       if (!this.pinnable(p)) (heads ??= new Set()).add(this.store.head(p));
     }
     return heads ? [...heads] : [];
   }
 
   /** Is any of out[base … base+n) an fs-dax page (the pre-5.13 check_dax_vmas)? */
-  private anyDax(out: readonly number[], base: number, n: number): boolean {
-    for (let i = base; i < base + n; i++) if (this.store.kindIs(out[i], 'dax')) return true;
+  private anyDax(out: PageList, base: number, n: number): boolean {
+    for (let i = base; i < base + n; i++) if (this.store.kindIs(out.at(i), 'dax')) return true;
     return false;
   }
 

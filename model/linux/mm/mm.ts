@@ -11,6 +11,7 @@ import { apiExists, GUP_APIS } from './apis';
 import { Counting, GUP_PIN_COUNTING_BIAS } from './counting';
 import { ERRNO, errnoName } from './errno';
 import { FOLL_BIT, parseFoll, type FollBits } from './foll';
+import { PageList } from './pageList';
 import { GupCore, type PendingSignal } from './gup';
 import { Longterm } from './longterm';
 import { PageStore, PG_DIRTY, PG_FREED, PG_HEAD, PG_HWPOISON, PG_PRESENT, PG_TAIL, PG_ZERO, type Zone } from './pageStore';
@@ -133,7 +134,7 @@ export class Mm {
     const p = this.spaces.proc(pid);
     const vma = this.spaces.findVma(p, vaddr);
     if (!vma) throw new Error(`no memfd is mapped at 0x${vaddr.toString(16)} in pid ${pid} (map a shmem or hugetlb VMA there)`);
-    const out: number[] = [];
+    const out = new PageList(0);
     let offset = 0;
     const ret = this.m.within('memfd_pin_folios', () => {
       const einval = (why: string) => {
@@ -235,7 +236,7 @@ export class Mm {
     if (!Number.isInteger(nrPages) || (nrPages < 0 && !spec.fast)) throw new Error(`${api}: nr_pages must be a non-negative integer, got ${nrPages}`);
     const p = this.spaces.proc(pid);
     const caller = parseFoll(flags, v);
-    const out: number[] = [];
+    const out = new PageList(opts.pagesNull ? 0 : nrPages);
     const m = this.m;
     const core = this.core;
     const features = this.features;
@@ -254,11 +255,11 @@ export class Mm {
       m.emit({ kind: 'gup.return', api, ret: r }, 'instruction');
       return r;
     })());
-    if (ret >= 0 && out.length !== ret && !opts.pagesNull) {
-      throw new Error(`mm model invariant: ${api} returned ${ret} but obtained ${out.length} pages`);
+    if (ret >= 0 && out.n !== ret && !opts.pagesNull) {
+      throw new Error(`mm model invariant: ${api} returned ${ret} but obtained ${out.n} pages`);
     }
-    // the array itself when it holds exactly the pages returned (a 1 GiB pin: no copy of 262,144 PFNs)
-    return { ret, pages: out.length === Math.max(ret, 0) ? out : out.slice(0, Math.max(ret, 0)) };
+    // the list's own array, trimmed to the pages returned (a 1 GiB pin: no copy of 262,144 PFNs)
+    return { ret, pages: out.take(Math.max(ret, 0)) };
   }
 
   /** `release` as resumable work (issue 13): yields every SLICE_UNITS pages released. */

@@ -31,8 +31,8 @@ export type PageKind = 'anon' | 'file' | 'shmem' | 'hugetlb' | 'secretmem' | 'ze
 export const PAGE_KINDS: readonly PageKind[] = ['anon', 'file', 'shmem', 'hugetlb', 'secretmem', 'zero', 'dax', 'device', 'p2pdma', 'hugezero'];
 
 /** Index of each zone and page kind in the `zone` / `kind` arrays (tests in page loops compare numbers). */
-const ZONE_INDEX = Object.fromEntries(ZONES.map((z, i) => [z, i])) as Record<Zone, number>;
-const KIND_INDEX = Object.fromEntries(PAGE_KINDS.map((k, i) => [k, i])) as Record<PageKind, number>;
+export const ZONE_INDEX: Readonly<Record<Zone, number>> = Object.fromEntries(ZONES.map((z, i) => [z, i])) as Record<Zone, number>;
+export const KIND_INDEX: Readonly<Record<PageKind, number>> = Object.fromEntries(PAGE_KINDS.map((k, i) => [k, i])) as Record<PageKind, number>;
 
 const INITIAL_CAPACITY = 1024;
 
@@ -165,12 +165,20 @@ export class PageStore {
     return this.zone[this.head(pfn)] === ZONE_INDEX[zone];
   }
 
+  /**
+   * The counters a pin or unpin writes per page. Not recording (a lean run): the element is
+   * assigned as setElem would, without its generic (owner, field) lookup (issue 12).
+   */
   setRef(head: number, v: number): void {
-    this.m.journal.setElem(this, 'refcount', head, v);
+    const j = this.m.journal;
+    if (j.recording) j.setElem(this, 'refcount', head, v);
+    else this.refcount[head] = v;
   }
 
   setPin(head: number, v: number): void {
-    this.m.journal.setElem(this, 'pincount', head, v);
+    const j = this.m.journal;
+    if (j.recording) j.setElem(this, 'pincount', head, v);
+    else this.pincount[head] = v;
   }
 
   setOwner(pfn: number, pid: number, vpn: number): void {

@@ -22,8 +22,25 @@ export class PageTable {
   /** vpn / 512 → table (journaled inserts; tables are never removed, an empty one costs 2 KiB). */
   readonly dir = new Map<number, PteTable>();
 
+  /**
+   * The table `get` found last and its key (a walk reads 512 entries of one table in a row). Only
+   * a table found is kept; `set` forgets it when it makes a table. An undo that removes a table
+   * (journal mapSet undone) first zeroes its entries, so a table kept after that reads as empty,
+   * which it is; a redo puts the same table object back.
+   */
+  private lastKey = -1;
+  private lastTable: PteTable | undefined;
+
   get(vpn: number): number | undefined {
-    const t = this.dir.get(Math.floor(vpn / PTRS_PER_PTE));
+    const d = Math.floor(vpn / PTRS_PER_PTE);
+    let t: PteTable | undefined;
+    if (d === this.lastKey) t = this.lastTable;
+    else {
+      t = this.dir.get(d);
+      if (t === undefined) return undefined;
+      this.lastKey = d;
+      this.lastTable = t;
+    }
     if (t === undefined) return undefined;
     const v = t.e[vpn % PTRS_PER_PTE];
     return v === 0 ? undefined : v - 1;
@@ -38,7 +55,11 @@ export class PageTable {
     if (!Number.isInteger(entry) || entry < 0 || entry >= 0x7fffffff) throw new RangeError(`PTE entry ${entry} out of range`);
     const d = Math.floor(vpn / PTRS_PER_PTE);
     let t = this.dir.get(d);
-    if (t === undefined) j.mapSet(this.dir, d, (t = new PteTable()));
+    if (t === undefined) {
+      j.mapSet(this.dir, d, (t = new PteTable()));
+      this.lastKey = -1;
+      this.lastTable = undefined;
+    }
     j.setElem(t, 'e', vpn % PTRS_PER_PTE, entry + 1);
   }
 

@@ -10,6 +10,10 @@ import { atLeast } from '../../kernel/version';
 import { apiExists, RELEASE_APIS } from './apis';
 import { eraAtLeast, type Counting } from './counting';
 import { PG_DIRTY, type PageStore } from './pageStore';
+import { PAGE_RELEASE_ID, pageReleaseWords } from '../../engine/eventCodec';
+
+/** Scratch for one event's codec words (eventCodec.ts), consumed by emitWords at once; not model state. */
+const EVENT_WORDS = new Int32Array(8);
 
 export class Releaser {
   /** gup §7: 5.7–≈5.11 unpin_user_page() had a devmap branch (put_devmap_managed_page). */
@@ -61,7 +65,8 @@ export class Releaser {
       case 'put_page':
         for (let i = 0; i < count; ) {
           const until = Math.min(count, i + SLICE_UNITS);
-          for (; i < until; i++) if (pages[i] >= 0) this.putPage(pages[i]);
+          const taken = this.m.takes('page.release');
+          for (; i < until; i++) if (pages[i] >= 0) this.putPage(pages[i], taken);
           if (i < count) yield { done: i, total: count };
         }
         return;
@@ -104,9 +109,9 @@ export class Releaser {
     });
   }
 
-  private putPage(pfn: number): void {
+  private putPage(pfn: number, taken: boolean): void {
     this.counting.putPage(pfn);
-    this.event(pfn, 'put_page');
+    if (taken) this.event(pfn, 'put_page');
   }
 
   /** unpin_user_pages() / unpin_user_pages_dirty_lock(): runs of one folio batched from ≈5.12 (gup §2.1). */
@@ -129,6 +134,9 @@ export class Releaser {
   private unpinManyRun(api: string, pages: readonly number[], n: number, makeDirty: boolean, from: number, until: number): number {
     const batch = atLeast(this.f.version, 5, 12);
     const skipNull = atLeast(this.f.version, 6, 11); // [unverified: chosen ≈6.11] NULL entries skipped
+    // asked once per slice: with nobody taking page.release (a lean run), no event is built per run
+    const taken = this.m.takes('page.release');
+    const s = this.store;
     let i = from;
     while (i < until) {
       const p = pages[i];
@@ -141,17 +149,20 @@ export class Releaser {
       }
       let run = 1;
       if (batch) {
-        const h = this.store.head(p);
-        while (i + run < n && pages[i + run] >= 0 && this.store.head(pages[i + run]) === h) run++;
+        const h = s.head(p);
+        while (i + run < n && pages[i + run] >= 0 && s.head(pages[i + run]) === h) run++;
       }
-      this.unpinRun(p, run, makeDirty, api);
+      this.unpinRun(p, run, makeDirty, api, taken);
       i += run;
     }
     return i;
   }
 
-  /** Dirty (if asked and not already dirty), then drop `refs` pins of the folio of `pfn` (gup §6). */
-  private unpinRun(pfn: number, refs: number, makeDirty: boolean, api: string): void {
+  /**
+   * Dirty (if asked and not already dirty), then drop `refs` pins of the folio of `pfn` (gup §6).
+   * `taken`: someone takes page.release (machine.takes; the page loop asks once per slice).
+   */
+  private unpinRun(pfn: number, refs: number, makeDirty: boolean, api: string, taken = this.m.takes('page.release')): void {
     const s = this.store;
     const h = s.head(pfn);
     if (makeDirty && !s.has(h, PG_DIRTY)) {
@@ -160,15 +171,29 @@ export class Releaser {
     }
     // gup §7: 5.7–≈5.11 unpin_user_page() had a devmap branch (put_devmap_managed_page); same counts.
     const devmap = this.devmapBranch && s.zoneIs(pfn, 'device');
-    this.m.within(devmap ? 'put_devmap_managed_page' : this.putFnName, () => {
-      this.counting.unpin(pfn, refs);
-      this.event(pfn, refs > 1 ? `${api} (${refs} pins of one folio)` : api);
-    });
+    const u = this.u;
+    u.pfn = pfn;
+    u.refs = refs;
+    u.api = api;
+    u.taken = taken;
+    this.m.within(devmap ? 'put_devmap_managed_page' : this.putFnName, this.unpinBody);
   }
 
+  /** unpinRun's arguments, read by its bound body: no closure per folio run (issue 12); unpins do not nest. */
+  private readonly u = { pfn: 0, refs: 0, api: '', taken: false };
+
+  private readonly unpinBody = (): void => {
+    const { pfn, refs, api, taken } = this.u;
+    this.counting.unpin(pfn, refs);
+    if (taken) this.event(pfn, refs > 1 ? `${api} (${refs} pins of one folio)` : api);
+  };
+
+
+  /** The event { kind: 'page.release', pfn, how, refcount, pincount, dirty }, as its codec words. */
   private event(pfn: number, how: string): void {
     const s = this.store;
     const h = s.head(pfn);
-    this.m.emit({ kind: 'page.release', pfn, how, refcount: s.refcount[h], pincount: s.pincount[h], dirty: s.has(h, PG_DIRTY) }, 'instruction');
+    pageReleaseWords(EVENT_WORDS, this.m.records.strings, pfn, how, s.refcount[h], s.pincount[h], s.has(h, PG_DIRTY));
+    this.m.emitWords(PAGE_RELEASE_ID, 'page.release', EVENT_WORDS, 'instruction');
   }
 }

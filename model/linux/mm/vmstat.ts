@@ -25,14 +25,22 @@ export class Vmstat {
     return this.features.pinTracking;
   }
 
+  // Not recording (a lean run), the counter is assigned as journal.set would, without its
+  // generic lookup: one per page pinned or unpinned (issue 12).
   acquired(refs: number): void {
     if (!this.exists || refs === 0) return;
-    this.m.journal.set(this.counters, 'nr_foll_pin_acquired', this.counters.nr_foll_pin_acquired + refs);
+    const j = this.m.journal;
+    const c = this.counters;
+    if (j.recording) j.set(c, 'nr_foll_pin_acquired', c.nr_foll_pin_acquired + refs);
+    else c.nr_foll_pin_acquired += refs;
   }
 
   released(refs: number): void {
     if (!this.exists || refs === 0) return;
-    this.m.journal.set(this.counters, 'nr_foll_pin_released', this.counters.nr_foll_pin_released + refs);
+    const j = this.m.journal;
+    const c = this.counters;
+    if (j.recording) j.set(c, 'nr_foll_pin_released', c.nr_foll_pin_released + refs);
+    else c.nr_foll_pin_released += refs;
   }
 
   /** Lines as `/proc/vmstat` prints them (empty before 5.7). */

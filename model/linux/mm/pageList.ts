@@ -1,0 +1,47 @@
+/**
+ * The `pages` array a GUP call fills (gup §2.1): PFNs in the order obtained, in a plain array
+ * sized for the call up front. Pushed one by one, a 1 GiB pin's 262,144 PFNs regrew the array
+ * about 30 times in V8's large-object space, a quarter of a lean pin's time (issue 12 profile).
+ */
+
+/** Pages reserved up front at most (a larger call grows the array past it). */
+const PRESIZE_MAX = 1 << 20;
+
+export class PageList {
+  private a: number[];
+  /** Pages held: a[0 … n). */
+  n = 0;
+
+  constructor(expected: number) {
+    this.a = expected > 0 ? new Array<number>(Math.min(expected, PRESIZE_MAX)) : [];
+  }
+
+  push(pfn: number): void {
+    if (this.n < this.a.length) this.a[this.n] = pfn;
+    else this.a.push(pfn);
+    this.n++;
+  }
+
+  at(i: number): number {
+    return this.a[i];
+  }
+
+  /** Forget the pages from `n` on (a failed pass gives its pages back). */
+  truncate(n: number): void {
+    this.n = Math.min(this.n, n);
+  }
+
+  /** Pages from … to−1, as a new array. */
+  slice(from: number, to: number): number[] {
+    return this.a.slice(from, Math.min(to, this.n));
+  }
+
+  /** The first `count` pages as a plain array: the list's own storage, trimmed (the list is done with). */
+  take(count: number): number[] {
+    this.a.length = Math.min(count, this.n);
+    const a = this.a;
+    this.a = [];
+    this.n = 0;
+    return a;
+  }
+}
