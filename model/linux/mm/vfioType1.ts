@@ -24,6 +24,10 @@ import { PAGE_SHIFT, PAGE_SIZE, type AddressSpaces, type Process } from './vma';
 export const IOMMU_READ = 1;
 export const IOMMU_WRITE = 2;
 
+/** vaddr_get_pfn's GUP flags (gup §10.1 step 4), one array each, not one per pinned page (issue 12). */
+const FOLL_WRITE_LONGTERM: readonly string[] = Object.freeze(['FOLL_WRITE', 'FOLL_LONGTERM']);
+const FOLL_LONGTERM_ONLY: readonly string[] = Object.freeze(['FOLL_LONGTERM']);
+
 /** First PFN the model gives VM_PFNMAP memory (no struct page behind it). [unverified: chosen] */
 export const PFNMAP_PFN_BASE = 0x8000000;
 
@@ -54,7 +58,7 @@ export interface VfioDma {
 
 /** What the GUP model offers the vfio layer (implemented by Mm). */
 export interface VfioMmOps {
-  gup(api: string, pid: number, start: bigint, nr: number, flags: string[]): { ret: number; pages: number[] };
+  gup(api: string, pid: number, start: bigint, nr: number, flags: readonly string[]): { ret: number; pages: number[] };
   release(api: string, pages: number[], makeDirty?: boolean, n?: number): void;
 }
 
@@ -354,9 +358,7 @@ export class VfioType1 {
     const fn = atLeast(this.f.version, 5, 13) ? 'vaddr_get_pfns' : 'vaddr_get_pfn'; // [unverified: chosen ≈5.13]
     return this.m.within(fn, () => {
       // The mapping's prot decides FOLL_WRITE (VFIO-510 passes dma->prot), not the pin request's.
-      const flags = ['FOLL_LONGTERM'];
-      if (dma.prot & IOMMU_WRITE) flags.unshift('FOLL_WRITE');
-      const r = this.ops.gup('pin_user_pages_remote', dma.pid, vaddr, 1, flags);
+      const r = this.ops.gup('pin_user_pages_remote', dma.pid, vaddr, 1, dma.prot & IOMMU_WRITE ? FOLL_WRITE_LONGTERM : FOLL_LONGTERM_ONLY);
       if (r.ret === 1) {
         const pfn = r.pages[0];
         if (this.store.has(this.store.head(pfn), PG_ZERO) && atLeast(this.f.version, 6, 0)) {

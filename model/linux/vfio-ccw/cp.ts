@@ -213,9 +213,12 @@ export function cpPrefetch(ctx: CpContext, cp: ChannelProgram): number {
   });
 }
 
+/** The host CCW's 8 bytes as they are stored (a scratch buffer: the store copies them, issue 12). */
+const CCW_BYTES = new Uint8Array(8);
+
 function setHostCcw(ctx: CpContext, chain: CcwChain, idx: number, c: Ccw1): void {
   ctx.m.journal.splice(chain.host, idx, 1, c); // one element, not a copy of the chain per CCW
-  ctx.host.write(chain.hostHead + 8 * idx, encodeCcw1(c));
+  ctx.host.write(chain.hostHead + 8 * idx, encodeCcw1(c, CCW_BYTES));
 }
 
 function fetchOne(ctx: CpContext, cp: ChannelProgram, chain: CcwChain, idx: number): number {
@@ -224,7 +227,7 @@ function fetchOne(ctx: CpContext, cp: ChannelProgram, chain: CcwChain, idx: numb
     return ctx.m.within('ccwchain_fetch_tic', () => {
       const target = chainContaining(cp, ccw.cda);
       if (!target) return -E.EFAULT;
-      setHostCcw(ctx, chain, idx, { ...ccw, cda: target.hostHead + (ccw.cda - target.guestHead) });
+      setHostCcw(ctx, chain, idx, { cmd: ccw.cmd, flags: ccw.flags, count: ccw.count, cda: target.hostHead + (ccw.cda - target.guestHead) });
       ctx.m.journal.push(chain.pa, { iova: [], host: [], runs: [], idal: 0 });
       return 0;
     });
@@ -262,10 +265,8 @@ function fetchOne(ctx: CpContext, cp: ChannelProgram, chain: CcwChain, idx: numb
       const r = ctx.m.within('page_array_pin', () => pinArray(ctx, pa, twoK));
       if (r < 0) return r;
     }
-    const idalBytes: number[] = new Array<number>(8 * pa.host.length);
-    for (let i = 0; i < pa.host.length; i++) putU64(idalBytes, 8 * i, pa.host[i]);
-    ctx.host.write(idal, idalBytes);
-    setHostCcw(ctx, chain, idx, { ...ccw, cda: idal, flags: ccw.flags | FLAG.IDA });
+    ctx.host.write(idal, idalBytesOf(pa.host));
+    setHostCcw(ctx, chain, idx, { cmd: ccw.cmd, flags: ccw.flags | FLAG.IDA, count: ccw.count, cda: idal });
     return 0;
   });
 }
@@ -382,8 +383,19 @@ function readU64(b: Uint8Array, o: number): number {
   return readU32(b, o) * 2 ** 32 + readU32(b, o + 4);
 }
 
+/** Scratch for the host IDAL bytes (the store copies them; most IDALs have one IDAW, issue 12). */
+let idalScratch = new Uint8Array(64);
+
+/** The host IDAL as stored: format-2 IDAWs, 8 bytes each (a view of a reused buffer). */
+function idalBytesOf(host: readonly number[]): Uint8Array {
+  const len = 8 * host.length;
+  if (idalScratch.length < len) idalScratch = new Uint8Array(len);
+  for (let i = 0; i < host.length; i++) putU64(idalScratch, 8 * i, host[i]);
+  return len === idalScratch.length ? idalScratch : idalScratch.subarray(0, len);
+}
+
 /** A format-2 IDAW (big-endian doubleword) at `o` of `b`. */
-function putU64(b: number[], o: number, a: number): void {
+function putU64(b: Uint8Array, o: number, a: number): void {
   const hi = Math.floor(a / 2 ** 32);
   const lo = a >>> 0;
   b[o] = hi >>> 24; b[o + 1] = (hi >>> 16) & 0xff; b[o + 2] = (hi >>> 8) & 0xff; b[o + 3] = hi & 0xff;
