@@ -64,12 +64,20 @@ export function unplug(q: QemuCss, sch: number): void {
   });
 }
 
+/**
+ * QEMU's io region buffer the notifier reads into (vcdev->io_region; one here for every device:
+ * the handler uses it only while it runs). Not model state.
+ */
+const IO_READ = new Uint8Array(IO_REGION.size);
+const READ_OK: IoReadResult = Object.freeze({ kind: 'ok' });
+const READ_SHORT: IoReadResult = Object.freeze({ kind: 'short' });
+
 /** css §10.4: read the whole io region and update the guest SCSW, then inject the interruption. */
 export function ioNotifier(q: QemuCss, sch: number, forced?: IoReadResult): void {
   const d = q.devices.get(sch)!;
   const s = q.core.schib;
-  const r = q.vfio.read(sch, d.regions.io, IO_REGION.size);
-  const result: IoReadResult = forced ?? (r.ret < 0 ? { kind: 'error', errno: -r.ret } : r.ret !== IO_REGION.size ? { kind: 'short' } : { kind: 'ok' });
+  const r = q.vfio.read(sch, d.regions.io, IO_REGION.size, IO_READ);
+  const result: IoReadResult = forced ?? (r.ret < 0 ? { kind: 'error', errno: -r.ret } : r.ret !== IO_REGION.size ? READ_SHORT : READ_OK);
   const change = ioReadOutcome(result);
   if (change.kind === 'deferred-cc3') {
     s.set(sch, 'scsw.cc', 3);
@@ -79,10 +87,11 @@ export function ioNotifier(q: QemuCss, sch: number, forced?: IoReadResult): void
     s.set(sch, 'scsw.actl', s.get(sch, 'scsw.actl') & ~ACTL.START_PEND);
     s.set(sch, 'scsw.stctl', STCTL_ALERT_END);
   } else {
-    const irb = r.data.subarray(24, 24 + 64);
-    for (let i = 0; i < 3; i++) s.setWord(sch, 7 + i, getU32(irb, i * 4));
-    storeBytes(q.m, d, 'esw', 0, irb, 12, 20);
-    if (s.get(sch, 'scsw.dstat') & DSTAT.UC && s.get(sch, 'pmcw.csense')) storeBytes(q.m, d, 'sense', 0, irb, 32, 32);
+    // the irb_area starts at byte 24 of the region (css §8.1): SCSW, then ESW (+12), ECW (+32)
+    const irb = r.data;
+    for (let i = 0; i < 3; i++) s.setWord(sch, 7 + i, getU32(irb, 24 + i * 4));
+    storeBytes(q.m, d, 'esw', 0, irb, 24 + 12, 20);
+    if (s.get(sch, 'scsw.dstat') & DSTAT.UC && s.get(sch, 'pmcw.csense')) storeBytes(q.m, d, 'sense', 0, irb, 24 + 32, 32);
   }
   q.m.journal.set(d.stats, 'ioIrqs', d.stats.ioIrqs + 1);
   // css §1.3, §10.4: the guest's SCSW now holds a deferred cc 3 (valid with status pending); the

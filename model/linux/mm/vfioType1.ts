@@ -24,15 +24,23 @@ import { PAGE_SHIFT, PAGE_SIZE, type AddressSpaces, type Process } from './vma';
 export const IOMMU_READ = 1;
 export const IOMMU_WRITE = 2;
 
+/** vaddr_get_pfn's GUP flags (gup §10.1 step 4), one array each, not one per pinned page (issue 12). */
+const FOLL_WRITE_LONGTERM: readonly string[] = Object.freeze(['FOLL_WRITE', 'FOLL_LONGTERM']);
+const FOLL_LONGTERM_ONLY: readonly string[] = Object.freeze(['FOLL_LONGTERM']);
+
 /** First PFN the model gives VM_PFNMAP memory (no struct page behind it). [unverified: chosen] */
 export const PFNMAP_PFN_BASE = 0x8000000;
 
 export type VfioIommuType = 'VFIO_TYPE1_IOMMU' | 'VFIO_TYPE1v2_IOMMU' | 'VFIO_SPAPR_TCE_IOMMU' | 'none';
 
+/**
+ * An rb-tree node. A value: a ref_count change stores a new node under its key (one entry), so
+ * the journal keeps no slot for nodes that live one I/O (issue 12).
+ */
 export interface VfioPfn {
-  iova: bigint;
-  pfn: number;
-  refCount: number;
+  readonly iova: bigint;
+  readonly pfn: number;
+  readonly refCount: number;
 }
 
 export interface VfioDma {
@@ -54,7 +62,7 @@ export interface VfioDma {
 
 /** What the GUP model offers the vfio layer (implemented by Mm). */
 export interface VfioMmOps {
-  gup(api: string, pid: number, start: bigint, nr: number, flags: string[]): { ret: number; pages: number[] };
+  gup(api: string, pid: number, start: bigint, nr: number, flags: readonly string[]): { ret: number; pages: number[] };
   release(api: string, pages: number[], makeDirty?: boolean, n?: number): void;
 }
 
@@ -248,8 +256,9 @@ export class VfioType1 {
         // [unverified: chosen] the kernel loops until the vendor driver has unpinned; a driver that never
         // does would hang the ioctl. The model warns and releases the pins itself.
         this.warn(`vfio_dma_do_unmap: ${d.pfns.size} page(s) of iova 0x${d.iova.toString(16)} still pinned by the vendor driver; released by the model`);
-        for (const v of [...d.pfns.values()]) {
-          while (v.refCount > 0) this.unpinPageExternal(d, v.iova);
+        for (const [key, v] of [...d.pfns]) {
+          // each unpin stores a new node (VfioPfn is a value): read the ref_count from the tree
+          while ((d.pfns.get(key)?.refCount ?? 0) > 0) this.unpinPageExternal(d, v.iova);
         }
       }
       if (d.iommuPinned.length) {
@@ -304,8 +313,8 @@ export class VfioType1 {
       const vpfn = dma.pfns.get(key);
       if (vpfn) {
         // vfio_iova_get_vfio_pfn(): already pinned, only the node's own ref_count (gup §10.1 step 3)
-        this.m.journal.set(vpfn, 'refCount', vpfn.refCount + 1);
-        this.m.emit({ kind: 'log', source: 'vfio', text: `vfio_pfn iova 0x${iova.toString(16)} already pinned: ref_count ${vpfn.refCount}, no second GUP pin (gup §10.1 step 3)` }, 'instruction');
+        this.m.journal.mapSet(dma.pfns, key, { iova: vpfn.iova, pfn: vpfn.pfn, refCount: vpfn.refCount + 1 });
+        this.m.emit({ kind: 'log', source: 'vfio', text: `vfio_pfn iova 0x${iova.toString(16)} already pinned: ref_count ${vpfn.refCount + 1}, no second GUP pin (gup §10.1 step 3)` }, 'instruction');
         pfns.push(vpfn.pfn);
         continue;
       }
@@ -354,9 +363,7 @@ export class VfioType1 {
     const fn = atLeast(this.f.version, 5, 13) ? 'vaddr_get_pfns' : 'vaddr_get_pfn'; // [unverified: chosen ≈5.13]
     return this.m.within(fn, () => {
       // The mapping's prot decides FOLL_WRITE (VFIO-510 passes dma->prot), not the pin request's.
-      const flags = ['FOLL_LONGTERM'];
-      if (dma.prot & IOMMU_WRITE) flags.unshift('FOLL_WRITE');
-      const r = this.ops.gup('pin_user_pages_remote', dma.pid, vaddr, 1, flags);
+      const r = this.ops.gup('pin_user_pages_remote', dma.pid, vaddr, 1, dma.prot & IOMMU_WRITE ? FOLL_WRITE_LONGTERM : FOLL_LONGTERM_ONLY);
       if (r.ret === 1) {
         const pfn = r.pages[0];
         if (this.store.has(this.store.head(pfn), PG_ZERO) && atLeast(this.f.version, 6, 0)) {
@@ -417,8 +424,9 @@ export class VfioType1 {
         this.m.emit({ kind: 'warn', message: `[model] vfio_unpin_page_external: iova 0x${iova.toString(16)} is not pinned; nothing to do (the kernel is silent too)`, ref: 'gup §10.1 step 8', note: true }, 'instruction');
         return 0;
       }
-      this.m.journal.set(v, 'refCount', v.refCount - 1);
-      if (v.refCount > 0) return 0;
+      const refCount = v.refCount - 1;
+      this.m.journal.mapSet(dma.pfns, key, { iova: v.iova, pfn: v.pfn, refCount });
+      if (refCount > 0) return 0;
       const unlocked = this.m.within('vfio_iova_put_vfio_pfn', () => {
         const n = this.putPfn(v.pfn, dma.prot);
         this.m.journal.mapDelete(dma.pfns, key);

@@ -25,8 +25,12 @@ export function decodeGuestCcw(b: Uint8Array, o: number, fmt: 0 | 1): Ccw1 {
   return { cmd, flags: b[o + 4], count: (b[o + 6] << 8) | b[o + 7], cda };
 }
 
-export function encodeCcw1(c: Ccw1): number[] {
-  return [c.cmd, c.flags, c.count >> 8, c.count & 0xff, c.cda >>> 24, (c.cda >>> 16) & 0xff, (c.cda >>> 8) & 0xff, c.cda & 0xff];
+/** The 8 bytes of a format-1 CCW, into `out` when given (a reused buffer), else a new array. */
+export function encodeCcw1(c: Ccw1, out?: Uint8Array): ArrayLike<number> {
+  if (!out) return [c.cmd, c.flags, c.count >> 8, c.count & 0xff, c.cda >>> 24, (c.cda >>> 16) & 0xff, (c.cda >>> 8) & 0xff, c.cda & 0xff];
+  out[0] = c.cmd; out[1] = c.flags; out[2] = c.count >> 8; out[3] = c.count & 0xff;
+  out[4] = c.cda >>> 24; out[5] = (c.cda >>> 16) & 0xff; out[6] = (c.cda >>> 8) & 0xff; out[7] = c.cda & 0xff;
+  return out;
 }
 
 /** css §9.1 rule 5: a TIC is exactly command byte 0x08 after format conversion. */

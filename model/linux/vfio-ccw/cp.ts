@@ -27,7 +27,10 @@ export interface PinRun {
   npage: number;
 }
 
-/** Per-CCW page array (`struct page_array`). */
+/**
+ * Per-CCW page array (`struct page_array`). A value: a change stores a new one in `chain.pa`
+ * (putPa), never a field of it, so the journal keeps no slot for objects that live one I/O.
+ */
 export interface PageArray {
   /** Guest IDAWs (pa_iova). */
   iova: number[];
@@ -213,9 +216,12 @@ export function cpPrefetch(ctx: CpContext, cp: ChannelProgram): number {
   });
 }
 
+/** The host CCW's 8 bytes as they are stored (a scratch buffer: the store copies them, issue 12). */
+const CCW_BYTES = new Uint8Array(8);
+
 function setHostCcw(ctx: CpContext, chain: CcwChain, idx: number, c: Ccw1): void {
   ctx.m.journal.splice(chain.host, idx, 1, c); // one element, not a copy of the chain per CCW
-  ctx.host.write(chain.hostHead + 8 * idx, encodeCcw1(c));
+  ctx.host.write(chain.hostHead + 8 * idx, encodeCcw1(c, CCW_BYTES));
 }
 
 function fetchOne(ctx: CpContext, cp: ChannelProgram, chain: CcwChain, idx: number): number {
@@ -224,8 +230,8 @@ function fetchOne(ctx: CpContext, cp: ChannelProgram, chain: CcwChain, idx: numb
     return ctx.m.within('ccwchain_fetch_tic', () => {
       const target = chainContaining(cp, ccw.cda);
       if (!target) return -E.EFAULT;
-      setHostCcw(ctx, chain, idx, { ...ccw, cda: target.hostHead + (ccw.cda - target.guestHead) });
-      ctx.m.journal.push(chain.pa, { iova: [], host: [], runs: [], idal: 0 });
+      setHostCcw(ctx, chain, idx, { cmd: ccw.cmd, flags: ccw.flags, count: ccw.count, cda: target.hostHead + (ccw.cda - target.guestHead) });
+      putPa(ctx, chain, idx, TIC_PA);
       return 0;
     });
   }
@@ -256,16 +262,13 @@ function fetchOne(ctx: CpContext, cp: ChannelProgram, chain: CcwChain, idx: numb
       iova = [first];
       for (let i = 1; i < n; i++) iova.push(Math.floor(iova[i - 1] / block) * block + block);
     }
-    const pa: PageArray = { iova, host: iova.slice(), runs: [], idal };
-    ctx.m.journal.push(chain.pa, pa);
+    putPa(ctx, chain, idx, { iova, host: iova.slice(), runs: [], idal });
     if (doesDataTransfer(ccw)) {
-      const r = ctx.m.within('page_array_pin', () => pinArray(ctx, pa, twoK));
+      const r = ctx.m.within('page_array_pin', () => pinArray(ctx, chain, idx, twoK));
       if (r < 0) return r;
     }
-    const idalBytes: number[] = new Array<number>(8 * pa.host.length);
-    for (let i = 0; i < pa.host.length; i++) putU64(idalBytes, 8 * i, pa.host[i]);
-    ctx.host.write(idal, idalBytes);
-    setHostCcw(ctx, chain, idx, { ...ccw, cda: idal, flags: ccw.flags | FLAG.IDA });
+    ctx.host.write(idal, idalBytesOf(chain.pa[idx].host));
+    setHostCcw(ctx, chain, idx, { cmd: ccw.cmd, flags: ccw.flags | FLAG.IDA, count: ccw.count, cda: idal });
     return 0;
   });
 }
@@ -274,30 +277,41 @@ function fetchOne(ctx: CpContext, cp: ChannelProgram, chain: CcwChain, idx: numb
  * `page_array_pin` (css §9.2): one vfio_pin_pages per IDAW in 2K mode; in 4K mode contiguous
  * runs are coalesced. A failure unpins everything pinned for this CCW: partial pin → -EINVAL.
  */
-function pinArray(ctx: CpContext, pa: PageArray, unaligned: boolean): number {
-  const host = pa.iova.slice();
+function pinArray(ctx: CpContext, chain: CcwChain, idx: number, unaligned: boolean): number {
+  const { iova, idal } = chain.pa[idx];
+  const host = iova.slice();
+  const runs: PinRun[] = [];
   let pinned = 0;
-  while (pinned < pa.iova.length) {
+  while (pinned < iova.length) {
     let npage = 1;
     if (!unaligned) {
-      while (pinned + npage < pa.iova.length && pa.iova[pinned] + npage * PAGE_SIZE === pa.iova[pinned + npage]) npage++;
+      while (pinned + npage < iova.length && iova[pinned] + npage * PAGE_SIZE === iova[pinned + npage]) npage++;
     }
     const fault = ctx.pinFault?.(npage);
-    if (fault) injected(ctx, `vfio_pin_pages(${hx(pa.iova[pinned])}, ${npage}) ${fault.kind === 'fail' ? `fails with -${fault.errno}` : `pins only ${npage - 1} page(s)`}`, 'css §9.2');
-    const r = ctx.iommu.pin(pa.iova[pinned], npage, fault);
+    if (fault) injected(ctx, `vfio_pin_pages(${hx(iova[pinned])}, ${npage}) ${fault.kind === 'fail' ? `fails with -${fault.errno}` : `pins only ${npage - 1} page(s)`}`, 'css §9.2');
+    const r = ctx.iommu.pin(iova[pinned], npage, fault);
     if (r.ret < 0 || r.ret !== npage) {
       // css §9.2: a partial pin unpins everything, including the pages this call did pin
-      if (r.ret > 0) ctx.iommu.unpin(pa.iova[pinned], r.ret);
-      for (const run of pa.runs) ctx.iommu.unpin(run.iova, run.npage);
-      ctx.m.journal.set(pa, 'runs', []);
+      if (r.ret > 0) ctx.iommu.unpin(iova[pinned], r.ret);
+      for (const run of runs) ctx.iommu.unpin(run.iova, run.npage);
+      if (runs.length) putPa(ctx, chain, idx, { ...chain.pa[idx], runs: [] });
       return r.ret < 0 ? r.ret : -E.EINVAL; // partial pin → -EINVAL
     }
-    ctx.m.journal.push(pa.runs, { iova: pa.iova[pinned], npage });
-    for (let i = 0; i < npage; i++) host[pinned + i] = r.pfns[i] * PAGE_SIZE + (pa.iova[pinned + i] % PAGE_SIZE);
+    runs.push({ iova: iova[pinned], npage });
+    for (let i = 0; i < npage; i++) host[pinned + i] = r.pfns[i] * PAGE_SIZE + (iova[pinned + i] % PAGE_SIZE);
     pinned += npage;
+    // the run is recorded as soon as it is pinned; the host IDAWs with the last one
+    putPa(ctx, chain, idx, { iova, host: pinned === iova.length ? host : chain.pa[idx].host, runs: runs.slice(), idal });
   }
-  ctx.m.journal.set(pa, 'host', host);
   return 0;
+}
+
+/** A TIC's page array: nothing pinned, no IDAL (shared: page arrays are values). */
+const TIC_PA: PageArray = Object.freeze({ iova: Object.freeze([]) as unknown as number[], host: Object.freeze([]) as unknown as number[], runs: Object.freeze([]) as unknown as PinRun[], idal: 0 });
+
+/** chain.pa[idx] := pa (appended when idx is the next index): one journal entry, the old value kept. */
+function putPa(ctx: CpContext, chain: CcwChain, idx: number, pa: PageArray): void {
+  ctx.m.journal.splice(chain.pa, idx, idx < chain.pa.length ? 1 : 0, pa);
 }
 
 /** `cp_get_orb` (css §9.2, §8.5): the ORB the host issues SSCH with. */
@@ -339,12 +353,13 @@ export function cpFree(ctx: CpContext, cp: ChannelProgram): void {
 
 function freeChains(ctx: CpContext, cp: ChannelProgram): void {
   for (const chain of cp.chains) {
-    for (const pa of chain.pa) {
+    for (let j = 0; j < chain.pa.length; j++) {
+      const pa = chain.pa[j];
       if (!pa.runs.length) continue;
       ctx.m.within('page_array_unpin_free', () => {
         for (const run of pa.runs) ctx.iommu.unpin(run.iova, run.npage);
       });
-      ctx.m.journal.set(pa, 'runs', []);
+      putPa(ctx, chain, j, { ...pa, runs: [] });
     }
   }
   while (cp.chains.length) ctx.m.journal.shift(cp.chains);
@@ -382,8 +397,19 @@ function readU64(b: Uint8Array, o: number): number {
   return readU32(b, o) * 2 ** 32 + readU32(b, o + 4);
 }
 
+/** Scratch for the host IDAL bytes (the store copies them; most IDALs have one IDAW, issue 12). */
+let idalScratch = new Uint8Array(64);
+
+/** The host IDAL as stored: format-2 IDAWs, 8 bytes each (a view of a reused buffer). */
+function idalBytesOf(host: readonly number[]): Uint8Array {
+  const len = 8 * host.length;
+  if (idalScratch.length < len) idalScratch = new Uint8Array(len);
+  for (let i = 0; i < host.length; i++) putU64(idalScratch, 8 * i, host[i]);
+  return len === idalScratch.length ? idalScratch : idalScratch.subarray(0, len);
+}
+
 /** A format-2 IDAW (big-endian doubleword) at `o` of `b`. */
-function putU64(b: number[], o: number, a: number): void {
+function putU64(b: Uint8Array, o: number, a: number): void {
   const hi = Math.floor(a / 2 ** 32);
   const lo = a >>> 0;
   b[o] = hi >>> 24; b[o + 1] = (hi >>> 16) & 0xff; b[o + 2] = (hi >>> 8) & 0xff; b[o + 3] = hi & 0xff;

@@ -378,9 +378,12 @@ export class VfioCcw {
 
   // ---- region access (regionAccess.ts; vfio_ccw_mdev_read / _write, css §8.1) ------------------
 
-  /** pread on the device fd: the bytes, or a negative errno. */
-  read(sch: number, offset: number, count: number): { ret: number; data: Uint8Array } {
-    return regionAccess.regionRead(this, sch, offset, count);
+  /**
+   * pread on the device fd: the bytes, or a negative errno. With `into` (the reader's own buffer,
+   * at least `count` bytes) the bytes are copied there and `data` is that buffer.
+   */
+  read(sch: number, offset: number, count: number, into?: Uint8Array): { ret: number; data: Uint8Array } {
+    return regionAccess.regionRead(this, sch, offset, count, into);
   }
 
   /** pwrite on the device fd: the byte count, the region's ret_code, or a negative errno. */

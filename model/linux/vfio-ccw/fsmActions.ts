@@ -142,9 +142,11 @@ function newProgram(d: VfioCcw, p: VfioCcwPrivate, orb: OrbFields, arenaBase: nu
 /** `fsm_io_helper` (css §8.3, §5.5): host SSCH with the translated ORB. */
 function ioHelper(d: VfioCcw, p: VfioCcwPrivate): number {
   const hs = d.cio.subchannel(p.sch);
-  const orb = cpGetOrb(d.cpContext(p), p.cp, hostSchAddr(p.sch), hs.lpm, d.options.lpmRule);
-  // readable as vfio(SID).orb.FIELD (issue 11 E); the same ORB as last time is not stored again
-  if (!sameOrb(p.hostOrb, orb)) setPriv(d.m, p, 'hostOrb', Object.freeze({ ...orb }));
+  const built = cpGetOrb(d.cpContext(p), p.cp, hostSchAddr(p.sch), hs.lpm, d.options.lpmRule);
+  // readable as vfio(SID).orb.FIELD (issue 11 E); the same ORB as last time is not stored again,
+  // and the host SSCH gets that frozen ORB itself, so the machine keeps it too (issue 12)
+  if (!sameOrb(p.hostOrb, built)) setPriv(d.m, p, 'hostOrb', Object.freeze({ ...built }));
+  const orb = p.hostOrb!;
   if (d.options.lpmRule === 'rfc') {
     d.warn(`ORB LPM replaced by the subchannel lpm 0x${hs.lpm.toString(16)} (RFC v1 rule, not merged)`, 'css §8.5');
   }

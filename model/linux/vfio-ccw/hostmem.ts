@@ -41,15 +41,35 @@ export class HostMemory extends GuestMemory {
   private page(addr: number, create: boolean): { b: Uint8Array; off: number } | undefined {
     if (addr >= DMA_BASE && addr < DMA_BASE + DMA_SIZE) {
       const idx = Math.floor((addr - DMA_BASE) / PAGE);
-      let p = this.dma.get(idx);
-      if (!p) {
-        if (!create) return { b: ZERO_PAGE, off: (addr - DMA_BASE) % PAGE };
-        p = { b: new Uint8Array(PAGE) };
-        this.mach.journal.mapSet(this.dma, idx, p);
-      }
-      return { b: p.b, off: (addr - DMA_BASE) % PAGE };
+      const p = create ? this.dmaFrame(idx) : this.dma.get(idx);
+      return { b: p ? p.b : ZERO_PAGE, off: (addr - DMA_BASE) % PAGE };
     }
     return undefined;
+  }
+
+  /** DMA-area page `idx`, allocated (journaled) on first store. */
+  private dmaFrame(idx: number): { b: Uint8Array } {
+    let p = this.dma.get(idx);
+    if (!p) {
+      p = { b: new Uint8Array(PAGE) };
+      this.mach.journal.mapSet(this.dma, idx, p);
+    }
+    return p;
+  }
+
+  /**
+   * A store into one DMA-area page (the translator's host CCWs and IDALs, every start): the
+   * bytes that differ, journaled one by one as `write` does, without its per-page lookups (issue 12).
+   */
+  private writeDma(addr: number, data: ArrayLike<number>): void {
+    const rel = addr - DMA_BASE;
+    const p = this.dmaFrame(Math.floor(rel / PAGE));
+    const b = p.b;
+    const off = rel % PAGE;
+    for (let k = 0; k < data.length; k++) {
+      const v = data[k] & 0xff;
+      if (b[off + k] !== v) this.mach.journal.setElem(p, 'b', off + k, v);
+    }
   }
 
   /** Guest absolute address behind a host physical address of a page frame, or undefined. */
@@ -105,6 +125,10 @@ export class HostMemory extends GuestMemory {
   }
 
   override write(addr: number, data: ArrayLike<number>): boolean {
+    if (Number.isInteger(addr) && addr >= DMA_BASE && addr < DMA_BASE + DMA_SIZE && ((addr - DMA_BASE) % PAGE) + data.length <= PAGE) {
+      this.writeDma(addr, data); // inside one DMA page: always in range
+      return true;
+    }
     if (!this.inRange(addr, data.length)) return false;
     let i = 0;
     while (i < data.length) {

@@ -28,8 +28,15 @@ const REGION_SPAN = 1 << VFIO_CCW_OFFSET_SHIFT;
 /** Position inside the region (the low VFIO_CCW_OFFSET_SHIFT bits of the file offset). */
 const posIn = (offset: number): number => offset % REGION_SPAN;
 
-/** pread on the device fd: the bytes, or a negative errno. */
-export function regionRead(d: VfioCcw, sch: number, offset: number, count: number): { ret: number; data: Uint8Array } {
+/** The bytes [pos, pos + count) of a region struct: a copy, or into the reader's buffer. */
+function copyOut(src: Uint8Array, pos: number, count: number, into: Uint8Array | undefined): Uint8Array {
+  if (!into || into.length < count) return src.slice(pos, pos + count);
+  for (let i = 0; i < count; i++) into[i] = src[pos + i];
+  return into;
+}
+
+/** pread on the device fd: the bytes (into the caller's buffer when given), or a negative errno. */
+export function regionRead(d: VfioCcw, sch: number, offset: number, count: number, into?: Uint8Array): { ret: number; data: Uint8Array } {
   const p = d.device(sch);
   return d.m.within('vfio_ccw_mdev_read', () => {
     const none = NONE;
@@ -40,8 +47,8 @@ export function regionRead(d: VfioCcw, sch: number, offset: number, count: numbe
     const pos = posIn(offset);
     if (pos + count > def.size) return { ret: -E.EINVAL, data: none };
     switch (def.name) {
-      case 'io': return { ret: count, data: p.io.slice(pos, pos + count) };
-      case 'async': return { ret: count, data: p.cmd.slice(pos, pos + count) };
+      case 'io': return { ret: count, data: copyOut(p.io, pos, count, into) };
+      case 'async': return { ret: count, data: copyOut(p.cmd, pos, count, into) };
       case 'schib': return d.m.within('vfio_ccw_schib_region_read', () => {
         const hs = d.cio.subchannel(sch);
         if (d.cio.cioUpdateSchib(hs)) return { ret: -E.ENODEV, data: none };

@@ -3,7 +3,7 @@
  * changes nothing records nothing; while journaling a change replaces the struct with one entry
  * (the old struct is left as it was); lean runs change it in place; stepping back and forth over
  * many I/O cycles (also a coalesced walk) gives back every region byte; ORBs are compared field by
- * field (css §2).
+ * field (css §2); page arrays and vfio_pfn nodes are values, replaced and never changed in place.
  */
 import * as assert from 'node:assert/strict';
 import { Machine } from '../../../model/engine/machine';
@@ -85,6 +85,44 @@ describe('vfio-ccw I/O cycles on the journal (css §8.1, §10.2, issue 12)', () 
     j.undoTo(tschs[1].journalPos);
     assert.equal(p2.hostOrb, hostOrb);
     assert.equal(two.v.qemu.device(SCH)!.orb, qemuOrb);
+    j.redoTo(end);
+  });
+
+  it('page arrays and vfio_pfn nodes are values: each change stores a new one, the stored ones never change; stepping back restores them (css §9.2, gup §10.1 step 8)', () => {
+    const { r, v } = run(cycles(1));
+    const j = r.m.journal;
+    const end = j.position;
+    const p = v.vfio.device(SCH);
+    const grabs = r.m.history.filter((h) => h.event.kind === 'page.grab');
+    const releases = r.m.history.filter((h) => h.event.kind === 'page.release');
+    assert.equal(grabs.length, 2); // WRITE 16 bytes at 0x2000, READ 16 bytes into 0x3000: one page each
+    assert.equal(releases.length, 2);
+    const pfn = (h: (typeof grabs)[number]): number => (h.event.kind === 'page.grab' ? h.event.pfn : -1);
+    // at the second CCW's grab: the first CCW's run is recorded and its host IDAW translated
+    // (css §9.2: host IDAW = host page of the guest IDAW + guest address mod 4K); the second not yet
+    j.undoTo(grabs[1].journalPos);
+    const [pa0, pa1] = p.cp.chains[0].pa;
+    assert.deepEqual(pa0, { iova: [0x2000], host: [pfn(grabs[0]) * 4096], runs: [{ iova: 0x2000, npage: 1 }], idal: pa0.idal });
+    assert.deepEqual(pa1, { iova: [0x3000], host: [0x3000], runs: [], idal: pa1.idal });
+    const seen = JSON.stringify(pa0);
+    // cp_free's first put_pfn: the node is still in the tree with ref_count 0 (gup §10.1 step 8)
+    j.redoTo(releases[0].journalPos);
+    assert.equal(r.mm.vfio.vpfn(0x2000n)?.refCount, 0);
+    assert.equal(r.mm.vfio.vpfn(0x3000n)?.refCount, 1);
+    assert.equal(p.cp.chains[0].pa[0], pa0);
+    // the second: the first CCW's runs are gone from the chain, in a new array; the one stored at the grab is unchanged
+    j.redoTo(releases[1].journalPos);
+    assert.equal(r.mm.vfio.vpfn(0x2000n), undefined);
+    assert.equal(r.mm.vfio.vpfn(0x3000n)?.refCount, 0);
+    assert.deepEqual(p.cp.chains[0].pa[0].runs, []);
+    assert.notEqual(p.cp.chains[0].pa[0], pa0);
+    assert.equal(JSON.stringify(pa0), seen);
+    j.redoTo(end);
+    assert.equal(p.cp.chains.length, 0);
+    assert.equal(r.mm.vfio.vpfn(0x2000n), undefined);
+    assert.equal(JSON.stringify(pa0), seen);
+    j.undoTo(grabs[1].journalPos);
+    assert.equal(p.cp.chains[0].pa[0], pa0);
     j.redoTo(end);
   });
 
