@@ -28,6 +28,18 @@ import type { GuestCpu } from '../guest/cpu';
 import { statementLimitProblem } from './statementLimits';
 import { DEFAULT_LIMITS, LimitError, type Limits } from '../limits';
 import type { Pipe } from '../linux/mm/pipes';
+import type { ModelEvent } from '../engine/events';
+
+/** A statement executor (model/scenario/exec/): true when it ran `st`, false when `st` is not its kind. */
+type Executor = (r: Runner, st: Stmt) => boolean;
+
+/**
+ * The executors, asked in this order. Which one runs a statement depends only on its kind and
+ * the topology (`device` is vfio's in the vfio topology, the machine's otherwise), so a runner
+ * remembers it per statement after the first execution (issue 12: every statement asked each
+ * executor before its own, and vfio's built a closure for each).
+ */
+const EXECUTORS: readonly Executor[] = [execVfio, execCss, execCpu, execGup];
 
 export interface ExpectResult {
   line: number;
@@ -91,6 +103,9 @@ export class Runner implements EvalContext {
    * the pc so travelling back moves the loops back too (issue 12).
    */
   readonly loops: { left: Int32Array };
+  /** Per statement (by index): its executor once known, and its `stmt` event (issue 12, see EXECUTORS). */
+  private readonly executorAt: Array<Executor | undefined> = [];
+  private readonly stmtEventAt: Array<ModelEvent | undefined> = [];
   private readonly ccwLines = new Map<number, number>();
   /** Guest CCW address → the included file it was written in (absent: the scenario itself). */
   private readonly ccwFiles = new Map<number, string>();
@@ -182,10 +197,13 @@ export class Runner implements EvalContext {
 
   private readonly execCurrent = (): void => {
     const j = this.m.journal;
-    const st = this.current!;
-    this.m.emit({ kind: 'stmt', line: st.line, text: st.text }, 'statement');
+    const pc = this.state.pc;
+    const st = this.statements[pc];
+    // one frozen event per statement, the same fields every time it runs (a loop body's
+    // statements ran an object each per iteration; the history stores events by value)
+    this.m.emit(this.stmtEventAt[pc] ??= Object.freeze({ kind: 'stmt', line: st.line, text: st.text }), 'statement');
     try {
-      this.exec(st);
+      this.exec(st, pc);
     } catch (e) {
       // A failed statement leaves no condition code, return value or IRB behind: an `expect`
       // on them must not pass on the previous statement's values (issue 11).
@@ -214,13 +232,17 @@ export class Runner implements EvalContext {
   private advance(to: number): void {
     const sts = this.statements;
     const left = this.loops.left;
+    const j = this.m.journal;
     let next = to;
     for (let s = sts[next]; s !== undefined && s.k === 'end-repeat'; s = sts[next]) {
       const n = s.start + 1 === next ? 0 : left[s.start] - 1;
-      this.m.journal.setElem(this.loops, 'left', s.start, n > 0 ? n : 0);
+      // lean runs assign directly where the journal would only assign (exec/css.ts setCc)
+      if (j.recording) j.setElem(this.loops, 'left', s.start, n > 0 ? n : 0);
+      else left[s.start] = n > 0 ? n : 0;
       next = n > 0 ? s.start + 1 : next + 1;
     }
-    this.m.journal.set(this.state, 'pc', next);
+    if (j.recording) j.set(this.state, 'pc', next);
+    else this.state.pc = next;
   }
 
   /** Record a statement's return value (`ret`, `errno`). */
@@ -303,7 +325,8 @@ export class Runner implements EvalContext {
     this.m.runNextAction();
   }
 
-  private exec(st: Stmt): void {
+  /** `pc`: the statement's index in the scenario (absent for the console's statements). */
+  private exec(st: Stmt, pc?: number): void {
     // model/limits.ts: a statement beyond a resource limit is a scenario error, never an allocation
     // (the REPL's statements and files parsed without the limits meet the same check here).
     const over = statementLimitProblem(st, this.limits, undefined, this.mm.pages.count);
@@ -326,7 +349,13 @@ export class Runner implements EvalContext {
     // css §11.5: a privileged instruction in problem state does nothing but the exception
     const privileged = privilegedMnemonic(st);
     if (privileged) this.cpu.checkPrivileged(privileged);
-    if (execVfio(this, st) || execCss(this, st) || execCpu(this, st) || execGup(this, st)) return;
+    const known = pc === undefined ? undefined : this.executorAt[pc];
+    if (known !== undefined && known(this, st)) return;
+    for (let e = 0; e < EXECUTORS.length; e++) {
+      if (!EXECUTORS[e](this, st)) continue;
+      if (pc !== undefined) this.executorAt[pc] = EXECUTORS[e];
+      return;
+    }
     throw new Error(`statement '${st.k}' has no executor`);
   }
 
