@@ -91,16 +91,16 @@ export function startProgram(core: CssCore, sch: number, orb: Readonly<OrbFields
   setDelayedAt(j, st, -1);
 }
 
-// Journaled setters of ChanState, one per field so each write has a constant key. Not recording
-// (lean runs), `journal.set` only assigns: the setter assigns directly.
+// Journaled setters of ChanState, one per field so each write has a constant key: the journal
+// records the numbers (`noteNum`, nothing when not recording) and the setter stores them.
 export function setNext(j: Journal, st: ChanState, v: number): void {
-  if (j.recording) j.set(st, 'next', v);
-  else st.next = v;
+  j.noteNum(st, 'next', st.next, v);
+  st.next = v;
 }
 
 export function setCur(j: Journal, st: ChanState, v: number): void {
-  if (j.recording) j.set(st, 'cur', v);
-  else st.cur = v;
+  j.noteNum(st, 'cur', st.cur, v);
+  st.cur = v;
 }
 
 export function setLastTic(j: Journal, st: ChanState, v: boolean): void {
@@ -109,24 +109,24 @@ export function setLastTic(j: Journal, st: ChanState, v: boolean): void {
 }
 
 export function setNoData(j: Journal, st: ChanState, v: number): void {
-  if (j.recording) j.set(st, 'noData', v);
-  else st.noData = v;
+  j.noteNum(st, 'noData', st.noData, v);
+  st.noData = v;
 }
 
 export function setDelayedAt(j: Journal, st: ChanState, v: number): void {
-  if (j.recording) j.set(st, 'delayedAt', v);
-  else st.delayedAt = v;
+  j.noteNum(st, 'delayedAt', st.delayedAt, v);
+  st.delayedAt = v;
 }
 
 export function setCcws(j: Journal, st: ChanState, v: number): void {
-  if (j.recording) j.set(st, 'ccws', v);
-  else st.ccws = v;
+  j.noteNum(st, 'ccws', st.ccws, v);
+  st.ccws = v;
 }
 
 /** The command `cmd` is in progress (css §3.2), shown at the stop of the event that follows. */
 export function beginCommand(j: Journal, st: ChanState, cmd: number): void {
-  if (j.recording) j.set(st, 'cmd', cmd);
-  else st.cmd = cmd;
+  j.noteNum(st, 'cmd', st.cmd, cmd);
+  st.cmd = cmd;
 }
 
 /** The command in progress continues in the next CCW (data chaining): its state is kept. */

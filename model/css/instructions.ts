@@ -57,7 +57,9 @@ export function checkOperandAddr(core: CssCore, addr: number | undefined, len: n
 }
 
 function instr(core: CssCore, name: string, sch: number, cc: number, detail = ''): number {
-  core.m.emit({ kind: 'instr', name, sch, cc, detail }, 'instruction');
+  // built only when recorded or read (issue 12: every instruction of a lean loop)
+  if (core.m.listens('instr')) core.m.emit({ kind: 'instr', name, sch, cc, detail }, 'instruction');
+  else core.m.unheard();
   return cc;
 }
 
@@ -105,7 +107,7 @@ export function ssch(core: CssCore, sid: number, orb: OrbFields, orbAddr?: numbe
     const inner = m.enter('css_do_ssch');
     const cc = doSsch(core, sch, orb);
     m.leave(inner);
-    return instr(core, 'SSCH', sch, cc, sschDetail(orb));
+    return instr(core, 'SSCH', sch, cc, m.listens('instr') ? sschDetail(orb) : '');
   } finally {
     m.leave(outer);
   }
@@ -319,7 +321,6 @@ function tpiIn(core: CssCore, addr: number | undefined): { cc: number; sid: numb
   }
   core.m.emit({ kind: 'irq.presented', sch, isc, intparm }, 'instruction');
   // the trace text is built only when the event is recorded or read (issue 12)
-  if (core.m.listens('instr')) instr(core, 'TPI', sch, 1, `sid=${hex(sidWord)} intparm=${hex(intparm)} isc=${isc}`);
-  else core.m.unheard();
+  instr(core, 'TPI', sch, 1, core.m.listens('instr') ? `sid=${hex(sidWord)} intparm=${hex(intparm)} isc=${isc}` : '');
   return { cc: 1, sid: sidWord, intparm, iid };
 }

@@ -85,11 +85,14 @@ export class SchibStore {
     this.store(sch * SCHIB_WORDS + i, value >>> 0);
   }
 
-  /** words[i] := value, journaled (lean runs: setElem would only store, so the store is direct, issue 12). */
+  /**
+   * words[i] := value (a uint32, what the array holds), journaled: the journal notes the change
+   * and the store is made here with a constant key (issue 12: `setElem`'s keyed access is shared
+   * by every layer's arrays).
+   */
   private store(i: number, value: number): void {
-    const j = this.m.journal;
-    if (j.recording) j.setElem(this, 'words', i, value);
-    else this.words[i] = value;
+    this.m.journal.noteElem(this, 'words', i, this.words[i], value);
+    this.words[i] = value;
   }
 
   get(sch: number, f: SchibFieldRef): number {

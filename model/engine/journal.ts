@@ -1002,6 +1002,30 @@ export class Journal {
     if (forward) redo(o);
     else undo(o);
   }
+
+  // --- h5ch (issue 12): a numeric property its caller stores itself, with a constant key ---
+
+  /**
+   * Record `obj[key]` changing from `old` to `value` (numbers), as `set` records it, for a caller
+   * that makes the store itself right after with a constant key (ChanState setters, the action
+   * queue): `set`'s keyed load and store see every layer's objects (megamorphic), the caller's
+   * do not. Throws, as `set` does, while positioned in the past.
+   */
+  noteNum(obj: object, key: string, old: number, value: number): void {
+    this.guard();
+    if (old === value || !this.recording) return;
+    this.addCompact(NUM, this.slotId(obj as unknown as Record<string, unknown>, key), 0, old, value);
+  }
+
+  /**
+   * Record `owner[field][i]` changing from `old` to `value` (exactly what the typed array will
+   * hold), as `setElem` records it, for a caller that makes the store itself right after.
+   */
+  noteElem(owner: object, field: string, i: number, old: number, value: number): void {
+    this.guard();
+    if (old === value || !this.recording) return;
+    this.addCompact(ELEM, this.slotId(owner as unknown as Record<string, unknown>, field), i, old, value);
+  }
 }
 
 function undo(e: ObjEntry): void {

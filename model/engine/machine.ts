@@ -265,23 +265,21 @@ export class Machine {
     while (k > 0 && q.time[q.head + k - 1] > time) k--;
     for (let i = q.len; i > k; i--) this.putAction(q.head + i, q.time[q.head + i - 1], q.kind[q.head + i - 1], q.arg[q.head + i - 1]);
     this.putAction(q.head + k, time, id, arg);
-    if (j.recording) j.set(q, 'len', q.len + 1);
-    else q.len++;
+    j.noteNum(q, 'len', q.len, q.len + 1);
+    q.len++;
   }
 
   /** Write queue element i (journaled; lean runs assign). */
   private putAction(i: number, time: number, kind: number, arg: number): void {
     const q = this.q;
     const j = this.journal;
-    if (!j.recording) {
-      q.time[i] = time;
-      q.kind[i] = kind;
-      q.arg[i] = arg;
-      return;
-    }
-    j.setElem(q, 'time', i, time);
-    j.setElem(q, 'kind', i, kind);
-    j.setElem(q, 'arg', i, arg);
+    // what the arrays hold exactly: times and args as Float64 numbers, kinds as small indexes
+    j.noteElem(q, 'time', i, q.time[i], time);
+    q.time[i] = time;
+    j.noteElem(q, 'kind', i, q.kind[i], kind);
+    q.kind[i] = kind;
+    j.noteElem(q, 'arg', i, q.arg[i], arg);
+    q.arg[i] = arg;
   }
 
   /** The queue reached the end of its arrays: move it to index 0, or grow the arrays. */
@@ -322,13 +320,10 @@ export class Machine {
     const q = this.q;
     const j = this.journal;
     if (len === 0) head = 0;
-    if (!j.recording) {
-      q.len = len;
-      q.head = head;
-      return;
-    }
-    j.set(q, 'len', len);
-    j.set(q, 'head', head);
+    j.noteNum(q, 'len', q.len, len);
+    q.len = len;
+    j.noteNum(q, 'head', q.head, head);
+    q.head = head;
   }
 
   hasPendingActions(): boolean {
@@ -352,7 +347,10 @@ export class Machine {
     const kind = q.kind[i];
     const arg = q.arg[i];
     this.dequeued(q.len - 1, i + 1);
-    if (time > this.state.time) this.journal.set(this.state, 'time', time);
+    if (time > this.state.time) {
+      this.journal.noteNum(this.state, 'time', this.state.time, time);
+      this.state.time = time;
+    }
     const h = this.handlers[kind];
     if (!h) throw new Error(`engine: no handler for queued action '${this.kindNames[kind]}'`);
     h(arg);

@@ -2,10 +2,12 @@
  * The engine's action queue (machine.ts ActionQueue, issue 12): actions kept as typed-array
  * elements, run in time order and FIFO within a time, cancelled by kind and argument, every change
  * journaled so stepping back and forth restores the queue exactly. Also the closure-free frames
- * (`enter` / `leave`) and `listens` / `unheard`, with which hot paths skip events nobody hears.
+ * (`enter` / `leave`), `listens` / `unheard`, with which hot paths skip events nobody hears, and
+ * the journal's `noteNum` / `noteElem` (a change its caller stores with a constant key).
  */
 import * as assert from 'node:assert/strict';
 import { Machine } from '../../../model/engine/machine';
+import { Journal } from '../../../model/engine/journal';
 
 /** The queue as "kind:arg@time" strings, in run order. */
 const queued = (m: Machine): string[] => m.queue.map((a) => `${a.kind}:${a.arg}@${a.time}`);
@@ -136,5 +138,27 @@ describe('engine: closure-free frames and unheard events (issue 12)', () => {
     assert.equal(m.listens('ccw.chain'), false);
     m.onEvent(() => undefined); // a listener of every kind
     assert.equal(m.listens('ccw.fetch'), true);
+  });
+});
+
+describe('engine: journal notes of numbers the caller stores (issue 12)', () => {
+  it('noteNum / noteElem record what set / setElem would, undo and redo it, and refuse to record in the past', () => {
+    const j = new Journal();
+    const o = { n: 5, words: new Uint32Array(4) };
+    j.noteNum(o, 'n', o.n, 7);
+    o.n = 7;
+    j.noteElem(o, 'words', 2, o.words[2], 0xfffffffe);
+    o.words[2] = 0xfffffffe;
+    j.noteNum(o, 'n', o.n, 7); // unchanged: no entry
+    assert.equal(j.length, 2);
+    j.undoTo(0);
+    assert.equal(o.n, 5);
+    assert.equal(o.words[2], 0);
+    assert.throws(() => j.noteNum(o, 'n', o.n, 9), /truncateFuture/);
+    j.redoTo(2);
+    assert.equal(o.n, 7);
+    assert.equal(o.words[2], 0xfffffffe);
+    assert.equal(j.lastWriteBefore(o, 'n', undefined, 2), 0);
+    assert.equal(j.lastWriteBefore(o, 'words', 2, 2), 1);
   });
 });
