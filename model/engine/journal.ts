@@ -256,6 +256,19 @@ export class Journal {
     this.addCompact(ELEM, this.slotId(owner as unknown as Record<string, unknown>, field), i, old, neu);
   }
 
+  /**
+   * setElem for a caller that holds the array itself (`arr` is owner[field]): the same entry,
+   * without looking the array up by name (the page store writes one per page pinned or unpinned).
+   */
+  setElemIn<T extends object>(owner: T, field: keyof T & string, arr: TypedArray, i: number, value: number): void {
+    this.guard();
+    const old = arr[i];
+    arr[i] = value;
+    const neu = arr[i];
+    if (old === neu || !this.recording) return;
+    this.addCompact(ELEM, this.slotId(owner as unknown as Record<string, unknown>, field), i, old, neu);
+  }
+
   push<V>(arr: V[], value: V): void {
     this.guard();
     arr.push(value);

@@ -171,13 +171,13 @@ export class PageStore {
    */
   setRef(head: number, v: number): void {
     const j = this.m.journal;
-    if (j.recording) j.setElem(this, 'refcount', head, v);
+    if (j.recording) j.setElemIn(this, 'refcount', this.refcount, head, v);
     else this.refcount[head] = v;
   }
 
   setPin(head: number, v: number): void {
     const j = this.m.journal;
-    if (j.recording) j.setElem(this, 'pincount', head, v);
+    if (j.recording) j.setElemIn(this, 'pincount', this.pincount, head, v);
     else this.pincount[head] = v;
   }
 

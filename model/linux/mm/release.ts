@@ -138,6 +138,9 @@ export class Releaser {
     const taken = this.m.takes('page.release');
     const s = this.store;
     let i = from;
+    // the head of pages[i] when the previous run's scan already found it (each page's head once)
+    let hAt = -1;
+    let hNext = 0;
     while (i < until) {
       const p = pages[i];
       if (p < 0) {
@@ -149,8 +152,17 @@ export class Releaser {
       }
       let run = 1;
       if (batch) {
-        const h = s.head(p);
-        while (i + run < n && pages[i + run] >= 0 && s.head(pages[i + run]) === h) run++;
+        const h = hAt === i ? hNext : s.head(p);
+        for (;;) {
+          if (i + run >= n || pages[i + run] < 0) break;
+          const hn = s.head(pages[i + run]);
+          if (hn !== h) {
+            hAt = i + run;
+            hNext = hn;
+            break;
+          }
+          run++;
+        }
       }
       this.unpinRun(p, run, makeDirty, api, taken);
       i += run;
