@@ -438,15 +438,8 @@ export class Machine {
     }
   }
 
-  // ---- h5mm (issue 12): page loops (mm/gup.ts, mm/release.ts) ask once per slice whether an
-  // event kind is taken at all, and hand their per-page events over as codec words.
-
-  /** Is an event of `kind` kept (the history, unless lean) or read by a listener? */
-  takes(kind: ModelEventKind): boolean {
-    if (!this.lean) return true;
-    for (const l of this.listeners) if (l.kinds === undefined || l.kinds.has(kind)) return true;
-    return false;
-  }
+  // Page loops (mm/gup.ts, mm/release.ts) ask `listens` once per slice and hand their per-page
+  // events over as codec words (issue 12).
 
   /**
    * `emit` of the event of kind id `id` (eventCodec.ts) whose words are `words[0…]`: the same

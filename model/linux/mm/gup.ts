@@ -268,7 +268,7 @@ export class GupCore {
     const mode: FollMode = flags & FOLL_PIN ? 'FOLL_PIN' : 'FOLL_GET';
     const write = (flags & FOLL_WRITE) !== 0;
     // asked once per slice: with nobody taking page.grab (a lean run), no event is built per page
-    const taken = this.m.takes('page.grab');
+    const taken = this.m.listens('page.grab');
     const grabName = this.grabFnName.slow;
     let i = c.i;
     let v = c.v;
@@ -379,7 +379,7 @@ export class GupCore {
     const mode: FollMode = flags & FOLL_PIN ? 'FOLL_PIN' : 'FOLL_GET';
     const write = (flags & FOLL_WRITE) !== 0;
     const longterm = (flags & FOLL_LONGTERM) !== 0;
-    const taken = this.m.takes('page.grab');
+    const taken = this.m.listens('page.grab');
     const grabName = this.grabFnName.fast;
     const vpn0 = vpnOf(start);
     const addrExact = vpn0 + nr < 2 ** 41; // (vpn0 + i) × 4096 below 2^53: the event's address as a number
@@ -418,11 +418,11 @@ export class GupCore {
 
   /** Grab with the era's helper name on the stack and a page.grab event; false if refused. */
   grab(p: Process, vaddr: bigint, pfn: number, refs: number, mode: FollMode, path: 'slow' | 'fast', flags: FollBits): boolean {
-    return this.grabAs(this.grabFnName[path], p, vaddr, pfn, refs, mode, path, flags, this.m.takes('page.grab'));
+    return this.grabAs(this.grabFnName[path], p, vaddr, pfn, refs, mode, path, flags, this.m.listens('page.grab'));
   }
 
   /**
-   * `grab` inside the frame `fn`; `taken`: someone takes page.grab (machine.takes, asked once per
+   * `grab` inside the frame `fn`; `taken`: someone takes page.grab (machine.listens, asked once per
    * slice by the page loops). The arguments go through fields to one bound body, so a page costs
    * no closure (issue 12); grabs do not nest.
    */
@@ -458,7 +458,7 @@ export class GupCore {
       // the event { kind: 'page.grab', pid, vaddr, pfn, foll, refcount, pincount, before, refs, path, flags, rule } as its words
       pageGrabWords(EVENT_WORDS, this.m.records.strings, p!.pid, vaddr, pfn, mode, s.refcount[h], s.pincount[h], beforeRef, beforePin, refs, path, follBitsString(flags), rule);
       this.m.emitWords(PAGE_GRAB_ID, 'page.grab', EVENT_WORDS, 'instruction');
-    }
+    } else this.m.unheard();
     return true;
   };
 

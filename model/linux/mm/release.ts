@@ -65,7 +65,7 @@ export class Releaser {
       case 'put_page':
         for (let i = 0; i < count; ) {
           const until = Math.min(count, i + SLICE_UNITS);
-          const taken = this.m.takes('page.release');
+          const taken = this.m.listens('page.release');
           for (; i < until; i++) if (pages[i] >= 0) this.putPage(pages[i], taken);
           if (i < count) yield { done: i, total: count };
         }
@@ -112,6 +112,7 @@ export class Releaser {
   private putPage(pfn: number, taken: boolean): void {
     this.counting.putPage(pfn);
     if (taken) this.event(pfn, 'put_page');
+    else this.m.unheard();
   }
 
   /** unpin_user_pages() / unpin_user_pages_dirty_lock(): runs of one folio batched from ≈5.12 (gup §2.1). */
@@ -135,7 +136,7 @@ export class Releaser {
     const batch = atLeast(this.f.version, 5, 12);
     const skipNull = atLeast(this.f.version, 6, 11); // [unverified: chosen ≈6.11] NULL entries skipped
     // asked once per slice: with nobody taking page.release (a lean run), no event is built per run
-    const taken = this.m.takes('page.release');
+    const taken = this.m.listens('page.release');
     const s = this.store;
     let i = from;
     // the head of pages[i] when the previous run's scan already found it (each page's head once)
@@ -172,9 +173,9 @@ export class Releaser {
 
   /**
    * Dirty (if asked and not already dirty), then drop `refs` pins of the folio of `pfn` (gup §6).
-   * `taken`: someone takes page.release (machine.takes; the page loop asks once per slice).
+   * `taken`: someone takes page.release (machine.listens; the page loop asks once per slice).
    */
-  private unpinRun(pfn: number, refs: number, makeDirty: boolean, api: string, taken = this.m.takes('page.release')): void {
+  private unpinRun(pfn: number, refs: number, makeDirty: boolean, api: string, taken = this.m.listens('page.release')): void {
     const s = this.store;
     const h = s.head(pfn);
     if (makeDirty && !s.has(h, PG_DIRTY)) {
@@ -198,6 +199,7 @@ export class Releaser {
     const { pfn, refs, api, taken } = this.u;
     this.counting.unpin(pfn, refs);
     if (taken) this.event(pfn, refs > 1 ? `${api} (${refs} pins of one folio)` : api);
+    else this.m.unheard();
   };
 
 

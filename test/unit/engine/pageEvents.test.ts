@@ -4,7 +4,7 @@
  * `pageReleaseWords`, `Machine.emitWords`), with no event object unless a listener reads the
  * kind. These words must be exactly those `encodeEvent` writes for the object the loop used to
  * emit, a record made from them must read back as that object, a listener must get it, and a
- * lean run with nobody reading the kind must build nothing (`Machine.takes`).
+ * lean run with nobody reading the kind must build nothing (`Machine.listens`) yet use up the event's sequence number (`unheard`).
  */
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
@@ -79,20 +79,20 @@ describe('engine: page events as codec words (issue 12)', () => {
     assert.deepEqual(got.map((r) => r.event.kind), ['page.grab', 'page.release']);
   });
 
-  it('takes(kind): always in a journaled run; in a lean run only when a listener reads the kind', () => {
+  it('listens(kind): always in a journaled run; in a lean run only when a listener reads the kind', () => {
     const m = new Machine();
-    assert.equal(m.takes('page.grab'), true);
+    assert.equal(m.listens('page.grab'), true);
     m.setLean();
-    assert.equal(m.takes('page.grab'), false);
+    assert.equal(m.listens('page.grab'), false);
     const l = (): void => undefined;
     m.onEvent(l, ['warn']);
-    assert.equal(m.takes('page.grab'), false);
-    assert.equal(m.takes('warn'), true);
+    assert.equal(m.listens('page.grab'), false);
+    assert.equal(m.listens('warn'), true);
     m.onEvent(l);
-    assert.equal(m.takes('page.grab'), true);
+    assert.equal(m.listens('page.grab'), true);
     m.offEvent(l);
     m.offEvent(l);
-    assert.equal(m.takes('page.grab'), false);
+    assert.equal(m.listens('page.grab'), false);
   });
 
   it('a journaled GUP example with no page listener keeps the events a listener of every kind sees', () => {
@@ -111,5 +111,22 @@ describe('engine: page events as codec words (issue 12)', () => {
     assert.ok(kinds.has('page.grab') && kinds.has('page.release'), 'the example grabs and releases pages (gup §3.1, §3.5)');
     assert.deepEqual(quiet.history, loud.heard);
     assert.deepEqual(loud.history, loud.heard);
+  });
+
+  it('a lean run that reads no page events numbers the events it hears as a journaled run does', () => {
+    const file = path.join(ROOT, 'examples/gup-pinning.vlab');
+    const text = fs.readFileSync(file, 'utf8');
+    const seqs = (lean: boolean): Array<[number, number]> => {
+      const r = new Runner(parseScenario(text, file).scenario);
+      if (lean) r.m.setLean();
+      const got: Array<[number, number]> = [];
+      r.m.onEvent((x) => got.push([x.seq, x.event.kind === 'stmt' ? x.event.line : -1]), ['stmt']);
+      r.runToEnd(1_000_000);
+      return got;
+    };
+    const journaled = seqs(false);
+    // page.grab / page.release (gup §3.1, §3.5) between the statements take their numbers in both runs
+    assert.ok(journaled.some(([s], i) => i > 0 && s - journaled[i - 1][0] > 2), 'page events lie between statements');
+    assert.deepEqual(seqs(true), journaled);
   });
 });
