@@ -116,8 +116,9 @@ export class Machine {
   private lastKind = '';
   private lastKindId = -1;
   private readonly listeners: Listener[] = [];
-  /** Event kinds some listener reads (`all`: a listener reads every kind), for `listens`. */
-  private heard: ReadonlySet<ModelEventKind> | 'all' = new Set();
+  /** For `listens`: a listener reads every kind, or the kinds listeners read (fields of one shape each). */
+  private hearsAll = false;
+  private readonly heard = new Set<ModelEventKind>();
   /** The current model call stack, as a node of the stack tree (the root: empty). */
   private readonly root = new StackNode(undefined, '', undefined, []);
   private top: StackNode = this.root;
@@ -228,15 +229,12 @@ export class Machine {
   }
 
   private hearing(): void {
-    const kinds = new Set<ModelEventKind>();
+    this.heard.clear();
+    this.hearsAll = false;
     for (const l of this.listeners) {
-      if (l.kinds === undefined) {
-        this.heard = 'all';
-        return;
-      }
-      for (const k of l.kinds) kinds.add(k);
+      if (l.kinds === undefined) this.hearsAll = true;
+      else for (const k of l.kinds) this.heard.add(k);
     }
-    this.heard = kinds;
   }
 
   /**
@@ -245,7 +243,7 @@ export class Machine {
    * event's sequence number is still used (lean and journaled runs number events alike).
    */
   listens(kind: ModelEventKind): boolean {
-    return !this.lean || this.heard === 'all' || this.heard.has(kind);
+    return !this.lean || this.hearsAll || (this.heard.size !== 0 && this.heard.has(kind));
   }
 
   /** An event nobody hears (see `listens`): counted, not built. */
