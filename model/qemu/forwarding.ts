@@ -20,6 +20,14 @@ export class QemuForwarding {
   private pfchWarned = false;
   /** The io region buffer QEMU fills and writes (not model state: rebuilt for every request). */
   private readonly region = new Uint8Array(IO_REGION.size);
+  /**
+   * The last frozen guest ORB that passed the operand checks, and the last frozen ORB encoded
+   * with its words: a frozen ORB cannot change, so the same one is not checked or encoded again
+   * (issue 12; the runner freezes each ssch statement's ORB, QEMU its stored copy). Derived, not state.
+   */
+  private checkedOrb: OrbFields | undefined;
+  private encodedOrb: OrbFields | undefined;
+  private encodedWords: number[] = [];
 
   constructor(private readonly q: QemuCss) {}
 
@@ -46,9 +54,12 @@ export class QemuForwarding {
       // QEMU ioinst_handle_ssch: the ORB address (alignment, access) before the SID (css §5.1)
       checkOperandAddr(this.q.core, orbAddr, 12, 'ORB', 'fetch');
       const { sch, provided } = parseSid(sid);
-      checkOrbWidths(orb);
-      const problem = orbOperandProblem(orb);
-      if (problem) throw new ProgramInterruption('operand', problem);
+      if (orb !== this.checkedOrb) {
+        checkOrbWidths(orb);
+        const problem = orbOperandProblem(orb);
+        if (problem) throw new ProgramInterruption('operand', problem);
+        if (Object.isFrozen(orb)) this.checkedOrb = orb;
+      }
       if (!provided || !this.q.core.exists(sch)) return this.instr('SSCH', sch, 3, 'subchannel not provided');
       const cc = this.m.within('css_do_ssch', () => {
         const s = this.s;
@@ -58,7 +69,7 @@ export class QemuForwarding {
         const d = this.q.devices.get(sch)!;
         const saved = s.word(sch, 7);
         // sch->orb = *orb (a copy; the same ORB as the last start is not stored again)
-        if (!sameOrb(d.orb, orb)) this.m.journal.set(d, 'orb', { ...orb });
+        if (!sameOrb(d.orb, orb)) this.m.journal.set(d, 'orb', Object.freeze({ ...orb }));
         let o = d.orb!;
         this.m.journal.set(d, 'channelProg', orb.cpa);
         s.set(sch, 'scsw.fctl', FCTL.START);
@@ -67,7 +78,7 @@ export class QemuForwarding {
         return this.m.within('sch_handle_start_func_passthrough', () => {
           if (!(s.get(sch, 'scsw.actl') & ACTL.SUSPENDED)) s.set(sch, 'pmcw.intparm', orb.intparm >>> 0);
           if (!o.pfch && this.q.options.forceOrbPfch) {
-            o = { ...o, pfch: 1 };
+            o = Object.freeze({ ...o, pfch: 1 });
             this.m.journal.set(d, 'orb', o);
             if (!this.pfchWarned) {
               this.pfchWarned = true;
@@ -90,7 +101,11 @@ export class QemuForwarding {
       // (one per device in QEMU, one here): the write copies it into the kernel's region.
       const region = this.region;
       region.fill(0);
-      const w = encodeOrb(orb);
+      if (orb !== this.encodedOrb) {
+        this.encodedWords = encodeOrb(orb);
+        this.encodedOrb = Object.isFrozen(orb) ? orb : undefined;
+      }
+      const w = this.encodedWords;
       for (let i = 0; i < 3; i++) putU32(region, 4 * i, w[i] >>> 0);
       for (let i = 0; i < 3; i++) putU32(region, 12 + 4 * i, this.s.word(sch, 7 + i) >>> 0);
       const ret = this.writeRetrying(sch, 0, region); // retry on -EAGAIN (css §10.2)

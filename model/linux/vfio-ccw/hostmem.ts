@@ -102,12 +102,26 @@ export class HostMemory extends GuestMemory {
     return this.dma.get(Math.floor(rel / PAGE))?.b ?? ZERO_PAGE;
   }
 
+  /**
+   * The guest address behind [addr, addr + len) when the range lies in one page frame that backs
+   * guest memory (a CCW's data through a host IDAW, most of them), else undefined: `read` and
+   * `write` then go straight to guest memory with the checks `inRange` makes (issue 12).
+   */
+  private guestRun(addr: number, len: number): number | undefined {
+    if (!Number.isInteger(addr) || !Number.isInteger(len) || addr < 0 || len < 0 || addr + len > PHYS_SIZE) return undefined;
+    if ((addr % PAGE) + len > PAGE || (addr >= DMA_BASE && addr < DMA_BASE + DMA_SIZE)) return undefined;
+    const g = this.guestAddrOf(addr);
+    return g !== undefined && this.guest.inRange(g, len) ? g : undefined;
+  }
+
   override read(addr: number, len: number): Uint8Array | undefined {
     const d = Number.isInteger(len) && len >= 0 ? this.dmaPage(addr, len) : undefined;
     if (d) {
       const off = (addr - DMA_BASE) % PAGE;
       return d.slice(off, off + len);
     }
+    const g = this.guestRun(addr, len);
+    if (g !== undefined) return this.guest.read(g, len);
     if (!this.inRange(addr, len)) return undefined;
     const out = new Uint8Array(len);
     let i = 0;
@@ -129,6 +143,8 @@ export class HostMemory extends GuestMemory {
       this.writeDma(addr, data); // inside one DMA page: always in range
       return true;
     }
+    const g = this.guestRun(addr, data.length);
+    if (g !== undefined) return this.guest.write(g, data);
     if (!this.inRange(addr, data.length)) return false;
     let i = 0;
     while (i < data.length) {

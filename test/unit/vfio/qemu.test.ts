@@ -148,3 +148,38 @@ describe('vfio-ccw regions as data (css §8.1, §8.2)', () => {
     drain(r);
   });
 });
+
+describe('QEMU: SSCH operand checks of a frozen ORB given again (css §2, §8.1, issue 12)', () => {
+  const SID = 0x00010007;
+  const base = Object.freeze({
+    intparm: 0x11, key: 0, spnd: 0, str: 0, mod: 0, sync: 0, fmt: 1, pfch: 1, isic: 0, alcc: 0, ssic: 0,
+    b: 0, c64: 0, i2k: 0, lpm: 0xff, ils: 0, midaw: 0, orbx: 0, cpa: 0x1000,
+  });
+  const lab = () => run(header('6.18', 'data buf at 0x3000 zero 16\nprogram rd at 0x1000\n  READ SLI count 16 data buf\nend\n'));
+
+  it('an ORB with reserved bits 26–30 set is refused every time it is given (operand exception)', () => {
+    const { v } = lab();
+    const bad = Object.freeze({ ...base, reserved: 1 });
+    for (let i = 0; i < 2; i++) {
+      assert.throws(() => v.qemu.ssch(SID, bad), /operand exception: ORB word 1 reserved bits 26–30/);
+    }
+    assert.equal(v.vfio.device(SCH).stats.requests, 0);
+  });
+
+  it('the same frozen ORB started twice writes the same orb_area words both times; a bad one after it is still refused', () => {
+    const { r, v } = lab();
+    const p = v.vfio.device(SCH);
+    const words = () => [0, 4, 8].map((o) => ((p.io[o] << 24) | (p.io[o + 1] << 16) | (p.io[o + 2] << 8) | p.io[o + 3]) >>> 0);
+    assert.equal(v.qemu.ssch(SID, base), 0);
+    const first = words();
+    // css §2 word 0 = intparm; word 1: FMT (bit 8), PFCH (bit 9), LPM (bits 16–23); word 2 = CPA
+    assert.deepEqual(first, [0x11, 0x00c0ff00, 0x1000]);
+    drain(r);
+    v.qemu.tpi();
+    assert.equal(v.qemu.tsch(SID).cc, 0);
+    assert.equal(v.qemu.ssch(SID, base), 0);
+    assert.deepEqual(words(), first);
+    assert.equal(p.stats.requests, 2);
+    assert.throws(() => v.qemu.ssch(SID, Object.freeze({ ...base, midaw: 1 })), /MIDAW/);
+  });
+});
