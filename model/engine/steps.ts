@@ -50,7 +50,14 @@ export function runToEnd<T>(steps: Steps<T>): T {
  */
 export function* withinSteps<T>(m: Machine, name: string, inner: Steps<T>, line?: number): Steps<T> {
   for (;;) {
-    const r = m.within(name, () => inner.next(), line);
+    // enter/leave, not `within`: no closure per resume (issue 12: a one-page pin resumes ~9 of these)
+    const mark = m.enter(name, line);
+    let r: IteratorResult<StepProgress, T>;
+    try {
+      r = inner.next();
+    } finally {
+      m.leave(mark);
+    }
     if (r.done) return r.value;
     yield r.value;
   }
@@ -59,7 +66,13 @@ export function* withinSteps<T>(m: Machine, name: string, inner: Steps<T>, line?
 /** `m.onThread(thread, …)` around resumable work (the thread is restored between slices). */
 export function* onThreadSteps<T>(m: Machine, thread: number, inner: Steps<T>): Steps<T> {
   for (;;) {
-    const r = m.onThread(thread, () => inner.next());
+    const prev = m.enterThread(thread);
+    let r: IteratorResult<StepProgress, T>;
+    try {
+      r = inner.next();
+    } finally {
+      m.leaveThread(prev);
+    }
     if (r.done) return r.value;
     yield r.value;
   }
