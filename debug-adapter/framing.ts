@@ -71,7 +71,7 @@ export class DapFrameReader {
   private declaredText = '';
   private need = 0;
   private got = 0;
-  private parts: Uint8Array[] = [];
+  private parts: Buffer[] = [];
   /** Body / skip mode: last KEEP characters received (header search across chunks). */
   private tail = '';
   /** Skip mode: the first KEEP characters, for the seq / command of the answer. */
@@ -191,7 +191,8 @@ export class DapFrameReader {
     this.tail = text.length > KEEP ? text.slice(text.length - KEEP) : text;
     if (this.need === 0) {
       if (this.mode === 'skip') this.finishSkipped();
-      else this.finishBody(Buffer.concat(this.parts, this.got));
+      // a body that came in one chunk is decoded in place (decode copies it into the string)
+      else this.finishBody(this.parts.length === 1 ? this.parts[0] : Buffer.concat(this.parts, this.got));
     }
     return buf.subarray(n);
   }
