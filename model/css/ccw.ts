@@ -3,7 +3,7 @@
  * command-code classes, and decoding to a format-1 view (the translation QEMU and vfio-ccw both
  * apply, css §3.1).
  */
-import { extract, type FieldDef } from './fields';
+import { fieldMax, fieldShift, type FieldDef } from './fields';
 import type { BitName } from './status';
 
 const R = 'css §3.1';
@@ -83,25 +83,48 @@ export interface Ccw {
   raw: [number, number];
 }
 
-/** Per format, the cmd/flags/count/cda definitions of the tables, found once: every CCW is decoded (issue 12). */
-const CCW_DEFS: readonly (readonly FieldDef[])[] = [0, 1].map((fmt) =>
-  ['cmd', 'flags', 'count', 'cda'].map((name) => (fmt === 1 ? CCW1_FIELDS : CCW0_FIELDS).find((x) => x.name === `ccw.${name}`)!));
+/**
+ * Per format, where cmd/flags/count/cda sit (word, shift, max), found once from the tables:
+ * every CCW is decoded (issue 12), without a table walk or an object per field.
+ */
+interface CcwPos { readonly word: number; readonly shift: number; readonly max: number }
+const CCW_POS: readonly (readonly CcwPos[])[] = [0, 1].map((fmt) =>
+  ['cmd', 'flags', 'count', 'cda'].map((name) => {
+    const d = (fmt === 1 ? CCW1_FIELDS : CCW0_FIELDS).find((x) => x.name === `ccw.${name}`)!;
+    return { word: d.word, shift: fieldShift(d), max: fieldMax(d) };
+  }));
 
-const ccwField = (d: FieldDef, w0: number, w1: number): number => extract(d, d.word === 0 ? w0 : w1);
+/** What `extract` gives for the field at `p` (css/fields.ts), from the two CCW words. */
+const ccwField = (p: CcwPos, w0: number, w1: number): number => (((p.word === 0 ? w0 : w1) >>> p.shift) & p.max) >>> 0;
 
 /**
  * Decode the 8 bytes at a CCW address. Format 0 is translated to the format-1 view; a format-0
  * CCW whose low nibble is 8 becomes a clean TIC (cmd 0x08, flags 0, count 0), css §3.1 / §3.4.
  */
 export function decodeCcw(w0: number, w1: number, fmt: 0 | 1): Ccw {
-  const [cmd, flags, count, cda] = CCW_DEFS[fmt];
-  const ccw: Ccw = { cmd: ccwField(cmd, w0, w1), flags: ccwField(flags, w0, w1), count: ccwField(count, w0, w1), cda: ccwField(cda, w0, w1), fmt, raw: [w0 >>> 0, w1 >>> 0] };
-  if (fmt === 0 && (ccw.cmd & 0x0f) === CMD.TIC) {
-    ccw.cmd = CMD.TIC;
-    ccw.flags = 0;
-    ccw.count = 0;
+  return decodeCcwInto({ cmd: 0, flags: 0, count: 0, cda: 0, fmt, raw: [0, 0] }, w0, w1, fmt);
+}
+
+/**
+ * `decodeCcw` into an existing Ccw (its `raw` pair included), which is returned: the channel
+ * decodes every CCW it fetches into one Ccw per channel subsystem (issue 12: no allocation per
+ * CCW); nothing keeps that Ccw beyond the CCW's execution.
+ */
+export function decodeCcwInto(out: Ccw, w0: number, w1: number, fmt: 0 | 1): Ccw {
+  const [cmd, flags, count, cda] = CCW_POS[fmt];
+  out.cmd = ccwField(cmd, w0, w1);
+  out.flags = ccwField(flags, w0, w1);
+  out.count = ccwField(count, w0, w1);
+  out.cda = ccwField(cda, w0, w1);
+  out.fmt = fmt;
+  out.raw[0] = w0 >>> 0;
+  out.raw[1] = w1 >>> 0;
+  if (fmt === 0 && (out.cmd & 0x0f) === CMD.TIC) {
+    out.cmd = CMD.TIC;
+    out.flags = 0;
+    out.count = 0;
   }
-  return ccw;
+  return out;
 }
 
 /** Encode a format-1 or format-0 CCW to 8 bytes (for tests and the REPL). */

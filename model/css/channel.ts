@@ -6,7 +6,7 @@
  * incorrect length / SLI → chaining CD / CC / TIC (css §3.4) → status (css §4, §5.3).
  */
 import { channelThread, schNo } from '../engine/ids';
-import { CCW_FLAG, CMD, decodeCcw, isInput, commandClass, type Ccw } from './ccw';
+import { CCW_FLAG, CMD, decodeCcwInto, isInput, commandClass, type Ccw } from './ccw';
 import type { Device, DeviceOp } from '../devices/device';
 import { beginCommand, endCommand, holdCommand, NO_BYTES, setCcws, setCur, setDelayedAt, setLastTic, setNext, setNoData, type ChanState, type CssCore } from './context';
 import { dataSegments, gather, scatter, type Segment } from './idaw';
@@ -219,7 +219,7 @@ function fetchAndRun(core: CssCore, sch: number): void {
   if (channelAccess(core.mem, st.orb.key, addr, 8, 'fetch') < 8) {
     return protectionCheck(core, sch, addr, `CCW fetch at 0x${addr.toString(16)}: ORB key ${st.orb.key} does not match the fetch-protected frame's key 0x${core.mem.storageKey(addr).toString(16)}`);
   }
-  const ccw = decodeCcw(w0, w1, fmt);
+  const ccw = decodeCcwInto(core.fetched, w0, w1, fmt);
   // the subchannel's device and channel state are looked up once per CCW (issue 12)
   const dev = core.devices.get(sch);
   const delay = chaining || (ccw.cmd & 0x0f) === CMD.TIC ? 0 : dev?.scripted(ccw.cmd)?.delay ?? 0;

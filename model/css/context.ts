@@ -202,6 +202,11 @@ export class CssCore {
    * `dev.begin` runs (channel.ts `peekData`); undefined otherwise. Not model state.
    */
   peekCcw: Ccw | undefined = undefined;
+  /**
+   * The CCW the channel is executing, decoded in place at each fetch (channel.ts `fetchAndRun`,
+   * issue 12: no object per CCW). Read only while that CCW executes; not model state.
+   */
+  readonly fetched: Ccw = { cmd: 0, flags: 0, count: 0, cda: 0, fmt: 1, raw: [0, 0] };
   peekSch = -1;
   /** The device's view of that CCW's data (set by channel.ts `registerChannel`). */
   peek: DataPeek = () => undefined;

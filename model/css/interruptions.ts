@@ -24,7 +24,12 @@ export class IoInterruptions {
   /** The ISC whose queue holds `sch`, or -1. */
   queuedIsc(sch: number): number {
     // loops, not findIndex/some: no closure per SSCH, TSCH or runner wait (issue 12)
-    for (let isc = 0; isc < this.queues.length; isc++) if (this.queues[isc].includes(sch)) return isc;
+    // an empty queue is not searched (most are: every SSCH, TSCH and TPI asks, issue 12)
+    const qs = this.queues;
+    for (let isc = 0; isc < qs.length; isc++) {
+      const q = qs[isc];
+      if (q.length !== 0 && (q[0] === sch || q.includes(sch))) return isc;
+    }
     return -1;
   }
 
