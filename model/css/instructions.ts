@@ -302,12 +302,12 @@ export function tpi(core: CssCore, addr?: number): { cc: number; sid: number; in
 function tpiIn(core: CssCore, addr: number | undefined): { cc: number; sid: number; intparm: number; iid: number } {
   if (addr !== undefined && addr !== 0) checkOperandAddr(core, addr, 8, 'TPI interruption-code area', 'store'); // css §11.6 store, LAP applies
   if (addr === 0 && !core.mem.inRange(LOWCORE_IO_INT_CODE, 12)) throw new ProgramInterruption('addressing', 'TPI: the lowcore interruption code (0xB8–0xC3) is outside guest memory');
-  const got = core.irq.dequeue();
-  if (!got) {
+  const isc = core.irq.presentableIsc();
+  if (isc < 0) {
     instr(core, 'TPI', 0, 0, 'no I/O interruption pending');
     return { cc: 0, sid: 0, intparm: 0, iid: 0 };
   }
-  const [sch, isc] = got;
+  const sch = core.irq.take(isc);
   const sidWord = (0x00010000 | sch) >>> 0;
   const intparm = core.schib.get(sch, FIELD['pmcw.intparm']);
   const iid = (isc << 27) >>> 0;
@@ -319,7 +319,9 @@ function tpiIn(core: CssCore, addr: number | undefined): { cc: number; sid: numb
     if (addr === 0) putWord(bytes, 8, iid);
     core.mem.write(addr === 0 ? LOWCORE_IO_INT_CODE : addr, bytes);
   }
-  core.m.emit({ kind: 'irq.presented', sch, isc, intparm }, 'instruction');
+  // built only when recorded or read (issue 12: every TPI of a lean loop)
+  if (core.m.listens('irq.presented')) core.m.emit({ kind: 'irq.presented', sch, isc, intparm }, 'instruction');
+  else core.m.unheard();
   // the trace text is built only when the event is recorded or read (issue 12)
   instr(core, 'TPI', sch, 1, core.m.listens('instr') ? `sid=${hex(sidWord)} intparm=${hex(intparm)} isc=${isc}` : '');
   return { cc: 1, sid: sidWord, intparm, iid };

@@ -63,11 +63,17 @@ export class IoInterruptions {
     return false;
   }
 
-  /** Dequeue the highest-priority enabled request: [sch, isc], or undefined. */
-  dequeue(): [number, number] | undefined {
-    for (let isc = 0; isc < 8; isc++) {
-      if (this.queues[isc].length > 0 && this.enabled(isc)) return [this.m.journal.shift(this.queues[isc])!, isc];
-    }
-    return undefined;
+  /**
+   * The ISC of the highest-priority enabled request, or -1; `take(isc)` then dequeues it (no
+   * [sch, isc] pair per TPI, issue 12: one per SSCH/TSCH cycle).
+   */
+  presentableIsc(): number {
+    for (let isc = 0; isc < 8; isc++) if (this.queues[isc].length > 0 && this.enabled(isc)) return isc;
+    return -1;
+  }
+
+  /** Dequeue the oldest request of ISC `isc` (which `presentableIsc` returned): its subchannel. */
+  take(isc: number): number {
+    return this.m.journal.shift(this.queues[isc])!;
   }
 }
