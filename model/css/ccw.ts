@@ -111,11 +111,11 @@ export function decodeCcw(w0: number, w1: number, fmt: 0 | 1): Ccw {
  * CCW); nothing keeps that Ccw beyond the CCW's execution.
  */
 export function decodeCcwInto(out: Ccw, w0: number, w1: number, fmt: 0 | 1): Ccw {
-  const [cmd, flags, count, cda] = CCW_POS[fmt];
-  out.cmd = ccwField(cmd, w0, w1);
-  out.flags = ccwField(flags, w0, w1);
-  out.count = ccwField(count, w0, w1);
-  out.cda = ccwField(cda, w0, w1);
+  const p = CCW_POS[fmt]; // indexed, not destructured: no iterator per CCW
+  out.cmd = ccwField(p[0], w0, w1);
+  out.flags = ccwField(p[1], w0, w1);
+  out.count = ccwField(p[2], w0, w1);
+  out.cda = ccwField(p[3], w0, w1);
   out.fmt = fmt;
   out.raw[0] = w0 >>> 0;
   out.raw[1] = w1 >>> 0;
