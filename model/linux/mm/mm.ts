@@ -10,13 +10,14 @@ import type { KernelFeatures } from '../../kernel/version';
 import { apiExists, GUP_APIS } from './apis';
 import { Counting, GUP_PIN_COUNTING_BIAS } from './counting';
 import { ERRNO, errnoName } from './errno';
-import { FOLL_BIT, parseFoll, type FollBits } from './foll';
+import { FOLL_BIT, type FollBits } from './foll';
 import { PageList } from './pageList';
 import { GupCore, type PendingSignal } from './gup';
 import { Longterm } from './longterm';
 import { PageStore, PG_DIRTY, PG_FREED, PG_HEAD, PG_HWPOISON, PG_PRESENT, PG_TAIL, PG_ZERO, type Zone } from './pageStore';
 import { Releaser } from './release';
-import { DEFAULT_TASK_SIZE_MAX, validateGupArgs, type GupCallOptions } from './validate';
+import { DEFAULT_TASK_SIZE_MAX, type GupCallOptions } from './validate';
+import { GupArgsMemo } from './gupArgsMemo';
 import { AddressSpaces, isRawPfn, vaddrOf, vpnOf, type VmaKind, type VmaOptions } from './vma';
 import { Vmstat, type VmstatCounters } from './vmstat';
 import { VfioType1 } from './vfioType1';
@@ -88,6 +89,8 @@ export class Mm {
   /** fork() with COW sharing and the early copy of maybe-pinned folios (gup §3.3). */
   readonly forker: Fork;
   private readonly core: GupCore;
+  /** Parsed flag lists and validation results of repeated GUP calls (issue 12). */
+  private readonly gupArgs: GupArgsMemo;
   private readonly releaser: Releaser;
 
   constructor(private readonly m: Machine, readonly features: KernelFeatures, opts: MmOptions = {}) {
@@ -99,6 +102,7 @@ export class Mm {
     this.longterm = new Longterm(m, features, this.pages, this.spaces, this.counting);
     this.core = new GupCore(m, features, this.pages, this.spaces, this.counting, this.longterm, opts.taskSizeMax ?? DEFAULT_TASK_SIZE_MAX);
     this.releaser = new Releaser(m, features, this.pages, this.counting);
+    this.gupArgs = new GupArgsMemo(features);
     this.vfio = new VfioType1(m, features, this.pages, this.spaces, this, () => this.bits);
     this.ioUring = new IoUring(m, features, this.pages, this.spaces, this);
     this.dio = new ODirect(m, features, this);
@@ -235,13 +239,13 @@ export class Mm {
     }
     if (!Number.isInteger(nrPages) || (nrPages < 0 && !spec.fast)) throw new Error(`${api}: nr_pages must be a non-negative integer, got ${nrPages}`);
     const p = this.spaces.proc(pid);
-    const caller = parseFoll(flags, v);
+    const caller = this.gupArgs.parse(flags);
     const out = new PageList(opts.pagesNull ? 0 : nrPages);
     const m = this.m;
     const core = this.core;
-    const features = this.features;
+    const gupArgs = this.gupArgs;
     const ret = yield* withinSteps(m, api, (function* (): Steps<number> {
-      const val = validateGupArgs(features, spec, caller, opts);
+      const val = gupArgs.validate(spec, caller, opts);
       let r: number;
       if (!val.ok) {
         // gup §2.3: each rejection is a WARN_ON_ONCE site — one warning per boot (issue 11)
