@@ -16,7 +16,7 @@ import { GupCore, type PendingSignal } from './gup';
 import { Longterm } from './longterm';
 import { PageStore, PG_DIRTY, PG_FREED, PG_HEAD, PG_HWPOISON, PG_PRESENT, PG_TAIL, PG_ZERO, type Zone } from './pageStore';
 import { Releaser } from './release';
-import { DEFAULT_TASK_SIZE_MAX, type GupCallOptions } from './validate';
+import { DEFAULT_TASK_SIZE_MAX, type GupCallOptions, type Validation } from './validate';
 import { GupArgsMemo } from './gupArgsMemo';
 import { AddressSpaces, isRawPfn, vaddrOf, vpnOf, type VmaKind, type VmaOptions } from './vma';
 import { Vmstat, type VmstatCounters } from './vmstat';
@@ -242,23 +242,32 @@ export class Mm {
     const caller = this.gupArgs.parse(flags);
     const out = new PageList(opts.pagesNull ? 0 : nrPages);
     const m = this.m;
-    const core = this.core;
-    const gupArgs = this.gupArgs;
-    const ret = yield* withinSteps(m, api, (function* (): Steps<number> {
-      const val = gupArgs.validate(spec, caller, opts);
-      let r: number;
-      if (!val.ok) {
-        // gup §2.3: each rejection is a WARN_ON_ONCE site — one warning per boot (issue 11)
-        if (val.warn && val.site) warnOnce(m, val.site, val.warn, 'gup §2.3');
-        else if (val.warn) m.emit({ kind: 'warn', message: `${val.warn} [unverified: chosen]`, ref: 'gup §2.3', note: true }, 'instruction');
-        r = val.ret;
-      } else {
-        r = yield* core.callSteps(spec, p, start, nrPages, val.flags, opts, out);
-        if (spec.fastOnly && spec.pin) r = Math.max(r, 0); // pin_user_pages_fast_only: errors become 0
-      }
-      m.emit({ kind: 'gup.return', api, ret: r }, 'instruction');
-      return r;
-    })());
+    // The wrapper's frame (`api`) around its three parts, entered by hand rather than by wrapping
+    // one more generator (issue 12: the layers of a one-page pin were ~9 generators): events carry
+    // the same stack, and the frame is not held while the resumable core is suspended.
+    let mark = m.enter(api);
+    let val: Validation;
+    try {
+      val = this.gupArgs.validate(spec, caller, opts);
+      // gup §2.3: each rejection is a WARN_ON_ONCE site — one warning per boot (issue 11)
+      if (!val.ok && val.warn && val.site) warnOnce(m, val.site, val.warn, 'gup §2.3');
+      else if (!val.ok && val.warn) m.emit({ kind: 'warn', message: `${val.warn} [unverified: chosen]`, ref: 'gup §2.3', note: true }, 'instruction');
+    } finally {
+      m.leave(mark);
+    }
+    let ret: number;
+    if (!val.ok) ret = val.ret;
+    else {
+      ret = yield* withinSteps(m, api, this.core.callSteps(spec, p, start, nrPages, val.flags, opts, out));
+      if (spec.fastOnly && spec.pin) ret = Math.max(ret, 0); // pin_user_pages_fast_only: errors become 0
+    }
+    mark = m.enter(api);
+    try {
+      if (m.listens('gup.return')) m.emit({ kind: 'gup.return', api, ret }, 'instruction');
+      else m.unheard();
+    } finally {
+      m.leave(mark);
+    }
     if (ret >= 0 && out.n !== ret && !opts.pagesNull) {
       throw new Error(`mm model invariant: ${api} returned ${ret} but obtained ${out.n} pages`);
     }
