@@ -187,6 +187,11 @@ export class Machine {
     this.#records.truncate(length);
   }
 
+  /** Headless (setLean): no journal, no history, no model call stack; never switched back. */
+  get isLean(): boolean {
+    return this.lean;
+  }
+
   /** Headless mode: stop journaling and keeping history; events still reach listeners. */
   setLean(): void {
     this.lean = true;

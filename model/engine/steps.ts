@@ -35,6 +35,11 @@ export class WorkCounter implements StepProgress {
   }
 }
 
+/** Work that is already finished with `value` (a layer that decided without running the one below). */
+export function* doneSteps<T>(value: T): Steps<T> {
+  return value;
+}
+
 /** The one-shot path: run every slice now. */
 export function runToEnd<T>(steps: Steps<T>): T {
   for (;;) {
@@ -48,7 +53,13 @@ export function runToEnd<T>(steps: Steps<T>): T {
  * popped when it yields, so events carry the same call stack as the one-shot path and nothing
  * of the model's stack is left behind between slices.
  */
-export function* withinSteps<T>(m: Machine, name: string, inner: Steps<T>, line?: number): Steps<T> {
+export function withinSteps<T>(m: Machine, name: string, inner: Steps<T>, line?: number): Steps<T> {
+  // A lean machine pushes no frames (Machine.enter) and never stops being lean (setLean is one-way):
+  // the wrapper would only cost a generator per layer (issue 12: a one-page pin nests ~5 of them).
+  return m.isLean ? inner : framedSteps(m, name, inner, line);
+}
+
+function* framedSteps<T>(m: Machine, name: string, inner: Steps<T>, line: number | undefined): Steps<T> {
   for (;;) {
     // enter/leave, not `within`: no closure per resume (issue 12: a one-page pin resumes ~9 of these)
     const mark = m.enter(name, line);

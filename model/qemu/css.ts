@@ -115,13 +115,16 @@ export class QemuCss implements GuestIo {
 
   /** STSCH (css §10.3): refresh PNOM, LPUM, PAM, POM and OR in PNO from the schib region. */
   stsch(sid: number, schibAddr?: number): { cc: number; schib: Uint8Array } {
-    return this.m.within('ioinst_handle_stsch', () => {
+    const frame = this.m.enter('ioinst_handle_stsch');
+    try {
       // QEMU ioinst_handle_stsch: the operand address is checked before the SID (css §5.1)
       checkOperandAddr(this.core, schibAddr, SCHIB_BYTES, 'SCHIB', 'store');
       const { sch, provided } = parseSid(sid);
       if (provided && this.devices.has(sch)) this.m.within('css_do_stsch', () => this.refreshSchib(sch));
       return stsch(this.core, sid, schibAddr);
-    });
+    } finally {
+      this.m.leave(frame);
+    }
   }
 
   /** `vfio_ccw_handle_store` (css §10.3). Read errors are only logged. */
@@ -173,7 +176,8 @@ export class QemuCss implements GuestIo {
    * memory → addressing, and the dequeued CRW goes back to the head when the store faults.
    */
   stcrw(addr?: number): { cc: number; crw: number } {
-    return this.m.within('ioinst_handle_stcrw', () => {
+    const frame = this.m.enter('ioinst_handle_stcrw');
+    try {
       if (addr !== undefined && addr & 3) throw new ProgramInterruption('specification', `STCRW area 0x${addr.toString(16)} is not word aligned (css §5.1)`);
       const r = this.m.within('css_do_stcrw', () => this.crws.stcrw());
       if (addr !== undefined) {
@@ -189,7 +193,9 @@ export class QemuCss implements GuestIo {
       }
       this.m.emit({ kind: 'instr', name: 'STCRW', sch: 0, cc: r.cc, detail: `crw=0x${r.crw.toString(16).padStart(8, '0')}` }, 'instruction');
       return r;
-    });
+    } finally {
+      this.m.leave(frame);
+    }
   }
 
   interruptionPending(): boolean {

@@ -44,13 +44,15 @@ export class QemuForwarding {
   }
 
   private instr(name: string, sch: number, cc: number, detail = ''): number {
-    this.m.emit({ kind: 'instr', name, sch, cc, detail }, 'instruction');
+    if (this.m.listens('instr')) this.m.emit({ kind: 'instr', name, sch, cc, detail }, 'instruction');
+    else this.m.unheard(); // nobody reads it (a lean run): not built (issue 12)
     return cc;
   }
 
   /** SSCH (css §10.2): `css_do_ssch` checks, then the io-region write. */
   ssch(sid: number, orb: OrbFields, orbAddr?: number): number {
-    return this.m.within('ioinst_handle_ssch', () => {
+    const frame = this.m.enter('ioinst_handle_ssch');
+    try {
       // QEMU ioinst_handle_ssch: the ORB address (alignment, access) before the SID (css §5.1)
       checkOperandAddr(this.q.core, orbAddr, 12, 'ORB', 'fetch');
       const { sch, provided } = parseSid(sid);
@@ -61,42 +63,58 @@ export class QemuForwarding {
         if (Object.isFrozen(orb)) this.checkedOrb = orb;
       }
       if (!provided || !this.q.core.exists(sch)) return this.instr('SSCH', sch, 3, 'subchannel not provided');
-      const cc = this.m.within('css_do_ssch', () => {
-        const s = this.s;
-        if (!this.q.core.operational(sch)) return 3;
-        if (this.q.core.statusPending(sch)) return 1;
-        if (s.get(sch, 'scsw.fctl') !== 0) return 2;
-        const d = this.q.devices.get(sch)!;
-        const saved = s.word(sch, 7);
-        // sch->orb = *orb (a copy; the same ORB as the last start is not stored again)
-        if (!sameOrb(d.orb, orb)) this.m.journal.set(d, 'orb', Object.freeze({ ...orb }));
-        let o = d.orb!;
-        this.m.journal.set(d, 'channelProg', orb.cpa);
-        s.set(sch, 'scsw.fctl', FCTL.START);
-        s.set(sch, 'scsw.actl', s.get(sch, 'scsw.actl') | ACTL.START_PEND);
-        s.set(sch, 'scsw.pno', 0);
-        return this.m.within('sch_handle_start_func_passthrough', () => {
-          if (!(s.get(sch, 'scsw.actl') & ACTL.SUSPENDED)) s.set(sch, 'pmcw.intparm', orb.intparm >>> 0);
-          if (!o.pfch && this.q.options.forceOrbPfch) {
-            o = Object.freeze({ ...o, pfch: 1 });
-            this.m.journal.set(d, 'orb', o);
-            if (!this.pfchWarned) {
-              this.pfchWarned = true;
-              this.warn('vfio-ccw (devno): PFCH flag forced (force-orb-pfch=on)', 'css §2');
-            }
-          }
-          const cc = this.requestStart(sch, o);
-          if (cc !== 0) s.setWord(sch, 7, saved); // css §5.3: ctrl/flags restored on a nonzero cc
-          return cc;
-        });
-      });
+      const cc = this.cssDoSsch(sch, orb);
+      if (!this.m.listens('instr')) return this.instr('SSCH', sch, cc); // the detail text only when read (issue 12)
       return this.instr('SSCH', sch, cc, `cpa=0x${orb.cpa.toString(16)} lpm=0x${orb.lpm.toString(16)}`);
-    });
+    } finally {
+      this.m.leave(frame);
+    }
+  }
+
+  /** `css_do_ssch` (css §10.2): the SCSW checks and update, then the passthrough start. */
+  private cssDoSsch(sch: number, orb: OrbFields): number {
+    // enter/leave, not within: no closure per SSCH (issue 12)
+    const outer = this.m.enter('css_do_ssch');
+    try {
+    const s = this.s;
+    if (!this.q.core.operational(sch)) return 3;
+    if (this.q.core.statusPending(sch)) return 1;
+    if (s.get(sch, 'scsw.fctl') !== 0) return 2;
+    const d = this.q.devices.get(sch)!;
+    const saved = s.word(sch, 7);
+    // sch->orb = *orb (a copy; the same ORB as the last start is not stored again)
+    if (!sameOrb(d.orb, orb)) this.m.journal.set(d, 'orb', Object.freeze({ ...orb }));
+    let o = d.orb!;
+    this.m.journal.set(d, 'channelProg', orb.cpa);
+    s.set(sch, 'scsw.fctl', FCTL.START);
+    s.set(sch, 'scsw.actl', s.get(sch, 'scsw.actl') | ACTL.START_PEND);
+    s.set(sch, 'scsw.pno', 0);
+    const frame = this.m.enter('sch_handle_start_func_passthrough');
+    try {
+      if (!(s.get(sch, 'scsw.actl') & ACTL.SUSPENDED)) s.set(sch, 'pmcw.intparm', orb.intparm >>> 0);
+      if (!o.pfch && this.q.options.forceOrbPfch) {
+        o = Object.freeze({ ...o, pfch: 1 });
+        this.m.journal.set(d, 'orb', o);
+        if (!this.pfchWarned) {
+          this.pfchWarned = true;
+          this.warn('vfio-ccw (devno): PFCH flag forced (force-orb-pfch=on)', 'css §2');
+        }
+      }
+      const cc = this.requestStart(sch, o);
+      if (cc !== 0) s.setWord(sch, 7, saved); // css §5.3: ctrl/flags restored on a nonzero cc
+      return cc;
+    } finally {
+      this.m.leave(frame);
+    }
+    } finally {
+      this.m.leave(outer);
+    }
   }
 
   /** `vfio_ccw_handle_request`: write ORB + SCSW into the io region; map the result (css §10.2). */
   private requestStart(sch: number, orb: OrbFields): number {
-    return this.m.within('vfio_ccw_handle_request', () => {
+    const frame = this.m.enter('vfio_ccw_handle_request');
+    try {
       // memset(region, 0); ORB and SCSW in; pwrite of the whole region. The buffer is QEMU's own
       // (one per device in QEMU, one here): the write copies it into the kernel's region.
       const region = this.region;
@@ -110,7 +128,9 @@ export class QemuForwarding {
       for (let i = 0; i < 3; i++) putU32(region, 12 + 4 * i, this.s.word(sch, 7 + i) >>> 0);
       const ret = this.writeRetrying(sch, 0, region); // retry on -EAGAIN (css §10.2)
       return this.mapOutcome(sch, ret, 'ssch');
-    });
+    } finally {
+      this.m.leave(frame);
+    }
   }
 
   /**
@@ -153,7 +173,8 @@ export class QemuForwarding {
 
   /** HSCH (css §10.2): `css_do_hsch` checks and SCSW update, then the async region (or local emulation). */
   hsch(sid: number): number {
-    return this.m.within('ioinst_handle_hsch', () => {
+    const frame = this.m.enter('ioinst_handle_hsch');
+    try {
       const { sch, provided } = parseSid(sid);
       if (!provided || !this.q.core.exists(sch)) return this.instr('HSCH', sch, 3);
       const cc = this.m.within('css_do_hsch', () => {
@@ -173,12 +194,15 @@ export class QemuForwarding {
         return cc;
       });
       return this.instr('HSCH', sch, cc);
-    });
+    } finally {
+      this.m.leave(frame);
+    }
   }
 
   /** CSCH (css §10.2). */
   csch(sid: number): number {
-    return this.m.within('ioinst_handle_csch', () => {
+    const frame = this.m.enter('ioinst_handle_csch');
+    try {
       const { sch, provided } = parseSid(sid);
       if (!provided || !this.q.core.exists(sch)) return this.instr('CSCH', sch, 3);
       const cc = this.m.within('css_do_csch', () => {
@@ -192,12 +216,15 @@ export class QemuForwarding {
         return cc;
       });
       return this.instr('CSCH', sch, cc);
-    });
+    } finally {
+      this.m.leave(frame);
+    }
   }
 
   /** `vfio_ccw_handle_halt/clear`: the async region, or local emulation when it is missing. */
   private asyncCmd(sch: number, instr: 'hsch' | 'csch'): number {
-    return this.m.within(instr === 'hsch' ? 'vfio_ccw_handle_halt' : 'vfio_ccw_handle_clear', () => {
+    const frame = this.m.enter(instr === 'hsch' ? 'vfio_ccw_handle_halt' : 'vfio_ccw_handle_clear');
+    try {
       const d = this.q.devices.get(sch)!;
       if (d.regions.async === undefined) {
         // -ENOSYS: emulate the function on QEMU's copy (css §10.2 "no async region → emulate")
@@ -209,7 +236,9 @@ export class QemuForwarding {
       region[3] = instr === 'hsch' ? ASYNC_CMD.HSCH : ASYNC_CMD.CSCH;
       const ret = this.writeRetrying(sch, d.regions.async, region);
       return this.mapOutcome(sch, ret, instr);
-    });
+    } finally {
+      this.m.leave(frame);
+    }
   }
 
   private emulateLocally(sch: number, instr: 'hsch' | 'csch'): void {
@@ -227,7 +256,8 @@ export class QemuForwarding {
 
   /** XSCH on QEMU's copy only (css §10.2, §5.2). */
   xsch(sid: number): number {
-    return this.m.within('ioinst_handle_xsch', () => {
+    const frame = this.m.enter('ioinst_handle_xsch');
+    try {
       const { sch, provided } = parseSid(sid);
       if (!provided || !this.q.core.exists(sch)) return this.instr('XSCH', sch, 3);
       const cc = this.m.within('css_do_xsch', () => {
@@ -252,7 +282,9 @@ export class QemuForwarding {
         return 0;
       });
       return this.instr('XSCH', sch, cc, 'QEMU copy only, not forwarded');
-    });
+    } finally {
+      this.m.leave(frame);
+    }
   }
 
   /**
@@ -261,7 +293,8 @@ export class QemuForwarding {
    *  reference marks RSCH over vfio-ccw as not a supported path (css §10.2, §12)]
    */
   rsch(sid: number): number {
-    return this.m.within('ioinst_handle_rsch', () => {
+    const frame = this.m.enter('ioinst_handle_rsch');
+    try {
       const { sch, provided } = parseSid(sid);
       if (!provided || !this.q.core.exists(sch)) return this.instr('RSCH', sch, 3);
       const cc = this.m.within('css_do_rsch', () => {
@@ -276,6 +309,8 @@ export class QemuForwarding {
         return d.orb ? this.requestStart(sch, d.orb) : 0;
       });
       return this.instr('RSCH', sch, cc);
-    });
+    } finally {
+      this.m.leave(frame);
+    }
   }
 }

@@ -54,7 +54,8 @@ export function chscProcessCrw(cio: HostCio, overflow: boolean): number {
       cio.scheduleEvalAll('CRW overflow (RSC 0xB)');
       return 0;
     }
-    return cio.m.within('chsc_process_event_information', () => {
+    const frame = cio.m.enter('chsc_process_event_information');
+    try {
       let calls = 0;
       for (let guard = 0; guard < 10_000; guard++) {
         calls++;
@@ -65,7 +66,9 @@ export function chscProcessCrw(cio: HostCio, overflow: boolean): number {
         if (!(r.flags & SEI_FLAG.MORE)) break;
       }
       return calls;
-    });
+    } finally {
+      cio.m.leave(frame);
+    }
   });
 }
 

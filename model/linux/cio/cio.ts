@@ -56,7 +56,15 @@ export class HostCio {
 
   /** Run host-kernel work on the host thread inside `fn`'s real name. */
   host<T>(name: string, fn: () => T): T {
-    return this.m.onThread(HOST_KERNEL_THREAD, () => this.m.within(name, fn));
+    const m = this.m; // enterThread/enter: no closures per call (issue 12)
+    const prev = m.enterThread(HOST_KERNEL_THREAD);
+    const frame = m.enter(name);
+    try {
+      return fn();
+    } finally {
+      m.leave(frame);
+      m.leaveThread(prev);
+    }
   }
 
   warn(message: string, ref: string): void {

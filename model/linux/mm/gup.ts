@@ -5,7 +5,7 @@
  */
 import { warnOnce } from '../../kernel/warnOnce';
 import type { Machine } from '../../engine/machine';
-import { runToEnd, SLICE_UNITS, withinSteps, type Steps } from '../../engine/steps';
+import { doneSteps, runToEnd, SLICE_UNITS, withinSteps, type Steps } from '../../engine/steps';
 import type { KernelFeatures } from '../../kernel/version';
 import { atLeast } from '../../kernel/version';
 import type { GupApiSpec } from './apis';
@@ -86,12 +86,14 @@ export class GupCore {
    * `call` as resumable work (engine/steps.ts, issue 13): the slow path's page loop yields every
    * SLICE_UNITS pages, between two pages, where every page before is grabbed and in `out`.
    */
-  *callSteps(spec: GupApiSpec, p: Process, start: bigint, nr: number, flags: ReadonlySet<string>, opts: GupCallOptions, out: PageList): Steps<number> {
-    if (spec.fast) return yield* this.fastFallback(spec, p, start, nr, flags, out);
-    if (nr === 0) return 0;
+  callSteps(spec: GupApiSpec, p: Process, start: bigint, nr: number, flags: ReadonlySet<string>, opts: GupCallOptions, out: PageList): Steps<number> {
+    // a plain function returning the layer below (not a generator of its own: issue 12); callers
+    // start the returned work at once, so markPinned runs when a generator body would have
+    if (spec.fast) return this.fastFallback(spec, p, start, nr, flags, out);
+    if (nr === 0) return doneSteps(0);
     const bits = follBits(flags);
     this.markPinned(p, bits);
-    return yield* this.longtermLocked(p, start, nr, bits, !opts.pagesNull, out);
+    return this.longtermLocked(p, start, nr, bits, !opts.pagesNull, out);
   }
 
   /** gup_fast_fallback() / internal_get_user_pages_fast(): fast walk, then the slow path for the rest. */

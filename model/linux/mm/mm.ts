@@ -10,13 +10,14 @@ import type { KernelFeatures } from '../../kernel/version';
 import { apiExists, GUP_APIS } from './apis';
 import { Counting, GUP_PIN_COUNTING_BIAS } from './counting';
 import { ERRNO, errnoName } from './errno';
-import { FOLL_BIT, parseFoll, type FollBits } from './foll';
+import { FOLL_BIT, type FollBits } from './foll';
 import { PageList } from './pageList';
 import { GupCore, type PendingSignal } from './gup';
 import { Longterm } from './longterm';
 import { PageStore, PG_DIRTY, PG_FREED, PG_HEAD, PG_HWPOISON, PG_PRESENT, PG_TAIL, PG_ZERO, type Zone } from './pageStore';
 import { Releaser } from './release';
-import { DEFAULT_TASK_SIZE_MAX, validateGupArgs, type GupCallOptions } from './validate';
+import { DEFAULT_TASK_SIZE_MAX, type GupCallOptions, type Validation } from './validate';
+import { GupArgsMemo } from './gupArgsMemo';
 import { AddressSpaces, isRawPfn, vaddrOf, vpnOf, type VmaKind, type VmaOptions } from './vma';
 import { Vmstat, type VmstatCounters } from './vmstat';
 import { VfioType1 } from './vfioType1';
@@ -88,6 +89,8 @@ export class Mm {
   /** fork() with COW sharing and the early copy of maybe-pinned folios (gup §3.3). */
   readonly forker: Fork;
   private readonly core: GupCore;
+  /** Parsed flag lists and validation results of repeated GUP calls (issue 12). */
+  private readonly gupArgs: GupArgsMemo;
   private readonly releaser: Releaser;
 
   constructor(private readonly m: Machine, readonly features: KernelFeatures, opts: MmOptions = {}) {
@@ -99,6 +102,7 @@ export class Mm {
     this.longterm = new Longterm(m, features, this.pages, this.spaces, this.counting);
     this.core = new GupCore(m, features, this.pages, this.spaces, this.counting, this.longterm, opts.taskSizeMax ?? DEFAULT_TASK_SIZE_MAX);
     this.releaser = new Releaser(m, features, this.pages, this.counting);
+    this.gupArgs = new GupArgsMemo(features);
     this.vfio = new VfioType1(m, features, this.pages, this.spaces, this, () => this.bits);
     this.ioUring = new IoUring(m, features, this.pages, this.spaces, this);
     this.dio = new ODirect(m, features, this);
@@ -235,26 +239,35 @@ export class Mm {
     }
     if (!Number.isInteger(nrPages) || (nrPages < 0 && !spec.fast)) throw new Error(`${api}: nr_pages must be a non-negative integer, got ${nrPages}`);
     const p = this.spaces.proc(pid);
-    const caller = parseFoll(flags, v);
+    const caller = this.gupArgs.parse(flags);
     const out = new PageList(opts.pagesNull ? 0 : nrPages);
     const m = this.m;
-    const core = this.core;
-    const features = this.features;
-    const ret = yield* withinSteps(m, api, (function* (): Steps<number> {
-      const val = validateGupArgs(features, spec, caller, opts);
-      let r: number;
-      if (!val.ok) {
-        // gup §2.3: each rejection is a WARN_ON_ONCE site — one warning per boot (issue 11)
-        if (val.warn && val.site) warnOnce(m, val.site, val.warn, 'gup §2.3');
-        else if (val.warn) m.emit({ kind: 'warn', message: `${val.warn} [unverified: chosen]`, ref: 'gup §2.3', note: true }, 'instruction');
-        r = val.ret;
-      } else {
-        r = yield* core.callSteps(spec, p, start, nrPages, val.flags, opts, out);
-        if (spec.fastOnly && spec.pin) r = Math.max(r, 0); // pin_user_pages_fast_only: errors become 0
-      }
-      m.emit({ kind: 'gup.return', api, ret: r }, 'instruction');
-      return r;
-    })());
+    // The wrapper's frame (`api`) around its three parts, entered by hand rather than by wrapping
+    // one more generator (issue 12: the layers of a one-page pin were ~9 generators): events carry
+    // the same stack, and the frame is not held while the resumable core is suspended.
+    let mark = m.enter(api);
+    let val: Validation;
+    try {
+      val = this.gupArgs.validate(spec, caller, opts);
+      // gup §2.3: each rejection is a WARN_ON_ONCE site — one warning per boot (issue 11)
+      if (!val.ok && val.warn && val.site) warnOnce(m, val.site, val.warn, 'gup §2.3');
+      else if (!val.ok && val.warn) m.emit({ kind: 'warn', message: `${val.warn} [unverified: chosen]`, ref: 'gup §2.3', note: true }, 'instruction');
+    } finally {
+      m.leave(mark);
+    }
+    let ret: number;
+    if (!val.ok) ret = val.ret;
+    else {
+      ret = yield* withinSteps(m, api, this.core.callSteps(spec, p, start, nrPages, val.flags, opts, out));
+      if (spec.fastOnly && spec.pin) ret = Math.max(ret, 0); // pin_user_pages_fast_only: errors become 0
+    }
+    mark = m.enter(api);
+    try {
+      if (m.listens('gup.return')) m.emit({ kind: 'gup.return', api, ret }, 'instruction');
+      else m.unheard();
+    } finally {
+      m.leave(mark);
+    }
     if (ret >= 0 && out.n !== ret && !opts.pagesNull) {
       throw new Error(`mm model invariant: ${api} returned ${ret} but obtained ${out.n} pages`);
     }

@@ -38,7 +38,8 @@ export class PageList {
 
   /** The first `count` pages as a plain array: the list's own storage, trimmed (the list is done with). */
   take(count: number): number[] {
-    this.a.length = Math.min(count, this.n);
+    const k = Math.min(count, this.n);
+    if (this.a.length !== k) this.a.length = k; // a full list (the usual case) is not trimmed: no length store
     const a = this.a;
     this.a = [];
     this.n = 0;

@@ -4,7 +4,7 @@
  * wrong way is modelled, not refused.
  */
 import type { Machine } from '../../engine/machine';
-import { runToEnd, SLICE_UNITS, withinSteps, type Steps } from '../../engine/steps';
+import { doneSteps, runToEnd, SLICE_UNITS, withinSteps, type Steps } from '../../engine/steps';
 import type { KernelFeatures } from '../../kernel/version';
 import { atLeast } from '../../kernel/version';
 import { apiExists, RELEASE_APIS } from './apis';
@@ -39,8 +39,10 @@ export class Releaser {
   /**
    * `release` as resumable work (issue 13): put_page and unpin_user_pages(_dirty_lock) yield every
    * SLICE_UNITS pages, between two folio runs; the arguments are checked before any page is put.
+   * A plain function returning the body (not a generator of its own, issue 12): the checks run
+   * when it is called, which is when callers start the work.
    */
-  *releaseSteps(api: string, pages: readonly number[], makeDirty = false, n?: number): Steps<void> {
+  releaseSteps(api: string, pages: readonly number[], makeDirty = false, n?: number): Steps<void> {
     const spec = RELEASE_APIS.get(api);
     if (!spec) throw new Error(`unknown release API '${api}' (one of ${[...RELEASE_APIS.keys()].join(', ')})`);
     if (!apiExists(spec, this.f.version)) {
@@ -48,7 +50,7 @@ export class Releaser {
     }
     if (api === 'unpin_user_page_range_dirty_lock' || api === 'unpin_user_folio') {
       this.rangeOrFolio(api, pages, makeDirty, n);
-      return;
+      return doneSteps(undefined);
     }
     const count = n ?? pages.length;
     if (!Number.isInteger(count)) throw new Error(`${api}: page count must be an integer, got ${count}`);
@@ -57,7 +59,7 @@ export class Releaser {
       const p = pages[i];
       if (p >= 0 && !this.store.valid(p)) throw new Error(`${api}: pfn ${p} is not a page of the model`);
     }
-    yield* withinSteps(this.m, api, this.releaseBody(api, pages, count, makeDirty));
+    return withinSteps(this.m, api, this.releaseBody(api, pages, count, makeDirty));
   }
 
   private *releaseBody(api: string, pages: readonly number[], count: number, makeDirty: boolean): Steps<void> {

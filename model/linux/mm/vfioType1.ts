@@ -17,6 +17,7 @@ import { runToEnd, SLICE_UNITS, withinSteps, type Steps } from '../../engine/ste
 import type { KernelFeatures } from '../../kernel/version';
 import { atLeast } from '../../kernel/version';
 import { ERRNO } from './errno';
+import { limitPages, limitText, lockAcct } from './lockedVm';
 import { PG_RESERVED, PG_ZERO, type PageStore } from './pageStore';
 import { PAGE_SHIFT, PAGE_SIZE, type AddressSpaces, type Process } from './vma';
 
@@ -195,7 +196,7 @@ export class VfioType1 {
 
   private *pinPagesRemote(dma: VfioDma, p: Process): Steps<number> {
     const n = Number(dma.size >> PAGE_SHIFT);
-    const limit = this.limitPages(p);
+    const limit = limitPages(p);
     let acct = 0;
     for (let i = 0; i < n; i++) {
       if (i > 0 && i % SLICE_UNITS === 0) yield { done: i, total: n };
@@ -207,7 +208,7 @@ export class VfioType1 {
       const accounted = !this.isInvalidReserved(r.pfn) && !dma.pfns.has(Number((dma.iova >> PAGE_SHIFT) + BigInt(i)));
       if (accounted && !dma.lockCap && p.lockedVm + acct + 1 > limit) {
         this.putPfn(r.pfn, dma.prot);
-        this.warn(`vfio_pin_pages_remote: RLIMIT_MEMLOCK (${this.limitText(p)}) exceeded`);
+        this.warn(`vfio_pin_pages_remote: RLIMIT_MEMLOCK (${limitText(p)}) exceeded`);
         this.unwindMap(dma, p, acct);
         return -ERRNO.ENOMEM;
       }
@@ -281,7 +282,14 @@ export class VfioType1 {
   /** vfio_pin_pages (gup §10.1 steps 1–7). `iovas` are page-aligned IOVAs; ≈6.0+ they must be consecutive. */
   pin(iovas: readonly bigint[], prot: number): VfioPinResult {
     const pfns: number[] = [];
-    const ret = this.m.within('vfio_pin_pages', () => {
+    const ret = this.pinChecked(iovas, prot, pfns);
+    return { ret, pfns: ret > 0 ? pfns : [] };
+  }
+
+  /** vfio_pin_pages' argument checks, then the IOMMU driver's pin_pages (gup §10.1 steps 2–3). */
+  private pinChecked(iovas: readonly bigint[], prot: number, pfns: number[]): number {
+    const frame = this.m.enter('vfio_pin_pages'); // enter/leave: no closure per pin (issue 12)
+    try {
       const npage = iovas.length;
       if (!npage) return -ERRNO.EINVAL;
       if (this.iovaApi && !this.container.deviceOpen) return this.fail('vfio_pin_pages: device not open', -ERRNO.EINVAL);
@@ -294,9 +302,11 @@ export class VfioType1 {
           throw new Error('vfio_pin_pages (≈6.0+) takes one iova and npage: the IOVAs must be consecutive');
         }
       }
-      return this.m.within('vfio_iommu_type1_pin_pages', () => this.type1Pin(iovas, prot, pfns));
-    });
-    return { ret, pfns: ret > 0 ? pfns : [] };
+      this.m.enter('vfio_iommu_type1_pin_pages'); // left with the outer frame
+      return this.type1Pin(iovas, prot, pfns);
+    } finally {
+      this.m.leave(frame);
+    }
   }
 
   private type1Pin(iovas: readonly bigint[], prot: number, pfns: number[]): number {
@@ -339,7 +349,8 @@ export class VfioType1 {
 
   /** vfio_pin_page_external(): GUP one page, then account it (gup §10.1 steps 4–6). */
   private pinPageExternal(dma: VfioDma, vaddr: bigint): { ret: number; pfn: number } {
-    return this.m.within('vfio_pin_page_external', () => {
+    const frame = this.m.enter('vfio_pin_page_external');
+    try {
       const r = this.vaddrGetPfn(dma, vaddr);
       if (r.ret) return r;
       if (this.doAccounting && !this.isInvalidReserved(r.pfn)) {
@@ -347,12 +358,14 @@ export class VfioType1 {
         const e = this.lockAcct(p, 1, dma.lockCap);
         if (e) {
           this.putPfn(r.pfn, dma.prot);
-          this.warn(`vfio_pin_page_external: Task ${p.name} (${p.pid}) RLIMIT_MEMLOCK (${this.limitText(p)}) exceeded`);
+          this.warn(`vfio_pin_page_external: Task ${p.name} (${p.pid}) RLIMIT_MEMLOCK (${limitText(p)}) exceeded`);
           return { ret: e, pfn: -1 };
         }
       }
       return r;
-    });
+    } finally {
+      this.m.leave(frame);
+    }
   }
 
   /**
@@ -361,7 +374,8 @@ export class VfioType1 {
    */
   private vaddrGetPfn(dma: VfioDma, vaddr: bigint): { ret: number; pfn: number } {
     const fn = atLeast(this.f.version, 5, 13) ? 'vaddr_get_pfns' : 'vaddr_get_pfn'; // [unverified: chosen ≈5.13]
-    return this.m.within(fn, () => {
+    const frame = this.m.enter(fn);
+    try {
       // The mapping's prot decides FOLL_WRITE (VFIO-510 passes dma->prot), not the pin request's.
       const r = this.ops.gup('pin_user_pages_remote', dma.pid, vaddr, 1, dma.prot & IOMMU_WRITE ? FOLL_WRITE_LONGTERM : FOLL_LONGTERM_ONLY);
       if (r.ret === 1) {
@@ -379,12 +393,15 @@ export class VfioType1 {
         return { ret: 0, pfn: PFNMAP_PFN_BASE + Number((vaddr - vma.start) >> PAGE_SHIFT) };
       }
       return { ret: r.ret === 0 ? -ERRNO.EFAULT : r.ret, pfn: -1 };
-    });
+    } finally {
+      this.m.leave(frame);
+    }
   }
 
   /** vfio_unpin_pages (gup §10.1 step 8). ≤5.x returns the count unpinned or −EINVAL; ≈6.0+ is void (returns 0). */
   unpin(iovas: readonly bigint[]): number {
-    return this.m.within('vfio_unpin_pages', () => {
+    const frame = this.m.enter('vfio_unpin_pages');
+    try {
       const npage = iovas.length;
       if (!npage) {
         if (this.iovaApi) this.warn('vfio_unpin_pages: npage is 0');
@@ -394,7 +411,8 @@ export class VfioType1 {
         if (this.iovaApi) this.warn(`vfio_unpin_pages: npage ${npage} > VFIO_PIN_PAGES_MAX_ENTRIES`);
         return -ERRNO.E2BIG;
       }
-      return this.m.within('vfio_iommu_type1_unpin_pages', () => {
+      const frame = this.m.enter('vfio_iommu_type1_unpin_pages');
+      try {
         if (this.container.iommuType !== 'VFIO_TYPE1v2_IOMMU') return -ERRNO.EACCES;
         let i = 0;
         for (; i < npage; i++) {
@@ -407,8 +425,12 @@ export class VfioType1 {
         }
         if (this.iovaApi) return 0;
         return i > 0 ? i : -ERRNO.EINVAL;
-      });
-    });
+      } finally {
+        this.m.leave(frame);
+      }
+    } finally {
+      this.m.leave(frame);
+    }
   }
 
   /**
@@ -417,7 +439,8 @@ export class VfioType1 {
    * pinned is silently ignored, as in the kernel.
    */
   private unpinPageExternal(dma: VfioDma, iova: bigint): number {
-    return this.m.within('vfio_unpin_page_external', () => {
+    const frame = this.m.enter('vfio_unpin_page_external');
+    try {
       const key = Number(iova >> PAGE_SHIFT);
       const v = dma.pfns.get(key);
       if (!v) {
@@ -427,50 +450,39 @@ export class VfioType1 {
       const refCount = v.refCount - 1;
       this.m.journal.mapSet(dma.pfns, key, { iova: v.iova, pfn: v.pfn, refCount });
       if (refCount > 0) return 0;
-      const unlocked = this.m.within('vfio_iova_put_vfio_pfn', () => {
-        const n = this.putPfn(v.pfn, dma.prot);
+      const put = this.m.enter('vfio_iova_put_vfio_pfn');
+      let unlocked: number;
+      try {
+        unlocked = this.putPfn(v.pfn, dma.prot);
         this.m.journal.mapDelete(dma.pfns, key);
-        return n;
-      });
+      } finally {
+        this.m.leave(put);
+      }
       if (this.doAccounting && unlocked) this.lockAcct(this.spaces.proc(dma.pid), -unlocked, dma.lockCap);
       return unlocked;
-    });
+    } finally {
+      this.m.leave(frame);
+    }
   }
 
   /** put_pfn(): unpin_user_pages_dirty_lock(&page, 1, prot & IOMMU_WRITE) unless reserved (gup §10.1 steps 8–9). */
   private putPfn(pfn: number, prot: number): number {
-    return this.m.within('put_pfn', () => {
+    const frame = this.m.enter('put_pfn');
+    try {
       if (this.isInvalidReserved(pfn)) return 0;
       this.ops.release('unpin_user_pages_dirty_lock', [pfn], (prot & IOMMU_WRITE) !== 0);
       return 1;
-    });
+    } finally {
+      this.m.leave(frame);
+    }
   }
 
-  /** RLIMIT_MEMLOCK >> PAGE_SHIFT. */
-  private limitPages(p: Process): number {
-    return p.rlimitMemlock === Infinity ? Infinity : Math.floor(p.rlimitMemlock / 4096);
-  }
-
-  private limitText(p: Process): string {
-    return p.rlimitMemlock === Infinity ? 'unlimited' : String(p.rlimitMemlock);
-  }
-
-  /** vfio_lock_acct → __account_locked_vm(mm, |n|, n > 0, task, lock_cap). Returns 0 or −ENOMEM. */
+  /** vfio_lock_acct (lockedVm.ts); warnings are this driver's. */
   private lockAcct(p: Process, n: number, lockCap: boolean): number {
-    if (!n) return 0;
-    return this.m.within('vfio_lock_acct', () =>
-      this.m.within('__account_locked_vm', () => {
-        if (n > 0) {
-          if (!lockCap && p.lockedVm + n > this.limitPages(p)) return -ERRNO.ENOMEM;
-          this.m.journal.set(p, 'lockedVm', p.lockedVm + n);
-          return 0;
-        }
-        if (-n > p.lockedVm) this.warn(`__account_locked_vm: releasing ${-n} pages with locked_vm ${p.lockedVm}`);
-        this.m.journal.set(p, 'lockedVm', p.lockedVm + n);
-        return 0;
-      }),
-    );
+    return lockAcct(this.m, p, n, lockCap, this.warnFn);
   }
+
+  private readonly warnFn = (message: string): void => this.warn(message);
 
   private warn(message: string): void {
     this.m.emit({ kind: 'warn', message, ref: 'gup §10.1' }, 'instruction');

@@ -107,7 +107,8 @@ export function idalIs2k(ctx: CpContext, orb: OrbFields): boolean {
  * memory while the translator reads it; no copy is made, issue 12); or a negative errno.
  */
 function copyFromIova(ctx: CpContext, iova: number, len: number): number {
-  return ctx.m.within(ctx.features.vfioCcwIdalRework ? 'vfio_dma_rw' : 'copy_from_iova', () => {
+  const frame = ctx.m.enter(ctx.features.vfioCcwIdalRework ? 'vfio_dma_rw' : 'copy_from_iova');
+  try {
     // [unverified: chosen -EFAULT for a range beyond the guest's DMA mapping (css §9.2 "guest
     //  memory not accessible: error code propagated")]
     if (!ctx.guest.inRange(iova, len)) return -E.EFAULT;
@@ -125,12 +126,15 @@ function copyFromIova(ctx: CpContext, iova: number, len: number): number {
       ctx.iommu.unpin(first, npage);
     }
     return 0;
-  });
+  } finally {
+    ctx.m.leave(frame);
+  }
 }
 
 /** `cp_init` (css §9.1). Returns 0 or a negative errno; on error no chain remains. */
 export function cpInit(ctx: CpContext, cp: ChannelProgram): number {
-  return ctx.m.within('cp_init', () => {
+  const frame = ctx.m.enter('cp_init');
+  try {
     if (cp.initialized) return -E.EBUSY;
     if (!cp.orb.pfch) {
       if (ctx.features.vfioCcwRejectsNoPfch) return -E.EOPNOTSUPP;
@@ -145,7 +149,9 @@ export function cpInit(ctx: CpContext, cp: ChannelProgram): number {
     // ≤6.2: C64 may be forced: had IDAWs needed it, calc_length would have failed (css §9.2)
     if (!ctx.features.vfioCcwIdalRework) ctx.m.journal.set(cp, 'orb', { ...cp.orb, c64: 1 });
     return 0;
-  });
+  } finally {
+    ctx.m.leave(frame);
+  }
 }
 
 function chainContaining(cp: ChannelProgram, addr: number): CcwChain | undefined {
@@ -154,7 +160,8 @@ function chainContaining(cp: ChannelProgram, addr: number): CcwChain | undefined
 
 /** `ccwchain_handle_ccw` (css §9.1 step 3). */
 function handleCcw(ctx: CpContext, cp: ChannelProgram, cda: number): number {
-  return ctx.m.within('ccwchain_handle_ccw', () => {
+  const frame = ctx.m.enter('ccwchain_handle_ccw');
+  try {
     const err = copyFromIova(ctx, cda, CCWCHAIN_LEN_MAX * 8);
     if (err) return err;
     const buf = ctx.guest.bytes;
@@ -177,7 +184,9 @@ function handleCcw(ctx: CpContext, cp: ChannelProgram, cda: number): number {
       if (r) return r;
     }
     return 0;
-  });
+  } finally {
+    ctx.m.leave(frame);
+  }
 }
 
 /**
@@ -187,7 +196,8 @@ function handleCcw(ctx: CpContext, cp: ChannelProgram, cda: number): number {
  */
 export function calcLength(ctx: CpContext, cp: ChannelProgram, ccws: readonly Ccw1[] | ((i: number) => Ccw1), head: number): number {
   const at = typeof ccws === 'function' ? ccws : (i: number) => ccws[i];
-  return ctx.m.within('ccwchain_calc_length', () => {
+  const frame = ctx.m.enter('ccwchain_calc_length');
+  try {
     let cnt = 0;
     for (;;) {
       if (cnt === CCWCHAIN_LEN_MAX) {
@@ -200,20 +210,31 @@ export function calcLength(ctx: CpContext, cp: ChannelProgram, ccws: readonly Cc
       const ticWithin = isTic(c) && c.cda >= head && c.cda <= head + 8 * (cnt - 1);
       if (!isChain(c) && !ticWithin) return cnt;
     }
-  });
+  } finally {
+    ctx.m.leave(frame);
+  }
 }
 
 /** `cp_prefetch` (css §9.2). Errors stop it; the caller frees (only what was translated). */
 export function cpPrefetch(ctx: CpContext, cp: ChannelProgram): number {
-  return ctx.m.within('cp_prefetch', () => {
+  const frame = ctx.m.enter('cp_prefetch');
+  try {
     for (const chain of cp.chains) {
       for (let idx = 0; idx < chain.len; idx++) {
-        const r = ctx.m.within('ccwchain_fetch_one', () => fetchOne(ctx, cp, chain, idx));
+        const one = ctx.m.enter('ccwchain_fetch_one'); // enter/leave: no closure per CCW (issue 12)
+        let r: number;
+        try {
+          r = fetchOne(ctx, cp, chain, idx);
+        } finally {
+          ctx.m.leave(one);
+        }
         if (r) return r;
       }
     }
     return 0;
-  });
+  } finally {
+    ctx.m.leave(frame);
+  }
 }
 
 /** The host CCW's 8 bytes as they are stored (a scratch buffer: the store copies them, issue 12). */
@@ -227,15 +248,19 @@ function setHostCcw(ctx: CpContext, chain: CcwChain, idx: number, c: Ccw1): void
 function fetchOne(ctx: CpContext, cp: ChannelProgram, chain: CcwChain, idx: number): number {
   const ccw = chain.ccws[idx];
   if (isTic(ccw)) {
-    return ctx.m.within('ccwchain_fetch_tic', () => {
+    const frame = ctx.m.enter('ccwchain_fetch_tic');
+    try {
       const target = chainContaining(cp, ccw.cda);
       if (!target) return -E.EFAULT;
       setHostCcw(ctx, chain, idx, { cmd: ccw.cmd, flags: ccw.flags, count: ccw.count, cda: target.hostHead + (ccw.cda - target.guestHead) });
       putPa(ctx, chain, idx, TIC_PA);
       return 0;
-    });
+    } finally {
+      ctx.m.leave(frame);
+    }
   }
-  return ctx.m.within('ccwchain_fetch_ccw', () => {
+  const frame = ctx.m.enter('ccwchain_fetch_ccw');
+  try {
     const twoK = idalIs2k(ctx, cp.orb);
     const block = twoK ? 2048 : 4096;
     const bytes = ccw.count || 1;
@@ -264,13 +289,21 @@ function fetchOne(ctx: CpContext, cp: ChannelProgram, chain: CcwChain, idx: numb
     }
     putPa(ctx, chain, idx, { iova, host: iova.slice(), runs: [], idal });
     if (doesDataTransfer(ccw)) {
-      const r = ctx.m.within('page_array_pin', () => pinArray(ctx, chain, idx, twoK));
+      const pin = ctx.m.enter('page_array_pin'); // enter/leave: no closure per CCW (issue 12)
+      let r: number;
+      try {
+        r = pinArray(ctx, chain, idx, twoK);
+      } finally {
+        ctx.m.leave(pin);
+      }
       if (r < 0) return r;
     }
     ctx.host.write(idal, idalBytesOf(chain.pa[idx].host));
     setHostCcw(ctx, chain, idx, { cmd: ccw.cmd, flags: ccw.flags | FLAG.IDA, count: ccw.count, cda: idal });
     return 0;
-  });
+  } finally {
+    ctx.m.leave(frame);
+  }
 }
 
 /**
@@ -348,7 +381,12 @@ export function guestCcwAddr(cp: ChannelProgram, hostAddr: number): number | und
 
 /** `cp_free` (css §9.3): unpin every CCW's pages (not TICs), free the chains. */
 export function cpFree(ctx: CpContext, cp: ChannelProgram): void {
-  ctx.m.within('cp_free', () => freeChains(ctx, cp));
+  const frame = ctx.m.enter('cp_free'); // enter/leave: no closure per program (issue 12)
+  try {
+    freeChains(ctx, cp);
+  } finally {
+    ctx.m.leave(frame);
+  }
 }
 
 function freeChains(ctx: CpContext, cp: ChannelProgram): void {
@@ -356,9 +394,12 @@ function freeChains(ctx: CpContext, cp: ChannelProgram): void {
     for (let j = 0; j < chain.pa.length; j++) {
       const pa = chain.pa[j];
       if (!pa.runs.length) continue;
-      ctx.m.within('page_array_unpin_free', () => {
+      const frame = ctx.m.enter('page_array_unpin_free'); // no closure per CCW (issue 12)
+      try {
         for (const run of pa.runs) ctx.iommu.unpin(run.iova, run.npage);
-      });
+      } finally {
+        ctx.m.leave(frame);
+      }
       putPa(ctx, chain, j, { ...pa, runs: [] });
     }
   }

@@ -343,7 +343,8 @@ export class VfioCcw {
    *  actions, at most 10,000 of them per round]
    */
   quiesce(p: VfioCcwPrivate): number {
-    return this.m.within('vfio_ccw_sch_quiesce', () => {
+    const frame = this.m.enter('vfio_ccw_sch_quiesce');
+    try {
       const hs = this.cio.subchannel(p.sch);
       const retry = { n: 255 };
       let ret = this.cio.disable(hs);
@@ -356,7 +357,9 @@ export class VfioCcw {
         ret = this.cio.disable(hs);
       }
       return ret;
-    });
+    } finally {
+      this.m.leave(frame);
+    }
   }
 
   // ---- channel-path events (chpEvent.ts) -----------------------------------------------------

@@ -22,7 +22,13 @@ import type { VfioCcw } from './driver';
 export function fsmEvent(d: VfioCcw, p: VfioCcwPrivate, ev: FsmEvent): void {
   const action = d.table[p.state][ev];
   if (!action) throw new Error(`vfio-ccw FSM: event ${ev} does not exist in Linux ${d.features.version.major}.${d.features.version.minor} (css §8.3)`);
-  d.m.within('vfio_ccw_fsm_event', () => d.m.within(ACTION_FUNCTION[action], () => runAction(d, p, action)));
+  const frame = d.m.enter('vfio_ccw_fsm_event'); // enter/leave: no closures per event (issue 12)
+  d.m.enter(ACTION_FUNCTION[action]);
+  try {
+    runAction(d, p, action);
+  } finally {
+    d.m.leave(frame);
+  }
 }
 
 /** The io region's ret_code (offset 120). */

@@ -31,10 +31,13 @@ export function doIoIrq(d: VfioCcw): void {
       if (hs) storeBytes(d.m, hs, 'schib', 28, r.irb, 0, 12); // TSCH updates the cached SCSW
       const p = d.devices.get(sch);
       if (p && r.cc === 0) {
-        d.m.within('vfio_ccw_sch_irq', () => {
+        const frame = d.m.enter('vfio_ccw_sch_irq'); // enter/leave: no closure per interrupt (issue 12)
+        try {
           storeBytes(d.m, p, 'irb', 0, r.irb, 0, p.irb.length); // memcpy(&private->irb, irb, sizeof)
           d.fsmEvent(p, 'INTERRUPT');
-        });
+        } finally {
+          d.m.leave(frame);
+        }
       }
     }
   });
@@ -76,7 +79,12 @@ function ioTodo(d: VfioCcw, p: VfioCcwPrivate): void {
   // the SCSW's CPA as the io region will show it: cp_update_scsw translates it (host → guest)
   let cpa = getU32(irb, 4);
   if (solicited) {
-    cpa = d.m.within('cp_update_scsw', () => cpUpdateScswCpa(p.cp, cpa));
+    const frame = d.m.enter('cp_update_scsw'); // enter/leave: no closure per interrupt (issue 12)
+    try {
+      cpa = cpUpdateScswCpa(p.cp, cpa);
+    } finally {
+      d.m.leave(frame);
+    }
     if (final && p.state === 'CP_PENDING') {
       cpFree(d.cpContext(p), p.cp);
       finished = true;

@@ -38,7 +38,8 @@ function copyOut(src: Uint8Array, pos: number, count: number, into: Uint8Array |
 /** pread on the device fd: the bytes (into the caller's buffer when given), or a negative errno. */
 export function regionRead(d: VfioCcw, sch: number, offset: number, count: number, into?: Uint8Array): { ret: number; data: Uint8Array } {
   const p = d.device(sch);
-  return d.m.within('vfio_ccw_mdev_read', () => {
+  const frame = d.m.enter('vfio_ccw_mdev_read');
+  try {
     const none = NONE;
     if (!p.open) return { ret: -E.EBADF, data: none };
     if (!Number.isInteger(count) || count < 0) return { ret: -E.EINVAL, data: none };
@@ -68,13 +69,16 @@ export function regionRead(d: VfioCcw, sch: number, offset: number, count: numbe
         return { ret: count, data };
       });
     }
-  });
+  } finally {
+    d.m.leave(frame);
+  }
 }
 
 /** pwrite on the device fd: the byte count, the region's ret_code, or a negative errno. */
 export function regionWrite(d: VfioCcw, sch: number, offset: number, data: Uint8Array): number {
   const p = d.device(sch);
-  return d.m.within('vfio_ccw_mdev_write', () => {
+  const frame = d.m.enter('vfio_ccw_mdev_write');
+  try {
     if (!p.open) return -E.EBADF;
     const def = regionAt(p, offset);
     if (typeof def === 'number') return def;
@@ -86,7 +90,9 @@ export function regionWrite(d: VfioCcw, sch: number, offset: number, data: Uint8
       default:
         return -E.EINVAL; // schib and crw regions are read-only
     }
-  });
+  } finally {
+    d.m.leave(frame);
+  }
 }
 
 /** `mutex_trylock(&private->io_mutex)` failing (css §8.1): only through fault injection here. */
@@ -101,11 +107,14 @@ function ioMutexBusy(d: VfioCcw, p: VfioCcwPrivate): boolean {
  * copy the bytes in, run the FSM event, and return ret_code if nonzero, else the byte count.
  */
 function writeRequest(d: VfioCcw, p: VfioCcwPrivate, fn: string, field: 'io' | 'cmd', pos: number, data: Uint8Array, ev: 'IO_REQ' | 'ASYNC_REQ', retOffset: number): number {
-  return d.m.within(fn, () => {
+  const frame = d.m.enter(fn);
+  try {
     if (ioMutexBusy(d, p)) return -E.EAGAIN;
     storeBytes(d.m, p, field, pos, data); // copy_from_user into the region (in place)
     d.fsmEvent(p, ev);
     const rc = getRet(p[field], retOffset);
     return rc !== 0 ? rc : data.length;
-  });
+  } finally {
+    d.m.leave(frame);
+  }
 }
