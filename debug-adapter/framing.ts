@@ -22,6 +22,7 @@ import { PassThrough } from 'stream';
 import { Response } from '@vscode/debugadapter';
 import type { DebugProtocol } from '@vscode/debugprotocol';
 import { oneLine, reasonOf } from './oneLine';
+import { writeFramesTo } from './frameWriter';
 
 /** Largest DAP message accepted, in bytes (documented in docs/architecture.md). */
 export const MAX_MESSAGE_BYTES = 16 * 1024 * 1024;
@@ -30,6 +31,14 @@ export const MAX_MESSAGE_BYTES = 16 * 1024 * 1024;
 const WINDOW = 4096;
 /** Characters kept between searches, so a header split across chunks is still found. */
 const KEEP = 1024;
+/**
+ * Bytes looked at first when a search starts afresh: a client's header is ~20 bytes, and a chunk
+ * often holds several messages (VS Code sends a stop's variables requests together), so decoding
+ * WINDOW bytes per message made up most of the reader's allocation per step (issue 12). A header
+ * not complete in PEEK bytes is found as if the chunk had been split there (the search carries
+ * text over, see inHeader), so what is found is the same.
+ */
+const PEEK = 128;
 /** Longest command name echoed in an answer to a malformed request. */
 const MAX_COMMAND = 64;
 
@@ -133,7 +142,7 @@ export class DapFrameReader {
 
   private inHeader(buf: Buffer): Buffer {
     const carried = this.scan;
-    const take = Math.min(buf.length, WINDOW);
+    const take = Math.min(buf.length, carried === '' ? PEEK : WINDOW);
     const text = carried + buf.toString('latin1', 0, take);
     const m = HEADER.exec(text);
     if (!m) {
@@ -174,6 +183,13 @@ export class DapFrameReader {
   private inBody(buf: Buffer): Buffer {
     const n = Math.min(this.need, buf.length);
     const piece = buf.subarray(0, n);
+    // A whole body in one piece with no line break cannot hold a header (VALID_HEADER ends in one;
+    // JSON.stringify never writes one): it is parsed straight from the bytes, and its text tail is
+    // built only if it fails (rescanTail). The common case: no latin1 copy per message (issue 12).
+    if (this.mode === 'body' && this.got === 0 && n === this.need && piece.indexOf(10) === -1) {
+      this.finishBody(piece, piece);
+      return buf.subarray(n);
+    }
     const pieceText = piece.toString('latin1');
     const text = this.tail + pieceText;
     const hit = VALID_HEADER.exec(text);
@@ -212,15 +228,17 @@ export class DapFrameReader {
     } else this.log(`framing: ${reason}: skipped`);
   }
 
-  private finishBody(body: Buffer): void {
-    const tail = this.tail;
+  /** `whole`: the body came in one piece and `this.tail` was not kept (the text tail is made from it on failure). */
+  private finishBody(body: Buffer, whole?: Buffer): void {
+    const kept = this.tail;
+    const tail = () => (whole ? whole.toString('latin1', Math.max(0, whole.length - KEEP)) : kept);
     this.reset();
     let text: string;
     try {
       text = UTF8.decode(body);
     } catch {
       this.log(`framing: message body of ${body.length} bytes is not valid UTF-8: skipped`);
-      this.rescanTail(tail);
+      this.rescanTail(tail());
       return;
     }
     let value: unknown;
@@ -228,7 +246,7 @@ export class DapFrameReader {
       value = JSON.parse(text);
     } catch (e) {
       this.log(`framing: message body is not JSON (${reasonOf(e)}): '${text.slice(0, 40)}'`);
-      this.rescanTail(tail);
+      this.rescanTail(tail());
       return;
     }
     this.envelope(value);
@@ -304,6 +322,8 @@ function corkable(s: NodeJS.WritableStream): s is NodeJS.WritableStream & Corkab
 export function serveStdio(session: StdioSession, input: NodeJS.ReadableStream, output: NodeJS.WritableStream, errors: NodeJS.WritableStream): void {
   const libraryInput = new PassThrough();
   session.start(libraryInput, output);
+  // one Buffer per message instead of the library's concatenated string (frameWriter.ts)
+  writeFramesTo(session, output);
   const reader = new DapFrameReader({
     message: (msg) => {
       try {

@@ -18,6 +18,8 @@ import { ruleRows } from './deviceRules';
 
 /** Subchannels listed in the Variables view (all of them are in the Subchannels tree view). */
 const SUBCHANNEL_ROWS = 8;
+/** The hint of every row without a setter: one shared, frozen object (sent as JSON; two objects per row per stop before, issue 12). */
+const READ_ONLY: DebugProtocol.VariablePresentationHint = Object.freeze({ attributes: Object.freeze(['readOnly']) as string[] });
 
 type Producer = (hex: boolean) => DebugProtocol.Variable[];
 
@@ -155,7 +157,7 @@ export class Variables {
     if (extra.evaluateName) out.evaluateName = extra.evaluateName;
     if (extra.memoryReference) out.memoryReference = extra.memoryReference;
     if (extra.setter && this.producing) this.setters.set(`${this.producing}/${name}`, extra.setter);
-    if (!extra.setter) out.presentationHint = { attributes: ['readOnly'] };
+    if (!extra.setter) out.presentationHint = READ_ONLY;
     return out;
   }
 
