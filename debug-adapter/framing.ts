@@ -22,7 +22,6 @@ import { PassThrough } from 'stream';
 import { Response } from '@vscode/debugadapter';
 import type { DebugProtocol } from '@vscode/debugprotocol';
 import { oneLine, reasonOf } from './oneLine';
-import { writeFramesTo } from './frameWriter';
 
 /** Largest DAP message accepted, in bytes (documented in docs/architecture.md). */
 export const MAX_MESSAGE_BYTES = 16 * 1024 * 1024;
@@ -322,8 +321,6 @@ function corkable(s: NodeJS.WritableStream): s is NodeJS.WritableStream & Corkab
 export function serveStdio(session: StdioSession, input: NodeJS.ReadableStream, output: NodeJS.WritableStream, errors: NodeJS.WritableStream): void {
   const libraryInput = new PassThrough();
   session.start(libraryInput, output);
-  // one Buffer per message instead of the library's concatenated string (frameWriter.ts)
-  writeFramesTo(session, output);
   const reader = new DapFrameReader({
     message: (msg) => {
       try {

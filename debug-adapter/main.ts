@@ -1,8 +1,7 @@
 /**
  * Standalone debug adapter over stdio, for any DAP client (nvim-dap, Emacs dap-mode, Theia)
  * and for the DAP tests. Opens no network port. Input is read by framing.ts (robust against
- * malformed frames, bounded message size); output is the library's messages, each written as one
- * Buffer by frameWriter.ts.
+ * malformed frames, bounded message size); output is the library's.
  */
 import { NodeFileAccess } from './nodeFileAccess';
 import { VlabSession } from './session';
