@@ -7,8 +7,8 @@ import { parseScenario } from '../../model/scenario/parser';
 import { Runner } from '../../model/scenario/runner';
 import type { Figure } from './headless';
 
-
-const SETUP = `kernel 6.18
+/** The vfio topology of these figures: one echo device behind vfio-ccw (also used by unit tests). */
+export const VFIO_ECHO_LAB = `kernel 6.18
 topology vfio
 memory 1M
 chpid 40
@@ -23,17 +23,18 @@ end
 `;
 
 function lab(): Runner {
-  const r = new Runner(parseScenario(SETUP, 'bench.vlab').scenario);
+  const r = new Runner(parseScenario(VFIO_ECHO_LAB, 'bench.vlab').scenario);
   r.runToEnd();
   return r;
 }
 
-// frozen, as the runner gives an `ssch` statement's ORB (model/scenario/exec/css.ts)
-const ORB = Object.freeze({ intparm: 0, key: 0, spnd: 0, str: 0, mod: 0, sync: 0, fmt: 1, pfch: 1, isic: 0, alcc: 0, ssic: 0, b: 0, c64: 0, i2k: 0, lpm: 0xff, ils: 0, midaw: 0, orbx: 0, cpa: 0x1000 });
+// frozen, as the runner gives an `ssch` statement's ECHO_ORB (model/scenario/exec/css.ts)
+/** A format-1 ECHO_ORB starting the echo program at 0x1000, frozen as the runner's ssch gives it. */
+export const ECHO_ORB = Object.freeze({ intparm: 0, key: 0, spnd: 0, str: 0, mod: 0, sync: 0, fmt: 1, pfch: 1, isic: 0, alcc: 0, ssic: 0, b: 0, c64: 0, i2k: 0, lpm: 0xff, ils: 0, midaw: 0, orbx: 0, cpa: 0x1000 });
 
 function ioCycle(r: Runner): void {
   const q = r.vfio!.qemu;
-  if (q.ssch(0x00010007, ORB) !== 0) throw new Error('bench: ssch failed');
+  if (q.ssch(0x00010007, ECHO_ORB) !== 0) throw new Error('bench: ssch failed');
   while (!q.interruptionPending()) if (!r.m.runNextAction()) throw new Error('bench: no interrupt');
   q.tpi();
   if (q.tsch(0x00010007).cc !== 0) throw new Error('bench: tsch');

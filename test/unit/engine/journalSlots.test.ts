@@ -9,22 +9,8 @@ import * as assert from 'node:assert/strict';
 import { Journal } from '../../../model/engine/journal';
 import { parseScenario } from '../../../model/scenario/parser';
 import { Runner } from '../../../model/scenario/runner';
+import { ECHO_ORB as ORB, VFIO_ECHO_LAB as VFIO_LAB } from '../../bench/vfio';
 
-/** A vfio topology with one echo device (as test/bench/vfio.ts). */
-const VFIO_LAB = `kernel 6.18
-topology vfio
-memory 1M
-chpid 40
-chpid 41
-device 0.0.1234 schid 0.0.0007 type echo chpids 40,41 isc 3 enabled
-data msg at 0x2000 ascii "HELLO, CHANNEL!!"
-data buf at 0x3000 zero 16
-program echo at 0x1000
-  WRITE CC count 16 data msg
-  READ SLI count 16 data buf
-end
-`;
-const ORB = { intparm: 0, key: 0, spnd: 0, str: 0, mod: 0, sync: 0, fmt: 1, pfch: 1, isic: 0, alcc: 0, ssic: 0, b: 0, c64: 0, i2k: 0, lpm: 0xff, ils: 0, midaw: 0, orbx: 0, cpa: 0x1000 };
 
 describe('engine: journal slot ids stay bounded under trimming (issue 12)', () => {
   it('objects changed once and trimmed away give their slots back; kept entries undo and redo exactly', () => {
