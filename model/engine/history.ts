@@ -94,6 +94,11 @@ export class HistoryStore {
   private last1 = new Int32Array(32).fill(-1);
   private last2 = new Int32Array(32).fill(-1);
   private epochN = 0;
+  /** push()'s last two kinds and their ids. */
+  private kind1 = '';
+  private id1 = 0;
+  private kind2 = '';
+  private id2 = 0;
   /** An array-like of materialised records (`m.history`), for readers written against arrays. */
   readonly view: readonly HistoryRecord[];
 
@@ -127,7 +132,24 @@ export class HistoryStore {
     this.noteTime(seq, time, thread);
     this.pos[i] = (journalPos + this.posDropped) >>> 0;
     this.node[i] = node;
-    let id = kindId(event.kind);
+    // consecutive records mostly alternate between two kinds (stmt / instr, ccw.fetch / ccw.chain):
+    // the last two kinds' ids first, no Map lookup
+    const kind = event.kind;
+    let id: number;
+    if (kind === this.kind1) id = this.id1;
+    else if (kind === this.kind2) {
+      id = this.id2;
+      this.kind2 = this.kind1;
+      this.id2 = this.id1;
+      this.kind1 = kind;
+      this.id1 = id;
+    } else {
+      id = kindId(kind);
+      this.kind2 = this.kind1;
+      this.id2 = this.id1;
+      this.kind1 = kind;
+      this.id1 = id;
+    }
     let flag = 0;
     if (id !== 0) {
       const w = KIND_WORDS[id];
