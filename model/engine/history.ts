@@ -4,7 +4,10 @@
  * granularity, and where the event's payload is — instead of an object with an event object
  * and a frames array. Events of the frequent kinds are a few 32-bit words (eventCodec.ts);
  * the others are kept as the objects emitted. Virtual time and thread change rarely, so they
- * are runs (a new run when either changes), found by binary search.
+ * are runs (a new run when either changes), found by binary search. A channel program advances
+ * time by one per CCW with the same records per CCW: such runs are one stepped run (issue 12) —
+ * its k-th group of `per` records is at time + k × dt — found when the last two runs of one thread
+ * have the same length and the third one starts at the step they predict.
  *
  * Word runs: a GUP call emits events per page whose words grow by the same step from page to
  * page (vaddr + 4096, pfn + 1, the rest equal), kinds interleaved at a fixed distance (a fault,
@@ -75,6 +78,9 @@ export class HistoryStore {
   private runSeq = new Float64Array(64);
   private runTime = new Float64Array(64);
   private runThread = new Int32Array(64);
+  /** Stepped runs: records per group (0: the run's time is constant) and the time step per group. */
+  private runPer = new Int32Array(64);
+  private runDt = new Float64Array(64);
   private runs = 0;
   readonly strings = new StringTable();
   private cache: Array<HistoryRecord | undefined> = new Array(CACHE);
@@ -88,6 +94,11 @@ export class HistoryStore {
   private last1 = new Int32Array(32).fill(-1);
   private last2 = new Int32Array(32).fill(-1);
   private epochN = 0;
+  /** push()'s last two kinds and their ids. */
+  private kind1 = '';
+  private id1 = 0;
+  private kind2 = '';
+  private id2 = 0;
   /** An array-like of materialised records (`m.history`), for readers written against arrays. */
   readonly view: readonly HistoryRecord[];
 
@@ -118,11 +129,27 @@ export class HistoryStore {
     const i = this.n;
     if (i === this.pos.length) this.growRecords(i * 2);
     const seq = this.first + i;
-    const r = this.runs;
-    if (r === 0 || this.runTime[r - 1] !== time || this.runThread[r - 1] !== thread) this.addRun(seq, time, thread);
+    this.noteTime(seq, time, thread);
     this.pos[i] = (journalPos + this.posDropped) >>> 0;
     this.node[i] = node;
-    let id = kindId(event.kind);
+    // consecutive records mostly alternate between two kinds (stmt / instr, ccw.fetch / ccw.chain):
+    // the last two kinds' ids first, no Map lookup
+    const kind = event.kind;
+    let id: number;
+    if (kind === this.kind1) id = this.id1;
+    else if (kind === this.kind2) {
+      id = this.id2;
+      this.kind2 = this.kind1;
+      this.id2 = this.id1;
+      this.kind1 = kind;
+      this.id1 = id;
+    } else {
+      id = kindId(kind);
+      this.kind2 = this.kind1;
+      this.id2 = this.id1;
+      this.kind1 = kind;
+      this.id1 = id;
+    }
     let flag = 0;
     if (id !== 0) {
       const w = KIND_WORDS[id];
@@ -147,8 +174,7 @@ export class HistoryStore {
   pushWords(journalPos: number, time: number, thread: number, granularity: Granularity, node: number, id: number, src: Int32Array): void {
     const i = this.n;
     if (i === this.pos.length) this.growRecords(i * 2);
-    const r = this.runs;
-    if (r === 0 || this.runTime[r - 1] !== time || this.runThread[r - 1] !== thread) this.addRun(this.first + i, time, thread);
+    this.noteTime(this.first + i, time, thread);
     this.pos[i] = (journalPos + this.posDropped) >>> 0;
     this.node[i] = node;
     const w = KIND_WORDS[id];
@@ -265,7 +291,14 @@ export class HistoryStore {
   }
 
   time(i: number): number {
-    return this.runTime[this.runOf(this.first + i)];
+    const seq = this.first + i;
+    return this.timeIn(this.runOf(seq), seq);
+  }
+
+  /** The time of seq in run r: constant, or its group's in a stepped run. */
+  private timeIn(r: number, seq: number): number {
+    const per = this.runPer[r];
+    return per === 0 ? this.runTime[r] : this.runTime[r] + Math.floor((seq - this.runSeq[r]) / per) * this.runDt[r];
   }
 
   thread(i: number): number {
@@ -294,7 +327,7 @@ export class HistoryStore {
     const r: HistoryRecord = {
       seq,
       journalPos: this.journalPos(i),
-      time: this.runTime[run],
+      time: this.timeIn(run, seq),
       thread: this.runThread[run],
       granularity: this.granularity(i),
       frames: this.framesOf(this.node[i]),
@@ -382,6 +415,8 @@ export class HistoryStore {
       this.runSeq.copyWithin(0, keep, this.runs);
       this.runTime.copyWithin(0, keep, this.runs);
       this.runThread.copyWithin(0, keep, this.runs);
+      this.runPer.copyWithin(0, keep, this.runs);
+      this.runDt.copyWithin(0, keep, this.runs);
       this.runs -= keep;
     }
     // give memory back after a large trim (bounded history must bound the arrays too), a quarter
@@ -445,16 +480,48 @@ export class HistoryStore {
     return lo;
   }
 
+  /**
+   * Record seq at (time, thread): in the last run when it predicts that time (the same time, or
+   * a stepped run's group time); else the last two runs become a stepped run when this one
+   * continues their step exactly (same thread, same length, time + 2 × dt); else a new run.
+   */
+  private noteTime(seq: number, time: number, thread: number): void {
+    const r = this.runs;
+    if (r !== 0 && this.runThread[r - 1] === thread) {
+      const per = this.runPer[r - 1];
+      if (per === 0) {
+        if (this.runTime[r - 1] === time) return;
+        if (r >= 2 && this.runPer[r - 2] === 0 && this.runThread[r - 2] === thread) {
+          const len = this.runSeq[r - 1] - this.runSeq[r - 2];
+          const t0 = this.runTime[r - 2];
+          const dt = this.runTime[r - 1] - t0;
+          // exact in floating point both ways: timeIn recomputes these same sums
+          if (seq - this.runSeq[r - 1] === len && t0 + dt === this.runTime[r - 1] && t0 + 2 * dt === time) {
+            this.runPer[r - 2] = len;
+            this.runDt[r - 2] = dt;
+            this.runs = r - 1;
+            return;
+          }
+        }
+      } else if (this.timeIn(r - 1, seq) === time) return;
+    }
+    this.addRun(seq, time, thread);
+  }
+
   private addRun(seq: number, time: number, thread: number): void {
     const r = this.runs;
     if (r === this.runSeq.length) {
       this.runSeq = grow(this.runSeq, r * 2);
       this.runTime = grow(this.runTime, r * 2);
       this.runThread = grow(this.runThread, r * 2);
+      this.runPer = grow(this.runPer, r * 2);
+      this.runDt = grow(this.runDt, r * 2);
     }
     this.runSeq[r] = seq;
     this.runTime[r] = time;
     this.runThread[r] = thread;
+    this.runPer[r] = 0;
+    this.runDt[r] = 0;
     this.runs = r + 1;
   }
 

@@ -157,6 +157,14 @@ export class Journal {
   private tplOb = new Float64Array(RUN_MAX_PERIOD);
   private tplNa = new Float64Array(RUN_MAX_PERIOD);
   private tplNb = new Float64Array(RUN_MAX_PERIOD);
+  /**
+   * The next entry the run at tplRun predicts (issue 12): its count when cached (index[tplRun]),
+   * its template entry q and group g — so extending a run is compares, no division and, in
+   * `note`, no slot lookup (the template's slot is checked against the owner and field).
+   */
+  private tplNext = -1;
+  private tplQ = 0;
+  private tplG = 0;
   /** Per slot id: the coalesced walk that last wrote it (coalesced()). */
   private stamp = new Uint32Array(64);
   private stampGen = 0;
@@ -234,11 +242,11 @@ export class Journal {
     if (!this.recording) return;
     if (typeof old === 'number' && typeof value === 'number') {
       // counters, positions, addresses: no entry object (most property changes are these)
-      this.addCompact(NUM, this.slotId(obj as unknown as Record<string, unknown>, key), 0, old, value);
+      this.note(NUM, obj, key, 0, old, value);
       return;
     }
     if (typeof old === 'boolean' && typeof value === 'boolean') {
-      this.addCompact(BOOL, this.slotId(obj as unknown as Record<string, unknown>, key), 0, old ? 1 : 0, value ? 1 : 0);
+      this.note(BOOL, obj, key, 0, old ? 1 : 0, value ? 1 : 0);
       return;
     }
     const e = this.recordObj({ k: 'prop', obj: obj as unknown as Record<string, unknown>, key, old, neu: value }, PROP);
@@ -253,7 +261,7 @@ export class Journal {
     arr[i] = value;
     const neu = arr[i]; // after the array's own wrapping/clamping
     if (old === neu || !this.recording) return;
-    this.addCompact(ELEM, this.slotId(owner as unknown as Record<string, unknown>, field), i, old, neu);
+    this.note(ELEM, owner, field, i, old, neu);
   }
 
   /**
@@ -266,7 +274,7 @@ export class Journal {
     arr[i] = value;
     const neu = arr[i];
     if (old === neu || !this.recording) return;
-    this.addCompact(ELEM, this.slotId(owner as unknown as Record<string, unknown>, field), i, old, neu);
+    this.note(ELEM, owner, field, i, old, neu);
   }
 
   push<V>(arr: V[], value: V): void {
@@ -768,6 +776,41 @@ export class Journal {
     return e;
   }
 
+  /**
+   * A compact entry of slot (owner, field): when it is the one the run at the end predicts —
+   * the template's slot is this owner's field, and index, old and new values match — the run
+   * grows by one without looking the slot up; otherwise addCompact with its slot id.
+   */
+  private note(k: number, owner: object, field: string, i: number, old: number, neu: number): void {
+    const r = this.tplRun;
+    if (r >= 0 && r === this.plen - 1 && this.tplNext === this.index[r]) {
+      const q = this.tplQ;
+      const s = this.tplSlot[q];
+      if (this.tplKind[q] === k && this.slotOwner[s] === owner && this.slotField[s] === field) {
+        const g = this.tplG;
+        if (nth(this.tplIa[q], this.tplIb[q], g) === i && same(nth(this.tplOa[q], this.tplOb[q], g), old) && same(nth(this.tplNa[q], this.tplNb[q], g), neu)) {
+          this.grewRun(r, q);
+          return;
+        }
+      }
+    }
+    this.addCompact(k, this.slotId(owner as unknown as Record<string, unknown>, field), i, old, neu);
+  }
+
+  /** The run at stored entry r took its next entry (template entry q): count it, and predict the one after. */
+  private grewRun(r: number, q: number): void {
+    const n = this.index[r] + 1;
+    this.index[r] = n;
+    this.tplNext = n;
+    if (q + 1 === this.ref[r]) {
+      this.tplQ = 0;
+      this.tplG++;
+    } else this.tplQ = q + 1;
+    this.len++;
+    this.pos = this.len;
+    this.spanHi = this.spanLo = 0;
+  }
+
   /** A compact entry: one more in the run at the end, a new run, or stored. */
   private addCompact(k: number, slot: number, i: number, old: number, neu: number): void {
     if (this.extendRun(k, slot, i, old, neu)) return;
@@ -832,6 +875,11 @@ export class Journal {
       this.tplNb[q] = this.newAt(b);
     }
     this.tplRun = run;
+    const n = this.index[run];
+    const q = n % p;
+    this.tplNext = n;
+    this.tplQ = q;
+    this.tplG = (n - q) / p + 2;
   }
 
   /** Does group g's entry q of the template starting at stored entry a (period p) equal this entry? */
@@ -846,18 +894,14 @@ export class Journal {
     const end = this.plen;
     const lastRun = this.runs > 0 ? this.runPhys[this.runs - 1] : -1;
     if (lastRun >= 0 && lastRun === end - 1) {
-      const p = this.ref[lastRun];
-      const n = this.index[lastRun];
-      const q = n % p;
-      const g = (n - q) / p + 2;
-      // predicts(lastRun − 2p + q, p, g, …) on the template's fields read once per run (tpl*)
-      if (this.tplRun !== lastRun) this.cacheTemplate(lastRun, p);
+      // predicts(lastRun − 2p + q, p, g, …) on the template's fields read once per run (tpl*),
+      // with q and g of the next entry kept as the run grows
+      if (this.tplRun !== lastRun || this.tplNext !== this.index[lastRun]) this.cacheTemplate(lastRun, this.ref[lastRun]);
+      const q = this.tplQ;
+      const g = this.tplG;
       if (this.tplKind[q] !== k || this.tplSlot[q] !== slot || nth(this.tplIa[q], this.tplIb[q], g) !== i ||
         !same(nth(this.tplOa[q], this.tplOb[q], g), old) || !same(nth(this.tplNa[q], this.tplNb[q], g), neu)) return false;
-      this.index[lastRun] = n + 1;
-      this.len++;
-      this.pos = this.len;
-      this.spanHi = this.spanLo = 0;
+      this.grewRun(lastRun, q);
       return true;
     }
     for (let p = 1; p <= RUN_MAX_PERIOD; p++) {
@@ -1027,7 +1071,7 @@ export class Journal {
   noteNum(obj: object, key: string, old: number, value: number): void {
     this.guard();
     if (old === value || !this.recording) return;
-    this.addCompact(NUM, this.slotId(obj as unknown as Record<string, unknown>, key), 0, old, value);
+    this.note(NUM, obj, key, 0, old, value);
   }
 
   /**
@@ -1037,7 +1081,7 @@ export class Journal {
   noteElem(owner: object, field: string, i: number, old: number, value: number): void {
     this.guard();
     if (old === value || !this.recording) return;
-    this.addCompact(ELEM, this.slotId(owner as unknown as Record<string, unknown>, field), i, old, value);
+    this.note(ELEM, owner, field, i, old, value);
   }
 }
 

@@ -39,6 +39,9 @@ export type StackMark = number;
 
 export type ActionHandler = (arg: number) => void;
 
+/** Slots of a StackNode's per-line cache of children. */
+const BY_LINE = 16;
+
 /**
  * A node of the tree of call stacks seen so far: the path from the root is the stack. `within`
  * moves to a child (a Map lookup by name, then by line; no string is built). A history record
@@ -48,6 +51,8 @@ class StackNode {
   /** The first child, and a map by name only once there are several (most nodes have one). */
   private kid: StackNode | undefined;
   private kids: Map<string, StackNode> | undefined;
+  /** Children found past `kid`, by line mod BY_LINE (child()'s cache; undefined until one is). */
+  private byLine: Array<StackNode | undefined> | undefined;
   /** Next child of the same parent with the same name and another line. */
   private sibling: StackNode | undefined;
   private frozen: ModelFrame[] | undefined;
@@ -69,9 +74,20 @@ class StackNode {
   child(name: string, line: number | undefined): StackNode {
     const k = this.kid;
     if (k !== undefined && k.name === name && k.line === line) return k;
+    // several children (the root: a frame per statement of a loop): the last found per line
+    // slot first, so a loop's statements do not look their text up in the Map every step
+    const lines = this.byLine;
+    const slot = line === undefined ? 0 : line & (BY_LINE - 1);
+    if (lines !== undefined) {
+      const c = lines[slot];
+      if (c !== undefined && c.name === name && c.line === line) return c;
+    }
     let n = k === undefined ? undefined : this.kids ? this.kids.get(name) : k.name === name ? k : undefined;
     while (n !== undefined && n.line !== line) n = n.sibling;
-    if (n !== undefined) return n;
+    if (n !== undefined) {
+      (this.byLine ??= new Array<StackNode | undefined>(BY_LINE).fill(undefined))[slot] = n;
+      return n;
+    }
     n = new StackNode(this, name, line, this.registry);
     if (k === undefined) {
       this.kid = n;

@@ -15,8 +15,8 @@ import type { ModelEvent } from './events';
 
 /** pos (4) + stack node (4) + payload offset (4) + kind and granularity (1). */
 export const HISTORY_RECORD_BYTES = 13;
-/** A (time, thread) run: seq (8) + time (8) + thread (4). */
-export const HISTORY_RUN_BYTES = 20;
+/** A (time, thread) run: seq (8) + time (8) + thread (4) + stepped: records per group (4) + time step (8). */
+export const HISTORY_RUN_BYTES = 32;
 
 const EVENT = 24;
 const FIELD = 8;

@@ -9,7 +9,7 @@
 import * as assert from 'node:assert/strict';
 import { Machine } from '../../../model/engine/machine';
 import type { HistoryRecord, ModelEvent } from '../../../model/engine/events';
-import { HISTORY_RECORD_BYTES } from '../../../model/engine/memoryEstimate';
+import { HISTORY_RECORD_BYTES, HISTORY_RUN_BYTES } from '../../../model/engine/memoryEstimate';
 import { HISTORY_EPOCH } from '../../../model/engine/history';
 
 /** One event of each encoded kind (eventCodec.ts), with the key order their emitters use, and some kept as objects. */
@@ -168,7 +168,7 @@ describe('engine: compact history (issue 12)', () => {
     assert.equal(h.inRun(40), false);
     assert.equal(h.inRun(43), true);
     // 13-word grabs: 4 plain records + 2 headers of 30 words; releases: 2 plain + 1 header of 14
-    assert.equal(h.estimatedBytes - h.strings.bytes, 81 * HISTORY_RECORD_BYTES + 4 * (4 * 13 + 2 * 30 + 2 + 2 * 5 + 14) + 20);
+    assert.equal(h.estimatedBytes - h.strings.bytes, 81 * HISTORY_RECORD_BYTES + 4 * (4 * 13 + 2 * 30 + 2 + 2 * 5 + 14) + HISTORY_RUN_BYTES);
     // dropping into the middle of a run keeps its header: the members left read back the same
     m.dropOldestHistory(5);
     assert.deepEqual(m.history.map((r) => r.event), want.slice(5));
@@ -206,5 +206,51 @@ describe('engine: compact history (issue 12)', () => {
     m.emit(next, 'instruction');
     assert.deepEqual([h.inRun(9), h.inRun(10)], [true, true]);
     assert.deepEqual(m.history.map((r) => r.event), [...want.slice(7, 18)]);
+  });
+
+  it('a channel program advancing time by one per CCW keeps one stepped (time, thread) run; times read back exactly', () => {
+    // a fetch and a chain per CCW at the CCW's time (css/channel.ts), as on the channel's thread
+    const emitProgram = (m: Machine, times: number[], threads: number[]): void => {
+      times.forEach((t, i) => {
+        m.state.time = t;
+        m.onThread(threads[i], () => m.emit({ kind: 'irq.queued', sch: 1, isc: 3 }, 'ccw'));
+      });
+    };
+    const n = 40;
+    const stepped = Array.from({ length: n }, (_, i) => 100 + Math.floor(i / 2));
+    const one = new Machine();
+    emitProgram(one, stepped.map(() => 100), stepped.map(() => 5));
+    const m = new Machine();
+    emitProgram(m, stepped, stepped.map(() => 5));
+    assert.deepEqual(m.history.map((r) => r.time), stepped);
+    // the same bytes as the records all at one time: one run
+    assert.equal(m.records.estimatedBytes, one.records.estimatedBytes);
+    // a record at the group's time again (a third record in a group) breaks the step: a new run
+    m.state.time = 100 + n / 2 - 1;
+    m.onThread(5, () => m.emit({ kind: 'irq.queued', sch: 1, isc: 3 }, 'ccw'));
+    assert.equal(m.records.estimatedBytes, one.records.estimatedBytes + HISTORY_RECORD_BYTES + HISTORY_RUN_BYTES);
+    // dropping into the middle of the stepped run and truncating inside it keep every time
+    m.dropOldestHistory(7);
+    assert.deepEqual(m.history.map((r) => r.time), [...stepped.slice(7), 100 + n / 2 - 1]);
+    m.truncateHistory(20);
+    assert.deepEqual(m.history.map((r) => r.time), stepped.slice(7, 27));
+    // the run goes on after the truncation: the next CCW's records at the next time
+    m.onThread(5, () => {
+      m.state.time = 100 + 27 / 2 + 0.5;
+      m.emit({ kind: 'irq.queued', sch: 1, isc: 3 }, 'ccw');
+    });
+    assert.deepEqual(m.history.map((r) => r.time), [...stepped.slice(7, 27), 114]);
+  });
+
+  it('times and threads that do not continue a step exactly are runs of their own and read back as emitted', () => {
+    const m = new Machine();
+    // 0.1, 0.3, 0.5: 0.1 + 2 × (0.3 − 0.1) is not 0.5 in floating point; a thread switch; a step of 2 then 3
+    const times = [0.1, 0.3, 0.5, 7, 8, 9, 20, 22, 25, 25, 26, 27];
+    const threads = [1, 1, 1, 1, 1, 2, 2, 2, 2, 2, 2, 2];
+    times.forEach((t, i) => {
+      m.state.time = t;
+      m.onThread(threads[i], () => m.emit({ kind: 'irq.queued', sch: 1, isc: 3 }, 'ccw'));
+    });
+    assert.deepEqual(m.history.map((r) => [r.time, r.thread]), times.map((t, i) => [t, threads[i]]));
   });
 });
