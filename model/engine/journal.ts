@@ -423,6 +423,12 @@ export class Journal {
         this.locate(e);
         if (this.spanLo > stop) stop = this.spanLo;
         if (this.spanRun >= 0) {
+          const hit = this.lastWriteInRun(e, stop, mark, isIndex, want);
+          if (hit !== -2) {
+            if (hit >= 0) { found = hit; break scan; }
+            e = stop - 1;
+            continue;
+          }
           for (; e >= stop; e--) {
             this.load(e);
             const k = this.ek;
@@ -511,19 +517,8 @@ export class Journal {
         const end = up ? Math.min(hi, this.spanHi) : Math.max(lo, this.spanLo) - 1;
         const d = up ? 1 : -1;
         if (this.spanRun >= 0) {
-          for (; e !== end; e += d) {
-            this.load(e);
-            const k = this.ek;
-            if (pass === 1) {
-              if (k !== NUM && k !== BOOL) this.applyLoaded(forward);
-            } else if (k === NUM || k === BOOL) {
-              const slot = this.er;
-              if (stamp[slot] !== gen) {
-                stamp[slot] = gen;
-                this.applyLoaded(forward);
-              }
-            }
-          }
+          e = this.coalesceRun(e, end, d, pass, forward, gen);
+          for (; e !== end; e += d) this.coalesceOne(e, pass, forward, gen);
           continue;
         }
         const delta = this.spanDelta;
@@ -1058,6 +1053,96 @@ export class Journal {
     const o = this.objs[this.ref[p] - this.objBase] as ObjEntry;
     if (forward) redo(o);
     else undo(o);
+  }
+
+  /** One run entry of a coalesced walk (see `coalesced`): pass 1 applies elements, pass 2 properties once each. */
+  private coalesceOne(e: number, pass: number, forward: boolean, gen: number): void {
+    this.load(e);
+    const k = this.ek;
+    if (pass === 1) {
+      if (k !== NUM && k !== BOOL) this.applyLoaded(forward);
+    } else if (k === NUM || k === BOOL) {
+      const slot = this.er;
+      if (this.stamp[slot] !== gen) {
+        this.stamp[slot] = gen;
+        this.applyLoaded(forward);
+      }
+    }
+  }
+
+  /**
+   * The whole groups of the run span a coalesced walk is in, as one group (issue 12: a channel
+   * program's CCWs are one run, and loading each of its entries made reverse-continue across
+   * 10^7 steps 2.5 s). When every element of the template keeps its index, every group writes
+   * the same places, so the state after the whole groups is the one the group applied last leaves
+   * (pass 1, in the walk's order) and the one met first gives each property (pass 2). The partial
+   * group at the walk's start is applied entry by entry here; returns where the walk goes on (its
+   * own loop does the partial group at the end), or `e` when the run does not qualify.
+   */
+  private coalesceRun(e: number, end: number, d: number, pass: number, forward: boolean, gen: number): number {
+    const r = this.spanRun;
+    const rp = this.runPhys[r];
+    const p = this.ref[rp];
+    const a0 = rp - 2 * p;
+    for (let q = 0; q < p; q++) if ((this.kind[a0 + q] & KIND_MASK) === ELEM && this.index[a0 + q] !== this.index[a0 + p + q]) return e;
+    const base = this.runLog[r];
+    const x = d > 0 ? e : end + 1;
+    const y = d > 0 ? end : e + 1;
+    const fj = Math.ceil((x - base) / p) * p;
+    const lj = Math.floor((y - base) / p) * p;
+    if (lj - fj < 2 * p) return e;
+    // the partial group before the whole groups, in the walk's order
+    const first = d > 0 ? base + fj : base + lj - 1;
+    for (; e !== first; e += d) this.coalesceOne(e, pass, forward, gen);
+    const gFirst = fj / p + 2;
+    const gLast = lj / p + 1;
+    const g = (pass === 1) === (d > 0) ? gLast : gFirst;
+    for (let i = 0; i < p; i++) {
+      const q = d > 0 ? i : p - 1 - i;
+      const a = a0 + q;
+      const k = this.kind[a] & KIND_MASK;
+      if (pass === 1 ? k === NUM || k === BOOL : k !== NUM && k !== BOOL) continue;
+      if (pass === 2) {
+        if (this.stamp[this.ref[a]] === gen) continue;
+        this.stamp[this.ref[a]] = gen;
+      }
+      this.ep = a;
+      this.ek = k;
+      this.er = this.ref[a];
+      this.ei = this.index[a];
+      this.eo = nth(this.oldAt(a), this.oldAt(a + p), g);
+      this.en = nth(this.newAt(a), this.newAt(a + p), g);
+      this.applyLoaded(forward);
+    }
+    return d > 0 ? base + lj : base + fj - 1;
+  }
+
+  /**
+   * `lastWriteBefore` inside the run span of e, down to `stop`, from the run's template: the
+   * position found, -1 for none, -2 when an element's index changes from group to group (then
+   * the caller loads entry by entry).
+   */
+  private lastWriteInRun(e: number, stop: number, mark: Uint8Array, isIndex: boolean, want: number): number {
+    const r = this.spanRun;
+    const rp = this.runPhys[r];
+    const p = this.ref[rp];
+    const a0 = rp - 2 * p;
+    const j = e - this.runLog[r];
+    const lowest = stop - this.runLog[r];
+    let best = -1;
+    for (let q = 0; q < p; q++) {
+      const a = a0 + q;
+      const k = this.kind[a] & KIND_MASK;
+      const s = this.ref[a];
+      if (k === ELEM) {
+        if (this.index[a] !== this.index[a + p]) return -2;
+        if (!isIndex || this.index[a] !== want || mark[s] !== 1) continue;
+      } else if (isIndex || mark[s] !== 1) continue;
+      // the last entry q of a group at or before j
+      const cand = j - ((((j - q) % p) + p) % p);
+      if (cand >= lowest && cand > best) best = cand;
+    }
+    return best < 0 ? -1 : this.runLog[r] + best;
   }
 
   // --- h5ch (issue 12): a numeric property its caller stores itself, with a constant key ---

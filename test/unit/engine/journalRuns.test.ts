@@ -172,4 +172,70 @@ describe('engine: journal runs (issue 12)', () => {
     j.redoTo(j.length);
     assert.equal(snap(), snaps[j.length]);
   });
+
+  it('runs whose elements keep their index (a CCW per group): long walks and lastWriteBefore read them group by group, exactly', () => {
+    // a channel program's CCW writes the same places each time (queue element 0, the SCHIB count
+    // word, ChanState fields): walks and data-breakpoint scans take its run's whole groups at once
+    let seed = 7;
+    const rnd = (n: number) => {
+      seed = (Math.imul(seed, 1103515245) + 12345) >>> 0;
+      return (seed >>> 8) % n;
+    };
+    const j = new Journal();
+    const a = { v: new Float64Array(16) };
+    const b = { v: new Int32Array(16) };
+    const o = { n: 0, m: 0 };
+    const snap = () => JSON.stringify([Array.from(a.v), Array.from(b.v), o]);
+    const snaps: string[] = [snap()];
+    /** (owner, field, index) each position wrote, for lastWriteBefore's expected answers */
+    const wrote: Array<[object, string, number | undefined]> = [];
+    const write = (owner: object, field: string, index: number | undefined, f: () => void) => {
+      const before = j.position;
+      f();
+      if (j.position > before) wrote[before] = [owner, field, index];
+      snaps[j.position] = snap();
+    };
+    for (let burst = 0; burst < 12; burst++) {
+      const groups = 200 + rnd(900);
+      for (let t = 0; t < groups; t++) {
+        // b.v[3] twice in one group: the later write of a group wins going forward, the earlier going back
+        write(b, 'v', 3, () => j.setElem(b, 'v', 3, t + 1));
+        write(o, 'n', undefined, () => j.set(o, 'n', o.n + 1));
+        write(a, 'v', 5, () => j.setElem(a, 'v', 5, a.v[5] + 2));
+        write(b, 'v', 3, () => j.setElem(b, 'v', 3, -t - 1));
+        write(o, 'm', undefined, () => j.set(o, 'm', o.m + 3));
+      }
+      for (let k = 0; k < 1 + rnd(3); k++) write(b, 'v', 9, () => j.setElem(b, 'v', 9, b.v[9] + 1 + rnd(5)));
+      write(o, 'n', undefined, () => j.set(o, 'n', rnd(1000) + 0.5));
+    }
+    assert.ok(j.storedEntries * 50 < j.length, `runs were formed: ${j.storedEntries} of ${j.length}`);
+    const end = j.length;
+    for (let k = 0; k < 40; k++) {
+      const p = rnd(end + 1);
+      j.undoTo(p);
+      assert.equal(snap(), snaps[p], `undone to ${p}`);
+      const r = p + rnd(end - p + 1);
+      j.redoTo(r);
+      assert.equal(snap(), snaps[r], `redone from ${p} to ${r}`);
+      j.redoTo(end);
+      assert.equal(snap(), snaps[end]);
+    }
+    j.undoTo(0);
+    assert.equal(snap(), snaps[0]);
+    j.redoTo(end);
+    const expected = (owner: object, field: string, index: number | undefined, before: number, after: number) => {
+      for (let e = before - 1; e >= after; e--) {
+        const w = wrote[e];
+        if (w && w[0] === owner && w[1] === field && w[2] === index) return e;
+      }
+      return -1;
+    };
+    for (let k = 0; k < 60; k++) {
+      const before = rnd(end + 1);
+      const after = rnd(2) ? 0 : rnd(before + 1);
+      for (const [owner, field, index] of [[b, 'v', 3], [a, 'v', 5], [b, 'v', 9], [o, 'n', undefined], [o, 'm', undefined], [a, 'v', 6]] as const) {
+        assert.equal(j.lastWriteBefore(owner, field, index, before, after), expected(owner, field, index, before, after), `${field}[${index}] before ${before} after ${after}`);
+      }
+    }
+  });
 });
