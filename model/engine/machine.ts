@@ -438,12 +438,19 @@ export class Machine {
       node = extraFrame ? this.top.child(extraFrame.name, extraFrame.line) : this.top;
       h.push(this.journal.position, this.state.time, this.state.thread, granularity, node.id, event);
     }
+    if (this.listeners.length !== 0) this.tell(seq, granularity, node, event.kind, event, 0, undefined);
+  }
+
+  /**
+   * The record of an event to the listeners that read `kind`, built once, only if one does; the
+   * event is `event`, or decoded from its codec words (`emitWords`).
+   */
+  private tell(seq: number, granularity: Granularity, node: StackNode | undefined, kind: ModelEventKind, event: ModelEvent | undefined, id: number, words: Int32Array | undefined): void {
     const ls = this.listeners;
-    if (ls.length === 0) return;
     let r: HistoryRecord | undefined;
     for (let i = 0; i < ls.length; i++) {
       const l = ls[i];
-      if (l.kinds !== undefined && !l.kinds.has(event.kind)) continue;
+      if (l.kinds !== undefined && !l.kinds.has(kind)) continue;
       r ??= {
         seq,
         journalPos: this.journal.position,
@@ -451,7 +458,7 @@ export class Machine {
         thread: this.state.thread,
         granularity,
         frames: node ? node.frames() : Machine.NO_FRAMES,
-        event,
+        event: event ?? this.#records.decodeWords(id, words!),
       };
       l.fn(r);
     }
@@ -474,21 +481,6 @@ export class Machine {
       node = this.top;
       h.pushWords(this.journal.position, this.state.time, this.state.thread, granularity, node.id, id, words);
     }
-    const ls = this.listeners;
-    let r: HistoryRecord | undefined;
-    for (let i = 0; i < ls.length; i++) {
-      const l = ls[i];
-      if (l.kinds !== undefined && !l.kinds.has(kind)) continue;
-      r ??= {
-        seq,
-        journalPos: this.journal.position,
-        time: this.state.time,
-        thread: this.state.thread,
-        granularity,
-        frames: node ? node.frames() : Machine.NO_FRAMES,
-        event: h.decodeWords(id, words),
-      };
-      l.fn(r);
-    }
+    if (this.listeners.length !== 0) this.tell(seq, granularity, node, kind, undefined, id, words);
   }
 }
