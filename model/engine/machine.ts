@@ -413,6 +413,18 @@ export class Machine {
     }
   }
 
+  /** Run `fn` as thread `thread` inside the frame `name`, in one call (host kernel work, QEMU's thread). */
+  onThreadWithin<T>(thread: number, name: string, fn: () => T): T {
+    const prev = this.enterThread(thread);
+    const frame = this.enter(name);
+    try {
+      return fn();
+    } finally {
+      this.leave(frame);
+      this.leaveThread(prev);
+    }
+  }
+
   /** `onThread` without a closure: run as `thread` until `leaveThread` gets the returned previous one. */
   enterThread(thread: number): number {
     const prev = this.state.thread;

@@ -56,15 +56,7 @@ export class HostCio {
 
   /** Run host-kernel work on the host thread inside `fn`'s real name. */
   host<T>(name: string, fn: () => T): T {
-    const m = this.m; // enterThread/enter: no closures per call (issue 12)
-    const prev = m.enterThread(HOST_KERNEL_THREAD);
-    const frame = m.enter(name);
-    try {
-      return fn();
-    } finally {
-      m.leave(frame);
-      m.leaveThread(prev);
-    }
+    return this.m.onThreadWithin(HOST_KERNEL_THREAD, name, fn);
   }
 
   warn(message: string, ref: string): void {

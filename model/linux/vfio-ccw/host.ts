@@ -13,13 +13,5 @@ export const sidOf = (sch: number) => (0x00010000 | sch) >>> 0;
 
 /** Run `fn` as host kernel work named `name` (the debugger's call stack). */
 export function hostWork<T>(m: Machine, name: string, fn: () => T): T {
-  // enterThread/enter, not onThread/within: no closure per call (issue 12: hot per vfio-ccw cycle)
-  const prev = m.enterThread(HOST_KERNEL_THREAD);
-  const frame = m.enter(name);
-  try {
-    return fn();
-  } finally {
-    m.leave(frame);
-    m.leaveThread(prev);
-  }
+  return m.onThreadWithin(HOST_KERNEL_THREAD, name, fn);
 }
