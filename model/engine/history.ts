@@ -18,6 +18,9 @@
  * seq distance from the first / d). The check compares the encoded words, so a member decodes
  * to exactly the words its event encoded to.
  *
+ * One file over the usual size for the reason journal.ts gives: the record store, its time and
+ * word runs and their readers share the hot-path typed arrays as private fields.
+ *
  * Readers get `HistoryRecord` objects as before: `view` is an array-like (index, length,
  * iteration, the Array methods) whose elements are materialised on demand, and a cursor
  * (`newCursor`) is one reusable record for walks that test millions of records (the navigator, reverse-continue)

@@ -1145,7 +1145,7 @@ export class Journal {
     return best < 0 ? -1 : this.runLog[r] + best;
   }
 
-  // --- h5ch (issue 12): a numeric property its caller stores itself, with a constant key ---
+  // --- a numeric property its caller stores itself, with a constant key (issue 12) ---
 
   /**
    * Record `obj[key]` changing from `old` to `value` (numbers), as `set` records it, for a caller
