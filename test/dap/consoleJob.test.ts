@@ -77,8 +77,13 @@ describe('DAP: long Debug Console work runs in slices, with progress and cancel 
     await step(dc, 'stepBack');
     const before = await snapshot();
     assert.ok(before.includes('history 11') && before.includes('stop seq 8'), before.join('; '));
-    const job = dc.evaluateRequest({ expression: 'gup_test -a', context: 'repl' }).then(() => 'completed', (e: Error) => e.message);
-    await waitFor(() => progress.some((p) => p.event === 'progressUpdate' && (p.body.percentage ?? 0) >= 40));
+    // -m 1024 (gup §8.2): 8× the default work, so the job is still running when the cancel comes,
+    // however fast the model pins; progress updates are at most one per 250 ms (progress.ts), and the
+    // first one means the job is mid-way (no wait on a percentage the job may finish before)
+    let settled = false;
+    const job = dc.evaluateRequest({ expression: 'gup_test -a -m 1024', context: 'repl' }).then(() => 'completed', (e: Error) => e.message).finally(() => (settled = true));
+    await waitFor(() => settled || progress.some((p) => p.event === 'progressUpdate' && (p.body.percentage ?? 0) > 0));
+    assert.equal(settled, false, 'the job ended before its first progress update: nothing to cancel mid-way');
     const start = progress.find((p) => p.event === 'progressStart')!;
     assert.ok(typeof start.body.requestId === 'number' && start.body.requestId > 0);
     await dc.send('cancel', { requestId: start.body.requestId });
