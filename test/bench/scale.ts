@@ -13,7 +13,9 @@
  * fewer than one in ten did. The shared tool `dap-steprtt.js` does the measuring when it is present (set
  * VLAB_STEPRTT to its path, default /work/shared/tools/dap-steprtt.js); otherwise the in-repo
  * client (dapStep.ts) does the same sequence. The setup statements are stepped over during the
- * warm-up (they take seconds), so they never count as samples.
+ * warm-up (they take seconds), so they never count as samples. The same measurement of an adapter
+ * that only answers (nullAdapter.ts) is printed as …floor: the part of the figures that is the
+ * machine's, not the model's or the adapter's.
  */
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -93,6 +95,10 @@ export async function scaleBench(adapter: string, samples = 1000): Promise<Figur
     const r = fs.existsSync(tool)
       ? await runTool(tool, adapter, file, samples, warmup)
       : await stepRoundTrip(adapter, file, samples, warmup, 300000);
+    const nullAdapter = path.join(__dirname, 'nullAdapter.js');
+    const floor = fs.existsSync(tool)
+      ? await runTool(tool, nullAdapter, file, samples, warmup)
+      : await stepRoundTrip(nullAdapter, file, samples, warmup, 300000);
     // step-in lands on CCW and page-grab stops: the structured scopes at scale (issue 9)
     const inner = await stepRoundTrip(adapter, file, samples, warmup, 300000, 'stepIn');
     // the figure is only about structured stops if the step-ins landed on them and fetched their rows
@@ -104,6 +110,8 @@ export async function scaleBench(adapter: string, samples = 1000): Promise<Figur
       { name: 'dap.step_rtt.scale.stepin_structured.p50', value: inner.p50, unit: 'ms' },
       { name: 'dap.step_rtt.scale.stepin_structured.p99', value: inner.p99, unit: 'ms' },
       { name: 'dap.step_rtt.scale.stepin_structured.share', value: Math.round((100 * inner.structured) / inner.samples), unit: '%' },
+      { name: 'dap.step_rtt.floor.p50', value: floor.p50, unit: 'ms' },
+      { name: 'dap.step_rtt.floor.p99', value: floor.p99, unit: 'ms' },
     ];
   } finally {
     fs.rmSync(file, { force: true });
