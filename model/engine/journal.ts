@@ -298,6 +298,26 @@ export class Journal {
     return removed;
   }
 
+  /**
+   * `arr[index] = value` for an element that exists, or an append when `index` is the length:
+   * the same entry as `splice(arr, index, 1 or 0, value)`, but a lean run (not recording) just
+   * assigns — no rest array, no removed array (issue 12: the vfio-ccw translator replaces a
+   * CCW's page array and host CCW this way several times per I/O).
+   */
+  spliceOne<V>(arr: V[], index: number, value: V): void {
+    this.guard();
+    const replace = index < arr.length;
+    if (!this.recording) {
+      if (replace || index === arr.length) arr[index] = value;
+      else arr.splice(index, 0, value); // past the end: where splice puts it (the end)
+      return;
+    }
+    const removed = replace ? [arr[index]] : [];
+    if (replace) arr[index] = value;
+    else arr.splice(index, 0, value);
+    this.recordObj({ k: 'splice', arr: arr as unknown[], index: Math.min(index, arr.length - 1), removed, inserted: [value] });
+  }
+
   mapSet<K, V>(map: Map<K, V>, key: K, value: V): void {
     this.guard();
     // not recording (lean runs): no entry object, no extra lookups (issue 12)

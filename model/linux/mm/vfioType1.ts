@@ -29,6 +29,24 @@ export const IOMMU_WRITE = 2;
 const FOLL_WRITE_LONGTERM: readonly string[] = Object.freeze(['FOLL_WRITE', 'FOLL_LONGTERM']);
 const FOLL_LONGTERM_ONLY: readonly string[] = Object.freeze(['FOLL_LONGTERM']);
 
+/** Below this every integer is exact as a double (2^53 − 1). */
+const EXACT = Number.MAX_SAFE_INTEGER;
+
+/**
+ * `iova >> PAGE_SHIFT` as a number (the rb-tree key): the same value by exact double arithmetic
+ * when the IOVA is below 2^53, so the per-page path makes no BigInt (issue 12).
+ */
+function pageKey(iova: bigint): number {
+  const a = Number(iova);
+  return a <= EXACT && a >= -EXACT ? Math.floor(a / 4096) : Number(iova >> PAGE_SHIFT);
+}
+
+/** `(iova & (PAGE_SIZE − 1)) === 0`, by exact doubles below 2^53 (no BigInt made, issue 12). */
+function pageAligned(iova: bigint): boolean {
+  const a = Number(iova);
+  return a <= EXACT && a >= -EXACT ? a % 4096 === 0 : (iova & (PAGE_SIZE - 1n)) === 0n;
+}
+
 /** First PFN the model gives VM_PFNMAP memory (no struct page behind it). [unverified: chosen] */
 export const PFNMAP_PFN_BASE = 0x8000000;
 
@@ -128,13 +146,28 @@ export class VfioType1 {
   }
 
   findDma(iova: bigint, size: bigint = PAGE_SIZE): VfioDma | undefined {
-    for (const d of this.dmas) if (iova < d.iova + d.size && d.iova < iova + size) return d;
+    // [iova, iova + size) meets [d.iova, d.iova + d.size): compared as doubles when every bound
+    // is a non-negative integer below 2^53 (exact there; no BigInt sum per page, issue 12)
+    const a = Number(iova);
+    const end = a + Number(size);
+    const exact = a >= 0 && end >= a && end <= EXACT;
+    for (const d of this.dmas) {
+      if (exact) {
+        const da = Number(d.iova);
+        const de = da + Number(d.size);
+        if (da >= 0 && de >= da && de <= EXACT) {
+          if (a < de && da < end) return d;
+          continue;
+        }
+      }
+      if (iova < d.iova + d.size && d.iova < iova + size) return d;
+    }
     return undefined;
   }
 
   vpfn(iova: bigint): VfioPfn | undefined {
     const d = this.findDma(iova);
-    return d?.pfns.get(Number(iova >> PAGE_SHIFT));
+    return d?.pfns.get(pageKey(iova));
   }
 
   /** Number of externally pinned IOVAs (rb-tree nodes) over all mappings. */
@@ -297,7 +330,7 @@ export class VfioType1 {
       if (!this.iovaApi && this.container.groupDevices > 1) return -ERRNO.EINVAL;
       if (this.container.iommuType === 'VFIO_SPAPR_TCE_IOMMU' || this.container.iommuType === 'none') return -ERRNO.ENOTTY;
       for (let i = 0; i < npage; i++) {
-        if ((iovas[i] & (PAGE_SIZE - 1n)) !== 0n) throw new Error(`vfio_pin_pages: iova 0x${iovas[i].toString(16)} is not page aligned (the API takes page frame numbers)`);
+        if (!pageAligned(iovas[i])) throw new Error(`vfio_pin_pages: iova 0x${iovas[i].toString(16)} is not page aligned (the API takes page frame numbers)`);
         if (this.iovaApi && i > 0 && iovas[i] !== iovas[0] + BigInt(i) * PAGE_SIZE) {
           throw new Error('vfio_pin_pages (≈6.0+) takes one iova and npage: the IOVAs must be consecutive');
         }
@@ -319,7 +352,7 @@ export class VfioType1 {
       const dma = this.findDma(iova);
       if (!dma) { ret = -ERRNO.EINVAL; break; }
       if ((dma.prot & prot) !== prot) { ret = -ERRNO.EPERM; break; }
-      const key = Number(iova >> PAGE_SHIFT);
+      const key = pageKey(iova);
       const vpfn = dma.pfns.get(key);
       if (vpfn) {
         // vfio_iova_get_vfio_pfn(): already pinned, only the node's own ref_count (gup §10.1 step 3)
@@ -441,7 +474,7 @@ export class VfioType1 {
   private unpinPageExternal(dma: VfioDma, iova: bigint): number {
     const frame = this.m.enter('vfio_unpin_page_external');
     try {
-      const key = Number(iova >> PAGE_SHIFT);
+      const key = pageKey(iova);
       const v = dma.pfns.get(key);
       if (!v) {
         this.m.emit({ kind: 'warn', message: `[model] vfio_unpin_page_external: iova 0x${iova.toString(16)} is not pinned; nothing to do (the kernel is silent too)`, ref: 'gup §10.1 step 8', note: true }, 'instruction');
