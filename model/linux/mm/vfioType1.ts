@@ -20,6 +20,7 @@ import { ERRNO } from './errno';
 import { limitPages, limitText, lockAcct } from './lockedVm';
 import { PG_RESERVED, PG_ZERO, type PageStore } from './pageStore';
 import { PAGE_SHIFT, PAGE_SIZE, type AddressSpaces, type Process } from './vma';
+import { PfnList } from './vfioPfnList';
 
 /** IOMMU_READ / IOMMU_WRITE (include/linux/iommu.h). */
 export const IOMMU_READ = 1;
@@ -71,8 +72,8 @@ export interface VfioDma {
   pid: number;
   /** capable(CAP_IPC_LOCK) at map time (gup §10.1 step 5). */
   lockCap: boolean;
-  /** The rb-tree of externally pinned pages, keyed by iova >> PAGE_SHIFT. */
-  pfns: Map<number, VfioPfn>;
+  /** The rb-tree of externally pinned pages, keyed by iova >> PAGE_SHIFT (a Map's behaviour, vfioPfnList.ts). */
+  pfns: PfnList<VfioPfn>;
   /** Pages pinned by the IOMMU-backed map path (vfio_pin_pages_remote), in map order. */
   iommuPinned: number[];
   /** IOVA page numbers set in the dirty bitmap while dirty tracking is on. */
@@ -204,7 +205,7 @@ export class VfioType1 {
       const max = 1n << 64n;
       if (iova + size > max || vaddr + size > max) return this.fail('vfio_dma_do_map: range wraps', -ERRNO.EINVAL);
       if (this.findDma(iova, size)) return this.fail(`vfio_dma_do_map: iova 0x${iova.toString(16)}+0x${size.toString(16)} overlaps an existing mapping`, -ERRNO.EEXIST);
-      const dma: VfioDma = { iova, size, vaddr, prot, pid, lockCap: p.capIpcLock, pfns: new Map(), iommuPinned: [], dirty: new Map() };
+      const dma: VfioDma = { iova, size, vaddr, prot, pid, lockCap: p.capIpcLock, pfns: new PfnList<VfioPfn>(), iommuPinned: [], dirty: new Map() };
       let i = 0;
       while (i < this.dmas.length && this.dmas[i].iova < iova) i++;
       this.m.journal.splice(this.dmas, i, 0, dma);
