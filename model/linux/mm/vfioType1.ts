@@ -234,20 +234,20 @@ export class VfioType1 {
     let acct = 0;
     for (let i = 0; i < n; i++) {
       if (i > 0 && i % SLICE_UNITS === 0) yield { done: i, total: n };
-      const r = this.vaddrGetPfn(dma, dma.vaddr + BigInt(i) * PAGE_SIZE);
-      if (r.ret < 0) {
+      const pfn = this.vaddrGetPfn(dma, dma.vaddr + BigInt(i) * PAGE_SIZE);
+      if (pfn < 0) {
         this.unwindMap(dma, p, acct);
-        return r.ret;
+        return pfn;
       }
-      const accounted = !this.isInvalidReserved(r.pfn) && !dma.pfns.has(Number((dma.iova >> PAGE_SHIFT) + BigInt(i)));
+      const accounted = !this.isInvalidReserved(pfn) && !dma.pfns.has(Number((dma.iova >> PAGE_SHIFT) + BigInt(i)));
       if (accounted && !dma.lockCap && p.lockedVm + acct + 1 > limit) {
-        this.putPfn(r.pfn, dma.prot);
+        this.putPfn(pfn, dma.prot);
         this.warn(`vfio_pin_pages_remote: RLIMIT_MEMLOCK (${limitText(p)}) exceeded`);
         this.unwindMap(dma, p, acct);
         return -ERRNO.ENOMEM;
       }
       if (accounted) acct++;
-      this.m.journal.push(dma.iommuPinned, r.pfn);
+      this.m.journal.push(dma.iommuPinned, pfn);
     }
     this.lockAcct(p, acct, dma.lockCap);
     return 0;
@@ -315,7 +315,8 @@ export class VfioType1 {
 
   /** vfio_pin_pages (gup §10.1 steps 1–7). `iovas` are page-aligned IOVAs; ≈6.0+ they must be consecutive. */
   pin(iovas: readonly bigint[], prot: number): VfioPinResult {
-    const pfns: number[] = [];
+    // one PFN per IOVA on success: sized once (issue 12: an empty array's first push reserves 17)
+    const pfns: number[] = new Array<number>(iovas.length);
     const ret = this.pinChecked(iovas, prot, pfns);
     return { ret, pfns: ret > 0 ? pfns : [] };
   }
@@ -359,15 +360,15 @@ export class VfioType1 {
         // vfio_iova_get_vfio_pfn(): already pinned, only the node's own ref_count (gup §10.1 step 3)
         this.m.journal.mapSet(dma.pfns, key, { iova: vpfn.iova, pfn: vpfn.pfn, refCount: vpfn.refCount + 1 });
         this.m.emit({ kind: 'log', source: 'vfio', text: `vfio_pfn iova 0x${iova.toString(16)} already pinned: ref_count ${vpfn.refCount + 1}, no second GUP pin (gup §10.1 step 3)` }, 'instruction');
-        pfns.push(vpfn.pfn);
+        pfns[i] = vpfn.pfn;
         continue;
       }
-      const r = this.pinPageExternal(dma, dma.vaddr + (iova - dma.iova));
-      if (r.ret) { ret = r.ret; break; }
+      const pfn = this.pinPageExternal(dma, dma.vaddr + (iova - dma.iova));
+      if (pfn < 0) { ret = pfn; break; }
       // vfio_add_to_pfn_list(): ref_count = 1 (gup §10.1 step 7)
-      this.m.journal.mapSet(dma.pfns, key, { iova, pfn: r.pfn, refCount: 1 });
+      this.m.journal.mapSet(dma.pfns, key, { iova, pfn, refCount: 1 });
       if (this.container.dirtyTracking) this.m.journal.mapSet(dma.dirty, key, true);
-      pfns.push(r.pfn);
+      pfns[i] = pfn;
     }
     if (ret === 0) return i;
     // pin_unwind: every earlier IOVA of this call is released again (gup §10.1 step 6)
@@ -381,22 +382,25 @@ export class VfioType1 {
     return ret;
   }
 
-  /** vfio_pin_page_external(): GUP one page, then account it (gup §10.1 steps 4–6). */
-  private pinPageExternal(dma: VfioDma, vaddr: bigint): { ret: number; pfn: number } {
+  /**
+   * vfio_pin_page_external(): GUP one page, then account it (gup §10.1 steps 4–6). Returns the
+   * PFN, or −errno (PFNs are never negative: one number, no result object per page, issue 12).
+   */
+  private pinPageExternal(dma: VfioDma, vaddr: bigint): number {
     const frame = this.m.enter('vfio_pin_page_external');
     try {
-      const r = this.vaddrGetPfn(dma, vaddr);
-      if (r.ret) return r;
-      if (this.doAccounting && !this.isInvalidReserved(r.pfn)) {
+      const pfn = this.vaddrGetPfn(dma, vaddr);
+      if (pfn < 0) return pfn;
+      if (this.doAccounting && !this.isInvalidReserved(pfn)) {
         const p = this.spaces.proc(dma.pid);
         const e = this.lockAcct(p, 1, dma.lockCap);
         if (e) {
-          this.putPfn(r.pfn, dma.prot);
+          this.putPfn(pfn, dma.prot);
           this.warn(`vfio_pin_page_external: Task ${p.name} (${p.pid}) RLIMIT_MEMLOCK (${limitText(p)}) exceeded`);
-          return { ret: e, pfn: -1 };
+          return e;
         }
       }
-      return r;
+      return pfn;
     } finally {
       this.m.leave(frame);
     }
@@ -405,8 +409,9 @@ export class VfioType1 {
   /**
    * vaddr_get_pfn() (5.x) / vaddr_get_pfns() (≈5.13+): pin_user_pages_remote(mm, vaddr, 1,
    * FOLL_LONGTERM [| FOLL_WRITE if dma->prot & IOMMU_WRITE]); VM_PFNMAP falls back to the PTE.
+   * Returns the PFN, or −errno (as pinPageExternal).
    */
-  private vaddrGetPfn(dma: VfioDma, vaddr: bigint): { ret: number; pfn: number } {
+  private vaddrGetPfn(dma: VfioDma, vaddr: bigint): number {
     const fn = atLeast(this.f.version, 5, 13) ? 'vaddr_get_pfns' : 'vaddr_get_pfn'; // [unverified: chosen ≈5.13]
     const frame = this.m.enter(fn);
     try {
@@ -418,15 +423,15 @@ export class VfioType1 {
           // ML-vfio0 (≈6.0, also in stable): the zero page is unpinned at once (gup §10.1 step 10).
           this.m.within('vfio: unpin zero page', () => this.ops.release('unpin_user_page', [pfn]));
         }
-        return { ret: 0, pfn };
+        return pfn;
       }
       const p = this.spaces.proc(dma.pid);
       const vma = this.spaces.findVma(p, vaddr);
       if (vma && vma.kind === 'pfnmap') {
         // follow_fault_pfn(): no struct page, nothing pinned (gup §10.1 step 4)
-        return { ret: 0, pfn: PFNMAP_PFN_BASE + Number((vaddr - vma.start) >> PAGE_SHIFT) };
+        return PFNMAP_PFN_BASE + Number((vaddr - vma.start) >> PAGE_SHIFT);
       }
-      return { ret: r.ret === 0 ? -ERRNO.EFAULT : r.ret, pfn: -1 };
+      return r.ret === 0 ? -ERRNO.EFAULT : r.ret;
     } finally {
       this.m.leave(frame);
     }

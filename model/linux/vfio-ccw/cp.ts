@@ -173,7 +173,8 @@ function handleCcw(ctx: CpContext, cp: ChannelProgram, cda: number): number {
     if (len < 0) return len;
     const hostHead = alloc(ctx, cp, len * 8);
     if (hostHead < 0) return hostHead;
-    const ccws: Ccw1[] = new Array<Ccw1>(len);
+    // calc_length read exactly the chain's CCWs, in order: they are the chain (no copy, issue 12)
+    const ccws: Ccw1[] = guest.length === len ? guest : new Array<Ccw1>(len);
     for (let i = 0; i < len; i++) ccws[i] = slot(i);
     const chain: CcwChain = { guestHead: cda, hostHead, len, ccws, host: ccws.slice(), pa: [] };
     ctx.m.journal.push(cp.chains, chain);
@@ -314,7 +315,7 @@ function fetchOne(ctx: CpContext, cp: ChannelProgram, chain: CcwChain, idx: numb
 function pinArray(ctx: CpContext, chain: CcwChain, idx: number, unaligned: boolean): number {
   const { iova, idal } = chain.pa[idx];
   let host: number[] | undefined;
-  let runs: PinRun[] = [];
+  let runs: PinRun[] = NO_RUNS;
   let pinned = 0;
   while (pinned < iova.length) {
     let npage = 1;
@@ -331,10 +332,10 @@ function pinArray(ctx: CpContext, chain: CcwChain, idx: number, unaligned: boole
       if (runs.length) putPa(ctx, chain, idx, { ...chain.pa[idx], runs: NO_RUNS });
       return r.ret < 0 ? r.ret : -E.EINVAL; // partial pin → -EINVAL
     }
-    // the page array stored after a run keeps its runs array: later runs go into a copy (issue 12:
-    // one array per CCW when its pages are one run, as most are)
-    if (pinned > 0) runs = runs.slice();
-    runs.push({ iova: iova[pinned], npage });
+    // the page array stored after a run keeps its runs array: each run makes a new one, exactly
+    // as long (issue 12: one small array per CCW when its pages are one run, as most are)
+    const run: PinRun = { iova: iova[pinned], npage };
+    runs = runs.length === 0 ? [run] : [...runs, run];
     host ??= iova.slice();
     for (let i = 0; i < npage; i++) host[pinned + i] = r.pfns[i] * PAGE_SIZE + (iova[pinned + i] % PAGE_SIZE);
     pinned += npage;
