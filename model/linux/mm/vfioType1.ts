@@ -21,6 +21,7 @@ import { limitPages, limitText, lockAcct } from './lockedVm';
 import { PG_RESERVED, PG_ZERO, type PageStore } from './pageStore';
 import { PAGE_SHIFT, PAGE_SIZE, type AddressSpaces, type Process } from './vma';
 import { PfnList } from './vfioPfnList';
+import { pageAligned, pageKey, rangesMeet } from './vfioIova';
 
 /** IOMMU_READ / IOMMU_WRITE (include/linux/iommu.h). */
 export const IOMMU_READ = 1;
@@ -29,24 +30,6 @@ export const IOMMU_WRITE = 2;
 /** vaddr_get_pfn's GUP flags (gup §10.1 step 4), one array each, not one per pinned page (issue 12). */
 const FOLL_WRITE_LONGTERM: readonly string[] = Object.freeze(['FOLL_WRITE', 'FOLL_LONGTERM']);
 const FOLL_LONGTERM_ONLY: readonly string[] = Object.freeze(['FOLL_LONGTERM']);
-
-/** Below this every integer is exact as a double (2^53 − 1). */
-const EXACT = Number.MAX_SAFE_INTEGER;
-
-/**
- * `iova >> PAGE_SHIFT` as a number (the rb-tree key): the same value by exact double arithmetic
- * when the IOVA is below 2^53, so the per-page path makes no BigInt (issue 12).
- */
-function pageKey(iova: bigint): number {
-  const a = Number(iova);
-  return a <= EXACT && a >= -EXACT ? Math.floor(a / 4096) : Number(iova >> PAGE_SHIFT);
-}
-
-/** `(iova & (PAGE_SIZE − 1)) === 0`, by exact doubles below 2^53 (no BigInt made, issue 12). */
-function pageAligned(iova: bigint): boolean {
-  const a = Number(iova);
-  return a <= EXACT && a >= -EXACT ? a % 4096 === 0 : (iova & (PAGE_SIZE - 1n)) === 0n;
-}
 
 /** First PFN the model gives VM_PFNMAP memory (no struct page behind it). [unverified: chosen] */
 export const PFNMAP_PFN_BASE = 0x8000000;
@@ -147,22 +130,7 @@ export class VfioType1 {
   }
 
   findDma(iova: bigint, size: bigint = PAGE_SIZE): VfioDma | undefined {
-    // [iova, iova + size) meets [d.iova, d.iova + d.size): compared as doubles when every bound
-    // is a non-negative integer below 2^53 (exact there; no BigInt sum per page, issue 12)
-    const a = Number(iova);
-    const end = a + Number(size);
-    const exact = a >= 0 && end >= a && end <= EXACT;
-    for (const d of this.dmas) {
-      if (exact) {
-        const da = Number(d.iova);
-        const de = da + Number(d.size);
-        if (da >= 0 && de >= da && de <= EXACT) {
-          if (a < de && da < end) return d;
-          continue;
-        }
-      }
-      if (iova < d.iova + d.size && d.iova < iova + size) return d;
-    }
+    for (const d of this.dmas) if (rangesMeet(iova, size, d.iova, d.size)) return d;
     return undefined;
   }
 
