@@ -32,6 +32,17 @@
 
 import { JOURNAL_COMPACT_ENTRY_BYTES, JOURNAL_OBJECT_ENTRY_BYTES, JOURNAL_VALUE_ENTRY_BYTES, JOURNAL_WIDE_VALUES_BYTES } from './memoryEstimate';
 
+/**
+ * What mapSet / mapDelete need of a map: a Map, or a structure with a Map's behaviour for these
+ * four calls (the vfio type1 pfn list, model/linux/mm/vfioPfnList.ts).
+ */
+export interface MapLike<K, V> {
+  has(key: K): boolean;
+  get(key: K): V | undefined;
+  set(key: K, value: V): unknown;
+  delete(key: K): boolean;
+}
+
 export type TypedArray = Int32Array | Uint32Array | Uint8Array | Uint16Array | Float64Array;
 
 type ObjEntry =
@@ -298,7 +309,27 @@ export class Journal {
     return removed;
   }
 
-  mapSet<K, V>(map: Map<K, V>, key: K, value: V): void {
+  /**
+   * `arr[index] = value` for an element that exists, or an append when `index` is the length:
+   * the same entry as `splice(arr, index, 1 or 0, value)`, but a lean run (not recording) just
+   * assigns — no rest array, no removed array (issue 12: the vfio-ccw translator replaces a
+   * CCW's page array and host CCW this way several times per I/O).
+   */
+  spliceOne<V>(arr: V[], index: number, value: V): void {
+    this.guard();
+    const replace = index < arr.length;
+    if (!this.recording) {
+      if (replace || index === arr.length) arr[index] = value;
+      else arr.splice(index, 0, value); // past the end: where splice puts it (the end)
+      return;
+    }
+    const removed = replace ? [arr[index]] : [];
+    if (replace) arr[index] = value;
+    else arr.splice(index, 0, value);
+    this.recordObj({ k: 'splice', arr: arr as unknown[], index: Math.min(index, arr.length - 1), removed, inserted: [value] });
+  }
+
+  mapSet<K, V>(map: MapLike<K, V>, key: K, value: V): void {
     this.guard();
     // not recording (lean runs): no entry object, no extra lookups (issue 12)
     if (!this.recording) {
@@ -308,10 +339,11 @@ export class Journal {
     const had = map.has(key);
     const old = map.get(key);
     map.set(key, value);
-    this.recordObj({ k: 'mapSet', map: map as Map<unknown, unknown>, key, had, old, neu: value });
+    // a MapLike entry is walked like a Map's: undo and redo call only its set and delete
+    this.recordObj({ k: 'mapSet', map: map as unknown as Map<unknown, unknown>, key, had, old, neu: value });
   }
 
-  mapDelete<K, V>(map: Map<K, V>, key: K): void {
+  mapDelete<K, V>(map: MapLike<K, V>, key: K): void {
     this.guard();
     if (!this.recording) {
       map.delete(key);
@@ -320,7 +352,7 @@ export class Journal {
     if (!map.has(key)) return;
     const old = map.get(key);
     map.delete(key);
-    this.recordObj({ k: 'mapDel', map: map as Map<unknown, unknown>, key, old });
+    this.recordObj({ k: 'mapDel', map: map as unknown as Map<unknown, unknown>, key, old });
   }
 
   /**

@@ -149,17 +149,22 @@ export class QemuCss implements GuestIo {
 
   /** TSCH on QEMU's copy, with the IRB built from the saved host ESW and sense (css §10.4). */
   tsch(sid: number, irbAddr?: number): { cc: number; irb: Uint8Array } {
-    return tsch(this.core, sid, irbAddr, (sch, virtual) => {
-      const d = this.devices.get(sch);
-      if (!d) return virtual;
-      // build_irb_passthrough: ESW from the hardware; ECW = sense when ERW.S (css §10.4)
-      const irb = virtual.slice();
-      irb.set(d.esw, 12);
-      irb.fill(0, 32, 64);
-      if (getU32(d.esw, 4) & 0x01000000) irb.set(d.sense, 32);
-      return irb;
-    });
+    return tsch(this.core, sid, irbAddr, this.passthroughIrb);
   }
+
+  /**
+   * `build_irb_passthrough` (css §10.4): ESW from the hardware; ECW = sense when ERW.S. TSCH
+   * hands over the virtual IRB it just built for this call, so it is filled in place (issue 12:
+   * no copy, and no closure per TSCH).
+   */
+  private readonly passthroughIrb = (sch: number, virtual: Uint8Array): Uint8Array => {
+    const d = this.devices.get(sch);
+    if (!d) return virtual;
+    virtual.set(d.esw, 12);
+    virtual.fill(0, 32, 64);
+    if (getU32(d.esw, 4) & 0x01000000) virtual.set(d.sense, 32);
+    return virtual;
+  };
 
   msch(sid: number, changes: Record<string, number>, schibAddr?: number): number {
     return msch(this.core, sid, changes, schibAddr);

@@ -11,7 +11,7 @@ import { CRW_REGION, IO_REGION, getU32, type IrqName } from '../linux/vfio-ccw/r
 import { eventfdTestAndClear } from '../linux/vfio-ccw/eventfd';
 import { storeBytes } from '../linux/cio/journaled';
 import { schBusId } from '../linux/cio/constants';
-import { onQemuThread } from './threads';
+import { onQemuThread, QEMU_THREAD } from './threads';
 import { ioReadOutcome, type IoReadResult } from './mapping';
 import type { QemuCss } from './css';
 
@@ -23,8 +23,17 @@ export function onEventfd(q: QemuCss, sch: number, irq: IrqName): void {
   const d = q.devices.get(sch);
   if (!d) return;
   const fd = q.vfio.device(sch).eventfds[irq];
-  if (irq === 'io') onQemuThread(q.m, 'vfio_ccw_io_notifier_handler', () => eventfdTestAndClear(q.m, fd) && ioNotifier(q, sch));
-  else if (irq === 'crw') onQemuThread(q.m, 'vfio_ccw_crw_notifier_handler', () => eventfdTestAndClear(q.m, fd) && crwRead(q, sch));
+  if (irq === 'io') {
+    // as onQemuThread, without a closure per interrupt (issue 12)
+    const prev = q.m.enterThread(QEMU_THREAD);
+    const frame = q.m.enter('vfio_ccw_io_notifier_handler');
+    try {
+      if (eventfdTestAndClear(q.m, fd)) ioNotifier(q, sch);
+    } finally {
+      q.m.leave(frame);
+      q.m.leaveThread(prev);
+    }
+  } else if (irq === 'crw') onQemuThread(q.m, 'vfio_ccw_crw_notifier_handler', () => eventfdTestAndClear(q.m, fd) && crwRead(q, sch));
   else onQemuThread(q.m, 'vfio_ccw_req_notifier_handler', () => {
     if (!eventfdTestAndClear(q.m, fd)) return;
     unplug(q, sch);

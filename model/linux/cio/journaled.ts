@@ -25,9 +25,10 @@ export function storeBytes<T extends object, K extends keyof T & string>(m: Mach
     m.journal.set(owner, field, next as unknown as T[K]);
     return;
   }
+  // the struct is at hand: setElemIn, no lookup of it by name per byte (issue 12)
   for (; i < len; i++) {
     const v = src[from + i] & 0xff;
-    if (dst[at + i] !== v) m.journal.setElem(owner, field, at + i, v);
+    if (dst[at + i] !== v) m.journal.setElemIn(owner, field, dst, at + i, v);
   }
 }
 

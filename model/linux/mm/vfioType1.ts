@@ -20,6 +20,8 @@ import { ERRNO } from './errno';
 import { limitPages, limitText, lockAcct } from './lockedVm';
 import { PG_RESERVED, PG_ZERO, type PageStore } from './pageStore';
 import { PAGE_SHIFT, PAGE_SIZE, type AddressSpaces, type Process } from './vma';
+import { PfnList } from './vfioPfnList';
+import { pageKey } from './vfioIova';
 
 /** IOMMU_READ / IOMMU_WRITE (include/linux/iommu.h). */
 export const IOMMU_READ = 1;
@@ -53,8 +55,8 @@ export interface VfioDma {
   pid: number;
   /** capable(CAP_IPC_LOCK) at map time (gup §10.1 step 5). */
   lockCap: boolean;
-  /** The rb-tree of externally pinned pages, keyed by iova >> PAGE_SHIFT. */
-  pfns: Map<number, VfioPfn>;
+  /** The rb-tree of externally pinned pages, keyed by iova >> PAGE_SHIFT (a Map's behaviour, vfioPfnList.ts). */
+  pfns: PfnList<VfioPfn>;
   /** Pages pinned by the IOMMU-backed map path (vfio_pin_pages_remote), in map order. */
   iommuPinned: number[];
   /** IOVA page numbers set in the dirty bitmap while dirty tracking is on. */
@@ -128,13 +130,14 @@ export class VfioType1 {
   }
 
   findDma(iova: bigint, size: bigint = PAGE_SIZE): VfioDma | undefined {
+    // BigInt sums and compares of 64-bit values: V8 optimizes these without allocating (measured, issue 12)
     for (const d of this.dmas) if (iova < d.iova + d.size && d.iova < iova + size) return d;
     return undefined;
   }
 
   vpfn(iova: bigint): VfioPfn | undefined {
     const d = this.findDma(iova);
-    return d?.pfns.get(Number(iova >> PAGE_SHIFT));
+    return d?.pfns.get(pageKey(iova));
   }
 
   /** Number of externally pinned IOVAs (rb-tree nodes) over all mappings. */
@@ -171,7 +174,7 @@ export class VfioType1 {
       const max = 1n << 64n;
       if (iova + size > max || vaddr + size > max) return this.fail('vfio_dma_do_map: range wraps', -ERRNO.EINVAL);
       if (this.findDma(iova, size)) return this.fail(`vfio_dma_do_map: iova 0x${iova.toString(16)}+0x${size.toString(16)} overlaps an existing mapping`, -ERRNO.EEXIST);
-      const dma: VfioDma = { iova, size, vaddr, prot, pid, lockCap: p.capIpcLock, pfns: new Map(), iommuPinned: [], dirty: new Map() };
+      const dma: VfioDma = { iova, size, vaddr, prot, pid, lockCap: p.capIpcLock, pfns: new PfnList<VfioPfn>(), iommuPinned: [], dirty: new Map() };
       let i = 0;
       while (i < this.dmas.length && this.dmas[i].iova < iova) i++;
       this.m.journal.splice(this.dmas, i, 0, dma);
@@ -200,20 +203,20 @@ export class VfioType1 {
     let acct = 0;
     for (let i = 0; i < n; i++) {
       if (i > 0 && i % SLICE_UNITS === 0) yield { done: i, total: n };
-      const r = this.vaddrGetPfn(dma, dma.vaddr + BigInt(i) * PAGE_SIZE);
-      if (r.ret < 0) {
+      const pfn = this.vaddrGetPfn(dma, dma.vaddr + BigInt(i) * PAGE_SIZE);
+      if (pfn < 0) {
         this.unwindMap(dma, p, acct);
-        return r.ret;
+        return pfn;
       }
-      const accounted = !this.isInvalidReserved(r.pfn) && !dma.pfns.has(Number((dma.iova >> PAGE_SHIFT) + BigInt(i)));
+      const accounted = !this.isInvalidReserved(pfn) && !dma.pfns.has(Number((dma.iova >> PAGE_SHIFT) + BigInt(i)));
       if (accounted && !dma.lockCap && p.lockedVm + acct + 1 > limit) {
-        this.putPfn(r.pfn, dma.prot);
+        this.putPfn(pfn, dma.prot);
         this.warn(`vfio_pin_pages_remote: RLIMIT_MEMLOCK (${limitText(p)}) exceeded`);
         this.unwindMap(dma, p, acct);
         return -ERRNO.ENOMEM;
       }
       if (accounted) acct++;
-      this.m.journal.push(dma.iommuPinned, r.pfn);
+      this.m.journal.push(dma.iommuPinned, pfn);
     }
     this.lockAcct(p, acct, dma.lockCap);
     return 0;
@@ -281,7 +284,8 @@ export class VfioType1 {
 
   /** vfio_pin_pages (gup §10.1 steps 1–7). `iovas` are page-aligned IOVAs; ≈6.0+ they must be consecutive. */
   pin(iovas: readonly bigint[], prot: number): VfioPinResult {
-    const pfns: number[] = [];
+    // one PFN per IOVA on success: sized once (issue 12: an empty array's first push reserves 17)
+    const pfns: number[] = new Array<number>(iovas.length);
     const ret = this.pinChecked(iovas, prot, pfns);
     return { ret, pfns: ret > 0 ? pfns : [] };
   }
@@ -319,21 +323,21 @@ export class VfioType1 {
       const dma = this.findDma(iova);
       if (!dma) { ret = -ERRNO.EINVAL; break; }
       if ((dma.prot & prot) !== prot) { ret = -ERRNO.EPERM; break; }
-      const key = Number(iova >> PAGE_SHIFT);
+      const key = pageKey(iova);
       const vpfn = dma.pfns.get(key);
       if (vpfn) {
         // vfio_iova_get_vfio_pfn(): already pinned, only the node's own ref_count (gup §10.1 step 3)
         this.m.journal.mapSet(dma.pfns, key, { iova: vpfn.iova, pfn: vpfn.pfn, refCount: vpfn.refCount + 1 });
         this.m.emit({ kind: 'log', source: 'vfio', text: `vfio_pfn iova 0x${iova.toString(16)} already pinned: ref_count ${vpfn.refCount + 1}, no second GUP pin (gup §10.1 step 3)` }, 'instruction');
-        pfns.push(vpfn.pfn);
+        pfns[i] = vpfn.pfn;
         continue;
       }
-      const r = this.pinPageExternal(dma, dma.vaddr + (iova - dma.iova));
-      if (r.ret) { ret = r.ret; break; }
+      const pfn = this.pinPageExternal(dma, dma.vaddr + (iova - dma.iova));
+      if (pfn < 0) { ret = pfn; break; }
       // vfio_add_to_pfn_list(): ref_count = 1 (gup §10.1 step 7)
-      this.m.journal.mapSet(dma.pfns, key, { iova, pfn: r.pfn, refCount: 1 });
+      this.m.journal.mapSet(dma.pfns, key, { iova, pfn, refCount: 1 });
       if (this.container.dirtyTracking) this.m.journal.mapSet(dma.dirty, key, true);
-      pfns.push(r.pfn);
+      pfns[i] = pfn;
     }
     if (ret === 0) return i;
     // pin_unwind: every earlier IOVA of this call is released again (gup §10.1 step 6)
@@ -347,22 +351,25 @@ export class VfioType1 {
     return ret;
   }
 
-  /** vfio_pin_page_external(): GUP one page, then account it (gup §10.1 steps 4–6). */
-  private pinPageExternal(dma: VfioDma, vaddr: bigint): { ret: number; pfn: number } {
+  /**
+   * vfio_pin_page_external(): GUP one page, then account it (gup §10.1 steps 4–6). Returns the
+   * PFN, or −errno (PFNs are never negative: one number, no result object per page, issue 12).
+   */
+  private pinPageExternal(dma: VfioDma, vaddr: bigint): number {
     const frame = this.m.enter('vfio_pin_page_external');
     try {
-      const r = this.vaddrGetPfn(dma, vaddr);
-      if (r.ret) return r;
-      if (this.doAccounting && !this.isInvalidReserved(r.pfn)) {
+      const pfn = this.vaddrGetPfn(dma, vaddr);
+      if (pfn < 0) return pfn;
+      if (this.doAccounting && !this.isInvalidReserved(pfn)) {
         const p = this.spaces.proc(dma.pid);
         const e = this.lockAcct(p, 1, dma.lockCap);
         if (e) {
-          this.putPfn(r.pfn, dma.prot);
+          this.putPfn(pfn, dma.prot);
           this.warn(`vfio_pin_page_external: Task ${p.name} (${p.pid}) RLIMIT_MEMLOCK (${limitText(p)}) exceeded`);
-          return { ret: e, pfn: -1 };
+          return e;
         }
       }
-      return r;
+      return pfn;
     } finally {
       this.m.leave(frame);
     }
@@ -371,8 +378,9 @@ export class VfioType1 {
   /**
    * vaddr_get_pfn() (5.x) / vaddr_get_pfns() (≈5.13+): pin_user_pages_remote(mm, vaddr, 1,
    * FOLL_LONGTERM [| FOLL_WRITE if dma->prot & IOMMU_WRITE]); VM_PFNMAP falls back to the PTE.
+   * Returns the PFN, or −errno (as pinPageExternal).
    */
-  private vaddrGetPfn(dma: VfioDma, vaddr: bigint): { ret: number; pfn: number } {
+  private vaddrGetPfn(dma: VfioDma, vaddr: bigint): number {
     const fn = atLeast(this.f.version, 5, 13) ? 'vaddr_get_pfns' : 'vaddr_get_pfn'; // [unverified: chosen ≈5.13]
     const frame = this.m.enter(fn);
     try {
@@ -384,15 +392,15 @@ export class VfioType1 {
           // ML-vfio0 (≈6.0, also in stable): the zero page is unpinned at once (gup §10.1 step 10).
           this.m.within('vfio: unpin zero page', () => this.ops.release('unpin_user_page', [pfn]));
         }
-        return { ret: 0, pfn };
+        return pfn;
       }
       const p = this.spaces.proc(dma.pid);
       const vma = this.spaces.findVma(p, vaddr);
       if (vma && vma.kind === 'pfnmap') {
         // follow_fault_pfn(): no struct page, nothing pinned (gup §10.1 step 4)
-        return { ret: 0, pfn: PFNMAP_PFN_BASE + Number((vaddr - vma.start) >> PAGE_SHIFT) };
+        return PFNMAP_PFN_BASE + Number((vaddr - vma.start) >> PAGE_SHIFT);
       }
-      return { ret: r.ret === 0 ? -ERRNO.EFAULT : r.ret, pfn: -1 };
+      return r.ret === 0 ? -ERRNO.EFAULT : r.ret;
     } finally {
       this.m.leave(frame);
     }
@@ -441,7 +449,7 @@ export class VfioType1 {
   private unpinPageExternal(dma: VfioDma, iova: bigint): number {
     const frame = this.m.enter('vfio_unpin_page_external');
     try {
-      const key = Number(iova >> PAGE_SHIFT);
+      const key = pageKey(iova);
       const v = dma.pfns.get(key);
       if (!v) {
         this.m.emit({ kind: 'warn', message: `[model] vfio_unpin_page_external: iova 0x${iova.toString(16)} is not pinned; nothing to do (the kernel is silent too)`, ref: 'gup §10.1 step 8', note: true }, 'instruction');

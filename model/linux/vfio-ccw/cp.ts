@@ -173,7 +173,8 @@ function handleCcw(ctx: CpContext, cp: ChannelProgram, cda: number): number {
     if (len < 0) return len;
     const hostHead = alloc(ctx, cp, len * 8);
     if (hostHead < 0) return hostHead;
-    const ccws: Ccw1[] = new Array<Ccw1>(len);
+    // calc_length read exactly the chain's CCWs, in order: they are the chain (no copy, issue 12)
+    const ccws: Ccw1[] = guest.length === len ? guest : new Array<Ccw1>(len);
     for (let i = 0; i < len; i++) ccws[i] = slot(i);
     const chain: CcwChain = { guestHead: cda, hostHead, len, ccws, host: ccws.slice(), pa: [] };
     ctx.m.journal.push(cp.chains, chain);
@@ -241,7 +242,7 @@ export function cpPrefetch(ctx: CpContext, cp: ChannelProgram): number {
 const CCW_BYTES = new Uint8Array(8);
 
 function setHostCcw(ctx: CpContext, chain: CcwChain, idx: number, c: Ccw1): void {
-  ctx.m.journal.splice(chain.host, idx, 1, c); // one element, not a copy of the chain per CCW
+  ctx.m.journal.spliceOne(chain.host, idx, c); // one element, not a copy of the chain per CCW
   ctx.host.write(chain.hostHead + 8 * idx, encodeCcw1(c, CCW_BYTES));
 }
 
@@ -287,7 +288,8 @@ function fetchOne(ctx: CpContext, cp: ChannelProgram, chain: CcwChain, idx: numb
       iova = [first];
       for (let i = 1; i < n; i++) iova.push(Math.floor(iova[i - 1] / block) * block + block);
     }
-    putPa(ctx, chain, idx, { iova, host: iova.slice(), runs: [], idal });
+    // before the pin the host IDAWs are the guest's (one array for both: page arrays are values)
+    putPa(ctx, chain, idx, { iova, host: iova, runs: NO_RUNS, idal });
     if (doesDataTransfer(ccw)) {
       const pin = ctx.m.enter('page_array_pin'); // enter/leave: no closure per CCW (issue 12)
       let r: number;
@@ -312,8 +314,8 @@ function fetchOne(ctx: CpContext, cp: ChannelProgram, chain: CcwChain, idx: numb
  */
 function pinArray(ctx: CpContext, chain: CcwChain, idx: number, unaligned: boolean): number {
   const { iova, idal } = chain.pa[idx];
-  const host = iova.slice();
-  const runs: PinRun[] = [];
+  let host: number[] | undefined;
+  let runs: PinRun[] = NO_RUNS;
   let pinned = 0;
   while (pinned < iova.length) {
     let npage = 1;
@@ -327,24 +329,31 @@ function pinArray(ctx: CpContext, chain: CcwChain, idx: number, unaligned: boole
       // css §9.2: a partial pin unpins everything, including the pages this call did pin
       if (r.ret > 0) ctx.iommu.unpin(iova[pinned], r.ret);
       for (const run of runs) ctx.iommu.unpin(run.iova, run.npage);
-      if (runs.length) putPa(ctx, chain, idx, { ...chain.pa[idx], runs: [] });
+      if (runs.length) putPa(ctx, chain, idx, { ...chain.pa[idx], runs: NO_RUNS });
       return r.ret < 0 ? r.ret : -E.EINVAL; // partial pin → -EINVAL
     }
-    runs.push({ iova: iova[pinned], npage });
+    // the page array stored after a run keeps its runs array: each run makes a new one, exactly
+    // as long (issue 12: one small array per CCW when its pages are one run, as most are)
+    const run: PinRun = { iova: iova[pinned], npage };
+    runs = runs.length === 0 ? [run] : [...runs, run];
+    host ??= iova.slice();
     for (let i = 0; i < npage; i++) host[pinned + i] = r.pfns[i] * PAGE_SIZE + (iova[pinned + i] % PAGE_SIZE);
     pinned += npage;
     // the run is recorded as soon as it is pinned; the host IDAWs with the last one
-    putPa(ctx, chain, idx, { iova, host: pinned === iova.length ? host : chain.pa[idx].host, runs: runs.slice(), idal });
+    putPa(ctx, chain, idx, { iova, host: pinned === iova.length ? host : chain.pa[idx].host, runs, idal });
   }
   return 0;
 }
 
+/** No pinned runs (page arrays are values: one frozen empty list for all). */
+const NO_RUNS: PinRun[] = Object.freeze([]) as unknown as PinRun[];
+
 /** A TIC's page array: nothing pinned, no IDAL (shared: page arrays are values). */
-const TIC_PA: PageArray = Object.freeze({ iova: Object.freeze([]) as unknown as number[], host: Object.freeze([]) as unknown as number[], runs: Object.freeze([]) as unknown as PinRun[], idal: 0 });
+const TIC_PA: PageArray = Object.freeze({ iova: Object.freeze([]) as unknown as number[], host: Object.freeze([]) as unknown as number[], runs: NO_RUNS, idal: 0 });
 
 /** chain.pa[idx] := pa (appended when idx is the next index): one journal entry, the old value kept. */
 function putPa(ctx: CpContext, chain: CcwChain, idx: number, pa: PageArray): void {
-  ctx.m.journal.splice(chain.pa, idx, idx < chain.pa.length ? 1 : 0, pa);
+  ctx.m.journal.spliceOne(chain.pa, idx, pa);
 }
 
 /** `cp_get_orb` (css §9.2, §8.5): the ORB the host issues SSCH with. */
@@ -400,7 +409,7 @@ function freeChains(ctx: CpContext, cp: ChannelProgram): void {
       } finally {
         ctx.m.leave(frame);
       }
-      putPa(ctx, chain, j, { ...pa, runs: [] });
+      putPa(ctx, chain, j, { iova: pa.iova, host: pa.host, runs: NO_RUNS, idal: pa.idal });
     }
   }
   while (cp.chains.length) ctx.m.journal.shift(cp.chains);
@@ -440,13 +449,18 @@ function readU64(b: Uint8Array, o: number): number {
 
 /** Scratch for the host IDAL bytes (the store copies them; most IDALs have one IDAW, issue 12). */
 let idalScratch = new Uint8Array(64);
+/** Views of idalScratch by IDAW count (one view per count, made once: no subarray per CCW). */
+let idalViews: Uint8Array[] = [];
 
 /** The host IDAL as stored: format-2 IDAWs, 8 bytes each (a view of a reused buffer). */
 function idalBytesOf(host: readonly number[]): Uint8Array {
-  const len = 8 * host.length;
-  if (idalScratch.length < len) idalScratch = new Uint8Array(len);
-  for (let i = 0; i < host.length; i++) putU64(idalScratch, 8 * i, host[i]);
-  return len === idalScratch.length ? idalScratch : idalScratch.subarray(0, len);
+  const n = host.length;
+  if (idalScratch.length < 8 * n) {
+    idalScratch = new Uint8Array(8 * n);
+    idalViews = [];
+  }
+  for (let i = 0; i < n; i++) putU64(idalScratch, 8 * i, host[i]);
+  return (idalViews[n] ??= idalScratch.subarray(0, 8 * n));
 }
 
 /** A format-2 IDAW (big-endian doubleword) at `o` of `b`. */

@@ -22,7 +22,7 @@ import { fsmTable, type FsmEvent, type FsmTable } from './fsm';
 import { cpFree, cpIovaPinned, guestCcwAddr, newCp, cpPinnedRuns, type CpContext } from './cp';
 import { newFaultTable, takeFault, type FaultName } from './faults';
 import { addedRegions, ASYNC_REGION, CRW_REGION, IO_REGION, numIrqs, SCHIB_REGION, type IrqName } from './regions';
-import { decodeEventfdArg, EVENTFD_ACTION, eventfdSignal, newEventFds } from './eventfd';
+import { EVENTFD_ACTION, eventfdArgIrq, eventfdArgSch, eventfdSignal, newEventFds } from './eventfd';
 import { setPriv, setState, type VfioCcwPrivate } from './private';
 import { hostSchAddr, hostWork } from './host';
 import * as fsmActions from './fsmActions';
@@ -77,7 +77,9 @@ export class VfioCcw {
     // css §9.3: the vfio container tells the vendor driver about DMA unmaps (vfio_ccw_dma_unmap)
     mm.vfio.onDmaUnmap((iova, size) => this.dmaUnmap(Number(iova), Number(size)));
     m.onAction(EVENTFD_ACTION, (arg) => {
-      const { sch, irq } = decodeEventfdArg(arg);
+      // the two halves of the argument read separately: no object per wake-up (issue 12)
+      const sch = eventfdArgSch(arg);
+      const irq = eventfdArgIrq(arg);
       for (const r of this.readers) r(sch, irq);
     });
     // The machine raises I/O interruptions and CRW machine checks for the host CPU.

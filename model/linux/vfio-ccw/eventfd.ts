@@ -25,7 +25,11 @@ export const newEventFds = (): Record<IrqName, EventFd> => ({
 
 /** Action argument: subchannel and IRQ index in one number. */
 export const eventfdArg = (sch: number, irq: IrqName): number => sch * 4 + IRQ_NAMES.indexOf(irq);
-export const decodeEventfdArg = (arg: number): { sch: number; irq: IrqName } => ({ sch: Math.floor(arg / 4), irq: IRQ_NAMES[arg % 4] });
+export const decodeEventfdArg = (arg: number): { sch: number; irq: IrqName } => ({ sch: eventfdArgSch(arg), irq: eventfdArgIrq(arg) });
+/** The subchannel of an action argument (decodeEventfdArg's `sch`, without the object). */
+export const eventfdArgSch = (arg: number): number => Math.floor(arg / 4);
+/** The IRQ of an action argument (decodeEventfdArg's `irq`). */
+export const eventfdArgIrq = (arg: number): IrqName => IRQ_NAMES[arg % 4];
 
 /** `eventfd_signal`: nothing happens unless userspace installed the eventfd. */
 export function eventfdSignal(m: Machine, fds: Record<IrqName, EventFd>, sch: number, irq: IrqName): boolean {

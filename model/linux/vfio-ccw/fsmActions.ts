@@ -90,31 +90,38 @@ function ioRequest(d: VfioCcw, p: VfioCcwPrivate): void {
   d.m.journal.set(p.stats, 'requests', p.stats.requests + 1);
   const scswW0 = getU32(p.io, 12);
   const fctl = (scswW0 >>> 12) & 7;
-  const fail = (ret: number) => {
-    setIoRet(d, p, ret);
-    setState(d.m, p, 'IDLE');
-  };
   if (fctl & FCTL.START) {
     const orb = regionOrb(p);
-    if (orb.b) return fail(-E.EOPNOTSUPP); // transport mode
+    if (orb.b) return fail(d, p, -E.EOPNOTSUPP); // transport mode
     const ctx = d.cpContext(p);
     newProgram(d, p, orb, ctx.arenaBase);
     let ret = cpInit(ctx, p.cp);
-    if (ret) return fail(ret);
+    if (ret) return fail(d, p, ret);
     ret = cpPrefetch(ctx, p.cp);
     if (ret) {
       cpFree(ctx, p.cp);
-      return fail(ret);
+      return fail(d, p, ret);
     }
-    ret = d.m.within('fsm_io_helper', () => ioHelper(d, p));
+    const helper = d.m.enter('fsm_io_helper'); // enter/leave: no closure per request (issue 12)
+    try {
+      ret = ioHelper(d, p);
+    } finally {
+      d.m.leave(helper);
+    }
     if (ret) {
       cpFree(ctx, p.cp);
-      return fail(ret);
+      return fail(d, p, ret);
     }
     return;
   }
-  if (fctl & (FCTL.HALT | FCTL.CLEAR)) return fail(-E.EOPNOTSUPP); // must use the async region
+  if (fctl & (FCTL.HALT | FCTL.CLEAR)) return fail(d, p, -E.EOPNOTSUPP); // must use the async region
   // [unverified: chosen — no function requested: ret_code keeps the value userspace wrote]
+  setState(d.m, p, 'IDLE');
+}
+
+/** A failed io request: ret_code, back to IDLE (css §8.3). */
+function fail(d: VfioCcw, p: VfioCcwPrivate, ret: number): void {
+  setIoRet(d, p, ret);
   setState(d.m, p, 'IDLE');
 }
 
@@ -145,13 +152,24 @@ function newProgram(d: VfioCcw, p: VfioCcwPrivate, orb: OrbFields, arenaBase: nu
   d.m.journal.set(cp, 'dmaNext', arenaBase);
 }
 
+/** What the device's host ORB was last built from (derived, not model state: checked against p.hostOrb). */
+const hostOrbInputs = new WeakMap<VfioCcwPrivate, { orb: OrbFields; intparm: number; lpm: number; rule: string; head: number; out: OrbFields }>();
+
 /** `fsm_io_helper` (css §8.3, §5.5): host SSCH with the translated ORB. */
 function ioHelper(d: VfioCcw, p: VfioCcwPrivate): number {
   const hs = d.cio.subchannel(p.sch);
-  const built = cpGetOrb(d.cpContext(p), p.cp, hostSchAddr(p.sch), hs.lpm, d.options.lpmRule);
-  // readable as vfio(SID).orb.FIELD (issue 11 E); the same ORB as last time is not stored again,
-  // and the host SSCH gets that frozen ORB itself, so the machine keeps it too (issue 12)
-  if (!sameOrb(p.hostOrb, built)) setPriv(d.m, p, 'hostOrb', Object.freeze({ ...built }));
+  const intparm = hostSchAddr(p.sch);
+  const head = p.cp.chains[0].hostHead;
+  const last = hostOrbInputs.get(p);
+  // cp_get_orb depends on these inputs only: when they are the ones p.hostOrb was built from, it
+  // is that ORB again (issue 12: no ORB object built and compared per request)
+  if (!last || last.out !== p.hostOrb || last.orb !== p.cp.orb || last.intparm !== intparm || last.lpm !== hs.lpm || last.rule !== d.options.lpmRule || last.head !== head) {
+    const built = cpGetOrb(d.cpContext(p), p.cp, intparm, hs.lpm, d.options.lpmRule);
+    // readable as vfio(SID).orb.FIELD (issue 11 E); the same ORB as last time is not stored again,
+    // and the host SSCH gets that frozen ORB itself, so the machine keeps it too (issue 12)
+    if (!sameOrb(p.hostOrb, built)) setPriv(d.m, p, 'hostOrb', Object.freeze({ ...built }));
+    hostOrbInputs.set(p, { orb: p.cp.orb, intparm, lpm: hs.lpm, rule: d.options.lpmRule, head, out: p.hostOrb! });
+  }
   const orb = p.hostOrb!;
   if (d.options.lpmRule === 'rfc') {
     d.warn(`ORB LPM replaced by the subchannel lpm 0x${hs.lpm.toString(16)} (RFC v1 rule, not merged)`, 'css §8.5');

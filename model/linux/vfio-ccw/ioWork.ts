@@ -12,6 +12,7 @@ import { storeBytes } from '../cio/journaled';
 import { eventfdSignal } from './eventfd';
 import { setState, type VfioCcwPrivate } from './private';
 import { hostWork, sidOf } from './host';
+import { HOST_KERNEL_THREAD } from '../../engine/ids';
 import type { VfioCcw } from './driver';
 
 export const HOST_IRQ_ACTION = 'host.io_irq';
@@ -20,7 +21,10 @@ export const VFIO_WORK_ACTION = 'vfio-ccw.work';
 
 /** do_IRQ on the host: TPI/TSCH each pending subchannel, then the driver's irq callback. */
 export function doIoIrq(d: VfioCcw): void {
-  hostWork(d.m, 'do_io_irq', () => {
+  // host kernel work without a closure per interrupt (hostWork's thread and frame by hand, issue 12)
+  const prev = d.m.enterThread(HOST_KERNEL_THREAD);
+  const work = d.m.enter('do_io_irq');
+  try {
     for (let guard = 0; guard < 1000; guard++) {
       if (!d.css.interruptionPending()) return;
       const t = d.css.tpi();
@@ -40,7 +44,10 @@ export function doIoIrq(d: VfioCcw): void {
         }
       }
     }
-  });
+  } finally {
+    d.m.leave(work);
+    d.m.leaveThread(prev);
+  }
 }
 
 /** queue_work: a no-op while the item is pending. */
@@ -56,8 +63,17 @@ export function runWork(d: VfioCcw, arg: number): void {
   if (!p) return;
   const w = arg % 2 === 0 ? 'io' : 'crw';
   d.m.journal.set(p.work, w, false);
-  if (w === 'io') hostWork(d.m, 'vfio_ccw_sch_io_todo', () => ioTodo(d, p));
-  else hostWork(d.m, 'vfio_ccw_crw_todo', () => {
+  if (w === 'io') {
+    // as hostWork, without a closure per interrupt (issue 12)
+    const prev = d.m.enterThread(HOST_KERNEL_THREAD);
+    const frame = d.m.enter('vfio_ccw_sch_io_todo');
+    try {
+      ioTodo(d, p);
+    } finally {
+      d.m.leave(frame);
+      d.m.leaveThread(prev);
+    }
+  } else hostWork(d.m, 'vfio_ccw_crw_todo', () => {
     if (p.crws.length) eventfdSignal(d.m, p.eventfds, p.sch, 'crw');
   });
 }

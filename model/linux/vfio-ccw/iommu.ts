@@ -12,6 +12,9 @@ import { IOMMU_READ, IOMMU_WRITE } from '../mm/vfioType1';
 
 export const PAGE_SIZE = 4096;
 
+/** Entries of VfioIommu's IOVA-list cache (a power of two). */
+const IOVA_CACHE = 64;
+
 /** An injected vfio_pin_pages fault (css §9.2): the call fails, or pins one page fewer. */
 export type PinFault = { kind: 'fail'; errno: number } | { kind: 'partial' };
 
@@ -32,13 +35,27 @@ export class VfioIommu {
     return this.mm.vfio.map(this.pid, 0n, this.base, size, IOMMU_READ | IOMMU_WRITE);
   }
 
-  private iovas(iova: number, npage: number): bigint[] {
-    const first = Math.floor(iova / PAGE_SIZE) * PAGE_SIZE;
-    // a plain loop: every translated CCW pins and unpins through here (issue 12 profile)
+  /**
+   * The page-aligned IOVAs of a run, as the type1 API takes them: built once per (first page,
+   * npage) and kept in a small direct-mapped cache of frozen lists (issue 12: every translated
+   * CCW pins and unpins through here, and a BigInt per page per call was most of its garbage).
+   * Derived from the arguments only, not model state.
+   */
+  private iovas(iova: number, npage: number): readonly bigint[] {
+    const page = Math.floor(iova / PAGE_SIZE);
+    const slot = page & (IOVA_CACHE - 1);
+    const hit = this.cache[slot];
+    if (hit !== undefined && this.cachePage[slot] === page && hit.length === Math.max(0, npage)) return hit;
+    const first = page * PAGE_SIZE;
     const out: bigint[] = new Array<bigint>(Math.max(0, npage));
     for (let i = 0; i < npage; i++) out[i] = BigInt(first + i * PAGE_SIZE);
+    this.cache[slot] = Object.freeze(out);
+    this.cachePage[slot] = page;
     return out;
   }
+
+  private readonly cache: Array<readonly bigint[] | undefined> = new Array<readonly bigint[] | undefined>(IOVA_CACHE).fill(undefined);
+  private readonly cachePage = new Float64Array(IOVA_CACHE);
 
   /** `vfio_pin_pages(iova, npage, READ|WRITE)`: npage and the PFNs, or −errno with nothing pinned. */
   pin(iova: number, npage: number, fault?: PinFault): { ret: number; pfns: number[] } {
