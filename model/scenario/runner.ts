@@ -167,41 +167,45 @@ export class Runner implements EvalContext {
 
   /** Run one atomic action. Returns false once the scenario has ended. */
   step(): boolean {
-    if (this.state.done) return false;
-    const j = this.m.journal;
-    const st = this.current;
+    const state = this.state;
+    if (state.done) return false;
+    const m = this.m;
+    const pc = state.pc;
+    const st = this.scenario.statements[pc];
     if (!st) {
       this.finish();
       return false;
     }
-    if (this.state.waiting && st.k === 'wait') {
-      this.m.within(st.text, this.waitCurrent, st.line);
+    if (state.waiting && st.k === 'wait') {
+      m.within(st.text, this.waitCurrent, st.line);
       return true;
     }
     // A program exception stays readable (`exception`) until the next statement that is not an `expect`.
-    if (st.k !== 'expect' && this.state.exception !== '') j.set(this.state, 'exception', '');
-    this.m.onThread(GUEST_CPU_THREAD, this.runCurrent);
-    if (st.k !== 'wait') this.advance(st.k === 'repeat' && this.loops.left[this.state.pc] === 0 && st.end > 0 ? st.end + 1 : this.state.pc + 1);
+    if (st.k !== 'expect' && state.exception !== '') m.journal.set(state, 'exception', '');
+    // the statement inside its frame on the guest CPU: the thread and frame entered by hand, no
+    // closure per step (issue 12: the runner's calls were a fifth of a lean STSCH); the pc moves
+    // only after it returns
+    const thread = m.enterThread(GUEST_CPU_THREAD);
+    const frame = m.enter(st.text, st.line);
+    try {
+      this.execCurrent(st, pc);
+    } finally {
+      m.leave(frame);
+      m.leaveThread(thread);
+    }
+    if (st.k !== 'wait') this.advance(st.k === 'repeat' && this.loops.left[pc] === 0 && st.end > 0 ? st.end + 1 : pc + 1);
     return true;
   }
 
-  /*
-   * The statement at the pc, run inside its frame on the guest CPU. Bound once, not a closure per
-   * step (issue 12: the runner's own allocations were a tenth of a lean SSCH/TSCH cycle's); the pc
-   * moves only after they return, so `current` is the statement step() chose.
-   */
-  private readonly runCurrent = (): void => {
-    const st = this.current!;
-    this.m.within(st.text, this.execCurrent, st.line);
-  };
-
-  private readonly execCurrent = (): void => {
-    const j = this.m.journal;
-    const pc = this.state.pc;
-    const st = this.statements[pc];
+  /** The statement `st` at index `pc`, in its frame on the guest CPU (step()). */
+  private execCurrent(st: Stmt, pc: number): void {
+    const m = this.m;
+    const j = m.journal;
     // one frozen event per statement, the same fields every time it runs (a loop body's
-    // statements ran an object each per iteration; the history stores events by value)
-    this.m.emit(this.stmtEventAt[pc] ??= Object.freeze({ kind: 'stmt', line: st.line, text: st.text }), 'statement');
+    // statements ran an object each per iteration; the history stores events by value), and
+    // none when nobody hears it (a lean run without a `stmt` listener)
+    if (m.listens('stmt')) m.emit(this.stmtEventAt[pc] ??= Object.freeze({ kind: 'stmt', line: st.line, text: st.text }), 'statement');
+    else m.unheard();
     try {
       this.exec(st, pc);
     } catch (e) {
@@ -211,15 +215,15 @@ export class Runner implements EvalContext {
       if (e instanceof ProgramInterruption) {
         j.set(this.state, 'exception', e.pic);
         j.push(this.exceptions, { line: st.line, message: `${e.pic} exception: ${e.message}`, checked: false });
-        this.m.emit({ kind: 'exception', name: `${e.pic} exception`, line: st.line, detail: e.message }, 'statement');
+        m.emit({ kind: 'exception', name: `${e.pic} exception`, line: st.line, detail: e.message }, 'statement');
       } else if (e instanceof EvalError || e instanceof Error) {
         j.push(this.exceptions, { line: st.line, message: `scenario error: ${e.message}`, checked: false });
-        this.m.emit({ kind: 'exception', name: 'scenario error', line: st.line, detail: e.message }, 'statement');
+        m.emit({ kind: 'exception', name: 'scenario error', line: st.line, detail: e.message }, 'statement');
       } else throw e;
     }
-  };
+  }
 
-  /** One step of the `wait` at the pc (bound once, as runCurrent). */
+  /** One step of the `wait` at the pc (bound once: no closure per step). */
   private readonly waitCurrent = (): void => {
     this.waitStep(this.current as Extract<Stmt, { k: 'wait' }>);
   };
@@ -236,13 +240,16 @@ export class Runner implements EvalContext {
     let next = to;
     for (let s = sts[next]; s !== undefined && s.k === 'end-repeat'; s = sts[next]) {
       const n = s.start + 1 === next ? 0 : left[s.start] - 1;
-      // lean runs assign directly where the journal would only assign (exec/css.ts setCc)
-      if (j.recording) j.setElem(this.loops, 'left', s.start, n > 0 ? n : 0);
-      else left[s.start] = n > 0 ? n : 0;
+      // noted, then stored with a constant key (journal.ts noteElem/noteNum; a lean run only
+      // stores): `setElem`/`set` look the array and field up by name on every layer's objects
+      const v = n > 0 ? n : 0;
+      j.noteElem(this.loops, 'left', s.start, left[s.start], v);
+      left[s.start] = v;
       next = n > 0 ? s.start + 1 : next + 1;
     }
-    if (j.recording) j.set(this.state, 'pc', next);
-    else this.state.pc = next;
+    const state = this.state;
+    j.noteNum(state, 'pc', state.pc, next);
+    state.pc = next;
   }
 
   /** Record a statement's return value (`ret`, `errno`). */
