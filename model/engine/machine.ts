@@ -399,6 +399,7 @@ export class Machine {
   }
 
   leave(mark: StackMark): void {
+    if (this.lean) return; // enter did not move the stack
     this.top = this.root.registry[mark];
   }
 

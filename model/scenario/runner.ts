@@ -106,6 +106,7 @@ export class Runner implements EvalContext {
   /** Per statement (by index): its executor once known, and its `stmt` event (issue 12, see EXECUTORS). */
   private readonly executorAt: Array<Executor | undefined> = [];
   private readonly stmtEventAt: Array<ModelEvent | undefined> = [];
+  private readonly guestCpu: GuestCpu;
   private readonly ccwLines = new Map<number, number>();
   /** Guest CCW address → the included file it was written in (absent: the scenario itself). */
   private readonly ccwFiles = new Map<number, string>();
@@ -126,6 +127,7 @@ export class Runner implements EvalContext {
       this.css = new Css(this.m, this.mem);
       this.io = this.css;
     }
+    this.guestCpu = (this.vfio ? this.vfio.qemu.core : this.css.core).cpu;
     this.loops = { left: new Int32Array(scenario.statements.some((x) => x.k === 'repeat') ? scenario.statements.length : 0) };
     for (const st of scenario.statements) {
       if (st.k === 'program') {
@@ -177,14 +179,30 @@ export class Runner implements EvalContext {
       return false;
     }
     if (state.waiting && st.k === 'wait') {
-      m.within(st.text, this.waitCurrent, st.line);
+      // one action of the wait, in its frame (entered by hand: no closure per step)
+      const frame = m.enter(st.text, st.line);
+      try {
+        this.waitStep(st);
+      } finally {
+        m.leave(frame);
+      }
       return true;
     }
+    this.runStatement(st, pc);
+    return true;
+  }
+
+  /**
+   * The statement `st` at index `pc` inside its frame on the guest CPU, then the pc past it. The
+   * thread and frame are entered by hand, no closure per step (issue 12: the runner's calls were
+   * a fifth of a lean STSCH); a method of its own, so step() stays small enough for V8 to inline
+   * a wait's action into it (a CCW per step). The pc moves only after the statement returns.
+   */
+  private runStatement(st: Stmt, pc: number): void {
+    const m = this.m;
+    const state = this.state;
     // A program exception stays readable (`exception`) until the next statement that is not an `expect`.
     if (st.k !== 'expect' && state.exception !== '') m.journal.set(state, 'exception', '');
-    // the statement inside its frame on the guest CPU: the thread and frame entered by hand, no
-    // closure per step (issue 12: the runner's calls were a fifth of a lean STSCH); the pc moves
-    // only after it returns
     const thread = m.enterThread(GUEST_CPU_THREAD);
     const frame = m.enter(st.text, st.line);
     try {
@@ -194,10 +212,9 @@ export class Runner implements EvalContext {
       m.leaveThread(thread);
     }
     if (st.k !== 'wait') this.advance(st.k === 'repeat' && this.loops.left[pc] === 0 && st.end > 0 ? st.end + 1 : pc + 1);
-    return true;
   }
 
-  /** The statement `st` at index `pc`, in its frame on the guest CPU (step()). */
+  /** The statement `st` at index `pc`, in its frame on the guest CPU (runStatement). */
   private execCurrent(st: Stmt, pc: number): void {
     const m = this.m;
     const j = m.journal;
@@ -222,11 +239,6 @@ export class Runner implements EvalContext {
       } else throw e;
     }
   }
-
-  /** One step of the `wait` at the pc (bound once: no closure per step). */
-  private readonly waitCurrent = (): void => {
-    this.waitStep(this.current as Extract<Stmt, { k: 'wait' }>);
-  };
 
   /**
    * Move the pc to `to`, through the `end`s of loops: an `end` is not a stop of its own, it
@@ -267,9 +279,9 @@ export class Runner implements EvalContext {
     j.set(this.state, 'skey', undefined);
   }
 
-  /** The guest CPU (css §11.3): the machine's in the native topology, QEMU's guest CSS in vfio. */
+  /** The guest CPU (css §11.3): the machine's in the native topology, QEMU's guest CSS in vfio (fixed at construction). */
   get cpu(): GuestCpu {
-    return (this.vfio ? this.vfio.qemu.core : this.css.core).cpu;
+    return this.guestCpu;
   }
 
   /**
