@@ -100,12 +100,15 @@ export class HistoryStore {
   private last2 = new Int32Array(32).fill(-1);
   private epochN = 0;
   /**
-   * Per kind id: the last frozen event encoded and its words (FROZEN_WORDS a kind), for `push`.
-   * A frozen event cannot change and string ids are never reused, so the same object encodes
-   * to the same words again: a loop's statement events (runner.ts) are copied, not re-encoded.
+   * Per kind id: a frozen event encoded (one that came twice in a row) and its words (FROZEN_WORDS
+   * a kind), for `push`. A frozen event cannot change and string ids are never reused, so the same
+   * object encodes to the same words again: a loop's statement events (runner.ts) are copied,
+   * not re-encoded.
    */
   private frozenEvent: Array<ModelEvent | undefined> = new Array<ModelEvent | undefined>(32).fill(undefined);
   private frozenWords = new Int32Array(32 * FROZEN_WORDS);
+  /** Per kind id: the last event object encoded; `Object.isFrozen` is asked only when one comes again. */
+  private seenEvent: Array<ModelEvent | undefined> = new Array<ModelEvent | undefined>(32).fill(undefined);
   /** push()'s last two kinds and their ids. */
   private kind1 = '';
   private id1 = 0;
@@ -175,10 +178,11 @@ export class HistoryStore {
         for (let k = 0; k < w; k++) words[at + k] = fw[b + k];
         flag = this.placeWords(i, id, w);
       } else if (encodeEvent(event, id, words, at, this.strings)) {
-        if (w <= FROZEN_WORDS && Object.isFrozen(event)) {
+        if (event === this.seenEvent[id] && w <= FROZEN_WORDS && Object.isFrozen(event)) {
           this.frozenEvent[id] = event;
           this.frozenWords.set(words.subarray(at, at + w), id * FROZEN_WORDS);
         }
+        this.seenEvent[id] = event;
         flag = this.placeWords(i, id, w);
       } else id = 0;
     }
