@@ -78,7 +78,12 @@ export function runScenarioJob(job: ScenarioJob): ScenarioJobResult {
     chars += line.length + 1;
   });
   let steps = 0;
-  while (steps < job.limits.maxSteps && runner.step()) steps++;
+  // a wait's actions run several per call (runner.steps); each counts as a step
+  while (steps < job.limits.maxSteps) {
+    const k = runner.steps(job.limits.maxSteps - steps);
+    if (k === 0) break;
+    steps += k;
+  }
   result.steps = steps;
   result.finished = runner.done;
   // exceptions checked by an `expect exception == …` right after them were expected

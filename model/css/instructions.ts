@@ -15,6 +15,7 @@ import { monitorStart } from './facilities';
 import { checkCpuAccess } from './storageAccess';
 import type { Access } from './keys';
 import { FIELD, type SchibStore } from './schib';
+import { INSTR_ID, KIND_WORDS, instrWords } from '../engine/eventCodec';
 
 export interface Sid {
   sch: number;
@@ -57,11 +58,18 @@ export function checkOperandAddr(core: CssCore, addr: number | undefined, len: n
 }
 
 function instr(core: CssCore, name: string, sch: number, cc: number, detail = ''): number {
-  // built only when recorded or read (issue 12: every instruction of a lean loop)
-  if (core.m.listens('instr')) core.m.emit({ kind: 'instr', name, sch, cc, detail }, 'instruction');
-  else core.m.unheard();
+  // built only when recorded or read (issue 12: every instruction of a lean loop); the history
+  // takes its codec words, no object (eventCodec.ts instrWords); a lean run's listener gets the
+  // object (no string of a lean run is interned)
+  const m = core.m;
+  if (!m.listens('instr')) m.unheard();
+  else if (!m.isLean && instrWords(INSTR_WORDS, m.records.strings, name, sch, cc, detail)) m.emitWords(INSTR_ID, 'instr', INSTR_WORDS, 'instruction');
+  else m.emit({ kind: 'instr', name, sch, cc, detail }, 'instruction');
   return cc;
 }
+
+/** instr()'s words for the history (emitWords copies them). */
+const INSTR_WORDS = new Int32Array(KIND_WORDS[INSTR_ID]);
 
 const hex = (n: number) => `0x${n.toString(16)}`;
 
@@ -252,24 +260,39 @@ function schibImage(store: SchibStore, sch: number): Uint8Array {
 
 /** STSCH: the 52-byte SCHIB (css §1, §5.2). */
 export function stsch(core: CssCore, sid: number, addr?: number): { cc: number; schib: Uint8Array } {
-  return core.m.within('ioinst_handle_stsch', () => {
-    // QEMU: the alignment (and access) checks come before the SID's operand exception (css §5.1)
-    checkOperandAddr(core, addr, SCHIB_BYTES, 'SCHIB', 'store'); // css §11.6 STSCH stores the SCHIB
-    const v = sidSch(sid);
-    const sch = v & 0xffff;
-    const provided = v <= 0xffff;
-    let cc = 0;
-    let image: Uint8Array;
-    if (provided && core.exists(sch)) image = core.m.within('css_do_stsch', () => schibImage(core.schib, sch));
-    else {
-      // the all-zero image only where it is the result (issue 12: one was made per STSCH)
-      image = new Uint8Array(SCHIB_BYTES);
-      if (!provided || sch > core.limits.maxSch) cc = 3; // no more subchannels in this set
-      // else: a hole below the last defined subchannel stores an all-zero SCHIB with cc 0
+  // frames entered by hand, no closure per STSCH (issue 12, as TPI)
+  const outer = core.m.enter('ioinst_handle_stsch');
+  try {
+    return stschIn(core, sid, addr);
+  } finally {
+    core.m.leave(outer);
+  }
+}
+
+/** STSCH in its frame. */
+function stschIn(core: CssCore, sid: number, addr: number | undefined): { cc: number; schib: Uint8Array } {
+  // QEMU: the alignment (and access) checks come before the SID's operand exception (css §5.1)
+  checkOperandAddr(core, addr, SCHIB_BYTES, 'SCHIB', 'store'); // css §11.6 STSCH stores the SCHIB
+  const v = sidSch(sid);
+  const sch = v & 0xffff;
+  const provided = v <= 0xffff;
+  let cc = 0;
+  let image: Uint8Array;
+  if (provided && core.exists(sch)) {
+    const frame = core.m.enter('css_do_stsch');
+    try {
+      image = schibImage(core.schib, sch);
+    } finally {
+      core.m.leave(frame);
     }
-    if (cc === 0 && addr !== undefined) core.mem.write(addr, image);
-    return { cc: instr(core, 'STSCH', sch, cc), schib: image };
-  });
+  } else {
+    // the all-zero image only where it is the result (issue 12: one was made per STSCH)
+    image = new Uint8Array(SCHIB_BYTES);
+    if (!provided || sch > core.limits.maxSch) cc = 3; // no more subchannels in this set
+    // else: a hole below the last defined subchannel stores an all-zero SCHIB with cc 0
+  }
+  if (cc === 0 && addr !== undefined) core.mem.write(addr, image);
+  return { cc: instr(core, 'STSCH', sch, cc), schib: image };
 }
 
 function putWord(b: Uint8Array, o: number, w: number): void {

@@ -269,3 +269,20 @@ export function pageReleaseWords(words: Int32Array, strings: StringTable, pfn: n
   words[3] = pincount;
   words[4] = dirty ? 1 : 0;
 }
+
+/**
+ * The `instr` event's words (4) into words[0…], as encodeEvent writes `{ kind: 'instr', name, sch,
+ * cc, detail }`, from the values themselves (every I/O instruction emits one, issue 12). False
+ * when `sch` or `cc` is not a 32-bit integer: the caller then emits the object (kept as it is).
+ */
+export const INSTR_ID = kindId('instr');
+const INSTR_SLOT = SLOT_BASE[INSTR_ID];
+
+export function instrWords(words: Int32Array, strings: StringTable, name: string, sch: number, cc: number, detail: string): boolean {
+  if ((sch | 0) !== sch || (cc | 0) !== cc) return false;
+  words[0] = strings.idAt(INSTR_SLOT, name);
+  words[1] = sch;
+  words[2] = cc;
+  words[3] = strings.idAt(INSTR_SLOT + 3, detail);
+  return true;
+}

@@ -53,6 +53,8 @@ if (KIND_NAMES.length > 32) throw new Error('history: more than 31 encoded kinds
 /** Words of a run header for a kind of `w` words: kind id, first seq, d, last seq, base words, step words. */
 const headerWords = (w: number): number => 4 + 2 * w;
 const H_ID = 0, H_START = 1, H_D = 2, H_LAST = 3, H_BASE = 4;
+/** Words kept per kind for a frozen event's reuse (push); wider kinds are always encoded. */
+const FROZEN_WORDS = 8;
 /** Materialised records kept for repeated reads of the same stop (direct-mapped by seq). */
 const CACHE = 256;
 
@@ -97,6 +99,16 @@ export class HistoryStore {
   private last1 = new Int32Array(32).fill(-1);
   private last2 = new Int32Array(32).fill(-1);
   private epochN = 0;
+  /**
+   * Per kind id: a frozen event encoded (one that came twice in a row) and its words (FROZEN_WORDS
+   * a kind), for `push`. A frozen event cannot change and string ids are never reused, so the same
+   * object encodes to the same words again: a loop's statement events (runner.ts) are copied,
+   * not re-encoded.
+   */
+  private frozenEvent: Array<ModelEvent | undefined> = new Array<ModelEvent | undefined>(32).fill(undefined);
+  private frozenWords = new Int32Array(32 * FROZEN_WORDS);
+  /** Per kind id: the last event object encoded; `Object.isFrozen` is asked only when one comes again. */
+  private seenEvent: Array<ModelEvent | undefined> = new Array<ModelEvent | undefined>(32).fill(undefined);
   /** push()'s last two kinds and their ids. */
   private kind1 = '';
   private id1 = 0;
@@ -158,8 +170,21 @@ export class HistoryStore {
       const w = KIND_WORDS[id];
       const need = this.wlen + w;
       if (need > this.words.length) this.words = grow(this.words, Math.max(this.words.length * 2, need));
-      if (encodeEvent(event, id, this.words, this.wlen, this.strings)) flag = this.placeWords(i, id, w);
-      else id = 0;
+      const words = this.words;
+      const at = this.wlen;
+      if (event === this.frozenEvent[id]) {
+        const fw = this.frozenWords;
+        const b = id * FROZEN_WORDS;
+        for (let k = 0; k < w; k++) words[at + k] = fw[b + k];
+        flag = this.placeWords(i, id, w);
+      } else if (encodeEvent(event, id, words, at, this.strings)) {
+        if (event === this.seenEvent[id] && w <= FROZEN_WORDS && Object.isFrozen(event)) {
+          this.frozenEvent[id] = event;
+          this.frozenWords.set(words.subarray(at, at + w), id * FROZEN_WORDS);
+        }
+        this.seenEvent[id] = event;
+        flag = this.placeWords(i, id, w);
+      } else id = 0;
     }
     if (id === 0) {
       this.pay[i] = (this.objs.length + this.objsDropped) >>> 0;

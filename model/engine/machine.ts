@@ -399,6 +399,7 @@ export class Machine {
   }
 
   leave(mark: StackMark): void {
+    if (this.lean) return; // enter did not move the stack
     this.top = this.root.registry[mark];
   }
 
@@ -450,7 +451,8 @@ export class Machine {
       node = extraFrame ? this.top.child(extraFrame.name, extraFrame.line) : this.top;
       h.push(this.journal.position, this.state.time, this.state.thread, granularity, node.id, event);
     }
-    if (this.listeners.length !== 0) this.tell(seq, granularity, node, event.kind, event, 0, undefined);
+    // only when a listener reads the kind (a runner always has its `warn` listener)
+    if (this.listeners.length !== 0 && (this.hearsAll || this.heard.has(event.kind))) this.tell(seq, granularity, node, event.kind, event, 0, undefined);
   }
 
   /**
@@ -493,6 +495,6 @@ export class Machine {
       node = this.top;
       h.pushWords(this.journal.position, this.state.time, this.state.thread, granularity, node.id, id, words);
     }
-    if (this.listeners.length !== 0) this.tell(seq, granularity, node, kind, undefined, id, words);
+    if (this.listeners.length !== 0 && (this.hearsAll || this.heard.has(kind))) this.tell(seq, granularity, node, kind, undefined, id, words);
   }
 }

@@ -106,6 +106,7 @@ export class Runner implements EvalContext {
   /** Per statement (by index): its executor once known, and its `stmt` event (issue 12, see EXECUTORS). */
   private readonly executorAt: Array<Executor | undefined> = [];
   private readonly stmtEventAt: Array<ModelEvent | undefined> = [];
+  private readonly guestCpu: GuestCpu;
   private readonly ccwLines = new Map<number, number>();
   /** Guest CCW address → the included file it was written in (absent: the scenario itself). */
   private readonly ccwFiles = new Map<number, string>();
@@ -126,6 +127,7 @@ export class Runner implements EvalContext {
       this.css = new Css(this.m, this.mem);
       this.io = this.css;
     }
+    this.guestCpu = (this.vfio ? this.vfio.qemu.core : this.css.core).cpu;
     this.loops = { left: new Int32Array(scenario.statements.some((x) => x.k === 'repeat') ? scenario.statements.length : 0) };
     for (const st of scenario.statements) {
       if (st.k === 'program') {
@@ -167,41 +169,89 @@ export class Runner implements EvalContext {
 
   /** Run one atomic action. Returns false once the scenario has ended. */
   step(): boolean {
-    if (this.state.done) return false;
-    const j = this.m.journal;
-    const st = this.current;
+    const state = this.state;
+    if (state.done) return false;
+    const m = this.m;
+    const pc = state.pc;
+    const st = this.scenario.statements[pc];
     if (!st) {
       this.finish();
       return false;
     }
-    if (this.state.waiting && st.k === 'wait') {
-      this.m.within(st.text, this.waitCurrent, st.line);
+    if (state.waiting && st.k === 'wait') {
+      // one action of the wait, in its frame (entered by hand: no closure per step)
+      const frame = m.enter(st.text, st.line);
+      try {
+        this.waitStep(st);
+      } finally {
+        m.leave(frame);
+      }
       return true;
     }
-    // A program exception stays readable (`exception`) until the next statement that is not an `expect`.
-    if (st.k !== 'expect' && this.state.exception !== '') j.set(this.state, 'exception', '');
-    this.m.onThread(GUEST_CPU_THREAD, this.runCurrent);
-    if (st.k !== 'wait') this.advance(st.k === 'repeat' && this.loops.left[this.state.pc] === 0 && st.end > 0 ? st.end + 1 : this.state.pc + 1);
+    this.runStatement(st, pc);
     return true;
   }
 
-  /*
-   * The statement at the pc, run inside its frame on the guest CPU. Bound once, not a closure per
-   * step (issue 12: the runner's own allocations were a tenth of a lean SSCH/TSCH cycle's); the pc
-   * moves only after they return, so `current` is the statement step() chose.
+  /**
+   * Run up to `max` atomic actions (at least one); returns how many ran, 0 once the scenario has
+   * ended. Each is the action `step()` runs, in the same order: a statement is one and ends the
+   * call, unless it leaves a `wait` waiting — then that wait's actions (a CCW, an interruption)
+   * follow in this call, its condition checked before each exactly as `step()` checks it, up to
+   * the budget or the end of the wait. Callers that count steps (the CLI's --max-steps, the
+   * Testing view, `runToEnd`) add the returned number, so every counter counts the same units
+   * as with single steps; the debugger steps one at a time (issue 12: a runner call per CCW).
    */
-  private readonly runCurrent = (): void => {
-    const st = this.current!;
-    this.m.within(st.text, this.execCurrent, st.line);
-  };
+  steps(max: number): number {
+    if (!this.step()) return 0;
+    const state = this.state;
+    if (max <= 1 || !state.waiting) return 1;
+    const st = this.scenario.statements[state.pc];
+    if (st === undefined || st.k !== 'wait') return 1;
+    let n = 1;
+    // the frame step() enters for each of the wait's actions, entered once for all of them
+    const frame = this.m.enter(st.text, st.line);
+    try {
+      while (n < max && state.waiting) {
+        this.waitStep(st);
+        n++;
+      }
+    } finally {
+      this.m.leave(frame);
+    }
+    return n;
+  }
 
-  private readonly execCurrent = (): void => {
-    const j = this.m.journal;
-    const pc = this.state.pc;
-    const st = this.statements[pc];
+  /**
+   * The statement `st` at index `pc` inside its frame on the guest CPU, then the pc past it. The
+   * thread and frame are entered by hand, no closure per step (issue 12: the runner's calls were
+   * a fifth of a lean STSCH); a method of its own, so step() stays small enough for V8 to inline
+   * a wait's action into it (a CCW per step). The pc moves only after the statement returns.
+   */
+  private runStatement(st: Stmt, pc: number): void {
+    const m = this.m;
+    const state = this.state;
+    // A program exception stays readable (`exception`) until the next statement that is not an `expect`.
+    if (st.k !== 'expect' && state.exception !== '') m.journal.set(state, 'exception', '');
+    const thread = m.enterThread(GUEST_CPU_THREAD);
+    const frame = m.enter(st.text, st.line);
+    try {
+      this.execCurrent(st, pc);
+    } finally {
+      m.leave(frame);
+      m.leaveThread(thread);
+    }
+    if (st.k !== 'wait') this.advance(st.k === 'repeat' && this.loops.left[pc] === 0 && st.end > 0 ? st.end + 1 : pc + 1);
+  }
+
+  /** The statement `st` at index `pc`, in its frame on the guest CPU (runStatement). */
+  private execCurrent(st: Stmt, pc: number): void {
+    const m = this.m;
+    const j = m.journal;
     // one frozen event per statement, the same fields every time it runs (a loop body's
-    // statements ran an object each per iteration; the history stores events by value)
-    this.m.emit(this.stmtEventAt[pc] ??= Object.freeze({ kind: 'stmt', line: st.line, text: st.text }), 'statement');
+    // statements ran an object each per iteration; the history stores events by value), and
+    // none when nobody hears it (a lean run without a `stmt` listener)
+    if (m.listens('stmt')) m.emit(this.stmtEventAt[pc] ??= Object.freeze({ kind: 'stmt', line: st.line, text: st.text }), 'statement');
+    else m.unheard();
     try {
       this.exec(st, pc);
     } catch (e) {
@@ -211,18 +261,13 @@ export class Runner implements EvalContext {
       if (e instanceof ProgramInterruption) {
         j.set(this.state, 'exception', e.pic);
         j.push(this.exceptions, { line: st.line, message: `${e.pic} exception: ${e.message}`, checked: false });
-        this.m.emit({ kind: 'exception', name: `${e.pic} exception`, line: st.line, detail: e.message }, 'statement');
+        m.emit({ kind: 'exception', name: `${e.pic} exception`, line: st.line, detail: e.message }, 'statement');
       } else if (e instanceof EvalError || e instanceof Error) {
         j.push(this.exceptions, { line: st.line, message: `scenario error: ${e.message}`, checked: false });
-        this.m.emit({ kind: 'exception', name: 'scenario error', line: st.line, detail: e.message }, 'statement');
+        m.emit({ kind: 'exception', name: 'scenario error', line: st.line, detail: e.message }, 'statement');
       } else throw e;
     }
-  };
-
-  /** One step of the `wait` at the pc (bound once, as runCurrent). */
-  private readonly waitCurrent = (): void => {
-    this.waitStep(this.current as Extract<Stmt, { k: 'wait' }>);
-  };
+  }
 
   /**
    * Move the pc to `to`, through the `end`s of loops: an `end` is not a stop of its own, it
@@ -236,13 +281,16 @@ export class Runner implements EvalContext {
     let next = to;
     for (let s = sts[next]; s !== undefined && s.k === 'end-repeat'; s = sts[next]) {
       const n = s.start + 1 === next ? 0 : left[s.start] - 1;
-      // lean runs assign directly where the journal would only assign (exec/css.ts setCc)
-      if (j.recording) j.setElem(this.loops, 'left', s.start, n > 0 ? n : 0);
-      else left[s.start] = n > 0 ? n : 0;
+      // noted, then stored with a constant key (journal.ts noteElem/noteNum; a lean run only
+      // stores): `setElem`/`set` look the array and field up by name on every layer's objects
+      const v = n > 0 ? n : 0;
+      j.noteElem(this.loops, 'left', s.start, left[s.start], v);
+      left[s.start] = v;
       next = n > 0 ? s.start + 1 : next + 1;
     }
-    if (j.recording) j.set(this.state, 'pc', next);
-    else this.state.pc = next;
+    const state = this.state;
+    j.noteNum(state, 'pc', state.pc, next);
+    state.pc = next;
   }
 
   /** Record a statement's return value (`ret`, `errno`). */
@@ -260,9 +308,9 @@ export class Runner implements EvalContext {
     j.set(this.state, 'skey', undefined);
   }
 
-  /** The guest CPU (css §11.3): the machine's in the native topology, QEMU's guest CSS in vfio. */
+  /** The guest CPU (css §11.3): the machine's in the native topology, QEMU's guest CSS in vfio (fixed at construction). */
   get cpu(): GuestCpu {
-    return (this.vfio ? this.vfio.qemu.core : this.css.core).cpu;
+    return this.guestCpu;
   }
 
   /**
@@ -287,8 +335,9 @@ export class Runner implements EvalContext {
   /** Run to the end (the headless runner); `limit` bounds runaway programs. */
   runToEnd(limit = 10_000_000): void {
     let n = 0;
-    while (this.step()) {
-      if (++n >= limit) {
+    for (let k = this.steps(limit); k !== 0; k = this.steps(limit - n)) {
+      n += k;
+      if (n >= limit) {
         this.m.emit({ kind: 'warn', message: `stopped after ${limit} steps (runaway channel program?)`, ref: 'PRODUCT §6', note: true }, 'statement');
         break;
       }

@@ -23,7 +23,12 @@ export function runScenarioTest(scenario: Scenario, maxSteps = 10_000_000): Test
   const runner = new Runner(scenario);
   runner.m.setLean();
   let steps = 0;
-  while (steps < maxSteps && runner.step()) steps++;
+  // a wait's actions run several per call (runner.steps); each counts as a step
+  while (steps < maxSteps) {
+    const k = runner.steps(maxSteps - steps);
+    if (k === 0) break;
+    steps += k;
+  }
   // exceptions checked by an `expect exception == …` right after them were expected
   const exceptions: TestRunResult['exceptions'] = runner.exceptions.filter((x) => !x.checked).map((x) => ({ line: x.line, message: x.message }));
   const stmts = scenario.statements.filter((s) => s.k === 'expect');

@@ -1,0 +1,96 @@
+/**
+ * The events every statement and I/O instruction emits, recorded without re-encoding (issue 12):
+ * `instr` events go to the history as the words `encodeEvent` writes (eventCodec.ts `instrWords`,
+ * css/instructions.ts), and a frozen event emitted again (a loop's `stmt` event, runner.ts) is
+ * copied from its first encoding (history.ts). Both must read back exactly as the objects emitted;
+ * an event that is not frozen is encoded anew, so a change to it between two emits is recorded.
+ */
+import * as assert from 'node:assert/strict';
+import { Machine } from '../../../model/engine/machine';
+import type { HistoryRecord, ModelEvent } from '../../../model/engine/events';
+import { encodeEvent, INSTR_ID, instrWords, KIND_WORDS, StringTable } from '../../../model/engine/eventCodec';
+import { parseScenario } from '../../../model/scenario/parser';
+import { Runner } from '../../../model/scenario/runner';
+
+const INSTRS = [
+  { kind: 'instr', name: 'STSCH', sch: 0xffff, cc: 0, detail: '' },
+  { kind: 'instr', name: 'STSCH', sch: 0, cc: 3, detail: '' },
+  { kind: 'instr', name: 'TPI', sch: 7, cc: 1, detail: 'sid=0x10007 intparm=0xffffffff isc=3' },
+  { kind: 'instr', name: 'SSCH', sch: 7, cc: 0, detail: 'cpa=0x1000 fmt=1 lpm=0xff intparm=0x0' },
+] as const satisfies readonly ModelEvent[];
+
+function scenario(text: string): Runner {
+  return new Runner(parseScenario(text, 't.vlab').scenario);
+}
+
+describe('engine: statement and instruction events without re-encoding (issue 12)', () => {
+  it('instrWords writes the words encodeEvent writes for the same instr event', () => {
+    const strings = new StringTable();
+    const n = KIND_WORDS[INSTR_ID];
+    assert.equal(n, 4);
+    for (const e of INSTRS) {
+      const want: Int32Array = new Int32Array(n);
+      assert.ok(encodeEvent(e, INSTR_ID, want, 0, strings));
+      const got: Int32Array = new Int32Array(n);
+      assert.ok(instrWords(got, strings, e.name, e.sch, e.cc, e.detail));
+      assert.deepEqual([...got], [...want], e.name);
+    }
+  });
+
+  it('instrWords refuses a subchannel number or cc that is not a 32-bit integer (the object is kept)', () => {
+    const strings = new StringTable();
+    const w = new Int32Array(4);
+    assert.equal(instrWords(w, strings, 'STSCH', 0.5, 0, ''), false);
+    assert.equal(instrWords(w, strings, 'STSCH', 0x1_0000_0000, 0, ''), false);
+    assert.equal(instrWords(w, strings, 'STSCH', 1, Number.NaN, ''), false);
+  });
+
+  it('a frozen event emitted again reads back as emitted each time, across drops and truncation', () => {
+    const m = new Machine();
+    const stmt = Object.freeze({ kind: 'stmt', line: 4, text: 'stsch 0.0.ffff' } as const);
+    const other = Object.freeze({ kind: 'stmt', line: 5, text: 'tpi' } as const);
+    const seq: ModelEvent[] = [];
+    for (let i = 0; i < 20; i++) {
+      const e = i % 5 === 4 ? other : stmt;
+      m.emit(e, 'statement');
+      m.emit(INSTRS[i % 2], 'instruction');
+      seq.push(e, INSTRS[i % 2]);
+    }
+    assert.deepEqual(m.history.map((r) => r.event), seq);
+    m.dropOldestHistory(7);
+    assert.deepEqual(m.history.map((r) => r.event), seq.slice(7));
+    m.truncateHistory(10);
+    m.emit(stmt, 'statement');
+    assert.deepEqual(m.history.map((r) => r.event), [...seq.slice(7, 17), stmt]);
+  });
+
+  it('an event that is not frozen is encoded anew: a change between two emits of the same object is recorded', () => {
+    const m = new Machine();
+    const e = { kind: 'stmt' as const, line: 1, text: 'a' };
+    m.emit(e, 'statement');
+    m.emit(e, 'statement');
+    e.line = 2;
+    e.text = 'b';
+    m.emit(e, 'statement');
+    assert.deepEqual(m.history.map((r) => r.event), [
+      { kind: 'stmt', line: 1, text: 'a' },
+      { kind: 'stmt', line: 1, text: 'a' },
+      { kind: 'stmt', line: 2, text: 'b' },
+    ]);
+  });
+
+  it('a journaled STSCH loop records a stmt and an instr event per iteration, read back exactly, and a listener gets the same (css §5.2 STSCH cc 0 on a defined subchannel, cc 3 past the last)', () => {
+    const r = scenario(['chpid 40', 'device 0.0.1000 schid 0.0.0001 type echo chpids 40', 'repeat 3', '  stsch 0.0.0001', '  stsch 0.0.0005', 'end'].join('\n'));
+    const heard: HistoryRecord[] = [];
+    r.m.onEvent((x) => heard.push(x), ['instr']);
+    r.runToEnd();
+    const instrs = r.m.history.filter((x) => x.event.kind === 'instr').map((x) => x.event);
+    const one = { kind: 'instr', name: 'STSCH', sch: 1, cc: 0, detail: '' };
+    const five = { kind: 'instr', name: 'STSCH', sch: 5, cc: 3, detail: '' };
+    assert.deepEqual(instrs, [one, five, one, five, one, five]);
+    assert.deepEqual(heard.map((x) => x.event), instrs);
+    assert.deepEqual(heard.map((x) => x.seq), r.m.history.filter((x) => x.event.kind === 'instr').map((x) => x.seq));
+    const stmts = r.m.history.filter((x) => x.event.kind === 'stmt').map((x) => x.event);
+    assert.deepEqual(stmts.slice(-2), [{ kind: 'stmt', line: 4, text: 'stsch 0.0.0001' }, { kind: 'stmt', line: 5, text: 'stsch 0.0.0005' }]);
+  });
+});
