@@ -13,6 +13,8 @@
  * (with the earlier loop sizes, 30–40 ms each, the first timed loops ran half-compiled code and the
  * figures came out 1.5–3× below the steady state). The other three are timed on their own, each
  * long enough (≈ 0.2–1 s on the project's machine) to be steady, and the figure is their median.
+ * Lean runs step as the headless runner does (`Runner.steps`, what `runToEnd` and the Testing view
+ * use), journaled runs as a debug session does (`Runner.step`, one action at a time).
  * The journaled runs also give the bytes per history step (the engine's own estimate,
  * memoryEstimate.ts) for channel programs and for pinning.
  */
@@ -103,6 +105,9 @@ function measure(w: Workload, journal: boolean): { rates: number[]; bytesPerStep
   const loops = scenario.statements.map((s, i) => (s.k === 'repeat' ? i : -1)).filter((i) => i >= 0);
   while (r.state.pc < loops[0] && r.step());
   if (r.m.history.length) r.m.dropOldestHistory(r.m.history.length); // setup history is not the loop's
+  // a headless run goes through steps() (runToEnd: a wait's actions several per call, each
+  // counted); a debug session steps one action at a time (the debugger's step())
+  const next = journal ? () => r.step() : () => r.steps(BENCH_LIMITS.maxSteps) > 0;
   const rates: number[] = [];
   let bytes = 0;
   let steps = 0;
@@ -110,14 +115,14 @@ function measure(w: Workload, journal: boolean): { rates: number[]; bytesPerStep
     const st = scenario.statements[start];
     const end = st.k === 'repeat' ? st.end : start;
     if (i === 0) {
-      while (r.state.pc <= end && r.step());
+      while (r.state.pc <= end && next());
       if (r.m.history.length) r.m.dropOldestHistory(r.m.history.length);
       continue;
     }
     const b0 = r.m.historyBytes;
     const h0 = r.m.history.length;
     const t0 = process.hrtime.bigint();
-    while (r.state.pc <= end && r.step());
+    while (r.state.pc <= end && next());
     const ms = Number(process.hrtime.bigint() - t0) / 1e6;
     rates.push(Math.round((n * w.perIteration) / (ms / 1000)));
     bytes += r.m.historyBytes - b0;
