@@ -318,13 +318,13 @@ export class GupCore {
         if (flags & FOLL_NOFAULT) { ret = -ERRNO.EFAULT; break outer; }
         if (flags & FOLL_NOWAIT && vma.kind === 'file' && !this.spaces.pte(p, vaddr)) {
           // gup §2.4: FOLL_NOWAIT may return 0. The fault would wait for I/O: VM_FAULT_RETRY → −EBUSY → 0 progress.
-          this.m.within('faultin_page', () => this.m.emit({ kind: 'log', source: 'mm', text: `0x${vaddr.toString(16)}: FOLL_NOWAIT and the page must be read from the file → VM_FAULT_RETRY, −EBUSY, 0 progress ([unverified: chosen] only 'file' VMAs need I/O)` }, 'instruction'));
+          this.nowaitRetry(vaddr);
           ret = 0;
           break outer;
         }
         if (tries > 2) throw new Error(`mm model: fault at 0x${vaddr.toString(16)} did not make progress`);
-        const fr = this.m.within('faultin_page', () => this.spaces.fault(p, vma, vaddr, write, r === 'unshare'));
-        if (!fr.ok) { ret = -fr.errno; break outer; }
+        const errno = this.faultin(p, vma, vaddr, write, r === 'unshare');
+        if (errno !== 0) { ret = -errno; break outer; }
       }
       const h = s.head(pfn);
       const order = s.order[h];
@@ -349,6 +349,20 @@ export class GupCore {
     c.v = v;
     c.ret = ret;
     return stopped;
+  }
+
+  /**
+   * faultin_page(): the fault in its frame; 0 or the errno. A method, not a closure in slowRun:
+   * a closure there made every page's loop scope a heap context (issue 12: ~90 B a page).
+   */
+  private faultin(p: Process, vma: Vma, vaddr: bigint, write: boolean, unshare: boolean): number {
+    const fr = this.m.within('faultin_page', () => this.spaces.fault(p, vma, vaddr, write, unshare));
+    return fr.ok ? 0 : fr.errno;
+  }
+
+  /** The FOLL_NOWAIT log of a fault that would wait for file I/O (slowRun; a method for the reason of faultin). */
+  private nowaitRetry(vaddr: bigint): void {
+    this.m.within('faultin_page', () => this.m.emit({ kind: 'log', source: 'mm', text: `0x${vaddr.toString(16)}: FOLL_NOWAIT and the page must be read from the file → VM_FAULT_RETRY, −EBUSY, 0 progress ([unverified: chosen] only 'file' VMAs need I/O)` }, 'instruction'));
   }
 
   /** Page i's address (start + i pages), kept from one page to the next: one bigint add per page in a walk. */
