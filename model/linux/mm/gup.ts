@@ -439,44 +439,35 @@ export class GupCore {
 
   /**
    * `grab` inside the frame `fn`; `taken`: someone takes page.grab (machine.listens, asked once per
-   * slice by the page loops). The arguments go through fields to one bound body, so a page costs
-   * no closure (issue 12); grabs do not nest.
+   * slice by the page loops). The frame is entered and left by hand (Machine.enter / leave) around
+   * a plain call: no closure and no argument record per page, and a call V8 can inline (issue 12).
    */
   private grabAs(fn: string, p: Process, vaddr: bigint | number, pfn: number, refs: number, mode: FollMode, path: 'slow' | 'fast', flags: FollBits, taken: boolean): boolean {
-    const a = this.g;
-    a.p = p;
-    a.vaddr = vaddr;
-    a.pfn = pfn;
-    a.refs = refs;
-    a.mode = mode;
-    a.path = path;
-    a.flags = flags;
-    a.taken = taken;
-    return this.m.within(fn, this.grabBody);
+    const mark = this.m.enter(fn);
+    try {
+      return this.grabIn(p, vaddr, pfn, refs, mode, path, flags, taken);
+    } finally {
+      this.m.leave(mark);
+    }
   }
 
-  /** grabAs' arguments. */
-  private readonly g: { p: Process | undefined; vaddr: bigint | number; pfn: number; refs: number; mode: FollMode; path: 'slow' | 'fast'; flags: FollBits; taken: boolean } = {
-    p: undefined, vaddr: 0n, pfn: 0, refs: 0, mode: 'FOLL_PIN', path: 'slow', flags: 0, taken: false,
-  };
-
-
-  private readonly grabBody = (): boolean => {
-    const { p, vaddr, pfn, refs, mode, path, flags, taken } = this.g;
+  /** The grab (counting.ts, gup §3.1) and its page.grab event, inside grabAs' frame. */
+  private grabIn(p: Process, vaddr: bigint | number, pfn: number, refs: number, mode: FollMode, path: 'slow' | 'fast', flags: FollBits, taken: boolean): boolean {
     const s = this.store;
     const h = s.head(pfn);
-    const beforeRef = s.refcount[h];
-    const beforePin = s.pincount[h];
+    // the counts before, for the event only
+    const beforeRef = taken ? s.refcount[h] : 0;
+    const beforePin = taken ? s.pincount[h] : 0;
     const rule = taken ? this.counting.grabRule(pfn, refs, mode) : '';
     const r = this.counting.grab(pfn, refs, mode, path);
     if (r === 'refused') return false;
     if (taken) {
       // the event { kind: 'page.grab', pid, vaddr, pfn, foll, refcount, pincount, before, refs, path, flags, rule } as its words
-      pageGrabWords(EVENT_WORDS, this.m.records.strings, p!.pid, vaddr, pfn, mode, s.refcount[h], s.pincount[h], beforeRef, beforePin, refs, path, follBitsString(flags), rule);
+      pageGrabWords(EVENT_WORDS, this.m.records.strings, p.pid, vaddr, pfn, mode, s.refcount[h], s.pincount[h], beforeRef, beforePin, refs, path, follBitsString(flags), rule);
       this.m.emitWords(PAGE_GRAB_ID, 'page.grab', EVENT_WORDS, 'instruction');
     } else this.m.unheard();
     return true;
-  };
+  }
 
   /** Undo a grab inside GUP (gup_put_folio / folio_put_refs). */
   dropRefs(pfn: number, refs: number, mode: FollMode): void {
