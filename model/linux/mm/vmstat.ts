@@ -25,14 +25,15 @@ export class Vmstat {
     return this.features.pinTracking;
   }
 
-  // One per page pinned or unpinned (issue 12): the entry journal.set would make, recorded by
-  // noteNum (a no-op when not recording), then the store with a constant key; set's generic keyed
-  // load and store cost more than the rest of a lean pin's counting.
+  // One per page pinned or unpinned (issue 12): recording, the entry journal.set would make, by
+  // noteNum, then the store with a constant key (set's generic keyed load and store cost more than
+  // the rest of the counting); not recording (a lean run), the store alone.
   acquired(refs: number): void {
     if (!this.exists || refs === 0) return;
     const c = this.counters;
     const v = c.nr_foll_pin_acquired + refs;
-    this.m.journal.noteNum(c, 'nr_foll_pin_acquired', c.nr_foll_pin_acquired, v);
+    const j = this.m.journal;
+    if (j.recording) j.noteNum(c, 'nr_foll_pin_acquired', c.nr_foll_pin_acquired, v);
     c.nr_foll_pin_acquired = v;
   }
 
@@ -40,7 +41,8 @@ export class Vmstat {
     if (!this.exists || refs === 0) return;
     const c = this.counters;
     const v = c.nr_foll_pin_released + refs;
-    this.m.journal.noteNum(c, 'nr_foll_pin_released', c.nr_foll_pin_released, v);
+    const j = this.m.journal;
+    if (j.recording) j.noteNum(c, 'nr_foll_pin_released', c.nr_foll_pin_released, v);
     c.nr_foll_pin_released = v;
   }
 
