@@ -443,6 +443,9 @@ export class GupCore {
    * a plain call: no closure and no argument record per page, and a call V8 can inline (issue 12).
    */
   private grabAs(fn: string, p: Process, vaddr: bigint | number, pfn: number, refs: number, mode: FollMode, path: 'slow' | 'fast', flags: FollBits, taken: boolean): boolean {
+    // a lean machine pushes no frames and never turns back (Machine.isLean, as withinSteps): the
+    // grab alone, without a mark to give back per page
+    if (this.m.isLean) return this.grabIn(p, vaddr, pfn, refs, mode, path, flags, taken);
     const mark = this.m.enter(fn);
     try {
       return this.grabIn(p, vaddr, pfn, refs, mode, path, flags, taken);

@@ -184,7 +184,9 @@ export class Releaser {
     if (makeDirty && !s.has(h, PG_DIRTY)) this.markDirty(h);
     // gup §7: 5.7–≈5.11 unpin_user_page() had a devmap branch (put_devmap_managed_page); same counts.
     const devmap = this.devmapBranch && s.zoneIs(pfn, 'device');
-    // the frame entered and left by hand around a plain call: no closure, no argument record (issue 12)
+    // the frame entered and left by hand around a plain call: no closure, no argument record (issue 12);
+    // a lean machine pushes no frames (Machine.isLean, as withinSteps): the unpin alone
+    if (this.m.isLean) return this.unpinIn(pfn, refs, api, taken);
     const mark = this.m.enter(devmap ? 'put_devmap_managed_page' : this.putFnName);
     try {
       this.unpinIn(pfn, refs, api, taken);
