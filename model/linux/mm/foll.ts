@@ -82,10 +82,18 @@ export function follNames(bits: FollBits): Set<string> {
 /** "FOLL_WRITE|FOLL_PIN" (table order) of a bit mask; one string per distinct mask (events share it). */
 const BITS_TEXT = new Map<FollBits, string>();
 export function follBitsString(bits: FollBits): string {
+  // a GUP call asks for the same flags page after page (its page.grab events): the last answer first
+  if (bits === lastBits) return lastText;
   let t = BITS_TEXT.get(bits);
   if (t === undefined) BITS_TEXT.set(bits, (t = follString(follNames(bits))));
+  lastBits = bits;
+  lastText = t;
   return t;
 }
+
+/** follBitsString's last flags and text (a cache of a pure function, not state). */
+let lastBits = -1;
+let lastText = '';
 
 /** E1/E2-only flags (gup §2.2 footnote), gone by the releases noted. Not accepted by the model's gup(). */
 export const FOLL_FLAGS_REMOVED: Readonly<Record<string, { old: number; until: string }>> = {

@@ -318,13 +318,13 @@ export class GupCore {
         if (flags & FOLL_NOFAULT) { ret = -ERRNO.EFAULT; break outer; }
         if (flags & FOLL_NOWAIT && vma.kind === 'file' && !this.spaces.pte(p, vaddr)) {
           // gup §2.4: FOLL_NOWAIT may return 0. The fault would wait for I/O: VM_FAULT_RETRY → −EBUSY → 0 progress.
-          this.m.within('faultin_page', () => this.m.emit({ kind: 'log', source: 'mm', text: `0x${vaddr.toString(16)}: FOLL_NOWAIT and the page must be read from the file → VM_FAULT_RETRY, −EBUSY, 0 progress ([unverified: chosen] only 'file' VMAs need I/O)` }, 'instruction'));
+          this.nowaitRetry(vaddr);
           ret = 0;
           break outer;
         }
         if (tries > 2) throw new Error(`mm model: fault at 0x${vaddr.toString(16)} did not make progress`);
-        const fr = this.m.within('faultin_page', () => this.spaces.fault(p, vma, vaddr, write, r === 'unshare'));
-        if (!fr.ok) { ret = -fr.errno; break outer; }
+        const errno = this.faultin(p, vma, vaddr, write, r === 'unshare');
+        if (errno !== 0) { ret = -errno; break outer; }
       }
       const h = s.head(pfn);
       const order = s.order[h];
@@ -349,6 +349,20 @@ export class GupCore {
     c.v = v;
     c.ret = ret;
     return stopped;
+  }
+
+  /**
+   * faultin_page(): the fault in its frame; 0 or the errno. A method, not a closure in slowRun:
+   * a closure there made every page's loop scope a heap context (issue 12: ~90 B a page).
+   */
+  private faultin(p: Process, vma: Vma, vaddr: bigint, write: boolean, unshare: boolean): number {
+    const fr = this.m.within('faultin_page', () => this.spaces.fault(p, vma, vaddr, write, unshare));
+    return fr.ok ? 0 : fr.errno;
+  }
+
+  /** The FOLL_NOWAIT log of a fault that would wait for file I/O (slowRun; a method for the reason of faultin). */
+  private nowaitRetry(vaddr: bigint): void {
+    this.m.within('faultin_page', () => this.m.emit({ kind: 'log', source: 'mm', text: `0x${vaddr.toString(16)}: FOLL_NOWAIT and the page must be read from the file → VM_FAULT_RETRY, −EBUSY, 0 progress ([unverified: chosen] only 'file' VMAs need I/O)` }, 'instruction'));
   }
 
   /** Page i's address (start + i pages), kept from one page to the next: one bigint add per page in a walk. */
@@ -425,44 +439,38 @@ export class GupCore {
 
   /**
    * `grab` inside the frame `fn`; `taken`: someone takes page.grab (machine.listens, asked once per
-   * slice by the page loops). The arguments go through fields to one bound body, so a page costs
-   * no closure (issue 12); grabs do not nest.
+   * slice by the page loops). The frame is entered and left by hand (Machine.enter / leave) around
+   * a plain call: no closure and no argument record per page, and a call V8 can inline (issue 12).
    */
   private grabAs(fn: string, p: Process, vaddr: bigint | number, pfn: number, refs: number, mode: FollMode, path: 'slow' | 'fast', flags: FollBits, taken: boolean): boolean {
-    const a = this.g;
-    a.p = p;
-    a.vaddr = vaddr;
-    a.pfn = pfn;
-    a.refs = refs;
-    a.mode = mode;
-    a.path = path;
-    a.flags = flags;
-    a.taken = taken;
-    return this.m.within(fn, this.grabBody);
+    // a lean machine pushes no frames and never turns back (Machine.isLean, as withinSteps): the
+    // grab alone, without a mark to give back per page
+    if (this.m.isLean) return this.grabIn(p, vaddr, pfn, refs, mode, path, flags, taken);
+    const mark = this.m.enter(fn);
+    try {
+      return this.grabIn(p, vaddr, pfn, refs, mode, path, flags, taken);
+    } finally {
+      this.m.leave(mark);
+    }
   }
 
-  /** grabAs' arguments. */
-  private readonly g: { p: Process | undefined; vaddr: bigint | number; pfn: number; refs: number; mode: FollMode; path: 'slow' | 'fast'; flags: FollBits; taken: boolean } = {
-    p: undefined, vaddr: 0n, pfn: 0, refs: 0, mode: 'FOLL_PIN', path: 'slow', flags: 0, taken: false,
-  };
-
-
-  private readonly grabBody = (): boolean => {
-    const { p, vaddr, pfn, refs, mode, path, flags, taken } = this.g;
+  /** The grab (counting.ts, gup §3.1) and its page.grab event, inside grabAs' frame. */
+  private grabIn(p: Process, vaddr: bigint | number, pfn: number, refs: number, mode: FollMode, path: 'slow' | 'fast', flags: FollBits, taken: boolean): boolean {
     const s = this.store;
     const h = s.head(pfn);
-    const beforeRef = s.refcount[h];
-    const beforePin = s.pincount[h];
+    // the counts before, for the event only
+    const beforeRef = taken ? s.refcount[h] : 0;
+    const beforePin = taken ? s.pincount[h] : 0;
     const rule = taken ? this.counting.grabRule(pfn, refs, mode) : '';
     const r = this.counting.grab(pfn, refs, mode, path);
     if (r === 'refused') return false;
     if (taken) {
       // the event { kind: 'page.grab', pid, vaddr, pfn, foll, refcount, pincount, before, refs, path, flags, rule } as its words
-      pageGrabWords(EVENT_WORDS, this.m.records.strings, p!.pid, vaddr, pfn, mode, s.refcount[h], s.pincount[h], beforeRef, beforePin, refs, path, follBitsString(flags), rule);
+      pageGrabWords(EVENT_WORDS, this.m.records.strings, p.pid, vaddr, pfn, mode, s.refcount[h], s.pincount[h], beforeRef, beforePin, refs, path, follBitsString(flags), rule);
       this.m.emitWords(PAGE_GRAB_ID, 'page.grab', EVENT_WORDS, 'instruction');
     } else this.m.unheard();
     return true;
-  };
+  }
 
   /** Undo a grab inside GUP (gup_put_folio / folio_put_refs). */
   dropRefs(pfn: number, refs: number, mode: FollMode): void {

@@ -32,7 +32,11 @@ export class Longterm {
   ) {
     this.fileRefusalEra = atLeast(f.version, 6, 5);
     this.movableUnpinnable = atLeast(f.version, 5, 13);
+    this.unpinnableZones = (1 << ZONE_INDEX.cma) | (this.movableUnpinnable ? 1 << ZONE_INDEX.movable : 0);
   }
+
+  /** The zones `pinnable` refuses, as PageStore.zonesSeen bits. */
+  private readonly unpinnableZones: number;
 
   /** ≈5.13+: fs-dax refused per VMA before pinning (check_vma_flags); before: check_dax_vmas after pinning. */
   daxCheckedBeforePin(): boolean {
@@ -124,6 +128,9 @@ export class Longterm {
    * a 1 GiB pin scanned a copy of its 262,144 PFNs through filter/map/Set (issue 12 profile).
    */
   private unpinnableHeads(out: PageList, base: number, n: number): number[] {
+    // no slot of the model was ever in a zone `pinnable` refuses: the scan cannot find one (a 1 GiB
+    // pin of ZONE_NORMAL pages skips a pass over its 262,144 PFNs, issue 12)
+    if ((this.store.zonesSeen & this.unpinnableZones) === 0) return [];
     let heads: Set<number> | undefined;
     for (let i = base; i < base + n; i++) {
       const p = out.at(i);

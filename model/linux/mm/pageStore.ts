@@ -54,6 +54,14 @@ export class PageStore {
   /** user virtual page number (vaddr >> 12) of that mapping */
   ownerVpn: Float64Array;
 
+  /**
+   * Bit (1 << zone index) of every zone a slot was ever given (alloc, setZone), never cleared: a
+   * superset of the zones slots hold now, also after an undo or a redo (they only put back values
+   * written here before). Lets a rule that looks for pages of some zone skip a scan that cannot
+   * find one (Longterm.unpinnableHeads). Not model state: derived, and only ever conservative.
+   */
+  zonesSeen = 1 << 0; // ZONES[0], 'normal': what a zero slot reads as
+
   constructor(private readonly m: Machine, capacity = INITIAL_CAPACITY) {
     this.refcount = new Int32Array(capacity);
     this.pincount = new Int32Array(capacity);
@@ -111,6 +119,7 @@ export class PageStore {
     j.set(this, 'count', head + n);
     const z = ZONE_INDEX[zone];
     const k = KIND_INDEX[kind];
+    this.zonesSeen |= 1 << z;
     for (let i = 0; i < n; i++) {
       const p = head + i;
       let f = PG_PRESENT;
@@ -189,6 +198,7 @@ export class PageStore {
   setZone(pfn: number, zone: Zone): void {
     const h = this.head(pfn);
     const n = 1 << this.order[h];
+    this.zonesSeen |= 1 << ZONE_INDEX[zone];
     for (let i = 0; i < n; i++) this.m.journal.setElem(this, 'zone', h + i, ZONE_INDEX[zone]);
   }
 }

@@ -55,9 +55,10 @@ export class Releaser {
     const count = n ?? pages.length;
     if (!Number.isInteger(count)) throw new Error(`${api}: page count must be an integer, got ${count}`);
     if (count > pages.length) throw new Error(`${api}: ${count} pages requested but the array holds ${pages.length}`);
-    for (let i = 0; i < Math.max(count, 0); i++) {
+    const s = this.store;
+    for (let i = 0; i < count; i++) {
       const p = pages[i];
-      if (p >= 0 && !this.store.valid(p)) throw new Error(`${api}: pfn ${p} is not a page of the model`);
+      if (p >= 0 && !s.valid(p)) throw new Error(`${api}: pfn ${p} is not a page of the model`);
     }
     return withinSteps(this.m, api, this.releaseBody(api, pages, count, makeDirty));
   }
@@ -180,30 +181,35 @@ export class Releaser {
   private unpinRun(pfn: number, refs: number, makeDirty: boolean, api: string, taken = this.m.listens('page.release')): void {
     const s = this.store;
     const h = s.head(pfn);
-    if (makeDirty && !s.has(h, PG_DIRTY)) {
-      // [unverified: chosen] E1/E2 set_page_dirty_lock(head); E3+ folio_lock + folio_mark_dirty (named folio_mark_dirty_lock here).
-      this.m.within(eraAtLeast(this.f, 'E3') ? 'folio_mark_dirty_lock' : 'set_page_dirty_lock', () => s.setFlag(h, PG_DIRTY, true));
-    }
+    if (makeDirty && !s.has(h, PG_DIRTY)) this.markDirty(h);
     // gup §7: 5.7–≈5.11 unpin_user_page() had a devmap branch (put_devmap_managed_page); same counts.
     const devmap = this.devmapBranch && s.zoneIs(pfn, 'device');
-    const u = this.u;
-    u.pfn = pfn;
-    u.refs = refs;
-    u.api = api;
-    u.taken = taken;
-    this.m.within(devmap ? 'put_devmap_managed_page' : this.putFnName, this.unpinBody);
+    // the frame entered and left by hand around a plain call: no closure, no argument record (issue 12);
+    // a lean machine pushes no frames (Machine.isLean, as withinSteps): the unpin alone
+    if (this.m.isLean) return this.unpinIn(pfn, refs, api, taken);
+    const mark = this.m.enter(devmap ? 'put_devmap_managed_page' : this.putFnName);
+    try {
+      this.unpinIn(pfn, refs, api, taken);
+    } finally {
+      this.m.leave(mark);
+    }
   }
 
-  /** unpinRun's arguments, read by its bound body: no closure per folio run (issue 12); unpins do not nest. */
-  private readonly u = { pfn: 0, refs: 0, api: '', taken: false };
+  /**
+   * Dirty the folio of head `h` (gup §6). A method, not a closure in unpinRun: a closure there
+   * would make each call's scope a heap context.
+   * [unverified: chosen] E1/E2 set_page_dirty_lock(head); E3+ folio_lock + folio_mark_dirty (named folio_mark_dirty_lock here).
+   */
+  private markDirty(h: number): void {
+    this.m.within(eraAtLeast(this.f, 'E3') ? 'folio_mark_dirty_lock' : 'set_page_dirty_lock', () => this.store.setFlag(h, PG_DIRTY, true));
+  }
 
-  private readonly unpinBody = (): void => {
-    const { pfn, refs, api, taken } = this.u;
+  /** Drop the pins (counting.ts, gup §3.1, §3.5) and tell page.release, inside unpinRun's frame. */
+  private unpinIn(pfn: number, refs: number, api: string, taken: boolean): void {
     this.counting.unpin(pfn, refs);
     if (taken) this.event(pfn, refs > 1 ? `${api} (${refs} pins of one folio)` : api);
     else this.m.unheard();
-  };
-
+  }
 
   /** The event { kind: 'page.release', pfn, how, refcount, pincount, dirty }, as its codec words. */
   private event(pfn: number, how: string): void {

@@ -50,7 +50,31 @@ export function resumableSteps(r: Runner, st: Stmt): Steps<void> | undefined {
 function* gupSteps(r: Runner, st: Extract<Stmt, { k: 'gup' }>): Steps<void> {
   const res = yield* r.mm.gupSteps(st.api, r.pid(st.proc), st.start, st.nr, st.flags, st.pagesNull ? { pagesNull: true } : {});
   r.setRet(BigInt(res.ret));
-  if (st.bind) r.m.journal.mapSet(r.bindings, st.bind, res.pages);
+  if (!st.bind) return;
+  const old = r.bindings.get(st.bind);
+  r.m.journal.mapSet(r.bindings, st.bind, res.pages);
+  BOUND_BY_GUP.add(res.pages);
+  // A loop that pins `-> b` again lets go of b's previous array: in a lean run its only holder was
+  // the binding (no journal keeps old values, nothing else took it), so the next pin of the same
+  // size may fill it instead of a fresh one (Mm.recyclePages). Journaled, the entry just made
+  // keeps it for undo, and it is never reused.
+  if (old !== undefined && old !== res.pages && r.m.isLean && !r.m.journal.recording && BOUND_BY_GUP.has(old) && !boundElsewhere(r, old)) {
+    BOUND_BY_GUP.delete(old);
+    r.mm.recyclePages(old);
+  }
+}
+
+/**
+ * Arrays a GUP statement bound (fresh from Mm.gupSteps, held by nothing else): only these are
+ * ever recycled; others (`dio` binds the pages its in-flight I/O holds, pipes and vfio bind their
+ * own) never are. Weak: not model state, gone with the arrays.
+ */
+const BOUND_BY_GUP = new WeakSet<number[]>();
+
+/** Is `pages` still bound to some name? (No statement copies one binding to another; checked anyway.) */
+function boundElsewhere(r: Runner, pages: number[]): boolean {
+  for (const a of r.bindings.values()) if (a === pages) return true;
+  return false;
 }
 
 function* vfioMapSteps(r: Runner, st: Extract<Stmt, { k: 'vfio_type1' }>): Steps<void> {

@@ -1,9 +1,43 @@
 import * as assert from 'node:assert/strict';
 import { Machine } from '../../../model/engine/machine';
-import { PageStore } from '../../../model/linux/mm/pageStore';
+import { PageStore, ZONE_INDEX } from '../../../model/linux/mm/pageStore';
 import { anonRw, BUF, PID, setup } from './helpers';
 
 describe('mm: page store and journal', () => {
+  it('zonesSeen holds every zone a slot holds, after undo and redo too (the gup §5 scan is skipped only when no slot can be refused)', () => {
+    const { m, mm } = setup('6.18');
+    const s = mm.pages;
+    const held = () => {
+      let b = 0;
+      for (let i = 0; i < s.count; i++) b |= 1 << s.zone[i];
+      return b;
+    };
+    const covered = (what: string) => assert.equal(held() & ~s.zonesSeen, 0, `${what}: zones held 0b${held().toString(2)}, seen 0b${s.zonesSeen.toString(2)}`);
+    anonRw(mm, 4);
+    for (let i = 0n; i < 4n; i++) assert.ok(mm.touch(PID, BUF + i * 4096n, true));
+    covered('normal pages');
+    assert.equal(s.zonesSeen, 1, 'only ZONE_NORMAL so far');
+    const before = m.journal.position;
+    const MOV = 0x200000000n;
+    mm.addVma(PID, MOV, 2n * 4096n, 'anon', { read: true, write: true }, { zone: 'movable' });
+    assert.ok(mm.touch(PID, MOV, true));
+    const old = mm.pageAt(PID, MOV)!;
+    assert.equal(mm.pageInfo(old).zone, 'movable');
+    covered('a movable page');
+    // gup §5 (≈5.13+): ZONE_MOVABLE is not long-term pinnable: the pin migrates the page to ZONE_NORMAL
+    const r = mm.gup('pin_user_pages', PID, MOV, 1, ['FOLL_WRITE', 'FOLL_LONGTERM']);
+    assert.equal(r.ret, 1);
+    assert.notEqual(r.pages[0], old);
+    assert.equal(mm.pageInfo(r.pages[0]).zone, 'normal');
+    const after = m.journal.position;
+    m.journal.undoTo(before);
+    covered('undone');
+    assert.notEqual(s.zonesSeen & (1 << ZONE_INDEX.movable), 0, 'movable stays seen after the undo (never cleared)');
+    m.journal.redoTo(after);
+    covered('redone');
+    assert.equal(mm.pageInfo(r.pages[0]).refcount, 1025); // gup §3.1: small page, 1 + GUP_PIN_COUNTING_BIAS
+  });
+
   it('1,000,000 pages fit in under 32 MiB', () => {
     const m = new Machine();
     m.journal.recording = false; // bulk setup
