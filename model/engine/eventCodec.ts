@@ -160,7 +160,7 @@ export function encodeEvent(e: ModelEvent, id: number, words: Int32Array, at: nu
         if (v < 0x20_0000_0000_0000n) {
           // below 2^53 the number is exact: no bigint made to split it
           const n = Number(v);
-          words[w++] = n % TWO32 | 0;
+          words[w++] = n | 0; // ToInt32: n mod 2^32, exact below 2^53 (no float modulo)
           words[w++] = Math.floor(n / TWO32) | 0;
         } else {
           words[w++] = Number(v & M32) | 0;
@@ -230,11 +230,11 @@ const RELEASE_SLOT = SLOT_BASE[PAGE_RELEASE_ID];
  */
 function putU64(words: Int32Array, w: number, v: bigint | number): void {
   if (typeof v === 'number') {
-    words[w] = v % TWO32 | 0;
+    words[w] = v | 0; // ToInt32: the low word, exact below 2^53 (a float modulo is a C call per page)
     words[w + 1] = Math.floor(v / TWO32) | 0;
   } else if (v < 0x20_0000_0000_0000n) {
     const n = Number(v);
-    words[w] = n % TWO32 | 0;
+    words[w] = n | 0;
     words[w + 1] = Math.floor(n / TWO32) | 0;
   } else {
     words[w] = Number(v & M32) | 0;
