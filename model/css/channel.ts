@@ -18,6 +18,11 @@ import { channelAccess } from './storageAccess';
 import { SCSW_WORD } from './fields';
 import { FIELD } from './schib';
 
+// The SCHIB fields every CCW reads, resolved once (schib.ts FIELD)
+const F_FCTL = FIELD['scsw.fctl'];
+const F_ACTL = FIELD['scsw.actl'];
+const F_LPUM = FIELD['pmcw.lpum'];
+
 export const CHANNEL_ACTION = 'channel';
 /** Virtual time from an accepted instruction to the channel picking the subchannel up. */
 export const START_DELAY = 1;
@@ -93,12 +98,14 @@ export function doSubchannelWork(core: CssCore, sch: number): void {
   const thread = m.enterThread(channelThread(schNo(sch)));
   const outer = m.enter('do_subchannel_work_virtual');
   try {
-    const fctl = core.schib.get(sch, FIELD['scsw.fctl']);
+    // FCTL and ACTL are both in SCSW word 0 (css §1.3): one read per CCW (issue 12)
+    const w0 = core.schib.word(sch, F_FCTL.word);
+    const fctl = F_FCTL.of(w0);
     if (fctl & FCTL.CLEAR) clearFunction(core, sch);
     else if (fctl & FCTL.HALT) haltFunction(core, sch);
     else if (fctl & FCTL.START) {
       m.enter('sch_handle_start_func_virtual'); // left with the outer frame, below
-      startFunction(core, sch);
+      startFunction(core, sch, F_ACTL.word === F_FCTL.word ? F_ACTL.of(w0) : core.schib.get(sch, F_ACTL));
     }
   } finally {
     m.leave(outer);
@@ -106,9 +113,9 @@ export function doSubchannelWork(core: CssCore, sch: number): void {
   }
 }
 
-function startFunction(core: CssCore, sch: number): void {
+/** The start function's next step; `actl` is SCSW.ACTL as doSubchannelWork read it. */
+function startFunction(core: CssCore, sch: number, actl: number): void {
   const s = core.schib;
-  const actl = s.get(sch, FIELD['scsw.actl']);
   if (actl & ACTL.RESUME_PEND) {
     // css §5.3 RSCH: the suspended program continues with the CCW that carried the S flag.
     s.set(sch, FIELD['scsw.actl'], (actl & ~(ACTL.RESUME_PEND | ACTL.SUSPENDED)) | ACTL.SCH_ACTIVE | ACTL.DEV_ACTIVE);
@@ -133,8 +140,7 @@ function beginStart(core: CssCore, sch: number): void {
   let w = s.put(w2, s.word(sch, w2), FIELD['scsw.dstat'], 0);
   w = s.put(w2, w, FIELD['scsw.cstat'], 0);
   s.setWord(sch, w2, s.put(w2, w, FIELD['scsw.count'], 0));
-  const choice = selectPath(st.orb.lpm, s.get(sch, FIELD['pmcw.pim']), s.get(sch, FIELD['pmcw.pam']),
-    (i) => core.pathWorks(sch, i));
+  const choice = selectPath(st.orb.lpm, s.get(sch, FIELD['pmcw.pim']), s.get(sch, FIELD['pmcw.pam']), core, sch);
   s.set(sch, FIELD['pmcw.pnom'], choice.pnom);
   if (choice.pnom) {
     s.set(sch, FIELD['pmcw.pom'], s.get(sch, FIELD['pmcw.pom']) & ~choice.pnom);
@@ -205,19 +211,24 @@ function fetchAndRun(core: CssCore, sch: number): void {
   const addr = st.next;
   const fmt = st.fmt;
   const chaining = st.cmd >= 0;
-  const lpum = core.schib.get(sch, FIELD['pmcw.lpum']);
-  if (lpum && core.pathFailures.size !== 0 && (core.pathFailures.get(sch) ?? 0) & lpum) return deviceLost(core, sch, lpum);
+  if (core.pathFailures.size !== 0) {
+    const lpum = core.schib.get(sch, F_LPUM);
+    if (lpum && (core.pathFailures.get(sch) ?? 0) & lpum) return deviceLost(core, sch, lpum);
+  }
   if (addr === 0) return programCheck(core, sch, addr, 'CCW address 0');
   if ((addr & (fmt === 1 ? 0x80000007 : 0xff000007)) !== 0 || addr > 0xffffffff) {
     return programCheck(core, sch, addr, `CCW address 0x${addr.toString(16)} not doubleword aligned or beyond the ${fmt === 1 ? '31' : '24'}-bit limit`);
   }
-  const w0 = core.mem.readU32(addr);
-  const w1 = core.mem.readU32(addr + 4);
+  const mem = core.mem;
+  // readU32, not the bytes: vfio-ccw's host memory (hostmem.ts) answers undefined for a frame
+  // nothing backs, inside its range
+  const w0 = mem.readU32(addr);
+  const w1 = mem.readU32(addr + 4);
   // [unverified: chosen program check for a CCW outside guest memory]
   if (w0 === undefined || w1 === undefined) return programCheck(core, sch, addr, `CCW at 0x${addr.toString(16)} is outside guest memory`);
   // css §11.7: the CCW fetch (also after a TIC) is checked against the ORB key, after validity
-  if (channelAccess(core.mem, st.orb.key, addr, 8, 'fetch') < 8) {
-    return protectionCheck(core, sch, addr, `CCW fetch at 0x${addr.toString(16)}: ORB key ${st.orb.key} does not match the fetch-protected frame's key 0x${core.mem.storageKey(addr).toString(16)}`);
+  if (channelAccess(mem, st.orb.key, addr, 8, 'fetch') < 8) {
+    return protectionCheck(core, sch, addr, `CCW fetch at 0x${addr.toString(16)}: ORB key ${st.orb.key} does not match the fetch-protected frame's key 0x${mem.storageKey(addr).toString(16)}`);
   }
   const ccw = decodeCcwInto(core.fetched, w0, w1, fmt);
   // the subchannel's device and channel state are looked up once per CCW (issue 12)
@@ -391,7 +402,8 @@ function executeCommand(core: CssCore, sch: number, st: ChanState, dev: Device, 
   let n = 0;
   if (op.kind === 'input') n = Math.min(ccw.count, op.data.length - moved0);
   else if (op.kind === 'output') n = Math.min(ccw.count, op.accept - moved0);
-  const backward = commandClass(cmd) === 'read-backward';
+  // only a transfer has a direction (every use below needs n > 0): no class lookup per NOP
+  const backward = n > 0 && commandClass(cmd) === 'read-backward';
   // `beginCommand` (ChanState.cmd := cmd) before each event while the command is in progress, so
   // a stop there shows it; a command that emits nothing before it ends (NOP) journals no cmd
   if (backward && n > 0 && (ccw.flags & CCW_FLAG.IDA)) {

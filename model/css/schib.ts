@@ -24,6 +24,11 @@ export class SchibAccess {
     this.mask = fieldMask(def);
     this.max = fieldMax(def);
   }
+
+  /** The field's value in `word`, a SCHIB word read once for several fields (issue 12). */
+  of(word: number): number {
+    return ((word >>> this.shift) & this.max) >>> 0;
+  }
 }
 
 /** A SCHIB field: its accessor, its table entry, or its name (`scsw.stctl`). */
@@ -96,12 +101,12 @@ export class SchibStore {
   }
 
   get(sch: number, f: SchibFieldRef): number {
-    const a = access(f);
+    const a = f instanceof SchibAccess ? f : access(f); // FIELD's accessors: no call (every CCW)
     return ((this.words[sch * SCHIB_WORDS + a.word] >>> a.shift) & a.max) >>> 0;
   }
 
   set(sch: number, f: SchibFieldRef, value: number): void {
-    const a = access(f);
+    const a = f instanceof SchibAccess ? f : access(f);
     if (!Number.isInteger(value) || value < 0 || value > a.max) checkFits(a.def, value);
     const i = sch * SCHIB_WORDS + a.word;
     this.store(i, ((this.words[i] & ~a.mask) | ((value << a.shift) & a.mask)) >>> 0);
@@ -113,7 +118,7 @@ export class SchibStore {
    * entry instead of one per field (SSCH sets 14 fields of SCSW word 0: issue 12 profile).
    */
   put(i: number, word: number, f: SchibFieldRef, value: number): number {
-    const a = access(f);
+    const a = f instanceof SchibAccess ? f : access(f);
     if (a.word !== i) throw new Error(`internal: ${a.def.name} is not in SCHIB word ${i}`);
     if (!Number.isInteger(value) || value < 0 || value > a.max) checkFits(a.def, value);
     return ((word & ~a.mask) | ((value << a.shift) & a.mask)) >>> 0;

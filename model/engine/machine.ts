@@ -282,6 +282,16 @@ export class Machine {
     // after the last action not later than `time` (the common case: at the end)
     let k = q.len;
     while (k > 0 && q.time[q.head + k - 1] > time) k--;
+    if (k === q.len && !j.recording) {
+      // lean runs (nothing to note): the common case, at the end, stored directly (issue 12: one
+      // schedule per CCW); the same element and length putAction and the journaled path write
+      const e = q.head + k;
+      q.time[e] = time;
+      q.kind[e] = id;
+      q.arg[e] = arg;
+      q.len = k + 1;
+      return;
+    }
     for (let i = q.len; i > k; i--) this.putAction(q.head + i, q.time[q.head + i - 1], q.kind[q.head + i - 1], q.arg[q.head + i - 1]);
     this.putAction(q.head + k, time, id, arg);
     j.noteNum(q, 'len', q.len, q.len + 1);
@@ -365,10 +375,20 @@ export class Machine {
     const time = q.time[i];
     const kind = q.kind[i];
     const arg = q.arg[i];
-    this.dequeued(q.len - 1, i + 1);
-    if (time > this.state.time) {
-      this.journal.noteNum(this.state, 'time', this.state.time, time);
-      this.state.time = time;
+    const state = this.state;
+    if (this.journal.recording) {
+      this.dequeued(q.len - 1, i + 1);
+      if (time > state.time) {
+        this.journal.noteNum(state, 'time', state.time, time);
+        state.time = time;
+      }
+    } else {
+      // lean runs: `dequeued` and the time update without the journal's notes (issue 12: one
+      // action per CCW); the same head, length and time as the journaled path
+      const len = q.len - 1;
+      q.len = len;
+      q.head = len === 0 ? 0 : i + 1;
+      if (time > state.time) state.time = time;
     }
     const h = this.handlers[kind];
     if (!h) throw new Error(`engine: no handler for queued action '${this.kindNames[kind]}'`);
