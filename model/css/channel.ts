@@ -9,7 +9,7 @@ import { channelThread, schNo } from '../engine/ids';
 import { CCW_FLAG, CMD, decodeCcwInto, isInput, commandClass, type Ccw } from './ccw';
 import type { Device, DeviceOp } from '../devices/device';
 import { beginCommand, endCommand, holdCommand, NO_BYTES, setCcws, setCur, setDelayedAt, setLastTic, setNext, setNoData, type ChanState, type CssCore } from './context';
-import { dataSegments, gather, scatter, type Segment } from './idaw';
+import { dataSegments, gather, NO_DATA, scatter, type Segment } from './idaw';
 import { selectPath } from './paths';
 import { ACTL, CSTAT, DSTAT, FCTL, STCTL, STCTL_ALERT_END, STCTL_DEFERRED_CC3, STCTL_NORMAL } from './status';
 import { clearFunction, emitStatus, endStatus, haltFunction } from './functions';
@@ -412,7 +412,8 @@ function executeCommand(core: CssCore, sch: number, st: ChanState, dev: Device, 
   }
   // [unverified: chosen PoP behaviour — read backward: the CDA designates the rightmost byte;
   //  the n bytes received are stored at descending addresses CDA, CDA−1, … (reference silent)]
-  const seg = dataSegments(core.mem, backward ? { ...ccw, cda: ccw.cda - n + 1 } : ccw, orb, n);
+  // no bytes: the empty stream dataSegments gives, without the call (every NOP, issue 12)
+  const seg = n === 0 ? NO_DATA : dataSegments(core.mem, backward ? { ...ccw, cda: ccw.cda - n + 1 } : ccw, orb, n);
   if (!seg.ok) {
     beginCommand(j, st, cmd);
     return seg.protection ? protectionCheck(core, sch, addr, seg.reason) : programCheck(core, sch, addr, seg.reason, seg.ref);

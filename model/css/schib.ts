@@ -96,7 +96,9 @@ export class SchibStore {
    * by every layer's arrays).
    */
   private store(i: number, value: number): void {
-    this.m.journal.noteElem(this, 'words', i, this.words[i], value);
+    const j = this.m.journal;
+    // not recording (lean runs): noteElem would only return (every CCW stores its count, issue 12)
+    if (j.recording) j.noteElem(this, 'words', i, this.words[i], value);
     this.words[i] = value;
   }
 

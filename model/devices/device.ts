@@ -201,23 +201,9 @@ export class Device {
   /** Start a command: the rule's op, or a command reject (unit check, sense 0x80). */
   begin(cmd: number, peek?: DataPeek): DeviceOp {
     const sr = this.scripted(cmd);
-    if (sr) {
-      this.useScript(sr);
-      this.m.journal.set(this, 'active', sr);
-      if (sr.reject) {
-        this.unitCheck(SENSE0.CMD_REJECT);
-        return { kind: 'reject' };
-      }
-      if (sr.busy) return { kind: 'busy' };
-      if (sr.data !== undefined) return { kind: 'input', data: sr.data };
-      if (sr.accept !== undefined) return { kind: 'output', accept: sr.accept };
-      const base = this.rule(cmd)?.begin(this, cmd, peek);
-      if (base && base.kind !== 'reject') return base;
-      const cls = commandClass(cmd);
-      if (isInput(cls)) return { kind: 'input', data: [] };
-      if (cls === 'write') return { kind: 'output', accept: Infinity };
-      return { kind: 'control' };
-    }
+    // the scripted path in its own method: what every unscripted command runs stays small
+    // enough to be inlined into the channel's (issue 12: one begin per command)
+    if (sr) return this.beginScripted(sr, cmd, peek);
     if (this.active !== undefined) this.m.journal.set(this, 'active', undefined);
     const r = this.rule(cmd);
     if (!r) {
@@ -225,6 +211,25 @@ export class Device {
       return { kind: 'reject' };
     }
     return r.begin(this, cmd, peek);
+  }
+
+  /** `begin` of a command with a scripted rule `sr`. */
+  private beginScripted(sr: ScriptRule, cmd: number, peek: DataPeek | undefined): DeviceOp {
+    this.useScript(sr);
+    this.m.journal.set(this, 'active', sr);
+    if (sr.reject) {
+      this.unitCheck(SENSE0.CMD_REJECT);
+      return { kind: 'reject' };
+    }
+    if (sr.busy) return { kind: 'busy' };
+    if (sr.data !== undefined) return { kind: 'input', data: sr.data };
+    if (sr.accept !== undefined) return { kind: 'output', accept: sr.accept };
+    const base = this.rule(cmd)?.begin(this, cmd, peek);
+    if (base && base.kind !== 'reject') return base;
+    const cls = commandClass(cmd);
+    if (isInput(cls)) return { kind: 'input', data: [] };
+    if (cls === 'write') return { kind: 'output', accept: Infinity };
+    return { kind: 'control' };
   }
 
   /** The subchannel was disabled (MSCH ENA 1 → 0, QEMU `sch->disable_cb`); most devices ignore it. */
