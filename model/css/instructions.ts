@@ -158,7 +158,8 @@ function doSsch(core: CssCore, sch: number, orb: OrbFields): number {
   if (core.statusPending(sch)) return 1;
   if (s.get(sch, FIELD['scsw.fctl']) !== 0) return 2;
   // a frozen ORB (the scenario runner's, cached per statement) is kept as it is, else copied
-  startProgram(core, sch, Object.isFrozen(orb) ? orb : Object.freeze({ ...orb }));
+  // (the ORB LAST_SSCH holds is frozen: no isFrozen test for a loop's SSCH)
+  startProgram(core, sch, orb === LAST_SSCH.orb || Object.isFrozen(orb) ? orb : Object.freeze({ ...orb }));
   s.set(sch, FIELD['pmcw.intparm'], orb.intparm >>> 0);
   // SCSW word 0 from the ORB (SSCH_SCSW0) and ACTL start pending, stored once (one journal entry)
   const W = SCSW_WORD;
