@@ -31,6 +31,13 @@ export class SchibAccess {
   }
 }
 
+/**
+ * `value` is an integer in 0…max (max < 2^32): `x >>> 0 === x` holds exactly for the integers in
+ * 0…2^32 − 1, so this is `Number.isInteger(value) && value >= 0 && value <= max` in a form small
+ * enough to be inlined into every store (issue 12: every CCW stores its residual count).
+ */
+const fits = (value: number, max: number): boolean => value >>> 0 === value && value <= max;
+
 /** A SCHIB field: its accessor, its table entry, or its name (`scsw.stctl`). */
 export type SchibFieldRef = SchibAccess | FieldDef | string;
 
@@ -109,7 +116,7 @@ export class SchibStore {
 
   set(sch: number, f: SchibFieldRef, value: number): void {
     const a = f instanceof SchibAccess ? f : access(f);
-    if (!Number.isInteger(value) || value < 0 || value > a.max) checkFits(a.def, value);
+    if (!fits(value, a.max)) checkFits(a.def, value);
     const i = sch * SCHIB_WORDS + a.word;
     this.store(i, ((this.words[i] & ~a.mask) | ((value << a.shift) & a.mask)) >>> 0);
   }
@@ -122,7 +129,7 @@ export class SchibStore {
   put(i: number, word: number, f: SchibFieldRef, value: number): number {
     const a = f instanceof SchibAccess ? f : access(f);
     if (a.word !== i) throw new Error(`internal: ${a.def.name} is not in SCHIB word ${i}`);
-    if (!Number.isInteger(value) || value < 0 || value > a.max) checkFits(a.def, value);
+    if (!fits(value, a.max)) checkFits(a.def, value);
     return ((word & ~a.mask) | ((value << a.shift) & a.mask)) >>> 0;
   }
 

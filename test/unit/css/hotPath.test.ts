@@ -10,6 +10,7 @@ import { GuestMemory } from '../../../model/guest/memory';
 import type { OrbFields } from '../../../model/css/css';
 import { CMD, CCW_FLAG } from '../../../model/css/ccw';
 import { SKEY } from '../../../model/css/keys';
+import { FIELD } from '../../../model/css/schib';
 import { lab, orb, program, run, f, SID, PROG, type Lab } from './helpers';
 
 const MODES = [['journaled', false], ['lean', true]] as const;
@@ -175,6 +176,30 @@ describe('css hot path (issue 12): values computed once are recomputed when they
       assert.equal(m.hasPendingActions(), false);
     });
   }
+
+  it('SCHIB set and put take exactly the integers 0…max of the field, as checkFits defines them (css §1.1, §1.3 field widths)', () => {
+    const l = lab();
+    const s = l.css.core.schib;
+    const sch = 7;
+    // scsw.count: 16 bits (css §1.3); pmcw.intparm: 32 bits (css §1.1)
+    const cases: Array<[string, number, boolean]> = [
+      ['scsw.count', 0, true], ['scsw.count', 0xffff, true], ['scsw.count', 0x10000, false], ['scsw.count', -1, false],
+      ['scsw.count', 1.5, false], ['scsw.count', NaN, false], ['scsw.count', Infinity, false], ['scsw.count', -0, true],
+      ['pmcw.intparm', 0xffffffff, true], ['pmcw.intparm', 2 ** 32, false], ['pmcw.intparm', 2 ** 32 + 1, false],
+    ];
+    for (const [name, value, ok] of cases) {
+      const before = s.get(sch, name);
+      if (ok) {
+        s.set(sch, name, value);
+        assert.equal(s.get(sch, name), value >>> 0, `${name} := ${value}`);
+      } else {
+        assert.throws(() => s.set(sch, name, value), new RegExp(`${name.replace('.', '\\.')}: value .* does not fit`), `${name} := ${value}`);
+        assert.equal(s.get(sch, name), before); // nothing stored
+        const a = FIELD[name as keyof typeof FIELD];
+        assert.throws(() => s.put(a.word, 0, a, value), /does not fit/);
+      }
+    }
+  });
 
   it('GuestMemory.inRange: integer address and length with address + length ≤ size, as Number.isInteger defines them', () => {
     const mem = new GuestMemory(new Machine(), 0x10000);
