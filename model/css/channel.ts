@@ -22,6 +22,7 @@ import { FIELD } from './schib';
 const F_FCTL = FIELD['scsw.fctl'];
 const F_ACTL = FIELD['scsw.actl'];
 const F_LPUM = FIELD['pmcw.lpum'];
+const F_PNOM = FIELD['pmcw.pnom'];
 
 export const CHANNEL_ACTION = 'channel';
 /** Virtual time from an accepted instruction to the channel picking the subchannel up. */
@@ -141,7 +142,9 @@ function beginStart(core: CssCore, sch: number): void {
   w = s.put(w2, w, FIELD['scsw.cstat'], 0);
   s.setWord(sch, w2, s.put(w2, w, FIELD['scsw.count'], 0));
   const choice = selectPath(st.orb.lpm, s.get(sch, FIELD['pmcw.pim']), s.get(sch, FIELD['pmcw.pam']), core, sch);
-  s.set(sch, FIELD['pmcw.pnom'], choice.pnom);
+  // PNOM and LPUM are PMCW word 2 (css §1.1): built here, stored once below (issue 12)
+  const p2 = F_PNOM.word;
+  const pmcw2 = s.put(p2, s.word(sch, p2), F_PNOM, choice.pnom);
   if (choice.pnom) {
     s.set(sch, FIELD['pmcw.pom'], s.get(sch, FIELD['pmcw.pom']) & ~choice.pnom);
     s.set(sch, FIELD['scsw.pno'], 1);
@@ -152,6 +155,7 @@ function beginStart(core: CssCore, sch: number): void {
     // pending: ACTL start pending is reset, nothing else active (architecture; QEMU's emulated
     // CSS leaves start pending set — a quirk, issue 11). DSTAT/CSTAT stay 0 (not meaningful
     // with cc 3, css §1.3 validity table); PNO/PNOM as path selection found them.
+    s.setWord(sch, p2, pmcw2);
     s.set(sch, FIELD['scsw.actl'], s.get(sch, FIELD['scsw.actl']) & ~ACTL.START_PEND);
     s.set(sch, FIELD['scsw.cc'], 3);
     s.set(sch, FIELD['scsw.stctl'], STCTL_DEFERRED_CC3);
@@ -159,7 +163,7 @@ function beginStart(core: CssCore, sch: number): void {
     core.injectIo(sch);
     return;
   }
-  s.set(sch, FIELD['pmcw.lpum'], choice.lpum);
+  s.setWord(sch, p2, s.put(p2, pmcw2, F_LPUM, choice.lpum));
   s.set(sch, FIELD['scsw.actl'], (s.get(sch, FIELD['scsw.actl']) & ~ACTL.START_PEND) | ACTL.SCH_ACTIVE | ACTL.DEV_ACTIVE);
   if (core.m.listens('sch.start')) core.m.emit({ kind: 'sch.start', sch, lpum: choice.lpum }, 'instruction');
   else core.m.unheard(); // not built when nobody records or reads it (issue 12)

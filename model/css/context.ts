@@ -250,7 +250,11 @@ export class CssCore {
   injectIo(sch: number): void {
     const mark = this.m.enter('css_inject_io_interrupt');
     try {
-      if (this.schib.get(sch, FIELD['pmcw.ena']) === 1) this.irq.queue(sch, this.schib.get(sch, FIELD['pmcw.isc']));
+      // ENA and ISC: PMCW word 1 (css §1.1), read once
+      const ena = FIELD['pmcw.ena'];
+      const isc = FIELD['pmcw.isc'];
+      const w = this.schib.word(sch, ena.word);
+      if (ena.of(w) === 1) this.irq.queue(sch, isc.word === ena.word ? isc.of(w) : this.schib.get(sch, isc));
     } finally {
       this.m.leave(mark);
     }

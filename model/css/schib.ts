@@ -38,6 +38,11 @@ export class SchibAccess {
  */
 const fits = (value: number, max: number): boolean => value >>> 0 === value && value <= max;
 
+/** `put` of a field into a word that does not hold it: a bug of the caller (the message out of line: put stays small). */
+function notInWord(a: SchibAccess, i: number): never {
+  throw new Error(`internal: ${a.def.name} is not in SCHIB word ${i}`);
+}
+
 /** A SCHIB field: its accessor, its table entry, or its name (`scsw.stctl`). */
 export type SchibFieldRef = SchibAccess | FieldDef | string;
 
@@ -128,7 +133,7 @@ export class SchibStore {
    */
   put(i: number, word: number, f: SchibFieldRef, value: number): number {
     const a = f instanceof SchibAccess ? f : access(f);
-    if (a.word !== i) throw new Error(`internal: ${a.def.name} is not in SCHIB word ${i}`);
+    if (a.word !== i) notInWord(a, i);
     if (!fits(value, a.max)) checkFits(a.def, value);
     return ((word & ~a.mask) | ((value << a.shift) & a.mask)) >>> 0;
   }
