@@ -240,16 +240,20 @@ export class Device {
   /** End a command; returns the unit status (CE + DE plus whatever the rule adds). */
   end(cmd: number, data: readonly number[], transferred: number): number {
     const sr = this.active;
-    if (sr) {
-      this.m.journal.set(this, 'active', undefined);
-      const r = sr.data === undefined && sr.accept === undefined ? this.rule(cmd) : undefined;
-      const extra = r?.end ? r.end(this, cmd, data, transferred) : 0;
-      if (sr.sense) this.setSense([...sr.sense, ...ZERO_SENSE].slice(0, SENSE_MAX_COUNT));
-      return DSTAT.CE | DSTAT.DE | extra | (sr.dstat ?? 0);
-    }
+    // the scripted path in its own method, as in `begin` (one end per command, issue 12)
+    if (sr) return this.endScripted(sr, cmd, data, transferred);
     const r = this.rule(cmd);
     const extra = r?.end ? r.end(this, cmd, data, transferred) : 0;
     return DSTAT.CE | DSTAT.DE | extra;
+  }
+
+  /** `end` of a command started with the scripted rule `sr`. */
+  private endScripted(sr: ScriptRule, cmd: number, data: readonly number[], transferred: number): number {
+    this.m.journal.set(this, 'active', undefined);
+    const r = sr.data === undefined && sr.accept === undefined ? this.rule(cmd) : undefined;
+    const extra = r?.end ? r.end(this, cmd, data, transferred) : 0;
+    if (sr.sense) this.setSense([...sr.sense, ...ZERO_SENSE].slice(0, SENSE_MAX_COUNT));
+    return DSTAT.CE | DSTAT.DE | extra | (sr.dstat ?? 0);
   }
 
   /** Record a unit check with sense byte 0 (and optional further bytes). */

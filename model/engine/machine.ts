@@ -279,19 +279,26 @@ export class Machine {
     const id = this.actionKind(kind);
     const time = this.state.time + delay;
     if (q.head + q.len === q.time.length) this.makeRoom();
-    // after the last action not later than `time` (the common case: at the end)
-    let k = q.len;
-    while (k > 0 && q.time[q.head + k - 1] > time) k--;
-    if (k === q.len && !j.recording) {
-      // lean runs (nothing to note): the common case, at the end, stored directly (issue 12: one
-      // schedule per CCW); the same element and length putAction and the journaled path write
-      const e = q.head + k;
-      q.time[e] = time;
-      q.kind[e] = id;
-      q.arg[e] = arg;
-      q.len = k + 1;
+    const end = q.head + q.len;
+    if (!j.recording && (q.len === 0 || q.time[end - 1] <= time)) {
+      // lean runs (nothing to note), at the end (no action later than `time`): stored directly,
+      // the same element and length as `insert` writes (issue 12: one schedule per CCW; the rest
+      // in its own method keeps this one small enough to inline)
+      q.time[end] = time;
+      q.kind[end] = id;
+      q.arg[end] = arg;
+      q.len++;
       return;
     }
+    this.insert(id, arg, time);
+  }
+
+  /** `schedule`'s journaled or in-between case: after the last action not later than `time`. */
+  private insert(id: number, arg: number, time: number): void {
+    const q = this.q;
+    const j = this.journal;
+    let k = q.len;
+    while (k > 0 && q.time[q.head + k - 1] > time) k--;
     for (let i = q.len; i > k; i--) this.putAction(q.head + i, q.time[q.head + i - 1], q.kind[q.head + i - 1], q.arg[q.head + i - 1]);
     this.putAction(q.head + k, time, id, arg);
     j.noteNum(q, 'len', q.len, q.len + 1);
