@@ -23,6 +23,7 @@ const F_FCTL = FIELD['scsw.fctl'];
 const F_ACTL = FIELD['scsw.actl'];
 const F_LPUM = FIELD['pmcw.lpum'];
 const F_PNOM = FIELD['pmcw.pnom'];
+const F_COUNT = FIELD['scsw.count'];
 
 export const CHANNEL_ACTION = 'channel';
 /** Virtual time from an accepted instruction to the channel picking the subchannel up. */
@@ -460,7 +461,7 @@ function executeCommand(core: CssCore, sch: number, st: ChanState, dev: Device, 
   }
   const moved = moved0 + n;
   const residual = ccw.count - n;
-  s.set(sch, FIELD['scsw.count'], residual);
+  s.setField(sch, F_COUNT, residual);
   // Does the device have more data to give (input) or take (output)? Infinite acceptance takes
   // whatever the CCWs give, so it keeps data chaining going but never means "incorrect length".
   const wantsMore = op.kind === 'input' ? moved < op.data.length : op.kind === 'output' ? moved < op.accept : false;

@@ -120,7 +120,11 @@ export class SchibStore {
   }
 
   set(sch: number, f: SchibFieldRef, value: number): void {
-    const a = f instanceof SchibAccess ? f : access(f);
+    this.setField(sch, f instanceof SchibAccess ? f : access(f), value);
+  }
+
+  /** `set` of a field by its accessor (the channel's per-CCW store: no name path to inline, issue 12). */
+  setField(sch: number, a: SchibAccess, value: number): void {
     if (!fits(value, a.max)) checkFits(a.def, value);
     const i = sch * SCHIB_WORDS + a.word;
     this.store(i, ((this.words[i] & ~a.mask) | ((value << a.shift) & a.mask)) >>> 0);

@@ -150,8 +150,13 @@ export class Device {
   // loops, not find(): no closure per command (every CCW asks, issue 12)
   rule(cmd: number): CommandRule | undefined {
     // the rules are fixed per device: the last command's rule is answered again without a
-    // search (a channel program asks at begin and at end of every command, issue 12)
-    if (cmd === this.lastCmd) return this.lastRule;
+    // search (a channel program asks at begin and at end of every command, issue 12); the
+    // search in its own method keeps this small enough to inline
+    return cmd === this.lastCmd ? this.lastRule : this.findRule(cmd);
+  }
+
+  /** rule()'s search: the common rules, then the device type's; remembered as the last answer. */
+  private findRule(cmd: number): CommandRule | undefined {
     let found: CommandRule | undefined;
     for (let i = 0; i < COMMON_RULES.length && !found; i++) if (COMMON_RULES[i].match(cmd)) found = COMMON_RULES[i];
     const rules = this.rules;
