@@ -1,7 +1,7 @@
 /**
  * What the channel's hot path computes once (issue 12) is computed again whenever it can change:
  * SSCH's SCSW word 0 folded once per frozen ORB (instructions.ts `sschScsw0`), the lean action
- * queue's direct push and pop (machine.ts), the one-read SCSW words of a CCW and of the ending
+ * queue's direct push and pop (engine/actionQueue.ts), the one-read SCSW words of a CCW and of the ending
  * status, `GuestMemory.inRange` in its inlinable form. Each test runs journaled and lean.
  */
 import * as assert from 'node:assert/strict';
@@ -139,7 +139,7 @@ describe('css hot path (issue 12): values computed once are recomputed when they
       assert.deepEqual([f(l, 'scsw.stctl'), f(l, 'scsw.cstat'), f(l, 'scsw.cpa')], [0x17, 0x20, 0x10008]);
     });
 
-    it(`${mode}: the action queue holds what a journaled queue holds after every push and pop (machine.ts)`, () => {
+    it(`${mode}: the action queue holds what a journaled queue holds after every push and pop (actionQueue.ts)`, () => {
       const ref = new Machine();
       const m = new Machine();
       if (lean) m.setLean();
