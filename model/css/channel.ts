@@ -9,7 +9,7 @@ import { channelThread, schNo } from '../engine/ids';
 import { CCW_FLAG, CMD, decodeCcwInto, isInput, commandClass, type Ccw } from './ccw';
 import type { Device, DeviceOp } from '../devices/device';
 import { beginCommand, endCommand, holdCommand, NO_BYTES, setCcws, setCur, setDelayedAt, setLastTic, setNext, setNoData, type ChanState, type CssCore } from './context';
-import { dataSegments, gather, NO_DATA, scatter, type Segment } from './idaw';
+import { dataSegments, gather, NO_DATA, scatter } from './idaw';
 import { selectPath } from './paths';
 import { ACTL, CSTAT, DSTAT, FCTL, STCTL, STCTL_ALERT_END, STCTL_DEFERRED_CC3, STCTL_NORMAL } from './status';
 import { clearFunction, emitStatus, endStatus, haltFunction } from './functions';
@@ -17,6 +17,7 @@ import { addressLimitProblem } from './facilities';
 import { channelAccess } from './storageAccess';
 import { SCSW_WORD } from './fields';
 import { FIELD } from './schib';
+import { dataAccessible, peekData, segmentAddr, transferData } from './transfer';
 
 // The SCHIB fields every CCW reads, resolved once (schib.ts FIELD)
 const F_FCTL = FIELD['scsw.fctl'];
@@ -336,20 +337,6 @@ function suspend(core: CssCore, sch: number, addr: number): void {
 }
 
 /**
- * The CCW's data area as a device may read it before it answers (devices/device.ts `DataPeek`,
- * virtio-ccw's control blocks): bytes within the CCW count only, undefined where they cannot be
- * reached. Reading has no side effect; the transfer itself still follows the channel rules. One
- * peek function per channel subsystem reads the CCW of the command starting (`core.peekCcw`, set
- * around `dev.begin`): no closure per command (issue 12).
- */
-export function peekData(core: CssCore, offset: number, length: number): readonly number[] | undefined {
-  const ccw = core.peekCcw;
-  if (ccw === undefined || offset < 0 || length <= 0 || offset + length > ccw.count) return undefined;
-  const seg = dataSegments(core.mem, ccw, core.chan.get(core.peekSch)!.orb, offset + length);
-  return seg.ok ? gather(core.mem, seg.segments).slice(offset) : undefined;
-}
-
-/**
  * Execute the command of one CCW: start it at the device (unless data chaining continues one,
  * css §3.4), move its data, then end it or chain. What the device does (`op`), the bytes moved
  * and the output gathered are local; they go into the subchannel's ChanState only when data
@@ -497,49 +484,4 @@ function executeCommand(core: CssCore, sch: number, st: ChanState, dev: Device, 
     return;
   }
   endStatus(core, sch, { stctl: STCTL_NORMAL, dstat, cstat: 0, cpa });
-}
-
-/** css §11.7: bytes of the segments, in transfer order, before the first frame failing the ORB key. */
-function dataAccessible(core: CssCore, key: number, segments: readonly Segment[], access: 'fetch' | 'store'): number {
-  let ok = 0;
-  for (const g of segments) {
-    const n = channelAccess(core.mem, key, g.addr, g.len, access);
-    ok += n;
-    if (n < g.len) break;
-  }
-  return ok;
-}
-
-/** Absolute address of byte `offset` of a segment list (the first protected byte, for the trace). */
-function segmentAddr(segments: readonly Segment[], offset: number): number {
-  let left = offset;
-  for (const g of segments) {
-    if (left < g.len) return g.addr + left;
-    left -= g.len;
-  }
-  return segments[segments.length - 1].addr;
-}
-
-/** Move the first `count` bytes of a partially protected transfer (css §11.7, HERC-z). */
-function transferData(core: CssCore, sch: number, op: DeviceOp, from: number, count: number, segments: readonly Segment[]): void {
-  const part: Segment[] = [];
-  let left = count;
-  for (const g of segments) {
-    if (left <= 0) break;
-    part.push({ addr: g.addr, len: Math.min(g.len, left) });
-    left -= g.len;
-  }
-  if (op.kind === 'input') {
-    const bytes = op.data.slice(from, from + count);
-    core.m.within('ccw_dstream_write', () => {
-      scatter(core.mem, part, bytes);
-      core.m.emit({ kind: 'ccw.data', sch, addr: part[0].addr, count, write: false, bytes: bytes.slice() }, 'instruction');
-    });
-  } else {
-    const bytes = gather(core.mem, part);
-    // the command ends with the protection check: the bytes reach no device (dev.end is not called)
-    core.m.within('ccw_dstream_read', () => {
-      core.m.emit({ kind: 'ccw.data', sch, addr: part[0].addr, count, write: true, bytes }, 'instruction');
-    });
-  }
 }

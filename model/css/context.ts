@@ -205,7 +205,7 @@ export class CssCore {
   ccwLineResolver: (addr: number) => number | undefined = () => undefined;
   /**
    * The CCW (and subchannel) of the command a device is starting, readable through `peek` while
-   * `dev.begin` runs (channel.ts `peekData`); undefined otherwise. Not model state.
+   * `dev.begin` runs (transfer.ts `peekData`); undefined otherwise. Not model state.
    */
   peekCcw: Ccw | undefined = undefined;
   /**
