@@ -94,8 +94,11 @@ const CCW_POS: readonly (readonly CcwPos[])[] = [0, 1].map((fmt) =>
     return { word: d.word, shift: fieldShift(d), max: fieldMax(d) };
   }));
 
-/** What `extract` gives for the field at `p` (css/fields.ts), from the two CCW words. */
-const ccwField = (p: CcwPos, w0: number, w1: number): number => (((p.word === 0 ? w0 : w1) >>> p.shift) & p.max) >>> 0;
+/**
+ * What `extract` gives for the field at `p` (css/fields.ts), from the CCW word that holds it
+ * (`word` = the field's `p.word`: the caller picks it, which keeps this small enough to inline).
+ */
+const ccwField = (p: CcwPos, word: number): number => ((word >>> p.shift) & p.max) >>> 0;
 
 /**
  * Decode the 8 bytes at a CCW address. Format 0 is translated to the format-1 view; a format-0
@@ -112,10 +115,10 @@ export function decodeCcw(w0: number, w1: number, fmt: 0 | 1): Ccw {
  */
 export function decodeCcwInto(out: Ccw, w0: number, w1: number, fmt: 0 | 1): Ccw {
   const p = CCW_POS[fmt]; // indexed, not destructured: no iterator per CCW
-  out.cmd = ccwField(p[0], w0, w1);
-  out.flags = ccwField(p[1], w0, w1);
-  out.count = ccwField(p[2], w0, w1);
-  out.cda = ccwField(p[3], w0, w1);
+  out.cmd = ccwField(p[0], p[0].word === 0 ? w0 : w1);
+  out.flags = ccwField(p[1], p[1].word === 0 ? w0 : w1);
+  out.count = ccwField(p[2], p[2].word === 0 ? w0 : w1);
+  out.cda = ccwField(p[3], p[3].word === 0 ? w0 : w1);
   out.fmt = fmt;
   out.raw[0] = w0 >>> 0;
   out.raw[1] = w1 >>> 0;

@@ -9,7 +9,7 @@ import { channelThread, schNo } from '../engine/ids';
 import { CCW_FLAG, CMD, decodeCcwInto, isInput, commandClass, type Ccw } from './ccw';
 import type { Device, DeviceOp } from '../devices/device';
 import { beginCommand, endCommand, holdCommand, NO_BYTES, setCcws, setCur, setDelayedAt, setLastTic, setNext, setNoData, type ChanState, type CssCore } from './context';
-import { dataSegments, gather, scatter, type Segment } from './idaw';
+import { dataSegments, gather, NO_DATA, scatter } from './idaw';
 import { selectPath } from './paths';
 import { ACTL, CSTAT, DSTAT, FCTL, STCTL, STCTL_ALERT_END, STCTL_DEFERRED_CC3, STCTL_NORMAL } from './status';
 import { clearFunction, emitStatus, endStatus, haltFunction } from './functions';
@@ -17,6 +17,14 @@ import { addressLimitProblem } from './facilities';
 import { channelAccess } from './storageAccess';
 import { SCSW_WORD } from './fields';
 import { FIELD } from './schib';
+import { dataAccessible, peekData, segmentAddr, transferData } from './transfer';
+
+// The SCHIB fields every CCW reads, resolved once (schib.ts FIELD)
+const F_FCTL = FIELD['scsw.fctl'];
+const F_ACTL = FIELD['scsw.actl'];
+const F_LPUM = FIELD['pmcw.lpum'];
+const F_PNOM = FIELD['pmcw.pnom'];
+const F_COUNT = FIELD['scsw.count'];
 
 export const CHANNEL_ACTION = 'channel';
 /** Virtual time from an accepted instruction to the channel picking the subchannel up. */
@@ -93,12 +101,14 @@ export function doSubchannelWork(core: CssCore, sch: number): void {
   const thread = m.enterThread(channelThread(schNo(sch)));
   const outer = m.enter('do_subchannel_work_virtual');
   try {
-    const fctl = core.schib.get(sch, FIELD['scsw.fctl']);
+    // FCTL and ACTL are both in SCSW word 0 (css §1.3): one read per CCW (issue 12)
+    const w0 = core.schib.word(sch, F_FCTL.word);
+    const fctl = F_FCTL.of(w0);
     if (fctl & FCTL.CLEAR) clearFunction(core, sch);
     else if (fctl & FCTL.HALT) haltFunction(core, sch);
     else if (fctl & FCTL.START) {
       m.enter('sch_handle_start_func_virtual'); // left with the outer frame, below
-      startFunction(core, sch);
+      startFunction(core, sch, F_ACTL.word === F_FCTL.word ? F_ACTL.of(w0) : core.schib.get(sch, F_ACTL));
     }
   } finally {
     m.leave(outer);
@@ -106,9 +116,9 @@ export function doSubchannelWork(core: CssCore, sch: number): void {
   }
 }
 
-function startFunction(core: CssCore, sch: number): void {
+/** The start function's next step; `actl` is SCSW.ACTL as doSubchannelWork read it. */
+function startFunction(core: CssCore, sch: number, actl: number): void {
   const s = core.schib;
-  const actl = s.get(sch, FIELD['scsw.actl']);
   if (actl & ACTL.RESUME_PEND) {
     // css §5.3 RSCH: the suspended program continues with the CCW that carried the S flag.
     s.set(sch, FIELD['scsw.actl'], (actl & ~(ACTL.RESUME_PEND | ACTL.SUSPENDED)) | ACTL.SCH_ACTIVE | ACTL.DEV_ACTIVE);
@@ -133,9 +143,10 @@ function beginStart(core: CssCore, sch: number): void {
   let w = s.put(w2, s.word(sch, w2), FIELD['scsw.dstat'], 0);
   w = s.put(w2, w, FIELD['scsw.cstat'], 0);
   s.setWord(sch, w2, s.put(w2, w, FIELD['scsw.count'], 0));
-  const choice = selectPath(st.orb.lpm, s.get(sch, FIELD['pmcw.pim']), s.get(sch, FIELD['pmcw.pam']),
-    (i) => core.pathWorks(sch, i));
-  s.set(sch, FIELD['pmcw.pnom'], choice.pnom);
+  const choice = selectPath(st.orb.lpm, s.get(sch, FIELD['pmcw.pim']), s.get(sch, FIELD['pmcw.pam']), core, sch);
+  // PNOM and LPUM are PMCW word 2 (css §1.1): built here, stored once below (issue 12)
+  const p2 = F_PNOM.word;
+  const pmcw2 = s.put(p2, s.word(sch, p2), F_PNOM, choice.pnom);
   if (choice.pnom) {
     s.set(sch, FIELD['pmcw.pom'], s.get(sch, FIELD['pmcw.pom']) & ~choice.pnom);
     s.set(sch, FIELD['scsw.pno'], 1);
@@ -146,6 +157,7 @@ function beginStart(core: CssCore, sch: number): void {
     // pending: ACTL start pending is reset, nothing else active (architecture; QEMU's emulated
     // CSS leaves start pending set — a quirk, issue 11). DSTAT/CSTAT stay 0 (not meaningful
     // with cc 3, css §1.3 validity table); PNO/PNOM as path selection found them.
+    s.setWord(sch, p2, pmcw2);
     s.set(sch, FIELD['scsw.actl'], s.get(sch, FIELD['scsw.actl']) & ~ACTL.START_PEND);
     s.set(sch, FIELD['scsw.cc'], 3);
     s.set(sch, FIELD['scsw.stctl'], STCTL_DEFERRED_CC3);
@@ -153,7 +165,7 @@ function beginStart(core: CssCore, sch: number): void {
     core.injectIo(sch);
     return;
   }
-  s.set(sch, FIELD['pmcw.lpum'], choice.lpum);
+  s.setWord(sch, p2, s.put(p2, pmcw2, F_LPUM, choice.lpum));
   s.set(sch, FIELD['scsw.actl'], (s.get(sch, FIELD['scsw.actl']) & ~ACTL.START_PEND) | ACTL.SCH_ACTIVE | ACTL.DEV_ACTIVE);
   if (core.m.listens('sch.start')) core.m.emit({ kind: 'sch.start', sch, lpum: choice.lpum }, 'instruction');
   else core.m.unheard(); // not built when nobody records or reads it (issue 12)
@@ -205,19 +217,24 @@ function fetchAndRun(core: CssCore, sch: number): void {
   const addr = st.next;
   const fmt = st.fmt;
   const chaining = st.cmd >= 0;
-  const lpum = core.schib.get(sch, FIELD['pmcw.lpum']);
-  if (lpum && core.pathFailures.size !== 0 && (core.pathFailures.get(sch) ?? 0) & lpum) return deviceLost(core, sch, lpum);
+  if (core.pathFailures.size !== 0) {
+    const lpum = core.schib.get(sch, F_LPUM);
+    if (lpum && (core.pathFailures.get(sch) ?? 0) & lpum) return deviceLost(core, sch, lpum);
+  }
   if (addr === 0) return programCheck(core, sch, addr, 'CCW address 0');
   if ((addr & (fmt === 1 ? 0x80000007 : 0xff000007)) !== 0 || addr > 0xffffffff) {
     return programCheck(core, sch, addr, `CCW address 0x${addr.toString(16)} not doubleword aligned or beyond the ${fmt === 1 ? '31' : '24'}-bit limit`);
   }
-  const w0 = core.mem.readU32(addr);
-  const w1 = core.mem.readU32(addr + 4);
+  const mem = core.mem;
+  // readU32, not the bytes: vfio-ccw's host memory (hostmem.ts) answers undefined for a frame
+  // nothing backs, inside its range
+  const w0 = mem.readU32(addr);
+  const w1 = mem.readU32(addr + 4);
   // [unverified: chosen program check for a CCW outside guest memory]
   if (w0 === undefined || w1 === undefined) return programCheck(core, sch, addr, `CCW at 0x${addr.toString(16)} is outside guest memory`);
   // css §11.7: the CCW fetch (also after a TIC) is checked against the ORB key, after validity
-  if (channelAccess(core.mem, st.orb.key, addr, 8, 'fetch') < 8) {
-    return protectionCheck(core, sch, addr, `CCW fetch at 0x${addr.toString(16)}: ORB key ${st.orb.key} does not match the fetch-protected frame's key 0x${core.mem.storageKey(addr).toString(16)}`);
+  if (channelAccess(mem, st.orb.key, addr, 8, 'fetch') < 8) {
+    return protectionCheck(core, sch, addr, `CCW fetch at 0x${addr.toString(16)}: ORB key ${st.orb.key} does not match the fetch-protected frame's key 0x${mem.storageKey(addr).toString(16)}`);
   }
   const ccw = decodeCcwInto(core.fetched, w0, w1, fmt);
   // the subchannel's device and channel state are looked up once per CCW (issue 12)
@@ -320,20 +337,6 @@ function suspend(core: CssCore, sch: number, addr: number): void {
 }
 
 /**
- * The CCW's data area as a device may read it before it answers (devices/device.ts `DataPeek`,
- * virtio-ccw's control blocks): bytes within the CCW count only, undefined where they cannot be
- * reached. Reading has no side effect; the transfer itself still follows the channel rules. One
- * peek function per channel subsystem reads the CCW of the command starting (`core.peekCcw`, set
- * around `dev.begin`): no closure per command (issue 12).
- */
-export function peekData(core: CssCore, offset: number, length: number): readonly number[] | undefined {
-  const ccw = core.peekCcw;
-  if (ccw === undefined || offset < 0 || length <= 0 || offset + length > ccw.count) return undefined;
-  const seg = dataSegments(core.mem, ccw, core.chan.get(core.peekSch)!.orb, offset + length);
-  return seg.ok ? gather(core.mem, seg.segments).slice(offset) : undefined;
-}
-
-/**
  * Execute the command of one CCW: start it at the device (unless data chaining continues one,
  * css §3.4), move its data, then end it or chain. What the device does (`op`), the bytes moved
  * and the output gathered are local; they go into the subchannel's ChanState only when data
@@ -391,7 +394,8 @@ function executeCommand(core: CssCore, sch: number, st: ChanState, dev: Device, 
   let n = 0;
   if (op.kind === 'input') n = Math.min(ccw.count, op.data.length - moved0);
   else if (op.kind === 'output') n = Math.min(ccw.count, op.accept - moved0);
-  const backward = commandClass(cmd) === 'read-backward';
+  // only a transfer has a direction (every use below needs n > 0): no class lookup per NOP
+  const backward = n > 0 && commandClass(cmd) === 'read-backward';
   // `beginCommand` (ChanState.cmd := cmd) before each event while the command is in progress, so
   // a stop there shows it; a command that emits nothing before it ends (NOP) journals no cmd
   if (backward && n > 0 && (ccw.flags & CCW_FLAG.IDA)) {
@@ -400,7 +404,8 @@ function executeCommand(core: CssCore, sch: number, st: ChanState, dev: Device, 
   }
   // [unverified: chosen PoP behaviour — read backward: the CDA designates the rightmost byte;
   //  the n bytes received are stored at descending addresses CDA, CDA−1, … (reference silent)]
-  const seg = dataSegments(core.mem, backward ? { ...ccw, cda: ccw.cda - n + 1 } : ccw, orb, n);
+  // no bytes: the empty stream dataSegments gives, without the call (every NOP, issue 12)
+  const seg = n === 0 ? NO_DATA : dataSegments(core.mem, backward ? { ...ccw, cda: ccw.cda - n + 1 } : ccw, orb, n);
   if (!seg.ok) {
     beginCommand(j, st, cmd);
     return seg.protection ? protectionCheck(core, sch, addr, seg.reason) : programCheck(core, sch, addr, seg.reason, seg.ref);
@@ -443,7 +448,7 @@ function executeCommand(core: CssCore, sch: number, st: ChanState, dev: Device, 
   }
   const moved = moved0 + n;
   const residual = ccw.count - n;
-  s.set(sch, FIELD['scsw.count'], residual);
+  s.setField(sch, F_COUNT, residual);
   // Does the device have more data to give (input) or take (output)? Infinite acceptance takes
   // whatever the CCWs give, so it keeps data chaining going but never means "incorrect length".
   const wantsMore = op.kind === 'input' ? moved < op.data.length : op.kind === 'output' ? moved < op.accept : false;
@@ -479,49 +484,4 @@ function executeCommand(core: CssCore, sch: number, st: ChanState, dev: Device, 
     return;
   }
   endStatus(core, sch, { stctl: STCTL_NORMAL, dstat, cstat: 0, cpa });
-}
-
-/** css §11.7: bytes of the segments, in transfer order, before the first frame failing the ORB key. */
-function dataAccessible(core: CssCore, key: number, segments: readonly Segment[], access: 'fetch' | 'store'): number {
-  let ok = 0;
-  for (const g of segments) {
-    const n = channelAccess(core.mem, key, g.addr, g.len, access);
-    ok += n;
-    if (n < g.len) break;
-  }
-  return ok;
-}
-
-/** Absolute address of byte `offset` of a segment list (the first protected byte, for the trace). */
-function segmentAddr(segments: readonly Segment[], offset: number): number {
-  let left = offset;
-  for (const g of segments) {
-    if (left < g.len) return g.addr + left;
-    left -= g.len;
-  }
-  return segments[segments.length - 1].addr;
-}
-
-/** Move the first `count` bytes of a partially protected transfer (css §11.7, HERC-z). */
-function transferData(core: CssCore, sch: number, op: DeviceOp, from: number, count: number, segments: readonly Segment[]): void {
-  const part: Segment[] = [];
-  let left = count;
-  for (const g of segments) {
-    if (left <= 0) break;
-    part.push({ addr: g.addr, len: Math.min(g.len, left) });
-    left -= g.len;
-  }
-  if (op.kind === 'input') {
-    const bytes = op.data.slice(from, from + count);
-    core.m.within('ccw_dstream_write', () => {
-      scatter(core.mem, part, bytes);
-      core.m.emit({ kind: 'ccw.data', sch, addr: part[0].addr, count, write: false, bytes: bytes.slice() }, 'instruction');
-    });
-  } else {
-    const bytes = gather(core.mem, part);
-    // the command ends with the protection check: the bytes reach no device (dev.end is not called)
-    core.m.within('ccw_dstream_read', () => {
-      core.m.emit({ kind: 'ccw.data', sch, addr: part[0].addr, count, write: true, bytes }, 'instruction');
-    });
-  }
 }

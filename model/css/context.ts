@@ -92,14 +92,16 @@ export function startProgram(core: CssCore, sch: number, orb: Readonly<OrbFields
 }
 
 // Journaled setters of ChanState, one per field so each write has a constant key: the journal
-// records the numbers (`noteNum`, nothing when not recording) and the setter stores them.
+// records the numbers (`noteNum`) and the setter stores them. Not recording (lean runs), noteNum
+// would only return: it is not called, so V8 does not inline it into the channel's hot path
+// (issue 12: every CCW sets `cur`, `ccws` and `next`).
 export function setNext(j: Journal, st: ChanState, v: number): void {
-  j.noteNum(st, 'next', st.next, v);
+  if (j.recording) j.noteNum(st, 'next', st.next, v);
   st.next = v;
 }
 
 export function setCur(j: Journal, st: ChanState, v: number): void {
-  j.noteNum(st, 'cur', st.cur, v);
+  if (j.recording) j.noteNum(st, 'cur', st.cur, v);
   st.cur = v;
 }
 
@@ -109,23 +111,23 @@ export function setLastTic(j: Journal, st: ChanState, v: boolean): void {
 }
 
 export function setNoData(j: Journal, st: ChanState, v: number): void {
-  j.noteNum(st, 'noData', st.noData, v);
+  if (j.recording) j.noteNum(st, 'noData', st.noData, v);
   st.noData = v;
 }
 
 export function setDelayedAt(j: Journal, st: ChanState, v: number): void {
-  j.noteNum(st, 'delayedAt', st.delayedAt, v);
+  if (j.recording) j.noteNum(st, 'delayedAt', st.delayedAt, v);
   st.delayedAt = v;
 }
 
 export function setCcws(j: Journal, st: ChanState, v: number): void {
-  j.noteNum(st, 'ccws', st.ccws, v);
+  if (j.recording) j.noteNum(st, 'ccws', st.ccws, v);
   st.ccws = v;
 }
 
 /** The command `cmd` is in progress (css §3.2), shown at the stop of the event that follows. */
 export function beginCommand(j: Journal, st: ChanState, cmd: number): void {
-  j.noteNum(st, 'cmd', st.cmd, cmd);
+  if (j.recording) j.noteNum(st, 'cmd', st.cmd, cmd);
   st.cmd = cmd;
 }
 
@@ -146,7 +148,11 @@ export function holdCommand(j: Journal, st: ChanState, cmd: number, op: DeviceOp
 
 /** No command in progress (it ended, or a check, halt or clear ended it). */
 export function endCommand(j: Journal, st: ChanState): void {
-  if (st.cmd === -1 && st.op === undefined && st.moved === 0 && st.out === NO_BYTES) return;
+  // nothing in progress (every NOP): the test alone, small enough to inline (issue 12)
+  if (st.cmd !== -1 || st.op !== undefined || st.moved !== 0 || st.out !== NO_BYTES) clearCommand(j, st);
+}
+
+function clearCommand(j: Journal, st: ChanState): void {
   if (!j.recording) {
     st.cmd = -1;
     st.op = undefined;
@@ -199,7 +205,7 @@ export class CssCore {
   ccwLineResolver: (addr: number) => number | undefined = () => undefined;
   /**
    * The CCW (and subchannel) of the command a device is starting, readable through `peek` while
-   * `dev.begin` runs (channel.ts `peekData`); undefined otherwise. Not model state.
+   * `dev.begin` runs (transfer.ts `peekData`); undefined otherwise. Not model state.
    */
   peekCcw: Ccw | undefined = undefined;
   /**
@@ -250,7 +256,11 @@ export class CssCore {
   injectIo(sch: number): void {
     const mark = this.m.enter('css_inject_io_interrupt');
     try {
-      if (this.schib.get(sch, FIELD['pmcw.ena']) === 1) this.irq.queue(sch, this.schib.get(sch, FIELD['pmcw.isc']));
+      // ENA and ISC: PMCW word 1 (css §1.1), read once
+      const ena = FIELD['pmcw.ena'];
+      const isc = FIELD['pmcw.isc'];
+      const w = this.schib.word(sch, ena.word);
+      if (ena.of(w) === 1) this.irq.queue(sch, isc.word === ena.word ? isc.of(w) : this.schib.get(sch, isc));
     } finally {
       this.m.leave(mark);
     }

@@ -9,6 +9,11 @@ import { monitorEnd } from './facilities';
 import { SCSW_WORD } from './fields';
 import { FIELD } from './schib';
 
+const F_STCTL = FIELD['scsw.stctl'];
+const F_ACTL = FIELD['scsw.actl'];
+const F_DSTAT = FIELD['scsw.dstat'];
+const F_CSTAT = FIELD['scsw.cstat'];
+
 export interface EndStatus {
   stctl: number;
   dstat: number;
@@ -36,16 +41,18 @@ export function emitStatus(core: CssCore, sch: number): void {
  */
 export function endStatus(core: CssCore, sch: number, e: EndStatus): void {
   const s = core.schib;
-  const old = s.get(sch, FIELD['scsw.stctl']);
-  const keep = old & STCTL.PENDING ? old & STCTL.INTERMEDIATE : 0;
-  const pci = old & STCTL.PENDING ? s.get(sch, FIELD['scsw.cstat']) & CSTAT.PCI : 0;
-  // one store per SCSW word (issue 12): ACTL and STCTL share word 0, DSTAT and CSTAT word 2
+  // one read and one store per SCSW word (issue 12): ACTL and STCTL share word 0, DSTAT and
+  // CSTAT word 2
   const w0 = SCSW_WORD;
   const w2 = SCSW_WORD + 2;
-  let w = s.put(w0, s.word(sch, w0), FIELD['scsw.actl'], s.get(sch, FIELD['scsw.actl']) & ~(ACTL.START_PEND | ACTL.SCH_ACTIVE | ACTL.DEV_ACTIVE));
-  s.setWord(sch, w0, s.put(w0, w, FIELD['scsw.stctl'], e.stctl | keep));
-  w = s.put(w2, s.word(sch, w2), FIELD['scsw.dstat'], e.dstat);
-  s.setWord(sch, w2, s.put(w2, w, FIELD['scsw.cstat'], e.cstat | pci));
+  const word0 = s.word(sch, w0);
+  const word2 = s.word(sch, w2);
+  const old = F_STCTL.of(word0);
+  const keep = old & STCTL.PENDING ? old & STCTL.INTERMEDIATE : 0;
+  const pci = old & STCTL.PENDING ? F_CSTAT.of(word2) & CSTAT.PCI : 0;
+  const w = s.put(w0, word0, F_ACTL, F_ACTL.of(word0) & ~(ACTL.START_PEND | ACTL.SCH_ACTIVE | ACTL.DEV_ACTIVE));
+  s.setWord(sch, w0, s.put(w0, w, F_STCTL, e.stctl | keep));
+  s.setWord(sch, w2, s.put(w2, s.put(w2, word2, F_DSTAT, e.dstat), F_CSTAT, e.cstat | pci));
   s.set(sch, FIELD['scsw.cpa'], e.cpa >>> 0);
   monitorEnd(core, sch);
   emitStatus(core, sch);

@@ -32,7 +32,7 @@ export type StreamResult =
 const fail = (reason: string, ref = 'css §3.6'): StreamResult => ({ ok: false, reason, ref });
 
 /** The stream of a transfer of no bytes (every NOP), shared and frozen: readers only read it. */
-const NO_DATA: StreamResult = Object.freeze({ ok: true, segments: Object.freeze([]) as unknown as Segment[], idaws: Object.freeze([]) as unknown as number[] });
+export const NO_DATA: StreamResult = Object.freeze({ ok: true, segments: Object.freeze([]) as unknown as Segment[], idaws: Object.freeze([]) as unknown as number[] });
 
 /** Addressing limit of the CCW format: 2^31 (format 1) or 2^24 (format 0), css §3.6. */
 export function addressLimit(fmt: 0 | 1): number {
@@ -44,8 +44,8 @@ export function addressLimit(fmt: 0 | 1): number {
  * device ended early): only the IDAWs the transfer touches are fetched.
  */
 export function dataSegments(mem: GuestMemory, ccw: Ccw, orb: { c64: number; i2k: number; key?: number }, n: number): StreamResult {
-  const limit = addressLimit(ccw.fmt);
   if (n === 0) return NO_DATA;
+  const limit = addressLimit(ccw.fmt);
   if (!(ccw.flags & CCW_FLAG.IDA)) {
     if (ccw.cda + n > limit) return fail(`data area 0x${ccw.cda.toString(16)}+${n} exceeds the ${ccw.fmt === 1 ? '31' : '24'}-bit limit`);
     // [unverified: chosen program check for a data area outside guest memory (PoP "location not

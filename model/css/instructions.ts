@@ -121,6 +121,43 @@ export function ssch(core: CssCore, sid: number, orb: OrbFields, orbAddr?: numbe
   }
 }
 
+/**
+ * What SSCH stores in SCSW word 0 besides ACTL (css §1.3: the ORB's flags are valid with FCTL
+ * start; css §5.3: deferred cc, ZCC, ECTL and PNO reset; FCTL := start): field → value.
+ */
+const SSCH_SCSW0: ReadonlyArray<readonly [SchibFieldName, (orb: OrbFields) => number]> = [
+  ['scsw.key', (o) => o.key], ['scsw.sctl', (o) => o.spnd], ['scsw.eswf', () => 0], ['scsw.cc', () => 0],
+  ['scsw.fmt', (o) => o.fmt], ['scsw.pfch', (o) => o.pfch], ['scsw.isic', (o) => o.isic], ['scsw.alcc', (o) => o.alcc],
+  ['scsw.ssi', (o) => o.ssic], ['scsw.zcc', () => 0], ['scsw.ectl', () => 0], ['scsw.pno', () => 0],
+  ['scsw.fctl', () => FCTL.START],
+];
+
+type SchibFieldName = keyof typeof FIELD;
+
+/**
+ * SSCH_SCSW0 for `orb` as the bits of its fields (`mask`) and their values (`bits`), made with
+ * `put` (so checked as every field store is). The last ORB's pair is kept: the scenario runner
+ * reuses one frozen ORB per statement (issue 12: a loop's SSCH folded 13 fields each time), and a
+ * frozen ORB cannot change; any other ORB is folded again.
+ */
+const LAST_SSCH: { orb: OrbFields | undefined; mask: number; bits: number } = { orb: undefined, mask: 0, bits: 0 };
+
+function sschScsw0(s: SchibStore, orb: OrbFields): { mask: number; bits: number } {
+  const last = LAST_SSCH;
+  if (last.orb === orb) return last;
+  let mask = 0;
+  let bits = 0;
+  for (const [name, value] of SSCH_SCSW0) {
+    const a = FIELD[name];
+    mask |= a.mask;
+    bits = s.put(SCSW_WORD, bits, a, value(orb));
+  }
+  last.orb = Object.isFrozen(orb) ? orb : undefined;
+  last.mask = mask >>> 0;
+  last.bits = bits;
+  return last;
+}
+
 /** QEMU `css_do_ssch`: the condition code, and on cc 0 the start function made pending. */
 function doSsch(core: CssCore, sch: number, orb: OrbFields): number {
   const s = core.schib;
@@ -129,27 +166,14 @@ function doSsch(core: CssCore, sch: number, orb: OrbFields): number {
   if (core.statusPending(sch)) return 1;
   if (s.get(sch, FIELD['scsw.fctl']) !== 0) return 2;
   // a frozen ORB (the scenario runner's, cached per statement) is kept as it is, else copied
-  startProgram(core, sch, Object.isFrozen(orb) ? orb : Object.freeze({ ...orb }));
+  // (the ORB LAST_SSCH holds is frozen: no isFrozen test for a loop's SSCH)
+  startProgram(core, sch, orb === LAST_SSCH.orb || Object.isFrozen(orb) ? orb : Object.freeze({ ...orb }));
   s.set(sch, FIELD['pmcw.intparm'], orb.intparm >>> 0);
-  // SCSW word 0 flags from the ORB (css §1.3: valid with FCTL start); deferred cc, ZCC, ECTL, PNO
-  // reset; built field by field and stored once (one journal entry, issue 12)
+  // SCSW word 0 from the ORB (SSCH_SCSW0) and ACTL start pending, stored once (one journal entry)
   const W = SCSW_WORD;
-  let w = s.word(sch, W);
-  w = s.put(W, w, FIELD['scsw.key'], orb.key);
-  w = s.put(W, w, FIELD['scsw.sctl'], orb.spnd);
-  w = s.put(W, w, FIELD['scsw.eswf'], 0);
-  w = s.put(W, w, FIELD['scsw.cc'], 0);
-  w = s.put(W, w, FIELD['scsw.fmt'], orb.fmt);
-  w = s.put(W, w, FIELD['scsw.pfch'], orb.pfch);
-  w = s.put(W, w, FIELD['scsw.isic'], orb.isic);
-  w = s.put(W, w, FIELD['scsw.alcc'], orb.alcc);
-  w = s.put(W, w, FIELD['scsw.ssi'], orb.ssic);
-  w = s.put(W, w, FIELD['scsw.zcc'], 0);
-  w = s.put(W, w, FIELD['scsw.ectl'], 0);
-  w = s.put(W, w, FIELD['scsw.pno'], 0);
-  w = s.put(W, w, FIELD['scsw.fctl'], FCTL.START);
-  w = s.put(W, w, FIELD['scsw.actl'], s.get(sch, FIELD['scsw.actl']) | ACTL.START_PEND);
-  s.setWord(sch, W, w);
+  const word = s.word(sch, W);
+  const f = sschScsw0(s, orb);
+  s.setWord(sch, W, s.put(W, ((word & ~f.mask) | f.bits) >>> 0, FIELD['scsw.actl'], FIELD['scsw.actl'].of(word) | ACTL.START_PEND));
   monitorStart(core, sch, true); // css §5.1 SCHM: QEMU css_update_chnmon
   const work = core.m.enter('do_subchannel_work_virtual');
   scheduleWork(core, sch);
@@ -197,9 +221,10 @@ export function tsch(core: CssCore, sid: number, irbAddr?: number, adjust?: (sch
 /** The TSCH clearing table of css §5.3 (QEMU `css_do_tsch_update_subch`). */
 function updateAfterTsch(core: CssCore, sch: number): void {
   const s = core.schib;
-  const stctl = s.get(sch, FIELD['scsw.stctl']);
-  const fctl = s.get(sch, FIELD['scsw.fctl']);
-  const actl = s.get(sch, FIELD['scsw.actl']);
+  const word0 = s.word(sch, SCSW_WORD); // STCTL, FCTL and ACTL: SCSW word 0 (css §1.3), read once
+  const stctl = FIELD['scsw.stctl'].of(word0);
+  const fctl = FIELD['scsw.fctl'].of(word0);
+  const actl = FIELD['scsw.actl'].of(word0);
   const intermediateOnly = stctl === (STCTL.INTERMEDIATE | STCTL.PENDING);
   const pendBits = ACTL.RESUME_PEND | ACTL.START_PEND | ACTL.HALT_PEND | ACTL.CLEAR_PEND | ACTL.SUSPENDED;
   // css §5.3 "exception: halt+suspended also clears" FCTL. [unverified: chosen — QEMU's HSCH
@@ -211,7 +236,7 @@ function updateAfterTsch(core: CssCore, sch: number): void {
   const haltSuspended = (fctl & FCTL.HALT) !== 0 && (actl & ACTL.SUSPENDED) !== 0 && !(actl & ACTL.HALT_PEND);
   // all in SCSW word 0: built, then stored once (issue 12)
   const W = SCSW_WORD;
-  let w = s.put(W, s.word(sch, W), FIELD['scsw.stctl'], 0);
+  let w = s.put(W, word0, FIELD['scsw.stctl'], 0);
   if (!intermediateOnly || haltSuspended) w = s.put(W, w, FIELD['scsw.fctl'], 0);
   if (!intermediateOnly) {
     w = s.put(W, w, FIELD['scsw.pno'], 0);

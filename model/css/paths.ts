@@ -13,17 +13,24 @@ export interface PathChoice {
   candidates: number;
 }
 
+/** Does the device of subchannel `sch` respond on path-mask bit index `i`? (CssCore.pathWorks) */
+export interface PathProbe {
+  pathWorks(sch: number, i: number): boolean;
+}
+
 /**
  * [unverified: chosen — paths are tried from mask bit 0x80 downwards and the first operational
  *  one is used; the reference marks the exact PoP sequence unverified (css §12)]
+ * `paths.pathWorks(sch, i)` says whether candidate i is operational (an object and the
+ * subchannel, not a closure: every SSCH selects a path, issue 12).
  */
-export function selectPath(orbLpm: number, pim: number, pam: number, operational: (i: number) => boolean): PathChoice {
+export function selectPath(orbLpm: number, pim: number, pam: number, paths: PathProbe, sch: number): PathChoice {
   const candidates = orbLpm & pim & pam & 0xff;
   let pnom = 0;
   for (let i = 0; i < 8; i++) {
     const bit = 0x80 >> i;
     if (!(candidates & bit)) continue;
-    if (operational(i)) return { lpum: bit, pnom, candidates };
+    if (paths.pathWorks(sch, i)) return { lpum: bit, pnom, candidates };
     pnom |= bit;
   }
   return { lpum: 0, pnom, candidates };

@@ -24,6 +24,23 @@ export class SchibAccess {
     this.mask = fieldMask(def);
     this.max = fieldMax(def);
   }
+
+  /** The field's value in `word`, a SCHIB word read once for several fields (issue 12). */
+  of(word: number): number {
+    return ((word >>> this.shift) & this.max) >>> 0;
+  }
+}
+
+/**
+ * `value` is an integer in 0…max (max < 2^32): `x >>> 0 === x` holds exactly for the integers in
+ * 0…2^32 − 1, so this is `Number.isInteger(value) && value >= 0 && value <= max` in a form small
+ * enough to be inlined into every store (issue 12: every CCW stores its residual count).
+ */
+const fits = (value: number, max: number): boolean => value >>> 0 === value && value <= max;
+
+/** `put` of a field into a word that does not hold it: a bug of the caller (the message out of line: put stays small). */
+function notInWord(a: SchibAccess, i: number): never {
+  throw new Error(`internal: ${a.def.name} is not in SCHIB word ${i}`);
 }
 
 /** A SCHIB field: its accessor, its table entry, or its name (`scsw.stctl`). */
@@ -91,18 +108,24 @@ export class SchibStore {
    * by every layer's arrays).
    */
   private store(i: number, value: number): void {
-    this.m.journal.noteElem(this, 'words', i, this.words[i], value);
+    const j = this.m.journal;
+    // not recording (lean runs): noteElem would only return (every CCW stores its count, issue 12)
+    if (j.recording) j.noteElem(this, 'words', i, this.words[i], value);
     this.words[i] = value;
   }
 
   get(sch: number, f: SchibFieldRef): number {
-    const a = access(f);
+    const a = f instanceof SchibAccess ? f : access(f); // FIELD's accessors: no call (every CCW)
     return ((this.words[sch * SCHIB_WORDS + a.word] >>> a.shift) & a.max) >>> 0;
   }
 
   set(sch: number, f: SchibFieldRef, value: number): void {
-    const a = access(f);
-    if (!Number.isInteger(value) || value < 0 || value > a.max) checkFits(a.def, value);
+    this.setField(sch, f instanceof SchibAccess ? f : access(f), value);
+  }
+
+  /** `set` of a field by its accessor (the channel's per-CCW store: no name path to inline, issue 12). */
+  setField(sch: number, a: SchibAccess, value: number): void {
+    if (!fits(value, a.max)) checkFits(a.def, value);
     const i = sch * SCHIB_WORDS + a.word;
     this.store(i, ((this.words[i] & ~a.mask) | ((value << a.shift) & a.mask)) >>> 0);
   }
@@ -113,9 +136,9 @@ export class SchibStore {
    * entry instead of one per field (SSCH sets 14 fields of SCSW word 0: issue 12 profile).
    */
   put(i: number, word: number, f: SchibFieldRef, value: number): number {
-    const a = access(f);
-    if (a.word !== i) throw new Error(`internal: ${a.def.name} is not in SCHIB word ${i}`);
-    if (!Number.isInteger(value) || value < 0 || value > a.max) checkFits(a.def, value);
+    const a = f instanceof SchibAccess ? f : access(f);
+    if (a.word !== i) notInWord(a, i);
+    if (!fits(value, a.max)) checkFits(a.def, value);
     return ((word & ~a.mask) | ((value << a.shift) & a.mask)) >>> 0;
   }
 

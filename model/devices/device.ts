@@ -150,8 +150,13 @@ export class Device {
   // loops, not find(): no closure per command (every CCW asks, issue 12)
   rule(cmd: number): CommandRule | undefined {
     // the rules are fixed per device: the last command's rule is answered again without a
-    // search (a channel program asks at begin and at end of every command, issue 12)
-    if (cmd === this.lastCmd) return this.lastRule;
+    // search (a channel program asks at begin and at end of every command, issue 12); the
+    // search in its own method keeps this small enough to inline
+    return cmd === this.lastCmd ? this.lastRule : this.findRule(cmd);
+  }
+
+  /** rule()'s search: the common rules, then the device type's; remembered as the last answer. */
+  private findRule(cmd: number): CommandRule | undefined {
     let found: CommandRule | undefined;
     for (let i = 0; i < COMMON_RULES.length && !found; i++) if (COMMON_RULES[i].match(cmd)) found = COMMON_RULES[i];
     const rules = this.rules;
@@ -201,23 +206,9 @@ export class Device {
   /** Start a command: the rule's op, or a command reject (unit check, sense 0x80). */
   begin(cmd: number, peek?: DataPeek): DeviceOp {
     const sr = this.scripted(cmd);
-    if (sr) {
-      this.useScript(sr);
-      this.m.journal.set(this, 'active', sr);
-      if (sr.reject) {
-        this.unitCheck(SENSE0.CMD_REJECT);
-        return { kind: 'reject' };
-      }
-      if (sr.busy) return { kind: 'busy' };
-      if (sr.data !== undefined) return { kind: 'input', data: sr.data };
-      if (sr.accept !== undefined) return { kind: 'output', accept: sr.accept };
-      const base = this.rule(cmd)?.begin(this, cmd, peek);
-      if (base && base.kind !== 'reject') return base;
-      const cls = commandClass(cmd);
-      if (isInput(cls)) return { kind: 'input', data: [] };
-      if (cls === 'write') return { kind: 'output', accept: Infinity };
-      return { kind: 'control' };
-    }
+    // the scripted path in its own method: what every unscripted command runs stays small
+    // enough to be inlined into the channel's (issue 12: one begin per command)
+    if (sr) return this.beginScripted(sr, cmd, peek);
     if (this.active !== undefined) this.m.journal.set(this, 'active', undefined);
     const r = this.rule(cmd);
     if (!r) {
@@ -225,6 +216,25 @@ export class Device {
       return { kind: 'reject' };
     }
     return r.begin(this, cmd, peek);
+  }
+
+  /** `begin` of a command with a scripted rule `sr`. */
+  private beginScripted(sr: ScriptRule, cmd: number, peek: DataPeek | undefined): DeviceOp {
+    this.useScript(sr);
+    this.m.journal.set(this, 'active', sr);
+    if (sr.reject) {
+      this.unitCheck(SENSE0.CMD_REJECT);
+      return { kind: 'reject' };
+    }
+    if (sr.busy) return { kind: 'busy' };
+    if (sr.data !== undefined) return { kind: 'input', data: sr.data };
+    if (sr.accept !== undefined) return { kind: 'output', accept: sr.accept };
+    const base = this.rule(cmd)?.begin(this, cmd, peek);
+    if (base && base.kind !== 'reject') return base;
+    const cls = commandClass(cmd);
+    if (isInput(cls)) return { kind: 'input', data: [] };
+    if (cls === 'write') return { kind: 'output', accept: Infinity };
+    return { kind: 'control' };
   }
 
   /** The subchannel was disabled (MSCH ENA 1 → 0, QEMU `sch->disable_cb`); most devices ignore it. */
@@ -235,16 +245,20 @@ export class Device {
   /** End a command; returns the unit status (CE + DE plus whatever the rule adds). */
   end(cmd: number, data: readonly number[], transferred: number): number {
     const sr = this.active;
-    if (sr) {
-      this.m.journal.set(this, 'active', undefined);
-      const r = sr.data === undefined && sr.accept === undefined ? this.rule(cmd) : undefined;
-      const extra = r?.end ? r.end(this, cmd, data, transferred) : 0;
-      if (sr.sense) this.setSense([...sr.sense, ...ZERO_SENSE].slice(0, SENSE_MAX_COUNT));
-      return DSTAT.CE | DSTAT.DE | extra | (sr.dstat ?? 0);
-    }
+    // the scripted path in its own method, as in `begin` (one end per command, issue 12)
+    if (sr) return this.endScripted(sr, cmd, data, transferred);
     const r = this.rule(cmd);
     const extra = r?.end ? r.end(this, cmd, data, transferred) : 0;
     return DSTAT.CE | DSTAT.DE | extra;
+  }
+
+  /** `end` of a command started with the scripted rule `sr`. */
+  private endScripted(sr: ScriptRule, cmd: number, data: readonly number[], transferred: number): number {
+    this.m.journal.set(this, 'active', undefined);
+    const r = sr.data === undefined && sr.accept === undefined ? this.rule(cmd) : undefined;
+    const extra = r?.end ? r.end(this, cmd, data, transferred) : 0;
+    if (sr.sense) this.setSense([...sr.sense, ...ZERO_SENSE].slice(0, SENSE_MAX_COUNT));
+    return DSTAT.CE | DSTAT.DE | extra | (sr.dstat ?? 0);
   }
 
   /** Record a unit check with sense byte 0 (and optional further bytes). */

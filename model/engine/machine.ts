@@ -10,28 +10,13 @@ import { Journal } from './journal';
 import type { Granularity, HistoryRecord, ModelEvent, ModelEventKind, ModelFrame } from './events';
 import { HistoryStore } from './history';
 import { GUEST_CPU_THREAD } from './ids';
+import { ActionQueue } from './actionQueue';
 
 /** A timed action: which layer handles it (`kind`) and a small integer argument. */
 export interface QueuedAction {
   time: number;
   kind: string;
   arg: number;
-}
-
-/**
- * The action queue as parallel typed arrays (issue 12): the queued actions are elements
- * [head, head + len) in time order, FIFO within a time. Each push or shift journals a few
- * numbers (typed-array elements, `head`, `len`), not an object per action, so a channel program
- * that schedules one action per CCW journals the same group of compact entries per CCW, which
- * the journal keeps as one RUN entry. Empty, it starts again at index 0.
- */
-class ActionQueue {
-  time = new Float64Array(16);
-  /** Index into the machine's action kinds. */
-  kind = new Int32Array(16);
-  arg = new Float64Array(16);
-  head = 0;
-  len = 0;
 }
 
 /** Opaque mark of the model call stack, from `enter` for `leave`. */
@@ -123,8 +108,8 @@ export class Machine {
   readonly journal = new Journal();
   /** Journaled engine state (virtual time; the thread is set only during an action). */
   readonly state = { time: 0, thread: GUEST_CPU_THREAD };
-  /** Queued actions (ActionQueue; journaled). */
-  private readonly q = new ActionQueue();
+  /** Queued actions (actionQueue.ts; journaled). */
+  private readonly q = new ActionQueue(this.journal);
   /** Action kinds by index (the queue stores the index), their handlers, and index by name. */
   private readonly kindNames: string[] = [];
   private readonly handlers: Array<ActionHandler | undefined> = [];
@@ -274,75 +259,13 @@ export class Machine {
 
   /** Schedule `kind(arg)` at now + delay (virtual time units). Order: time, then FIFO. */
   schedule(kind: string, arg: number, delay: number): void {
-    const q = this.q;
-    const j = this.journal;
-    const id = this.actionKind(kind);
-    const time = this.state.time + delay;
-    if (q.head + q.len === q.time.length) this.makeRoom();
-    // after the last action not later than `time` (the common case: at the end)
-    let k = q.len;
-    while (k > 0 && q.time[q.head + k - 1] > time) k--;
-    for (let i = q.len; i > k; i--) this.putAction(q.head + i, q.time[q.head + i - 1], q.kind[q.head + i - 1], q.arg[q.head + i - 1]);
-    this.putAction(q.head + k, time, id, arg);
-    j.noteNum(q, 'len', q.len, q.len + 1);
-    q.len++;
-  }
-
-  /** Write queue element i (journaled; lean runs assign). */
-  private putAction(i: number, time: number, kind: number, arg: number): void {
-    const q = this.q;
-    const j = this.journal;
-    // what the arrays hold exactly: times and args as Float64 numbers, kinds as small indexes
-    j.noteElem(q, 'time', i, q.time[i], time);
-    q.time[i] = time;
-    j.noteElem(q, 'kind', i, q.kind[i], kind);
-    q.kind[i] = kind;
-    j.noteElem(q, 'arg', i, q.arg[i], arg);
-    q.arg[i] = arg;
-  }
-
-  /** The queue reached the end of its arrays: move it to index 0, or grow the arrays. */
-  private makeRoom(): void {
-    const q = this.q;
-    if (q.head > 0) {
-      for (let i = 0; i < q.len; i++) this.putAction(i, q.time[q.head + i], q.kind[q.head + i], q.arg[q.head + i]);
-      this.journal.set(q, 'head', 0);
-      return;
-    }
-    // capacity is not state: the journal names the owner and field, so entries stay valid
-    const n = q.time.length * 2;
-    const time = new Float64Array(n);
-    time.set(q.time);
-    q.time = time;
-    const kind = new Int32Array(n);
-    kind.set(q.kind);
-    q.kind = kind;
-    const arg = new Float64Array(n);
-    arg.set(q.arg);
-    q.arg = arg;
+    this.q.push(this.actionKind(kind), arg, this.state.time + delay);
   }
 
   /** Remove the queued actions `kind(arg)` (e.g. a cleared subchannel's pending work). */
   cancel(kind: string, arg: number): void {
-    const q = this.q;
     const id = this.kindIds.get(kind);
-    if (id === undefined) return;
-    for (let k = q.len - 1; k >= 0; k--) {
-      if (q.kind[q.head + k] !== id || q.arg[q.head + k] !== arg) continue;
-      for (let i = k + 1; i < q.len; i++) this.putAction(q.head + i - 1, q.time[q.head + i], q.kind[q.head + i], q.arg[q.head + i]);
-      this.dequeued(q.len - 1, q.head);
-    }
-  }
-
-  /** The queue now holds `len` actions from `head` (index 0 again once empty). */
-  private dequeued(len: number, head: number): void {
-    const q = this.q;
-    const j = this.journal;
-    if (len === 0) head = 0;
-    j.noteNum(q, 'len', q.len, len);
-    q.len = len;
-    j.noteNum(q, 'head', q.head, head);
-    q.head = head;
+    if (id !== undefined) this.q.cancel(id, arg);
   }
 
   hasPendingActions(): boolean {
@@ -365,10 +288,12 @@ export class Machine {
     const time = q.time[i];
     const kind = q.kind[i];
     const arg = q.arg[i];
-    this.dequeued(q.len - 1, i + 1);
-    if (time > this.state.time) {
-      this.journal.noteNum(this.state, 'time', this.state.time, time);
-      this.state.time = time;
+    q.shift();
+    const state = this.state;
+    if (time > state.time) {
+      // lean runs: no note (the journal would only return; issue 12: one action per CCW)
+      if (this.journal.recording) this.journal.noteNum(state, 'time', state.time, time);
+      state.time = time;
     }
     const h = this.handlers[kind];
     if (!h) throw new Error(`engine: no handler for queued action '${this.kindNames[kind]}'`);

@@ -1,5 +1,5 @@
 /**
- * The engine's action queue (machine.ts ActionQueue, issue 12): actions kept as typed-array
+ * The engine's action queue (actionQueue.ts ActionQueue, issue 12): actions kept as typed-array
  * elements, run in time order and FIFO within a time, cancelled by kind and argument, every change
  * journaled so stepping back and forth restores the queue exactly. Also the closure-free frames
  * (`enter` / `leave`), `listens` / `unheard`, with which hot paths skip events nobody hears, and
