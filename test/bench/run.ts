@@ -9,7 +9,7 @@ import { headless } from './headless';
 import { language } from './language';
 import { timeTravel } from './timetravel';
 import { cssBench } from './css';
-import { leanBench } from './lean';
+import { leanBench, leanBenchOne } from './lean';
 import { gupBench } from './gup';
 import { vfioBench } from './vfio';
 import { scaleBench } from './scale';
@@ -47,7 +47,11 @@ async function main(): Promise<void> {
   }
   if (!only || only === 'lean') {
     // issue 12: lean.* / journal.* through the runner on `repeat` scenarios (65,536 subchannels, 10^6 pages)
-    for (const f of leanBench(process.argv[3])) print(f.name, f.value, f.unit);
+    for (const f of leanBench(__filename, process.argv[3])) print(f.name, f.value, f.unit);
+  }
+  if (only === 'lean-one') {
+    // one lean.* / journal.* workload in this process (leanBench runs each so)
+    for (const f of leanBenchOne(process.argv[3] ?? '', process.argv[4] ?? '')) print(f.name, f.value, f.unit);
   }
   if (!only || only === 'gup') {
     for (const f of gupBench()) print(f.name, f.value, f.unit);
