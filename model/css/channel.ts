@@ -32,12 +32,20 @@ export const START_DELAY = 1;
 /** Virtual time per CCW. */
 export const CCW_DELAY = 1;
 
+/**
+ * What a channel step returns: the delay of the subchannel's next channel step (the engine runs
+ * it as a queued action, or at once in a lean run, machine.ts `runActions`), or NO_STEP when the
+ * function ended, was suspended or waits for a new instruction.
+ */
+type NextStep = number;
+const NO_STEP = 0;
+
 /** Engine action: a device presents unsolicited status (attention after a scripted command). */
 export const UNSOLICITED_ACTION = 'device-status';
 
 export function registerChannel(core: CssCore): void {
   core.peek = (offset, length) => peekData(core, offset, length);
-  core.m.onAction(CHANNEL_ACTION, (sch) => doSubchannelWork(core, sch));
+  core.m.onChainedAction(CHANNEL_ACTION, (sch) => doSubchannelWork(core, sch));
   core.m.onAction(UNSOLICITED_ACTION, (sch) =>
     core.m.onThread(channelThread(schNo(sch)), () => presentUnsolicited(core, sch, DSTAT.ATTN)));
 }
@@ -94,9 +102,9 @@ export function cancelWork(core: CssCore, sch: number): void {
 /**
  * One channel action for `sch`: the pending function with the highest priority (clear, halt,
  * start). On the subchannel's channel thread, in QEMU's frames; no closure per action (issue 12:
- * one action per CCW).
+ * one action per CCW). Returns when the subchannel's next channel action is due (NextStep).
  */
-export function doSubchannelWork(core: CssCore, sch: number): void {
+export function doSubchannelWork(core: CssCore, sch: number): NextStep {
   const m = core.m;
   const thread = m.enterThread(channelThread(schNo(sch)));
   const outer = m.enter('do_subchannel_work_virtual');
@@ -108,8 +116,9 @@ export function doSubchannelWork(core: CssCore, sch: number): void {
     else if (fctl & FCTL.HALT) haltFunction(core, sch);
     else if (fctl & FCTL.START) {
       m.enter('sch_handle_start_func_virtual'); // left with the outer frame, below
-      startFunction(core, sch, F_ACTL.word === F_FCTL.word ? F_ACTL.of(w0) : core.schib.get(sch, F_ACTL));
+      return startFunction(core, sch, F_ACTL.word === F_FCTL.word ? F_ACTL.of(w0) : core.schib.get(sch, F_ACTL));
     }
+    return NO_STEP;
   } finally {
     m.leave(outer);
     m.leaveThread(thread);
@@ -117,23 +126,19 @@ export function doSubchannelWork(core: CssCore, sch: number): void {
 }
 
 /** The start function's next step; `actl` is SCSW.ACTL as doSubchannelWork read it. */
-function startFunction(core: CssCore, sch: number, actl: number): void {
+function startFunction(core: CssCore, sch: number, actl: number): NextStep {
   const s = core.schib;
   if (actl & ACTL.RESUME_PEND) {
     // css §5.3 RSCH: the suspended program continues with the CCW that carried the S flag.
     s.set(sch, FIELD['scsw.actl'], (actl & ~(ACTL.RESUME_PEND | ACTL.SUSPENDED)) | ACTL.SCH_ACTIVE | ACTL.DEV_ACTIVE);
-    interpretCcw(core, sch);
-    return;
+    return interpretCcw(core, sch);
   }
-  if (actl & ACTL.START_PEND) {
-    beginStart(core, sch);
-    return;
-  }
-  if (actl & ACTL.SCH_ACTIVE) interpretCcw(core, sch);
+  if (actl & ACTL.START_PEND) return beginStart(core, sch);
+  return actl & ACTL.SCH_ACTIVE ? interpretCcw(core, sch) : NO_STEP;
 }
 
 /** The start function leaves "start pending": select a path (css §5.5) and go active. */
-function beginStart(core: CssCore, sch: number): void {
+function beginStart(core: CssCore, sch: number): NextStep {
   const s = core.schib;
   const st = core.chan.get(sch)!;
   // [unverified: chosen — DSTAT, CSTAT and the residual count start from 0 for each start
@@ -163,7 +168,7 @@ function beginStart(core: CssCore, sch: number): void {
     s.set(sch, FIELD['scsw.stctl'], STCTL_DEFERRED_CC3);
     emitStatus(core, sch);
     core.injectIo(sch);
-    return;
+    return NO_STEP;
   }
   s.setWord(sch, p2, s.put(p2, pmcw2, F_LPUM, choice.lpum));
   s.set(sch, FIELD['scsw.actl'], (s.get(sch, FIELD['scsw.actl']) & ~ACTL.START_PEND) | ACTL.SCH_ACTIVE | ACTL.DEV_ACTIVE);
@@ -177,14 +182,15 @@ function beginStart(core: CssCore, sch: number): void {
     emitStatus(core, sch);
     core.injectIo(sch);
   }
-  scheduleWork(core, sch, CCW_DELAY);
+  return CCW_DELAY;
 }
 
 /** Channel-program check (css §3.6): CSTAT 0x20, STCTL 0x17, CPA = failing CCW + 8. */
-function programCheck(core: CssCore, sch: number, addr: number, reason: string, ref = 'css §3.6'): void {
+function programCheck(core: CssCore, sch: number, addr: number, reason: string, ref = 'css §3.6'): typeof NO_STEP {
   core.m.emit({ kind: 'ccw.check', sch, addr, reason, ref }, 'ccw');
   endCommand(core.m.journal, core.chan.get(sch)!);
   endStatus(core, sch, { stctl: STCTL_ALERT_END, dstat: 0, cstat: CSTAT.PRG, cpa: (addr + 8) >>> 0 });
+  return NO_STEP;
 }
 
 /**
@@ -193,25 +199,26 @@ function programCheck(core: CssCore, sch: number, addr: number, reason: string, 
  * CPA = the CCW whose fetch, IDAW fetch or data access failed + 8 (HERC-z); `residual`: the CCW
  * count minus the bytes transferred before the first protected frame (HERC-z), when data moved.
  */
-function protectionCheck(core: CssCore, sch: number, addr: number, reason: string, residual?: number): void {
+function protectionCheck(core: CssCore, sch: number, addr: number, reason: string, residual?: number): typeof NO_STEP {
   core.m.emit({ kind: 'ccw.check', sch, addr, reason, ref: 'css §11.7' }, 'ccw');
   endCommand(core.m.journal, core.chan.get(sch)!);
   if (residual !== undefined) core.schib.set(sch, FIELD['scsw.count'], residual);
   endStatus(core, sch, { stctl: STCTL_ALERT_END, dstat: 0, cstat: CSTAT.PROT, cpa: (addr + 8) >>> 0 });
+  return NO_STEP;
 }
 
 /** Fetch and execute one CCW (QEMU `css_interpret_ccw`). */
-function interpretCcw(core: CssCore, sch: number): void {
+function interpretCcw(core: CssCore, sch: number): NextStep {
   const mark = core.m.enter('css_interpret_ccw');
   try {
-    fetchAndRun(core, sch);
+    return fetchAndRun(core, sch);
   } finally {
     core.m.leave(mark);
   }
 }
 
 /** interpretCcw's body, in its frame. */
-function fetchAndRun(core: CssCore, sch: number): void {
+function fetchAndRun(core: CssCore, sch: number): NextStep {
   const j = core.m.journal;
   const st = core.chan.get(sch)!;
   const addr = st.next;
@@ -243,8 +250,7 @@ function fetchAndRun(core: CssCore, sch: number): void {
   if (delay > 0 && st.delayedAt !== addr) {
     // scripted device delay (`rule … delay N`): the command starts N time units later
     setDelayedAt(j, st, addr);
-    scheduleWork(core, sch, delay);
-    return;
+    return delay;
   }
   setCur(j, st, addr);
   setCcws(j, st, st.ccws + 1);
@@ -263,8 +269,7 @@ function fetchAndRun(core: CssCore, sch: number): void {
     if (!st.orb.spnd) return programCheck(core, sch, addr, 'S flag set but ORB SPND = 0', 'css §3.2, §3.6');
     // [unverified: chosen program check for an S flag in a data-chained CCW]
     if (chaining) return programCheck(core, sch, addr, 'S flag in a data-chained CCW');
-    suspend(core, sch, addr);
-    return;
+    return suspend(core, sch, addr);
   }
   if (ccw.cda === 0) {
     if (st.noData === 255) return programCheck(core, sch, addr, 'more than 255 CCWs with data address 0 (loop guard)');
@@ -276,12 +281,11 @@ function fetchAndRun(core: CssCore, sch: number): void {
     setNext(j, st, ccw.cda);
     setLastTic(j, st, true);
     chainEvent(core, sch, ccw.cda, 'tic');
-    scheduleWork(core, sch, CCW_DELAY);
-    return;
+    return CCW_DELAY;
   }
   setLastTic(j, st, false);
   if (ccw.flags & CCW_FLAG.PCI) pciInterruption(core, sch);
-  executeCommand(core, sch, st, dev!, addr, ccw, chaining);
+  return executeCommand(core, sch, st, dev!, addr, ccw, chaining);
 }
 
 /** css §3.4: the program continues at `next` (the event is built only when heard, issue 12). */
@@ -297,13 +301,14 @@ function chainEvent(core: CssCore, sch: number, next: number, how: 'tic' | 'data
  *  CCW + 8; the path is dropped from POM. The reference describes not-operational detection only
  *  at path selection (css §5.5).]
  */
-function deviceLost(core: CssCore, sch: number, lpum: number): void {
+function deviceLost(core: CssCore, sch: number, lpum: number): typeof NO_STEP {
   const s = core.schib;
   const st = core.chan.get(sch)!;
   core.m.emit({ kind: 'warn', message: `device of subchannel 0x${sch.toString(16)} not operational on path 0x${lpum.toString(16)} during I/O: interface-control check [unverified: chosen]`, ref: 'css §4, §5.5', note: true }, 'ccw');
   s.set(sch, FIELD['pmcw.pom'], s.get(sch, FIELD['pmcw.pom']) & ~lpum);
   endCommand(core.m.journal, st);
   endStatus(core, sch, { stctl: STCTL_ALERT_END, dstat: 0, cstat: CSTAT.ICC, cpa: ((st.cur || st.next) + 8) >>> 0 });
+  return NO_STEP;
 }
 
 /** css §3.2 PCI: intermediate status with CSTAT PCI while the program continues. */
@@ -318,7 +323,7 @@ function pciInterruption(core: CssCore, sch: number): void {
 }
 
 /** css §3.2 S flag with ORB SPND = 1: the function is suspended before this CCW. */
-function suspend(core: CssCore, sch: number, addr: number): void {
+function suspend(core: CssCore, sch: number, addr: number): typeof NO_STEP {
   const s = core.schib;
   const st = core.chan.get(sch)!;
   setNext(core.m.journal, st, addr);
@@ -334,6 +339,7 @@ function suspend(core: CssCore, sch: number, addr: number): void {
   } else {
     emitStatus(core, sch);
   }
+  return NO_STEP;
 }
 
 /**
@@ -342,7 +348,7 @@ function suspend(core: CssCore, sch: number, addr: number): void {
  * and the output gathered are local; they go into the subchannel's ChanState only when data
  * chaining carries the command into the next CCW (ChanState keeps `cmd` from begin to end).
  */
-function executeCommand(core: CssCore, sch: number, st: ChanState, dev: Device, addr: number, ccw: Ccw, chaining: boolean): void {
+function executeCommand(core: CssCore, sch: number, st: ChanState, dev: Device, addr: number, ccw: Ccw, chaining: boolean): NextStep {
   const s = core.schib;
   const j = core.m.journal;
   const orb = st.orb;
@@ -367,7 +373,7 @@ function executeCommand(core: CssCore, sch: number, st: ChanState, dev: Device, 
       s.set(sch, FIELD['scsw.count'], ccw.count);
       dev.clearActive();
       endStatus(core, sch, { stctl: STCTL_ALERT_END, dstat: DSTAT.BUSY, cstat: 0, cpa: (addr + 8) >>> 0 });
-      return;
+      return NO_STEP;
     }
     const residual = dev.active?.residual;
     if (residual !== undefined && (op.kind === 'input' || op.kind === 'output')) {
@@ -380,7 +386,7 @@ function executeCommand(core: CssCore, sch: number, st: ChanState, dev: Device, 
       // css §5.3 command reject: DSTAT = UC, STCTL 0x17, sense byte 0 = 0x80
       s.set(sch, FIELD['scsw.count'], ccw.count);
       endStatus(core, sch, { stctl: STCTL_ALERT_END, dstat: DSTAT.UC, cstat: 0, cpa: (addr + 8) >>> 0 });
-      return;
+      return NO_STEP;
     }
     cmd = ccw.cmd;
     moved0 = 0;
@@ -459,8 +465,7 @@ function executeCommand(core: CssCore, sch: number, st: ChanState, dev: Device, 
     holdCommand(j, st, cmd, op, moved, out);
     setNext(j, st, next);
     chainEvent(core, sch, next, 'data');
-    scheduleWork(core, sch, CCW_DELAY);
-    return;
+    return CCW_DELAY;
   }
   // The command ends here. Incorrect length: the device and the CCWs disagree on the length.
   // [unverified: chosen — control commands (NOP) never indicate incorrect length; ILS ignored]
@@ -473,15 +478,15 @@ function executeCommand(core: CssCore, sch: number, st: ChanState, dev: Device, 
   if (ilReported || (dstat & (DSTAT.UC | DSTAT.UE))) {
     // [unverified: chosen — incorrect length is an alert condition (STCTL 0x17), chaining suppressed]
     endStatus(core, sch, { stctl: STCTL_ALERT_END, dstat, cstat: ilReported ? CSTAT.IL : 0, cpa });
-    return;
+    return NO_STEP;
   }
   if (ccw.flags & CCW_FLAG.CC) {
     // Status modifier with command chaining skips the next CCW.
     const next = (addr + ((dstat & DSTAT.SM) ? 16 : 8)) >>> 0;
     setNext(j, st, next);
     chainEvent(core, sch, next, 'command');
-    scheduleWork(core, sch, CCW_DELAY);
-    return;
+    return CCW_DELAY;
   }
   endStatus(core, sch, { stctl: STCTL_NORMAL, dstat, cstat: 0, cpa });
+  return NO_STEP;
 }

@@ -211,10 +211,7 @@ export class Runner implements EvalContext {
     // the frame step() enters for each of the wait's actions, entered once for all of them
     const frame = this.m.enter(st.text, st.line);
     try {
-      while (n < max && state.waiting) {
-        this.waitStep(st);
-        n++;
-      }
+      while (n < max && state.waiting) n += this.waitStep(st, max - n);
     } finally {
       this.m.leave(frame);
     }
@@ -355,7 +352,12 @@ export class Runner implements EvalContext {
     return last ? (last.k === 'program' ? last.endLine : last.line) : 1;
   }
 
-  private waitStep(st: Extract<Stmt, { k: 'wait' }>): void {
+  /**
+   * One step of a waiting `wait`, or up to `budget` of its actions in one call (`steps`): the
+   * machine runs a chained action's next step at once only while `waitEnds` says the wait goes
+   * on, the check made here before each action. Returns the number of steps taken.
+   */
+  private waitStep(st: Extract<Stmt, { k: 'wait' }>, budget = 1): number {
     const j = this.m.journal;
     const satisfied = st.until === 'interrupt' ? this.io.interruptionPending() : !this.m.hasPendingActions();
     if (satisfied || !this.m.hasPendingActions()) {
@@ -369,10 +371,19 @@ export class Runner implements EvalContext {
         j.push(this.exceptions, { line: st.line, message: `scenario error: ${message}`, checked: false });
         this.m.emit({ kind: 'exception', name: 'scenario error', line: st.line, detail: `${message} (css §5.4)` }, 'statement');
       }
-      return;
+      return 1;
     }
-    this.m.runNextAction();
+    if (budget <= 1) {
+      this.m.runNextAction();
+      return 1;
+    }
+    // `wait idle` goes on while an action is queued, as it is whenever a chained action has a next step
+    return this.m.runActions(budget, st.until === 'interrupt' ? this.interruptWaitEnds : Runner.NEVER);
   }
+
+  /** `wait interrupt`'s condition, for `runActions` (built once per runner). */
+  private readonly interruptWaitEnds = (): boolean => this.io.interruptionPending();
+  private static readonly NEVER = (): boolean => false;
 
   /** `pc`: the statement's index in the scenario (absent for the console's statements). */
   private exec(st: Stmt, pc?: number): void {

@@ -36,14 +36,19 @@ function vlabFiles(dir: string): string[] {
   return out.sort();
 }
 
-/** Machine fields that exist only for time travel (and the lean switch itself). */
-const ENGINE_ONLY = new Set(['journal', 'history', 'root', 'top', 'lean', 'leanSeq', 'historyBase', 'recordBytesTotal', 'listeners']);
+/**
+ * Machine fields that exist only for time travel (and the lean switch itself), and the action
+ * queue's arrays: a lean run runs a chained action's next step at once instead of queueing it
+ * (machine.ts `runActions`), so the arrays' free slots, head index and capacity differ; the
+ * queued actions themselves (`Machine.queue`, in order with their times) are hashed instead.
+ */
+const ENGINE_ONLY = new Set(['journal', 'history', 'root', 'top', 'lean', 'leanSeq', 'historyBase', 'recordBytesTotal', 'listeners', 'q', 'inlineLeft', 'inlineRan', 'inlineStop']);
 
 /** Hash everything reachable from `root` in a fixed order; shared objects by first path. */
 function stateDigest(root: Runner): string {
   const h: Hash = createHash('sha256');
   const seen = new Map<object, number>();
-  const stack: unknown[] = [facilities(root.css.core), root];
+  const stack: unknown[] = [root.m.queue, facilities(root.css.core), root];
   const put = (s: string) => h.update(s + '\u0001');
   while (stack.length) {
     const v = stack.pop();
