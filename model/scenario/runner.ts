@@ -361,7 +361,7 @@ export class Runner implements EvalContext {
     const j = this.m.journal;
     const satisfied = st.until === 'interrupt' ? this.io.interruptionPending() : !this.m.hasPendingActions();
     if (satisfied || !this.m.hasPendingActions()) {
-      j.set(this.state, 'waiting', false);
+      this.setWaiting(false);
       this.advance(this.state.pc + 1);
       if (!satisfied) {
         // `wait interrupt` that can never be satisfied is a failed statement (issue 11), not
@@ -381,6 +381,15 @@ export class Runner implements EvalContext {
     return this.m.runActions(budget, st.until === 'interrupt' ? this.interruptWaitEnds : Runner.NEVER);
   }
 
+  /**
+   * `state.waiting` := v, journaled; a lean run stores it with a constant key (`journal.set`'s
+   * keyed store was 3 % of a lean SSCH/TSCH cycle, which waits once per cycle).
+   */
+  private setWaiting(v: boolean): void {
+    if (this.m.journal.recording) this.m.journal.set(this.state, 'waiting', v);
+    else this.state.waiting = v;
+  }
+
   /** `wait interrupt`'s condition, for `runActions` (built once per runner). */
   private readonly interruptWaitEnds = (): boolean => this.io.interruptionPending();
   private static readonly NEVER = (): boolean => false;
@@ -395,7 +404,7 @@ export class Runner implements EvalContext {
       case 'kernel': case 'topology': case 'memory':
         return;
       case 'wait':
-        this.m.journal.set(this.state, 'waiting', true);
+        this.setWaiting(true);
         return;
       case 'expect':
         return this.expect(st);
