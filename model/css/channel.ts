@@ -207,20 +207,29 @@ function protectionCheck(core: CssCore, sch: number, addr: number, reason: strin
   return NO_STEP;
 }
 
-/** Fetch and execute one CCW (QEMU `css_interpret_ccw`). */
+/**
+ * Fetch and execute one CCW (QEMU `css_interpret_ccw`). In a lean run the CCWs that follow go on
+ * in the same call while the engine would run them next anyway (`Machine.goesOn`, css §3.4
+ * chaining): nothing else can change the subchannel between them, so its ChanState and device are
+ * looked up once for all of them.
+ */
 function interpretCcw(core: CssCore, sch: number): NextStep {
-  const mark = core.m.enter('css_interpret_ccw');
+  const m = core.m;
+  const mark = m.enter('css_interpret_ccw');
   try {
-    return fetchAndRun(core, sch);
+    const st = core.chan.get(sch)!;
+    const dev = core.devices.get(sch);
+    let next = fetchAndRun(core, sch, st, dev);
+    while (next > 0 && m.goesOn(next)) next = fetchAndRun(core, sch, st, dev);
+    return next;
   } finally {
-    core.m.leave(mark);
+    m.leave(mark);
   }
 }
 
-/** interpretCcw's body, in its frame. */
-function fetchAndRun(core: CssCore, sch: number): NextStep {
+/** interpretCcw's body for one CCW, in its frame: `st` and `dev` are the subchannel's. */
+function fetchAndRun(core: CssCore, sch: number, st: ChanState, dev: Device | undefined): NextStep {
   const j = core.m.journal;
-  const st = core.chan.get(sch)!;
   const addr = st.next;
   const fmt = st.fmt;
   const chaining = st.cmd >= 0;
@@ -244,8 +253,6 @@ function fetchAndRun(core: CssCore, sch: number): NextStep {
     return protectionCheck(core, sch, addr, `CCW fetch at 0x${addr.toString(16)}: ORB key ${st.orb.key} does not match the fetch-protected frame's key 0x${mem.storageKey(addr).toString(16)}`);
   }
   const ccw = decodeCcwInto(core.fetched, w0, w1, fmt);
-  // the subchannel's device and channel state are looked up once per CCW (issue 12)
-  const dev = core.devices.get(sch);
   const delay = chaining || (ccw.cmd & 0x0f) === CMD.TIC ? 0 : dev?.scripted(ccw.cmd)?.delay ?? 0;
   if (delay > 0 && st.delayedAt !== addr) {
     // scripted device delay (`rule … delay N`): the command starts N time units later

@@ -322,7 +322,7 @@ export class Machine {
     const c = this.chained[kind];
     if (c !== undefined) {
       let d = c(arg);
-      while (d > 0 && this.inlineLeft !== 0 && this.goesOnAt(d)) d = c(arg);
+      while (d > 0 && this.goesOn(d)) d = c(arg);
       if (d > 0) q.push(kind, arg, state.time + d);
       return true;
     }
@@ -355,11 +355,16 @@ export class Machine {
   }
 
   /**
-   * May a chained action's next step, `delay` from now, run at once (runActions)? Only when it
-   * would be the next action anyway: the queue holds nothing due at or before its time (a push
-   * goes after those, FIFO), and the caller's condition, checked before every action, holds.
+   * May the running chained action's next step, `delay` from now, run at once (runActions)? Only
+   * in a lean `runActions` call with budget left, and only when that step would be the next action
+   * anyway: the queue holds nothing due at or before its time (a push goes after those, FIFO), and
+   * the caller's condition, checked before every action, holds. When it may, the step is counted
+   * and the virtual time moves to it. A handler may ask this itself to go on with its next step in
+   * the same call (the channel's CCW loop: its ChanState and device looked up once per call); it
+   * is the same decision the engine makes with the returned delay.
    */
-  private goesOnAt(delay: number): boolean {
+  goesOn(delay: number): boolean {
+    if (this.inlineLeft === 0) return false;
     const q = this.q;
     const state = this.state;
     const time = state.time + delay;
