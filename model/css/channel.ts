@@ -6,6 +6,7 @@
  * incorrect length / SLI → chaining CD / CC / TIC (css §3.4) → status (css §4, §5.3).
  */
 import { channelThread, schNo } from '../engine/ids';
+import { hearSlot } from '../engine/machine';
 import { CCW_FLAG, CMD, decodeCcwInto, isInput, commandClass, type Ccw } from './ccw';
 import type { Device, DeviceOp } from '../devices/device';
 import { beginCommand, endCommand, holdCommand, NO_BYTES, setCcws, setCur, setDelayedAt, setLastTic, setNext, setNoData, type ChanState, type CssCore } from './context';
@@ -25,6 +26,10 @@ const F_ACTL = FIELD['scsw.actl'];
 const F_LPUM = FIELD['pmcw.lpum'];
 const F_PNOM = FIELD['pmcw.pnom'];
 const F_COUNT = FIELD['scsw.count'];
+// The events every CCW may emit, as Machine.hears slots
+const HEAR_FETCH = hearSlot('ccw.fetch');
+const HEAR_CHAIN = hearSlot('ccw.chain');
+const HEAR_START = hearSlot('sch.start');
 
 export const CHANNEL_ACTION = 'channel';
 /** Virtual time from an accepted instruction to the channel picking the subchannel up. */
@@ -172,7 +177,7 @@ function beginStart(core: CssCore, sch: number): NextStep {
   }
   s.setWord(sch, p2, s.put(p2, pmcw2, F_LPUM, choice.lpum));
   s.set(sch, FIELD['scsw.actl'], (s.get(sch, FIELD['scsw.actl']) & ~ACTL.START_PEND) | ACTL.SCH_ACTIVE | ACTL.DEV_ACTIVE);
-  if (core.m.listens('sch.start')) core.m.emit({ kind: 'sch.start', sch, lpum: choice.lpum }, 'instruction');
+  if (core.m.hears(HEAR_START)) core.m.emit({ kind: 'sch.start', sch, lpum: choice.lpum }, 'instruction');
   else core.m.unheard(); // not built when nobody records or reads it (issue 12)
   if (st.orb.isic) {
     // [unverified: chosen PoP behaviour — ISIC: intermediate status with ZCC when the subchannel
@@ -263,7 +268,7 @@ function fetchAndRun(core: CssCore, sch: number, st: ChanState, dev: Device | un
   setCcws(j, st, st.ccws + 1);
   setDelayedAt(j, st, -1);
   // the event (and its source line) is built only when it is recorded or read (issue 12)
-  if (core.m.listens('ccw.fetch')) core.m.emit({ kind: 'ccw.fetch', sch, addr, cmd: ccw.cmd, flags: ccw.flags, count: ccw.count, cda: ccw.cda, ccwLine: core.ccwLineResolver(addr) }, 'ccw');
+  if (core.m.hears(HEAR_FETCH)) core.m.emit({ kind: 'ccw.fetch', sch, addr, cmd: ccw.cmd, flags: ccw.flags, count: ccw.count, cda: ccw.cda, ccwLine: core.ccwLineResolver(addr) }, 'ccw');
   else core.m.unheard();
 
   // css §3.6 checks, in QEMU's order
@@ -297,7 +302,7 @@ function fetchAndRun(core: CssCore, sch: number, st: ChanState, dev: Device | un
 
 /** css §3.4: the program continues at `next` (the event is built only when heard, issue 12). */
 function chainEvent(core: CssCore, sch: number, next: number, how: 'tic' | 'data' | 'command'): void {
-  if (core.m.listens('ccw.chain')) core.m.emit({ kind: 'ccw.chain', sch, next, how }, 'ccw');
+  if (core.m.hears(HEAR_CHAIN)) core.m.emit({ kind: 'ccw.chain', sch, next, how }, 'ccw');
   else core.m.unheard();
 }
 

@@ -8,6 +8,9 @@ import { ACTL, CSTAT, DSTAT, STCTL } from './status';
 import { monitorEnd } from './facilities';
 import { SCSW_WORD } from './fields';
 import { FIELD } from './schib';
+import { hearSlot } from '../engine/machine';
+
+const HEAR_STATUS = hearSlot('sch.status');
 
 const F_STCTL = FIELD['scsw.stctl'];
 const F_ACTL = FIELD['scsw.actl'];
@@ -24,7 +27,7 @@ export interface EndStatus {
 export function emitStatus(core: CssCore, sch: number): void {
   const s = core.schib;
   // built only when recorded or read (issue 12: every end of a channel program)
-  if (!core.m.listens('sch.status')) return core.m.unheard();
+  if (!core.m.hears(HEAR_STATUS)) return core.m.unheard();
   core.m.emit({
     kind: 'sch.status', sch, stctl: s.get(sch, FIELD['scsw.stctl']), dstat: s.get(sch, FIELD['scsw.dstat']),
     cstat: s.get(sch, FIELD['scsw.cstat']), cpa: s.get(sch, FIELD['scsw.cpa']), count: s.get(sch, FIELD['scsw.count']),

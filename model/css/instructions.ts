@@ -16,6 +16,10 @@ import { checkCpuAccess } from './storageAccess';
 import type { Access } from './keys';
 import { FIELD, type SchibStore } from './schib';
 import { INSTR_ID, KIND_WORDS, instrWords } from '../engine/eventCodec';
+import { hearSlot } from '../engine/machine';
+
+const HEAR_INSTR = hearSlot('instr');
+const HEAR_PRESENTED = hearSlot('irq.presented');
 
 export interface Sid {
   sch: number;
@@ -62,7 +66,7 @@ function instr(core: CssCore, name: string, sch: number, cc: number, detail = ''
   // takes its codec words, no object (eventCodec.ts instrWords); a lean run's listener gets the
   // object (no string of a lean run is interned)
   const m = core.m;
-  if (!m.listens('instr')) m.unheard();
+  if (!m.hears(HEAR_INSTR)) m.unheard();
   else if (!m.isLean && instrWords(INSTR_WORDS, m.records.strings, name, sch, cc, detail)) m.emitWords(INSTR_ID, 'instr', INSTR_WORDS, 'instruction');
   else m.emit({ kind: 'instr', name, sch, cc, detail }, 'instruction');
   return cc;
@@ -115,7 +119,7 @@ export function ssch(core: CssCore, sid: number, orb: OrbFields, orbAddr?: numbe
     const inner = m.enter('css_do_ssch');
     const cc = doSsch(core, sch, orb);
     m.leave(inner);
-    return instr(core, 'SSCH', sch, cc, m.listens('instr') ? sschDetail(orb) : '');
+    return instr(core, 'SSCH', sch, cc, m.hears(HEAR_INSTR) ? sschDetail(orb) : '');
   } finally {
     m.leave(outer);
   }
@@ -368,9 +372,9 @@ function tpiIn(core: CssCore, addr: number | undefined): { cc: number; sid: numb
     core.mem.write(addr === 0 ? LOWCORE_IO_INT_CODE : addr, bytes);
   }
   // built only when recorded or read (issue 12: every TPI of a lean loop)
-  if (core.m.listens('irq.presented')) core.m.emit({ kind: 'irq.presented', sch, isc, intparm }, 'instruction');
+  if (core.m.hears(HEAR_PRESENTED)) core.m.emit({ kind: 'irq.presented', sch, isc, intparm }, 'instruction');
   else core.m.unheard();
   // the trace text is built only when the event is recorded or read (issue 12)
-  instr(core, 'TPI', sch, 1, core.m.listens('instr') ? `sid=${hex(sidWord)} intparm=${hex(intparm)} isc=${isc}` : '');
+  instr(core, 'TPI', sch, 1, core.m.hears(HEAR_INSTR) ? `sid=${hex(sidWord)} intparm=${hex(intparm)} isc=${isc}` : '');
   return { cc: 1, sid: sidWord, intparm, iid };
 }

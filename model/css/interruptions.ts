@@ -3,7 +3,9 @@
  * per subchannel. A request is presented (TPI, or the CPU taking the interruption) when its ISC
  * is enabled in CR6 (mask `(0x80 >> isc) << 24`); ISC 0 has the highest priority.
  */
-import type { Machine } from '../engine/machine';
+import { hearSlot, type Machine } from '../engine/machine';
+
+const HEAR_QUEUED = hearSlot('irq.queued');
 
 export interface InterruptionCode {
   /** Subchannel-identification word: 0x0001_0000 | schno (css §5.1, §5.4). */
@@ -37,7 +39,7 @@ export class IoInterruptions {
   queue(sch: number, isc: number): boolean {
     if (this.queuedIsc(sch) >= 0) return false;
     this.m.journal.push(this.queues[isc], sch);
-    if (this.m.listens('irq.queued')) this.m.emit({ kind: 'irq.queued', sch, isc }, 'instruction');
+    if (this.m.hears(HEAR_QUEUED)) this.m.emit({ kind: 'irq.queued', sch, isc }, 'instruction');
     else this.m.unheard(); // not built when nobody records or reads it (issue 12)
     return true;
   }

@@ -31,6 +31,25 @@ export type ActionHandler = (arg: number) => void;
  */
 export type ChainedActionHandler = (arg: number) => number;
 
+/**
+ * Event kinds by slot, for `Machine.hears` (module-wide, a slot assigned at a kind's first use):
+ * a hot path asks with a slot it resolved once, a typed-array load where `listens` looks the
+ * kind up in a Set (issue 12: a lean CCW asked twice).
+ */
+const HEAR_SLOTS = new Map<string, number>();
+const MAX_HEAR_SLOTS = 256;
+
+/** The slot of `kind` for `Machine.hears`. */
+export function hearSlot(kind: ModelEventKind): number {
+  let slot = HEAR_SLOTS.get(kind);
+  if (slot === undefined) {
+    slot = HEAR_SLOTS.size;
+    if (slot >= MAX_HEAR_SLOTS) throw new Error(`engine: more than ${MAX_HEAR_SLOTS} event kinds`);
+    HEAR_SLOTS.set(kind, slot);
+  }
+  return slot;
+}
+
 /** Slots of a StackNode's per-line cache of children. */
 const BY_LINE = 16;
 
@@ -135,6 +154,8 @@ export class Machine {
   /** For `listens`: a listener reads every kind, or the kinds listeners read (fields of one shape each). */
   private hearsAll = false;
   private readonly heard = new Set<ModelEventKind>();
+  /** `heard` by slot (hearSlot): 1 where a listener reads the kind. */
+  private readonly heardSlots = new Uint8Array(MAX_HEAR_SLOTS);
   /** The current model call stack, as a node of the stack tree (the root: empty). */
   private readonly root = new StackNode(undefined, '', undefined, []);
   private top: StackNode = this.root;
@@ -260,10 +281,14 @@ export class Machine {
 
   private hearing(): void {
     this.heard.clear();
+    this.heardSlots.fill(0);
     this.hearsAll = false;
     for (const l of this.listeners) {
       if (l.kinds === undefined) this.hearsAll = true;
-      else for (const k of l.kinds) this.heard.add(k);
+      else for (const k of l.kinds) {
+        this.heard.add(k);
+        this.heardSlots[hearSlot(k)] = 1;
+      }
     }
   }
 
@@ -274,6 +299,11 @@ export class Machine {
    */
   listens(kind: ModelEventKind): boolean {
     return !this.lean || this.hearsAll || (this.heard.size !== 0 && this.heard.has(kind));
+  }
+
+  /** `listens` of the kind whose slot is `slot` (hearSlot), for hot paths. */
+  hears(slot: number): boolean {
+    return !this.lean || this.hearsAll || this.heardSlots[slot] === 1;
   }
 
   /** An event nobody hears (see `listens`): counted, not built. */

@@ -13,7 +13,9 @@ import { execGup } from './exec/gup';
 import { resolveAddr } from './parser';
 import { compare, evaluate, EvalError, formatValue, type EvalContext, type Value } from './evaluate';
 import { resolvePath } from './paths';
-import { Machine } from '../engine/machine';
+import { hearSlot, Machine } from '../engine/machine';
+
+const HEAR_STMT = hearSlot('stmt');
 import { GUEST_CPU_THREAD } from '../engine/ids';
 import { kernelFeatures, type KernelFeatures } from '../kernel/version';
 import { GuestMemory } from '../guest/memory';
@@ -247,7 +249,7 @@ export class Runner implements EvalContext {
     // one frozen event per statement, the same fields every time it runs (a loop body's
     // statements ran an object each per iteration; the history stores events by value), and
     // none when nobody hears it (a lean run without a `stmt` listener)
-    if (m.listens('stmt')) m.emit(this.stmtEventAt[pc] ??= Object.freeze({ kind: 'stmt', line: st.line, text: st.text }), 'statement');
+    if (m.hears(HEAR_STMT)) m.emit(this.stmtEventAt[pc] ??= Object.freeze({ kind: 'stmt', line: st.line, text: st.text }), 'statement');
     else m.unheard();
     try {
       this.exec(st, pc);

@@ -6,7 +6,7 @@
  * the journal's `noteNum` / `noteElem` (a change its caller stores with a constant key).
  */
 import * as assert from 'node:assert/strict';
-import { Machine } from '../../../model/engine/machine';
+import { hearSlot, Machine } from '../../../model/engine/machine';
 import { Journal } from '../../../model/engine/journal';
 
 /** The queue as "kind:arg@time" strings, in run order. */
@@ -138,6 +138,33 @@ describe('engine: closure-free frames and unheard events (issue 12)', () => {
     assert.equal(m.listens('ccw.chain'), false);
     m.onEvent(() => undefined); // a listener of every kind
     assert.equal(m.listens('ccw.fetch'), true);
+  });
+
+  it('hears(slot) answers what listens(kind) answers, through every listener change', () => {
+    const kinds = ['ccw.fetch', 'ccw.chain', 'sch.status', 'warn'] as const;
+    const slots = kinds.map((k) => hearSlot(k));
+    assert.equal(new Set(slots).size, kinds.length); // one slot per kind
+    assert.equal(hearSlot('ccw.chain'), slots[1]); // the same slot every time
+    const m = new Machine();
+    const same = (why: string) => kinds.forEach((k, i) => assert.equal(m.hears(slots[i]), m.listens(k), `${why}: ${k}`));
+    same('journaled');
+    assert.equal(m.hears(slots[0]), true);
+    m.setLean();
+    same('lean, no listener');
+    assert.equal(m.hears(slots[0]), false);
+    const a = () => undefined;
+    const b = () => undefined;
+    m.onEvent(a, ['ccw.chain', 'warn']);
+    same('lean, a');
+    assert.deepEqual(kinds.map((_, i) => m.hears(slots[i])), [false, true, false, true]);
+    m.onEvent(b, ['sch.status']);
+    same('lean, a and b');
+    m.offEvent(a);
+    same('lean, b');
+    assert.deepEqual(kinds.map((_, i) => m.hears(slots[i])), [false, false, true, false]);
+    m.onEvent(a); // every kind
+    same('lean, all');
+    assert.deepEqual(kinds.map((_, i) => m.hears(slots[i])), [true, true, true, true]);
   });
 });
 
