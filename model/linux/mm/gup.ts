@@ -77,9 +77,18 @@ export class GupCore {
   /** The fast walk gives secretmem folios back (5.14+). */
   private readonly secretmemRefused: boolean;
 
-  /** Run a validated call of `spec` with the effective `flags`; pages obtained are appended to `out`. */
+  /**
+   * Run a validated call of `spec` with the effective `flags`; pages obtained are appended to `out`.
+   * The one-shot driver of callSteps' layers: the slow path's frames entered and left around plain
+   * calls of the same functions (longtermLockedNow, lockedNow, slowNow), no generator per layer
+   * (issue 12: a one-page pin made ~5); the fast walk stays resumable work run to its end.
+   */
   call(spec: GupApiSpec, p: Process, start: bigint, nr: number, flags: ReadonlySet<string>, opts: GupCallOptions, out: PageList): number {
-    return runToEnd(this.callSteps(spec, p, start, nr, flags, opts, out));
+    if (spec.fast) return runToEnd(this.fastFallback(spec, p, start, nr, flags, out));
+    if (nr === 0) return 0;
+    const bits = follBits(flags);
+    this.markPinned(p, bits);
+    return this.longtermLockedNow(p, start, nr, bits, !opts.pagesNull, out);
   }
 
   /**
@@ -138,11 +147,40 @@ export class GupCore {
     return withinSteps(this.m, '__gup_longterm_locked', body);
   }
 
+  /** `longtermLocked` run to its end at once (`call`): the same frame and passes, as plain calls. */
+  private longtermLockedNow(p: Process, start: bigint, nr: number, flags: FollBits, want: boolean, out: PageList): number {
+    const mark = this.m.enter('__gup_longterm_locked');
+    try {
+      if (!(flags & FOLL_LONGTERM) || !want) return this.lockedNow(p, start, nr, flags, want, out);
+      return this.longterm.pinLoop(out.n, out, flags & FOLL_PIN ? 'FOLL_PIN' : 'FOLL_GET', () => this.lockedNow(p, start, nr, flags, want, out));
+    } finally {
+      this.m.leave(mark);
+    }
+  }
+
   /** __get_user_pages_locked(): adds FOLL_GET when a pages array is passed (E2+: unless FOLL_PIN). */
   private locked(p: Process, start: bigint, nr: number, flags: FollBits, want: boolean, out: PageList): Steps<number> {
-    let eff = flags;
-    if (want && (this.f.gupEra === 'E1' || this.f.gupEra === 'E0' || !(eff & FOLL_PIN))) eff |= FOLL_GET;
-    return withinSteps(this.m, '__get_user_pages_locked', withinSteps(this.m, '__get_user_pages', this.slow(p, start, nr, eff, want, out)));
+    return withinSteps(this.m, '__get_user_pages_locked', withinSteps(this.m, '__get_user_pages', this.slow(p, start, nr, this.lockedFlags(flags, want), want, out)));
+  }
+
+  /** `locked` run to its end at once: its two frames around slowNow. */
+  private lockedNow(p: Process, start: bigint, nr: number, flags: FollBits, want: boolean, out: PageList): number {
+    const outer = this.m.enter('__get_user_pages_locked');
+    try {
+      const inner = this.m.enter('__get_user_pages');
+      try {
+        return this.slowNow(p, start, nr, this.lockedFlags(flags, want), want, out);
+      } finally {
+        this.m.leave(inner);
+      }
+    } finally {
+      this.m.leave(outer);
+    }
+  }
+
+  /** The flags __get_user_pages_locked passes on: FOLL_GET added with a pages array (E2+: unless FOLL_PIN). */
+  private lockedFlags(flags: FollBits, want: boolean): FollBits {
+    return want && (this.f.gupEra === 'E1' || this.f.gupEra === 'E0' || !(flags & FOLL_PIN)) ? flags | FOLL_GET : flags;
   }
 
   /** check_vma_flags() (gup §2.4 errno catalogue, §5). Returns 0 or −errno. */
@@ -248,9 +286,21 @@ export class GupCore {
   private *slow(p: Process, start: bigint, nr: number, flags: FollBits, want: boolean, out: PageList): Steps<number> {
     const c: SlowCall = { p, start, nr, flags, want, out, i: 0, ret: 0, v: undefined, vi: 0, va: start };
     while (!this.slowRun(c, Math.min(nr, c.i + SLICE_UNITS)) && c.i < nr) yield { done: c.i, total: nr };
+    return this.slowResult(c);
+  }
+
+  /** `slow` run to its end at once (the same slices, no yield between them). */
+  private slowNow(p: Process, start: bigint, nr: number, flags: FollBits, want: boolean, out: PageList): number {
+    const c: SlowCall = { p, start, nr, flags, want, out, i: 0, ret: 0, v: undefined, vi: 0, va: start };
+    while (!this.slowRun(c, Math.min(nr, c.i + SLICE_UNITS)) && c.i < nr);
+    return this.slowResult(c);
+  }
+
+  /** __get_user_pages' return: pages done, or the error (−EFAULT when there is none, gup §2.4). */
+  private slowResult(c: SlowCall): number {
     const { i, ret } = c;
     if (i > 0) return i;
-    if (ret === 0 && !(flags & FOLL_NOWAIT)) {
+    if (ret === 0 && !(c.flags & FOLL_NOWAIT)) {
       this.warn('__get_user_pages: no page and no error code', 'gup §2.4');
       return -ERRNO.EFAULT;
     }

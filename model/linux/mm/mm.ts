@@ -5,9 +5,9 @@
  */
 import { warnOnce } from '../../kernel/warnOnce';
 import type { Machine } from '../../engine/machine';
-import { runToEnd, withinSteps, type Steps } from '../../engine/steps';
+import { withinSteps, type Steps } from '../../engine/steps';
 import type { KernelFeatures } from '../../kernel/version';
-import { apiExists, GUP_APIS } from './apis';
+import { apiExists, GUP_APIS, type GupApiSpec } from './apis';
 import { Counting, GUP_PIN_COUNTING_BIAS } from './counting';
 import { ERRNO, errnoName } from './errno';
 import { FOLL_BIT, type FollBits } from './foll';
@@ -18,7 +18,7 @@ import { PageStore, PG_DIRTY, PG_FREED, PG_HEAD, PG_HWPOISON, PG_PRESENT, PG_TAI
 import { Releaser } from './release';
 import { DEFAULT_TASK_SIZE_MAX, type GupCallOptions, type Validation } from './validate';
 import { GupArgsMemo } from './gupArgsMemo';
-import { AddressSpaces, isRawPfn, vaddrOf, vpnOf, type VmaKind, type VmaOptions } from './vma';
+import { AddressSpaces, isRawPfn, vaddrOf, vpnOf, type Process, type VmaKind, type VmaOptions } from './vma';
 import { Vmstat, type VmstatCounters } from './vmstat';
 import { VfioType1 } from './vfioType1';
 import { IoUring, ODirect, ProcessVm } from './callers';
@@ -224,13 +224,38 @@ export class Mm {
       }));
   }
 
-  /** gup §2.1 entry points by real name; flags by name. Returns the kernel result and the pages obtained. */
+  /**
+   * gup §2.1 entry points by real name; flags by name. Returns the kernel result and the pages obtained.
+   * The one-shot path: gupSteps' parts as plain calls (gupBegin, GupCore.call, gupEnd), no
+   * generator per call (issue 12: the one-page pins of vfio-ccw's translation, several per I/O).
+   */
   gup(api: string, pid: number, start: bigint, nrPages: number, flags: string[], opts: GupCallOptions = {}): { ret: number; pages: number[] } {
-    return runToEnd(this.gupSteps(api, pid, start, nrPages, flags, opts));
+    const g = this.gupBegin(api, pid, nrPages, flags, opts);
+    let ret: number;
+    if (!g.val.ok) ret = g.val.ret;
+    else {
+      const mark = this.m.enter(api);
+      try {
+        ret = this.core.call(g.spec, g.p, start, nrPages, g.val.flags, opts, g.out);
+      } finally {
+        this.m.leave(mark);
+      }
+    }
+    return this.gupEnd(g, api, ret, opts);
   }
 
   /** `gup` as resumable work (issue 13): yields every SLICE_UNITS pages of the slow path's loop. */
   *gupSteps(api: string, pid: number, start: bigint, nrPages: number, flags: string[], opts: GupCallOptions = {}): Steps<{ ret: number; pages: number[] }> {
+    const g = this.gupBegin(api, pid, nrPages, flags, opts);
+    const ret = !g.val.ok ? g.val.ret : yield* withinSteps(this.m, api, this.core.callSteps(g.spec, g.p, start, nrPages, g.val.flags, opts, g.out));
+    return this.gupEnd(g, api, ret, opts);
+  }
+
+  /**
+   * The wrapper's checks before the core runs (both drivers): the API exists in this kernel, the
+   * arguments, the pages list; the flag validation and its warnings inside the wrapper's frame.
+   */
+  private gupBegin(api: string, pid: number, nrPages: number, flags: string[], opts: GupCallOptions): GupStart {
     const spec = GUP_APIS.get(api);
     const v = this.features.version;
     if (!spec) throw new Error(`unknown GUP API '${api}' (one of ${[...GUP_APIS.keys()].join(', ')})`);
@@ -246,7 +271,7 @@ export class Mm {
     // The wrapper's frame (`api`) around its three parts, entered by hand rather than by wrapping
     // one more generator (issue 12: the layers of a one-page pin were ~9 generators): events carry
     // the same stack, and the frame is not held while the resumable core is suspended.
-    let mark = m.enter(api);
+    const mark = m.enter(api);
     let val: Validation;
     try {
       val = this.gupArgs.validate(spec, caller, opts);
@@ -256,19 +281,21 @@ export class Mm {
     } finally {
       m.leave(mark);
     }
-    let ret: number;
-    if (!val.ok) ret = val.ret;
-    else {
-      ret = yield* withinSteps(m, api, this.core.callSteps(spec, p, start, nrPages, val.flags, opts, out));
-      if (spec.fastOnly && spec.pin) ret = Math.max(ret, 0); // pin_user_pages_fast_only: errors become 0
-    }
-    mark = m.enter(api);
+    return { spec, p, out, val };
+  }
+
+  /** The wrapper after the core (both drivers): gup.return in its frame, the pages returned. */
+  private gupEnd(g: GupStart, api: string, ret: number, opts: GupCallOptions): { ret: number; pages: number[] } {
+    const m = this.m;
+    if (g.val.ok && g.spec.fastOnly && g.spec.pin) ret = Math.max(ret, 0); // pin_user_pages_fast_only: errors become 0
+    const mark = m.enter(api);
     try {
       if (m.listens('gup.return')) m.emit({ kind: 'gup.return', api, ret }, 'instruction');
       else m.unheard();
     } finally {
       m.leave(mark);
     }
+    const out = g.out;
     if (ret >= 0 && out.n !== ret && !opts.pagesNull) {
       throw new Error(`mm model invariant: ${api} returned ${ret} but obtained ${out.n} pages`);
     }
@@ -490,3 +517,11 @@ export class Mm {
 }
 
 export { PG_HEAD, vpnOf };
+
+/** A GUP wrapper call between its checks and its return (Mm.gupBegin → core → Mm.gupEnd). */
+interface GupStart {
+  readonly spec: GupApiSpec;
+  readonly p: Process;
+  readonly out: PageList;
+  readonly val: Validation;
+}
