@@ -83,10 +83,9 @@ export class GupCore {
    * calls of the same functions (longtermLockedNow, lockedNow, slowNow), no generator per layer
    * (issue 12: a one-page pin made ~5); the fast walk stays resumable work run to its end.
    */
-  call(spec: GupApiSpec, p: Process, start: bigint, nr: number, flags: ReadonlySet<string>, opts: GupCallOptions, out: PageList): number {
+  call(spec: GupApiSpec, p: Process, start: bigint, nr: number, flags: ReadonlySet<string>, opts: GupCallOptions, out: PageList, bits = follBits(flags)): number {
     if (spec.fast) return runToEnd(this.fastFallback(spec, p, start, nr, flags, out));
     if (nr === 0) return 0;
-    const bits = follBits(flags);
     this.markPinned(p, bits);
     return this.longtermLockedNow(p, start, nr, bits, !opts.pagesNull, out);
   }
@@ -95,12 +94,11 @@ export class GupCore {
    * `call` as resumable work (engine/steps.ts, issue 13): the slow path's page loop yields every
    * SLICE_UNITS pages, between two pages, where every page before is grabbed and in `out`.
    */
-  callSteps(spec: GupApiSpec, p: Process, start: bigint, nr: number, flags: ReadonlySet<string>, opts: GupCallOptions, out: PageList): Steps<number> {
+  callSteps(spec: GupApiSpec, p: Process, start: bigint, nr: number, flags: ReadonlySet<string>, opts: GupCallOptions, out: PageList, bits = follBits(flags)): Steps<number> {
     // a plain function returning the layer below (not a generator of its own: issue 12); callers
     // start the returned work at once, so markPinned runs when a generator body would have
     if (spec.fast) return this.fastFallback(spec, p, start, nr, flags, out);
     if (nr === 0) return doneSteps(0);
-    const bits = follBits(flags);
     this.markPinned(p, bits);
     return this.longtermLocked(p, start, nr, bits, !opts.pagesNull, out);
   }
@@ -327,17 +325,25 @@ export class GupCore {
     let ret = 0;
     let stopped = true;
     const vpn0 = vpnOf(c.start); // page i is at vpn0 + i: no bigint shift per page
-    // page i's address as a number, where every address of the call is below 2^53
-    const addrExact = c.start + BigInt(nr) * PAGE_SIZE < 0x20_0000_0000_0000n;
+    // page i's address as a number, where every address of the call is below 2^53; only an event
+    // reads it (issue 12: three bigint operations per call otherwise)
+    const addrExact = taken && c.start + BigInt(nr) * PAGE_SIZE < 0x20_0000_0000_0000n;
     const addr0 = addrExact ? Number(c.start) : 0;
-    let vLo = v ? vpnOf(v.start) : 0;
-    let vHi = v ? vpnOf(v.end) : 0;
+    // the VMA's bounds as vpns, made when a later page of the call asks (a one-page pin never does)
+    let vLo = 0;
+    let vHi = 0;
+    let bounded = false;
     outer: while (i < until) {
       const vpn = vpn0 + i;
       // gup §2.4 −EINTR: fatal signal pending (any signal with FOLL_INTERRUPTIBLE).
       // [unverified: chosen] both are checked at the top of each page, where E4 checks the fatal one.
       const sig = this.task.signal;
       if (sig === 'fatal' || (sig === 'other' && flags & FOLL_INTERRUPTIBLE)) { ret = -ERRNO.EINTR; break; }
+      if (v && !bounded) {
+        vLo = vpnOf(v.start);
+        vHi = vpnOf(v.end);
+        bounded = true;
+      }
       if (!v || vpn >= vHi || vpn < vLo) {
         // VMAs are page-aligned (vma.ts addVma): vpn bounds say what the address bounds say
         const vaddr = this.pageAddr(c, i);
@@ -345,8 +351,7 @@ export class GupCore {
         if (!v) { ret = this.gatePage(vaddr, flags) ?? -ERRNO.EFAULT; break; }
         const e = this.checkVmaFlags(v, flags);
         if (e) { ret = e; break; }
-        vLo = vpnOf(v.start);
-        vHi = vpnOf(v.end);
+        bounded = false;
       }
       const vma = v;
       let pfn = -1;

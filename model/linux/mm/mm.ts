@@ -236,7 +236,7 @@ export class Mm {
     else {
       const mark = this.m.enter(api);
       try {
-        ret = this.core.call(g.spec, g.p, start, nrPages, g.val.flags, opts, g.out);
+        ret = this.core.call(g.spec, g.p, start, nrPages, g.val.flags, opts, g.out, g.val.bits);
       } finally {
         this.m.leave(mark);
       }
@@ -247,7 +247,7 @@ export class Mm {
   /** `gup` as resumable work (issue 13): yields every SLICE_UNITS pages of the slow path's loop. */
   *gupSteps(api: string, pid: number, start: bigint, nrPages: number, flags: string[], opts: GupCallOptions = {}): Steps<{ ret: number; pages: number[] }> {
     const g = this.gupBegin(api, pid, nrPages, flags, opts);
-    const ret = !g.val.ok ? g.val.ret : yield* withinSteps(this.m, api, this.core.callSteps(g.spec, g.p, start, nrPages, g.val.flags, opts, g.out));
+    const ret = !g.val.ok ? g.val.ret : yield* withinSteps(this.m, api, this.core.callSteps(g.spec, g.p, start, nrPages, g.val.flags, opts, g.out, g.val.bits));
     return this.gupEnd(g, api, ret, opts);
   }
 
