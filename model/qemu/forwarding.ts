@@ -86,7 +86,8 @@ export class QemuForwarding {
     // sch->orb = *orb (a copy; the same ORB as the last start is not stored again)
     if (!sameOrb(d.orb, orb)) this.m.journal.set(d, 'orb', Object.freeze({ ...orb }));
     let o = d.orb!;
-    this.m.journal.set(d, 'channelProg', orb.cpa);
+    if (this.m.journal.recording) this.m.journal.set(d, 'channelProg', orb.cpa);
+    else d.channelProg = orb.cpa; // lean runs: set would only store (issue 12)
     s.set(sch, FIELD['scsw.fctl'], FCTL.START);
     s.set(sch, FIELD['scsw.actl'], s.get(sch, FIELD['scsw.actl']) | ACTL.START_PEND);
     s.set(sch, FIELD['scsw.pno'], 0);

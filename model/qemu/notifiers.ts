@@ -103,7 +103,8 @@ export function ioNotifier(q: QemuCss, sch: number, forced?: IoReadResult): void
     storeBytes(q.m, d, 'esw', 0, irb, 24 + 12, 20);
     if (s.get(sch, FIELD['scsw.dstat']) & DSTAT.UC && s.get(sch, FIELD['pmcw.csense'])) storeBytes(q.m, d, 'sense', 0, irb, 24 + 32, 32);
   }
-  q.m.journal.set(d.stats, 'ioIrqs', d.stats.ioIrqs + 1);
+  if (q.m.journal.recording) q.m.journal.set(d.stats, 'ioIrqs', d.stats.ioIrqs + 1);
+  else d.stats.ioIrqs++; // lean runs: set would only store (issue 12)
   // css §1.3, §10.4: the guest's SCSW now holds a deferred cc 3 (valid with status pending); the
   // host's status event is the host subchannel's, so the guest's own gets a record (the
   // deferred-cc3 exception filter stops here, in QEMU's handler, where the guest receives it)

@@ -92,7 +92,8 @@ export function newCp(orb: OrbFields, arenaBase: number): ChannelProgram {
 function alloc(ctx: CpContext, cp: ChannelProgram, bytes: number, align = 8): number {
   const at = Math.ceil(cp.dmaNext / align) * align;
   if (at + bytes > ctx.arenaBase + ctx.arenaSize) return -E.ENOMEM;
-  ctx.m.journal.set(cp, 'dmaNext', at + bytes);
+  if (ctx.m.journal.recording) ctx.m.journal.set(cp, 'dmaNext', at + bytes);
+  else cp.dmaNext = at + bytes; // lean runs: set would only store (a named store: issue 12, two per CCW)
   return at;
 }
 
@@ -145,7 +146,8 @@ export function cpInit(ctx: CpContext, cp: ChannelProgram): number {
       freeChains(ctx, cp);
       return ret;
     }
-    ctx.m.journal.set(cp, 'initialized', true);
+    if (ctx.m.journal.recording) ctx.m.journal.set(cp, 'initialized', true);
+    else cp.initialized = true; // lean runs: set would only store (issue 12)
     // ≤6.2: C64 may be forced: had IDAWs needed it, calc_length would have failed (css §9.2)
     if (!ctx.features.vfioCcwIdalRework) ctx.m.journal.set(cp, 'orb', { ...cp.orb, c64: 1 });
     return 0;
@@ -413,7 +415,8 @@ function freeChains(ctx: CpContext, cp: ChannelProgram): void {
     }
   }
   while (cp.chains.length) ctx.m.journal.shift(cp.chains);
-  ctx.m.journal.set(cp, 'initialized', false);
+  if (ctx.m.journal.recording) ctx.m.journal.set(cp, 'initialized', false);
+  else cp.initialized = false; // lean runs: set would only store (issue 12)
 }
 
 /** Pages still pinned by this program (for the invariant checker). */
