@@ -17,6 +17,7 @@ import type { Longterm } from './longterm';
 import type { PageList } from './pageList';
 import { KIND_INDEX, PG_HWPOISON, PG_ZERO, type PageStore } from './pageStore';
 import { fastPathChecks, type GupCallOptions } from './validate';
+import { faultin, gatePage, noStructPage, nowaitRetry } from './gupSpecial';
 import { AddressSpaces, isAnonVma, isCow, isRawPfn, noStructPages, PAGE_SIZE, pteWritable, ptePfn, vaddrOf, vpnOf, type Process, type Vma } from './vma';
 
 const {
@@ -24,8 +25,7 @@ const {
   FOLL_LONGTERM, FOLL_SPLIT_PMD, FOLL_PIN, FOLL_FAST_ONLY, FOLL_PCI_P2PDMA, FOLL_INTERRUPTIBLE,
 } = FOLL_BIT;
 
-/** x86-64 vsyscall page (the gate area, get_gate_page). */
-export const GATE_AREA = 0xffffffffff600000n;
+export { GATE_AREA } from './gupSpecial';
 
 export type PendingSignal = 'none' | 'fatal' | 'other';
 
@@ -253,31 +253,6 @@ export class GupCore {
   }
 
   /**
-   * gup §2.4 −EEXIST: a PTE maps a PFN with no struct page. With a pages array: −EEXIST (E4 text);
-   * [unverified: chosen ≈6.1] before "mm/gup: PFN-only entries: stop early", follow_pfn_pte() returned
-   * −EFAULT for FOLL_GET | FOLL_PIN (from the ≈5.8 fix, applied here from 5.7; E1 always has FOLL_GET).
-   * Without a pages array the entry is skipped as done.
-   */
-  private noStructPage(p: Process, vaddr: bigint, pfn: number, want: boolean): number {
-    const eexist = atLeast(this.f.version, 6, 1);
-    const ret = !want ? 0 : eexist ? -ERRNO.EEXIST : -ERRNO.EFAULT;
-    this.m.emit({ kind: 'log', source: 'mm', text: `pid ${p.pid} 0x${vaddr.toString(16)}: PTE maps raw PFN 0x${pfn.toString(16)} without a struct page (follow_pfn_pte → −EEXIST)${!want ? '; no pages array: skipped as done' : eexist ? '; pages requested: −EEXIST (gup §2.4)' : '; FOLL_GET|FOLL_PIN: −EFAULT before ≈6.1 [unverified: chosen]'}` }, 'instruction');
-    return ret;
-  }
-
-  /**
-   * get_gate_page(): x86-64's vsyscall page at 0xffffffffff600000 lies outside every VMA. gup §2.4:
-   * FOLL_WRITE → −EFAULT. [unverified: chosen] reads also get −EFAULT: with vsyscall=xonly (the
-   * default of these eras) the page is not mapped; vsyscall=emulate would return it.
-   */
-  private gatePage(vaddr: bigint, flags: FollBits): number | undefined {
-    if (this.counting.bits !== 64 || vaddr < GATE_AREA || vaddr >= GATE_AREA + PAGE_SIZE) return undefined;
-    const write = (flags & FOLL_WRITE) !== 0;
-    this.m.within('get_gate_page', () => this.m.emit({ kind: 'log', source: 'mm', text: `0x${vaddr.toString(16)} is the gate (vsyscall) page: ${write ? 'FOLL_WRITE → −EFAULT (gup §2.4)' : 'not mapped with vsyscall=xonly → −EFAULT [unverified: chosen]'}` }, 'instruction'));
-    return -ERRNO.EFAULT;
-  }
-
-  /**
    * __get_user_pages(): the per-page loop; returns pages done, or −errno if none. Resumable: it
    * yields every SLICE_UNITS pages (issue 13); the pages themselves run in a plain loop (slowRun).
    */
@@ -348,7 +323,7 @@ export class GupCore {
         // VMAs are page-aligned (vma.ts addVma): vpn bounds say what the address bounds say
         const vaddr = this.pageAddr(c, i);
         v = this.spaces.findVma(p, vaddr);
-        if (!v) { ret = this.gatePage(vaddr, flags) ?? -ERRNO.EFAULT; break; }
+        if (!v) { ret = gatePage(this.m, this.counting.bits, vaddr, flags) ?? -ERRNO.EFAULT; break; }
         const e = this.checkVmaFlags(v, flags);
         if (e) { ret = e; break; }
         bounded = false;
@@ -359,7 +334,7 @@ export class GupCore {
         const r = this.follow(p, vma, flags, vpn);
         if (r === 'nopage') {
           const vaddr = this.pageAddr(c, i);
-          const e = this.noStructPage(p, vaddr, this.spaces.pte(p, vaddr)!.pfn, want);
+          const e = noStructPage(this.m, this.f, p, vaddr, this.spaces.pte(p, vaddr)!.pfn, want);
           if (e < 0) { ret = e; break outer; }
           i += 1;
           continue outer;
@@ -373,12 +348,12 @@ export class GupCore {
         if (flags & FOLL_NOFAULT) { ret = -ERRNO.EFAULT; break outer; }
         if (flags & FOLL_NOWAIT && vma.kind === 'file' && !this.spaces.pte(p, vaddr)) {
           // gup §2.4: FOLL_NOWAIT may return 0. The fault would wait for I/O: VM_FAULT_RETRY → −EBUSY → 0 progress.
-          this.nowaitRetry(vaddr);
+          nowaitRetry(this.m, vaddr);
           ret = 0;
           break outer;
         }
         if (tries > 2) throw new Error(`mm model: fault at 0x${vaddr.toString(16)} did not make progress`);
-        const errno = this.faultin(p, vma, vaddr, write, r === 'unshare');
+        const errno = faultin(this.m, this.spaces, p, vma, vaddr, write, r === 'unshare');
         if (errno !== 0) { ret = -errno; break outer; }
       }
       const h = s.head(pfn);
@@ -404,20 +379,6 @@ export class GupCore {
     c.v = v;
     c.ret = ret;
     return stopped;
-  }
-
-  /**
-   * faultin_page(): the fault in its frame; 0 or the errno. A method, not a closure in slowRun:
-   * a closure there made every page's loop scope a heap context (issue 12: ~90 B a page).
-   */
-  private faultin(p: Process, vma: Vma, vaddr: bigint, write: boolean, unshare: boolean): number {
-    const fr = this.m.within('faultin_page', () => this.spaces.fault(p, vma, vaddr, write, unshare));
-    return fr.ok ? 0 : fr.errno;
-  }
-
-  /** The FOLL_NOWAIT log of a fault that would wait for file I/O (slowRun; a method for the reason of faultin). */
-  private nowaitRetry(vaddr: bigint): void {
-    this.m.within('faultin_page', () => this.m.emit({ kind: 'log', source: 'mm', text: `0x${vaddr.toString(16)}: FOLL_NOWAIT and the page must be read from the file → VM_FAULT_RETRY, −EBUSY, 0 progress ([unverified: chosen] only 'file' VMAs need I/O)` }, 'instruction'));
   }
 
   /** Page i's address (start + i pages), kept from one page to the next: one bigint add per page in a walk. */
