@@ -279,16 +279,17 @@ function fetchOne(ctx: CpContext, cp: ChannelProgram, chain: CcwChain, idx: numb
     const idal = alloc(ctx, cp, n * 8);
     if (idal < 0) return idal;
     // the guest IDAL: read (IDA) or fabricated (direct: first address then block-aligned ones)
-    let iova: number[] = [];
+    // sized once (issue 12: no empty array made and dropped per CCW)
+    const iova = new Array<number>(n);
     if (isIdal(ccw)) {
       const size = fmt1Idaws ? 4 : 8;
       const err = copyFromIova(ctx, ccw.cda, n * size);
       if (err) return err;
       const raw = ctx.guest.bytes;
-      for (let i = 0; i < n; i++) iova.push(size === 4 ? readU32(raw, ccw.cda + i * 4) : readU64(raw, ccw.cda + i * 8));
+      for (let i = 0; i < n; i++) iova[i] = size === 4 ? readU32(raw, ccw.cda + i * 4) : readU64(raw, ccw.cda + i * 8);
     } else {
-      iova = [first];
-      for (let i = 1; i < n; i++) iova.push(Math.floor(iova[i - 1] / block) * block + block);
+      iova[0] = first;
+      for (let i = 1; i < n; i++) iova[i] = Math.floor(iova[i - 1] / block) * block + block;
     }
     // before the pin the host IDAWs are the guest's (one array for both: page arrays are values)
     putPa(ctx, chain, idx, { iova, host: iova, runs: NO_RUNS, idal });
