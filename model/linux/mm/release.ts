@@ -32,6 +32,9 @@ export class Releaser {
   /** The era's put helper (gup §3.5 gup_put_folio), asked once, not per page. */
   private readonly putFnName: string;
 
+  /** The last release API found to exist in this kernel (releaseChecks). */
+  private lastApi: string | undefined = undefined;
+
   /**
    * The one-shot path: releaseSteps' checks, then its slices (releaseSlice) one after the other in
    * the API's frame, as plain calls (issue 12: no generator per release; vfio-ccw's put_pfn
@@ -67,10 +70,14 @@ export class Releaser {
    * folio API (done here, it has no slices).
    */
   private releaseChecks(api: string, pages: readonly number[], makeDirty: boolean, n: number | undefined): number | undefined {
-    const spec = RELEASE_APIS.get(api);
-    if (!spec) throw new Error(`unknown release API '${api}' (one of ${[...RELEASE_APIS.keys()].join(', ')})`);
-    if (!apiExists(spec, this.f.version)) {
-      throw new Error(`${api} does not exist in Linux ${this.f.version.major}.${this.f.version.minor} (added in ${spec.since})`);
+    if (api !== this.lastApi) {
+      const spec = RELEASE_APIS.get(api);
+      if (!spec) throw new Error(`unknown release API '${api}' (one of ${[...RELEASE_APIS.keys()].join(', ')})`);
+      if (!apiExists(spec, this.f.version)) {
+        throw new Error(`${api} does not exist in Linux ${this.f.version.major}.${this.f.version.minor} (added in ${spec.since})`);
+      }
+      // it exists in this kernel, which never changes: the same name next time needs no lookup
+      this.lastApi = api;
     }
     if (api === 'unpin_user_page_range_dirty_lock' || api === 'unpin_user_folio') {
       this.rangeOrFolio(api, pages, makeDirty, n);
