@@ -134,3 +134,28 @@ describe('mm: the GUP argument memo\'s last answer (gupArgsMemo.ts, gup §2.3)',
     assert.equal(memo.validate(pinRemote, lt, {}), v1);
   });
 });
+
+describe('mm: the GUP and release API rows remembered by name still refuse what this kernel lacks (gup §2.1)', () => {
+  it('6.18: pin_user_pages_fast_only (5.8–6.2) and an unknown name are refused after a good call of each family', () => {
+    const { mm } = setup('6.18');
+    mm.addVma(PID, BUF, 4096n, 'anon', { read: true, write: true });
+    const r = mm.gup('pin_user_pages', PID, BUF, 1, ['FOLL_WRITE']);
+    assert.equal(r.ret, 1);
+    assert.throws(() => mm.gup('pin_user_pages_fast_only', PID, BUF, 1, []), /pin_user_pages_fast_only does not exist in Linux 6\.18 \(5\.8–6\.2; gup §2\.1\)/);
+    assert.throws(() => mm.gup('pin_user_page', PID, BUF, 1, []), /unknown GUP API 'pin_user_page'/);
+    assert.equal(mm.gup('pin_user_pages', PID, BUF, 1, ['FOLL_WRITE']).ret, 1); // the good name again
+    mm.release('unpin_user_pages', r.pages);
+    assert.throws(() => mm.release('unpin_user_pagez', r.pages), /unknown release API 'unpin_user_pagez'/);
+    mm.release('unpin_user_pages', r.pages);
+    assert.equal(mm.pinsHeld(), 0);
+  });
+
+  it('5.10: unpin_folios (6.11+) is refused after unpin_user_pages was accepted', () => {
+    const { mm } = setup('5.10');
+    mm.addVma(PID, BUF, 4096n, 'anon', { read: true, write: true });
+    const r = mm.gup('pin_user_pages', PID, BUF, 1, ['FOLL_WRITE']);
+    mm.release('unpin_user_pages', r.pages);
+    assert.throws(() => mm.release('unpin_folios', r.pages), /unpin_folios does not exist in Linux 5\.10 \(added in 6\.11\)/);
+    assert.equal(mm.pinsHeld(), 0);
+  });
+});
