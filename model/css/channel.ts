@@ -450,19 +450,29 @@ function executeCommand(core: CssCore, sch: number, st: ChanState, dev: Device, 
   if (op.kind === 'input' && n > 0) {
     beginCommand(j, st, cmd);
     const data = op.data;
-    const bytes = backward ? data.slice(moved0, moved0 + n).reverse() : data.slice(moved0, moved0 + n);
-    core.m.within('ccw_dstream_write', () => {
-      const skip = skipped;
-      if (!skip) scatter(core.mem, seg.segments, bytes);
-      core.m.emit({ kind: 'ccw.data', sch, addr: seg.segments[0].addr, count: n, write: false, bytes: skip ? [] : bytes.slice() }, 'instruction');
-    });
+    // the device's bytes are stored from data[moved0] on (a copy only for read backward); the
+    // event, when someone takes it, gets its own copy (issue 12: enter/leave, no closure)
+    const bytes = backward ? data.slice(moved0, moved0 + n).reverse() : data;
+    const from = backward ? 0 : moved0;
+    const frame = core.m.enter('ccw_dstream_write');
+    try {
+      if (!skipped) scatter(core.mem, seg.segments, bytes, from);
+      if (core.m.listens('ccw.data')) core.m.emit({ kind: 'ccw.data', sch, addr: seg.segments[0].addr, count: n, write: false, bytes: skipped ? [] : bytes.slice(from, from + n) }, 'instruction');
+      else core.m.unheard();
+    } finally {
+      core.m.leave(frame);
+    }
   } else if (op.kind === 'output' && n > 0) {
     beginCommand(j, st, cmd);
     const bytes = gather(core.mem, seg.segments);
-    out = [...out, ...bytes];
-    core.m.within('ccw_dstream_read', () => {
-      core.m.emit({ kind: 'ccw.data', sch, addr: seg.segments[0].addr, count: n, write: true, bytes }, 'instruction');
-    });
+    out = out.length === 0 ? bytes : [...out, ...bytes];
+    const frame = core.m.enter('ccw_dstream_read');
+    try {
+      if (core.m.listens('ccw.data')) core.m.emit({ kind: 'ccw.data', sch, addr: seg.segments[0].addr, count: n, write: true, bytes: out === bytes ? bytes.slice() : bytes }, 'instruction');
+      else core.m.unheard();
+    } finally {
+      core.m.leave(frame);
+    }
   }
   const moved = moved0 + n;
   const residual = ccw.count - n;

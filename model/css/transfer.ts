@@ -25,7 +25,8 @@ export function peekData(core: CssCore, offset: number, length: number): readonl
 /** css §11.7: bytes of the segments, in transfer order, before the first frame failing the ORB key. */
 export function dataAccessible(core: CssCore, key: number, segments: readonly Segment[], access: 'fetch' | 'store'): number {
   let ok = 0;
-  for (const g of segments) {
+  for (let k = 0; k < segments.length; k++) {
+    const g = segments[k];
     const n = channelAccess(core.mem, key, g.addr, g.len, access);
     ok += n;
     if (n < g.len) break;

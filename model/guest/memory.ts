@@ -55,7 +55,9 @@ export class GuestMemory {
     if (!j.recording) {
       // lean runs: setElem would only store (issue 12)
       const b = this.bytes;
-      for (let i = 0; i < data.length; i++) b[addr + i] = data[i] & 0xff;
+      // a byte array is one copy; other arrays byte by byte, modulo 256 (what `& 0xff` gives)
+      if (data instanceof Uint8Array) b.set(data, addr);
+      else for (let i = 0; i < data.length; i++) b[addr + i] = data[i] & 0xff;
       return true;
     }
     for (let i = 0; i < data.length; i++) j.setElem(this, 'bytes', addr + i, data[i] & 0xff);

@@ -15,6 +15,7 @@ import { CssCore } from '../css/context';
 import { CrwQueue } from '../css/crw';
 import { checkOperandAddr, parseSid, tpi, tsch, stsch } from '../css/instructions';
 import { ProgramInterruption } from '../css/program-interruption';
+import { FIELD } from '../css/schib';
 import { checkCpuAccess } from '../css/storageAccess';
 import { SCHIB_BYTES } from '../css/fields';
 import { msch } from '../css/msch';
@@ -139,11 +140,11 @@ export class QemuCss implements GuestIo {
       }
       const h = r.data;
       const s = this.core.schib;
-      s.set(sch, 'pmcw.pnom', h[9]);
-      s.set(sch, 'pmcw.lpum', h[10]);
-      s.set(sch, 'pmcw.pam', h[15]);
-      s.set(sch, 'pmcw.pom', h[14]);
-      if (getU32(h, 28) & 0x00010000) s.set(sch, 'scsw.pno', 1);
+      s.set(sch, FIELD['pmcw.pnom'], h[9]);
+      s.set(sch, FIELD['pmcw.lpum'], h[10]);
+      s.set(sch, FIELD['pmcw.pam'], h[15]);
+      s.set(sch, FIELD['pmcw.pom'], h[14]);
+      if (getU32(h, 28) & 0x00010000) s.set(sch, FIELD['scsw.pno'], 1);
     });
   }
 

@@ -8,6 +8,7 @@ import type { Machine } from '../engine/machine';
 import { checkOperandAddr, parseSid } from '../css/instructions';
 import { checkOrbWidths, encodeOrb, orbOperandProblem, type OrbFields } from '../css/orb';
 import { ProgramInterruption } from '../css/program-interruption';
+import { FIELD } from '../css/schib';
 import { ACTL, FCTL, STCTL, DSTAT, STCTL_ALERT_END } from '../css/status';
 import { ASYNC_CMD, ASYNC_REGION, IO_REGION, putU32 } from '../linux/vfio-ccw/regions';
 import { sameOrb } from '../linux/cio/journaled';
@@ -79,19 +80,20 @@ export class QemuForwarding {
     const s = this.s;
     if (!this.q.core.operational(sch)) return 3;
     if (this.q.core.statusPending(sch)) return 1;
-    if (s.get(sch, 'scsw.fctl') !== 0) return 2;
+    if (s.get(sch, FIELD['scsw.fctl']) !== 0) return 2;
     const d = this.q.devices.get(sch)!;
     const saved = s.word(sch, 7);
     // sch->orb = *orb (a copy; the same ORB as the last start is not stored again)
     if (!sameOrb(d.orb, orb)) this.m.journal.set(d, 'orb', Object.freeze({ ...orb }));
     let o = d.orb!;
-    this.m.journal.set(d, 'channelProg', orb.cpa);
-    s.set(sch, 'scsw.fctl', FCTL.START);
-    s.set(sch, 'scsw.actl', s.get(sch, 'scsw.actl') | ACTL.START_PEND);
-    s.set(sch, 'scsw.pno', 0);
+    if (this.m.journal.recording) this.m.journal.set(d, 'channelProg', orb.cpa);
+    else d.channelProg = orb.cpa; // lean runs: set would only store (issue 12)
+    s.set(sch, FIELD['scsw.fctl'], FCTL.START);
+    s.set(sch, FIELD['scsw.actl'], s.get(sch, FIELD['scsw.actl']) | ACTL.START_PEND);
+    s.set(sch, FIELD['scsw.pno'], 0);
     const frame = this.m.enter('sch_handle_start_func_passthrough');
     try {
-      if (!(s.get(sch, 'scsw.actl') & ACTL.SUSPENDED)) s.set(sch, 'pmcw.intparm', orb.intparm >>> 0);
+      if (!(s.get(sch, FIELD['scsw.actl']) & ACTL.SUSPENDED)) s.set(sch, FIELD['pmcw.intparm'], orb.intparm >>> 0);
       if (!o.pfch && this.q.options.forceOrbPfch) {
         o = Object.freeze({ ...o, pfch: 1 });
         this.m.journal.set(d, 'orb', o);
@@ -162,10 +164,10 @@ export class QemuForwarding {
     this.m.within('sch_gen_unit_exception', () => {
       const s = this.s;
       const d = this.q.devices.get(sch)!;
-      s.set(sch, 'scsw.actl', s.get(sch, 'scsw.actl') & ~(ACTL.DEV_ACTIVE | ACTL.SCH_ACTIVE));
-      s.set(sch, 'scsw.stctl', s.get(sch, 'scsw.stctl') | STCTL_ALERT_END);
-      s.set(sch, 'scsw.cpa', (d.channelProg + 8) >>> 0);
-      s.set(sch, 'scsw.dstat', DSTAT.UE);
+      s.set(sch, FIELD['scsw.actl'], s.get(sch, FIELD['scsw.actl']) & ~(ACTL.DEV_ACTIVE | ACTL.SCH_ACTIVE));
+      s.set(sch, FIELD['scsw.stctl'], s.get(sch, FIELD['scsw.stctl']) | STCTL_ALERT_END);
+      s.set(sch, FIELD['scsw.cpa'], (d.channelProg + 8) >>> 0);
+      s.set(sch, FIELD['scsw.dstat'], DSTAT.UE);
       this.m.journal.set(d.stats, 'unitExceptions', d.stats.unitExceptions + 1);
       this.q.core.injectIo(sch);
     });
@@ -180,15 +182,15 @@ export class QemuForwarding {
       const cc = this.m.within('css_do_hsch', () => {
         const s = this.s;
         if (!this.q.core.operational(sch)) return 3;
-        const stctl = s.get(sch, 'scsw.stctl');
+        const stctl = s.get(sch, FIELD['scsw.stctl']);
         if (stctl === STCTL.PENDING || stctl & (STCTL.PRIMARY | STCTL.SECONDARY | STCTL.ALERT)) return 1;
-        const fctl = s.get(sch, 'scsw.fctl');
+        const fctl = s.get(sch, FIELD['scsw.fctl']);
         if (fctl & (FCTL.HALT | FCTL.CLEAR)) return 2;
         const saved = s.word(sch, 7);
-        s.set(sch, 'scsw.fctl', (fctl | FCTL.HALT) & ~FCTL.START);
-        const actl = s.get(sch, 'scsw.actl');
-        if (actl === (ACTL.SCH_ACTIVE | ACTL.DEV_ACTIVE) && stctl === STCTL.INTERMEDIATE) s.clear(sch, 'scsw.stctl', STCTL.PENDING);
-        s.set(sch, 'scsw.actl', actl | ACTL.HALT_PEND);
+        s.set(sch, FIELD['scsw.fctl'], (fctl | FCTL.HALT) & ~FCTL.START);
+        const actl = s.get(sch, FIELD['scsw.actl']);
+        if (actl === (ACTL.SCH_ACTIVE | ACTL.DEV_ACTIVE) && stctl === STCTL.INTERMEDIATE) s.clear(sch, FIELD['scsw.stctl'], STCTL.PENDING);
+        s.set(sch, FIELD['scsw.actl'], actl | ACTL.HALT_PEND);
         const cc = this.asyncCmd(sch, 'hsch');
         if (cc !== 0) s.setWord(sch, 7, saved);
         return cc;
@@ -209,8 +211,8 @@ export class QemuForwarding {
         const s = this.s;
         if (!this.q.core.operational(sch)) return 3;
         const saved = s.word(sch, 7);
-        s.set(sch, 'scsw.fctl', FCTL.CLEAR);
-        s.set(sch, 'scsw.actl', ACTL.CLEAR_PEND);
+        s.set(sch, FIELD['scsw.fctl'], FCTL.CLEAR);
+        s.set(sch, FIELD['scsw.actl'], ACTL.CLEAR_PEND);
         const cc = this.asyncCmd(sch, 'csch');
         if (cc !== 0) s.setWord(sch, 7, saved);
         return cc;
@@ -244,13 +246,13 @@ export class QemuForwarding {
   private emulateLocally(sch: number, instr: 'hsch' | 'csch'): void {
     const s = this.s;
     if (instr === 'csch') {
-      s.set(sch, 'pmcw.pom', 0xff);
-      s.set(sch, 'scsw.pno', 0);
-      s.set(sch, 'scsw.dstat', 0);
-      s.set(sch, 'scsw.cstat', 0);
+      s.set(sch, FIELD['pmcw.pom'], 0xff);
+      s.set(sch, FIELD['scsw.pno'], 0);
+      s.set(sch, FIELD['scsw.dstat'], 0);
+      s.set(sch, FIELD['scsw.cstat'], 0);
     }
-    s.set(sch, 'scsw.actl', s.get(sch, 'scsw.actl') & ~(instr === 'hsch' ? ACTL.HALT_PEND : ACTL.CLEAR_PEND));
-    s.set(sch, 'scsw.stctl', STCTL.PENDING);
+    s.set(sch, FIELD['scsw.actl'], s.get(sch, FIELD['scsw.actl']) & ~(instr === 'hsch' ? ACTL.HALT_PEND : ACTL.CLEAR_PEND));
+    s.set(sch, FIELD['scsw.stctl'], STCTL.PENDING);
     this.q.core.injectIo(sch);
   }
 
@@ -263,14 +265,14 @@ export class QemuForwarding {
       const cc = this.m.within('css_do_xsch', () => {
         const s = this.s;
         if (!this.q.core.operational(sch)) return 3;
-        if (s.get(sch, 'scsw.stctl') !== 0) return 1;
-        const fctl = s.get(sch, 'scsw.fctl');
-        const actl = s.get(sch, 'scsw.actl');
+        if (s.get(sch, FIELD['scsw.stctl']) !== 0) return 1;
+        const fctl = s.get(sch, FIELD['scsw.fctl']);
+        const actl = s.get(sch, FIELD['scsw.actl']);
         if (fctl !== FCTL.START || !(actl & (ACTL.RESUME_PEND | ACTL.START_PEND | ACTL.SUSPENDED)) || actl & ACTL.SCH_ACTIVE) return 2;
-        s.set(sch, 'scsw.fctl', 0);
-        s.set(sch, 'scsw.actl', actl & ~(ACTL.RESUME_PEND | ACTL.START_PEND | ACTL.SUSPENDED));
-        s.set(sch, 'scsw.dstat', 0);
-        s.set(sch, 'scsw.cstat', 0);
+        s.set(sch, FIELD['scsw.fctl'], 0);
+        s.set(sch, FIELD['scsw.actl'], actl & ~(ACTL.RESUME_PEND | ACTL.START_PEND | ACTL.SUSPENDED));
+        s.set(sch, FIELD['scsw.dstat'], 0);
+        s.set(sch, FIELD['scsw.cstat'], 0);
         // [unverified: chosen per css §10.2 / §12 — XSCH is not forwarded: a start already written
         //  to the io region keeps running on the host, and its completion still reaches the guest]
         const p = this.q.vfio.devices.get(sch);
@@ -301,11 +303,11 @@ export class QemuForwarding {
         const s = this.s;
         if (!this.q.core.operational(sch)) return 3;
         if (this.q.core.statusPending(sch)) return 1;
-        const actl = s.get(sch, 'scsw.actl');
-        if (s.get(sch, 'scsw.fctl') !== FCTL.START || actl & ACTL.RESUME_PEND || !(actl & ACTL.SUSPENDED)) return 2;
+        const actl = s.get(sch, FIELD['scsw.actl']);
+        if (s.get(sch, FIELD['scsw.fctl']) !== FCTL.START || actl & ACTL.RESUME_PEND || !(actl & ACTL.SUSPENDED)) return 2;
         const d = this.q.devices.get(sch)!;
         this.warn('RSCH through vfio-ccw is not a supported path: forwarded as a new start request', 'css §10.2, §12');
-        s.set(sch, 'scsw.actl', actl | ACTL.RESUME_PEND);
+        s.set(sch, FIELD['scsw.actl'], actl | ACTL.RESUME_PEND);
         return d.orb ? this.requestStart(sch, d.orb) : 0;
       });
       return this.instr('RSCH', sch, cc);

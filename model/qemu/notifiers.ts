@@ -7,6 +7,7 @@
 import type { Machine } from '../engine/machine';
 import { ACTL, STCTL, DSTAT, STCTL_ALERT_END } from '../css/status';
 import { ERC, RSC } from '../css/crw';
+import { FIELD } from '../css/schib';
 import { CRW_REGION, IO_REGION, getU32, type IrqName } from '../linux/vfio-ccw/regions';
 import { eventfdTestAndClear } from '../linux/vfio-ccw/eventfd';
 import { storeBytes } from '../linux/cio/journaled';
@@ -59,7 +60,7 @@ export function unplug(q: QemuCss, sch: number): void {
       if (armed && !q.crws.flags.mchkArmed) q.m.journal.set(q.mchk, 'injected', q.mchk.injected + 1);
       c.irq.withdraw(sch); // CRW_ERC_IPI → css_clear_io_interrupt
     });
-    const devno = c.schib.get(sch, 'pmcw.dev');
+    const devno = c.schib.get(sch, FIELD['pmcw.dev']);
     q.m.journal.mapDelete(c.devices, sch);
     q.m.journal.mapDelete(c.devnos, devno);
     let max = -1;
@@ -89,25 +90,26 @@ export function ioNotifier(q: QemuCss, sch: number, forced?: IoReadResult): void
   const result: IoReadResult = forced ?? (r.ret < 0 ? { kind: 'error', errno: -r.ret } : r.ret !== IO_REGION.size ? READ_SHORT : READ_OK);
   const change = ioReadOutcome(result);
   if (change.kind === 'deferred-cc3') {
-    s.set(sch, 'scsw.cc', 3);
-    s.set(sch, 'scsw.stctl', STCTL.ALERT | STCTL.PENDING);
+    s.set(sch, FIELD['scsw.cc'], 3);
+    s.set(sch, FIELD['scsw.stctl'], STCTL.ALERT | STCTL.PENDING);
   } else if (change.kind === 'status') {
-    s.set(sch, 'scsw.cstat', change.cstat);
-    s.set(sch, 'scsw.actl', s.get(sch, 'scsw.actl') & ~ACTL.START_PEND);
-    s.set(sch, 'scsw.stctl', STCTL_ALERT_END);
+    s.set(sch, FIELD['scsw.cstat'], change.cstat);
+    s.set(sch, FIELD['scsw.actl'], s.get(sch, FIELD['scsw.actl']) & ~ACTL.START_PEND);
+    s.set(sch, FIELD['scsw.stctl'], STCTL_ALERT_END);
   } else {
     // the irb_area starts at byte 24 of the region (css §8.1): SCSW, then ESW (+12), ECW (+32)
     const irb = r.data;
     for (let i = 0; i < 3; i++) s.setWord(sch, 7 + i, getU32(irb, 24 + i * 4));
     storeBytes(q.m, d, 'esw', 0, irb, 24 + 12, 20);
-    if (s.get(sch, 'scsw.dstat') & DSTAT.UC && s.get(sch, 'pmcw.csense')) storeBytes(q.m, d, 'sense', 0, irb, 24 + 32, 32);
+    if (s.get(sch, FIELD['scsw.dstat']) & DSTAT.UC && s.get(sch, FIELD['pmcw.csense'])) storeBytes(q.m, d, 'sense', 0, irb, 24 + 32, 32);
   }
-  q.m.journal.set(d.stats, 'ioIrqs', d.stats.ioIrqs + 1);
+  if (q.m.journal.recording) q.m.journal.set(d.stats, 'ioIrqs', d.stats.ioIrqs + 1);
+  else d.stats.ioIrqs++; // lean runs: set would only store (issue 12)
   // css §1.3, §10.4: the guest's SCSW now holds a deferred cc 3 (valid with status pending); the
   // host's status event is the host subchannel's, so the guest's own gets a record (the
   // deferred-cc3 exception filter stops here, in QEMU's handler, where the guest receives it)
-  if (change.kind !== 'status' && s.get(sch, 'scsw.cc') === 3 && s.get(sch, 'scsw.stctl') & STCTL.PENDING) {
-    q.m.emit({ kind: 'guest.status', sch, stctl: s.get(sch, 'scsw.stctl'), cc: 3, from: change.kind === 'deferred-cc3' ? 'enodev' : 'irb' }, 'instruction');
+  if (change.kind !== 'status' && s.get(sch, FIELD['scsw.cc']) === 3 && s.get(sch, FIELD['scsw.stctl']) & STCTL.PENDING) {
+    q.m.emit({ kind: 'guest.status', sch, stctl: s.get(sch, FIELD['scsw.stctl']), cc: 3, from: change.kind === 'deferred-cc3' ? 'enodev' : 'irb' }, 'instruction');
   }
   q.core.injectIo(sch);
 }

@@ -8,7 +8,8 @@
  * A struct is immutable while the journal records: a change stores a new copy through one journal
  * entry, the old one stays with the entry for stepping back (and may be referenced elsewhere). A
  * store that changes nothing records nothing. Headless (lean) runs keep no entries, so there the
- * struct is changed in place, byte by byte, still through the journal. Both give the same bytes.
+ * struct is changed in place (what the journal's setElemIn does when it does not record). Both
+ * give the same bytes.
  */
 import type { Machine } from '../../engine/machine';
 import type { OrbFields } from '../../css/orb';
@@ -16,20 +17,19 @@ import type { OrbFields } from '../../css/orb';
 /** `owner[field][at + i] = src[from + i]` for i < len (a memcpy into the struct). */
 export function storeBytes<T extends object, K extends keyof T & string>(m: Machine, owner: T, field: K, at: number, src: ArrayLike<number>, from = 0, len = src.length - from): void {
   const dst = owner[field] as unknown as Uint8Array;
+  if (!m.journal.recording) {
+    // lean runs: setElemIn would only store (as GuestMemory.write); a whole byte array is one
+    // copy (issue 12: the io region is written whole by every SSCH and every interrupt)
+    if (from === 0 && len === src.length && src instanceof Uint8Array) dst.set(src, at);
+    else for (let k = 0; k < len; k++) dst[at + k] = src[from + k] & 0xff;
+    return;
+  }
   let i = 0;
   while (i < len && dst[at + i] === (src[from + i] & 0xff)) i++;
   if (i === len) return; // nothing changes
-  if (m.journal.recording) {
-    const next = dst.slice();
-    for (; i < len; i++) next[at + i] = src[from + i];
-    m.journal.set(owner, field, next as unknown as T[K]);
-    return;
-  }
-  // the struct is at hand: setElemIn, no lookup of it by name per byte (issue 12)
-  for (; i < len; i++) {
-    const v = src[from + i] & 0xff;
-    if (dst[at + i] !== v) m.journal.setElemIn(owner, field, dst, at + i, v);
-  }
+  const next = dst.slice();
+  for (; i < len; i++) next[at + i] = src[from + i];
+  m.journal.set(owner, field, next as unknown as T[K]);
 }
 
 const WORD = new Uint8Array(4);

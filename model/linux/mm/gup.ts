@@ -17,6 +17,7 @@ import type { Longterm } from './longterm';
 import type { PageList } from './pageList';
 import { KIND_INDEX, PG_HWPOISON, PG_ZERO, type PageStore } from './pageStore';
 import { fastPathChecks, type GupCallOptions } from './validate';
+import { faultin, gatePage, noStructPage, nowaitRetry } from './gupSpecial';
 import { AddressSpaces, isAnonVma, isCow, isRawPfn, noStructPages, PAGE_SIZE, pteWritable, ptePfn, vaddrOf, vpnOf, type Process, type Vma } from './vma';
 
 const {
@@ -24,8 +25,7 @@ const {
   FOLL_LONGTERM, FOLL_SPLIT_PMD, FOLL_PIN, FOLL_FAST_ONLY, FOLL_PCI_P2PDMA, FOLL_INTERRUPTIBLE,
 } = FOLL_BIT;
 
-/** x86-64 vsyscall page (the gate area, get_gate_page). */
-export const GATE_AREA = 0xffffffffff600000n;
+export { GATE_AREA } from './gupSpecial';
 
 export type PendingSignal = 'none' | 'fatal' | 'other';
 
@@ -77,21 +77,28 @@ export class GupCore {
   /** The fast walk gives secretmem folios back (5.14+). */
   private readonly secretmemRefused: boolean;
 
-  /** Run a validated call of `spec` with the effective `flags`; pages obtained are appended to `out`. */
-  call(spec: GupApiSpec, p: Process, start: bigint, nr: number, flags: ReadonlySet<string>, opts: GupCallOptions, out: PageList): number {
-    return runToEnd(this.callSteps(spec, p, start, nr, flags, opts, out));
+  /**
+   * Run a validated call of `spec` with the effective `flags`; pages obtained are appended to `out`.
+   * The one-shot driver of callSteps' layers: the slow path's frames entered and left around plain
+   * calls of the same functions (longtermLockedNow, lockedNow, slowNow), no generator per layer
+   * (issue 12: a one-page pin made ~5); the fast walk stays resumable work run to its end.
+   */
+  call(spec: GupApiSpec, p: Process, start: bigint, nr: number, flags: ReadonlySet<string>, opts: GupCallOptions, out: PageList, bits = follBits(flags)): number {
+    if (spec.fast) return runToEnd(this.fastFallback(spec, p, start, nr, flags, out));
+    if (nr === 0) return 0;
+    this.markPinned(p, bits);
+    return this.longtermLockedNow(p, start, nr, bits, !opts.pagesNull, out);
   }
 
   /**
    * `call` as resumable work (engine/steps.ts, issue 13): the slow path's page loop yields every
    * SLICE_UNITS pages, between two pages, where every page before is grabbed and in `out`.
    */
-  callSteps(spec: GupApiSpec, p: Process, start: bigint, nr: number, flags: ReadonlySet<string>, opts: GupCallOptions, out: PageList): Steps<number> {
+  callSteps(spec: GupApiSpec, p: Process, start: bigint, nr: number, flags: ReadonlySet<string>, opts: GupCallOptions, out: PageList, bits = follBits(flags)): Steps<number> {
     // a plain function returning the layer below (not a generator of its own: issue 12); callers
     // start the returned work at once, so markPinned runs when a generator body would have
     if (spec.fast) return this.fastFallback(spec, p, start, nr, flags, out);
     if (nr === 0) return doneSteps(0);
-    const bits = follBits(flags);
     this.markPinned(p, bits);
     return this.longtermLocked(p, start, nr, bits, !opts.pagesNull, out);
   }
@@ -138,11 +145,40 @@ export class GupCore {
     return withinSteps(this.m, '__gup_longterm_locked', body);
   }
 
+  /** `longtermLocked` run to its end at once (`call`): the same frame and passes, as plain calls. */
+  private longtermLockedNow(p: Process, start: bigint, nr: number, flags: FollBits, want: boolean, out: PageList): number {
+    const mark = this.m.enter('__gup_longterm_locked');
+    try {
+      if (!(flags & FOLL_LONGTERM) || !want) return this.lockedNow(p, start, nr, flags, want, out);
+      return this.longterm.pinLoop(out.n, out, flags & FOLL_PIN ? 'FOLL_PIN' : 'FOLL_GET', () => this.lockedNow(p, start, nr, flags, want, out));
+    } finally {
+      this.m.leave(mark);
+    }
+  }
+
   /** __get_user_pages_locked(): adds FOLL_GET when a pages array is passed (E2+: unless FOLL_PIN). */
   private locked(p: Process, start: bigint, nr: number, flags: FollBits, want: boolean, out: PageList): Steps<number> {
-    let eff = flags;
-    if (want && (this.f.gupEra === 'E1' || this.f.gupEra === 'E0' || !(eff & FOLL_PIN))) eff |= FOLL_GET;
-    return withinSteps(this.m, '__get_user_pages_locked', withinSteps(this.m, '__get_user_pages', this.slow(p, start, nr, eff, want, out)));
+    return withinSteps(this.m, '__get_user_pages_locked', withinSteps(this.m, '__get_user_pages', this.slow(p, start, nr, this.lockedFlags(flags, want), want, out)));
+  }
+
+  /** `locked` run to its end at once: its two frames around slowNow. */
+  private lockedNow(p: Process, start: bigint, nr: number, flags: FollBits, want: boolean, out: PageList): number {
+    const outer = this.m.enter('__get_user_pages_locked');
+    try {
+      const inner = this.m.enter('__get_user_pages');
+      try {
+        return this.slowNow(p, start, nr, this.lockedFlags(flags, want), want, out);
+      } finally {
+        this.m.leave(inner);
+      }
+    } finally {
+      this.m.leave(outer);
+    }
+  }
+
+  /** The flags __get_user_pages_locked passes on: FOLL_GET added with a pages array (E2+: unless FOLL_PIN). */
+  private lockedFlags(flags: FollBits, want: boolean): FollBits {
+    return want && (this.f.gupEra === 'E1' || this.f.gupEra === 'E0' || !(flags & FOLL_PIN)) ? flags | FOLL_GET : flags;
   }
 
   /** check_vma_flags() (gup §2.4 errno catalogue, §5). Returns 0 or −errno. */
@@ -217,40 +253,27 @@ export class GupCore {
   }
 
   /**
-   * gup §2.4 −EEXIST: a PTE maps a PFN with no struct page. With a pages array: −EEXIST (E4 text);
-   * [unverified: chosen ≈6.1] before "mm/gup: PFN-only entries: stop early", follow_pfn_pte() returned
-   * −EFAULT for FOLL_GET | FOLL_PIN (from the ≈5.8 fix, applied here from 5.7; E1 always has FOLL_GET).
-   * Without a pages array the entry is skipped as done.
-   */
-  private noStructPage(p: Process, vaddr: bigint, pfn: number, want: boolean): number {
-    const eexist = atLeast(this.f.version, 6, 1);
-    const ret = !want ? 0 : eexist ? -ERRNO.EEXIST : -ERRNO.EFAULT;
-    this.m.emit({ kind: 'log', source: 'mm', text: `pid ${p.pid} 0x${vaddr.toString(16)}: PTE maps raw PFN 0x${pfn.toString(16)} without a struct page (follow_pfn_pte → −EEXIST)${!want ? '; no pages array: skipped as done' : eexist ? '; pages requested: −EEXIST (gup §2.4)' : '; FOLL_GET|FOLL_PIN: −EFAULT before ≈6.1 [unverified: chosen]'}` }, 'instruction');
-    return ret;
-  }
-
-  /**
-   * get_gate_page(): x86-64's vsyscall page at 0xffffffffff600000 lies outside every VMA. gup §2.4:
-   * FOLL_WRITE → −EFAULT. [unverified: chosen] reads also get −EFAULT: with vsyscall=xonly (the
-   * default of these eras) the page is not mapped; vsyscall=emulate would return it.
-   */
-  private gatePage(vaddr: bigint, flags: FollBits): number | undefined {
-    if (this.counting.bits !== 64 || vaddr < GATE_AREA || vaddr >= GATE_AREA + PAGE_SIZE) return undefined;
-    const write = (flags & FOLL_WRITE) !== 0;
-    this.m.within('get_gate_page', () => this.m.emit({ kind: 'log', source: 'mm', text: `0x${vaddr.toString(16)} is the gate (vsyscall) page: ${write ? 'FOLL_WRITE → −EFAULT (gup §2.4)' : 'not mapped with vsyscall=xonly → −EFAULT [unverified: chosen]'}` }, 'instruction'));
-    return -ERRNO.EFAULT;
-  }
-
-  /**
    * __get_user_pages(): the per-page loop; returns pages done, or −errno if none. Resumable: it
    * yields every SLICE_UNITS pages (issue 13); the pages themselves run in a plain loop (slowRun).
    */
   private *slow(p: Process, start: bigint, nr: number, flags: FollBits, want: boolean, out: PageList): Steps<number> {
     const c: SlowCall = { p, start, nr, flags, want, out, i: 0, ret: 0, v: undefined, vi: 0, va: start };
     while (!this.slowRun(c, Math.min(nr, c.i + SLICE_UNITS)) && c.i < nr) yield { done: c.i, total: nr };
+    return this.slowResult(c);
+  }
+
+  /** `slow` run to its end at once (the same slices, no yield between them). */
+  private slowNow(p: Process, start: bigint, nr: number, flags: FollBits, want: boolean, out: PageList): number {
+    const c: SlowCall = { p, start, nr, flags, want, out, i: 0, ret: 0, v: undefined, vi: 0, va: start };
+    while (!this.slowRun(c, Math.min(nr, c.i + SLICE_UNITS)) && c.i < nr);
+    return this.slowResult(c);
+  }
+
+  /** __get_user_pages' return: pages done, or the error (−EFAULT when there is none, gup §2.4). */
+  private slowResult(c: SlowCall): number {
     const { i, ret } = c;
     if (i > 0) return i;
-    if (ret === 0 && !(flags & FOLL_NOWAIT)) {
+    if (ret === 0 && !(c.flags & FOLL_NOWAIT)) {
       this.warn('__get_user_pages: no page and no error code', 'gup §2.4');
       return -ERRNO.EFAULT;
     }
@@ -277,26 +300,33 @@ export class GupCore {
     let ret = 0;
     let stopped = true;
     const vpn0 = vpnOf(c.start); // page i is at vpn0 + i: no bigint shift per page
-    // page i's address as a number, where every address of the call is below 2^53
-    const addrExact = c.start + BigInt(nr) * PAGE_SIZE < 0x20_0000_0000_0000n;
+    // page i's address as a number, where every address of the call is below 2^53; only an event
+    // reads it (issue 12: three bigint operations per call otherwise)
+    const addrExact = taken && c.start + BigInt(nr) * PAGE_SIZE < 0x20_0000_0000_0000n;
     const addr0 = addrExact ? Number(c.start) : 0;
-    let vLo = v ? vpnOf(v.start) : 0;
-    let vHi = v ? vpnOf(v.end) : 0;
+    // the VMA's bounds as vpns, made when a later page of the call asks (a one-page pin never does)
+    let vLo = 0;
+    let vHi = 0;
+    let bounded = false;
     outer: while (i < until) {
       const vpn = vpn0 + i;
       // gup §2.4 −EINTR: fatal signal pending (any signal with FOLL_INTERRUPTIBLE).
       // [unverified: chosen] both are checked at the top of each page, where E4 checks the fatal one.
       const sig = this.task.signal;
       if (sig === 'fatal' || (sig === 'other' && flags & FOLL_INTERRUPTIBLE)) { ret = -ERRNO.EINTR; break; }
+      if (v && !bounded) {
+        vLo = vpnOf(v.start);
+        vHi = vpnOf(v.end);
+        bounded = true;
+      }
       if (!v || vpn >= vHi || vpn < vLo) {
         // VMAs are page-aligned (vma.ts addVma): vpn bounds say what the address bounds say
         const vaddr = this.pageAddr(c, i);
         v = this.spaces.findVma(p, vaddr);
-        if (!v) { ret = this.gatePage(vaddr, flags) ?? -ERRNO.EFAULT; break; }
+        if (!v) { ret = gatePage(this.m, this.counting.bits, vaddr, flags) ?? -ERRNO.EFAULT; break; }
         const e = this.checkVmaFlags(v, flags);
         if (e) { ret = e; break; }
-        vLo = vpnOf(v.start);
-        vHi = vpnOf(v.end);
+        bounded = false;
       }
       const vma = v;
       let pfn = -1;
@@ -304,7 +334,7 @@ export class GupCore {
         const r = this.follow(p, vma, flags, vpn);
         if (r === 'nopage') {
           const vaddr = this.pageAddr(c, i);
-          const e = this.noStructPage(p, vaddr, this.spaces.pte(p, vaddr)!.pfn, want);
+          const e = noStructPage(this.m, this.f, p, vaddr, this.spaces.pte(p, vaddr)!.pfn, want);
           if (e < 0) { ret = e; break outer; }
           i += 1;
           continue outer;
@@ -318,12 +348,12 @@ export class GupCore {
         if (flags & FOLL_NOFAULT) { ret = -ERRNO.EFAULT; break outer; }
         if (flags & FOLL_NOWAIT && vma.kind === 'file' && !this.spaces.pte(p, vaddr)) {
           // gup §2.4: FOLL_NOWAIT may return 0. The fault would wait for I/O: VM_FAULT_RETRY → −EBUSY → 0 progress.
-          this.nowaitRetry(vaddr);
+          nowaitRetry(this.m, vaddr);
           ret = 0;
           break outer;
         }
         if (tries > 2) throw new Error(`mm model: fault at 0x${vaddr.toString(16)} did not make progress`);
-        const errno = this.faultin(p, vma, vaddr, write, r === 'unshare');
+        const errno = faultin(this.m, this.spaces, p, vma, vaddr, write, r === 'unshare');
         if (errno !== 0) { ret = -errno; break outer; }
       }
       const h = s.head(pfn);
@@ -349,20 +379,6 @@ export class GupCore {
     c.v = v;
     c.ret = ret;
     return stopped;
-  }
-
-  /**
-   * faultin_page(): the fault in its frame; 0 or the errno. A method, not a closure in slowRun:
-   * a closure there made every page's loop scope a heap context (issue 12: ~90 B a page).
-   */
-  private faultin(p: Process, vma: Vma, vaddr: bigint, write: boolean, unshare: boolean): number {
-    const fr = this.m.within('faultin_page', () => this.spaces.fault(p, vma, vaddr, write, unshare));
-    return fr.ok ? 0 : fr.errno;
-  }
-
-  /** The FOLL_NOWAIT log of a fault that would wait for file I/O (slowRun; a method for the reason of faultin). */
-  private nowaitRetry(vaddr: bigint): void {
-    this.m.within('faultin_page', () => this.m.emit({ kind: 'log', source: 'mm', text: `0x${vaddr.toString(16)}: FOLL_NOWAIT and the page must be read from the file → VM_FAULT_RETRY, −EBUSY, 0 progress ([unverified: chosen] only 'file' VMAs need I/O)` }, 'instruction'));
   }
 
   /** Page i's address (start + i pages), kept from one page to the next: one bigint add per page in a walk. */

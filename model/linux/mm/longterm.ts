@@ -4,7 +4,7 @@
  * dirty-tracked file mappings, and the migrate-and-retry loop of `__gup_longterm_locked`.
  */
 import type { Machine } from '../../engine/machine';
-import { runToEnd, type StepProgress, type Steps } from '../../engine/steps';
+import { type StepProgress, type Steps } from '../../engine/steps';
 import type { KernelFeatures } from '../../kernel/version';
 import { atLeast } from '../../kernel/version';
 import type { Counting, FollMode } from './counting';
@@ -84,9 +84,20 @@ export class Longterm {
   /**
    * The long-term loop: pin (run), then fs-dax check (pre-5.13) and check_and_migrate_movable_pages;
    * on unpinnable folios unpin all, migrate, and retry (gup §5 "migrate-and-retry algorithm").
+   * The one-shot driver: each pass is a plain call inside the scope of this long-term call (no
+   * generators: issue 12, a one-page pin was ~5 of them); pinPasses drives the same passes resumably.
    */
   pinLoop(base: number, out: PageList, mode: FollMode, run: () => number): number {
-    return runToEnd(this.pinLoopSteps(base, out, mode, function* () { return run(); }));
+    const prevScope = this.spaces.allocScope.longterm;
+    this.spaces.allocScope.longterm = this;
+    try {
+      for (let pass = 0; ; pass++) {
+        const r = this.afterPass(base, out, mode, run(), pass);
+        if (r !== undefined) return r;
+      }
+    } finally {
+      this.spaces.allocScope.longterm = prevScope;
+    }
   }
 
   /**
@@ -99,27 +110,37 @@ export class Longterm {
 
   private *pinPasses(base: number, out: PageList, mode: FollMode, run: () => Steps<number>): Steps<number> {
     for (let pass = 0; ; pass++) {
-      const rc = yield* run();
-      if (rc <= 0) return rc;
-      if (!this.daxCheckedBeforePin() && this.anyDax(out, base, rc)) {
-        const got = out.slice(base, base + rc);
-        // gup §5: put_page() on FOLL_PIN pins leaks 1023 refs only where pins are biased (5.7–5.10); in E1 unpin is put_page.
-        this.m.within('check_dax_vmas', () => this.dropAll(got, mode, this.f.pinTracking && !atLeast(this.f.version, 5, 11)));
-        out.truncate(base);
-        return -ERRNO.EOPNOTSUPP;
-      }
-      const bad = this.unpinnableHeads(out, base, rc);
-      if (bad.length === 0) return rc;
-      const got = out.slice(base, base + rc);
-      const r = this.m.within('check_and_migrate_movable_pages', () => {
-        this.dropAll(got, mode, false);
-        out.truncate(base);
-        for (const h of bad) if (!this.migrate(h)) return -ERRNO.ENOMEM;
-        return -ERRNO.EAGAIN;
-      });
-      if (r !== -ERRNO.EAGAIN) return r;
-      if (pass > 8) throw new Error('mm model: long-term migrate loop did not converge');
+      const r = this.afterPass(base, out, mode, yield* run(), pass);
+      if (r !== undefined) return r;
     }
+  }
+
+  /**
+   * What follows pass `pass` that returned `rc` (gup §5): the call's result, or undefined when the
+   * unpinnable folios were migrated and the pass is retried. The rules of both drivers (pinLoop,
+   * pinPasses) are here, once.
+   */
+  private afterPass(base: number, out: PageList, mode: FollMode, rc: number, pass: number): number | undefined {
+    if (rc <= 0) return rc;
+    if (!this.daxCheckedBeforePin() && this.anyDax(out, base, rc)) {
+      const got = out.slice(base, base + rc);
+      // gup §5: put_page() on FOLL_PIN pins leaks 1023 refs only where pins are biased (5.7–5.10); in E1 unpin is put_page.
+      this.m.within('check_dax_vmas', () => this.dropAll(got, mode, this.f.pinTracking && !atLeast(this.f.version, 5, 11)));
+      out.truncate(base);
+      return -ERRNO.EOPNOTSUPP;
+    }
+    const bad = this.unpinnableHeads(out, base, rc);
+    if (bad.length === 0) return rc;
+    const got = out.slice(base, base + rc);
+    const r = this.m.within('check_and_migrate_movable_pages', () => {
+      this.dropAll(got, mode, false);
+      out.truncate(base);
+      for (const h of bad) if (!this.migrate(h)) return -ERRNO.ENOMEM;
+      return -ERRNO.EAGAIN;
+    });
+    if (r !== -ERRNO.EAGAIN) return r;
+    if (pass > 8) throw new Error('mm model: long-term migrate loop did not converge');
+    return undefined;
   }
 
   /**
@@ -130,13 +151,13 @@ export class Longterm {
   private unpinnableHeads(out: PageList, base: number, n: number): number[] {
     // no slot of the model was ever in a zone `pinnable` refuses: the scan cannot find one (a 1 GiB
     // pin of ZONE_NORMAL pages skips a pass over its 262,144 PFNs, issue 12)
-    if ((this.store.zonesSeen & this.unpinnableZones) === 0) return [];
+    if ((this.store.zonesSeen & this.unpinnableZones) === 0) return NO_HEADS;
     let heads: Set<number> | undefined;
     for (let i = base; i < base + n; i++) {
       const p = out.at(i);
       if (!this.pinnable(p)) (heads ??= new Set()).add(this.store.head(p));
     }
-    return heads ? [...heads] : [];
+    return heads ? [...heads] : NO_HEADS;
   }
 
   /** Is any of out[base … base+n) an fs-dax page (the pre-5.13 check_dax_vmas)? */
@@ -212,3 +233,6 @@ export class Longterm {
     });
   }
 }
+
+/** No unpinnable folio (shared and frozen: callers only read it; no array per pass, issue 12). */
+const NO_HEADS: number[] = Object.freeze([]) as unknown as number[];

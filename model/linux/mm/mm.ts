@@ -3,11 +3,9 @@
  * processes and VMAs, the get/pin API family by real name, the release APIs, and per-page facts
  * (refcount, pincount, maybe-DMA-pinned, dirty, zone) by era (gup §0.1).
  */
-import { warnOnce } from '../../kernel/warnOnce';
 import type { Machine } from '../../engine/machine';
-import { runToEnd, withinSteps, type Steps } from '../../engine/steps';
+import type { Steps } from '../../engine/steps';
 import type { KernelFeatures } from '../../kernel/version';
-import { apiExists, GUP_APIS } from './apis';
 import { Counting, GUP_PIN_COUNTING_BIAS } from './counting';
 import { ERRNO, errnoName } from './errno';
 import { FOLL_BIT, type FollBits } from './foll';
@@ -16,8 +14,8 @@ import { GupCore, type PendingSignal } from './gup';
 import { Longterm } from './longterm';
 import { PageStore, PG_DIRTY, PG_FREED, PG_HEAD, PG_HWPOISON, PG_PRESENT, PG_TAIL, PG_ZERO, type Zone } from './pageStore';
 import { Releaser } from './release';
-import { DEFAULT_TASK_SIZE_MAX, type GupCallOptions, type Validation } from './validate';
-import { GupArgsMemo } from './gupArgsMemo';
+import { DEFAULT_TASK_SIZE_MAX, type GupCallOptions } from './validate';
+import { GupEntry } from './gupEntry';
 import { AddressSpaces, isRawPfn, vaddrOf, vpnOf, type VmaKind, type VmaOptions } from './vma';
 import { Vmstat, type VmstatCounters } from './vmstat';
 import { VfioType1 } from './vfioType1';
@@ -90,7 +88,7 @@ export class Mm {
   readonly forker: Fork;
   private readonly core: GupCore;
   /** Parsed flag lists and validation results of repeated GUP calls (issue 12). */
-  private readonly gupArgs: GupArgsMemo;
+  private readonly entry: GupEntry;
   private readonly releaser: Releaser;
 
   constructor(private readonly m: Machine, readonly features: KernelFeatures, opts: MmOptions = {}) {
@@ -102,7 +100,7 @@ export class Mm {
     this.longterm = new Longterm(m, features, this.pages, this.spaces, this.counting);
     this.core = new GupCore(m, features, this.pages, this.spaces, this.counting, this.longterm, opts.taskSizeMax ?? DEFAULT_TASK_SIZE_MAX);
     this.releaser = new Releaser(m, features, this.pages, this.counting);
-    this.gupArgs = new GupArgsMemo(features);
+    this.entry = new GupEntry(m, features, this.spaces, this.core);
     this.vfio = new VfioType1(m, features, this.pages, this.spaces, this, () => this.bits);
     this.ioUring = new IoUring(m, features, this.pages, this.spaces, this);
     this.dio = new ODirect(m, features, this);
@@ -224,56 +222,18 @@ export class Mm {
       }));
   }
 
-  /** gup §2.1 entry points by real name; flags by name. Returns the kernel result and the pages obtained. */
+  /**
+   * gup §2.1 entry points by real name; flags by name. Returns the kernel result and the pages obtained.
+   * The one-shot path (gupEntry.ts): the wrapper's parts and the core as plain calls, no generator
+   * per call (issue 12: the one-page pins of vfio-ccw's translation, several per I/O).
+   */
   gup(api: string, pid: number, start: bigint, nrPages: number, flags: string[], opts: GupCallOptions = {}): { ret: number; pages: number[] } {
-    return runToEnd(this.gupSteps(api, pid, start, nrPages, flags, opts));
+    return this.entry.gup(api, pid, start, nrPages, flags, opts);
   }
 
   /** `gup` as resumable work (issue 13): yields every SLICE_UNITS pages of the slow path's loop. */
-  *gupSteps(api: string, pid: number, start: bigint, nrPages: number, flags: string[], opts: GupCallOptions = {}): Steps<{ ret: number; pages: number[] }> {
-    const spec = GUP_APIS.get(api);
-    const v = this.features.version;
-    if (!spec) throw new Error(`unknown GUP API '${api}' (one of ${[...GUP_APIS.keys()].join(', ')})`);
-    if (!apiExists(spec, v)) {
-      throw new Error(`${api} does not exist in Linux ${v.major}.${v.minor} (${spec.since}${spec.until ? `–${spec.until}` : '+'}; gup §2.1)`);
-    }
-    if (!Number.isInteger(nrPages) || (nrPages < 0 && !spec.fast)) throw new Error(`${api}: nr_pages must be a non-negative integer, got ${nrPages}`);
-    const p = this.spaces.proc(pid);
-    const caller = this.gupArgs.parse(flags);
-    const out = new PageList(opts.pagesNull ? 0 : nrPages, this.spare);
-    this.spare = undefined; // taken (or dropped, when of another size): never handed out twice
-    const m = this.m;
-    // The wrapper's frame (`api`) around its three parts, entered by hand rather than by wrapping
-    // one more generator (issue 12: the layers of a one-page pin were ~9 generators): events carry
-    // the same stack, and the frame is not held while the resumable core is suspended.
-    let mark = m.enter(api);
-    let val: Validation;
-    try {
-      val = this.gupArgs.validate(spec, caller, opts);
-      // gup §2.3: each rejection is a WARN_ON_ONCE site — one warning per boot (issue 11)
-      if (!val.ok && val.warn && val.site) warnOnce(m, val.site, val.warn, 'gup §2.3');
-      else if (!val.ok && val.warn) m.emit({ kind: 'warn', message: `${val.warn} [unverified: chosen]`, ref: 'gup §2.3', note: true }, 'instruction');
-    } finally {
-      m.leave(mark);
-    }
-    let ret: number;
-    if (!val.ok) ret = val.ret;
-    else {
-      ret = yield* withinSteps(m, api, this.core.callSteps(spec, p, start, nrPages, val.flags, opts, out));
-      if (spec.fastOnly && spec.pin) ret = Math.max(ret, 0); // pin_user_pages_fast_only: errors become 0
-    }
-    mark = m.enter(api);
-    try {
-      if (m.listens('gup.return')) m.emit({ kind: 'gup.return', api, ret }, 'instruction');
-      else m.unheard();
-    } finally {
-      m.leave(mark);
-    }
-    if (ret >= 0 && out.n !== ret && !opts.pagesNull) {
-      throw new Error(`mm model invariant: ${api} returned ${ret} but obtained ${out.n} pages`);
-    }
-    // the list's own array, trimmed to the pages returned (a 1 GiB pin: no copy of 262,144 PFNs)
-    return { ret, pages: out.take(Math.max(ret, 0)) };
+  gupSteps(api: string, pid: number, start: bigint, nrPages: number, flags: string[], opts: GupCallOptions = {}): Steps<{ ret: number; pages: number[] }> {
+    return this.entry.gupSteps(api, pid, start, nrPages, flags, opts);
   }
 
   /**
@@ -283,11 +243,8 @@ export class Mm {
    * journal entry (a lean machine has no journal), no binding, no other model object. One is kept.
    */
   recyclePages(pages: number[]): void {
-    this.spare = pages;
+    this.entry.recyclePages(pages);
   }
-
-  /** The array `recyclePages` was given, until the next `gupSteps` takes it. Not model state. */
-  private spare: number[] | undefined;
 
   /** `release` as resumable work (issue 13): yields every SLICE_UNITS pages released. */
   releaseSteps(api: string, pages: number[], makeDirty?: boolean, n?: number): Steps<void> {
@@ -490,3 +447,4 @@ export class Mm {
 }
 
 export { PG_HEAD, vpnOf };
+

@@ -4,7 +4,7 @@
  * wrong way is modelled, not refused.
  */
 import type { Machine } from '../../engine/machine';
-import { doneSteps, runToEnd, SLICE_UNITS, withinSteps, type Steps } from '../../engine/steps';
+import { doneSteps, SLICE_UNITS, withinSteps, type Steps } from '../../engine/steps';
 import type { KernelFeatures } from '../../kernel/version';
 import { atLeast } from '../../kernel/version';
 import { apiExists, RELEASE_APIS } from './apis';
@@ -32,8 +32,24 @@ export class Releaser {
   /** The era's put helper (gup §3.5 gup_put_folio), asked once, not per page. */
   private readonly putFnName: string;
 
+  /** The last release API found to exist in this kernel (releaseChecks). */
+  private lastApi: string | undefined = undefined;
+
+  /**
+   * The one-shot path: releaseSteps' checks, then its slices (releaseSlice) one after the other in
+   * the API's frame, as plain calls (issue 12: no generator per release; vfio-ccw's put_pfn
+   * releases one page per call, several per I/O).
+   */
   release(api: string, pages: readonly number[], makeDirty = false, n?: number): void {
-    runToEnd(this.releaseSteps(api, pages, makeDirty, n));
+    const count = this.releaseChecks(api, pages, makeDirty, n);
+    if (count === undefined) return;
+    const mark = this.m.enter(api);
+    try {
+      let i = 0;
+      do i = this.releaseSlice(api, pages, count, makeDirty, i); while (i < count);
+    } finally {
+      this.m.leave(mark);
+    }
   }
 
   /**
@@ -43,14 +59,29 @@ export class Releaser {
    * when it is called, which is when callers start the work.
    */
   releaseSteps(api: string, pages: readonly number[], makeDirty = false, n?: number): Steps<void> {
-    const spec = RELEASE_APIS.get(api);
-    if (!spec) throw new Error(`unknown release API '${api}' (one of ${[...RELEASE_APIS.keys()].join(', ')})`);
-    if (!apiExists(spec, this.f.version)) {
-      throw new Error(`${api} does not exist in Linux ${this.f.version.major}.${this.f.version.minor} (added in ${spec.since})`);
+    const count = this.releaseChecks(api, pages, makeDirty, n);
+    if (count === undefined) return doneSteps(undefined);
+    return withinSteps(this.m, api, this.releaseBody(api, pages, count, makeDirty));
+  }
+
+  /**
+   * The checks both drivers make before any page is put: the API exists in this kernel, the count,
+   * every PFN. Returns the count of entries to release, or undefined when the call was a range or
+   * folio API (done here, it has no slices).
+   */
+  private releaseChecks(api: string, pages: readonly number[], makeDirty: boolean, n: number | undefined): number | undefined {
+    if (api !== this.lastApi) {
+      const spec = RELEASE_APIS.get(api);
+      if (!spec) throw new Error(`unknown release API '${api}' (one of ${[...RELEASE_APIS.keys()].join(', ')})`);
+      if (!apiExists(spec, this.f.version)) {
+        throw new Error(`${api} does not exist in Linux ${this.f.version.major}.${this.f.version.minor} (added in ${spec.since})`);
+      }
+      // it exists in this kernel, which never changes: the same name next time needs no lookup
+      this.lastApi = api;
     }
     if (api === 'unpin_user_page_range_dirty_lock' || api === 'unpin_user_folio') {
       this.rangeOrFolio(api, pages, makeDirty, n);
-      return doneSteps(undefined);
+      return undefined;
     }
     const count = n ?? pages.length;
     if (!Number.isInteger(count)) throw new Error(`${api}: page count must be an integer, got ${count}`);
@@ -60,30 +91,43 @@ export class Releaser {
       const p = pages[i];
       if (p >= 0 && !s.valid(p)) throw new Error(`${api}: pfn ${p} is not a page of the model`);
     }
-    return withinSteps(this.m, api, this.releaseBody(api, pages, count, makeDirty));
+    return count;
   }
 
   private *releaseBody(api: string, pages: readonly number[], count: number, makeDirty: boolean): Steps<void> {
+    let i = 0;
+    for (;;) {
+      i = this.releaseSlice(api, pages, count, makeDirty, i);
+      if (i >= count) return;
+      yield { done: i, total: count };
+    }
+  }
+
+  /**
+   * Entries from … of the release, up to a slice's end (put_page, unpin_user_pages(_dirty_lock):
+   * SLICE_UNITS pages, a folio run may go past it; the single-page APIs: all of them). Returns the
+   * next index (≥ count when done; a negative count is done at once). The rules of both drivers.
+   */
+  private releaseSlice(api: string, pages: readonly number[], count: number, makeDirty: boolean, from: number): number {
     switch (api) {
-      case 'put_page':
-        for (let i = 0; i < count; ) {
-          const until = Math.min(count, i + SLICE_UNITS);
-          const taken = this.m.listens('page.release');
-          for (; i < until; i++) if (pages[i] >= 0) this.putPage(pages[i], taken);
-          if (i < count) yield { done: i, total: count };
-        }
-        return;
-      case 'unpin_user_page':
-        for (let i = 0; i < count; i++) if (pages[i] >= 0) this.unpinRun(pages[i], 1, false, api);
-        return;
+      case 'put_page': {
+        const until = Math.min(count, from + SLICE_UNITS);
+        const taken = this.m.listens('page.release');
+        let i = from;
+        for (; i < until; i++) if (pages[i] >= 0) this.putPage(pages[i], taken);
+        return i;
+      }
       case 'unpin_user_pages':
       case 'unpin_folios':
-        return yield* this.unpinMany(api, pages, count, false);
+        return this.unpinManySlice(api, pages, count, false, from);
       case 'unpin_user_pages_dirty_lock':
-        return yield* this.unpinMany(api, pages, count, makeDirty);
+        return this.unpinManySlice(api, pages, count, makeDirty, from);
+      case 'unpin_user_page':
       case 'unpin_folio':
-        for (let i = 0; i < count; i++) if (pages[i] >= 0) this.unpinRun(pages[i], 1, false, api);
-        return;
+        for (let i = from; i < count; i++) if (pages[i] >= 0) this.unpinRun(pages[i], 1, false, api);
+        return Math.max(count, from);
+      default:
+        throw new Error(`mm model: release API '${api}' has no page loop`);
     }
   }
 
@@ -118,20 +162,15 @@ export class Releaser {
     else this.m.unheard();
   }
 
-  /** unpin_user_pages() / unpin_user_pages_dirty_lock(): runs of one folio batched from ≈5.12 (gup §2.1). */
-  private *unpinMany(api: string, pages: readonly number[], n: number, makeDirty: boolean): Steps<void> {
+  /** unpin_user_pages() / unpin_user_pages_dirty_lock(): runs of one folio batched from ≈5.12 (gup §2.1). One slice from `from`. */
+  private unpinManySlice(api: string, pages: readonly number[], n: number, makeDirty: boolean, from: number): number {
     if (n < 0) {
       // gup §3.5 / §2.1: WARN and no-op when n is a negative errno (E2+).
       // [unverified: chosen] E1 (5.6) had no such check (n is unsigned); the model warns the same way.
       this.m.emit({ kind: 'warn', message: `${api}: npages is a negative errno (${n}); nothing released`, ref: 'gup §3.5' }, 'instruction');
-      return;
+      return from;
     }
-    let i = 0;
-    for (;;) {
-      i = this.unpinManyRun(api, pages, n, makeDirty, i, Math.min(n, i + SLICE_UNITS));
-      if (i >= n) return;
-      yield { done: i, total: n };
-    }
+    return this.unpinManyRun(api, pages, n, makeDirty, from, Math.min(n, from + SLICE_UNITS));
   }
 
   /** Entries i … until−1 of unpinMany (a folio run may go past `until`); returns the next index. */

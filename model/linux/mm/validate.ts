@@ -6,7 +6,7 @@
 import type { KernelFeatures } from '../../kernel/version';
 import type { GupApiSpec } from './apis';
 import { ERRNO } from './errno';
-import { follExists, follInternal, follString } from './foll';
+import { follBits, follExists, follInternal, follString, type FollBits } from './foll';
 
 export interface GupCallOptions {
   /** `pages == NULL` (only get_user_pages* may do that usefully). */
@@ -16,7 +16,8 @@ export interface GupCallOptions {
 }
 
 export type Validation =
-  | { ok: true; flags: Set<string> }
+  /** `bits`: the same flags as a mask (follBits), made once with the set (issue 12: a Set walk per GUP call). */
+  | { ok: true; flags: Set<string>; bits: FollBits }
   /** `site`: the WARN_ON_ONCE call site (one warning per boot per site); undefined: a model note, not a kernel warning. */
   | { ok: false; ret: number; warn: string | undefined; site?: string };
 
@@ -45,7 +46,7 @@ export function validateGupArgs(f: KernelFeatures, spec: GupApiSpec, caller: Rea
     if (flags.has('FOLL_LONGTERM') && !flags.has('FOLL_PIN')) return reject(spec, f, 'is_valid_gup_args: FOLL_LONGTERM without FOLL_PIN', 'is_valid_gup_args:LONGTERM');
     if ((flags.has('FOLL_GET') || flags.has('FOLL_PIN')) && opts.pagesNull) return reject(spec, f, 'is_valid_gup_args: FOLL_GET/FOLL_PIN with pages == NULL', 'is_valid_gup_args:pages');
     if (flags.has('FOLL_LONGTERM') && flags.has('FOLL_PCI_P2PDMA')) return reject(spec, f, 'is_valid_gup_args: FOLL_LONGTERM with FOLL_PCI_P2PDMA', 'is_valid_gup_args:P2PDMA');
-    return { ok: true, flags };
+    return { ok: true, flags, bits: follBits(flags) };
   }
   // E1–E3 (gup §2.3 last paragraph, §2.1, §5).
   if (spec.pin) {
@@ -63,7 +64,7 @@ export function validateGupArgs(f: KernelFeatures, spec: GupApiSpec, caller: Rea
     return reject(spec, f, `${spec.name}: FOLL_LONGTERM with locked != NULL`, `${spec.name}:locked`); // gup §2.3, §5 (E1 series fix)
   }
   for (const n of adds) flags.add(n);
-  return { ok: true, flags };
+  return { ok: true, flags, bits: follBits(flags) };
 }
 
 /** x86-64 TASK_SIZE_MAX (4-level paging). [unverified: chosen] the model's default architecture limit. */

@@ -111,7 +111,15 @@ export const mappingRefs = (order: number): number => (order >= HPAGE_PMD_ORDER 
 /** Private (COW) mapping: is_cow_mapping(). */
 export const isCow = (v: Vma): boolean => !v.shared;
 
-export const vpnOf = (vaddr: bigint): number => Number(vaddr >> PAGE_SHIFT);
+/**
+ * `vaddr >> PAGE_SHIFT` as a number. Below 2^53 in magnitude the address is exact as a double and
+ * the shift is a floor division there (a BigInt shift allocates a BigInt, ~20 ns: issue 12, a GUP
+ * call made several); above, the BigInt shift. vfioIova.ts `pageKey` is the same rule for IOVAs.
+ */
+export const vpnOf = (vaddr: bigint): number => {
+  const a = Number(vaddr);
+  return a <= Number.MAX_SAFE_INTEGER && a >= -Number.MAX_SAFE_INTEGER ? Math.floor(a / 4096) : Number(vaddr >> PAGE_SHIFT);
+};
 /**
  * A PTE entry (`pfn * 2 + writable`, see the file comment): the PFN it maps. Entries are below
  * 2^31 (PageTable.set), so integer shifts and masks are exact: the PFN stays a small integer, where

@@ -92,7 +92,8 @@ export function newCp(orb: OrbFields, arenaBase: number): ChannelProgram {
 function alloc(ctx: CpContext, cp: ChannelProgram, bytes: number, align = 8): number {
   const at = Math.ceil(cp.dmaNext / align) * align;
   if (at + bytes > ctx.arenaBase + ctx.arenaSize) return -E.ENOMEM;
-  ctx.m.journal.set(cp, 'dmaNext', at + bytes);
+  if (ctx.m.journal.recording) ctx.m.journal.set(cp, 'dmaNext', at + bytes);
+  else cp.dmaNext = at + bytes; // lean runs: set would only store (a named store: issue 12, two per CCW)
   return at;
 }
 
@@ -145,7 +146,8 @@ export function cpInit(ctx: CpContext, cp: ChannelProgram): number {
       freeChains(ctx, cp);
       return ret;
     }
-    ctx.m.journal.set(cp, 'initialized', true);
+    if (ctx.m.journal.recording) ctx.m.journal.set(cp, 'initialized', true);
+    else cp.initialized = true; // lean runs: set would only store (issue 12)
     // ≤6.2: C64 may be forced: had IDAWs needed it, calc_length would have failed (css §9.2)
     if (!ctx.features.vfioCcwIdalRework) ctx.m.journal.set(cp, 'orb', { ...cp.orb, c64: 1 });
     return 0;
@@ -277,16 +279,17 @@ function fetchOne(ctx: CpContext, cp: ChannelProgram, chain: CcwChain, idx: numb
     const idal = alloc(ctx, cp, n * 8);
     if (idal < 0) return idal;
     // the guest IDAL: read (IDA) or fabricated (direct: first address then block-aligned ones)
-    let iova: number[] = [];
+    // sized once (issue 12: no empty array made and dropped per CCW)
+    const iova = new Array<number>(n);
     if (isIdal(ccw)) {
       const size = fmt1Idaws ? 4 : 8;
       const err = copyFromIova(ctx, ccw.cda, n * size);
       if (err) return err;
       const raw = ctx.guest.bytes;
-      for (let i = 0; i < n; i++) iova.push(size === 4 ? readU32(raw, ccw.cda + i * 4) : readU64(raw, ccw.cda + i * 8));
+      for (let i = 0; i < n; i++) iova[i] = size === 4 ? readU32(raw, ccw.cda + i * 4) : readU64(raw, ccw.cda + i * 8);
     } else {
-      iova = [first];
-      for (let i = 1; i < n; i++) iova.push(Math.floor(iova[i - 1] / block) * block + block);
+      iova[0] = first;
+      for (let i = 1; i < n; i++) iova[i] = Math.floor(iova[i - 1] / block) * block + block;
     }
     // before the pin the host IDAWs are the guest's (one array for both: page arrays are values)
     putPa(ctx, chain, idx, { iova, host: iova, runs: NO_RUNS, idal });
@@ -413,7 +416,8 @@ function freeChains(ctx: CpContext, cp: ChannelProgram): void {
     }
   }
   while (cp.chains.length) ctx.m.journal.shift(cp.chains);
-  ctx.m.journal.set(cp, 'initialized', false);
+  if (ctx.m.journal.recording) ctx.m.journal.set(cp, 'initialized', false);
+  else cp.initialized = false; // lean runs: set would only store (issue 12)
 }
 
 /** Pages still pinned by this program (for the invariant checker). */

@@ -35,8 +35,15 @@ export const eventfdArgIrq = (arg: number): IrqName => IRQ_NAMES[arg % 4];
 export function eventfdSignal(m: Machine, fds: Record<IrqName, EventFd>, sch: number, irq: IrqName): boolean {
   const fd = fds[irq];
   if (!fd.installed) return false;
-  m.journal.set(fd, 'signals', fd.signals + 1);
-  m.journal.set(fd, 'count', fd.count + 1);
+  const j = m.journal;
+  if (j.recording) {
+    j.set(fd, 'signals', fd.signals + 1);
+    j.set(fd, 'count', fd.count + 1);
+  } else {
+    // lean runs: set would only store (a named store, not the journal's keyed one: issue 12)
+    fd.signals++;
+    fd.count++;
+  }
   if (fd.count === 1) m.schedule(EVENTFD_ACTION, eventfdArg(sch, irq), 0);
   return true;
 }
@@ -44,6 +51,7 @@ export function eventfdSignal(m: Machine, fds: Record<IrqName, EventFd>, sch: nu
 /** The reader clears the counter; returns whether it was set. */
 export function eventfdTestAndClear(m: Machine, fd: EventFd): boolean {
   const was = fd.count > 0;
-  m.journal.set(fd, 'count', 0);
+  if (m.journal.recording) m.journal.set(fd, 'count', 0);
+  else fd.count = 0; // lean runs: set would only store (issue 12)
   return was;
 }

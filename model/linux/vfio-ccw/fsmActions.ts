@@ -76,7 +76,8 @@ function runAction(d: VfioCcw, p: VfioCcwPrivate, a: FsmAction): void {
       return;
     }
     case 'irq':
-      d.m.journal.set(p.stats, 'interrupts', p.stats.interrupts + 1);
+      if (d.m.journal.recording) d.m.journal.set(p.stats, 'interrupts', p.stats.interrupts + 1);
+      else p.stats.interrupts++; // lean runs: set would only store (issue 12)
       queueWork(d, p, 'io');
       return;
     case 'io_request': return ioRequest(d, p);
@@ -87,7 +88,8 @@ function runAction(d: VfioCcw, p: VfioCcwPrivate, a: FsmAction): void {
 /** `fsm_io_request` (css §8.3). */
 function ioRequest(d: VfioCcw, p: VfioCcwPrivate): void {
   setState(d.m, p, 'CP_PROCESSING');
-  d.m.journal.set(p.stats, 'requests', p.stats.requests + 1);
+  if (d.m.journal.recording) d.m.journal.set(p.stats, 'requests', p.stats.requests + 1);
+  else p.stats.requests++; // lean runs: set would only store (issue 12)
   const scswW0 = getU32(p.io, 12);
   const fctl = (scswW0 >>> 12) & 7;
   if (fctl & FCTL.START) {
@@ -149,7 +151,8 @@ function newProgram(d: VfioCcw, p: VfioCcwPrivate, orb: OrbFields, arenaBase: nu
   const cp = p.cp;
   if (cp.chains.length || cp.initialized) return setPriv(d.m, p, 'cp', newCp(orb, arenaBase));
   if (!sameOrb(cp.orb, orb)) d.m.journal.set(cp, 'orb', { ...orb });
-  d.m.journal.set(cp, 'dmaNext', arenaBase);
+  if (d.m.journal.recording) d.m.journal.set(cp, 'dmaNext', arenaBase);
+  else cp.dmaNext = arenaBase; // lean runs: set would only store (issue 12)
 }
 
 /** What the device's host ORB was last built from (derived, not model state: checked against p.hostOrb). */
