@@ -30,6 +30,7 @@ const F_COUNT = FIELD['scsw.count'];
 const HEAR_FETCH = hearSlot('ccw.fetch');
 const HEAR_CHAIN = hearSlot('ccw.chain');
 const HEAR_START = hearSlot('sch.start');
+const HEAR_DATA = hearSlot('ccw.data');
 
 export const CHANNEL_ACTION = 'channel';
 /** Virtual time from an accepted instruction to the channel picking the subchannel up. */
@@ -457,7 +458,7 @@ function executeCommand(core: CssCore, sch: number, st: ChanState, dev: Device, 
     const frame = core.m.enter('ccw_dstream_write');
     try {
       if (!skipped) scatter(core.mem, seg.segments, bytes, from);
-      if (core.m.listens('ccw.data')) core.m.emit({ kind: 'ccw.data', sch, addr: seg.segments[0].addr, count: n, write: false, bytes: skipped ? [] : bytes.slice(from, from + n) }, 'instruction');
+      if (core.m.hears(HEAR_DATA)) core.m.emit({ kind: 'ccw.data', sch, addr: seg.segments[0].addr, count: n, write: false, bytes: skipped ? [] : bytes.slice(from, from + n) }, 'instruction');
       else core.m.unheard();
     } finally {
       core.m.leave(frame);
@@ -468,7 +469,7 @@ function executeCommand(core: CssCore, sch: number, st: ChanState, dev: Device, 
     out = out.length === 0 ? bytes : [...out, ...bytes];
     const frame = core.m.enter('ccw_dstream_read');
     try {
-      if (core.m.listens('ccw.data')) core.m.emit({ kind: 'ccw.data', sch, addr: seg.segments[0].addr, count: n, write: true, bytes: out === bytes ? bytes.slice() : bytes }, 'instruction');
+      if (core.m.hears(HEAR_DATA)) core.m.emit({ kind: 'ccw.data', sch, addr: seg.segments[0].addr, count: n, write: true, bytes: out === bytes ? bytes.slice() : bytes }, 'instruction');
       else core.m.unheard();
     } finally {
       core.m.leave(frame);
