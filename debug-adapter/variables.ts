@@ -93,10 +93,11 @@ export class Variables {
     const seq = this.nav.current?.seq ?? -1;
     if (seq === this.stopSeq) return;
     this.stopSeq = seq;
-    this.handles.fill(undefined);
-    this.handles.length = 0;
-    this.produced.fill(undefined);
-    this.produced.length = 0;
+    // emptied slot by slot (see above); the arrays keep their capacity for the next stop (no
+    // regrowth per stop, issue 12) unless a stop made many handles (a large bound name expanded)
+    const used = this.next - this.base;
+    clearSlots(this.handles, used);
+    clearSlots(this.produced, used);
     this.base = this.next;
     this.setters.clear();
   }
@@ -384,6 +385,17 @@ export class Variables {
     this.vmaCache[i] = made;
     return made;
   }
+}
+
+/** Handle slots kept allocated from one stop to the next (Variables.atStop). */
+const KEPT_HANDLES = 1024;
+
+/** Empty the first `used` slots (the others are empty already); drop a large array's slots. */
+function clearSlots(a: unknown[], used: number): void {
+  if (a.length > KEPT_HANDLES) {
+    a.fill(undefined);
+    a.length = 0;
+  } else a.fill(undefined, 0, used);
 }
 
 /** Entries kept in each per-row cache of Variables (rows shown at one stop are far fewer). */

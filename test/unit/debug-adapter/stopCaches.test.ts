@@ -88,9 +88,13 @@ describe('per-stop caches in the adapter: never a stale value (issue 12)', () =>
     s.to('ssch');
     assert.equal(s.scope('Statement').get('b'), '2 pages');
     assert.equal(s.expand('Statement', 'b').length, 2);
+    const stale = s.vars.scopes().find((x) => x.name === 'Statement')!.ref;
     s.back('pin_user_pages q 0x7f0000004000');
     assert.equal(s.scope('Statement').get('b'), '4 pages');
     assert.equal(s.expand('Statement', 'b').length, 4);
+    // a handle of the stop before is unknown here (DAP: valid while stopped at one point), even
+    // though the handle slots are reused
+    assert.deepEqual(s.vars.children(stale, false), []);
   });
 
   it('vmstat rows: gup §4 nr_foll_pin_acquired 4 then 6, back to 4; released 2 after the unpin', () => {
