@@ -10,7 +10,7 @@ import { parseScenario } from '../../../model/scenario/parser';
 import { Runner } from '../../../model/scenario/runner';
 import { Navigator } from '../../../debug-adapter/navigator';
 import { ViewData } from '../../../debug-adapter/viewData';
-import { Variables } from '../../../debug-adapter/variables';
+import { Variables, formatNumber } from '../../../debug-adapter/variables';
 
 const SCENARIO = `chpid 40
 device 0.0.1234 schid 0.0.0007 type echo chpids 40 enabled
@@ -151,5 +151,23 @@ describe('per-stop caches in the adapter: never a stale value (issue 12)', () =>
     s.to('unpin_user_pages');
     const r = s.view.pagesSummary({}).processes.find((p) => p.pid === 2);
     assert.deepEqual(r?.counters, [{ name: 'locked_vm', value: 0, expression: 'locked_vm(2)' }, { name: 'pinned_vm', value: 0, expression: 'pinned_vm(2)' }]);
+  });
+});
+
+describe('formatNumber: safe integers without a BigInt, the same text (issue 12)', () => {
+  // the text before issue 12: through BigInt(Math.trunc(v)) for every finite number
+  const viaBigInt = (v: number, hex: boolean): string => {
+    if (!Number.isFinite(v)) return String(v);
+    const big = BigInt(Math.trunc(v));
+    if (!hex) return big.toString();
+    return big < 0n ? '-0x' + (-big).toString(16) : '0x' + big.toString(16);
+  };
+  it('decimal and hex of integers, -0, fractions, the safe-integer edges and beyond, non-finite', () => {
+    const values = [0, -0, 1, -1, 7, 255, 4096, 0xffffffff, -0x80000000, 2 ** 53 - 1, -(2 ** 53 - 1), 2 ** 53, 2 ** 53 + 2, -(2 ** 60), 1e21, 1.5, -1.5, -0.5, 0.999, 123456.789, NaN, Infinity, -Infinity];
+    for (const v of values) for (const hex of [false, true]) assert.equal(formatNumber(v, hex), viaBigInt(v, hex), `${v} hex=${hex}`);
+    assert.equal(formatNumber(-0.5, false), '0');
+    assert.equal(formatNumber(2 ** 53 + 2, false), '9007199254740994');
+    assert.equal(formatNumber(-255, true), '-0xff');
+    assert.equal(formatNumber(10n, true), '0xa');
   });
 });
