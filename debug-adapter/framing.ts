@@ -87,6 +87,8 @@ export class DapFrameReader {
   private tail = '';
   /** Skip mode: the first KEEP characters, for the seq / command of the answer. */
   private head = '';
+  /** The length a plain header declared (plainHeaderAt). */
+  private plainLength = 0;
 
   /** `acceptEvents`: reading an adapter's output (a test client), where events are normal. */
   constructor(private readonly sink: FrameSink, private readonly maxMessageBytes = MAX_MESSAGE_BYTES, private readonly acceptEvents = false) {}
@@ -177,42 +179,43 @@ export class DapFrameReader {
 
   /**
    * The header as clients write it, `Content-Length: N` (N without leading zeros) and a blank
-   * line, at the very start of the input: read from the bytes, without the text and the regex
-   * match of the general search (issue 12: the reader's allocation per request). Anything else
-   * (other case or spacing, more header lines, a header split across chunks, a leading zero)
-   * takes the general search, which finds the same header in this case.
+   * line, at `at`: read from the bytes, without the text and the regex match of the general
+   * search (issue 12: the reader's allocation per request). Returns where the body starts (N in
+   * `plainLength`), or -1 for anything else (other case or spacing, more header lines, a header
+   * split across chunks, a leading zero), which the general search reads, finding the same.
    */
-  private plainHeader(buf: Buffer): Buffer | undefined {
+  private plainHeaderAt(buf: Buffer, at: number): number {
     const name = PLAIN_HEADER.length;
-    if (buf.length < name + 5) return undefined;
-    for (let i = 0; i < name; i++) if (buf[i] !== PLAIN_HEADER[i]) return undefined;
-    let p = name;
-    if (buf[p] < 0x31 || buf[p] > 0x39) return undefined;
+    if (buf.length - at < name + 5) return -1;
+    for (let i = 0; i < name; i++) if (buf[at + i] !== PLAIN_HEADER[i]) return -1;
+    let p = at + name;
+    if (buf[p] < 0x31 || buf[p] > 0x39) return -1;
+    const digits = p;
     let n = 0;
-    while (p < buf.length && p - name < 15 && buf[p] >= 0x30 && buf[p] <= 0x39) n = n * 10 + buf[p++] - 0x30;
-    if (p + 4 > buf.length || buf[p] !== 0x0d || buf[p + 1] !== 0x0a || buf[p + 2] !== 0x0d || buf[p + 3] !== 0x0a) return undefined;
+    while (p < buf.length && p - digits < 15 && buf[p] >= 0x30 && buf[p] <= 0x39) n = n * 10 + buf[p++] - 0x30;
+    if (p + 4 > buf.length || buf[p] !== 0x0d || buf[p + 1] !== 0x0a || buf[p + 2] !== 0x0d || buf[p + 3] !== 0x0a) return -1;
+    this.plainLength = n;
+    return p + 4;
+  }
+
+  /** A plain header at the start of the input (a body that did not come whole with it). */
+  private plainHeader(buf: Buffer): Buffer | undefined {
+    const start = this.plainHeaderAt(buf, 0);
+    if (start < 0) return undefined;
     this.reportGarbage();
-    this.startLength(n, '');
-    return buf.subarray(p + 4);
+    this.startLength(this.plainLength, '');
+    return buf.subarray(start);
   }
 
   /**
-   * A plain header (plainHeader) at `at` followed by its whole body, with no line break in it:
-   * the message is read as inHeader and inBody would read it, and the offset after it is
-   * returned; -1 when the frame is anything else (the general reader then reads it from `at`).
+   * A plain header at `at` followed by its whole body, with no line break in it: the message is
+   * read as inHeader and inBody would read it, and the offset after it is returned; -1 when the
+   * frame is anything else (the general reader then reads it from `at`).
    */
   private wholeFrame(buf: Buffer, at: number): number {
-    const name = PLAIN_HEADER.length;
-    let p = at;
-    if (buf.length - p < name + 5) return -1;
-    for (let i = 0; i < name; i++) if (buf[p + i] !== PLAIN_HEADER[i]) return -1;
-    p += name;
-    if (buf[p] < 0x31 || buf[p] > 0x39) return -1;
-    let n = 0;
-    const digits = p;
-    while (p < buf.length && p - digits < 15 && buf[p] >= 0x30 && buf[p] <= 0x39) n = n * 10 + buf[p++] - 0x30;
-    if (p + 4 > buf.length || buf[p] !== 0x0d || buf[p + 1] !== 0x0a || buf[p + 2] !== 0x0d || buf[p + 3] !== 0x0a) return -1;
-    const start = p + 4;
+    const start = this.plainHeaderAt(buf, at);
+    if (start < 0) return -1;
+    const n = this.plainLength;
     const end = start + n;
     if (n > this.maxMessageBytes || end > buf.length) return -1;
     // a line break in the body: the general reader looks for a header in it (inBody)
