@@ -122,6 +122,14 @@ export class Frames {
   }
 
   private fileSource(file: string): DebugProtocol.Source {
-    return { name: file.split(/[\\/]/).pop() ?? file, path: file };
+    // the base name once per file (a split array per frame per step before, issue 12)
+    let name = this.baseNames.get(file);
+    if (name === undefined) {
+      name = file.split(/[\\/]/).pop() ?? file;
+      if (this.baseNames.size < 1024) this.baseNames.set(file, name);
+    }
+    return { name, path: file };
   }
+
+  private readonly baseNames = new Map<string, string>();
 }

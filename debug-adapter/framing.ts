@@ -22,6 +22,7 @@ import { PassThrough } from 'stream';
 import { Response } from '@vscode/debugadapter';
 import type { DebugProtocol } from '@vscode/debugprotocol';
 import { oneLine, reasonOf } from './oneLine';
+import { WireOutput } from './wireOutput';
 
 /** Largest DAP message accepted, in bytes (documented in docs/architecture.md). */
 export const MAX_MESSAGE_BYTES = 16 * 1024 * 1024;
@@ -38,6 +39,8 @@ const KEEP = 1024;
  * text over, see inHeader), so what is found is the same.
  */
 const PEEK = 128;
+/** `Content-Length: ` as bytes, for the plain header's byte comparison (DapFrameReader.plainHeader). */
+const PLAIN_HEADER = Buffer.from('Content-Length: ', 'latin1');
 /** Longest command name echoed in an answer to a malformed request. */
 const MAX_COMMAND = 64;
 
@@ -84,6 +87,8 @@ export class DapFrameReader {
   private tail = '';
   /** Skip mode: the first KEEP characters, for the seq / command of the answer. */
   private head = '';
+  /** The length a plain header declared (plainHeaderAt). */
+  private plainLength = 0;
 
   /** `acceptEvents`: reading an adapter's output (a test client), where events are normal. */
   constructor(private readonly sink: FrameSink, private readonly maxMessageBytes = MAX_MESSAGE_BYTES, private readonly acceptEvents = false) {}
@@ -92,6 +97,14 @@ export class DapFrameReader {
   push(chunk: Uint8Array): void {
     let buf = Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
     try {
+      // whole plain frames first, by offset (no view of the rest per frame); then the general reader
+      let at = 0;
+      while (this.mode === 'header' && this.scan === '' && at < buf.length) {
+        const next = this.wholeFrame(buf, at);
+        if (next < 0) break;
+        at = next;
+      }
+      if (at > 0) buf = buf.subarray(at);
       while (buf.length > 0) buf = this.mode === 'header' ? this.inHeader(buf) : this.inBody(buf);
     } catch (e) {
       // a bug here must not end the session: start over at the next header
@@ -113,7 +126,7 @@ export class DapFrameReader {
   private reset(): void {
     this.mode = 'header';
     this.scan = '';
-    this.parts = [];
+    this.parts.length = 0;
     this.tail = '';
     this.head = '';
     this.need = this.got = this.declared = 0;
@@ -140,6 +153,10 @@ export class DapFrameReader {
   }
 
   private inHeader(buf: Buffer): Buffer {
+    if (this.scan === '') {
+      const rest = this.plainHeader(buf);
+      if (rest) return rest;
+    }
     const carried = this.scan;
     const take = Math.min(buf.length, carried === '' ? PEEK : WINDOW);
     const text = carried + buf.toString('latin1', 0, take);
@@ -160,6 +177,66 @@ export class DapFrameReader {
     return rest;
   }
 
+  /**
+   * The header as clients write it, `Content-Length: N` (N without leading zeros) and a blank
+   * line, at `at`: read from the bytes, without the text and the regex match of the general
+   * search (issue 12: the reader's allocation per request). Returns where the body starts (N in
+   * `plainLength`), or -1 for anything else (other case or spacing, more header lines, a header
+   * split across chunks, a leading zero), which the general search reads, finding the same.
+   */
+  private plainHeaderAt(buf: Buffer, at: number): number {
+    const name = PLAIN_HEADER.length;
+    if (buf.length - at < name + 5) return -1;
+    for (let i = 0; i < name; i++) if (buf[at + i] !== PLAIN_HEADER[i]) return -1;
+    let p = at + name;
+    if (buf[p] < 0x31 || buf[p] > 0x39) return -1;
+    const digits = p;
+    let n = 0;
+    while (p < buf.length && p - digits < 15 && buf[p] >= 0x30 && buf[p] <= 0x39) n = n * 10 + buf[p++] - 0x30;
+    if (p + 4 > buf.length || buf[p] !== 0x0d || buf[p + 1] !== 0x0a || buf[p + 2] !== 0x0d || buf[p + 3] !== 0x0a) return -1;
+    this.plainLength = n;
+    return p + 4;
+  }
+
+  /** A plain header at the start of the input (a body that did not come whole with it). */
+  private plainHeader(buf: Buffer): Buffer | undefined {
+    const start = this.plainHeaderAt(buf, 0);
+    if (start < 0) return undefined;
+    this.reportGarbage();
+    this.startLength(this.plainLength, '');
+    return buf.subarray(start);
+  }
+
+  /**
+   * A plain header at `at` followed by its whole body, with no line break in it: the message is
+   * read as inHeader and inBody would read it, and the offset after it is returned; -1 when the
+   * frame is anything else (the general reader then reads it from `at`).
+   */
+  private wholeFrame(buf: Buffer, at: number): number {
+    const start = this.plainHeaderAt(buf, at);
+    if (start < 0) return -1;
+    const n = this.plainLength;
+    const end = start + n;
+    if (n > this.maxMessageBytes || end > buf.length) return -1;
+    // a line break in the body: the general reader looks for a header in it (inBody)
+    let ascii = true;
+    for (let i = start; i < end; i++) {
+      const c = buf[i];
+      if (c === 10) return -1;
+      if (c >= 0x80) ascii = false;
+    }
+    this.reportGarbage();
+    if (ascii) {
+      // ASCII is its own UTF-8: the text straight from the bytes (no view, no decoder call)
+      this.reset();
+      this.finishText(buf.toString('latin1', start, end), undefined, undefined);
+    } else {
+      const body = buf.subarray(start, end);
+      this.finishBody(body, body);
+    }
+    return end;
+  }
+
   private startFrame(value: string): void {
     if (!/^\d+$/.test(value)) {
       this.log(`framing: bad Content-Length '${value}' (not a non-negative decimal integer): frame skipped`);
@@ -170,10 +247,15 @@ export class DapFrameReader {
       this.log('framing: empty message (Content-Length: 0) skipped');
       return;
     }
+    this.startLength(n, value);
+  }
+
+  /** `text`: the length as written; '' when it is the plain decimal of `n` (plainHeader). */
+  private startLength(n: number, text: string): void {
     this.declared = this.need = n;
-    this.declaredText = value;
+    this.declaredText = text;
     this.got = 0;
-    this.parts = [];
+    this.parts.length = 0;
     this.tail = '';
     this.head = '';
     this.mode = n > this.maxMessageBytes ? 'skip' : 'body';
@@ -195,7 +277,7 @@ export class DapFrameReader {
     if (hit) {
       // the declared length was wrong: the frame ends where the next header starts
       const bodyBytes = this.got - this.tail.length + hit.index;
-      this.log(`framing: Content-Length ${this.declaredText} does not match the frame (a header follows after ${bodyBytes} byte(s)): frame skipped`);
+      this.log(`framing: Content-Length ${this.declaredText || this.declared} does not match the frame (a header follows after ${bodyBytes} byte(s)): frame skipped`);
       this.reset();
       return Buffer.concat([Buffer.from(text.slice(hit.index), 'latin1'), buf.subarray(n)]);
     }
@@ -213,7 +295,7 @@ export class DapFrameReader {
   }
 
   private finishSkipped(): void {
-    const reason = `message of ${this.declaredText} bytes exceeds the maximum of ${this.maxMessageBytes} bytes (${this.maxMessageBytes / 1048576} MiB)`;
+    const reason = `message of ${this.declaredText || this.declared} bytes exceeds the maximum of ${this.maxMessageBytes} bytes (${this.maxMessageBytes / 1048576} MiB)`;
     const members = new Map<string, string>();
     for (const part of [LEADING_MEMBERS.exec(this.head)?.[0], TRAILING_MEMBERS.exec(this.tail)?.[0]]) {
       for (const x of (part ?? '').matchAll(SIMPLE_MEMBER)) members.set(x[1], x[2]);
@@ -230,22 +312,29 @@ export class DapFrameReader {
   /** `whole`: the body came in one piece and `this.tail` was not kept (the text tail is made from it on failure). */
   private finishBody(body: Buffer, whole?: Buffer): void {
     const kept = this.tail;
-    const tail = () => (whole ? whole.toString('latin1', Math.max(0, whole.length - KEEP)) : kept);
     this.reset();
     let text: string;
     try {
       text = UTF8.decode(body);
     } catch {
       this.log(`framing: message body of ${body.length} bytes is not valid UTF-8: skipped`);
-      this.rescanTail(tail());
+      this.rescanTail(whole ? whole.toString('latin1', Math.max(0, whole.length - KEEP)) : kept);
       return;
     }
+    this.finishText(text, whole ? undefined : kept, whole);
+  }
+
+  /**
+   * Parse a decoded body. On failure the search restarts in its tail: `kept` (a body read in
+   * pieces), else the last KEEP bytes of `whole`, else (an ASCII body) of `text` itself.
+   */
+  private finishText(text: string, kept: string | undefined, whole: Buffer | undefined): void {
     let value: unknown;
     try {
       value = JSON.parse(text);
     } catch (e) {
       this.log(`framing: message body is not JSON (${reasonOf(e)}): '${text.slice(0, 40)}'`);
-      this.rescanTail(tail());
+      this.rescanTail(kept ?? (whole ? whole.toString('latin1', Math.max(0, whole.length - KEEP)) : text.slice(-KEEP)));
       return;
     }
     this.envelope(value);
@@ -292,6 +381,8 @@ export interface StdioSession {
   start(input: NodeJS.ReadableStream, output: NodeJS.WritableStream): void;
   handleMessage(msg: DebugProtocol.ProtocolMessage): void;
   sendResponse(response: DebugProtocol.Response): void;
+  /** Send responses and events through `wire` instead of the library's send (wireOutput.ts). */
+  useWire?(wire: WireOutput): void;
 }
 
 /** A writable that can hold writes back and then pass them on together (Node's Writable does). */
@@ -321,6 +412,10 @@ function corkable(s: NodeJS.WritableStream): s is NodeJS.WritableStream & Corkab
 export function serveStdio(session: StdioSession, input: NodeJS.ReadableStream, output: NodeJS.WritableStream, errors: NodeJS.WritableStream): void {
   const libraryInput = new PassThrough();
   session.start(libraryInput, output);
+  // a session that can send through a WireOutput batches in it; otherwise the stream is corked
+  const fd = (output as { fd?: unknown }).fd;
+  const wire = session.useWire ? new WireOutput(output, typeof fd === 'number' ? fd : undefined) : undefined;
+  if (wire) session.useWire!(wire);
   const reader = new DapFrameReader({
     message: (msg) => {
       try {
@@ -332,12 +427,14 @@ export function serveStdio(session: StdioSession, input: NodeJS.ReadableStream, 
     reject: (seq, command, reason) => session.sendResponse(new Response({ seq, command, type: 'request' }, oneLine(reason))),
     log: (line) => errors.write(`vfio-lab adapter: ${line}\n`),
   });
-  const cork = corkable(output) ? output : undefined;
+  const cork = !wire && corkable(output) ? output : undefined;
   input.on('data', (chunk: Buffer) => {
     cork?.cork();
+    wire?.hold();
     try {
       reader.push(chunk);
     } finally {
+      wire?.release();
       cork?.uncork();
     }
   });

@@ -37,6 +37,12 @@ export class LiveKeySet {
   ) {}
 
   /** The members in ascending order, at most `limit`. */
+  /** Is `key` in the set (what `first()` lists), without listing it. */
+  has(key: number): boolean {
+    this.sync();
+    return key >= 0 && key < this.bits.length && this.bits[key] !== 0;
+  }
+
   first(limit = Infinity): number[] {
     this.sync();
     const out: number[] = [];
@@ -49,6 +55,17 @@ export class LiveKeySet {
     return out;
   }
 
+  /** sync()'s per-change callback, made once (no closure per stop, issue 12) and its state. */
+  private fromMap = false;
+  private lastKey = -1;
+  private readonly onChange = (k: unknown): void => {
+    if (typeof k !== 'number') return;
+    const key = this.fromMap ? k : this.keyOf(k);
+    if (key === this.lastKey) return;
+    this.lastKey = key;
+    if (key >= 0 && key < this.bits.length) this.put(key, this.test(key));
+  };
+
   private sync(): void {
     const j = this.journal;
     if (this.pos >= 0 && this.epoch === j.epoch && this.pos <= j.length) {
@@ -56,16 +73,10 @@ export class LiveKeySet {
       const from = this.pos;
       this.pos = j.position;
       this.ensure(this.size());
-      let lastKey = -1;
+      this.lastKey = -1;
       for (const src of this.sources()) {
-        const isMap = src instanceof Map;
-        j.forEachChangeOf(src, from, j.position, (k) => {
-          if (typeof k !== 'number') return;
-          const key = isMap ? k : this.keyOf(k);
-          if (key === lastKey) return;
-          lastKey = key;
-          if (key >= 0 && key < this.bits.length) this.put(key, this.test(key));
-        });
+        this.fromMap = src instanceof Map;
+        j.forEachChangeOf(src, from, j.position, this.onChange);
       }
       return;
     }

@@ -19,6 +19,7 @@ import * as state from './stateRequests';
 import * as memory from './memoryRequests';
 import * as breakpoints from './breakpointRequests';
 import { customRequest } from './customRequests';
+import type { WireOutput } from './wireOutput';
 
 export type { LaunchArgs } from './sessionCore';
 
@@ -205,19 +206,16 @@ export class VlabSession extends DebugSession {
    */
   protected override dispatchRequest(request: DebugProtocol.Request): void {
     const response = new Response(request);
-    const fail = (id: number, reason: string) => {
-      if (response.seq > 0) this.core.output(`internal error after answering '${request.command}': ${oneLine(reason)}\n`, 'stderr');
-      else this.sendErrorResponse(response, id, reason);
-    };
+    // no closure in here: a captured variable would cost a context object per request (issue 12)
     try {
       const command = request.command;
-      if (typeof command !== 'string') return fail(BAD_ARGUMENTS, "request: 'command' must be a string");
+      if (typeof command !== 'string') return this.failRequest(request, response, BAD_ARGUMENTS, "request: 'command' must be a string");
       const bad = checkRequestArgs(command, request.arguments);
-      if (bad) return fail(BAD_ARGUMENTS, bad);
+      if (bad) return this.failRequest(request, response, BAD_ARGUMENTS, bad);
       const spec = Object.prototype.hasOwnProperty.call(STANDARD_REQUESTS, command) ? STANDARD_REQUESTS[command] : undefined;
-      if (spec && !this.implementsRequest(spec.method)) return fail(NOT_SUPPORTED, `${command}: not supported by the VFIO Lab debug adapter`);
+      if (spec && !this.implementsRequest(spec.method)) return this.failRequest(request, response, NOT_SUPPORTED, `${command}: not supported by the VFIO Lab debug adapter`);
       // a console job holds the machine mid-statement: only ANSWERED_DURING_JOB get in (consoleJob.ts)
-      if (this.core.consoleJob && !ANSWERED_DURING_JOB.has(command)) return fail(BUSY, busyText(command, this.core.consoleJob));
+      if (this.core.consoleJob && !ANSWERED_DURING_JOB.has(command)) return this.failRequest(request, response, BUSY, busyText(command, this.core.consoleJob));
       // initialize: the library also records the client's line/column bases and path format
       // (DAP: pathFormat defaults to 'path'; the library refuses a client that leaves it out)
       if (command === 'initialize') {
@@ -230,10 +228,60 @@ export class VlabSession extends DebugSession {
         : command === 'threads'
           ? self[spec.method](response, request)
           : self[spec.method](response, request.arguments ?? {}, request);
-      if (result instanceof Promise) result.catch((e: unknown) => fail(HANDLER_FAILED, `${command}: ${reasonOf(e)}`));
+      if (result instanceof Promise) this.failOnReject(result, request, response);
     } catch (e) {
-      fail(HANDLER_FAILED, `${String(request?.command)}: ${reasonOf(e)}`);
+      this.failRequest(request, response, HANDLER_FAILED, `${String(request?.command)}: ${reasonOf(e)}`);
     }
+  }
+
+  // ---- standalone output (issue 12, wireOutput.ts) ------------------------------------------
+  /** Set by serveStdio in the standalone adapter; inline (extension host) the library sends. */
+  private wire: WireOutput | undefined;
+
+  useWire(wire: WireOutput): void {
+    this.wire = wire;
+  }
+
+  override sendResponse(response: DebugProtocol.Response): void {
+    if (!this.wire) return super.sendResponse(response);
+    // the library's check, kept: a second answer is reported, not sent
+    if (response.seq > 0) console.error(`attempt to send more than one response for command ${response.command}`);
+    else this.sendByWire('response', response);
+  }
+
+  override sendEvent(event: DebugProtocol.Event): void {
+    if (!this.wire) return super.sendEvent(event);
+    this.sendByWire('event', event);
+  }
+
+  override sendRequest(command: string, args: unknown, timeout: number, cb: (response: DebugProtocol.Response) => void): void {
+    // the library writes a reverse request itself: what the wire holds goes first
+    this.wire?.flush();
+    super.sendRequest(command, args, timeout, cb);
+  }
+
+  /**
+   * The library's `_send` (protocol.js), but framed by the wire: `type`, then `seq` from the
+   * library's own counter (private in its typings, so read through a cast), in that order, so a
+   * message's keys come out as before. No listener takes the message standalone (onDidSendMessage
+   * serves the inline adapter), so it is not fired.
+   */
+  private sendByWire(type: 'response' | 'event', message: DebugProtocol.ProtocolMessage): void {
+    const counter = this as unknown as { _sequence: number };
+    message.type = type;
+    message.seq = counter._sequence++;
+    this.wire!.message(message);
+  }
+
+  /** An async handler's rejection answers its request (a method: dispatchRequest captures nothing). */
+  private failOnReject(result: Promise<unknown>, request: DebugProtocol.Request, response: DebugProtocol.Response): void {
+    result.catch((e: unknown) => this.failRequest(request, response, HANDLER_FAILED, `${request.command}: ${reasonOf(e)}`));
+  }
+
+  /** Answer `request` with an error, or report one that came after its answer. */
+  private failRequest(request: DebugProtocol.Request, response: DebugProtocol.Response, id: number, reason: string): void {
+    if (response.seq > 0) this.core.output(`internal error after answering '${request.command}': ${oneLine(reason)}\n`, 'stderr');
+    else this.sendErrorResponse(response, id, reason);
   }
 
   /** True when this class (or a subclass) overrides the library's handler `method`. */

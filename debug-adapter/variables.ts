@@ -33,7 +33,12 @@ interface VarExtra {
 }
 
 export function formatNumber(v: number | bigint, hex: boolean): string {
-  if (typeof v === 'number' && !Number.isFinite(v)) return String(v);
+  if (typeof v === 'number') {
+    if (!Number.isFinite(v)) return String(v);
+    // a safe integer prints as its BigInt does, without making one per row (issue 12); -0 as 0
+    const t = Math.trunc(v);
+    if (Number.isSafeInteger(t)) return !hex ? String(t === 0 ? 0 : t) : t < 0 ? '-0x' + (-t).toString(16) : '0x' + t.toString(16);
+  }
   const big = typeof v === 'bigint' ? v : BigInt(Math.trunc(v));
   if (!hex) return big.toString();
   return big < 0n ? '-0x' + (-big).toString(16) : '0x' + big.toString(16);
@@ -57,6 +62,19 @@ export class Variables {
   private producing = 0;
   /** The stop (history seq) the handles belong to: a new stop drops them. */
   private stopSeq: number | undefined;
+  /**
+   * Made once, used at every stop (issue 12, allocation per step): the fixed scopes' producers;
+   * per shown subchannel, per bound name and per VMA row its name text and its children's producer
+   * (they read the live model when called, so they are the same function at every stop), rebuilt
+   * when what the text shows changes. Variables rows and handles are still new at each stop.
+   */
+  private readonly statementRows: Producer = () => this.statement();
+  private readonly subchannelRows: Producer = () => this.subchannels();
+  private readonly pageRows: Producer = (hex) => this.pages(hex);
+  private readonly vfioRows: Producer = (hex) => this.vfioCcw(hex);
+  private readonly subchannelCache = new Map<number, { dev: number; type: string; name: string; open: Producer }>();
+  private readonly bindingCache = new Map<string, { pages: readonly number[]; count: number; value: string; evaluateName: string; open: Producer }>();
+  private vmaCache: Array<{ pid: number; procName: string; start: bigint; end: bigint; kind: string; prot: string; name: string; open: Producer }> = [];
 
   /** `view` is the session's ViewData, so "changed since the last stop" is the same as in the views. */
   constructor(private readonly runner: Runner, private readonly nav: Navigator, view: ViewData) {
@@ -75,24 +93,25 @@ export class Variables {
     const seq = this.nav.current?.seq ?? -1;
     if (seq === this.stopSeq) return;
     this.stopSeq = seq;
-    this.handles.fill(undefined);
-    this.handles.length = 0;
-    this.produced.fill(undefined);
-    this.produced.length = 0;
+    // emptied slot by slot (see above); the arrays keep their capacity for the next stop (no
+    // regrowth per stop, issue 12) unless a stop made many handles (a large bound name expanded)
+    const used = this.next - this.base;
+    clearSlots(this.handles, used);
+    clearSlots(this.produced, used);
     this.base = this.next;
     this.setters.clear();
   }
 
   scopes(): Array<{ name: string; ref: number; expensive: boolean }> {
     this.atStop();
-    const structured = this.stopState.scopes(this.nav.current).map((s) => ({ name: s.name, ref: this.handle(() => this.rows(s.rows())), expensive: false }));
-    return [
-      ...structured,
-      { name: 'Statement', ref: this.handle((hex) => this.statement(hex)), expensive: false },
-      { name: 'Subchannels', ref: this.handle((hex) => this.subchannels(hex)), expensive: false },
-      { name: 'Pages', ref: this.handle((hex) => this.pages(hex)), expensive: false },
-      ...(this.runner.vfio ? [{ name: 'vfio-ccw', ref: this.handle((hex) => this.vfioCcw(hex)), expensive: false }] : []),
-    ];
+    const structured: Array<{ name: string; ref: number; expensive: boolean }> = this.stopState.scopes(this.nav.current).map((s) => ({ name: s.name, ref: this.handle(() => this.rows(s.rows())), expensive: false }));
+    structured.push(
+      { name: 'Statement', ref: this.handle(this.statementRows), expensive: false },
+      { name: 'Subchannels', ref: this.handle(this.subchannelRows), expensive: false },
+      { name: 'Pages', ref: this.handle(this.pageRows), expensive: false },
+    );
+    if (this.runner.vfio) structured.push({ name: 'vfio-ccw', ref: this.handle(this.vfioRows), expensive: false });
+    return structured;
   }
 
   /** A handle for rows built elsewhere (the REPL's structured values); valid until the next stop. */
@@ -152,35 +171,50 @@ export class Variables {
     return rows.map((r) => this.v(r.name, r.value, r.children ? () => this.rows(r.children!()) : undefined, r));
   }
 
-  private v(name: string, value: string, children?: Producer, extra: VarExtra = {}): DebugProtocol.Variable {
+  private v(name: string, value: string, children?: Producer, extra?: VarExtra): DebugProtocol.Variable {
     const out: DebugProtocol.Variable = { name, value, variablesReference: children ? this.handle(children) : 0 };
-    if (extra.evaluateName) out.evaluateName = extra.evaluateName;
-    if (extra.memoryReference) out.memoryReference = extra.memoryReference;
-    if (extra.setter && this.producing) this.setters.set(`${this.producing}/${name}`, extra.setter);
-    if (!extra.setter) out.presentationHint = READ_ONLY;
+    if (extra?.evaluateName) out.evaluateName = extra.evaluateName;
+    if (extra?.memoryReference) out.memoryReference = extra.memoryReference;
+    if (extra?.setter && this.producing) this.setters.set(`${this.producing}/${name}`, extra.setter);
+    if (!extra?.setter) out.presentationHint = READ_ONLY;
     return out;
   }
 
-  private statement(hex: boolean): DebugProtocol.Variable[] {
+  /** A read-only row with an evaluateName and no children (v() without the extra object). */
+  private named(name: string, value: string, evaluateName: string): DebugProtocol.Variable {
+    return { name, value, variablesReference: 0, evaluateName, presentationHint: READ_ONLY };
+  }
+
+  private statement(): DebugProtocol.Variable[] {
     const s = this.runner.state;
     const cur = this.nav.current;
     const out: DebugProtocol.Variable[] = [];
     // the one-line event text stays, as a label (the structured scopes decode it)
     if (cur) out.push(this.v('event', describeEvent(cur.event)));
-    out.push(this.v('time', String(this.runner.m.state.time), undefined, { evaluateName: 'time' }));
+    out.push(this.named('time', String(this.runner.m.state.time), 'time'));
     // issue 11: no stale values — before any instruction or after a failed statement they have none
-    out.push(s.cc < 0n ? this.v('cc', '(no value)') : this.v('cc', s.cc.toString(), undefined, { evaluateName: 'cc' }));
-    out.push(s.retValid ? this.v('ret', formatNumber(s.ret, false), undefined, { evaluateName: 'ret' }) : this.v('ret', '(no value)'));
+    out.push(s.cc < 0n ? this.v('cc', '(no value)') : this.named('cc', s.cc.toString(), 'cc'));
+    out.push(s.retValid ? this.named('ret', formatNumber(s.ret, false), 'ret') : this.v('ret', '(no value)'));
     if (s.irb) out.push(this.v('irb', 'IRB (css §4)', (h) => this.image(s.irb!, 'irb', h)));
     if (s.schib) out.push(this.v('schib', 'SCHIB (css §1)', (h) => this.image(s.schib!, 'schib', h)));
     for (const [name, pages] of this.runner.bindings) {
-      out.push(this.v(name, `${pages.length} pages`, (h) => this.boundPages(name, pages, h), { evaluateName: `${name}.count` }));
+      const b = this.binding(name, pages);
+      out.push({ name, value: b.value, variablesReference: this.handle(b.open), evaluateName: b.evaluateName, presentationHint: READ_ONLY });
     }
     // O(1): the runner counts failures as it goes (a long scenario has thousands of expects)
     const n = this.runner.expects.length;
     out.push(this.v('expects', `${n - this.runner.state.failures}/${n} passed`));
-    void hex;
     return out;
+  }
+
+  /** The cached row parts of a bound name: the same array and length give the same parts. */
+  private binding(name: string, pages: readonly number[]): { value: string; evaluateName: string; open: Producer } {
+    const had = this.bindingCache.get(name);
+    if (had && had.pages === pages && had.count === pages.length) return had;
+    if (this.bindingCache.size >= CACHE_LIMIT) this.bindingCache.clear();
+    const made = { pages, count: pages.length, value: `${pages.length} pages`, evaluateName: `${name}.count`, open: (h: boolean) => this.boundPages(name, pages, h) };
+    this.bindingCache.set(name, made);
+    return made;
   }
 
   /** A bound name's pages (`pin_user_pages … -> bufs`), each `bufs[i]`. */
@@ -240,17 +274,34 @@ export class Variables {
     ) : undefined);
   }
 
-  private subchannels(hex: boolean): DebugProtocol.Variable[] {
-    // rows first; a subchannel's field groups are built when it is expanded
-    const { subchannels, total } = this.view.subchannels({ limit: SUBCHANNEL_ROWS }, false);
-    const rows = subchannels.map((s) =>
-      // after the SCHIB, the device's scripted rules (css §3.3, §4): the machine's device, so not on the guest side
-      this.v(`${s.sid}${s.side ? ' ' + s.side : ''} (dev ${s.devno} ${s.deviceType})`, s.active ? 'channel program in flight' : 'idle', () =>
-        [...this.subchannelGroups(s.sch, s.side), ...(s.side === 'guest' ? [] : [this.deviceRules(s.sch)])]),
-    );
-    if (total > subchannels.length) rows.push(this.v(`… ${total - subchannels.length} more`, 'see the Subchannels view'));
-    void hex;
+  private subchannels(): DebugProtocol.Variable[] {
+    // rows first; a subchannel's field groups are built when it is expanded. The rows are those of
+    // ViewData.subchannels (the Subchannels view's first SUBCHANNEL_ROWS), read without its view objects.
+    const rows: DebugProtocol.Variable[] = [];
+    const total = this.view.visitSubchannels(SUBCHANNEL_ROWS, (sch, side, dev, active) => {
+      const row = this.subchannelRow(sch, side, dev);
+      rows.push({ name: row.name, value: active ? 'channel program in flight' : 'idle', variablesReference: this.handle(row.open), presentationHint: READ_ONLY });
+    });
+    if (total > rows.length) rows.push(this.v(`… ${total - rows.length} more`, 'see the Subchannels view'));
     return rows;
+  }
+
+  /** A subchannel row's name and producer, kept while its device number and type stay. */
+  private subchannelRow(sch: number, side: 'guest' | 'host' | undefined, dev: number): { name: string; open: Producer } {
+    const key = side === 'guest' ? -1 - sch : sch;
+    const type = this.runner.css.deviceType(sch);
+    const had = this.subchannelCache.get(key);
+    if (had && had.dev === dev && had.type === type) return had;
+    if (this.subchannelCache.size >= CACHE_LIMIT) this.subchannelCache.clear();
+    const made = {
+      dev,
+      type,
+      name: `${sidOf(sch)}${side ? ' ' + side : ''} (dev ${sidOf(dev)} ${type})`,
+      // after the SCHIB, the device's scripted rules (css §3.3, §4): the machine's device, so not on the guest side
+      open: () => [...this.subchannelGroups(sch, side), ...(side === 'guest' ? [] : [this.deviceRules(sch)])],
+    };
+    this.subchannelCache.set(key, made);
+    return made;
   }
 
   /** css §7–§8: per device the FSM state, the host path masks, the CRW list, the regions. */
@@ -299,22 +350,63 @@ export class Variables {
     // vmstat and one row per VMA; page rows are built when a VMA is expanded, so a stop costs
     // the same with a million interesting pages as with none
     const mm = this.runner.mm;
-    const out = Object.entries(mm.vmstat).map(([k, v]) => this.v(k, formatNumber(v, hex), undefined, { evaluateName: `vmstat.${k}` }));
+    const out: DebugProtocol.Variable[] = [];
+    const vmstat = mm.vmstat as unknown as Record<string, number>;
+    for (const k in vmstat) out.push(this.named(k, formatNumber(vmstat[k], hex), vmstatName(k)));
+    let i = 0;
     for (const proc of mm.processes()) {
-      const pname = [...this.runner.processes].find(([, pid]) => pid === proc.pid)?.[0];
       for (const vma of proc.vmas) {
-        const start = '0x' + vma.start.toString(16);
-        const end = '0x' + vma.end.toString(16);
-        out.push(this.v(`${proc.name} ${start}-${end} ${vma.kind} ${vma.prot}`, 'interesting pages (expand)', (h) => {
-          // state only, not "changed since the previous stop": the same list stepping back or forward
-          const data = this.view.pages({ interestingOnly: true, limit: 200 }, false);
-          const rows = data.processes.find((p) => p.pid === proc.pid)?.vmas.find((v) => v.start === start)?.pages ?? [];
-          return rows.map((p) => this.pageVar(p.vaddr, p.pfn, h, pname && p.vaddr !== '-' ? `page(${pname}, ${p.vaddr})` : undefined));
-        }));
+        const row = this.vmaRow(i++, proc, vma);
+        out.push({ name: row.name, value: 'interesting pages (expand)', variablesReference: this.handle(row.open), presentationHint: READ_ONLY });
       }
     }
+    if (this.vmaCache.length > i) this.vmaCache.length = i;
     return out;
   }
+
+  /** The `i`-th VMA row's name and producer, kept while that row shows the same process and VMA. */
+  private vmaRow(i: number, proc: { pid: number; name: string }, vma: { start: bigint; end: bigint; kind: string; prot: string }): { name: string; open: Producer } {
+    const had = this.vmaCache[i];
+    if (had && had.pid === proc.pid && had.procName === proc.name && had.start === vma.start && had.end === vma.end && had.kind === vma.kind && had.prot === vma.prot) return had;
+    const pid = proc.pid;
+    const start = '0x' + vma.start.toString(16);
+    const end = '0x' + vma.end.toString(16);
+    const made = {
+      pid, procName: proc.name, start: vma.start, end: vma.end, kind: vma.kind, prot: vma.prot,
+      name: `${proc.name} ${start}-${end} ${vma.kind} ${vma.prot}`,
+      open: (h: boolean) => {
+        // state only, not "changed since the previous stop": the same list stepping back or forward
+        const pname = [...this.runner.processes].find(([, p]) => p === pid)?.[0];
+        const data = this.view.pages({ interestingOnly: true, limit: 200 }, false);
+        const rows = data.processes.find((p) => p.pid === pid)?.vmas.find((v) => v.start === start)?.pages ?? [];
+        return rows.map((p) => this.pageVar(p.vaddr, p.pfn, h, pname && p.vaddr !== '-' ? `page(${pname}, ${p.vaddr})` : undefined));
+      },
+    };
+    this.vmaCache[i] = made;
+    return made;
+  }
+}
+
+/** Handle slots kept allocated from one stop to the next (Variables.atStop). */
+const KEPT_HANDLES = 1024;
+
+/** Empty the first `used` slots (the others are empty already); drop a large array's slots. */
+function clearSlots(a: unknown[], used: number): void {
+  if (a.length > KEPT_HANDLES) {
+    a.fill(undefined);
+    a.length = 0;
+  } else a.fill(undefined, 0, used);
+}
+
+/** Entries kept in each per-row cache of Variables (rows shown at one stop are far fewer). */
+const CACHE_LIMIT = 256;
+
+/** `vmstat.<counter>`, made once per counter name. */
+const VMSTAT_NAMES = new Map<string, string>();
+function vmstatName(k: string): string {
+  let n = VMSTAT_NAMES.get(k);
+  if (n === undefined) VMSTAT_NAMES.set(k, (n = `vmstat.${k}`));
+  return n;
 }
 
 /** Guest absolute address ("0x…") of the page a PFN backs in QEMU's guest RAM, if any. */

@@ -32,6 +32,13 @@ function extract(words: ArrayLike<number>, f: FieldLoc): number {
   return ((words[f.word] >>> shift) & mask) >>> 0;
 }
 
+/** `extract` of a field from its own word (f.word is not looked at). */
+function fieldOf(word: number, f: FieldLoc): number {
+  const shift = 32 - f.bit - f.width;
+  const mask = f.width === 32 ? 0xffffffff : (1 << f.width) - 1;
+  return ((word >>> shift) & mask) >>> 0;
+}
+
 export class ViewData {
   /** Journal positions of the previous and the current stop: "changed" means changed between them. */
   private prevStop: number | undefined;
@@ -151,6 +158,27 @@ export class ViewData {
         return view;
       }),
     };
+  }
+
+  /**
+   * The first `limit` entries of `subchannels({ limit }, false)` and its total, without a view
+   * object, a SCHIB view or a Set per stop (the Variables view's rows, issue 12): `visit` gets each
+   * entry's subchannel, side, device number (pmcw.dev) and `active`, computed as there.
+   */
+  visitSubchannels(limit: number, visit: (sch: number, side: 'guest' | 'host' | undefined, dev: number, active: boolean) => void): number {
+    const r = this.runner;
+    const entries = r.vfio ? this.sides() : undefined;
+    const numbers = entries ? undefined : this.firstSubchannels(limit);
+    const n = Math.min(limit, entries ? entries.length : numbers!.length);
+    for (let i = 0; i < n; i++) {
+      const sch = entries ? entries[i].sch : numbers![i];
+      const side = entries?.[i].side;
+      const store = entries ? entries[i].store : r.css.core.schib;
+      const dev = fieldOf(store.word(sch, DEV_FIELD.word), DEV_FIELD);
+      const active = side === 'guest' ? (fieldOf(store.word(sch, ACTL_FIELD.word), ACTL_FIELD) & 0x26) !== 0 : this.active.has(sch);
+      visit(sch, side, dev, active);
+    }
+    return entries ? entries.length : r.css.core.devices.size;
   }
 
   /** The `limit` lowest defined machine subchannel numbers (`subchannelNumbers().slice(0, limit)`). */
