@@ -19,7 +19,7 @@ import { CrwQueue, type CrwParts } from './crw';
 import { ProgramInterruption } from './program-interruption';
 import { checkCpuAccess } from './storageAccess';
 import { configureChpid, machineChpidEvent, subchannelsUsingChpid } from './chpids';
-import { presentUnsolicited } from './channel';
+import { presentUnsolicited } from './unsolicited';
 import { chscInstruction, chscRequest, CHSC_CMD, type ChscResult } from './chsc';
 import type { ScriptRule } from '../devices/device';
 import { removeDevice } from './removal';

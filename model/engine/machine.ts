@@ -11,6 +11,7 @@ import type { Granularity, HistoryRecord, ModelEvent, ModelEventKind, ModelFrame
 import { HistoryStore } from './history';
 import { GUEST_CPU_THREAD } from './ids';
 import { ActionQueue } from './actionQueue';
+import { StackNode } from './stackTree';
 
 /** A timed action: which layer handles it (`kind`) and a small integer argument. */
 export interface QueuedAction {
@@ -48,80 +49,6 @@ export function hearSlot(kind: ModelEventKind): number {
     HEAR_SLOTS.set(kind, slot);
   }
   return slot;
-}
-
-/** Slots of a StackNode's per-line cache of children. */
-const BY_LINE = 16;
-
-/**
- * A node of the tree of call stacks seen so far: the path from the root is the stack. `within`
- * moves to a child (a Map lookup by name, then by line; no string is built). A history record
- * holds the node's id (history.ts); its frames array is built once per distinct stack.
- */
-class StackNode {
-  /** The first child, and a map by name only once there are several (most nodes have one). */
-  private kid: StackNode | undefined;
-  private kids: Map<string, StackNode> | undefined;
-  /** Children found past `kid`, by line mod BY_LINE (child()'s cache; undefined until one is). */
-  private byLine: Array<StackNode | undefined> | undefined;
-  /** Next child of the same parent with the same name and another line. */
-  private sibling: StackNode | undefined;
-  private frozen: ModelFrame[] | undefined;
-  readonly frame: ModelFrame | undefined;
-  /** Index in `registry` (the root's list of every node), what history records store. */
-  readonly id: number;
-
-  constructor(
-    readonly parent: StackNode | undefined,
-    readonly name: string,
-    readonly line: number | undefined,
-    readonly registry: StackNode[],
-  ) {
-    if (parent) this.frame = line === undefined ? { name } : { name, line };
-    this.id = registry.length;
-    registry.push(this);
-  }
-
-  child(name: string, line: number | undefined): StackNode {
-    const k = this.kid;
-    if (k !== undefined && k.name === name && k.line === line) return k;
-    // several children (the root: a frame per statement of a loop): the last found per line
-    // slot first, so a loop's statements do not look their text up in the Map every step
-    const lines = this.byLine;
-    const slot = line === undefined ? 0 : line & (BY_LINE - 1);
-    if (lines !== undefined) {
-      const c = lines[slot];
-      if (c !== undefined && c.name === name && c.line === line) return c;
-    }
-    let n = k === undefined ? undefined : this.kids ? this.kids.get(name) : k.name === name ? k : undefined;
-    while (n !== undefined && n.line !== line) n = n.sibling;
-    if (n !== undefined) {
-      (this.byLine ??= new Array<StackNode | undefined>(BY_LINE).fill(undefined))[slot] = n;
-      return n;
-    }
-    n = new StackNode(this, name, line, this.registry);
-    if (k === undefined) {
-      this.kid = n;
-      return n;
-    }
-    if (!this.kids) {
-      this.kids = new Map();
-      this.kids.set(k.name, k);
-    }
-    n.sibling = this.kids.get(name);
-    this.kids.set(name, n);
-    return n;
-  }
-
-  /** Innermost first, shared and frozen (records keep it). */
-  frames(): ModelFrame[] {
-    if (!this.frozen) {
-      const out: ModelFrame[] = [];
-      for (let n: StackNode | undefined = this; n && n.frame; n = n.parent) out.push(n.frame);
-      this.frozen = Object.freeze(out) as ModelFrame[];
-    }
-    return this.frozen;
-  }
 }
 
 /** A listener and the event kinds it reads (undefined: all). */
