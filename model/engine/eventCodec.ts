@@ -63,13 +63,21 @@ export function kindId(kind: string): number {
 const M32 = 0xffff_ffffn;
 const TWO32 = 0x1_0000_0000;
 
+/** StringTable.idAt's slots (at least every kind's fields, SLOT_BASE) and ways per slot. */
+const STRING_SLOTS = 128;
+const STRING_WAYS = 4;
+
 /** Interns strings as small ids (the same few names and rules recur for every page). */
 export class StringTable {
   readonly list: string[] = [];
   private readonly ids = new Map<string, number>();
-  /** The last strings looked up, by a slot the caller picks (a field of a kind): one compare, no Map lookup. */
-  private readonly lastS: Array<string | undefined> = [];
-  private readonly lastId: number[] = [];
+  /**
+   * The last strings looked up, STRING_WAYS per slot the caller picks (a field of a kind), the
+   * latest first: one to four compares, no Map lookup (issue 12: a loop's SSCH, TPI and TSCH
+   * instr events alternate their names and details in one slot, and missed a one-way cache).
+   */
+  private readonly lastS: Array<string | undefined> = new Array<string | undefined>(STRING_SLOTS * STRING_WAYS).fill(undefined);
+  private readonly lastId = new Int32Array(STRING_SLOTS * STRING_WAYS);
 
   /** Estimated bytes held (memoryEstimate.ts: the string, its list slot and map entry). */
   bytes = 0;
@@ -85,12 +93,22 @@ export class StringTable {
     return id;
   }
 
-  /** id(s), remembering the answer in `slot`: the same field of consecutive events mostly holds the same string. */
+  /** id(s), remembering the answer in `slot` (< STRING_SLOTS): the same field of consecutive events mostly holds one of a few strings. */
   idAt(slot: number, s: string): number {
-    if (this.lastS[slot] === s) return this.lastId[slot];
-    const id = this.id(s);
-    this.lastS[slot] = s;
-    this.lastId[slot] = id;
+    const b = slot * STRING_WAYS;
+    const ls = this.lastS;
+    if (ls[b] === s) return this.lastId[b];
+    let k = 1;
+    while (k < STRING_WAYS && ls[b + k] !== s) k++;
+    const id = k < STRING_WAYS ? this.lastId[b + k] : this.id(s);
+    // the latest first: the others move down one way (the oldest goes when it was a miss)
+    const li = this.lastId;
+    for (let x = Math.min(k, STRING_WAYS - 1); x > 0; x--) {
+      ls[b + x] = ls[b + x - 1];
+      li[b + x] = li[b + x - 1];
+    }
+    ls[b] = s;
+    li[b] = id;
     return id;
   }
 }
@@ -103,6 +121,7 @@ const SLOT_BASE: readonly number[] = (() => {
     base.push(n);
     n += row?.length ?? 0;
   }
+  if (n > STRING_SLOTS) throw new Error(`eventCodec: ${n} string slots do not fit StringTable's ${STRING_SLOTS}`);
   return base;
 })();
 

@@ -59,6 +59,10 @@ const NUM = 2;
 const BOOL = 3;
 /** Slots interned past twice those kept at the last compaction before dropOldest compacts again. */
 const SLOT_COMPACT_MIN = 1024;
+/** Run detection's chain ring (extendRun), larger than 2 × RUN_MAX_PERIOD: a power of two, less one. */
+const CHAIN_MASK = 63;
+/** Sets of slotCached()'s two-way cache (a power of two). */
+const SLOT_CACHE_SETS = 16;
 /** Spans at least this long are undone / redone coalesced (see coalesced()). */
 const COALESCE_MIN = 1024;
 
@@ -154,6 +158,10 @@ export class Journal {
   private prevOwner: object | undefined;
   private prevField: string | undefined;
   private prevId = -1;
+  /** slotCached()'s two-way cache: SLOT_CACHE_SETS sets of two (owner, field) → id. */
+  private cacheOwner: Array<object | undefined> = new Array<object | undefined>(2 * SLOT_CACHE_SETS).fill(undefined);
+  private cacheField: Array<string | undefined> = new Array<string | undefined>(2 * SLOT_CACHE_SETS).fill(undefined);
+  private cacheId = new Int32Array(2 * SLOT_CACHE_SETS);
   /** Number of entries currently applied; entries [pos, len) are undone (the "future"). */
   private pos = 0;
   /** When false, changes are applied but not recorded (bulk setup, headless runs). */
@@ -176,6 +184,14 @@ export class Journal {
   private tplNext = -1;
   private tplQ = 0;
   private tplG = 0;
+  /**
+   * Run detection's chains (extendRun): per slot id the last stored compact entry of that slot,
+   * and per stored entry (mod CHAIN_MASK + 1) the one of its slot before it; valid for entries
+   * stored from `chainFrom` on (dropping, forgetting and renumbering start them over).
+   */
+  private lastAt = new Int32Array(64).fill(-1);
+  private prevSame = new Int32Array(CHAIN_MASK + 1);
+  private chainFrom = 0;
   /** Per slot id: the coalesced walk that last wrote it (coalesced()). */
   private stamp = new Uint32Array(64);
   private stampGen = 0;
@@ -651,6 +667,7 @@ export class Journal {
     // (and re-copy every entry) after each trim (issue 12, as history.ts)
     if (this.kind.length > 1024 && storedBefore < this.kind.length / 4) this.resize(Math.max(1024, this.plen * 2, this.kind.length / 4));
     if (this.slotOwner.length >= this.slotsKept * 2 + SLOT_COMPACT_MIN) this.compactSlots();
+    this.unchain();
   }
 
   /** Interned slots (owner, field), for tests: bounded by the slots the kept entries use. */
@@ -700,9 +717,7 @@ export class Journal {
     this.slotField = fields;
     this.slotIds = ids;
     this.slotsKept = owners.length;
-    this.lastOwner = this.prevOwner = undefined;
-    this.lastField = this.prevField = undefined;
-    this.lastId = this.prevId = -1;
+    this.forgetSlotAnswers();
     this.tplRun = -1;
   }
 
@@ -738,6 +753,7 @@ export class Journal {
     this.plen = plen;
     this.len = this.pos;
     this.spanHi = this.spanLo = 0;
+    this.unchain();
   }
 
   /** Checked before any mutation, so a refused change leaves the state untouched. */
@@ -761,6 +777,38 @@ export class Journal {
       this.lastId = id;
       return id;
     }
+    const id = this.slotCached(owner, field);
+    this.prevOwner = this.lastOwner;
+    this.prevField = this.lastField;
+    this.prevId = this.lastId;
+    this.lastOwner = owner;
+    this.lastField = field;
+    this.lastId = id;
+    return id;
+  }
+
+  /**
+   * slotId past its last two answers: a small two-way cache by the field name's length and first
+   * letter, then the maps (issue 12: an SSCH → TPI → TSCH cycle writes a dozen slots in turn —
+   * SCHIB words, queue, time, pc, channel state — and each missed the last-two cache into two
+   * Map lookups).
+   */
+  private slotCached(owner: Record<string, unknown>, field: string): number {
+    const set = ((field.length === 0 ? 0 : field.length * 7 + field.charCodeAt(0)) & (SLOT_CACHE_SETS - 1)) << 1;
+    const co = this.cacheOwner;
+    const cf = this.cacheField;
+    if (co[set] === owner && cf[set] === field) return this.cacheId[set];
+    if (co[set + 1] === owner && cf[set + 1] === field) {
+      // the way used last first next time
+      const id = this.cacheId[set + 1];
+      co[set + 1] = co[set];
+      cf[set + 1] = cf[set];
+      this.cacheId[set + 1] = this.cacheId[set];
+      co[set] = owner;
+      cf[set] = field;
+      this.cacheId[set] = id;
+      return id;
+    }
     let fields = this.slotIds.get(owner);
     if (!fields) this.slotIds.set(owner, (fields = new Map()));
     let id = fields.get(field);
@@ -770,13 +818,22 @@ export class Journal {
       this.slotField.push(field);
       fields.set(field, id);
     }
-    this.prevOwner = this.lastOwner;
-    this.prevField = this.lastField;
-    this.prevId = this.lastId;
-    this.lastOwner = owner;
-    this.lastField = field;
-    this.lastId = id;
+    co[set + 1] = co[set];
+    cf[set + 1] = cf[set];
+    this.cacheId[set + 1] = this.cacheId[set];
+    co[set] = owner;
+    cf[set] = field;
+    this.cacheId[set] = id;
     return id;
+  }
+
+  /** Forget every cached slot answer (slot ids were renumbered). */
+  private forgetSlotAnswers(): void {
+    this.lastOwner = this.prevOwner = undefined;
+    this.lastField = this.prevField = undefined;
+    this.lastId = this.prevId = -1;
+    this.cacheOwner.fill(undefined);
+    this.cacheField.fill(undefined);
   }
 
   /** Reallocate the entry arrays with room for `cap` stored entries (≥ plen). */
@@ -842,6 +899,7 @@ export class Journal {
   private addCompact(k: number, slot: number, i: number, old: number, neu: number): void {
     if (this.extendRun(k, slot, i, old, neu)) return;
     const e = this.reserve();
+    this.chain(e, slot);
     this.ref[e] = slot;
     this.index[e] = i;
     if (same(old | 0, old) && same(neu | 0, neu)) {
@@ -931,34 +989,67 @@ export class Journal {
       this.grewRun(lastRun, q);
       return true;
     }
-    for (let p = 1; p <= RUN_MAX_PERIOD; p++) {
-      const a = end - 2 * p;
-      if (a <= lastRun) return false;
-      if (!this.predicts(a, p, 2, k, slot, i, old, neu)) continue;
-      let q = 1;
-      const kind = this.kind;
-      while (q < p && isCompact(kind[a + q] & KIND_MASK) && (kind[a + q] & KIND_MASK) === (kind[a + p + q] & KIND_MASK) && this.ref[a + q] === this.ref[a + p + q]) q++;
-      if (q < p) continue;
-      if (this.runs === this.runPhys.length) {
-        const phys = new Int32Array(this.runs * 2);
-        phys.set(this.runPhys);
-        this.runPhys = phys;
-        const log = new Float64Array(this.runs * 2);
-        log.set(this.runLog);
-        this.runLog = log;
+    if (end - 2 * RUN_MAX_PERIOD >= this.chainFrom) {
+      // the periods worth testing are the distances back to this slot's entries (issue 12: an
+      // SSCH cycle stores ~25 entries that start no run; testing all RUN_MAX_PERIOD periods for
+      // each was 6 % of it); in increasing order, as the loop below takes them
+      for (let c = slot < this.lastAt.length ? this.lastAt[slot] : -1; c >= 0; c = this.prevSame[c & CHAIN_MASK]) {
+        const p = end - c;
+        if (p > RUN_MAX_PERIOD || end - 2 * p <= lastRun) return false;
+        if (this.startsRun(end, p, k, slot, i, old, neu)) return true;
       }
-      const e = this.len;
-      const r = this.reserve();
-      this.kind[r] = RUN;
-      this.ref[r] = p;
-      this.index[r] = 1;
-      this.runPhys[this.runs] = r;
-      this.runLog[this.runs] = e;
-      this.runs++;
-      this.spanHi = this.spanLo = 0;
-      return true;
+      return false;
+    }
+    for (let p = 1; p <= RUN_MAX_PERIOD; p++) {
+      if (end - 2 * p <= lastRun) return false;
+      if (this.startsRun(end, p, k, slot, i, old, neu)) return true;
     }
     return false;
+  }
+
+  /** Start a run of period p with this entry when the two groups before it predict it (extendRun). */
+  private startsRun(end: number, p: number, k: number, slot: number, i: number, old: number, neu: number): boolean {
+    const a = end - 2 * p;
+    if (!this.predicts(a, p, 2, k, slot, i, old, neu)) return false;
+    let q = 1;
+    const kind = this.kind;
+    while (q < p && isCompact(kind[a + q] & KIND_MASK) && (kind[a + q] & KIND_MASK) === (kind[a + p + q] & KIND_MASK) && this.ref[a + q] === this.ref[a + p + q]) q++;
+    if (q < p) return false;
+    if (this.runs === this.runPhys.length) {
+      const phys = new Int32Array(this.runs * 2);
+      phys.set(this.runPhys);
+      this.runPhys = phys;
+      const log = new Float64Array(this.runs * 2);
+      log.set(this.runLog);
+      this.runLog = log;
+    }
+    const e = this.len;
+    const r = this.reserve();
+    this.kind[r] = RUN;
+    this.ref[r] = p;
+    this.index[r] = 1;
+    this.runPhys[this.runs] = r;
+    this.runLog[this.runs] = e;
+    this.runs++;
+    this.spanHi = this.spanLo = 0;
+    return true;
+  }
+
+  /** Stored compact entry e is of `slot`: chain it to the slot's entry before it (extendRun). */
+  private chain(e: number, slot: number): void {
+    if (slot >= this.lastAt.length) {
+      const a = new Int32Array(Math.max(slot + 1, this.lastAt.length * 2)).fill(-1);
+      a.set(this.lastAt);
+      this.lastAt = a;
+    }
+    this.prevSame[e & CHAIN_MASK] = this.lastAt[slot];
+    this.lastAt[slot] = e;
+  }
+
+  /** Stored indexes or slot ids changed: the chains start over from the next stored entry. */
+  private unchain(): void {
+    this.lastAt.fill(-1);
+    this.chainFrom = this.plen;
   }
 
   /**
