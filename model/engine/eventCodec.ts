@@ -65,19 +65,20 @@ const TWO32 = 0x1_0000_0000;
 
 /** StringTable.idAt's slots (at least every kind's fields, SLOT_BASE) and ways per slot. */
 const STRING_SLOTS = 128;
-const STRING_WAYS = 4;
+const STRING_WAYS = 4; // idAt compares these four ways
 
 /** Interns strings as small ids (the same few names and rules recur for every page). */
 export class StringTable {
   readonly list: string[] = [];
   private readonly ids = new Map<string, number>();
   /**
-   * The last strings looked up, STRING_WAYS per slot the caller picks (a field of a kind), the
-   * latest first: one to four compares, no Map lookup (issue 12: a loop's SSCH, TPI and TSCH
+   * The last strings looked up, STRING_WAYS per slot the caller picks (a field of a kind),
+   * replaced in turn: one to four compares, no Map lookup (issue 12: a loop's SSCH, TPI and TSCH
    * instr events alternate their names and details in one slot, and missed a one-way cache).
    */
   private readonly lastS: Array<string | undefined> = new Array<string | undefined>(STRING_SLOTS * STRING_WAYS).fill(undefined);
   private readonly lastId = new Int32Array(STRING_SLOTS * STRING_WAYS);
+  private readonly nextWay = new Uint8Array(STRING_SLOTS);
 
   /** Estimated bytes held (memoryEstimate.ts: the string, its list slot and map entry). */
   bytes = 0;
@@ -98,17 +99,19 @@ export class StringTable {
     const b = slot * STRING_WAYS;
     const ls = this.lastS;
     if (ls[b] === s) return this.lastId[b];
-    let k = 1;
-    while (k < STRING_WAYS && ls[b + k] !== s) k++;
-    const id = k < STRING_WAYS ? this.lastId[b + k] : this.id(s);
-    // the latest first: the others move down one way (the oldest goes when it was a miss)
-    const li = this.lastId;
-    for (let x = Math.min(k, STRING_WAYS - 1); x > 0; x--) {
-      ls[b + x] = ls[b + x - 1];
-      li[b + x] = li[b + x - 1];
-    }
-    ls[b] = s;
-    li[b] = id;
+    if (ls[b + 1] === s) return this.lastId[b + 1];
+    if (ls[b + 2] === s) return this.lastId[b + 2];
+    if (ls[b + 3] === s) return this.lastId[b + 3];
+    return this.remember(b, s);
+  }
+
+  /** idAt's miss: the id, kept in the slot's ways in turn (`nextWay`). */
+  private remember(b: number, s: string): number {
+    const id = this.id(s);
+    const way = this.nextWay[b / STRING_WAYS];
+    this.nextWay[b / STRING_WAYS] = (way + 1) & (STRING_WAYS - 1);
+    this.lastS[b + way] = s;
+    this.lastId[b + way] = id;
     return id;
   }
 }

@@ -57,6 +57,9 @@ const H_ID = 0, H_START = 1, H_D = 2, H_LAST = 3, H_BASE = 4;
 const FROZEN_WORDS = 8;
 /** Frozen events kept per kind, and recent events looked among for one that comes again (a power of two). */
 const FROZEN_WAYS = 8;
+/** A kind's mode for frozen events (HistoryStore.kindMode), and how many of its events are probed. */
+const KIND_PROBING = 0, KIND_PLAIN = 1, KIND_FREEZING = 2;
+const FROZEN_PROBES = 64;
 /** Materialised records kept for repeated reads of the same stop (direct-mapped by seq). */
 const CACHE = 256;
 
@@ -113,11 +116,18 @@ export class HistoryStore {
   private frozenN = new Uint8Array(32);
   private frozenNext = new Uint8Array(32);
   /**
-   * Per kind id: the last FROZEN_WAYS event objects encoded (a ring, `seenNext` the next to
-   * replace); `Object.isFrozen` (~20 ns) is asked only of an event that comes again.
+   * Per kind id: the last FROZEN_WAYS frozen-kind event objects encoded (a ring, `seenNext` the
+   * next to replace); `Object.isFrozen` (~20 ns) is asked only of an event that comes again.
    */
   private seenEvent: Array<ModelEvent | undefined> = new Array<ModelEvent | undefined>(32 * FROZEN_WAYS).fill(undefined);
   private seenNext = new Uint8Array(32);
+  /**
+   * Per kind id: KIND_PROBING while its first FROZEN_PROBES events (`probes`) are asked whether
+   * they are frozen, then KIND_FREEZING (one was: the ring above is kept) or KIND_PLAIN (none
+   * was: no ring, no question — only a matter of speed, never of what is recorded).
+   */
+  private kindMode = new Uint8Array(32);
+  private probes = new Uint8Array(32);
   /** push()'s last two kinds and their ids. */
   private kind1 = '';
   private id1 = 0;
@@ -192,7 +202,7 @@ export class HistoryStore {
         for (let k = 0; k < w; k++) words[at + k] = fw[b + k];
         flag = this.placeWords(i, id, w);
       } else if (encodeEvent(event, id, words, at, this.strings)) {
-        this.seen(event, id, w, at);
+        if (this.kindMode[id] !== KIND_PLAIN) this.seen(event, id, w, at);
         flag = this.placeWords(i, id, w);
       } else id = 0;
     }
@@ -210,6 +220,17 @@ export class HistoryStore {
    * FROZEN_WAYS of its kind, it joins the frozen ways (while there is room); else it is seen.
    */
   private seen(event: ModelEvent, id: number, w: number, at: number): void {
+    const mode = this.kindMode[id];
+    if (mode === KIND_PLAIN) return;
+    if (mode === KIND_PROBING) {
+      // the first events of a kind tell whether it has frozen ones at all (a channel program's
+      // CCW events are new objects each time: no ring kept for them, issue 12)
+      if (Object.isFrozen(event)) this.kindMode[id] = KIND_FREEZING;
+      else {
+        if (++this.probes[id] >= FROZEN_PROBES) this.kindMode[id] = KIND_PLAIN;
+        return;
+      }
+    }
     const sb = id * FROZEN_WAYS;
     const se = this.seenEvent;
     let k = 0;

@@ -68,7 +68,7 @@ const COALESCE_MIN = 1024;
 
 /**
  * A property change with a non-number/boolean value: an object entry like OBJ, whose `index`
- * holds the property's slot id (shared with its NUM / BOOL entries), so a coalesced walk writes
+ * holds the property's slot id (shared with its NUM / BOOL / BIG entries), so a coalesced walk writes
  * each property once whatever its values' types.
  */
 const PROP = 4;
@@ -83,6 +83,14 @@ const SHIFT = 6;
  * `ref` entries, then the next). Only the last physical entry may be a run that still grows.
  */
 const RUN = 7;
+/**
+ * A property whose old and new values are both bigints in the int32 range (the runner's `cc`,
+ * issue 12: an SSCH → TPI → TSCH cycle changed it three times, each an entry object): compact,
+ * the values as numbers, written back as BigInt(value).
+ */
+const BIG = 8;
+const INT32_MIN = -0x8000_0000n;
+const INT32_MAX = 0x7fff_ffffn;
 /** Longest group a run repeats (a grab writes refcount and a vmstat counter: 2; alloc up to 5). */
 const RUN_MAX_PERIOD = 12;
 /** Bits of `kind` above the entry kind: how old / new are stored (compact kinds only). */
@@ -96,7 +104,9 @@ const ENC_U32 = 0x10;
 const ENC_WIDE = 0x20;
 /** Kinds whose `ref` points into `objs`. */
 const inObjs = (k: number): boolean => k === OBJ || k === PROP || k === PUSH || k === SHIFT;
-const isCompact = (k: number): boolean => k === ELEM || k === NUM || k === BOOL;
+const isCompact = (k: number): boolean => k === ELEM || k === NUM || k === BOOL || k === BIG;
+/** Compact kinds of a property (not a typed-array element): a coalesced walk writes each once. */
+const isPropValue = (k: number): boolean => k === NUM || k === BOOL || k === BIG;
 /** Group g's value of a field whose first two groups hold a and b (the same formula records and replays). */
 const nth = (a: number, b: number, g: number): number => a + g * (b - a);
 /** Same value, -0 told from 0 (a property may hold either). */
@@ -104,8 +114,8 @@ const same = (x: number, y: number): boolean => x === y && (x !== 0 || 1 / x ===
 
 export class Journal {
   /**
-   * Stored ("physical") entries: kind (ELEM / NUM / BOOL / OBJ / PROP / PUSH / SHIFT / RUN), and per
-   * entry: slot id (ELEM, NUM, BOOL) or object index (OBJ, PROP, PUSH, SHIFT); a RUN's period and count.
+   * Stored ("physical") entries: kind (ELEM / NUM / BOOL / BIG / OBJ / PROP / PUSH / SHIFT / RUN), and per
+   * entry: slot id (ELEM, NUM, BOOL, BIG) or object index (OBJ, PROP, PUSH, SHIFT); a RUN's period and count.
    */
   private kind = new Uint8Array(1024);
   private ref = new Int32Array(1024);
@@ -274,6 +284,10 @@ export class Journal {
     }
     if (typeof old === 'boolean' && typeof value === 'boolean') {
       this.note(BOOL, obj, key, 0, old ? 1 : 0, value ? 1 : 0);
+      return;
+    }
+    if (typeof old === 'bigint' && typeof value === 'bigint' && old >= INT32_MIN && old <= INT32_MAX && value >= INT32_MIN && value <= INT32_MAX) {
+      this.note(BIG, obj, key, 0, Number(old), Number(value));
       return;
     }
     const e = this.recordObj({ k: 'prop', obj: obj as unknown as Record<string, unknown>, key, old, neu: value }, PROP);
@@ -491,7 +505,7 @@ export class Journal {
         const k = kind[p] & KIND_MASK;
         if (k === ELEM) {
           if (isIndex && idx[p] === want && mark[ref[p]] === 1) { found = e; break scan; }
-        } else if (k === NUM || k === BOOL) {
+        } else if (isPropValue(k)) {
           if (!isIndex && mark[ref[p]] === 1) { found = e; break scan; }
         } else if (k === PROP) {
           // a PROP entry's `index` is the slot id of (obj, key): marked iff obj is the owner and key matches
@@ -581,7 +595,7 @@ export class Journal {
               continue;
             }
             const k = kb & KIND_MASK;
-            if (k === NUM || k === BOOL || k === PROP) continue;
+            if (isPropValue(k) || k === PROP) continue;
             this.load(e);
             this.applyLoaded(forward);
           }
@@ -589,7 +603,7 @@ export class Journal {
           for (; e !== end; e += d) {
             const p = e + delta;
             const k = kind[p] & KIND_MASK;
-            if (k !== NUM && k !== BOOL && k !== PROP) continue;
+            if (!isPropValue(k) && k !== PROP) continue;
             const slot = k === PROP ? idx[p] : ref[p];
             if (stamp[slot] === gen) continue;
             stamp[slot] = gen;
@@ -688,10 +702,10 @@ export class Journal {
     const kind = this.kind;
     const ref = this.ref;
     const idx = this.index;
-    // slot ids live in `ref` (ELEM, NUM, BOOL) or `index` (PROP, PUSH, SHIFT)
+    // slot ids live in `ref` (ELEM, NUM, BOOL, BIG) or `index` (PROP, PUSH, SHIFT)
     for (let p = 0; p < this.plen; p++) {
       const k = kind[p] & KIND_MASK;
-      if (k === ELEM || k === NUM || k === BOOL) map[ref[p]] = 0;
+      if (isCompact(k)) map[ref[p]] = 0;
       else if (k === PROP || k === PUSH || k === SHIFT) map[idx[p]] = 0;
     }
     const owners: Array<Record<string, unknown>> = [];
@@ -710,7 +724,7 @@ export class Journal {
     }
     for (let p = 0; p < this.plen; p++) {
       const k = kind[p] & KIND_MASK;
-      if (k === ELEM || k === NUM || k === BOOL) ref[p] = map[ref[p]];
+      if (isCompact(k)) ref[p] = map[ref[p]];
       else if (k === PROP || k === PUSH || k === SHIFT) idx[p] = map[idx[p]];
     }
     this.slotOwner = owners;
@@ -1163,6 +1177,11 @@ export class Journal {
       this.slotOwner[s][this.slotField[s]] = (forward ? this.en : this.eo) === 1;
       return;
     }
+    if (k === BIG) {
+      const s = this.er;
+      this.slotOwner[s][this.slotField[s]] = BigInt(forward ? this.en : this.eo);
+      return;
+    }
     const p = this.ep;
     if (k === PUSH || k === SHIFT) {
       const arr = this.slotOwner[this.index[p]] as unknown as unknown[];
@@ -1183,8 +1202,8 @@ export class Journal {
     this.load(e);
     const k = this.ek;
     if (pass === 1) {
-      if (k !== NUM && k !== BOOL) this.applyLoaded(forward);
-    } else if (k === NUM || k === BOOL) {
+      if (!isPropValue(k)) this.applyLoaded(forward);
+    } else if (isPropValue(k)) {
       const slot = this.er;
       if (this.stamp[slot] !== gen) {
         this.stamp[slot] = gen;
@@ -1224,7 +1243,7 @@ export class Journal {
       const q = d > 0 ? i : p - 1 - i;
       const a = a0 + q;
       const k = this.kind[a] & KIND_MASK;
-      if (pass === 1 ? k === NUM || k === BOOL : k !== NUM && k !== BOOL) continue;
+      if (pass === 1 ? isPropValue(k) : !isPropValue(k)) continue;
       if (pass === 2) {
         if (this.stamp[this.ref[a]] === gen) continue;
         this.stamp[this.ref[a]] = gen;
@@ -1280,6 +1299,17 @@ export class Journal {
     this.guard();
     if (old === value || !this.recording) return;
     this.note(NUM, obj, key, 0, old, value);
+  }
+
+  /**
+   * Record `obj[key]` changing from `old` to `value` (booleans), as `set` records it, for a caller
+   * that makes the store itself right after with a constant key (ChanState.lastTic: `set`'s keyed
+   * load cost every CCW a megamorphic lookup, issue 12).
+   */
+  noteBool(obj: object, key: string, old: boolean, value: boolean): void {
+    this.guard();
+    if (old === value || !this.recording) return;
+    this.note(BOOL, obj, key, 0, old ? 1 : 0, value ? 1 : 0);
   }
 
   /**
