@@ -186,6 +186,9 @@ export class Journal {
   private tplOb = new Float64Array(RUN_MAX_PERIOD);
   private tplNa = new Float64Array(RUN_MAX_PERIOD);
   private tplNb = new Float64Array(RUN_MAX_PERIOD);
+  /** Per template entry: its slot's owner and field (note() compares them, no slot table read). */
+  private tplOwner: Array<object | undefined> = new Array<object | undefined>(RUN_MAX_PERIOD).fill(undefined);
+  private tplField: string[] = new Array<string>(RUN_MAX_PERIOD).fill('');
   /**
    * The next entry the run at tplRun predicts (issue 12): its count when cached (index[tplRun]),
    * its template entry q and group g — so extending a run is compares, no division and, in
@@ -883,8 +886,7 @@ export class Journal {
     const r = this.tplRun;
     if (r >= 0 && r === this.plen - 1 && this.tplNext === this.index[r]) {
       const q = this.tplQ;
-      const s = this.tplSlot[q];
-      if (this.tplKind[q] === k && this.slotOwner[s] === owner && this.slotField[s] === field) {
+      if (this.tplKind[q] === k && this.tplOwner[q] === owner && this.tplField[q] === field) {
         const g = this.tplG;
         if (nth(this.tplIa[q], this.tplIb[q], g) === i && same(nth(this.tplOa[q], this.tplOb[q], g), old) && same(nth(this.tplNa[q], this.tplNb[q], g), neu)) {
           this.grewRun(r, q);
@@ -979,6 +981,11 @@ export class Journal {
     this.tplNext = n;
     this.tplQ = q;
     this.tplG = (n - q) / p + 2;
+    for (let x = 0; x < p; x++) {
+      const sl = this.tplSlot[x];
+      this.tplOwner[x] = this.slotOwner[sl];
+      this.tplField[x] = this.slotField[sl];
+    }
   }
 
   /** Does group g's entry q of the template starting at stored entry a (period p) equal this entry? */
