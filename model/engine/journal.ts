@@ -61,7 +61,7 @@ const BOOL = 3;
 const SLOT_COMPACT_MIN = 1024;
 /** Run detection's chain ring (extendRun), larger than 2 × RUN_MAX_PERIOD: a power of two, less one. */
 const CHAIN_MASK = 63;
-/** Sets of slotCached()'s two-way cache (a power of two). */
+/** Sets of slotId()'s two-way cache (a power of two). */
 const SLOT_CACHE_SETS = 16;
 /** Spans at least this long are undone / redone coalesced (see coalesced()). */
 const COALESCE_MIN = 1024;
@@ -161,14 +161,11 @@ export class Journal {
   private slotOwner: Array<Record<string, unknown>> = [];
   private slotField: string[] = [];
   private slotIds = new Map<object, Map<string, number>>();
-  /** slotId()'s last two answers. */
+  /** slotId()'s last answer. */
   private lastOwner: object | undefined;
   private lastField: string | undefined;
   private lastId = -1;
-  private prevOwner: object | undefined;
-  private prevField: string | undefined;
-  private prevId = -1;
-  /** slotCached()'s two-way cache: SLOT_CACHE_SETS sets of two (owner, field) → id. */
+  /** slotId()'s two-way cache: SLOT_CACHE_SETS sets of two (owner, field) → id. */
   private cacheOwner: Array<object | undefined> = new Array<object | undefined>(2 * SLOT_CACHE_SETS).fill(undefined);
   private cacheField: Array<string | undefined> = new Array<string | undefined>(2 * SLOT_CACHE_SETS).fill(undefined);
   private cacheId = new Int32Array(2 * SLOT_CACHE_SETS);
@@ -781,51 +778,28 @@ export class Journal {
   }
 
   private slotId(owner: Record<string, unknown>, field: string): number {
-    // consecutive changes mostly alternate between two slots (a pin: refcount[pfn], then the
-    // vmstat counter): the last two answers are kept, so most calls are two compares
+    // the slot of the last stored entry again (a pin: refcount[pfn] one page after the other):
+    // one compare; else a small two-way cache by the field name's length and first letter, then
+    // the maps (issue 12: an SSCH → TPI → TSCH cycle writes a dozen slots in turn — SCHIB words,
+    // queue, time, pc, channel state — and missed a cache of the last two into two Map lookups)
     if (owner === this.lastOwner && field === this.lastField) return this.lastId;
-    if (owner === this.prevOwner && field === this.prevField) {
-      const id = this.prevId;
-      this.prevOwner = this.lastOwner;
-      this.prevField = this.lastField;
-      this.prevId = this.lastId;
-      this.lastOwner = owner;
-      this.lastField = field;
-      this.lastId = id;
-      return id;
-    }
-    const id = this.slotCached(owner, field);
-    this.prevOwner = this.lastOwner;
-    this.prevField = this.lastField;
-    this.prevId = this.lastId;
+    const set = ((field.length === 0 ? 0 : field.length * 7 + field.charCodeAt(0)) & (SLOT_CACHE_SETS - 1)) << 1;
+    const co = this.cacheOwner;
+    const cf = this.cacheField;
+    let id: number;
+    if (co[set] === owner && cf[set] === field) id = this.cacheId[set];
+    else if (co[set + 1] === owner && cf[set + 1] === field) id = this.cacheId[set + 1];
+    else id = this.slotMissed(owner, field, set);
     this.lastOwner = owner;
     this.lastField = field;
     this.lastId = id;
     return id;
   }
 
-  /**
-   * slotId past its last two answers: a small two-way cache by the field name's length and first
-   * letter, then the maps (issue 12: an SSCH → TPI → TSCH cycle writes a dozen slots in turn —
-   * SCHIB words, queue, time, pc, channel state — and each missed the last-two cache into two
-   * Map lookups).
-   */
-  private slotCached(owner: Record<string, unknown>, field: string): number {
-    const set = ((field.length === 0 ? 0 : field.length * 7 + field.charCodeAt(0)) & (SLOT_CACHE_SETS - 1)) << 1;
+  /** slotId's cache missed: the id from the maps (a new slot if none), cached in the set's first way. */
+  private slotMissed(owner: Record<string, unknown>, field: string, set: number): number {
     const co = this.cacheOwner;
     const cf = this.cacheField;
-    if (co[set] === owner && cf[set] === field) return this.cacheId[set];
-    if (co[set + 1] === owner && cf[set + 1] === field) {
-      // the way used last first next time
-      const id = this.cacheId[set + 1];
-      co[set + 1] = co[set];
-      cf[set + 1] = cf[set];
-      this.cacheId[set + 1] = this.cacheId[set];
-      co[set] = owner;
-      cf[set] = field;
-      this.cacheId[set] = id;
-      return id;
-    }
     let fields = this.slotIds.get(owner);
     if (!fields) this.slotIds.set(owner, (fields = new Map()));
     let id = fields.get(field);
@@ -846,9 +820,9 @@ export class Journal {
 
   /** Forget every cached slot answer (slot ids were renumbered). */
   private forgetSlotAnswers(): void {
-    this.lastOwner = this.prevOwner = undefined;
-    this.lastField = this.prevField = undefined;
-    this.lastId = this.prevId = -1;
+    this.lastOwner = undefined;
+    this.lastField = undefined;
+    this.lastId = -1;
     this.cacheOwner.fill(undefined);
     this.cacheField.fill(undefined);
   }
