@@ -62,7 +62,7 @@ const SLOT_COMPACT_MIN = 1024;
 /** Run detection's chain ring (extendRun), larger than 2 × RUN_MAX_PERIOD: a power of two, less one. */
 const CHAIN_MASK = 63;
 /** Sets of slotId()'s two-way cache (a power of two). */
-const SLOT_CACHE_SETS = 16;
+const SLOT_CACHE_SETS = 32;
 /** Spans at least this long are undone / redone coalesced (see coalesced()). */
 const COALESCE_MIN = 1024;
 
