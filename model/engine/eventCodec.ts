@@ -96,9 +96,16 @@ export class StringTable {
 
   /** id(s), remembering the answer in `slot` (< STRING_SLOTS): the same field of consecutive events mostly holds one of a few strings. */
   idAt(slot: number, s: string): number {
+    // the first way inline (small enough to inline into the per-page and per-instruction word
+    // writers, issue 12); the other ways and the Map in a call
     const b = slot * STRING_WAYS;
+    if (this.lastS[b] === s) return this.lastId[b];
+    return this.otherWays(b, s);
+  }
+
+  /** idAt past its first way: the slot's other ways, else the Map (remember). */
+  private otherWays(b: number, s: string): number {
     const ls = this.lastS;
-    if (ls[b] === s) return this.lastId[b];
     if (ls[b + 1] === s) return this.lastId[b + 1];
     if (ls[b + 2] === s) return this.lastId[b + 2];
     if (ls[b + 3] === s) return this.lastId[b + 3];
