@@ -76,12 +76,12 @@ export function startProgram(core: CssCore, sch: number, orb: Readonly<OrbFields
     return;
   }
   if (j.recording) {
-    j.set(st, 'orb', orb);
-    j.set(st, 'fmt', fmt);
-  } else {
-    st.orb = orb;
-    st.fmt = fmt;
+    // a loop's SSCH gives the same (frozen) ORB again: no generic keyed access for it (issue 12)
+    if (st.orb !== orb) j.set(st, 'orb', orb);
+    j.noteNum(st, 'fmt', st.fmt, fmt);
   }
+  st.orb = orb;
+  st.fmt = fmt;
   setNext(j, st, orb.cpa);
   setCur(j, st, 0);
   setLastTic(j, st, false);
@@ -94,40 +94,43 @@ export function startProgram(core: CssCore, sch: number, orb: Readonly<OrbFields
 // Journaled setters of ChanState, one per field so each write has a constant key: the journal
 // records the numbers (`noteNum`) and the setter stores them. Not recording (lean runs), noteNum
 // would only return: it is not called, so V8 does not inline it into the channel's hot path
-// (issue 12: every CCW sets `cur`, `ccws` and `next`).
+// (issue 12: every CCW sets `cur`, `ccws` and `next`). A value already held is not noted (no
+// call: a command-chained NOP sets `delayedAt` and `lastTic` to what they hold); every change
+// still goes through the journal, which refuses it while positioned in the past.
 export function setNext(j: Journal, st: ChanState, v: number): void {
-  if (j.recording) j.noteNum(st, 'next', st.next, v);
+  if (j.recording && st.next !== v) j.noteNum(st, 'next', st.next, v);
   st.next = v;
 }
 
 export function setCur(j: Journal, st: ChanState, v: number): void {
-  if (j.recording) j.noteNum(st, 'cur', st.cur, v);
+  if (j.recording && st.cur !== v) j.noteNum(st, 'cur', st.cur, v);
   st.cur = v;
 }
 
 export function setLastTic(j: Journal, st: ChanState, v: boolean): void {
-  if (j.recording) j.set(st, 'lastTic', v);
-  else st.lastTic = v;
+  if (st.lastTic === v) return;
+  if (j.recording) j.noteBool(st, 'lastTic', st.lastTic, v);
+  st.lastTic = v;
 }
 
 export function setNoData(j: Journal, st: ChanState, v: number): void {
-  if (j.recording) j.noteNum(st, 'noData', st.noData, v);
+  if (j.recording && st.noData !== v) j.noteNum(st, 'noData', st.noData, v);
   st.noData = v;
 }
 
 export function setDelayedAt(j: Journal, st: ChanState, v: number): void {
-  if (j.recording) j.noteNum(st, 'delayedAt', st.delayedAt, v);
+  if (j.recording && st.delayedAt !== v) j.noteNum(st, 'delayedAt', st.delayedAt, v);
   st.delayedAt = v;
 }
 
 export function setCcws(j: Journal, st: ChanState, v: number): void {
-  if (j.recording) j.noteNum(st, 'ccws', st.ccws, v);
+  if (j.recording && st.ccws !== v) j.noteNum(st, 'ccws', st.ccws, v);
   st.ccws = v;
 }
 
 /** The command `cmd` is in progress (css §3.2), shown at the stop of the event that follows. */
 export function beginCommand(j: Journal, st: ChanState, cmd: number): void {
-  if (j.recording) j.noteNum(st, 'cmd', st.cmd, cmd);
+  if (j.recording && st.cmd !== cmd) j.noteNum(st, 'cmd', st.cmd, cmd);
   st.cmd = cmd;
 }
 

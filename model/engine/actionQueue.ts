@@ -55,13 +55,21 @@ export class ActionQueue {
   /** Write element i (journaled; lean runs assign). */
   private put(i: number, time: number, kind: number, arg: number): void {
     const j = this.#j;
-    // what the arrays hold exactly: times and args as Float64 numbers, kinds as small indexes
-    j.noteElem(this, 'time', i, this.time[i], time);
-    this.time[i] = time;
-    j.noteElem(this, 'kind', i, this.kind[i], kind);
-    this.kind[i] = kind;
-    j.noteElem(this, 'arg', i, this.arg[i], arg);
-    this.arg[i] = arg;
+    // what the arrays hold exactly: times and args as Float64 numbers, kinds as small indexes;
+    // an element that keeps its value is not noted (a channel program's next CCW action has the
+    // kind and argument of the one before it: one entry, not three calls)
+    if (this.time[i] !== time) {
+      j.noteElem(this, 'time', i, this.time[i], time);
+      this.time[i] = time;
+    }
+    if (this.kind[i] !== kind) {
+      j.noteElem(this, 'kind', i, this.kind[i], kind);
+      this.kind[i] = kind;
+    }
+    if (this.arg[i] !== arg) {
+      j.noteElem(this, 'arg', i, this.arg[i], arg);
+      this.arg[i] = arg;
+    }
   }
 
   /** The queue reached the end of its arrays: move it to index 0, or grow the arrays. */
@@ -111,7 +119,9 @@ export class ActionQueue {
     if (len === 0) head = 0;
     j.noteNum(this, 'len', this.len, len);
     this.len = len;
-    j.noteNum(this, 'head', this.head, head);
-    this.head = head;
+    if (this.head !== head) {
+      j.noteNum(this, 'head', this.head, head);
+      this.head = head;
+    }
   }
 }

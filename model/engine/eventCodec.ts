@@ -63,13 +63,22 @@ export function kindId(kind: string): number {
 const M32 = 0xffff_ffffn;
 const TWO32 = 0x1_0000_0000;
 
+/** StringTable.idAt's slots (at least every kind's fields, SLOT_BASE) and ways per slot. */
+const STRING_SLOTS = 128;
+const STRING_WAYS = 4; // idAt compares these four ways
+
 /** Interns strings as small ids (the same few names and rules recur for every page). */
 export class StringTable {
   readonly list: string[] = [];
   private readonly ids = new Map<string, number>();
-  /** The last strings looked up, by a slot the caller picks (a field of a kind): one compare, no Map lookup. */
-  private readonly lastS: Array<string | undefined> = [];
-  private readonly lastId: number[] = [];
+  /**
+   * The last strings looked up, STRING_WAYS per slot the caller picks (a field of a kind),
+   * replaced in turn: one to four compares, no Map lookup (issue 12: a loop's SSCH, TPI and TSCH
+   * instr events alternate their names and details in one slot, and missed a one-way cache).
+   */
+  private readonly lastS: Array<string | undefined> = new Array<string | undefined>(STRING_SLOTS * STRING_WAYS).fill(undefined);
+  private readonly lastId = new Int32Array(STRING_SLOTS * STRING_WAYS);
+  private readonly nextWay = new Uint8Array(STRING_SLOTS);
 
   /** Estimated bytes held (memoryEstimate.ts: the string, its list slot and map entry). */
   bytes = 0;
@@ -85,12 +94,31 @@ export class StringTable {
     return id;
   }
 
-  /** id(s), remembering the answer in `slot`: the same field of consecutive events mostly holds the same string. */
+  /** id(s), remembering the answer in `slot` (< STRING_SLOTS): the same field of consecutive events mostly holds one of a few strings. */
   idAt(slot: number, s: string): number {
-    if (this.lastS[slot] === s) return this.lastId[slot];
+    // the first way inline (small enough to inline into the per-page and per-instruction word
+    // writers, issue 12); the other ways and the Map in a call
+    const b = slot * STRING_WAYS;
+    if (this.lastS[b] === s) return this.lastId[b];
+    return this.otherWays(b, s);
+  }
+
+  /** idAt past its first way: the slot's other ways, else the Map (remember). */
+  private otherWays(b: number, s: string): number {
+    const ls = this.lastS;
+    if (ls[b + 1] === s) return this.lastId[b + 1];
+    if (ls[b + 2] === s) return this.lastId[b + 2];
+    if (ls[b + 3] === s) return this.lastId[b + 3];
+    return this.remember(b, s);
+  }
+
+  /** idAt's miss: the id, kept in the slot's ways in turn (`nextWay`). */
+  private remember(b: number, s: string): number {
     const id = this.id(s);
-    this.lastS[slot] = s;
-    this.lastId[slot] = id;
+    const way = this.nextWay[b / STRING_WAYS];
+    this.nextWay[b / STRING_WAYS] = (way + 1) & (STRING_WAYS - 1);
+    this.lastS[b + way] = s;
+    this.lastId[b + way] = id;
     return id;
   }
 }
@@ -103,6 +131,7 @@ const SLOT_BASE: readonly number[] = (() => {
     base.push(n);
     n += row?.length ?? 0;
   }
+  if (n > STRING_SLOTS) throw new Error(`eventCodec: ${n} string slots do not fit StringTable's ${STRING_SLOTS}`);
   return base;
 })();
 

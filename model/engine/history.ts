@@ -55,6 +55,11 @@ const headerWords = (w: number): number => 4 + 2 * w;
 const H_ID = 0, H_START = 1, H_D = 2, H_LAST = 3, H_BASE = 4;
 /** Words kept per kind for a frozen event's reuse (push); wider kinds are always encoded. */
 const FROZEN_WORDS = 8;
+/** Frozen events kept per kind, and recent events looked among for one that comes again (a power of two). */
+const FROZEN_WAYS = 8;
+/** A kind's mode for frozen events (HistoryStore.kindMode), and how many of its events are probed. */
+const KIND_PROBING = 0, KIND_PLAIN = 1, KIND_FREEZING = 2;
+const FROZEN_PROBES = 64;
 /** Materialised records kept for repeated reads of the same stop (direct-mapped by seq). */
 const CACHE = 256;
 
@@ -100,15 +105,29 @@ export class HistoryStore {
   private last2 = new Int32Array(32).fill(-1);
   private epochN = 0;
   /**
-   * Per kind id: a frozen event encoded (one that came twice in a row) and its words (FROZEN_WORDS
-   * a kind), for `push`. A frozen event cannot change and string ids are never reused, so the same
-   * object encodes to the same words again: a loop's statement events (runner.ts) are copied,
-   * not re-encoded.
+   * Per kind id: up to FROZEN_WAYS frozen events encoded (each one that came again) and their words
+   * (FROZEN_WORDS an event), for `push`; `frozenN` of them are filled, then replaced in turn (`frozenNext`). A frozen event cannot change
+   * and string ids are never reused, so the same object encodes to the same words again: a
+   * loop's statement events (runner.ts, one frozen event per statement) are copied, not
+   * re-encoded (issue 12: a loop of five statements missed a cache of one).
    */
-  private frozenEvent: Array<ModelEvent | undefined> = new Array<ModelEvent | undefined>(32).fill(undefined);
-  private frozenWords = new Int32Array(32 * FROZEN_WORDS);
-  /** Per kind id: the last event object encoded; `Object.isFrozen` is asked only when one comes again. */
-  private seenEvent: Array<ModelEvent | undefined> = new Array<ModelEvent | undefined>(32).fill(undefined);
+  private frozenEvent: Array<ModelEvent | undefined> = new Array<ModelEvent | undefined>(32 * FROZEN_WAYS).fill(undefined);
+  private frozenWords = new Int32Array(32 * FROZEN_WAYS * FROZEN_WORDS);
+  private frozenN = new Uint8Array(32);
+  private frozenNext = new Uint8Array(32);
+  /**
+   * Per kind id: the last FROZEN_WAYS frozen-kind event objects encoded (a ring, `seenNext` the
+   * next to replace); `Object.isFrozen` (~20 ns) is asked only of an event that comes again.
+   */
+  private seenEvent: Array<ModelEvent | undefined> = new Array<ModelEvent | undefined>(32 * FROZEN_WAYS).fill(undefined);
+  private seenNext = new Uint8Array(32);
+  /**
+   * Per kind id: KIND_PROBING while its first FROZEN_PROBES events (`probes`) are asked whether
+   * they are frozen, then KIND_FREEZING (one was: the ring above is kept) or KIND_PLAIN (none
+   * was: no ring, no question — only a matter of speed, never of what is recorded).
+   */
+  private kindMode = new Uint8Array(32);
+  private probes = new Uint8Array(32);
   /** push()'s last two kinds and their ids. */
   private kind1 = '';
   private id1 = 0;
@@ -172,17 +191,18 @@ export class HistoryStore {
       if (need > this.words.length) this.words = grow(this.words, Math.max(this.words.length * 2, need));
       const words = this.words;
       const at = this.wlen;
-      if (event === this.frozenEvent[id]) {
+      const fb = id * FROZEN_WAYS;
+      const fe = this.frozenEvent;
+      let f = 0;
+      const fn = this.frozenN[id];
+      while (f < fn && fe[fb + f] !== event) f++;
+      if (f < fn) {
         const fw = this.frozenWords;
-        const b = id * FROZEN_WORDS;
+        const b = (fb + f) * FROZEN_WORDS;
         for (let k = 0; k < w; k++) words[at + k] = fw[b + k];
         flag = this.placeWords(i, id, w);
       } else if (encodeEvent(event, id, words, at, this.strings)) {
-        if (event === this.seenEvent[id] && w <= FROZEN_WORDS && Object.isFrozen(event)) {
-          this.frozenEvent[id] = event;
-          this.frozenWords.set(words.subarray(at, at + w), id * FROZEN_WORDS);
-        }
-        this.seenEvent[id] = event;
+        if (this.kindMode[id] !== KIND_PLAIN) this.seen(event, id, w, at);
         flag = this.placeWords(i, id, w);
       } else id = 0;
     }
@@ -193,6 +213,43 @@ export class HistoryStore {
     }
     this.kindGran[i] = flag | (id << 2) | granularityId(granularity);
     this.n = i + 1;
+  }
+
+  /**
+   * An event of kind `id` encoded at words[at…] (w words): frozen and met again among the last
+   * FROZEN_WAYS of its kind, it joins the frozen ways (while there is room); else it is seen.
+   */
+  private seen(event: ModelEvent, id: number, w: number, at: number): void {
+    const mode = this.kindMode[id];
+    if (mode === KIND_PLAIN) return;
+    if (mode === KIND_PROBING) {
+      // the first events of a kind tell whether it has frozen ones at all (a channel program's
+      // CCW events are new objects each time: no ring kept for them, issue 12)
+      if (Object.isFrozen(event)) this.kindMode[id] = KIND_FREEZING;
+      else {
+        if (++this.probes[id] >= FROZEN_PROBES) this.kindMode[id] = KIND_PLAIN;
+        return;
+      }
+    }
+    const sb = id * FROZEN_WAYS;
+    const se = this.seenEvent;
+    let k = 0;
+    while (k < FROZEN_WAYS && se[sb + k] !== event) k++;
+    if (k < FROZEN_WAYS) {
+      if (w <= FROZEN_WORDS && Object.isFrozen(event)) {
+        // a free way, else the ways in turn (a later loop's statements replace an earlier one's)
+        const fn = this.frozenN[id];
+        const way = fn < FROZEN_WAYS ? fn : this.frozenNext[id]++ & (FROZEN_WAYS - 1);
+        this.frozenEvent[sb + way] = event;
+        this.frozenWords.set(this.words.subarray(at, at + w), (sb + way) * FROZEN_WORDS);
+        if (fn < FROZEN_WAYS) this.frozenN[id] = fn + 1;
+      }
+      se[sb + k] = undefined; // asked once
+      return;
+    }
+    const next = this.seenNext[id];
+    se[sb + next] = event;
+    this.seenNext[id] = (next + 1) & (FROZEN_WAYS - 1);
   }
 
   /**

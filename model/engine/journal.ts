@@ -59,12 +59,16 @@ const NUM = 2;
 const BOOL = 3;
 /** Slots interned past twice those kept at the last compaction before dropOldest compacts again. */
 const SLOT_COMPACT_MIN = 1024;
+/** Run detection's chain ring (extendRun), larger than 2 × RUN_MAX_PERIOD: a power of two, less one. */
+const CHAIN_MASK = 63;
+/** Sets of slotId()'s two-way cache (a power of two). */
+const SLOT_CACHE_SETS = 32;
 /** Spans at least this long are undone / redone coalesced (see coalesced()). */
 const COALESCE_MIN = 1024;
 
 /**
  * A property change with a non-number/boolean value: an object entry like OBJ, whose `index`
- * holds the property's slot id (shared with its NUM / BOOL entries), so a coalesced walk writes
+ * holds the property's slot id (shared with its NUM / BOOL / BIG entries), so a coalesced walk writes
  * each property once whatever its values' types.
  */
 const PROP = 4;
@@ -79,6 +83,14 @@ const SHIFT = 6;
  * `ref` entries, then the next). Only the last physical entry may be a run that still grows.
  */
 const RUN = 7;
+/**
+ * A property whose old and new values are both bigints in the int32 range (the runner's `cc`,
+ * issue 12: an SSCH → TPI → TSCH cycle changed it three times, each an entry object): compact,
+ * the values as numbers, written back as BigInt(value).
+ */
+const BIG = 8;
+const INT32_MIN = -0x8000_0000n;
+const INT32_MAX = 0x7fff_ffffn;
 /** Longest group a run repeats (a grab writes refcount and a vmstat counter: 2; alloc up to 5). */
 const RUN_MAX_PERIOD = 12;
 /** Bits of `kind` above the entry kind: how old / new are stored (compact kinds only). */
@@ -92,7 +104,9 @@ const ENC_U32 = 0x10;
 const ENC_WIDE = 0x20;
 /** Kinds whose `ref` points into `objs`. */
 const inObjs = (k: number): boolean => k === OBJ || k === PROP || k === PUSH || k === SHIFT;
-const isCompact = (k: number): boolean => k === ELEM || k === NUM || k === BOOL;
+const isCompact = (k: number): boolean => k === ELEM || k === NUM || k === BOOL || k === BIG;
+/** Compact kinds of a property (not a typed-array element): a coalesced walk writes each once. */
+const isPropValue = (k: number): boolean => k === NUM || k === BOOL || k === BIG;
 /** Group g's value of a field whose first two groups hold a and b (the same formula records and replays). */
 const nth = (a: number, b: number, g: number): number => a + g * (b - a);
 /** Same value, -0 told from 0 (a property may hold either). */
@@ -100,8 +114,8 @@ const same = (x: number, y: number): boolean => x === y && (x !== 0 || 1 / x ===
 
 export class Journal {
   /**
-   * Stored ("physical") entries: kind (ELEM / NUM / BOOL / OBJ / PROP / PUSH / SHIFT / RUN), and per
-   * entry: slot id (ELEM, NUM, BOOL) or object index (OBJ, PROP, PUSH, SHIFT); a RUN's period and count.
+   * Stored ("physical") entries: kind (ELEM / NUM / BOOL / BIG / OBJ / PROP / PUSH / SHIFT / RUN), and per
+   * entry: slot id (ELEM, NUM, BOOL, BIG) or object index (OBJ, PROP, PUSH, SHIFT); a RUN's period and count.
    */
   private kind = new Uint8Array(1024);
   private ref = new Int32Array(1024);
@@ -147,13 +161,14 @@ export class Journal {
   private slotOwner: Array<Record<string, unknown>> = [];
   private slotField: string[] = [];
   private slotIds = new Map<object, Map<string, number>>();
-  /** slotId()'s last two answers. */
+  /** slotId()'s last answer. */
   private lastOwner: object | undefined;
   private lastField: string | undefined;
   private lastId = -1;
-  private prevOwner: object | undefined;
-  private prevField: string | undefined;
-  private prevId = -1;
+  /** slotId()'s two-way cache: SLOT_CACHE_SETS sets of two (owner, field) → id. */
+  private cacheOwner: Array<object | undefined> = new Array<object | undefined>(2 * SLOT_CACHE_SETS).fill(undefined);
+  private cacheField: Array<string | undefined> = new Array<string | undefined>(2 * SLOT_CACHE_SETS).fill(undefined);
+  private cacheId = new Int32Array(2 * SLOT_CACHE_SETS);
   /** Number of entries currently applied; entries [pos, len) are undone (the "future"). */
   private pos = 0;
   /** When false, changes are applied but not recorded (bulk setup, headless runs). */
@@ -168,6 +183,9 @@ export class Journal {
   private tplOb = new Float64Array(RUN_MAX_PERIOD);
   private tplNa = new Float64Array(RUN_MAX_PERIOD);
   private tplNb = new Float64Array(RUN_MAX_PERIOD);
+  /** Per template entry: its slot's owner and field (note() compares them, no slot table read). */
+  private tplOwner: Array<object | undefined> = new Array<object | undefined>(RUN_MAX_PERIOD).fill(undefined);
+  private tplField: string[] = new Array<string>(RUN_MAX_PERIOD).fill('');
   /**
    * The next entry the run at tplRun predicts (issue 12): its count when cached (index[tplRun]),
    * its template entry q and group g — so extending a run is compares, no division and, in
@@ -176,6 +194,14 @@ export class Journal {
   private tplNext = -1;
   private tplQ = 0;
   private tplG = 0;
+  /**
+   * Run detection's chains (extendRun): per slot id the last stored compact entry of that slot,
+   * and per stored entry (mod CHAIN_MASK + 1) the one of its slot before it; valid for entries
+   * stored from `chainFrom` on (dropping, forgetting and renumbering start them over).
+   */
+  private lastAt = new Int32Array(64).fill(-1);
+  private prevSame = new Int32Array(CHAIN_MASK + 1);
+  private chainFrom = 0;
   /** Per slot id: the coalesced walk that last wrote it (coalesced()). */
   private stamp = new Uint32Array(64);
   private stampGen = 0;
@@ -258,6 +284,10 @@ export class Journal {
     }
     if (typeof old === 'boolean' && typeof value === 'boolean') {
       this.note(BOOL, obj, key, 0, old ? 1 : 0, value ? 1 : 0);
+      return;
+    }
+    if (typeof old === 'bigint' && typeof value === 'bigint' && old >= INT32_MIN && old <= INT32_MAX && value >= INT32_MIN && value <= INT32_MAX) {
+      this.note(BIG, obj, key, 0, Number(old), Number(value));
       return;
     }
     const e = this.recordObj({ k: 'prop', obj: obj as unknown as Record<string, unknown>, key, old, neu: value }, PROP);
@@ -475,7 +505,7 @@ export class Journal {
         const k = kind[p] & KIND_MASK;
         if (k === ELEM) {
           if (isIndex && idx[p] === want && mark[ref[p]] === 1) { found = e; break scan; }
-        } else if (k === NUM || k === BOOL) {
+        } else if (isPropValue(k)) {
           if (!isIndex && mark[ref[p]] === 1) { found = e; break scan; }
         } else if (k === PROP) {
           // a PROP entry's `index` is the slot id of (obj, key): marked iff obj is the owner and key matches
@@ -565,7 +595,7 @@ export class Journal {
               continue;
             }
             const k = kb & KIND_MASK;
-            if (k === NUM || k === BOOL || k === PROP) continue;
+            if (isPropValue(k) || k === PROP) continue;
             this.load(e);
             this.applyLoaded(forward);
           }
@@ -573,7 +603,7 @@ export class Journal {
           for (; e !== end; e += d) {
             const p = e + delta;
             const k = kind[p] & KIND_MASK;
-            if (k !== NUM && k !== BOOL && k !== PROP) continue;
+            if (!isPropValue(k) && k !== PROP) continue;
             const slot = k === PROP ? idx[p] : ref[p];
             if (stamp[slot] === gen) continue;
             stamp[slot] = gen;
@@ -651,6 +681,7 @@ export class Journal {
     // (and re-copy every entry) after each trim (issue 12, as history.ts)
     if (this.kind.length > 1024 && storedBefore < this.kind.length / 4) this.resize(Math.max(1024, this.plen * 2, this.kind.length / 4));
     if (this.slotOwner.length >= this.slotsKept * 2 + SLOT_COMPACT_MIN) this.compactSlots();
+    this.unchain();
   }
 
   /** Interned slots (owner, field), for tests: bounded by the slots the kept entries use. */
@@ -671,10 +702,10 @@ export class Journal {
     const kind = this.kind;
     const ref = this.ref;
     const idx = this.index;
-    // slot ids live in `ref` (ELEM, NUM, BOOL) or `index` (PROP, PUSH, SHIFT)
+    // slot ids live in `ref` (ELEM, NUM, BOOL, BIG) or `index` (PROP, PUSH, SHIFT)
     for (let p = 0; p < this.plen; p++) {
       const k = kind[p] & KIND_MASK;
-      if (k === ELEM || k === NUM || k === BOOL) map[ref[p]] = 0;
+      if (isCompact(k)) map[ref[p]] = 0;
       else if (k === PROP || k === PUSH || k === SHIFT) map[idx[p]] = 0;
     }
     const owners: Array<Record<string, unknown>> = [];
@@ -693,16 +724,14 @@ export class Journal {
     }
     for (let p = 0; p < this.plen; p++) {
       const k = kind[p] & KIND_MASK;
-      if (k === ELEM || k === NUM || k === BOOL) ref[p] = map[ref[p]];
+      if (isCompact(k)) ref[p] = map[ref[p]];
       else if (k === PROP || k === PUSH || k === SHIFT) idx[p] = map[idx[p]];
     }
     this.slotOwner = owners;
     this.slotField = fields;
     this.slotIds = ids;
     this.slotsKept = owners.length;
-    this.lastOwner = this.prevOwner = undefined;
-    this.lastField = this.prevField = undefined;
-    this.lastId = this.prevId = -1;
+    this.forgetSlotAnswers();
     this.tplRun = -1;
   }
 
@@ -738,6 +767,7 @@ export class Journal {
     this.plen = plen;
     this.len = this.pos;
     this.spanHi = this.spanLo = 0;
+    this.unchain();
   }
 
   /** Checked before any mutation, so a refused change leaves the state untouched. */
@@ -748,19 +778,28 @@ export class Journal {
   }
 
   private slotId(owner: Record<string, unknown>, field: string): number {
-    // consecutive changes mostly alternate between two slots (a pin: refcount[pfn], then the
-    // vmstat counter): the last two answers are kept, so most calls are two compares
+    // the slot of the last stored entry again (a pin: refcount[pfn] one page after the other):
+    // one compare; else a small two-way cache by the field name's length and first letter, then
+    // the maps (issue 12: an SSCH → TPI → TSCH cycle writes a dozen slots in turn — SCHIB words,
+    // queue, time, pc, channel state — and missed a cache of the last two into two Map lookups)
     if (owner === this.lastOwner && field === this.lastField) return this.lastId;
-    if (owner === this.prevOwner && field === this.prevField) {
-      const id = this.prevId;
-      this.prevOwner = this.lastOwner;
-      this.prevField = this.lastField;
-      this.prevId = this.lastId;
-      this.lastOwner = owner;
-      this.lastField = field;
-      this.lastId = id;
-      return id;
-    }
+    const set = ((field.length === 0 ? 0 : field.length * 7 + field.charCodeAt(0)) & (SLOT_CACHE_SETS - 1)) << 1;
+    const co = this.cacheOwner;
+    const cf = this.cacheField;
+    let id: number;
+    if (co[set] === owner && cf[set] === field) id = this.cacheId[set];
+    else if (co[set + 1] === owner && cf[set + 1] === field) id = this.cacheId[set + 1];
+    else id = this.slotMissed(owner, field, set);
+    this.lastOwner = owner;
+    this.lastField = field;
+    this.lastId = id;
+    return id;
+  }
+
+  /** slotId's cache missed: the id from the maps (a new slot if none), cached in the set's first way. */
+  private slotMissed(owner: Record<string, unknown>, field: string, set: number): number {
+    const co = this.cacheOwner;
+    const cf = this.cacheField;
     let fields = this.slotIds.get(owner);
     if (!fields) this.slotIds.set(owner, (fields = new Map()));
     let id = fields.get(field);
@@ -770,13 +809,22 @@ export class Journal {
       this.slotField.push(field);
       fields.set(field, id);
     }
-    this.prevOwner = this.lastOwner;
-    this.prevField = this.lastField;
-    this.prevId = this.lastId;
-    this.lastOwner = owner;
-    this.lastField = field;
-    this.lastId = id;
+    co[set + 1] = co[set];
+    cf[set + 1] = cf[set];
+    this.cacheId[set + 1] = this.cacheId[set];
+    co[set] = owner;
+    cf[set] = field;
+    this.cacheId[set] = id;
     return id;
+  }
+
+  /** Forget every cached slot answer (slot ids were renumbered). */
+  private forgetSlotAnswers(): void {
+    this.lastOwner = undefined;
+    this.lastField = undefined;
+    this.lastId = -1;
+    this.cacheOwner.fill(undefined);
+    this.cacheField.fill(undefined);
   }
 
   /** Reallocate the entry arrays with room for `cap` stored entries (≥ plen). */
@@ -812,8 +860,7 @@ export class Journal {
     const r = this.tplRun;
     if (r >= 0 && r === this.plen - 1 && this.tplNext === this.index[r]) {
       const q = this.tplQ;
-      const s = this.tplSlot[q];
-      if (this.tplKind[q] === k && this.slotOwner[s] === owner && this.slotField[s] === field) {
+      if (this.tplKind[q] === k && this.tplOwner[q] === owner && this.tplField[q] === field) {
         const g = this.tplG;
         if (nth(this.tplIa[q], this.tplIb[q], g) === i && same(nth(this.tplOa[q], this.tplOb[q], g), old) && same(nth(this.tplNa[q], this.tplNb[q], g), neu)) {
           this.grewRun(r, q);
@@ -842,6 +889,7 @@ export class Journal {
   private addCompact(k: number, slot: number, i: number, old: number, neu: number): void {
     if (this.extendRun(k, slot, i, old, neu)) return;
     const e = this.reserve();
+    this.chain(e, slot);
     this.ref[e] = slot;
     this.index[e] = i;
     if (same(old | 0, old) && same(neu | 0, neu)) {
@@ -907,6 +955,11 @@ export class Journal {
     this.tplNext = n;
     this.tplQ = q;
     this.tplG = (n - q) / p + 2;
+    for (let x = 0; x < p; x++) {
+      const sl = this.tplSlot[x];
+      this.tplOwner[x] = this.slotOwner[sl];
+      this.tplField[x] = this.slotField[sl];
+    }
   }
 
   /** Does group g's entry q of the template starting at stored entry a (period p) equal this entry? */
@@ -931,34 +984,67 @@ export class Journal {
       this.grewRun(lastRun, q);
       return true;
     }
-    for (let p = 1; p <= RUN_MAX_PERIOD; p++) {
-      const a = end - 2 * p;
-      if (a <= lastRun) return false;
-      if (!this.predicts(a, p, 2, k, slot, i, old, neu)) continue;
-      let q = 1;
-      const kind = this.kind;
-      while (q < p && isCompact(kind[a + q] & KIND_MASK) && (kind[a + q] & KIND_MASK) === (kind[a + p + q] & KIND_MASK) && this.ref[a + q] === this.ref[a + p + q]) q++;
-      if (q < p) continue;
-      if (this.runs === this.runPhys.length) {
-        const phys = new Int32Array(this.runs * 2);
-        phys.set(this.runPhys);
-        this.runPhys = phys;
-        const log = new Float64Array(this.runs * 2);
-        log.set(this.runLog);
-        this.runLog = log;
+    if (end - 2 * RUN_MAX_PERIOD >= this.chainFrom) {
+      // the periods worth testing are the distances back to this slot's entries (issue 12: an
+      // SSCH cycle stores ~25 entries that start no run; testing all RUN_MAX_PERIOD periods for
+      // each was 6 % of it); in increasing order, as the loop below takes them
+      for (let c = slot < this.lastAt.length ? this.lastAt[slot] : -1; c >= 0; c = this.prevSame[c & CHAIN_MASK]) {
+        const p = end - c;
+        if (p > RUN_MAX_PERIOD || end - 2 * p <= lastRun) return false;
+        if (this.startsRun(end, p, k, slot, i, old, neu)) return true;
       }
-      const e = this.len;
-      const r = this.reserve();
-      this.kind[r] = RUN;
-      this.ref[r] = p;
-      this.index[r] = 1;
-      this.runPhys[this.runs] = r;
-      this.runLog[this.runs] = e;
-      this.runs++;
-      this.spanHi = this.spanLo = 0;
-      return true;
+      return false;
+    }
+    for (let p = 1; p <= RUN_MAX_PERIOD; p++) {
+      if (end - 2 * p <= lastRun) return false;
+      if (this.startsRun(end, p, k, slot, i, old, neu)) return true;
     }
     return false;
+  }
+
+  /** Start a run of period p with this entry when the two groups before it predict it (extendRun). */
+  private startsRun(end: number, p: number, k: number, slot: number, i: number, old: number, neu: number): boolean {
+    const a = end - 2 * p;
+    if (!this.predicts(a, p, 2, k, slot, i, old, neu)) return false;
+    let q = 1;
+    const kind = this.kind;
+    while (q < p && isCompact(kind[a + q] & KIND_MASK) && (kind[a + q] & KIND_MASK) === (kind[a + p + q] & KIND_MASK) && this.ref[a + q] === this.ref[a + p + q]) q++;
+    if (q < p) return false;
+    if (this.runs === this.runPhys.length) {
+      const phys = new Int32Array(this.runs * 2);
+      phys.set(this.runPhys);
+      this.runPhys = phys;
+      const log = new Float64Array(this.runs * 2);
+      log.set(this.runLog);
+      this.runLog = log;
+    }
+    const e = this.len;
+    const r = this.reserve();
+    this.kind[r] = RUN;
+    this.ref[r] = p;
+    this.index[r] = 1;
+    this.runPhys[this.runs] = r;
+    this.runLog[this.runs] = e;
+    this.runs++;
+    this.spanHi = this.spanLo = 0;
+    return true;
+  }
+
+  /** Stored compact entry e is of `slot`: chain it to the slot's entry before it (extendRun). */
+  private chain(e: number, slot: number): void {
+    if (slot >= this.lastAt.length) {
+      const a = new Int32Array(Math.max(slot + 1, this.lastAt.length * 2)).fill(-1);
+      a.set(this.lastAt);
+      this.lastAt = a;
+    }
+    this.prevSame[e & CHAIN_MASK] = this.lastAt[slot];
+    this.lastAt[slot] = e;
+  }
+
+  /** Stored indexes or slot ids changed: the chains start over from the next stored entry. */
+  private unchain(): void {
+    this.lastAt.fill(-1);
+    this.chainFrom = this.plen;
   }
 
   /**
@@ -1072,6 +1158,11 @@ export class Journal {
       this.slotOwner[s][this.slotField[s]] = (forward ? this.en : this.eo) === 1;
       return;
     }
+    if (k === BIG) {
+      const s = this.er;
+      this.slotOwner[s][this.slotField[s]] = BigInt(forward ? this.en : this.eo);
+      return;
+    }
     const p = this.ep;
     if (k === PUSH || k === SHIFT) {
       const arr = this.slotOwner[this.index[p]] as unknown as unknown[];
@@ -1092,8 +1183,8 @@ export class Journal {
     this.load(e);
     const k = this.ek;
     if (pass === 1) {
-      if (k !== NUM && k !== BOOL) this.applyLoaded(forward);
-    } else if (k === NUM || k === BOOL) {
+      if (!isPropValue(k)) this.applyLoaded(forward);
+    } else if (isPropValue(k)) {
       const slot = this.er;
       if (this.stamp[slot] !== gen) {
         this.stamp[slot] = gen;
@@ -1133,7 +1224,7 @@ export class Journal {
       const q = d > 0 ? i : p - 1 - i;
       const a = a0 + q;
       const k = this.kind[a] & KIND_MASK;
-      if (pass === 1 ? k === NUM || k === BOOL : k !== NUM && k !== BOOL) continue;
+      if (pass === 1 ? isPropValue(k) : !isPropValue(k)) continue;
       if (pass === 2) {
         if (this.stamp[this.ref[a]] === gen) continue;
         this.stamp[this.ref[a]] = gen;
@@ -1189,6 +1280,17 @@ export class Journal {
     this.guard();
     if (old === value || !this.recording) return;
     this.note(NUM, obj, key, 0, old, value);
+  }
+
+  /**
+   * Record `obj[key]` changing from `old` to `value` (booleans), as `set` records it, for a caller
+   * that makes the store itself right after with a constant key (ChanState.lastTic: `set`'s keyed
+   * load cost every CCW a megamorphic lookup, issue 12).
+   */
+  noteBool(obj: object, key: string, old: boolean, value: boolean): void {
+    this.guard();
+    if (old === value || !this.recording) return;
+    this.note(BOOL, obj, key, 0, old ? 1 : 0, value ? 1 : 0);
   }
 
   /**
