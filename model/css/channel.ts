@@ -7,6 +7,7 @@
  */
 import { channelThread, schNo } from '../engine/ids';
 import { hearSlot } from '../engine/machine';
+import { CCW_CHAIN_ID, CCW_FETCH_ID, ccwChainWords, ccwFetchWords, KIND_WORDS } from '../engine/eventCodec';
 import { CCW_FLAG, CMD, decodeCcwInto, isInput, commandClass, type Ccw } from './ccw';
 import type { Device, DeviceOp } from '../devices/device';
 import { beginCommand, endCommand, holdCommand, NO_BYTES, setCcws, setCur, setDelayedAt, setLastTic, setNext, setNoData, type ChanState, type CssCore } from './context';
@@ -229,7 +230,7 @@ function fetchAndRun(core: CssCore, sch: number, st: ChanState, dev: Device | un
   setCcws(j, st, st.ccws + 1);
   setDelayedAt(j, st, -1);
   // the event (and its source line) is built only when it is recorded or read (issue 12)
-  if (core.m.hears(HEAR_FETCH)) core.m.emit({ kind: 'ccw.fetch', sch, addr, cmd: ccw.cmd, flags: ccw.flags, count: ccw.count, cda: ccw.cda, ccwLine: core.ccwLineResolver(addr) }, 'ccw');
+  if (core.m.hears(HEAR_FETCH)) fetchEvent(core, sch, addr, ccw);
   else core.m.unheard();
 
   // css §3.6 checks, in QEMU's order
@@ -261,11 +262,27 @@ function fetchAndRun(core: CssCore, sch: number, st: ChanState, dev: Device | un
   return executeCommand(core, sch, st, dev!, addr, ccw, chaining);
 }
 
-/** css §3.4: the program continues at `next` (the event is built only when heard, issue 12). */
-function chainEvent(core: CssCore, sch: number, next: number, how: 'tic' | 'data' | 'command'): void {
-  if (core.m.hears(HEAR_CHAIN)) core.m.emit({ kind: 'ccw.chain', sch, next, how }, 'ccw');
-  else core.m.unheard();
+/**
+ * The `ccw.fetch` event of the CCW at `addr`, heard: to the history as its codec words
+ * (eventCodec.ts `ccwFetchWords`, no object), to a lean run's listeners as the object.
+ */
+function fetchEvent(core: CssCore, sch: number, addr: number, ccw: Ccw): void {
+  const m = core.m;
+  const line = core.ccwLineResolver(addr);
+  if (!m.isLean && ccwFetchWords(FETCH_WORDS, sch, addr, ccw.cmd, ccw.flags, ccw.count, ccw.cda, line)) m.emitWords(CCW_FETCH_ID, 'ccw.fetch', FETCH_WORDS, 'ccw');
+  else m.emit({ kind: 'ccw.fetch', sch, addr, cmd: ccw.cmd, flags: ccw.flags, count: ccw.count, cda: ccw.cda, ccwLine: line }, 'ccw');
 }
+
+/** css §3.4: the program continues at `next` (the event is built only when heard, issue 12; its words as fetchEvent's). */
+function chainEvent(core: CssCore, sch: number, next: number, how: 'tic' | 'data' | 'command'): void {
+  const m = core.m;
+  if (!m.hears(HEAR_CHAIN)) m.unheard();
+  else if (!m.isLean && ccwChainWords(CHAIN_WORDS, m.records.strings, sch, next, how)) m.emitWords(CCW_CHAIN_ID, 'ccw.chain', CHAIN_WORDS, 'ccw');
+  else m.emit({ kind: 'ccw.chain', sch, next, how }, 'ccw');
+}
+
+const FETCH_WORDS = new Int32Array(KIND_WORDS[CCW_FETCH_ID]);
+const CHAIN_WORDS = new Int32Array(KIND_WORDS[CCW_CHAIN_ID]);
 
 /**
  * The device stopped responding on the path in use while the program ran (`machine

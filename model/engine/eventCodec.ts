@@ -315,3 +315,36 @@ export function instrWords(words: Int32Array, strings: StringTable, name: string
   words[3] = strings.idAt(INSTR_SLOT + 3, detail);
   return true;
 }
+
+/**
+ * The words of the two events a channel program emits per CCW (css §3.4), as encodeEvent writes
+ * `{ kind: 'ccw.fetch', sch, addr, cmd, flags, count, cda, ccwLine }` (8 words) and `{ kind:
+ * 'ccw.chain', sch, next, how }` (3 words), from the values themselves: a journaled CCW builds no
+ * event object when only the history keeps it (issue 12: encodeEvent's key walk was 7 % of a
+ * journaled CCW). False when a value does not fit its row: the caller then emits the object.
+ */
+export const CCW_FETCH_ID = kindId('ccw.fetch');
+export const CCW_CHAIN_ID = kindId('ccw.chain');
+const CHAIN_SLOT = SLOT_BASE[CCW_CHAIN_ID];
+
+export function ccwFetchWords(words: Int32Array, sch: number, addr: number, cmd: number, flags: number, count: number, cda: number, ccwLine: number | undefined): boolean {
+  if ((sch | 0) !== sch || addr >>> 0 !== addr || (cmd | 0) !== cmd || (flags | 0) !== flags || (count | 0) !== count || cda >>> 0 !== cda) return false;
+  if (ccwLine !== undefined && (ccwLine | 0) !== ccwLine) return false;
+  words[0] = sch;
+  words[1] = addr | 0;
+  words[2] = cmd;
+  words[3] = flags;
+  words[4] = count;
+  words[5] = cda | 0;
+  words[6] = ccwLine === undefined ? 0 : 1;
+  words[7] = ccwLine === undefined ? 0 : ccwLine;
+  return true;
+}
+
+export function ccwChainWords(words: Int32Array, strings: StringTable, sch: number, next: number, how: string): boolean {
+  if ((sch | 0) !== sch || next >>> 0 !== next) return false;
+  words[0] = sch;
+  words[1] = next | 0;
+  words[2] = strings.idAt(CHAIN_SLOT + 2, how);
+  return true;
+}

@@ -8,7 +8,7 @@
 import * as assert from 'node:assert/strict';
 import { Machine } from '../../../model/engine/machine';
 import type { HistoryRecord, ModelEvent } from '../../../model/engine/events';
-import { encodeEvent, INSTR_ID, instrWords, KIND_WORDS, StringTable } from '../../../model/engine/eventCodec';
+import { CCW_CHAIN_ID, CCW_FETCH_ID, ccwChainWords, ccwFetchWords, encodeEvent, INSTR_ID, instrWords, KIND_WORDS, StringTable } from '../../../model/engine/eventCodec';
 import { parseScenario } from '../../../model/scenario/parser';
 import { Runner } from '../../../model/scenario/runner';
 
@@ -43,6 +43,56 @@ describe('engine: statement and instruction events without re-encoding (issue 12
     assert.equal(instrWords(w, strings, 'STSCH', 0.5, 0, ''), false);
     assert.equal(instrWords(w, strings, 'STSCH', 0x1_0000_0000, 0, ''), false);
     assert.equal(instrWords(w, strings, 'STSCH', 1, Number.NaN, ''), false);
+  });
+
+  it('ccwFetchWords / ccwChainWords write the words encodeEvent writes for the same CCW events (css §3.4)', () => {
+    const strings = new StringTable();
+    const fetches = [
+      { kind: 'ccw.fetch', sch: 7, addr: 0x1000, cmd: 0x03, flags: 0x40, count: 8, cda: 0x100, ccwLine: 12 },
+      { kind: 'ccw.fetch', sch: 0xffff, addr: 0x7ffffff8, cmd: 0x08, flags: 0, count: 0, cda: 0x7fffffff, ccwLine: undefined },
+      { kind: 'ccw.fetch', sch: 0, addr: 0xfffffff8, cmd: 0x02, flags: 0x24, count: 0xffff, cda: 0xffffffff, ccwLine: 1 },
+    ] as const satisfies readonly ModelEvent[];
+    assert.equal(KIND_WORDS[CCW_FETCH_ID], 8);
+    for (const e of fetches) {
+      const want = new Int32Array(8);
+      assert.ok(encodeEvent(e, CCW_FETCH_ID, want, 0, strings));
+      const got = new Int32Array(8);
+      assert.ok(ccwFetchWords(got, e.sch, e.addr, e.cmd, e.flags, e.count, e.cda, e.ccwLine));
+      assert.deepEqual([...got], [...want], `fetch at ${e.addr}`);
+    }
+    const chains = [
+      { kind: 'ccw.chain', sch: 7, next: 0x1008, how: 'command' },
+      { kind: 'ccw.chain', sch: 7, next: 0xfffffff8, how: 'tic' },
+      { kind: 'ccw.chain', sch: 0xffff, next: 0x2010, how: 'data' },
+    ] as const satisfies readonly ModelEvent[];
+    assert.equal(KIND_WORDS[CCW_CHAIN_ID], 3);
+    for (const e of chains) {
+      const want = new Int32Array(3);
+      assert.ok(encodeEvent(e, CCW_CHAIN_ID, want, 0, strings));
+      const got = new Int32Array(3);
+      assert.ok(ccwChainWords(got, strings, e.sch, e.next, e.how));
+      assert.deepEqual([...got], [...want], e.how);
+    }
+    // a value outside its row: the object is kept (as encodeEvent refuses it)
+    const w = new Int32Array(8);
+    assert.equal(ccwFetchWords(w, 7, 0x1_0000_0000, 3, 0, 8, 0, undefined), false);
+    assert.equal(ccwFetchWords(w, 7, 0x1000, 3, 0, 8, -1, undefined), false);
+    assert.equal(ccwFetchWords(w, 7, 0x1000, 3, 0, 8, 0, 1.5), false);
+    assert.equal(ccwChainWords(w, strings, 0.5, 0x1008, 'command'), false);
+  });
+
+  it('a journaled channel program records its CCW events as words that read back as the events (css §3.4)', () => {
+    const r = scenario(['chpid 40', 'device 0.0.1234 schid 0.0.0007 type echo chpids 40 enabled', 'program p at 0x1000', '  NOP CC', '  NOP', 'end', 'ssch 0.0.0007 cpa=p', 'wait interrupt'].join('\n'));
+    const heard: ModelEvent[] = [];
+    r.m.onEvent((x) => heard.push(x.event), ['ccw.fetch', 'ccw.chain']);
+    r.runToEnd();
+    const ccw = r.m.history.map((x) => x.event).filter((e) => e.kind === 'ccw.fetch' || e.kind === 'ccw.chain');
+    assert.deepEqual(ccw, [
+      { kind: 'ccw.fetch', sch: 7, addr: 0x1000, cmd: 0x03, flags: 0x40, count: 0, cda: 0, ccwLine: 4 },
+      { kind: 'ccw.chain', sch: 7, next: 0x1008, how: 'command' },
+      { kind: 'ccw.fetch', sch: 7, addr: 0x1008, cmd: 0x03, flags: 0, count: 0, cda: 0, ccwLine: 5 },
+    ]);
+    assert.deepEqual(heard, ccw); // a journaled run's listener gets the decoded words
   });
 
   it('a frozen event emitted again reads back as emitted each time, across drops and truncation', () => {
