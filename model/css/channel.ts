@@ -7,7 +7,7 @@
  */
 import { channelThread, schNo } from '../engine/ids';
 import { hearSlot } from '../engine/machine';
-import { CCW_CHAIN_ID, CCW_FETCH_ID, ccwChainWords, ccwFetchWords, KIND_WORDS } from '../engine/eventCodec';
+import { CCW_CHAIN_ID, CCW_FETCH_ID, ccwChainWords, ccwFetchWords, KIND_WORDS, numberRowWords, SCH_START_ID } from '../engine/eventCodec';
 import { CCW_FLAG, CMD, decodeCcwInto, isInput, commandClass, type Ccw } from './ccw';
 import type { Device, DeviceOp } from '../devices/device';
 import { beginCommand, endCommand, holdCommand, NO_BYTES, setCcws, setCur, setDelayedAt, setLastTic, setNext, setNoData, type ChanState, type CssCore } from './context';
@@ -139,8 +139,11 @@ function beginStart(core: CssCore, sch: number): NextStep {
   }
   s.setWord(sch, p2, s.put(p2, pmcw2, F_LPUM, choice.lpum));
   s.set(sch, FIELD['scsw.actl'], (s.get(sch, FIELD['scsw.actl']) & ~ACTL.START_PEND) | ACTL.SCH_ACTIVE | ACTL.DEV_ACTIVE);
-  if (core.m.hears(HEAR_START)) core.m.emit({ kind: 'sch.start', sch, lpum: choice.lpum }, 'instruction');
-  else core.m.unheard(); // not built when nobody records or reads it (issue 12)
+  // not built when nobody records or reads it; journaled, codec words (issue 12)
+  const m = core.m;
+  if (!m.hears(HEAR_START)) m.unheard();
+  else if (!m.isLean && numberRowWords(SCH_START_ID, START_WORDS, sch, choice.lpum)) m.emitWords(SCH_START_ID, 'sch.start', START_WORDS, 'instruction');
+  else m.emit({ kind: 'sch.start', sch, lpum: choice.lpum }, 'instruction');
   if (st.orb.isic) {
     // [unverified: chosen PoP behaviour — ISIC: intermediate status with ZCC when the subchannel
     //  becomes active; QEMU's emulated CSS ignores ISIC]
@@ -283,6 +286,7 @@ function chainEvent(core: CssCore, sch: number, next: number, how: 'tic' | 'data
 
 const FETCH_WORDS = new Int32Array(KIND_WORDS[CCW_FETCH_ID]);
 const CHAIN_WORDS = new Int32Array(KIND_WORDS[CCW_CHAIN_ID]);
+const START_WORDS = new Int32Array(KIND_WORDS[SCH_START_ID]);
 
 /**
  * The device stopped responding on the path in use while the program ran (`machine

@@ -9,8 +9,10 @@ import { monitorEnd } from './facilities';
 import { SCSW_WORD } from './fields';
 import { FIELD } from './schib';
 import { hearSlot } from '../engine/machine';
+import { KIND_WORDS, numberRowWords, SCH_STATUS_ID } from '../engine/eventCodec';
 
 const HEAR_STATUS = hearSlot('sch.status');
+const STATUS_WORDS = new Int32Array(KIND_WORDS[SCH_STATUS_ID]);
 
 const F_STCTL = FIELD['scsw.stctl'];
 const F_ACTL = FIELD['scsw.actl'];
@@ -27,12 +29,17 @@ export interface EndStatus {
 export function emitStatus(core: CssCore, sch: number): void {
   const s = core.schib;
   // built only when recorded or read (issue 12: every end of a channel program)
-  if (!core.m.hears(HEAR_STATUS)) return core.m.unheard();
-  core.m.emit({
-    kind: 'sch.status', sch, stctl: s.get(sch, FIELD['scsw.stctl']), dstat: s.get(sch, FIELD['scsw.dstat']),
-    cstat: s.get(sch, FIELD['scsw.cstat']), cpa: s.get(sch, FIELD['scsw.cpa']), count: s.get(sch, FIELD['scsw.count']),
-    cc: s.get(sch, FIELD['scsw.cc']),
-  }, 'ccw');
+  const m = core.m;
+  if (!m.hears(HEAR_STATUS)) return m.unheard();
+  const stctl = s.get(sch, FIELD['scsw.stctl']);
+  const dstat = s.get(sch, FIELD['scsw.dstat']);
+  const cstat = s.get(sch, FIELD['scsw.cstat']);
+  const cpa = s.get(sch, FIELD['scsw.cpa']);
+  const count = s.get(sch, FIELD['scsw.count']);
+  const cc = s.get(sch, FIELD['scsw.cc']);
+  // journaled: to the history as codec words, no object (eventCodec.ts numberRowWords)
+  if (!m.isLean && numberRowWords(SCH_STATUS_ID, STATUS_WORDS, sch, stctl, dstat, cstat, cpa, count, cc)) m.emitWords(SCH_STATUS_ID, 'sch.status', STATUS_WORDS, 'ccw');
+  else m.emit({ kind: 'sch.status', sch, stctl, dstat, cstat, cpa, count, cc }, 'ccw');
 }
 
 /**

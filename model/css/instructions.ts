@@ -16,11 +16,12 @@ import { monitorStart } from './facilities';
 import { checkCpuAccess } from './storageAccess';
 import type { Access } from './keys';
 import { FIELD, type SchibStore } from './schib';
-import { INSTR_ID, KIND_WORDS, instrWords } from '../engine/eventCodec';
+import { INSTR_ID, IRQ_PRESENTED_ID, KIND_WORDS, instrWords, numberRowWords } from '../engine/eventCodec';
 import { hearSlot } from '../engine/machine';
 
 const HEAR_INSTR = hearSlot('instr');
 const HEAR_PRESENTED = hearSlot('irq.presented');
+const PRESENTED_WORDS = new Int32Array(KIND_WORDS[IRQ_PRESENTED_ID]);
 
 export interface Sid {
   sch: number;
@@ -373,8 +374,10 @@ function tpiIn(core: CssCore, addr: number | undefined): { cc: number; sid: numb
     core.mem.write(addr === 0 ? LOWCORE_IO_INT_CODE : addr, bytes);
   }
   // built only when recorded or read (issue 12: every TPI of a lean loop)
-  if (core.m.hears(HEAR_PRESENTED)) core.m.emit({ kind: 'irq.presented', sch, isc, intparm }, 'instruction');
-  else core.m.unheard();
+  const m = core.m;
+  if (!m.hears(HEAR_PRESENTED)) m.unheard();
+  else if (!m.isLean && numberRowWords(IRQ_PRESENTED_ID, PRESENTED_WORDS, sch, isc, intparm)) m.emitWords(IRQ_PRESENTED_ID, 'irq.presented', PRESENTED_WORDS, 'instruction');
+  else m.emit({ kind: 'irq.presented', sch, isc, intparm }, 'instruction');
   // the trace text is built only when the event is recorded or read (issue 12)
   instr(core, 'TPI', sch, 1, core.m.hears(HEAR_INSTR) ? `sid=${hex(sidWord)} intparm=${hex(intparm)} isc=${isc}` : '');
   return { cc: 1, sid: sidWord, intparm, iid };

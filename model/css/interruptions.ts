@@ -4,8 +4,10 @@
  * is enabled in CR6 (mask `(0x80 >> isc) << 24`); ISC 0 has the highest priority.
  */
 import { hearSlot, type Machine } from '../engine/machine';
+import { IRQ_QUEUED_ID, KIND_WORDS, numberRowWords } from '../engine/eventCodec';
 
 const HEAR_QUEUED = hearSlot('irq.queued');
+const QUEUED_WORDS = new Int32Array(KIND_WORDS[IRQ_QUEUED_ID]);
 
 export interface InterruptionCode {
   /** Subchannel-identification word: 0x0001_0000 | schno (css §5.1, §5.4). */
@@ -39,8 +41,11 @@ export class IoInterruptions {
   queue(sch: number, isc: number): boolean {
     if (this.queuedIsc(sch) >= 0) return false;
     this.m.journal.push(this.queues[isc], sch);
-    if (this.m.hears(HEAR_QUEUED)) this.m.emit({ kind: 'irq.queued', sch, isc }, 'instruction');
-    else this.m.unheard(); // not built when nobody records or reads it (issue 12)
+    // not built when nobody records or reads it; journaled, codec words (issue 12)
+    const m = this.m;
+    if (!m.hears(HEAR_QUEUED)) m.unheard();
+    else if (!m.isLean && numberRowWords(IRQ_QUEUED_ID, QUEUED_WORDS, sch, isc)) m.emitWords(IRQ_QUEUED_ID, 'irq.queued', QUEUED_WORDS, 'instruction');
+    else m.emit({ kind: 'irq.queued', sch, isc }, 'instruction');
     return true;
   }
 

@@ -348,3 +348,29 @@ export function ccwChainWords(words: Int32Array, strings: StringTable, sch: numb
   words[2] = strings.idAt(CHAIN_SLOT + 2, how);
   return true;
 }
+
+/**
+ * The words of an event whose row holds only 32-bit numbers ('i' and 'u' fields: `sch.start`,
+ * `sch.status`, `irq.queued`, `irq.presented`), the values given in row order: what encodeEvent
+ * writes for the object (issue 12: an SSCH/TSCH cycle emits one of each). False when a value does
+ * not fit its field or the kind has other fields: the caller then emits the object.
+ */
+export function numberRowWords(id: number, words: Int32Array, a: number, b: number, c = 0, d = 0, e = 0, f = 0, g = 0): boolean {
+  const types = TYPES_BY_ID[id];
+  const n = types.length;
+  if (n > 7) return false;
+  for (let k = 0; k < n; k++) {
+    const v = k === 0 ? a : k === 1 ? b : k === 2 ? c : k === 3 ? d : k === 4 ? e : k === 5 ? f : g;
+    const t = types[k];
+    if (t === T_I) {
+      if ((v | 0) !== v) return false;
+    } else if (t !== T_U || v >>> 0 !== v) return false;
+    words[k] = v | 0;
+  }
+  return true;
+}
+
+export const SCH_START_ID = kindId('sch.start');
+export const SCH_STATUS_ID = kindId('sch.status');
+export const IRQ_QUEUED_ID = kindId('irq.queued');
+export const IRQ_PRESENTED_ID = kindId('irq.presented');

@@ -8,7 +8,7 @@
 import * as assert from 'node:assert/strict';
 import { Machine } from '../../../model/engine/machine';
 import type { HistoryRecord, ModelEvent } from '../../../model/engine/events';
-import { CCW_CHAIN_ID, CCW_FETCH_ID, ccwChainWords, ccwFetchWords, encodeEvent, INSTR_ID, instrWords, KIND_WORDS, StringTable } from '../../../model/engine/eventCodec';
+import { CCW_CHAIN_ID, CCW_FETCH_ID, ccwChainWords, ccwFetchWords, encodeEvent, INSTR_ID, instrWords, IRQ_PRESENTED_ID, IRQ_QUEUED_ID, KIND_WORDS, numberRowWords, SCH_START_ID, SCH_STATUS_ID, StringTable } from '../../../model/engine/eventCodec';
 import { parseScenario } from '../../../model/scenario/parser';
 import { Runner } from '../../../model/scenario/runner';
 
@@ -81,6 +81,28 @@ describe('engine: statement and instruction events without re-encoding (issue 12
     assert.equal(ccwChainWords(w, strings, 0.5, 0x1008, 'command'), false);
   });
 
+  it('numberRowWords writes the words encodeEvent writes for sch.start, sch.status, irq.queued, irq.presented (css §5.3, §5.4)', () => {
+    const strings = new StringTable();
+    const cases: Array<[number, ModelEvent, number[]]> = [
+      [SCH_START_ID, { kind: 'sch.start', sch: 7, lpum: 0x80 }, [7, 0x80]],
+      [SCH_STATUS_ID, { kind: 'sch.status', sch: 0xffff, stctl: 0x17, dstat: 0x0c, cstat: 0x20, cpa: 0xfffffff8, count: 0xffff, cc: 3 }, [0xffff, 0x17, 0x0c, 0x20, 0xfffffff8, 0xffff, 3]],
+      [IRQ_QUEUED_ID, { kind: 'irq.queued', sch: 7, isc: 3 }, [7, 3]],
+      [IRQ_PRESENTED_ID, { kind: 'irq.presented', sch: 7, isc: 3, intparm: 0xffffffff }, [7, 3, 0xffffffff]],
+    ];
+    for (const [id, e, values] of cases) {
+      const want = new Int32Array(KIND_WORDS[id]);
+      assert.ok(encodeEvent(e, id, want, 0, strings));
+      const got = new Int32Array(KIND_WORDS[id]);
+      assert.ok(numberRowWords(id, got, values[0], values[1], values[2], values[3], values[4], values[5], values[6]));
+      assert.deepEqual([...got], [...want], e.kind);
+    }
+    const w = new Int32Array(8);
+    assert.equal(numberRowWords(IRQ_PRESENTED_ID, w, 7, 3, 0x1_0000_0000), false); // intparm is 32 bits
+    assert.equal(numberRowWords(IRQ_QUEUED_ID, w, 7, 0.5), false);
+    assert.equal(numberRowWords(SCH_STATUS_ID, w, 7, 0x17, 0, 0, -8, 0, 0), false); // cpa unsigned
+    assert.equal(numberRowWords(CCW_CHAIN_ID, w, 7, 0x1008), false); // a row with a string field
+  });
+
   it('a journaled channel program records its CCW events as words that read back as the events (css §3.4)', () => {
     const r = scenario(['chpid 40', 'device 0.0.1234 schid 0.0.0007 type echo chpids 40 enabled', 'program p at 0x1000', '  NOP CC', '  NOP', 'end', 'ssch 0.0.0007 cpa=p', 'wait interrupt'].join('\n'));
     const heard: ModelEvent[] = [];
@@ -93,6 +115,23 @@ describe('engine: statement and instruction events without re-encoding (issue 12
       { kind: 'ccw.fetch', sch: 7, addr: 0x1008, cmd: 0x03, flags: 0, count: 0, cda: 0, ccwLine: 5 },
     ]);
     assert.deepEqual(heard, ccw); // a journaled run's listener gets the decoded words
+  });
+
+  it('a journaled SSCH/TPI/TSCH cycle records start, status and interruption events as words that read back exactly (css §5.3, §5.4)', () => {
+    const r = scenario(['chpid 40', 'device 0.0.1234 schid 0.0.0007 type echo chpids 40 isc 3 enabled', 'program p at 0x1000', '  NOP', 'end', 'ssch 0.0.0007 cpa=p intparm=0xcafe', 'wait interrupt', 'tpi', 'tsch 0.0.0007'].join('\n'));
+    const heard: ModelEvent[] = [];
+    const kinds = ['sch.start', 'sch.status', 'irq.queued', 'irq.presented'] as const;
+    r.m.onEvent((x) => heard.push(x.event), [...kinds]);
+    r.runToEnd();
+    const got = r.m.history.map((x) => x.event).filter((e) => (kinds as readonly string[]).includes(e.kind));
+    assert.deepEqual(got, [
+      { kind: 'sch.start', sch: 7, lpum: 0x80 },
+      // css §5.3: the NOP ends with CE+DE, STCTL primary+secondary+pending (0x07), CPA = CCW + 8
+      { kind: 'sch.status', sch: 7, stctl: 0x07, dstat: 0x0c, cstat: 0, cpa: 0x1008, count: 0, cc: 0 },
+      { kind: 'irq.queued', sch: 7, isc: 3 },
+      { kind: 'irq.presented', sch: 7, isc: 3, intparm: 0xcafe },
+    ]);
+    assert.deepEqual(heard, got);
   });
 
   it('a frozen event emitted again reads back as emitted each time, across drops and truncation', () => {
