@@ -29,6 +29,7 @@
 import type { Granularity, HistoryRecord, ModelEvent, ModelEventKind, ModelFrame } from './events';
 import { KIND_NAMES, KIND_WORDS, StringTable, decodeEvent, encodeEvent, kindId } from './eventCodec';
 import { eventBytes, HISTORY_RECORD_BYTES, HISTORY_RUN_BYTES } from './memoryEstimate';
+import { grow } from './typedArrays';
 
 /**
  * Read on `m.history` (the view): a number that changes whenever records are dropped or
@@ -616,15 +617,6 @@ export class HistoryStore {
     this.kindGran = grow(this.kindGran, cap);
     this.pay = grow(this.pay, cap);
   }
-}
-
-type Growable = Uint32Array | Int32Array | Uint8Array | Float64Array;
-
-/** A copy of `a` with room for `cap` elements (cap may be smaller: the first cap are kept). */
-function grow<A extends Growable>(a: A, cap: number): A {
-  const b = new (a.constructor as new (n: number) => A)(cap);
-  b.set(a.length > cap ? (a.subarray(0, cap) as A) : a);
-  return b;
 }
 
 /** A record read in place: fields from the store's arrays, the event decoded once if read. */

@@ -30,6 +30,7 @@
  * object (issue 12 measured the walks per entry).
  */
 
+import { grow } from './typedArrays';
 import { JOURNAL_COMPACT_ENTRY_BYTES, JOURNAL_OBJECT_ENTRY_BYTES, JOURNAL_VALUE_ENTRY_BYTES, JOURNAL_WIDE_VALUES_BYTES } from './memoryEstimate';
 
 /**
@@ -902,12 +903,8 @@ export class Journal {
       this.neuv[e] = neu | 0;
     } else {
       if (this.wn === this.wideOld.length) {
-        const o = new Float64Array(this.wn * 2);
-        o.set(this.wideOld);
-        this.wideOld = o;
-        const n = new Float64Array(this.wn * 2);
-        n.set(this.wideNew);
-        this.wideNew = n;
+        this.wideOld = grow(this.wideOld, this.wn * 2);
+        this.wideNew = grow(this.wideNew, this.wn * 2);
       }
       this.kind[e] = k | ENC_WIDE;
       this.oldv[e] = this.wideBase + this.wn;
@@ -1011,12 +1008,8 @@ export class Journal {
     while (q < p && isCompact(kind[a + q] & KIND_MASK) && (kind[a + q] & KIND_MASK) === (kind[a + p + q] & KIND_MASK) && this.ref[a + q] === this.ref[a + p + q]) q++;
     if (q < p) return false;
     if (this.runs === this.runPhys.length) {
-      const phys = new Int32Array(this.runs * 2);
-      phys.set(this.runPhys);
-      this.runPhys = phys;
-      const log = new Float64Array(this.runs * 2);
-      log.set(this.runLog);
-      this.runLog = log;
+      this.runPhys = grow(this.runPhys, this.runs * 2);
+      this.runLog = grow(this.runLog, this.runs * 2);
     }
     const e = this.len;
     const r = this.reserve();

@@ -23,18 +23,21 @@ function scenario(text: string): Runner {
   return new Runner(parseScenario(text, 't.vlab').scenario);
 }
 
+/** A direct encoder writes exactly encodeEvent's words for `e` (and accepts it). */
+function sameWordsAsEncodeEvent(id: number, e: ModelEvent, strings: StringTable, write: (words: Int32Array) => boolean, what: string): void {
+  const want = new Int32Array(KIND_WORDS[id]);
+  assert.ok(encodeEvent(e, id, want, 0, strings));
+  const got = new Int32Array(KIND_WORDS[id]);
+  assert.ok(write(got));
+  assert.deepEqual([...got], [...want], what);
+}
+
 describe('engine: statement and instruction events without re-encoding (issue 12)', () => {
   it('instrWords writes the words encodeEvent writes for the same instr event', () => {
     const strings = new StringTable();
     const n = KIND_WORDS[INSTR_ID];
     assert.equal(n, 4);
-    for (const e of INSTRS) {
-      const want: Int32Array = new Int32Array(n);
-      assert.ok(encodeEvent(e, INSTR_ID, want, 0, strings));
-      const got: Int32Array = new Int32Array(n);
-      assert.ok(instrWords(got, strings, e.name, e.sch, e.cc, e.detail));
-      assert.deepEqual([...got], [...want], e.name);
-    }
+    for (const e of INSTRS) sameWordsAsEncodeEvent(INSTR_ID, e, strings, (w) => instrWords(w, strings, e.name, e.sch, e.cc, e.detail), e.name);
   });
 
   it('instrWords refuses a subchannel number or cc that is not a 32-bit integer (the object is kept)', () => {
@@ -53,26 +56,14 @@ describe('engine: statement and instruction events without re-encoding (issue 12
       { kind: 'ccw.fetch', sch: 0, addr: 0xfffffff8, cmd: 0x02, flags: 0x24, count: 0xffff, cda: 0xffffffff, ccwLine: 1 },
     ] as const satisfies readonly ModelEvent[];
     assert.equal(KIND_WORDS[CCW_FETCH_ID], 8);
-    for (const e of fetches) {
-      const want = new Int32Array(8);
-      assert.ok(encodeEvent(e, CCW_FETCH_ID, want, 0, strings));
-      const got = new Int32Array(8);
-      assert.ok(ccwFetchWords(got, e.sch, e.addr, e.cmd, e.flags, e.count, e.cda, e.ccwLine));
-      assert.deepEqual([...got], [...want], `fetch at ${e.addr}`);
-    }
+    for (const e of fetches) sameWordsAsEncodeEvent(CCW_FETCH_ID, e, strings, (w) => ccwFetchWords(w, e.sch, e.addr, e.cmd, e.flags, e.count, e.cda, e.ccwLine), `fetch at ${e.addr}`);
     const chains = [
       { kind: 'ccw.chain', sch: 7, next: 0x1008, how: 'command' },
       { kind: 'ccw.chain', sch: 7, next: 0xfffffff8, how: 'tic' },
       { kind: 'ccw.chain', sch: 0xffff, next: 0x2010, how: 'data' },
     ] as const satisfies readonly ModelEvent[];
     assert.equal(KIND_WORDS[CCW_CHAIN_ID], 3);
-    for (const e of chains) {
-      const want = new Int32Array(3);
-      assert.ok(encodeEvent(e, CCW_CHAIN_ID, want, 0, strings));
-      const got = new Int32Array(3);
-      assert.ok(ccwChainWords(got, strings, e.sch, e.next, e.how));
-      assert.deepEqual([...got], [...want], e.how);
-    }
+    for (const e of chains) sameWordsAsEncodeEvent(CCW_CHAIN_ID, e, strings, (w) => ccwChainWords(w, strings, e.sch, e.next, e.how), e.how);
     // a value outside its row: the object is kept (as encodeEvent refuses it)
     const w = new Int32Array(8);
     assert.equal(ccwFetchWords(w, 7, 0x1_0000_0000, 3, 0, 8, 0, undefined), false);
@@ -89,13 +80,7 @@ describe('engine: statement and instruction events without re-encoding (issue 12
       [IRQ_QUEUED_ID, { kind: 'irq.queued', sch: 7, isc: 3 }, [7, 3]],
       [IRQ_PRESENTED_ID, { kind: 'irq.presented', sch: 7, isc: 3, intparm: 0xffffffff }, [7, 3, 0xffffffff]],
     ];
-    for (const [id, e, values] of cases) {
-      const want = new Int32Array(KIND_WORDS[id]);
-      assert.ok(encodeEvent(e, id, want, 0, strings));
-      const got = new Int32Array(KIND_WORDS[id]);
-      assert.ok(numberRowWords(id, got, values[0], values[1], values[2], values[3], values[4], values[5], values[6]));
-      assert.deepEqual([...got], [...want], e.kind);
-    }
+    for (const [id, e, values] of cases) sameWordsAsEncodeEvent(id, e, strings, (w) => numberRowWords(id, w, values[0], values[1], values[2], values[3], values[4], values[5], values[6]), e.kind);
     const w = new Int32Array(8);
     assert.equal(numberRowWords(IRQ_PRESENTED_ID, w, 7, 3, 0x1_0000_0000), false); // intparm is 32 bits
     assert.equal(numberRowWords(IRQ_QUEUED_ID, w, 7, 0.5), false);
