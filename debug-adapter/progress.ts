@@ -5,20 +5,29 @@
  * for work that ends quickly (below SHOW_AFTER_MS), and nothing at all when the client did not
  * say `supportsProgressReporting`; cancelling is then still possible with `cancel` by request id.
  * Long Debug Console statements (consoleJob.ts) use the same tracker, shown at once.
+ *
+ * Updates are throttled by time, except that work with a known total also reports each tenth
+ * it reaches: however fast the machine, a notification that shows moves through the tenths (so
+ * the client sees the work advance, and a client test can wait for "mid-way" without racing a
+ * clock). That is at most 10 extra updates per run.
  */
 import { Event } from '@vscode/debugadapter';
 import type { DebugProtocol } from '@vscode/debugprotocol';
 
 /** Work shorter than this shows no progress. */
 export const SHOW_AFTER_MS = 500;
-/** At most one update per this interval. */
+/** At most one update per this interval, besides the tenths (PERCENT_STEP) reached. */
 export const UPDATE_EVERY_MS = 250;
+/** A percentage that reaches a new multiple of this is reported at once. */
+export const PERCENT_STEP = 10;
 
 export type Clock = () => number;
 
 export class LongRun {
   private started = false;
   private lastUpdate = 0;
+  /** The percentage last sent (-1: none yet). */
+  private lastPercentage = -1;
   private readonly t0: number;
   cancelled = false;
 
@@ -46,13 +55,17 @@ export class LongRun {
       if (now - this.t0 < this.showAfterMs) return;
       this.started = true;
       this.lastUpdate = now;
+      if (percentage !== undefined) this.lastPercentage = percentage;
       const body: DebugProtocol.ProgressStartEvent['body'] = { progressId: this.progressId, title: this.title, cancellable: true, message, requestId: this.requestSeq };
       if (percentage !== undefined) body.percentage = percentage;
       this.send(event('progressStart', body));
       return;
     }
-    if (now - this.lastUpdate < UPDATE_EVERY_MS) return;
+    if (percentage !== undefined && percentage <= this.lastPercentage) return;
+    const newTenth = percentage !== undefined && Math.floor(percentage / PERCENT_STEP) > Math.floor(this.lastPercentage / PERCENT_STEP);
+    if (!newTenth && now - this.lastUpdate < UPDATE_EVERY_MS) return;
     this.lastUpdate = now;
+    if (percentage !== undefined) this.lastPercentage = percentage;
     const body: DebugProtocol.ProgressUpdateEvent['body'] = { progressId: this.progressId, message };
     if (percentage !== undefined) body.percentage = percentage;
     this.send(event('progressUpdate', body));

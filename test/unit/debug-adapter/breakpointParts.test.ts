@@ -13,7 +13,7 @@ import { Runner } from '../../../model/scenario/runner';
 import { Navigator } from '../../../debug-adapter/navigator';
 import { compileExpression, compileHitCondition, compileLogMessage, knownHeads } from '../../../debug-adapter/conditions';
 import { FRAME_NAME_TABLE, HELPER_NAME_TABLE, FUNCTION_NAMES, INSTRUCTION_NAMES } from '../../../debug-adapter/functionNames';
-import { LongRun, SHOW_AFTER_MS, UPDATE_EVERY_MS } from '../../../debug-adapter/progress';
+import { LongRun, PERCENT_STEP, SHOW_AFTER_MS, UPDATE_EVERY_MS } from '../../../debug-adapter/progress';
 import { SourceMap } from '../../../debug-adapter/breakpoints';
 import { StopPolicy } from '../../../debug-adapter/stopPolicy';
 import { backwardSlice } from '../../../debug-adapter/runControl';
@@ -98,6 +98,31 @@ describe('debug-adapter: breakpoint conditions, names, progress', () => {
     off.tick(1);
     off.end();
     assert.equal(sent.length, 3);
+  });
+
+  it('progress: each tenth reached is reported at once, however little time passed; no repeats', () => {
+    const now = 1000;
+    const sent: DebugProtocol.Event[] = [];
+    // a console job (consoleJob.ts): shown at once, the clock never moves
+    const run = new LongRun('p3', 7, 'Running gup_test -u', (e) => sent.push(e), true, () => now, 0);
+    for (let done = 0; done <= 100; done += 3) run.tick(done, done / 100, `${done}`);
+    run.end();
+    const pct = sent.filter((e) => e.body.percentage !== undefined).map((e) => e.body.percentage as number);
+    // 0 at the start, then the first tick into each tenth (3 steps: 12, 21, 30, ..., 99); no update between
+    assert.deepEqual(pct, [0, 12, 21, 30, 42, 51, 60, 72, 81, 90]);
+    assert.equal(PERCENT_STEP, 10);
+    assert.deepEqual(sent.map((e) => e.event), ['progressStart', ...pct.slice(1).map(() => 'progressUpdate'), 'progressEnd']);
+    // once the time allows, an update within a tenth, but never the same percentage twice
+    const sent2: DebugProtocol.Event[] = [];
+    let t = 0;
+    const run2 = new LongRun('p4', 8, 'x', (e) => sent2.push(e), true, () => t, 0);
+    run2.tick(0, 0.01);
+    t += UPDATE_EVERY_MS;
+    run2.tick(1, 0.01);
+    run2.tick(2, 0.02);
+    t += UPDATE_EVERY_MS;
+    run2.tick(3, 0.03);
+    assert.deepEqual(sent2.map((e) => e.body.percentage), [1, 2, 3]);
   });
 
   it('a data breakpoint stops at the same records walking forwards and backwards (gup §3.1 counts)', () => {
