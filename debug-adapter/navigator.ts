@@ -29,6 +29,12 @@ export const MIN_HISTORY_BYTES = 1024 * 1024;
 export const MAX_HISTORY_BYTES = 16 * 1024 * 1024 * 1024;
 /** A trim frees down to this fraction of the bound, so it happens once per quarter, not per record. */
 const TRIM_TO = 0.75;
+/**
+ * Actions a forward walk lets the runner run per call (Runner.steps): a `wait`'s chained CCWs
+ * then run without a runner call and a queue push and shift each (issue 12). One longest chain
+ * (255 CCWs, css §3.4) and its interruption; a stop inside it undoes the rest (recorded ahead).
+ */
+export const ACTIONS_PER_CALL = 256;
 
 export class Navigator {
   /** Index in history of the current stop; -1 before the first event. */
@@ -80,7 +86,7 @@ export class Navigator {
       const next = this.cursor + 1;
       if (next >= this.history.length) {
         if (j.position !== j.length) j.redoTo(j.length);
-        if (!this.runner.step() && next >= this.history.length) {
+        if (this.runner.steps(Math.min(ACTIONS_PER_CALL, budget - n)) === 0 && next >= this.history.length) {
           this.settle();
           return 'end';
         }

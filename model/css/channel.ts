@@ -42,7 +42,7 @@ export const CCW_DELAY = 1;
 
 /**
  * What a channel step returns: the delay of the subchannel's next channel step (the engine runs
- * it as a queued action, or at once in a lean run, machine.ts `runActions`), or NO_STEP when the
+ * it as a queued action, or at once within `runActions`, machine.ts), or NO_STEP when the
  * function ended, was suspended or waits for a new instruction.
  */
 type NextStep = number;
@@ -178,7 +178,7 @@ function protectionCheck(core: CssCore, sch: number, addr: number, reason: strin
 }
 
 /**
- * Fetch and execute one CCW (QEMU `css_interpret_ccw`). In a lean run the CCWs that follow go on
+ * Fetch and execute one CCW (QEMU `css_interpret_ccw`). Within `runActions` the CCWs that follow go on
  * in the same call while the engine would run them next anyway (`Machine.goesOn`, css §3.4
  * chaining): nothing else can change the subchannel between them, so its ChanState and device are
  * looked up once for all of them.

@@ -68,7 +68,7 @@ export class Machine {
   private readonly handlers: Array<ActionHandler | undefined> = [];
   private readonly chained: Array<ChainedActionHandler | undefined> = [];
   /**
-   * During `runActions` in a lean run: how many more steps a chained action may run in the same
+   * During `runActions`: how many more steps a chained action may run in the same
    * call, and the caller's condition that ends the run (checked before each, as before an action).
    */
   private inlineLeft = 0;
@@ -291,15 +291,16 @@ export class Machine {
 
   /**
    * Run up to `max` actions (at least one) in this call, as many `runNextAction` calls would, and
-   * return how many ran (0: the queue was empty). In a lean run, a chained action whose next step
-   * would be the very next action run (nothing else queued at or before its time) and which
-   * `stop` does not end runs that step at once instead of queueing it: the same handler, argument,
-   * thread and virtual time, in the same order, counted as one action each (issue 12: a NOP chain
-   * ran a queue push, a shift and the runner's wait check per CCW). Journaled runs (the debugger)
-   * run one action per call.
+   * return how many ran (0: the queue was empty). A chained action whose next step would be the
+   * very next action run (nothing else queued at or before its time) and which `stop` does not end
+   * runs that step at once instead of queueing it: the same handler, argument, thread and virtual
+   * time, in the same order, counted as one action each (issue 12: a NOP chain ran a queue push, a
+   * shift and the runner's wait check per CCW). Journaled runs record the same history records and
+   * states at them; only the queue's own push and shift of those steps are not journaled (the
+   * queue holds the same actions at every record).
    */
   runActions(max: number, stop: () => boolean): number {
-    if (!this.lean || max <= 1) return this.runNextAction() ? 1 : 0;
+    if (max <= 1) return this.runNextAction() ? 1 : 0;
     this.inlineLeft = max - 1;
     this.inlineRan = 0;
     this.inlineStop = stop;
@@ -313,7 +314,7 @@ export class Machine {
 
   /**
    * May the running chained action's next step, `delay` from now, run at once (runActions)? Only
-   * in a lean `runActions` call with budget left, and only when that step would be the next action
+   * in a `runActions` call with budget left, and only when that step would be the next action
    * anyway: the queue holds nothing due at or before its time (a push goes after those, FIFO), and
    * the caller's condition, checked before every action, holds. When it may, the step is counted
    * and the virtual time moves to it. A handler may ask this itself to go on with its next step in
@@ -329,7 +330,8 @@ export class Machine {
     if (this.inlineStop !== undefined && this.inlineStop()) return false;
     this.inlineLeft--;
     this.inlineRan++;
-    state.time = time; // lean: nothing to note (runActions)
+    if (this.journal.recording) this.journal.noteNum(state, 'time', state.time, time);
+    state.time = time;
     return true;
   }
 

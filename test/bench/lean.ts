@@ -14,7 +14,8 @@
  * figures came out 1.5–3× below the steady state). The other three are timed on their own, each
  * long enough (≈ 0.2–1 s on the project's machine) to be steady, and the figure is their median.
  * Lean runs step as the headless runner does (`Runner.steps`, what `runToEnd` and the Testing view
- * use), journaled runs as a debug session does (`Runner.step`, one action at a time).
+ * use), journaled runs as a debug session does (the navigator's `Runner.steps(ACTIONS_PER_CALL)`:
+ * a wait's chained CCWs several per call, each a history record).
  * The journaled runs also give the bytes per history step (the engine's own estimate,
  * memoryEstimate.ts) for channel programs and for pinning.
  */
@@ -23,6 +24,7 @@ import { parseScenario } from '../../model/scenario/parser';
 import { Runner } from '../../model/scenario/runner';
 import { DEFAULT_LIMITS } from '../../model/limits';
 import type { Figure } from './headless';
+import { ACTIONS_PER_CALL } from '../../debug-adapter/navigator';
 
 export const LEAN_SUBCHANNELS = 0x10000;
 export const LEAN_PAGES = 1_000_000;
@@ -107,8 +109,8 @@ function measure(w: Workload, journal: boolean): { rates: number[]; bytesPerStep
   while (r.state.pc < loops[0] && r.step());
   if (r.m.history.length) r.m.dropOldestHistory(r.m.history.length); // setup history is not the loop's
   // a headless run goes through steps() (runToEnd: a wait's actions several per call, each
-  // counted); a debug session steps one action at a time (the debugger's step())
-  const next = journal ? () => r.step() : () => r.steps(BENCH_LIMITS.maxSteps) > 0;
+  // counted); a debug session too, at most ACTIONS_PER_CALL at a time (navigator.ts forward)
+  const next = journal ? () => r.steps(ACTIONS_PER_CALL) > 0 : () => r.steps(BENCH_LIMITS.maxSteps) > 0;
   const rates: number[] = [];
   let bytes = 0;
   let steps = 0;

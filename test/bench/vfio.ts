@@ -34,8 +34,8 @@ export const ECHO_ORB = Object.freeze({ intparm: 0, key: 0, spnd: 0, str: 0, mod
 
 /**
  * One cycle, the guest waiting as a scenario's `wait interrupt` does in a headless run: the
- * machine runs up to that many actions per call (`runActions`: a lean run's channel program goes
- * on CCW after CCW in one call while nothing else is due; journaled, one action per call), the
+ * machine runs up to that many actions per call (`runActions`: a channel program goes on CCW after
+ * CCW in one call while nothing else is due), the
  * wait's condition checked before each.
  */
 function ioCycle(r: Runner, pending: () => boolean): void {

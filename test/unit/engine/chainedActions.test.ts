@@ -3,7 +3,8 @@
  * in steps returns the delay of its next step, which is the same as scheduling itself last. In a
  * lean run, `runActions(max, stop)` runs that next step at once when it would be the next action
  * run anyway — nothing queued at or before its time (FIFO within a time), `stop` false, budget
- * left — and counts it as an action. Journaled runs (the debugger) run one action per call. The
+ * left — and counts it as an action. Journaled runs (the debugger) do the same, with the virtual
+ * time of each step journaled (journaledChains.test.ts: same history and states). The
  * channel's CCW steps are such an action (css §3.4 chaining); the runner passes a `wait`'s
  * condition as `stop` (css §5.4).
  */
@@ -81,12 +82,20 @@ describe('engine: chained actions run several steps per call in lean runs (issue
     assert.deepEqual(queued(m), ['chain:5@4']);
   });
 
-  it('journaled: one action per call, whatever the budget (the debugger steps each)', () => {
+  it('journaled: the chain runs in one call too; each step\'s virtual time is journaled, so undo walks it back', () => {
     const { m, seen } = chain(false, 3);
     m.schedule('chain', 2, 1);
-    assert.equal(m.runActions(100, never), 1);
-    assert.deepEqual(seen, ['2@1']);
-    assert.deepEqual(queued(m), ['chain:2@2']);
+    const queuedAt = m.journal.position;
+    assert.equal(m.runActions(100, never), 3);
+    assert.deepEqual(seen, ['2@1', '2@2', '2@3']);
+    assert.equal(m.state.time, 3);
+    assert.equal(m.hasPendingActions(), false);
+    // the first step's time comes from the queue shift, the next two from runActions: three notes
+    m.journal.undoTo(m.journal.position - 1);
+    assert.equal(m.state.time, 2);
+    m.journal.undoTo(queuedAt);
+    assert.equal(m.state.time, 0);
+    assert.deepEqual(queued(m), ['chain:2@1']);
   });
 
   it('a lean wait runs a 255-CCW command chain in one runner call and ends where single steps end (css §3.4, §5.4)', () => {

@@ -15,7 +15,6 @@
  * granularity (a lean record has no frames and no journal position, by design).
  */
 import * as assert from 'node:assert/strict';
-import { createHash, type Hash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parseScenario } from '../../../model/scenario/parser';
@@ -23,72 +22,9 @@ import { Runner } from '../../../model/scenario/runner';
 import { readerIncludeResolver } from '../../../model/scenario/statements/include';
 import type { HistoryRecord } from '../../../model/engine/events';
 import { facilities } from '../../../model/css/facilities';
+import { stateDigest, vlabFiles } from './stateDigest';
 
 const ROOT = path.resolve(__dirname, '../../../..');
-
-function vlabFiles(dir: string): string[] {
-  const out: string[] = [];
-  for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
-    const p = path.join(dir, e.name);
-    if (e.isDirectory()) out.push(...vlabFiles(p));
-    else if (e.name.endsWith('.vlab')) out.push(p);
-  }
-  return out.sort();
-}
-
-/**
- * Machine fields that exist only for time travel (and the lean switch itself), and the action
- * queue's arrays: a lean run runs a chained action's next step at once instead of queueing it
- * (machine.ts `runActions`), so the arrays' free slots, head index and capacity differ; the
- * queued actions themselves (`Machine.queue`, in order with their times) are hashed instead.
- */
-const ENGINE_ONLY = new Set(['journal', 'history', 'root', 'top', 'lean', 'leanSeq', 'historyBase', 'recordBytesTotal', 'listeners', 'q', 'inlineLeft', 'inlineRan', 'inlineStop']);
-
-/** Hash everything reachable from `root` in a fixed order; shared objects by first path. */
-function stateDigest(root: Runner): string {
-  const h: Hash = createHash('sha256');
-  const seen = new Map<object, number>();
-  const stack: unknown[] = [root.m.queue, facilities(root.css.core), root];
-  const put = (s: string) => h.update(s + '\u0001');
-  while (stack.length) {
-    const v = stack.pop();
-    if (v === null || v === undefined) { put(String(v)); continue; }
-    const t = typeof v;
-    if (t === 'function') { put('fn'); continue; }
-    if (t === 'bigint') { put(`${v as bigint}n`); continue; }
-    if (t !== 'object') { put(`${t}:${String(v)}`); continue; }
-    const o = v as object;
-    const id = seen.get(o);
-    if (id !== undefined) { put(`@${id}`); continue; }
-    seen.set(o, seen.size);
-    if (ArrayBuffer.isView(o)) {
-      const b = o as unknown as Uint8Array;
-      put(`${o.constructor.name}[${b.byteLength}]`);
-      h.update(new Uint8Array(b.buffer, b.byteOffset, b.byteLength));
-      continue;
-    }
-    if (o instanceof Map) {
-      put(`Map${o.size}`);
-      for (const [k, x] of [...o.entries()].reverse()) stack.push(x, k);
-      continue;
-    }
-    if (o instanceof Set) {
-      put(`Set${o.size}`);
-      for (const x of [...o].reverse()) stack.push(x);
-      continue;
-    }
-    if (Array.isArray(o)) {
-      put(`Array${o.length}`);
-      for (let i = o.length - 1; i >= 0; i--) stack.push(o[i]);
-      continue;
-    }
-    const skip = o instanceof (root.m.constructor as new () => object) ? ENGINE_ONLY : undefined;
-    const keys = Object.keys(o).filter((k) => !skip?.has(k)).sort();
-    put(`${o.constructor?.name ?? 'Object'}{${keys.join(',')}}`);
-    for (let i = keys.length - 1; i >= 0; i--) stack.push((o as Record<string, unknown>)[keys[i]]);
-  }
-  return h.digest('hex');
-}
 
 const json = (x: unknown) => JSON.stringify(x, (_k, v: unknown) => (typeof v === 'bigint' ? `${v}n` : v instanceof Uint8Array ? Array.from(v) : v));
 
