@@ -25,15 +25,15 @@ import type { GuestIo } from '../guest/io';
 import { Mm } from '../linux/mm/mm';
 import { VfioStack, QEMU_NAME, QEMU_PID } from '../qemu/topology';
 import { execVfio } from './exec/vfio';
-import { execCpu, privilegedMnemonic } from './exec/cpu';
+import { execCpu } from './exec/cpu';
 import type { GuestCpu } from '../guest/cpu';
 import { statementLimitProblem } from './statementLimits';
+import { StmtPlan, WAIT, EXPECT, REPEAT, END_REPEAT, HEADER, type Executor as StmtExecutor } from './stmtPlan';
 import { DEFAULT_LIMITS, LimitError, type Limits } from '../limits';
 import type { Pipe } from '../linux/mm/pipes';
-import type { ModelEvent } from '../engine/events';
 
-/** A statement executor (model/scenario/exec/): true when it ran `st`, false when `st` is not its kind. */
-type Executor = (r: Runner, st: Stmt) => boolean;
+type Executor = StmtExecutor<Runner>;
+type WaitStmt = Extract<Stmt, { k: 'wait' }>;
 
 /**
  * The executors, asked in this order. Which one runs a statement depends only on its kind and
@@ -105,9 +105,8 @@ export class Runner implements EvalContext {
    * the pc so travelling back moves the loops back too (issue 12).
    */
   readonly loops: { left: Int32Array };
-  /** Per statement (by index): its executor once known, and its `stmt` event (issue 12, see EXECUTORS). */
-  private readonly executorAt: Array<Executor | undefined> = [];
-  private readonly stmtEventAt: Array<ModelEvent | undefined> = [];
+  /** Per statement (by index), made when it first runs: its kind, checks, executor, event (stmtPlan.ts). */
+  private readonly plans: Array<StmtPlan<Runner> | undefined> = [];
   private readonly guestCpu: GuestCpu;
   private readonly ccwLines = new Map<number, number>();
   /** Guest CCW address → the included file it was written in (absent: the scenario itself). */
@@ -180,11 +179,11 @@ export class Runner implements EvalContext {
       this.finish();
       return false;
     }
-    if (state.waiting && st.k === 'wait') {
+    if (state.waiting && this.plan(pc, st).kind === WAIT) {
       // one action of the wait, in its frame (entered by hand: no closure per step)
       const frame = m.enter(st.text, st.line);
       try {
-        this.waitStep(st);
+        this.waitStep(st as WaitStmt);
       } finally {
         m.leave(frame);
       }
@@ -208,12 +207,12 @@ export class Runner implements EvalContext {
     const state = this.state;
     if (max <= 1 || !state.waiting) return 1;
     const st = this.scenario.statements[state.pc];
-    if (st === undefined || st.k !== 'wait') return 1;
+    if (st === undefined || this.plan(state.pc, st).kind !== WAIT) return 1;
     let n = 1;
     // the frame step() enters for each of the wait's actions, entered once for all of them
     const frame = this.m.enter(st.text, st.line);
     try {
-      while (n < max && state.waiting) n += this.waitStep(st, max - n);
+      while (n < max && state.waiting) n += this.waitStep(st as WaitStmt, max - n);
     } finally {
       this.m.leave(frame);
     }
@@ -229,30 +228,39 @@ export class Runner implements EvalContext {
   private runStatement(st: Stmt, pc: number): void {
     const m = this.m;
     const state = this.state;
+    const plan = this.plan(pc, st);
+    const kind = plan.kind;
     // A program exception stays readable (`exception`) until the next statement that is not an `expect`.
-    if (st.k !== 'expect' && state.exception !== '') m.journal.set(state, 'exception', '');
+    if (kind !== EXPECT && state.exception !== '') m.journal.set(state, 'exception', '');
     const thread = m.enterThread(GUEST_CPU_THREAD);
     const frame = m.enter(st.text, st.line);
     try {
-      this.execCurrent(st, pc);
+      this.execCurrent(st, pc, plan);
     } finally {
       m.leave(frame);
       m.leaveThread(thread);
     }
-    if (st.k !== 'wait') this.advance(st.k === 'repeat' && this.loops.left[pc] === 0 && st.end > 0 ? st.end + 1 : pc + 1);
+    if (kind === WAIT) return;
+    const end = kind === REPEAT && this.loops.left[pc] === 0 ? (st as Extract<Stmt, { k: 'repeat' }>).end : 0;
+    this.advance(end > 0 ? end + 1 : pc + 1);
+  }
+
+  /** The plan of statement `st` at index `pc`, made when it first runs. */
+  private plan(pc: number, st: Stmt): StmtPlan<Runner> {
+    return this.plans[pc] ?? (this.plans[pc] = new StmtPlan<Runner>(st));
   }
 
   /** The statement `st` at index `pc`, in its frame on the guest CPU (runStatement). */
-  private execCurrent(st: Stmt, pc: number): void {
+  private execCurrent(st: Stmt, pc: number, plan: StmtPlan<Runner>): void {
     const m = this.m;
     const j = m.journal;
     // one frozen event per statement, the same fields every time it runs (a loop body's
     // statements ran an object each per iteration; the history stores events by value), and
     // none when nobody hears it (a lean run without a `stmt` listener)
-    if (m.hears(HEAR_STMT)) m.emit(this.stmtEventAt[pc] ??= Object.freeze({ kind: 'stmt', line: st.line, text: st.text }), 'statement');
+    if (m.hears(HEAR_STMT)) m.emit(plan.event ??= Object.freeze({ kind: 'stmt', line: st.line, text: st.text }), 'statement');
     else m.unheard();
     try {
-      this.exec(st, pc);
+      this.exec(st, pc, plan);
     } catch (e) {
       // A failed statement leaves no condition code, return value or IRB behind: an `expect`
       // on them must not pass on the previous statement's values (issue 11).
@@ -278,14 +286,15 @@ export class Runner implements EvalContext {
     const left = this.loops.left;
     const j = this.m.journal;
     let next = to;
-    for (let s = sts[next]; s !== undefined && s.k === 'end-repeat'; s = sts[next]) {
-      const n = s.start + 1 === next ? 0 : left[s.start] - 1;
+    for (let s = sts[next]; s !== undefined && this.plan(next, s).kind === END_REPEAT; s = sts[next]) {
+      const start = (s as Extract<Stmt, { k: 'end-repeat' }>).start;
+      const n = start + 1 === next ? 0 : left[start] - 1;
       // noted, then stored with a constant key (journal.ts noteElem/noteNum; a lean run only
       // stores): `setElem`/`set` look the array and field up by name on every layer's objects
       const v = n > 0 ? n : 0;
-      j.noteElem(this.loops, 'left', s.start, left[s.start], v);
-      left[s.start] = v;
-      next = n > 0 ? s.start + 1 : next + 1;
+      j.noteElem(this.loops, 'left', start, left[start], v);
+      left[start] = v;
+      next = n > 0 ? start + 1 : next + 1;
     }
     const state = this.state;
     j.noteNum(state, 'pc', state.pc, next);
@@ -397,34 +406,35 @@ export class Runner implements EvalContext {
   private static readonly NEVER = (): boolean => false;
 
   /** `pc`: the statement's index in the scenario (absent for the console's statements). */
-  private exec(st: Stmt, pc?: number): void {
+  private exec(st: Stmt, pc?: number, plan: StmtPlan<Runner> = new StmtPlan<Runner>(st)): void {
     // model/limits.ts: a statement beyond a resource limit is a scenario error, never an allocation
     // (the REPL's statements and files parsed without the limits meet the same check here).
-    const over = statementLimitProblem(st, this.limits, undefined, this.mm.pages.count);
-    if (over) throw new LimitError(over.limit, over.what, this.limits);
-    switch (st.k) {
-      case 'kernel': case 'topology': case 'memory':
+    if (plan.limited) {
+      const over = statementLimitProblem(st, this.limits, undefined, this.mm.pages.count);
+      if (over) throw new LimitError(over.limit, over.what, this.limits);
+    }
+    switch (plan.kind) {
+      case HEADER:
         return;
-      case 'wait':
+      case WAIT:
         this.setWaiting(true);
         return;
-      case 'expect':
-        return this.expect(st);
-      case 'repeat':
+      case EXPECT:
+        return this.expect(st as Extract<Stmt, { k: 'expect' }>);
+      case REPEAT:
         // its iterations; step() then enters the body, or skips it when there are none
-        this.m.journal.setElem(this.loops, 'left', this.state.pc, st.count);
+        this.m.journal.setElem(this.loops, 'left', this.state.pc, (st as Extract<Stmt, { k: 'repeat' }>).count);
         return;
-      case 'end-repeat':
+      case END_REPEAT:
         return; // never the pc (advance passes it)
     }
     // css §11.5: a privileged instruction in problem state does nothing but the exception
-    const privileged = privilegedMnemonic(st);
-    if (privileged) this.cpu.checkPrivileged(privileged);
-    const known = pc === undefined ? undefined : this.executorAt[pc];
+    if (plan.privileged) this.cpu.checkPrivileged(plan.privileged);
+    const known = plan.executor;
     if (known !== undefined && known(this, st)) return;
     for (let e = 0; e < EXECUTORS.length; e++) {
       if (!EXECUTORS[e](this, st)) continue;
-      if (pc !== undefined) this.executorAt[pc] = EXECUTORS[e];
+      if (pc !== undefined) plan.executor = EXECUTORS[e];
       return;
     }
     throw new Error(`statement '${st.k}' has no executor`);

@@ -55,6 +55,13 @@ function pages(limits: Limits, pagesNow: number, n: bigint, what: string, tok: T
 }
 
 /**
+ * The statement kinds `statementLimitProblem` checks (its cases); any other statement is never
+ * beyond a limit, and the runner skips the call for it (stmtPlan.ts; issue 12).
+ * statementLimits.test.ts holds this set to the cases.
+ */
+export const LIMITED_KINDS: ReadonlySet<Stmt['k']> = new Set<Stmt['k']>(['memory', 'vma', 'gup', 'repeat', 'devices', 'gup_test', 'gup_test_ioctl', 'vfio_type1', 'dio', 'pvm', 'io_uring']);
+
+/**
  * The first limit `st` exceeds, or undefined. `tokens` (the statement's line) locate the operand;
  * `pagesNow` is how many pages the model already holds (at run time), so the total stays bounded.
  * Module-level helpers, no closures: the runner asks this before every statement (issue 12).

@@ -11,6 +11,10 @@ import { boundMessage, escapeControls, excerpt } from '../../../model/scenario/d
 import { parseScenario } from '../../../model/scenario/parser';
 import { Runner } from '../../../model/scenario/runner';
 import { lexLine } from '../../../model/scenario/lexer';
+import { LIMITED_KINDS, statementLimitProblem } from '../../../model/scenario/statementLimits';
+import { readerIncludeResolver } from '../../../model/scenario/statements/include';
+import { vlabFiles } from '../engine/stateDigest';
+import type { Limits } from '../../../model/limits';
 
 const RAISE = 'raise it with CLI --limit NAME=N; editor setting vfioLab.limits';
 const DOC = fs.readFileSync(path.resolve(__dirname, '../../../../docs/language.md'), 'utf8');
@@ -102,4 +106,30 @@ describe('limits: the table, static checks and run-time checks', () => {
     const d = parseScenario('tpi\ntpi\ntpi\ntpi\ntpi\n', 'x.vlab', { limits }).diagnostics.map((x) => `${x.line} ${x.message}`);
     assert.deepEqual(d, [`4 the expanded scenario of more than 3 lines exceeds limit maxScenarioLines (3 lines); ${RAISE}`]);
   });
+
+  it('LIMITED_KINDS holds every kind statementLimitProblem can refuse (the runner checks only those, stmtPlan.ts)', () => {
+    // every limit 0 and a full page store: the strictest check each statement can meet
+    const zero = Object.fromEntries(LIMITS.map((l) => [l.name, 0])) as unknown as Limits;
+    const root = path.resolve(__dirname, '../../../..');
+    const resolve = readerIncludeResolver((p) => fs.readFileSync(p, 'utf8'));
+    const refused = new Set<string>();
+    let statements = 0;
+    // the examples and conformance scenarios, and the two kinds they happen not to use
+    const texts = [...vlabFiles(path.join(root, 'examples')), ...vlabFiles(path.join(root, 'test/scenarios'))].map((f) => ({ f, text: fs.readFileSync(f, 'utf8') }));
+    texts.push({ f: 'extra.vlab', text: 'repeat 2\n  stsch 0.0.0000\nend\n' });
+    for (const { f, text } of texts) {
+      for (const st of parseScenario(text, f, { resolve }).scenario.statements) {
+        statements++;
+        if (statementLimitProblem(st, zero, undefined, 1_000_000)) refused.add(st.k);
+      }
+    }
+    assert.ok(statements > 5000, `${statements} statements`);
+    // `memory` is a header (scenario.memorySize), a statement only where the console makes one
+    const memory = { k: 'memory', size: 65536, line: 1, text: 'memory 64K' } as unknown as Parameters<typeof statementLimitProblem>[0];
+    if (statementLimitProblem(memory, zero)) refused.add('memory');
+    for (const k of refused) assert.ok(LIMITED_KINDS.has(k as never), `'${k}' can be beyond a limit but is not in LIMITED_KINDS`);
+    // and each kind in the set is one the examples and conformance scenarios show refused
+    assert.deepEqual([...LIMITED_KINDS].filter((k) => !refused.has(k)).sort(), []);
+  });
 });
+
