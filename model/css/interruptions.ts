@@ -41,6 +41,7 @@ export class IoInterruptions {
   queue(sch: number, isc: number): boolean {
     if (this.queuedIsc(sch) >= 0) return false;
     this.m.journal.push(this.queues[isc], sch);
+    this.m.stir(); // a `wait interrupt` may end (Machine.runActions)
     // not built when nobody records or reads it; journaled, codec words (issue 12)
     const m = this.m;
     if (!m.hears(HEAR_QUEUED)) m.unheard();
@@ -62,6 +63,7 @@ export class IoInterruptions {
 
   setCr6(value: number): void {
     this.m.journal.set(this.cr, 'cr6', value >>> 0);
+    this.m.stir();
   }
 
   /** Is any request queued for an enabled ISC? */

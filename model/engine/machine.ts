@@ -74,6 +74,9 @@ export class Machine {
   private inlineLeft = 0;
   private inlineRan = 0;
   private inlineStop: (() => boolean) | undefined;
+  /** stir() count, and its value when the running `runActions` last asked its `stop`. */
+  private stirs = 0;
+  private inlineStirs = 0;
   private readonly kindIds = new Map<string, number>();
   private lastKind = '';
   private lastKindId = -1;
@@ -304,6 +307,7 @@ export class Machine {
     this.inlineLeft = max - 1;
     this.inlineRan = 0;
     this.inlineStop = stop;
+    this.inlineStirs = this.stirs;
     try {
       return this.runNextAction() ? 1 + this.inlineRan : 0;
     } finally {
@@ -313,10 +317,21 @@ export class Machine {
   }
 
   /**
+   * Something that a `runActions` caller's `stop` condition reads has changed (an I/O-interruption
+   * request queued, CR6 written: IoInterruptions). `stop` was false when the call began (the
+   * caller asked it), so it is asked again only after a stir: a NOP chain asked a `wait
+   * interrupt`'s condition, a walk over the eight ISC queues, per CCW (issue 12). A `stop` that
+   * reads anything else must have it stir.
+   */
+  stir(): void {
+    this.stirs++;
+  }
+
+  /**
    * May the running chained action's next step, `delay` from now, run at once (runActions)? Only
    * in a `runActions` call with budget left, and only when that step would be the next action
    * anyway: the queue holds nothing due at or before its time (a push goes after those, FIFO), and
-   * the caller's condition, checked before every action, holds. When it may, the step is counted
+   * the caller's condition, asked again after every stir(), is still false. When it may, the step is counted
    * and the virtual time moves to it. A handler may ask this itself to go on with its next step in
    * the same call (the channel's CCW loop: its ChanState and device looked up once per call); it
    * is the same decision the engine makes with the returned delay.
@@ -327,7 +342,13 @@ export class Machine {
     const state = this.state;
     const time = state.time + delay;
     if (q.len !== 0 && q.time[q.head] <= time) return false;
-    if (this.inlineStop !== undefined && this.inlineStop()) return false;
+    if (this.inlineStop !== undefined && this.stirs !== this.inlineStirs) {
+      this.inlineStirs = this.stirs;
+      if (this.inlineStop()) {
+        this.inlineLeft = 0; // the condition holds from now on in this call: no step is asked again
+        return false;
+      }
+    }
     this.inlineLeft--;
     this.inlineRan++;
     if (this.journal.recording) this.journal.noteNum(state, 'time', state.time, time);

@@ -16,21 +16,25 @@ import { parseScenario } from '../../../model/scenario/parser';
 const queued = (m: Machine): string[] => m.queue.map((a) => `${a.kind}:${a.arg}@${a.time}`);
 const never = (): boolean => false;
 
-/** A machine whose action 'chain' takes `steps` steps of `delay` each; `seen` logs "arg@time". */
-function chain(lean: boolean, steps: number, delay = 1): { m: Machine; seen: string[] } {
+/**
+ * A machine whose action 'chain' takes `steps` steps of `delay` each; `seen` logs "arg@time".
+ * `stirs(k)`: whether step k (1-based) stirs the machine, as queueing an interruption does.
+ */
+function chain(lean: boolean, steps: number, delay = 1, stirs: (k: number) => boolean = () => false): { m: Machine; seen: string[] } {
   const m = new Machine();
   if (lean) m.setLean();
   const seen: string[] = [];
   let left = steps;
   m.onChainedAction('chain', (arg) => {
     seen.push(`${arg}@${m.state.time}`);
+    if (stirs(steps - left + 1)) m.stir();
     return --left > 0 ? delay : 0;
   });
   m.onAction('other', (arg) => seen.push(`other${arg}@${m.state.time}`));
   return { m, seen };
 }
 
-describe('engine: chained actions run several steps per call in lean runs (issue 12)', () => {
+describe('engine: chained actions run several steps per call (issue 12)', () => {
   it('a positive return value queues the next step exactly as schedule() would', () => {
     const { m, seen } = chain(false, 3, 2);
     m.schedule('chain', 7, 1);
@@ -72,14 +76,50 @@ describe('engine: chained actions run several steps per call in lean runs (issue
     assert.deepEqual(seen, ['1@1', 'other9@2', '1@2', '1@3']);
   });
 
-  it('lean: stop() is asked before each further step; true leaves the step queued', () => {
-    const { m, seen } = chain(true, 10);
+  it('lean: stop() is asked before a further step after each stir; true leaves the step queued', () => {
+    const { m, seen } = chain(true, 10, 1, () => true);
     m.schedule('chain', 5, 1);
     let asked = 0;
     assert.equal(m.runActions(100, () => ++asked === 3), 3);
     assert.equal(asked, 3);
     assert.deepEqual(seen, ['5@1', '5@2', '5@3']);
     assert.deepEqual(queued(m), ['chain:5@4']);
+  });
+
+  it('stop() is not asked while nothing stirs (it was false when the call began); the step after a stir is', () => {
+    const quiet = chain(true, 10);
+    quiet.m.schedule('chain', 1, 1);
+    let asked = 0;
+    assert.equal(quiet.m.runActions(100, () => (++asked, true)), 10);
+    assert.equal(asked, 0);
+    // css §5.4: the 4th step queues an interruption; a `wait interrupt` ends before the 5th
+    const once = chain(true, 10, 1, (k) => k === 4);
+    once.m.schedule('chain', 2, 1);
+    assert.equal(once.m.runActions(100, () => (++asked, true)), 4);
+    assert.equal(asked, 1);
+    assert.deepEqual(queued(once.m), ['chain:2@5']);
+  });
+
+  it('once stop() said true, the call takes no further step, also when the handler asks goesOn itself (the channel\'s CCW loop)', () => {
+    const m = new Machine();
+    m.setLean();
+    const seen: number[] = [];
+    let k = 0;
+    // like interpretCcw: steps go on inside the handler while goesOn allows, the last delay is returned
+    const step = (): number => {
+      seen.push(m.state.time);
+      if (++k === 2) m.stir(); // css §3.2 PCI: an interruption queued during the 2nd CCW
+      return k < 10 ? 1 : 0;
+    };
+    m.onChainedAction('ccws', () => {
+      let d = step();
+      while (d > 0 && m.goesOn(d)) d = step();
+      return d;
+    });
+    m.schedule('ccws', 7, 1);
+    assert.equal(m.runActions(100, () => true), 2);
+    assert.deepEqual(seen, [1, 2]);
+    assert.deepEqual(queued(m), ['ccws:7@3']);
   });
 
   it('journaled: the chain runs in one call too; each step\'s virtual time is journaled, so undo walks it back', () => {

@@ -27,7 +27,7 @@ export function vlabFiles(dir: string): string[] {
  * (machine.ts `runActions`), so the arrays' free slots, head index and capacity differ; the
  * queued actions themselves (`Machine.queue`, in order with their times) are hashed instead.
  */
-export const ENGINE_ONLY = new Set(['journal', 'history', 'root', 'top', 'lean', 'leanSeq', 'historyBase', 'recordBytesTotal', 'listeners', 'q', 'inlineLeft', 'inlineRan', 'inlineStop']);
+export const ENGINE_ONLY = new Set(['journal', 'history', 'root', 'top', 'lean', 'leanSeq', 'historyBase', 'recordBytesTotal', 'listeners', 'q', 'inlineLeft', 'inlineRan', 'inlineStop', 'stirs', 'inlineStirs']);
 
 /** Hash everything reachable from `root` in a fixed order; shared objects by first path. */
 export function stateDigest(root: Runner): string {
