@@ -62,7 +62,8 @@ const FLAT_GROUPS = 300;
 export function warmUp(rounds = 30, flatGroups = FLAT_GROUPS): void {
   const flat = flatScenario(flatGroups);
   for (let i = 0; i <= rounds; i++) {
-    // the last round is the flat scenario
+    // the last round is the flat scenario (none when flatGroups is 0)
+    if (i === rounds && flatGroups <= 0) break;
     const runner = new Runner(parseScenario(i < rounds ? SCENARIO : flat, '<warm-up>').scenario);
     const nav = new Navigator(runner);
     const view = new ViewData(runner);

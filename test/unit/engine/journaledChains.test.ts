@@ -19,10 +19,11 @@ import { parseScenario } from '../../../model/scenario/parser';
 import { Runner } from '../../../model/scenario/runner';
 import { readerIncludeResolver } from '../../../model/scenario/statements/include';
 import type { HistoryRecord } from '../../../model/engine/events';
-import { stateDigest, vlabFiles } from './stateDigest';
+import { stateDigest } from './stateDigest';
+import { corpusFiles } from '../vlabFiles';
 
 const ROOT = path.resolve(__dirname, '../../../..');
-const FILES = [...vlabFiles(path.join(ROOT, 'examples')), ...vlabFiles(path.join(ROOT, 'test/scenarios'))];
+const FILES = corpusFiles(ROOT);
 /** The navigator's actions per runner call (navigator.ts ACTIONS_PER_CALL). */
 const PER_CALL = 256;
 /** Records whose states are compared per scenario (evenly spread, CCW records first). */

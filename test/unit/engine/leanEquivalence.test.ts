@@ -22,7 +22,8 @@ import { Runner } from '../../../model/scenario/runner';
 import { readerIncludeResolver } from '../../../model/scenario/statements/include';
 import type { HistoryRecord } from '../../../model/engine/events';
 import { facilities } from '../../../model/css/facilities';
-import { stateDigest, vlabFiles } from './stateDigest';
+import { stateDigest } from './stateDigest';
+import { corpusFiles } from '../vlabFiles';
 
 const ROOT = path.resolve(__dirname, '../../../..');
 
@@ -40,7 +41,7 @@ function run(file: string, lean: boolean, change?: (r: Runner) => void): { state
   return { state: stateDigest(r), events, done: r.state.done };
 }
 
-const FILES = [...vlabFiles(path.join(ROOT, 'examples')), ...vlabFiles(path.join(ROOT, 'test/scenarios'))];
+const FILES = corpusFiles(ROOT);
 
 describe('lean and journaled runs are the same run (issue 12)', function () {
   this.timeout(120000);

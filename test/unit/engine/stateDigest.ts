@@ -5,21 +5,8 @@
  * time-travel structures (ENGINE_ONLY).
  */
 import { createHash, type Hash } from 'node:crypto';
-import * as fs from 'node:fs';
-import * as path from 'node:path';
 import type { Runner } from '../../../model/scenario/runner';
 import { facilities } from '../../../model/css/facilities';
-
-/** Every .vlab file under `dir`, sorted. */
-export function vlabFiles(dir: string): string[] {
-  const out: string[] = [];
-  for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
-    const p = path.join(dir, e.name);
-    if (e.isDirectory()) out.push(...vlabFiles(p));
-    else if (e.name.endsWith('.vlab')) out.push(p);
-  }
-  return out.sort();
-}
 
 /**
  * Machine fields that exist only for time travel (and the lean switch itself), and the action

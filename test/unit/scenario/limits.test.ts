@@ -13,7 +13,7 @@ import { Runner } from '../../../model/scenario/runner';
 import { lexLine } from '../../../model/scenario/lexer';
 import { LIMITED_KINDS, statementLimitProblem } from '../../../model/scenario/statementLimits';
 import { readerIncludeResolver } from '../../../model/scenario/statements/include';
-import { vlabFiles } from '../engine/stateDigest';
+import { corpusFiles } from '../vlabFiles';
 import type { Limits } from '../../../model/limits';
 
 const RAISE = 'raise it with CLI --limit NAME=N; editor setting vfioLab.limits';
@@ -115,7 +115,7 @@ describe('limits: the table, static checks and run-time checks', () => {
     const refused = new Set<string>();
     let statements = 0;
     // the examples and conformance scenarios, and the two kinds they happen not to use
-    const texts = [...vlabFiles(path.join(root, 'examples')), ...vlabFiles(path.join(root, 'test/scenarios'))].map((f) => ({ f, text: fs.readFileSync(f, 'utf8') }));
+    const texts = corpusFiles(root).map((f) => ({ f, text: fs.readFileSync(f, 'utf8') }));
     texts.push({ f: 'extra.vlab', text: 'repeat 2\n  stsch 0.0.0000\nend\n' });
     for (const { f, text } of texts) {
       for (const st of parseScenario(text, f, { resolve }).scenario.statements) {
