@@ -274,11 +274,7 @@ export class Machine {
     const arg = q.arg[i];
     q.shift();
     const state = this.state;
-    if (time > state.time) {
-      // lean runs: no note (the journal would only return; issue 12: one action per CCW)
-      if (this.journal.recording) this.journal.noteNum(state, 'time', state.time, time);
-      state.time = time;
-    }
+    if (time > state.time) this.moveTime(time);
     const c = this.chained[kind];
     if (c !== undefined) {
       let d = c(arg);
@@ -351,9 +347,15 @@ export class Machine {
     }
     this.inlineLeft--;
     this.inlineRan++;
+    this.moveTime(time);
+    return true;
+  }
+
+  /** The virtual time moves on to `time`: journaled, except in lean runs (the journal would only return). */
+  private moveTime(time: number): void {
+    const state = this.state;
     if (this.journal.recording) this.journal.noteNum(state, 'time', state.time, time);
     state.time = time;
-    return true;
   }
 
   /** Run `fn` with `name` pushed on the model call stack (what the debugger shows). */

@@ -200,7 +200,8 @@ export class Runner implements EvalContext {
    * follow in this call, its condition checked before each exactly as `step()` checks it, up to
    * the budget or the end of the wait. Callers that count steps (the CLI's --max-steps, the
    * Testing view, `runToEnd`) add the returned number, so every counter counts the same units
-   * as with single steps; the debugger steps one at a time (issue 12: a runner call per CCW).
+   * as with single steps; the debugger too, at most navigator.ts ACTIONS_PER_CALL per call
+   * (issue 12: a runner call per CCW).
    */
   steps(max: number): number {
     if (!this.step()) return 0;
