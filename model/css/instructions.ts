@@ -352,6 +352,25 @@ export function tpi(core: CssCore, addr?: number): { cc: number; sid: number; in
   }
 }
 
+/** The last TPI trace text and what it was made from. */
+const LAST_TPI = { sid: -1, intparm: -1, isc: -1, text: '' };
+
+/**
+ * TPI's trace text: the same string object while the interruption code is the same (issue 12: a
+ * loop's TPI built a new string per instruction, and the history's string table compared it
+ * character by character with the ones it holds).
+ */
+function tpiDetail(sid: number, intparm: number, isc: number): string {
+  const last = LAST_TPI;
+  if (last.sid !== sid || last.intparm !== intparm || last.isc !== isc) {
+    last.sid = sid;
+    last.intparm = intparm;
+    last.isc = isc;
+    last.text = `sid=${hex(sid)} intparm=${hex(intparm)} isc=${isc}`;
+  }
+  return last.text;
+}
+
 /** TPI in its frame. */
 function tpiIn(core: CssCore, addr: number | undefined): { cc: number; sid: number; intparm: number; iid: number } {
   if (addr !== undefined && addr !== 0) checkOperandAddr(core, addr, 8, 'TPI interruption-code area', 'store'); // css §11.6 store, LAP applies
@@ -379,6 +398,6 @@ function tpiIn(core: CssCore, addr: number | undefined): { cc: number; sid: numb
   else if (!m.isLean && numberRowWords(IRQ_PRESENTED_ID, PRESENTED_WORDS, sch, isc, intparm)) m.emitWords(IRQ_PRESENTED_ID, 'irq.presented', PRESENTED_WORDS, 'instruction');
   else m.emit({ kind: 'irq.presented', sch, isc, intparm }, 'instruction');
   // the trace text is built only when the event is recorded or read (issue 12)
-  instr(core, 'TPI', sch, 1, core.m.hears(HEAR_INSTR) ? `sid=${hex(sidWord)} intparm=${hex(intparm)} isc=${isc}` : '');
+  instr(core, 'TPI', sch, 1, core.m.hears(HEAR_INSTR) ? tpiDetail(sidWord, intparm, isc) : '');
   return { cc: 1, sid: sidWord, intparm, iid };
 }

@@ -28,6 +28,7 @@ import { execVfio } from './exec/vfio';
 import { execCpu } from './exec/cpu';
 import type { GuestCpu } from '../guest/cpu';
 import { statementLimitProblem } from './statementLimits';
+import { CcwLineTable } from './ccwLineTable';
 import { StmtPlan, WAIT, EXPECT, REPEAT, END_REPEAT, HEADER, type Executor as StmtExecutor } from './stmtPlan';
 import { DEFAULT_LIMITS, LimitError, type Limits } from '../limits';
 import type { Pipe } from '../linux/mm/pipes';
@@ -108,7 +109,6 @@ export class Runner implements EvalContext {
   /** Per statement (by index), made when it first runs: its kind, checks, executor, event (stmtPlan.ts). */
   private readonly plans: Array<StmtPlan<Runner> | undefined> = [];
   private readonly guestCpu: GuestCpu;
-  private readonly ccwLines = new Map<number, number>();
   /** Guest CCW address → the included file it was written in (absent: the scenario itself). */
   private readonly ccwFiles = new Map<number, string>();
 
@@ -130,10 +130,11 @@ export class Runner implements EvalContext {
     }
     this.guestCpu = (this.vfio ? this.vfio.qemu.core : this.css.core).cpu;
     this.loops = { left: new Int32Array(scenario.statements.some((x) => x.k === 'repeat') ? scenario.statements.length : 0) };
+    const ccwLines = new Map<number, number>(); // guest CCW address → its line, the last program's
     for (const st of scenario.statements) {
       if (st.k === 'program') {
         st.ccws.forEach((c, i) => {
-          this.ccwLines.set(st.addr + 8 * i, c.line);
+          ccwLines.set(st.addr + 8 * i, c.line);
           const file = c.file ?? st.file;
           if (file) this.ccwFiles.set(st.addr + 8 * i, file);
         });
@@ -147,7 +148,8 @@ export class Runner implements EvalContext {
       if (r.event.kind !== 'warn') return;
       this.m.journal.push(r.event.note || isModelNote(r.event.message) ? this.notes : this.warnings, r.event.message);
     }, ['warn']); // only warnings: no record object is built for the other events (issue 12)
-    this.css.ccwLineResolver = vfio ? (addr) => this.ccwLines.get(vfio.guestCcwAddr(addr) ?? -1) : (addr) => this.ccwLines.get(addr);
+    const lines = new CcwLineTable(ccwLines);
+    this.css.ccwLineResolver = vfio ? (addr) => lines.lineAt(vfio.guestCcwAddr(addr) ?? -1) : (addr) => lines.lineAt(addr);
   }
 
   /** The included file a CCW at this (machine) address was written in, if not the scenario. */
@@ -394,12 +396,12 @@ export class Runner implements EvalContext {
   }
 
   /**
-   * `state.waiting` := v, journaled; a lean run stores it with a constant key (`journal.set`'s
-   * keyed store was 3 % of a lean SSCH/TSCH cycle, which waits once per cycle).
+   * `state.waiting` := v, noted, then stored with a constant key (`journal.set`'s keyed store
+   * was 3 % of a lean SSCH/TSCH cycle, which waits once per cycle, issue 12).
    */
   private setWaiting(v: boolean): void {
-    if (this.m.journal.recording) this.m.journal.set(this.state, 'waiting', v);
-    else this.state.waiting = v;
+    this.m.journal.noteBool(this.state, 'waiting', this.state.waiting, v);
+    this.state.waiting = v;
   }
 
   /** `wait interrupt`'s condition, for `runActions` (built once per runner). */

@@ -95,6 +95,35 @@ describe('engine: journal round 8 (issue 12)', () => {
     assert.equal(String(r.cc), snaps[1160]);
   });
 
+  it('noteBig: the entries a bigint `set` makes (compact in int32, else a property object); refused while positioned in the past', () => {
+    const viaSet = new Journal();
+    const viaNote = new Journal();
+    const a: Regs = { cc: -1n, pc: 0, waiting: false };
+    const b: Regs = { cc: -1n, pc: 0, waiting: false };
+    // css §5.2 condition codes, the same value again (no entry), then a value past int32 and back
+    const ccs = [0n, 1n, 1n, 0n, 0x8000_0000n, 2n];
+    const snaps = [String(b.cc)];
+    for (const cc of ccs) {
+      viaSet.set(a, 'cc', cc);
+      viaNote.noteBig(b, 'cc', b.cc, cc);
+      b.cc = cc;
+      snaps.push(String(b.cc));
+    }
+    assert.equal(viaNote.length, viaSet.length);
+    assert.equal(viaNote.length, 5);
+    assert.equal(viaNote.estimatedBytes, viaSet.estimatedBytes);
+    assert.equal(viaNote.estimatedBytes, 3 * JOURNAL_COMPACT_ENTRY_BYTES + 2 * JOURNAL_OBJECT_ENTRY_BYTES);
+    const distinct = snaps.filter((x, i) => i === 0 || x !== snaps[i - 1]);
+    for (let p = viaNote.length; p >= 0; p--) {
+      viaNote.undoTo(p);
+      assert.equal(String(b.cc), distinct[p], `undone to ${p}`);
+      assert.equal(typeof b.cc, 'bigint');
+    }
+    assert.throws(() => viaNote.noteBig(b, 'cc', b.cc, 3n), /positioned in the past/);
+    viaNote.redoTo(viaNote.length);
+    assert.equal(b.cc, 2n);
+  });
+
   it('noteBool: the entry a boolean `set` makes; refused while positioned in the past', () => {
     const j = new Journal();
     const st = { lastTic: false, next: 8 };
