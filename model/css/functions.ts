@@ -18,6 +18,14 @@ const F_STCTL = FIELD['scsw.stctl'];
 const F_ACTL = FIELD['scsw.actl'];
 const F_DSTAT = FIELD['scsw.dstat'];
 const F_CSTAT = FIELD['scsw.cstat'];
+const F_CC = FIELD['scsw.cc'];
+const F_COUNT = FIELD['scsw.count'];
+const F_CPA = FIELD['scsw.cpa'];
+// emitStatus reads STCTL and CC from one SCSW word, DSTAT, CSTAT and the count from another
+// (css §1.3): a field table that moved them apart would fail here, at load
+if (F_CC.word !== F_STCTL.word || F_CSTAT.word !== F_DSTAT.word || F_COUNT.word !== F_DSTAT.word) {
+  throw new Error('internal: the SCSW fields emitStatus reads are not where it reads them');
+}
 
 export interface EndStatus {
   stctl: number;
@@ -31,12 +39,16 @@ export function emitStatus(core: CssCore, sch: number): void {
   // built only when recorded or read (issue 12: every end of a channel program)
   const m = core.m;
   if (!m.hears(HEAR_STATUS)) return m.unheard();
-  const stctl = s.get(sch, FIELD['scsw.stctl']);
-  const dstat = s.get(sch, FIELD['scsw.dstat']);
-  const cstat = s.get(sch, FIELD['scsw.cstat']);
-  const cpa = s.get(sch, FIELD['scsw.cpa']);
-  const count = s.get(sch, FIELD['scsw.count']);
-  const cc = s.get(sch, FIELD['scsw.cc']);
+  // the SCSW's three words read once each, every field taken from its word (issue 12: the end of
+  // every channel program; the check at the top of this file holds the fields to these words)
+  const w0 = s.word(sch, F_STCTL.word);
+  const w2 = s.word(sch, F_DSTAT.word);
+  const stctl = F_STCTL.of(w0);
+  const cc = F_CC.of(w0);
+  const dstat = F_DSTAT.of(w2);
+  const cstat = F_CSTAT.of(w2);
+  const count = F_COUNT.of(w2);
+  const cpa = F_CPA.of(s.word(sch, F_CPA.word));
   // journaled: to the history as codec words, no object (eventCodec.ts numberRowWords)
   if (!m.isLean && numberRowWords(SCH_STATUS_ID, STATUS_WORDS, sch, stctl, dstat, cstat, cpa, count, cc)) m.emitWords(SCH_STATUS_ID, 'sch.status', STATUS_WORDS, 'ccw');
   else m.emit({ kind: 'sch.status', sch, stctl, dstat, cstat, cpa, count, cc }, 'ccw');
