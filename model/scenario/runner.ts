@@ -396,11 +396,12 @@ export class Runner implements EvalContext {
   }
 
   /**
-   * `state.waiting` := v, noted, then stored with a constant key (`journal.set`'s keyed store
-   * was 3 % of a lean SSCH/TSCH cycle, which waits once per cycle, issue 12).
+   * `state.waiting` := v, noted (not called in lean runs), then stored with a constant key
+   * (`journal.set`'s keyed store was 3 % of a lean SSCH/TSCH cycle, which waits once per cycle).
    */
   private setWaiting(v: boolean): void {
-    this.m.journal.noteBool(this.state, 'waiting', this.state.waiting, v);
+    const j = this.m.journal;
+    if (j.recording) j.noteBool(this.state, 'waiting', this.state.waiting, v);
     this.state.waiting = v;
   }
 

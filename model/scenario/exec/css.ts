@@ -51,11 +51,12 @@ function namedOrb(r: Runner, st: SschStmt): OrbFields {
 type RunnerState = Runner['state'];
 
 // The condition code of the loop-hot instructions: noted, then stored with a constant key
-// (journal.ts noteBig; a lean run only stores): `journal.set`'s generic keyed access was the
-// largest item of a lean STSCH and 6 % of a journaled SSCH cycle (issue 12 profiles).
+// (journal.ts noteBig; a lean run only stores, no call): `journal.set`'s generic keyed access was
+// the largest item of a lean STSCH and 6 % of a journaled SSCH cycle (issue 12 profiles).
 function setCc(r: Runner, cc: number): void {
   const v = ccValue(cc);
-  r.m.journal.noteBig(r.state, 'cc', r.state.cc, v);
+  const j = r.m.journal;
+  if (j.recording) j.noteBig(r.state, 'cc', r.state.cc, v);
   r.state.cc = v;
 }
 
