@@ -5,6 +5,7 @@
  */
 import { hearSlot, type Machine } from '../engine/machine';
 import { IRQ_QUEUED_ID, KIND_WORDS, numberRowWords } from '../engine/eventCodec';
+import { IntFifo } from '../engine/intFifo';
 
 const HEAR_QUEUED = hearSlot('irq.queued');
 const QUEUED_WORDS = new Int32Array(KIND_WORDS[IRQ_QUEUED_ID]);
@@ -18,21 +19,31 @@ export interface InterruptionCode {
 }
 
 export class IoInterruptions {
-  /** queues[isc] = subchannel numbers in arrival order. Change only through the journal. */
-  readonly queues: number[][] = [[], [], [], [], [], [], [], []];
+  /**
+   * fifos[isc] = subchannel numbers in arrival order (engine/intFifo.ts: journaled element by
+   * element, so a loop's request and its presentation are compact journal entries, issue 12).
+   */
+  readonly fifos: readonly IntFifo[];
   /** Control register 6 (I/O-interruption subclass mask); all ISCs enabled by default. */
   readonly cr = { cr6: 0xff000000 };
 
-  constructor(private readonly m: Machine) {}
+  constructor(private readonly m: Machine) {
+    this.fifos = Array.from({ length: 8 }, () => new IntFifo(m.journal));
+  }
+
+  /** queues[isc] = the subchannel numbers queued for ISC isc, in arrival order (copies, for views and checks). */
+  get queues(): number[][] {
+    return this.fifos.map((q) => q.toArray());
+  }
 
   /** The ISC whose queue holds `sch`, or -1. */
   queuedIsc(sch: number): number {
     // loops, not findIndex/some: no closure per SSCH, TSCH or runner wait (issue 12)
     // an empty queue is not searched (most are: every SSCH, TSCH and TPI asks, issue 12)
-    const qs = this.queues;
+    const qs = this.fifos;
     for (let isc = 0; isc < qs.length; isc++) {
       const q = qs[isc];
-      if (q.length !== 0 && (q[0] === sch || q.includes(sch))) return isc;
+      if (q.len !== 0 && (q.at(0) === sch || q.indexOf(sch) >= 0)) return isc;
     }
     return -1;
   }
@@ -40,7 +51,7 @@ export class IoInterruptions {
   /** Queue a request for `sch` unless one is already queued (css §5.4). Returns true if queued now. */
   queue(sch: number, isc: number): boolean {
     if (this.queuedIsc(sch) >= 0) return false;
-    this.m.journal.push(this.queues[isc], sch);
+    this.fifos[isc].push(sch);
     this.m.stir(); // a `wait interrupt` may end (Machine.runActions)
     // not built when nobody records or reads it; journaled, codec words (issue 12)
     const m = this.m;
@@ -54,7 +65,8 @@ export class IoInterruptions {
   withdraw(sch: number): void {
     const isc = this.queuedIsc(sch);
     if (isc < 0) return;
-    this.m.journal.splice(this.queues[isc], this.queues[isc].indexOf(sch), 1);
+    const q = this.fifos[isc];
+    q.removeAt(q.indexOf(sch));
   }
 
   enabled(isc: number): boolean {
@@ -68,8 +80,7 @@ export class IoInterruptions {
 
   /** Is any request queued for an enabled ISC? */
   pending(): boolean {
-    for (let isc = 0; isc < this.queues.length; isc++) if (this.queues[isc].length > 0 && this.enabled(isc)) return true;
-    return false;
+    return this.presentableIsc() >= 0;
   }
 
   /**
@@ -77,12 +88,12 @@ export class IoInterruptions {
    * [sch, isc] pair per TPI, issue 12: one per SSCH/TSCH cycle).
    */
   presentableIsc(): number {
-    for (let isc = 0; isc < 8; isc++) if (this.queues[isc].length > 0 && this.enabled(isc)) return isc;
+    for (let isc = 0; isc < 8; isc++) if (this.fifos[isc].len > 0 && this.enabled(isc)) return isc;
     return -1;
   }
 
   /** Dequeue the oldest request of ISC `isc` (which `presentableIsc` returned): its subchannel. */
   take(isc: number): number {
-    return this.m.journal.shift(this.queues[isc])!;
+    return this.fifos[isc].shift();
   }
 }

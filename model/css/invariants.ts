@@ -20,6 +20,7 @@ export function checkCssInvariants(css: Css, schs?: Iterable<number>): Violation
   const core = css.core;
   const s = core.schib;
   const bad = (sch: number | undefined, rule: string, ref: string) => out.push({ sch, rule, ref });
+  const queues = core.irq.queues; // copies: read once
   for (const sch of schs ?? core.devices.keys()) {
     if (!core.exists(sch)) continue;
     const stctl = s.get(sch, 'scsw.stctl');
@@ -53,7 +54,7 @@ export function checkCssInvariants(css: Css, schs?: Iterable<number>): Violation
     if (lpum & (lpum - 1)) bad(sch, `LPUM ${hex(lpum)} names more than one path`, 'css §1.2');
     if (s.get(sch, 'scsw.pno') && !pnom) bad(sch, 'SCSW.PNO = 1 with PNOM = 0', 'css §1.3, §5.5');
     // interruption requests (css §5.4): one at most, for PMCW.ISC, only while status pending
-    const iscs = core.irq.queues.map((q, isc) => (q.includes(sch) ? isc : -1)).filter((i) => i >= 0);
+    const iscs = queues.map((q, isc) => (q.includes(sch) ? isc : -1)).filter((i) => i >= 0);
     if (iscs.length > 1) bad(sch, `interruption requests on ISCs ${iscs.join(',')}`, 'css §5.4');
     if (iscs.length === 1) {
       if (!pending) bad(sch, 'interruption request queued while not status pending', 'css §5.4');
@@ -63,7 +64,7 @@ export function checkCssInvariants(css: Css, schs?: Iterable<number>): Violation
   }
   // CRW queue (css §6.3): bounded
   if (css.crws.crws.length > css.crws.capacity) bad(undefined, `CRW queue holds ${css.crws.crws.length} > ${css.crws.capacity}`, 'css §6.3');
-  for (const q of core.irq.queues) {
+  for (const q of queues) {
     for (const sch of q) if (!core.exists(sch)) bad(sch, 'interruption request for an undefined subchannel', 'css §5.4');
   }
   return out;

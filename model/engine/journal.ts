@@ -61,7 +61,7 @@ const BOOL = 3;
 /** Slots interned past twice those kept at the last compaction before dropOldest compacts again. */
 const SLOT_COMPACT_MIN = 1024;
 /** Run detection's chain ring (extendRun), larger than 2 × RUN_MAX_PERIOD: a power of two, less one. */
-const CHAIN_MASK = 63;
+const CHAIN_MASK = 127;
 /** Sets of slotId()'s two-way cache (a power of two). */
 const SLOT_CACHE_SETS = 32;
 /** Spans at least this long are undone / redone coalesced (see coalesced()). */
@@ -92,8 +92,11 @@ const RUN = 7;
 const BIG = 8;
 const INT32_MIN = -0x8000_0000n;
 const INT32_MAX = 0x7fff_ffffn;
-/** Longest group a run repeats (a grab writes refcount and a vmstat counter: 2; alloc up to 5). */
-const RUN_MAX_PERIOD = 12;
+/**
+ * Longest group a run repeats (a grab writes refcount and a vmstat counter: 2; alloc up to 5; a
+ * journaled SSCH → TPI → TSCH loop iteration 29–31, round 10: test/unit/engine/longRuns.test.ts).
+ */
+const RUN_MAX_PERIOD = 32;
 /** Bits of `kind` above the entry kind: how old / new are stored (compact kinds only). */
 const KIND_MASK = 15;
 const ENC_MASK = 0x30;
