@@ -370,6 +370,23 @@ export function numberRowWords(id: number, words: Int32Array, a: number, b: numb
   return true;
 }
 
+/**
+ * The `stmt` event's words (2), as encodeEvent writes `{ kind: 'stmt', line, text }`: made once
+ * per scenario statement and emitted again each time it runs (issue 12, round 10: a statement's
+ * record went through the frozen-event ways of `HistoryStore.push`); undefined when the line is
+ * not a 32-bit integer (the caller emits the object). String ids are never reused, so the words
+ * stay valid for the history that interned the text.
+ */
+export const STMT_ID = kindId('stmt');
+
+export function stmtWords(strings: StringTable, line: number, text: string): Int32Array | undefined {
+  if ((line | 0) !== line) return undefined;
+  const words = new Int32Array(KIND_WORDS[STMT_ID]);
+  words[0] = line;
+  words[1] = strings.id(text);
+  return words;
+}
+
 export const SCH_START_ID = kindId('sch.start');
 export const SCH_STATUS_ID = kindId('sch.status');
 export const IRQ_QUEUED_ID = kindId('irq.queued');

@@ -9,6 +9,7 @@
 import { Journal } from './journal';
 import type { Granularity, HistoryRecord, ModelEvent, ModelEventKind, ModelFrame } from './events';
 import { HistoryStore } from './history';
+import { KIND_NAMES } from './eventCodec';
 import { GUEST_CPU_THREAD } from './ids';
 import { ActionQueue } from './actionQueue';
 import { StackNode } from './stackTree';
@@ -50,6 +51,14 @@ export function hearSlot(kind: ModelEventKind): number {
   }
   return slot;
 }
+
+/**
+ * The hear slot of each codec kind id (eventCodec.ts KIND_NAMES): `emitWords` asks its listeners
+ * by slot, not by a Set lookup of the kind's name (issue 12: a runner always has its `warn`
+ * listener, so every journaled record asked the Set — two per CCW). Id 0 (an event kept as its
+ * object, never given as words) has no slot.
+ */
+const ID_HEAR_SLOTS: Int32Array = Int32Array.from(KIND_NAMES, (k) => (k === undefined ? -1 : hearSlot(k)));
 
 /** A listener and the event kinds it reads (undefined: all). */
 interface Listener {
@@ -465,9 +474,10 @@ export class Machine {
 
   /**
    * `emit` of the event of kind id `id` (eventCodec.ts) whose words are `words[0…]`: the same
-   * record, with no event object unless a listener reads the kind (it gets the decoded event).
+   * record, with no event object unless a listener reads the kind (it gets `event` when the
+   * caller has it — a statement's frozen one — else the decoded words).
    */
-  emitWords(id: number, kind: ModelEventKind, words: Int32Array, granularity: Granularity): void {
+  emitWords(id: number, kind: ModelEventKind, words: Int32Array, granularity: Granularity, event?: ModelEvent): void {
     const h = this.#records;
     let seq: number;
     let node: StackNode | undefined;
@@ -477,6 +487,6 @@ export class Machine {
       node = this.top;
       h.pushWords(this.journal.position, this.state.time, this.state.thread, granularity, node.id, id, words);
     }
-    if (this.listeners.length !== 0 && (this.hearsAll || this.heard.has(kind))) this.tell(seq, granularity, node, kind, undefined, id, words);
+    if (this.listeners.length !== 0 && (this.hearsAll || this.heardSlots[ID_HEAR_SLOTS[id]] === 1)) this.tell(seq, granularity, node, kind, event, id, words);
   }
 }

@@ -14,6 +14,7 @@ import { resolveAddr } from './parser';
 import { compare, evaluate, EvalError, formatValue, type EvalContext, type Value } from './evaluate';
 import { resolvePath } from './paths';
 import { hearSlot, Machine } from '../engine/machine';
+import { STMT_ID } from '../engine/eventCodec';
 
 const HEAR_STMT = hearSlot('stmt');
 import { GUEST_CPU_THREAD } from '../engine/ids';
@@ -50,6 +51,19 @@ export interface ExpectResult {
   expr: string;
   expected: string;
   actual: string;
+}
+
+/**
+ * The `stmt` event of `st`: one frozen object per statement, the same fields every time it runs
+ * (a loop body's statements ran an object each per iteration; the history stores events by
+ * value); to the history as its codec words, made once per statement (eventCodec.ts `stmtWords`,
+ * issue 12 round 10), listeners get the object.
+ */
+function emitStmt(m: Machine, st: Stmt, plan: StmtPlan<Runner>): void {
+  const event = (plan.event ??= Object.freeze({ kind: 'stmt', line: st.line, text: st.text }));
+  const words = m.isLean ? undefined : plan.eventWords(m.records.strings, st.line, st.text);
+  if (words !== undefined) m.emitWords(STMT_ID, 'stmt', words, 'statement', event);
+  else m.emit(event, 'statement');
 }
 
 export class Runner implements EvalContext {
@@ -257,10 +271,8 @@ export class Runner implements EvalContext {
   private execCurrent(st: Stmt, pc: number, plan: StmtPlan<Runner>): void {
     const m = this.m;
     const j = m.journal;
-    // one frozen event per statement, the same fields every time it runs (a loop body's
-    // statements ran an object each per iteration; the history stores events by value), and
     // none when nobody hears it (a lean run without a `stmt` listener)
-    if (m.hears(HEAR_STMT)) m.emit(plan.event ??= Object.freeze({ kind: 'stmt', line: st.line, text: st.text }), 'statement');
+    if (m.hears(HEAR_STMT)) emitStmt(m, st, plan);
     else m.unheard();
     try {
       this.exec(st, pc, plan);

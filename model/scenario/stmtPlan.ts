@@ -7,6 +7,7 @@
  */
 import type { Stmt } from './ast';
 import type { ModelEvent } from '../engine/events';
+import { stmtWords, type StringTable } from '../engine/eventCodec';
 import { LIMITED_KINDS } from './statementLimits';
 import { privilegedMnemonic } from './exec/cpu';
 
@@ -32,11 +33,21 @@ export class StmtPlan<R> {
   executor: Executor<R> | undefined = undefined;
   /** Its `stmt` event: one frozen object, the same fields every time it runs. */
   event: ModelEvent | undefined = undefined;
+  /**
+   * That event's codec words for the history, once it is recorded: a cache, in an ES private
+   * field (outside the state walks: lean and journaled runs have the same plans).
+   */
+  #words: Int32Array | undefined = undefined;
 
   constructor(st: Stmt) {
     this.kind = planKind(st);
     this.limited = LIMITED_KINDS.has(st.k);
     this.privileged = privilegedMnemonic(st);
+  }
+
+  /** The `stmt` event's codec words (eventCodec.ts `stmtWords`), made on the first call. */
+  eventWords(strings: StringTable, line: number, text: string): Int32Array | undefined {
+    return (this.#words ??= stmtWords(strings, line, text));
   }
 }
 

@@ -8,7 +8,7 @@
 import * as assert from 'node:assert/strict';
 import { Machine } from '../../../model/engine/machine';
 import type { HistoryRecord, ModelEvent } from '../../../model/engine/events';
-import { CCW_CHAIN_ID, CCW_FETCH_ID, ccwChainWords, ccwFetchWords, encodeEvent, INSTR_ID, instrWords, IRQ_PRESENTED_ID, IRQ_QUEUED_ID, KIND_WORDS, numberRowWords, SCH_START_ID, SCH_STATUS_ID, StringTable } from '../../../model/engine/eventCodec';
+import { CCW_CHAIN_ID, CCW_FETCH_ID, ccwChainWords, ccwFetchWords, encodeEvent, INSTR_ID, instrWords, IRQ_PRESENTED_ID, IRQ_QUEUED_ID, KIND_WORDS, numberRowWords, SCH_START_ID, SCH_STATUS_ID, STMT_ID, stmtWords, StringTable } from '../../../model/engine/eventCodec';
 import { parseScenario } from '../../../model/scenario/parser';
 import { Runner } from '../../../model/scenario/runner';
 
@@ -166,5 +166,29 @@ describe('engine: statement and instruction events without re-encoding (issue 12
     assert.deepEqual(heard.map((x) => x.seq), r.m.history.filter((x) => x.event.kind === 'instr').map((x) => x.seq));
     const stmts = r.m.history.filter((x) => x.event.kind === 'stmt').map((x) => x.event);
     assert.deepEqual(stmts.slice(-2), [{ kind: 'stmt', line: 4, text: 'stsch 0.0.0001' }, { kind: 'stmt', line: 5, text: 'stsch 0.0.0005' }]);
+  });
+
+  it('stmtWords writes the words encodeEvent writes; a journaled loop records each statement as them, read back exactly, and a listener gets the statement\'s one frozen event', () => {
+    const strings = new StringTable();
+    const e = { kind: 'stmt', line: 12, text: 'ssch 0.0.0007 cpa=one' } as const satisfies ModelEvent;
+    sameWordsAsEncodeEvent(STMT_ID, e, strings, (w) => {
+      const made = stmtWords(strings, e.line, e.text);
+      if (!made) return false;
+      w.set(made);
+      return true;
+    }, 'stmt');
+    assert.equal(stmtWords(strings, 1.5, 'x'), undefined); // not a 32-bit integer line: the object is kept
+    const r = scenario(['repeat 3', '  cr6 0xff000000', '  cr6 0x80000000', 'end'].join('\n'));
+    const heard: ModelEvent[] = [];
+    r.m.onEvent((x) => heard.push(x.event), ['stmt']);
+    r.runToEnd();
+    const stmts = r.m.history.filter((x) => x.event.kind === 'stmt').map((x) => x.event);
+    const two = [{ kind: 'stmt', line: 2, text: 'cr6 0xff000000' }, { kind: 'stmt', line: 3, text: 'cr6 0x80000000' }];
+    assert.deepEqual(stmts, [{ kind: 'stmt', line: 1, text: 'repeat 3' }, ...two, ...two, ...two]);
+    assert.deepEqual(heard, stmts);
+    // each statement's event is one frozen object, the same at every iteration
+    assert.equal(heard[1], heard[3]);
+    assert.equal(heard[2], heard[6]);
+    assert.ok(Object.isFrozen(heard[1]));
   });
 });
