@@ -5,7 +5,7 @@
  */
 import { startProgram, type CssCore } from './context';
 import { ProgramInterruption } from './program-interruption';
-import { checkOrbWidths, orbOperandProblem, type OrbFields } from './orb';
+import { checkOrbWidths, copyOrb, orbOperandProblem, type OrbFields } from './orb';
 import { ACTL, FCTL, STCTL } from './status';
 import { scheduleWork } from './channel';
 import { presentHeldStatus } from './unsolicited';
@@ -173,7 +173,7 @@ function doSsch(core: CssCore, sch: number, orb: OrbFields): number {
   if (s.get(sch, FIELD['scsw.fctl']) !== 0) return 2;
   // a frozen ORB (the scenario runner's, cached per statement) is kept as it is, else copied
   // (the ORB LAST_SSCH holds is frozen: no isFrozen test for a loop's SSCH)
-  startProgram(core, sch, orb === LAST_SSCH.orb || Object.isFrozen(orb) ? orb : Object.freeze({ ...orb }));
+  startProgram(core, sch, orb === LAST_SSCH.orb || Object.isFrozen(orb) ? orb : Object.freeze(copyOrb(orb)));
   s.set(sch, FIELD['pmcw.intparm'], orb.intparm >>> 0);
   // SCSW word 0 from the ORB (SSCH_SCSW0) and ACTL start pending, stored once (one journal entry)
   const W = SCSW_WORD;

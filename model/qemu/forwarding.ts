@@ -6,7 +6,7 @@
  */
 import type { Machine } from '../engine/machine';
 import { checkOperandAddr, parseSid } from '../css/instructions';
-import { checkOrbWidths, encodeOrb, orbOperandProblem, type OrbFields } from '../css/orb';
+import { checkOrbWidths, copyOrb, encodeOrb, orbOperandProblem, type OrbFields } from '../css/orb';
 import { ProgramInterruption } from '../css/program-interruption';
 import { FIELD } from '../css/schib';
 import { ACTL, FCTL, STCTL, DSTAT, STCTL_ALERT_END } from '../css/status';
@@ -84,7 +84,7 @@ export class QemuForwarding {
     const d = this.q.devices.get(sch)!;
     const saved = s.word(sch, 7);
     // sch->orb = *orb (a copy; the same ORB as the last start is not stored again)
-    if (!sameOrb(d.orb, orb)) this.m.journal.set(d, 'orb', Object.freeze({ ...orb }));
+    if (!sameOrb(d.orb, orb)) this.m.journal.set(d, 'orb', Object.freeze(copyOrb(orb)));
     let o = d.orb!;
     if (this.m.journal.recording) this.m.journal.set(d, 'channelProg', orb.cpa);
     else d.channelProg = orb.cpa; // lean runs: set would only store (issue 12)
@@ -95,7 +95,9 @@ export class QemuForwarding {
     try {
       if (!(s.get(sch, FIELD['scsw.actl']) & ACTL.SUSPENDED)) s.set(sch, FIELD['pmcw.intparm'], orb.intparm >>> 0);
       if (!o.pfch && this.q.options.forceOrbPfch) {
-        o = Object.freeze({ ...o, pfch: 1 });
+        const forced = copyOrb(o);
+        forced.pfch = 1;
+        o = Object.freeze(forced);
         this.m.journal.set(d, 'orb', o);
         if (!this.pfchWarned) {
           this.pfchWarned = true;

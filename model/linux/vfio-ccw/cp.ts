@@ -11,7 +11,7 @@
 import type { Machine } from '../../engine/machine';
 import type { KernelFeatures } from '../../kernel/version';
 import type { GuestMemory } from '../../guest/memory';
-import type { OrbFields } from '../../css/orb';
+import { copyOrb, type OrbFields } from '../../css/orb';
 import { E } from '../cio/errno';
 import type { HostMemory } from './hostmem';
 import type { VfioIommu } from './iommu';
@@ -86,7 +86,7 @@ function injected(ctx: CpContext, message: string, ref: string): void {
 }
 
 export function newCp(orb: OrbFields, arenaBase: number): ChannelProgram {
-  return { orb: { ...orb }, chains: [], initialized: false, dmaNext: arenaBase };
+  return { orb: copyOrb(orb), chains: [], initialized: false, dmaNext: arenaBase };
 }
 
 function alloc(ctx: CpContext, cp: ChannelProgram, bytes: number, align = 8): number {
@@ -149,7 +149,11 @@ export function cpInit(ctx: CpContext, cp: ChannelProgram): number {
     if (ctx.m.journal.recording) ctx.m.journal.set(cp, 'initialized', true);
     else cp.initialized = true; // lean runs: set would only store (issue 12)
     // ≤6.2: C64 may be forced: had IDAWs needed it, calc_length would have failed (css §9.2)
-    if (!ctx.features.vfioCcwIdalRework) ctx.m.journal.set(cp, 'orb', { ...cp.orb, c64: 1 });
+    if (!ctx.features.vfioCcwIdalRework) {
+      const orb = copyOrb(cp.orb);
+      orb.c64 = 1;
+      ctx.m.journal.set(cp, 'orb', orb);
+    }
     return 0;
   } finally {
     ctx.m.leave(frame);
@@ -361,7 +365,7 @@ function putPa(ctx: CpContext, chain: CcwChain, idx: number, pa: PageArray): voi
 
 /** `cp_get_orb` (css §9.2, §8.5): the ORB the host issues SSCH with. */
 export function cpGetOrb(ctx: CpContext, cp: ChannelProgram, intparm: number, schLpm: number, lpmRule: 'merged' | 'rfc'): OrbFields {
-  const o: OrbFields = { ...cp.orb };
+  const o = copyOrb(cp.orb);
   o.intparm = intparm >>> 0;
   o.fmt = 1;
   if (!ctx.features.vfioCcwIdalRework) o.key = 0;

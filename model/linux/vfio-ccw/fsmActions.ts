@@ -4,7 +4,7 @@
  * translated ORB) and `fsm_async_request` (host HSCH / CSCH).
  */
 import { schedSchTodoUnreg } from '../cio/unregister';
-import { decodeOrb, type OrbFields } from '../../css/orb';
+import { copyOrb, decodeOrb, type OrbFields } from '../../css/orb';
 import { ACTL, FCTL } from '../../css/status';
 import { schBusId } from '../cio/constants';
 import type { HostSubchannel } from '../cio/subchannel';
@@ -150,7 +150,7 @@ function regionOrb(p: VfioCcwPrivate): Readonly<OrbFields> {
 function newProgram(d: VfioCcw, p: VfioCcwPrivate, orb: OrbFields, arenaBase: number): void {
   const cp = p.cp;
   if (cp.chains.length || cp.initialized) return setPriv(d.m, p, 'cp', newCp(orb, arenaBase));
-  if (!sameOrb(cp.orb, orb)) d.m.journal.set(cp, 'orb', { ...orb });
+  if (!sameOrb(cp.orb, orb)) d.m.journal.set(cp, 'orb', copyOrb(orb));
   if (d.m.journal.recording) d.m.journal.set(cp, 'dmaNext', arenaBase);
   else cp.dmaNext = arenaBase; // lean runs: set would only store (issue 12)
 }
@@ -170,7 +170,7 @@ function ioHelper(d: VfioCcw, p: VfioCcwPrivate): number {
     const built = cpGetOrb(d.cpContext(p), p.cp, intparm, hs.lpm, d.options.lpmRule);
     // readable as vfio(SID).orb.FIELD (issue 11 E); the same ORB as last time is not stored again,
     // and the host SSCH gets that frozen ORB itself, so the machine keeps it too (issue 12)
-    if (!sameOrb(p.hostOrb, built)) setPriv(d.m, p, 'hostOrb', Object.freeze({ ...built }));
+    if (!sameOrb(p.hostOrb, built)) setPriv(d.m, p, 'hostOrb', Object.freeze(built));
     hostOrbInputs.set(p, { orb: p.cp.orb, intparm, lpm: hs.lpm, rule: d.options.lpmRule, head, out: p.hostOrb! });
   }
   const orb = p.hostOrb!;

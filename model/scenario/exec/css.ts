@@ -5,7 +5,7 @@
 import type { Stmt } from '../ast';
 import type { Runner } from '../runner';
 import type { OrbFields } from '../../css/css';
-import { checkOrbWidths, decodeOrb, encodeOrb } from '../../css/orb';
+import { checkOrbWidths, copyOrb, decodeOrb, encodeOrb } from '../../css/orb';
 import { sameBytes } from '../../css/irb';
 import { bytesToWords, checkFits, insert, schibField, SCHIB_BYTES, SCHIB_WORDS, wordsToBytes } from '../../css/fields';
 import { CHSC_CMD, type ChscResult } from '../../css/chsc';
@@ -25,6 +25,7 @@ const ccValue = (cc: number): bigint => CC_VALUES[cc] ?? BigInt(cc);
 
 type SschStmt = Extract<Stmt, { k: 'ssch' }>;
 
+
 /**
  * The last ORB each `ssch` statement built, frozen: while its fields evaluate to the same values
  * (a loop's SSCH, issue 12) the same ORB is given again, so SSCH neither copies nor re-checks it.
@@ -41,9 +42,9 @@ function namedOrb(r: Runner, st: SschStmt): OrbFields {
     same = (last as unknown as Record<string, number>)[k] === r.addr(st.orb[k]);
   }
   if (same) return last!;
-  const orb: OrbFields = { ...ORB_DEFAULTS };
-  for (const k in st.orb) (orb as unknown as Record<string, number>)[k] = r.addr(st.orb[k]);
-  Object.freeze(orb);
+  const fields: OrbFields = { ...ORB_DEFAULTS };
+  for (const k in st.orb) (fields as unknown as Record<string, number>)[k] = r.addr(st.orb[k]);
+  const orb = Object.freeze(copyOrb(fields));
   ORB_CACHE.set(st, orb);
   return orb;
 }
