@@ -59,9 +59,9 @@ export interface ExpectResult {
  * value); to the history as its codec words, made once per statement (eventCodec.ts `stmtWords`,
  * issue 12 round 10), listeners get the object.
  */
-function emitStmt(m: Machine, st: Stmt, plan: StmtPlan<Runner>): void {
-  const event = (plan.event ??= Object.freeze({ kind: 'stmt', line: st.line, text: st.text }));
-  const words = m.isLean ? undefined : plan.eventWords(m.records.strings, st.line, st.text);
+function emitStmt(m: Machine, plan: StmtPlan<Runner>): void {
+  const event = (plan.event ??= Object.freeze({ kind: 'stmt', line: plan.line, text: plan.text }));
+  const words = m.isLean ? undefined : plan.eventWords(m.records.strings, plan.line, plan.text);
   if (words !== undefined) m.emitWords(STMT_ID, 'stmt', words, 'statement', event);
   else m.emit(event, 'statement');
 }
@@ -195,9 +195,10 @@ export class Runner implements EvalContext {
       this.finish();
       return false;
     }
-    if (state.waiting && this.plan(pc, st).kind === WAIT) {
+    const plan = this.plan(pc, st);
+    if (state.waiting && plan.kind === WAIT) {
       // one action of the wait, in its frame (entered by hand: no closure per step)
-      const frame = m.enter(st.text, st.line);
+      const frame = m.enter(plan.text, plan.line);
       try {
         this.waitStep(st as WaitStmt);
       } finally {
@@ -224,10 +225,12 @@ export class Runner implements EvalContext {
     const state = this.state;
     if (max <= 1 || !state.waiting) return 1;
     const st = this.scenario.statements[state.pc];
-    if (st === undefined || this.plan(state.pc, st).kind !== WAIT) return 1;
+    if (st === undefined) return 1;
+    const plan = this.plan(state.pc, st);
+    if (plan.kind !== WAIT) return 1;
     let n = 1;
     // the frame step() enters for each of the wait's actions, entered once for all of them
-    const frame = this.m.enter(st.text, st.line);
+    const frame = this.m.enter(plan.text, plan.line);
     try {
       while (n < max && state.waiting) n += this.waitStep(st as WaitStmt, max - n);
     } finally {
@@ -250,7 +253,7 @@ export class Runner implements EvalContext {
     // A program exception stays readable (`exception`) until the next statement that is not an `expect`.
     if (kind !== EXPECT && state.exception !== '') m.journal.set(state, 'exception', '');
     const thread = m.enterThread(GUEST_CPU_THREAD);
-    const frame = m.enter(st.text, st.line);
+    const frame = m.enter(plan.text, plan.line);
     try {
       this.execCurrent(st, pc, plan);
     } finally {
@@ -272,7 +275,7 @@ export class Runner implements EvalContext {
     const m = this.m;
     const j = m.journal;
     // none when nobody hears it (a lean run without a `stmt` listener)
-    if (m.hears(HEAR_STMT)) emitStmt(m, st, plan);
+    if (m.hears(HEAR_STMT)) emitStmt(m, plan);
     else m.unheard();
     try {
       this.exec(st, pc, plan);

@@ -3,7 +3,8 @@
  * (issue 12): the statement objects have a shape per kind, so reading `st.k` at the runner's
  * half-dozen sites was a megamorphic load each, and a loop body's statements ran the resource
  * limit check (statementLimits.ts) and the privileged-instruction switch (exec/cpu.ts) on every
- * iteration. A plan has one shape: its fields are plain loads.
+ * iteration. A plan has one shape: its fields are plain loads (also the statement's text and
+ * line, which every run of it reads for its frame: megamorphic loads on the statements).
  */
 import type { Stmt } from './ast';
 import type { ModelEvent } from '../engine/events';
@@ -29,6 +30,9 @@ export class StmtPlan<R> {
   readonly limited: boolean;
   /** css §11.5: the mnemonic when it is a privileged instruction. */
   readonly privileged: string | undefined;
+  /** The statement's text and line (its frame's name and line): read here, the load has one shape, not one per kind. */
+  readonly text: string;
+  readonly line: number;
   /** Its executor, once known (which one depends only on the kind and the topology). */
   executor: Executor<R> | undefined = undefined;
   /** Its `stmt` event: one frozen object, the same fields every time it runs. */
@@ -43,6 +47,8 @@ export class StmtPlan<R> {
     this.kind = planKind(st);
     this.limited = LIMITED_KINDS.has(st.k);
     this.privileged = privilegedMnemonic(st);
+    this.text = st.text;
+    this.line = st.line;
   }
 
   /** The `stmt` event's codec words (eventCodec.ts `stmtWords`), made on the first call. */
