@@ -197,14 +197,10 @@ export class HistoryStore {
       let f = 0;
       const fn = this.frozenN[id];
       while (f < fn && fe[fb + f] !== event) f++;
-      if (f < fn) {
-        const fw = this.frozenWords;
-        const b = (fb + f) * FROZEN_WORDS;
-        for (let k = 0; k < w; k++) words[at + k] = fw[b + k];
-        flag = this.placeWords(i, id, w);
-      } else if (encodeEvent(event, id, words, at, this.strings)) {
+      if (f < fn) flag = this.placeWords(i, id, w, this.frozenWords, (fb + f) * FROZEN_WORDS);
+      else if (encodeEvent(event, id, words, at, this.strings)) {
         if (this.kindMode[id] !== KIND_PLAIN) this.seen(event, id, w, at);
-        flag = this.placeWords(i, id, w);
+        flag = this.placeWords(i, id, w, words, at);
       } else id = 0;
     }
     if (id === 0) {
@@ -263,22 +259,18 @@ export class HistoryStore {
     this.noteTime(this.first + i, time, thread);
     this.pos[i] = (journalPos + this.posDropped) >>> 0;
     this.node[i] = node;
-    const w = KIND_WORDS[id];
-    const at = this.wlen;
-    if (at + w > this.words.length) this.words = grow(this.words, Math.max(this.words.length * 2, at + w));
-    const words = this.words;
-    for (let k = 0; k < w; k++) words[at + k] = src[k];
-    this.kindGran[i] = this.placeWords(i, id, w) | (id << 2) | granularityId(granularity);
+    this.kindGran[i] = this.placeWords(i, id, KIND_WORDS[id], src, 0) | (id << 2) | granularityId(granularity);
     this.n = i + 1;
   }
 
   /**
-   * Record i's words were encoded at `wlen`: keep them (plain), or make the record a run member
-   * — of the run the last record of its kind is in, or of a new run of the last two and this
-   * one — when they are exactly the predicted words at the same seq distance. Returns the RUN
-   * flag or 0.
+   * Record i's words are `src[off…]`: make the record a run member — of the run the last record
+   * of its kind is in, or of a new run of the last two and this one — when they are exactly the
+   * predicted words at the same seq distance, else keep them at `wlen` (they may be there
+   * already: push encodes into `words` at `wlen`). Compared where they are, copied only when
+   * kept (issue 12: a NOP chain's records are run members, two per CCW). Returns the RUN flag or 0.
    */
-  private placeWords(i: number, id: number, w: number): number {
+  private placeWords(i: number, id: number, w: number, src: Int32Array, off: number): number {
     const words = this.words;
     const at = this.wlen;
     const l1 = this.last1[id];
@@ -295,7 +287,7 @@ export class HistoryStore {
         if (((seq - hw[h + H_LAST]) | 0) === d) {
           const j = ((seq - hw[h + H_START]) | 0) / d;
           let k = 0;
-          while (k < w && words[at + k] === ((hw[h + H_BASE + k] + Math.imul(j, hw[h + H_BASE + w + k])) | 0)) k++;
+          while (k < w && src[off + k] === ((hw[h + H_BASE + k] + Math.imul(j, hw[h + H_BASE + w + k])) | 0)) k++;
           if (k === w) {
             hw[h + H_LAST] = seq;
             this.pay[i] = this.pay[l1];
@@ -307,7 +299,7 @@ export class HistoryStore {
         const p1 = this.pay[l1] - wd;
         const p2 = this.pay[l2] - wd;
         let k = 0;
-        while (k < w && words[at + k] === ((words[p1 + k] + ((words[p1 + k] - words[p2 + k]) | 0)) | 0)) k++;
+        while (k < w && src[off + k] === ((words[p1 + k] + ((words[p1 + k] - words[p2 + k]) | 0)) | 0)) k++;
         if (k === w) {
           // a new run from l2: a header instead of record i's words (they are its prediction)
           const size = headerWords(w);
@@ -327,6 +319,11 @@ export class HistoryStore {
           return RUN;
         }
       }
+    }
+    if (src !== words || off !== at) {
+      if (at + w > words.length) this.words = grow(words, Math.max(words.length * 2, at + w));
+      const to = this.words;
+      for (let k = 0; k < w; k++) to[at + k] = src[off + k];
     }
     this.pay[i] = (at + this.wdropped) >>> 0;
     this.wlen = at + w;

@@ -11,6 +11,7 @@ import { Machine } from '../../../model/engine/machine';
 import type { HistoryRecord, ModelEvent } from '../../../model/engine/events';
 import { HISTORY_RECORD_BYTES, HISTORY_RUN_BYTES } from '../../../model/engine/memoryEstimate';
 import { HISTORY_EPOCH } from '../../../model/engine/history';
+import { CCW_FETCH_ID, ccwFetchWords, KIND_WORDS } from '../../../model/engine/eventCodec';
 
 /** One event of each encoded kind (eventCodec.ts), with the key order their emitters use, and some kept as objects. */
 const EVENTS: ModelEvent[] = [
@@ -206,6 +207,30 @@ describe('engine: compact history (issue 12)', () => {
     m.emit(next, 'instruction');
     assert.deepEqual([h.inRun(9), h.inRun(10)], [true, true]);
     assert.deepEqual(m.history.map((r) => r.event), [...want.slice(7, 18)]);
+  });
+
+  it('emitWords from one reused array: run members and kept words read back as emit makes them, whatever the array holds later', () => {
+    // a NOP chain's fetches (css §3.4 command chaining: addr + 8 per CCW), one breaking the step,
+    // the words built in the same scratch array each time as css/channel.ts does
+    const fetch = (k: number): ModelEvent => ({ kind: 'ccw.fetch', sch: 7, addr: 0x1000 + 8 * k + (k >= 6 ? 8 : 0), cmd: 3, flags: 0x40, count: 0, cda: 0, ccwLine: 4 + k });
+    const a = new Machine();
+    const b = new Machine();
+    const scratch = new Int32Array(KIND_WORDS[CCW_FETCH_ID]);
+    const want: ModelEvent[] = [];
+    for (let k = 0; k < 10; k++) {
+      const e = fetch(k);
+      want.push(e);
+      a.emit(e, 'ccw');
+      assert.equal(ccwFetchWords(scratch, 7, e.kind === 'ccw.fetch' ? e.addr : 0, 3, 0x40, 0, 0, 4 + k), true);
+      b.emitWords(CCW_FETCH_ID, 'ccw.fetch', scratch, 'ccw');
+    }
+    scratch.fill(-1);
+    assert.deepEqual(b.history.map((r) => r.event), want);
+    // records 0, 1 keep their words, 2–5 are a run; the step breaks at 6 (two plain), 8 and 9 run again
+    const runs = want.map((_, i) => b.records.inRun(i));
+    assert.deepEqual(runs, [false, false, true, true, true, true, false, false, true, true]);
+    assert.deepEqual(want.map((_, i) => a.records.inRun(i)), runs);
+    assert.equal(b.records.estimatedBytes, a.records.estimatedBytes);
   });
 
   it('a channel program advancing time by one per CCW keeps one stepped (time, thread) run; times read back exactly', () => {
