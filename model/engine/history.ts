@@ -93,6 +93,10 @@ export class HistoryStore {
   private runPer = new Int32Array(64);
   private runDt = new Float64Array(64);
   private runs = 0;
+  /** steppedTime's last answer: run index (−1: none; runs dropped or forgotten), group, the seq its next group starts at. */
+  private tRun = -1;
+  private tG = 0;
+  private tEnd = 0;
   readonly strings = new StringTable();
   private cache: Array<HistoryRecord | undefined> = new Array(CACHE);
   /** A run member's words, computed for decoding. */
@@ -493,6 +497,7 @@ export class HistoryStore {
     this.first += n;
     this.posDropped = (this.posDropped + journalEntries) >>> 0;
     // runs before the one the new first record is in are gone
+    this.tRun = -1;
     const keep = this.runOf(this.first);
     if (keep > 0) {
       this.runSeq.copyWithin(0, keep, this.runs);
@@ -545,6 +550,7 @@ export class HistoryStore {
     this.n = len;
     const end = this.first + len;
     while (this.runs > 0 && this.runSeq[this.runs - 1] >= end) this.runs--;
+    this.tRun = -1;
     this.cache.fill(undefined);
     this.epochN++;
   }
@@ -586,9 +592,25 @@ export class HistoryStore {
             return;
           }
         }
-      } else if (this.timeIn(r - 1, seq) === time) return;
+      } else if (this.steppedTime(r - 1, per, seq) === time) return;
     }
     this.addRun(seq, time, thread);
+  }
+
+  /**
+   * timeIn(r, seq) for the last run, stepped (per > 0), as records are appended: the group is the
+   * one of the record before or the next, from the group noteTime found last (its end `tEnd`),
+   * without timeIn's division per record (issue 12: a NOP chain appends two records per CCW).
+   * The same sum as timeIn, so the same float.
+   */
+  private steppedTime(r: number, per: number, seq: number): number {
+    let g: number;
+    if (this.tRun === r && seq >= this.tEnd - per && seq < this.tEnd + per) g = seq >= this.tEnd ? this.tG + 1 : this.tG;
+    else g = Math.floor((seq - this.runSeq[r]) / per);
+    this.tRun = r;
+    this.tG = g;
+    this.tEnd = this.runSeq[r] + (g + 1) * per;
+    return this.runTime[r] + g * this.runDt[r];
   }
 
   private addRun(seq: number, time: number, thread: number): void {

@@ -267,6 +267,39 @@ describe('engine: compact history (issue 12)', () => {
     assert.deepEqual(m.history.map((r) => r.time), [...stepped.slice(7, 27), 114]);
   });
 
+  it('stepped runs read back every time through a seeded mix of groups, drops and truncations', () => {
+    // groups of 1–3 records a time step apart (CCWs with one, two or three events), sometimes the
+    // same time again or a jump; the history must read back each record's time (timeIn)
+    let seed = 12345;
+    const rnd = (n: number): number => ((seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) >>> 8) % n;
+    const m = new Machine();
+    let want: number[] = [];
+    let t = 0;
+    for (let round = 0; round < 60; round++) {
+      const per = 1 + rnd(3);
+      const groups = rnd(12);
+      for (let g = 0; g < groups; g++) {
+        t += rnd(8) === 0 ? 5 : rnd(8) === 0 ? 0 : 1;
+        for (let k = 0; k < per; k++) {
+          m.state.time = t;
+          m.emit({ kind: 'irq.queued', sch: 1, isc: 3 }, 'ccw');
+          want.push(t);
+        }
+      }
+      if (rnd(5) === 0 && want.length > 4) {
+        const keep = want.length - 1 - rnd(want.length >> 1);
+        m.truncateHistory(keep);
+        want = want.slice(0, keep);
+      }
+      if (rnd(7) === 0 && want.length > 4) {
+        const drop = rnd(want.length >> 1);
+        m.dropOldestHistory(drop);
+        want = want.slice(drop);
+      }
+      assert.deepEqual(m.history.map((r) => r.time), want, `round ${round}`);
+    }
+  });
+
   it('times and threads that do not continue a step exactly are runs of their own and read back as emitted', () => {
     const m = new Machine();
     // 0.1, 0.3, 0.5: 0.1 + 2 × (0.3 − 0.1) is not 0.5 in floating point; a thread switch; a step of 2 then 3
