@@ -86,17 +86,21 @@ export class Navigator {
       const next = this.cursor + 1;
       if (next >= this.history.length) {
         if (j.position !== j.length) j.redoTo(j.length);
-        if (this.runner.steps(Math.min(ACTIONS_PER_CALL, budget - n)) === 0 && next >= this.history.length) {
-          this.settle();
-          return 'end';
+        // the next statement's record without running it (Runner.announce): a stop there needs
+        // no undo of the statement, and the step after it no redo; else the runner steps
+        if (!this.runner.announce()) {
+          if (this.runner.steps(Math.min(ACTIONS_PER_CALL, budget - n)) === 0 && next >= this.history.length) {
+            this.settle();
+            return 'end';
+          }
+          if (next >= this.history.length) continue;
+          // Trim only here, right after the runner recorded: everything before the new records
+          // may go, so one trim frees a quarter of the bound and the cost is amortised. One
+          // statement can record a million records at once (a large pin); walking through them
+          // allocates nothing, and a trim then (limited to the records before the cursor) freed a
+          // few records per step at O(history) each: the scale scenario stalled for minutes.
+          if (this.runner.m.historyBytes > this.maxHistoryBytes) this.trim(next);
         }
-        if (next >= this.history.length) continue;
-        // Trim only here, right after the runner recorded: everything before the new records
-        // may go, so one trim frees a quarter of the bound and the cost is amortised. One
-        // statement can record a million records at once (a large pin); walking through them
-        // allocates nothing, and a trim then (limited to the records before the cursor) freed a
-        // few records per step at O(history) each: the scale scenario stalled for minutes.
-        if (this.runner.m.historyBytes > this.maxHistoryBytes) this.trim(next);
       }
       this.cursor++; // = next, less what a trim dropped
       if (test(this.probe.at(this.cursor), this.cursor)) {
@@ -197,6 +201,7 @@ export class Navigator {
     }
     const m = this.runner.m;
     this.settle();
+    this.runner.forgetAnnounced(); // endEdit has the statement recorded again
     m.journal.truncateFuture();
     m.truncateHistory(this.cursor + 1);
     return r;

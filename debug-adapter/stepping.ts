@@ -126,7 +126,9 @@ function stepTest(c: SessionCore, kind: 'over' | 'in' | 'out'): StopTest {
   return (r, i) => {
     if (bp(r, i)) return true;
     const l = levelOf(r);
-    if (r.event.kind === 'end') return true;
+    // the `end` record is a statement one (Runner.finish): only those are decoded to ask (a step
+    // over a 10^6-page pin decoded 2 × 10^6 page events, issue 12)
+    if (l === 0 && r.event.kind === 'end') return true;
     if (kind === 'in') return true;
     if (kind === 'out') return l < level || (level === 0 && l === 0);
     // over: same or coarser level; at instruction level also not deeper on the same thread

@@ -122,6 +122,13 @@ export class Runner implements EvalContext {
   readonly loops: { left: Int32Array };
   /** Per statement (by index), made when it first runs: its kind, checks, executor, event (stmtPlan.ts). */
   private readonly plans: Array<StmtPlan<Runner> | undefined> = [];
+  /**
+   * The statement announce() recorded and that has not run: its pc (−1 none) and its record's
+   * seq. ES private: a note for the next step, outside the state walks (the state is the same
+   * whether a stop's statement was announced or run and undone).
+   */
+  #announcedPc = -1;
+  #announcedSeq = -1;
   private readonly guestCpu: GuestCpu;
   /** Guest CCW address → the included file it was written in (absent: the scenario itself). */
   private readonly ccwFiles = new Map<number, string>();
@@ -250,12 +257,15 @@ export class Runner implements EvalContext {
     const state = this.state;
     const plan = this.plan(pc, st);
     const kind = plan.kind;
+    // announced: its exception reset and `stmt` record are made already (announce)
+    const announced = this.#announcedPc === pc && this.announcedHere();
+    this.#announcedPc = -1;
     // A program exception stays readable (`exception`) until the next statement that is not an `expect`.
-    if (kind !== EXPECT && state.exception !== '') m.journal.set(state, 'exception', '');
+    if (!announced && kind !== EXPECT && state.exception !== '') m.journal.set(state, 'exception', '');
     const thread = m.enterThread(GUEST_CPU_THREAD);
     const frame = m.enter(plan.text, plan.line);
     try {
-      this.execCurrent(st, pc, plan);
+      this.execCurrent(st, pc, plan, announced);
     } finally {
       m.leave(frame);
       m.leaveThread(thread);
@@ -265,18 +275,72 @@ export class Runner implements EvalContext {
     this.advance(end > 0 ? end + 1 : pc + 1);
   }
 
+  /**
+   * Make the next statement's `stmt` record (and the reset of `exception` that comes before it)
+   * without running the statement: what `step()` would record first, at the same journal
+   * position. The debugger's forward walk (navigator.ts) asks for it when it needs a record past
+   * the last one: a stop at that record then needs no undo of the statement, and the next step
+   * no redo of it (a step over a 10^6-page pin ran the pin, undid it, and redid it at the next
+   * step: 4–5 s instead of 1.5 s at scale). The next `step()` runs the statement without
+   * recording it again, while the record is still the last one and nothing has changed since
+   * (announcedHere); otherwise it records it again, as after an edit at that stop. False (nothing
+   * done) when the scenario has ended, a `wait` is waiting, the statement is announced already,
+   * or its record would not be kept (lean runs).
+   */
+  announce(): boolean {
+    const state = this.state;
+    const m = this.m;
+    if (state.done || state.waiting || m.isLean || !m.hears(HEAR_STMT)) return false;
+    const pc = state.pc;
+    const st = this.scenario.statements[pc];
+    if (st === undefined || (this.#announcedPc === pc && this.announcedHere())) return false;
+    const plan = this.plan(pc, st);
+    if (plan.kind !== EXPECT && state.exception !== '') m.journal.set(state, 'exception', '');
+    const thread = m.enterThread(GUEST_CPU_THREAD);
+    const frame = m.enter(plan.text, plan.line);
+    try {
+      emitStmt(m, plan);
+    } finally {
+      m.leave(frame);
+      m.leaveThread(thread);
+    }
+    const h = m.records;
+    this.#announcedPc = pc;
+    this.#announcedSeq = h.seq(h.length - 1);
+    return true;
+  }
+
+  /**
+   * Forget the announcement: the next step records the statement again (an edit at its stop —
+   * navigator.ts beginEdit — re-records it with the edited state, even when the edit changed
+   * nothing).
+   */
+  forgetAnnounced(): void {
+    this.#announcedPc = -1;
+  }
+
+  /** The announced record is still the last one, of the same seq, and the state is the one it was made at. */
+  private announcedHere(): boolean {
+    const h = this.m.records;
+    const j = this.m.journal;
+    const n = h.length;
+    return n > 0 && h.seq(n - 1) === this.#announcedSeq && h.kind(n - 1) === 'stmt' && j.position === j.length && h.journalPos(n - 1) === j.position;
+  }
+
   /** The plan of statement `st` at index `pc`, made when it first runs. */
   private plan(pc: number, st: Stmt): StmtPlan<Runner> {
     return this.plans[pc] ?? (this.plans[pc] = new StmtPlan<Runner>(st));
   }
 
   /** The statement `st` at index `pc`, in its frame on the guest CPU (runStatement). */
-  private execCurrent(st: Stmt, pc: number, plan: StmtPlan<Runner>): void {
+  private execCurrent(st: Stmt, pc: number, plan: StmtPlan<Runner>, announced: boolean): void {
     const m = this.m;
     const j = m.journal;
-    // none when nobody hears it (a lean run without a `stmt` listener)
-    if (m.hears(HEAR_STMT)) emitStmt(m, plan);
-    else m.unheard();
+    // none when nobody hears it (a lean run without a `stmt` listener), nor when announce() made it
+    if (!announced) {
+      if (m.hears(HEAR_STMT)) emitStmt(m, plan);
+      else m.unheard();
+    }
     try {
       this.exec(st, pc, plan);
     } catch (e) {

@@ -39,13 +39,25 @@ describe('DAP: timeline, travel and page map requests', function () {
     const cur = t.rows.find((r) => r[0] === t.currentSeq)!;
     assert.equal(cur[6], 'stcrw');
     assert.equal(t.rows[t.currentIndex][0], t.currentSeq);
-    const chp = t.rows.find((r) => t.kinds[r[3]] === 'chp.state')!;
-    const flow = t.rows.filter((r) => r[4] === chp[4]);
-    assert.deepEqual(flow.map((r) => t.lanes[r[2]]), ['machine/channel', 'host cio', 'vfio-ccw', 'QEMU', 'guest']);
-    // the guest's STCRW is already recorded (the statement's step ran) but lies after the stop
-    assert.ok(flow[4][0] > t.currentSeq && flow[3][0] < t.currentSeq);
+    const flowOf = (tl: P.TimelineResponse) => {
+      const chp = tl.rows.find((r) => tl.kinds[r[3]] === 'chp.state')!;
+      return tl.rows.filter((r) => r[4] === chp[4]);
+    };
+    // at the stop the guest's STCRW has not run (its statement is recorded, not run ahead:
+    // Runner.announce), so the CRW's flow ends at QEMU, before the stop (css §10.5)
+    const flow = flowOf(t);
+    assert.deepEqual(flow.map((r) => t.lanes[r[2]]), ['machine/channel', 'host cio', 'vfio-ccw', 'QEMU']);
+    assert.ok(flow[3][0] < t.currentSeq);
+    // one statement on, the guest's STCRW took it (css §6.1): the flow's fifth event, before the new stop
+    const stopped = dc.waitForEvent('stopped');
+    await dc.nextRequest({ threadId: 1 });
+    await stopped;
+    const t2 = await timeline(dc, { count: 5000 });
+    const flow2 = flowOf(t2);
+    assert.deepEqual(flow2.map((r) => t2.lanes[r[2]]), ['machine/channel', 'host cio', 'vfio-ccw', 'QEMU', 'guest']);
+    assert.ok(flow2[4][0] < t2.currentSeq);
     // each row links to the previous event of its flow
-    assert.deepEqual(flow.map((r) => r[5]), [-1, ...flow.slice(0, -1).map((r) => r[0])]);
+    assert.deepEqual(flow2.map((r) => r[5]), [-1, ...flow2.slice(0, -1).map((r) => r[0])]);
     const crw = await timeline(dc, { kinds: ['crw.queued'] });
     assert.deepEqual(crw.rows.map((r) => r[6]), ['CRW 0x04060041 → vfio-ccw 0.0.0007', 'CRW 0x04060041 → guest']);
     await assert.rejects(dc.customRequest(P.TIMELINE_REQUEST, { lanes: ['gpu'] }), /^Error: timeline: unknown lane 'gpu' \(lanes: scenario, guest, QEMU, vfio-ccw, host cio, machine\/channel, device, mm\)$/);

@@ -124,3 +124,72 @@ describe('debug-adapter: navigator', () => {
     assert.ok(r.m.historyBytes <= cap, `historyBytes ${r.m.historyBytes}`);
   });
 });
+
+describe('debug-adapter: navigator, statements recorded before they run (Runner.announce)', () => {
+  const PIN = [
+    'kernel 6.18',
+    'process p pid 1000',
+    'vma p 0x100000000 size 64M anon rw',
+    'pin_user_pages p 0x100000000 4096 FOLL_WRITE -> a',
+    'expect ret == 4096',
+    'unpin_user_pages a',
+    'expect vmstat.nr_foll_pin_released == 4096', // gup §4: one per page unpinned
+  ].join('\n');
+  const make = () => new Runner(parseScenario(PIN, 'pin.vlab').scenario);
+  const statementAt = (nav: Navigator) => nav.forward((rec) => rec.granularity === 'statement', 1_000_000);
+  const stmtTexts = (r: Runner) => r.m.history.filter((rec) => rec.event.kind === 'stmt').map((rec) => (rec.event.kind === 'stmt' ? rec.event.text : ''));
+
+  it('a stop at a statement has not run it: the journal is at its end, nothing is undone; the next step runs it once', () => {
+    const r = make();
+    const nav = new Navigator(r);
+    let stop = statementAt(nav);
+    while (stop !== 'end' && stop !== 'budget' && !(stop.event.kind === 'stmt' && stop.event.text.startsWith('pin_user_pages'))) stop = statementAt(nav);
+    assert.ok(stop !== 'end' && stop !== 'budget');
+    const j = r.m.journal;
+    // the stop is the last record and the journal's end: the pin has not run (gup §4: no pin counted)
+    assert.equal(nav.cursor, r.m.history.length - 1);
+    assert.equal(j.position, j.length);
+    assert.equal(r.mm.vmstat.nr_foll_pin_acquired, 0);
+    const entries = j.length;
+    // the next statement stop: the pin ran once (gup §4: one nr_foll_pin_acquired per page)
+    const next = statementAt(nav);
+    assert.ok(next !== 'end' && next !== 'budget' && next.event.kind === 'stmt' && next.event.text === 'expect ret == 4096');
+    assert.equal(r.mm.vmstat.nr_foll_pin_acquired, 4096);
+    assert.equal(j.position, j.length);
+    assert.ok(j.length > entries);
+    // each statement recorded once, in order
+    assert.deepEqual(stmtTexts(r), ['process p pid 1000', 'vma p 0x100000000 size 64M anon rw', 'pin_user_pages p 0x100000000 4096 FOLL_WRITE -> a', 'expect ret == 4096']);
+    // back to the pin's stop and forward again: the same states (time travel), no statement recorded twice
+    const back = nav.backward((rec) => rec.granularity === 'statement');
+    assert.ok(back !== 'start' && back.event.kind === 'stmt' && back.event.text.startsWith('pin_user_pages'));
+    assert.equal(r.mm.vmstat.nr_foll_pin_acquired, 0);
+    statementAt(nav);
+    assert.equal(r.mm.vmstat.nr_foll_pin_acquired, 4096);
+    while (statementAt(nav) !== 'end');
+    assert.deepEqual(stmtTexts(r), [
+      'process p pid 1000', 'vma p 0x100000000 size 64M anon rw', 'pin_user_pages p 0x100000000 4096 FOLL_WRITE -> a',
+      'expect ret == 4096', 'unpin_user_pages a', 'expect vmstat.nr_foll_pin_released == 4096',
+    ]);
+    assert.deepEqual(r.expects.map((e) => e.ok), [true, true]);
+    // gup §4: every pin released
+    assert.equal(r.mm.vmstat.nr_foll_pin_released, 4096);
+  });
+
+  it('an edit at an announced stop records the statement again, with the edited state, and runs it from there', () => {
+    const r = make();
+    const nav = new Navigator(r);
+    let stop = statementAt(nav);
+    while (stop !== 'end' && stop !== 'budget' && !(stop.event.kind === 'stmt' && stop.event.text.startsWith('expect ret == 4096'))) stop = statementAt(nav);
+    assert.ok(stop !== 'end' && stop !== 'budget');
+    const before = r.m.history.length;
+    // an edit that changes nothing still forks the timeline: the statement's record comes again
+    nav.editHere(() => undefined);
+    assert.equal(r.m.history.length, before + 1);
+    const cur = nav.current!;
+    assert.ok(cur.event.kind === 'stmt' && cur.event.text === 'expect ret == 4096');
+    while (statementAt(nav) !== 'end');
+    assert.deepEqual(r.expects.map((e) => e.ok), [true, true]);
+    assert.equal(stmtTexts(r).filter((t) => t === 'expect ret == 4096').length, 2);
+    assert.equal(stmtTexts(r).filter((t) => t.startsWith('pin_user_pages')).length, 1);
+  });
+});
