@@ -137,14 +137,19 @@ describe('debug-adapter: navigator, statements recorded before they run (Runner.
   ].join('\n');
   const make = () => new Runner(parseScenario(PIN, 'pin.vlab').scenario);
   const statementAt = (nav: Navigator) => nav.forward((rec) => rec.granularity === 'statement', 1_000_000);
-  const stmtTexts = (r: Runner) => r.m.history.filter((rec) => rec.event.kind === 'stmt').map((rec) => (rec.event.kind === 'stmt' ? rec.event.text : ''));
-
-  it('a stop at a statement has not run it: the journal is at its end, nothing is undone; the next step runs it once', () => {
+  /** A runner on PIN and its navigator, stopped at the statement whose text starts with `text`. */
+  const stoppedAt = (text: string): { r: Runner; nav: Navigator } => {
     const r = make();
     const nav = new Navigator(r);
     let stop = statementAt(nav);
-    while (stop !== 'end' && stop !== 'budget' && !(stop.event.kind === 'stmt' && stop.event.text.startsWith('pin_user_pages'))) stop = statementAt(nav);
+    while (stop !== 'end' && stop !== 'budget' && !(stop.event.kind === 'stmt' && stop.event.text.startsWith(text))) stop = statementAt(nav);
     assert.ok(stop !== 'end' && stop !== 'budget');
+    return { r, nav };
+  };
+  const stmtTexts = (r: Runner) => r.m.history.filter((rec) => rec.event.kind === 'stmt').map((rec) => (rec.event.kind === 'stmt' ? rec.event.text : ''));
+
+  it('a stop at a statement has not run it: the journal is at its end, nothing is undone; the next step runs it once', () => {
+    const { r, nav } = stoppedAt('pin_user_pages');
     const j = r.m.journal;
     // the stop is the last record and the journal's end: the pin has not run (gup §4: no pin counted)
     assert.equal(nav.cursor, r.m.history.length - 1);
@@ -176,11 +181,7 @@ describe('debug-adapter: navigator, statements recorded before they run (Runner.
   });
 
   it('an edit at an announced stop records the statement again, with the edited state, and runs it from there', () => {
-    const r = make();
-    const nav = new Navigator(r);
-    let stop = statementAt(nav);
-    while (stop !== 'end' && stop !== 'budget' && !(stop.event.kind === 'stmt' && stop.event.text.startsWith('expect ret == 4096'))) stop = statementAt(nav);
-    assert.ok(stop !== 'end' && stop !== 'budget');
+    const { r, nav } = stoppedAt('expect ret == 4096');
     const before = r.m.history.length;
     // an edit that changes nothing still forks the timeline: the statement's record comes again
     nav.editHere(() => undefined);
