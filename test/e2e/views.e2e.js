@@ -167,7 +167,9 @@ async function walkthroughOpensSamples(page) {
   await palette(page, 'View: Show VFIO Lab');
   await expectHeader(page, 'Pages', (d) => d.startsWith('bin'), 'Pages radix after the window reloaded');
   await expectHeader(page, 'Subchannels', (d) => d.startsWith('hex'), 'Subchannels radix after the window reloaded');
+  // each toggle waits for its header: a second click while the first re-renders the header was lost (a CI flake)
   await titleAction(page, 'Pages', 'Toggle Radix (hex / dec / bin)'); // bin → hex
+  await expectHeader(page, 'Pages', (d) => d.startsWith('hex'), 'Pages radix bin → hex');
   await titleAction(page, 'Pages', 'Toggle Radix (hex / dec / bin)'); // hex → dec
   await expectHeader(page, 'Pages', (d) => d.startsWith('dec'), 'Pages radix back to dec');
   console.log('  ✔ radix per view remembered across the reload (Pages bin, Subchannels hex)');
