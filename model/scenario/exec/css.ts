@@ -49,7 +49,8 @@ function namedOrb(r: Runner, st: SschStmt): OrbFields {
     same = (last as unknown as Record<string, number>)[k] === r.addr(st.orb[k]);
   }
   if (same) return last!;
-  const fields: OrbFields = { ...ORB_DEFAULTS };
+  // the defaults as the scenario ORB literal (copyOrb: one hidden class), then the named fields
+  const fields = copyOrb(ORB_DEFAULTS);
   let fixed = true;
   const symbols = r.scenario.symbols;
   for (const k in st.orb) {
@@ -57,7 +58,7 @@ function namedOrb(r: Runner, st: SschStmt): OrbFields {
     (fields as unknown as Record<string, number>)[k] = r.addr(ref);
     if (!('num' in ref) && !symbols.has(ref.name)) fixed = false;
   }
-  const orb = Object.freeze(copyOrb(fields));
+  const orb = Object.freeze(fields);
   if (fixed) ORB_FIXED.set(st, orb);
   else ORB_CACHE.set(st, orb);
   return orb;
