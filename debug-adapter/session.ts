@@ -216,6 +216,8 @@ export class VlabSession extends DebugSession {
       if (spec && !this.implementsRequest(spec.method)) return this.failRequest(request, response, NOT_SUPPORTED, `${command}: not supported by the VFIO Lab debug adapter`);
       // a console job holds the machine mid-statement: only ANSWERED_DURING_JOB get in (consoleJob.ts)
       if (this.core.consoleJob && !ANSWERED_DURING_JOB.has(command)) return this.failRequest(request, response, BUSY, busyText(command, this.core.consoleJob));
+      // a run between two slices left the journal where its walk was (Navigator.forward lazy)
+      this.core.nav?.settleIfLazy();
       // initialize: the library also records the client's line/column bases and path format
       // (DAP: pathFormat defaults to 'path'; the library refuses a client that leaves it out)
       if (command === 'initialize') {

@@ -23,6 +23,7 @@ import type { TimelineData } from './timelineData';
 import type { PageMapData } from './pageMapData';
 import type { Answering } from './answer';
 import * as P from './protocol';
+import { errorText } from './answer';
 import type { Runner } from '../model/scenario/runner';
 import type { HistoryRecord } from '../model/engine/events';
 
@@ -92,6 +93,11 @@ export class SessionCore {
   /** The machine stopped: `stopped`, then `vlab/state` for the views. */
   stopAt(reason: StopReason, thread: number, text?: string, hit?: StopHit): void {
     if (this.disposed) return;
+    try {
+      this.nav?.settleIfLazy(); // a paused run's walk may have left the journal ahead
+    } catch (e) {
+      this.output(`internal error: ${errorText(e)}\n`, 'stderr');
+    }
     const cur = this.nav?.current;
     if (this.nav && this.nav.cursor === 0 && this.nav.dropped > 0) {
       const mib = Math.round(this.nav.maxHistoryBytes / 1048576);

@@ -174,7 +174,7 @@ export function run(c: SessionCore, test: StopTest, reason: StopReason = 'breakp
   const progress = beginLongRun(c, reason === 'goto' ? 'Go to line' : 'Continue', requestSeq);
   let done = 0;
   runSlices(c, progress, () => {
-    const r = nav.forward(test, SLICE);
+    const r = nav.forward(test, SLICE, true);
     if (r === 'budget') {
       done += SLICE;
       progress.tick(done);

@@ -250,6 +250,7 @@ export function decodeEvent(id: number, words: Int32Array, at: number, strings: 
  */
 export const PAGE_GRAB_ID = kindId('page.grab');
 export const PAGE_RELEASE_ID = kindId('page.release');
+export const PAGE_FAULT_ID = kindId('page.fault');
 const GRAB_SLOT = SLOT_BASE[PAGE_GRAB_ID];
 const RELEASE_SLOT = SLOT_BASE[PAGE_RELEASE_ID];
 
@@ -288,6 +289,14 @@ export function pageGrabWords(
   words[10] = strings.idAt(GRAB_SLOT + 8, path);
   words[11] = strings.idAt(GRAB_SLOT + 9, flags);
   words[12] = strings.idAt(GRAB_SLOT + 10, rule);
+}
+
+/** page.fault's words (5) into words[0…] (a fault per page of a first GUP, issue 12). */
+export function pageFaultWords(words: Int32Array, pid: number, vaddr: bigint | number, pfn: number, zero: boolean): void {
+  words[0] = pid;
+  putU64(words, 1, vaddr);
+  words[3] = pfn;
+  words[4] = zero ? 1 : 0;
 }
 
 /** page.release's words (5) into words[0…]. */

@@ -44,8 +44,14 @@ export function gatePage(m: Machine, bits: number, vaddr: bigint, flags: FollBit
  * it made every page's loop scope a heap context, ~90 B a page).
  */
 export function faultin(m: Machine, spaces: AddressSpaces, p: Process, vma: Vma, vaddr: bigint, write: boolean, unshare: boolean): number {
-  const fr = m.within('faultin_page', () => spaces.fault(p, vma, vaddr, write, unshare));
-  return fr.ok ? 0 : fr.errno;
+  // enter/leave, not within: no closure per fault (issue 12)
+  const mark = m.enter('faultin_page');
+  try {
+    const fr = spaces.fault(p, vma, vaddr, write, unshare);
+    return fr.ok ? 0 : fr.errno;
+  } finally {
+    m.leave(mark);
+  }
 }
 
 /** The FOLL_NOWAIT log of a fault that would wait for file I/O (slowRun; apart for the reason of faultin). */

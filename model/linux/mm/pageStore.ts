@@ -116,22 +116,26 @@ export class PageStore {
     const n = 1 << order;
     const head = order === 0 ? this.count : Math.ceil(this.count / n) * n;
     this.ensure(head + n);
-    j.set(this, 'count', head + n);
+    j.noteNum(this, 'count', this.count, head + n);
+    this.count = head + n;
     const z = ZONE_INDEX[zone];
     const k = KIND_INDEX[kind];
     this.zonesSeen |= 1 << z;
+    // the arrays by reference, one helper per element type (put8 …): a fault allocates a page
+    // each, and setElem's lookup by name, or one access site for every array type, cost it a
+    // megamorphic load per field (issue 12)
     for (let i = 0; i < n; i++) {
       const p = head + i;
       let f = PG_PRESENT;
       if (order > 0) f |= i === 0 ? PG_HEAD : PG_TAIL;
       if (kind === 'zero') f |= PG_ZERO | PG_RESERVED;
-      j.setElem(this, 'flags', p, f);
-      if (order > 0) j.setElem(this, 'order', p, order);
-      if (i > 0) j.setElem(this, 'headOff', p, i);
-      if (z !== 0) j.setElem(this, 'zone', p, z);
-      if (k !== 0) j.setElem(this, 'kind', p, k);
+      this.put8(this.flags, 'flags', p, f);
+      if (order > 0) this.put8(this.order, 'order', p, order);
+      if (i > 0) this.put32(this.headOff, 'headOff', p, i);
+      if (z !== 0) this.put8(this.zone, 'zone', p, z);
+      if (k !== 0) this.put8(this.kind, 'kind', p, k);
     }
-    j.setElem(this, 'refcount', head, ref);
+    this.put32(this.refcount, 'refcount', head, ref);
     return head;
   }
 
@@ -153,7 +157,7 @@ export class PageStore {
 
   setFlag(pfn: number, bit: number, on: boolean): void {
     const f = this.flags[pfn];
-    this.m.journal.setElem(this, 'flags', pfn, on ? f | bit : f & ~bit);
+    this.put8(this.flags, 'flags', pfn, on ? f | bit : f & ~bit);
   }
 
   zoneOf(pfn: number): Zone {
@@ -191,8 +195,28 @@ export class PageStore {
   }
 
   setOwner(pfn: number, pid: number, vpn: number): void {
-    this.m.journal.setElem(this, 'ownerPid', pfn, pid);
-    this.m.journal.setElem(this, 'ownerVpn', pfn, vpn);
+    this.put32(this.ownerPid, 'ownerPid', pfn, pid);
+    const old = this.ownerVpn[pfn];
+    if (old !== vpn) {
+      this.m.journal.noteElem(this, 'ownerVpn', pfn, old, vpn);
+      this.ownerVpn[pfn] = vpn;
+    }
+  }
+
+  /** arr[i] = v (journaled) for the Uint8 arrays; `v` must be what the array stores (0…255). */
+  private put8(arr: Uint8Array, field: 'flags' | 'order' | 'zone' | 'kind', i: number, v: number): void {
+    const old = arr[i];
+    if (old === v) return;
+    this.m.journal.noteElem(this, field, i, old, v);
+    arr[i] = v;
+  }
+
+  /** arr[i] = v (journaled) for the Int32 arrays; `v` an int32. */
+  private put32(arr: Int32Array, field: 'refcount' | 'headOff' | 'ownerPid', i: number, v: number): void {
+    const old = arr[i];
+    if (old === v) return;
+    this.m.journal.noteElem(this, field, i, old, v);
+    arr[i] = v;
   }
 
   setZone(pfn: number, zone: Zone): void {

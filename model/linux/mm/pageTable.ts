@@ -54,14 +54,15 @@ export class PageTable {
   /** Set the entry of `vpn` (journaled). */
   set(j: Journal, vpn: number, entry: number): void {
     if (!Number.isInteger(entry) || entry < 0 || entry >= 0x7fffffff) throw new RangeError(`PTE entry ${entry} out of range`);
-    const d = Math.floor(vpn / PTRS_PER_PTE);
+    const d = vpn < 0x8000_0000 ? vpn >>> 9 : Math.floor(vpn / PTRS_PER_PTE);
+    // from the directory, not get's cache: an undo may have taken the cached table out of it
     let t = this.dir.get(d);
     if (t === undefined) {
       j.mapSet(this.dir, d, (t = new PteTable()));
       this.lastKey = -1;
       this.lastTable = undefined;
     }
-    j.setElem(t, 'e', vpn % PTRS_PER_PTE, entry + 1);
+    j.setElemIn(t, 'e', t.e, vpn - d * PTRS_PER_PTE, entry + 1);
   }
 
   /** Mapped vpns, table by table (tables in creation order, entries ascending within one). */

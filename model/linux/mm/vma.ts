@@ -12,6 +12,8 @@ import { atLeast } from '../../kernel/version';
 import { ERRNO } from './errno';
 import { PG_DIRTY, PG_FREED, type PageKind, type PageStore, type Zone } from './pageStore';
 import { PageTable } from './pageTable';
+import { hearSlot } from '../../engine/machine';
+import { KIND_WORDS, PAGE_FAULT_ID, pageFaultWords } from '../../engine/eventCodec';
 
 export type VmaKind = 'anon' | 'anon-shared' | 'file' | 'shmem' | 'hugetlb' | 'thp' | 'secretmem' | 'pfnmap' | 'io' | 'dax' | 'mixedmap' | 'p2pdma';
 export const VMA_KINDS: readonly VmaKind[] = ['anon', 'anon-shared', 'file', 'shmem', 'hugetlb', 'thp', 'secretmem', 'pfnmap', 'io', 'dax', 'mixedmap', 'p2pdma'];
@@ -82,6 +84,11 @@ export interface LongtermAllocPolicy {
 }
 
 export type FaultResult = { ok: true } | { ok: false; errno: number };
+/** A fault that mapped its page (one shared answer: callers only read it). */
+const FAULT_OK: FaultResult = { ok: true };
+/** Scratch for a page.fault event's codec words, consumed by emitWords at once; not model state. */
+const FAULT_WORDS = new Int32Array(KIND_WORDS[PAGE_FAULT_ID]);
+const HEAR_FAULT = hearSlot('page.fault');
 
 /** Page kind created by a fault in a VMA of this kind. */
 export function pageKindOf(v: VmaKind): PageKind {
@@ -315,88 +322,110 @@ export class AddressSpaces {
    * read-only private mapping it COWs and leaves the PTE read-only.
    */
   fault(p: Process, v: Vma, vaddr: bigint, write: boolean, unshare = false): FaultResult {
-    return this.m.within('handle_mm_fault', () => {
-      if (noStructPages(v)) return { ok: false, errno: ERRNO.EFAULT }; // VM_IO/VM_PFNMAP are refused before any fault
-      const vpn = vpnOf(vaddr);
-      const cur = this.pte(p, vaddr);
-      const kind = pageKindOf(v.kind);
-      if (v.kind === 'mixedmap') {
-        // A driver's vm_insert_mixed() of a raw PFN: no struct page (gup §2.4 −EEXIST).
-        // [unverified: chosen] every PFN of a 'mixedmap' VMA is raw; the label is RAW_PFN_BASE + the low bits of the vpn.
-        if (cur && (!write || cur.writable)) return { ok: true };
-        const raw = cur ? cur.pfn : RAW_PFN_BASE + (vpn % RAW_PFN_BASE);
-        this.setPte(p, vpn, raw, v.write);
-        if (!cur) this.m.emit({ kind: 'page.fault', pid: p.pid, vaddr, pfn: raw, zero: false }, 'instruction');
-        return { ok: true };
-      }
-      if (unshare && cur) {
-        // FAULT_FLAG_UNSHARE (≈5.19+): make a COW-shared anonymous page exclusive, keeping the PTE read-only.
-        return this.m.within('do_wp_page', () => this.wpAnon(p, v, vaddr, cur.pfn, true));
-      }
-      if (cur && !write) return { ok: true };
-      if (cur && write) {
-        if (cur.writable) return { ok: true };
-        const zk = this.zeroKindOf(cur.pfn);
-        if (isPrivateAnon(v) || (isCow(v) && zk)) {
-          if (!zk) return this.m.within(v.kind === 'hugetlb' ? 'hugetlb_wp' : 'do_wp_page', () => this.wpAnon(p, v, vaddr, cur.pfn, false));
-          if (zk === 'huge') {
-            // do_huge_pmd_wp_page() on the huge zero PMD: a fresh THP for the whole 2 MiB (or small pages if it does not fit).
-            return this.m.within('do_huge_pmd_wp_page', () => this.newPages(p, v, vaddr, kind, write && v.write, this.faultOrder(v, vaddr), false));
-          }
-          return this.m.within('do_wp_page', () => this.newPages(p, v, vaddr, kind, write && v.write, 0, false));
-        }
-        // Shared mapping made writable: write-notify, folio dirtied (fault_dirty_shared_page).
-        return this.m.within('do_shared_fault', () => {
-          this.setPte(p, vpn, cur.pfn, v.write);
-          const h = this.store.head(cur.pfn);
-          if (!this.store.has(h, PG_DIRTY)) this.store.setFlag(h, PG_DIRTY, true);
-          return { ok: true } as FaultResult;
-        });
-      }
-      // No PTE yet.
-      if (v.kind === 'thp' && !write && this.faultOrder(v, vaddr) === HPAGE_PMD_ORDER) {
-        // do_huge_pmd_anonymous_page(): a read fault maps the huge zero folio by one PMD.
-        // [unverified: chosen] /sys/kernel/mm/transparent_hugepage/use_zero_page = 1 (the default) in every era.
-        return this.m.within('do_huge_pmd_anonymous_page', () => {
-          const hz = this.hugeZeroPfn();
-          const n = 1 << HPAGE_PMD_ORDER;
-          const first = vpn - (vpn % n);
-          for (let i = 0; i < n; i++) this.setPte(p, first + i, hz + i, false);
-          this.m.emit({ kind: 'page.fault', pid: p.pid, vaddr, pfn: hz + (vpn - first), zero: true }, 'instruction');
-          this.m.emit({ kind: 'log', source: 'mm', text: `pid ${p.pid} read fault at 0x${vaddr.toString(16)}: huge zero folio 0x${hz.toString(16)} mapped by one PMD (use_zero_page=1 [unverified: chosen])` }, 'instruction');
-          return { ok: true } as FaultResult;
-        });
-      }
-      if (isAnonVma(v) && !write) {
-        return this.m.within('do_anonymous_page', () => {
-          const z = this.zeroPfn();
-          this.setPte(p, vpn, z, false);
-          this.m.emit({ kind: 'page.fault', pid: p.pid, vaddr, pfn: z, zero: true }, 'instruction');
-          return { ok: true } as FaultResult;
-        });
-      }
-      const fn = isAnonVma(v) ? 'do_anonymous_page' : v.kind === 'hugetlb' ? 'hugetlb_fault' : v.shared ? (write ? 'do_shared_fault' : 'do_read_fault') : 'do_cow_fault';
-      const order = this.faultOrder(v, vaddr);
-      // Shared file mappings are write-notify: a read fault maps read-only (dirty tracking, gup §5 6.5 rule).
-      const writable = v.write && (write || v.kind !== 'file');
-      return this.m.within(fn, () => this.newPages(p, v, vaddr, kind, writable, order, write && v.kind === 'file'));
-    });
+    // enter/leave, not within: no closure per fault (issue 12: a first pin faults every page)
+    const mark = this.m.enter('handle_mm_fault');
+    try {
+      return this.handleFault(p, v, vaddr, write, unshare);
+    } finally {
+      this.m.leave(mark);
+    }
   }
 
-  private newPages(p: Process, v: Vma, vaddr: bigint, kind: PageKind, writable: boolean, order: number, dirty: boolean): FaultResult {
+  /** fault's body, in its handle_mm_fault frame. */
+  private handleFault(p: Process, v: Vma, vaddr: bigint, write: boolean, unshare: boolean): FaultResult {
+    if (noStructPages(v)) return { ok: false, errno: ERRNO.EFAULT }; // VM_IO/VM_PFNMAP are refused before any fault
+    const vpn = vpnOf(vaddr);
+    const e = p.ptes.get(vpn);
+    const cur = e === undefined ? undefined : { pfn: ptePfn(e), writable: pteWritable(e) };
+    const kind = pageKindOf(v.kind);
+    if (v.kind === 'mixedmap') {
+      // A driver's vm_insert_mixed() of a raw PFN: no struct page (gup §2.4 −EEXIST).
+      // [unverified: chosen] every PFN of a 'mixedmap' VMA is raw; the label is RAW_PFN_BASE + the low bits of the vpn.
+      if (cur && (!write || cur.writable)) return { ok: true };
+      const raw = cur ? cur.pfn : RAW_PFN_BASE + (vpn % RAW_PFN_BASE);
+      this.setPte(p, vpn, raw, v.write);
+      if (!cur) this.m.emit({ kind: 'page.fault', pid: p.pid, vaddr, pfn: raw, zero: false }, 'instruction');
+      return { ok: true };
+    }
+    if (unshare && cur) {
+      // FAULT_FLAG_UNSHARE (≈5.19+): make a COW-shared anonymous page exclusive, keeping the PTE read-only.
+      return this.m.within('do_wp_page', () => this.wpAnon(p, v, vaddr, cur.pfn, true));
+    }
+    if (cur && !write) return { ok: true };
+    if (cur && write) {
+      if (cur.writable) return { ok: true };
+      const zk = this.zeroKindOf(cur.pfn);
+      if (isPrivateAnon(v) || (isCow(v) && zk)) {
+        if (!zk) return this.m.within(v.kind === 'hugetlb' ? 'hugetlb_wp' : 'do_wp_page', () => this.wpAnon(p, v, vaddr, cur.pfn, false));
+        if (zk === 'huge') {
+          // do_huge_pmd_wp_page() on the huge zero PMD: a fresh THP for the whole 2 MiB (or small pages if it does not fit).
+          return this.m.within('do_huge_pmd_wp_page', () => this.newPages(p, v, vaddr, vpn, kind, write && v.write, this.faultOrder(v, vaddr), false));
+        }
+        return this.m.within('do_wp_page', () => this.newPages(p, v, vaddr, vpn, kind, write && v.write, 0, false));
+      }
+      // Shared mapping made writable: write-notify, folio dirtied (fault_dirty_shared_page).
+      return this.m.within('do_shared_fault', () => {
+        this.setPte(p, vpn, cur.pfn, v.write);
+        const h = this.store.head(cur.pfn);
+        if (!this.store.has(h, PG_DIRTY)) this.store.setFlag(h, PG_DIRTY, true);
+        return { ok: true } as FaultResult;
+      });
+    }
+    // No PTE yet.
+    if (v.kind === 'thp' && !write && this.faultOrder(v, vaddr) === HPAGE_PMD_ORDER) {
+      // do_huge_pmd_anonymous_page(): a read fault maps the huge zero folio by one PMD.
+      // [unverified: chosen] /sys/kernel/mm/transparent_hugepage/use_zero_page = 1 (the default) in every era.
+      return this.m.within('do_huge_pmd_anonymous_page', () => {
+        const hz = this.hugeZeroPfn();
+        const n = 1 << HPAGE_PMD_ORDER;
+        const first = vpn - (vpn % n);
+        for (let i = 0; i < n; i++) this.setPte(p, first + i, hz + i, false);
+        this.m.emit({ kind: 'page.fault', pid: p.pid, vaddr, pfn: hz + (vpn - first), zero: true }, 'instruction');
+        this.m.emit({ kind: 'log', source: 'mm', text: `pid ${p.pid} read fault at 0x${vaddr.toString(16)}: huge zero folio 0x${hz.toString(16)} mapped by one PMD (use_zero_page=1 [unverified: chosen])` }, 'instruction');
+        return { ok: true } as FaultResult;
+      });
+    }
+    if (isAnonVma(v) && !write) {
+      return this.m.within('do_anonymous_page', () => {
+        const z = this.zeroPfn();
+        this.setPte(p, vpn, z, false);
+        this.m.emit({ kind: 'page.fault', pid: p.pid, vaddr, pfn: z, zero: true }, 'instruction');
+        return { ok: true } as FaultResult;
+      });
+    }
+    const fn = isAnonVma(v) ? 'do_anonymous_page' : v.kind === 'hugetlb' ? 'hugetlb_fault' : v.shared ? (write ? 'do_shared_fault' : 'do_read_fault') : 'do_cow_fault';
+    const order = this.faultOrder(v, vaddr);
+    // Shared file mappings are write-notify: a read fault maps read-only (dirty tracking, gup §5 6.5 rule).
+    const writable = v.write && (write || v.kind !== 'file');
+    const frame = this.m.enter(fn);
+    try {
+      return this.newPages(p, v, vaddr, vpn, kind, writable, order, write && v.kind === 'file');
+    } finally {
+      this.m.leave(frame);
+    }
+  }
+
+  /** A fresh folio mapped at vaddr (`vpn` its page number, vpnOf(vaddr)). */
+  private newPages(p: Process, v: Vma, vaddr: bigint, vpn: number, kind: PageKind, writable: boolean, order: number, dirty: boolean): FaultResult {
     const s = this.store;
     const zone = this.allocScope.longterm ? this.allocScope.longterm.allocZone(v.zone) : v.zone;
     const head = s.alloc(order, kind, zone, AddressSpaces.initialRef(kind, order));
     if (dirty) s.setFlag(head, PG_DIRTY, true);
     const n = 1 << order;
-    const firstVpn = order === 0 ? vpnOf(vaddr) : vpnOf(vaddr) - (vpnOf(vaddr) % n);
+    const firstVpn = order === 0 ? vpn : vpn - (vpn % n);
     for (let i = 0; i < n; i++) {
       this.setPte(p, firstVpn + i, head + i, writable);
       s.setOwner(head + i, p.pid, firstVpn + i);
     }
-    const fpfn = head + (vpnOf(vaddr) - firstVpn);
-    this.m.emit({ kind: 'page.fault', pid: p.pid, vaddr, pfn: fpfn, zero: false }, 'instruction');
-    return { ok: true };
+    const fpfn = head + (vpn - firstVpn);
+    // the event as its codec words when someone takes it (issue 12: an object and a bigint encode per page)
+    const m = this.m;
+    if (!m.hears(HEAR_FAULT)) m.unheard();
+    else {
+      pageFaultWords(FAULT_WORDS, p.pid, vaddr, fpfn, false);
+      m.emitWords(PAGE_FAULT_ID, 'page.fault', FAULT_WORDS, 'instruction');
+    }
+    return FAULT_OK;
   }
 
   /**

@@ -193,4 +193,43 @@ describe('debug-adapter: navigator, statements recorded before they run (Runner.
     assert.equal(stmtTexts(r).filter((t) => t === 'expect ret == 4096').length, 2);
     assert.equal(stmtTexts(r).filter((t) => t.startsWith('pin_user_pages')).length, 1);
   });
+
+  it('a lazy walk in slices leaves the journal ahead between slices; settleIfLazy and the stop bring it to the cursor (issue 12)', () => {
+    const { r, nav } = stoppedAt('pin_user_pages');
+    const j = r.m.journal;
+    const journalAt = (i: number) => r.m.records.journalPos(i);
+    // slices of 1,000 records through the pin's 8,192+ records (gup §4: a grab per page), lazily
+    const toExpect = (rec: { event: { kind: string; text?: string } }) => rec.event.kind === 'stmt' && rec.event.text === 'expect ret == 4096';
+    let slices = 0;
+    let settledAt = -1;
+    let x = nav.forward(toExpect, 1000, true);
+    while (x === 'budget') {
+      slices++;
+      // between slices the journal is where the last settle or the runner left it (the pin's
+      // end), not at the cursor: a lazy walk over recorded records does not move it
+      assert.equal(j.position, settledAt < 0 ? j.length : settledAt);
+      assert.ok(journalAt(nav.cursor) !== j.position);
+      if (slices === 3) {
+        // what a request in the middle of the run does (session.ts dispatchRequest): settle first
+        nav.settleIfLazy();
+        assert.equal(j.position, journalAt(nav.cursor));
+        // the state there is the pin part-way: the pins counted so far, fewer than 4,096 (gup §4)
+        const part = r.mm.vmstat.nr_foll_pin_acquired;
+        assert.ok(part > 0 && part < 4096, `nr_foll_pin_acquired ${part}`);
+        nav.settleIfLazy(); // settled: nothing to do
+        assert.equal(j.position, journalAt(nav.cursor));
+        settledAt = j.position;
+      }
+      x = nav.forward(toExpect, 1000, true);
+    }
+    assert.ok(slices >= 8, `slices ${slices}`);
+    // the stop itself is settled (forward settles on a found record)
+    assert.ok(x !== 'end' && toExpect(x));
+    assert.equal(j.position, journalAt(nav.cursor));
+    assert.equal(r.mm.vmstat.nr_foll_pin_acquired, 4096);
+    // not lazy: each 'budget' return is settled
+    const b = stoppedAt('pin_user_pages');
+    assert.equal(b.nav.forward(toExpect, 1000), 'budget');
+    assert.equal(b.r.m.journal.position, b.r.m.records.journalPos(b.nav.cursor));
+  });
 });

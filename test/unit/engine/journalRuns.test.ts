@@ -117,6 +117,13 @@ describe('engine: journal runs (issue 12)', () => {
     const snap = () => JSON.stringify([Array.from(a.v), Array.from(b.v), o, q]);
     let snaps: string[] = [snap()];
     const record = () => (snaps[j.position] = snap());
+    // which element each position wrote ('a:i' / 'b:i'; '' for other entries): what forEachChangeOf must visit
+    let writes: string[] = [];
+    const wrote = (what: string, write: () => void) => {
+      const before = j.length;
+      write();
+      if (j.length === before + 1) writes[before] = what;
+    };
     for (let round = 0; round < 300; round++) {
       const op = rnd(10);
       if (op < 4) {
@@ -126,19 +133,21 @@ describe('engine: journal runs (issue 12)', () => {
         const base = rnd(64);
         for (let t = 0; t < 2 + rnd(40); t++) {
           steps.forEach(([kind, di, dv], s) => {
-            if (kind === 0) j.setElem(a, 'v', (base + s * 7 + 256 + t * di) % 256, a.v[(base + s * 7 + 256 + t * di) % 256] + dv + 1);
-            else if (kind === 1) j.setElem(b, 'v', (base + s * 5 + 256 + t * di) % 256, t * dv + s);
-            else j.set(o, 'n', o.n + dv + 1);
+            const ia = (base + s * 7 + 256 + t * di) % 256;
+            const ib = (base + s * 5 + 256 + t * di) % 256;
+            if (kind === 0) wrote(`a:${ia}`, () => j.setElem(a, 'v', ia, a.v[ia] + dv + 1));
+            else if (kind === 1) wrote(`b:${ib}`, () => j.setElem(b, 'v', ib, t * dv + s));
+            else wrote('', () => j.set(o, 'n', o.n + dv + 1));
             record();
           });
         }
       } else if (op === 4) {
-        j.set(o, 'f', !o.f);
+        wrote('', () => j.set(o, 'f', !o.f));
         record();
-        j.push(q, rnd(100));
+        wrote('', () => j.push(q, rnd(100)));
         record();
       } else if (op === 5 && q.length) {
-        j.shift(q);
+        wrote('', () => j.shift(q));
         record();
       } else if (op === 6) {
         const p = rnd(j.length + 1);
@@ -150,19 +159,34 @@ describe('engine: journal runs (issue 12)', () => {
         if (rnd(2)) {
           j.truncateFuture();
           snaps = snaps.slice(0, r + 1);
-          j.set(o, 'x', o.x + 1);
+          writes = writes.slice(0, r);
+          wrote('', () => j.set(o, 'x', o.x + 1));
           record();
         } else j.redoTo(j.length);
       } else if (op === 7 && j.length > 10) {
         const d = rnd(Math.min(j.length, 60));
         j.dropOldest(d);
         snaps = snaps.slice(d);
+        writes = writes.slice(d);
       } else {
-        j.set(o, 'x', o.x + 0.5);
+        wrote('', () => j.set(o, 'x', o.x + 0.5));
         record();
       }
     }
     assert.ok(j.storedEntries < j.length, `runs were formed: ${j.storedEntries} of ${j.length}`);
+    assert.equal(writes.length, j.length);
+    // forEachChangeOf visits, in position order, the element index of every entry of its owner,
+    // whether the range starts and ends inside runs, in stored spans, or crosses both
+    for (let t = 0; t < 200; t++) {
+      const x = rnd(j.length + 1);
+      const y = rnd(j.length + 1);
+      for (const [name, owner] of [['a', a], ['b', b]] as const) {
+        const got: unknown[] = [];
+        j.forEachChangeOf(owner, x, y, (k) => got.push(k));
+        const want = writes.slice(Math.min(x, y), Math.max(x, y)).filter((w) => w.startsWith(`${name}:`)).map((w) => Number(w.slice(2)));
+        assert.deepEqual(got, want, `forEachChangeOf(${name}, ${x}, ${y})`);
+      }
+    }
     for (let p = j.length; p >= 0; p -= 1 + rnd(5)) {
       j.undoTo(p);
       assert.equal(snap(), snaps[p], `final walk at ${p}`);

@@ -11,7 +11,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Machine } from '../../../model/engine/machine';
 import type { HistoryRecord, ModelEvent } from '../../../model/engine/events';
-import { encodeEvent, KIND_WORDS, PAGE_GRAB_ID, PAGE_RELEASE_ID, pageGrabWords, pageReleaseWords, StringTable } from '../../../model/engine/eventCodec';
+import { encodeEvent, KIND_WORDS, PAGE_GRAB_ID, PAGE_FAULT_ID, PAGE_RELEASE_ID, pageFaultWords, pageGrabWords, pageReleaseWords, StringTable } from '../../../model/engine/eventCodec';
 import { parseScenario } from '../../../model/scenario/parser';
 import { Runner } from '../../../model/scenario/runner';
 
@@ -46,6 +46,25 @@ describe('engine: page events as codec words (issue 12)', () => {
     const got = new Int32Array(8);
     pageReleaseWords(got, strings, RELEASE.pfn, RELEASE.how, RELEASE.refcount, RELEASE.pincount, RELEASE.dirty);
     assert.deepEqual([...got.subarray(0, KIND_WORDS[PAGE_RELEASE_ID])], [...want.subarray(0, KIND_WORDS[PAGE_RELEASE_ID])]);
+  });
+
+  it('pageFaultWords writes the words encodeEvent writes for page.fault, the address exact below and above 2^53', () => {
+    const strings = new StringTable();
+    assert.equal(KIND_WORDS[PAGE_FAULT_ID], 5); // pid, vaddr (2 words), pfn, zero
+    for (const vaddr of [0n, 0x1000n, 0x1_0000_0000n, 0x7fff_ffff_f000n, 0xffff_ffff_ff60_0000n]) {
+      for (const zero of [false, true]) {
+        const e = { kind: 'page.fault' as const, pid: 1000, vaddr, pfn: 0x12345, zero };
+        const want = new Int32Array(8);
+        assert.ok(encodeEvent(e, PAGE_FAULT_ID, want, 0, strings));
+        const got = new Int32Array(8);
+        pageFaultWords(got, e.pid, vaddr, e.pfn, zero);
+        assert.deepEqual([...got], [...want], `vaddr 0x${vaddr.toString(16)} zero ${zero}`);
+        if (vaddr < 0x20_0000_0000_0000n) {
+          pageFaultWords(got, e.pid, Number(vaddr), e.pfn, zero);
+          assert.deepEqual([...got], [...want], `vaddr 0x${vaddr.toString(16)} as a number`);
+        }
+      }
+    }
   });
 
   it('emitWords makes the record emit makes: the history reads back the event, a listener gets it, frames and positions as emit', () => {
