@@ -21,7 +21,7 @@ function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))];
 }
 
-async function session(adapter: string, program: string, timeoutMs?: number): Promise<DebugClient> {
+export async function session(adapter: string, program: string, timeoutMs?: number): Promise<DebugClient> {
   const dc = new DebugClient('node', adapter, 'vlab');
   if (timeoutMs !== undefined) dc.defaultTimeout = timeoutMs;
   await dc.start();
