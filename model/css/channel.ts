@@ -187,82 +187,167 @@ function interpretCcw(core: CssCore, sch: number): NextStep {
   const m = core.m;
   const mark = m.enter('css_interpret_ccw');
   try {
-    const st = core.chan.get(sch)!;
-    const dev = core.devices.get(sch);
-    let next = fetchAndRun(core, sch, st, dev);
-    while (next > 0 && m.goesOn(next)) next = fetchAndRun(core, sch, st, dev);
-    return next;
+    return runCcws(core, sch, core.chan.get(sch)!, core.devices.get(sch));
   } finally {
     m.leave(mark);
   }
 }
 
-/** interpretCcw's body for one CCW, in its frame: `st` and `dev` are the subchannel's. */
-function fetchAndRun(core: CssCore, sch: number, st: ChanState, dev: Device | undefined): NextStep {
-  const j = core.m.journal;
-  const addr = st.next;
-  const fmt = st.fmt;
-  const chaining = st.cmd >= 0;
-  if (core.pathFailures.size !== 0) {
-    const lpum = core.schib.get(sch, F_LPUM);
-    if (lpum && (core.pathFailures.get(sch) ?? 0) & lpum) return deviceLost(core, sch, lpum);
+/**
+ * interpretCcw's body, in its frame: `st` and `dev` are the subchannel's. One CCW per pass; the
+ * next pass follows while the engine would run it next anyway (Machine.goesOn). The loop and the
+ * CCW's steps are one function, and what fails a check is told apart and reported by cold
+ * functions (fetchFailed, ccwCheck / ticCheck → ccwCheckFailed), so the optimised loop holds
+ * the whole hot path (issue 12: as a function called per CCW, its messages made it three times
+ * V8's inlining limit, and every CCW paid a call and reloaded what the loop had in registers).
+ * Every `break ccw` ends the pass with `next` set, as a `return` from a per-CCW function would.
+ */
+function runCcws(core: CssCore, sch: number, st: ChanState, dev: Device | undefined): NextStep {
+  const m = core.m;
+  const j = m.journal;
+  const mem = core.mem;
+  for (;;) {
+    let next: NextStep;
+    ccw: {
+      const addr = st.next;
+      const fmt = st.fmt;
+      if (core.pathFailures.size !== 0) {
+        const lpum = core.schib.get(sch, F_LPUM);
+        if (lpum && (core.pathFailures.get(sch) ?? 0) & lpum) {
+          next = deviceLost(core, sch, lpum);
+          break ccw;
+        }
+      }
+      if (addr === 0 || (addr & (fmt === 1 ? 0x80000007 : 0xff000007)) !== 0 || addr > 0xffffffff) {
+        next = fetchFailed(core, sch, st, addr);
+        break ccw;
+      }
+      // readU32, not the bytes: vfio-ccw's host memory (hostmem.ts) answers undefined for a frame
+      // nothing backs, inside its range
+      const w0 = mem.readU32(addr);
+      const w1 = mem.readU32(addr + 4);
+      // css §11.7: the CCW fetch (also after a TIC) is checked against the ORB key, after validity
+      if (w0 === undefined || w1 === undefined || channelAccess(mem, st.orb.key, addr, 8, 'fetch') < 8) {
+        next = fetchFailed(core, sch, st, addr);
+        break ccw;
+      }
+      const ccw = decodeCcwInto(core.fetched, w0, w1, fmt);
+      const chaining = st.cmd >= 0;
+      const isTic = (ccw.cmd & 0x0f) === CMD.TIC;
+      if (!chaining && !isTic && dev !== undefined && dev.state.script.length !== 0) {
+        const delay = dev.scripted(ccw.cmd)?.delay ?? 0;
+        if (delay > 0 && st.delayedAt !== addr) {
+          // scripted device delay (`rule … delay N`): the command starts N time units later
+          setDelayedAt(j, st, addr);
+          next = delay;
+          break ccw;
+        }
+      }
+      setCur(j, st, addr);
+      setCcws(j, st, st.ccws + 1);
+      setDelayedAt(j, st, -1);
+      // the event (and its source line) is built only when it is recorded or read (issue 12)
+      if (m.hears(HEAR_FETCH)) fetchEvent(core, sch, addr, ccw);
+      else m.unheard();
+      // css §3.6 checks, in QEMU's order (ccwCheck)
+      const failed = ccwCheck(st, ccw, chaining, isTic, fmt);
+      if (failed !== CCW_OK) {
+        next = ccwCheckFailed(core, sch, addr, ccw, failed);
+        break ccw;
+      }
+      if (ccw.flags & CCW_FLAG.S) {
+        next = suspend(core, sch, addr);
+        break ccw;
+      }
+      if (ccw.cda === 0) setNoData(j, st, st.noData + 1);
+      if (isTic) {
+        const tic = ticCheck(st, ccw);
+        if (tic !== CCW_OK) {
+          next = ccwCheckFailed(core, sch, addr, ccw, tic);
+          break ccw;
+        }
+        setNext(j, st, ccw.cda);
+        setLastTic(j, st, true);
+        chainEvent(core, sch, ccw.cda, 'tic');
+        next = CCW_DELAY;
+        break ccw;
+      }
+      setLastTic(j, st, false);
+      if (ccw.flags & CCW_FLAG.PCI) pciInterruption(core, sch);
+      next = executeCommand(core, sch, st, dev!, addr, ccw, chaining);
+    }
+    if (next <= 0 || !m.goesOn(next)) return next;
   }
+}
+
+/**
+ * The CCW fetch at `addr` failed (runCcws): the first of its checks that fails, in QEMU's
+ * order — address 0, alignment and address limit, outside guest memory → program check (css
+ * §3.6); the ORB key → protection check (css §11.7).
+ */
+function fetchFailed(core: CssCore, sch: number, st: ChanState, addr: number): NextStep {
+  const fmt = st.fmt;
   if (addr === 0) return programCheck(core, sch, addr, 'CCW address 0');
   if ((addr & (fmt === 1 ? 0x80000007 : 0xff000007)) !== 0 || addr > 0xffffffff) {
     return programCheck(core, sch, addr, `CCW address 0x${addr.toString(16)} not doubleword aligned or beyond the ${fmt === 1 ? '31' : '24'}-bit limit`);
   }
   const mem = core.mem;
-  // readU32, not the bytes: vfio-ccw's host memory (hostmem.ts) answers undefined for a frame
-  // nothing backs, inside its range
-  const w0 = mem.readU32(addr);
-  const w1 = mem.readU32(addr + 4);
   // [unverified: chosen program check for a CCW outside guest memory]
-  if (w0 === undefined || w1 === undefined) return programCheck(core, sch, addr, `CCW at 0x${addr.toString(16)} is outside guest memory`);
-  // css §11.7: the CCW fetch (also after a TIC) is checked against the ORB key, after validity
-  if (channelAccess(mem, st.orb.key, addr, 8, 'fetch') < 8) {
-    return protectionCheck(core, sch, addr, `CCW fetch at 0x${addr.toString(16)}: ORB key ${st.orb.key} does not match the fetch-protected frame's key 0x${mem.storageKey(addr).toString(16)}`);
-  }
-  const ccw = decodeCcwInto(core.fetched, w0, w1, fmt);
-  const delay = chaining || (ccw.cmd & 0x0f) === CMD.TIC ? 0 : dev?.scripted(ccw.cmd)?.delay ?? 0;
-  if (delay > 0 && st.delayedAt !== addr) {
-    // scripted device delay (`rule … delay N`): the command starts N time units later
-    setDelayedAt(j, st, addr);
-    return delay;
-  }
-  setCur(j, st, addr);
-  setCcws(j, st, st.ccws + 1);
-  setDelayedAt(j, st, -1);
-  // the event (and its source line) is built only when it is recorded or read (issue 12)
-  if (core.m.hears(HEAR_FETCH)) fetchEvent(core, sch, addr, ccw);
-  else core.m.unheard();
+  if (mem.readU32(addr) === undefined || mem.readU32(addr + 4) === undefined) return programCheck(core, sch, addr, `CCW at 0x${addr.toString(16)} is outside guest memory`);
+  return protectionCheck(core, sch, addr, `CCW fetch at 0x${addr.toString(16)}: ORB key ${st.orb.key} does not match the fetch-protected frame's key 0x${mem.storageKey(addr).toString(16)}`);
+}
 
-  // css §3.6 checks, in QEMU's order
-  const isTic = (ccw.cmd & 0x0f) === CMD.TIC;
-  if (!chaining && (ccw.cmd & 0x0f) === 0) return programCheck(core, sch, addr, `invalid command code 0x${ccw.cmd.toString(16)} (low nibble 0)`, 'css §3.3, §3.6');
-  if (isTic && (ccw.cmd & 0xf0) !== 0) return programCheck(core, sch, addr, `format-1 TIC with nonzero high nibble (0x${ccw.cmd.toString(16)})`, 'css §3.4');
-  if (fmt === 0 && ccw.count === 0 && !isTic) return programCheck(core, sch, addr, 'format-0 CCW with count 0');
-  if (ccw.flags & CCW_FLAG.MIDA) return programCheck(core, sch, addr, 'MIDA flag set (MIDAWs not supported)', 'css §3.5, §3.6');
+/** What ccwCheck found (CCW_OK: nothing); ccwCheckFailed reports each. */
+const CCW_OK = 0;
+const CCW_INVALID_CMD = 1;
+const CCW_TIC_HIGH_NIBBLE = 2;
+const CCW_FMT0_COUNT_0 = 3;
+const CCW_MIDA = 4;
+const CCW_S_NO_SPND = 5;
+const CCW_S_DATA_CHAINED = 6;
+const CCW_NO_DATA_LOOP = 7;
+const CCW_TIC_AFTER_TIC = 8;
+const CCW_TIC_FLAGS_COUNT = 9;
+
+/**
+ * css §3.6 checks of a fetched CCW, in QEMU's order, up to the data-address-0 loop guard: the
+ * first that fails, else CCW_OK (the TIC's own checks follow its count, ticCheck).
+ */
+function ccwCheck(st: ChanState, ccw: Ccw, chaining: boolean, isTic: boolean, fmt: 0 | 1): number {
+  if (!chaining && (ccw.cmd & 0x0f) === 0) return CCW_INVALID_CMD;
+  if (isTic && (ccw.cmd & 0xf0) !== 0) return CCW_TIC_HIGH_NIBBLE;
+  if (fmt === 0 && ccw.count === 0 && !isTic) return CCW_FMT0_COUNT_0;
+  if (ccw.flags & CCW_FLAG.MIDA) return CCW_MIDA;
   if (ccw.flags & CCW_FLAG.S) {
-    if (!st.orb.spnd) return programCheck(core, sch, addr, 'S flag set but ORB SPND = 0', 'css §3.2, §3.6');
+    if (!st.orb.spnd) return CCW_S_NO_SPND;
     // [unverified: chosen program check for an S flag in a data-chained CCW]
-    if (chaining) return programCheck(core, sch, addr, 'S flag in a data-chained CCW');
-    return suspend(core, sch, addr);
+    if (chaining) return CCW_S_DATA_CHAINED;
+    return CCW_OK; // suspended before this CCW (runCcws)
   }
-  if (ccw.cda === 0) {
-    if (st.noData === 255) return programCheck(core, sch, addr, 'more than 255 CCWs with data address 0 (loop guard)');
-    setNoData(j, st, st.noData + 1);
+  if (ccw.cda === 0 && st.noData === 255) return CCW_NO_DATA_LOOP;
+  return CCW_OK;
+}
+
+/** css §3.4 checks of a TIC, after its data-address-0 count (runCcws): the first that fails, else CCW_OK. */
+function ticCheck(st: ChanState, ccw: Ccw): number {
+  if (st.lastTic) return CCW_TIC_AFTER_TIC;
+  if (ccw.flags || ccw.count) return CCW_TIC_FLAGS_COUNT;
+  return CCW_OK;
+}
+
+/** The program check of a CCW that failed ccwCheck with `failed`. */
+function ccwCheckFailed(core: CssCore, sch: number, addr: number, ccw: Ccw, failed: number): typeof NO_STEP {
+  switch (failed) {
+    case CCW_INVALID_CMD: return programCheck(core, sch, addr, `invalid command code 0x${ccw.cmd.toString(16)} (low nibble 0)`, 'css §3.3, §3.6');
+    case CCW_TIC_HIGH_NIBBLE: return programCheck(core, sch, addr, `format-1 TIC with nonzero high nibble (0x${ccw.cmd.toString(16)})`, 'css §3.4');
+    case CCW_FMT0_COUNT_0: return programCheck(core, sch, addr, 'format-0 CCW with count 0');
+    case CCW_MIDA: return programCheck(core, sch, addr, 'MIDA flag set (MIDAWs not supported)', 'css §3.5, §3.6');
+    case CCW_S_NO_SPND: return programCheck(core, sch, addr, 'S flag set but ORB SPND = 0', 'css §3.2, §3.6');
+    case CCW_S_DATA_CHAINED: return programCheck(core, sch, addr, 'S flag in a data-chained CCW');
+    case CCW_NO_DATA_LOOP: return programCheck(core, sch, addr, 'more than 255 CCWs with data address 0 (loop guard)');
+    case CCW_TIC_AFTER_TIC: return programCheck(core, sch, addr, 'TIC immediately following a TIC', 'css §3.4');
+    default: return programCheck(core, sch, addr, 'format-1 TIC with nonzero flags or count', 'css §3.4');
   }
-  if (isTic) {
-    if (st.lastTic) return programCheck(core, sch, addr, 'TIC immediately following a TIC', 'css §3.4');
-    if (ccw.flags || ccw.count) return programCheck(core, sch, addr, 'format-1 TIC with nonzero flags or count', 'css §3.4');
-    setNext(j, st, ccw.cda);
-    setLastTic(j, st, true);
-    chainEvent(core, sch, ccw.cda, 'tic');
-    return CCW_DELAY;
-  }
-  setLastTic(j, st, false);
-  if (ccw.flags & CCW_FLAG.PCI) pciInterruption(core, sch);
-  return executeCommand(core, sch, st, dev!, addr, ccw, chaining);
 }
 
 /**

@@ -212,7 +212,7 @@ export class CssCore {
    */
   peekCcw: Ccw | undefined = undefined;
   /**
-   * The CCW the channel is executing, decoded in place at each fetch (channel.ts `fetchAndRun`,
+   * The CCW the channel is executing, decoded in place at each fetch (channel.ts `runCcws`,
    * issue 12: no object per CCW). Read only while that CCW executes; not model state.
    */
   readonly fetched: Ccw = { cmd: 0, flags: 0, count: 0, cda: 0, fmt: 1, raw: [0, 0] };

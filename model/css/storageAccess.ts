@@ -50,6 +50,14 @@ export function channelAccess(mem: GuestMemory, orbKey: number, addr: number, le
     mem.markAccess(addr, len, access);
     return len;
   }
+  return keyedChannelAccess(mem, orbKey, addr, len, access);
+}
+
+/**
+ * channelAccess with a nonzero ORB key, frame by frame (apart: what every CCW fetch with key 0
+ * runs stays small enough to be inlined into the channel's CCW loop, issue 12).
+ */
+function keyedChannelAccess(mem: GuestMemory, orbKey: number, addr: number, len: number, access: Access): number {
   let ok = 0;
   for (const [a, n] of framePieces(addr, len)) {
     if (channelProtected(orbKey, mem.storageKey(a), access)) break;

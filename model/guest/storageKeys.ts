@@ -41,7 +41,11 @@ export class StorageKeys {
 
   /** css §11.1: R on every frame a fetch touches, R and C on every frame a store touches. */
   mark(addr: number, len: number, access: Access): void {
-    if (!this.state.enabled) return;
+    if (this.state.enabled) this.markFrames(addr, len, access);
+  }
+
+  /** `mark` once recording is on (apart: the check alone is inlined into every channel access, issue 12). */
+  private markFrames(addr: number, len: number, access: Access): void {
     for (const [a] of framePieces(addr, len)) {
       const i = Math.floor(a / KEY_FRAME);
       if (i >= this.keys.length) continue;

@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { lab, program, run, start, f, events, bytes, SID, PROG, BUF, orb, type Lab } from './helpers';
+import { lab, program, run, start, f, events, bytes, SID, SCH, PROG, BUF, orb, type Lab } from './helpers';
 
 const W = 0x01; // write
 const R = 0x02; // read
@@ -187,6 +187,10 @@ describe('css §3 channel-program execution (echo device)', () => {
       ['data beyond 31 bits', (l) => program(l, [{ cmd: W, count: 16, cda: 0x7ffffff8 }]), PROG, /31-bit limit/],
       ['data outside memory', (l) => program(l, [{ cmd: W, count: 16, cda: 0xfff8 }]), PROG, /outside guest memory/],
       ['TIC to an unaligned target', (l) => program(l, [{ cmd: 0x08, cda: PROG + 0x41 }]), PROG + 0x41, /not doubleword aligned/],
+      // css §3.6: a CCW address past the end of guest memory (64 KiB here), within 31 bits and aligned
+      ['TIC out of guest memory', (l) => program(l, [{ cmd: 0x08, cda: 0x7ffffff8 }]), 0x7ffffff8, /CCW at 0x7ffffff8 is outside guest memory/],
+      // css §3.2: the S flag in a CCW that data chaining reached (the echo device takes more output)
+      ['S flag in a data-chained CCW', (l) => program(l, [{ cmd: W, flags: CD, count: 2, cda: BUF }, { cmd: W, flags: S, count: 2, cda: BUF }]), PROG + 8, /S flag in a data-chained CCW/, { spnd: 1 }],
     ];
     for (const [name, setup, failing, why, o] of cases) {
       const l = lab();
@@ -195,6 +199,15 @@ describe('css §3 channel-program execution (echo device)', () => {
       assert.doesNotThrow(() => assertProgramCheck(l, failing, why), name);
       assert.equal(l.css.interruptionPending(), true, name);
     }
+  });
+
+  it('a TIC to address 0 after a TIC counts as a CCW with data address 0 before the TIC check fails (css §3.4, §3.6 order)', () => {
+    const l = lab();
+    program(l, [{ cmd: 0x08, cda: PROG + 8 }, { cmd: 0x08, cda: 0 }]);
+    start(l);
+    assertProgramCheck(l, PROG + 8, /TIC immediately following a TIC/);
+    // the first TIC's CDA is not 0; the second's is, and is counted before its TIC check
+    assert.equal(l.css.core.chan.get(SCH)!.noData, 1);
   });
 
   it('format-0 CCWs: 24-bit CDA, count 0 is a program check, low nibble 8 is a TIC (css §3.1, §3.6)', () => {
