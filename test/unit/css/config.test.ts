@@ -31,6 +31,26 @@ describe('css configuration: addChpid / addDevice', () => {
     assert.equal(l.css.deviceType(SCH), 'echo');
   });
 
+  it('a device with 6 CHPIDs, journaled: PMCW words 1–6 as css §1.1 lays them out, one journal entry per word, undone exactly', () => {
+    const m = new Machine();
+    const css = new Css(m, new GuestMemory(m, 4096));
+    for (const p of [0x10, 0x11, 0x12, 0x13, 0x14, 0x15]) css.addChpid(p, 0x25);
+    const before = m.journal.length;
+    css.addDevice({ devno: 0xbeef, sch: 3, type: 'echo', chpids: [0x10, 0x11, 0x12, 0x13, 0x14, 0x15], enabled: false, isc: 5 });
+    const w = css.schibWords(3);
+    assert.equal(w[1], 0x28000000 | 0x00010000 | 0xbeef); // ISC 5, ENA 0, DNV 1, DEV
+    assert.equal(w[2], 0xfc0000fc); // LPM = PIM = 0xFC (six paths), PNOM and LPUM 0
+    assert.equal(w[3], 0x0000fffc); // MBI 0, POM 0xFF, PAM 0xFC
+    assert.equal(w[4], 0x10111213); // CHPID 0–3
+    assert.equal(w[5], 0x14150000); // CHPID 4–5
+    assert.equal(w[6], 0); // ST 0 (I/O subchannel)
+    // words 1–5 each stored once, plus the two maps and the highest subchannel number
+    assert.equal(m.journal.length - before, 5 + 3);
+    m.journal.undoTo(before);
+    assert.deepEqual(Array.from(css.schibWords(3)), new Array<number>(13).fill(0));
+    assert.equal(css.hasSubchannel(3), false);
+  });
+
   it('rejects duplicates and out-of-range values with clear errors', () => {
     const l = lab();
     assert.throws(() => l.css.addChpid(0x50, 0x25), /CHPID 0x50 is already defined/);
