@@ -218,7 +218,7 @@ function runCcws(core: CssCore, sch: number, st: ChanState, dev: Device | undefi
           break ccw;
         }
       }
-      if (addr === 0 || (addr & (fmt === 1 ? 0x80000007 : 0xff000007)) !== 0 || addr > 0xffffffff) {
+      if (addr === 0 || ccwAddressBad(addr, fmt)) {
         next = fetchFailed(core, sch, st, addr);
         break ccw;
       }
@@ -280,6 +280,11 @@ function runCcws(core: CssCore, sch: number, st: ChanState, dev: Device | undefi
   }
 }
 
+/** css §3.6: a CCW address that is not doubleword aligned or beyond the format's 31- / 24-bit limit. */
+function ccwAddressBad(addr: number, fmt: 0 | 1): boolean {
+  return (addr & (fmt === 1 ? 0x80000007 : 0xff000007)) !== 0 || addr > 0xffffffff;
+}
+
 /**
  * The CCW fetch at `addr` failed (runCcws): the first of its checks that fails, in QEMU's
  * order — address 0, alignment and address limit, outside guest memory → program check (css
@@ -288,7 +293,7 @@ function runCcws(core: CssCore, sch: number, st: ChanState, dev: Device | undefi
 function fetchFailed(core: CssCore, sch: number, st: ChanState, addr: number): NextStep {
   const fmt = st.fmt;
   if (addr === 0) return programCheck(core, sch, addr, 'CCW address 0');
-  if ((addr & (fmt === 1 ? 0x80000007 : 0xff000007)) !== 0 || addr > 0xffffffff) {
+  if (ccwAddressBad(addr, fmt)) {
     return programCheck(core, sch, addr, `CCW address 0x${addr.toString(16)} not doubleword aligned or beyond the ${fmt === 1 ? '31' : '24'}-bit limit`);
   }
   const mem = core.mem;
