@@ -84,8 +84,8 @@ export interface Ccw {
 }
 
 /**
- * Per format, where cmd/flags/count/cda sit (word, shift, max), found once from the tables:
- * every CCW is decoded (issue 12), without a table walk or an object per field.
+ * Per format, where cmd/flags/count/cda sit (word, shift, max), from the tables: what
+ * decodeCcwInto's literals are checked against when this module loads.
  */
 interface CcwPos { readonly word: number; readonly shift: number; readonly max: number }
 const CCW_POS: readonly (readonly CcwPos[])[] = [0, 1].map((fmt) =>
@@ -93,12 +93,6 @@ const CCW_POS: readonly (readonly CcwPos[])[] = [0, 1].map((fmt) =>
     const d = (fmt === 1 ? CCW1_FIELDS : CCW0_FIELDS).find((x) => x.name === `ccw.${name}`)!;
     return { word: d.word, shift: fieldShift(d), max: fieldMax(d) };
   }));
-
-/**
- * What `extract` gives for the field at `p` (css/fields.ts), from the CCW word that holds it
- * (`word` = the field's `p.word`: the caller picks it, which keeps this small enough to inline).
- */
-const ccwField = (p: CcwPos, word: number): number => ((word >>> p.shift) & p.max) >>> 0;
 
 /**
  * Decode the 8 bytes at a CCW address. Format 0 is translated to the format-1 view; a format-0
@@ -114,11 +108,19 @@ export function decodeCcw(w0: number, w1: number, fmt: 0 | 1): Ccw {
  * CCW); nothing keeps that Ccw beyond the CCW's execution.
  */
 export function decodeCcwInto(out: Ccw, w0: number, w1: number, fmt: 0 | 1): Ccw {
-  const p = CCW_POS[fmt]; // indexed, not destructured: no iterator per CCW
-  out.cmd = ccwField(p[0], p[0].word === 0 ? w0 : w1);
-  out.flags = ccwField(p[1], p[1].word === 0 ? w0 : w1);
-  out.count = ccwField(p[2], p[2].word === 0 ? w0 : w1);
-  out.cda = ccwField(p[3], p[3].word === 0 ? w0 : w1);
+  // the shifts and masks of CCW1_FIELDS / CCW0_FIELDS as literals (checked against the tables
+  // when this module loads, CCW_DECODE_AGREES): V8 folds them, where the table's were loads
+  if (fmt === 1) {
+    out.cmd = w0 >>> 24;
+    out.flags = (w0 >>> 16) & 0xff;
+    out.count = w0 & 0xffff;
+    out.cda = w1 >>> 0;
+  } else {
+    out.cmd = w0 >>> 24;
+    out.cda = w0 & 0xffffff;
+    out.flags = w1 >>> 24;
+    out.count = w1 & 0xffff;
+  }
   out.fmt = fmt;
   out.raw[0] = w0 >>> 0;
   out.raw[1] = w1 >>> 0;
@@ -129,6 +131,27 @@ export function decodeCcwInto(out: Ccw, w0: number, w1: number, fmt: 0 | 1): Ccw
   }
   return out;
 }
+
+/**
+ * decodeCcwInto's literals agree with the field tables: each field of each format, set alone to
+ * all ones, decodes to its own maximum and leaves the other fields 0 (css §3.1; a format-0
+ * command code of all ones is not a TIC).
+ */
+function decodeAgreesWithTables(): boolean {
+  for (const fmt of [0, 1] as const) {
+    const pos = CCW_POS[fmt];
+    for (let f = 0; f < 4; f++) {
+      const w = [0, 0];
+      w[pos[f].word] = (pos[f].max << pos[f].shift) >>> 0;
+      const c = decodeCcw(w[0], w[1], fmt);
+      const got = [c.cmd, c.flags, c.count, c.cda];
+      for (let g = 0; g < 4; g++) if (got[g] !== (g === f ? pos[f].max : 0)) return false;
+    }
+  }
+  return true;
+}
+
+if (!decodeAgreesWithTables()) throw new Error('ccw.ts: decodeCcwInto disagrees with CCW0_FIELDS / CCW1_FIELDS');
 
 /** Encode a format-1 or format-0 CCW to 8 bytes (for tests and the REPL). */
 export function encodeCcw(c: { cmd: number; flags: number; count: number; cda: number }, fmt: 0 | 1 = 1): Uint8Array {

@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { SCHIB_FIELD, fieldMask, SCHIB_FIELDS } from '../../../model/css/fields';
+import { SCHIB_FIELD, fieldMask, fieldMax, fieldShift, SCHIB_FIELDS } from '../../../model/css/fields';
 import { ORB_FIELD, encodeOrb } from '../../../model/css/orb';
 import { CCW1_FIELDS, CCW0_FIELDS, commandClass, decodeCcw } from '../../../model/css/ccw';
 import { CRW_FIELD, encodeCrw } from '../../../model/css/crw';
@@ -89,6 +89,22 @@ describe('css field tables', () => {
     // css §3.1: a format-0 CCW with low nibble 8 becomes a clean TIC
     const tic = decodeCcw(0x18002000, 0xff000005, 0);
     assert.deepEqual([tic.cmd, tic.flags, tic.count, tic.cda], [0x08, 0, 0, 0x2000]);
+    // css §3.1 format 1: cmd byte 0, flags byte 1, count bytes 2-3, CDA word 1
+    assert.deepEqual(decodeCcw(0x0324beef, 0x7fff1000, 1), { cmd: 3, flags: 0x24, count: 0xbeef, cda: 0x7fff1000, fmt: 1, raw: [0x0324beef, 0x7fff1000] });
+    // decodeCcw (literal shifts, issue 12) gives what the field tables give, for any words of both
+    // formats (a format-0 TIC, low nibble 8, is the exception checked above)
+    let x = 0x9e3779b9;
+    const rnd = () => (x = (Math.imul(x ^ (x >>> 15), 0x2c1b3c6d) + 0x6d2b79f5) >>> 0);
+    for (let n = 0; n < 500; n++) {
+      const w: [number, number] = [rnd(), rnd()];
+      for (const fmt of [0, 1] as const) {
+        if (fmt === 0 && ((w[0] >>> 24) & 0x0f) === 0x08) continue;
+        const c = decodeCcw(w[0], w[1], fmt);
+        const table = fmt === 1 ? CCW1_FIELDS : CCW0_FIELDS;
+        const want = (name: string) => { const d = table.find((f) => f.name === `ccw.${name}`)!; return ((w[d.word] >>> fieldShift(d)) & fieldMax(d)) >>> 0; };
+        assert.deepEqual([c.cmd, c.flags, c.count, c.cda], [want('cmd'), want('flags'), want('count'), want('cda')], `fmt ${fmt} words ${w.map((v) => v.toString(16))}`);
+      }
+    }
     // css §3.3
     assert.deepEqual([0x01, 0x02, 0x03, 0x04, 0xe4, 0x0c, 0x08, 0x00, 0x10].map(commandClass),
       ['write', 'read', 'control', 'sense', 'sense-id', 'read-backward', 'tic', 'invalid', 'invalid']);
