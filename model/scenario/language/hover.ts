@@ -79,7 +79,8 @@ function describe(doc: VlabDocument, line: number, tokens: Token[], tok: Token, 
     const num = parseInt(tok.text.split('.')[2], 16);
     const dev = doc.statements.find((s) => {
       const r = s as unknown as { devno?: number; sch?: number };
-      return typeof r.devno === 'number' && (r.devno === num || r.sch === num);
+      // a statement that defines a device has both (`machine remove device` names only the devno)
+      return typeof r.devno === 'number' && typeof r.sch === 'number' && (r.devno === num || r.sch === num);
     }) as unknown as { devno: number; sch: number; line: number; k: string } | undefined;
     if (dev) return `device 0.0.${dev.devno.toString(16).padStart(4, '0')} on subchannel 0.0.${dev.sch.toString(16).padStart(4, '0')} (${dev.k} on line ${dev.line})`;
     return `bus id ${tok.text}: css ${tok.text.split('.')[0]}, subchannel set ${tok.text.split('.')[1]}, number 0x${num.toString(16)} (css §5.1)`;

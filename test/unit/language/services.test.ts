@@ -140,6 +140,13 @@ describe('language: hover', () => {
     assert.match(hover('expect crw == 0x03030007', 0, 16)!.contents, /RSC 0x3 \(SCH\), ERC 0x03 \(TERROR\), RSID 0x0007/);
   });
 
+  it('describes a bus id by the statement that defines the device, not one that only names it', () => {
+    // `machine remove device` names a devno and no subchannel: hover threw on it (fuzz, issue 12 round 13)
+    const text = ['machine remove device 0.0.1234', 'device 0.0.1234 schid 0.0.0007 type echo chpids 40 enabled', 'stsch 0.0.1234'].join('\n');
+    assert.equal(hover(text, 2, 8)!.contents, 'device 0.0.1234 on subchannel 0.0.0007 (device on line 2)');
+    assert.equal(hover('machine remove device 0.0.1234', 0, 25)!.contents, 'bus id 0.0.1234: css 0, subchannel set 0, number 0x1234 (css §5.1)');
+  });
+
   it('shows CCW commands and flags, names and ids', () => {
     assert.equal(h(5, 8), '**WRITE** — command code 0x01, class write (css §3.3)');
     assert.match(h(5, 14), /\*\*CC\*\* — CCW flag 0x40: chain command/);
