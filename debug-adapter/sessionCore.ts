@@ -118,8 +118,9 @@ export class SessionCore {
     if (this.disposed) return;
     const r = this.runner;
     if (r) {
-      const failed = r.expects.filter((e) => !e.ok);
-      this.output(`scenario ended: ${r.expects.length - failed.length}/${r.expects.length} expects passed, ${r.mm.pinsHeld()} pins held\n`, 'console');
+      // counted as they run (a loop's expects run once per iteration, some beyond maxExpectResults)
+      const { expectsRun, failures } = r.state;
+      this.output(`scenario ended: ${expectsRun - failures}/${expectsRun} expects passed, ${r.mm.pinsHeld()} pins held\n`, 'console');
     }
     this.port.sendEvent(new Event(P.STATE_EVENT, this.stateBody(false)));
     this.port.sendEvent(new TerminatedEvent());

@@ -202,7 +202,7 @@ export class Variables {
       out.push({ name, value: b.value, variablesReference: this.handle(b.open), evaluateName: b.evaluateName, presentationHint: READ_ONLY });
     }
     // O(1): the runner counts failures as it goes (a long scenario has thousands of expects)
-    const n = this.runner.expects.length;
+    const n = this.runner.state.expectsRun;
     out.push(this.v('expects', `${n - this.runner.state.failures}/${n} passed`));
     return out;
   }

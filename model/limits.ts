@@ -13,7 +13,7 @@ export interface LimitDef {
   readonly name: LimitName;
   readonly default: number;
   /** Unit shown in messages and docs. */
-  readonly unit: 'bytes' | 'pages' | 'lines' | 'files' | 'levels' | 'steps' | 'subchannels' | 'problems' | 'MiB' | 'seconds';
+  readonly unit: 'bytes' | 'pages' | 'lines' | 'files' | 'levels' | 'steps' | 'subchannels' | 'problems' | 'results' | 'MiB' | 'seconds';
   /** What it bounds (one line, for docs and messages). */
   readonly bounds: string;
   /** How a user raises it: CLI flag, launch attribute, setting. */
@@ -33,6 +33,7 @@ export type LimitName =
   | 'maxSubchannels'
   | 'maxGupTestMiB'
   | 'maxSteps'
+  | 'maxExpectResults'
   | 'maxHistoryBytes'
   | 'testTimeoutSeconds';
 
@@ -54,6 +55,7 @@ export const LIMITS: readonly LimitDef[] = [
   { name: 'maxSubchannels', default: 65_536, unit: 'subchannels', bounds: 'subchannels one `devices … count N` creates', raise: RAISE },
   { name: 'maxGupTestMiB', default: 4096, unit: 'MiB', bounds: '`gup_test -m MB` (the test maps and faults that many MiB)', raise: RAISE },
   { name: 'maxSteps', default: 1_000_000, unit: 'steps', bounds: 'model steps of one headless run (a runaway TIC loop stops here)', raise: 'CLI --max-steps N; editor setting vfioLab.limits' },
+  { name: 'maxExpectResults', default: 1_000_000, unit: 'results', bounds: '`expect` results a run lists (a loop runs its expects once per iteration); later ones are counted, not listed', raise: RAISE },
   { name: 'maxHistoryBytes', default: 256 * 1024 * 1024, unit: 'bytes', bounds: 'time-travel history of a debug session (oldest trimmed first)', raise: 'launch attribute maxHistoryBytes; editor setting vfioLab.history.maxBytes' },
   { name: 'testTimeoutSeconds', default: 30, unit: 'seconds', bounds: 'wall time of one file in the Testing view (its worker is stopped)', raise: 'editor setting vfioLab.testing.timeout' },
 ];

@@ -9,6 +9,7 @@ import type { Diagnostic } from '../../model/scenario/diagnostics';
 import { excerpt } from '../../model/scenario/diagnostics';
 import { parseScenario } from '../../model/scenario/parser';
 import { Runner } from '../../model/scenario/runner';
+import { expectOutcomes, runsNote, type ExpectOutcomeResult } from '../../model/scenario/expectOutcomes';
 import { joinInclude, type IncludeResolver } from '../../model/scenario/statements/include';
 import { SHOWN_WITHOUT_TRACE } from '../../model/scenario/cli';
 import { describeEvent } from '../../model/engine/events';
@@ -32,7 +33,8 @@ export interface JobExpect {
   /** Set when the expect is in an included file. */
   file?: string;
   text: string;
-  result?: { ok: boolean; expected: string; actual: string };
+  /** Its runs (a loop's expect runs once per iteration): the first failure's values, else the last run's. */
+  result?: ExpectOutcomeResult;
 }
 
 export interface ScenarioJobResult {
@@ -89,15 +91,14 @@ export function runScenarioJob(job: ScenarioJob): ScenarioJobResult {
   // exceptions checked by an `expect exception == …` right after them were expected
   result.exceptions = runner.exceptions.filter((x) => !x.checked).map((x) => ({ line: x.line, message: x.message }));
   if (!runner.done) result.exceptions.push({ message: `stopped after ${job.limits.maxSteps} steps (limit maxSteps): a runaway channel program?` });
-  // Statements run once each and in order: the i-th result belongs to the i-th expect.
-  const stmts = scenario.statements.filter((s) => s.k === 'expect');
-  result.expects = stmts.map((stmt, i): JobExpect => {
-    const r = runner.expects[i];
-    const base: JobExpect = { line: stmt.line, text: stmt.text, ...(stmt.file !== undefined ? { file: stmt.file } : {}) };
-    return r && r.line === stmt.line ? { ...base, result: { ok: r.ok, expected: r.expected, actual: r.actual } } : base;
-  });
+  result.expects = expectOutcomes(runner).map(({ stmt, result: r }): JobExpect => ({
+    line: stmt.line,
+    text: stmt.text,
+    ...(stmt.file !== undefined ? { file: stmt.file } : {}),
+    ...(r !== undefined ? { result: r } : {}),
+  }));
   for (const e of result.expects) {
-    if (e.result && !e.result.ok) lines.push(`${e.file ?? job.name}:${e.line}: ${e.text} FAILED: expected ${e.result.expected}, actual ${e.result.actual}`);
+    if (e.result && !e.result.ok) lines.push(`${e.file ?? job.name}:${e.line}: ${e.text} FAILED: expected ${e.result.expected}, actual ${e.result.actual}${runsNote(e.result)}`);
   }
   if (omitted) lines.push(`… ${omitted} more trace lines not recorded (the test output keeps the first ${job.maxTraceChars} characters)`);
   const passed = result.expects.filter((e) => e.result?.ok).length;

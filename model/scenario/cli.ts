@@ -5,6 +5,7 @@
  * confined to each scenario's folder. The trace is written as it happens (never held whole) and
  * every run stops at a step cap (issue 13: a runaway program ran out of heap after 173 s).
  */
+import { runsNote } from './expectOutcomes';
 import { parseScenario } from './parser';
 import { excerpt, formatDiagnostic, type Diagnostic } from './diagnostics';
 import { Runner } from './runner';
@@ -61,10 +62,37 @@ export const EXIT_STEP_CAP = 3;
 /** Characters of one trace line at most (a 5 MiB `data … hex` statement prints an excerpt). */
 const TRACE_LINE_CHARS = 300;
 
+interface ReportedExpect { line: number; ok: boolean; expr: string; expected: string; actual: string; file?: string }
+
+/**
+ * An expect statement's results in a report: its first failure (else its first result), and how
+ * often it ran and failed. A loop runs an expect once per iteration: the text output and TAP
+ * give one line per statement, in the order the statements first ran.
+ */
+interface ExpectLine { first: ReportedExpect; runs: number; failed: number }
+
+function expectLines(rep: FileReport): ExpectLine[] {
+  const byStmt = new Map<string, ExpectLine>();
+  for (const e of rep.expects) {
+    const key = `${e.file ?? ''}\u0000${e.line}`;
+    const l = byStmt.get(key);
+    if (l === undefined) byStmt.set(key, { first: e, runs: 1, failed: e.ok ? 0 : 1 });
+    else {
+      l.runs++;
+      if (!e.ok && l.failed++ === 0) l.first = e;
+    }
+  }
+  return [...byStmt.values()];
+}
+
 interface FileReport {
   file: string;
   diagnostics: Diagnostic[];
-  expects: { line: number; ok: boolean; expr: string; expected: string; actual: string; file?: string }[];
+  /** Every expect run, in order (up to the limit maxExpectResults). */
+  expects: ReportedExpect[];
+  /** Expects run and failed, also those beyond maxExpectResults (counted, not listed). */
+  expectsRun: number;
+  expectsFailed: number;
   exceptions: string[];
   events: number;
   pinsHeld: number;
@@ -128,12 +156,11 @@ export function runCli(argv: string[], readFile: CliReader, output?: CliOutput):
     const rep = runFile(file, readFile, cmd === 'check', flags.has('--trace'), limits, stream ? (line) => out.stdout(line + '\n') : undefined);
     if (rep.diagnostics.some((d) => d.severity === 'error')) code = 2;
     else if (rep.stepCap && code !== 2) code = EXIT_STEP_CAP;
-    else if ((rep.expects.some((e) => !e.ok) || rep.exceptions.length) && code === 0) code = 1;
+    else if ((rep.expectsFailed > 0 || rep.exceptions.length) && code === 0) code = 1;
     if (tapMode) {
       reports.push(rep);
       continue;
     }
-    const failed = rep.expects.filter((e) => !e.ok).length;
     if (json) {
       out.stdout(JSON.stringify(rep, (_k, v: unknown) => (typeof v === 'bigint' ? v.toString() : v)) + '\n');
       continue;
@@ -143,9 +170,12 @@ export function runCli(argv: string[], readFile: CliReader, output?: CliOutput):
       out.stdout(`${file}: ${rep.diagnostics.length === 0 ? 'ok' : `${rep.diagnostics.length} problem(s)`}\n`);
       continue;
     }
-    for (const e of rep.expects.filter((x) => !x.ok)) out.stdout(`${e.file ?? file}:${e.line}: expect ${e.expr} FAILED: expected ${e.expected}, actual ${e.actual}\n`);
+    for (const l of expectLines(rep)) {
+      const e = l.first;
+      if (l.failed) out.stdout(`${e.file ?? file}:${e.line}: expect ${e.expr} FAILED: expected ${e.expected}, actual ${e.actual}${runsNote(l)}\n`);
+    }
     if (rep.stepCap) out.stderr(`vfio-lab: ${file}: stopped after ${limits.maxSteps} steps (limit maxSteps): a runaway program? raise it with --max-steps N\n`);
-    out.stdout(`${file}: ${rep.expects.length - failed} of ${rep.expects.length} expects passed, ${rep.exceptions.length} exceptions, ${rep.events} events, ${rep.pinsHeld} pins held at end\n`);
+    out.stdout(`${file}: ${rep.expectsRun - rep.expectsFailed} of ${rep.expectsRun} expects passed, ${rep.exceptions.length} exceptions, ${rep.events} events, ${rep.pinsHeld} pins held at end\n`);
   }
   if (tapMode) out.stdout(tap(reports, cmd === 'check'));
   return done(code);
@@ -174,10 +204,11 @@ function tap(reports: FileReport[], checkOnly: boolean): string {
       point(true, `${rep.file} parses`);
       continue;
     }
-    for (const e of rep.expects) {
+    for (const l of expectLines(rep)) {
+      const e = l.first;
       const where = `${e.file ?? rep.file}:${e.line}`;
-      if (e.ok) point(true, `${where} expect ${e.expr}`);
-      else point(false, `${where} expect ${e.expr}`, { file: e.file ?? rep.file, line: e.line, expected: e.expected, actual: e.actual });
+      if (!l.failed) point(true, `${where} expect ${e.expr}${runsNote(l)}`);
+      else point(false, `${where} expect ${e.expr}${runsNote(l)}`, { file: e.file ?? rep.file, line: e.line, expected: e.expected, actual: e.actual, ...(l.runs > 1 ? { runs: l.runs, failed: l.failed } : {}) });
     }
     for (const x of rep.exceptions) point(false, `${rep.file} ${x}`, { severity: 'exception', file: rep.file, message: x });
     if (rep.expects.length === 0 && rep.exceptions.length === 0) point(true, `${rep.file} runs (no expects)`);
@@ -186,7 +217,7 @@ function tap(reports: FileReport[], checkOnly: boolean): string {
 }
 
 function runFile(file: string, readFile: CliReader, checkOnly: boolean, fullTrace: boolean, limits: Limits, emit?: (line: string) => void): FileReport {
-  const rep: FileReport = { file, diagnostics: [], expects: [], exceptions: [], events: 0, pinsHeld: 0, trace: [] };
+  const rep: FileReport = { file, diagnostics: [], expects: [], expectsRun: 0, expectsFailed: 0, exceptions: [], events: 0, pinsHeld: 0, trace: [] };
   let text: string;
   try {
     text = readFile(file, undefined, limits);
@@ -228,13 +259,10 @@ function runFile(file: string, readFile: CliReader, checkOnly: boolean, fullTrac
     rep.stepCap = true;
     rep.exceptions.push(`stopped after ${limits.maxSteps} steps (limit maxSteps): a runaway channel program? raise it with --max-steps N`);
   }
-  // Statements run once each, in order: the i-th result is the i-th expect statement (which
-  // knows whether it came from an included file).
-  const expectStmts = scenario.statements.filter((st) => st.k === 'expect');
-  rep.expects = runner.expects.map((e, i) => {
-    const from = expectStmts[i]?.line === e.line ? expectStmts[i].file : undefined;
-    return from ? { ...e, file: from } : { ...e };
-  });
+  // each result names its statement's file (a loop runs a statement many times: no pairing by order)
+  rep.expects = runner.expects.map(({ line, ok, expr, expected, actual, file: from }) => ({ line, ok, expr, expected, actual, ...(from !== undefined ? { file: from } : {}) }));
+  rep.expectsRun = runner.state.expectsRun;
+  rep.expectsFailed = runner.state.failures;
   rep.pinsHeld = runner.mm.pinsHeld();
   return rep;
 }

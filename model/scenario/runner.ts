@@ -31,7 +31,7 @@ import type { GuestCpu } from '../guest/cpu';
 import { statementLimitProblem } from './statementLimits';
 import { CcwLineTable } from './ccwLineTable';
 import { StmtPlan, WAIT, EXPECT, REPEAT, END_REPEAT, HEADER, type Executor as StmtExecutor } from './stmtPlan';
-import { DEFAULT_LIMITS, LimitError, type Limits } from '../limits';
+import { DEFAULT_LIMITS, LimitError, limitMessage, type Limits } from '../limits';
 import type { Pipe } from '../linux/mm/pipes';
 
 type Executor = StmtExecutor<Runner>;
@@ -51,6 +51,10 @@ export interface ExpectResult {
   expr: string;
   expected: string;
   actual: string;
+  /** The `expect` statement's index in the scenario's statements (−1: typed at the debug console). */
+  stmt: number;
+  /** The included file the statement was written in (absent: the scenario file itself). */
+  file?: string;
 }
 
 /**
@@ -92,6 +96,8 @@ export class Runner implements EvalContext {
     ret: 0n as bigint,
     retValid: false,
     failures: 0,
+    /** `expect` statements run so far (also those whose results `maxExpectResults` did not keep). */
+    expectsRun: 0,
     irb: undefined as Uint8Array | undefined,
     schib: undefined as Uint8Array | undefined,
     intcode: undefined as { sid: number; intparm: number; iid: number } | undefined,
@@ -108,7 +114,18 @@ export class Runner implements EvalContext {
   /** Pipes filled by `vmsplice` (model/linux/mm/pipes.ts). */
   readonly pipes = new Map<string, Pipe>();
   readonly processes = new Map<string, number>();
+  /**
+   * Every `expect` run, in order, up to the limit `maxExpectResults`; beyond it they are counted
+   * (state.expectsRun, state.failures, expectTally), not kept. A statement that gives the same
+   * result again (a loop's) adds the same frozen object, not a new one (issue 12).
+   */
   readonly expects: ExpectResult[] = [];
+  /**
+   * Per statement index: how often its `expect` ran and failed, journaled like the loops'
+   * counters: what the Testing view and the CLI report per statement when a loop runs it many
+   * times (empty arrays when the scenario has no `expect`).
+   */
+  readonly expectTally: { runs: Float64Array; failed: Float64Array };
   /** Program exceptions and scenario errors, in order; `checked` ones were expected by an `expect exception …`. */
   readonly exceptions: Array<{ line: number; message: string; checked: boolean }> = [];
   /** Every kernel/QEMU warning the modelled system printed (WARN, bad page, RLIMIT_MEMLOCK …), in order. */
@@ -151,6 +168,8 @@ export class Runner implements EvalContext {
     }
     this.guestCpu = (this.vfio ? this.vfio.qemu.core : this.css.core).cpu;
     this.loops = { left: new Int32Array(scenario.statements.some((x) => x.k === 'repeat') ? scenario.statements.length : 0) };
+    const tally = scenario.statements.some((x) => x.k === 'expect') ? scenario.statements.length : 0;
+    this.expectTally = { runs: new Float64Array(tally), failed: new Float64Array(tally) };
     const ccwLines = new Map<number, number>(); // guest CCW address → its line, the last program's
     for (const st of scenario.statements) {
       if (st.k === 'program') {
@@ -503,7 +522,7 @@ export class Runner implements EvalContext {
         this.setWaiting(true);
         return;
       case EXPECT:
-        return this.expect(st as Extract<Stmt, { k: 'expect' }>);
+        return this.expect(st as Extract<Stmt, { k: 'expect' }>, pc ?? -1, pc === undefined ? undefined : plan);
       case REPEAT:
         // its iterations; step() then enters the body, or skips it when there are none
         this.m.journal.setElem(this.loops, 'left', this.state.pc, (st as Extract<Stmt, { k: 'repeat' }>).count);
@@ -534,12 +553,13 @@ export class Runner implements EvalContext {
     return pid;
   }
 
-  private expect(st: Extract<Stmt, { k: 'expect' }>): void {
+  private expect(st: Extract<Stmt, { k: 'expect' }>, pc: number, plan: StmtPlan<Runner> | undefined): void {
     // an `expect` that reads `exception` right after a program exception makes it an expected one
     const readsException = (e: Expr) => e.k === 'path' && (e.head === 'exception' || e.head === 'pic');
     const last = this.exceptions[this.exceptions.length - 1];
+    const j = this.m.journal;
     if (this.state.exception !== '' && last && !last.checked && (readsException(st.lhs) || readsException(st.rhs))) {
-      this.m.journal.set(last, 'checked', true);
+      j.set(last, 'checked', true);
     }
     let ok = false;
     let actual = '';
@@ -555,10 +575,28 @@ export class Runner implements EvalContext {
       actual = `error: ${e.message}`;
       expected = st.exprText;
     }
-    const r: ExpectResult = { line: st.line, ok, expr: st.exprText, expected, actual };
-    this.m.journal.push(this.expects, r);
-    if (!ok) this.m.journal.set(this.state, 'failures', this.state.failures + 1);
-    this.m.emit({ kind: 'expect', ...r }, 'instruction');
+    // the statement's last result again when it is the same (a loop's expect: one object, not one per run)
+    const held = plan?.expectResult;
+    const r: ExpectResult = held !== undefined && held.ok === ok && held.actual === actual && held.expected === expected
+      ? held
+      : Object.freeze({ line: st.line, ok, expr: st.exprText, expected, actual, stmt: pc, ...(st.file !== undefined ? { file: st.file } : {}) });
+    if (plan !== undefined && r !== held) {
+      plan.expectResult = r;
+      plan.expectEvent = Object.freeze({ kind: 'expect', line: r.line, ok, expr: r.expr, expected, actual });
+    }
+    const run = this.state.expectsRun;
+    if (run < this.limits.maxExpectResults) j.push(this.expects, r);
+    else if (run === this.limits.maxExpectResults) {
+      // model/limits.ts: counted from here on, not kept; said once
+      this.m.emit({ kind: 'warn', message: limitMessage('maxExpectResults', `expect number ${run + 1}`, this.limits) + ': later results are counted (expects passed/failed), not listed', ref: 'PRODUCT §6', note: true }, 'statement');
+    }
+    j.set(this.state, 'expectsRun', run + 1);
+    if (!ok) j.set(this.state, 'failures', this.state.failures + 1);
+    if (pc >= 0 && pc < this.expectTally.runs.length) {
+      j.setElem(this.expectTally, 'runs', pc, this.expectTally.runs[pc] + 1);
+      if (!ok) j.setElem(this.expectTally, 'failed', pc, this.expectTally.failed[pc] + 1);
+    }
+    this.m.emit(plan?.expectEvent ?? { kind: 'expect', line: r.line, ok, expr: r.expr, expected, actual }, 'instruction');
   }
 
   resolve(head: string, args: Value[], parts: Array<{ field: string } | { index: number }>, col: number): Value {

@@ -8,6 +8,7 @@
  */
 import type { Stmt } from './ast';
 import type { ModelEvent } from '../engine/events';
+import type { ExpectResult } from './runner';
 import { stmtWords, type StringTable } from '../engine/eventCodec';
 import { LIMITED_KINDS } from './statementLimits';
 import { privilegedMnemonic } from './exec/cpu';
@@ -42,6 +43,12 @@ export class StmtPlan<R> {
    * field (outside the state walks: lean and journaled runs have the same plans).
    */
   #words: Int32Array | undefined = undefined;
+  /**
+   * An `expect`'s last result and its event, frozen: added again while the statement gives the
+   * same result (a loop's expect, issue 12), replaced when it does not.
+   */
+  expectResult: ExpectResult | undefined = undefined;
+  expectEvent: ModelEvent | undefined = undefined;
 
   constructor(st: Stmt) {
     this.kind = planKind(st);

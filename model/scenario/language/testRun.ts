@@ -2,15 +2,11 @@
  * A scenario run as a test (the Testing view; pure, no vscode): runs headless and returns each
  * `expect` with its result, the exceptions with their lines, and whether the run finished.
  */
-import type { Scenario, Stmt } from '../ast';
+import type { Scenario } from '../ast';
 import { Runner } from '../runner';
+import { expectOutcomes, type StatementOutcome } from '../expectOutcomes';
 
-export interface ExpectOutcome {
-  /** The expect statement (line, text, file when it came from an include). */
-  stmt: Stmt;
-  /** Undefined when the run ended before reaching it. */
-  result?: { ok: boolean; expected: string; actual: string };
-}
+export type ExpectOutcome = StatementOutcome;
 
 export interface TestRunResult {
   expects: ExpectOutcome[];
@@ -31,12 +27,7 @@ export function runScenarioTest(scenario: Scenario, maxSteps = 10_000_000): Test
   }
   // exceptions checked by an `expect exception == …` right after them were expected
   const exceptions: TestRunResult['exceptions'] = runner.exceptions.filter((x) => !x.checked).map((x) => ({ line: x.line, message: x.message }));
-  const stmts = scenario.statements.filter((s) => s.k === 'expect');
-  // Statements run once each and in order: the i-th result belongs to the i-th expect.
-  const expects = stmts.map((stmt, i): ExpectOutcome => {
-    const r = runner.expects[i];
-    return r && r.line === stmt.line ? { stmt, result: { ok: r.ok, expected: r.expected, actual: r.actual } } : { stmt };
-  });
+  const expects = expectOutcomes(runner);
   if (!runner.done) exceptions.push({ message: `stopped after ${maxSteps} steps: runaway channel program?` });
   return { expects, exceptions, finished: runner.done, steps };
 }

@@ -201,7 +201,7 @@ describe('cli: hostile files end with a diagnostic naming the limit (issue 13)',
   it('answers bad --limit arguments with one line and the usage', () => {
     let r = cli(['check', 'x.vlab', '--limit', 'maxBogus=3']);
     assert.equal(r.code, 2);
-    assert.equal(r.stderr.split('\n')[0], "vfio-lab: unknown limit 'maxBogus' (known: maxFileBytes, maxScenarioBytes, maxScenarioLines, maxLineLength, maxIncludes, maxIncludeDepth, maxDiagnosticsPerFile, maxGuestMemoryBytes, maxPages, maxSubchannels, maxGupTestMiB, maxSteps, maxHistoryBytes, testTimeoutSeconds)");
+    assert.equal(r.stderr.split('\n')[0], "vfio-lab: unknown limit 'maxBogus' (known: maxFileBytes, maxScenarioBytes, maxScenarioLines, maxLineLength, maxIncludes, maxIncludeDepth, maxDiagnosticsPerFile, maxGuestMemoryBytes, maxPages, maxSubchannels, maxGupTestMiB, maxSteps, maxExpectResults, maxHistoryBytes, testTimeoutSeconds)");
     r = cli(['check', 'x.vlab', '--limit', 'maxPages']);
     assert.equal(r.stderr.split('\n')[0], "vfio-lab: --limit needs NAME=N, found 'maxPages'");
   });
