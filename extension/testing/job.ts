@@ -35,6 +35,8 @@ export interface JobExpect {
   text: string;
   /** Its runs (a loop's expect runs once per iteration): the first failure's values, else the last run's. */
   result?: ExpectOutcomeResult;
+  /** A failed expect's message: `expect …: expected X, actual Y` and, for a loop's, how many of its runs failed. */
+  failure?: string;
 }
 
 export interface ScenarioJobResult {
@@ -96,6 +98,7 @@ export function runScenarioJob(job: ScenarioJob): ScenarioJobResult {
     text: stmt.text,
     ...(stmt.file !== undefined ? { file: stmt.file } : {}),
     ...(r !== undefined ? { result: r } : {}),
+    ...(r !== undefined && !r.ok ? { failure: `expect ${stmt.text.replace(/^expect\s+/, '')}: expected ${r.expected}, actual ${r.actual}${runsNote(r)}` } : {}),
   }));
   for (const e of result.expects) {
     if (e.result && !e.result.ok) lines.push(`${e.file ?? job.name}:${e.line}: ${e.text} FAILED: expected ${e.result.expected}, actual ${e.result.actual}${runsNote(e.result)}`);

@@ -16,7 +16,6 @@ import { toVscodeDiagnostic } from '../language/diagnostics';
 import { scenarioParser } from '../language/scenarioParser';
 import { includeRoot, readScenario, scenarioName } from '../language/workspace';
 import type { ScenarioJob, ScenarioJobResult } from './job';
-import { runsNote } from '../../model/scenario/expectOutcomes';
 import { createScenarioRunner, isFailure, type ScenarioRunner } from './scenarioRunner';
 import { registerRunFileCommand } from './runFileCommand';
 
@@ -244,7 +243,7 @@ export class ScenarioTests implements vscode.Disposable {
       if (!r) run.skipped(child);
       else if (r.ok) run.passed(child);
       else {
-        const m = vscode.TestMessage.diff(`expect ${e.text.replace(/^expect\s+/, '')}: expected ${r.expected}, actual ${r.actual}${runsNote(r)}`, r.expected, r.actual);
+        const m = vscode.TestMessage.diff(e.failure ?? `${e.text}: expected ${r.expected}, actual ${r.actual}`, r.expected, r.actual);
         m.location = new vscode.Location(uri, child.range!);
         run.failed(child, m);
       }

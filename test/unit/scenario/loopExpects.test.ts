@@ -74,6 +74,8 @@ describe('scenario: expects in a loop (issue 12)', () => {
     const job = runScenarioJob({ name: 'loop.vlab', text: LOOP, files: [], limits: DEFAULT_LIMITS, maxTraceChars: 100_000 });
     assert.deepEqual(job.expects.map((e) => [e.line, e.result?.ok, e.result?.failed]), [[11, false, 2], [12, true, 0], [14, true, 0]]);
     assert.match(job.trace, /^loop\.vlab:11: expect time < 7 FAILED: expected < 7, actual 8 \(failed 2 of 5 runs\)$/m);
+    // the Testing view's failure message for the statement
+    assert.deepEqual(job.expects.map((e) => e.failure), ['expect time < 7: expected < 7, actual 8 (failed 2 of 5 runs)', undefined, undefined]);
   });
 
   it('prints one line per failing statement and counts every run in the CLI (text and TAP)', () => {
