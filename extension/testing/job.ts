@@ -10,6 +10,7 @@ import { excerpt } from '../../model/scenario/diagnostics';
 import { parseScenario } from '../../model/scenario/parser';
 import { Runner } from '../../model/scenario/runner';
 import { expectOutcomes, runsNote, type ExpectOutcomeResult } from '../../model/scenario/expectOutcomes';
+import { exceptionOutcomes } from '../../model/scenario/exceptionOutcomes';
 import { joinInclude, type IncludeResolver } from '../../model/scenario/statements/include';
 import { SHOWN_WITHOUT_TRACE } from '../../model/scenario/cli';
 import { describeEvent } from '../../model/engine/events';
@@ -91,7 +92,7 @@ export function runScenarioJob(job: ScenarioJob): ScenarioJobResult {
   result.steps = steps;
   result.finished = runner.done;
   // exceptions checked by an `expect exception == …` right after them were expected
-  result.exceptions = runner.exceptions.filter((x) => !x.checked).map((x) => ({ line: x.line, message: x.message }));
+  result.exceptions = exceptionOutcomes(runner).map((x) => ({ line: x.line, message: x.message }));
   if (!runner.done) result.exceptions.push({ message: `stopped after ${job.limits.maxSteps} steps (limit maxSteps): a runaway channel program?` });
   result.expects = expectOutcomes(runner).map(({ stmt, result: r }): JobExpect => ({
     line: stmt.line,

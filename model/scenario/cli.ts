@@ -6,6 +6,7 @@
  * every run stops at a step cap (issue 13: a runaway program ran out of heap after 173 s).
  */
 import { runsNote } from './expectOutcomes';
+import { exceptionOutcomes } from './exceptionOutcomes';
 import { parseScenario } from './parser';
 import { excerpt, formatDiagnostic, type Diagnostic } from './diagnostics';
 import { Runner } from './runner';
@@ -254,7 +255,8 @@ function runFile(file: string, readFile: CliReader, checkOnly: boolean, fullTrac
   });
   runner.runToEnd(limits.maxSteps);
   // exceptions checked by an `expect exception == …` right after them were expected
-  rep.exceptions = runner.exceptions.filter((x) => !x.checked).map((x) => `line ${x.line}: ${x.message}`);
+  // each (line, message) once: a loop's failing statement fails once per iteration
+  rep.exceptions = exceptionOutcomes(runner).map((x) => `line ${x.line}: ${x.message}`);
   if (!runner.done) {
     rep.stepCap = true;
     rep.exceptions.push(`stopped after ${limits.maxSteps} steps (limit maxSteps): a runaway channel program? raise it with --max-steps N`);

@@ -368,8 +368,9 @@ export class Runner implements EvalContext {
       if (e instanceof ProgramInterruption || e instanceof Error) this.forgetResults();
       if (e instanceof ProgramInterruption) {
         j.set(this.state, 'exception', e.pic);
-        j.push(this.exceptions, { line: st.line, message: `${e.pic} exception: ${e.message}`, checked: false });
-        m.emit({ kind: 'exception', name: `${e.pic} exception`, line: st.line, detail: e.message }, 'statement');
+        // e.message is "PIC exception: DETAIL" already: the name once (it read "operand exception: operand exception: …")
+        j.push(this.exceptions, { line: st.line, message: e.message, checked: false });
+        m.emit({ kind: 'exception', name: `${e.pic} exception`, line: st.line, detail: e.detail }, 'statement');
       } else if (e instanceof EvalError || e instanceof Error) {
         j.push(this.exceptions, { line: st.line, message: `scenario error: ${e.message}`, checked: false });
         m.emit({ kind: 'exception', name: 'scenario error', line: st.line, detail: e.message }, 'statement');
@@ -435,7 +436,7 @@ export class Runner implements EvalContext {
       this.m.onThread(GUEST_CPU_THREAD, () => this.m.within(st.text, () => this.exec(st), st.line));
       return undefined;
     } catch (e) {
-      if (e instanceof ProgramInterruption) return `${e.pic} exception: ${e.message}`;
+      if (e instanceof ProgramInterruption) return e.message;
       if (e instanceof Error) return e.message;
       throw e;
     }

@@ -334,7 +334,7 @@ describe('DAP: breakpoints and run control (issue 9)', function () {
     ['unit-check', 'unit check on subchannel 0x07: dstat 0x0e', 'css §4'],
     ['program-check', 'channel-program check on subchannel 0x07, cpa 0x1110: invalid command code 0x10 (low nibble 0) (css §3.3, §3.6)', 'css §3.6'],
     ['channel-status', 'subchannel 0x07 status cstat 0x40: incorrect length', 'css §4'],
-    ['program-interruption', `specification exception at line ${lineOf('ssch 0.0.0007 at 0x1001 cpa=echo fmt=1 lpm=0x80')}: specification exception: ORB address 0x1001 is not word aligned (css §5.1)`, 'css §5.1, §11.5'],
+    ['program-interruption', `specification exception at line ${lineOf('ssch 0.0.0007 at 0x1001 cpa=echo fmt=1 lpm=0x80')}: ORB address 0x1001 is not word aligned (css §5.1)`, 'css §5.1, §11.5'],
     ['crw-overflow', 'CRW 0x23040001 on machine carries the overflow bit: CRWs were lost', 'css §6.1, §6.3'],
     ['deferred-cc3', 'deferred condition code 3 on subchannel 0x07 (stctl 0x11)', 'css §5.5'],
     ['warn', 'WARNING: subchannel 0x0007 not operational: CRW RSC 3 ERC 6 (permanent error, not initialized) [unverified: chosen ERC]', 'css §6.1'],

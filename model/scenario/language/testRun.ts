@@ -5,6 +5,7 @@
 import type { Scenario } from '../ast';
 import { Runner } from '../runner';
 import { expectOutcomes, type StatementOutcome } from '../expectOutcomes';
+import { exceptionOutcomes } from '../exceptionOutcomes';
 
 export type ExpectOutcome = StatementOutcome;
 
@@ -26,7 +27,7 @@ export function runScenarioTest(scenario: Scenario, maxSteps = 10_000_000): Test
     steps += k;
   }
   // exceptions checked by an `expect exception == …` right after them were expected
-  const exceptions: TestRunResult['exceptions'] = runner.exceptions.filter((x) => !x.checked).map((x) => ({ line: x.line, message: x.message }));
+  const exceptions: TestRunResult['exceptions'] = exceptionOutcomes(runner).map((x) => ({ line: x.line, message: x.message }));
   const expects = expectOutcomes(runner);
   if (!runner.done) exceptions.push({ message: `stopped after ${maxSteps} steps: runaway channel program?` });
   return { expects, exceptions, finished: runner.done, steps };

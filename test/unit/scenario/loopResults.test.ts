@@ -2,7 +2,8 @@
  * `expect` inside `repeat` (issue 12): a loop runs its expects once per iteration. Every report
  * attributes results to their statement (not "the i-th result is the i-th expect"), counts runs
  * and failures per statement, a statement that gives the same result again adds the same
- * object, and the results a run keeps are bounded by the limit maxExpectResults.
+ * object, and the results a run keeps are bounded by the limit maxExpectResults. A statement that
+ * fails in a loop is reported once with how often it failed.
  */
 import * as assert from 'node:assert/strict';
 import { parseScenario } from '../../../model/scenario/parser';
@@ -11,6 +12,7 @@ import { expectOutcomes } from '../../../model/scenario/expectOutcomes';
 import { runScenarioTest } from '../../../model/scenario/language';
 import { runCli } from '../../../model/scenario/cli';
 import { runScenarioJob } from '../../../extension/testing/job';
+import { exceptionOutcomes } from '../../../model/scenario/exceptionOutcomes';
 import { DEFAULT_LIMITS, type Limits } from '../../../model/limits';
 
 // One NOP per iteration: the virtual time is 2 after the first TSCH and grows by 2 per
@@ -119,5 +121,40 @@ describe('scenario: expects in a loop (issue 12)', () => {
     assert.deepEqual([r.expects.length, r.state.expectsRun, r.state.failures, r.expectTally.runs[i11], r.expectTally.failed[i11]], [0, 0, 0, 0, 0]);
     j.redoTo(end);
     assert.deepEqual([r.expects.length, r.state.expectsRun, r.state.failures, r.expectTally.runs[i11], r.expectTally.failed[i11]], [11, 11, 2, 5, 2]);
+  });
+});
+
+// css §5.1: a SCHIB address that is not word aligned is a specification exception, each time
+const FAILING = [
+  'memory 64K',
+  'chpid 40',
+  'device 0.0.1234 schid 0.0.0007 type echo chpids 40 enabled',
+  'repeat 3',
+  '  stsch 0.0.0007 at 0x1001',
+  'end',
+  'stsch 0.0.0007 at 0x1002',
+  'stsch 0.0.0007 at 0x1003',
+  'expect exception == "specification"',
+].join('\n');
+const MSG = (a: string) => `specification exception: SCHIB address ${a} is not word aligned (css §5.1)`;
+
+describe('scenario: exceptions in a loop (issue 12)', () => {
+  it('reports each unexpected (line, message) once, with how often it happened', () => {
+    const r = runTo(FAILING);
+    // every occurrence is kept for the debugger; the one checked by the expect is not reported
+    assert.deepEqual(r.exceptions.map((x) => [x.line, x.checked]), [[5, false], [5, false], [5, false], [7, false], [8, true]]);
+    // the name once (it read "specification exception: specification exception: …")
+    assert.equal(r.exceptions[0].message, MSG('0x1001'));
+    assert.deepEqual(exceptionOutcomes(r), [{ line: 5, message: `${MSG('0x1001')} (3 times)`, count: 3 }, { line: 7, message: MSG('0x1002'), count: 1 }]);
+    const cli = runCli(['run', 'loop.vlab'], () => FAILING).stdout;
+    assert.match(cli, /^loop\.vlab: 1 of 1 expects passed, 2 exceptions,/m);
+    const tap = runCli(['run', 'loop.vlab', '--tap'], () => FAILING).stdout;
+    assert.match(tap, new RegExp(`^not ok 2 - loop\\.vlab line 5: ${MSG('0x1001').replace(/[().§]/g, '\\$&')} \\(3 times\\)$`, 'm'));
+    const { scenario } = parseScenario(FAILING, 'loop.vlab');
+    assert.deepEqual(runScenarioTest(scenario).exceptions, [{ line: 5, message: `${MSG('0x1001')} (3 times)` }, { line: 7, message: MSG('0x1002') }]);
+    const job = runScenarioJob({ name: 'loop.vlab', text: FAILING, files: [], limits: DEFAULT_LIMITS, maxTraceChars: 100_000 });
+    assert.deepEqual(job.exceptions, [{ line: 5, message: `${MSG('0x1001')} (3 times)` }, { line: 7, message: MSG('0x1002') }]);
+    // the trace's exception line names it once too
+    assert.match(job.trace, /^ +\d+ +specification exception at line 5: SCHIB address 0x1001 is not word aligned \(css §5\.1\)$/m);
   });
 });
