@@ -9,7 +9,7 @@ import { runsNote } from './expectOutcomes';
 import { exceptionOutcomes } from './exceptionOutcomes';
 import { parseScenario } from './parser';
 import { excerpt, formatDiagnostic, type Diagnostic } from './diagnostics';
-import { Runner } from './runner';
+import { Runner, type ExpectResult } from './runner';
 import { dirName, readerIncludeResolver } from './statements/include';
 import { describeEvent } from '../engine/events';
 import { DEFAULT_LIMITS, LIMITS, resolveLimits, type Limits } from '../limits';
@@ -262,7 +262,17 @@ function runFile(file: string, readFile: CliReader, checkOnly: boolean, fullTrac
     rep.exceptions.push(`stopped after ${limits.maxSteps} steps (limit maxSteps): a runaway channel program? raise it with --max-steps N`);
   }
   // each result names its statement's file (a loop runs a statement many times: no pairing by order)
-  rep.expects = runner.expects.map(({ line, ok, expr, expected, actual, file: from }) => ({ line, ok, expr, expected, actual, ...(from !== undefined ? { file: from } : {}) }));
+  // one reported object per distinct result (a loop's expect repeats the same one: no copy per run)
+  const reported = new Map<ExpectResult, ReportedExpect>();
+  rep.expects = runner.expects.map((e) => {
+    let r = reported.get(e);
+    if (r === undefined) {
+      const { line, ok, expr, expected, actual, file: from } = e;
+      r = { line, ok, expr, expected, actual, ...(from !== undefined ? { file: from } : {}) };
+      reported.set(e, r);
+    }
+    return r;
+  });
   rep.expectsRun = runner.state.expectsRun;
   rep.expectsFailed = runner.state.failures;
   rep.pinsHeld = runner.mm.pinsHeld();
