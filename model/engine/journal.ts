@@ -1344,6 +1344,17 @@ export class Journal {
   }
 
   /**
+   * `noteBig` for a bigint whose old and new values the caller has as int32 numbers (the runner's
+   * `cc`, -1 to 3): the same BIG entry, without noteBig's four BigInt range comparisons and two
+   * conversions (three per journaled SSCH → TPI → TSCH cycle, issue 12).
+   */
+  noteInt32Big(obj: object, key: string, old: number, value: number): void {
+    this.guard();
+    if (old === value || !this.recording) return;
+    this.note(BIG, obj, key, 0, old, value);
+  }
+
+  /**
    * Record `obj[key]` changing from `old` to `value` (booleans), as `set` records it, for a caller
    * that makes the store itself right after with a constant key (ChanState.lastTic: `set`'s keyed
    * load cost every CCW a megamorphic lookup, issue 12).

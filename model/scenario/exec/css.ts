@@ -72,7 +72,13 @@ type RunnerState = Runner['state'];
 function setCc(r: Runner, cc: number): void {
   const v = ccValue(cc);
   const j = r.m.journal;
-  if (j.recording) j.noteBig(r.state, 'cc', r.state.cc, v);
+  if (j.recording) {
+    // a condition code (0–3) replaces one, or −1 (none): int32 both, no BigInt range checks; a
+    // bigint outside int32 (an edit in the Variables view) converts to a number outside it too
+    const old = Number(r.state.cc);
+    if ((old | 0) === old && (cc | 0) === cc) j.noteInt32Big(r.state, 'cc', old, cc);
+    else j.noteBig(r.state, 'cc', r.state.cc, v);
+  }
   r.state.cc = v;
 }
 

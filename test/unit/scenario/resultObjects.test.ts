@@ -71,4 +71,30 @@ describe('STSCH / TPI results in the journal (issue 12)', () => {
     assert.equal(r.state.intcode, code);
     assert.equal(r.state.cc, 1n); // css §5.4 TPI cc 1: an interruption code was stored
   });
+
+  it('the condition code is journaled exactly: each instruction\'s cc comes back when stepping back, also after an edit outside int32', () => {
+    const { scenario } = parseScenario(LINES.join('\n'), 'f.vlab');
+    const r = new Runner(scenario);
+    const j = r.m.journal;
+    const ccs: Array<[number, bigint]> = [[j.position, r.state.cc]];
+    for (const line of [11, 13, 14]) {
+      runThrough(r, line);
+      ccs.push([j.position, r.state.cc]);
+    }
+    // css §5.2 SSCH cc 0, §5.4 TPI cc 1 (a code stored), §5.2 TSCH cc 0 (status was pending)
+    assert.deepEqual(ccs.map(([, cc]) => cc), [-1n, 0n, 1n, 0n]);
+    for (const [pos, cc] of [...ccs].reverse()) {
+      j.undoTo(pos);
+      assert.equal(r.state.cc, cc);
+    }
+    j.redoTo(j.length);
+    // a value no instruction gives (a Variables-view edit), then an SSCH: undo restores it to the bit
+    const big = 2n ** 60n + 1n; // no double holds it
+    j.set(r.state, 'cc', big);
+    const before = j.position;
+    runThrough(r, 15);
+    assert.equal(r.state.cc, 0n);
+    j.undoTo(before);
+    assert.equal(r.state.cc, big);
+  });
 });
