@@ -5,7 +5,7 @@
  * confined to each scenario's folder. The trace is written as it happens (never held whole) and
  * every run stops at a step cap (issue 13: a runaway program ran out of heap after 173 s).
  */
-import { runsNote } from './expectOutcomes';
+import { expectOutcomes, runsNote } from './expectOutcomes';
 import { exceptionOutcomes } from './exceptionOutcomes';
 import { parseScenario } from './parser';
 import { excerpt, formatDiagnostic, type Diagnostic } from './diagnostics';
@@ -66,25 +66,11 @@ const TRACE_LINE_CHARS = 300;
 interface ReportedExpect { line: number; ok: boolean; expr: string; expected: string; actual: string; file?: string }
 
 /**
- * An expect statement's results in a report: its first failure (else its first result), and how
- * often it ran and failed. A loop runs an expect once per iteration: the text output and TAP
- * give one line per statement, in the order the statements first ran.
+ * An expect statement's outcome in a report (expectOutcomes.ts): its first failing run's values
+ * (else its last run's), and how often it ran and failed. A loop runs an expect once per
+ * iteration: the text output and TAP give one line per statement, in statement order.
  */
-interface ExpectLine { first: ReportedExpect; runs: number; failed: number }
-
-function expectLines(rep: FileReport): ExpectLine[] {
-  const byStmt = new Map<string, ExpectLine>();
-  for (const e of rep.expects) {
-    const key = `${e.file ?? ''}\u0000${e.line}`;
-    const l = byStmt.get(key);
-    if (l === undefined) byStmt.set(key, { first: e, runs: 1, failed: e.ok ? 0 : 1 });
-    else {
-      l.runs++;
-      if (!e.ok && l.failed++ === 0) l.first = e;
-    }
-  }
-  return [...byStmt.values()];
-}
+interface ExpectLine { line: number; file?: string; expr: string; ok: boolean; expected: string; actual: string; runs: number; failed: number }
 
 interface FileReport {
   file: string;
@@ -94,6 +80,8 @@ interface FileReport {
   /** Expects run and failed, also those beyond maxExpectResults (counted, not listed). */
   expectsRun: number;
   expectsFailed: number;
+  /** Each expect statement that ran, once (its runs counted also beyond maxExpectResults). */
+  expectStatements: ExpectLine[];
   exceptions: string[];
   events: number;
   pinsHeld: number;
@@ -171,9 +159,8 @@ export function runCli(argv: string[], readFile: CliReader, output?: CliOutput):
       out.stdout(`${file}: ${rep.diagnostics.length === 0 ? 'ok' : `${rep.diagnostics.length} problem(s)`}\n`);
       continue;
     }
-    for (const l of expectLines(rep)) {
-      const e = l.first;
-      if (l.failed) out.stdout(`${e.file ?? file}:${e.line}: expect ${e.expr} FAILED: expected ${e.expected}, actual ${e.actual}${runsNote(l)}\n`);
+    for (const e of rep.expectStatements) {
+      if (!e.ok) out.stdout(`${e.file ?? file}:${e.line}: expect ${e.expr} FAILED: expected ${e.expected}, actual ${e.actual}${runsNote(e)}\n`);
     }
     if (rep.stepCap) out.stderr(`vfio-lab: ${file}: stopped after ${limits.maxSteps} steps (limit maxSteps): a runaway program? raise it with --max-steps N\n`);
     out.stdout(`${file}: ${rep.expectsRun - rep.expectsFailed} of ${rep.expectsRun} expects passed, ${rep.exceptions.length} exceptions, ${rep.events} events, ${rep.pinsHeld} pins held at end\n`);
@@ -205,20 +192,19 @@ function tap(reports: FileReport[], checkOnly: boolean): string {
       point(true, `${rep.file} parses`);
       continue;
     }
-    for (const l of expectLines(rep)) {
-      const e = l.first;
+    for (const e of rep.expectStatements) {
       const where = `${e.file ?? rep.file}:${e.line}`;
-      if (!l.failed) point(true, `${where} expect ${e.expr}${runsNote(l)}`);
-      else point(false, `${where} expect ${e.expr}${runsNote(l)}`, { file: e.file ?? rep.file, line: e.line, expected: e.expected, actual: e.actual, ...(l.runs > 1 ? { runs: l.runs, failed: l.failed } : {}) });
+      if (e.ok) point(true, `${where} expect ${e.expr}${runsNote(e)}`);
+      else point(false, `${where} expect ${e.expr}${runsNote(e)}`, { file: e.file ?? rep.file, line: e.line, expected: e.expected, actual: e.actual, ...(e.runs > 1 ? { runs: e.runs, failed: e.failed } : {}) });
     }
     for (const x of rep.exceptions) point(false, `${rep.file} ${x}`, { severity: 'exception', file: rep.file, message: x });
-    if (rep.expects.length === 0 && rep.exceptions.length === 0) point(true, `${rep.file} runs (no expects)`);
+    if (rep.expectStatements.length === 0 && rep.exceptions.length === 0) point(true, `${rep.file} runs (no expects)`);
   }
   return ['TAP version 13', `1..${points.length}`, ...comments, ...points].join('\n') + '\n';
 }
 
 function runFile(file: string, readFile: CliReader, checkOnly: boolean, fullTrace: boolean, limits: Limits, emit?: (line: string) => void): FileReport {
-  const rep: FileReport = { file, diagnostics: [], expects: [], expectsRun: 0, expectsFailed: 0, exceptions: [], events: 0, pinsHeld: 0, trace: [] };
+  const rep: FileReport = { file, diagnostics: [], expects: [], expectsRun: 0, expectsFailed: 0, expectStatements: [], exceptions: [], events: 0, pinsHeld: 0, trace: [] };
   let text: string;
   try {
     text = readFile(file, undefined, limits);
@@ -273,6 +259,10 @@ function runFile(file: string, readFile: CliReader, checkOnly: boolean, fullTrac
     }
     return r;
   });
+  for (const { stmt, result: r } of expectOutcomes(runner)) {
+    if (r === undefined || stmt.k !== 'expect') continue; // not reached
+    rep.expectStatements.push({ line: stmt.line, ...(stmt.file !== undefined ? { file: stmt.file } : {}), expr: stmt.exprText, ...r });
+  }
   rep.expectsRun = runner.state.expectsRun;
   rep.expectsFailed = runner.state.failures;
   rep.pinsHeld = runner.mm.pinsHeld();

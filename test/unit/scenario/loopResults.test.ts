@@ -110,6 +110,8 @@ describe('scenario: expects in a loop (issue 12)', () => {
     assert.deepEqual(first.result, { ok: false, expected: '(not kept: beyond the limit maxExpectResults)', actual: '(not kept: beyond the limit maxExpectResults)', runs: 5, failed: 2 });
     const cli = runCli(['run', 'loop.vlab', '--limit', 'maxExpectResults=4'], () => LOOP).stdout;
     assert.match(cli, /^loop\.vlab: 9 of 11 expects passed,/m);
+    // the failing statement is listed although its failures lie beyond the kept results
+    assert.match(cli, /^loop\.vlab:11: expect time < 7 FAILED: expected \(not kept: beyond the limit maxExpectResults\), actual \(not kept: beyond the limit maxExpectResults\) \(failed 2 of 5 runs\)$/m);
   });
 
   it('journals the counts: undoing the run takes them back, redoing brings them again', () => {
