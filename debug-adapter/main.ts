@@ -6,11 +6,14 @@
 import { NodeFileAccess } from './nodeFileAccess';
 import { VlabSession } from './session';
 import { warmUp } from './warmup';
+import { warmUpSession } from './sessionWarmup';
 import { serveStdio } from './framing';
 
-// Compile the hot paths before the first request (stdin is buffered meanwhile).
+// Compile the hot paths before the first request (stdin is buffered meanwhile): the model and
+// the views, then the request path through a session of its own.
 warmUp();
-
-const session = new VlabSession(new NodeFileAccess());
-session.setRunAsServer(false);
-serveStdio(session, process.stdin, process.stdout, process.stderr);
+void warmUpSession().then(() => {
+  const session = new VlabSession(new NodeFileAccess());
+  session.setRunAsServer(false);
+  serveStdio(session, process.stdin, process.stdout, process.stderr);
+});

@@ -2,10 +2,9 @@
  * Warm-up for the standalone adapter: before the first request arrives, run a small built-in
  * scenario through the same paths a debug session uses (parse, step, step back, views,
  * variables), so that the user's first steps run compiled code instead of the interpreter.
- * Measured: without it the first steps of a fresh adapter take 3–6 ms instead of < 1 ms. Then a
- * generated scenario of distinct statements is stepped statement by statement (flatScenario):
- * it takes the adapter's start from ≈ 0.6 s to ≈ 1 s and the median step round trip at model
- * scale down by ≈ 35 µs (issue 12, dap-steprtt against the null adapter, 5 alternating runs).
+ * Measured: without it the first steps of a fresh adapter take 3–6 ms instead of < 1 ms. The
+ * request path (framing, dispatch, answers) is warmed by sessionWarmup.ts, which steps through
+ * flatScenario below with a client's request sequence.
  */
 import { parseScenario } from '../model/scenario/parser';
 import { Runner } from '../model/scenario/runner';
@@ -41,9 +40,9 @@ unpin_user_pages b
  * run before): `groups` groups of an SSCH/TSCH/STSCH and a pin/unpin on their own subchannel and
  * pages. Measured (issue 12): a fresh adapter ran its first few thousand distinct statements at
  * 40–60 µs each, the steady state is about 10 µs; the small scenario above alone did not get it
- * there.
+ * there. sessionWarmup.ts steps through it as a client does.
  */
-function flatScenario(groups: number): string {
+export function flatScenario(groups: number): string {
   const lines = ['chpid 40', `devices 0.0.0000-0.0.${(groups - 1).toString(16).padStart(4, '0')} schid 0.0.0000 type echo chpids 40 enabled`,
     'data buf at 0x100 zero 8', 'program one at 0x1000', '  NOP CC data buf', '  NOP data buf', 'end',
     'process qemu pid 1000', 'vma qemu 0x100000000 size 64M anon rw'];
@@ -56,26 +55,18 @@ function flatScenario(groups: number): string {
   return lines.join('\n') + '\n';
 }
 
-/** Statement groups of the flat warm-up scenario (≈ 8 statements, 13 records each). */
-const FLAT_GROUPS = 300;
-
-export function warmUp(rounds = 30, flatGroups = FLAT_GROUPS): void {
-  const flat = flatScenario(flatGroups);
-  for (let i = 0; i <= rounds; i++) {
-    // the last round is the flat scenario (none when flatGroups is 0)
-    if (i === rounds && flatGroups <= 0) break;
-    const runner = new Runner(parseScenario(i < rounds ? SCENARIO : flat, '<warm-up>').scenario);
+export function warmUp(rounds = 30): void {
+  for (let i = 0; i < rounds; i++) {
+    const runner = new Runner(parseScenario(SCENARIO, '<warm-up>').scenario);
     const nav = new Navigator(runner);
     const view = new ViewData(runner);
     const vars = new Variables(runner, nav, view);
     for (;;) {
-      // the flat scenario stops where `next` does (statements), the small one at every record
-      const r = nav.forward(i < rounds ? () => true : (x) => x.granularity === 'statement', 1000);
+      const r = nav.forward(() => true, 1000);
       if (r === 'end') break;
       if (r === 'budget') continue;
       view.setStop(r.journalPos);
       for (const s of vars.scopes()) vars.children(s.ref, i % 2 === 0);
-      if (i === rounds) continue; // the flat scenario: the stepping paths (the views ran above)
       view.subchannels({ limit: 8 });
       view.pages({ interestingOnly: true, limit: 100 });
       view.crwQueues();

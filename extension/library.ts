@@ -6,7 +6,7 @@
  * never initialise the session and the model when they load the bundle (issue 14).
  */
 export { VlabSession } from '../debug-adapter/session';
-export { warmUp } from '../debug-adapter/warmup';
+export { warmUp, flatScenario } from '../debug-adapter/warmup';
 export { Response } from '@vscode/debugadapter';
 export { DEFAULT_LIMITS, limitMessage } from '../model/limits';
 export { runScenarioJob } from './testing/job';

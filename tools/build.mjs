@@ -94,6 +94,8 @@ const BUNDLES = {
       // the reader's and the file access's few imports of the library and the limits table, too
       'debug-adapter/framing.ts': { '@vscode/debugadapter': './browser.js#library' },
       'debug-adapter/nodeFileAccess.ts': { '../model/limits': './browser.js#library' },
+      // the request-path warm-up drives a session of its own
+      'debug-adapter/sessionWarmup.ts': { './session': './browser.js#library', './warmup': './browser.js#library' },
     })], ...node,
   },
   // The Testing view's worker thread (Node extension host, extension/testing/workerRunner.ts): the
