@@ -33,7 +33,7 @@ const WARM_UP_PROGRAM = '/vfio-lab-warm-up/warm-up.vlab';
 type Message = DebugProtocol.Response | DebugProtocol.Event;
 
 /** The client side: frames written by the session are parsed here and handed to `onMessage`. */
-class FrameSink extends Writable {
+export class FrameSink extends Writable {
   private pending = Buffer.alloc(0);
 
   constructor(private readonly onMessage: (m: Message) => void) {
@@ -42,14 +42,20 @@ class FrameSink extends Writable {
 
   override _write(chunk: Buffer | string, _enc: BufferEncoding, done: (e?: Error | null) => void): void {
     this.pending = Buffer.concat([this.pending, typeof chunk === 'string' ? Buffer.from(chunk) : chunk]);
-    for (;;) {
-      const end = this.pending.indexOf('\r\n\r\n');
-      if (end < 0) break;
-      const len = Number(/Content-Length: (\d+)/.exec(this.pending.toString('latin1', 0, end))?.[1] ?? NaN);
-      if (!Number.isFinite(len) || this.pending.length < end + 4 + len) break;
-      const body = this.pending.toString('utf8', end + 4, end + 4 + len);
-      this.pending = this.pending.subarray(end + 4 + len);
-      this.onMessage(JSON.parse(body) as Message);
+    try {
+      for (;;) {
+        const end = this.pending.indexOf('\r\n\r\n');
+        if (end < 0) break;
+        const len = Number(/Content-Length: (\d+)/.exec(this.pending.toString('latin1', 0, end))?.[1] ?? NaN);
+        if (!Number.isFinite(len) || this.pending.length < end + 4 + len) break;
+        const body = this.pending.toString('utf8', end + 4, end + 4 + len);
+        this.pending = this.pending.subarray(end + 4 + len);
+        this.onMessage(JSON.parse(body) as Message);
+      }
+    } catch {
+      // a frame this client cannot read: dropped with the rest, and the request waiting for it
+      // is ended by the deadline (an error here would be an unhandled stream error: a crash)
+      this.pending = Buffer.alloc(0);
     }
     done();
   }

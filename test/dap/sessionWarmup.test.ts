@@ -5,7 +5,7 @@
  * an exception or a hang.
  */
 import * as assert from 'node:assert/strict';
-import { warmUpSession } from '../../debug-adapter/sessionWarmup';
+import { FrameSink, warmUpSession } from '../../debug-adapter/sessionWarmup';
 
 describe('standalone adapter: request-path warm-up (issue 12)', function () {
   this.timeout(60000);
@@ -26,5 +26,16 @@ describe('standalone adapter: request-path warm-up (issue 12)', function () {
     const r = await warmUpSession(300, 150);
     assert.equal(r.failure, 'not done within 150 ms');
     assert.ok(r.steps < 2400, `${r.steps} steps`);
+  });
+
+  it("its client drops a frame it cannot read instead of raising a stream error (an adapter crash)", async () => {
+    const got: unknown[] = [];
+    const sink = new FrameSink((m) => got.push(m));
+    const frame = (body: string) => `Content-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`;
+    const write = (text: string) => new Promise<void>((resolve, reject) => sink.write(text, (e) => (e ? reject(e) : resolve())));
+    await write(frame('{"type":"response","request_seq":1,"success":true}'));
+    await write(frame('{not json'));
+    await write(frame('{"type":"event","event":"stopped"}'));
+    assert.deepEqual(got, [{ type: 'response', request_seq: 1, success: true }, { type: 'event', event: 'stopped' }]);
   });
 });
