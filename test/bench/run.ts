@@ -12,7 +12,7 @@ import { cssBench } from './css';
 import { leanBench, leanBenchOne } from './lean';
 import { gupBench } from './gup';
 import { vfioBench } from './vfio';
-import { scaleBench } from './scale';
+import { SCALE_SAMPLES, scaleBench } from './scale';
 import { dataBreakpointBench, dataBreakpointBench10M } from './dataBreakpoint';
 import { activationBench } from './activation';
 import { viewsBench } from './views';
@@ -76,7 +76,7 @@ async function main(): Promise<void> {
   }
   if (!only || only === 'scale') {
     // 65,536 subchannels and 1,000,000 faulted pages: the step round trip at model scale
-    for (const f of await scaleBench(path.join(ROOT, 'dist/debugAdapter.js'), Number(process.argv[3] ?? 1000))) print(f.name, f.value, f.unit);
+    for (const f of await scaleBench(path.join(ROOT, 'dist/debugAdapter.js'), Number(process.argv[3] ?? SCALE_SAMPLES))) print(f.name, f.value, f.unit);
   }
   if (!only || only === 'console') {
     // issue 13: `threads` answered while `gup_test -u` runs in the Debug Console (consoleJob.ts)
