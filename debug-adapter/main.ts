@@ -12,7 +12,9 @@ import { serveStdio } from './framing';
 // Compile the hot paths before the first request (stdin is buffered meanwhile): the model and
 // the views, then the request path through a session of its own.
 warmUp();
-void warmUpSession().then(() => {
+// the adapter serves its client however the warm-up ends (it does not reject; were it to, the
+// client must still be answered)
+void warmUpSession().catch(() => undefined).then(() => {
   const session = new VlabSession(new NodeFileAccess());
   session.setRunAsServer(false);
   serveStdio(session, process.stdin, process.stdout, process.stderr);
