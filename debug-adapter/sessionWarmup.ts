@@ -20,7 +20,7 @@
  */
 import { PassThrough, Writable } from 'stream';
 import type { DebugProtocol } from '@vscode/debugprotocol';
-import { DapFrameReader, serveStdio } from './framing';
+import { serveStdio } from './framing';
 import { VlabSession } from './session';
 import { flatScenario } from './warmup';
 
@@ -33,18 +33,38 @@ const WARM_UP_PROGRAM = '/vfio-lab-warm-up/warm-up.vlab';
 type Message = DebugProtocol.Response | DebugProtocol.Event;
 
 /**
- * The client side of the in-memory streams: what the session writes is read by the adapter's own
- * frame reader (framing.ts, with events accepted, as a test client reads an adapter), which never
- * throws: a frame it cannot read is logged (here: dropped) and reading goes on with the next.
+ * The client side: frames written by the session are parsed here and handed to `onMessage`. Not
+ * the adapter's DapFrameReader (framing.ts): fed the session's answers and events here, it would
+ * carry their type feedback into the real session's request reading, and a fresh adapter's p50
+ * step was ~5 % higher that way (5 of 6 alternating dap-steprtt pairs on hello.vlab). The
+ * session's own frames are well formed; this reader only has to survive one that is not.
  */
-export function answerReader(onMessage: (m: Message) => void): Writable {
-  const reader = new DapFrameReader({ message: (m) => onMessage(m as Message), reject: () => undefined, log: () => undefined }, undefined, true);
-  return new Writable({
-    write(chunk: Buffer, _enc, done) {
-      reader.push(chunk);
-      done();
-    },
-  });
+export class AnswerFrames extends Writable {
+  private pending = Buffer.alloc(0);
+
+  constructor(private readonly onMessage: (m: Message) => void) {
+    super();
+  }
+
+  override _write(chunk: Buffer | string, _enc: BufferEncoding, done: (e?: Error | null) => void): void {
+    this.pending = Buffer.concat([this.pending, typeof chunk === 'string' ? Buffer.from(chunk) : chunk]);
+    try {
+      for (;;) {
+        const end = this.pending.indexOf('\r\n\r\n');
+        if (end < 0) break;
+        const len = Number(/Content-Length: (\d+)/.exec(this.pending.toString('latin1', 0, end))?.[1] ?? NaN);
+        if (!Number.isFinite(len) || this.pending.length < end + 4 + len) break;
+        const body = this.pending.toString('utf8', end + 4, end + 4 + len);
+        this.pending = this.pending.subarray(end + 4 + len);
+        this.onMessage(JSON.parse(body) as Message);
+      }
+    } catch {
+      // a frame this client cannot read: dropped with the rest, and the request waiting for it
+      // is ended by the deadline (an error here would be an unhandled stream error: a crash)
+      this.pending = Buffer.alloc(0);
+    }
+    done();
+  }
 }
 
 class WarmUpClient {
@@ -52,7 +72,7 @@ class WarmUpClient {
   private readonly waiting = new Map<number, (r: DebugProtocol.Response) => void>();
   private stopped: (() => void) | undefined;
   readonly input = new PassThrough();
-  readonly output = answerReader((m) => this.take(m));
+  readonly output = new AnswerFrames((m) => this.take(m));
 
   private take(m: Message): void {
     if (m.type === 'response') {
