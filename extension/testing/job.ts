@@ -9,7 +9,7 @@ import type { Diagnostic } from '../../model/scenario/diagnostics';
 import { excerpt } from '../../model/scenario/diagnostics';
 import { parseScenario } from '../../model/scenario/parser';
 import { Runner } from '../../model/scenario/runner';
-import { expectOutcomes, runsNote, type ExpectOutcomeResult } from '../../model/scenario/expectOutcomes';
+import { expectOutcomes, failedText, type ExpectOutcomeResult } from '../../model/scenario/expectOutcomes';
 import { exceptionOutcomes } from '../../model/scenario/exceptionOutcomes';
 import { joinInclude, type IncludeResolver } from '../../model/scenario/statements/include';
 import { SHOWN_WITHOUT_TRACE } from '../../model/scenario/cli';
@@ -99,10 +99,10 @@ export function runScenarioJob(job: ScenarioJob): ScenarioJobResult {
     text: stmt.text,
     ...(stmt.file !== undefined ? { file: stmt.file } : {}),
     ...(r !== undefined ? { result: r } : {}),
-    ...(r !== undefined && !r.ok ? { failure: `expect ${stmt.text.replace(/^expect\s+/, '')}: expected ${r.expected}, actual ${r.actual}${runsNote(r)}` } : {}),
+    ...(r !== undefined && !r.ok ? { failure: `expect ${stmt.text.replace(/^expect\s+/, '')}: ${failedText(r)}` } : {}),
   }));
   for (const e of result.expects) {
-    if (e.result && !e.result.ok) lines.push(`${e.file ?? job.name}:${e.line}: ${e.text} FAILED: expected ${e.result.expected}, actual ${e.result.actual}${runsNote(e.result)}`);
+    if (e.result && !e.result.ok) lines.push(`${e.file ?? job.name}:${e.line}: ${e.text} FAILED: ${failedText(e.result)}`);
   }
   if (omitted) lines.push(`… ${omitted} more trace lines not recorded (the test output keeps the first ${job.maxTraceChars} characters)`);
   const passed = result.expects.filter((e) => e.result?.ok).length;

@@ -5,7 +5,7 @@
  * confined to each scenario's folder. The trace is written as it happens (never held whole) and
  * every run stops at a step cap (issue 13: a runaway program ran out of heap after 173 s).
  */
-import { expectOutcomes, runsNote } from './expectOutcomes';
+import { expectOutcomes, failedText, runsNote } from './expectOutcomes';
 import { exceptionOutcomes } from './exceptionOutcomes';
 import { parseScenario } from './parser';
 import { excerpt, formatDiagnostic, type Diagnostic } from './diagnostics';
@@ -160,7 +160,7 @@ export function runCli(argv: string[], readFile: CliReader, output?: CliOutput):
       continue;
     }
     for (const e of rep.expectStatements) {
-      if (!e.ok) out.stdout(`${e.file ?? file}:${e.line}: expect ${e.expr} FAILED: expected ${e.expected}, actual ${e.actual}${runsNote(e)}\n`);
+      if (!e.ok) out.stdout(`${e.file ?? file}:${e.line}: expect ${e.expr} FAILED: ${failedText(e)}\n`);
     }
     if (rep.stepCap) out.stderr(`vfio-lab: ${file}: stopped after ${limits.maxSteps} steps (limit maxSteps): a runaway program? raise it with --max-steps N\n`);
     out.stdout(`${file}: ${rep.expectsRun - rep.expectsFailed} of ${rep.expectsRun} expects passed, ${rep.exceptions.length} exceptions, ${rep.events} events, ${rep.pinsHeld} pins held at end\n`);

@@ -58,3 +58,8 @@ export function runsNote(r: Pick<ExpectOutcomeResult, 'runs' | 'failed'>): strin
   if (r.runs <= 1) return '';
   return r.failed ? ` (failed ${r.failed} of ${r.runs} runs)` : ` (all ${r.runs} runs passed)`;
 }
+
+/** A failed expect's values: "expected X, actual Y" and, for a statement that ran more than once, runsNote. */
+export function failedText(r: Pick<ExpectOutcomeResult, 'expected' | 'actual' | 'runs' | 'failed'>): string {
+  return `expected ${r.expected}, actual ${r.actual}${runsNote(r)}`;
+}
