@@ -9,9 +9,8 @@
  *
  * Measured with dap-steprtt (3 alternating runs each, medians): a fresh adapter on a short
  * scenario (hello.vlab: every session a new process) stepped at p50 1.57 ms before, 0.86 ms
- * after; at model scale the change is within the run-to-run spread; the adapter starts as fast
- * as before (≈ 0.9–1.1 s to the initialize answer), as this replaces the flat round of warmUp().
- * 400 groups instead of 60 lowered the p99 at scale (3.2 → 2.5 ms) but took 0.65 s more to start.
+ * after; the adapter starts as fast as before (≈ 0.9–1.1 s to the initialize answer), as this
+ * replaces the flat round of warmUp(). The number of steps: SESSION_GROUPS.
  *
  * Best effort: whatever goes wrong (a refused request, an exception, no answer within
  * WARM_UP_TIMEOUT_MS) ends the warm-up, never the adapter; the session is then dropped. It reads
@@ -24,8 +23,18 @@ import { serveStdio } from './framing';
 import { VlabSession } from './session';
 import { flatScenario } from './warmup';
 
-/** Statement groups stepped through (8 statements each, as the flat warm-up scenario's). */
-const SESSION_GROUPS = 60;
+/**
+ * Statement groups stepped through (8 statements each, as the flat warm-up scenario's). V8
+ * optimises a function called once per step (nextRequest, stackTraceRequest, stopAt, …) only
+ * after ~2,000 calls. With 60 groups (480 steps) those compiles came during the client's steps:
+ * in a 2,000-step dap-steprtt run at model scale, 65 of the 79 steps over 2 ms were within one
+ * step of a TurboFan compile or deopt (trace). 200 groups (1,828 steps, ~0.7 s) are paid for by
+ * fewer warmUp() rounds (main.ts): the adapter starts as fast as before, and the p99 step at
+ * scale went from 3.54 to 3.08 ms (medians of 4 alternating runs; 300 groups: 3.0 ms, +0.3 s start).
+ */
+const SESSION_GROUPS = 200;
+/** Of the steps, one in this many goes back (stepBack) instead: Step Back's request path too. */
+const BACK_EVERY = 16;
 /** The warm-up gives up after this long (the adapter then serves the client as it is). */
 const WARM_UP_TIMEOUT_MS = 5000;
 const WARM_UP_PROGRAM = '/vfio-lab-warm-up/warm-up.vlab';
@@ -125,11 +134,15 @@ async function drive(client: WarmUpClient, groups: number, result: WarmUpResult,
   await client.request('launch', { program: WARM_UP_PROGRAM, stopOnEntry: true });
   await client.request('configurationDone');
   await entry;
-  for (let i = 0; i < groups * 8 && !cancelled(); i++) {
+  // `at`: statements stepped over; every BACK_EVERY-th step goes back one instead, and the next
+  // steps over it again (the history's undo and redo, as a user's Step Back and Step Over)
+  for (let at = 0, k = 1; at < groups * 8 && !cancelled(); k++) {
+    const back = k % BACK_EVERY === 0;
     const stop = client.nextStop();
-    await client.request('next', { threadId: 1 });
+    await client.request(back ? 'stepBack' : 'next', { threadId: 1 });
     await stop;
     await inspectStop(client);
+    at += back ? -1 : 1;
     result.steps++;
   }
 }

@@ -10,9 +10,10 @@ import { AnswerFrames, warmUpSession } from '../../debug-adapter/sessionWarmup';
 describe('standalone adapter: request-path warm-up (issue 12)', function () {
   this.timeout(60000);
 
-  it('steps through every statement of the flat scenario with the full request sequence', async () => {
-    // 2 groups of 8 statements (ssch, wait, tsch, stsch, pin, expect, unpin, expect), one `next` each
-    assert.deepEqual(await warmUpSession(2), { steps: 16 });
+  it('steps through every statement of the flat scenario with the full request sequence, and back', async () => {
+    // 2 groups of 8 statements (ssch, wait, tsch, stsch, pin, expect, unpin, expect), one `next`
+    // each; the 16th step is a `stepBack` (BACK_EVERY) and the 17th steps over that statement again
+    assert.deepEqual(await warmUpSession(2), { steps: 18 });
   });
 
   it('a session that refuses the launch ends the warm-up with its reason', async () => {

@@ -58,4 +58,24 @@ describe('DapFrameReader: the fast path reads what the general reader reads (iss
     assert.ok(whole.some((l) => l.startsWith('reject 11 evaluate evaluate: message of 5078 bytes exceeds the maximum of 4096 bytes (0.00390625 MiB)')), whole.join('\n'));
     for (const sizes of [[1], [2, 3, 5], [7, 64, 1], [100], [333, 17]]) assert.deepEqual(read(stream, sizes), whole, `pieces ${sizes}`);
   });
+
+  it('hands every request on with the same keys in the same order, whatever order the client wrote', () => {
+    // VS Code writes command, arguments, type, seq; dap-steprtt type, command, arguments, seq: one
+    // shape for the session, so code optimised for one client's requests is not thrown away at
+    // another's (DAP base protocol: a Request is seq, type, command, arguments)
+    const got: object[] = [];
+    const r = new DapFrameReader({ message: (m) => got.push(m), reject: () => assert.fail('rejected'), log: (l) => assert.fail(l) });
+    r.push(Buffer.concat([
+      frame('{"command":"next","arguments":{"threadId":1},"type":"request","seq":1}'),
+      frame('{"type":"request","command":"threads","seq":2}'),
+      frame('{"seq":3,"type":"request","command":"scopes","arguments":{"frameId":1000},"x-extra":true}'),
+    ]));
+    r.end();
+    assert.deepEqual(got.map((m) => Object.keys(m)), [['seq', 'type', 'command', 'arguments'], ['seq', 'type', 'command', 'arguments'], ['seq', 'type', 'command', 'arguments']]);
+    assert.deepEqual(got, [
+      { seq: 1, type: 'request', command: 'next', arguments: { threadId: 1 } },
+      { seq: 2, type: 'request', command: 'threads', arguments: undefined },
+      { seq: 3, type: 'request', command: 'scopes', arguments: { frameId: 1000 } },
+    ]);
+  });
 });
