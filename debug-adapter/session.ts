@@ -12,7 +12,7 @@ import type { FileAccess } from './fileAccess';
 import { ANSWERED_DURING_JOB, busyText } from './consoleJob';
 import { checkRequestArgs, STANDARD_REQUESTS } from './requestArgs';
 import { oneLine, reasonOf } from './oneLine';
-import { SessionCore, type LaunchArgs } from './sessionCore';
+import { SessionCore, type LaunchArgs, type SessionPort } from './sessionCore';
 import * as launch from './launchRequests';
 import * as stepping from './stepping';
 import * as state from './stateRequests';
@@ -30,21 +30,28 @@ const HANDLER_FAILED = 1018;
 /** A request that needs the machine at a stop while a console job runs (consoleJob.ts). */
 const BUSY = 1019;
 
-export class VlabSession extends DebugSession {
+export class VlabSession extends DebugSession implements SessionPort {
   private readonly core: SessionCore;
 
   constructor(private readonly files: FileAccess) {
     super();
     this.setDebuggerLinesStartAt1(true);
     this.setDebuggerColumnsStartAt1(true);
-    this.core = new SessionCore({
-      sendResponse: (r) => this.sendResponse(r),
-      sendEvent: (e) => this.sendEvent(e),
-      // a message the client does not show goes as a message object; its braces are dropped
-      // so that the library finds no '{name}' to substitute
-      sendError: (r, id, text, showUser) =>
-        showUser === false ? this.sendErrorResponse(r, { id, format: text.replace(/[{}]/g, ''), showUser }) : this.sendErrorResponse(r, id, text),
-    });
+    // the session is the core's port itself: the handlers' calls through `port` then have one
+    // target, a method of this class, in every session. With closures made per session, the
+    // standalone adapter's warm-up session left the once-per-step handlers optimised for its own
+    // closures, and the client's session deoptimised them at its first stop ("wrong call
+    // target": threads, stackTrace, variables, next), to recompile some 1,000 steps later
+    // (issue 12, the p99 step at scale).
+    this.core = new SessionCore(this);
+  }
+
+  /** SessionPort.sendError: an error answer; `showUser` false: the client does not show it. */
+  sendError(response: DebugProtocol.Response, id: number, text: string, showUser?: false): void {
+    // a message the client does not show goes as a message object; its braces are dropped
+    // so that the library finds no '{name}' to substitute
+    if (showUser === false) this.sendErrorResponse(response, { id, format: text.replace(/[{}]/g, ''), showUser });
+    else this.sendErrorResponse(response, id, text);
   }
 
   protected override initializeRequest(response: DebugProtocol.InitializeResponse, args?: DebugProtocol.InitializeRequestArguments): void {
