@@ -381,9 +381,9 @@ export class DapFrameReader {
  * extra keys) the client's JSON had. JSON.parse gives every key order its own hidden class, and
  * clients differ (VS Code sends command, arguments, type, seq; dap-steprtt type, command,
  * arguments, seq): optimised code that saw one order is thrown away at the first request in
- * another, and V8 takes hundreds of steps to optimise it again. Measured (issue 12): the warm-up's
- * compiled request path was deoptimised ("wrong map") at the real client's first request, and
- * the recompiles that followed came with 65 of the 79 steps over 2 ms in a 2,000-step session.
+ * another, and V8 takes hundreds of steps to optimise it again (issue 12: the standalone
+ * adapter's warm-up client and dap-steprtt differ; in a 2,000-step run at model scale, 65 of the
+ * 79 steps over 2 ms were within one step of such a recompile or of a first compile).
  */
 function canonicalRequest(seq: number, command: string, args: unknown): DebugProtocol.Request {
   return { seq, type: 'request', command, arguments: args };
