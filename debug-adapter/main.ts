@@ -22,10 +22,10 @@ warmUp(WARM_UP_ROUNDS);
  * One full collection, of what the warm-up left (its sessions, machines and histories), before
  * the client is served: otherwise V8 collects it during the client's first steps. Measured on
  * hello.vlab (a new adapter per session, so the first steps are most of the samples): p99 step
- * 6.2–7.0 ms with it, 10.8–16.1 ms without (dap-steprtt, 600 samples). Node offers `gc` only
- * behind --expose-gc, a flag a client's launch command does not carry, so it is set here and the
- * function taken from a new context, the only one that sees it. Best effort: without it the
- * adapter serves as before.
+ * 5.2–7.5 ms with it (7 runs), 8.0–16.1 ms without (11 runs; dap-steprtt, 600 samples each).
+ * Node offers `gc` only behind --expose-gc, a flag a client's launch command does not carry, so
+ * it is set here and the function taken from a new context, the only one that sees it. Best
+ * effort: without it the adapter serves as before.
  */
 function collectWarmUpGarbage(): void {
   try {
