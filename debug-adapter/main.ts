@@ -11,13 +11,9 @@ import { serveStdio } from './framing';
 import { setFlagsFromString } from 'v8';
 import { runInNewContext } from 'vm';
 
-/** Rounds of warmUp()'s small scenario: its step back, views and both radixes of the variables. */
-const WARM_UP_ROUNDS = 4;
-
 // Compile the hot paths before the first request (stdin is buffered meanwhile): the model and
-// the views, then the request path through a session of its own, which also runs most of what
-// warmUp() does, so warmUp() needs only a few rounds (sessionWarmup.ts SESSION_GROUPS).
-warmUp(WARM_UP_ROUNDS);
+// the views, then the request path through a session of its own.
+warmUp();
 /**
  * One full collection, of what the warm-up left (its sessions, machines and histories), before
  * the client is served: otherwise V8 collects it during the client's first steps. Measured on

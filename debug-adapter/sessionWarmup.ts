@@ -29,8 +29,8 @@ import { flatScenario } from './warmup';
  * after ~2,000 calls. With 60 groups (480 steps) those compiles came during the client's steps:
  * in a 2,000-step dap-steprtt run at model scale, 65 of the 79 steps over 2 ms were within one
  * step of a TurboFan compile or deopt (trace). 200 groups (1,828 steps, ~0.7 s) are paid for by
- * fewer warmUp() rounds (main.ts): the adapter starts about as fast as before (0.93 s against
- * 0.90 s). With the other changes of that round (one request shape, the session as its own port,
+ * fewer warmUp() rounds (warmup.ts ROUNDS): the adapter starts about as fast as before (0.93 s
+ * against 0.90 s). With the other changes of that round (one request shape, the session as its own port,
  * a collection after the warm-up), the p99 step at scale went from 3.64 to 3.34 ms (medians of 9
  * alternating dap-steprtt runs; 300 groups: about 0.1 ms less, 0.3 s more to start).
  */
