@@ -75,11 +75,7 @@ export function startProgram(core: CssCore, sch: number, orb: Readonly<OrbFields
     j.mapSet(core.chan, sch, new ChanState(orb, fmt));
     return;
   }
-  if (j.recording) {
-    // a loop's SSCH gives the same (frozen) ORB again: no generic keyed access for it (issue 12)
-    if (st.orb !== orb) j.set(st, 'orb', orb);
-    j.noteNum(st, 'fmt', st.fmt, fmt);
-  }
+  if (j.recording) noteProgram(j, st, orb, fmt);
   st.orb = orb;
   st.fmt = fmt;
   setNext(j, st, orb.cpa);
@@ -89,6 +85,13 @@ export function startProgram(core: CssCore, sch: number, orb: Readonly<OrbFields
   endCommand(j, st);
   setCcws(j, st, 0);
   setDelayedAt(j, st, -1);
+}
+
+/** startProgram's journal notes of the ORB and format (apart: not called in lean runs, issue 12). */
+function noteProgram(j: Journal, st: ChanState, orb: Readonly<OrbFields>, fmt: 0 | 1): void {
+  // a loop's SSCH gives the same (frozen) ORB again: no generic keyed access for it (issue 12)
+  if (st.orb !== orb) j.set(st, 'orb', orb);
+  j.noteNum(st, 'fmt', st.fmt, fmt);
 }
 
 // Journaled setters of ChanState, one per field so each write has a constant key: the journal

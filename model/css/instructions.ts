@@ -17,7 +17,7 @@ import { checkCpuAccess } from './storageAccess';
 import type { Access } from './keys';
 import { FIELD, type SchibStore } from './schib';
 import { INSTR_ID, IRQ_PRESENTED_ID, KIND_WORDS, instrWords, numberRowWords } from '../engine/eventCodec';
-import { hearSlot } from '../engine/machine';
+import { hearSlot, type Machine } from '../engine/machine';
 
 const HEAR_INSTR = hearSlot('instr');
 const HEAR_PRESENTED = hearSlot('irq.presented');
@@ -40,6 +40,14 @@ export function parseSid(sid: number): Sid {
  * subchannel number, plus 0x10000 when the SID names a subchannel set this model does not provide.
  */
 function sidSch(sid: number): number {
+  // subchannel set 0 of CSSID 0 (the word 0x0001xxxx: bit 15 one, M = 0, bits 8–11 zero): every
+  // check passes; the checks themselves apart, so SSCH / TSCH / STSCH stay small enough for V8
+  // to inline their whole path (issue 12)
+  return (sid >>> 16) === 1 && sid >>> 0 === sid ? sid & 0xffff : sidSchChecked(sid);
+}
+
+/** sidSch's checks, in css §5.1's order; the operand exception of the first that fails. */
+function sidSchChecked(sid: number): number {
   if (!Number.isInteger(sid) || sid < 0 || sid > 0xffffffff) throw new ProgramInterruption('operand', `SID ${sid} is not a 32-bit word (css §5.1)`);
   // the SID's text is built only for a message: every I/O instruction decodes a SID (issue 12)
   const h = () => `0x${sid.toString(16).padStart(8, '0')}`;
@@ -58,7 +66,11 @@ function sidSch(sid: number): number {
  * key-controlled protection with the PSW key; storageAccess.ts).
  */
 export function checkOperandAddr(core: CssCore, addr: number | undefined, len: number, what: string, access: Access): void {
-  if (addr === undefined) return;
+  if (addr !== undefined) checkOperandAt(core, addr, len, what, access);
+}
+
+/** checkOperandAddr of an operand the statement gives (`… at ADDR`), apart from the common case of none. */
+function checkOperandAt(core: CssCore, addr: number, len: number, what: string, access: Access): void {
   if (addr & 3) throw new ProgramInterruption('specification', `${what} address 0x${addr.toString(16)} is not word aligned (css §5.1)`);
   checkCpuAccess(core.cpu, core.mem, addr, len, access, what);
 }
@@ -69,9 +81,14 @@ function instr(core: CssCore, name: string, sch: number, cc: number, detail = ''
   // object (no string of a lean run is interned)
   const m = core.m;
   if (!m.hears(HEAR_INSTR)) m.unheard();
-  else if (!m.isLean && instrWords(INSTR_WORDS, m.records.strings, name, sch, cc, detail)) m.emitWords(INSTR_ID, 'instr', INSTR_WORDS, 'instruction');
-  else m.emit({ kind: 'instr', name, sch, cc, detail }, 'instruction');
+  else emitInstr(m, name, sch, cc, detail);
   return cc;
+}
+
+/** instr()'s event, heard: apart from instr so that every instruction's path inlines it whole (issue 12). */
+function emitInstr(m: Machine, name: string, sch: number, cc: number, detail: string): void {
+  if (!m.isLean && instrWords(INSTR_WORDS, m.records.strings, name, sch, cc, detail)) m.emitWords(INSTR_ID, 'instr', INSTR_WORDS, 'instruction');
+  else m.emit({ kind: 'instr', name, sch, cc, detail }, 'instruction');
 }
 
 /** instr()'s words for the history (emitWords copies them). */
@@ -149,8 +166,12 @@ type SchibFieldName = keyof typeof FIELD;
 const LAST_SSCH: { orb: OrbFields | undefined; mask: number; bits: number } = { orb: undefined, mask: 0, bits: 0 };
 
 function sschScsw0(s: SchibStore, orb: OrbFields): { mask: number; bits: number } {
+  return LAST_SSCH.orb === orb ? LAST_SSCH : foldSschScsw0(s, orb);
+}
+
+/** sschScsw0 of an ORB other than the last one: its fields folded, kept when it is frozen. */
+function foldSschScsw0(s: SchibStore, orb: OrbFields): { mask: number; bits: number } {
   const last = LAST_SSCH;
-  if (last.orb === orb) return last;
   let mask = 0;
   let bits = 0;
   for (const [name, value] of SSCH_SCSW0) {

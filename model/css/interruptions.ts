@@ -8,6 +8,12 @@ import { IRQ_QUEUED_ID, KIND_WORDS, numberRowWords } from '../engine/eventCodec'
 import { IntFifo } from '../engine/intFifo';
 
 const HEAR_QUEUED = hearSlot('irq.queued');
+/** queue()'s event, heard: apart so that the end of every channel program inlines queue (issue 12). */
+function emitQueued(m: Machine, sch: number, isc: number): void {
+  if (!m.isLean && numberRowWords(IRQ_QUEUED_ID, QUEUED_WORDS, sch, isc)) m.emitWords(IRQ_QUEUED_ID, 'irq.queued', QUEUED_WORDS, 'instruction');
+  else m.emit({ kind: 'irq.queued', sch, isc }, 'instruction');
+}
+
 const QUEUED_WORDS = new Int32Array(KIND_WORDS[IRQ_QUEUED_ID]);
 
 export interface InterruptionCode {
@@ -56,8 +62,7 @@ export class IoInterruptions {
     // not built when nobody records or reads it; journaled, codec words (issue 12)
     const m = this.m;
     if (!m.hears(HEAR_QUEUED)) m.unheard();
-    else if (!m.isLean && numberRowWords(IRQ_QUEUED_ID, QUEUED_WORDS, sch, isc)) m.emitWords(IRQ_QUEUED_ID, 'irq.queued', QUEUED_WORDS, 'instruction');
-    else m.emit({ kind: 'irq.queued', sch, isc }, 'instruction');
+    else emitQueued(m, sch, isc);
     return true;
   }
 

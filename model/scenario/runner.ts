@@ -30,7 +30,7 @@ import { execCpu } from './exec/cpu';
 import type { GuestCpu } from '../guest/cpu';
 import { statementLimitProblem } from './statementLimits';
 import { CcwLineTable } from './ccwLineTable';
-import { StmtPlan, WAIT, EXPECT, REPEAT, END_REPEAT, HEADER, type Executor as StmtExecutor } from './stmtPlan';
+import { StmtPlan, EXEC, WAIT, EXPECT, REPEAT, END_REPEAT, HEADER, type Executor as StmtExecutor } from './stmtPlan';
 import { DEFAULT_LIMITS, LimitError, limitMessage, type Limits } from '../limits';
 import type { Pipe } from '../linux/mm/pipes';
 
@@ -354,7 +354,6 @@ export class Runner implements EvalContext {
   /** The statement `st` at index `pc`, in its frame on the guest CPU (runStatement). */
   private execCurrent(st: Stmt, pc: number, plan: StmtPlan<Runner>, announced: boolean): void {
     const m = this.m;
-    const j = m.journal;
     // none when nobody hears it (a lean run without a `stmt` listener), nor when announce() made it
     if (!announced) {
       if (m.hears(HEAR_STMT)) emitStmt(m, plan);
@@ -363,19 +362,31 @@ export class Runner implements EvalContext {
     try {
       this.exec(st, pc, plan);
     } catch (e) {
-      // A failed statement leaves no condition code, return value or IRB behind: an `expect`
-      // on them must not pass on the previous statement's values (issue 11).
-      if (e instanceof ProgramInterruption || e instanceof Error) this.forgetResults();
-      if (e instanceof ProgramInterruption) {
-        j.set(this.state, 'exception', e.pic);
-        // e.message is "PIC exception: DETAIL" already: the name once (it read "operand exception: operand exception: …")
-        j.push(this.exceptions, { line: st.line, message: e.message, checked: false });
-        m.emit({ kind: 'exception', name: `${e.pic} exception`, line: st.line, detail: e.detail }, 'statement');
-      } else if (e instanceof EvalError || e instanceof Error) {
-        j.push(this.exceptions, { line: st.line, message: `scenario error: ${e.message}`, checked: false });
-        m.emit({ kind: 'exception', name: 'scenario error', line: st.line, detail: e.message }, 'statement');
-      } else throw e;
+      this.failed(st, e);
     }
+  }
+
+  /**
+   * Statement `st` threw `e`: a program exception or scenario error is recorded, anything else
+   * goes on up. Apart from execCurrent so that the statement path stays small enough for V8 to
+   * inline it whole (issue 12: its bytecode is counted against the caller's inlining budget
+   * whether the catch runs or not).
+   */
+  private failed(st: Stmt, e: unknown): void {
+    const m = this.m;
+    const j = m.journal;
+    // A failed statement leaves no condition code, return value or IRB behind: an `expect`
+    // on them must not pass on the previous statement's values (issue 11).
+    if (e instanceof ProgramInterruption || e instanceof Error) this.forgetResults();
+    if (e instanceof ProgramInterruption) {
+      j.set(this.state, 'exception', e.pic);
+      // e.message is "PIC exception: DETAIL" already: the name once (it read "operand exception: operand exception: …")
+      j.push(this.exceptions, { line: st.line, message: e.message, checked: false });
+      m.emit({ kind: 'exception', name: `${e.pic} exception`, line: st.line, detail: e.detail }, 'statement');
+    } else if (e instanceof EvalError || e instanceof Error) {
+      j.push(this.exceptions, { line: st.line, message: `scenario error: ${e.message}`, checked: false });
+      m.emit({ kind: 'exception', name: 'scenario error', line: st.line, detail: e.message }, 'statement');
+    } else throw e;
   }
 
   /**
@@ -471,19 +482,11 @@ export class Runner implements EvalContext {
    * on, the check made here before each action. Returns the number of steps taken.
    */
   private waitStep(st: Extract<Stmt, { k: 'wait' }>, budget = 1): number {
-    const j = this.m.journal;
     const satisfied = st.until === 'interrupt' ? this.io.interruptionPending() : !this.m.hasPendingActions();
     if (satisfied || !this.m.hasPendingActions()) {
       this.setWaiting(false);
       this.advance(this.state.pc + 1);
-      if (!satisfied) {
-        // `wait interrupt` that can never be satisfied is a failed statement (issue 11), not
-        // just an event: it counts as a scenario error, and leaves no stale results behind.
-        const message = 'wait interrupt: the channel subsystem went idle with no interruption pending';
-        this.forgetResults();
-        j.push(this.exceptions, { line: st.line, message: `scenario error: ${message}`, checked: false });
-        this.m.emit({ kind: 'exception', name: 'scenario error', line: st.line, detail: `${message} (css §5.4)` }, 'statement');
-      }
+      if (!satisfied) this.waitFailed(st);
       return 1;
     }
     if (budget <= 1) {
@@ -492,6 +495,18 @@ export class Runner implements EvalContext {
     }
     // `wait idle` goes on while an action is queued, as it is whenever a chained action has a next step
     return this.m.runActions(budget, st.until === 'interrupt' ? this.interruptWaitEnds : Runner.NEVER);
+  }
+
+  /**
+   * `wait interrupt` that can never be satisfied is a failed statement (issue 11), not just an
+   * event: it counts as a scenario error, and leaves no stale results behind. Apart from waitStep
+   * so that a wait's steps inline it whole (issue 12).
+   */
+  private waitFailed(st: Extract<Stmt, { k: 'wait' }>): void {
+    const message = 'wait interrupt: the channel subsystem went idle with no interruption pending';
+    this.forgetResults();
+    this.m.journal.push(this.exceptions, { line: st.line, message: `scenario error: ${message}`, checked: false });
+    this.m.emit({ kind: 'exception', name: 'scenario error', line: st.line, detail: `${message} (css §5.4)` }, 'statement');
   }
 
   /**
@@ -512,10 +527,16 @@ export class Runner implements EvalContext {
   private exec(st: Stmt, pc?: number, plan: StmtPlan<Runner> = new StmtPlan<Runner>(st)): void {
     // model/limits.ts: a statement beyond a resource limit is a scenario error, never an allocation
     // (the REPL's statements and files parsed without the limits meet the same check here).
-    if (plan.limited) {
-      const over = statementLimitProblem(st, this.limits, undefined, this.mm.pages.count);
-      if (over) throw new LimitError(over.limit, over.what, this.limits);
-    }
+    if (plan.limited) this.checkLimits(st);
+    if (plan.kind !== EXEC) return this.execControl(st, pc, plan);
+    // css §11.5: a privileged instruction in problem state does nothing but the exception
+    if (plan.privileged) this.guestCpu.checkPrivileged(plan.privileged);
+    const known = plan.executor;
+    if (known === undefined || !known(this, st)) this.execFirst(st, pc, plan);
+  }
+
+  /** The runner's own statements (exec): the header, `wait`, `expect`, `repeat` and its `end`. */
+  private execControl(st: Stmt, pc: number | undefined, plan: StmtPlan<Runner>): void {
     switch (plan.kind) {
       case HEADER:
         return;
@@ -531,10 +552,22 @@ export class Runner implements EvalContext {
       case END_REPEAT:
         return; // never the pc (advance passes it)
     }
-    // css §11.5: a privileged instruction in problem state does nothing but the exception
-    if (plan.privileged) this.cpu.checkPrivileged(plan.privileged);
-    const known = plan.executor;
-    if (known !== undefined && known(this, st)) return;
+  }
+
+  /** A statement beyond a resource limit (exec). */
+  private checkLimits(st: Stmt): void {
+    const over = statementLimitProblem(st, this.limits, undefined, this.mm.pages.count);
+    if (over) throw new LimitError(over.limit, over.what, this.limits);
+  }
+
+  /**
+   * The first run of a statement (exec): each executor in turn until one takes it, kept in the
+   * plan for the next runs. The limit check and this search are apart from exec, and the catch
+   * from execCurrent, so that the statement path (step → runStatement → execCurrent → exec) fits
+   * V8's default inlining budget (920 bytes of bytecode per optimised function) and is compiled
+   * as one function (issue 12).
+   */
+  private execFirst(st: Stmt, pc: number | undefined, plan: StmtPlan<Runner>): void {
     for (let e = 0; e < EXECUTORS.length; e++) {
       if (!EXECUTORS[e](this, st)) continue;
       if (pc !== undefined) plan.executor = EXECUTORS[e];

@@ -39,8 +39,11 @@ const ORB_FIXED = new WeakMap<SschStmt, OrbFields>();
 
 /** The ORB of `ssch … field=VALUE…`: ORB_DEFAULTS with the named fields (css §2). */
 function namedOrb(r: Runner, st: SschStmt): OrbFields {
-  const fixedOrb = ORB_FIXED.get(st);
-  if (fixedOrb !== undefined) return fixedOrb;
+  return ORB_FIXED.get(st) ?? evaluatedOrb(r, st);
+}
+
+/** namedOrb of a statement whose ORB is not fixed (or not built yet): its fields evaluated. */
+function evaluatedOrb(r: Runner, st: SschStmt): OrbFields {
   const last = ORB_CACHE.get(st);
   let same = last !== undefined;
   // for…in, not Object.entries: no array of pairs per SSCH (issue 12)
@@ -71,15 +74,18 @@ type RunnerState = Runner['state'];
 // the largest item of a lean STSCH and 6 % of a journaled SSCH cycle (issue 12 profiles).
 function setCc(r: Runner, cc: number): void {
   const v = ccValue(cc);
-  const j = r.m.journal;
-  if (j.recording) {
-    // a condition code (0–3) replaces one, or −1 (none): int32 both, no BigInt range checks; a
-    // bigint outside int32 (an edit in the Variables view) converts to a number outside it too
-    const old = Number(r.state.cc);
-    if ((old | 0) === old && (cc | 0) === cc) j.noteInt32Big(r.state, 'cc', old, cc);
-    else j.noteBig(r.state, 'cc', r.state.cc, v);
-  }
+  if (r.m.journal.recording) noteCc(r, cc, v);
   r.state.cc = v;
+}
+
+/** setCc's journal note, apart so that the instructions' path inlines setCc (issue 12). */
+function noteCc(r: Runner, cc: number, v: bigint): void {
+  const j = r.m.journal;
+  // a condition code (0–3) replaces one, or −1 (none): int32 both, no BigInt range checks; a
+  // bigint outside int32 (an edit in the Variables view) converts to a number outside it too
+  const old = Number(r.state.cc);
+  if ((old | 0) === old && (cc | 0) === cc) j.noteInt32Big(r.state, 'cc', old, cc);
+  else j.noteBig(r.state, 'cc', r.state.cc, v);
 }
 
 // A SCHIB image or interruption code equal to the one held is not stored again: the state reads
