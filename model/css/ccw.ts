@@ -110,21 +110,30 @@ export function decodeCcw(w0: number, w1: number, fmt: 0 | 1): Ccw {
 export function decodeCcwInto(out: Ccw, w0: number, w1: number, fmt: 0 | 1): Ccw {
   // the shifts and masks of CCW1_FIELDS / CCW0_FIELDS as literals (checked against the tables
   // when this module loads, CCW_DECODE_AGREES): V8 folds them, where the table's were loads
-  if (fmt === 1) {
-    out.cmd = w0 >>> 24;
-    out.flags = (w0 >>> 16) & 0xff;
-    out.count = w0 & 0xffff;
-    out.cda = w1 >>> 0;
-  } else {
-    out.cmd = w0 >>> 24;
-    out.cda = w0 & 0xffffff;
-    out.flags = w1 >>> 24;
-    out.count = w1 & 0xffff;
-  }
-  out.fmt = fmt;
+  if (fmt === 0) return decodeCcw0Into(out, w0, w1);
+  out.cmd = w0 >>> 24;
+  out.flags = (w0 >>> 16) & 0xff;
+  out.count = w0 & 0xffff;
+  out.cda = w1 >>> 0;
+  out.fmt = 1;
   out.raw[0] = w0 >>> 0;
   out.raw[1] = w1 >>> 0;
-  if (fmt === 0 && (out.cmd & 0x0f) === CMD.TIC) {
+  return out;
+}
+
+/**
+ * decodeCcwInto of a format-0 CCW, apart so that the format-1 decode the channel's CCW loop
+ * inlines stays small (issue 12: V8 inlines callees into the loop up to a bytecode budget).
+ */
+function decodeCcw0Into(out: Ccw, w0: number, w1: number): Ccw {
+  out.cmd = w0 >>> 24;
+  out.cda = w0 & 0xffffff;
+  out.flags = w1 >>> 24;
+  out.count = w1 & 0xffff;
+  out.fmt = 0;
+  out.raw[0] = w0 >>> 0;
+  out.raw[1] = w1 >>> 0;
+  if ((out.cmd & 0x0f) === CMD.TIC) {
     out.cmd = CMD.TIC;
     out.flags = 0;
     out.count = 0;
