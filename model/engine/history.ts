@@ -578,21 +578,29 @@ export class HistoryStore {
     const r = this.runs;
     if (r !== 0 && this.runThread[r - 1] === thread) {
       const per = this.runPer[r - 1];
-      if (per === 0) {
-        if (this.runTime[r - 1] === time) return;
-        if (r >= 2 && this.runPer[r - 2] === 0 && this.runThread[r - 2] === thread) {
-          const len = this.runSeq[r - 1] - this.runSeq[r - 2];
-          const t0 = this.runTime[r - 2];
-          const dt = this.runTime[r - 1] - t0;
-          // exact in floating point both ways: timeIn recomputes these same sums
-          if (seq - this.runSeq[r - 1] === len && t0 + dt === this.runTime[r - 1] && t0 + 2 * dt === time) {
-            this.runPer[r - 2] = len;
-            this.runDt[r - 2] = dt;
-            this.runs = r - 1;
-            return;
-          }
-        }
-      } else if (this.steppedTime(r - 1, per, seq) === time) return;
+      if (per === 0 ? this.runTime[r - 1] === time : this.steppedTime(r - 1, per, seq) === time) return;
+    }
+    this.timeChanged(seq, time, thread);
+  }
+
+  /**
+   * noteTime of a record the last run does not cover: the last two flat runs of the thread become
+   * one stepped run when this time continues their step, else a run starts. Apart from noteTime,
+   * which every appended record inlines (issue 12: V8's inlining budget).
+   */
+  private timeChanged(seq: number, time: number, thread: number): void {
+    const r = this.runs;
+    if (r >= 2 && this.runThread[r - 1] === thread && this.runPer[r - 1] === 0 && this.runPer[r - 2] === 0 && this.runThread[r - 2] === thread) {
+      const len = this.runSeq[r - 1] - this.runSeq[r - 2];
+      const t0 = this.runTime[r - 2];
+      const dt = this.runTime[r - 1] - t0;
+      // exact in floating point both ways: timeIn recomputes these same sums
+      if (seq - this.runSeq[r - 1] === len && t0 + dt === this.runTime[r - 1] && t0 + 2 * dt === time) {
+        this.runPer[r - 2] = len;
+        this.runDt[r - 2] = dt;
+        this.runs = r - 1;
+        return;
+      }
     }
     this.addRun(seq, time, thread);
   }
