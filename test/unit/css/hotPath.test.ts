@@ -11,6 +11,9 @@ import type { OrbFields } from '../../../model/css/css';
 import { CMD, CCW_FLAG } from '../../../model/css/ccw';
 import { SKEY } from '../../../model/css/keys';
 import { FIELD } from '../../../model/css/schib';
+import { parseSid } from '../../../model/css/instructions';
+import { ProgramInterruption } from '../../../model/css/program-interruption';
+import { decodeCcwInto, type Ccw } from '../../../model/css/ccw';
 import { lab, orb, program, run, f, SID, PROG, type Lab } from './helpers';
 
 const MODES = [['journaled', false], ['lean', true]] as const;
@@ -213,5 +216,28 @@ describe('css hot path (issue 12): values computed once are recomputed when they
       assert.equal(byDefinition, want, `definition (${addr}, ${len})`);
       assert.equal(mem.inRange(addr, len), want, `inRange(${addr}, ${len})`);
     }
+  });
+  it('parseSid: the SID words of subchannel set 0 take the shortcut; at its edges the checks of css §5.1 decide as before', () => {
+    const cases: Array<[number, { sch: number; provided: boolean } | RegExp]> = [
+      [0x00010000, { sch: 0, provided: true }], [0x0001ffff, { sch: 0xffff, provided: true }], [0x00011234, { sch: 0x1234, provided: true }],
+      // the shortcut needs an integer word: these go to the checks
+      [65536.5, /not a 32-bit word/], [-0x10000, /not a 32-bit word/], [NaN, /not a 32-bit word/], [2 ** 32 + 0x10000, /not a 32-bit word/],
+      [0x0000ffff, /bit 15/], [0x00020000, /bit 15/], [0x00110007, /bits 8–11/], [0x01010007, /CSSID ≠ 0 requires M = 1/],
+      // other subchannel sets and M = 1: valid words, not the shortcut's
+      [0x00030005, { sch: 5, provided: false }], [0x00090005, { sch: 5, provided: true }], [0x01090005, { sch: 5, provided: false }],
+    ];
+    for (const [sid, want] of cases) {
+      if (want instanceof RegExp) {
+        assert.throws(() => parseSid(sid), (e: unknown) => e instanceof ProgramInterruption && e.pic === 'operand' && want.test(e.message), `SID ${sid}`);
+      } else assert.deepEqual(parseSid(sid), want, `SID ${sid}`);
+    }
+  });
+
+  it('decodeCcwInto: format 1 inline, format 0 apart (css §3.1); a format-0 TIC has no flags or count', () => {
+    const out: Ccw = { cmd: 0, flags: 0, count: 0, cda: 0, fmt: 1, raw: [0, 0] };
+    assert.deepEqual({ ...decodeCcwInto(out, 0x03600008, 0x00001000, 1), raw: [...out.raw] }, { cmd: 0x03, flags: 0x60, count: 8, cda: 0x1000, fmt: 1, raw: [0x03600008, 0x00001000] });
+    assert.deepEqual({ ...decodeCcwInto(out, 0x02001000, 0x20000010, 0), raw: [...out.raw] }, { cmd: 0x02, flags: 0x20, count: 16, cda: 0x1000, fmt: 0, raw: [0x02001000, 0x20000010] });
+    // format 0: command codes x8 are TIC (css §3.4), whatever the flag and count bytes hold
+    assert.deepEqual({ ...decodeCcwInto(out, 0x18002000, 0xff00ffff, 0), raw: [...out.raw] }, { cmd: CMD.TIC, flags: 0, count: 0, cda: 0x2000, fmt: 0, raw: [0x18002000, 0xff00ffff] });
   });
 });
