@@ -10,6 +10,11 @@ import type { Access } from '../css/keys';
 export class GuestMemory {
   /** The storage itself; change it only through `write` (journaled). */
   bytes: Uint8Array;
+  /**
+   * The same storage as `bytes`, for big-endian word loads: one bounds-checked load and a byte
+   * swap instead of four byte loads (issue 12: a CCW fetch reads two words).
+   */
+  private readonly view: DataView;
   /** One storage key per 4 KiB frame (css §11.1). */
   readonly skeys: StorageKeys;
 
@@ -21,6 +26,7 @@ export class GuestMemory {
       throw new Error(`guest memory size ${size} must be an integer in 1..2 GiB (31-bit addressing, css §2)`);
     }
     this.bytes = new Uint8Array(size);
+    this.view = new DataView(this.bytes.buffer);
     this.skeys = new StorageKeys(m, size);
   }
 
@@ -73,8 +79,7 @@ export class GuestMemory {
   /** Big-endian word (unsigned), undefined if out of range. */
   readU32(addr: number): number | undefined {
     if (!this.inRange(addr, 4)) return undefined;
-    const b = this.bytes;
-    return ((b[addr] << 24) | (b[addr + 1] << 16) | (b[addr + 2] << 8) | b[addr + 3]) >>> 0;
+    return this.view.getUint32(addr);
   }
 
   /** Big-endian doubleword as bigint (IDAW format 2 addresses may exceed 2^53, STYLE §10). */

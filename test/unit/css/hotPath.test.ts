@@ -240,4 +240,21 @@ describe('css hot path (issue 12): values computed once are recomputed when they
     // format 0: command codes x8 are TIC (css §3.4), whatever the flag and count bytes hold
     assert.deepEqual({ ...decodeCcwInto(out, 0x18002000, 0xff00ffff, 0), raw: [...out.raw] }, { cmd: CMD.TIC, flags: 0, count: 0, cda: 0x2000, fmt: 0, raw: [0x18002000, 0xff00ffff] });
   });
+  it('GuestMemory.readU32: the big-endian word of the four bytes at any address inside memory, journaled writes and undo seen; undefined past the end', () => {
+    const m = new Machine();
+    const mem = new GuestMemory(m, 0x2000);
+    mem.write(0x1ff8, [0x80, 0x01, 0x02, 0x03, 0xfe, 0xdc, 0xba, 0x98]);
+    const byBytes = (a: number) => ((mem.bytes[a] << 24) | (mem.bytes[a + 1] << 16) | (mem.bytes[a + 2] << 8) | mem.bytes[a + 3]) >>> 0;
+    for (let a = 0x1ff8; a <= 0x1ffc; a++) assert.equal(mem.readU32(a), byBytes(a), `readU32(0x${a.toString(16)})`);
+    assert.equal(mem.readU32(0x1ff8), 0x80010203); // bit 31 set: an unsigned word
+    assert.equal(mem.readU32(0x1ffc), 0xfedcba98);
+    for (const a of [0x1ffd, 0x2000, -1, 0.5, NaN]) assert.equal(mem.readU32(a), undefined, `readU32(${a})`);
+    // the journal's undo writes the byte array back: the word view reads what it holds
+    const pos = m.journal.position;
+    mem.write(0x1ff8, [0, 0, 0, 0x2a]);
+    assert.equal(mem.readU32(0x1ff8), 0x2a);
+    m.journal.undoTo(pos);
+    assert.equal(mem.readU32(0x1ff8), 0x80010203);
+  });
+
 });
