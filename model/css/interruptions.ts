@@ -8,13 +8,13 @@ import { IRQ_QUEUED_ID, KIND_WORDS, numberRowWords } from '../engine/eventCodec'
 import { IntFifo } from '../engine/intFifo';
 
 const HEAR_QUEUED = hearSlot('irq.queued');
+const QUEUED_WORDS = new Int32Array(KIND_WORDS[IRQ_QUEUED_ID]);
+
 /** queue()'s event, heard: apart so that the end of every channel program inlines queue (issue 12). */
 function emitQueued(m: Machine, sch: number, isc: number): void {
   if (!m.isLean && numberRowWords(IRQ_QUEUED_ID, QUEUED_WORDS, sch, isc)) m.emitWords(IRQ_QUEUED_ID, 'irq.queued', QUEUED_WORDS, 'instruction');
   else m.emit({ kind: 'irq.queued', sch, isc }, 'instruction');
 }
-
-const QUEUED_WORDS = new Int32Array(KIND_WORDS[IRQ_QUEUED_ID]);
 
 export interface InterruptionCode {
   /** Subchannel-identification word: 0x0001_0000 | schno (css §5.1, §5.4). */

@@ -9,12 +9,13 @@ import type { Access } from '../css/keys';
 
 export class GuestMemory {
   /** The storage itself; change it only through `write` (journaled). */
-  bytes: Uint8Array;
+  readonly bytes: Uint8Array;
   /**
    * The same storage as `bytes`, for big-endian word loads: one bounds-checked load and a byte
-   * swap instead of four byte loads (issue 12: a CCW fetch reads two words).
+   * swap instead of four byte loads (issue 12: a CCW fetch reads two words). ES private: not
+   * state of its own, outside the state walks of views and tests.
    */
-  private readonly view: DataView;
+  readonly #view: DataView;
   /** One storage key per 4 KiB frame (css §11.1). */
   readonly skeys: StorageKeys;
 
@@ -26,7 +27,7 @@ export class GuestMemory {
       throw new Error(`guest memory size ${size} must be an integer in 1..2 GiB (31-bit addressing, css §2)`);
     }
     this.bytes = new Uint8Array(size);
-    this.view = new DataView(this.bytes.buffer);
+    this.#view = new DataView(this.bytes.buffer);
     this.skeys = new StorageKeys(m, size);
   }
 
@@ -79,7 +80,7 @@ export class GuestMemory {
   /** Big-endian word (unsigned), undefined if out of range. */
   readU32(addr: number): number | undefined {
     if (!this.inRange(addr, 4)) return undefined;
-    return this.view.getUint32(addr);
+    return this.#view.getUint32(addr);
   }
 
   /** Big-endian doubleword as bigint (IDAW format 2 addresses may exceed 2^53, STYLE §10). */
