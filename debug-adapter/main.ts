@@ -21,7 +21,10 @@ warmUp();
  * 5.2–7.5 ms with it (7 runs), 8.0–16.1 ms without (11 runs; dap-steprtt, 600 samples each).
  * Node offers `gc` only behind --expose-gc, a flag a client's launch command does not carry, so
  * it is set here and the function taken from a new context, the only one that sees it. Best
- * effort: without it the adapter serves as before.
+ * effort: without it the adapter serves as before. The collection also discards the optimised
+ * code of 18 request handlers that referred to the warm-up's objects ("weak objects"); a minor
+ * collection, which keeps it, measured no better at scale nor on hello.vlab (architecture.md,
+ * round 16).
  */
 function collectWarmUpGarbage(): void {
   try {
